@@ -1,0 +1,1 @@
+"""The `cleannote` command line: a thin face over the rules core and the EDI readers/writers."""

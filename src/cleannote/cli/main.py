@@ -1,0 +1,48 @@
+"""Entry point: builds the argument parser from one module per command group.
+
+Each command module exposes `register(subparsers)`; the sub-parser it adds sets `handler`, a
+function taking the parsed arguments and returning the exit status. Bad input of any kind ends
+as one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cleannote.cli.errors import EXIT_BAD_INPUT, UsageError
+from cleannote.rules.errors import RulesError
+
+COMMAND_MODULES = ("cleannote.cli.units",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cleannote", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        status: int = args.handler(args)
+    except (UsageError, RulesError) as exc:
+        print(f"cleannote: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Errors the core raises for bad input. Each names the bad value, never PHI."""
+
+from __future__ import annotations
+
+
+class RulesError(ValueError):
+    """Base for input the rules core refuses; the CLI turns these into exit 2."""
+
+
+class UnknownCodeError(RulesError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"unknown procedure code {code!r}: not in Cleannote's therapy catalog")
+        self.code = code
+
+
+class ReferenceDataError(RulesError):
+    """A reference-data file (NCCI, MUE) has a bad row; nothing from that file is loaded."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}")
+        self.path = path
+        self.line = line
+        self.problem = problem

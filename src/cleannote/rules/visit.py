@@ -1,0 +1,289 @@
+"""The documented visit as the rules core sees it.
+
+These value objects are the one contract between every face of Cleannote and the rules core:
+the visit-format reader (`cleannote.rules.visit_format`) builds them from JSON, the clinic app
+builds them from its models, and the scrubber, unit calculator and modifier engine read them.
+They hold no behaviour beyond small derived facts, so a rule never has to know where a visit
+came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+
+
+class PayerKind(StrEnum):
+    MEDICARE = "medicare"
+    MEDICARE_ADVANTAGE = "medicare_advantage"
+    MEDICAID = "medicaid"
+    COMMERCIAL = "commercial"
+    AUTO_PIP = "auto_pip"
+    AUTO_MEDPAY = "auto_medpay"
+    AUTO_LIABILITY = "auto_liability"
+    WORKERS_COMP = "workers_comp"
+    SELF_PAY = "self_pay"
+
+
+class UnitMethod(StrEnum):
+    """How timed minutes become billed units (see docs/decisions/0002-unit-methods.md)."""
+
+    CMS = "cms"
+    PER_CODE = "per_code"
+
+
+class ModifierStyle(StrEnum):
+    """Whether a payer wants the X{EPSU} family or the older 59 to bypass an NCCI edit."""
+
+    X = "x"
+    FIFTY_NINE = "59"
+
+
+class Credential(StrEnum):
+    PT = "PT"
+    PTA = "PTA"
+    OT = "OT"
+    COTA = "COTA"
+    SLP = "SLP"
+    SLPA = "SLPA"
+    DC = "DC"
+    LMT = "LMT"
+
+
+class Discipline(StrEnum):
+    PT = "PT"
+    OT = "OT"
+    SLP = "SLP"
+    CHIRO = "CHIRO"
+    MASSAGE = "MASSAGE"
+
+
+DISCIPLINE_OF_CREDENTIAL: dict[Credential, Discipline] = {
+    Credential.PT: Discipline.PT,
+    Credential.PTA: Discipline.PT,
+    Credential.OT: Discipline.OT,
+    Credential.COTA: Discipline.OT,
+    Credential.SLP: Discipline.SLP,
+    Credential.SLPA: Discipline.SLP,
+    Credential.DC: Discipline.CHIRO,
+    Credential.LMT: Discipline.MASSAGE,
+}
+
+ASSISTANT_CREDENTIALS = frozenset({Credential.PTA, Credential.COTA, Credential.SLPA})
+
+
+class Sex(StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+class Relationship(StrEnum):
+    SELF = "self"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    OTHER = "other"
+
+
+class Laterality(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    BILATERAL = "bilateral"
+
+
+class ReferralQualifier(StrEnum):
+    """Box 17 / loop 2310A qualifier: referring, ordering or supervising provider."""
+
+    REFERRING = "DN"
+    ORDERING = "DK"
+    SUPERVISING = "DQ"
+
+
+class AccidentKind(StrEnum):
+    AUTO = "auto"
+    EMPLOYMENT = "employment"
+    OTHER = "other"
+
+
+class GoalKind(StrEnum):
+    FUNCTIONAL = "functional"
+    IMPAIRMENT = "impairment"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    line1: str
+    city: str
+    state: str
+    zip: str
+    line2: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BillingProvider:
+    name: str
+    npi: str
+    tax_id: str
+    taxonomy: str
+    address: Address
+
+
+@dataclass(frozen=True, slots=True)
+class RenderingProvider:
+    first_name: str
+    last_name: str
+    npi: str
+    credential: Credential
+    taxonomy: str
+
+    @property
+    def discipline(self) -> Discipline:
+        return DISCIPLINE_OF_CREDENTIAL[self.credential]
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    name: str
+    payer_id: str
+    kind: PayerKind
+    claim_number: str | None = None
+    unit_method: UnitMethod | None = None
+    modifier_style: ModifierStyle | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A subscriber or a patient. `member_id` and `relationship` are the subscriber's."""
+
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    sex: Sex
+    address: Address | None = None
+    id: str | None = None
+    member_id: str | None = None
+    relationship: Relationship | None = None
+    group_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    first_name: str
+    last_name: str
+    npi: str
+    qualifier: ReferralQualifier
+    date: dt.date
+    diagnoses: tuple[str, ...] = ()
+    authorized_visits: int | None = None
+    visit_number: int | None = None
+    expires: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Accident:
+    kind: AccidentKind
+    date: dt.date | None = None
+    state: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    id: str
+    text: str
+    kind: GoalKind
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOfCare:
+    start: dt.date
+    certified: bool
+    certified_through: dt.date | None = None
+    goals: tuple[Goal, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyYearToDate:
+    """Allowed amounts so far this calendar year, per Medicare therapy bucket."""
+
+    pt_slp: Decimal = Decimal("0")
+    ot: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    treatment_day: int
+    last_progress_report_day: int | None = None
+    therapy_ytd: TherapyYearToDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One documented service line: a code with its time block and documentation."""
+
+    code: str
+    charge: Decimal
+    start: dt.time | None = None
+    end: dt.time | None = None
+    minutes: int | None = None
+    assistant_minutes: int = 0
+    body_regions: tuple[str, ...] = ()
+    laterality: Laterality | None = None
+    goal_ids: tuple[str, ...] = ()
+    justification: str | None = None
+    parameters: dict[str, object] = field(default_factory=dict)
+    modifiers: tuple[str, ...] = ()
+    diagnosis_pointers: tuple[int, ...] = ()
+    encounter: int = 1
+    rendering_npi: str | None = None
+
+    @property
+    def documented_minutes(self) -> int | None:
+        """Minutes of the block: the start/stop span when both are stamped, else `minutes`."""
+        if self.start is not None and self.end is not None:
+            span = (self.end.hour * 60 + self.end.minute) - (
+                self.start.hour * 60 + self.start.minute
+            )
+            return span if span >= 0 else None
+        return self.minutes
+
+
+@dataclass(frozen=True, slots=True)
+class OtherProviderService:
+    code: str
+    npi: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryService:
+    code: str
+    body_regions: tuple[str, ...] = ()
+    parameters: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryVisit:
+    date_of_service: dt.date
+    services: tuple[HistoryService, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    id: str
+    date_of_service: dt.date
+    billing_provider: BillingProvider
+    rendering_provider: RenderingProvider
+    payer: Payer
+    subscriber: Person
+    patient: Person
+    diagnoses: tuple[str, ...]
+    services: tuple[Service, ...]
+    place_of_service: str = "11"
+    referral: Referral | None = None
+    accident: Accident | None = None
+    prior_authorization: str | None = None
+    plan_of_care: PlanOfCare | None = None
+    episode: Episode | None = None
+    other_providers_same_day: tuple[OtherProviderService, ...] = ()
+    history: tuple[HistoryVisit, ...] = ()
