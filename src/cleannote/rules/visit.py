@@ -237,6 +237,8 @@ class Service:
     diagnosis_pointers: tuple[int, ...] = ()
     encounter: int = 1
     rendering_npi: str | None = None
+    units: int | None = None
+    """Units already billed by another system (scrubbing an export); None when we compute them."""
 
     @property
     def documented_minutes(self) -> int | None:
