@@ -15,7 +15,11 @@ from collections.abc import Sequence
 from cleannote.cli.errors import EXIT_BAD_INPUT, UsageError
 from cleannote.rules.errors import RulesError
 
-COMMAND_MODULES = ("cleannote.cli.units",)
+COMMAND_MODULES = (
+    "cleannote.cli.units",
+    "cleannote.cli.ncci",
+    "cleannote.cli.refdata",
+)
 
 
 class _Parser(argparse.ArgumentParser):

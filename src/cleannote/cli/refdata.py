@@ -1,0 +1,170 @@
+"""`cleannote refdata import ncci|mue FILE...`: make CMS quarterly files the active tables.
+
+Every row of every file is checked before anything is written. The files are then stored
+under their sha256 names and the kind's manifest is replaced in one rename, so a failed or
+interrupted import leaves the previous table active. CMS ships the practitioner PTP edits as
+four files (f1..f4); import them together in one command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK, UsageError
+from cleannote.rules.errors import ReferenceDataError
+from cleannote.rules.ncci import bundled_mue, bundled_ptp, parse_mue_file, parse_ptp_file
+from cleannote.rules.refdata_manifest import (
+    KINDS,
+    MANIFEST_NAME,
+    ImportedFile,
+    ImportManifest,
+    kind_dir,
+    read_manifest,
+    sha256_of,
+)
+
+DATA_DIR_ENV = "CLEANNOTE_DATA_DIR"
+DEFAULT_DATA_DIR = Path("var/refdata")
+
+
+def data_dir_from_env() -> Path:
+    """Where imported reference data lives: $CLEANNOTE_DATA_DIR, else var/refdata under cwd."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def iso_date_argument(text: str) -> date:
+    """argparse type for YYYY-MM-DD options; a bad value becomes a one-line usage error."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "refdata",
+        help="import CMS reference data (NCCI PTP edits, MUEs) and show what is active",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+    )
+    actions = parser.add_subparsers(dest="refdata_action", metavar="ACTION")
+    actions.required = True
+
+    do_import = actions.add_parser("import", help="validate CMS files and make them active")
+    do_import.add_argument("kind", choices=KINDS)
+    do_import.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    do_import.add_argument(
+        "--effective",
+        type=iso_date_argument,
+        metavar="YYYY-MM-DD",
+        help="mue only: first day of the quarter the file is for (default: applies to all dates)",
+    )
+    do_import.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    do_import.set_defaults(handler=run_import)
+
+    show = actions.add_parser("show", help="which NCCI and MUE tables are active")
+    show.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    show.set_defaults(handler=run_show)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    files: list[Path] = args.files
+    if args.effective is not None and args.kind != "mue":
+        raise UsageError("refdata import: --effective applies to mue files only")
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"refdata import: no such file {str(path)!r}")
+    parse: Callable[[Path], Sequence[object]] = (
+        parse_ptp_file if args.kind == "ncci" else parse_mue_file
+    )
+    counts = []
+    try:
+        for path in files:
+            counts.append(len(parse(path)))
+    except ReferenceDataError as exc:
+        print(f"{exc.path}:{exc.line}: {exc.problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    manifest = store(
+        data_dir_from_env(),
+        args.kind,
+        files,
+        counts,
+        imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        effective=args.effective,
+    )
+    if args.json:
+        print(manifest.to_json())
+    else:
+        names = ", ".join(f.name for f in manifest.files)
+        print(f"imported {manifest.rows} {args.kind} rows from {names}")
+        print(f"active in {kind_dir(data_dir_from_env(), args.kind)}")
+    return EXIT_OK
+
+
+def store(
+    data_dir: Path,
+    kind: str,
+    files: Sequence[Path],
+    counts: Sequence[int],
+    *,
+    imported_at: str,
+    effective: date | None,
+) -> ImportManifest:
+    """Copy validated files in by content hash, then swap the manifest in one rename."""
+    directory = kind_dir(data_dir, kind)
+    directory.mkdir(parents=True, exist_ok=True)
+    imported = []
+    for path, rows in zip(files, counts, strict=True):
+        digest = sha256_of(path)
+        stored_as = digest + path.suffix.lower()
+        _write_atomically(directory / stored_as, path.read_bytes())
+        imported.append(ImportedFile(path.name, stored_as, digest, rows))
+    manifest = ImportManifest(kind, imported_at, tuple(imported), effective)
+    _write_atomically(directory / MANIFEST_NAME, (manifest.to_json() + "\n").encode())
+    keep = {f.stored_as for f in imported} | {MANIFEST_NAME}
+    for old in directory.iterdir():
+        if old.is_file() and old.name not in keep and not old.name.startswith("."):
+            old.unlink()
+    return manifest
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".import-")
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def run_show(args: argparse.Namespace) -> int:
+    data_dir = data_dir_from_env()
+    bundled = {"ncci": len(bundled_ptp()), "mue": len(bundled_mue())}
+    report: dict[str, Any] = {}
+    for kind in KINDS:
+        manifest = read_manifest(data_dir, kind)
+        if manifest is None:
+            report[kind] = {"active": "bundled", "rows": bundled[kind]}
+        else:
+            report[kind] = {"active": "imported", **json.loads(manifest.to_json())}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    for kind, entry in report.items():
+        if entry["active"] == "bundled":
+            print(f"{kind}: bundled therapy subset, {entry['rows']} rows")
+        else:
+            names = ", ".join(f["name"] for f in entry["files"])
+            print(f"{kind}: imported {entry['imported_at']}, {entry['rows']} rows from {names}")
+    return EXIT_OK
