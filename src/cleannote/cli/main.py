@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "cleannote.cli.units",
     "cleannote.cli.ncci",
     "cleannote.cli.refdata",
+    "cleannote.cli.codes",
 )
 
 
