@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "cleannote.cli.ncci",
     "cleannote.cli.refdata",
     "cleannote.cli.codes",
+    "cleannote.cli.icd",
 )
 
 
