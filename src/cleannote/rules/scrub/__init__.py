@@ -1,0 +1,1 @@
+"""The claim scrubber: a visit in, claim lines and findings out (see `scrubber.scrub`)."""

@@ -1,0 +1,149 @@
+"""Documentation: does the note show skilled, goal-directed, progressing care for each code?
+
+Documentation elements are looked up by name: a catalog element `exercise` is satisfied by a
+non-empty `parameters["exercise"]`, except those the visit format carries as fields of their
+own: `goal` (linked goals), `body_regions`, `management_minutes` (the block's minutes) and
+`parameters` (any dosage key such as sets, reps or resistance).
+"""
+
+from __future__ import annotations
+
+from cleannote.rules.scrub.context import ScrubContext
+from cleannote.rules.visit import HistoryVisit, Service
+
+_PARAMETER_KEYS = ("parameters", "sets", "reps", "resistance", "load", "duration", "distance")
+_FIELD_ELEMENTS = {
+    "goal": lambda s: bool(s.goal_ids),
+    "body_regions": lambda s: bool(s.body_regions),
+    "parameters": lambda s: any(s.parameters.get(k) for k in _PARAMETER_KEYS),
+    "management_minutes": lambda s: bool(s.documented_minutes),
+}
+_NO_PROGRESSION_RUN = 3
+
+
+def check_goals(ctx: ScrubContext) -> None:
+    plan = ctx.visit.plan_of_care
+    known = {goal.id for goal in plan.goals} if plan is not None else None
+    for index, (service, procedure) in enumerate(
+        zip(ctx.visit.services, ctx.procedures, strict=True)
+    ):
+        if procedure is None:
+            continue
+        if procedure.timed and not service.goal_ids:
+            ctx.add(
+                "doc.no-goal",
+                f"{service.code} is not linked to a plan-of-care goal.",
+                "Link the goal this block works toward.",
+                index,
+            )
+        elif known is not None:
+            missing = [g for g in service.goal_ids if g not in known]
+            if missing:
+                ctx.add(
+                    "doc.unknown-goal",
+                    f"{service.code} is linked to goal {', '.join(missing)}, which the plan "
+                    "of care does not hold.",
+                    "Link a goal from the current plan of care, or add the goal to the plan.",
+                    index,
+                )
+
+
+def check_justification(ctx: ScrubContext) -> None:
+    for index, (service, procedure) in enumerate(
+        zip(ctx.visit.services, ctx.procedures, strict=True)
+    ):
+        if procedure is not None and procedure.needs_justification:
+            if not (service.justification and service.justification.strip()):
+                ctx.add(
+                    "doc.no-justification",
+                    f"{service.code} needs a statement of why a therapist's skill was "
+                    "required; the block has none.",
+                    "Say what needed skilled judgement (e.g. the response you were "
+                    "monitoring, the adjustment you made).",
+                    index,
+                )
+
+
+def check_elements(ctx: ScrubContext) -> None:
+    for index, (service, procedure) in enumerate(
+        zip(ctx.visit.services, ctx.procedures, strict=True)
+    ):
+        if procedure is None:
+            continue
+        missing = [
+            element.value
+            for element in procedure.documentation
+            if not _has_element(service, element.value)
+        ]
+        if missing:
+            ctx.add(
+                "doc.missing-elements",
+                f"{service.code} is missing: {', '.join(e.replace('_', ' ') for e in missing)}.",
+                f"Document the {', '.join(e.replace('_', ' ') for e in missing)} for "
+                f"{service.code}.",
+                index,
+            )
+
+
+def check_97110_outcomes(ctx: ScrubContext) -> None:
+    for index, service in enumerate(ctx.visit.services):
+        if service.code != "97110":
+            continue
+        outcomes = service.parameters.get("target_outcome")
+        if isinstance(outcomes, list) and len(outcomes) > 1:
+            ctx.add(
+                "doc.97110-multiple-outcomes",
+                f"97110 names {len(outcomes)} target outcomes; therapeutic exercise "
+                "targets one impairment.",
+                "If the activity trains a functional task with several components, bill "
+                "97530 and document the skilled direction; otherwise name the one outcome.",
+                index,
+            )
+
+
+def check_progression(ctx: ScrubContext) -> None:
+    """Same code with identical parameters on this visit and the two before it."""
+    earlier = sorted(ctx.visit.history, key=_history_date, reverse=True)
+    for index, service in enumerate(ctx.visit.services):
+        if not service.parameters:
+            continue
+        run = 1
+        for past in earlier:
+            same = [h for h in past.services if h.code == service.code]
+            if not same:
+                continue
+            if any(h.parameters == service.parameters for h in same):
+                run += 1
+                if run == _NO_PROGRESSION_RUN:
+                    break
+            else:
+                break
+        if run >= _NO_PROGRESSION_RUN:
+            ctx.add(
+                "doc.no-progression",
+                f"{service.code} has the same parameters as on the last two visits.",
+                "Progress the exercise (load, sets, complexity) or document why it is held, "
+                "and what skilled care this visit added.",
+                index,
+            )
+
+
+def _has_element(service: Service, name: str) -> bool:
+    field_check = _FIELD_ELEMENTS.get(name)
+    if field_check is not None:
+        return field_check(service)
+    value = service.parameters.get(name)
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _history_date(visit: HistoryVisit) -> object:
+    return visit.date_of_service
+
+
+CHECKS = (
+    check_goals,
+    check_justification,
+    check_elements,
+    check_97110_outcomes,
+    check_progression,
+)

@@ -1,0 +1,114 @@
+"""Code pairs: NCCI procedure-to-procedure edits, bypass modifiers, and once-a-day codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cleannote.rules.modifier_assignment import bypass_distinction
+from cleannote.rules.modifiers import NCCI_BYPASS_MODIFIERS
+from cleannote.rules.ncci import PtpEdit
+from cleannote.rules.scrub.context import ScrubContext
+
+_MASSAGE, _MANUAL = "97124", "97140"
+_MASSAGE_MANUAL = frozenset({_MASSAGE, _MANUAL})
+
+
+def _edits(ctx: ScrubContext) -> Iterator[tuple[int, int, PtpEdit]]:
+    """Each pair of billed lines with an edit in force: (column-1 index, column-2 index, edit)."""
+    codes, dos = ctx.billed_codes, ctx.visit.date_of_service
+    for i in range(len(codes)):
+        if ctx.units[i] == 0:
+            continue
+        for j in range(i + 1, len(codes)):
+            if ctx.units[j] == 0 or codes[i] == codes[j]:
+                continue
+            edit = ctx.ptp.edit_for(codes[i], codes[j], dos)
+            if edit is not None:
+                yield (i, j, edit) if edit.column1 == codes[i] else (j, i, edit)
+
+
+def check_ncci(ctx: ScrubContext) -> None:
+    final = {m.service_index: m.modifiers for m in ctx.modifiers}
+    for first, second, edit in _edits(ctx):
+        code1, code2 = ctx.billed_codes[first], ctx.billed_codes[second]
+        if {code1, code2} == _MASSAGE_MANUAL:
+            continue  # check_massage_manual_region says it in the clinic's terms
+        if edit.modifier_indicator == 0:
+            ctx.add(
+                "pair.ncci-hard",
+                f"{code2} is bundled into {code1} on the same day (NCCI, modifier indicator "
+                "0): no modifier can make it payable.",
+                f"Bill {code1} only, or {code2} only if it was the service actually furnished.",
+                second,
+            )
+        elif edit.modifier_indicator == 1 and not NCCI_BYPASS_MODIFIERS.intersection(
+            final.get(second, ())
+        ):
+            ctx.add(
+                "pair.ncci-undocumented",
+                f"{code2} is bundled into {code1} unless the note shows a separate body "
+                "region, session, practitioner or time block.",
+                f"Document what made {code2} distinct (region, encounter or non-overlapping "
+                f"times), or drop {code2}.",
+                second,
+            )
+
+
+def check_requested_bypass(ctx: ScrubContext) -> None:
+    """A 59/X modifier the clinician asked for must rest on a documented distinction."""
+    services = ctx.visit.services
+    for index, service in enumerate(services):
+        asked = NCCI_BYPASS_MODIFIERS.intersection(service.modifiers)
+        if not asked:
+            continue
+        supported = any(
+            bypass_distinction(services[index], services[other]) is not None
+            for first, second, edit in _edits(ctx)
+            if edit.modifier_indicator == 1 and index == second
+            for other in (first,)
+        )
+        if not supported:
+            ctx.add(
+                "pair.bypass-unsupported",
+                f"{service.code} asks for {', '.join(sorted(asked))} but no NCCI pair needs "
+                "it or the note shows no separate region, session, practitioner or time.",
+                "Remove the modifier, or document the distinct region, encounter or "
+                "non-overlapping time it stands for.",
+                index,
+            )
+
+
+def check_massage_manual_region(ctx: ScrubContext) -> None:
+    services = ctx.visit.services
+    for i, a in enumerate(services):
+        if a.code != _MASSAGE or ctx.units[i] == 0:
+            continue
+        for j, b in enumerate(services):
+            if b.code != _MANUAL or ctx.units[j] == 0 or a.encounter != b.encounter:
+                continue
+            shared = set(a.body_regions) & set(b.body_regions)
+            if shared:
+                ctx.add(
+                    "pair.97124-97140-region",
+                    f"97124 and 97140 both treat {', '.join(sorted(shared))} in one session.",
+                    "Bill one of them for that region; bill both only for different regions "
+                    "(and document each region).",
+                    i,
+                )
+
+
+def check_97010_once(ctx: ScrubContext) -> None:
+    ours = [i for i, code in enumerate(ctx.billed_codes) if code == "97010"]
+    others = sum(1 for other in ctx.visit.other_providers_same_day if other.code == "97010")
+    if len(ours) + others > 1 and ours:
+        ctx.add(
+            "pair.97010-repeat",
+            f"97010 appears {len(ours) + others} times today"
+            + (f" ({others} by other providers)" if others else "")
+            + "; it is reportable once a day.",
+            "Bill 97010 once for the day, on one provider's claim.",
+            ours[-1],
+        )
+
+
+CHECKS = (check_ncci, check_requested_bypass, check_massage_manual_region, check_97010_once)

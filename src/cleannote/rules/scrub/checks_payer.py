@@ -1,0 +1,244 @@
+"""Payer rules: accident details, who pays first, what a payer covers, and the modifiers a
+payer needs to see (discipline, assistant, threshold)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cleannote.rules.modifiers import DISCIPLINE_MODIFIER, NCCI_BYPASS_MODIFIERS
+from cleannote.rules.npi import is_valid_npi
+from cleannote.rules.scrub.context import ScrubContext
+from cleannote.rules.thresholds import bucket_for, targeted_review_threshold
+from cleannote.rules.visit import AccidentKind, Credential, PayerKind
+
+_AUTO_KINDS = frozenset({PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY})
+_HEALTH_PLANS = frozenset(
+    {PayerKind.MEDICARE, PayerKind.MEDICARE_ADVANTAGE, PayerKind.MEDICAID, PayerKind.COMMERCIAL}
+)
+# No-fault states where personal injury protection pays first (III, Dec 2023).
+NO_FAULT_STATES = frozenset(
+    {"FL", "HI", "KS", "KY", "MA", "MI", "MN", "NJ", "NY", "ND", "PA", "UT", "PR"}
+)
+_MASSAGE_CODES = frozenset({"97124"})
+_DISCIPLINE_MODIFIERS = frozenset(DISCIPLINE_MODIFIER.values())
+
+
+def check_npis(ctx: ScrubContext) -> None:
+    visit = ctx.visit
+    named = [
+        ("billing provider", visit.billing_provider.npi),
+        ("rendering provider", visit.rendering_provider.npi),
+    ]
+    if visit.referral is not None:
+        named.append(("referring provider", visit.referral.npi))
+    named.extend(
+        (f"service {i + 1} rendering provider", s.rendering_npi)
+        for i, s in enumerate(visit.services)
+        if s.rendering_npi
+    )
+    for role, npi in named:
+        if not is_valid_npi(npi):
+            ctx.add(
+                "npi.check-digit",
+                f"The {role} NPI {npi} fails the NPI check-digit test.",
+                "Correct the NPI (check it against NPPES).",
+            )
+
+
+def check_discipline(ctx: ScrubContext) -> None:
+    discipline = ctx.visit.rendering_provider.discipline
+    for index, procedure in enumerate(ctx.procedures):
+        if procedure is None:
+            ctx.add(
+                "code.unknown",
+                f"{ctx.visit.services[index].code} is not in Cleannote's therapy catalog.",
+                "Check the code; `cleannote codes list` shows the codes we bill.",
+                index,
+            )
+        elif discipline not in procedure.disciplines:
+            ctx.add(
+                "code.discipline",
+                f"{procedure.code} is not a {discipline.value} service in our catalog.",
+                "Confirm the code, or bill it under the discipline that furnished it.",
+                index,
+            )
+
+
+def check_accident(ctx: ScrubContext) -> None:
+    visit, accident = ctx.visit, ctx.visit.accident
+    needs = visit.payer.kind in _AUTO_KINDS or visit.payer.kind is PayerKind.WORKERS_COMP
+    if accident is None:
+        if needs:
+            ctx.add(
+                "payer.accident-details",
+                f"A {visit.payer.kind.value} claim needs the accident (kind, date and state); "
+                "the visit has none.",
+                "Record the accident date and the state it happened in on the case.",
+            )
+        return
+    missing = []
+    if accident.date is None:
+        missing.append("date")
+    if accident.kind is AccidentKind.AUTO and not accident.state:
+        missing.append("state")
+    if missing:
+        ctx.add(
+            "payer.accident-details",
+            f"The {accident.kind.value} accident has no {' or '.join(missing)}.",
+            "Record the accident date and the state it happened in on the case.",
+        )
+
+
+def check_auto_primary(ctx: ScrubContext) -> None:
+    visit, accident = ctx.visit, ctx.visit.accident
+    if accident is None or accident.kind is not AccidentKind.AUTO:
+        return
+    if visit.payer.kind not in _HEALTH_PLANS:
+        return
+    if accident.state in NO_FAULT_STATES:
+        ctx.add(
+            "payer.auto-primary",
+            f"The injury is from an auto accident in {accident.state}, a no-fault state: "
+            f"personal injury protection pays before {visit.payer.kind.value}.",
+            "Bill the auto carrier's PIP first; bill the health plan with the PIP "
+            "exhaustion or denial letter.",
+        )
+    else:
+        ctx.add(
+            "payer.auto-primary-check",
+            "The injury is from an auto accident and the claim goes to a health plan.",
+            "Check for auto medical payments or liability coverage and record it on the "
+            "case; the health plan may recoup if another carrier owes.",
+        )
+
+
+def check_pip_massage(ctx: ScrubContext) -> None:
+    visit, accident = ctx.visit, ctx.visit.accident
+    if visit.payer.kind is not PayerKind.AUTO_PIP or accident is None or not accident.state:
+        return
+    if accident.state not in ctx.policy.massage_barred_states:
+        return
+    by_lmt = visit.rendering_provider.credential is Credential.LMT
+    for index, service in enumerate(visit.services):
+        if service.code in _MASSAGE_CODES or by_lmt:
+            ctx.add(
+                "payer.pip-massage",
+                f"{service.code}: {accident.state} PIP does not pay for massage "
+                + ("or massage therapists." if by_lmt else "."),
+                "Bill the patient's health plan or MedPay, or the patient under a lien.",
+                index,
+            )
+
+
+def check_medicare_status(ctx: ScrubContext) -> None:
+    policy = ctx.policy
+    for index, service in enumerate(ctx.visit.services):
+        code = service.code
+        if code == "97010" and not policy.pays_97010:
+            ctx.add(
+                "medicare.97010-bundled",
+                "97010 (hot/cold packs) is bundled for this payer: never paid separately, "
+                "and the patient cannot be billed for it.",
+                "Remove 97010 from the claim; keep it in the note.",
+                index,
+            )
+        elif code == "97014" and not policy.accepts_97014:
+            ctx.add(
+                "medicare.97014-invalid",
+                "97014 is not valid for this payer; the line is billed as G0283.",
+                "Nothing to do unless the stimulation was attended (then 97032).",
+                index,
+            )
+        elif code == "98943" and not policy.covers_98943:
+            if not {"GY", "GA"}.intersection(service.modifiers):
+                ctx.add(
+                    "medicare.98943-noncovered",
+                    "98943 (extraspinal manipulation) is not covered by this payer.",
+                    "Bill the patient with an ABN on file (GA), or add GY if a denial is "
+                    "needed for secondary insurance.",
+                    index,
+                )
+
+
+def check_requested_therapy_modifier(ctx: ScrubContext) -> None:
+    expected = DISCIPLINE_MODIFIER.get(ctx.visit.rendering_provider.discipline)
+    for index, service in enumerate(ctx.visit.services):
+        wrong = _DISCIPLINE_MODIFIERS.intersection(service.modifiers) - {expected}
+        if wrong:
+            ctx.add(
+                "payer.therapy-modifier",
+                f"{service.code} asks for {', '.join(sorted(wrong))}, but a "
+                f"{ctx.visit.rendering_provider.credential.value} bills under "
+                f"{expected or 'no therapy modifier'}.",
+                f"Use {expected} for this discipline." if expected else "Remove it.",
+                index,
+            )
+
+
+def check_added_modifiers(ctx: ScrubContext) -> None:
+    """Explain the modifiers the engine added, so nobody wonders where they came from."""
+    for line in ctx.modifiers:
+        service = ctx.visit.services[line.service_index]
+        added = set(line.modifiers) - set(service.modifiers)
+        for modifier, rule in (
+            ("CQ", "payer.assistant-modifier"),
+            ("CO", "payer.assistant-modifier"),
+            ("KX", "payer.kx"),
+            ("AT", "medicare.cmt-at"),
+        ):
+            if modifier in added:
+                ctx.add(
+                    rule,
+                    f"{service.code}: {modifier} added. {_reason(line.reasons, modifier)}",
+                    "Nothing to do; review if the facts behind it are wrong.",
+                    line.service_index,
+                )
+        bypass = NCCI_BYPASS_MODIFIERS.intersection(added)
+        if bypass:
+            modifier = sorted(bypass)[0]
+            ctx.add(
+                "payer.bypass-added",
+                f"{service.code}: {modifier} added. {_reason(line.reasons, modifier)}",
+                "Nothing to do; the note must keep showing the distinction.",
+                line.service_index,
+            )
+
+
+def check_targeted_review(ctx: ScrubContext) -> None:
+    visit, episode = ctx.visit, ctx.visit.episode
+    if not ctx.policy.kx_applies or episode is None or episode.therapy_ytd is None:
+        return
+    bucket = bucket_for(visit.rendering_provider.discipline)
+    if bucket is None:
+        return
+    ytd = episode.therapy_ytd.ot if bucket.value == "ot" else episode.therapy_ytd.pt_slp
+    today = sum((s.charge for s in visit.services), Decimal("0"))
+    limit = targeted_review_threshold(visit.date_of_service.year)
+    if ytd + today > limit:
+        ctx.add(
+            "payer.targeted-review",
+            f"This year's therapy in the patient's {bucket.value} bucket passes "
+            f"${limit:,} with this visit.",
+            "Make sure the plan of care, progress reports and each note show medical "
+            "necessity: the claim may be selected for review.",
+        )
+
+
+def _reason(reasons: tuple[str, ...], modifier: str) -> str:
+    for reason in reasons:
+        if reason.startswith(modifier):
+            return reason
+    return ""
+
+
+CHECKS = (
+    check_npis,
+    check_discipline,
+    check_accident,
+    check_auto_primary,
+    check_pip_massage,
+    check_medicare_status,
+    check_requested_therapy_modifier,
+    check_added_modifiers,
+    check_targeted_review,
+)

@@ -1,0 +1,96 @@
+"""Referral and plan of care: is there an order, is it current, and is the paperwork due?"""
+
+from __future__ import annotations
+
+from cleannote.rules.scrub.context import ScrubContext
+
+_SOON = 2
+
+
+def check_referral(ctx: ScrubContext) -> None:
+    visit, referral = ctx.visit, ctx.visit.referral
+    if referral is None:
+        if ctx.policy.referral_required:
+            ctx.add(
+                "referral.missing",
+                f"{visit.payer.kind.value} claims need a referral or prescription; "
+                "none is on the visit.",
+                "Attach the referring provider's order (name, NPI, date, diagnoses).",
+            )
+        return
+    if referral.expires is not None and visit.date_of_service > referral.expires:
+        ctx.add(
+            "referral.expired",
+            f"The referral expired on {referral.expires.isoformat()}, before this visit "
+            f"on {visit.date_of_service.isoformat()}.",
+            "Get a renewed referral before billing this visit.",
+        )
+    if (
+        referral.authorized_visits is not None
+        and referral.visit_number is not None
+        and referral.visit_number > referral.authorized_visits
+    ):
+        ctx.add(
+            "referral.visits-used",
+            f"This is visit {referral.visit_number} of {referral.authorized_visits} authorized.",
+            "Request more visits from the payer or referrer before treating.",
+        )
+
+
+def check_plan_of_care(ctx: ScrubContext) -> None:
+    visit, plan = ctx.visit, ctx.visit.plan_of_care
+    if not ctx.policy.plan_of_care_certification_required:
+        return
+    if not any(p is not None and p.medicare_therapy.value != "never" for p in ctx.procedures):
+        return
+    if plan is None:
+        ctx.add(
+            "poc.missing",
+            "Therapy for this payer is paid only under a plan of care; the visit has none.",
+            "Write the plan of care (diagnoses, goals, frequency, duration) and send it "
+            "to the physician/NPP for certification.",
+        )
+        return
+    if not plan.certified:
+        ctx.add(
+            "poc.not-certified",
+            "The plan of care is not yet certified by the physician or NPP.",
+            "Get the signed, dated certification (within 30 days of the evaluation), or "
+            "document the delayed-certification reason.",
+        )
+    if plan.certified_through is not None and visit.date_of_service > plan.certified_through:
+        ctx.add(
+            "poc.certification-lapsed",
+            f"The plan of care was certified through {plan.certified_through.isoformat()}; "
+            f"this visit is on {visit.date_of_service.isoformat()}.",
+            "Recertify the plan of care before billing visits after its end date.",
+        )
+
+
+def check_progress_report(ctx: ScrubContext) -> None:
+    interval = ctx.policy.progress_report_interval_days
+    episode = ctx.visit.episode
+    if interval is None or episode is None:
+        return
+    last = episode.last_progress_report_day or 0
+    if last == episode.treatment_day:
+        return
+    due_day = last + interval
+    if episode.treatment_day >= due_day:
+        ctx.add(
+            "poc.progress-report-due",
+            f"Treatment day {episode.treatment_day}: a progress report was due by treatment "
+            f"day {due_day} (last on day {last or 'none'}).",
+            "Write this visit's note as a progress report (by the therapist, not an "
+            "assistant) before billing it.",
+        )
+    elif episode.treatment_day >= due_day - _SOON:
+        ctx.add(
+            "poc.progress-report-soon",
+            f"Treatment day {episode.treatment_day}: a progress report is due by treatment "
+            f"day {due_day}.",
+            "Schedule the therapist to write the progress report at or before that visit.",
+        )
+
+
+CHECKS = (check_referral, check_plan_of_care, check_progress_report)

@@ -1,0 +1,41 @@
+"""Everything the scrub checks share about one visit, computed once.
+
+The scrubber resolves each service's catalog entry, minutes, units and modifiers a single time
+and hands this context to every check, so fifty checks do not each look the same things up.
+Checks only read it and call `add`; they never change the visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleannote.rules.catalog import Procedure
+from cleannote.rules.findings import Finding
+from cleannote.rules.modifier_assignment import LineModifiers
+from cleannote.rules.ncci import MueTable, PtpTable
+from cleannote.rules.payer_policy import PayerPolicy
+from cleannote.rules.scrub.rule_catalog import RULES
+from cleannote.rules.visit import Visit
+
+
+@dataclass(slots=True)
+class ScrubContext:
+    visit: Visit
+    policy: PayerPolicy
+    ptp: PtpTable
+    mue: MueTable
+    procedures: tuple[Procedure | None, ...]
+    """Catalog entry per service, None for a code the catalog does not know."""
+    billed_codes: tuple[str, ...]
+    """Code per service as it goes on the claim (97014 becomes G0283 for Medicare)."""
+    minutes: tuple[int | None, ...]
+    """Documented minutes per service: the stamped span, else the minutes entered."""
+    units: tuple[int, ...]
+    """Units the documentation supports per service under the payer's unit method."""
+    modifiers: tuple[LineModifiers, ...] = ()
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, rule_id: str, message: str, fix: str, line: int | None = None) -> None:
+        """Record a finding; severity and source come from the rule catalog."""
+        spec = RULES[rule_id]
+        self.findings.append(Finding(rule_id, spec.severity, message, fix, spec.source, line))

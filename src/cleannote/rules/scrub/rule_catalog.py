@@ -1,0 +1,426 @@
+"""The catalog of scrub rules: stable ids, severity, source and why a clinic cares.
+
+Rule ids are a public contract (they appear in `cleannote scrub --json`, in the clinic app and
+in billers' saved filters), so an id is never reused or renamed: a rule that changes meaning
+gets a new id. Every rule names the manual section, edit or payer policy it enforces, so a
+biller can see why a claim was stopped without asking us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleannote.rules.findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    id: str
+    severity: Severity
+    title: str
+    source: str
+    why: str
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_RULES = (
+    # Procedure codes
+    RuleSpec(
+        "code.unknown",
+        E,
+        "Procedure code not in the therapy catalog",
+        "Cleannote therapy catalog",
+        "A code we cannot price, time or edit cannot be billed safely.",
+    ),
+    RuleSpec(
+        "code.discipline",
+        W,
+        "Code outside the rendering provider's discipline",
+        "CMS 100-02 Ch.15 §230 (services by discipline); payer credentialing",
+        "Payers deny or audit services billed by a discipline that does not furnish them.",
+    ),
+    RuleSpec(
+        "npi.check-digit",
+        E,
+        "An NPI fails the check-digit test",
+        "45 CFR 162.406 (NPI standard, Luhn check digit)",
+        "A mistyped NPI rejects the whole claim at the clearinghouse.",
+    ),
+    # Diagnoses
+    RuleSpec(
+        "dx.none",
+        E,
+        "No diagnosis on the visit",
+        "837P 2300 HI segment (required); CMS-1500 box 21",
+        "A claim without a diagnosis is rejected before adjudication.",
+    ),
+    RuleSpec(
+        "dx.invalid",
+        E,
+        "Diagnosis code invalid or not billable",
+        "ICD-10-CM Official Guidelines I.B.2 (code to the highest specificity)",
+        "Category and unknown codes deny with CARC 16/146.",
+    ),
+    RuleSpec(
+        "dx.seventh-character",
+        E,
+        "Diagnosis code missing its 7th character or placeholder X",
+        "ICD-10-CM Official Guidelines I.A.5 and I.C.19.a",
+        "Injury codes without the 7th character are invalid and deny.",
+    ),
+    RuleSpec(
+        "dx.retired",
+        E,
+        "Diagnosis code retired",
+        "ICD-10-CM annual update (CMS/NCHS addenda)",
+        "A deleted code denies for dates of service after its deletion.",
+    ),
+    RuleSpec(
+        "dx.excludes1",
+        E,
+        "Two diagnoses that an Excludes1 note forbids together",
+        "ICD-10-CM Official Guidelines I.A.12.a (Excludes1)",
+        "Payers running code edits deny claims that report both codes.",
+    ),
+    RuleSpec(
+        "dx.laterality",
+        W,
+        "Side of the body not documented",
+        "ICD-10-CM Official Guidelines I.B.13 (laterality)",
+        "Unspecified-side codes draw medical-necessity denials and records requests.",
+    ),
+    RuleSpec(
+        "dx.referral-mismatch",
+        W,
+        "Claim diagnoses differ from the referral's",
+        "Payer referral and prescription policy; CMS 100-02 Ch.15 §220.1",
+        "Treating conditions the referrer did not refer for invites denial on review.",
+    ),
+    RuleSpec(
+        "dx.pointer",
+        E,
+        "Service line without a valid diagnosis pointer",
+        "837P SV107 / CMS-1500 box 24E",
+        "Lines without a pointer are rejected; pointers past the diagnosis list too.",
+    ),
+    # Referral and plan of care
+    RuleSpec(
+        "referral.missing",
+        E,
+        "Payer requires a referral or prescription and none is on file",
+        "Payer policy (auto PIP/MedPay/liability, workers' comp, Medicaid)",
+        "Without the order the carrier refuses to pay for therapy.",
+    ),
+    RuleSpec(
+        "referral.expired",
+        E,
+        "Referral expired before the date of service",
+        "Payer referral policy",
+        "Visits after expiry are denied as unauthorized.",
+    ),
+    RuleSpec(
+        "referral.visits-used",
+        E,
+        "Referral's authorized visits used up",
+        "Payer authorization policy (CARC 197/198)",
+        "Visits beyond the authorized count are not paid.",
+    ),
+    RuleSpec(
+        "poc.missing",
+        E,
+        "No plan of care for a payer that requires one",
+        "CMS 100-02 Ch.15 §220.1.2 (plan of care)",
+        "Medicare pays therapy only under a certified plan of care.",
+    ),
+    RuleSpec(
+        "poc.not-certified",
+        E,
+        "Plan of care not certified by the physician/NPP",
+        "CMS 100-02 Ch.15 §220.1.3 (certification within 30 days)",
+        "Uncertified care is denied on review and recouped.",
+    ),
+    RuleSpec(
+        "poc.certification-lapsed",
+        E,
+        "Date of service after the plan of care's certification",
+        "CMS 100-02 Ch.15 §220.1.3 (recertification at least every 90 days)",
+        "Visits past the certified period need a recertification first.",
+    ),
+    RuleSpec(
+        "poc.progress-report-due",
+        E,
+        "Medicare progress report due or overdue",
+        "CMS 100-02 Ch.15 §220.3.D (at least once every 10 treatment days)",
+        "Visits after a missed progress report are not payable.",
+    ),
+    RuleSpec(
+        "poc.progress-report-soon",
+        I,
+        "Progress report due within two treatment days",
+        "CMS 100-02 Ch.15 §220.3.D",
+        "Planning the report now avoids an unpayable visit later.",
+    ),
+    # Time and units
+    RuleSpec(
+        "time.missing",
+        E,
+        "Timed code without start and stop or minutes",
+        "CMS 100-02 Ch.15 §220.3.E (timed minutes documented)",
+        "Units of a timed code must be supported by documented minutes.",
+    ),
+    RuleSpec(
+        "time.end-before-start",
+        E,
+        "Time block ends before it starts",
+        "CMS 100-02 Ch.15 §220.3.E",
+        "An impossible time block makes the whole note unreliable on audit.",
+    ),
+    RuleSpec(
+        "time.overlap",
+        E,
+        "Overlapping time blocks for one provider",
+        "CMS 100-04 Ch.5 §20.2 (one-on-one timed services)",
+        "A provider cannot bill two timed services for the same minutes.",
+    ),
+    RuleSpec(
+        "time.minutes-mismatch",
+        W,
+        "Stamped start/stop disagrees with the minutes entered",
+        "CMS 100-02 Ch.15 §220.3.E",
+        "Conflicting times undermine the units on audit.",
+    ),
+    RuleSpec(
+        "units.unsupported",
+        E,
+        "Billed units exceed what the minutes support",
+        "CMS 100-04 Ch.5 §20.2 (8-minute rule) or the payer's per-code method",
+        "Units beyond the minutes are overbilling and are recouped.",
+    ),
+    RuleSpec(
+        "units.zero",
+        W,
+        "A documented service earns no units",
+        "CMS 100-04 Ch.5 §20.2",
+        "The service stays in the note but no line is billed for it.",
+    ),
+    RuleSpec(
+        "units.mue",
+        E,
+        "Units exceed the Medically Unlikely Edit",
+        "CMS NCCI MUE table (practitioner)",
+        "Lines above the MUE are denied (date-of-service MUEs deny the whole line).",
+    ),
+    # Documentation
+    RuleSpec(
+        "doc.no-goal",
+        E,
+        "Timed service not linked to a plan-of-care goal",
+        "CMS 100-02 Ch.15 §220.3 (treatment notes); §220.1.2 (goals)",
+        "Skilled time that serves no goal reads as not medically necessary.",
+    ),
+    RuleSpec(
+        "doc.unknown-goal",
+        E,
+        "Service linked to a goal that is not in the plan of care",
+        "CMS 100-02 Ch.15 §220.1.2",
+        "A goal the plan does not hold cannot justify the service.",
+    ),
+    RuleSpec(
+        "doc.no-justification",
+        E,
+        "No skilled-care justification where the code needs one",
+        "CMS 100-02 Ch.15 §220.2 (reasonable and necessary, skilled services)",
+        "Passive and easily-questioned services deny on review without it.",
+    ),
+    RuleSpec(
+        "doc.missing-elements",
+        W,
+        "Documentation elements the payer expects are missing",
+        "Cleannote catalog documentation elements; MAC LCD documentation requirements",
+        "Reviewers look for these elements before paying the code.",
+    ),
+    RuleSpec(
+        "doc.97110-multiple-outcomes",
+        W,
+        "97110 documented with more than one target outcome",
+        "CPT 97110 vs 97530 definitions; MAC therapy LCDs",
+        "Exercise aimed at several outcomes reads as functional activity (97530).",
+    ),
+    RuleSpec(
+        "doc.no-progression",
+        W,
+        "Identical parameters for a code on three visits in a row",
+        "CMS 100-02 Ch.15 §220.2 (maintenance vs skilled progression)",
+        "Unchanged exercise reads as maintenance that does not need a therapist.",
+    ),
+    # Code pairs
+    RuleSpec(
+        "pair.97124-97140-region",
+        E,
+        "Massage and manual therapy on the same body region",
+        "NCCI PTP 97140/97124; NCCI Policy Manual Ch.11",
+        "The two are not separately payable for one region.",
+    ),
+    RuleSpec(
+        "pair.ncci-hard",
+        E,
+        "NCCI pair that no modifier can bypass (indicator 0)",
+        "NCCI practitioner PTP edits, modifier indicator 0",
+        "The column-2 code is denied whatever modifier is added.",
+    ),
+    RuleSpec(
+        "pair.ncci-undocumented",
+        E,
+        "NCCI pair without a documented distinction",
+        "NCCI practitioner PTP edits, modifier indicator 1; NCCI Policy Manual Ch.1 §E",
+        "The column-2 code is denied unless a separate region, session, "
+        "practitioner or time is documented.",
+    ),
+    RuleSpec(
+        "pair.bypass-unsupported",
+        E,
+        "59 or X modifier asked for without documentation",
+        "CMS Modifier 59 article; NCCI Policy Manual Ch.1 §E",
+        "Unsupported 59/X modifiers are the top audit target for therapy.",
+    ),
+    RuleSpec(
+        "pair.97010-repeat",
+        E,
+        "97010 more than once on one day",
+        "NCCI MUE 97010; CMS 100-04 Ch.5",
+        "Hot/cold packs are reportable once per day for all providers.",
+    ),
+    # Medicare status
+    RuleSpec(
+        "medicare.97010-bundled",
+        E,
+        "97010 billed to Medicare, which bundles it",
+        "Medicare Physician Fee Schedule status B (97010)",
+        "Never paid separately, and the patient cannot be billed for it.",
+    ),
+    RuleSpec(
+        "medicare.97014-invalid",
+        W,
+        "97014 billed to Medicare: billed as G0283 instead",
+        "Medicare Physician Fee Schedule status I (97014); HCPCS G0283",
+        "Medicare rejects 97014; unattended electrical stimulation is G0283.",
+    ),
+    RuleSpec(
+        "medicare.98943-noncovered",
+        E,
+        "98943 billed to Medicare, which does not cover it",
+        "CMS 100-02 Ch.15 §240 (chiropractic: spinal CMT only)",
+        "Extraspinal manipulation is statutorily non-covered; bill GY or the patient.",
+    ),
+    RuleSpec(
+        "medicare.cmt-at",
+        I,
+        "AT added to spinal manipulation for Medicare",
+        "CMS 100-04 Ch.12 §220 (AT modifier for active treatment)",
+        "Medicare denies CMT without AT as maintenance care.",
+    ),
+    # Payer
+    RuleSpec(
+        "payer.accident-details",
+        E,
+        "Accident claim without accident date or state",
+        "837P CLM11 / DTP*439; CMS-1500 boxes 10b and 14/15",
+        "Auto and liability carriers reject claims without accident details.",
+    ),
+    RuleSpec(
+        "payer.auto-primary",
+        E,
+        "Health plan billed while an open auto case is primary",
+        "No-fault statutes (PIP primary in no-fault states); CARC 21",
+        "The health plan denies with CARC 21 and points you to the auto carrier.",
+    ),
+    RuleSpec(
+        "payer.auto-primary-check",
+        W,
+        "Health plan billed for an auto-accident injury",
+        "Coordination of benefits; CARC 20/21",
+        "Health plans recoup accident care when a liability or auto carrier pays.",
+    ),
+    RuleSpec(
+        "payer.pip-massage",
+        E,
+        "Massage billed to PIP in a state whose PIP bars it",
+        "Fla. Stat. §627.736(1)(a)5 (PIP excludes massage since 2013-01-01)",
+        "The PIP carrier refuses massage and massage therapists outright.",
+    ),
+    RuleSpec(
+        "payer.therapy-modifier",
+        E,
+        "GP/GO/GN asked for does not match the discipline",
+        "CMS 100-04 Ch.5 §20.1",
+        "A wrong therapy modifier mis-assigns the visit's plan of care and denies.",
+    ),
+    RuleSpec(
+        "payer.assistant-modifier",
+        I,
+        "CQ/CO added: an assistant furnished part of the service",
+        "CMS CQ/CO modifier billing examples; 42 CFR 410.59/410.60",
+        "Lines without CQ/CO are overpayments once found on review.",
+    ),
+    RuleSpec(
+        "payer.kx",
+        I,
+        "KX added: the patient is above this year's therapy threshold",
+        "SSA §1833(g)(7)(A); CMS KX threshold for the year",
+        "Lines above the threshold without KX are denied.",
+    ),
+    RuleSpec(
+        "payer.targeted-review",
+        W,
+        "Above the targeted medical review threshold",
+        "SSA §1833(g)(7)(B); BBA 2018 §50202 ($3,000)",
+        "Claims above $3,000 in a bucket may be selected for review: document well.",
+    ),
+    RuleSpec(
+        "payer.bypass-added",
+        I,
+        "NCCI bypass modifier added from the documentation",
+        "NCCI practitioner PTP edits, modifier indicator 1",
+        "The bypass is supported by a separate region, session, practitioner or time.",
+    ),
+    # Remote therapeutic monitoring
+    RuleSpec(
+        "rtm.device-tier",
+        E,
+        "RTM device-supply code does not match the days of data",
+        "CPT 2026 RTM device-supply codes (2-15 days vs 16-30 days)",
+        "The wrong tier is denied; the tiers are mutually exclusive.",
+    ),
+    RuleSpec(
+        "rtm.device-repeat",
+        E,
+        "Two RTM device-supply codes in one 30-day period",
+        "CPT RTM device-supply codes: once per 30 days",
+        "Only one device-supply code is payable per 30-day period.",
+    ),
+    RuleSpec(
+        "rtm.management-minutes",
+        E,
+        "RTM management minutes below the code's floor",
+        "CPT RTM treatment-management codes 98979/98980/98981",
+        "Management time short of the floor does not support the code.",
+    ),
+    RuleSpec(
+        "rtm.98979-with-98980",
+        E,
+        "98979 and 98980 in the same month",
+        "CPT 2026 RTM treatment management (98979 not with 98980)",
+        "The 10-minute and 20-minute management codes exclude each other.",
+    ),
+)
+
+RULES: dict[str, RuleSpec] = {rule.id: rule for rule in _RULES}
+
+
+def rule(rule_id: str) -> RuleSpec:
+    return RULES[rule_id]
+
+
+def all_rules() -> tuple[RuleSpec, ...]:
+    return _RULES

@@ -1,0 +1,127 @@
+"""Small builders for scrub tests: a clean Medicare PT follow-up, changed one field at a time.
+
+Each rule's tests start from `visit()` (which scrubs clean) and change only what the rule is
+about, so a test shows exactly which fact trips the rule and which near-miss does not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from cleannote.rules.visit import (
+    Address,
+    BillingProvider,
+    Credential,
+    Episode,
+    Goal,
+    GoalKind,
+    Payer,
+    PayerKind,
+    Person,
+    PlanOfCare,
+    Referral,
+    ReferralQualifier,
+    Relationship,
+    RenderingProvider,
+    Service,
+    Sex,
+    Visit,
+)
+
+DOS = dt.date(2026, 3, 10)
+ADDRESS = Address(line1="100 MAIN ST", city="PORTLAND", state="OR", zip="97201")
+# Fake NPIs with valid check digits.
+BILLING_NPI = "1234567893"
+RENDERING_NPI = "1245319599"
+REFERRING_NPI = "1003000126"
+
+
+def service(
+    code: str = "97110", start: str | None = "09:00", end: str | None = "09:16", **changes: Any
+) -> Service:
+    values: dict[str, Any] = {
+        "code": code,
+        "charge": Decimal("45.00"),
+        "start": dt.time.fromisoformat(start) if start else None,
+        "end": dt.time.fromisoformat(end) if end else None,
+        "body_regions": ("knee",),
+        "laterality": None,
+        "goal_ids": ("g1",),
+        "justification": "Skilled progression of loading needed after meniscus repair.",
+        "parameters": {},
+        "diagnosis_pointers": (1,),
+    }
+    values.update(changes)
+    return Service(**values)
+
+
+def visit(*services: Service, **changes: Any) -> Visit:
+    values: dict[str, Any] = {
+        "id": "v-1",
+        "date_of_service": DOS,
+        "billing_provider": BillingProvider(
+            name="RIVERSIDE PHYSICAL THERAPY",
+            npi=BILLING_NPI,
+            tax_id="931234567",
+            taxonomy="225100000X",
+            address=ADDRESS,
+        ),
+        "rendering_provider": RenderingProvider(
+            first_name="ANA",
+            last_name="REYES",
+            npi=RENDERING_NPI,
+            credential=Credential.PT,
+            taxonomy="225100000X",
+        ),
+        "payer": Payer(name="MEDICARE PART B", payer_id="00952", kind=PayerKind.MEDICARE),
+        "subscriber": Person(
+            first_name="JOHN",
+            last_name="DOE",
+            birth_date=dt.date(1950, 1, 2),
+            sex=Sex.MALE,
+            address=ADDRESS,
+            member_id="1EG4TE5MK73",
+            relationship=Relationship.SELF,
+        ),
+        "patient": Person(
+            first_name="JOHN",
+            last_name="DOE",
+            birth_date=dt.date(1950, 1, 2),
+            sex=Sex.MALE,
+            address=ADDRESS,
+            id="p-1",
+        ),
+        "diagnoses": ("M17.11",),
+        "services": services or (service(),),
+        "referral": Referral(
+            first_name="MAYA",
+            last_name="CHEN",
+            npi=REFERRING_NPI,
+            qualifier=ReferralQualifier.REFERRING,
+            date=dt.date(2026, 2, 1),
+            diagnoses=("M17.11",),
+        ),
+        "plan_of_care": PlanOfCare(
+            start=dt.date(2026, 2, 3),
+            certified=True,
+            certified_through=dt.date(2026, 5, 3),
+            goals=(
+                Goal("g1", "Climb 12 stairs with one rail", GoalKind.FUNCTIONAL),
+                Goal("g2", "Knee flexion to 120 degrees", GoalKind.IMPAIRMENT),
+            ),
+        ),
+        "episode": Episode(treatment_day=5, last_progress_report_day=1),
+    }
+    values.update(changes)
+    return Visit(**values)
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    return dataclasses.replace(obj, **changes)
+
+
+def rules_of(result: Any) -> set[str]:
+    return {f.rule for f in result.findings}
