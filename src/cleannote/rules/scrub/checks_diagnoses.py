@@ -34,7 +34,8 @@ def check_codes(ctx: ScrubContext) -> None:
         ctx.add(
             rule,
             f"Diagnosis {position} ({code}): {result.problem}.{hint}",
-            f"Replace {code} with a valid, billable code{' such as ' + options if options else ''}.",
+            f"Replace {code} with a valid, billable code"
+            + (f" such as {options}." if options else "."),
         )
 
 

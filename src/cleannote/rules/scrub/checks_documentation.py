@@ -52,16 +52,19 @@ def check_justification(ctx: ScrubContext) -> None:
     for index, (service, procedure) in enumerate(
         zip(ctx.visit.services, ctx.procedures, strict=True)
     ):
-        if procedure is not None and procedure.needs_justification:
-            if not (service.justification and service.justification.strip()):
-                ctx.add(
-                    "doc.no-justification",
-                    f"{service.code} needs a statement of why a therapist's skill was "
-                    "required; the block has none.",
-                    "Say what needed skilled judgement (e.g. the response you were "
-                    "monitoring, the adjustment you made).",
-                    index,
-                )
+        if (
+            procedure is not None
+            and procedure.needs_justification
+            and not (service.justification and service.justification.strip())
+        ):
+            ctx.add(
+                "doc.no-justification",
+                f"{service.code} needs a statement of why a therapist's skill was "
+                "required; the block has none.",
+                "Say what needed skilled judgement (e.g. the response you were "
+                "monitoring, the adjustment you made).",
+                index,
+            )
 
 
 def check_elements(ctx: ScrubContext) -> None:

@@ -149,15 +149,18 @@ def check_medicare_status(ctx: ScrubContext) -> None:
                 "Nothing to do unless the stimulation was attended (then 97032).",
                 index,
             )
-        elif code == "98943" and not policy.covers_98943:
-            if not {"GY", "GA"}.intersection(service.modifiers):
-                ctx.add(
-                    "medicare.98943-noncovered",
-                    "98943 (extraspinal manipulation) is not covered by this payer.",
-                    "Bill the patient with an ABN on file (GA), or add GY if a denial is "
-                    "needed for secondary insurance.",
-                    index,
-                )
+        elif (
+            code == "98943"
+            and not policy.covers_98943
+            and not {"GY", "GA"}.intersection(service.modifiers)
+        ):
+            ctx.add(
+                "medicare.98943-noncovered",
+                "98943 (extraspinal manipulation) is not covered by this payer.",
+                "Bill the patient with an ABN on file (GA), or add GY if a denial is "
+                "needed for secondary insurance.",
+                index,
+            )
 
 
 def check_requested_therapy_modifier(ctx: ScrubContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from cleannote.rules.scrub.context import ScrubContext
 
@@ -63,9 +64,7 @@ def check_overlap(ctx: ScrubContext) -> None:
         )
     for spans in blocks.values():
         spans.sort()
-        for (start_a, end_a, index_a), (start_b, _end_b, index_b) in zip(
-            spans, spans[1:], strict=False
-        ):
+        for (_start_a, end_a, index_a), (start_b, _end_b, index_b) in itertools.pairwise(spans):
             if start_b < end_a:
                 code_a = ctx.visit.services[index_a].code
                 code_b = ctx.visit.services[index_b].code

@@ -22,7 +22,7 @@ class RuleSpec:
     why: str
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _RULES = (
     # Procedure codes
@@ -156,7 +156,7 @@ _RULES = (
     ),
     RuleSpec(
         "poc.progress-report-soon",
-        I,
+        N,
         "Progress report due within two treatment days",
         "CMS 100-02 Ch.15 §220.3.D",
         "Planning the report now avoids an unpayable visit later.",
@@ -315,7 +315,7 @@ _RULES = (
     ),
     RuleSpec(
         "medicare.cmt-at",
-        I,
+        N,
         "AT added to spinal manipulation for Medicare",
         "CMS 100-04 Ch.12 §220 (AT modifier for active treatment)",
         "Medicare denies CMT without AT as maintenance care.",
@@ -358,14 +358,14 @@ _RULES = (
     ),
     RuleSpec(
         "payer.assistant-modifier",
-        I,
+        N,
         "CQ/CO added: an assistant furnished part of the service",
         "CMS CQ/CO modifier billing examples; 42 CFR 410.59/410.60",
         "Lines without CQ/CO are overpayments once found on review.",
     ),
     RuleSpec(
         "payer.kx",
-        I,
+        N,
         "KX added: the patient is above this year's therapy threshold",
         "SSA §1833(g)(7)(A); CMS KX threshold for the year",
         "Lines above the threshold without KX are denied.",
@@ -379,7 +379,7 @@ _RULES = (
     ),
     RuleSpec(
         "payer.bypass-added",
-        I,
+        N,
         "NCCI bypass modifier added from the documentation",
         "NCCI practitioner PTP edits, modifier indicator 1",
         "The bypass is supported by a separate region, session, practitioner or time.",
