@@ -57,7 +57,9 @@ def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None
         minutes=minutes,
         units=_units(visit.services, procedures, minutes, policy, visit.rendering_provider.npi),
     )
-    ctx.modifiers = assign_modifiers(visit, ctx.units, policy, ctx.ptp)
+    ctx.modifiers = assign_modifiers(
+        visit, ctx.units, policy, ctx.ptp, billed_codes=ctx.billed_codes
+    )
     for check in CHECKS:
         check(ctx)
     return ScrubResult(visit.id, tuple(_claim_lines(ctx)), tuple(ctx.findings))
