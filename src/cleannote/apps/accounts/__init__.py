@@ -1,0 +1,1 @@
+"""Signing in and out: throttled login, logout, and the idle-session timeout."""

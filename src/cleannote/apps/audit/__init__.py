@@ -1,0 +1,1 @@
+"""The append-only, hash-chained record of who viewed or changed which patient record."""

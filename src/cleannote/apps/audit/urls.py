@@ -1,0 +1,8 @@
+from django.urls import path
+
+from cleannote.apps.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.audit_log, name="log"),
+]

@@ -1,0 +1,1 @@
+"""Visit notes (SOAP), their timed treatment blocks, and append-only addenda."""

@@ -1,0 +1,155 @@
+"""The only writers of notes, treatment blocks and addenda.
+
+A note is edited only while it is a draft; signing freezes it, and from then on the only
+change is an addendum. Every write records an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.notes.errors import NoteStateError
+from cleannote.apps.notes.models import Addendum, Note, NoteStatus, TreatmentBlock
+from cleannote.apps.organisations.models import Location, Staff
+from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.models import Case, Goal
+
+# What a new note copies from the case's last signed note, so a therapist edits rather than
+# retypes; the subjective and assessment are always written fresh.
+CARRIED_FIELDS = ("pain_location", "functional_limits", "objective", "plan")
+EDITABLE_FIELDS = frozenset(
+    {
+        "date_of_service",
+        "location",
+        "pain_level",
+        "pain_location",
+        "functional_limits",
+        "patient_words",
+        "objective",
+        "assessment",
+        "plan",
+        "is_progress_report",
+    }
+)
+
+
+def _lock_draft(note: Note) -> Note:
+    locked = Note.objects.select_for_update().get(pk=note.pk)
+    if locked.status != NoteStatus.DRAFT:
+        raise NoteStateError(note.pk, "is signed; add an addendum instead")
+    return locked
+
+
+def _require_writer(staff: Staff, note_id: int | None) -> None:
+    if not has_capability(staff.role, Capability.WRITE_NOTES):
+        raise NoteStateError(note_id, f"role {staff.role} may not write notes")
+
+
+@transaction.atomic
+def do_start_note(
+    actor: Actor,
+    *,
+    case: Case,
+    therapist: Staff,
+    location: Location,
+    date_of_service: dt.date,
+    carry_forward: bool = True,
+    is_progress_report: bool = False,
+) -> Note:
+    _require_writer(therapist, None)
+    note = Note(
+        patient_id=case.patient_id,
+        case=case,
+        therapist=therapist,
+        location=location,
+        date_of_service=date_of_service,
+        is_progress_report=is_progress_report,
+    )
+    if carry_forward:
+        previous = (
+            Note.objects.filter(case=case, status=NoteStatus.SIGNED)
+            .order_by("-date_of_service", "-id")
+            .first()
+        )
+        if previous is not None:
+            note.carried_from = previous
+            for name in CARRIED_FIELDS:
+                setattr(note, name, getattr(previous, name))
+    note.full_clean()
+    note.save()
+    do_record_audit_event(actor, AuditAction.CREATE, "note", note.pk, patient_id=note.patient_id)
+    return note
+
+
+@transaction.atomic
+def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
+    unknown = sorted(set(fields) - EDITABLE_FIELDS)
+    if unknown:
+        raise NoteStateError(note.pk, f"field {unknown[0]!r} cannot be edited")
+    locked = _lock_draft(note)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    do_record_audit_event(actor, AuditAction.UPDATE, "note", note.pk, patient_id=note.patient_id)
+    return locked
+
+
+@transaction.atomic
+def do_add_treatment_block(
+    actor: Actor, note: Note, *, goals: Iterable[Goal] = (), **fields: Any
+) -> TreatmentBlock:
+    locked = _lock_draft(note)
+    goals = list(goals)
+    foreign = [g.pk for g in goals if g.plan.case_id != locked.case_id]
+    if foreign:
+        raise NoteStateError(note.pk, f"goal {foreign[0]} belongs to another case")
+    last = locked.blocks.aggregate(last=Max("order"))["last"] or 0
+    block = TreatmentBlock(note=locked, order=last + 1, **fields)
+    block.full_clean()
+    block.save()
+    if goals:
+        block.goals.set(goals)
+    do_record_audit_event(actor, AuditAction.UPDATE, "note", note.pk, patient_id=locked.patient_id)
+    return block
+
+
+@transaction.atomic
+def do_sign_note(actor: Actor, note: Note, signer: Staff, *, at: dt.datetime | None = None) -> Note:
+    locked = _lock_draft(note)
+    _require_writer(signer, note.pk)
+    if signer.organisation_id != locked.therapist.organisation_id:
+        raise NoteStateError(note.pk, "signer is not in the note's organisation")
+    locked.status = NoteStatus.SIGNED
+    locked.signed_by = signer
+    locked.signed_at = at or timezone.now()
+    locked.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    do_record_audit_event(actor, AuditAction.SIGN, "note", note.pk, patient_id=locked.patient_id)
+    return locked
+
+
+@transaction.atomic
+def do_add_addendum(
+    actor: Actor, note: Note, author: Staff, text: str, *, at: dt.datetime | None = None
+) -> Addendum:
+    _require_writer(author, note.pk)
+    current = Note.objects.select_for_update().get(pk=note.pk)
+    if current.status != NoteStatus.SIGNED:
+        raise NoteStateError(note.pk, "is still a draft; edit it instead of adding an addendum")
+    if not text.strip():
+        raise NoteStateError(note.pk, "an addendum needs text")
+    addendum = Addendum(note=current, author=author, text=text, signed_at=at or timezone.now())
+    addendum.full_clean()
+    addendum.save()
+    do_record_audit_event(
+        actor, AuditAction.CREATE, "addendum", addendum.pk, patient_id=current.patient_id
+    )
+    return addendum

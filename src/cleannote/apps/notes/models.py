@@ -1,0 +1,151 @@
+"""Visit notes.
+
+A note is a draft until signed; once signed it never changes, and corrections are addenda.
+Treatment blocks carry everything the rules core needs to turn the visit into claim lines
+(code, stamped times or minutes, assistant minutes, regions, laterality, goals, encounter),
+so building a core `Service` from a block is field-for-field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+from cleannote.apps.notes.objective import empty_objective, validate_objective
+from cleannote.apps.organisations.models import Location, Staff
+from cleannote.apps.patients.models import Case, Goal, Patient
+from cleannote.rules.visit import Laterality
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+
+
+class SignedNoteError(RuntimeError):
+    """Raised when code tries to change a signed note or an addendum."""
+
+
+class Note(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="notes")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    therapist = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="notes")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="notes")
+    date_of_service = models.DateField()
+    status = models.CharField(max_length=6, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_notes"
+    )
+    # Subjective
+    pain_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_location = models.CharField(max_length=120, blank=True)
+    functional_limits = models.TextField(blank=True)
+    patient_words = models.TextField("in the patient's words", blank=True)
+    # Objective: ROM rows, strength, outcome-measure scores (see notes/objective.py).
+    objective = models.JSONField(default=empty_objective, validators=[validate_objective])
+    assessment = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_into"
+    )
+    is_progress_report = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-date_of_service", "-id")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(pain_level__isnull=True) | models.Q(pain_level__lte=10),
+                name="note_pain_level_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft", signed_at__isnull=True, signed_by__isnull=True)
+                | models.Q(status="signed", signed_at__isnull=False, signed_by__isnull=False),
+                name="note_signature_matches_status",
+            ),
+        )
+        indexes = (
+            models.Index(fields=["therapist", "status", "date_of_service"]),
+            models.Index(fields=["case", "date_of_service"]),
+        )
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} ({self.status})"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == NoteStatus.SIGNED
+
+
+LATERALITY_CHOICES = [(m.value, m.value.capitalize()) for m in Laterality]
+
+
+class TreatmentBlock(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="blocks")
+    order = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=5)
+    start_time = models.TimeField(null=True, blank=True)
+    stop_time = models.TimeField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    assistant_minutes = models.PositiveSmallIntegerField(default=0)
+    body_regions = models.JSONField(default=list, blank=True)
+    laterality = models.CharField(max_length=9, choices=LATERALITY_CHOICES, blank=True)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="treatment_blocks")
+    justification = models.TextField(blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    modifiers_requested = models.JSONField(default=list, blank=True)
+    encounter = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ("note_id", "order")
+        constraints = (
+            models.UniqueConstraint(fields=["note", "order"], name="block_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(start_time__isnull=True)
+                | models.Q(stop_time__isnull=True)
+                | models.Q(stop_time__gte=models.F("start_time")),
+                name="block_stop_after_start",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.code} block {self.order}"
+
+    @property
+    def documented_minutes(self) -> int | None:
+        """Same rule as the core's `Service.documented_minutes`: stamped span, else minutes."""
+        if self.start_time is not None and self.stop_time is not None:
+            return (self.stop_time.hour * 60 + self.stop_time.minute) - (
+                self.start_time.hour * 60 + self.start_time.minute
+            )
+        return self.minutes
+
+
+class Addendum(models.Model):
+    """A signed correction or late entry attached to a note. Never edited, never deleted."""
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("note_id", "signed_at", "id")
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise SignedNoteError("addenda are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise SignedNoteError("addenda are append-only")

@@ -1,0 +1,114 @@
+"""Reads of notes and the therapist home's work lists, always within one organisation.
+
+Each list is one query however long it grows: counts and dates are computed in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from cleannote.apps.notes.models import Note, NoteStatus
+from cleannote.apps.organisations.models import Organisation, Role, Staff
+from cleannote.apps.patients.models import Case, PlanOfCare
+
+# Medicare asks for a progress report at least once every 10 treatment days (BPM 100-02
+# ch.15 §220.3D); the list shows a case once 9 treatment days have passed since the last one,
+# because the next visit is the one that needs it.
+PROGRESS_REPORT_EVERY = 10
+RECERT_WINDOW_DAYS = 14
+LONG_AGO = dt.date(1900, 1, 1)
+
+
+def notes_of(organisation: Organisation) -> QuerySet[Note]:
+    return Note.objects.filter(patient__organisation=organisation)
+
+
+def note_detail(organisation: Organisation, note_id: int) -> Note | None:
+    return (
+        notes_of(organisation)
+        .select_related("patient", "case", "therapist__user", "signed_by__user", "location")
+        .prefetch_related("blocks__goals", "addenda__author__user")
+        .filter(pk=note_id)
+        .first()
+    )
+
+
+def _my_drafts(staff: Staff) -> QuerySet[Note]:
+    return (
+        notes_of(staff.organisation)
+        .filter(therapist=staff, status=NoteStatus.DRAFT)
+        .select_related("patient", "case")
+        .order_by("date_of_service", "id")
+    )
+
+
+def notes_in_progress(staff: Staff, today: dt.date) -> QuerySet[Note]:
+    """Drafts for today's (or later) visits: being written now."""
+    return _my_drafts(staff).filter(date_of_service__gte=today)
+
+
+def notes_awaiting_signature(staff: Staff, today: dt.date) -> QuerySet[Note]:
+    """Drafts for past visits: the care happened, the claim waits for the signature."""
+    return _my_drafts(staff).filter(date_of_service__lt=today)
+
+
+def _cases_in_scope(staff: Staff) -> QuerySet[Case]:
+    """Open cases this person treats; the owner sees every open case in the organisation."""
+    cases = Case.objects.filter(patient__organisation=staff.organisation, closed_on__isnull=True)
+    if staff.role != Role.OWNER:
+        cases = cases.filter(Exists(Note.objects.filter(case=OuterRef("pk"), therapist=staff)))
+    return cases
+
+
+def progress_reports_due(staff: Staff) -> QuerySet[Case]:
+    """Open cases with 9 or more treatment days since the last progress report (or the start).
+
+    Each case carries `last_report_on` (None before the first report) and `days_since_report`.
+    """
+    last_report = (
+        Note.objects.filter(case=OuterRef("pk"), is_progress_report=True)
+        .order_by("-date_of_service")
+        .values("date_of_service")[:1]
+    )
+    return (
+        _cases_in_scope(staff)
+        .annotate(last_report_on=Subquery(last_report, output_field=DateField()))
+        .annotate(
+            days_since_report=Count(
+                "notes__date_of_service",
+                distinct=True,
+                filter=Q(notes__date_of_service__gt=Coalesce(F("last_report_on"), Value(LONG_AGO))),
+            )
+        )
+        .filter(days_since_report__gte=PROGRESS_REPORT_EVERY - 1)
+        .select_related("patient")
+        .order_by("-days_since_report", "patient__last_name", "id")
+    )
+
+
+def recertifications_due(staff: Staff, today: dt.date) -> QuerySet[PlanOfCare]:
+    """Current plans of care (the newest per open case) certified through today + 14 days or
+    less, lapsed ones included."""
+    newer = PlanOfCare.objects.filter(case=OuterRef("case"), start_date__gt=OuterRef("start_date"))
+    return (
+        PlanOfCare.objects.filter(
+            case__in=_cases_in_scope(staff),
+            certified_through__lte=today + dt.timedelta(days=RECERT_WINDOW_DAYS),
+        )
+        .exclude(Exists(newer))
+        .select_related("case__patient")
+        .order_by("certified_through", "id")
+    )

@@ -1,0 +1,42 @@
+"""The therapist home (work lists) and the read-only note page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.notes import selectors
+from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.views import actor_of
+
+
+@staff_view()
+def home(request: HttpRequest) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    context: dict[str, object] = {"today": timezone.localdate()}
+    if has_capability(staff.role, Capability.WRITE_NOTES):
+        today = timezone.localdate()
+        context.update(
+            in_progress=list(selectors.notes_in_progress(staff, today)),
+            awaiting_signature=list(selectors.notes_awaiting_signature(staff, today)),
+            progress_due=list(selectors.progress_reports_due(staff)),
+            recerts_due=list(selectors.recertifications_due(staff, today)),
+            clinician=True,
+        )
+    return render(request, "notes/home.html", context)
+
+
+@staff_view(Capability.READ_NOTES)
+def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    note = selectors.note_detail(staff.organisation, note_id)
+    if note is None:
+        raise Http404("no such note")
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "note", note.pk, patient_id=note.patient_id
+    )
+    return render(request, "notes/detail.html", {"note": note})

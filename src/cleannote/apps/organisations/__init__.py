@@ -1,0 +1,1 @@
+"""Clinics, their locations and their staff, with the roles that decide who may do what."""

@@ -1,0 +1,98 @@
+"""Organisation (the billing entity), its locations, and staff profiles.
+
+Every other record hangs off an organisation, which is the tenancy boundary: selectors filter by
+it, and a distributed database could shard by it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cleannote.apps.organisations.validators import validate_npi, validate_state, validate_taxonomy
+from cleannote.rules.visit import ASSISTANT_CREDENTIALS, Credential
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=120)
+    npi = models.CharField("group NPI", max_length=10, validators=[validate_npi])
+    tax_id = models.CharField("tax id (EIN)", max_length=10)
+    taxonomy = models.CharField(max_length=10, validators=[validate_taxonomy])
+    address_line1 = models.CharField(max_length=55)
+    address_line2 = models.CharField(max_length=55, blank=True)
+    city = models.CharField(max_length=30)
+    state = models.CharField(max_length=2, validators=[validate_state])
+    zip = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="locations"
+    )
+    name = models.CharField(max_length=80)
+    address_line1 = models.CharField(max_length=55)
+    address_line2 = models.CharField(max_length=55, blank=True)
+    city = models.CharField(max_length=30)
+    state = models.CharField(max_length=2, validators=[validate_state])
+    zip = models.CharField(max_length=10)
+    place_of_service = models.CharField(max_length=2, default="11")
+    npi = models.CharField("facility NPI", max_length=10, blank=True, validators=[validate_npi])
+
+    class Meta:
+        ordering = ("name",)
+        constraints = (
+            models.UniqueConstraint(fields=["organisation", "name"], name="location_name_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    THERAPIST = "therapist", "Therapist"
+    ASSISTANT = "assistant", "Assistant"
+    FRONT_DESK = "front_desk", "Front desk"
+    BILLER = "biller", "Biller"
+
+
+CREDENTIAL_CHOICES = [(c.value, c.value) for c in Credential]
+
+
+class Staff(models.Model):
+    """A login's place in one organisation: its role, and for clinicians the billing identity."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    credential = models.CharField(max_length=5, choices=CREDENTIAL_CHOICES, blank=True)
+    npi = models.CharField("individual NPI", max_length=10, blank=True, validators=[validate_npi])
+    taxonomy = models.CharField(max_length=10, blank=True, validators=[validate_taxonomy])
+    default_location = models.ForeignKey(
+        Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("user__last_name", "user__first_name")
+        verbose_name_plural = "staff"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.user.first_name} {self.user.last_name}".strip() or self.user.username
+        return f"{name}, {self.credential}" if self.credential else name
+
+    @property
+    def is_assistant(self) -> bool:
+        return bool(self.credential) and Credential(self.credential) in ASSISTANT_CREDENTIALS

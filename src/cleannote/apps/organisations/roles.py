@@ -1,0 +1,37 @@
+"""What each role may do, in one table.
+
+Views ask for a capability, never for a role, so changing who may do what is an edit here and
+nowhere else. Front desk never sees clinical notes; a biller reads notes but never edits them;
+therapists and assistants document; the owner does everything and reviews the audit log.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from cleannote.apps.organisations.models import Role
+
+
+class Capability(StrEnum):
+    SEE_PATIENTS = "see_patients"
+    REGISTER_PATIENTS = "register_patients"
+    READ_NOTES = "read_notes"
+    WRITE_NOTES = "write_notes"
+    REVIEW_AUDIT = "review_audit"
+
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.OWNER: frozenset(Capability),
+    Role.THERAPIST: frozenset(
+        {Capability.SEE_PATIENTS, Capability.READ_NOTES, Capability.WRITE_NOTES}
+    ),
+    Role.ASSISTANT: frozenset(
+        {Capability.SEE_PATIENTS, Capability.READ_NOTES, Capability.WRITE_NOTES}
+    ),
+    Role.FRONT_DESK: frozenset({Capability.SEE_PATIENTS, Capability.REGISTER_PATIENTS}),
+    Role.BILLER: frozenset({Capability.SEE_PATIENTS, Capability.READ_NOTES}),
+}
+
+
+def has_capability(role: str, capability: Capability) -> bool:
+    return capability in CAPABILITIES.get(Role(role), frozenset())

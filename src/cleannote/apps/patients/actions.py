@@ -1,0 +1,116 @@
+"""The only writers of patient records. Each change is one transaction with its audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.patients.models import (
+    Case,
+    Coverage,
+    Goal,
+    GoalStatus,
+    Patient,
+    PlanOfCare,
+    Referral,
+)
+
+
+def _created(actor: Actor, kind: str, obj: Any, patient_id: int) -> None:
+    do_record_audit_event(actor, AuditAction.CREATE, kind, obj.pk, patient_id=patient_id)
+
+
+@transaction.atomic
+def do_register_patient(
+    actor: Actor,
+    *,
+    patient: Patient,
+    coverage: Coverage | None = None,
+    case: Case | None = None,
+    referral: Referral | None = None,
+) -> Patient:
+    """Save a new patient with (optionally) a first coverage, case and referral, all or nothing.
+
+    Takes unsaved instances (a register form's `save(commit=False)`, or the demo loader) and
+    links them: the case bills the coverage, the referral belongs to the case.
+    """
+    patient.organisation = actor.organisation
+    if not patient.chart_number:
+        patient.chart_number = "pending"
+    patient.full_clean(exclude=["chart_number"])
+    patient.save()
+    if patient.chart_number == "pending":
+        patient.chart_number = f"C{patient.pk:06d}"
+        patient.save(update_fields=["chart_number"])
+    _created(actor, "patient", patient, patient.pk)
+    if coverage is not None:
+        do_add_coverage(actor, patient, coverage)
+    if case is not None:
+        if case.coverage_id is None and coverage is not None:
+            case.coverage = coverage
+        do_open_case(actor, patient, case)
+        if referral is not None:
+            do_add_referral(actor, case, referral)
+    return patient
+
+
+@transaction.atomic
+def do_add_coverage(actor: Actor, patient: Patient, coverage: Coverage) -> Coverage:
+    coverage.patient = patient
+    coverage.full_clean()
+    coverage.save()
+    _created(actor, "coverage", coverage, patient.pk)
+    return coverage
+
+
+@transaction.atomic
+def do_open_case(actor: Actor, patient: Patient, case: Case) -> Case:
+    case.patient = patient
+    case.full_clean()
+    case.save()
+    _created(actor, "case", case, patient.pk)
+    return case
+
+
+@transaction.atomic
+def do_add_referral(actor: Actor, case: Case, referral: Referral) -> Referral:
+    referral.case = case
+    referral.full_clean()
+    referral.save()
+    _created(actor, "referral", referral, case.patient_id)
+    return referral
+
+
+@transaction.atomic
+def do_create_plan_of_care(
+    actor: Actor, case: Case, plan: PlanOfCare, goals: Sequence[Goal] = ()
+) -> PlanOfCare:
+    plan.case = case
+    plan.full_clean()
+    plan.save()
+    _created(actor, "plan_of_care", plan, case.patient_id)
+    for order, goal in enumerate(goals, start=1):
+        goal.plan = plan
+        goal.order = order
+        goal.full_clean()
+        goal.save()
+    return plan
+
+
+@transaction.atomic
+def do_record_goal_progress(
+    actor: Actor, goal: Goal, *, current: str, status: GoalStatus | None = None
+) -> Goal:
+    goal.current = current
+    if status is not None:
+        goal.status = status
+    goal.full_clean()
+    goal.save(update_fields=["current", "status"])
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, "goal", goal.pk, patient_id=goal.plan.case.patient_id
+    )
+    return goal

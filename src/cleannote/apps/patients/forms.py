@@ -1,0 +1,131 @@
+"""The front desk's register-a-patient form: four model forms with field-level messages.
+
+Every input problem becomes a message next to its field (a bad NPI, an end date before a start
+date, a mistyped diagnosis), never a server error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_diagnosis_list
+from cleannote.apps.patients.models import Case, Coverage, Patient, Referral
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Patient
+        fields = (
+            "first_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "phone",
+            "email",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "zip",
+        )
+        widgets: ClassVar[dict[str, Any]] = {"birth_date": DATE}
+
+
+class CoverageForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Coverage
+        fields = (
+            "priority",
+            "payer_name",
+            "payer_id",
+            "kind",
+            "member_id",
+            "group_number",
+            "subscriber_relationship",
+            "subscriber_first_name",
+            "subscriber_last_name",
+            "subscriber_birth_date",
+            "subscriber_sex",
+            "active_from",
+            "active_through",
+        )
+        widgets: ClassVar[dict[str, Any]] = {
+            "subscriber_birth_date": DATE,
+            "active_from": DATE,
+            "active_through": DATE,
+        }
+
+
+class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Case
+        fields = (
+            "discipline",
+            "title",
+            "onset_date",
+            "opened_on",
+            "injury_description",
+            "accident_kind",
+            "accident_date",
+            "accident_state",
+            "insurer_claim_number",
+            "case_manager_name",
+            "case_manager_phone",
+            "case_manager_email",
+            "attorney_name",
+            "attorney_phone",
+            "attorney_email",
+            "lien_on_file",
+            "report_schedule",
+        )
+        widgets: ClassVar[dict[str, Any]] = {
+            "onset_date": DATE,
+            "opened_on": DATE,
+            "accident_date": DATE,
+            "injury_description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ReferralForm(forms.ModelForm):  # type: ignore[type-arg]
+    diagnoses_text = forms.CharField(
+        label="Diagnoses (ICD-10-CM)",
+        required=False,
+        help_text="Separate codes with commas, e.g. M54.50, M25.561",
+    )
+
+    class Meta:
+        model = Referral
+        fields = (
+            "provider_first_name",
+            "provider_last_name",
+            "provider_npi",
+            "qualifier",
+            "referral_date",
+            "authorized_visits",
+            "expires_on",
+        )
+        widgets: ClassVar[dict[str, Any]] = {"referral_date": DATE, "expires_on": DATE}
+
+    def is_filled(self) -> bool:
+        """A referral is optional: skip it when the user typed nothing into it."""
+        if not self.is_bound:
+            return False
+        ignored = {"qualifier"}
+        return any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in self.fields
+            if name not in ignored
+        )
+
+    def clean_diagnoses_text(self) -> list[str]:
+        codes = parse_diagnosis_list(self.cleaned_data.get("diagnoses_text") or "")
+        validate_diagnosis_list(codes)
+        return codes
+
+    def save(self, commit: bool = True) -> Any:
+        self.instance.diagnoses = self.cleaned_data.get("diagnoses_text") or []
+        return super().save(commit=commit)

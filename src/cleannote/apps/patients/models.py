@@ -1,0 +1,268 @@
+"""A patient's record outside the notes: coverage, cases, referrals, plans of care and goals.
+
+Choice values are the rules core's enums (`cleannote.rules.visit`), so building a core `Visit`
+from these rows is a lookup, never a translation table.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.organisations.validators import validate_npi, validate_state
+from cleannote.apps.patients.diagnoses import validate_diagnosis_list
+from cleannote.rules.visit import (
+    AccidentKind,
+    Discipline,
+    GoalKind,
+    PayerKind,
+    ReferralQualifier,
+    Relationship,
+    Sex,
+)
+
+
+def _choices(enum: type) -> list[tuple[str, str]]:
+    return [(m.value, m.name.replace("_", " ").capitalize()) for m in enum]  # type: ignore[attr-defined]
+
+
+class Patient(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="patients"
+    )
+    chart_number = models.CharField(max_length=20)
+    first_name = models.CharField(max_length=35)
+    last_name = models.CharField(max_length=60)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1, choices=_choices(Sex))
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    address_line1 = models.CharField(max_length=55, blank=True)
+    address_line2 = models.CharField(max_length=55, blank=True)
+    city = models.CharField(max_length=30, blank=True)
+    state = models.CharField(max_length=2, blank=True, validators=[validate_state])
+    zip = models.CharField(max_length=10, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("last_name", "first_name", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["organisation", "chart_number"], name="patient_chart_number_unique"
+            ),
+        )
+        indexes = (models.Index(fields=["organisation", "last_name", "first_name"]),)
+
+    def __str__(self) -> str:
+        # Never used in logs or errors: those carry `pk` only.
+        return f"{self.last_name}, {self.first_name}"
+
+
+class CoveragePriority(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    TERTIARY = "tertiary", "Tertiary"
+
+
+class Coverage(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="coverages")
+    priority = models.CharField(max_length=9, choices=CoveragePriority.choices)
+    payer_name = models.CharField(max_length=60)
+    payer_id = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20, choices=_choices(PayerKind))
+    member_id = models.CharField(max_length=80)
+    group_number = models.CharField(max_length=50, blank=True)
+    subscriber_relationship = models.CharField(
+        max_length=6, choices=_choices(Relationship), default=Relationship.SELF.value
+    )
+    subscriber_first_name = models.CharField(max_length=35, blank=True)
+    subscriber_last_name = models.CharField(max_length=60, blank=True)
+    subscriber_birth_date = models.DateField(null=True, blank=True)
+    subscriber_sex = models.CharField(max_length=1, choices=_choices(Sex), blank=True)
+    active_from = models.DateField()
+    active_through = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("patient_id", "priority", "-active_from")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(active_through__isnull=True)
+                | models.Q(active_through__gte=models.F("active_from")),
+                name="coverage_dates_in_order",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.payer_name} ({self.get_priority_display()})"
+
+    def clean(self) -> None:
+        if self.active_through and self.active_from and self.active_through < self.active_from:
+            raise ValidationError({"active_through": "must not be before the start date"})
+        if self.subscriber_relationship != Relationship.SELF.value:
+            missing = {
+                name: "required when the patient is not the subscriber"
+                for name in ("subscriber_first_name", "subscriber_last_name")
+                if not getattr(self, name)
+            }
+            if self.subscriber_birth_date is None:
+                missing["subscriber_birth_date"] = "required when the patient is not the subscriber"
+            if missing:
+                raise ValidationError(missing)
+
+    def is_active_on(self, day: object) -> bool:
+        return self.active_from <= day and (  # type: ignore[operator]
+            self.active_through is None or day <= self.active_through  # type: ignore[operator]
+        )
+
+
+class ReportSchedule(models.TextChoices):
+    NONE = "", "None"
+    EVERY_30_DAYS = "30d", "Every 30 days"
+    EVERY_VISIT_10 = "10v", "Every 10 visits"
+    MONTHLY = "monthly", "Monthly"
+    ON_REQUEST = "request", "On request"
+
+
+class Case(models.Model):
+    """One episode of care for one problem, in one discipline, billed to one coverage."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    discipline = models.CharField(max_length=8, choices=_choices(Discipline))
+    title = models.CharField(max_length=80)
+    onset_date = models.DateField(null=True, blank=True)
+    injury_description = models.TextField(blank=True)
+    coverage = models.ForeignKey(
+        Coverage, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    # Accident details (box 10 / CLM11 related causes and DTP*439).
+    accident_kind = models.CharField(max_length=10, choices=_choices(AccidentKind), blank=True)
+    accident_date = models.DateField(null=True, blank=True)
+    accident_state = models.CharField(max_length=2, blank=True, validators=[validate_state])
+    insurer_claim_number = models.CharField(max_length=50, blank=True)
+    case_manager_name = models.CharField(max_length=80, blank=True)
+    case_manager_phone = models.CharField(max_length=20, blank=True)
+    case_manager_email = models.EmailField(blank=True)
+    attorney_name = models.CharField(max_length=80, blank=True)
+    attorney_phone = models.CharField(max_length=20, blank=True)
+    attorney_email = models.EmailField(blank=True)
+    lien_on_file = models.BooleanField("lien agreement on file", default=False)
+    report_schedule = models.CharField(max_length=8, choices=ReportSchedule.choices, blank=True)
+
+    class Meta:
+        ordering = ("patient_id", "-opened_on", "-id")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def is_auto_accident(self) -> bool:
+        return self.accident_kind == AccidentKind.AUTO.value
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = "must not be before the date the case opened"
+        if self.accident_kind == AccidentKind.AUTO.value:
+            if self.accident_date is None:
+                errors["accident_date"] = "required for an auto accident"
+            if not self.accident_state:
+                errors["accident_state"] = "required for an auto accident (claim box 10b)"
+        if self.accident_date and self.opened_on and self.accident_date > self.opened_on:
+            errors["accident_date"] = "must not be after the date the case opened"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    provider_first_name = models.CharField(max_length=35)
+    provider_last_name = models.CharField(max_length=60)
+    provider_npi = models.CharField("provider NPI", max_length=10, validators=[validate_npi])
+    qualifier = models.CharField(
+        max_length=2, choices=_choices(ReferralQualifier), default=ReferralQualifier.REFERRING.value
+    )
+    referral_date = models.DateField()
+    diagnoses = models.JSONField(default=list, validators=[validate_diagnosis_list])
+    authorized_visits = models.PositiveSmallIntegerField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("case_id", "-referral_date", "-id")
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk} ({self.qualifier})"
+
+    def clean(self) -> None:
+        if self.expires_on and self.referral_date and self.expires_on < self.referral_date:
+            raise ValidationError({"expires_on": "must not be before the referral date"})
+
+
+class PlanOfCare(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans_of_care")
+    diagnoses = models.JSONField(default=list, validators=[validate_diagnosis_list])
+    frequency_per_week = models.PositiveSmallIntegerField()
+    duration_weeks = models.PositiveSmallIntegerField()
+    start_date = models.DateField()
+    certified_through = models.DateField()
+    certifier_name = models.CharField(max_length=95, blank=True)
+    certifier_npi = models.CharField(max_length=10, blank=True, validators=[validate_npi])
+    signature_received_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("case_id", "-start_date", "-id")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(certified_through__gte=models.F("start_date")),
+                name="plan_of_care_dates_in_order",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Plan of care {self.pk}"
+
+    @property
+    def is_certified(self) -> bool:
+        return self.signature_received_on is not None
+
+    @property
+    def frequency_text(self) -> str:
+        return f"{self.frequency_per_week}x/week for {self.duration_weeks} weeks"
+
+    def clean(self) -> None:
+        if self.start_date and self.certified_through and self.certified_through < self.start_date:
+            raise ValidationError({"certified_through": "must not be before the start date"})
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", "In progress"
+    MET = "met", "Met"
+    PARTIALLY_MET = "partially_met", "Partially met"
+    NOT_MET = "not_met", "Not met"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(PlanOfCare, on_delete=models.PROTECT, related_name="goals")
+    order = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=_choices(GoalKind))
+    measure = models.CharField(max_length=80, blank=True)
+    baseline = models.CharField(max_length=80, blank=True)
+    target = models.CharField(max_length=80, blank=True)
+    current = models.CharField("latest value", max_length=80, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=13, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+
+    class Meta:
+        ordering = ("plan_id", "order", "id")
+
+    def __str__(self) -> str:
+        return f"Goal {self.order}: {self.text[:40]}"

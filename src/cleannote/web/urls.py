@@ -1,0 +1,15 @@
+"""Top-level URL map: one include per app, the therapist home at the root."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cleannote.apps.notes.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("cleannote.apps.accounts.urls")),
+    path("patients/", include("cleannote.apps.patients.urls")),
+    path("notes/", include("cleannote.apps.notes.urls")),
+    path("audit/", include("cleannote.apps.audit.urls")),
+    path("admin/", admin.site.urls),
+]
