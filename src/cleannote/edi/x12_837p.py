@@ -1,0 +1,627 @@
+"""837P professional claims (ASC X12 005010X222A1) from visits and the lines the scrubber kept.
+
+Why the loops look the way they do (SBR09 per payer kind, where DN/DK/DQ go, no line
+splitting, one transaction set per 5,000 claims) is recorded in
+docs/decisions/0060-837p-writer-choices.md. The writer streams: each claim becomes one chunk
+of bytes, so a batch of any size needs the memory of one claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import chain, islice
+
+from cleannote.edi.envelope import (
+    DEFAULT_DELIMITERS,
+    Chunk,
+    ControlNumbers,
+    Delimiters,
+    Envelope,
+    Receiver,
+    Segment,
+    Submitter,
+    X12WriteError,
+    iter_interchange,
+)
+from cleannote.edi.x12_values import (
+    address_segments,
+    amount,
+    digits,
+    fit,
+    npi,
+    phone,
+    required_text,
+    x12_date,
+)
+from cleannote.rules.findings import ClaimLine
+from cleannote.rules.visit import (
+    AccidentKind,
+    BillingProvider,
+    Payer,
+    PayerKind,
+    Person,
+    ReferralQualifier,
+    Relationship,
+    Visit,
+)
+
+__all__ = [
+    "VERSION",
+    "Adjustment",
+    "ClaimToSend",
+    "ControlNumbers",
+    "PriorLinePayment",
+    "PriorPayment",
+    "Receiver",
+    "Submitter",
+    "claim_filing_indicator",
+    "iter_837p",
+    "write_837p",
+]
+
+VERSION = "005010X222A1"
+MAX_CLAIMS_PER_TRANSACTION = 5000
+MAX_LINES_PER_CLAIM = 50
+MAX_DIAGNOSES = 12
+FREQUENCIES = frozenset({"1", "7", "8"})
+
+_RELATIONSHIP_CODES = {
+    Relationship.SELF: "18",
+    Relationship.SPOUSE: "01",
+    Relationship.CHILD: "19",
+    Relationship.OTHER: "G8",
+}
+_RELATED_CAUSES = {AccidentKind.AUTO: "AA", AccidentKind.EMPLOYMENT: "EM", AccidentKind.OTHER: "OA"}
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """One CAS triplet from an earlier payer's remittance: group (CO, PR, OA, PI, CR), CARC."""
+
+    group: str
+    reason: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PriorLinePayment:
+    """What an earlier payer did with one line (2430): `line` is the 0-based index into
+    `ClaimToSend.lines`; `paid` plus the adjustments must equal the line charge."""
+
+    line: int
+    paid: Decimal
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PriorPayment:
+    """An earlier payer's adjudication, sent in loop 2320 when billing the next payer.
+
+    `subscriber` is the person insured by that payer (their member id goes in 2330A).
+    `responsibility` is that payer's SBR01 position: P primary, S secondary.
+    """
+
+    payer: Payer
+    subscriber: Person
+    paid: Decimal
+    adjudicated: dt.date
+    responsibility: str = "P"
+    claim_adjustments: tuple[Adjustment, ...] = ()
+    lines: tuple[PriorLinePayment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimToSend:
+    """One claim: the visit, the lines to bill, and how this claim relates to earlier ones.
+
+    `frequency` is CLM05-3: 1 original, 7 replacement, 8 void; 7 and 8 carry the payer's claim
+    number (`visit.payer.claim_number`) in REF*F8. `prior_payments` makes this a secondary (or
+    tertiary) claim. `onset` is the onset of the current illness (DTP*431) when known.
+    """
+
+    visit: Visit
+    lines: tuple[ClaimLine, ...]
+    frequency: str = "1"
+    prior_payments: tuple[PriorPayment, ...] = ()
+    onset: dt.date | None = None
+
+
+@cache
+def _filing_indicators() -> dict[str, str | None]:
+    text = resources.files("cleannote.edi").joinpath("data/claim_filing_indicators.json")
+    table: dict[str, str | None] = json.loads(text.read_text(encoding="utf-8"))["indicators"]
+    return table
+
+
+def claim_filing_indicator(kind: PayerKind) -> str:
+    """SBR09 for a payer kind; self-pay has none because no payer receives the claim."""
+    code = _filing_indicators().get(kind.value)
+    if code is None:
+        raise X12WriteError(f"payer kind {kind.value!r} is not billed on an 837P")
+    return code
+
+
+def iter_837p(
+    claims: Iterable[ClaimToSend],
+    *,
+    submitter: Submitter,
+    receiver: Receiver,
+    control: ControlNumbers,
+    created: dt.datetime,
+    usage: str = "P",
+    delimiters: Delimiters = DEFAULT_DELIMITERS,
+) -> Iterator[bytes]:
+    """The interchange as chunks of bytes: envelope headers, one chunk per claim, trailers.
+
+    Claims are consumed lazily; at most 5,000 go in one ST/SE transaction set, and later sets
+    take consecutive ST control numbers from `control.first_transaction`. A claim the writer
+    refuses raises `X12WriteError` part way through, so write to a temporary file and move it
+    into the outbox only once the iterator is exhausted.
+    """
+    envelope = Envelope(
+        submitter=submitter,
+        receiver=receiver,
+        control=control,
+        created=created,
+        usage=usage,
+        functional_id="HC",
+        version=VERSION,
+        delimiters=delimiters,
+    )
+    header = _Header(submitter, receiver, control, created)
+    source = iter(claims)
+    head = next(source, None)
+    if head is None:
+        raise X12WriteError("an 837P batch needs at least one claim")
+
+    def transactions() -> Iterator[Iterator[Chunk]]:
+        first: ClaimToSend | None = head
+        offset = 0
+        while first is not None:
+            batch = chain((first,), islice(source, MAX_CLAIMS_PER_TRANSACTION - 1))
+            yield _transaction_body(header(offset), batch)
+            offset += 1
+            first = next(source, None)
+
+    return iter_interchange(envelope, "837", transactions())
+
+
+def write_837p(
+    claims: Iterable[ClaimToSend],
+    *,
+    submitter: Submitter,
+    receiver: Receiver,
+    control: ControlNumbers,
+    created: dt.datetime,
+    usage: str = "P",
+    delimiters: Delimiters = DEFAULT_DELIMITERS,
+) -> bytes:
+    """The whole interchange in memory; prefer `iter_837p` when writing a large batch to a file."""
+    return b"".join(
+        iter_837p(
+            claims,
+            submitter=submitter,
+            receiver=receiver,
+            control=control,
+            created=created,
+            usage=usage,
+            delimiters=delimiters,
+        )
+    )
+
+
+class _Header:
+    """BHT and loops 1000A/1000B, rebuilt per transaction set (BHT03 names the set)."""
+
+    __slots__ = ("_control", "_created", "_receiver", "_submitter")
+
+    def __init__(
+        self,
+        submitter: Submitter,
+        receiver: Receiver,
+        control: ControlNumbers,
+        created: dt.datetime,
+    ) -> None:
+        self._submitter = submitter
+        self._receiver = receiver
+        self._control = control
+        self._created = created
+
+    def __call__(self, offset: int) -> list[Segment]:
+        sub, rec = self._submitter, self._receiver
+        return [
+            (
+                "BHT",
+                "0019",
+                "00",
+                f"{self._control.interchange}-{self._control.transaction(offset)}",
+                x12_date(self._created.date()),
+                f"{self._created.hour:02d}{self._created.minute:02d}",
+                "CH",
+            ),
+            ("NM1", "41", "2", required_text(sub.name, 60, "1000A NM103"), "", "", "", "", "46",
+             required_text(sub.id, 80, "1000A NM109")),
+            ("PER", "IC", required_text(sub.contact_name, 60, "1000A PER02"), "TE",
+             phone(sub.contact_phone, "1000A PER04")),
+            ("NM1", "40", "2", required_text(rec.name, 60, "1000B NM103"), "", "", "", "", "46",
+             required_text(rec.id, 80, "1000B NM109")),
+        ]  # fmt: skip
+
+
+def _transaction_body(header: list[Segment], claims: Iterable[ClaimToSend]) -> Iterator[Chunk]:
+    yield "", header
+    hl = 0
+    billing_hl = 0
+    billing: BillingProvider | None = None
+    for claim in claims:
+        visit = claim.visit
+        try:
+            chunk: list[Segment] = []
+            if visit.billing_provider != billing:
+                billing = visit.billing_provider
+                hl += 1
+                billing_hl = hl
+                chunk.extend(_billing_provider(billing, hl))
+            hl = _claim(chunk, claim, billing_hl, hl)
+        except X12WriteError as exc:
+            raise X12WriteError(f"claim {visit.id}: {exc}") from None
+        yield f"claim {visit.id}", chunk
+
+
+def _billing_provider(provider: BillingProvider, hl: int) -> list[Segment]:
+    n3, n4 = address_segments(provider.address, "2010AA", nine_digit_zip=True)
+    return [
+        ("HL", str(hl), "", "20", "1"),
+        ("PRV", "BI", "PXC", _taxonomy(provider.taxonomy, "2000A PRV03")),
+        ("NM1", "85", "2", required_text(provider.name, 60, "2010AA NM103"), "", "", "", "",
+         "XX", npi(provider.npi, "2010AA NM109")),
+        n3,
+        n4,
+        ("REF", "EI", digits(provider.tax_id, (9,), "2010AA REF02 tax id", "- ")),
+    ]  # fmt: skip
+
+
+@lru_cache(maxsize=1024)
+def _taxonomy(value: str, where: str) -> str:
+    code = value.strip()
+    if len(code) != 10 or not code.isalnum():
+        raise X12WriteError(f"{where} taxonomy code must be 10 letters and digits")
+    return code
+
+
+def _relationship(visit: Visit) -> Relationship:
+    relationship = visit.subscriber.relationship
+    if relationship is None:
+        if visit.patient != visit.subscriber:
+            raise X12WriteError(
+                "subscriber relationship is missing and the patient is not the subscriber"
+            )
+        return Relationship.SELF
+    return relationship
+
+
+def _person_name(person: Person, where: str) -> tuple[str, str]:
+    return (
+        required_text(person.last_name, 60, f"{where} NM103"),
+        fit(person.first_name, 35),
+    )
+
+
+def _demographics(person: Person) -> Segment:
+    return ("DMG", "D8", x12_date(person.birth_date), person.sex.value)
+
+
+def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -> int:
+    """Append loops 2000B (and 2000C) with the claim; return the last HL number used."""
+    visit = claim.visit
+    payer = visit.payer
+    relationship = _relationship(visit)
+    is_patient = relationship is Relationship.SELF
+    subscriber = visit.subscriber
+    responsibility = "PST"[len(claim.prior_payments)] if len(claim.prior_payments) < 3 else ""
+    if not responsibility:
+        raise X12WriteError("at most two earlier payers can be reported")
+
+    hl += 1
+    subscriber_hl = hl
+    chunk.append(("HL", str(hl), str(billing_hl), "22", "0" if is_patient else "1"))
+    chunk.append(
+        (
+            "SBR",
+            responsibility,
+            "18" if is_patient else "",
+            fit(subscriber.group_number or "", 50),
+            "",
+            "",
+            "",
+            "",
+            "",
+            claim_filing_indicator(payer.kind),
+        )
+    )
+    last, first = _person_name(subscriber, "2010BA")
+    member_id = required_text(subscriber.member_id, 80, "2010BA NM109 member id")
+    chunk.append(("NM1", "IL", "1", last, first, "", "", "", "MI", member_id))
+    if is_patient:
+        if subscriber.address is None:
+            raise X12WriteError(
+                "2010BA subscriber address is required when the subscriber is the patient"
+            )
+        chunk.extend(address_segments(subscriber.address, "2010BA"))
+        chunk.append(_demographics(subscriber))
+    elif subscriber.address is not None:
+        chunk.extend(address_segments(subscriber.address, "2010BA"))
+    chunk.append(_payer_name(payer.name, payer.payer_id, "2010BB"))
+
+    if not is_patient:
+        hl += 1
+        chunk.append(("HL", str(hl), str(subscriber_hl), "23", "0"))
+        chunk.append(("PAT", _RELATIONSHIP_CODES[relationship]))
+        patient = visit.patient
+        last, first = _person_name(patient, "2010CA")
+        chunk.append(("NM1", "QC", "1", last, first))
+        address = patient.address or subscriber.address
+        if address is None:
+            raise X12WriteError("2010CA patient address is required")
+        chunk.extend(address_segments(address, "2010CA"))
+        chunk.append(_demographics(patient))
+
+    _claim_loop(chunk, claim)
+    return hl
+
+
+def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
+    """Loop 2300 with its provider loops, earlier payers (2320) and service lines (2400)."""
+    visit = claim.visit
+    lines = claim.lines
+    if not lines:
+        raise X12WriteError("a claim needs at least one service line")
+    if len(lines) > MAX_LINES_PER_CLAIM:
+        raise X12WriteError(
+            f"{len(lines)} service lines exceed the 837P limit of {MAX_LINES_PER_CLAIM}; "
+            "split the visit into separate claims before writing"
+        )
+    if claim.frequency not in FREQUENCIES:
+        raise X12WriteError(f"CLM05-3 frequency {claim.frequency!r} must be 1, 7 or 8")
+    claim_id = visit.id.strip()
+    if not 1 <= len(claim_id) <= 38:
+        raise X12WriteError(
+            f"CLM01 patient control number must be 1 to 38 characters, got {len(claim_id)}"
+        )
+    pos = visit.place_of_service
+    if len(pos) != 2 or not pos.isdigit():
+        raise X12WriteError(f"CLM05-1 place of service {pos!r} must be two digits")
+    total = sum((line.charge for line in lines), Decimal("0"))
+
+    accident = visit.accident
+    related: tuple[str, ...] | str = ""
+    if accident is not None:
+        cause = _RELATED_CAUSES[accident.kind]
+        if accident.kind is AccidentKind.AUTO:
+            state = (accident.state or "").strip().upper()
+            if len(state) != 2 or not state.isalpha():
+                raise X12WriteError("CLM11-4 auto accident state must be a two-letter code")
+            related = (cause, "", "", state)
+        else:
+            related = (cause,)
+    chunk.append(
+        ("CLM", claim_id, amount(total, "CLM02"), "", "", (pos, "B", claim.frequency),
+         "Y", "A", "Y", "Y", "", related)
+    )  # fmt: skip
+    if claim.onset is not None:
+        chunk.append(("DTP", "431", "D8", x12_date(claim.onset)))
+    if accident is not None and accident.date is not None:
+        chunk.append(("DTP", "439", "D8", x12_date(accident.date)))
+    if visit.prior_authorization:
+        chunk.append(("REF", "G1", required_text(visit.prior_authorization, 50, "2300 REF*G1")))
+    if claim.frequency != "1":
+        if not visit.payer.claim_number:
+            raise X12WriteError(
+                f"frequency {claim.frequency} needs the payer's claim number for REF*F8"
+            )
+        chunk.append(("REF", "F8", required_text(visit.payer.claim_number, 50, "2300 REF*F8")))
+    chunk.append(_diagnoses(visit.diagnoses))
+
+    referral = visit.referral
+    if referral is not None and referral.qualifier is ReferralQualifier.REFERRING:
+        chunk.append(
+            _provider_name("DN", referral.last_name, referral.first_name, referral.npi, "2310A")
+        )
+    rendering = visit.rendering_provider
+    chunk.append(
+        _provider_name("82", rendering.last_name, rendering.first_name, rendering.npi, "2310B")
+    )
+    chunk.append(("PRV", "PE", "PXC", _taxonomy(rendering.taxonomy, "2310B PRV03")))
+    if referral is not None and referral.qualifier is ReferralQualifier.SUPERVISING:
+        chunk.append(
+            _provider_name("DQ", referral.last_name, referral.first_name, referral.npi, "2310D")
+        )
+
+    for prior in claim.prior_payments:
+        _other_payer(chunk, prior, visit)
+
+    ordering: Segment | None = None
+    if referral is not None and referral.qualifier is ReferralQualifier.ORDERING:
+        ordering = _provider_name(
+            "DK", referral.last_name, referral.first_name, referral.npi, "2420E"
+        )
+    line_payments = [{p.line: p for p in prior.lines} for prior in claim.prior_payments]
+    shared = (x12_date(visit.date_of_service), claim_id, ordering)
+    for index, line in enumerate(lines):
+        _service_line(chunk, claim, index, line, shared, line_payments)
+
+
+def _diagnoses(codes: tuple[str, ...]) -> Segment:
+    if not codes:
+        raise X12WriteError("HI needs at least one diagnosis")
+    if len(codes) > MAX_DIAGNOSES:
+        raise X12WriteError(f"{len(codes)} diagnoses exceed the 837P limit of {MAX_DIAGNOSES}")
+    elements: list[tuple[str, str]] = []
+    for position, code in enumerate(codes):
+        bare = code.replace(".", "").strip().upper()
+        if not 3 <= len(bare) <= 7 or not bare.isalnum():
+            raise X12WriteError(f"HI{position + 1:02d} diagnosis {code!r} is not an ICD-10-CM code")
+        elements.append(("ABK" if position == 0 else "ABF", bare))
+    return ("HI", *elements)
+
+
+@lru_cache(maxsize=256)
+def _pointers(pointers: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple(map(str, pointers))
+
+
+@lru_cache(maxsize=4096)
+def _payer_name(name: str, payer_id: str, loop: str) -> Segment:
+    """NM1*PR; cached, like the provider names below, because a batch repeats a few payers."""
+    return (
+        "NM1",
+        "PR",
+        "2",
+        required_text(name, 60, f"{loop} NM103"),
+        "",
+        "",
+        "",
+        "",
+        "PI",
+        required_text(payer_id, 80, f"{loop} NM109 payer id"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _provider_name(entity: str, last: str, first: str, number: str, loop: str) -> Segment:
+    return (
+        "NM1",
+        entity,
+        "1",
+        required_text(last, 60, f"{loop} NM103"),
+        fit(first, 35),
+        "",
+        "",
+        "",
+        "XX",
+        npi(number, f"{loop} NM109"),
+    )
+
+
+def _adjustments(adjustments: tuple[Adjustment, ...], where: str) -> list[Segment]:
+    """CAS segments: one per group code, at most six reason/amount pairs each."""
+    by_group: dict[str, list[Adjustment]] = {}
+    for adjustment in adjustments:
+        group = adjustment.group.strip().upper()
+        if group not in ("CO", "CR", "OA", "PI", "PR"):
+            raise X12WriteError(
+                f"{where} CAS01 group code {adjustment.group!r} is not CO/CR/OA/PI/PR"
+            )
+        by_group.setdefault(group, []).append(adjustment)
+    segments: list[Segment] = []
+    for group, items in by_group.items():
+        for start in range(0, len(items), 6):
+            elements: list[str] = [group]
+            for item in items[start : start + 6]:
+                reason = item.reason.strip().upper()
+                if not 1 <= len(reason) <= 5 or not reason.isalnum():
+                    raise X12WriteError(f"{where} CAS reason code {item.reason!r} is not a CARC")
+                elements.extend((reason, amount(item.amount, f"{where} CAS amount"), ""))
+            segments.append(("CAS", *elements))
+    return segments
+
+
+def _other_payer(chunk: list[Segment], prior: PriorPayment, visit: Visit) -> None:
+    """Loop 2320 with 2330A (the other subscriber) and 2330B (the other payer)."""
+    if prior.responsibility not in ("P", "S", "T"):
+        raise X12WriteError(f"2320 SBR01 {prior.responsibility!r} must be P, S or T")
+    other = prior.subscriber
+    relationship = other.relationship or Relationship.SELF
+    chunk.append(
+        ("SBR", prior.responsibility, _RELATIONSHIP_CODES[relationship],
+         fit(other.group_number or "", 50), "", "", "", "", "",
+         claim_filing_indicator(prior.payer.kind))
+    )  # fmt: skip
+    chunk.extend(_adjustments(prior.claim_adjustments, "2320"))
+    chunk.append(("AMT", "D", amount(prior.paid, "2320 AMT*D")))
+    chunk.append(("OI", "", "", "Y", "", "", "Y"))
+    last, first = _person_name(other, "2330A")
+    member_id = required_text(other.member_id, 80, "2330A NM109 member id")
+    chunk.append(("NM1", "IL", "1", last, first, "", "", "", "MI", member_id))
+    chunk.append(_payer_name(prior.payer.name, prior.payer.payer_id, "2330B"))
+    if prior.lines:
+        paid = sum((line.paid for line in prior.lines), Decimal("0"))
+        if paid != prior.paid:
+            raise X12WriteError(
+                f"2320 AMT*D {prior.paid} differs from the {paid} the earlier payer's lines paid"
+            )
+
+
+def _service_line(
+    chunk: list[Segment],
+    claim: ClaimToSend,
+    index: int,
+    line: ClaimLine,
+    shared: tuple[str, str, Segment | None],
+    line_payments: list[dict[int, PriorLinePayment]],
+) -> None:
+    """Loop 2400 (and 2430 per earlier payer). `shared` holds what every line of the claim
+    repeats: the service date, the claim id and the ordering provider (2420E)."""
+    visit = claim.visit
+    service_date, claim_id, ordering = shared
+    number = index + 1
+    if not 0 <= line.service_index < len(visit.services):
+        raise X12WriteError(
+            f"line {number} points at service {line.service_index}, which the visit lacks"
+        )
+    rendering_npi = visit.services[line.service_index].rendering_npi
+    if rendering_npi and rendering_npi != visit.rendering_provider.npi:
+        raise X12WriteError(
+            f"line {number} was rendered by another NPI; "
+            "per-line rendering (2420A) is not written yet"
+        )
+    modifiers = line.modifiers
+    if len(modifiers) > 4:
+        raise X12WriteError(f"line {number} SV101 carries {len(modifiers)} modifiers; at most 4")
+    pointers = line.diagnosis_pointers
+    if not 1 <= len(pointers) <= 4:
+        raise X12WriteError(f"line {number} SV107 needs 1 to 4 diagnosis pointers")
+    for pointer in pointers:
+        if not 1 <= pointer <= len(visit.diagnoses):
+            raise X12WriteError(f"line {number} SV107 pointer {pointer} has no diagnosis in HI")
+    units = line.units
+    if units < 1:
+        raise X12WriteError(f"line {number} SV104 units {units} must be at least 1")
+    code = line.code
+    if len(code) != 5 or not code.isalnum():
+        raise X12WriteError(
+            f"line {number} SV101-2 procedure code {code!r} is not a CPT/HCPCS code"
+        )
+    procedure = ("HC", code, *modifiers)
+    chunk.append(("LX", str(number)))
+    chunk.append(
+        ("SV1", procedure, amount(line.charge, f"line {number} SV102"), "UN", str(units), "",
+         "", _pointers(pointers))
+    )  # fmt: skip
+    chunk.append(("DTP", "472", "D8", service_date))
+    chunk.append(("REF", "6R", f"{claim_id}-{number}"))
+    if ordering is not None:
+        chunk.append(ordering)
+    for prior, payments in zip(claim.prior_payments, line_payments, strict=True):
+        payment = payments.get(index)
+        if payment is None:
+            continue
+        where = f"line {number}"
+        adjusted = sum((a.amount for a in payment.adjustments), Decimal("0"))
+        if payment.paid + adjusted != line.charge:
+            raise X12WriteError(
+                f"{where} 2430 does not balance: paid {payment.paid} plus adjustments "
+                f"{adjusted} must equal the charge {line.charge}"
+            )
+        chunk.append(
+            ("SVD", required_text(prior.payer.payer_id, 80, f"{where} SVD01"),
+             amount(payment.paid, f"{where} SVD02"), procedure, "", str(units))
+        )  # fmt: skip
+        chunk.extend(_adjustments(payment.adjustments, f"{where} 2430"))
+        chunk.append(("DTP", "573", "D8", x12_date(prior.adjudicated)))
