@@ -1,0 +1,246 @@
+"""270 eligibility requests (ASC X12 005010X279A1): is this person covered for therapy today?
+
+A request asks one payer (2000A information source) on behalf of one provider (2000B
+information receiver) about one subscriber (2000C) and, when the patient is someone else on
+that subscriber's plan, about the dependent (2000D). Choices are recorded in
+docs/decisions/0061-270-writer-choices.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import chain, islice
+
+from cleannote.edi.envelope import (
+    DEFAULT_DELIMITERS,
+    Chunk,
+    ControlNumbers,
+    Delimiters,
+    Envelope,
+    Receiver,
+    Segment,
+    Submitter,
+    X12WriteError,
+    iter_interchange,
+)
+from cleannote.edi.x12_values import digits, fit, npi, required_text, x12_date
+from cleannote.rules.visit import (
+    BillingProvider,
+    Discipline,
+    Payer,
+    Person,
+    Relationship,
+    Visit,
+)
+
+__all__ = [
+    "VERSION",
+    "EligibilityRequest",
+    "iter_270",
+    "service_type_for",
+    "write_270",
+]
+
+VERSION = "005010X279A1"
+MAX_REQUESTS_PER_TRANSACTION = 99
+MAX_SERVICE_TYPES = 99
+
+
+@cache
+def _service_types() -> tuple[str, dict[str, str]]:
+    text = resources.files("cleannote.edi").joinpath("data/service_type_codes.json")
+    table = json.loads(text.read_text(encoding="utf-8"))
+    return str(table["default"]), {str(k): str(v) for k, v in table["by_discipline"].items()}
+
+
+def service_type_for(discipline: Discipline | None) -> str:
+    """EQ01 for a discipline: PT, AD (occupational therapy), AF, 33, or 30 for anything else."""
+    default, by_discipline = _service_types()
+    if discipline is None:
+        return default
+    return by_discipline.get(discipline.value, default)
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRequest:
+    """One question to one payer. `trace` is our id for it; the 271 echoes it in TRN02.
+
+    `patient` is set only when the patient is not the subscriber (a spouse or child on the
+    subscriber's plan).
+    """
+
+    trace: str
+    payer: Payer
+    provider: BillingProvider
+    subscriber: Person
+    date_of_service: dt.date
+    service_types: tuple[str, ...] = ("30",)
+    patient: Person | None = None
+
+    @classmethod
+    def from_visit(cls, visit: Visit, trace: str) -> EligibilityRequest:
+        """Ask about the visit's payer, patient and date for the rendering discipline."""
+        relationship = visit.subscriber.relationship
+        dependent = relationship not in (None, Relationship.SELF)
+        return cls(
+            trace=trace,
+            payer=visit.payer,
+            provider=visit.billing_provider,
+            subscriber=visit.subscriber,
+            date_of_service=visit.date_of_service,
+            service_types=(service_type_for(visit.rendering_provider.discipline),),
+            patient=visit.patient if dependent else None,
+        )
+
+
+def iter_270(
+    requests: Iterable[EligibilityRequest],
+    *,
+    submitter: Submitter,
+    receiver: Receiver,
+    control: ControlNumbers,
+    created: dt.datetime,
+    usage: str = "P",
+    delimiters: Delimiters = DEFAULT_DELIMITERS,
+) -> Iterator[bytes]:
+    """The interchange in chunks; at most 99 requests per ST/SE transaction set."""
+    envelope = Envelope(
+        submitter=submitter,
+        receiver=receiver,
+        control=control,
+        created=created,
+        usage=usage,
+        functional_id="HS",
+        version=VERSION,
+        delimiters=delimiters,
+    )
+    source = iter(requests)
+    head = next(source, None)
+    if head is None:
+        raise X12WriteError("a 270 batch needs at least one request")
+
+    def transactions() -> Iterator[Iterator[Chunk]]:
+        first: EligibilityRequest | None = head
+        offset = 0
+        while first is not None:
+            batch = chain((first,), islice(source, MAX_REQUESTS_PER_TRANSACTION - 1))
+            bht: Segment = (
+                "BHT",
+                "0022",
+                "13",
+                f"{control.interchange}-{control.transaction(offset)}",
+                x12_date(created.date()),
+                f"{created.hour:02d}{created.minute:02d}",
+            )
+            yield _transaction_body(bht, batch)
+            offset += 1
+            first = next(source, None)
+
+    return iter_interchange(envelope, "270", transactions())
+
+
+def write_270(
+    requests: Iterable[EligibilityRequest],
+    *,
+    submitter: Submitter,
+    receiver: Receiver,
+    control: ControlNumbers,
+    created: dt.datetime,
+    usage: str = "P",
+    delimiters: Delimiters = DEFAULT_DELIMITERS,
+) -> bytes:
+    return b"".join(
+        iter_270(
+            requests,
+            submitter=submitter,
+            receiver=receiver,
+            control=control,
+            created=created,
+            usage=usage,
+            delimiters=delimiters,
+        )
+    )
+
+
+def _transaction_body(bht: Segment, requests: Iterable[EligibilityRequest]) -> Iterator[Chunk]:
+    """Consecutive requests to the same payer from the same provider share their HL parents."""
+    yield "", [bht]
+    hl = 0
+    source_hl = receiver_hl = 0
+    payer: Payer | None = None
+    provider: BillingProvider | None = None
+    for request in requests:
+        try:
+            chunk: list[Segment] = []
+            if request.payer != payer:
+                payer, provider = request.payer, None
+                hl += 1
+                source_hl = hl
+                chunk.append(("HL", str(hl), "", "20", "1"))
+                chunk.append(
+                    ("NM1", "PR", "2", required_text(payer.name, 60, "2100A NM103"), "", "", "",
+                     "", "PI", required_text(payer.payer_id, 80, "2100A NM109 payer id"))
+                )  # fmt: skip
+            if request.provider != provider:
+                provider = request.provider
+                hl += 1
+                receiver_hl = hl
+                chunk.append(("HL", str(hl), str(source_hl), "21", "1"))
+                chunk.append(
+                    ("NM1", "1P", "2", required_text(provider.name, 60, "2100B NM103"), "", "",
+                     "", "", "XX", npi(provider.npi, "2100B NM109"))
+                )  # fmt: skip
+            hl = _subscriber(chunk, request, receiver_hl, hl)
+        except X12WriteError as exc:
+            raise X12WriteError(f"eligibility request {request.trace}: {exc}") from None
+        yield f"eligibility request {request.trace}", chunk
+
+
+def _subscriber(chunk: list[Segment], request: EligibilityRequest, parent: int, hl: int) -> int:
+    subscriber, patient = request.subscriber, request.patient
+    hl += 1
+    subscriber_hl = hl
+    chunk.append(("HL", str(hl), str(parent), "22", "0" if patient is None else "1"))
+    trace = _trace(request)
+    if patient is None:
+        chunk.append(trace)
+    chunk.append(
+        ("NM1", "IL", "1", required_text(subscriber.last_name, 60, "2100C NM103"),
+         fit(subscriber.first_name, 35), "", "", "", "MI",
+         required_text(subscriber.member_id, 80, "2100C NM109 member id"))
+    )  # fmt: skip
+    if patient is None:
+        _benefit_inquiry(chunk, subscriber, request)
+        return hl
+    hl += 1
+    chunk.append(("HL", str(hl), str(subscriber_hl), "23", "0"))
+    chunk.append(trace)
+    chunk.append(
+        ("NM1", "03", "1", required_text(patient.last_name, 60, "2100D NM103"),
+         fit(patient.first_name, 35))
+    )  # fmt: skip
+    _benefit_inquiry(chunk, patient, request)
+    return hl
+
+
+def _trace(request: EligibilityRequest) -> Segment:
+    """TRN: our trace number, and the provider's EIN prefixed '1' as the originator id."""
+    tax_id = digits(request.provider.tax_id, (9,), "TRN03 originator tax id", "- ")
+    return ("TRN", "1", required_text(request.trace, 50, "TRN02 trace number"), "1" + tax_id)
+
+
+def _benefit_inquiry(chunk: list[Segment], person: Person, request: EligibilityRequest) -> None:
+    """DMG and DTP*291 for the person asked about, then one EQ per service type (2110C/D)."""
+    chunk.append(("DMG", "D8", x12_date(person.birth_date), person.sex.value))
+    chunk.append(("DTP", "291", "D8", x12_date(request.date_of_service)))
+    if not 1 <= len(request.service_types) <= MAX_SERVICE_TYPES:
+        raise X12WriteError(f"EQ needs 1 to {MAX_SERVICE_TYPES} service type codes")
+    for code in request.service_types:
+        if not 1 <= len(code) <= 2 or not code.isalnum():
+            raise X12WriteError(f"EQ01 service type code {code!r} is not an X12 code")
+        chunk.append(("EQ", code))
