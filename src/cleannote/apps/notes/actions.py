@@ -20,7 +20,7 @@ from cleannote.apps.notes.errors import NoteStateError
 from cleannote.apps.notes.models import Addendum, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
-from cleannote.apps.patients.models import Case, Goal
+from cleannote.apps.patients.models import Case, Goal, Patient
 
 # What a new note copies from the case's last signed note, so a therapist edits rather than
 # retypes; the subjective and assessment are always written fresh.
@@ -39,6 +39,9 @@ EDITABLE_FIELDS = frozenset(
         "is_progress_report",
     }
 )
+# Foreign keys an action sets from objects it was handed (so they exist); full_clean skips
+# them to save one query each, and the organisation check below covers what matters.
+TRUSTED_KEYS = ("patient", "case", "therapist", "location", "carried_from", "signed_by")
 
 
 def _lock_draft(note: Note) -> Note:
@@ -65,6 +68,11 @@ def do_start_note(
     is_progress_report: bool = False,
 ) -> Note:
     _require_writer(therapist, None)
+    patient_org = Patient.objects.filter(pk=case.patient_id).values_list(
+        "organisation_id", flat=True
+    )
+    if {therapist.organisation_id, location.organisation_id} != set(patient_org):
+        raise NoteStateError(None, "patient, therapist and location must share an organisation")
     note = Note(
         patient_id=case.patient_id,
         case=case,
@@ -83,7 +91,7 @@ def do_start_note(
             note.carried_from = previous
             for name in CARRIED_FIELDS:
                 setattr(note, name, getattr(previous, name))
-    note.full_clean()
+    note.full_clean(exclude=TRUSTED_KEYS)
     note.save()
     do_record_audit_event(actor, AuditAction.CREATE, "note", note.pk, patient_id=note.patient_id)
     return note
@@ -95,9 +103,14 @@ def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
     if unknown:
         raise NoteStateError(note.pk, f"field {unknown[0]!r} cannot be edited")
     locked = _lock_draft(note)
+    if (
+        "location" in fields
+        and fields["location"].organisation_id != locked.location.organisation_id
+    ):
+        raise NoteStateError(note.pk, "location belongs to another organisation")
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.full_clean()
+    locked.full_clean(exclude=TRUSTED_KEYS)
     locked.save()
     do_record_audit_event(actor, AuditAction.UPDATE, "note", note.pk, patient_id=note.patient_id)
     return locked
@@ -108,16 +121,22 @@ def do_add_treatment_block(
     actor: Actor, note: Note, *, goals: Iterable[Goal] = (), **fields: Any
 ) -> TreatmentBlock:
     locked = _lock_draft(note)
-    goals = list(goals)
-    foreign = [g.pk for g in goals if g.plan.case_id != locked.case_id]
-    if foreign:
-        raise NoteStateError(note.pk, f"goal {foreign[0]} belongs to another case")
+    goal_ids = {g.pk for g in goals}
+    if goal_ids:
+        own = set(
+            Goal.objects.filter(pk__in=goal_ids, plan__case_id=locked.case_id).values_list(
+                "pk", flat=True
+            )
+        )
+        if goal_ids - own:
+            raise NoteStateError(note.pk, f"goal {min(goal_ids - own)} belongs to another case")
     last = locked.blocks.aggregate(last=Max("order"))["last"] or 0
     block = TreatmentBlock(note=locked, order=last + 1, **fields)
-    block.full_clean()
+    # The order was just computed under the note's row lock, so it is unique by construction.
+    block.full_clean(exclude=["note"], validate_unique=False)
     block.save()
-    if goals:
-        block.goals.set(goals)
+    if goal_ids:
+        block.goals.add(*goal_ids)
     do_record_audit_event(actor, AuditAction.UPDATE, "note", note.pk, patient_id=locked.patient_id)
     return block
 

@@ -1,0 +1,629 @@
+"""The demo clinic: a believable outpatient practice to click through and to test pages against.
+
+Everything is made up (people, payers, NPIs with valid check digits) and generated from a seed,
+so two loads with the same seed and date give the same clinic. It is written through the apps'
+actions, like any other data, so it also fills the audit log the way real use would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.notes.actions import (
+    do_add_treatment_block,
+    do_sign_note,
+    do_start_note,
+    do_update_note,
+)
+from cleannote.apps.organisations.actions import (
+    do_create_location,
+    do_create_organisation,
+    do_create_staff,
+)
+from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
+from cleannote.apps.patients.actions import do_create_plan_of_care, do_register_patient
+from cleannote.apps.patients.models import (
+    Case,
+    Coverage,
+    Goal,
+    GoalStatus,
+    Patient,
+    PlanOfCare,
+    Referral,
+    ReportSchedule,
+)
+from cleannote.rules.npi import npi_check_digit
+from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
+
+DEMO_PASSWORD = "cleannote-demo"
+
+# username, role, credential, first, last, taxonomy
+_STAFF = (
+    ("demo-owner", Role.OWNER, Credential.PT, "Maya", "Okafor", "225100000X"),
+    ("demo-pt", Role.THERAPIST, Credential.PT, "Daniel", "Reyes", "225100000X"),
+    ("demo-pt2", Role.THERAPIST, Credential.PT, "Priya", "Natarajan", "225100000X"),
+    ("demo-pta", Role.ASSISTANT, Credential.PTA, "Sam", "Whitfield", "225200000X"),
+    ("demo-ot", Role.THERAPIST, Credential.OT, "Elena", "Kowalski", "225X00000X"),
+    ("demo-cota", Role.ASSISTANT, Credential.COTA, "Jordan", "Baptiste", "224Z00100X"),
+    ("demo-slp", Role.THERAPIST, Credential.SLP, "Hannah", "Lindqvist", "235Z00000X"),
+    ("demo-dc", Role.THERAPIST, Credential.DC, "Marcus", "Delgado", "111N00000X"),
+    ("demo-lmt", Role.THERAPIST, Credential.LMT, "Iris", "Fontaine", "225700000X"),
+    ("demo-frontdesk", Role.FRONT_DESK, None, "Tom", "Ellery", ""),
+    ("demo-biller", Role.BILLER, None, "Grace", "Mbeki", ""),
+)
+OTHER_ORG_USER = ("other-ot", Role.THERAPIST, Credential.OT, "Noor", "Haddad", "225X00000X")
+DEMO_USERS = (
+    *((s[0], s[1].label) for s in _STAFF),
+    (OTHER_ORG_USER[0], "Therapist (second organisation)"),
+)
+
+_FIRST = (
+    "Ava",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "James",
+    "Sofia",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Chloe",
+    "Mateo",
+    "Grace",
+    "Henry",
+    "Zoe",
+    "Owen",
+    "Nora",
+    "Caleb",
+    "Ruth",
+    "Victor",
+    "Alma",
+    "Felix",
+    "June",
+    "Walter",
+    "Lena",
+    "Oscar",
+    "Ada",
+    "Hugo",
+    "Iris",
+    "Miles",
+)
+_LAST = (
+    "Abbott",
+    "Brennan",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fairchild",
+    "Gallagher",
+    "Hoang",
+    "Ibarra",
+    "Jensen",
+    "Kaplan",
+    "Lombardi",
+    "Moreau",
+    "Nakamura",
+    "Osei",
+    "Petrov",
+    "Quinlan",
+    "Rasmussen",
+    "Sandoval",
+    "Thornton",
+    "Underwood",
+    "Vasquez",
+    "Whitaker",
+    "Xu",
+    "Yilmaz",
+    "Zimmerman",
+    "Achebe",
+    "Bergstrom",
+    "Cardenas",
+    "Dempsey",
+)
+
+# payer name, payer id, kind
+_PAYERS = (
+    ("Medicare Part B (demo)", "DEMO-MCR", PayerKind.MEDICARE),
+    ("Silver Years Advantage (demo)", "DEMO-MA1", PayerKind.MEDICARE_ADVANTAGE),
+    ("State Medicaid (demo)", "DEMO-MCD", PayerKind.MEDICAID),
+    ("Keystone Health Plan (demo)", "DEMO-KHP", PayerKind.COMMERCIAL),
+    ("Lakeshore Mutual (demo)", "DEMO-LSM", PayerKind.COMMERCIAL),
+    ("Roadway Auto Insurance PIP (demo)", "DEMO-RAI", PayerKind.AUTO_PIP),
+    ("Tri-County Workers Comp (demo)", "DEMO-TWC", PayerKind.WORKERS_COMP),
+)
+
+# discipline -> (case titles with diagnoses, evaluation code, treatment codes)
+_CLINICAL: dict[
+    Discipline, tuple[tuple[tuple[str, tuple[str, ...]], ...], str, tuple[str, ...]]
+] = {
+    Discipline.PT: (
+        (
+            ("Low back pain", ("M54.50", "M62.81")),
+            ("Right knee osteoarthritis", ("M17.11", "M25.561")),
+            ("Left shoulder impingement", ("M75.42", "M25.512")),
+            ("Gait and balance deficit", ("R26.89", "R26.81")),
+            ("Neck strain after collision", ("S16.1XXD", "M54.2")),
+        ),
+        "97162",
+        ("97110", "97140", "97112", "97530", "97116"),
+    ),
+    Discipline.OT: (
+        (
+            ("Right hand weakness after stroke", ("I69.351", "M62.81")),
+            ("Left wrist fracture recovery", ("S52.502D", "M25.632")),
+        ),
+        "97166",
+        ("97530", "97535", "97110", "97140"),
+    ),
+    Discipline.SLP: (
+        (
+            ("Dysphagia after stroke", ("I69.391", "R13.12")),
+            ("Expressive aphasia", ("I69.320", "R47.01")),
+        ),
+        "92523",
+        ("92507", "92526"),
+    ),
+    Discipline.CHIRO: (
+        (
+            ("Cervical segmental dysfunction", ("M99.01", "M54.2")),
+            ("Whiplash after collision", ("S13.4XXD", "M99.01")),
+        ),
+        "99203",
+        ("98940", "97140", "97110"),
+    ),
+    Discipline.MASSAGE: (
+        (("Myofascial pain, upper back", ("M79.18", "M62.838")),),
+        "",
+        ("97124", "97140"),
+    ),
+}
+
+_CLINICIAN_OF: dict[Discipline, tuple[str, ...]] = {
+    Discipline.PT: ("demo-pt", "demo-pt2", "demo-owner"),
+    Discipline.OT: ("demo-ot",),
+    Discipline.SLP: ("demo-slp",),
+    Discipline.CHIRO: ("demo-dc",),
+    Discipline.MASSAGE: ("demo-lmt",),
+}
+_ASSISTANT_OF = {Discipline.PT: "demo-pta", Discipline.OT: "demo-cota"}
+_DISCIPLINE_MIX = (
+    (Discipline.PT,) * 16
+    + (Discipline.OT,) * 5
+    + (Discipline.SLP,) * 3
+    + (Discipline.CHIRO,) * 4
+    + (Discipline.MASSAGE,) * 2
+)
+_REGIONS = {
+    "M54": ["lumbar"],
+    "M17": ["knee"],
+    "M75": ["shoulder"],
+    "R26": ["lower extremity"],
+    "S16": ["cervical"],
+    "I69": ["upper extremity"],
+    "S52": ["wrist"],
+    "M99": ["cervical"],
+    "S13": ["cervical"],
+    "M79": ["thoracic"],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    organisations: int
+    staff: int
+    patients: int
+    notes: int
+
+
+def _npi(rng: random.Random) -> str:
+    base = "1" + "".join(str(rng.randint(0, 9)) for _ in range(8))
+    return base + str(npi_check_digit(base))
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@transaction.atomic
+def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) -> DemoSummary | None:
+    """Create the demo clinic, or do nothing (None) when any organisation exists already."""
+    if Organisation.objects.exists():
+        return None
+    rng = random.Random(seed)
+    clinic = do_create_organisation(
+        name="Riverbend Therapy & Rehab",
+        npi=_npi(rng),
+        tax_id="847001234",
+        taxonomy="261QP2000X",
+        address_line1="400 River Road",
+        city="Springfield",
+        state="IL",
+        zip="62701",
+    )
+    main = do_create_location(
+        clinic,
+        name="Riverbend Main",
+        address_line1="400 River Road",
+        city="Springfield",
+        state="IL",
+        zip="62701",
+    )
+    eastside = do_create_location(
+        clinic,
+        name="Eastside",
+        address_line1="18 Lincoln Avenue",
+        city="Springfield",
+        state="IL",
+        zip="62703",
+    )
+    staff: dict[str, Staff] = {}
+    for username, role, credential, first, last, taxonomy in _STAFF:
+        staff[username] = do_create_staff(
+            clinic,
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            role=role,
+            credential=credential.value if credential else "",
+            npi=_npi(rng) if credential else "",
+            taxonomy=taxonomy,
+            default_location=main if rng.random() < 0.7 else eastside,
+        )
+    actor = Actor(user=staff["demo-frontdesk"].user, organisation=clinic)
+    notes = 0
+    for index in range(patients):
+        notes += _demo_patient(rng, index, actor, staff, (main, eastside), today)
+
+    other = do_create_organisation(
+        name="Harbor Hand Clinic",
+        npi=_npi(rng),
+        tax_id="847009876",
+        taxonomy="261QR0400X",
+        address_line1="9 Pier Street",
+        city="Portland",
+        state="ME",
+        zip="04101",
+    )
+    other_location = do_create_location(
+        other,
+        name="Harbor",
+        address_line1="9 Pier Street",
+        city="Portland",
+        state="ME",
+        zip="04101",
+    )
+    username, role, credential, first, last, taxonomy = OTHER_ORG_USER
+    other_ot = do_create_staff(
+        other,
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        role=role,
+        credential=credential.value,
+        npi=_npi(rng),
+        taxonomy=taxonomy,
+        default_location=other_location,
+    )
+    do_register_patient(
+        Actor(user=other_ot.user, organisation=other),
+        patient=Patient(
+            first_name="Wren", last_name="Calloway", birth_date=dt.date(1979, 3, 14), sex="F"
+        ),
+        coverage=Coverage(
+            priority="primary",
+            payer_name="Keystone Health Plan (demo)",
+            payer_id="DEMO-KHP",
+            kind=PayerKind.COMMERCIAL.value,
+            member_id="KHP55501",
+            active_from=dt.date(2024, 1, 1),
+        ),
+        case=Case(
+            discipline=Discipline.OT.value,
+            title="Right thumb tendinitis",
+            opened_on=today - dt.timedelta(days=10),
+        ),
+    )
+    return DemoSummary(organisations=2, staff=len(staff) + 1, patients=patients + 1, notes=notes)
+
+
+def _demo_patient(
+    rng: random.Random,
+    index: int,
+    actor: Actor,
+    staff: dict[str, Staff],
+    locations: tuple[Location, Location],
+    today: dt.date,
+) -> int:
+    discipline = _DISCIPLINE_MIX[index % len(_DISCIPLINE_MIX)]
+    titles, eval_code, codes = _CLINICAL[discipline]
+    title, diagnoses = titles[index % len(titles)]
+    collision = "collision" in title
+    if collision:
+        payer = _PAYERS[5]
+    elif discipline is Discipline.SLP or index % 7 == 0:
+        payer = _PAYERS[0]
+    else:
+        payer = _PAYERS[(index * 3) % 7 if (index * 3) % 7 != 5 else 3]
+    medicare = payer[2] in (PayerKind.MEDICARE, PayerKind.MEDICARE_ADVANTAGE)
+    age = rng.randint(66, 88) if medicare else rng.randint(19, 63)
+    birth = dt.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    weeks = rng.randint(2, 4)
+    opened = today - dt.timedelta(days=7 * weeks + rng.randint(0, 3))
+    relationship = Relationship.SPOUSE if index % 9 == 4 and not medicare else Relationship.SELF
+    coverage = Coverage(
+        priority="primary",
+        payer_name=payer[0],
+        payer_id=payer[1],
+        kind=payer[2].value,
+        member_id=f"{payer[1][-3:]}{rng.randint(10_000_000, 99_999_999)}",
+        group_number="" if medicare else f"G{rng.randint(1000, 9999)}",
+        subscriber_relationship=relationship.value,
+        subscriber_first_name="Alex" if relationship is Relationship.SPOUSE else "",
+        subscriber_last_name=_LAST[index] if relationship is Relationship.SPOUSE else "",
+        subscriber_birth_date=(
+            dt.date(birth.year - 2, 6, 1) if relationship is Relationship.SPOUSE else None
+        ),
+        subscriber_sex="M" if relationship is Relationship.SPOUSE else "",
+        active_from=dt.date(today.year - 1, 1, 1),
+    )
+    case = Case(
+        discipline=discipline.value,
+        title=title,
+        onset_date=opened - dt.timedelta(days=rng.randint(5, 40)),
+        opened_on=opened,
+        injury_description=f"{title}; referred for {discipline.value} care.",
+    )
+    if collision:
+        case.accident_kind = AccidentKind.AUTO.value
+        case.accident_date = case.onset_date
+        case.accident_state = "IL"
+        case.insurer_claim_number = f"RAI-{rng.randint(100000, 999999)}"
+        case.attorney_name = "Lowell & Park LLP (demo)"
+        case.attorney_phone = "217-555-0142"
+        case.case_manager_name = "Dana Price"
+        case.case_manager_phone = "217-555-0177"
+        case.lien_on_file = index % 2 == 0
+        case.report_schedule = ReportSchedule.EVERY_30_DAYS.value
+    referral = Referral(
+        provider_first_name=rng.choice(("Laura", "Kenji", "Fatima", "Robert")),
+        provider_last_name=rng.choice(("Singh", "Moreno", "Albright", "Chen")),
+        provider_npi=_npi(rng),
+        qualifier="DN",
+        referral_date=opened - dt.timedelta(days=3),
+        diagnoses=list(diagnoses),
+        authorized_visits=rng.choice((None, 8, 12, 12, 20)),
+        expires_on=opened + dt.timedelta(days=90),
+    )
+    do_register_patient(
+        actor,
+        patient=Patient(
+            first_name=_FIRST[index],
+            last_name=_LAST[(index * 7) % len(_LAST)],
+            birth_date=birth,
+            sex="F" if index % 2 == 0 else "M",
+            phone=f"217-555-{1000 + index:04d}",
+            address_line1=f"{rng.randint(10, 999)} Elm Street",
+            city="Springfield",
+            state="IL",
+            zip="62704",
+        ),
+        coverage=coverage,
+        case=case,
+        referral=referral,
+    )
+    clinician = staff[_CLINICIAN_OF[discipline][index % len(_CLINICIAN_OF[discipline])]]
+    clinical_actor = Actor(user=clinician.user, organisation=actor.organisation)
+    # Some plans run out soon, so the home page has recertifications to show.
+    certified_through = opened + dt.timedelta(days=rng.choice((weeks * 7 + 5, 60, 90)))
+    plan = do_create_plan_of_care(
+        clinical_actor,
+        case,
+        PlanOfCare(
+            diagnoses=list(diagnoses),
+            frequency_per_week=2,
+            duration_weeks=8,
+            start_date=opened,
+            certified_through=certified_through,
+            certifier_name=f"{referral.provider_first_name} {referral.provider_last_name}",
+            certifier_npi=referral.provider_npi,
+            signature_received_on=(
+                opened + dt.timedelta(days=rng.randint(3, 20)) if index % 5 else None
+            ),
+        ),
+        goals=_goals(discipline, title, opened),
+    )
+    goals = list(plan.goals.all())
+    visit_days = _visit_days(opened, today, rng)
+    assistant = staff.get(_ASSISTANT_OF.get(discipline, ""))
+    location = locations[index % 2]
+    count = 0
+    previous_pain = rng.randint(5, 8)
+    for number, day in enumerate(visit_days, start=1):
+        writer = clinician
+        if assistant is not None and number > 1 and number % 3 == 0:
+            writer = assistant
+        progress = number > 1 and number % 10 == 0 and writer is clinician
+        note = do_start_note(
+            Actor(user=writer.user, organisation=actor.organisation),
+            case=case,
+            therapist=writer,
+            location=location,
+            date_of_service=day,
+            is_progress_report=progress,
+        )
+        pain = max(1, previous_pain - rng.randint(0, 1))
+        previous_pain = pain
+        writer_actor = Actor(user=writer.user, organisation=actor.organisation)
+        do_update_note(
+            writer_actor,
+            note,
+            pain_level=pain,
+            pain_location=_REGIONS.get(diagnoses[0][:3], ["general"])[0],
+            functional_limits="Difficulty with stairs and lifting groceries.",
+            patient_words=rng.choice(
+                (
+                    "Mornings are still stiff but it loosens up.",
+                    "I walked to the mailbox without stopping.",
+                    "Sleeping better this week.",
+                    "Sore after the last session, better the next day.",
+                )
+            ),
+            objective={
+                "rom": [
+                    {
+                        "joint": "knee",
+                        "motion": "flexion",
+                        "side": "right",
+                        "degrees": 90 + number * 3,
+                    }
+                ]
+                if discipline is Discipline.PT
+                else [],
+                "strength": [],
+                "outcome_measures": [{"name": "NPRS", "score": pain, "max": 10}],
+            },
+            assessment="Tolerated treatment well; progressing toward goals.",
+            plan="Continue plan of care; progress resistance as tolerated.",
+        )
+        blocks = _blocks(rng, discipline, eval_code if number == 1 else "", codes, writer)
+        start = dt.time(8 + (index % 8), 0)
+        minute = start.hour * 60
+        for code, minutes, timed in blocks:
+            stop = minute + minutes
+            do_add_treatment_block(
+                writer_actor,
+                note,
+                goals=goals[:2] if timed else (),
+                code=code,
+                start_time=dt.time(minute // 60, minute % 60) if timed else None,
+                stop_time=dt.time(stop // 60, stop % 60) if timed else None,
+                minutes=None if timed else minutes,
+                assistant_minutes=minutes if writer.is_assistant and timed else 0,
+                body_regions=_REGIONS.get(diagnoses[0][:3], ["general"]),
+                justification="Skilled intervention to restore function toward plan goals.",
+            )
+            minute = stop
+        # The two most recent visits of some patients are left unsigned: one from today (being
+        # written) and one from an earlier day (waiting for a signature).
+        unsigned = day == today or (number == len(visit_days) and index % 4 == 1)
+        if not unsigned:
+            do_sign_note(writer_actor, note, writer, at=_at(day, 18))
+        count += 1
+    return count
+
+
+def _visit_days(opened: dt.date, today: dt.date, rng: random.Random) -> list[dt.date]:
+    """Two or three visits a week from the opening day up to today, on weekdays."""
+    days = []
+    day = opened
+    while day <= today:
+        if day.weekday() < 5 and (day == opened or rng.random() < 0.5):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _blocks(
+    rng: random.Random,
+    discipline: Discipline,
+    eval_code: str,
+    codes: tuple[str, ...],
+    writer: Staff,
+) -> list[tuple[str, int, bool]]:
+    """(code, minutes, timed) rows for one visit."""
+    rows: list[tuple[str, int, bool]] = []
+    if eval_code and not writer.is_assistant:
+        rows.append((eval_code, 30, False))
+    untimed = {"92507", "92526", "98940", "99203"}
+    for code in rng.sample(codes, k=min(len(codes), rng.randint(2, 3))):
+        if code in untimed:
+            rows.append((code, 30, False))
+        else:
+            rows.append((code, rng.choice((8, 12, 15, 15, 23, 25)), True))
+    return rows
+
+
+def _goals(discipline: Discipline, title: str, opened: dt.date) -> list[Goal]:
+    due_short = opened + dt.timedelta(weeks=4)
+    due_long = opened + dt.timedelta(weeks=8)
+    if discipline is Discipline.SLP:
+        return [
+            Goal(
+                text="Swallow thin liquids without signs of aspiration",
+                kind="functional",
+                measure="FOIS level",
+                baseline="3",
+                target="6",
+                current="4",
+                due_date=due_long,
+            ),
+            Goal(
+                text="Name 8 of 10 common objects",
+                kind="impairment",
+                measure="naming",
+                baseline="3/10",
+                target="8/10",
+                current="5/10",
+                due_date=due_short,
+            ),
+        ]
+    if discipline is Discipline.OT:
+        return [
+            Goal(
+                text="Button a shirt independently",
+                kind="functional",
+                measure="time (min)",
+                baseline="6",
+                target="2",
+                current="4",
+                due_date=due_long,
+            ),
+            Goal(
+                text="Grip strength to 40 lb",
+                kind="impairment",
+                measure="dynamometer (lb)",
+                baseline="18",
+                target="40",
+                current="26",
+                due_date=due_short,
+            ),
+        ]
+    return [
+        Goal(
+            text="Walk 30 minutes without pain above 3/10",
+            kind="functional",
+            measure="minutes walked",
+            baseline="10",
+            target="30",
+            current="18",
+            due_date=due_long,
+        ),
+        Goal(
+            text="Reduce pain at rest",
+            kind="impairment",
+            measure="NPRS",
+            baseline="7",
+            target="2",
+            current="4",
+            due_date=due_short,
+        ),
+        Goal(
+            text="Return to work duties without restriction",
+            kind="functional",
+            measure="ODI %",
+            baseline="48",
+            target="20",
+            current="36",
+            due_date=due_long,
+            status=GoalStatus.ACTIVE,
+        ),
+    ]

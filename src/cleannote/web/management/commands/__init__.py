@@ -1,0 +1,1 @@
+"""`manage.py cleannote_demo` and friends."""
