@@ -1,0 +1,80 @@
+"""Which reader a file needs, from ST01 and GS08, and one call that reads any supported file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleannote.edi.tokenizer import X12Error, iter_segments
+from cleannote.edi.x12_271 import EligibilityResponse, read_271
+from cleannote.edi.x12_277 import StatusReport, read_277
+from cleannote.edi.x12_835 import Remittance, read_835_file
+from cleannote.edi.x12_837p_reader import ProfessionalClaim, read_837p
+from cleannote.edi.x12_999 import Acknowledgment, read_999
+
+SUPPORTED = ("835", "271", "277", "999", "837P")
+
+Item = Remittance | EligibilityResponse | StatusReport | Acknowledgment | ProfessionalClaim
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What one file held: its transaction type, guide version and the values read."""
+
+    source: str
+    transaction: str
+    implementation_guide: str
+    items: tuple[Item, ...]
+
+
+def detect_transaction(path: Path, *, source: str | None = None) -> tuple[str, str]:
+    """(transaction type, GS08) of the first set: '837P' for a professional 837 (X222)."""
+    name = source or path.name
+    group = ""
+    for segment in iter_segments(path, source=name):
+        if segment.id == "GS":
+            group = segment.get(8)
+        elif segment.id == "ST":
+            kind = segment.get(1)
+            guide = segment.get(3) or group
+            if kind == "837":
+                if "X222" not in guide:
+                    raise X12Error(
+                        name,
+                        f"837 guide {guide!r} is not professional (X222)",
+                        segment_number=segment.number,
+                        segment_id="ST",
+                        expected="an 837P (005010X222)",
+                    )
+                return "837P", guide
+            return kind, guide
+    raise X12Error(name, "the file holds no transaction set", expected="an ST segment")
+
+
+def read_any(path: Path, *, source: str | None = None) -> ReadResult:
+    """Detect, then read the whole file with the matching reader; X12Error and nothing else
+    when the file is broken or of a type we do not read."""
+    name = source or path.name
+    kind, guide = detect_transaction(path, source=name)
+    items: Sequence[Item]
+    if kind == "835":
+        items = read_835_file(path, source=name)
+    elif kind == "271":
+        items = read_271(path, source=name)
+    elif kind == "277":
+        items = read_277(path, source=name)
+    elif kind == "999":
+        items = read_999(path, source=name)
+    elif kind == "837P":
+        items = read_837p(path, source=name)
+    else:
+        raise X12Error(
+            name,
+            f"transaction set {kind!r} has no reader",
+            expected="one of " + ", ".join(SUPPORTED),
+        )
+    return ReadResult(name, kind, guide, tuple(items))
+
+
+__all__ = ["SUPPORTED", "ReadResult", "detect_transaction", "read_any"]

@@ -1,0 +1,191 @@
+"""277 claim status (005010X212 answers to a 276, 005010X214 claim acknowledgments).
+
+Each claim is keyed by its trace (TRN02) and, where sent, our patient control number (REF*EJ
+in X212; in a 277CA TRN02 itself is the patient control number) and the payer's claim number
+(REF*1K). Status sent at the payer, receiver or provider level (a 277CA's batch acceptance)
+is kept separately in `level_statuses`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+from cleannote.edi.tokenizer import (
+    Segment,
+    iter_segments,
+    parse_optional_amount,
+    parse_optional_date,
+    parse_period,
+    segment_error,
+    transaction_sets,
+)
+
+_CLAIM_LEVELS = {"22", "23", "PT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """One STC composite (category, status, entity) with the amounts and dates beside it."""
+
+    category: str
+    status: str
+    entity: str
+    effective: date | None
+    action: str
+    charge: Decimal | None
+    paid: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStatus:
+    procedure: tuple[str, ...]
+    charge: Decimal | None
+    paid: Decimal | None
+    line_control_number: str
+    statuses: tuple[Status, ...]
+    service_start: date | None
+    service_end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStatus:
+    trace_number: str
+    patient_control_number: str
+    payer_claim_control_number: str
+    clearinghouse_trace: str
+    statuses: tuple[Status, ...]
+    service_start: date | None
+    service_end: date | None
+    services: tuple[ServiceStatus, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    control_number: str
+    implementation_guide: str
+    level_statuses: tuple[tuple[str, Status], ...]
+    claims: tuple[ClaimStatus, ...]
+
+
+def read_277(data: bytes | BinaryIO | Path, *, source: str) -> list[StatusReport]:
+    """Every status report in the file, or X12Error and nothing."""
+    reports: list[StatusReport] = []
+    for group, start, body in transaction_sets(iter_segments(data, source=source)):
+        if start.get(1) != "277":
+            raise segment_error(source, start, f"found transaction set {start.get(1)!r}", "277")
+        guide = start.get(3) or group.get(8)
+        reports.append(_read_set(source, start.get(2), guide, body))
+    return reports
+
+
+@dataclass
+class _Claim:
+    trace: str
+    refs: dict[str, str] = field(default_factory=dict)
+    statuses: list[Status] = field(default_factory=list)
+    period: tuple[date, date] | None = None
+    services: list[ServiceStatus] = field(default_factory=list)
+    service: dict[str, object] | None = None
+
+
+def _read_set(source: str, control: str, guide: str, body: list[Segment]) -> StatusReport:
+    level = ""
+    level_statuses: list[tuple[str, Status]] = []
+    claims: list[ClaimStatus] = []
+    claim: _Claim | None = None
+    line: Segment | None = None
+    line_statuses: list[Status] = []
+    line_ref = ""
+    line_period: tuple[date, date] | None = None
+
+    def close_line() -> None:
+        nonlocal line, line_statuses, line_ref, line_period
+        if line is not None and claim is not None:
+            start, end = line_period or (None, None)
+            claim.services.append(
+                ServiceStatus(
+                    line.components(1),
+                    parse_optional_amount(source, line, 2),
+                    parse_optional_amount(source, line, 3),
+                    line_ref,
+                    tuple(line_statuses),
+                    start,
+                    end,
+                )
+            )
+        line, line_statuses, line_ref, line_period = None, [], "", None
+
+    def close_claim() -> None:
+        nonlocal claim
+        close_line()
+        if claim is not None:
+            start, end = claim.period or (None, None)
+            pcn = claim.refs.get("EJ") or claim.trace
+            claims.append(
+                ClaimStatus(
+                    claim.trace,
+                    pcn,
+                    claim.refs.get("1K", ""),
+                    claim.refs.get("D9", ""),
+                    tuple(claim.statuses),
+                    start,
+                    end,
+                    tuple(claim.services),
+                )
+            )
+        claim = None
+
+    for segment in body:
+        sid = segment.id
+        if sid == "HL":
+            close_claim()
+            level = segment.get(3)
+        elif sid == "TRN":
+            if level in _CLAIM_LEVELS and segment.get(1) == "2":
+                close_claim()
+                claim = _Claim(segment.get(2))
+        elif sid == "STC":
+            status = _status(source, segment)
+            if line is not None:
+                line_statuses.append(status)
+            elif claim is not None:
+                claim.statuses.append(status)
+            else:
+                level_statuses.append((level, status))
+        elif sid == "REF":
+            if line is not None and segment.get(1) == "FJ":
+                line_ref = segment.get(2)
+            elif claim is not None and line is None:
+                claim.refs.setdefault(segment.get(1), segment.get(2))
+        elif sid == "DTP" and segment.get(1) == "472":
+            period = parse_period(source, segment, 2)
+            if line is not None:
+                line_period = period
+            elif claim is not None:
+                claim.period = period
+        elif sid == "SVC" and claim is not None:
+            close_line()
+            line = segment
+        elif sid == "SE":
+            close_claim()
+    return StatusReport(control, guide, tuple(level_statuses), tuple(claims))
+
+
+def _status(source: str, segment: Segment) -> Status:
+    parts = segment.components(1)
+    return Status(
+        category=parts[0] if parts else "",
+        status=parts[1] if len(parts) > 1 else "",
+        entity=parts[2] if len(parts) > 2 else "",
+        effective=parse_optional_date(source, segment, 2),
+        action=segment.get(3),
+        charge=parse_optional_amount(source, segment, 4),
+        paid=parse_optional_amount(source, segment, 5),
+    )
+
+
+__all__ = ["ClaimStatus", "ServiceStatus", "Status", "StatusReport", "read_277"]

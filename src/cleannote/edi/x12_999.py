@@ -1,0 +1,160 @@
+"""999 implementation acknowledgment (005010X231A1): did the receiver accept each set we sent?
+
+IK4 may copy the bad element's data (IK404), which can be PHI, so it is kept in the value
+object for matching but never shown by the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from cleannote.edi.tokenizer import Segment, iter_segments, segment_error, transaction_sets
+
+ACCEPTED = "A"
+ACCEPTED_WITH_ERRORS = "E"
+PARTIALLY_ACCEPTED = "P"
+REJECTED = "R"
+
+
+@dataclass(frozen=True, slots=True)
+class ElementError:
+    position: str
+    data_element: str
+    error_code: str
+    bad_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentError:
+    segment_id: str
+    position_in_set: str
+    loop_id: str
+    error_code: str
+    elements: tuple[ElementError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetResponse:
+    """AK2..IK5 for one transaction set we sent: its id, control number and verdict."""
+
+    set_id: str
+    control_number: str
+    status: str
+    error_codes: tuple[str, ...]
+    segment_errors: tuple[SegmentError, ...]
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in (ACCEPTED, ACCEPTED_WITH_ERRORS)
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgment:
+    control_number: str
+    functional_id: str
+    group_control_number: str
+    version: str
+    status: str
+    sets_included: int
+    sets_received: int
+    sets_accepted: int
+    error_codes: tuple[str, ...]
+    sets: tuple[SetResponse, ...]
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in (ACCEPTED, ACCEPTED_WITH_ERRORS)
+
+
+def read_999(data: bytes | BinaryIO | Path, *, source: str) -> list[Acknowledgment]:
+    """Every acknowledgment in the file, or X12Error and nothing."""
+    acks: list[Acknowledgment] = []
+    for _group, start, body in transaction_sets(iter_segments(data, source=source)):
+        if start.get(1) != "999":
+            raise segment_error(source, start, f"found transaction set {start.get(1)!r}", "999")
+        acks.append(_read_set(source, start.get(2), body))
+    return acks
+
+
+@dataclass
+class _Set:
+    ak2: Segment
+    errors: list[SegmentError] = field(default_factory=list)
+    ik3: Segment | None = None
+    ik4: list[ElementError] = field(default_factory=list)
+
+
+def _read_set(source: str, control: str, body: list[Segment]) -> Acknowledgment:
+    ak1: Segment | None = None
+    ak9: Segment | None = None
+    sets: list[SetResponse] = []
+    current: _Set | None = None
+
+    def close_ik3() -> None:
+        if current is not None and current.ik3 is not None:
+            ik3 = current.ik3
+            current.errors.append(
+                SegmentError(ik3.get(1), ik3.get(2), ik3.get(3), ik3.get(4), tuple(current.ik4))
+            )
+            current.ik3, current.ik4 = None, []
+
+    for segment in body:
+        sid = segment.id
+        if sid == "AK1":
+            ak1 = segment
+        elif sid == "AK2":
+            current = _Set(segment)
+        elif sid == "IK3" and current is not None:
+            close_ik3()
+            current.ik3 = segment
+        elif sid == "IK4" and current is not None:
+            current.ik4.append(
+                ElementError(segment.get(1), segment.get(2), segment.get(3), segment.get(4))
+            )
+        elif sid == "IK5":
+            if current is None:
+                raise segment_error(source, segment, "IK5 came without an AK2", "AK2")
+            close_ik3()
+            codes = tuple(c for c in segment.elements[2:7] if c)
+            ak2 = current.ak2
+            sets.append(
+                SetResponse(ak2.get(1), ak2.get(2), segment.get(1), codes, tuple(current.errors))
+            )
+            current = None
+        elif sid == "AK9":
+            ak9 = segment
+    if ak1 is None or ak9 is None:
+        missing = "AK1" if ak1 is None else "AK9"
+        raise segment_error(source, body[-1], f"the acknowledgment has no {missing}", missing)
+    return Acknowledgment(
+        control_number=control,
+        functional_id=ak1.get(1),
+        group_control_number=ak1.get(2),
+        version=ak1.get(3),
+        status=ak9.get(1),
+        sets_included=_count(source, ak9, 2),
+        sets_received=_count(source, ak9, 3),
+        sets_accepted=_count(source, ak9, 4),
+        error_codes=tuple(c for c in ak9.elements[5:10] if c),
+        sets=tuple(sets),
+    )
+
+
+def _count(source: str, segment: Segment, position: int) -> int:
+    value = segment.get(position)
+    if not value.isdigit():
+        raise segment_error(
+            source, segment, f"found {value!r} in {segment.id}{position:02d}", "a count"
+        )
+    return int(value)
+
+
+__all__ = [
+    "Acknowledgment",
+    "ElementError",
+    "SegmentError",
+    "SetResponse",
+    "read_999",
+]
