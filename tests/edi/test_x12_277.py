@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from cleannote.edi.x12_277 import read_277
+from tests.edi.envelopes import wrap
+
+BODY = [
+    "BHT*0085*08*B1*20260110*1200*TH",
+    "HL*1**20*1",
+    "NM1*PR*2*ACME HEALTH PLAN*****PI*12345",
+    "HL*2*1*21*1",
+    "NM1*41*2*CLEARINGHOUSE*****46*CH1",
+    "TRN*2*BATCH1",
+    "STC*A1:20*20260110*WQ*350.00",
+    "HL*3*2*19*1",
+    "NM1*85*2*SUNRISE THERAPY*****XX*1234567893",
+    "HL*4*3*PT",
+    "NM1*QC*1*DOE*JANE****MI*XYZ123",
+    "TRN*2*PCN-1",
+    "STC*A7:562:85*20260110*U*250.00",
+    "REF*1K*PAYER1",
+    "DTP*472*RD8*20260105-20260105",
+    "SVC*HC:97110:GP*150.00*0",
+    "STC*A7:21*20260110",
+    "REF*FJ*LINE1",
+    "DTP*472*D8*20260105",
+]
+
+
+def test_claim_statuses_with_trace_payer_number_and_lines() -> None:
+    # when
+    [report] = read_277(wrap(BODY, st01="277", guide="005010X214").encode(), source="s.277")
+    # then
+    assert report.implementation_guide == "005010X214"
+    [(level, batch)] = report.level_statuses
+    assert (level, batch.category, batch.status, batch.charge) == (
+        "21",
+        "A1",
+        "20",
+        Decimal("350.00"),
+    )
+    [claim] = report.claims
+    assert (claim.patient_control_number, claim.payer_claim_control_number) == ("PCN-1", "PAYER1")
+    [status] = claim.statuses
+    assert (status.category, status.status, status.entity, status.action) == (
+        "A7",
+        "562",
+        "85",
+        "U",
+    )
+    assert claim.service_start == date(2026, 1, 5)
+    [line] = claim.services
+    assert line.procedure == ("HC", "97110", "GP")
+    assert (line.line_control_number, line.statuses[0].status) == ("LINE1", "21")
