@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cleannote.cli.refdata",
     "cleannote.cli.codes",
     "cleannote.cli.icd",
+    "cleannote.cli.edi",
 )
 
 
