@@ -1,0 +1,1150 @@
+"""The public visit format, `cleannote.visit/1`: JSON in, `Visit` value objects out, and back.
+
+This is the contract other systems write to (docs/visit-format.md, the JSON Schema in
+`data/visit.schema.json`). The reader is strict so that a typo never silently drops data: an
+unknown field, a wrong type or a malformed date is an error that names the file, the line, the
+visit and the JSON path. It checks shape only; whether a code, NPI check digit or diagnosis
+pointer makes sense for billing is the scrubber's business, reported as findings.
+
+Parsing sits inside the scrub benchmark's budget (a few times plain `json.loads`), so the
+validation is straight-line code over dict lookups: no schema engine at run time, no copies.
+The first problem found is raised; the reader moves on to the next visit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TextIO, TypeVar, cast
+
+from cleannote.rules.errors import RulesError
+from cleannote.rules.visit import (
+    Accident,
+    AccidentKind,
+    Address,
+    BillingProvider,
+    Credential,
+    Episode,
+    Goal,
+    GoalKind,
+    HistoryService,
+    HistoryVisit,
+    Laterality,
+    ModifierStyle,
+    OtherProviderService,
+    Payer,
+    PayerKind,
+    Person,
+    PlanOfCare,
+    Referral,
+    ReferralQualifier,
+    Relationship,
+    RenderingProvider,
+    Service,
+    Sex,
+    TherapyYearToDate,
+    UnitMethod,
+    Visit,
+)
+
+SCHEMA_ID = "cleannote.visit/1"
+
+
+class VisitFormatError(RulesError):
+    """One problem with one visit (or one unreadable file), located precisely enough to fix."""
+
+    def __init__(
+        self,
+        source: str,
+        line: int | None,
+        visit_id: str | None,
+        field: str | None,
+        problem: str,
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.visit_id = visit_id
+        self.field = field
+        self.problem = problem
+        where = source if line is None else f"{source}:{line}"
+        if visit_id is not None:
+            where += f": visit {visit_id}"
+        if field:
+            where += f": {field}"
+        super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[type[VisitFormatError], tuple[object, ...]]:
+        return (
+            VisitFormatError,
+            (self.source, self.line, self.visit_id, self.field, self.problem),
+        )
+
+
+class _Problem(Exception):
+    """Raised deep in the checks; `parse_visit` adds the source, line and visit id."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
+_ABSENT = object()
+# Values under these roots are patient data: an error says what is wrong, never what was sent.
+_PHI_ROOTS = ("subscriber", "patient")
+_MONEY = re.compile(r"\d{1,9}(?:\.\d{1,2})?")
+_DIGITS_2 = re.compile(r"\d{2}")
+_STATE = re.compile(r"[A-Z]{2}")
+_TIMES: dict[str, dt.time] = {
+    f"{h:02d}:{m:02d}": dt.time(h, m) for h in range(24) for m in range(60)
+}
+_VISIT_ID_MAX = 20  # CLM01, the 837P patient control number, holds at most 20 characters
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum_table(enum: type[E]) -> dict[str, E]:
+    return {member.value: member for member in enum}
+
+
+_PAYER_KINDS = _enum_table(PayerKind)
+_UNIT_METHODS = _enum_table(UnitMethod)
+_MODIFIER_STYLES = _enum_table(ModifierStyle)
+_CREDENTIALS = _enum_table(Credential)
+_SEXES = _enum_table(Sex)
+_RELATIONSHIPS = _enum_table(Relationship)
+_LATERALITIES = _enum_table(Laterality)
+_QUALIFIERS = _enum_table(ReferralQualifier)
+_ACCIDENT_KINDS = _enum_table(AccidentKind)
+_GOAL_KINDS = _enum_table(GoalKind)
+
+
+# --- describing a bad value ------------------------------------------------------------------
+
+
+def _kind(value: object) -> str:
+    if value is _ABSENT:
+        return "nothing"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number with a fraction"
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _got(value: object, path: str) -> str:
+    """'got ...' for an error message, withholding patient data and long text."""
+    if path.startswith(_PHI_ROOTS) or not isinstance(value, str | int | float) or value == "":
+        return f"got {_kind(value)}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"got {shown!r}"
+    return f"got {_kind(value)} {value!r}"
+
+
+def _bad(d: dict[str, object], key: str, at: str, expected: str) -> _Problem:
+    path = at + key
+    if key not in d:
+        return _Problem(path, "required field is missing")
+    return _Problem(path, f"expected {expected}, {_got(d[key], path)}")
+
+
+def _bad_item(value: object, path: str, expected: str) -> _Problem:
+    return _Problem(path, f"expected {expected}, {_got(value, path)}")
+
+
+def _object(value: object, path: str, allowed: frozenset[str]) -> dict[str, object]:
+    if type(value) is not dict:
+        raise _Problem(path, f"expected an object, got {_kind(value)}")
+    if not value.keys() <= allowed:
+        unknown = sorted(str(k) for k in value.keys() - allowed)[0]
+        shown = unknown if len(unknown) <= 40 else unknown[:37] + "..."
+        raise _Problem(
+            f"{path}.{shown}" if path else shown, f"unknown field (not part of {SCHEMA_ID})"
+        )
+    return value
+
+
+# --- per-type readers: `at` is the parent's path with a trailing dot, or "" at the top -------
+
+
+def _str(d: dict[str, object], key: str, at: str) -> str:
+    v = d.get(key)
+    if type(v) is str and v:
+        return v
+    raise _bad(d, key, at, "a non-empty string")
+
+
+def _opt_str(d: dict[str, object], key: str, at: str) -> str | None:
+    v = d.get(key, _ABSENT)
+    if v is _ABSENT:
+        return None
+    if type(v) is str and v:
+        return v
+    raise _bad(d, key, at, "a non-empty string")
+
+
+def _npi(d: dict[str, object], key: str, at: str) -> str:
+    v = d.get(key)
+    if type(v) is str and len(v) == 10 and v.isascii() and v.isdigit():
+        return v
+    raise _bad(d, key, at, "an NPI of 10 digits")
+
+
+def _opt_npi(d: dict[str, object], key: str, at: str) -> str | None:
+    if key not in d:
+        return None
+    return _npi(d, key, at)
+
+
+def _state(d: dict[str, object], key: str, at: str) -> str:
+    v = d.get(key)
+    if type(v) is str and _STATE.fullmatch(v):
+        return v
+    raise _bad(d, key, at, "a two-letter state code in capitals")
+
+
+def _date(d: dict[str, object], key: str, at: str) -> dt.date:
+    v = d.get(key)
+    if type(v) is str and len(v) == 10 and v[4] == "-" and v[7] == "-":
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    raise _bad(d, key, at, "a date YYYY-MM-DD")
+
+
+def _opt_date(d: dict[str, object], key: str, at: str) -> dt.date | None:
+    if key not in d:
+        return None
+    return _date(d, key, at)
+
+
+def _opt_time(d: dict[str, object], key: str, at: str) -> dt.time | None:
+    v = d.get(key, _ABSENT)
+    if v is _ABSENT:
+        return None
+    if type(v) is str:
+        t = _TIMES.get(v)
+        if t is not None:
+            return t
+    raise _bad(d, key, at, "HH:MM")
+
+
+def _int(d: dict[str, object], key: str, at: str, low: int) -> int:
+    v = d.get(key)
+    if type(v) is int and v >= low:
+        return v
+    raise _bad(d, key, at, f"an integer of at least {low}")
+
+
+def _opt_int(d: dict[str, object], key: str, at: str, low: int) -> int | None:
+    if key not in d:
+        return None
+    return _int(d, key, at, low)
+
+
+def _bool(d: dict[str, object], key: str, at: str) -> bool:
+    v = d.get(key)
+    if type(v) is bool:
+        return v
+    raise _bad(d, key, at, "true or false")
+
+
+def _money(d: dict[str, object], key: str, at: str) -> Decimal:
+    """Money is a decimal string ("120.00"); a whole JSON integer is accepted, a float never."""
+    v = d.get(key)
+    if type(v) is str and _MONEY.fullmatch(v):
+        return Decimal(v)
+    if type(v) is int and v >= 0:
+        return Decimal(v)
+    raise _bad(d, key, at, 'an amount as a decimal string like "120.00"')
+
+
+def _enum(d: dict[str, object], key: str, at: str, table: dict[str, E]) -> E:
+    v = d.get(key)
+    if type(v) is str:
+        member = table.get(v)
+        if member is not None:
+            return member
+    raise _bad(d, key, at, "one of " + "|".join(table))
+
+
+def _opt_enum(d: dict[str, object], key: str, at: str, table: dict[str, E]) -> E | None:
+    if key not in d:
+        return None
+    return _enum(d, key, at, table)
+
+
+def _list(d: dict[str, object], key: str, at: str, required: bool = False) -> list[object]:
+    """A JSON array; an optional one may be left out when empty."""
+    v = d.get(key, _ABSENT)
+    if type(v) is list and (v or not required):
+        return v
+    if v is _ABSENT and not required:
+        return []
+    raise _bad(d, key, at, "a non-empty array" if required else "an array")
+
+
+def _str_list(d: dict[str, object], key: str, at: str, required: bool = False) -> tuple[str, ...]:
+    items = _list(d, key, at, required)
+    for i, item in enumerate(items):
+        if type(item) is not str or not item:
+            raise _bad_item(item, f"{at}{key}[{i}]", "a non-empty string")
+    return tuple(items)  # type: ignore[arg-type]  # every item checked above
+
+
+def _parameters(d: dict[str, object], key: str, at: str) -> dict[str, object]:
+    v = d.get(key, _ABSENT)
+    if v is _ABSENT:
+        return {}
+    if type(v) is dict:
+        return v
+    raise _bad(d, key, at, "an object")
+
+
+# --- fast paths ------------------------------------------------------------------------------
+# Services and history make up most of a visit. These builders check the common, valid shape
+# inline; anything unusual goes to the `_checked` twin, which either builds the object or
+# raises the precise problem. So the messages live in one place and the fast path may be
+# conservative, never lenient.
+
+_AMOUNTS: dict[str, Decimal] = {}  # charges repeat across visits; bounded below
+_AMOUNTS_MAX = 4096
+
+
+def _amount(value: object) -> Decimal | None:
+    if type(value) is str:
+        amount = _AMOUNTS.get(value)
+        if amount is None and _MONEY.fullmatch(value):
+            if len(_AMOUNTS) >= _AMOUNTS_MAX:
+                _AMOUNTS.clear()
+            amount = _AMOUNTS[value] = Decimal(value)
+        return amount
+    return None
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    """A list of non-empty strings as a tuple; () when absent; None when anything is off."""
+    if value is _ABSENT:
+        return ()
+    if type(value) is not list:
+        return None
+    for item in value:
+        if type(item) is not str or not item:
+            return None
+    return tuple(value)
+
+
+def _address(value: object, path: str) -> Address:
+    if type(value) is dict and value.keys() <= _ADDRESS:
+        g = value.get
+        line1, city, state, zip_code = g("line1"), g("city"), g("state"), g("zip")
+        line2 = g("line2", _ABSENT)
+        if (
+            type(line1) is str
+            and line1
+            and type(city) is str
+            and city
+            and type(state) is str
+            and len(state) == 2
+            and state.isascii()
+            and state.isalpha()
+            and state.isupper()
+            and type(zip_code) is str
+            and zip_code
+            and (line2 is _ABSENT or (type(line2) is str and line2))
+        ):
+            return Address(
+                line1=line1,
+                city=city,
+                state=state,
+                zip=zip_code,
+                line2=None if line2 is _ABSENT else cast(str, line2),
+            )
+    return _address_checked(value, path)
+
+
+def _service(value: object, index: int) -> Service:
+    if type(value) is dict and value.keys() <= _SERVICE:
+        g = value.get
+        code = g("code")
+        charge = _amount(g("charge"))
+        start = g("start", _ABSENT)
+        start_time = None if start is _ABSENT else _TIMES.get(start) if type(start) is str else None
+        end = g("end", _ABSENT)
+        end_time = None if end is _ABSENT else _TIMES.get(end) if type(end) is str else None
+        minutes = g("minutes")
+        assistant = g("assistant_minutes", 0)
+        laterality = g("laterality", _ABSENT)
+        side = _LATERALITIES.get(laterality) if type(laterality) is str else None
+        justification = g("justification")
+        parameters = g("parameters", _ABSENT)
+        pointers = g("diagnosis_pointers", _ABSENT)
+        encounter = g("encounter", 1)
+        npi = g("rendering_npi")
+        units = g("units")
+        regions, goals, modifiers = (
+            _strings(g("body_regions", _ABSENT)),
+            _strings(g("goal_ids", _ABSENT)),
+            _strings(g("modifiers", _ABSENT)),
+        )
+        if (
+            type(code) is str
+            and code
+            and charge is not None
+            and (start is _ABSENT or start_time is not None)
+            and (end is _ABSENT or end_time is not None)
+            and (minutes is None or (type(minutes) is int and minutes >= 0))
+            and ("minutes" in value) == (minutes is not None)
+            and type(assistant) is int
+            and assistant >= 0
+            and (laterality is _ABSENT or side is not None)
+            and (justification is None or (type(justification) is str and justification))
+            and ("justification" in value) == (justification is not None)
+            and (parameters is _ABSENT or type(parameters) is dict)
+            and (pointers is _ABSENT or (type(pointers) is list and _pointers_ok(pointers)))
+            and type(encounter) is int
+            and encounter >= 1
+            and (
+                npi is None
+                or (type(npi) is str and len(npi) == 10 and npi.isascii() and npi.isdigit())
+            )
+            and ("rendering_npi" in value) == (npi is not None)
+            and (units is None or (type(units) is int and units >= 1))
+            and ("units" in value) == (units is not None)
+            and regions is not None
+            and goals is not None
+            and modifiers is not None
+        ):
+            return Service(
+                code=code,
+                charge=charge,
+                start=start_time,
+                end=end_time,
+                minutes=minutes,
+                assistant_minutes=assistant,
+                body_regions=regions,
+                laterality=side,
+                goal_ids=goals,
+                justification=justification,
+                parameters={} if parameters is _ABSENT else cast(dict[str, object], parameters),
+                modifiers=modifiers,
+                diagnosis_pointers=() if pointers is _ABSENT else tuple(cast(list[int], pointers)),
+                encounter=encounter,
+                rendering_npi=npi,
+                units=units,
+            )
+    return _service_checked(value, f"services[{index}]")
+
+
+def _pointers_ok(pointers: list[object]) -> bool:
+    return all(type(p) is int and 1 <= p <= 12 for p in pointers)
+
+
+def _history_visit(value: object, index: int) -> HistoryVisit:
+    if type(value) is dict and value.keys() <= _HISTORY:
+        day = value.get("date_of_service")
+        services = value.get("services", _ABSENT)
+        if type(day) is str and (services is _ABSENT or type(services) is list):
+            built = []
+            for item in () if services is _ABSENT else cast(list[object], services):
+                if type(item) is not dict or not item.keys() <= _HISTORY_SERVICE:
+                    break
+                g = item.get
+                code = g("code")
+                regions = _strings(g("body_regions", _ABSENT))
+                parameters = g("parameters", _ABSENT)
+                if (
+                    type(code) is not str
+                    or not code
+                    or regions is None
+                    or not (parameters is _ABSENT or type(parameters) is dict)
+                ):
+                    break
+                built.append(
+                    HistoryService(
+                        code=code,
+                        body_regions=regions,
+                        parameters={}
+                        if parameters is _ABSENT
+                        else cast(dict[str, object], parameters),
+                    )
+                )
+            else:
+                date_of_service = _date_or_none(day)
+                if date_of_service is not None:
+                    return HistoryVisit(date_of_service=date_of_service, services=tuple(built))
+    return _history_visit_checked(value, f"history[{index}]")
+
+
+def _date_or_none(text: str) -> dt.date | None:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+# --- the visit, section by section ------------------------------------------------------------
+
+_ADDRESS = frozenset({"line1", "line2", "city", "state", "zip"})
+_BILLING = frozenset({"name", "npi", "tax_id", "taxonomy", "address"})
+_RENDERING = frozenset({"first_name", "last_name", "npi", "credential", "taxonomy"})
+_PAYER = frozenset({"name", "payer_id", "kind", "claim_number", "unit_method", "modifier_style"})
+_SUBSCRIBER = frozenset(
+    {
+        "member_id",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "sex",
+        "relationship",
+        "group_number",
+        "address",
+    }
+)
+_PATIENT = frozenset({"id", "first_name", "last_name", "birth_date", "sex", "address"})
+_REFERRAL = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "npi",
+        "qualifier",
+        "date",
+        "diagnoses",
+        "authorized_visits",
+        "visit_number",
+        "expires",
+    }
+)
+_ACCIDENT = frozenset({"kind", "date", "state"})
+_PLAN = frozenset({"start", "certified_through", "certified", "goals"})
+_GOAL = frozenset({"id", "text", "kind"})
+_EPISODE = frozenset({"treatment_day", "last_progress_report_day", "therapy_ytd"})
+_YTD = frozenset({"pt_slp", "ot"})
+_SERVICE = frozenset(
+    {
+        "code",
+        "start",
+        "end",
+        "minutes",
+        "assistant_minutes",
+        "body_regions",
+        "laterality",
+        "goal_ids",
+        "justification",
+        "parameters",
+        "modifiers",
+        "diagnosis_pointers",
+        "charge",
+        "encounter",
+        "rendering_npi",
+        "units",
+    }
+)
+_OTHER = frozenset({"code", "npi"})
+_HISTORY = frozenset({"date_of_service", "services"})
+_HISTORY_SERVICE = frozenset({"code", "body_regions", "parameters"})
+_VISIT = frozenset(
+    {
+        "schema",
+        "id",
+        "date_of_service",
+        "place_of_service",
+        "billing_provider",
+        "rendering_provider",
+        "payer",
+        "subscriber",
+        "patient",
+        "referral",
+        "accident",
+        "prior_authorization",
+        "plan_of_care",
+        "episode",
+        "diagnoses",
+        "services",
+        "other_providers_same_day",
+        "history",
+    }
+)
+
+
+def _address_checked(value: object, path: str) -> Address:
+    d = _object(value, path, _ADDRESS)
+    at = path + "."
+    return Address(
+        line1=_str(d, "line1", at),
+        city=_str(d, "city", at),
+        state=_state(d, "state", at),
+        zip=_str(d, "zip", at),
+        line2=_opt_str(d, "line2", at),
+    )
+
+
+def _required(d: dict[str, object], key: str, at: str) -> object:
+    v = d.get(key, _ABSENT)
+    if v is _ABSENT:
+        raise _Problem(at + key, "required field is missing")
+    return v
+
+
+def _billing_provider(value: object) -> BillingProvider:
+    d = _object(value, "billing_provider", _BILLING)
+    at = "billing_provider."
+    return BillingProvider(
+        name=_str(d, "name", at),
+        npi=_npi(d, "npi", at),
+        tax_id=_str(d, "tax_id", at),
+        taxonomy=_str(d, "taxonomy", at),
+        address=_address(_required(d, "address", at), "billing_provider.address"),
+    )
+
+
+def _rendering_provider(value: object) -> RenderingProvider:
+    d = _object(value, "rendering_provider", _RENDERING)
+    at = "rendering_provider."
+    return RenderingProvider(
+        first_name=_str(d, "first_name", at),
+        last_name=_str(d, "last_name", at),
+        npi=_npi(d, "npi", at),
+        credential=_enum(d, "credential", at, _CREDENTIALS),
+        taxonomy=_str(d, "taxonomy", at),
+    )
+
+
+def _payer(value: object) -> Payer:
+    d = _object(value, "payer", _PAYER)
+    at = "payer."
+    return Payer(
+        name=_str(d, "name", at),
+        payer_id=_str(d, "payer_id", at),
+        kind=_enum(d, "kind", at, _PAYER_KINDS),
+        claim_number=_opt_str(d, "claim_number", at),
+        unit_method=_opt_enum(d, "unit_method", at, _UNIT_METHODS),
+        modifier_style=_opt_enum(d, "modifier_style", at, _MODIFIER_STYLES),
+    )
+
+
+def _subscriber(value: object) -> Person:
+    d = _object(value, "subscriber", _SUBSCRIBER)
+    at = "subscriber."
+    return Person(
+        first_name=_str(d, "first_name", at),
+        last_name=_str(d, "last_name", at),
+        birth_date=_date(d, "birth_date", at),
+        sex=_enum(d, "sex", at, _SEXES),
+        address=_address(_required(d, "address", at), "subscriber.address"),
+        member_id=_str(d, "member_id", at),
+        relationship=_enum(d, "relationship", at, _RELATIONSHIPS),
+        group_number=_opt_str(d, "group_number", at),
+    )
+
+
+def _patient(value: object) -> Person:
+    d = _object(value, "patient", _PATIENT)
+    at = "patient."
+    return Person(
+        first_name=_str(d, "first_name", at),
+        last_name=_str(d, "last_name", at),
+        birth_date=_date(d, "birth_date", at),
+        sex=_enum(d, "sex", at, _SEXES),
+        address=_address(_required(d, "address", at), "patient.address"),
+        id=_str(d, "id", at),
+    )
+
+
+def _referral(value: object) -> Referral:
+    d = _object(value, "referral", _REFERRAL)
+    at = "referral."
+    return Referral(
+        first_name=_str(d, "first_name", at),
+        last_name=_str(d, "last_name", at),
+        npi=_npi(d, "npi", at),
+        qualifier=_enum(d, "qualifier", at, _QUALIFIERS),
+        date=_date(d, "date", at),
+        diagnoses=_str_list(d, "diagnoses", at),
+        authorized_visits=_opt_int(d, "authorized_visits", at, 1),
+        visit_number=_opt_int(d, "visit_number", at, 1),
+        expires=_opt_date(d, "expires", at),
+    )
+
+
+def _accident(value: object) -> Accident:
+    d = _object(value, "accident", _ACCIDENT)
+    at = "accident."
+    return Accident(
+        kind=_enum(d, "kind", at, _ACCIDENT_KINDS),
+        date=_opt_date(d, "date", at),
+        state=_state(d, "state", at) if "state" in d else None,
+    )
+
+
+def _plan_of_care(value: object) -> PlanOfCare:
+    d = _object(value, "plan_of_care", _PLAN)
+    at = "plan_of_care."
+    goals = []
+    for i, item in enumerate(_list(d, "goals", at)):
+        path = f"plan_of_care.goals[{i}]"
+        g = _object(item, path, _GOAL)
+        gat = path + "."
+        goals.append(
+            Goal(
+                id=_str(g, "id", gat),
+                text=_str(g, "text", gat),
+                kind=_enum(g, "kind", gat, _GOAL_KINDS),
+            )
+        )
+    return PlanOfCare(
+        start=_date(d, "start", at),
+        certified=_bool(d, "certified", at),
+        certified_through=_opt_date(d, "certified_through", at),
+        goals=tuple(goals),
+    )
+
+
+def _episode(value: object) -> Episode:
+    d = _object(value, "episode", _EPISODE)
+    at = "episode."
+    ytd = None
+    if "therapy_ytd" in d:
+        y = _object(d["therapy_ytd"], "episode.therapy_ytd", _YTD)
+        yat = "episode.therapy_ytd."
+        ytd = TherapyYearToDate(
+            pt_slp=_money(y, "pt_slp", yat) if "pt_slp" in y else Decimal("0"),
+            ot=_money(y, "ot", yat) if "ot" in y else Decimal("0"),
+        )
+    return Episode(
+        treatment_day=_int(d, "treatment_day", at, 1),
+        last_progress_report_day=_opt_int(d, "last_progress_report_day", at, 1),
+        therapy_ytd=ytd,
+    )
+
+
+def _service_checked(value: object, path: str) -> Service:
+    d = _object(value, path, _SERVICE)
+    at = path + "."
+    pointers = _list(d, "diagnosis_pointers", at)
+    for i, p in enumerate(pointers):
+        if type(p) is not int or not 1 <= p <= 12:
+            raise _bad_item(p, f"{at}diagnosis_pointers[{i}]", "an integer from 1 to 12")
+    return Service(
+        code=_str(d, "code", at),
+        charge=_money(d, "charge", at),
+        start=_opt_time(d, "start", at),
+        end=_opt_time(d, "end", at),
+        minutes=_opt_int(d, "minutes", at, 0),
+        assistant_minutes=_int(d, "assistant_minutes", at, 0) if "assistant_minutes" in d else 0,
+        body_regions=_str_list(d, "body_regions", at),
+        laterality=_opt_enum(d, "laterality", at, _LATERALITIES),
+        goal_ids=_str_list(d, "goal_ids", at),
+        justification=_opt_str(d, "justification", at),
+        parameters=_parameters(d, "parameters", at),
+        modifiers=_str_list(d, "modifiers", at),
+        diagnosis_pointers=tuple(pointers),  # type: ignore[arg-type]  # checked above
+        encounter=_int(d, "encounter", at, 1) if "encounter" in d else 1,
+        rendering_npi=_opt_npi(d, "rendering_npi", at),
+        units=_opt_int(d, "units", at, 1),
+    )
+
+
+def _other_provider(value: object, path: str) -> OtherProviderService:
+    d = _object(value, path, _OTHER)
+    at = path + "."
+    return OtherProviderService(code=_str(d, "code", at), npi=_npi(d, "npi", at))
+
+
+def _history_visit_checked(value: object, path: str) -> HistoryVisit:
+    d = _object(value, path, _HISTORY)
+    at = path + "."
+    services = []
+    for i, item in enumerate(_list(d, "services", at)):
+        spath = f"{at}services[{i}]"
+        s = _object(item, spath, _HISTORY_SERVICE)
+        sat = spath + "."
+        services.append(
+            HistoryService(
+                code=_str(s, "code", sat),
+                body_regions=_str_list(s, "body_regions", sat),
+                parameters=_parameters(s, "parameters", sat),
+            )
+        )
+    return HistoryVisit(date_of_service=_date(d, "date_of_service", at), services=tuple(services))
+
+
+def _visit(d: dict[str, object]) -> Visit:
+    _object(d, "", _VISIT)
+    schema = d.get("schema", _ABSENT)
+    if schema != SCHEMA_ID:
+        if schema is _ABSENT:
+            raise _Problem("schema", f'required field is missing (expected "{SCHEMA_ID}")')
+        raise _Problem("schema", f'expected "{SCHEMA_ID}", {_got(schema, "schema")}')
+    visit_id = _str(d, "id", "")
+    if len(visit_id) > _VISIT_ID_MAX:
+        raise _Problem("id", f"longer than {_VISIT_ID_MAX} characters (the claim's limit)")
+    pos = d.get("place_of_service", "11")
+    if type(pos) is not str or not _DIGITS_2.fullmatch(pos):
+        raise _bad(d, "place_of_service", "", "a two-digit place of service code")
+    referral = d.get("referral", _ABSENT)
+    accident = d.get("accident", _ABSENT)
+    plan = d.get("plan_of_care", _ABSENT)
+    episode = d.get("episode", _ABSENT)
+    return Visit(
+        id=visit_id,
+        date_of_service=_date(d, "date_of_service", ""),
+        billing_provider=_billing_provider(_required(d, "billing_provider", "")),
+        rendering_provider=_rendering_provider(_required(d, "rendering_provider", "")),
+        payer=_payer(_required(d, "payer", "")),
+        subscriber=_subscriber(_required(d, "subscriber", "")),
+        patient=_patient(_required(d, "patient", "")),
+        diagnoses=_str_list(d, "diagnoses", "", required=True),
+        services=tuple(
+            _service(item, i) for i, item in enumerate(_list(d, "services", "", required=True))
+        ),
+        place_of_service=pos,
+        referral=None if referral is _ABSENT else _referral(referral),
+        accident=None if accident is _ABSENT else _accident(accident),
+        prior_authorization=_opt_str(d, "prior_authorization", ""),
+        plan_of_care=None if plan is _ABSENT else _plan_of_care(plan),
+        episode=None if episode is _ABSENT else _episode(episode),
+        other_providers_same_day=tuple(
+            _other_provider(item, f"other_providers_same_day[{i}]")
+            for i, item in enumerate(_list(d, "other_providers_same_day", ""))
+        ),
+        history=tuple(_history_visit(item, i) for i, item in enumerate(_list(d, "history", ""))),
+    )
+
+
+def parse_visit(data: object, *, source: str = "<input>", line: int | None = None) -> Visit:
+    """Build a `Visit` from one decoded JSON object, or raise `VisitFormatError`.
+
+    `data` is used as is, never copied: a service's `parameters` is the caller's dict.
+    """
+    if type(data) is not dict:
+        raise VisitFormatError(
+            source, line, None, None, f"expected a JSON object (one visit), got {_kind(data)}"
+        )
+    try:
+        return _visit(data)
+    except _Problem as problem:
+        raw_id = data.get("id")
+        visit_id = raw_id if type(raw_id) is str and 0 < len(raw_id) <= 40 else None
+        raise VisitFormatError(source, line, visit_id, problem.field, problem.problem) from None
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _money_text(amount: Decimal) -> str:
+    return str(amount)
+
+
+def _address_dict(a: Address) -> dict[str, object]:
+    out: dict[str, object] = {"line1": a.line1}
+    if a.line2 is not None:
+        out["line2"] = a.line2
+    out.update(city=a.city, state=a.state, zip=a.zip)
+    return out
+
+
+def _service_dict(s: Service) -> dict[str, object]:
+    out: dict[str, object] = {"code": s.code}
+    if s.start is not None:
+        out["start"] = s.start.strftime("%H:%M")
+    if s.end is not None:
+        out["end"] = s.end.strftime("%H:%M")
+    if s.minutes is not None:
+        out["minutes"] = s.minutes
+    if s.assistant_minutes:
+        out["assistant_minutes"] = s.assistant_minutes
+    if s.body_regions:
+        out["body_regions"] = list(s.body_regions)
+    if s.laterality is not None:
+        out["laterality"] = s.laterality.value
+    if s.goal_ids:
+        out["goal_ids"] = list(s.goal_ids)
+    if s.justification is not None:
+        out["justification"] = s.justification
+    if s.parameters:
+        out["parameters"] = s.parameters
+    if s.modifiers:
+        out["modifiers"] = list(s.modifiers)
+    if s.diagnosis_pointers:
+        out["diagnosis_pointers"] = list(s.diagnosis_pointers)
+    out["charge"] = _money_text(s.charge)
+    if s.encounter != 1:
+        out["encounter"] = s.encounter
+    if s.rendering_npi is not None:
+        out["rendering_npi"] = s.rendering_npi
+    return out
+
+
+def _person_dict(p: Person, *, subscriber: bool) -> dict[str, object]:
+    out: dict[str, object] = {}
+    if subscriber:
+        out["member_id"] = p.member_id
+    else:
+        out["id"] = p.id
+    out.update(
+        first_name=p.first_name,
+        last_name=p.last_name,
+        birth_date=p.birth_date.isoformat(),
+        sex=p.sex.value,
+    )
+    if subscriber:
+        out["relationship"] = p.relationship.value if p.relationship is not None else None
+        if p.group_number is not None:
+            out["group_number"] = p.group_number
+    out["address"] = _address_dict(p.address) if p.address is not None else None
+    return out
+
+
+def visit_to_dict(visit: Visit) -> dict[str, object]:
+    """The visit as `cleannote.visit/1` JSON data; `parse_visit` reads it back unchanged.
+
+    Optional fields that are unset (None, empty, or the default) are left out.
+    """
+    v = visit
+    bp = v.billing_provider
+    rp = v.rendering_provider
+    payer: dict[str, object] = {"name": v.payer.name, "payer_id": v.payer.payer_id}
+    payer["kind"] = v.payer.kind.value
+    if v.payer.claim_number is not None:
+        payer["claim_number"] = v.payer.claim_number
+    if v.payer.unit_method is not None:
+        payer["unit_method"] = v.payer.unit_method.value
+    if v.payer.modifier_style is not None:
+        payer["modifier_style"] = v.payer.modifier_style.value
+    out: dict[str, object] = {
+        "schema": SCHEMA_ID,
+        "id": v.id,
+        "date_of_service": v.date_of_service.isoformat(),
+        "place_of_service": v.place_of_service,
+        "billing_provider": {
+            "name": bp.name,
+            "npi": bp.npi,
+            "tax_id": bp.tax_id,
+            "taxonomy": bp.taxonomy,
+            "address": _address_dict(bp.address),
+        },
+        "rendering_provider": {
+            "first_name": rp.first_name,
+            "last_name": rp.last_name,
+            "npi": rp.npi,
+            "credential": rp.credential.value,
+            "taxonomy": rp.taxonomy,
+        },
+        "payer": payer,
+        "subscriber": _person_dict(v.subscriber, subscriber=True),
+        "patient": _person_dict(v.patient, subscriber=False),
+    }
+    if v.referral is not None:
+        r = v.referral
+        referral: dict[str, object] = {
+            "first_name": r.first_name,
+            "last_name": r.last_name,
+            "npi": r.npi,
+            "qualifier": r.qualifier.value,
+            "date": r.date.isoformat(),
+        }
+        if r.diagnoses:
+            referral["diagnoses"] = list(r.diagnoses)
+        if r.authorized_visits is not None:
+            referral["authorized_visits"] = r.authorized_visits
+        if r.visit_number is not None:
+            referral["visit_number"] = r.visit_number
+        if r.expires is not None:
+            referral["expires"] = r.expires.isoformat()
+        out["referral"] = referral
+    if v.accident is not None:
+        accident: dict[str, object] = {"kind": v.accident.kind.value}
+        if v.accident.date is not None:
+            accident["date"] = v.accident.date.isoformat()
+        if v.accident.state is not None:
+            accident["state"] = v.accident.state
+        out["accident"] = accident
+    if v.prior_authorization is not None:
+        out["prior_authorization"] = v.prior_authorization
+    if v.plan_of_care is not None:
+        poc = v.plan_of_care
+        plan: dict[str, object] = {"start": poc.start.isoformat()}
+        if poc.certified_through is not None:
+            plan["certified_through"] = poc.certified_through.isoformat()
+        plan["certified"] = poc.certified
+        if poc.goals:
+            plan["goals"] = [{"id": g.id, "text": g.text, "kind": g.kind.value} for g in poc.goals]
+        out["plan_of_care"] = plan
+    if v.episode is not None:
+        episode: dict[str, object] = {"treatment_day": v.episode.treatment_day}
+        if v.episode.last_progress_report_day is not None:
+            episode["last_progress_report_day"] = v.episode.last_progress_report_day
+        if v.episode.therapy_ytd is not None:
+            episode["therapy_ytd"] = {
+                "pt_slp": _money_text(v.episode.therapy_ytd.pt_slp),
+                "ot": _money_text(v.episode.therapy_ytd.ot),
+            }
+        out["episode"] = episode
+    out["diagnoses"] = list(v.diagnoses)
+    out["services"] = [_service_dict(s) for s in v.services]
+    if v.other_providers_same_day:
+        out["other_providers_same_day"] = [
+            {"code": o.code, "npi": o.npi} for o in v.other_providers_same_day
+        ]
+    if v.history:
+        out["history"] = [
+            {
+                "date_of_service": h.date_of_service.isoformat(),
+                "services": [_history_service_dict(s) for s in h.services],
+            }
+            for h in v.history
+        ]
+    return out
+
+
+def _history_service_dict(s: HistoryService) -> dict[str, object]:
+    out: dict[str, object] = {"code": s.code}
+    if s.body_regions:
+        out["body_regions"] = list(s.body_regions)
+    if s.parameters:
+        out["parameters"] = s.parameters
+    return out
+
+
+# --- reading files and streams ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReadItem:
+    """One visit read, or one reason a visit (or a whole file) could not be read."""
+
+    source: str
+    line: int | None
+    visit: Visit | None
+    error: VisitFormatError | None
+
+
+_VISIT_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def _item(data: object, source: str, line: int | None) -> ReadItem:
+    try:
+        return ReadItem(source, line, parse_visit(data, source=source, line=line), None)
+    except VisitFormatError as error:
+        return ReadItem(source, line, None, error)
+
+
+def _failure(source: str, line: int | None, problem: str) -> ReadItem:
+    return ReadItem(source, line, None, VisitFormatError(source, line, None, None, problem))
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON: {exc.msg} (column {exc.colno})"
+
+
+def _read_document(text: str, source: str, first_line: int = 1) -> Iterator[ReadItem]:
+    """A whole JSON document: one visit object, or an array of them."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield _failure(source, first_line + exc.lineno - 1, _json_problem(exc))
+        return
+    if type(data) is list:
+        for i, element in enumerate(data):
+            yield _item(element, f"{source}[{i}]", None)
+    else:
+        yield _item(data, source, None)
+
+
+def _read_lines(lines: Iterable[str], source: str, start: int = 1) -> Iterator[ReadItem]:
+    """One visit object per line; blank lines are skipped, line numbers count from 1."""
+    for number, text in enumerate(lines, start):
+        if not text or text.isspace():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield _failure(source, number, _json_problem(exc))
+            continue
+        yield _item(data, source, number)
+
+
+def _read_stream(stream: TextIO, source: str) -> Iterator[ReadItem]:
+    """Tell JSON Lines from a single document by the first non-blank line, then read on.
+
+    A first line that is a complete JSON object means one visit per line; anything else (an
+    array, or an object spread over lines) is read as one document.
+    """
+    number = 0
+    for first in stream:
+        number += 1
+        if first.isspace():
+            continue
+        if first.lstrip().startswith("{"):
+            try:
+                data = json.loads(first)
+            except json.JSONDecodeError:
+                pass
+            else:
+                yield _item(data, source, number)
+                yield from _read_lines(stream, source, number + 1)
+                return
+        yield from _read_document(first + stream.read(), source, number)
+        return
+
+
+def _read_file(path: Path) -> Iterator[ReadItem]:
+    source = str(path)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            suffix = path.suffix.lower()
+            if suffix == ".json":
+                yield from _read_document(stream.read(), source)
+            elif suffix in (".jsonl", ".ndjson"):
+                yield from _read_lines(stream, source)
+            else:
+                yield from _read_stream(stream, source)
+    except UnicodeDecodeError:
+        yield _failure(source, None, "not UTF-8 text")
+    except OSError as exc:
+        yield _failure(source, None, f"cannot read: {exc.strerror or exc}")
+
+
+def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iterator[ReadItem]:
+    """Stream visits from files, folders and "-" (standard input), one item per visit.
+
+    A `.json` file holds one visit or an array of visits; `.jsonl`/`.ndjson` hold one per line
+    and are read a line at a time, so a file of any size streams in constant memory. A folder
+    is searched recursively for those three kinds, in path order. An unreadable file or line
+    becomes one error item and reading carries on.
+    """
+    for raw in paths:
+        if str(raw) == "-":
+            if stdin is None:
+                yield _failure("<stdin>", None, "no standard input to read from")
+            else:
+                yield from _read_stream(stdin, "<stdin>")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in _VISIT_SUFFIXES and p.is_file()
+            )
+            for file in found:
+                yield from _read_file(file)
+        else:
+            yield from _read_file(path)
