@@ -125,3 +125,42 @@ def replace(obj: Any, **changes: Any) -> Any:
 
 def rules_of(result: Any) -> set[str]:
     return {f.rule for f in result.findings}
+
+
+# Helpers for the pair, payer, RTM and modifier tests: they only read results or build
+# variants, and never change the defaults above.
+
+OTHER_NPI = "1987654328"  # a second clinician's fake NPI, valid check digit
+
+
+def findings_of(result: Any, rule_id: str) -> list[Any]:
+    """Every finding of one rule, in the order the checks made them."""
+    return [f for f in result.findings if f.rule == rule_id]
+
+
+def line_for(result: Any, service_index: int) -> Any:
+    """The claim line built from one service, or AssertionError when it was not billed."""
+    for line in result.lines:
+        if line.service_index == service_index:
+            return line
+    raise AssertionError(f"no claim line for service {service_index}")
+
+
+def rendering(credential: Credential, **changes: Any) -> RenderingProvider:
+    """The default rendering clinician with another credential (PTA, OT, DC, LMT...)."""
+    values: dict[str, Any] = {
+        "first_name": "ANA",
+        "last_name": "REYES",
+        "npi": RENDERING_NPI,
+        "credential": credential,
+        "taxonomy": "225100000X",
+    }
+    values.update(changes)
+    return RenderingProvider(**values)
+
+
+def payer(kind: PayerKind, **changes: Any) -> Payer:
+    values: dict[str, Any] = {"name": f"{kind.value.upper()} PLAN", "payer_id": "99999"}
+    values["kind"] = kind
+    values.update(changes)
+    return Payer(**values)
