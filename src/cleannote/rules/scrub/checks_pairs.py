@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from cleannote.rules.modifier_assignment import bypass_distinction
 from cleannote.rules.modifiers import NCCI_BYPASS_MODIFIERS
 from cleannote.rules.ncci import PtpEdit
 from cleannote.rules.scrub.context import ScrubContext
+from cleannote.rules.visit import Service
 
 _MASSAGE, _MANUAL = "97124", "97140"
 _MASSAGE_MANUAL = frozenset({_MASSAGE, _MANUAL})
+# Distinctions that make massage and manual therapy two services: another region (or the other
+# side), or another session. Another clinician or another time block on the same region does not.
+_REGION_OR_SESSION = frozenset({"XS", "XE"})
 
 
-def _edits(ctx: ScrubContext) -> Iterator[tuple[int, int, PtpEdit]]:
+def _edits(ctx: ScrubContext) -> list[tuple[int, int, PtpEdit]]:
     """Each pair of billed lines with an edit in force: (column-1 index, column-2 index, edit)."""
     codes, dos = ctx.billed_codes, ctx.visit.date_of_service
+    found = []
     for i in range(len(codes)):
         if ctx.units[i] == 0:
             continue
@@ -24,14 +27,26 @@ def _edits(ctx: ScrubContext) -> Iterator[tuple[int, int, PtpEdit]]:
                 continue
             edit = ctx.ptp.edit_for(codes[i], codes[j], dos)
             if edit is not None:
-                yield (i, j, edit) if edit.column1 == codes[i] else (j, i, edit)
+                found.append((i, j, edit) if edit.column1 == codes[i] else (j, i, edit))
+    return found
+
+
+def _same_region(ctx: ScrubContext, a: Service, b: Service) -> frozenset[str]:
+    """Regions two services both treat in one session on the same side; empty when distinct."""
+    shared = frozenset(a.body_regions) & frozenset(b.body_regions)
+    if shared and bypass_distinction(a, b, ctx.visit.rendering_provider.npi) in _REGION_OR_SESSION:
+        return frozenset()
+    return shared
 
 
 def check_ncci(ctx: ScrubContext) -> None:
-    final = {m.service_index: m.modifiers for m in ctx.modifiers}
+    final = ctx.modifiers  # one entry per service, in service order
+    services = ctx.visit.services
     for first, second, edit in _edits(ctx):
         code1, code2 = ctx.billed_codes[first], ctx.billed_codes[second]
-        if {code1, code2} == _MASSAGE_MANUAL:
+        if {code1, code2} == _MASSAGE_MANUAL and _same_region(
+            ctx, services[first], services[second]
+        ):
             continue  # check_massage_manual_region says it in the clinic's terms
         if edit.modifier_indicator == 0:
             ctx.add(
@@ -41,8 +56,8 @@ def check_ncci(ctx: ScrubContext) -> None:
                 f"Bill {code1} only, or {code2} only if it was the service actually furnished.",
                 second,
             )
-        elif edit.modifier_indicator == 1 and not NCCI_BYPASS_MODIFIERS.intersection(
-            final.get(second, ())
+        elif edit.modifier_indicator == 1 and NCCI_BYPASS_MODIFIERS.isdisjoint(
+            final[second].modifiers
         ):
             ctx.add(
                 "pair.ncci-undocumented",
@@ -55,27 +70,26 @@ def check_ncci(ctx: ScrubContext) -> None:
 
 
 def check_requested_bypass(ctx: ScrubContext) -> None:
-    """A 59/X modifier the clinician asked for must rest on a documented distinction."""
-    services = ctx.visit.services
-    for index, service in enumerate(services):
-        asked = NCCI_BYPASS_MODIFIERS.intersection(service.modifiers)
-        if not asked:
+    """A 59/X modifier the clinician asked for must rest on a documented distinction.
+
+    The modifier engine puts a bypass modifier on a line exactly when an indicator-1 edit makes
+    it the column-2 code and the note shows a distinction, so a billed line asking for one
+    without getting one has neither.
+    """
+    for index, service in enumerate(ctx.visit.services):
+        if not service.modifiers or ctx.units[index] == 0:
             continue
-        supported = any(
-            bypass_distinction(services[index], services[other]) is not None
-            for first, second, edit in _edits(ctx)
-            if edit.modifier_indicator == 1 and index == second
-            for other in (first,)
+        asked = NCCI_BYPASS_MODIFIERS.intersection(m.strip().upper() for m in service.modifiers)
+        if not asked or not NCCI_BYPASS_MODIFIERS.isdisjoint(ctx.modifiers[index].modifiers):
+            continue
+        ctx.add(
+            "pair.bypass-unsupported",
+            f"{service.code} asks for {', '.join(sorted(asked))} but no NCCI pair needs it on "
+            "this line or the note shows no separate region, session, practitioner or time.",
+            "Remove the modifier, or document the distinct region, encounter or "
+            "non-overlapping time it stands for.",
+            index,
         )
-        if not supported:
-            ctx.add(
-                "pair.bypass-unsupported",
-                f"{service.code} asks for {', '.join(sorted(asked))} but no NCCI pair needs "
-                "it or the note shows no separate region, session, practitioner or time.",
-                "Remove the modifier, or document the distinct region, encounter or "
-                "non-overlapping time it stands for.",
-                index,
-            )
 
 
 def check_massage_manual_region(ctx: ScrubContext) -> None:
@@ -84,9 +98,9 @@ def check_massage_manual_region(ctx: ScrubContext) -> None:
         if a.code != _MASSAGE or ctx.units[i] == 0:
             continue
         for j, b in enumerate(services):
-            if b.code != _MANUAL or ctx.units[j] == 0 or a.encounter != b.encounter:
+            if b.code != _MANUAL or ctx.units[j] == 0:
                 continue
-            shared = set(a.body_regions) & set(b.body_regions)
+            shared = _same_region(ctx, a, b)
             if shared:
                 ctx.add(
                     "pair.97124-97140-region",
@@ -98,6 +112,8 @@ def check_massage_manual_region(ctx: ScrubContext) -> None:
 
 
 def check_97010_once(ctx: ScrubContext) -> None:
+    if "97010" not in ctx.billed_codes:
+        return
     ours = [i for i, code in enumerate(ctx.billed_codes) if code == "97010"]
     others = sum(1 for other in ctx.visit.other_providers_same_day if other.code == "97010")
     if len(ours) + others > 1 and ours:
