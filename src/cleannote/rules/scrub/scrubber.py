@@ -25,7 +25,7 @@ from cleannote.rules.scrub import (
 )
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.units import TimedEntry, assign_units
-from cleannote.rules.visit import PayerKind, Service, Visit
+from cleannote.rules.visit import Service, Visit
 
 Check = Callable[[ScrubContext], None]
 
@@ -39,8 +39,6 @@ CHECKS: tuple[Check, ...] = (
     *checks_rtm.CHECKS,
 )
 
-_MEDICARE_KINDS = frozenset({PayerKind.MEDICARE})
-
 
 def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None) -> ScrubResult:
     """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given."""
@@ -53,7 +51,7 @@ def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None
         ptp=ptp if ptp is not None else bundled_ptp(),
         mue=mue if mue is not None else bundled_mue(),
         procedures=procedures,
-        billed_codes=_billed_codes(visit, procedures),
+        billed_codes=_billed_codes(visit, procedures, policy),
         minutes=minutes,
         units=_units(visit.services, procedures, minutes, policy, visit.rendering_provider.npi),
     )
@@ -71,11 +69,14 @@ def scrub_all(visits: Iterable[Visit]) -> Iterator[ScrubResult]:
         yield scrub(visit, ptp, mue)
 
 
-def _billed_codes(visit: Visit, procedures: tuple[Procedure | None, ...]) -> tuple[str, ...]:
-    medicare = visit.payer.kind in _MEDICARE_KINDS
+def _billed_codes(
+    visit: Visit, procedures: tuple[Procedure | None, ...], policy: PayerPolicy
+) -> tuple[str, ...]:
+    """Codes as billed: a payer that refuses 97014 (Medicare and its plans) gets G0283."""
+    replaces = not policy.accepts_97014
     return tuple(
         p.medicare_replacement
-        if medicare
+        if replaces
         and p is not None
         and p.medicare_status is MedicareStatus.INVALID
         and p.medicare_replacement
