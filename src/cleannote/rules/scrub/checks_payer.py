@@ -3,45 +3,64 @@ payer needs to see (discipline, assistant, threshold)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from functools import cache, lru_cache
+from importlib import resources
 
 from cleannote.rules.modifiers import DISCIPLINE_MODIFIER, NCCI_BYPASS_MODIFIERS
 from cleannote.rules.npi import is_valid_npi
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.thresholds import bucket_for, targeted_review_threshold
+from cleannote.rules.thresholds import TherapyBucket, bucket_for, targeted_review_threshold
 from cleannote.rules.visit import AccidentKind, Credential, PayerKind
 
 _AUTO_KINDS = frozenset({PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY})
 _HEALTH_PLANS = frozenset(
     {PayerKind.MEDICARE, PayerKind.MEDICARE_ADVANTAGE, PayerKind.MEDICAID, PayerKind.COMMERCIAL}
 )
-# No-fault states where personal injury protection pays first (III, Dec 2023).
-NO_FAULT_STATES = frozenset(
-    {"FL", "HI", "KS", "KY", "MA", "MI", "MN", "NJ", "NY", "ND", "PA", "UT", "PR"}
-)
 _MASSAGE_CODES = frozenset({"97124"})
+_STATUS_CODES = frozenset({"97010", "97014", "98943"})
+_ADDED_RULES = (
+    ("CQ", "payer.assistant-modifier"),
+    ("CO", "payer.assistant-modifier"),
+    ("KX", "payer.kx"),
+    ("AT", "medicare.cmt-at"),
+)
+# A clinic bills under a handful of NPIs, so each one's check digit is computed once.
+_npi_ok = lru_cache(maxsize=1024)(is_valid_npi)
+_BUCKET_NAME = {TherapyBucket.PT_SLP: "PT/SLP", TherapyBucket.OT: "OT"}
 _DISCIPLINE_MODIFIERS = frozenset(DISCIPLINE_MODIFIER.values())
+
+
+@cache
+def no_fault_states() -> frozenset[str]:
+    """States where personal injury protection pays first (data/no_fault_states.json)."""
+    raw = json.loads(
+        resources.files("cleannote.rules.data").joinpath("no_fault_states.json").read_text("utf-8")
+    )
+    return frozenset(raw["states"])
 
 
 def check_npis(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    named = [
-        ("billing provider", visit.billing_provider.npi),
-        ("rendering provider", visit.rendering_provider.npi),
+    named: list[tuple[str, str, int | None]] = [
+        ("billing provider", visit.billing_provider.npi, None),
+        ("rendering provider", visit.rendering_provider.npi, None),
     ]
     if visit.referral is not None:
-        named.append(("referring provider", visit.referral.npi))
+        named.append(("referring provider", visit.referral.npi, None))
     named.extend(
-        (f"service {i + 1} rendering provider", s.rendering_npi)
+        (f"{s.code} service rendering provider", s.rendering_npi, i)
         for i, s in enumerate(visit.services)
         if s.rendering_npi
     )
-    for role, npi in named:
-        if not is_valid_npi(npi):
+    for role, npi, line in named:
+        if not _npi_ok(npi):
             ctx.add(
                 "npi.check-digit",
                 f"The {role} NPI {npi} fails the NPI check-digit test.",
                 "Correct the NPI (check it against NPPES).",
+                line,
             )
 
 
@@ -71,8 +90,8 @@ def check_accident(ctx: ScrubContext) -> None:
         if needs:
             ctx.add(
                 "payer.accident-details",
-                f"A {visit.payer.kind.value} claim needs the accident (kind, date and state); "
-                "the visit has none.",
+                f"A claim to a {visit.payer.kind.value.replace('_', ' ')} payer needs the "
+                "accident (kind, date and state); the visit has no accident recorded.",
                 "Record the accident date and the state it happened in on the case.",
             )
         return
@@ -95,11 +114,11 @@ def check_auto_primary(ctx: ScrubContext) -> None:
         return
     if visit.payer.kind not in _HEALTH_PLANS:
         return
-    if accident.state in NO_FAULT_STATES:
+    if accident.state in no_fault_states():
         ctx.add(
             "payer.auto-primary",
             f"The injury is from an auto accident in {accident.state}, a no-fault state: "
-            f"personal injury protection pays before {visit.payer.kind.value}.",
+            f"personal injury protection pays before {visit.payer.kind.value.replace('_', ' ')}.",
             "Bill the auto carrier's PIP first; bill the health plan with the PIP "
             "exhaustion or denial letter.",
         )
@@ -123,8 +142,8 @@ def check_pip_massage(ctx: ScrubContext) -> None:
         if service.code in _MASSAGE_CODES or by_lmt:
             ctx.add(
                 "payer.pip-massage",
-                f"{service.code}: {accident.state} PIP does not pay for massage "
-                + ("or massage therapists." if by_lmt else "."),
+                f"{service.code}: {accident.state} PIP does not pay for massage"
+                + (" or massage therapists." if by_lmt else "."),
                 "Bill the patient's health plan or MedPay, or the patient under a lien.",
                 index,
             )
@@ -134,6 +153,8 @@ def check_medicare_status(ctx: ScrubContext) -> None:
     policy = ctx.policy
     for index, service in enumerate(ctx.visit.services):
         code = service.code
+        if code not in _STATUS_CODES:
+            continue
         if code == "97010" and not policy.pays_97010:
             ctx.add(
                 "medicare.97010-bundled",
@@ -145,7 +166,8 @@ def check_medicare_status(ctx: ScrubContext) -> None:
         elif code == "97014" and not policy.accepts_97014:
             ctx.add(
                 "medicare.97014-invalid",
-                "97014 is not valid for this payer; the line is billed as G0283.",
+                f"97014 is not valid for this payer; the line is billed as "
+                f"{ctx.billed_codes[index]}.",
                 "Nothing to do unless the stimulation was attended (then 97032).",
                 index,
             )
@@ -166,7 +188,10 @@ def check_medicare_status(ctx: ScrubContext) -> None:
 def check_requested_therapy_modifier(ctx: ScrubContext) -> None:
     expected = DISCIPLINE_MODIFIER.get(ctx.visit.rendering_provider.discipline)
     for index, service in enumerate(ctx.visit.services):
-        wrong = _DISCIPLINE_MODIFIERS.intersection(service.modifiers) - {expected}
+        if not service.modifiers:
+            continue
+        asked = {m.strip().upper() for m in service.modifiers}
+        wrong = _DISCIPLINE_MODIFIERS.intersection(asked) - {expected}
         if wrong:
             ctx.add(
                 "payer.therapy-modifier",
@@ -180,19 +205,18 @@ def check_requested_therapy_modifier(ctx: ScrubContext) -> None:
 
 def check_added_modifiers(ctx: ScrubContext) -> None:
     """Explain the modifiers the engine added, so nobody wonders where they came from."""
+    therapy = DISCIPLINE_MODIFIER.get(ctx.visit.rendering_provider.discipline)
     for line in ctx.modifiers:
         service = ctx.visit.services[line.service_index]
-        added = set(line.modifiers) - set(service.modifiers)
-        for modifier, rule in (
-            ("CQ", "payer.assistant-modifier"),
-            ("CO", "payer.assistant-modifier"),
-            ("KX", "payer.kx"),
-            ("AT", "medicare.cmt-at"),
-        ):
+        asked = {m.strip().upper() for m in service.modifiers} if service.modifiers else ()
+        added = [m for m in line.modifiers if m != therapy and m not in asked]
+        if not added:
+            continue
+        for modifier, rule in _ADDED_RULES:
             if modifier in added:
                 ctx.add(
                     rule,
-                    f"{service.code}: {modifier} added. {_reason(line.reasons, modifier)}",
+                    f"{service.code}: {modifier} added: {_reason(line.reasons, modifier)}.",
                     "Nothing to do; review if the facts behind it are wrong.",
                     line.service_index,
                 )
@@ -201,7 +225,7 @@ def check_added_modifiers(ctx: ScrubContext) -> None:
             modifier = sorted(bypass)[0]
             ctx.add(
                 "payer.bypass-added",
-                f"{service.code}: {modifier} added. {_reason(line.reasons, modifier)}",
+                f"{service.code}: {modifier} added: {_reason(line.reasons, modifier)}.",
                 "Nothing to do; the note must keep showing the distinction.",
                 line.service_index,
             )
@@ -214,13 +238,22 @@ def check_targeted_review(ctx: ScrubContext) -> None:
     bucket = bucket_for(visit.rendering_provider.discipline)
     if bucket is None:
         return
-    ytd = episode.therapy_ytd.ot if bucket.value == "ot" else episode.therapy_ytd.pt_slp
-    today = sum((s.charge for s in visit.services), Decimal("0"))
+    ytd = episode.therapy_ytd.ot if bucket is TherapyBucket.OT else episode.therapy_ytd.pt_slp
+    # The lines the KX count runs over: billed lines carrying the discipline modifier.
+    therapy = DISCIPLINE_MODIFIER.get(visit.rendering_provider.discipline)
+    today = sum(
+        (
+            visit.services[line.service_index].charge
+            for line in ctx.modifiers
+            if therapy in line.modifiers
+        ),
+        Decimal("0"),
+    )
     limit = targeted_review_threshold(visit.date_of_service.year)
     if ytd + today > limit:
         ctx.add(
             "payer.targeted-review",
-            f"This year's therapy in the patient's {bucket.value} bucket passes "
+            f"This year's therapy in the patient's {_BUCKET_NAME[bucket]} bucket passes "
             f"${limit:,} with this visit.",
             "Make sure the plan of care, progress reports and each note show medical "
             "necessity: the claim may be selected for review.",
@@ -228,10 +261,12 @@ def check_targeted_review(ctx: ScrubContext) -> None:
 
 
 def _reason(reasons: tuple[str, ...], modifier: str) -> str:
+    """The engine's reason for `modifier`, without its "XX: " prefix."""
+    prefix = f"{modifier}: "
     for reason in reasons:
-        if reason.startswith(modifier):
-            return reason
-    return ""
+        if reason.startswith(prefix):
+            return reason[len(prefix) :]
+    return "see the modifier reasons"
 
 
 CHECKS = (
