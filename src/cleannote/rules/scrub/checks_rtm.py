@@ -7,52 +7,81 @@ device-supply codes, and the block's documented minutes for management codes.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from cleannote.rules.catalog import find_procedure
+from cleannote.rules.catalog import RtmRole, all_procedures
 from cleannote.rules.scrub.context import ScrubContext
 
 _PERIOD = dt.timedelta(days=30)
+_DEVICE_SUPPLY = RtmRole.DEVICE_SUPPLY.value
+_MANAGEMENT = RtmRole.MANAGEMENT.value
 
 
-def _role(code: str) -> str | None:
-    procedure = find_procedure(code)
-    return procedure.rtm.role if procedure is not None and procedure.rtm is not None else None
+@cache
+def _device_tiers() -> dict[str, tuple[str, int, int]]:
+    """Device-supply code -> (family, first day, last day), read from the catalog once.
+
+    History services are not resolved by the scrubber, so checks over them look codes up here
+    instead of in the catalog for every past visit.
+    """
+    tiers: dict[str, tuple[str, int, int]] = {}
+    for procedure in all_procedures():
+        rtm = procedure.rtm
+        if rtm is not None and rtm.role == _DEVICE_SUPPLY and rtm.device_days and rtm.family:
+            tiers[procedure.code] = (rtm.family, *rtm.device_days)
+    return tiers
+
+
+def _tier_code(family: str, days: int) -> str | None:
+    """The device-supply code of `family` whose tier covers `days`, if any."""
+    for code, (other_family, low, high) in _device_tiers().items():
+        if other_family == family and low <= days <= high:
+            return code
+    return None
 
 
 def check_device_tier(ctx: ScrubContext) -> None:
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
-        rtm = procedure.rtm if procedure is not None else None
-        if rtm is None or rtm.role != "device_supply" or rtm.device_days is None:
+    tiers = _device_tiers()
+    for index, service in enumerate(ctx.visit.services):
+        tier = tiers.get(ctx.billed_codes[index])
+        if tier is None:
             continue
         days = service.parameters.get("device_days")
         if not isinstance(days, int) or isinstance(days, bool):
             continue
-        low, high = rtm.device_days
-        if not low <= days <= high:
-            ctx.add(
-                "rtm.device-tier",
-                f"{service.code} covers {low}-{high} days of data; {days} were recorded.",
-                f"Bill the device-supply code for the {days}-day tier instead.",
-                index,
-            )
+        family, low, high = tier
+        if low <= days <= high:
+            continue
+        right = _tier_code(family, days)
+        ctx.add(
+            "rtm.device-tier",
+            f"{service.code} covers {low}-{high} days of data; {days} were recorded.",
+            f"Bill {right} (the {days}-day tier) instead."
+            if right
+            else f"No device-supply code covers {days} days: do not bill device supply "
+            "for this period.",
+            index,
+        )
 
 
 def check_device_repeat(ctx: ScrubContext) -> None:
+    tiers = _device_tiers()
     dos = ctx.visit.date_of_service
-    devices = [i for i, s in enumerate(ctx.visit.services) if _role(s.code) == "device_supply"]
+    devices = [i for i, code in enumerate(ctx.billed_codes) if code in tiers and ctx.units[i]]
+    if not devices:
+        return
     recent = [
         past.date_of_service
         for past in ctx.visit.history
         if dos - _PERIOD < past.date_of_service <= dos
-        and any(_role(h.code) == "device_supply" for h in past.services)
+        and any(h.code in tiers for h in past.services)
     ]
-    if len(devices) > 1 or (devices and recent):
-        where = f" (also billed {max(recent).isoformat()})" if recent else ""
+    if len(devices) > 1 or recent:
+        code = ctx.visit.services[devices[-1]].code
+        where = f" (one was also billed {max(recent).isoformat()})" if recent else ""
         ctx.add(
             "rtm.device-repeat",
-            "More than one RTM device-supply code in one 30-day period" + where + ".",
+            f"{code}: more than one RTM device-supply code in one 30-day period{where}.",
             "Bill one device-supply code per 30 days of monitoring.",
             devices[-1],
         )
@@ -61,7 +90,7 @@ def check_device_repeat(ctx: ScrubContext) -> None:
 def check_management_minutes(ctx: ScrubContext) -> None:
     for index, procedure in enumerate(ctx.procedures):
         rtm = procedure.rtm if procedure is not None else None
-        if rtm is None or rtm.role != "management" or rtm.management_minutes_floor is None:
+        if rtm is None or rtm.role != _MANAGEMENT or rtm.management_minutes_floor is None:
             continue
         minutes = ctx.minutes[index]
         if minutes is None or minutes < rtm.management_minutes_floor:
@@ -77,23 +106,31 @@ def check_management_minutes(ctx: ScrubContext) -> None:
             )
 
 
+_TEN_MINUTE, _TWENTY_MINUTE = "98979", "98980"
+_FIRST_MANAGEMENT = frozenset({_TEN_MINUTE, _TWENTY_MINUTE})
+
+
 def check_98979_with_98980(ctx: ScrubContext) -> None:
+    services = ctx.visit.services
+    here = [i for i, s in enumerate(services) if s.code in _FIRST_MANAGEMENT]
+    if not here:
+        return
     dos = ctx.visit.date_of_service
-    codes = {s.code for s in ctx.visit.services}
-    same_month = {
+    month = {services[i].code for i in here}
+    month.update(
         h.code
         for past in ctx.visit.history
         if (past.date_of_service.year, past.date_of_service.month) == (dos.year, dos.month)
         for h in past.services
-    }
-    here = codes | same_month
-    if "98979" in here and "98980" in here and ({"98979", "98980"} & codes):
-        index = next(i for i, s in enumerate(ctx.visit.services) if s.code in {"98979", "98980"})
+        if h.code in _FIRST_MANAGEMENT
+    )
+    if month == _FIRST_MANAGEMENT:
         ctx.add(
             "rtm.98979-with-98980",
-            "98979 and 98980 are both billed for the same calendar month.",
+            f"{services[here[-1]].code}: 98979 and 98980 are both billed for the same "
+            "calendar month.",
             "Bill 98980 (20 minutes or more) or 98979 (10-19 minutes) for the month, not both.",
-            index,
+            here[-1],
         )
 
 
