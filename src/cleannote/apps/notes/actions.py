@@ -56,6 +56,14 @@ def _require_writer(staff: Staff, note_id: int | None) -> None:
         raise NoteStateError(note_id, f"role {staff.role} may not write notes")
 
 
+def _require_actor_writer(actor: Actor, note_id: int | None) -> None:
+    """The person making an edit must be a documenting role (a biller reads, never edits)."""
+    staff = Staff.objects.filter(user=actor.user).only("role").first()
+    if staff is None:
+        raise NoteStateError(note_id, "only staff may write notes")
+    _require_writer(staff, note_id)
+
+
 @transaction.atomic
 def do_start_note(
     actor: Actor,
@@ -102,6 +110,7 @@ def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         raise NoteStateError(note.pk, f"field {unknown[0]!r} cannot be edited")
+    _require_actor_writer(actor, note.pk)
     locked = _lock_draft(note)
     if (
         "location" in fields
@@ -120,6 +129,7 @@ def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
 def do_add_treatment_block(
     actor: Actor, note: Note, *, goals: Iterable[Goal] = (), **fields: Any
 ) -> TreatmentBlock:
+    _require_actor_writer(actor, note.pk)
     locked = _lock_draft(note)
     goal_ids = {g.pk for g in goals}
     if goal_ids:

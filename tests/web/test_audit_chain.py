@@ -1,0 +1,126 @@
+"""The audit log: written on every view and change, hash-chained, tamper-evident."""
+
+import pytest
+from django.db import transaction
+
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.chain import chain_hash
+from cleannote.apps.audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
+from cleannote.apps.audit.selectors import verify_chain
+
+pytestmark = pytest.mark.django_db
+
+
+def test_viewing_a_chart_writes_who_what_and_from_where(clinic, login):
+    # when the therapist opens the chart
+    login(clinic.therapist).get(f"/patients/{clinic.patient.pk}/")
+    # then the newest event says so, with the address and no PHI
+    event = AuditEvent.objects.filter(organisation=clinic.organisation).last()
+    assert (event.actor_username, event.action, event.object_type, event.object_id) == (
+        "theo", "view", "patient", str(clinic.patient.pk),
+    )
+    assert event.patient_id == clinic.patient.pk
+    assert event.ip_address == "10.1.2.3"
+    assert "Example" not in str(event.canonical())
+
+
+def test_viewing_a_note_is_audited(clinic, login):
+    login(clinic.biller).get(f"/notes/{clinic.signed_note.pk}/")
+    event = AuditEvent.objects.filter(organisation=clinic.organisation).last()
+    assert (event.actor_username, event.action, event.object_type) == ("bill", "view", "note")
+
+
+def test_changes_are_audited(clinic):
+    # the fixture registered a patient, added a plan, created and signed notes
+    kinds = set(
+        AuditEvent.objects.filter(organisation=clinic.organisation).values_list(
+            "action", "object_type"
+        )
+    )
+    assert {
+        ("create", "patient"), ("create", "coverage"), ("create", "case"),
+        ("create", "referral"), ("create", "plan_of_care"), ("create", "note"),
+        ("update", "note"), ("sign", "note"),
+    } <= kinds
+
+
+def test_chain_links_each_row_to_the_one_before(clinic):
+    events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
+    assert events[0].prev_hash == GENESIS_HASH
+    assert [e.sequence for e in events] == list(range(1, len(events) + 1))
+    for before, after in zip(events, events[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert events[-1].hash == chain_hash(events[-1].prev_hash, events[-1].canonical())
+    head = AuditChainHead.objects.get(organisation=clinic.organisation)
+    assert (head.sequence, head.last_hash) == (events[-1].sequence, events[-1].hash)
+
+
+def test_intact_chain_verifies(clinic, other_clinic):
+    assert verify_chain(clinic.organisation) is None
+    assert verify_chain(other_clinic.organisation) is None
+
+
+def test_each_organisation_has_its_own_chain(clinic, other_clinic):
+    first = AuditEvent.objects.filter(organisation=other_clinic.organisation).order_by("sequence")[0]
+    assert (first.sequence, first.prev_hash) == (1, GENESIS_HASH)
+
+
+def test_edited_row_is_detected(clinic):
+    # given someone rewrites who viewed a record, straight in the database
+    target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[3]
+    AuditEvent.objects.filter(pk=target.pk).update(actor_username="someone-else")
+    # then verification stops at that row
+    broken = verify_chain(clinic.organisation)
+    assert (broken.sequence, broken.event_id) == (target.sequence, target.pk)
+    assert broken.problem == "content does not match its hash"
+
+
+def test_rehashed_edit_is_detected_at_the_next_row(clinic):
+    events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
+    target = events[2]
+    target.actor_username = "someone-else"
+    new_hash = chain_hash(target.prev_hash, target.canonical())
+    AuditEvent.objects.filter(pk=target.pk).update(actor_username="someone-else", hash=new_hash)
+    broken = verify_chain(clinic.organisation)
+    assert broken.sequence == events[3].sequence
+    assert broken.problem == "does not point at the row before it"
+
+
+def test_deleted_middle_row_is_detected(clinic):
+    target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[4]
+    AuditEvent.objects.filter(pk=target.pk)._raw_delete(using="default")
+    broken = verify_chain(clinic.organisation)
+    assert (broken.sequence, broken.problem) == (target.sequence, "row missing from the chain")
+
+
+def test_deleted_newest_rows_are_detected_through_the_head(clinic):
+    newest = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("-sequence")[0]
+    AuditEvent.objects.filter(pk=newest.pk)._raw_delete(using="default")
+    broken = verify_chain(clinic.organisation)
+    assert (broken.sequence, broken.problem) == (
+        newest.sequence, "rows after this point were removed",
+    )
+
+
+def test_owner_audit_page_verifies_and_reports_a_break(clinic, login):
+    client = login(clinic.owner)
+    assert "Chain intact" in client.get("/audit/?verify=1").content.decode()
+    target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[1]
+    AuditEvent.objects.filter(pk=target.pk).update(object_id="999")
+    page = client.get("/audit/?verify=1").content.decode()
+    assert f"Chain broken at event {target.sequence}" in page
+
+
+def test_audit_page_filters_by_patient_id(clinic, other_clinic, login):
+    page = login(clinic.owner).get(f"/audit/?patient={clinic.patient.pk}").content.decode()
+    assert f"?patient={clinic.patient.pk}" in page
+
+
+def test_events_recorded_in_a_rolled_back_change_vanish_with_it(clinic):
+    before = AuditEvent.objects.count()
+    actor = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        do_record_audit_event(actor, AuditAction.EXPORT, "claim", 1)
+        raise RuntimeError("the export failed")
+    assert AuditEvent.objects.count() == before
+    assert verify_chain(clinic.organisation) is None
