@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from cleannote.rules.catalog import find_procedure
 from cleannote.rules.visit import (
     Address,
     BillingProvider,
@@ -18,6 +19,7 @@ from cleannote.rules.visit import (
     Episode,
     Goal,
     GoalKind,
+    Laterality,
     Payer,
     PayerKind,
     Person,
@@ -38,6 +40,57 @@ BILLING_NPI = "1234567893"
 RENDERING_NPI = "1245319599"
 REFERRING_NPI = "1003000126"
 
+# What a complete note says for each documentation element the catalog can ask of a code.
+# Elements the visit format carries as fields (goal, body_regions, management_minutes) are
+# filled by the service's own fields instead.
+_SAMPLE_ELEMENTS: dict[str, object] = {
+    "exercise": "step-ups",
+    "parameters": {"sets": 3, "reps": 10},
+    "target_outcome": "stair climbing",
+    "baseline_measure": "climbs 4 stairs with two rails",
+    "activity": "stair negotiation",
+    "components": ["balance", "strength", "sequencing"],
+    "skilled_direction": "cued knee alignment over the foot",
+    "techniques": ["joint mobilization grade III"],
+    "modality_parameters": "as set on the device for the region",
+    "response": "tolerated without increase in pain",
+    "group_size": 3,
+    "history": "onset and prior level of function",
+    "examination": "range of motion, strength, gait",
+    "clinical_presentation": "stable",
+    "complexity": "moderate: two comorbidities",
+    "plan_of_care": "2x/week for 8 weeks",
+    "change_in_status": "fall at home since the last visit",
+    "tests_administered": ["Berg Balance Scale"],
+    "interpretation": "score 41/56: moderate fall risk",
+    "device": "knee brace",
+    "education": "home exercise programme",
+    "caregiver": "spouse",
+    "spinal_regions": ["lumbar"],
+    "subluxation": "L4 subluxation on X-ray",
+    "device_days": 18,
+    "monitoring_review": "reviewed adherence data; progressed the programme",
+    "interactive_communication": "phone call with the patient",
+}
+_FIELD_ELEMENTS = frozenset({"goal", "body_regions", "management_minutes"})
+
+
+def documented(code: str) -> dict[str, object]:
+    """Parameters holding every documentation element the catalog lists for `code`."""
+    procedure = find_procedure(code)
+    if procedure is None:
+        return {}
+    values: dict[str, object] = {}
+    for element in procedure.documentation:
+        if element.value in _FIELD_ELEMENTS:
+            continue
+        sample = _SAMPLE_ELEMENTS[element.value]
+        if isinstance(sample, dict):
+            values.update(sample)
+        else:
+            values[element.value] = sample
+    return values
+
 
 def service(
     code: str = "97110", start: str | None = "09:00", end: str | None = "09:16", **changes: Any
@@ -48,10 +101,10 @@ def service(
         "start": dt.time.fromisoformat(start) if start else None,
         "end": dt.time.fromisoformat(end) if end else None,
         "body_regions": ("knee",),
-        "laterality": None,
+        "laterality": Laterality.RIGHT,
         "goal_ids": ("g1",),
         "justification": "Skilled progression of loading needed after meniscus repair.",
-        "parameters": {},
+        "parameters": documented(code),
         "diagnosis_pointers": (1,),
     }
     values.update(changes)
