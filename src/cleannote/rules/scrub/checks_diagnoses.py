@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from cleannote.rules.icd10 import IcdCheck, ProblemKind, excludes1_conflict
 from cleannote.rules.icd10 import check as check_icd
-from cleannote.rules.icd10 import excludes1_conflict
 from cleannote.rules.scrub.context import ScrubContext
+from cleannote.rules.visit import Laterality
 
-_SEVENTH = frozenset({"seventh_character_missing", "placeholder_missing"})
+_SEVENTH = frozenset({ProblemKind.SEVENTH_CHARACTER_MISSING, ProblemKind.PLACEHOLDER_MISSING})
+# 837P HI holds 12 diagnoses and SV107 four pointers a line (CMS-1500 box 21 A-L, box 24E).
 _MAX_DIAGNOSES = 12
+_MAX_POINTERS = 4
+_SIDES_OF = {
+    Laterality.LEFT: frozenset({Laterality.LEFT}),
+    Laterality.RIGHT: frozenset({Laterality.RIGHT}),
+    Laterality.BILATERAL: frozenset({Laterality.LEFT, Laterality.RIGHT}),
+}
 
 
 def check_codes(ctx: ScrubContext) -> None:
@@ -21,11 +29,11 @@ def check_codes(ctx: ScrubContext) -> None:
         return
     for position, code in enumerate(diagnoses, start=1):
         result = check_icd(code)
-        if result.valid:
+        if result.valid or _current_on_date_of_service(ctx, result):
             continue
         options = ", ".join(result.replacements[:6])
         hint = f" Use {options}." if options else ""
-        if result.problem_kind == "retired":
+        if result.problem_kind is ProblemKind.RETIRED:
             rule = "dx.retired"
         elif result.problem_kind in _SEVENTH:
             rule = "dx.seventh-character"
@@ -37,6 +45,11 @@ def check_codes(ctx: ScrubContext) -> None:
             f"Replace {code} with a valid, billable code"
             + (f" such as {options}." if options else "."),
         )
+
+
+def _current_on_date_of_service(ctx: ScrubContext, result: IcdCheck) -> bool:
+    """A retired code was still valid for visits before its deletion date."""
+    return result.retired_on is not None and ctx.visit.date_of_service < result.retired_on
 
 
 def check_excludes1(ctx: ScrubContext) -> None:
@@ -54,8 +67,11 @@ def check_excludes1(ctx: ScrubContext) -> None:
 
 
 def check_laterality(ctx: ScrubContext) -> None:
-    for position, code in enumerate(ctx.visit.diagnoses, start=1):
-        result = check_icd(code)
+    """The diagnosis must name the side when its family can; a block must record the side
+    its sided diagnoses name, and a side they cover."""
+    diagnoses = ctx.visit.diagnoses
+    checks = tuple(check_icd(code) for code in diagnoses)
+    for position, (code, result) in enumerate(zip(diagnoses, checks, strict=True), start=1):
         if result.valid and result.lateral_code_family and result.laterality is None:
             ctx.add(
                 "dx.laterality",
@@ -65,20 +81,34 @@ def check_laterality(ctx: ScrubContext) -> None:
     for index, (service, procedure) in enumerate(
         zip(ctx.visit.services, ctx.procedures, strict=True)
     ):
-        if procedure is None or service.laterality is not None or not service.body_regions:
+        if procedure is None or not service.body_regions:
             continue
-        pointed = [
-            check_icd(ctx.visit.diagnoses[p - 1])
-            for p in service.diagnosis_pointers
-            if 0 < p <= len(ctx.visit.diagnoses)
-        ]
-        if any(r.valid and r.laterality is not None for r in pointed):
-            regions = ", ".join(service.body_regions)
+        sided: list[IcdCheck] = []
+        covered: set[Laterality] = set()
+        for pointer in service.diagnosis_pointers:
+            pointed = checks[pointer - 1] if 0 < pointer <= len(checks) else None
+            if pointed is not None and pointed.valid and pointed.laterality is not None:
+                sided.append(pointed)
+                covered |= _SIDES_OF[pointed.laterality]
+        if not sided:
+            continue
+        regions = ", ".join(service.body_regions)
+        if service.laterality is None:
             ctx.add(
                 "dx.laterality",
                 f"{service.code} on {regions}: the diagnosis is sided but the block "
                 "records no side.",
                 "Record the side (left, right or bilateral) treated in this block.",
+                index,
+            )
+            continue
+        if not _SIDES_OF[service.laterality] <= covered:
+            codes = ", ".join(r.code for r in sided)
+            ctx.add(
+                "dx.laterality",
+                f"{service.code} on {regions}: the block records {service.laterality.value} "
+                f"but its diagnosis ({codes}) names another side.",
+                "Correct the side of the block, or point it to the diagnosis for the side treated.",
                 index,
             )
 
@@ -88,12 +118,11 @@ def check_referral_match(ctx: ScrubContext) -> None:
     if referral is None or not referral.diagnoses or not ctx.visit.diagnoses:
         return
     referred = {_category(code) for code in referral.diagnoses}
-    unmatched = [code for code in ctx.visit.diagnoses if _category(code) not in referred]
-    if len(unmatched) == len(ctx.visit.diagnoses):
+    if not any(_category(code) in referred for code in ctx.visit.diagnoses):
         ctx.add(
             "dx.referral-mismatch",
             "None of the claim's diagnoses ("
-            + ", ".join(unmatched)
+            + ", ".join(ctx.visit.diagnoses)
             + ") matches the referral's ("
             + ", ".join(referral.diagnoses)
             + ").",
@@ -114,13 +143,18 @@ def check_pointers(ctx: ScrubContext) -> None:
                 "Point the line to the diagnosis it treats (primary first).",
                 index,
             )
-        elif len(pointers) > 4 or any(not 0 < p <= count for p in pointers):
+        elif (
+            len(pointers) > _MAX_POINTERS
+            or len(set(pointers)) != len(pointers)
+            or any(not 0 < p <= count for p in pointers)
+        ):
             ctx.add(
                 "dx.pointer",
                 f"{service.code} points to diagnosis "
                 + ", ".join(str(p) for p in pointers)
-                + f" but the claim has {count} (at most 4 pointers a line).",
-                "Point the line to existing diagnoses only, at most four.",
+                + f" but the claim has {count} (at most {_MAX_POINTERS} different pointers "
+                "a line).",
+                "Point the line to existing diagnoses only, each once, at most four.",
                 index,
             )
 
