@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from cleannote.rules.catalog import DocElement, TherapyDesignation
 from cleannote.rules.scrub.context import ScrubContext
 
 _SOON = 2
+_NOT_THERAPY = TherapyDesignation.NEVER
 
 
 def check_referral(ctx: ScrubContext) -> None:
@@ -13,8 +15,8 @@ def check_referral(ctx: ScrubContext) -> None:
         if ctx.policy.referral_required:
             ctx.add(
                 "referral.missing",
-                f"{visit.payer.kind.value} claims need a referral or prescription; "
-                "none is on the visit.",
+                f"{visit.payer.kind.value.replace('_', ' ')} claims need a referral or "
+                "prescription; none is on the visit.",
                 "Attach the referring provider's order (name, NPI, date, diagnoses).",
             )
         return
@@ -41,7 +43,12 @@ def check_plan_of_care(ctx: ScrubContext) -> None:
     visit, plan = ctx.visit, ctx.visit.plan_of_care
     if not ctx.policy.plan_of_care_certification_required:
         return
-    if not any(p is not None and p.medicare_therapy.value != "never" for p in ctx.procedures):
+    therapy = [
+        p for p in ctx.procedures if p is not None and p.medicare_therapy is not _NOT_THERAPY
+    ]
+    if all(DocElement.HISTORY in p.documentation for p in therapy):
+        # No therapy, or only initial evaluations (the codes that take a history): the
+        # evaluation is what writes the plan, so it cannot be billed under one.
         return
     if plan is None:
         ctx.add(
