@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 from cleannote.rules.scrub.context import ScrubContext
+from cleannote.rules.units import UNIT_MINUTES
+from cleannote.rules.visit import UnitMethod
+
+_LINE_MUE = 1
 
 
 def _minute_of_day(value: dt.time) -> int:
@@ -64,19 +67,23 @@ def check_overlap(ctx: ScrubContext) -> None:
         )
     for spans in blocks.values():
         spans.sort()
-        for (_start_a, end_a, index_a), (start_b, _end_b, index_b) in itertools.pairwise(spans):
-            if start_b < end_a:
-                code_a = ctx.visit.services[index_a].code
-                code_b = ctx.visit.services[index_b].code
+        # Compare each block with the latest-ending block before it, not only its neighbour:
+        # a long block can overlap several that follow it.
+        _start, latest_end, latest_index = spans[0]
+        for start, end, index in spans[1:]:
+            if start < latest_end:
+                earlier = ctx.visit.services[latest_index].code
                 ctx.add(
                     "time.overlap",
-                    f"{code_b} starts at {start_b // 60:02d}:{start_b % 60:02d}, before "
-                    f"{code_a} (service {index_a + 1}) stops; the same provider cannot "
-                    "bill both for the overlapping minutes.",
+                    f"{ctx.visit.services[index].code} starts at {start // 60:02d}:"
+                    f"{start % 60:02d}, before {earlier} (service {latest_index + 1}) stops; "
+                    "the same provider cannot bill both for the overlapping minutes.",
                     "Correct the times so the blocks do not overlap, or record the second "
                     "block under the provider who furnished it.",
-                    index_b,
+                    index,
                 )
+            if end > latest_end:
+                latest_end, latest_index = end, index
 
 
 def check_units(ctx: ScrubContext) -> None:
@@ -87,41 +94,89 @@ def check_units(ctx: ScrubContext) -> None:
         if procedure is None:
             continue
         supported = ctx.units[index]
-        if service.units is not None and service.units > supported:
+        billed = service.units
+        if billed is not None and billed > supported and not _tie_swapped(ctx, index):
             ctx.add(
                 "units.unsupported",
-                f"{service.code}: {service.units} units billed but the documented minutes "
+                f"{service.code}: {billed} units billed but the documented minutes "
                 f"support {supported} under the {method} method.",
                 f"Bill {supported} unit(s), or document the missing time.",
                 index,
             )
-        if procedure.timed and supported == 0 and ctx.minutes[index]:
+        minutes = ctx.minutes[index]
+        if procedure.timed and supported == 0 and minutes is not None:
+            # Missing or impossible times are time.missing / time.end-before-start.
             ctx.add(
                 "units.zero",
-                f"{service.code}: {ctx.minutes[index]} minutes earn no unit under the "
+                f"{service.code}: {minutes} minutes earn no unit under the "
                 f"{method} method; it stays in the note but is not billed.",
                 "Nothing to bill; if more time was spent, correct the block's times.",
                 index,
             )
 
 
+def _tie_swapped(ctx: ScrubContext, index: int) -> bool:
+    """Whether billing one unit more here is CMS's free choice between equal leftovers.
+
+    Under the total-time method the day's last units go to the largest leftover minutes; when
+    two codes' leftovers are equal, CMS lets the clinic bill the unit on either (BPM 100-04
+    Ch.5 §20.2, the 20 + 20 minutes example), so an export that chose the other code is not
+    overbilling as long as that code gave the unit up.
+    """
+    if ctx.policy.unit_method is not UnitMethod.CMS:
+        return False
+    services = ctx.visit.services
+    billed, minutes = services[index].units, ctx.minutes[index]
+    if billed != ctx.units[index] + 1 or not minutes or minutes % UNIT_MINUTES == 0:
+        return False
+    default_npi = ctx.visit.rendering_provider.npi
+    npi = services[index].rendering_npi or default_npi
+    for other, (service, procedure) in enumerate(zip(services, ctx.procedures, strict=True)):
+        other_minutes = ctx.minutes[other]
+        if (
+            other != index
+            and procedure is not None
+            and procedure.timed
+            and (service.rendering_npi or default_npi) == npi
+            and other_minutes is not None
+            and other_minutes % UNIT_MINUTES == minutes % UNIT_MINUTES
+            and service.units == ctx.units[other] - 1
+        ):
+            return True
+    return False
+
+
 def check_mue(ctx: ScrubContext) -> None:
-    totals: dict[str, tuple[int, int]] = {}
+    """Line MUEs (MAI 1) judge each line; date-of-service MUEs (MAI 2, 3) the day's total."""
+    day: dict[str, tuple[int, int]] = {}
+    on = ctx.visit.date_of_service
     for index, code in enumerate(ctx.billed_codes):
         units = ctx.units[index]
-        if units:
-            total, _first = totals.get(code, (0, index))
-            totals[code] = (total + units, _first if total else index)
-    for code, (total, first_index) in totals.items():
-        mue = ctx.mue.mue_for(code, ctx.visit.date_of_service)
+        if not units or ctx.procedures[index] is None:
+            continue
+        mue = ctx.mue.mue_for(code, on)
+        if mue is None:
+            continue
+        if mue.adjudication_indicator == _LINE_MUE:
+            if units > mue.value:
+                _add_mue(ctx, code, units, mue.value, "on one line", index)
+            continue
+        total, first = day.get(code, (0, index))
+        day[code] = (total + units, first)
+    for code, (total, first) in day.items():
+        mue = ctx.mue.mue_for(code, on)
         if mue is not None and total > mue.value:
-            ctx.add(
-                "units.mue",
-                f"{code}: {total} units on one day exceed the MUE of {mue.value}.",
-                f"Bill at most {mue.value} unit(s) of {code}, or appeal with records if "
-                "more was truly medically necessary.",
-                first_index,
-            )
+            _add_mue(ctx, code, total, mue.value, "on one day", first)
+
+
+def _add_mue(ctx: ScrubContext, code: str, units: int, limit: int, where: str, line: int) -> None:
+    ctx.add(
+        "units.mue",
+        f"{code}: {units} units {where} exceed the MUE of {limit}.",
+        f"Bill at most {limit} unit(s) of {code}, or appeal with records if more was truly "
+        "medically necessary.",
+        line,
+    )
 
 
 CHECKS = (check_time_documented, check_overlap, check_units, check_mue)
