@@ -8,6 +8,9 @@ own: `goal` (linked goals), `body_regions`, `management_minutes` (the block's mi
 
 from __future__ import annotations
 
+import datetime as dt
+
+from cleannote.rules.catalog import DocElement
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import HistoryVisit, Service
 
@@ -73,10 +76,12 @@ def check_elements(ctx: ScrubContext) -> None:
     ):
         if procedure is None:
             continue
+        # A timed code's missing goal is doc.no-goal's finding; it is not repeated here.
         missing = [
             element.value
             for element in procedure.documentation
-            if not _has_element(service, element.value)
+            if not (procedure.timed and element is DocElement.GOAL)
+            and not _has_element(service, element.value)
         ]
         if missing:
             ctx.add(
@@ -106,7 +111,10 @@ def check_97110_outcomes(ctx: ScrubContext) -> None:
 
 def check_progression(ctx: ScrubContext) -> None:
     """Same code with identical parameters on this visit and the two before it."""
-    earlier = sorted(ctx.visit.history, key=_history_date, reverse=True)
+    on = ctx.visit.date_of_service
+    earlier = sorted(
+        (h for h in ctx.visit.history if h.date_of_service < on), key=_history_date, reverse=True
+    )
     for index, service in enumerate(ctx.visit.services):
         if not service.parameters:
             continue
@@ -139,7 +147,7 @@ def _has_element(service: Service, name: str) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-def _history_date(visit: HistoryVisit) -> object:
+def _history_date(visit: HistoryVisit) -> dt.date:
     return visit.date_of_service
 
 
