@@ -1,0 +1,341 @@
+"""A note, read from the database, as the rules core's `Visit`.
+
+The live scrub on the note page, sign-off and the claims app all judge a note through this one
+function, so the therapist sees exactly the findings the biller will. It reads a fixed number
+of queries however many blocks, goals or earlier visits the case has: everything is fetched
+with select_related/prefetch and the episode is counted from one list of dates.
+
+Nothing here writes. Charges come from the caller (the claims app owns fee schedules); the
+note page passes none and every line is charged zero, which no scrub rule reads as an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+from django.db.models import Prefetch
+
+from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
+from cleannote.apps.organisations.models import Organisation, Staff
+from cleannote.apps.patients.models import Case, Coverage, Patient, PlanOfCare, Referral
+from cleannote.apps.patients.models import Goal as GoalRow
+from cleannote.rules.visit import (
+    Accident,
+    AccidentKind,
+    Address,
+    BillingProvider,
+    Credential,
+    Episode,
+    Goal,
+    GoalKind,
+    HistoryService,
+    HistoryVisit,
+    Laterality,
+    Payer,
+    PayerKind,
+    Person,
+    ReferralQualifier,
+    Relationship,
+    RenderingProvider,
+    Service,
+    Sex,
+    TherapyYearToDate,
+    Visit,
+)
+from cleannote.rules.visit import (
+    PlanOfCare as CorePlan,
+)
+from cleannote.rules.visit import (
+    Referral as CoreReferral,
+)
+
+ChargeOf = Callable[[str], Decimal]
+NO_CHARGE = Decimal("0.00")
+# A claim line points at up to four diagnoses (837P SV107, CMS-1500 box 24E); a block does not
+# pick its own, so each line points at the first four in the order the plan lists them.
+MAX_POINTERS = 4
+_Row = TypeVar("_Row")
+SELF_PAY = Payer(name="Self pay", payer_id="SELFPAY", kind=PayerKind.SELF_PAY)
+
+
+class VisitBuildError(ValueError):
+    """The note's record lacks something every claim needs (e.g. the clinician's credential)."""
+
+    def __init__(self, note_id: int, problem: str) -> None:
+        super().__init__(f"note {note_id}: {problem}")
+        self.note_id = note_id
+        self.problem = problem
+
+
+def load_note_for_visit(note_id: int, organisation: Organisation | None = None) -> Note | None:
+    """The note with everything `build_visit` reads, in a fixed number of queries."""
+    notes = Note.objects.all()
+    if organisation is not None:
+        notes = notes.filter(patient__organisation=organisation)
+    return (
+        notes.select_related(
+            "patient__organisation",
+            "case__coverage",
+            "therapist__user",
+            "location",
+        )
+        .prefetch_related(
+            Prefetch("blocks", queryset=TreatmentBlock.objects.order_by("order")),
+            Prefetch("blocks__goals", queryset=GoalRow.objects.only("pk", "plan_id")),
+            Prefetch(
+                "case__referrals", queryset=Referral.objects.order_by("-referral_date", "-id")
+            ),
+            Prefetch(
+                "case__plans_of_care",
+                queryset=PlanOfCare.objects.order_by("-start_date", "-id").prefetch_related(
+                    Prefetch("goals", queryset=GoalRow.objects.order_by("order", "id"))
+                ),
+            ),
+        )
+        .filter(pk=note_id)
+        .first()
+    )
+
+
+def build_visit(
+    note: Note,
+    *,
+    charge_of: ChargeOf | None = None,
+    therapy_ytd: TherapyYearToDate | None = None,
+) -> Visit:
+    """The core `Visit` for `note` (load it with `load_note_for_visit` to keep queries flat).
+
+    `charge_of(code)` prices each line (zero when not given); `therapy_ytd` is what Medicare
+    allowed so far this year, which only the claims app knows.
+    """
+    case = note.case
+    patient = note.patient
+    organisation = patient.organisation
+    dos = note.date_of_service
+    case_days = _case_days(case, dos)
+    plan = _current(list(case.plans_of_care.all()), lambda p: p.start_date, dos)
+    referral = _current(list(case.referrals.all()), lambda r: r.referral_date, dos)
+    diagnoses = tuple(plan.diagnoses if plan and plan.diagnoses else _referral_dx(referral))
+    pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
+    price = charge_of or (lambda _code: NO_CHARGE)
+    patient_person = _patient(patient)
+    payer, subscriber = _payer_and_subscriber(case, patient, patient_person)
+    return Visit(
+        id=f"N{note.pk}",
+        date_of_service=dos,
+        billing_provider=_billing_provider(organisation),
+        rendering_provider=_rendering(note.pk, note.therapist, organisation),
+        payer=payer,
+        subscriber=subscriber,
+        patient=patient_person,
+        diagnoses=diagnoses,
+        services=tuple(_service(b, price, pointers) for b in note.blocks.all()),
+        place_of_service=note.location.place_of_service or "11",
+        referral=_referral(referral, case_days, dos),
+        accident=_accident(case),
+        plan_of_care=_plan(plan),
+        episode=_episode(note, case_days, therapy_ytd),
+        history=_history(case, dos),
+    )
+
+
+def goal_id(goal: GoalRow) -> str:
+    """The id a block's goal carries in the core visit (and in scrub findings)."""
+    return str(goal.pk)
+
+
+def _current(rows: list[_Row], start: Callable[[_Row], dt.date], dos: dt.date) -> _Row | None:
+    """The newest row in force on the date of service, else the newest at all."""
+    started = [r for r in rows if start(r) <= dos]
+    return started[0] if started else (rows[0] if rows else None)
+
+
+def _referral_dx(referral: Referral | None) -> list[str]:
+    return list(referral.diagnoses) if referral is not None else []
+
+
+def _address(line1: str, line2: str, city: str, state: str, zip_code: str) -> Address | None:
+    if not (line1 and city and state and zip_code):
+        return None
+    return Address(line1=line1, line2=line2 or None, city=city, state=state, zip=zip_code)
+
+
+def _billing_provider(org: Organisation) -> BillingProvider:
+    address = _address(org.address_line1, org.address_line2, org.city, org.state, org.zip)
+    assert address is not None  # an organisation's address fields are all required
+    return BillingProvider(
+        name=org.name, npi=org.npi, tax_id=org.tax_id, taxonomy=org.taxonomy, address=address
+    )
+
+
+def _rendering(note_id: int, staff: Staff, org: Organisation) -> RenderingProvider:
+    if not staff.credential:
+        raise VisitBuildError(note_id, f"clinician {staff.pk} has no credential on file")
+    return RenderingProvider(
+        first_name=staff.user.first_name,
+        last_name=staff.user.last_name,
+        npi=staff.npi,
+        credential=Credential(staff.credential),
+        taxonomy=staff.taxonomy or org.taxonomy,
+    )
+
+
+def _patient(patient: Patient) -> Person:
+    return Person(
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        birth_date=patient.birth_date,
+        sex=Sex(patient.sex),
+        address=_address(
+            patient.address_line1, patient.address_line2, patient.city, patient.state, patient.zip
+        ),
+        id=patient.chart_number,
+    )
+
+
+def _payer_and_subscriber(
+    case: Case, patient: Patient, patient_person: Person
+) -> tuple[Payer, Person]:
+    coverage: Coverage | None = case.coverage
+    if coverage is None:
+        return SELF_PAY, patient_person
+    payer = Payer(
+        name=coverage.payer_name,
+        payer_id=coverage.payer_id,
+        kind=PayerKind(coverage.kind),
+        claim_number=case.insurer_claim_number or None,
+    )
+    relationship = Relationship(coverage.subscriber_relationship)
+    if relationship is Relationship.SELF:
+        subscriber = Person(
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            birth_date=patient.birth_date,
+            sex=Sex(patient.sex),
+            address=patient_person.address,
+            member_id=coverage.member_id,
+            relationship=relationship,
+            group_number=coverage.group_number or None,
+        )
+    else:
+        subscriber = Person(
+            first_name=coverage.subscriber_first_name,
+            last_name=coverage.subscriber_last_name,
+            birth_date=coverage.subscriber_birth_date or patient.birth_date,
+            sex=Sex(coverage.subscriber_sex or Sex.UNKNOWN.value),
+            address=patient_person.address,
+            member_id=coverage.member_id,
+            relationship=relationship,
+            group_number=coverage.group_number or None,
+        )
+    return payer, subscriber
+
+
+def _case_days(case: Case, dos: dt.date) -> list[tuple[dt.date, bool]]:
+    """Each treatment day of the case up to the date of service, oldest first, with whether a
+    progress report was written that day: one query, the basis of the episode counts."""
+    rows = (
+        Note.objects.filter(case=case, date_of_service__lte=dos)
+        .order_by("date_of_service")
+        .values_list("date_of_service", "is_progress_report")
+    )
+    days: dict[dt.date, bool] = {}
+    for day, is_report in rows:
+        days[day] = days.get(day, False) or is_report
+    return sorted(days.items())
+
+
+def _episode(
+    note: Note, case_days: list[tuple[dt.date, bool]], ytd: TherapyYearToDate | None
+) -> Episode:
+    treatment_day = len(case_days)
+    last_report: int | None = None
+    for index, (day, is_report) in enumerate(case_days, start=1):
+        if is_report and (day < note.date_of_service or note.is_progress_report):
+            last_report = index
+    if note.is_progress_report:
+        last_report = treatment_day
+    return Episode(
+        treatment_day=treatment_day, last_progress_report_day=last_report, therapy_ytd=ytd
+    )
+
+
+def _referral(
+    referral: Referral | None, case_days: list[tuple[dt.date, bool]], dos: dt.date
+) -> CoreReferral | None:
+    if referral is None:
+        return None
+    visit_number = sum(1 for day, _ in case_days if referral.referral_date <= day <= dos)
+    return CoreReferral(
+        first_name=referral.provider_first_name,
+        last_name=referral.provider_last_name,
+        npi=referral.provider_npi,
+        qualifier=ReferralQualifier(referral.qualifier),
+        date=referral.referral_date,
+        diagnoses=tuple(referral.diagnoses),
+        authorized_visits=referral.authorized_visits,
+        visit_number=visit_number or None,
+        expires=referral.expires_on,
+    )
+
+
+def _accident(case: Case) -> Accident | None:
+    if not case.accident_kind:
+        return None
+    return Accident(
+        kind=AccidentKind(case.accident_kind),
+        date=case.accident_date,
+        state=case.accident_state or None,
+    )
+
+
+def _plan(plan: PlanOfCare | None) -> CorePlan | None:
+    if plan is None:
+        return None
+    return CorePlan(
+        start=plan.start_date,
+        certified=plan.is_certified,
+        certified_through=plan.certified_through,
+        goals=tuple(
+            Goal(id=goal_id(g), text=g.text, kind=GoalKind(g.kind)) for g in plan.goals.all()
+        ),
+    )
+
+
+def _service(block: TreatmentBlock, price: ChargeOf, pointers: tuple[int, ...]) -> Service:
+    return Service(
+        code=block.code,
+        charge=price(block.code),
+        start=block.start_time,
+        end=block.stop_time,
+        minutes=block.minutes,
+        assistant_minutes=block.assistant_minutes,
+        body_regions=tuple(block.body_regions),
+        laterality=Laterality(block.laterality) if block.laterality else None,
+        goal_ids=tuple(sorted(goal_id(g) for g in block.goals.all())),
+        justification=block.justification or None,
+        parameters=dict(block.parameters),
+        modifiers=tuple(block.modifiers_requested),
+        diagnosis_pointers=pointers,
+        encounter=block.encounter,
+    )
+
+
+def _history(case: Case, dos: dt.date) -> tuple[HistoryVisit, ...]:
+    """Earlier signed visits of the case, newest first: what the progression check compares."""
+    rows = (
+        TreatmentBlock.objects.filter(
+            note__case=case, note__status=NoteStatus.SIGNED, note__date_of_service__lt=dos
+        )
+        .order_by("-note__date_of_service", "note_id", "order")
+        .values_list("note__date_of_service", "code", "body_regions", "parameters")
+    )
+    by_day: dict[dt.date, list[HistoryService]] = {}
+    for day, code, regions, parameters in rows:
+        by_day.setdefault(day, []).append(
+            HistoryService(code=code, body_regions=tuple(regions), parameters=dict(parameters))
+        )
+    return tuple(HistoryVisit(date_of_service=d, services=tuple(s)) for d, s in by_day.items())
