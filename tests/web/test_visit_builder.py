@@ -7,6 +7,7 @@ import pytest
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.notes.visit_builder import build_visit, goal_id, load_note_for_visit
+from cleannote.apps.patients.models import Coverage
 from cleannote.rules.visit import Laterality, PayerKind, ReferralQualifier, Relationship
 from tests.web.conftest import TODAY
 
@@ -62,7 +63,7 @@ def test_note_maps_to_visit_field_for_field(clinic):
     assert visit.payer.kind is PayerKind.MEDICARE
     assert visit.subscriber.member_id == "1EG4TE5MK73"
     assert visit.subscriber.relationship is Relationship.SELF
-    assert visit.patient.id == clinic.patient.chart_number
+    assert visit.patient.id == str(clinic.patient.pk)
     assert visit.diagnoses == ("M54.50",)
     assert visit.referral.qualifier is ReferralQualifier.REFERRING
     assert visit.referral.authorized_visits == 12
@@ -86,10 +87,10 @@ def test_episode_counts_treatment_days_and_history_holds_signed_visits(clinic):
     # when
     visit = build_visit(load_note_for_visit(note.pk))
 
-    # then the episode counts three treatment days; history holds only the signed one
-    assert visit.episode.treatment_day == 3
+    # then the episode counts the signed day and today (not the draft); so does history
+    assert visit.episode.treatment_day == 2
     assert visit.episode.last_progress_report_day is None
-    assert visit.referral.visit_number == 3
+    assert visit.referral.visit_number == 2
     assert [h.date_of_service for h in visit.history] == [TODAY - dt.timedelta(days=2)]
     assert [s.code for s in visit.history[0].services] == ["97110"]
 
@@ -110,7 +111,7 @@ def test_progress_report_note_is_its_own_last_report_day(clinic):
     visit = build_visit(load_note_for_visit(note.pk))
 
     # then
-    assert visit.episode.last_progress_report_day == visit.episode.treatment_day == 3
+    assert visit.episode.last_progress_report_day == visit.episode.treatment_day == 2
 
 
 def test_note_of_another_organisation_is_not_loaded(clinic, other_clinic):
@@ -126,3 +127,53 @@ def test_build_query_count_does_not_grow_with_blocks(clinic, blocks, django_asse
     # when / then
     with django_assert_num_queries(BUILD_QUERIES):
         build_visit(load_note_for_visit(note.pk, clinic.organisation))
+
+
+def test_secondary_coverage_and_claim_id_are_the_callers(clinic):
+    # given a second coverage the claims app bills after the primary paid
+    secondary = Coverage.objects.create(
+        patient=clinic.patient,
+        priority="secondary",
+        payer_name="Gap Plan",
+        payer_id="GAP01",
+        kind="commercial",
+        member_id="G-77",
+        active_from=dt.date(2025, 1, 1),
+    )
+    note = _new_note(clinic)
+
+    # when
+    visit = build_visit(
+        load_note_for_visit(note.pk),
+        coverage=secondary,
+        visit_id="CLM-9",
+        prior_authorization="PA1",
+    )
+
+    # then
+    assert (visit.id, visit.payer.payer_id, visit.subscriber.member_id) == (
+        "CLM-9",
+        "GAP01",
+        "G-77",
+    )
+    assert visit.prior_authorization == "PA1"
+
+
+def test_assistant_note_renders_under_the_supervising_signer(clinic):
+    # given a note written by the PTA and signed by the PT
+    actor = Actor(user=clinic.assistant.user, organisation=clinic.organisation)
+    note = do_start_note(
+        actor,
+        case=clinic.case,
+        therapist=clinic.assistant,
+        location=clinic.location,
+        date_of_service=TODAY,
+    )
+    do_add_treatment_block(actor, note, code="97110", minutes=20, assistant_minutes=20)
+    do_sign_note(actor, note, clinic.therapist)
+
+    # when
+    visit = build_visit(load_note_for_visit(note.pk))
+
+    # then
+    assert visit.rendering_provider.npi == clinic.therapist.npi

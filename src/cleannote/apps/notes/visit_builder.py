@@ -80,6 +80,7 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
             "patient__organisation",
             "case__coverage",
             "therapist__user",
+            "signed_by__user",
             "location",
         )
         .prefetch_related(
@@ -103,31 +104,37 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
 def build_visit(
     note: Note,
     *,
+    coverage: Coverage | None = None,
+    visit_id: str | None = None,
+    prior_authorization: str | None = None,
     charge_of: ChargeOf | None = None,
     therapy_ytd: TherapyYearToDate | None = None,
 ) -> Visit:
     """The core `Visit` for `note` (load it with `load_note_for_visit` to keep queries flat).
 
-    `charge_of(code)` prices each line (zero when not given); `therapy_ytd` is what Medicare
-    allowed so far this year, which only the claims app knows.
+    Billed to the case's coverage unless `coverage` is given (a secondary claim); `visit_id`
+    becomes CLM01 (default `N<note id>`). `charge_of(code)` prices each line (zero when not
+    given); `therapy_ytd` is what Medicare allowed so far this year, which only claims know.
     """
     case = note.case
     patient = note.patient
     organisation = patient.organisation
     dos = note.date_of_service
-    case_days = _case_days(case, dos)
+    case_days = _case_days(note)
     plan = _current(list(case.plans_of_care.all()), lambda p: p.start_date, dos)
     referral = _current(list(case.referrals.all()), lambda r: r.referral_date, dos)
     diagnoses = tuple(plan.diagnoses if plan and plan.diagnoses else _referral_dx(referral))
     pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
     price = charge_of or (lambda _code: NO_CHARGE)
     patient_person = _patient(patient)
-    payer, subscriber = _payer_and_subscriber(case, patient, patient_person)
+    payer, subscriber = _payer_and_subscriber(
+        case, case.coverage if coverage is None else coverage, patient, patient_person
+    )
     return Visit(
-        id=f"N{note.pk}",
+        id=visit_id or f"N{note.pk}",
         date_of_service=dos,
         billing_provider=_billing_provider(organisation),
-        rendering_provider=_rendering(note.pk, note.therapist, organisation),
+        rendering_provider=_rendering(note, organisation),
         payer=payer,
         subscriber=subscriber,
         patient=patient_person,
@@ -136,8 +143,9 @@ def build_visit(
         place_of_service=note.location.place_of_service or "11",
         referral=_referral(referral, case_days, dos),
         accident=_accident(case),
+        prior_authorization=prior_authorization,
         plan_of_care=_plan(plan),
-        episode=_episode(note, case_days, therapy_ytd),
+        episode=_episode(case_days, therapy_ytd),
         history=_history(case, dos),
     )
 
@@ -171,9 +179,14 @@ def _billing_provider(org: Organisation) -> BillingProvider:
     )
 
 
-def _rendering(note_id: int, staff: Staff, org: Organisation) -> RenderingProvider:
+def _rendering(note: Note, org: Organisation) -> RenderingProvider:
+    """The note's clinician; for an assistant's note, the supervising therapist who signed it."""
+    staff: Staff = note.therapist
+    signer = note.signed_by
+    if staff.is_assistant and signer is not None and not signer.is_assistant:
+        staff = signer
     if not staff.credential:
-        raise VisitBuildError(note_id, f"clinician {staff.pk} has no credential on file")
+        raise VisitBuildError(note.pk, f"clinician {staff.pk} has no credential on file")
     return RenderingProvider(
         first_name=staff.user.first_name,
         last_name=staff.user.last_name,
@@ -192,14 +205,13 @@ def _patient(patient: Patient) -> Person:
         address=_address(
             patient.address_line1, patient.address_line2, patient.city, patient.state, patient.zip
         ),
-        id=patient.chart_number,
+        id=str(patient.pk),
     )
 
 
 def _payer_and_subscriber(
-    case: Case, patient: Patient, patient_person: Person
+    case: Case, coverage: Coverage | None, patient: Patient, patient_person: Person
 ) -> tuple[Payer, Person]:
-    coverage: Coverage | None = case.coverage
     if coverage is None:
         return SELF_PAY, patient_person
     payer = Payer(
@@ -234,32 +246,37 @@ def _payer_and_subscriber(
     return payer, subscriber
 
 
-def _case_days(case: Case, dos: dt.date) -> list[tuple[dt.date, bool]]:
-    """Each treatment day of the case up to the date of service, oldest first, with whether a
-    progress report was written that day: one query, the basis of the episode counts."""
+def _case_days(note: Note) -> list[tuple[dt.date, bool]]:
+    """The case's treatment days up to this visit, oldest first, each with whether a progress
+    report was written that day: the signed visits before it, and this visit's own day.
+
+    Unsigned drafts of other days do not count (a draft may be abandoned); one query.
+    """
     rows = (
-        Note.objects.filter(case=case, date_of_service__lte=dos)
+        Note.objects.filter(
+            case_id=note.case_id,
+            status=NoteStatus.SIGNED,
+            date_of_service__lt=note.date_of_service,
+        )
         .order_by("date_of_service")
         .values_list("date_of_service", "is_progress_report")
     )
     days: dict[dt.date, bool] = {}
     for day, is_report in rows:
         days[day] = days.get(day, False) or is_report
+    days[note.date_of_service] = note.is_progress_report
     return sorted(days.items())
 
 
-def _episode(
-    note: Note, case_days: list[tuple[dt.date, bool]], ytd: TherapyYearToDate | None
-) -> Episode:
-    treatment_day = len(case_days)
+def _episode(case_days: list[tuple[dt.date, bool]], ytd: TherapyYearToDate | None) -> Episode:
+    """Treatment day of this visit (the last of `case_days`) and the day of the last report,
+    which is this day when this note is the progress report."""
     last_report: int | None = None
-    for index, (day, is_report) in enumerate(case_days, start=1):
-        if is_report and (day < note.date_of_service or note.is_progress_report):
+    for index, (_day, is_report) in enumerate(case_days, start=1):
+        if is_report:
             last_report = index
-    if note.is_progress_report:
-        last_report = treatment_day
     return Episode(
-        treatment_day=treatment_day, last_progress_report_day=last_report, therapy_ytd=ytd
+        treatment_day=len(case_days), last_progress_report_day=last_report, therapy_ytd=ytd
     )
 
 
