@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cleannote.cli.codes",
     "cleannote.cli.icd",
     "cleannote.cli.edi",
+    "cleannote.cli.scrub",
     "cleannote.cli.form",
 )
 

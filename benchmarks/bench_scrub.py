@@ -1,0 +1,104 @@
+"""Scrub throughput against plain JSON parsing, and streaming memory.
+
+Target (issue "The claim scrubber"): reading + validating + scrubbing a visit costs at most
+five times what `json.loads` alone costs on the same line, on one core; and scrubbing a
+1,000,000-visit stream stays under 200 MB, because nothing is kept per visit.
+
+The batch is reproducible (fixed seed) and realistic: several payer kinds, 3-5 services a
+visit, two visits of history. Timings are the best of several rounds, so a busy machine
+inflates them less.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.visit_generator import generate_visits
+from cleannote.rules.ncci import bundled_mue, bundled_ptp
+from cleannote.rules.scrub.scrubber import scrub
+from cleannote.rules.visit_format import parse_visit
+
+VISITS = int(os.environ.get("BENCH_SCRUB_VISITS", "20000"))
+STREAM_VISITS = (20_000, int(os.environ.get("BENCH_SCRUB_STREAM_VISITS", "1000000")))
+ROUNDS = 3
+
+
+def _best(fn: object, rounds: int = ROUNDS) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()  # type: ignore[operator]
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def run() -> None:
+    lines = [json.dumps(v) for v in generate_visits(VISITS, seed=2026)]
+    ptp, mue = bundled_ptp(), bundled_mue()
+    # Warm the caches a long-running process would have warm (ICD-10 index, catalog, tables).
+    for line in lines[:200]:
+        scrub(parse_visit(json.loads(line)), ptp, mue)
+
+    def just_parse() -> None:
+        for line in lines:
+            json.loads(line)
+
+    def parse_and_scrub() -> None:
+        for line in lines:
+            scrub(parse_visit(json.loads(line)), ptp, mue)
+
+    parse_s = _best(just_parse)
+    scrub_s = _best(parse_and_scrub)
+    print(f"visits: {VISITS} (mean {sum(map(len, lines)) // len(lines)} bytes of JSON each)")
+    print(f"json.loads only: {VISITS / parse_s:,.0f} visits/s ({parse_s / VISITS * 1e6:.1f} µs)")
+    print(
+        f"read+validate+scrub: {VISITS / scrub_s:,.0f} visits/s "
+        f"({scrub_s / VISITS * 1e6:.1f} µs per visit, one core)"
+    )
+    print(f"scrub/json.loads time ratio: {scrub_s / parse_s:.2f}x (target <= 5x)")
+    for count in STREAM_VISITS:
+        rss_mb, seconds = _stream_peak_rss(count)
+        print(
+            f"streaming {count:,} visits through `cleannote scrub --json -`: "
+            f"peak RSS {rss_mb:.0f} MB, {seconds:.0f} s (target < 200 MB)"
+        )
+
+
+def _stream_peak_rss(count: int) -> tuple[float, float]:
+    """Pipe generated visits into the real command and read its peak resident memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "measure.py"
+        script.write_text(_MEASURE)
+        started = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, str(script), str(count)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        return float(out.stdout.strip()), time.perf_counter() - started
+
+
+_MEASURE = """
+import json, os, resource, subprocess, sys
+sys.path.insert(0, os.getcwd())
+from benchmarks.visit_generator import generate_visits
+count = int(sys.argv[1])
+child = subprocess.Popen(
+    [sys.executable, "-m", "cleannote.cli.main", "scrub", "--json", "-"],
+    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+)
+assert child.stdin is not None
+for visit in generate_visits(count, seed=7):
+    child.stdin.write(json.dumps(visit) + "\\n")
+child.stdin.close()
+child.wait()
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
