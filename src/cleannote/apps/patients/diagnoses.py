@@ -19,7 +19,7 @@ _SHAPE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 def normalize_code(code: str) -> str:
     """Upper-case with the dot after the third character: m5450 -> M54.50."""
     code = code.strip().upper().replace(" ", "")
-    if "." not in code and len(code) > 3:
+    if "." not in code and len(code) > 3 and code[:1].isalpha():
         code = f"{code[:3]}.{code[3:]}"
     return code
 

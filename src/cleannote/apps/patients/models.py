@@ -190,7 +190,7 @@ class Referral(models.Model):
         max_length=2, choices=_choices(ReferralQualifier), default=ReferralQualifier.REFERRING.value
     )
     referral_date = models.DateField()
-    diagnoses = models.JSONField(default=list, validators=[validate_diagnosis_list])
+    diagnoses = models.JSONField(default=list, blank=True, validators=[validate_diagnosis_list])
     authorized_visits = models.PositiveSmallIntegerField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
 

@@ -1,0 +1,121 @@
+"""A stored claim as the 837P writer's `ClaimToSend`, and who sends and receives our files.
+
+The visit comes back from the claim's snapshot, so a batch built today bills exactly what was
+scrubbed and priced when the claim was made. A secondary claim reports what its primary claim's
+payer did (loop 2320/2430) from the adjudication recorded on the primary claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.conf import settings
+
+from cleannote.apps.claims.models import Claim, ClaimAdjustment, Frequency
+from cleannote.apps.organisations.models import Organisation
+from cleannote.edi.x12_837p import (
+    Adjustment,
+    ClaimToSend,
+    PriorLinePayment,
+    PriorPayment,
+    Receiver,
+    Submitter,
+)
+from cleannote.rules.findings import ClaimLine
+from cleannote.rules.visit import Visit
+from cleannote.rules.visit_format import parse_visit
+
+DEFAULT_EDI = {
+    "sender_id": "CLEANNOTE",
+    "receiver_id": "CLEARINGHOUSE",
+    "receiver_name": "CLEARINGHOUSE",
+    "contact_phone": "2175550100",
+    "usage": "T",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EdiParties:
+    submitter: Submitter
+    receiver: Receiver
+    usage: str
+
+
+def edi_parties(organisation: Organisation) -> EdiParties:
+    """Settings `CLEANNOTE_EDI` (sender_id, receiver_id, receiver_name, contact_phone, usage)
+    over the defaults; usage defaults to T (test) so a demo never files a production claim."""
+    edi = {**DEFAULT_EDI, **getattr(settings, "CLEANNOTE_EDI", {})}
+    return EdiParties(
+        submitter=Submitter(
+            name=organisation.name,
+            id=edi["sender_id"],
+            contact_name=organisation.name,
+            contact_phone=edi["contact_phone"],
+        ),
+        receiver=Receiver(name=edi["receiver_name"], id=edi["receiver_id"]),
+        usage=edi["usage"],
+    )
+
+
+def claim_visit(claim: Claim) -> Visit:
+    """The billed visit, with CLM01 and the payer's claim number this claim carries."""
+    visit = parse_visit(claim.visit, source=f"claim {claim.pk}")
+    number = claim.payer_claim_number if claim.frequency != Frequency.ORIGINAL else None
+    return replace(
+        visit,
+        id=claim.patient_control_number or str(claim.pk),
+        payer=replace(visit.payer, claim_number=number or None),
+    )
+
+
+def _adjustments(rows: list[ClaimAdjustment]) -> tuple[Adjustment, ...]:
+    return tuple(Adjustment(group=a.group, reason=a.reason, amount=a.amount) for a in rows)
+
+
+def prior_payment(primary: Claim) -> PriorPayment:
+    """What the primary payer did, from the adjudication recorded on the primary claim."""
+    visit = parse_visit(primary.visit, source=f"claim {primary.pk}")
+    lines = list(primary.lines.all())
+    adjustments = list(primary.adjustments.all())
+    per_line: tuple[PriorLinePayment, ...] = ()
+    if lines and all(line.paid_amount is not None for line in lines):
+        per_line = tuple(
+            PriorLinePayment(
+                line=index,
+                paid=line.paid_amount or Decimal("0"),
+                adjustments=_adjustments([a for a in adjustments if a.line_id == line.pk]),
+            )
+            for index, line in enumerate(lines)
+        )
+    if primary.adjudicated_on is None or primary.paid_amount is None:
+        raise ValueError(f"claim {primary.pk}: has no recorded adjudication")
+    return PriorPayment(
+        payer=visit.payer,
+        subscriber=visit.subscriber,
+        paid=primary.paid_amount,
+        adjudicated=primary.adjudicated_on,
+        claim_adjustments=_adjustments([a for a in adjustments if a.line_id is None]),
+        lines=per_line,
+    )
+
+
+def claim_to_send(claim: Claim) -> ClaimToSend:
+    lines = tuple(
+        ClaimLine(
+            code=line.code,
+            units=line.units,
+            modifiers=tuple(line.modifiers),
+            diagnosis_pointers=tuple(line.diagnosis_pointers),
+            charge=line.charge,
+            service_index=line.service_index,
+        )
+        for line in claim.lines.all()
+    )
+    priors = (prior_payment(claim.primary_claim),) if claim.primary_claim is not None else ()
+    return ClaimToSend(
+        visit=claim_visit(claim),
+        lines=lines,
+        frequency=claim.frequency,
+        prior_payments=priors,
+    )

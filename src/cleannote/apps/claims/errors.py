@@ -1,0 +1,30 @@
+"""Refusals of claim actions, as ValueErrors whose message names the claim and the rule hit.
+
+Messages carry internal ids, codes and statuses only, never a patient's name or member id.
+"""
+
+from __future__ import annotations
+
+from cleannote.rules.findings import Finding
+
+
+class ClaimError(ValueError):
+    """The action does not fit the claim, the note or the batch it was asked about."""
+
+    def __init__(self, subject: str, problem: str) -> None:
+        super().__init__(f"{subject}: {problem}")
+        self.subject = subject
+        self.problem = problem
+
+
+class ClaimRefusedError(ClaimError):
+    """The scrubber found errors: no claim is created until the note (or its record) is fixed.
+
+    `findings` holds every finding, so a page can show the errors and their fixes.
+    """
+
+    def __init__(self, note_id: int, findings: tuple[Finding, ...]) -> None:
+        errors = [f for f in findings if f.severity.value == "error"]
+        rules = ", ".join(sorted({f.rule for f in errors}))
+        super().__init__(f"note {note_id}", f"{len(errors)} error finding(s): {rules}")
+        self.findings = findings

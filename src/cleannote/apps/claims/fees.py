@@ -1,0 +1,51 @@
+"""Pricing claim lines from a location's fee schedule.
+
+Fees are per unit (ADR 0111): a line's charge is the unit amount times the units the scrubber
+assigned, so 3 units of 97110 at $65 charge $195. A schedule for the claim's payer wins over
+the location's general schedule; among several in force on the date, the newest start wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+from django.db.models import Q
+
+from cleannote.apps.claims.errors import ClaimError
+from cleannote.apps.claims.models import FeeSchedule
+from cleannote.apps.organisations.models import Location
+from cleannote.rules.findings import ClaimLine
+
+
+def fee_schedule_for(location: Location, payer_id: str, day: dt.date) -> FeeSchedule | None:
+    schedules = FeeSchedule.objects.filter(
+        Q(payer_id="") | Q(payer_id=payer_id),
+        location=location,
+        effective_from__lte=day,
+    ).filter(Q(effective_through__isnull=True) | Q(effective_through__gte=day))
+    candidates = sorted(
+        schedules, key=lambda s: (s.payer_id == payer_id, s.effective_from, s.pk), reverse=True
+    )
+    return candidates[0] if candidates else None
+
+
+def price_lines(
+    location: Location, payer_id: str, day: dt.date, lines: tuple[ClaimLine, ...]
+) -> tuple[ClaimLine, ...]:
+    """The lines with `charge` = per-unit fee × units; refuses a code the schedule lacks."""
+    schedule = fee_schedule_for(location, payer_id, day)
+    if schedule is None:
+        raise ClaimError(
+            f"location {location.pk}", f"no fee schedule in force on {day.isoformat()}"
+        )
+    fees: dict[str, Decimal] = dict(
+        schedule.entries.filter(code__in={line.code for line in lines}).values_list(
+            "code", "amount"
+        )
+    )
+    missing = sorted({line.code for line in lines} - set(fees))
+    if missing:
+        raise ClaimError(f"fee schedule {schedule.pk}", f"has no fee for {', '.join(missing)}")
+    return tuple(replace(line, charge=fees[line.code] * line.units) for line in lines)

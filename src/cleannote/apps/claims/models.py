@@ -1,0 +1,341 @@
+"""Claims, their lines and history, fee schedules, and 837P batches.
+
+A claim is a snapshot: `visit` holds the visit exactly as billed (the public visit format,
+`cleannote.visit/1`), so the 837P of a claim can be rebuilt years later whatever happened to
+the patient's record since. Lines, diagnoses and findings are rows so that lists, reports and
+835 posting can query them. Every status change is a `ClaimStatusEvent` row, written by
+`actions._set_status` only, through the transition table in `status.py`.
+
+For the engineer posting 835s: match CLP01 to `Claim.patient_control_number` and REF*6R to
+`ClaimLine.line_control_number`; record what the payer did with `do_record_adjudication`
+(it sets `paid_amount`, adds `ClaimAdjustment` rows and moves the status).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Location, Organisation
+from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.rules.visit import PayerKind
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class FeeSchedule(models.Model):
+    """What a location charges, per unit of each code, over a date range.
+
+    `payer_id` empty means every payer; a payer-specific schedule wins over the general one.
+    `source` says where the numbers came from (a chargemaster, a contract, a fee study).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="fee_schedules"
+    )
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="fee_schedules")
+    payer_id = models.CharField(max_length=80, blank=True)
+    name = models.CharField(max_length=80)
+    source = models.CharField(max_length=200)
+    effective_from = models.DateField()
+    effective_through = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("location_id", "payer_id", "-effective_from")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(effective_through__isnull=True)
+                | models.Q(effective_through__gte=models.F("effective_from")),
+                name="fee_schedule_dates_in_order",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeeScheduleEntry(models.Model):
+    """Per-unit prices: a line's charge is `amount` × units (ADR 0111).
+
+    `contracted_amount` is what the payer agreed to allow per unit, kept for underpayment
+    checks when remittances are posted; None when there is no contract.
+    """
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="entries")
+    code = models.CharField(max_length=5)
+    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    contracted_amount = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+
+    class Meta:
+        ordering = ("schedule_id", "code")
+        verbose_name_plural = "fee schedule entries"
+        constraints = (
+            models.UniqueConstraint(fields=["schedule", "code"], name="fee_entry_code_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="fee_amount_positive"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount}"
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    READY = "ready", "Ready to send"
+    IN_BATCH = "in_batch", "In a batch"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    PAID = "paid", "Paid"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    DENIED = "denied", "Denied"
+    APPEALED = "appealed", "Appealed"
+    CLOSED = "closed", "Closed"
+
+
+class Frequency(models.TextChoices):
+    """CLM05-3, the claim frequency code."""
+
+    ORIGINAL = "1", "Original"
+    REPLACEMENT = "7", "Replacement (corrected)"
+    VOID = "8", "Void"
+
+
+class Origin(models.TextChoices):
+    """How the claim came to be; `frequency` alone cannot tell a split or a secondary."""
+
+    NOTE = "note", "From a signed note"
+    CORRECTED = "corrected", "Corrected claim"
+    VOID = "void", "Void of an earlier claim"
+    SECONDARY = "secondary", "Secondary claim"
+    SPLIT = "split", "Denied lines rebilled"
+
+
+PAYER_KIND_CHOICES = [(k.value, k.value.replace("_", " ")) for k in PayerKind]
+
+
+class Claim(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="claims")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="claims")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="claims")
+    coverage = models.ForeignKey(Coverage, on_delete=models.PROTECT, related_name="claims")
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="claims")
+    date_of_service = models.DateField()
+    # The payer as billed (the coverage row may be edited later).
+    payer_name = models.CharField(max_length=60)
+    payer_id = models.CharField(max_length=80)
+    payer_kind = models.CharField(max_length=20, choices=PAYER_KIND_CHOICES)
+    frequency = models.CharField(
+        max_length=1, choices=Frequency.choices, default=Frequency.ORIGINAL
+    )
+    origin = models.CharField(max_length=9, choices=Origin.choices, default=Origin.NOTE)
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    original_claim = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    primary_claim = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="secondary_claims"
+    )
+    status = models.CharField(max_length=14, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    patient_control_number = models.CharField(max_length=38, unique=True, null=True, blank=True)
+    visit = models.JSONField(help_text="the visit as billed, in the cleannote.visit/1 format")
+    total_charge = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    # What the payer did (set by do_record_adjudication, e.g. from an 835).
+    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+    adjudicated_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-date_of_service", "-id")
+        indexes = (
+            models.Index(fields=["organisation", "status", "date_of_service"]),
+            models.Index(fields=["organisation", "payer_id"]),
+        )
+
+    def __str__(self) -> str:
+        return f"Claim {self.pk} ({self.status})"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total_charge - (self.paid_amount or Decimal("0"))
+
+
+class ClaimDiagnosis(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="diagnoses")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=8)
+
+    class Meta:
+        ordering = ("claim_id", "position")
+        verbose_name_plural = "claim diagnoses"
+        constraints = (
+            models.UniqueConstraint(fields=["claim", "position"], name="claim_dx_position_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.code}"
+
+
+class ClaimLine(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    number = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=5)
+    units = models.PositiveSmallIntegerField()
+    modifiers = models.JSONField(default=list, blank=True)
+    diagnosis_pointers = models.JSONField(default=list)
+    charge = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    service_date = models.DateField()
+    service_index = models.PositiveSmallIntegerField(
+        help_text="index of the service in the claim's visit snapshot"
+    )
+    line_control_number = models.CharField(max_length=50, blank=True)
+    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+
+    class Meta:
+        ordering = ("claim_id", "number")
+        constraints = (
+            models.UniqueConstraint(fields=["claim", "number"], name="claim_line_number_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.code} x{self.units}"
+
+    @property
+    def is_denied(self) -> bool:
+        """Adjudicated with nothing paid; these lines are what a split claim rebills."""
+        return self.paid_amount is not None and self.paid_amount == 0
+
+
+class ClaimAdjustment(models.Model):
+    """A CAS adjustment the payer made, on the claim (`line` None) or on one line."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="adjustments")
+    line = models.ForeignKey(
+        ClaimLine, on_delete=models.CASCADE, null=True, blank=True, related_name="adjustments"
+    )
+    group = models.CharField(max_length=2)
+    reason = models.CharField(max_length=5)
+    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+
+    class Meta:
+        ordering = ("claim_id", "line_id", "id")
+
+    def __str__(self) -> str:
+        return f"{self.group}-{self.reason} {self.amount}"
+
+
+class ClaimFinding(models.Model):
+    """A warning or note the scrubber raised when the claim was built (errors refuse a claim)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="findings")
+    rule = models.CharField(max_length=60)
+    severity = models.CharField(max_length=7)
+    message = models.TextField()
+    fix = models.TextField()
+    source = models.CharField(max_length=200)
+    service_index = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("claim_id", "id")
+
+    def __str__(self) -> str:
+        return f"{self.severity} {self.rule}"
+
+
+class ClaimStatusEvent(models.Model):
+    """One status change: never edited, never deleted; the claim's history page reads these."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    previous_status = models.CharField(max_length=14, choices=ClaimStatus.choices, blank=True)
+    status = models.CharField(max_length=14, choices=ClaimStatus.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    by_username = models.CharField(max_length=150)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ("claim_id", "at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.previous_status or '-'} -> {self.status}"
+
+
+class ControlNumberCounter(models.Model):
+    """The last X12 control number used by one sender id of one organisation.
+
+    Allocation locks this row (SELECT ... FOR UPDATE; SQLite's BEGIN IMMEDIATE serialises the
+    same way), so two workers never get the same number and a number is never reused (ADR 0112).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="control_counters"
+    )
+    sender_id = models.CharField(max_length=80)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["organisation", "sender_id"], name="control_counter_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}: {self.last}"
+
+
+class Batch(models.Model):
+    """One 837P interchange: its bytes (ASCII, stored as text), control number and checksum."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="batches")
+    sender_id = models.CharField(max_length=80)
+    receiver_id = models.CharField(max_length=80)
+    control_number = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=120)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    filed_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.CharField(max_length=300, blank=True)
+    claims = models.ManyToManyField(Claim, through="BatchClaim", related_name="batches")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name_plural = "batches"
+        constraints = (
+            models.UniqueConstraint(
+                fields=["organisation", "sender_id", "control_number"],
+                name="batch_control_number_unique",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_filed(self) -> bool:
+        return self.filed_at is not None
+
+
+class BatchClaim(models.Model):
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="entries")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="batch_entries")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("batch_id", "position")
+        constraints = (
+            models.UniqueConstraint(fields=["batch", "claim"], name="batch_claim_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} claim {self.claim_id}"
