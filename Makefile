@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check static lint typecheck imports bench clean
+.PHONY: install run test check static lint typecheck imports bench clean migrations-check
 
 install: $(STAMP)
 
@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/cleannote units --method cms 97110=33 97140=7
-	$(BIN)/cleannote icd check M54.5 S13.4XX S13.4XXA || true
+	CLEANNOTE_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	CLEANNOTE_DEBUG=1 $(BIN)/python manage.py cleannote_demo
+	CLEANNOTE_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/pytest
@@ -31,7 +32,10 @@ typecheck: install
 imports: install
 	$(BIN)/lint-imports
 
-static: lint typecheck imports
+static: lint typecheck imports migrations-check
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: static test
 
