@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cleannote.rules.icd10 import IcdCheck, ProblemKind, excludes1_conflict
 from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.scrub.context import ScrubContext
@@ -11,6 +13,7 @@ _SEVENTH = frozenset({ProblemKind.SEVENTH_CHARACTER_MISSING, ProblemKind.PLACEHO
 # 837P HI holds 12 diagnoses and SV107 four pointers a line (CMS-1500 box 21 A-L, box 24E).
 _MAX_DIAGNOSES = 12
 _MAX_POINTERS = 4
+_POSITIONS = tuple(frozenset(range(1, n + 1)) for n in range(_MAX_DIAGNOSES + 1))
 _SIDES_OF = {
     Laterality.LEFT: frozenset({Laterality.LEFT}),
     Laterality.RIGHT: frozenset({Laterality.RIGHT}),
@@ -27,8 +30,8 @@ def check_codes(ctx: ScrubContext) -> None:
             "Add the treating diagnosis (and the referral's diagnosis) before billing.",
         )
         return
-    for position, code in enumerate(diagnoses, start=1):
-        result = check_icd(code)
+    checks = _checks(diagnoses)
+    for position, (code, result) in enumerate(zip(diagnoses, checks, strict=True), start=1):
         if result.valid or _current_on_date_of_service(ctx, result):
             continue
         options = ", ".join(result.replacements[:6])
@@ -45,6 +48,12 @@ def check_codes(ctx: ScrubContext) -> None:
             f"Replace {code} with a valid, billable code"
             + (f" such as {options}." if options else "."),
         )
+
+
+@lru_cache(maxsize=4096)
+def _checks(diagnoses: tuple[str, ...]) -> tuple[IcdCheck, ...]:
+    """The code-set answers for a visit's diagnosis list, looked up once per distinct list."""
+    return tuple(check_icd(code) for code in diagnoses)
 
 
 def _current_on_date_of_service(ctx: ScrubContext, result: IcdCheck) -> bool:
@@ -70,7 +79,7 @@ def check_laterality(ctx: ScrubContext) -> None:
     """The diagnosis must name the side when its family can; a block must record the side
     its sided diagnoses name, and a side they cover."""
     diagnoses = ctx.visit.diagnoses
-    checks = tuple(check_icd(code) for code in diagnoses)
+    checks = _checks(diagnoses)
     for position, (code, result) in enumerate(zip(diagnoses, checks, strict=True), start=1):
         if result.valid and result.lateral_code_family and result.laterality is None:
             ctx.add(
@@ -132,6 +141,7 @@ def check_referral_match(ctx: ScrubContext) -> None:
 
 def check_pointers(ctx: ScrubContext) -> None:
     count = min(len(ctx.visit.diagnoses), _MAX_DIAGNOSES)
+    existing = _POSITIONS[count]
     for index, service in enumerate(ctx.visit.services):
         if ctx.procedures[index] is None or ctx.units[index] == 0:
             continue
@@ -145,8 +155,8 @@ def check_pointers(ctx: ScrubContext) -> None:
             )
         elif (
             len(pointers) > _MAX_POINTERS
+            or not existing.issuperset(pointers)
             or len(set(pointers)) != len(pointers)
-            or any(not 0 < p <= count for p in pointers)
         ):
             ctx.add(
                 "dx.pointer",

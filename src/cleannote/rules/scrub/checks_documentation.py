@@ -9,19 +9,21 @@ own: `goal` (linked goals), `body_regions`, `management_minutes` (the block's mi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from cleannote.rules.catalog import DocElement
+from cleannote.rules.catalog import DocElement, Procedure
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import HistoryVisit, Service
 
 _PARAMETER_KEYS = ("parameters", "sets", "reps", "resistance", "load", "duration", "distance")
-_FIELD_ELEMENTS = {
+_FIELD_ELEMENTS: dict[str, Callable[[Service], bool]] = {
     "goal": lambda s: bool(s.goal_ids),
     "body_regions": lambda s: bool(s.body_regions),
-    "parameters": lambda s: any(s.parameters.get(k) for k in _PARAMETER_KEYS),
+    "parameters": lambda s: any(map(s.parameters.get, _PARAMETER_KEYS)),
     "management_minutes": lambda s: bool(s.documented_minutes),
 }
 _NO_PROGRESSION_RUN = 3
+_EMPTY: tuple[object, ...] = ("", [], {})
 
 
 def check_goals(ctx: ScrubContext) -> None:
@@ -76,21 +78,43 @@ def check_elements(ctx: ScrubContext) -> None:
     ):
         if procedure is None:
             continue
-        # A timed code's missing goal is doc.no-goal's finding; it is not repeated here.
-        missing = [
-            element.value
-            for element in procedure.documentation
-            if not (procedure.timed and element is DocElement.GOAL)
-            and not _has_element(service, element.value)
-        ]
+        missing = [name for name, present in _element_checks(procedure) if not present(service)]
         if missing:
+            listed = ", ".join(e.replace("_", " ") for e in missing)
             ctx.add(
                 "doc.missing-elements",
-                f"{service.code} is missing: {', '.join(e.replace('_', ' ') for e in missing)}.",
-                f"Document the {', '.join(e.replace('_', ' ') for e in missing)} for "
-                f"{service.code}.",
+                f"{service.code} is missing: {listed}.",
+                f"Document the {listed} for {service.code}.",
                 index,
             )
+
+
+_ElementChecks = tuple[tuple[str, Callable[[Service], bool]], ...]
+_ELEMENT_CHECKS: dict[str, _ElementChecks] = {}
+
+
+def _element_checks(procedure: Procedure) -> _ElementChecks:
+    """Per catalog code, once: each element it expects and how a service shows it.
+
+    Memoized by code (hashing a whole catalog entry costs more than the checks). A timed
+    code's missing goal is doc.no-goal's finding, so it is not repeated here.
+    """
+    found = _ELEMENT_CHECKS.get(procedure.code)
+    if found is None:
+        found = _ELEMENT_CHECKS[procedure.code] = tuple(
+            (element.value, _FIELD_ELEMENTS.get(element.value) or _parameter_check(element.value))
+            for element in procedure.documentation
+            if not (procedure.timed and element is DocElement.GOAL)
+        )
+    return found
+
+
+def _parameter_check(name: str) -> Callable[[Service], bool]:
+    def present(service: Service) -> bool:
+        value = service.parameters.get(name)
+        return value is not None and value not in _EMPTY
+
+    return present
 
 
 def check_97110_outcomes(ctx: ScrubContext) -> None:
@@ -110,26 +134,33 @@ def check_97110_outcomes(ctx: ScrubContext) -> None:
 
 
 def check_progression(ctx: ScrubContext) -> None:
-    """Same code with identical parameters on this visit and the two before it."""
+    """Same code with identical parameters on this visit and the two before it.
+
+    Earlier visits where the code was not done are passed over: the run is about the code's
+    own sessions.
+    """
+    history = ctx.visit.history
+    if len(history) < _NO_PROGRESSION_RUN - 1:
+        return
     on = ctx.visit.date_of_service
-    earlier = sorted(
-        (h for h in ctx.visit.history if h.date_of_service < on), key=_history_date, reverse=True
-    )
-    for index, service in enumerate(ctx.visit.services):
-        if not service.parameters:
+    # Each code's parameter sets per earlier visit, newest visit first.
+    sessions: dict[str, list[list[dict[str, object]]]] = {}
+    for past in sorted(history, key=_history_date, reverse=True):
+        if past.date_of_service >= on:
             continue
-        run = 1
-        for past in earlier:
-            same = [h for h in past.services if h.code == service.code]
-            if not same:
-                continue
-            if any(h.parameters == service.parameters for h in same):
-                run += 1
-                if run == _NO_PROGRESSION_RUN:
-                    break
-            else:
-                break
-        if run >= _NO_PROGRESSION_RUN:
+        seen: dict[str, list[dict[str, object]]] = {}
+        for done in past.services:
+            seen.setdefault(done.code, []).append(done.parameters)
+        for code, parameter_sets in seen.items():
+            sessions.setdefault(code, []).append(parameter_sets)
+    for index, service in enumerate(ctx.visit.services):
+        past_sessions = sessions.get(service.code)
+        if not service.parameters or past_sessions is None:
+            continue
+        recent = past_sessions[: _NO_PROGRESSION_RUN - 1]
+        if len(recent) == _NO_PROGRESSION_RUN - 1 and all(
+            service.parameters in parameter_sets for parameter_sets in recent
+        ):
             ctx.add(
                 "doc.no-progression",
                 f"{service.code} has the same parameters as on the last two visits.",
@@ -137,14 +168,6 @@ def check_progression(ctx: ScrubContext) -> None:
                 "and what skilled care this visit added.",
                 index,
             )
-
-
-def _has_element(service: Service, name: str) -> bool:
-    field_check = _FIELD_ELEMENTS.get(name)
-    if field_check is not None:
-        return field_check(service)
-    value = service.parameters.get(name)
-    return value is not None and value != "" and value != [] and value != {}
 
 
 def _history_date(visit: HistoryVisit) -> dt.date:
