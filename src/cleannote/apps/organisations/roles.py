@@ -18,6 +18,8 @@ class Capability(StrEnum):
     READ_NOTES = "read_notes"
     WRITE_NOTES = "write_notes"
     REVIEW_AUDIT = "review_audit"
+    CHECK_ELIGIBILITY = "check_eligibility"
+    POST_PAYMENTS = "post_payments"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -28,8 +30,17 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ASSISTANT: frozenset(
         {Capability.SEE_PATIENTS, Capability.READ_NOTES, Capability.WRITE_NOTES}
     ),
-    Role.FRONT_DESK: frozenset({Capability.SEE_PATIENTS, Capability.REGISTER_PATIENTS}),
-    Role.BILLER: frozenset({Capability.SEE_PATIENTS, Capability.READ_NOTES}),
+    Role.FRONT_DESK: frozenset(
+        {Capability.SEE_PATIENTS, Capability.REGISTER_PATIENTS, Capability.CHECK_ELIGIBILITY}
+    ),
+    Role.BILLER: frozenset(
+        {
+            Capability.SEE_PATIENTS,
+            Capability.READ_NOTES,
+            Capability.CHECK_ELIGIBILITY,
+            Capability.POST_PAYMENTS,
+        }
+    ),
 }
 
 
