@@ -40,7 +40,7 @@ VALID_NPIS = ("1234567893", "1245319599", "1679576722", "1003000126", "149775854
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # noqa: PT004
+def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -70,20 +70,36 @@ class OtherClinic:
 
 def _organisation(name: str, npi: str) -> tuple[Organisation, Location]:
     organisation = do_create_organisation(
-        name=name, npi=npi, tax_id="123456789", taxonomy="261QP2000X",
-        address_line1="1 Main St", city="Springfield", state="IL", zip="62701",
+        name=name,
+        npi=npi,
+        tax_id="123456789",
+        taxonomy="261QP2000X",
+        address_line1="1 Main St",
+        city="Springfield",
+        state="IL",
+        zip="62701",
     )
     location = do_create_location(
-        organisation, name=f"{name} clinic", address_line1="1 Main St", city="Springfield",
-        state="IL", zip="62701",
+        organisation,
+        name=f"{name} clinic",
+        address_line1="1 Main St",
+        city="Springfield",
+        state="IL",
+        zip="62701",
     )
     return organisation, location
 
 
 def _staff(organisation, username, role, credential="", npi="") -> Staff:
     return do_create_staff(
-        organisation, username=username, password=PASSWORD, first_name=username.title(),
-        last_name="Demo", role=role, credential=credential, npi=npi,
+        organisation,
+        username=username,
+        password=PASSWORD,
+        first_name=username.title(),
+        last_name="Demo",
+        role=role,
+        credential=credential,
+        npi=npi,
     )
 
 
@@ -93,13 +109,20 @@ def _patient(actor: Actor, first: str, last: str) -> tuple[Patient, Case]:
         actor,
         patient=Patient(first_name=first, last_name=last, birth_date=dt.date(1960, 5, 1), sex="F"),
         coverage=Coverage(
-            priority="primary", payer_name="Medicare", payer_id="MCR", kind="medicare",
-            member_id="1EG4TE5MK73", active_from=dt.date(2025, 1, 1),
+            priority="primary",
+            payer_name="Medicare",
+            payer_id="MCR",
+            kind="medicare",
+            member_id="1EG4TE5MK73",
+            active_from=dt.date(2025, 1, 1),
         ),
         case=case,
         referral=Referral(
-            provider_first_name="Laura", provider_last_name="Singh", provider_npi=VALID_NPIS[4],
-            referral_date=TODAY - dt.timedelta(days=25), diagnoses=["M54.50"],
+            provider_first_name="Laura",
+            provider_last_name="Singh",
+            provider_npi=VALID_NPIS[4],
+            referral_date=TODAY - dt.timedelta(days=25),
+            diagnoses=["M54.50"],
             authorized_visits=12,
         ),
     )
@@ -130,8 +153,11 @@ def clinic(db) -> Clinic:
         actor,
         case,
         PlanOfCare(
-            diagnoses=["M54.50"], frequency_per_week=2, duration_weeks=6,
-            start_date=TODAY - dt.timedelta(days=20), certified_through=TODAY + dt.timedelta(days=7),
+            diagnoses=["M54.50"],
+            frequency_per_week=2,
+            duration_weeks=6,
+            start_date=TODAY - dt.timedelta(days=20),
+            certified_through=TODAY + dt.timedelta(days=7),
         ),
         goals=[Goal(text="Walk 30 minutes", kind="functional", baseline="10", target="30")],
     )
@@ -139,8 +165,18 @@ def clinic(db) -> Clinic:
     signed = _note(clinical, case, therapist, location, TODAY - dt.timedelta(days=2), sign=True)
     draft = _note(clinical, case, therapist, location, TODAY - dt.timedelta(days=1), sign=False)
     return Clinic(
-        organisation, location, owner, therapist, assistant, front_desk, biller, patient, case,
-        plan, signed, draft,
+        organisation,
+        location,
+        owner,
+        therapist,
+        assistant,
+        front_desk,
+        biller,
+        patient,
+        case,
+        plan,
+        signed,
+        draft,
     )
 
 

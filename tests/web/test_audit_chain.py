@@ -1,5 +1,7 @@
 """The audit log: written on every view and change, hash-chained, tamper-evident."""
 
+import itertools
+
 import pytest
 from django.db import transaction
 
@@ -17,7 +19,10 @@ def test_viewing_a_chart_writes_who_what_and_from_where(clinic, login):
     # then the newest event says so, with the address and no PHI
     event = AuditEvent.objects.filter(organisation=clinic.organisation).last()
     assert (event.actor_username, event.action, event.object_type, event.object_id) == (
-        "theo", "view", "patient", str(clinic.patient.pk),
+        "theo",
+        "view",
+        "patient",
+        str(clinic.patient.pk),
     )
     assert event.patient_id == clinic.patient.pk
     assert event.ip_address == "10.1.2.3"
@@ -38,9 +43,14 @@ def test_changes_are_audited(clinic):
         )
     )
     assert {
-        ("create", "patient"), ("create", "coverage"), ("create", "case"),
-        ("create", "referral"), ("create", "plan_of_care"), ("create", "note"),
-        ("update", "note"), ("sign", "note"),
+        ("create", "patient"),
+        ("create", "coverage"),
+        ("create", "case"),
+        ("create", "referral"),
+        ("create", "plan_of_care"),
+        ("create", "note"),
+        ("update", "note"),
+        ("sign", "note"),
     } <= kinds
 
 
@@ -48,7 +58,7 @@ def test_chain_links_each_row_to_the_one_before(clinic):
     events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
     assert events[0].prev_hash == GENESIS_HASH
     assert [e.sequence for e in events] == list(range(1, len(events) + 1))
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     assert events[-1].hash == chain_hash(events[-1].prev_hash, events[-1].canonical())
     head = AuditChainHead.objects.get(organisation=clinic.organisation)
@@ -61,7 +71,9 @@ def test_intact_chain_verifies(clinic, other_clinic):
 
 
 def test_each_organisation_has_its_own_chain(clinic, other_clinic):
-    first = AuditEvent.objects.filter(organisation=other_clinic.organisation).order_by("sequence")[0]
+    first = AuditEvent.objects.filter(organisation=other_clinic.organisation).order_by("sequence")[
+        0
+    ]
     assert (first.sequence, first.prev_hash) == (1, GENESIS_HASH)
 
 
@@ -98,7 +110,8 @@ def test_deleted_newest_rows_are_detected_through_the_head(clinic):
     AuditEvent.objects.filter(pk=newest.pk)._raw_delete(using="default")
     broken = verify_chain(clinic.organisation)
     assert (broken.sequence, broken.problem) == (
-        newest.sequence, "rows after this point were removed",
+        newest.sequence,
+        "rows after this point were removed",
     )
 
 
@@ -119,8 +132,13 @@ def test_audit_page_filters_by_patient_id(clinic, other_clinic, login):
 def test_events_recorded_in_a_rolled_back_change_vanish_with_it(clinic):
     before = AuditEvent.objects.count()
     actor = Actor(user=clinic.owner.user, organisation=clinic.organisation)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        do_record_audit_event(actor, AuditAction.EXPORT, "claim", 1)
-        raise RuntimeError("the export failed")
+
+    def failed_export():
+        with transaction.atomic():
+            do_record_audit_event(actor, AuditAction.EXPORT, "claim", 1)
+            raise RuntimeError("the export failed")
+
+    with pytest.raises(RuntimeError):
+        failed_export()
     assert AuditEvent.objects.count() == before
     assert verify_chain(clinic.organisation) is None

@@ -37,8 +37,12 @@ def test_staff_npi_is_checked(clinic, npi, error):
 
 def test_referral_npi_and_diagnoses_are_checked(clinic):
     referral = Referral(
-        case=clinic.case, provider_first_name="A", provider_last_name="B",
-        provider_npi="1234567890", referral_date=dt.date(2026, 1, 5), diagnoses=["M54.50", "12345"],
+        case=clinic.case,
+        provider_first_name="A",
+        provider_last_name="B",
+        provider_npi="1234567890",
+        referral_date=dt.date(2026, 1, 5),
+        diagnoses=["M54.50", "12345"],
     )
     with pytest.raises(ValidationError) as caught:
         referral.full_clean()
@@ -48,8 +52,13 @@ def test_referral_npi_and_diagnoses_are_checked(clinic):
 
 def test_coverage_end_before_start_is_refused(clinic):
     coverage = Coverage(
-        patient=clinic.patient, priority="secondary", payer_name="X", payer_id="X",
-        kind="commercial", member_id="M1", active_from=dt.date(2026, 2, 1),
+        patient=clinic.patient,
+        priority="secondary",
+        payer_name="X",
+        payer_id="X",
+        kind="commercial",
+        member_id="M1",
+        active_from=dt.date(2026, 2, 1),
         active_through=dt.date(2026, 1, 1),
     )
     with pytest.raises(ValidationError) as caught:
@@ -59,20 +68,30 @@ def test_coverage_end_before_start_is_refused(clinic):
 
 def test_dependent_coverage_needs_the_subscriber(clinic):
     coverage = Coverage(
-        patient=clinic.patient, priority="secondary", payer_name="X", payer_id="X",
-        kind="commercial", member_id="M1", active_from=dt.date(2026, 2, 1),
+        patient=clinic.patient,
+        priority="secondary",
+        payer_name="X",
+        payer_id="X",
+        kind="commercial",
+        member_id="M1",
+        active_from=dt.date(2026, 2, 1),
         subscriber_relationship="spouse",
     )
     with pytest.raises(ValidationError) as caught:
         coverage.full_clean()
     assert set(caught.value.message_dict) >= {
-        "subscriber_first_name", "subscriber_last_name", "subscriber_birth_date",
+        "subscriber_first_name",
+        "subscriber_last_name",
+        "subscriber_birth_date",
     }
 
 
 def test_auto_accident_case_needs_date_and_state(clinic):
     case = Case(
-        patient=clinic.patient, discipline="PT", title="Whiplash", opened_on=dt.date(2026, 1, 5),
+        patient=clinic.patient,
+        discipline="PT",
+        title="Whiplash",
+        opened_on=dt.date(2026, 1, 5),
         accident_kind="auto",
     )
     with pytest.raises(ValidationError) as caught:

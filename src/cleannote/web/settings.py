@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cleannote.apps.patients",
     "cleannote.apps.notes",
     "cleannote.apps.audit",
+    "cleannote.apps.claims",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,11 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CLEANNOTE_TIME_ZONE", "America/New_York")
 USE_I18N = False
 USE_TZ = True
+
+# Claims: filed 837P batches land in the outbox folder; background tasks go to Redis when
+# REDIS_URL is set and run in-process otherwise (ADR 0110).
+CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "outbox"))
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -11,5 +11,6 @@ urlpatterns = [
     path("patients/", include("cleannote.apps.patients.urls")),
     path("notes/", include("cleannote.apps.notes.urls")),
     path("audit/", include("cleannote.apps.audit.urls")),
+    path("claims/", include("cleannote.apps.claims.urls")),
     path("admin/", admin.site.urls),
 ]

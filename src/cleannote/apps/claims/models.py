@@ -23,8 +23,6 @@ from cleannote.apps.organisations.models import Location, Organisation
 from cleannote.apps.patients.models import Coverage, Patient
 from cleannote.rules.visit import PayerKind
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
-
 
 class FeeSchedule(models.Model):
     """What a location charges, per unit of each code, over a date range.
@@ -66,8 +64,8 @@ class FeeScheduleEntry(models.Model):
 
     schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="entries")
     code = models.CharField(max_length=5)
-    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
-    contracted_amount = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    contracted_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ("schedule_id", "code")
@@ -140,9 +138,9 @@ class Claim(models.Model):
     status = models.CharField(max_length=14, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
     patient_control_number = models.CharField(max_length=38, unique=True, null=True, blank=True)
     visit = models.JSONField(help_text="the visit as billed, in the cleannote.visit/1 format")
-    total_charge = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    total_charge = models.DecimalField(max_digits=10, decimal_places=2)
     # What the payer did (set by do_record_adjudication, e.g. from an 835).
-    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+    paid_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     adjudicated_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -187,13 +185,13 @@ class ClaimLine(models.Model):
     units = models.PositiveSmallIntegerField()
     modifiers = models.JSONField(default=list, blank=True)
     diagnosis_pointers = models.JSONField(default=list)
-    charge = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    charge = models.DecimalField(max_digits=10, decimal_places=2)
     service_date = models.DateField()
     service_index = models.PositiveSmallIntegerField(
         help_text="index of the service in the claim's visit snapshot"
     )
     line_control_number = models.CharField(max_length=50, blank=True)
-    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+    paid_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ("claim_id", "number")
@@ -219,7 +217,7 @@ class ClaimAdjustment(models.Model):
     )
     group = models.CharField(max_length=2)
     reason = models.CharField(max_length=5)
-    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
 
     class Meta:
         ordering = ("claim_id", "line_id", "id")

@@ -23,8 +23,26 @@ from cleannote.rules.visit import (
 )
 
 
+# Labels people read in forms and on the chart, where the enum name would not do.
+_LABELS = {
+    "PT": "PT",
+    "OT": "OT",
+    "SLP": "SLP",
+    "CHIRO": "Chiropractic",
+    "MASSAGE": "Medical massage",
+    "auto_pip": "Auto PIP",
+    "auto_medpay": "Auto MedPay",
+    "DN": "Referring (DN)",
+    "DK": "Ordering (DK)",
+    "DQ": "Supervising (DQ)",
+}
+
+
 def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(m.value, m.name.replace("_", " ").capitalize()) for m in enum]  # type: ignore[attr-defined]
+    return [
+        (m.value, _LABELS.get(m.value, m.name.replace("_", " ").capitalize()))
+        for m in enum  # type: ignore[attr-defined]
+    ]
 
 
 class Patient(models.Model):

@@ -1,0 +1,612 @@
+"""The only writers of claims, fee schedules and batches: `do_*` functions, one transaction each.
+
+Every status change goes through `_set_status`, which checks the transition table in
+`status.py` and writes a `ClaimStatusEvent` row. Every change to a claim writes an audit event
+with the patient's id in the same transaction. Only billers and owners act on claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from importlib import resources
+
+from django.db import transaction
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.claims.claim_export import claim_to_send, edi_parties
+from cleannote.apps.claims.clearinghouse import ClearinghouseAdapter
+from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
+from cleannote.apps.claims.fees import price_lines
+from cleannote.apps.claims.models import (
+    Batch,
+    BatchClaim,
+    Claim,
+    ClaimAdjustment,
+    ClaimDiagnosis,
+    ClaimFinding,
+    ClaimLine,
+    ClaimStatus,
+    ClaimStatusEvent,
+    ControlNumberCounter,
+    FeeSchedule,
+    FeeScheduleEntry,
+    Frequency,
+    Origin,
+)
+from cleannote.apps.claims.status import ADJUDICATED, can_move
+from cleannote.apps.claims.visit_builder import payer_of, visit_from_note
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
+from cleannote.apps.patients.models import Coverage, CoveragePriority
+from cleannote.edi.envelope import ControlNumbers
+from cleannote.edi.x12_837p import write_837p
+from cleannote.rules.findings import ClaimLine as CoreLine
+from cleannote.rules.findings import Severity
+from cleannote.rules.ncci import MueTable, PtpTable
+from cleannote.rules.scrub.scrubber import scrub
+from cleannote.rules.visit import Visit
+from cleannote.rules.visit_format import parse_visit, visit_to_dict
+
+CLAIM_ROLES = frozenset({Role.OWNER, Role.BILLER})
+_NON_FILE_CHARS = re.compile(r"[^A-Za-z0-9]+")
+
+
+def may_bill(staff: Staff | None) -> bool:
+    return staff is not None and staff.role in CLAIM_ROLES
+
+
+def _require_biller(actor: Actor, subject: str) -> None:
+    if actor.user is None:
+        return  # a system task acting for the organisation
+    staff = Staff.objects.filter(user=actor.user).only("role", "organisation_id").first()
+    if not may_bill(staff):
+        raise ClaimError(subject, "only billers and owners may act on claims")
+    assert staff is not None
+    if staff.organisation_id != actor.organisation.pk:
+        raise ClaimError(subject, "belongs to another organisation")
+
+
+def _require_same_organisation(actor: Actor, claim: Claim) -> None:
+    if claim.organisation_id != actor.organisation.pk:
+        raise ClaimError(f"claim {claim.pk}", "belongs to another organisation")
+
+
+def _set_status(
+    actor: Actor, claim: Claim, status: ClaimStatus, reason: str = "", *, at: dt.datetime | None
+) -> None:
+    if not can_move(claim.status, status):
+        raise ClaimError(f"claim {claim.pk}", f"cannot go from {claim.status} to {status.value}")
+    ClaimStatusEvent.objects.create(
+        claim=claim,
+        previous_status=claim.status,
+        status=status,
+        at=at or timezone.now(),
+        by=actor.user,
+        by_username=actor.username,
+        reason=reason[:300],
+    )
+    claim.status = status
+    claim.save(update_fields=["status"])
+
+
+def _lock(actor: Actor, claim: Claim) -> Claim:
+    _require_same_organisation(actor, claim)
+    return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
+def _audit(actor: Actor, action: AuditAction, claim: Claim) -> None:
+    do_record_audit_event(actor, action, "claim", claim.pk, patient_id=claim.patient_id)
+
+
+# --- fee schedules ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_fee_schedule(
+    location: Location,
+    *,
+    name: str,
+    source: str,
+    effective_from: dt.date,
+    fees: Mapping[str, Decimal | tuple[Decimal, Decimal | None]],
+    payer_id: str = "",
+    effective_through: dt.date | None = None,
+) -> FeeSchedule:
+    """`fees` maps a code to its per-unit amount, or to (amount, contracted amount)."""
+    schedule = FeeSchedule(
+        organisation_id=location.organisation_id,
+        location=location,
+        payer_id=payer_id,
+        name=name,
+        source=source,
+        effective_from=effective_from,
+        effective_through=effective_through,
+    )
+    schedule.full_clean(exclude=["organisation", "location"])
+    schedule.save()
+    entries = []
+    for code, value in sorted(fees.items()):
+        amount, contracted = value if isinstance(value, tuple) else (value, None)
+        entry = FeeScheduleEntry(
+            schedule=schedule, code=code, amount=amount, contracted_amount=contracted
+        )
+        entry.full_clean(exclude=["schedule"], validate_unique=False)
+        entries.append(entry)
+    FeeScheduleEntry.objects.bulk_create(entries)
+    return schedule
+
+
+def _default_fees() -> dict[str, object]:
+    text = resources.files("cleannote.apps.claims").joinpath("data/default_fees.json")
+    data: dict[str, object] = json.loads(text.read_text(encoding="utf-8"))
+    return data
+
+
+@transaction.atomic
+def do_ensure_default_fee_schedule(location: Location) -> FeeSchedule:
+    """The location's general schedule from the bundled demo chargemaster, created once."""
+    data = _default_fees()
+    existing = FeeSchedule.objects.filter(location=location, payer_id="", name="Default").first()
+    if existing is not None:
+        return existing
+    fees = data["fees"]
+    assert isinstance(fees, dict)
+    return do_create_fee_schedule(
+        location,
+        name="Default",
+        source=str(data["source"]),
+        effective_from=dt.date.fromisoformat(str(data["effective_from"])),
+        fees={code: Decimal(amount) for code, amount in fees.items()},
+    )
+
+
+# --- claims from notes ----------------------------------------------------------------------
+
+
+def _coverage_for(note: Note) -> Coverage:
+    coverage = note.case.coverage
+    if coverage is None:
+        coverage = (
+            Coverage.objects.filter(patient_id=note.patient_id, priority=CoveragePriority.PRIMARY)
+            .order_by("-active_from")
+            .first()
+        )
+    if coverage is None or not coverage.is_active_on(note.date_of_service):
+        raise ClaimError(f"note {note.pk}", "has no coverage active on the date of service")
+    return coverage
+
+
+def _save_claim(
+    actor: Actor,
+    *,
+    note: Note,
+    coverage: Coverage,
+    visit: Visit,
+    lines: Sequence[CoreLine],
+    origin: Origin,
+    frequency: Frequency = Frequency.ORIGINAL,
+    payer_claim_number: str = "",
+    original: Claim | None = None,
+    primary: Claim | None = None,
+    location: Location | None = None,
+    reason: str = "",
+) -> Claim:
+    claim = Claim(
+        organisation=actor.organisation,
+        location=location or note.location,
+        patient_id=note.patient_id,
+        coverage=coverage,
+        note=note,
+        date_of_service=visit.date_of_service,
+        payer_name=visit.payer.name,
+        payer_id=visit.payer.payer_id,
+        payer_kind=visit.payer.kind.value,
+        frequency=frequency,
+        origin=origin,
+        payer_claim_number=payer_claim_number,
+        original_claim=original,
+        primary_claim=primary,
+        visit=visit_to_dict(replace(visit, id="pending")),
+        total_charge=sum((line.charge for line in lines), Decimal("0")),
+        created_by=actor.user,
+    )
+    claim.save()
+    claim.patient_control_number = f"CN{claim.pk}"
+    claim.visit = {**claim.visit, "id": claim.patient_control_number}
+    claim.save(update_fields=["patient_control_number", "visit"])
+    ClaimDiagnosis.objects.bulk_create(
+        ClaimDiagnosis(claim=claim, position=i, code=code)
+        for i, code in enumerate(visit.diagnoses, start=1)
+    )
+    ClaimLine.objects.bulk_create(
+        ClaimLine(
+            claim=claim,
+            number=number,
+            code=line.code,
+            units=line.units,
+            modifiers=list(line.modifiers),
+            diagnosis_pointers=list(line.diagnosis_pointers),
+            charge=line.charge,
+            service_date=visit.date_of_service,
+            service_index=line.service_index,
+            line_control_number=f"{claim.patient_control_number}-{number}",
+        )
+        for number, line in enumerate(lines, start=1)
+    )
+    ClaimStatusEvent.objects.create(
+        claim=claim,
+        status=ClaimStatus.DRAFT,
+        at=timezone.now(),
+        by=actor.user,
+        by_username=actor.username,
+        reason=reason[:300],
+    )
+    _audit(actor, AuditAction.CREATE, claim)
+    return claim
+
+
+@transaction.atomic
+def do_create_claim_from_note(
+    actor: Actor,
+    note: Note,
+    *,
+    coverage: Coverage | None = None,
+    prior_authorization: str | None = None,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+) -> Claim:
+    """A draft claim for a signed note: scrubbed by the core, priced from the fee schedule.
+
+    Refuses (`ClaimRefusedError`, carrying every finding) when the scrubber reports an error;
+    warnings and notes are kept on the claim for the worklist.
+    """
+    subject = f"note {note.pk}"
+    _require_biller(actor, subject)
+    found = (
+        Note.objects.select_related(
+            "patient__organisation", "case__coverage", "location", "therapist__user",
+            "signed_by__user",
+        )
+        .filter(pk=note.pk, patient__organisation=actor.organisation)
+        .first()
+    )  # fmt: skip
+    if found is None:
+        raise ClaimError(subject, "no such note in this organisation")
+    note = found
+    if not note.is_signed:
+        raise ClaimError(subject, "is not signed; only signed notes are billed")
+    coverage = coverage or _coverage_for(note)
+    if coverage.patient_id != note.patient_id:
+        raise ClaimError(subject, f"coverage {coverage.pk} is another patient's")
+    visit = visit_from_note(
+        note, coverage, visit_id=f"N{note.pk}", prior_authorization=prior_authorization
+    )
+    result = scrub(visit, ptp, mue)
+    if not result.clean:
+        raise ClaimRefusedError(note.pk, result.findings)
+    if not result.lines:
+        raise ClaimError(subject, "has no billable service lines")
+    lines = price_lines(note.location, coverage.payer_id, note.date_of_service, result.lines)
+    claim = _save_claim(actor, note=note, coverage=coverage, visit=visit, lines=lines,
+                        origin=Origin.NOTE, reason=f"from note {note.pk}")  # fmt: skip
+    ClaimFinding.objects.bulk_create(
+        ClaimFinding(
+            claim=claim,
+            rule=f.rule,
+            severity=f.severity.value,
+            message=f.message,
+            fix=f.fix,
+            source=f.source,
+            service_index=f.line,
+        )
+        for f in result.findings
+        if f.severity is not Severity.ERROR
+    )
+    return claim
+
+
+# --- status changes --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_change_claim_status(
+    actor: Actor, claim: Claim, status: ClaimStatus, *, reason: str = "",
+    at: dt.datetime | None = None,
+) -> Claim:  # fmt: skip
+    """Any move the transition table allows (accepted, rejected, appealed, closed...)."""
+    _require_biller(actor, f"claim {claim.pk}")
+    locked = _lock(actor, claim)
+    _set_status(actor, locked, status, reason, at=at)
+    _audit(actor, AuditAction.UPDATE, locked)
+    return locked
+
+
+def do_mark_ready(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
+    return do_change_claim_status(actor, claim, ClaimStatus.READY, reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class LineOutcome:
+    """What the payer paid on one line (by line number) and the adjustments it made."""
+
+    paid: Decimal
+    adjustments: tuple[tuple[str, str, Decimal], ...] = ()
+
+
+@transaction.atomic
+def do_record_adjudication(
+    actor: Actor,
+    claim: Claim,
+    *,
+    adjudicated_on: dt.date,
+    payer_claim_number: str,
+    lines: Mapping[int, LineOutcome],
+    claim_adjustments: Iterable[tuple[str, str, Decimal]] = (),
+) -> Claim:
+    """Record a payer's decision (from an 835 or a paper EOB) and move the status: paid when
+    every charge was paid, denied when nothing was, partially paid otherwise."""
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    rows = {line.number: line for line in locked.lines.all()}
+    unknown = sorted(set(lines) - set(rows))
+    if unknown:
+        raise ClaimError(subject, f"has no line {unknown[0]}")
+    paid_total = Decimal("0")
+    for number, outcome in lines.items():
+        row = rows[number]
+        row.paid_amount = outcome.paid
+        row.save(update_fields=["paid_amount"])
+        paid_total += outcome.paid
+        ClaimAdjustment.objects.bulk_create(
+            ClaimAdjustment(claim=locked, line=row, group=g, reason=r, amount=a)
+            for g, r, a in outcome.adjustments
+        )
+    ClaimAdjustment.objects.bulk_create(
+        ClaimAdjustment(claim=locked, group=g, reason=r, amount=a) for g, r, a in claim_adjustments
+    )
+    locked.paid_amount = paid_total
+    locked.adjudicated_on = adjudicated_on
+    locked.payer_claim_number = payer_claim_number
+    locked.save(update_fields=["paid_amount", "adjudicated_on", "payer_claim_number"])
+    if paid_total == 0:
+        status = ClaimStatus.DENIED
+    elif paid_total >= locked.total_charge:
+        status = ClaimStatus.PAID
+    else:
+        status = ClaimStatus.PARTIALLY_PAID
+    _set_status(actor, locked, status, f"adjudicated {adjudicated_on.isoformat()}", at=None)
+    _audit(actor, AuditAction.UPDATE, locked)
+    return locked
+
+
+# --- claims that follow a claim ----------------------------------------------------------------
+
+
+def _copied_lines(claim: Claim, only: Iterable[ClaimLine] | None = None) -> list[CoreLine]:
+    return [
+        CoreLine(
+            code=line.code,
+            units=line.units,
+            modifiers=tuple(line.modifiers),
+            diagnosis_pointers=tuple(line.diagnosis_pointers),
+            charge=line.charge,
+            service_index=line.service_index,
+        )
+        for line in (only if only is not None else claim.lines.all())
+    ]
+
+
+def _snapshot(claim: Claim) -> Visit:
+    return parse_visit(claim.visit, source=f"claim {claim.pk}")
+
+
+def _follow_up(
+    actor: Actor, claim: Claim, origin: Origin, frequency: Frequency, reason: str
+) -> Claim:
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    if locked.status not in ADJUDICATED and locked.status != ClaimStatus.ACCEPTED:
+        raise ClaimError(subject, f"is {locked.status}; only a claim the payer has taken can be "
+                         f"{'voided' if origin is Origin.VOID else 'corrected'}")  # fmt: skip
+    if not locked.payer_claim_number:
+        raise ClaimError(subject, "has no payer claim number to reference (REF*F8)")
+    return _save_claim(
+        actor, note=locked.note, coverage=locked.coverage, visit=_snapshot(locked),
+        lines=_copied_lines(locked), origin=origin, frequency=frequency,
+        payer_claim_number=locked.payer_claim_number, original=locked,
+        location=locked.location, reason=reason or f"{origin.value} of claim {locked.pk}",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_create_corrected_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
+    """A replacement claim (frequency 7) carrying the payer's claim number of `claim`."""
+    return _follow_up(actor, claim, Origin.CORRECTED, Frequency.REPLACEMENT, reason)
+
+
+@transaction.atomic
+def do_void_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
+    """A void claim (frequency 8) asking the payer to cancel `claim`."""
+    return _follow_up(actor, claim, Origin.VOID, Frequency.VOID, reason)
+
+
+@transaction.atomic
+def do_create_secondary_claim(
+    actor: Actor, claim: Claim, *, coverage: Coverage | None = None
+) -> Claim:
+    """Bill the next payer once the primary paid: same lines, the primary's payment reported."""
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    if locked.status not in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID):
+        raise ClaimError(subject, f"is {locked.status}; bill a secondary after the primary paid")
+    if coverage is None:
+        coverage = (
+            Coverage.objects.filter(
+                patient_id=locked.patient_id, priority=CoveragePriority.SECONDARY
+            )
+            .order_by("-active_from")
+            .first()
+        )
+    if coverage is None or coverage.patient_id != locked.patient_id:
+        raise ClaimError(subject, "the patient has no secondary coverage")
+    if not coverage.is_active_on(locked.date_of_service):
+        raise ClaimError(subject, f"coverage {coverage.pk} is not active on the date of service")
+    primary_visit = _snapshot(locked)
+    secondary_visit = visit_from_note(locked.note, coverage, visit_id="pending")
+    visit = replace(primary_visit, payer=payer_of(coverage), subscriber=secondary_visit.subscriber)
+    return _save_claim(
+        actor, note=locked.note, coverage=coverage, visit=visit, lines=_copied_lines(locked),
+        origin=Origin.SECONDARY, primary=locked, location=locked.location,
+        reason=f"secondary of claim {locked.pk}",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
+    """Rebill only the denied lines of `claim` on a new original claim."""
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    if locked.status not in (ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED):
+        raise ClaimError(subject, f"is {locked.status}; only denied lines can be split off")
+    denied = [line for line in locked.lines.all() if line.is_denied]
+    if not denied:
+        raise ClaimError(subject, "has no denied line")
+    return _save_claim(
+        actor, note=locked.note, coverage=locked.coverage, visit=_snapshot(locked),
+        lines=_copied_lines(locked, denied), origin=Origin.SPLIT, original=locked,
+        location=locked.location,
+        reason=reason or f"denied lines {', '.join(str(d.number) for d in denied)}",
+    )  # fmt: skip
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def _next_control_number(organisation: Organisation, sender_id: str) -> int:
+    """Allocate under a row lock: never reused, safe with any number of workers (ADR 0112)."""
+    ControlNumberCounter.objects.get_or_create(organisation=organisation, sender_id=sender_id)
+    counter = ControlNumberCounter.objects.select_for_update().get(
+        organisation=organisation, sender_id=sender_id
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _existing_batch(organisation: Organisation, ids: list[int]) -> Batch | None:
+    """The batch these exact claims already went into, if a retry is asking again."""
+    batch = (
+        Batch.objects.filter(organisation=organisation, entries__claim_id=ids[0])
+        .order_by("-id")
+        .first()
+    )
+    if batch is None:
+        return None
+    if sorted(batch.entries.values_list("claim_id", flat=True)) != ids:
+        return None
+    return batch
+
+
+def batch_file_name(organisation: Organisation, sender_id: str, control_number: int) -> str:
+    sender = _NON_FILE_CHARS.sub("", sender_id)[:20] or "SENDER"
+    return f"837P_{organisation.pk}_{sender}_{control_number:09d}.x12"
+
+
+@transaction.atomic
+def do_build_batch(
+    actor: Actor, claim_ids: Iterable[int], *, at: dt.datetime | None = None
+) -> Batch:
+    """One 837P interchange of ready claims, stored with its control number and sha256.
+
+    Asking again for the same claims returns the batch they went into; a claim that is not
+    ready (already in a batch, or not yet marked ready) is refused, so no claim is sent twice.
+    """
+    organisation = actor.organisation
+    ids = sorted(set(claim_ids))
+    if not ids:
+        raise ClaimError("batch", "needs at least one claim")
+    _require_biller(actor, "batch")
+    claims = list(
+        Claim.objects.select_for_update()
+        .filter(organisation=organisation, pk__in=ids)
+        .select_related("primary_claim")
+        .order_by("pk")
+    )
+    found = {c.pk for c in claims}
+    if found != set(ids):
+        raise ClaimError(f"claim {min(set(ids) - found)}", "no such claim in this organisation")
+    not_ready = [c for c in claims if c.status != ClaimStatus.READY]
+    if not_ready:
+        existing = _existing_batch(organisation, ids)
+        if existing is not None and all(c.status != ClaimStatus.READY for c in claims):
+            return existing
+        first = not_ready[0]
+        raise ClaimError(f"claim {first.pk}", f"is {first.status}; only ready claims go in a batch")
+    parties = edi_parties(organisation)
+    sender_id = parties.submitter.id
+    number = _next_control_number(organisation, sender_id)
+    created = at or timezone.now()
+    content = write_837p(
+        (claim_to_send(c) for c in claims),
+        submitter=parties.submitter,
+        receiver=parties.receiver,
+        control=ControlNumbers(number, number, number),
+        created=timezone.localtime(created),
+        usage=parties.usage,
+    )
+    batch = Batch.objects.create(
+        organisation=organisation,
+        sender_id=sender_id,
+        receiver_id=parties.receiver.id,
+        control_number=number,
+        file_name=batch_file_name(organisation, sender_id, number),
+        content=content.decode("ascii"),
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_at=created,
+        created_by=actor.user,
+    )
+    BatchClaim.objects.bulk_create(
+        BatchClaim(batch=batch, claim=c, position=i) for i, c in enumerate(claims, start=1)
+    )
+    for claim in claims:
+        _set_status(actor, claim, ClaimStatus.IN_BATCH, f"batch {batch.pk}", at=created)
+        do_record_audit_event(
+            actor, AuditAction.EXPORT, "claim", claim.pk, patient_id=claim.patient_id
+        )
+    return batch
+
+
+@transaction.atomic
+def do_file_batch(actor: Actor, batch: Batch, adapter: ClearinghouseAdapter) -> Batch:
+    """Hand the batch to the clearinghouse once; filing a filed batch returns it unchanged.
+
+    The row stays locked while the adapter sends, so two workers never file it together; if
+    the process dies after sending and before committing, the retry sends the same file name,
+    which the outbox overwrites with identical bytes (ADR 0113).
+    """
+    if batch.organisation_id != actor.organisation.pk:
+        raise ClaimError(f"batch {batch.pk}", "belongs to another organisation")
+    locked = Batch.objects.select_for_update().get(pk=batch.pk)
+    if locked.filed_at is not None:
+        return locked
+    content = locked.content.encode("ascii")
+    if hashlib.sha256(content).hexdigest() != locked.sha256:
+        raise ClaimError(f"batch {batch.pk}", "content does not match its sha256; not filed")
+    receipt = adapter.send(locked.file_name, content)
+    locked.filed_at = receipt.at
+    locked.receipt = receipt.reference[:300]
+    locked.save(update_fields=["filed_at", "receipt"])
+    do_record_audit_event(actor, AuditAction.EXPORT, "batch", locked.pk)
+    return locked

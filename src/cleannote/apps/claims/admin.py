@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from cleannote.apps.claims.models import (
+    Batch,
+    BatchClaim,
+    Claim,
+    ClaimLine,
+    ClaimStatusEvent,
+    ControlNumberCounter,
+    FeeSchedule,
+    FeeScheduleEntry,
+)
+from cleannote.web.readonly_admin import ReadOnlyAdmin
+
+for model in (
+    FeeSchedule,
+    FeeScheduleEntry,
+    Claim,
+    ClaimLine,
+    ClaimStatusEvent,
+    Batch,
+    BatchClaim,
+    ControlNumberCounter,
+):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -1,0 +1,72 @@
+"""Reads of claims, batches and fee schedules, always within one organisation.
+
+The worklist is a fixed number of queries however many claims it shows: findings are
+prefetched, the patient and location joined, never looked up per row.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from cleannote.apps.claims.models import Batch, Claim, ClaimFinding, ClaimStatus, FeeSchedule
+from cleannote.apps.organisations.models import Organisation
+
+WORKLIST_LIMIT = 200
+
+
+def claims_of(organisation: Organisation) -> QuerySet[Claim]:
+    return Claim.objects.filter(organisation=organisation)
+
+
+def worklist(
+    organisation: Organisation,
+    *,
+    status: str = "",
+    payer_id: str = "",
+    location_id: int | None = None,
+) -> QuerySet[Claim]:
+    claims = claims_of(organisation)
+    claims = claims.filter(status=status) if status else claims.exclude(status=ClaimStatus.CLOSED)
+    if payer_id:
+        claims = claims.filter(payer_id=payer_id)
+    if location_id is not None:
+        claims = claims.filter(location_id=location_id)
+    return (
+        claims.select_related("patient", "location")
+        .prefetch_related(Prefetch("findings", queryset=ClaimFinding.objects.order_by("id")))
+        .order_by("date_of_service", "id")[:WORKLIST_LIMIT]
+    )
+
+
+def payers_billed(organisation: Organisation) -> list[tuple[str, str]]:
+    """(payer id, payer name) pairs for the worklist's payer filter."""
+    rows = claims_of(organisation).values_list("payer_id", "payer_name").distinct()
+    return sorted(set(rows))
+
+
+def claim_detail(organisation: Organisation, claim_id: int) -> Claim | None:
+    return (
+        claims_of(organisation)
+        .select_related("patient", "location", "coverage", "note", "original_claim",
+                        "primary_claim", "created_by")
+        .prefetch_related("lines__adjustments", "diagnoses", "findings", "events",
+                          "follow_ups", "secondary_claims", "batch_entries__batch")
+        .filter(pk=claim_id)
+        .first()
+    )  # fmt: skip
+
+
+def claims_of_note(organisation: Organisation, note_id: int) -> QuerySet[Claim]:
+    return claims_of(organisation).filter(note_id=note_id).order_by("id")
+
+
+def batches_of(organisation: Organisation) -> QuerySet[Batch]:
+    return Batch.objects.filter(organisation=organisation)
+
+
+def batch_detail(organisation: Organisation, batch_id: int) -> Batch | None:
+    return batches_of(organisation).prefetch_related("entries__claim").filter(pk=batch_id).first()
+
+
+def fee_schedules_of(organisation: Organisation) -> QuerySet[FeeSchedule]:
+    return FeeSchedule.objects.filter(organisation=organisation).select_related("location")

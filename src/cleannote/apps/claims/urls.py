@@ -1,0 +1,18 @@
+from django.urls import path
+
+from cleannote.apps.claims import views
+
+app_name = "claims"
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("<int:claim_id>/", views.claim_detail, name="detail"),
+    path("<int:claim_id>/ready/", views.mark_ready, name="ready"),
+    path("<int:claim_id>/corrected/", views.corrected, name="corrected"),
+    path("<int:claim_id>/void/", views.void, name="void"),
+    path("<int:claim_id>/secondary/", views.secondary, name="secondary"),
+    path("<int:claim_id>/split/", views.split, name="split"),
+    path("<int:claim_id>/batch/", views.build_batch, name="batch"),
+    path("from-note/<int:note_id>/", views.create_from_note, name="from_note"),
+    path("batches/", views.batch_list, name="batches"),
+    path("batches/<int:batch_id>/file/", views.batch_file, name="batch_file"),
+]

@@ -1,0 +1,196 @@
+"""The claims worklist, a claim's page with its actions, batches, and "bill this note".
+
+Views check input and turn refusals into messages; actions decide and write. Every page that
+shows a claim records a view in the audit log under the claim's patient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.claims import actions, selectors
+from cleannote.apps.claims.access import biller_view
+from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
+from cleannote.apps.claims.models import Claim, ClaimStatus
+from cleannote.apps.claims.tasks import build_and_file_batch
+from cleannote.apps.notes.selectors import note_detail
+from cleannote.apps.patients.views import actor_of
+from cleannote.rules.findings import Severity
+from cleannote.web.tasks import enqueue
+
+
+def _location_filter(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@biller_view
+def worklist(request: HttpRequest) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    status = request.GET.get("status", "")
+    if status and status not in ClaimStatus.values:
+        status = ""
+    payer = request.GET.get("payer", "")[:80]
+    location = _location_filter(request.GET.get("location", ""))
+    claims = list(
+        selectors.worklist(organisation, status=status, payer_id=payer, location_id=location)
+    )
+    return render(
+        request,
+        "claims/worklist.html",
+        {
+            "claims": claims,
+            "statuses": ClaimStatus.choices,
+            "payers": selectors.payers_billed(organisation),
+            "locations": organisation.locations.all(),
+            "status": status,
+            "payer": payer,
+            "location": location,
+        },
+    )
+
+
+def _claim_or_404(request: HttpRequest, claim_id: int) -> Claim:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    claim = selectors.claim_detail(organisation, claim_id)
+    if claim is None:
+        raise Http404("no such claim")
+    return claim
+
+
+@biller_view
+def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim_or_404(request, claim_id)
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "claim", claim.pk, patient_id=claim.patient_id
+    )
+    return render(request, "claims/detail.html", {"claim": claim})
+
+
+def _act(
+    request: HttpRequest, claim_id: int, act: Callable[[Claim], Claim | None], done: str
+) -> HttpResponse:
+    claim = _claim_or_404(request, claim_id)
+    try:
+        result = act(claim)
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+        return redirect("claims:detail", claim.pk)
+    messages.success(request, done)
+    return redirect("claims:detail", result.pk if result is not None else claim.pk)
+
+
+@require_POST
+@biller_view
+def mark_ready(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _act(request, claim_id, lambda c: actions.do_mark_ready(actor_of(request), c),
+                "Claim marked ready to send.")  # fmt: skip
+
+
+@require_POST
+@biller_view
+def corrected(request: HttpRequest, claim_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")[:300]
+    return _act(
+        request, claim_id,
+        lambda c: actions.do_create_corrected_claim(actor_of(request), c, reason=reason),
+        "Corrected claim (frequency 7) created as a draft.",
+    )  # fmt: skip
+
+
+@require_POST
+@biller_view
+def void(request: HttpRequest, claim_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")[:300]
+    return _act(
+        request, claim_id,
+        lambda c: actions.do_void_claim(actor_of(request), c, reason=reason),
+        "Void claim (frequency 8) created as a draft.",
+    )  # fmt: skip
+
+
+@require_POST
+@biller_view
+def secondary(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _act(
+        request, claim_id,
+        lambda c: actions.do_create_secondary_claim(actor_of(request), c),
+        "Secondary claim created as a draft.",
+    )  # fmt: skip
+
+
+@require_POST
+@biller_view
+def split(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _act(
+        request, claim_id,
+        lambda c: actions.do_split_claim(actor_of(request), c),
+        "Denied lines split onto a new draft claim.",
+    )  # fmt: skip
+
+
+@require_POST
+@biller_view
+def build_batch(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """Build and file a batch of this claim (in the background when a queue is configured)."""
+    staff = request.staff  # type: ignore[attr-defined]
+
+    def act(claim: Claim) -> Claim:
+        if claim.status != ClaimStatus.READY:
+            raise ClaimError(f"claim {claim.pk}", f"is {claim.status}; mark it ready first")
+        enqueue(build_and_file_batch, staff.organisation_id, [claim.pk], staff.user_id)
+        return claim
+
+    return _act(request, claim_id, act, "Batch requested: the 837P goes to the outbox.")
+
+
+@require_POST
+@biller_view
+def create_from_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    note = note_detail(staff.organisation, note_id)
+    if note is None:
+        raise Http404("no such note")
+    try:
+        claim = actions.do_create_claim_from_note(actor_of(request), note)
+    except ClaimRefusedError as exc:
+        messages.error(request, f"No claim: {exc.problem}.")
+        for finding in exc.findings:
+            if finding.severity is Severity.ERROR:
+                messages.error(request, f"{finding.rule}: {finding.message} Fix: {finding.fix}")
+        return redirect("notes:detail", note.pk)
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+        return redirect("notes:detail", note.pk)
+    messages.success(request, "Draft claim created.")
+    return redirect("claims:detail", claim.pk)
+
+
+@biller_view
+def batch_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    batches = selectors.batches_of(organisation).order_by("-id")[:100]
+    return render(request, "claims/batches.html", {"batches": batches})
+
+
+@biller_view
+def batch_file(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The 837P as stored, for a biller to download or hand to a clearinghouse portal."""
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    batch = selectors.batch_detail(organisation, batch_id)
+    if batch is None:
+        raise Http404("no such batch")
+    actor = actor_of(request)
+    for entry in batch.entries.all():
+        do_record_audit_event(
+            actor, AuditAction.EXPORT, "claim", entry.claim_id, patient_id=entry.claim.patient_id
+        )
+    response = HttpResponse(batch.content, content_type="application/edi-x12")
+    response["Content-Disposition"] = f'attachment; filename="{batch.file_name}"'
+    return response

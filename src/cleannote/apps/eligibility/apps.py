@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EligibilityConfig(AppConfig):
+    name = "cleannote.apps.eligibility"
+    label = "eligibility"

@@ -1,0 +1,48 @@
+"""Forms for the eligibility pages; every input problem is a message next to its field."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from cleannote.apps.eligibility.models import HetsEnrollment, ManualVerification
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MAX_271_BYTES = 20 * 1024 * 1024
+
+
+class ManualVerificationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ManualVerification
+        fields = (
+            "source",
+            "verified_for",
+            "active",
+            "visits_remaining",
+            "copay",
+            "reference",
+            "notes",
+        )
+        widgets: ClassVar[dict[str, Any]] = {"verified_for": DATE}
+
+
+class HetsEnrollmentForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = HetsEnrollment
+        fields = ("npi", "submitter_id", "effective_from", "effective_through")
+        widgets: ClassVar[dict[str, Any]] = {"effective_from": DATE, "effective_through": DATE}
+
+
+class ResponseUploadForm(forms.Form):
+    file = forms.FileField(label="271 file")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_271_BYTES:
+            raise forms.ValidationError("larger than 20 MB; split the file")
+        return upload
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(widget=DATE)

@@ -1,0 +1,79 @@
+"""Reads of eligibility checks, always within one organisation, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cleannote.apps.eligibility.models import (
+    EligibilityCheck,
+    EligibilityFile,
+    HetsEnrollment,
+    ManualVerification,
+)
+from cleannote.apps.organisations.models import Organisation
+
+
+def checks_of(organisation: Organisation) -> QuerySet[EligibilityCheck]:
+    return EligibilityCheck.objects.filter(organisation=organisation)
+
+
+def check_detail(organisation: Organisation, check_id: int) -> EligibilityCheck | None:
+    return (
+        checks_of(organisation)
+        .select_related("coverage", "patient", "request_file", "response_file", "created_by")
+        .filter(pk=check_id)
+        .first()
+    )
+
+
+def recent_checks(organisation: Organisation, limit: int = 100) -> list[EligibilityCheck]:
+    return list(
+        checks_of(organisation).select_related("coverage", "patient").order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageStatus:
+    """The newest electronic check and the newest manual verification of one patient."""
+
+    check: EligibilityCheck | None
+    verification: ManualVerification | None
+
+
+def latest_by_patient(
+    organisation_id: int, patient_ids: Iterable[int]
+) -> dict[int, CoverageStatus]:
+    """Two queries whatever the number of patients; newest first, first one kept."""
+    ids = set(patient_ids)
+    checks: dict[int, EligibilityCheck] = {}
+    for check in (
+        EligibilityCheck.objects.filter(organisation_id=organisation_id, patient_id__in=ids)
+        .select_related("coverage")
+        .order_by("-created_at", "-id")
+    ):
+        checks.setdefault(check.patient_id, check)
+    verifications: dict[int, ManualVerification] = {}
+    for verification in (
+        ManualVerification.objects.filter(organisation_id=organisation_id, patient_id__in=ids)
+        .select_related("checked_by")
+        .order_by("-checked_at", "-id")
+    ):
+        verifications.setdefault(verification.patient_id, verification)
+    return {
+        pid: CoverageStatus(checks.get(pid), verifications.get(pid))
+        for pid in ids
+        if pid in checks or pid in verifications
+    }
+
+
+def enrollments_of(organisation: Organisation) -> QuerySet[HetsEnrollment]:
+    return HetsEnrollment.objects.filter(organisation=organisation)
+
+
+def response_files_of(organisation: Organisation) -> QuerySet[EligibilityFile]:
+    return EligibilityFile.objects.filter(organisation=organisation, kind="271")

@@ -1,0 +1,184 @@
+"""Eligibility pages: recent checks and 271 upload, one check, ask about one coverage, run a
+day's checks in the background, record a manual verification, HETS enrollments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.claims.clearinghouse import adapter_from_settings
+from cleannote.apps.eligibility import selectors
+from cleannote.apps.eligibility.actions import (
+    Question,
+    do_add_hets_enrollment,
+    do_build_270,
+    do_file_270,
+    do_record_271,
+    do_record_manual_verification,
+)
+from cleannote.apps.eligibility.errors import EligibilityError
+from cleannote.apps.eligibility.forms import (
+    DayForm,
+    HetsEnrollmentForm,
+    ManualVerificationForm,
+    ResponseUploadForm,
+)
+from cleannote.apps.eligibility.tasks import check_appointments_on
+from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.patients.models import Coverage
+from cleannote.apps.patients.views import actor_of
+from cleannote.web.tasks import enqueue
+
+
+def _coverage(request: HttpRequest, coverage_id: int) -> Coverage:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    coverage = (
+        Coverage.objects.select_related("patient")
+        .filter(pk=coverage_id, patient__organisation=organisation)
+        .first()
+    )
+    if coverage is None:
+        raise Http404("no such coverage")
+    return coverage
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+def eligibility_home(request: HttpRequest) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    return render(
+        request,
+        "eligibility/home.html",
+        {
+            "checks": selectors.recent_checks(organisation),
+            "enrollments": list(selectors.enrollments_of(organisation)),
+            "upload_form": ResponseUploadForm(),
+            "day_form": DayForm(initial={"day": timezone.localdate()}),
+            "hets_form": HetsEnrollmentForm(),
+        },
+    )
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+@require_POST
+def upload_271(request: HttpRequest) -> HttpResponse:
+    form = ResponseUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a 271 file of at most 20 MB.")
+        return redirect("eligibility:home")
+    upload = form.cleaned_data["file"]
+    try:
+        checks = do_record_271(actor_of(request), upload.read(), file_name=upload.name)
+    except EligibilityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Recorded {len(checks)} answer(s) from {upload.name}.")
+    return redirect("eligibility:home")
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+@require_POST
+def check_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    coverage = _coverage(request, coverage_id)
+    form = DayForm(request.POST)
+    day = form.cleaned_data["day"] if form.is_valid() else timezone.localdate()
+    actor = actor_of(request)
+    try:
+        (check,) = do_build_270(actor, [Question(coverage, day)])
+        do_file_270(actor, check.request_file, adapter_from_settings())
+    except EligibilityError as exc:
+        messages.error(request, str(exc))
+        return redirect("patients:chart", patient_id=coverage.patient_id)
+    if check.warning:
+        messages.warning(request, check.warning)
+    messages.success(request, f"Eligibility request {check.trace_number} sent.")
+    return redirect("patients:chart", patient_id=coverage.patient_id)
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+@require_POST
+def run_day(request: HttpRequest) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the day to check.")
+        return redirect("eligibility:home")
+    day = form.cleaned_data["day"]
+    try:
+        queued = enqueue(check_appointments_on, staff.organisation.pk, day.isoformat(), staff.user.pk)
+    except EligibilityError as exc:
+        messages.error(request, str(exc))
+        return redirect("eligibility:home")
+    if queued.job_id:
+        messages.success(request, f"Eligibility run for {day.isoformat()} queued.")
+    else:
+        count = len(queued.result)  # type: ignore[arg-type]
+        messages.success(request, f"Sent {count} eligibility request(s) for {day.isoformat()}.")
+    return redirect("eligibility:home")
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    check = selectors.check_detail(organisation, check_id)
+    if check is None:
+        raise Http404("no such eligibility check")
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.VIEW,
+        "eligibility_check",
+        check.pk,
+        patient_id=check.patient_id,
+    )
+    return render(request, "eligibility/detail.html", {"check": check})
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+@require_http_methods(["GET", "POST"])
+def verify_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    coverage = _coverage(request, coverage_id)
+    form = ManualVerificationForm(
+        request.POST or None, initial={"verified_for": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_record_manual_verification(
+                actor_of(request),
+                coverage=coverage,
+                verified_for=data["verified_for"],
+                source=data["source"],
+                active=data["active"],
+                notes=data["notes"],
+                reference=data["reference"],
+                visits_remaining=data["visits_remaining"],
+                copay=data["copay"],
+            )
+        except EligibilityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Manual verification recorded.")
+            return redirect("patients:chart", patient_id=coverage.patient_id)
+    return render(request, "eligibility/verify.html", {"form": form, "coverage": coverage})
+
+
+@staff_view(Capability.POST_PAYMENTS)
+@require_POST
+def add_hets_enrollment(request: HttpRequest) -> HttpResponse:
+    form = HetsEnrollmentForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("eligibility:home")
+    try:
+        do_add_hets_enrollment(actor_of(request), **form.cleaned_data)
+    except EligibilityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "HETS enrollment added.")
+    return redirect("eligibility:home")

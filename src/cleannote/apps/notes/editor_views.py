@@ -1,0 +1,356 @@
+"""The note editor: where a therapist writes, times, checks and signs a visit note.
+
+Views validate and translate (note_form), actions write (draft_actions), the scrubber decides
+(live_scrub). The page posts itself while the therapist types; each post saves what parsed,
+scrubs the saved draft and answers with the units, modifiers and findings to swap in. Signing
+goes through `check_sign_note`, which refuses while any error finding stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.notes import selectors
+from cleannote.apps.notes.actions import do_add_addendum
+from cleannote.apps.notes.block_fields import ParameterInput, inputs_for, needs_regions
+from cleannote.apps.notes.draft_actions import (
+    SignOffRefused,
+    check_sign_note,
+    do_add_block_for_code,
+    do_remove_treatment_block,
+    do_save_draft,
+    do_start_follow_up_note,
+)
+from cleannote.apps.notes.errors import NoteStateError
+from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, scrub_loaded_note
+from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, parse_draft
+from cleannote.apps.notes.note_pdf import render_note_pdf
+from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
+from cleannote.apps.notes.visit_builder import VisitBuildError, load_note_for_visit
+from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.models import Location
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.patients.models import Case, Goal, GoalStatus, PlanOfCare
+from cleannote.apps.patients.views import actor_of
+from cleannote.rules.catalog import all_procedures
+from cleannote.rules.visit import Discipline
+
+BLANK_OBJECTIVE_ROWS = 2
+
+
+@dataclass
+class ParameterField:
+    spec: ParameterInput
+    name: str
+    value: object
+
+
+@dataclass
+class BlockView:
+    block: TreatmentBlock
+    descriptor: str
+    inputs: list[ParameterField]
+    goal_ids: set[int]
+    regions_text: str
+    needs_regions: bool
+    units: int | None = None
+    billed_code: str = ""
+    modifiers: tuple[str, ...] = ()
+    findings: list[ShownFinding] = field(default_factory=list)
+    changes: list[tuple[str, object, object]] = field(default_factory=list)
+    carried: bool = False
+
+
+def _load(request: HttpRequest, note_id: int) -> Note:
+    note = load_note_for_visit(note_id, request.staff.organisation)  # type: ignore[attr-defined]
+    if note is None:
+        raise Http404("no such note")
+    return note
+
+
+def _scrub(note: Note) -> tuple[LiveScrub | None, str]:
+    try:
+        return present(scrub_loaded_note(note), list(note.blocks.all())), ""
+    except VisitBuildError as error:
+        return None, str(error)
+
+
+def _current_plan(note: Note) -> PlanOfCare | None:
+    plans = list(note.case.plans_of_care.all())
+    started = [p for p in plans if p.start_date <= note.date_of_service]
+    return started[0] if started else (plans[0] if plans else None)
+
+
+def _objective_rows(note: Note) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for section, (prefix, names) in OBJECTIVE_ROWS.items():
+        saved = list(note.objective.get(section, []))
+        saved += [{} for _ in range(BLANK_OBJECTIVE_ROWS)]
+        rows[section] = [
+            {"prefix": f"{prefix}-{i}", "values": {n: row.get(n, "") for n in names}}
+            for i, row in enumerate(saved)
+        ]
+    return rows
+
+
+def _block_views(note: Note, live: LiveScrub | None) -> list[BlockView]:
+    previous: dict[str, list[TreatmentBlock]] = {}
+    if note.carried_from_id is not None:
+        for old in TreatmentBlock.objects.filter(note_id=note.carried_from_id).order_by("order"):
+            previous.setdefault(old.code, []).append(old)
+    views = []
+    for block in note.blocks.all():
+        prefix = f"b{block.pk}-"
+        view = BlockView(
+            block=block,
+            descriptor=_descriptor(block.code),
+            inputs=[
+                ParameterField(spec, f"{prefix}p-{spec.key}", block.parameters.get(spec.key, ""))
+                for spec in inputs_for(block.code)
+            ],
+            goal_ids={g.pk for g in block.goals.all()},
+            regions_text=", ".join(block.body_regions),
+            needs_regions=needs_regions(block.code),
+        )
+        if live is not None:
+            billing = live.billing.get(block.pk)
+            if billing is not None:
+                view.units, view.billed_code, view.modifiers = (
+                    billing.units,
+                    billing.code,
+                    billing.modifiers,
+                )
+            view.findings = [f for f in live.findings if f.block_id == block.pk]
+        olds = previous.get(block.code)
+        if olds:
+            old = olds.pop(0)
+            view.carried = True
+            keys = sorted(set(old.parameters) | set(block.parameters))
+            view.changes = [
+                (k, old.parameters.get(k, "—"), block.parameters.get(k, "—"))
+                for k in keys
+                if old.parameters.get(k) != block.parameters.get(k)
+            ]
+        views.append(view)
+    return views
+
+
+def _descriptor(code: str) -> str:
+    return next((p.descriptor for p in all_procedures() if p.code == code), "not in the catalog")
+
+
+def _codes_for(discipline: str) -> list[tuple[str, str]]:
+    wanted = Discipline(discipline)
+    return [(p.code, p.descriptor) for p in all_procedures() if wanted in p.disciplines]
+
+
+def _render_editor(
+    request: HttpRequest,
+    note: Note,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    refused: bool = False,
+) -> HttpResponse:
+    live, build_problem = _scrub(note)
+    plan = _current_plan(note)
+    goals = [g for g in plan.goals.all() if g.status == GoalStatus.ACTIVE] if plan else []
+    trend: RomTrend | None = measures_since_last_report(note) if note.is_progress_report else None
+    context = {
+        "note": note,
+        "plan": plan,
+        "goals": goals,
+        "blocks": _block_views(note, live),
+        "live": live,
+        "build_problem": build_problem,
+        "errors": errors or {},
+        "objective_rows": _objective_rows(note),
+        "sides": ["", "left", "right", "bilateral"],
+        "lateralities": LATERALITY_CHOICES,
+        "codes": _codes_for(note.case.discipline),
+        "trend": trend,
+        "refused": refused,
+        "today": timezone.localdate(),
+    }
+    return render(request, "notes/edit.html", context, status=status)
+
+
+def _save_posted(request: HttpRequest, note: Note) -> DraftInput:
+    draft = parse_draft(request.POST, note.blocks.all(), today=timezone.localdate())
+    do_save_draft(actor_of(request), note, draft)
+    return draft
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def start_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    case = (
+        Case.objects.filter(pk=case_id, patient__organisation=staff.organisation)
+        .select_related("patient")
+        .first()
+    )
+    if case is None:
+        raise Http404("no such case")
+    today = timezone.localdate()
+    existing = (
+        Note.objects.filter(
+            case=case, therapist=staff, status=NoteStatus.DRAFT, date_of_service=today
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if existing is not None:
+        return redirect("notes:edit", note_id=existing)
+    location = staff.default_location or Location.objects.filter(
+        organisation=staff.organisation
+    ).order_by("pk").first()
+    if location is None:
+        messages.error(request, "Add a location to the organisation before writing notes.")
+        return redirect("patients:chart", patient_id=case.patient_id)
+    try:
+        note = do_start_follow_up_note(
+            actor_of(request), case=case, therapist=staff, location=location, date_of_service=today
+        )
+    except NoteStateError as error:
+        messages.error(request, str(error))
+        return redirect("patients:chart", patient_id=case.patient_id)
+    return redirect("notes:edit", note_id=note.pk)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_http_methods(["GET", "POST"])
+def edit_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = _load(request, note_id)
+    if note.is_signed:
+        return redirect("notes:detail", note_id=note.pk)
+    if request.method == "POST":
+        draft = _save_posted(request, note)
+        note = _load(request, note_id)
+        if draft.errors:
+            return _render_editor(request, note, errors=draft.errors, status=422)
+        messages.success(request, "Draft saved.")
+        return redirect("notes:edit", note_id=note.pk)
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "note", note.pk, patient_id=note.patient_id
+    )
+    return _render_editor(request, note)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def live_scrub(request: HttpRequest, note_id: int) -> HttpResponse:
+    """Autosave what parsed and answer with the scrub of the saved draft (an htmx fragment)."""
+    note = _load(request, note_id)
+    if note.is_signed:
+        return HttpResponse(
+            '<p class="alert">This note is signed; reload to see it.</p>', status=409
+        )
+    draft = _save_posted(request, note)
+    note = _load(request, note_id)
+    live, build_problem = _scrub(note)
+    context = {
+        "note": note,
+        "live": live,
+        "build_problem": build_problem,
+        "errors": draft.errors,
+        "blocks": _block_views(note, live),
+        "saved_at": timezone.localtime(),
+    }
+    return render(request, "notes/_live.html", context)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def add_block(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = _load(request, note_id)
+    code = request.POST.get("code", "").split(" ", 1)[0]
+    try:
+        _save_posted(request, note)
+        block = do_add_block_for_code(actor_of(request), note, code)
+    except NoteStateError as error:
+        messages.error(request, str(error))
+        return redirect("notes:edit", note_id=note.pk)
+    return redirect(reverse("notes:edit", args=[note.pk]) + f"#block-{block.pk}")
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def remove_block(request: HttpRequest, note_id: int, block_id: int) -> HttpResponse:
+    note = _load(request, note_id)
+    try:
+        do_remove_treatment_block(actor_of(request), note, block_id)
+    except NoteStateError as error:
+        messages.error(request, str(error))
+    return redirect("notes:edit", note_id=note.pk)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def sign_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = _load(request, note_id)
+    if note.is_signed:
+        return redirect("notes:detail", note_id=note.pk)
+    draft = _save_posted(request, note)
+    note = _load(request, note_id)
+    if draft.errors:
+        return _render_editor(request, note, errors=draft.errors, status=422)
+    try:
+        check_sign_note(actor_of(request), note, request.staff)  # type: ignore[attr-defined]
+    except SignOffRefused:
+        return _render_editor(request, note, status=409, refused=True)
+    except (NoteStateError, VisitBuildError) as error:
+        messages.error(request, str(error))
+        return _render_editor(request, note, status=409)
+    messages.success(request, "Note signed.")
+    return redirect("notes:detail", note_id=note.pk)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def add_addendum(request: HttpRequest, note_id: int) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    note = selectors.notes_of(staff.organisation).filter(pk=note_id).first()
+    if note is None:
+        raise Http404("no such note")
+    try:
+        do_add_addendum(actor_of(request), note, staff, request.POST.get("text", "")[:4000])
+    except NoteStateError as error:
+        messages.error(request, error.problem.capitalize() + ".")
+    else:
+        messages.success(request, "Addendum signed.")
+    return redirect("notes:detail", note_id=note.pk)
+
+
+@staff_view(Capability.READ_NOTES)
+def note_pdf(request: HttpRequest, note_id: int) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    note = selectors.note_detail(staff.organisation, note_id)
+    if note is None:
+        raise Http404("no such note")
+    audience = request.GET.get("for", "referrer")
+    pdf = render_note_pdf(note, audience=audience)
+    do_record_audit_event(
+        actor_of(request), AuditAction.EXPORT, "note", note.pk, patient_id=note.patient_id
+    )
+    return FileResponse(
+        iter([pdf]),
+        content_type="application/pdf",
+        filename=f"note-{note.pk}.pdf",
+        as_attachment=False,
+    )
+
+
+def goal_label(goal: Goal) -> str:
+    return f"#{goal.order} {goal.text}"

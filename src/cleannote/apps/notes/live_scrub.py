@@ -1,0 +1,113 @@
+"""The scrub as the note page shows it: units and modifiers per block, each finding linked to
+the input that fixes it.
+
+The findings are the scrubber's own (the same call claims make); this module only decides
+where on the page each one points. `Finding.line` is the index of the service, which is the
+block at that position on the note, and the rule id says which of the block's inputs to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+from cleannote.apps.notes.models import Note, TreatmentBlock
+from cleannote.apps.notes.visit_builder import build_visit
+from cleannote.rules.findings import Finding, ScrubResult, Severity
+from cleannote.rules.ncci import MueTable, PtpTable, active_tables
+from cleannote.rules.scrub.scrubber import scrub
+
+# Which input of a block fixes a finding, by rule id (prefix match); the block itself otherwise.
+FIELD_OF_RULE: tuple[tuple[str, str], ...] = (
+    ("doc.no-goal", "goals"),
+    ("doc.unknown-goal", "goals"),
+    ("doc.no-justification", "justification"),
+    ("doc.missing-elements", "params"),
+    ("doc.97110-multiple-outcomes", "params"),
+    ("doc.no-progression", "params"),
+    ("time.", "start"),
+    ("units.", "start"),
+    ("pair.97124-97140-region", "regions"),
+)
+# Findings about the visit as a whole point at the part of the page that explains them.
+NOTE_ANCHOR_OF_RULE: tuple[tuple[str, str], ...] = (
+    ("poc.progress-report", "note-head"),
+    ("dx.", "note-case"),
+    ("poc.", "note-case"),
+    ("referral.", "note-case"),
+    ("payer.", "note-case"),
+)
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@cache
+def scrub_tables() -> tuple[PtpTable, MueTable]:
+    """NCCI/MUE tables of the last `cleannote refdata import` under the data directory (else the
+    bundled subset), read once per process: a new import is used after a restart."""
+    return active_tables(Path(settings.DATA_DIR) / "refdata")
+
+
+@dataclass(frozen=True, slots=True)
+class ShownFinding:
+    finding: Finding
+    anchor: str
+    block_id: int | None
+
+    @property
+    def is_error(self) -> bool:
+        return self.finding.severity is Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class BlockBilling:
+    code: str
+    units: int
+    modifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveScrub:
+    clean: bool
+    findings: tuple[ShownFinding, ...]
+    billing: dict[int, BlockBilling]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for f in self.findings if f.is_error)
+
+    @property
+    def total_units(self) -> int:
+        return sum(b.units for b in self.billing.values())
+
+
+def scrub_loaded_note(note: Note) -> ScrubResult:
+    """Scrub a note loaded by `load_note_for_visit` (no further queries beyond the builder's)."""
+    ptp, mue = scrub_tables()
+    return scrub(build_visit(note), ptp, mue)
+
+
+def present(result: ScrubResult, blocks: list[TreatmentBlock]) -> LiveScrub:
+    """Map a scrub result onto the note's blocks, in the order the visit listed them."""
+    billing = {
+        blocks[line.service_index].pk: BlockBilling(line.code, line.units, line.modifiers)
+        for line in result.lines
+        if line.service_index < len(blocks)
+    }
+    shown = [_shown(f, blocks) for f in result.findings]
+    shown.sort(key=lambda s: SEVERITY_ORDER[s.finding.severity])
+    return LiveScrub(clean=result.clean, findings=tuple(shown), billing=billing)
+
+
+def _shown(finding: Finding, blocks: list[TreatmentBlock]) -> ShownFinding:
+    if finding.line is not None and 0 <= finding.line < len(blocks):
+        block_id = blocks[finding.line].pk
+        field = next((f for rule, f in FIELD_OF_RULE if finding.rule.startswith(rule)), None)
+        anchor = f"b{block_id}-{field}" if field else f"block-{block_id}"
+        return ShownFinding(finding, anchor, block_id)
+    anchor = next(
+        (a for rule, a in NOTE_ANCHOR_OF_RULE if finding.rule.startswith(rule)), "note-head"
+    )
+    return ShownFinding(finding, anchor, None)

@@ -1,0 +1,273 @@
+"""Reading the note page's form: every posted value checked, every problem tied to its field.
+
+The page autosaves while the therapist types, so half-typed input is normal: a value that does
+not parse (degrees "9o", a stop before its start, a visit dated tomorrow) is left out of what is
+saved and reported against its own input id, and everything else still saves. A draft may be
+incomplete; whether it is billable is the scrubber's question, not this module's.
+
+Input names are the ids the page gives its inputs, so an error and a scrub finding can link
+straight to the field: note fields by name (`pain_level`), objective rows `rom-0-degrees`, block
+fields `b<block id>-<field>`, block parameters `b<block id>-p-<key>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleannote.apps.notes.block_fields import InputKind, inputs_for
+from cleannote.apps.notes.models import TreatmentBlock
+from cleannote.apps.notes.objective import SIDES
+from cleannote.rules.visit import Laterality
+
+TEXT_FIELDS = ("pain_location", "functional_limits", "patient_words", "assessment", "plan")
+MAX_ROWS = 40
+MAX_MINUTES = 600
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+OBJECTIVE_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # section: (input prefix, row inputs)
+    "rom": ("rom", ("joint", "motion", "side", "degrees")),
+    "strength": ("str", ("muscle_group", "side", "grade")),
+    "outcome_measures": ("om", ("name", "score", "max")),
+}
+
+
+@dataclass
+class BlockInput:
+    """A block's posted values that parsed; a key absent from `fields` keeps its saved value."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    goal_ids: set[int] | None = None
+    parameters: dict[str, Any] | None = None
+
+
+@dataclass
+class DraftInput:
+    note_fields: dict[str, Any] = field(default_factory=dict)
+    blocks: dict[int, BlockInput] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def block_prefix(block_id: int) -> str:
+    return f"b{block_id}-"
+
+
+def parse_draft(
+    data: Mapping[str, Any],
+    blocks: Iterable[TreatmentBlock],
+    *,
+    today: dt.date,
+) -> DraftInput:
+    """The posted note form as values to save, and a message per input that did not parse."""
+    draft = DraftInput()
+    _note_fields(data, draft, today)
+    objective = _objective(data, draft)
+    if objective is not None:
+        draft.note_fields["objective"] = objective
+    for block in blocks:
+        if f"{block_prefix(block.pk)}present" in data:
+            draft.blocks[block.pk] = _block(data, block, draft.errors)
+    return draft
+
+
+def _get(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> None:
+    for name in TEXT_FIELDS:
+        if name in data:
+            draft.note_fields[name] = _get(data, name)
+    if "pain_level" in data:
+        raw = _get(data, "pain_level")
+        if not raw:
+            draft.note_fields["pain_level"] = None
+        elif raw.isdigit() and int(raw) <= 10:
+            draft.note_fields["pain_level"] = int(raw)
+        else:
+            draft.errors["pain_level"] = f"pain is a whole number from 0 to 10, not {raw!r}"
+    if "date_of_service" in data:
+        raw = _get(data, "date_of_service")
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            draft.errors["date_of_service"] = f"{raw!r} is not a date (YYYY-MM-DD)"
+        else:
+            if day > today:
+                draft.errors["date_of_service"] = "a visit cannot be dated in the future"
+            else:
+                draft.note_fields["date_of_service"] = day
+
+
+def _objective(data: Mapping[str, Any], draft: DraftInput) -> dict[str, list[Any]] | None:
+    if "objective" not in data:
+        return None
+    result: dict[str, list[Any]] = {}
+    for section, (prefix, names) in OBJECTIVE_ROWS.items():
+        rows: list[dict[str, Any]] = []
+        for index in range(MAX_ROWS):
+            keys = {name: f"{prefix}-{index}-{name}" for name in names}
+            if not any(key in data for key in keys.values()):
+                break
+            values = {name: _get(data, key) for name, key in keys.items()}
+            if not any(v for n, v in values.items() if n != "side"):
+                continue
+            row = _objective_row(section, values, keys, draft.errors)
+            if row is not None:
+                rows.append(row)
+        result[section] = rows
+    return result
+
+
+def _objective_row(
+    section: str, values: dict[str, str], keys: dict[str, str], errors: dict[str, str]
+) -> dict[str, Any] | None:
+    side = values.get("side", "")
+    if "side" in values and side not in SIDES:
+        errors[keys["side"]] = f"side {side!r} is not left, right or bilateral"
+        return None
+    if section == "rom":
+        missing = [n for n in ("joint", "motion", "degrees") if not values[n]]
+        if missing:
+            errors[keys[missing[0]]] = f"{missing[0]} is needed for a range-of-motion row"
+            return None
+        degrees = _whole(values["degrees"])
+        if degrees is None or not -30 <= degrees <= 360:
+            errors[keys["degrees"]] = (
+                f"degrees must be a whole number from -30 to 360, not {values['degrees']!r}"
+            )
+            return None
+        return {
+            "joint": values["joint"],
+            "motion": values["motion"],
+            "side": side,
+            "degrees": degrees,
+        }
+    if section == "strength":
+        if not values["muscle_group"] or not values["grade"]:
+            name = "muscle_group" if not values["muscle_group"] else "grade"
+            errors[keys[name]] = f"{name.replace('_', ' ')} is needed for a strength row"
+            return None
+        return {"muscle_group": values["muscle_group"], "side": side, "grade": values["grade"]}
+    if not values["name"] or not values["score"]:
+        name = "name" if not values["name"] else "score"
+        errors[keys[name]] = f"{name} is needed for an outcome-measure row"
+        return None
+    row: dict[str, Any] = {"name": values["name"], "score": _number_or_text(values["score"])}
+    if values["max"]:
+        row["max"] = _number_or_text(values["max"])
+    return row
+
+
+def _whole(raw: str) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def _number_or_text(raw: str) -> int | str:
+    number = _whole(raw)
+    return raw if number is None else number
+
+
+def _time(raw: str) -> dt.time | None:
+    match = _TIME.match(raw)
+    if match is None:
+        raise ValueError(raw)
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _block(data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str]) -> BlockInput:
+    prefix = block_prefix(block.pk)
+    parsed = BlockInput()
+    _block_times(data, prefix, parsed, errors)
+    for name in ("minutes", "assistant_minutes"):
+        key = prefix + name
+        if key not in data:
+            continue
+        raw = _get(data, key)
+        number = _whole(raw) if raw else None
+        if raw and (number is None or not 0 <= number <= MAX_MINUTES):
+            errors[key] = f"minutes must be a whole number from 0 to {MAX_MINUTES}, not {raw!r}"
+        elif name == "assistant_minutes":
+            parsed.fields[name] = number or 0
+        else:
+            parsed.fields[name] = number
+    if prefix + "regions" in data:
+        parsed.fields["body_regions"] = [
+            r.strip().lower() for r in _get(data, prefix + "regions").split(",") if r.strip()
+        ]
+    if prefix + "laterality" in data:
+        side = _get(data, prefix + "laterality")
+        if side and side not in {m.value for m in Laterality}:
+            errors[prefix + "laterality"] = f"laterality {side!r} is not left, right or bilateral"
+        else:
+            parsed.fields["laterality"] = side
+    if prefix + "justification" in data:
+        parsed.fields["justification"] = _get(data, prefix + "justification")
+    if prefix + "goals-present" in data:
+        raw_goals = data.getlist(prefix + "goals") if hasattr(data, "getlist") else []
+        parsed.goal_ids = {int(g) for g in raw_goals if str(g).isdigit()}
+    parsed.parameters = _parameters(data, block, prefix, errors)
+    return parsed
+
+
+def _block_times(
+    data: Mapping[str, Any], prefix: str, parsed: BlockInput, errors: dict[str, str]
+) -> None:
+    """Start and stop are saved together or not at all, so the saved pair is always ordered."""
+    if prefix + "start" not in data and prefix + "stop" not in data:
+        return
+    times: dict[str, dt.time | None] = {}
+    for name in ("start", "stop"):
+        raw = _get(data, prefix + name)
+        try:
+            times[name] = _time(raw) if raw else None
+        except ValueError:
+            errors[prefix + name] = f"time must be HH:MM (24-hour), not {raw!r}"
+    if len(times) < 2:
+        return
+    start, stop = times["start"], times["stop"]
+    if start is not None and stop is not None and stop < start:
+        errors[prefix + "stop"] = (
+            f"stop {stop:%H:%M} is before start {start:%H:%M}; fix one of them"
+        )
+        return
+    parsed.fields["start_time"] = start
+    parsed.fields["stop_time"] = stop
+
+
+def _parameters(
+    data: Mapping[str, Any], block: TreatmentBlock, prefix: str, errors: dict[str, str]
+) -> dict[str, Any] | None:
+    """The block's parameters with the posted inputs applied; keys the page does not show for
+    this code (carried from elsewhere) are kept as they were."""
+    inputs = inputs_for(block.code)
+    if not any(f"{prefix}p-{i.key}" in data for i in inputs):
+        return None
+    parameters = dict(block.parameters)
+    for spec in inputs:
+        key = f"{prefix}p-{spec.key}"
+        if key not in data:
+            continue
+        raw = _get(data, key)
+        if not raw:
+            parameters.pop(spec.key, None)
+        elif spec.kind is InputKind.WHOLE_NUMBER:
+            number = _whole(raw)
+            if number is None or number < 0:
+                errors[key] = f"{spec.label.lower()} must be a whole number, not {raw!r}"
+                continue
+            parameters[spec.key] = number
+        else:
+            parameters[spec.key] = raw
+    return parameters

@@ -1,0 +1,209 @@
+"""A visit note printed for the people outside the clinic who ask for it.
+
+The referrer, an auto or workers' comp case manager and a patient's attorney all want the same
+record: who was seen, when, what was done and for how long, toward which goals, how it is going,
+signed. The PDF is the signed note as stored, with its addenda; a draft prints with a DRAFT
+banner so it cannot pass for the record. It reads models (a shell module), see ADR 0130.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.progress_report import measures_since_last_report
+
+AUDIENCES = {
+    "referrer": "Referring provider",
+    "case_manager": "Case manager",
+    "attorney": "Attorney",
+}
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontSize=16, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=12, spaceBefore=8),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12),
+        "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=8, leading=10),
+    }
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _table(rows: list[list[object]], widths: list[float], style: ParagraphStyle) -> Table:
+    cells = [[_p(c, style) for c in row] for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef2")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa9b4")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _recipient(note: Note, audience: str) -> str:
+    case = note.case
+    if audience == "case_manager" and case.case_manager_name:
+        return f"{AUDIENCES[audience]}: {case.case_manager_name}"
+    if audience == "attorney" and case.attorney_name:
+        return f"{AUDIENCES[audience]}: {case.attorney_name}"
+    return AUDIENCES.get(audience, AUDIENCES["referrer"])
+
+
+def note_story(note: Note, audience: str) -> list[Flowable]:
+    s = _styles()
+    org = note.patient.organisation
+    patient = note.patient
+    story: list[Flowable] = [
+        _p(org.name, s["title"]),
+        _p(f"{org.address_line1}, {org.city}, {org.state} {org.zip} · NPI {org.npi}", s["small"]),
+        Spacer(1, 6),
+        _p(
+            f"{'Progress report' if note.is_progress_report else 'Visit note'} · "
+            f"{note.date_of_service:%d %b %Y} · prepared for {_recipient(note, audience)}",
+            s["h2"],
+        ),
+    ]
+    if not note.is_signed:
+        story.append(_p("DRAFT — not signed; not part of the medical record.", s["h2"]))
+    story += [
+        _p(
+            f"Patient: {patient.last_name}, {patient.first_name} · born "
+            f"{patient.birth_date:%Y-%m-%d} · chart {patient.chart_number}",
+            s["body"],
+        ),
+        _p(
+            f"Case: {note.case.title} · clinician {note.therapist.display_name} · "
+            f"{note.location.name}",
+            s["body"],
+        ),
+        _p("Subjective", s["h2"]),
+        _p(
+            f"Pain {note.pain_level if note.pain_level is not None else '—'}/10 "
+            f"{note.pain_location}. {note.functional_limits}",
+            s["body"],
+        ),
+    ]
+    if note.patient_words:
+        story.append(_p(f"In the patient's words: “{note.patient_words}”", s["body"]))
+    story += _objective(note, s)
+    story += _treatment(note, s)
+    if note.is_progress_report:
+        story += _trend(note, s)
+    story += [
+        _p("Assessment", s["h2"]),
+        _p(note.assessment or "—", s["body"]),
+        _p("Plan", s["h2"]),
+        _p(note.plan or "—", s["body"]),
+    ]
+    if note.is_signed and note.signed_by is not None and note.signed_at is not None:
+        story += [
+            Spacer(1, 8),
+            _p(
+                f"Electronically signed by {note.signed_by.display_name}"
+                f"{', NPI ' + note.signed_by.npi if note.signed_by.npi else ''} on "
+                f"{note.signed_at:%d %b %Y %H:%M %Z}",
+                s["body"],
+            ),
+        ]
+    addenda = list(note.addenda.all())
+    if addenda:
+        story.append(_p("Addenda", s["h2"]))
+        story += [
+            _p(f"{a.signed_at:%d %b %Y %H:%M}, {a.author.display_name}: {a.text}", s["body"])
+            for a in addenda
+        ]
+    return story
+
+
+def _objective(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+    objective = note.objective
+    out: list[Flowable] = [_p("Objective", s["h2"])]
+    rom = objective.get("rom", [])
+    if rom:
+        rows: list[list[object]] = [["Joint", "Motion", "Side", "Degrees"]]
+        rows += [[r["joint"], r["motion"], r.get("side", ""), r["degrees"]] for r in rom]
+        out.append(_table(rows, [1.6 * inch, 1.6 * inch, 1.2 * inch, 1 * inch], s["small"]))
+    strength = objective.get("strength", [])
+    if strength:
+        text = "; ".join(f"{r.get('side', '')} {r['muscle_group']} {r['grade']}" for r in strength)
+        out.append(_p(f"Strength: {text}", s["body"]))
+    measures = objective.get("outcome_measures", [])
+    if measures:
+        text = "; ".join(
+            f"{m['name']} {m['score']}{'/' + str(m['max']) if m.get('max') else ''}"
+            for m in measures
+        )
+        out.append(_p(f"Outcome measures: {text}", s["body"]))
+    if len(out) == 1:
+        out.append(_p("—", s["body"]))
+    return out
+
+
+def _treatment(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+    blocks = list(note.blocks.all())
+    if not blocks:
+        return [_p("Treatment", s["h2"]), _p("No treatment documented.", s["body"])]
+    rows: list[list[object]] = [["Code", "Time", "Min", "Details", "Goals", "Skilled need"]]
+    for b in blocks:
+        time = f"{b.start_time:%H:%M}–{b.stop_time:%H:%M}" if b.start_time and b.stop_time else ""
+        details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in b.parameters.items())
+        regions = ", ".join(b.body_regions)
+        if regions:
+            details = f"{regions} {b.laterality} · {details}"
+        goals = ", ".join(f"#{g.order}" for g in b.goals.all())
+        rows.append(
+            [b.code, time, b.documented_minutes or "", details, goals, b.justification or ""]
+        )
+    widths = [0.6 * inch, 0.95 * inch, 0.45 * inch, 2.6 * inch, 0.55 * inch, 1.85 * inch]
+    return [_p("Treatment", s["h2"]), _table(rows, widths, s["small"])]
+
+
+def _trend(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+    trend = measures_since_last_report(note)
+    if not trend.rows:
+        return []
+    header: list[object] = ["Joint / motion / side", *(f"{d:%m-%d}" for d in trend.dates)]
+    rows = [header] + [
+        [f"{r.joint} {r.motion} {r.side}", *("" if d is None else d for d in r.degrees)]
+        for r in trend.rows
+    ]
+    first = 2.0 * inch
+    rest = (7.0 * inch - first) / max(1, len(trend.dates))
+    return [
+        _p("Range of motion since the last report", s["h2"]),
+        _table(rows, [first, *([rest] * len(trend.dates))], s["small"]),
+    ]
+
+
+def render_note_pdf(note: Note, *, audience: str = "referrer") -> bytes:
+    """The note as a Letter-size PDF for `audience` (referrer, case_manager or attorney)."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=0.7 * inch,
+        rightMargin=0.7 * inch,
+        topMargin=0.7 * inch,
+        bottomMargin=0.7 * inch,
+        title=f"Visit note {note.pk}",
+        author=note.patient.organisation.name,
+    )
+    document.build(note_story(note, audience if audience in AUDIENCES else "referrer"))
+    return buffer.getvalue()

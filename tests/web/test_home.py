@@ -1,0 +1,88 @@
+"""The therapist home's four work lists."""
+
+import datetime as dt
+
+import pytest
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.notes import selectors
+from cleannote.apps.notes.actions import do_sign_note, do_start_note
+from tests.web.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def _visits(clinic, days, *, progress_on=()):
+    actor = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    for day in days:
+        note = do_start_note(
+            actor,
+            case=clinic.case,
+            therapist=clinic.therapist,
+            location=clinic.location,
+            date_of_service=day,
+            is_progress_report=day in progress_on,
+        )
+        do_sign_note(actor, note, clinic.therapist)
+
+
+def test_draft_from_today_is_in_progress_and_yesterdays_awaits_signature(clinic):
+    actor = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    today_note = do_start_note(
+        actor,
+        case=clinic.case,
+        therapist=clinic.therapist,
+        location=clinic.location,
+        date_of_service=TODAY,
+    )
+    assert list(selectors.notes_in_progress(clinic.therapist, TODAY)) == [today_note]
+    assert list(selectors.notes_awaiting_signature(clinic.therapist, TODAY)) == [clinic.draft_note]
+    assert list(selectors.notes_awaiting_signature(clinic.assistant, TODAY)) == []
+
+
+@pytest.mark.parametrize(
+    ("treatment_days", "due"),
+    [
+        pytest.param(8, False, id="8-days-not-yet"),
+        pytest.param(9, True, id="9-days-next-visit-is-the-10th"),
+        pytest.param(12, True, id="12-days-overdue"),
+    ],
+)
+def test_progress_report_due_by_treatment_days(clinic, treatment_days, due):
+    # given the fixture's two notes plus more visits, so `treatment_days` distinct days in all
+    days = [TODAY - dt.timedelta(days=30 + n) for n in range(treatment_days - 2)]
+    _visits(clinic, days)
+    # then the case is listed once 9 treatment days have gone by without a report
+    listed = list(selectors.progress_reports_due(clinic.therapist))
+    assert (clinic.case in listed) is due
+    if due:
+        assert listed[0].days_since_report == treatment_days
+
+
+def test_progress_report_resets_the_count(clinic):
+    days = [TODAY - dt.timedelta(days=30 + n) for n in range(10)]
+    _visits(clinic, days, progress_on={days[0]})
+    # the report was on the latest of those days; only the fixture's 2 notes come after it
+    assert list(selectors.progress_reports_due(clinic.therapist)) == []
+
+
+def test_recertification_due_within_fourteen_days(clinic):
+    # the fixture's plan is certified through today + 7
+    assert list(selectors.recertifications_due(clinic.therapist, TODAY)) == [clinic.plan]
+    assert (
+        list(selectors.recertifications_due(clinic.therapist, TODAY - dt.timedelta(days=8))) == []
+    )
+
+
+def test_home_page_shows_the_lists(clinic, login):
+    page = login(clinic.therapist).get("/").content.decode()
+    assert "Notes in progress" in page
+    assert "Awaiting your signature" in page
+    assert f"/notes/{clinic.draft_note.pk}/" in page
+    assert "Recertifications due" in page
+
+
+def test_front_desk_home_has_no_clinical_lists(clinic, login):
+    page = login(clinic.front_desk).get("/").content.decode()
+    assert "Awaiting your signature" not in page
+    assert "register a new patient" in page
