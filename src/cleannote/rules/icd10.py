@@ -1,27 +1,27 @@
 """ICD-10-CM diagnoses: is a code billable, and if not, what the clinic should put instead.
 
-The code set comes from `simple-icd-10-cm`, which bundles the CMS tabular (the April 1 2026
-release in 1.5.0) and parses all of it into a tree when imported. That parse takes seconds, so
-the library is imported on the first question, never when this module is; and every answer is
-cached, because the scrubber asks about the same few codes on every visit. The library only
-knows the code set in force, so codes CMS deleted that clinics still type are kept, with their
-replacements and sources, in data/icd10_retired.json. See docs/decisions/0020-icd10-code-set.md.
-"""
+The code set is the CMS tabular that `simple-icd-10-cm` bundles (the April 1 2026 release in
+1.5.0), read through a compact index derived from it (data/icd10cm_index.tsv.gz, see
+cleannote.rules.icd10_index): loading it takes a fraction of a second and a few MB, where
+importing the library takes seconds and ~190 MB. The index is still read on the first question,
+not on import, and every answer is cached, because the scrubber asks about the same few codes
+on every visit. The library only knows the code set in force, so codes CMS deleted that clinics
+still type are kept, with their replacements and sources, in data/icd10_retired.json. See
+docs/decisions/0020-icd10-code-set.md and 0025-icd10-compact-index.md."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
 
 from cleannote.rules.errors import ReferenceDataError
+from cleannote.rules.icd10_index import Excludes1Note, bundled_index
 from cleannote.rules.visit import Laterality
 
 _RETIRED_FILE = "icd10_retired.json"
@@ -31,11 +31,6 @@ _MAX_REPLACEMENTS = 12
 _MAX_LABELLED_VARIANTS = 4
 _SHAPE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
 _SIDE = re.compile(r"\b(right|left|bilateral)\b", re.IGNORECASE)
-_PARENTHESES = re.compile(r"\(([^()]*)\)")
-_CODE_OR_RANGE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)"
-    r"(?:-([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?))?"
-)
 _MALFORMED = (
     "not an ICD-10-CM code: expected a letter, a digit, a letter or digit, then up to 4 more"
 )
@@ -304,55 +299,39 @@ def _encounter(code: str) -> str | None:
     return meaning.replace(" encounter", "", 1)
 
 
-# --- the library behind typed functions ------------------------------------------------------
-
-
-@cache
-def _library() -> Any:
-    """The code set, imported on first use: parsing the bundled tabular takes seconds.
-
-    Its loader uses importlib.resources calls deprecated since 3.11; the warning is about the
-    library, not about anything a caller can change, so it is kept out of their output.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import simple_icd_10_cm
-
-    return simple_icd_10_cm
+# --- the code set behind typed functions ----------------------------------------------------
 
 
 def _known(code: str) -> bool:
-    return bool(_library().is_valid_item(code))
+    return bundled_index().known(code)
 
 
 def _is_leaf(code: str) -> bool:
-    return bool(_library().is_leaf(code))
+    return bundled_index().is_leaf(code)
 
 
 def _is_extended(code: str) -> bool:
-    return bool(_library().is_extended_subcategory(code))
+    return bundled_index().is_extended(code)
 
 
 def _description(code: str) -> str:
-    return str(_library().get_description(code))
+    return bundled_index().description(code)
 
 
 def _parent(code: str) -> str:
-    return str(_library().get_parent(code))
+    return bundled_index().parent(code)
 
 
 def _children(code: str) -> tuple[str, ...]:
-    return tuple(str(c) for c in _library().get_children(code))
+    return bundled_index().children(code)
 
 
 def _leaf_descendants(code: str) -> tuple[str, ...]:
-    library = _library()
-    return tuple(str(c) for c in library.get_descendants(code) if library.is_leaf(c))
+    return bundled_index().leaf_descendants(code)
 
 
-def _seven_character_meanings(code: str) -> dict[str, str]:
-    meanings = _library().get_seven_chr_def(code, search_in_ancestors=True)
-    return {str(k): str(v) for k, v in meanings.items()}
+def _seven_character_meanings(code: str) -> Mapping[str, str]:
+    return bundled_index().seventh_characters(code)
 
 
 def _nearest_known(code: str) -> str | None:
@@ -368,43 +347,15 @@ def _nearest_known(code: str) -> str | None:
 # --- Excludes1 -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _CodeSpan:
-    """Codes a note names: one code and all below it (M51.2-), or a range (P10-P15)."""
-
-    low: str
-    high: str
-
-    def covers(self, bare: str) -> bool:
-        return self.low <= bare[: len(self.low)] and bare[: len(self.high)] <= self.high
-
-
-@dataclass(frozen=True, slots=True)
-class _Excludes1Note:
-    holder: str
-    text: str
-    spans: tuple[_CodeSpan, ...]
-
-
 @lru_cache(maxsize=4096)
-def _excludes1_notes(code: str) -> tuple[_Excludes1Note, ...]:
-    library = _library()
-    notes: list[_Excludes1Note] = []
-    for holder in (code, *(str(a) for a in library.get_ancestors(code))):
-        for text in library.get_excludes1(holder):
-            spans = _spans(str(text))
-            if spans:
-                notes.append(_Excludes1Note(holder, str(text), spans))
-    return tuple(notes)
-
-
-def _spans(note: str) -> tuple[_CodeSpan, ...]:
-    spans: list[_CodeSpan] = []
-    for inside in _PARENTHESES.findall(note):
-        for low, high in _CODE_OR_RANGE.findall(inside):
-            first = low.replace(".", "")
-            spans.append(_CodeSpan(first, high.replace(".", "") if high else first))
-    return tuple(spans)
+def _excludes1_notes(code: str) -> tuple[tuple[str, Excludes1Note], ...]:
+    """(holder, note) for the code and each ancestor, nearest first."""
+    index = bundled_index()
+    return tuple(
+        (holder, note)
+        for holder in (code, *index.ancestors(code))
+        for note in index.excludes1(holder)
+    )
 
 
 def _excludes1_conflict(a: str, b: str) -> str | None:
@@ -415,7 +366,7 @@ def _excludes1_conflict(a: str, b: str) -> str | None:
         if known is None:
             continue
         other = second.replace(".", "")
-        for note in _excludes1_notes(known):
+        for holder, note in _excludes1_notes(known):
             if any(span.covers(other) for span in note.spans):
-                return f"{note.text}, listed at {note.holder}"
+                return f"{note.text}, listed at {holder}"
     return None
