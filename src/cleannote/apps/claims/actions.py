@@ -42,8 +42,9 @@ from cleannote.apps.claims.models import (
     Origin,
 )
 from cleannote.apps.claims.status import ADJUDICATED, can_move
-from cleannote.apps.claims.visit_builder import payer_of, visit_from_note
+from cleannote.apps.notes.live_scrub import scrub_tables
 from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.visit_builder import VisitBuildError, build_visit, load_note_for_visit
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.patients.models import Coverage, CoveragePriority
 from cleannote.edi.envelope import ControlNumbers
@@ -270,14 +271,7 @@ def do_create_claim_from_note(
     """
     subject = f"note {note.pk}"
     _require_biller(actor, subject)
-    found = (
-        Note.objects.select_related(
-            "patient__organisation", "case__coverage", "location", "therapist__user",
-            "signed_by__user",
-        )
-        .filter(pk=note.pk, patient__organisation=actor.organisation)
-        .first()
-    )  # fmt: skip
+    found = load_note_for_visit(note.pk, actor.organisation)
     if found is None:
         raise ClaimError(subject, "no such note in this organisation")
     note = found
@@ -286,9 +280,12 @@ def do_create_claim_from_note(
     coverage = coverage or _coverage_for(note)
     if coverage.patient_id != note.patient_id:
         raise ClaimError(subject, f"coverage {coverage.pk} is another patient's")
-    visit = visit_from_note(
-        note, coverage, visit_id=f"N{note.pk}", prior_authorization=prior_authorization
-    )
+    try:
+        visit = build_visit(note, coverage=coverage, prior_authorization=prior_authorization)
+    except VisitBuildError as exc:
+        raise ClaimError(subject, exc.problem) from exc
+    if ptp is None or mue is None:
+        ptp, mue = scrub_tables()
     result = scrub(visit, ptp, mue)
     if not result.clean:
         raise ClaimRefusedError(note.pk, result.findings)
@@ -462,9 +459,12 @@ def do_create_secondary_claim(
         raise ClaimError(subject, "the patient has no secondary coverage")
     if not coverage.is_active_on(locked.date_of_service):
         raise ClaimError(subject, f"coverage {coverage.pk} is not active on the date of service")
-    primary_visit = _snapshot(locked)
-    secondary_visit = visit_from_note(locked.note, coverage, visit_id="pending")
-    visit = replace(primary_visit, payer=payer_of(coverage), subscriber=secondary_visit.subscriber)
+    note = load_note_for_visit(locked.note_id)
+    assert note is not None  # a claim's note is protected from deletion
+    secondary_visit = build_visit(note, coverage=coverage)
+    visit = replace(
+        _snapshot(locked), payer=secondary_visit.payer, subscriber=secondary_visit.subscriber
+    )
     return _save_claim(
         actor, note=locked.note, coverage=coverage, visit=visit, lines=_copied_lines(locked),
         origin=Origin.SECONDARY, primary=locked, location=locked.location,
