@@ -33,6 +33,10 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             "zip",
         )
         widgets: ClassVar[dict[str, Any]] = {"birth_date": DATE}
+        labels: ClassVar[dict[str, str]] = {
+            "address_line1": "Address",
+            "address_line2": "Address line 2",
+        }
 
 
 class CoverageForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -22,7 +22,6 @@ from cleannote.rules.visit import (
     Sex,
 )
 
-
 # Labels people read in forms and on the chart, where the enum name would not do.
 _LABELS = {
     "PT": "PT",
