@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,14 +34,14 @@ from cleannote.apps.notes.draft_actions import (
 from cleannote.apps.notes.errors import NoteStateError
 from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, scrub_loaded_note
 from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, TreatmentBlock
-from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, parse_draft
+from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_prefix, parse_draft
 from cleannote.apps.notes.note_pdf import render_note_pdf
 from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
 from cleannote.apps.notes.visit_builder import VisitBuildError, load_note_for_visit
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.models import Location
 from cleannote.apps.organisations.roles import Capability
-from cleannote.apps.patients.models import Case, Goal, GoalStatus, PlanOfCare
+from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare
 from cleannote.apps.patients.views import actor_of
 from cleannote.rules.catalog import all_procedures
 from cleannote.rules.visit import Discipline
@@ -70,6 +70,10 @@ class BlockView:
     findings: list[ShownFinding] = field(default_factory=list)
     changes: list[tuple[str, object, object]] = field(default_factory=list)
     carried: bool = False
+
+    @property
+    def prefix(self) -> str:
+        return block_prefix(self.block.pk)
 
 
 def _load(request: HttpRequest, note_id: int) -> Note:
@@ -213,9 +217,10 @@ def start_note(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     if existing is not None:
         return redirect("notes:edit", note_id=existing)
-    location = staff.default_location or Location.objects.filter(
-        organisation=staff.organisation
-    ).order_by("pk").first()
+    location = (
+        staff.default_location
+        or Location.objects.filter(organisation=staff.organisation).order_by("pk").first()
+    )
     if location is None:
         messages.error(request, "Add a location to the organisation before writing notes.")
         return redirect("patients:chart", patient_id=case.patient_id)
@@ -344,13 +349,6 @@ def note_pdf(request: HttpRequest, note_id: int) -> HttpResponse:
     do_record_audit_event(
         actor_of(request), AuditAction.EXPORT, "note", note.pk, patient_id=note.patient_id
     )
-    return FileResponse(
-        iter([pdf]),
-        content_type="application/pdf",
-        filename=f"note-{note.pk}.pdf",
-        as_attachment=False,
-    )
-
-
-def goal_label(goal: Goal) -> str:
-    return f"#{goal.order} {goal.text}"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="note-{note.pk}.pdf"'
+    return response

@@ -1,0 +1,89 @@
+/* The note editor: Start/Stop stamps, their keyboard shortcuts, field-level messages.
+   Written by us; no framework. The server does all checking: this only stamps times and
+   shows the messages the last save returned next to their fields. */
+(function () {
+  "use strict";
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function stamp(inputId) {
+    var input = document.getElementById(inputId);
+    if (!input) { return; }
+    var now = new Date();
+    input.value = pad(now.getHours()) + ":" + pad(now.getMinutes());
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  var lastBlock = null;
+
+  function currentBlock() {
+    var active = document.activeElement;
+    var block = active && active.closest ? active.closest("[data-block]") : null;
+    return block || lastBlock || document.querySelector("[data-block]");
+  }
+
+  function showFieldErrors() {
+    var data = document.getElementById("field-errors-data");
+    var errors = {};
+    if (data) {
+      try { errors = JSON.parse(data.textContent) || {}; } catch (e) { errors = {}; }
+    }
+    document.querySelectorAll(".field-error").forEach(function (slot) {
+      var name = slot.getAttribute("data-for");
+      var message = errors[name] || "";
+      slot.textContent = message;
+      var input = document.getElementById(name);
+      if (input) {
+        if (message) {
+          input.setAttribute("aria-invalid", "true");
+          input.setAttribute("aria-describedby", slot.id || "");
+        } else {
+          input.removeAttribute("aria-invalid");
+        }
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-stamp]") : null;
+    if (button) {
+      event.preventDefault();
+      lastBlock = button.closest("[data-block]");
+      stamp(button.getAttribute("data-stamp"));
+      return;
+    }
+    var link = event.target.closest ? event.target.closest("[data-focus]") : null;
+    if (link) {
+      var target = document.getElementById(link.getAttribute("data-focus"));
+      if (target) {
+        event.preventDefault();
+        target.scrollIntoView({ block: "center" });
+        var focusable = target.matches("input, select, textarea, button")
+          ? target : target.querySelector("input, select, textarea, button");
+        if (focusable) { focusable.focus(); }
+      }
+    }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    var block = event.target.closest ? event.target.closest("[data-block]") : null;
+    if (block) { lastBlock = block; }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var key = event.key.toLowerCase();
+    if (key !== "s" && key !== "x") { return; }
+    var block = currentBlock();
+    if (!block) { return; }
+    var button = block.querySelector('[data-stamp$="' + (key === "s" ? "start" : "stop") + '"]');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", showFieldErrors);
+  document.addEventListener("DOMContentLoaded", showFieldErrors);
+})();
