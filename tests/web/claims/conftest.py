@@ -22,7 +22,7 @@ from cleannote.apps.claims.actions import (
 from cleannote.apps.claims.models import Claim, ClaimStatus, FeeSchedule
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.notes.models import Note
-from cleannote.apps.organisations.models import Staff
+from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.patients.models import Patient, PlanOfCare
 from tests.web.conftest import TODAY, Clinic
 
@@ -53,6 +53,8 @@ def billing(clinic: Clinic, settings, tmp_path) -> Billing:
         fees=FEES,
     )
     PlanOfCare.objects.filter(pk=clinic.plan.pk).update(signature_received_on=TODAY)
+    Organisation.objects.filter(pk=clinic.organisation.pk).update(zip="627011234")
+    clinic.organisation.refresh_from_db()
     Patient.objects.filter(pk=clinic.patient.pk).update(
         address_line1="12 Elm St", city="Springfield", state="IL", zip="62704"
     )

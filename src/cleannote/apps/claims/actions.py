@@ -47,7 +47,7 @@ from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.visit_builder import VisitBuildError, build_visit, load_note_for_visit
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.patients.models import Coverage, CoveragePriority
-from cleannote.edi.envelope import ControlNumbers
+from cleannote.edi.envelope import ControlNumbers, X12WriteError
 from cleannote.edi.x12_837p import write_837p
 from cleannote.rules.findings import ClaimLine as CoreLine
 from cleannote.rules.findings import Severity
@@ -539,7 +539,7 @@ def do_build_batch(
         raise ClaimError("batch", "needs at least one claim")
     _require_biller(actor, "batch")
     claims = list(
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .filter(organisation=organisation, pk__in=ids)
         .select_related("primary_claim")
         .order_by("pk")
@@ -558,14 +558,17 @@ def do_build_batch(
     sender_id = parties.submitter.id
     number = _next_control_number(organisation, sender_id)
     created = at or timezone.now()
-    content = write_837p(
-        (claim_to_send(c) for c in claims),
-        submitter=parties.submitter,
-        receiver=parties.receiver,
-        control=ControlNumbers(number, number, number),
-        created=timezone.localtime(created),
-        usage=parties.usage,
-    )
+    try:
+        content = write_837p(
+            (claim_to_send(c) for c in claims),
+            submitter=parties.submitter,
+            receiver=parties.receiver,
+            control=ControlNumbers(number, number, number),
+            created=timezone.localtime(created),
+            usage=parties.usage,
+        )
+    except X12WriteError as exc:
+        raise ClaimError("batch", str(exc)) from exc
     batch = Batch.objects.create(
         organisation=organisation,
         sender_id=sender_id,
