@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "cleannote.apps.notes",
     "cleannote.apps.audit",
     "cleannote.apps.claims",
+    "cleannote.apps.scheduling",
+    "cleannote.apps.eligibility",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,7 @@ urlpatterns = [
     path("notes/", include("cleannote.apps.notes.urls")),
     path("audit/", include("cleannote.apps.audit.urls")),
     path("claims/", include("cleannote.apps.claims.urls")),
+    path("schedule/", include("cleannote.apps.scheduling.urls")),
+    path("eligibility/", include("cleannote.apps.eligibility.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ and stores all of them or none (ADR 0162).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
@@ -24,7 +25,6 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.actions import _next_control_number
 from cleannote.apps.claims.claim_export import edi_parties
 from cleannote.apps.claims.clearinghouse import ClearinghouseAdapter
-from cleannote.apps.claims.visit_builder import _patient, _subscriber, payer_of
 from cleannote.apps.eligibility.errors import EligibilityError
 from cleannote.apps.eligibility.models import (
     CheckStatus,
@@ -34,6 +34,7 @@ from cleannote.apps.eligibility.models import (
     HetsEnrollment,
     ManualVerification,
 )
+from cleannote.apps.eligibility.request_builder import billing_provider, eligibility_request
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Coverage, CoveragePriority
@@ -42,17 +43,9 @@ from cleannote.apps.scheduling.selectors import appointments_on
 from cleannote.edi.eligibility_summary import EligibilitySummary, summarise_271
 from cleannote.edi.envelope import ControlNumbers, X12WriteError
 from cleannote.edi.tokenizer import X12Error
-from cleannote.edi.x12_270 import EligibilityRequest, service_type_for, write_270
+from cleannote.edi.x12_270 import write_270
 from cleannote.edi.x12_271 import explain_aaa, read_271
-from cleannote.rules.visit import (
-    DISCIPLINE_OF_CREDENTIAL,
-    Address,
-    BillingProvider,
-    Credential,
-    Discipline,
-    PayerKind,
-    Relationship,
-)
+from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential, Discipline, PayerKind
 
 HETS_REJECT_CODE = "41"
 
@@ -96,37 +89,6 @@ def hets_warning(organisation: Organisation, coverage: Coverage, day: dt.date) -
     )
 
 
-def _billing_provider(organisation: Organisation) -> BillingProvider:
-    return BillingProvider(
-        name=organisation.name,
-        npi=organisation.npi,
-        tax_id=organisation.tax_id,
-        taxonomy=organisation.taxonomy,
-        address=Address(
-            line1=organisation.address_line1,
-            line2=organisation.address_line2 or None,
-            city=organisation.city,
-            state=organisation.state,
-            zip=organisation.zip,
-        ),
-    )
-
-
-def _request(question: Question, trace: str, provider: BillingProvider) -> EligibilityRequest:
-    coverage = question.coverage
-    patient = coverage.patient
-    dependent = coverage.subscriber_relationship != Relationship.SELF.value
-    return EligibilityRequest(
-        trace=trace,
-        payer=payer_of(coverage),
-        provider=provider,
-        subscriber=_subscriber(coverage, patient),
-        date_of_service=question.day,
-        service_types=(service_type_for(question.discipline),),
-        patient=_patient(patient) if dependent else None,
-    )
-
-
 def request_file_name(organisation: Organisation, sender_id: str, control_number: int) -> str:
     sender = "".join(c for c in sender_id if c.isalnum())[:20] or "SENDER"
     return f"270_{organisation.pk}_{sender}_{control_number:09d}.x12"
@@ -149,11 +111,16 @@ def do_build_270(
     parties = edi_parties(organisation)
     number = _next_control_number(organisation, parties.submitter.id)
     created = at or timezone.now()
-    provider = _billing_provider(organisation)
+    provider = billing_provider(organisation)
     traces = [f"{organisation.pk}-{number}-{i}" for i in range(1, len(questions) + 1)]
     try:
         content = write_270(
-            (_request(q, t, provider) for q, t in zip(questions, traces, strict=True)),
+            (
+                eligibility_request(
+                    q.coverage, q.day, trace=t, provider=provider, discipline=q.discipline
+                )
+                for q, t in zip(questions, traces, strict=True)
+            ),
             submitter=parties.submitter,
             receiver=parties.receiver,
             control=ControlNumbers(number, number, number),
@@ -198,7 +165,8 @@ def primary_coverage_on(coverages: Sequence[Coverage], day: dt.date) -> Coverage
     """The primary coverage in force on `day`, else any coverage in force on it."""
     in_force = [c for c in coverages if c.is_active_on(day)]
     primary = [c for c in in_force if c.priority == CoveragePriority.PRIMARY]
-    return (primary or in_force or [None])[0]
+    chosen = primary or in_force
+    return chosen[0] if chosen else None
 
 
 def questions_for_day(organisation: Organisation, day: dt.date) -> list[Question]:
@@ -325,11 +293,13 @@ def do_record_271(
         return list(existing.answered_checks.order_by("pk"))
     try:
         responses = read_271(data, source=file_name)
-        text = data.decode("ascii")
     except X12Error as exc:
-        raise EligibilityError(file_name, f"not stored: {exc}") from None
-    except UnicodeDecodeError:
-        raise EligibilityError(file_name, "not stored: holds non-ASCII bytes") from None
+        raise EligibilityError(str(exc), "nothing stored") from None
+    # X12 is ASCII; Latin-1 keeps any stray byte as it came, so the stored text is the file.
+    text = data.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    # A subscriber loop that only parents a dependent's answer carries no trace and says
+    # nothing itself; every other response must be matched.
+    responses = [r for r in responses if r.trace_numbers or r.rejections or r.benefits]
     if not responses:
         raise EligibilityError(file_name, "not stored: holds no 271 response")
     wanted: dict[str, int] = {}

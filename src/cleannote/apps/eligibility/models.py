@@ -15,8 +15,6 @@ from cleannote.apps.organisations.validators import validate_npi
 from cleannote.apps.patients.models import Coverage, Patient
 from cleannote.apps.scheduling.models import Appointment
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
-
 
 class HetsEnrollment(models.Model):
     """Medicare's HETS answers a 270 only for an NPI enrolled under the submitter id sending it.
@@ -131,11 +129,11 @@ class EligibilityCheck(models.Model):
     plan_end = models.DateField(null=True, blank=True)
     visit_limit = models.PositiveIntegerField(null=True, blank=True)
     visits_remaining = models.PositiveIntegerField(null=True, blank=True)
-    copay = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
-    coinsurance_percent = models.DecimalField(
-        null=True, blank=True, max_digits=5, decimal_places=2
+    copay = models.DecimalField(null=True, blank=True, max_digits=10, decimal_places=2)
+    coinsurance_percent = models.DecimalField(null=True, blank=True, max_digits=5, decimal_places=2)
+    deductible_remaining = models.DecimalField(
+        null=True, blank=True, max_digits=10, decimal_places=2
     )
-    deductible_remaining = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
     rejection_code = models.CharField(max_length=3, blank=True)
     rejection_meaning = models.TextField(blank=True)
     rejection_action = models.TextField(blank=True)
@@ -189,7 +187,7 @@ class ManualVerification(models.Model):
     verified_for = models.DateField(help_text="the date of service the payer confirmed")
     active = models.BooleanField()
     visits_remaining = models.PositiveIntegerField(null=True, blank=True)
-    copay = models.DecimalField(null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+    copay = models.DecimalField(null=True, blank=True, max_digits=10, decimal_places=2)
     reference = models.CharField("call or portal reference", max_length=80, blank=True)
     notes = models.TextField("what the payer said", max_length=2000)
     checked_by = models.ForeignKey(

@@ -31,9 +31,9 @@ def check_detail(organisation: Organisation, check_id: int) -> EligibilityCheck 
 
 def recent_checks(organisation: Organisation, limit: int = 100) -> list[EligibilityCheck]:
     return list(
-        checks_of(organisation).select_related("coverage", "patient").order_by(
-            "-created_at", "-id"
-        )[:limit]
+        checks_of(organisation)
+        .select_related("coverage", "patient")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

@@ -24,11 +24,7 @@ def check_appointments_on(
     organisation = Organisation.objects.get(pk=organisation_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     actor = Actor(user=user, organisation=organisation)
-    day = (
-        dt.date.fromisoformat(day_iso)
-        if day_iso
-        else timezone.localdate() + dt.timedelta(days=1)
-    )
+    day = dt.date.fromisoformat(day_iso) if day_iso else timezone.localdate() + dt.timedelta(days=1)
     checks = do_build_270_for_day(actor, day)
     if checks:
         do_file_270(actor, checks[0].request_file, adapter_from_settings())

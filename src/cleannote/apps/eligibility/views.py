@@ -110,7 +110,9 @@ def run_day(request: HttpRequest) -> HttpResponse:
         return redirect("eligibility:home")
     day = form.cleaned_data["day"]
     try:
-        queued = enqueue(check_appointments_on, staff.organisation.pk, day.isoformat(), staff.user.pk)
+        queued = enqueue(
+            check_appointments_on, staff.organisation.pk, day.isoformat(), staff.user.pk
+        )
     except EligibilityError as exc:
         messages.error(request, str(exc))
         return redirect("eligibility:home")
@@ -173,7 +175,7 @@ def add_hets_enrollment(request: HttpRequest) -> HttpResponse:
     form = HetsEnrollmentForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
         return redirect("eligibility:home")
     try:
         do_add_hets_enrollment(actor_of(request), **form.cleaned_data)

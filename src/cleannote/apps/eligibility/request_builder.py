@@ -1,0 +1,94 @@
+"""A coverage row as the 270 writer's `EligibilityRequest`.
+
+The claims side builds its people from a note; an eligibility question has no note yet (it is
+asked before the visit), only a coverage, a date and maybe the clinician's discipline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.edi.x12_270 import EligibilityRequest, service_type_for
+from cleannote.rules.visit import (
+    Address,
+    BillingProvider,
+    Discipline,
+    Payer,
+    PayerKind,
+    Person,
+    Relationship,
+    Sex,
+)
+
+
+def billing_provider(organisation: Organisation) -> BillingProvider:
+    return BillingProvider(
+        name=organisation.name,
+        npi=organisation.npi,
+        tax_id=organisation.tax_id,
+        taxonomy=organisation.taxonomy,
+        address=Address(
+            line1=organisation.address_line1,
+            line2=organisation.address_line2 or None,
+            city=organisation.city,
+            state=organisation.state,
+            zip=organisation.zip,
+        ),
+    )
+
+
+def _patient(patient: Patient) -> Person:
+    return Person(
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        birth_date=patient.birth_date,
+        sex=Sex(patient.sex),
+        id=str(patient.pk),
+    )
+
+
+def _subscriber(coverage: Coverage, patient: Patient) -> Person:
+    relationship = Relationship(coverage.subscriber_relationship)
+    if relationship is Relationship.SELF:
+        first, last, born = patient.first_name, patient.last_name, patient.birth_date
+        sex = Sex(patient.sex)
+    else:
+        first, last = coverage.subscriber_first_name, coverage.subscriber_last_name
+        born = coverage.subscriber_birth_date or patient.birth_date
+        sex = Sex(coverage.subscriber_sex or Sex.UNKNOWN.value)
+    return Person(
+        first_name=first,
+        last_name=last,
+        birth_date=born,
+        sex=sex,
+        member_id=coverage.member_id,
+        relationship=relationship,
+        group_number=coverage.group_number or None,
+    )
+
+
+def eligibility_request(
+    coverage: Coverage,
+    day: dt.date,
+    *,
+    trace: str,
+    provider: BillingProvider,
+    discipline: Discipline | None,
+) -> EligibilityRequest:
+    """`coverage.patient` must be loaded; the dependent loop is used when the patient is not
+    the subscriber."""
+    patient = coverage.patient
+    dependent = coverage.subscriber_relationship != Relationship.SELF.value
+    return EligibilityRequest(
+        trace=trace,
+        payer=Payer(
+            name=coverage.payer_name, payer_id=coverage.payer_id, kind=PayerKind(coverage.kind)
+        ),
+        provider=provider,
+        subscriber=_subscriber(coverage, patient),
+        date_of_service=day,
+        service_types=(service_type_for(discipline),),
+        patient=_patient(patient) if dependent else None,
+    )
