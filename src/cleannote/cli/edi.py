@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cleannote.cli.edi_837 import register_837
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.transactions import ReadResult, read_any
@@ -59,6 +60,11 @@ def register(subparsers: Any) -> None:
     commands = edi.add_subparsers(dest="edi_command", metavar="EDI_COMMAND")
     commands.required = True
     _register_read(commands)
+    _register_837(commands)
+
+
+def _register_837(commands: Any) -> None:
+    register_837(commands)
 
 
 def _register_read(commands: Any) -> None:
