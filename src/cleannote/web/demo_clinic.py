@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
+from cleannote.apps.claims.actions import do_ensure_default_fee_schedule
 from cleannote.apps.notes.actions import (
     do_add_treatment_block,
     do_sign_note,
@@ -245,7 +246,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         address_line1="400 River Road",
         city="Springfield",
         state="IL",
-        zip="62701",
+        zip="627011234",  # ZIP+4: the 837P billing provider needs nine digits
     )
     main = do_create_location(
         clinic,
@@ -263,6 +264,8 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         state="IL",
         zip="62703",
     )
+    for location in (main, eastside):
+        do_ensure_default_fee_schedule(location)
     staff: dict[str, Staff] = {}
     for username, role, credential, first, last, taxonomy in _STAFF:
         staff[username] = do_create_staff(
