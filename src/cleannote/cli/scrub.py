@@ -54,8 +54,8 @@ def _scrub(args: argparse.Namespace) -> int:
         for result in results:
             any_error |= not result.clean
             _write_text(result, out)
-        for error in errors:
-            print(f"cleannote: error: {error}", file=sys.stderr)
+    for error in errors:
+        print(f"cleannote: error: {error}", file=sys.stderr)
     if errors:
         return EXIT_BAD_INPUT
     return EXIT_FINDINGS if any_error else EXIT_OK
