@@ -39,3 +39,59 @@ def eligibility_271(answers: list[tuple[str, list[str]]]) -> bytes:
             *rest,
         ]
     return interchange("271", "005010X279A1", body)
+
+
+def service(
+    procedure: str,
+    charge: str,
+    paid: str,
+    units: int,
+    *,
+    adjustments: tuple[tuple[str, str, str], ...] = (),
+    line_control: str | None = None,
+    allowed: str | None = None,
+    remarks: tuple[str, ...] = (),
+) -> list[str]:
+    """SVC loop: `procedure` as "97110:GP" (code and modifiers)."""
+    out = [f"SVC*HC:{procedure}*{charge}*{paid}**{units}", "DTM*472*20260117"]
+    out += [f"CAS*{g}*{r}*{a}" for g, r, a in adjustments]
+    if line_control:
+        out.append(f"REF*6R*{line_control}")
+    if allowed is not None:
+        out.append(f"AMT*B6*{allowed}")
+    out += [f"LQ*HE*{code}" for code in remarks]
+    return out
+
+
+def claim_payment(
+    control_number: str,
+    status: str,
+    charge: str,
+    paid: str,
+    patient_share: str,
+    services: list[list[str]],
+) -> tuple[str, list[str]]:
+    """(paid, CLP loop) for `remittance_835`."""
+    body = [
+        f"CLP*{control_number}*{status}*{charge}*{paid}*{patient_share}*MB*PAYER{control_number}*11*1"
+    ]
+    for lines in services:
+        body += lines
+    return paid, body
+
+
+def remittance_835(payments: list[tuple[str, list[str]]], *, control: int = 7) -> bytes:
+    from decimal import Decimal
+
+    total = sum((Decimal(paid) for paid, _ in payments), Decimal("0"))
+    body = [
+        f"BPR*I*{total}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999999999*DA*7654321*20260120",
+        "TRN*1*EFT0001*1512345678",
+        "DTM*405*20260119",
+        "N1*PR*MEDICARE",
+        "N1*PE*RIVERSIDE*XX*1234567893",
+        "LX*1",
+    ]
+    for _, loop in payments:
+        body += loop
+    return interchange("835", "005010X221A1", body, control=control)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cleannote.apps.claims",
     "cleannote.apps.scheduling",
     "cleannote.apps.eligibility",
+    "cleannote.apps.remittance",
 ]
 
 MIDDLEWARE = [

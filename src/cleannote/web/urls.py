@@ -14,5 +14,6 @@ urlpatterns = [
     path("claims/", include("cleannote.apps.claims.urls")),
     path("schedule/", include("cleannote.apps.scheduling.urls")),
     path("eligibility/", include("cleannote.apps.eligibility.urls")),
+    path("remittance/", include("cleannote.apps.remittance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from cleannote.apps.remittance.models import (
+    ClaimPosting,
+    EraFile,
+    LinePosting,
+    PatientLedgerEntry,
+)
+from cleannote.web.readonly_admin import ReadOnlyAdmin
+
+for model in (EraFile, ClaimPosting, LinePosting, PatientLedgerEntry):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RemittanceConfig(AppConfig):
+    name = "cleannote.apps.remittance"
+    label = "remittance"

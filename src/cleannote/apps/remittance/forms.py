@@ -1,0 +1,34 @@
+"""Upload and report-range forms for the money-in pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MAX_835_BYTES = 50 * 1024 * 1024
+
+
+class EraUploadForm(forms.Form):
+    file = forms.FileField(label="835 file")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_835_BYTES:
+            raise forms.ValidationError("larger than 50 MB; ask the payer to split it")
+        return upload
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(widget=DATE)
+    end = forms.DateField(widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start: dt.date | None = data.get("start")
+        end: dt.date | None = data.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError("the end date is before the start date")
+        return data

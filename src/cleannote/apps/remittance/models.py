@@ -1,0 +1,137 @@
+"""835 files as received, what each posted to which claim and line, and the patient ledger.
+
+The claim's own adjudication (line paid amounts, CAS adjustments, status) is written by the
+claims app's `do_record_adjudication`; these rows add what the claims app does not keep: which
+file said so, the allowed amounts and remark codes, how each line was matched, whether it was
+underpaid, and what moved to the patient's balance.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cleannote.apps.claims.models import Claim, ClaimLine
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.patients.models import Patient
+
+
+class EraFile(models.Model):
+    """One 835 interchange, byte for byte; its sha256 makes a second import a no-op."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="era_files"
+    )
+    file_name = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    content = models.TextField()
+    payer_name = models.CharField(max_length=60, blank=True)
+    payment_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    payment_method = models.CharField(max_length=3, blank=True)
+    payment_date = models.DateField(null=True, blank=True)
+    trace_number = models.CharField("check or EFT trace number", max_length=50, blank=True)
+    balance_warning = models.CharField(max_length=300, blank=True)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-imported_at", "-id")
+        constraints = (
+            models.UniqueConstraint(fields=["organisation", "sha256"], name="era_file_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ClaimPosting(models.Model):
+    """One CLP loop of a file, posted to one claim."""
+
+    era_file = models.ForeignKey(EraFile, on_delete=models.PROTECT, related_name="postings")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="postings")
+    segment_number = models.PositiveIntegerField(help_text="the CLP segment's place in the file")
+    status_code = models.CharField(max_length=2)
+    charge = models.DecimalField(max_digits=10, decimal_places=2)
+    paid = models.DecimalField(max_digits=10, decimal_places=2)
+    patient_responsibility = models.DecimalField(max_digits=10, decimal_places=2)
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    remark_codes = models.JSONField(default=list, blank=True)
+    posted_on = models.DateField()
+
+    class Meta:
+        ordering = ("era_file_id", "segment_number")
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} from file {self.era_file_id}"
+
+
+class MatchedBy(models.TextChoices):
+    LINE_CONTROL = "line_control", "REF*6R line control number"
+    CODE_AND_MODIFIERS = "code_modifiers", "code and the same modifiers"
+    CODE = "code", "code (payer dropped or changed modifiers)"
+
+
+class LinePosting(models.Model):
+    claim_posting = models.ForeignKey(ClaimPosting, on_delete=models.CASCADE, related_name="lines")
+    claim_line = models.ForeignKey(ClaimLine, on_delete=models.PROTECT, related_name="postings")
+    segment_number = models.PositiveIntegerField(help_text="the SVC segment's place in the file")
+    matched_by = models.CharField(max_length=14, choices=MatchedBy.choices)
+    charge = models.DecimalField(max_digits=10, decimal_places=2)
+    paid = models.DecimalField(max_digits=10, decimal_places=2)
+    allowed = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    units = models.DecimalField(max_digits=7, decimal_places=2)
+    remark_codes = models.JSONField(default=list, blank=True)
+    expected = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="contracted amount per unit × units, when a contract is on file",
+    )
+    underpaid = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("claim_posting_id", "segment_number")
+
+    def __str__(self) -> str:
+        return f"line {self.claim_line_id} from file posting {self.claim_posting_id}"
+
+    @property
+    def shortfall(self) -> object:
+        basis = self.allowed if self.allowed is not None else self.paid
+        return (self.expected - basis) if self.expected is not None else None
+
+
+class LedgerKind(models.TextChoices):
+    PATIENT_RESPONSIBILITY = "patient_resp", "Patient responsibility from a remittance"
+    PAYMENT = "payment", "Patient payment"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+class PatientLedgerEntry(models.Model):
+    """What the patient owes (positive) or paid (negative); the balance is the sum."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="ledger_entries")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
+    )
+    era_file = models.ForeignKey(
+        EraFile, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
+    )
+    kind = models.CharField(max_length=12, choices=LedgerKind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
+    posted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("patient_id", "posted_at", "id")
+        verbose_name_plural = "patient ledger entries"
+        indexes = (models.Index(fields=["organisation", "patient"]),)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"
