@@ -84,6 +84,34 @@
     }
   });
 
+  // A sign or save posted while an autosave is still in flight waits for it, so the two
+  // writes never race for the same rows.
+  // Once the form is submitted, a debounced autosave still waiting to fire is dropped: the
+  // submit carries the same values.
+  var waitingSubmitter = null;
+  var submitted = false;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "note-form") { return; }
+    if (form.classList.contains("htmx-request")) {
+      event.preventDefault();
+      waitingSubmitter = event.submitter || null;
+      return;
+    }
+    submitted = true;
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (submitted) { event.preventDefault(); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (waitingSubmitter && form.id === "note-form") {
+      var submitter = waitingSubmitter;
+      waitingSubmitter = null;
+      form.requestSubmit(submitter);
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", showFieldErrors);
   document.addEventListener("DOMContentLoaded", showFieldErrors);
 })();
