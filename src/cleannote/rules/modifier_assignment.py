@@ -9,6 +9,7 @@ AT, then modifiers the clinician asked for; a line carries at most four.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from cleannote.rules.catalog import TherapyDesignation, find_procedure
+from cleannote.rules.catalog import Procedure, TherapyDesignation, find_procedure
 from cleannote.rules.errors import RulesError
 from cleannote.rules.modifiers import (
     ASSISTANT_MODIFIER,
@@ -26,9 +27,9 @@ from cleannote.rules.modifiers import (
     UnknownModifierError,
     modifier,
 )
-from cleannote.rules.ncci import PtpTable
+from cleannote.rules.ncci import PtpEdit, PtpTable
 from cleannote.rules.payer_policy import PayerPolicy
-from cleannote.rules.thresholds import TherapyBucket, bucket_for, kx_threshold
+from cleannote.rules.thresholds import TherapyBucket, bucket_for, find_threshold_row, kx_threshold
 from cleannote.rules.units import assistant_modifier_needed
 from cleannote.rules.visit import (
     ASSISTANT_CREDENTIALS,
@@ -37,6 +38,7 @@ from cleannote.rules.visit import (
     ModifierStyle,
     PayerKind,
     Service,
+    TherapyYearToDate,
     Visit,
 )
 
@@ -53,6 +55,13 @@ BYPASS_MEANING = {
 _ENGINE_KINDS = frozenset(
     {ModifierKind.DISCIPLINE, ModifierKind.ASSISTANT, ModifierKind.NCCI_BYPASS}
 )
+# Enum members bound once: member access through the class is slow in a per-line loop.
+_ALWAYS, _NEVER = TherapyDesignation.ALWAYS, TherapyDesignation.NEVER
+_FIFTY_NINE = ModifierStyle.FIFTY_NINE
+_BILATERAL = Laterality.BILATERAL
+_THRESHOLD_KIND = ModifierKind.THRESHOLD
+_NOT_BILLED = ("no modifiers: the line is not billed",)
+_AT_REASON = "AT: Medicare spinal manipulation billed as active treatment"
 
 
 class UnitsMismatchError(RulesError):
@@ -84,11 +93,6 @@ def _active_treatment() -> _ActiveTreatment:
     )
 
 
-def _minute_of_day(service: Service, which: str) -> int | None:
-    moment = service.start if which == "start" else service.end
-    return None if moment is None else moment.hour * 60 + moment.minute
-
-
 def bypass_distinction(a: Service, b: Service, default_npi: str | None = None) -> str | None:
     """The X modifier the note supports for billing `b` alongside `a`, or None.
 
@@ -98,26 +102,26 @@ def bypass_distinction(a: Service, b: Service, default_npi: str | None = None) -
     wins: a line carries one bypass modifier.
     """
     if a.body_regions and b.body_regions:
-        if not set(a.body_regions) & set(b.body_regions):
+        if set(a.body_regions).isdisjoint(b.body_regions):
             return "XS"
-        sides = {a.laterality, b.laterality}
-        if len(sides) == 2 and None not in sides and Laterality.BILATERAL not in sides:
+        a_side, b_side = a.laterality, b.laterality
+        if (
+            a_side is not None
+            and b_side is not None
+            and a_side != b_side
+            and a_side != _BILATERAL
+            and b_side != _BILATERAL
+        ):
             return "XS"
     if a.encounter != b.encounter:
         return "XE"
     if (a.rendering_npi or default_npi) != (b.rendering_npi or default_npi):
         return "XP"
-    a_start, a_end = _minute_of_day(a, "start"), _minute_of_day(a, "end")
-    b_start, b_end = _minute_of_day(b, "start"), _minute_of_day(b, "end")
-    if (
-        a_start is not None
-        and a_end is not None
-        and b_start is not None
-        and b_end is not None
-        and a_start <= a_end
-        and b_start <= b_end
-        and (a_end <= b_start or b_end <= a_start)
-    ):
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return None
+    a_start, a_end = a.start.hour * 60 + a.start.minute, a.end.hour * 60 + a.end.minute
+    b_start, b_end = b.start.hour * 60 + b.start.minute, b.end.hour * 60 + b.end.minute
+    if a_start <= a_end and b_start <= b_end and (a_end <= b_start or b_end <= a_start):
         return "XU"
     return None
 
@@ -125,20 +129,30 @@ def bypass_distinction(a: Service, b: Service, default_npi: str | None = None) -
 def _discipline_modifier(
     designation: TherapyDesignation | None, discipline: Discipline, visit: Visit
 ) -> tuple[str, str] | None:
-    mod = DISCIPLINE_MODIFIER.get(discipline)
-    if mod is None or designation is None or designation is TherapyDesignation.NEVER:
+    if designation is None or designation is _NEVER:
         return None
-    if designation is TherapyDesignation.ALWAYS:
-        return (
-            mod,
-            f"{mod}: always-therapy code furnished by {discipline.value} (100-04 Ch.5 §20.1)",
-        )
-    if visit.plan_of_care is None:
-        return None
-    return mod, (
+    return _DISCIPLINE_REASONS.get(
+        (discipline, designation is _ALWAYS or visit.plan_of_care is not None, designation)
+    )
+
+
+def _discipline_reason(discipline: Discipline, designation: TherapyDesignation) -> str:
+    mod = DISCIPLINE_MODIFIER[discipline]
+    if designation is _ALWAYS:
+        return f"{mod}: always-therapy code furnished by {discipline.value} (100-04 Ch.5 §20.1)"
+    return (
         f"{mod}: sometimes-therapy code furnished under a {discipline.value} plan of care "
         "(100-04 Ch.5 §20.1)"
     )
+
+
+# (discipline, therapy stands, designation) -> (modifier, reason), written once rather than
+# per line: a sometimes-therapy code stands as therapy only under a plan of care.
+_DISCIPLINE_REASONS: dict[tuple[Discipline, bool, TherapyDesignation], tuple[str, str]] = {
+    (discipline, True, designation): (mod, _discipline_reason(discipline, designation))
+    for discipline, mod in DISCIPLINE_MODIFIER.items()
+    for designation in (TherapyDesignation.ALWAYS, TherapyDesignation.SOMETIMES)
+}
 
 
 def _assistant_modifier(
@@ -169,13 +183,21 @@ def assign_modifiers(
     ptp: PtpTable,
     *,
     billed_codes: Sequence[str] | None = None,
+    procedures: Sequence[Procedure | None] | None = None,
+    pair_edits: Sequence[tuple[int, int, PtpEdit]] | None = None,
+    skip_kx_without_threshold: bool = False,
 ) -> tuple[LineModifiers, ...]:
     """Modifiers and reasons for every service of the visit, in service order.
 
     `units` are the units per service (0 = not billed: the line gets no modifiers).
     `billed_codes` are the codes as they go on the claim when the caller replaced any (97014
     becomes G0283 for Medicare); NCCI edits are looked up on them. Defaults to the documented
-    codes.
+    codes. `procedures` (catalog entry per service) and `pair_edits` (`ncci_pairs` of the
+    billed lines) spare a caller that already has them a second lookup.
+
+    A Medicare visit in a year with no KX threshold on file raises ThresholdYearError, unless
+    `skip_kx_without_threshold`: then no line gets KX and the caller must say so (the
+    scrubber reports `payer.kx-threshold-unknown`).
     """
     services = visit.services
     if len(units) != len(services):
@@ -183,29 +205,21 @@ def assign_modifiers(
     codes = tuple(s.code for s in services) if billed_codes is None else tuple(billed_codes)
     if len(codes) != len(services):
         raise UnitsMismatchError(len(services), len(codes))
-    discipline = visit.rendering_provider.discipline
-    by_assistant = visit.rendering_provider.credential in ASSISTANT_CREDENTIALS
-    default_npi = visit.rendering_provider.npi
-    dos = visit.date_of_service
+    rendering = visit.rendering_provider
+    discipline = rendering.discipline
+    by_assistant = rendering.credential in ASSISTANT_CREDENTIALS
+    default_npi = rendering.npi
+    if pair_edits is None:
+        pair_edits = ncci_pairs(codes, units, ptp, visit.date_of_service)
 
     # NCCI: each billed pair with an edit in force; the bypass goes on the column-2 line.
     bypass: dict[int, tuple[str, str]] = {}
-    for i in range(len(services)):
-        if units[i] <= 0:
+    for col1, col2, edit in pair_edits:
+        if edit.modifier_indicator != 1 or col2 in bypass:
             continue
-        for j in range(i + 1, len(services)):
-            if units[j] <= 0 or codes[i] == codes[j]:
-                continue
-            edit = ptp.edit_for(codes[i], codes[j], dos)
-            if edit is None or edit.modifier_indicator != 1:
-                continue
-            col1, col2 = (i, j) if edit.column1 == codes[i] else (j, i)
-            if col2 in bypass:
-                continue
-            found = bypass_distinction(services[col1], services[col2], default_npi)
-            if found is None:
-                continue
-            mod = "59" if policy.modifier_style is ModifierStyle.FIFTY_NINE else found
+        found = bypass_distinction(services[col1], services[col2], default_npi)
+        if found is not None:
+            mod = "59" if policy.modifier_style is _FIFTY_NINE else found
             style = " (payer takes 59 for X modifiers)" if mod == "59" else ""
             bypass[col2] = (
                 mod,
@@ -216,22 +230,30 @@ def assign_modifiers(
             )
 
     # Therapy lines first, so KX can count this visit's charges per bucket in line order.
-    therapy: list[tuple[str, str] | None] = []
-    for index, service in enumerate(services):
-        procedure = find_procedure(service.code)
-        if units[index] <= 0 or procedure is None or not policy.therapy_modifiers_required:
-            therapy.append(None)
-            continue
-        therapy.append(_discipline_modifier(procedure.medicare_therapy, discipline, visit))
+    therapy: list[tuple[str, str] | None]
+    if not policy.therapy_modifiers_required:
+        therapy = [None] * len(services)
+    else:
+        if procedures is None:
+            procedures = [find_procedure(s.code) for s in services]
+        therapy = [
+            None
+            if count <= 0 or procedure is None
+            else _discipline_modifier(procedure.medicare_therapy, discipline, visit)
+            for count, procedure in zip(units, procedures, strict=True)
+        ]
 
-    kx_lines = _kx_lines(visit, services, therapy, policy) if policy.kx_applies else {}
+    kx_lines = (
+        _kx_lines(visit, services, therapy, skip_kx_without_threshold) if policy.kx_applies else {}
+    )
     at = _active_treatment()
     at_applies = policy.kind in at.payer_kinds
+    kx_allowed = policy.kx_applies
 
     result: list[LineModifiers] = []
     for index, service in enumerate(services):
         if units[index] <= 0:
-            result.append(LineModifiers(index, (), ("no modifiers: the line is not billed",)))
+            result.append(LineModifiers(index, (), _NOT_BILLED))
             continue
         mods: list[str] = []
         reasons: list[str] = []
@@ -251,8 +273,9 @@ def assign_modifiers(
             reasons.append(kx_lines[index])
         if at_applies and codes[index] in at.codes:
             mods.append("AT")
-            reasons.append("AT: Medicare spinal manipulation billed as active treatment")
-        _add_requested(service, mods, reasons, line_therapy is not None and policy.kx_applies)
+            reasons.append(_AT_REASON)
+        if service.modifiers:
+            _add_requested(service, mods, reasons, line_therapy is not None and kx_allowed)
         if len(mods) > MAX_MODIFIERS_PER_LINE:
             dropped = mods[MAX_MODIFIERS_PER_LINE:]
             del mods[MAX_MODIFIERS_PER_LINE:]
@@ -264,39 +287,78 @@ def assign_modifiers(
     return tuple(result)
 
 
+def ncci_pairs(
+    codes: Sequence[str], units: Sequence[int], ptp: PtpTable, on: dt.date
+) -> list[tuple[int, int, PtpEdit]]:
+    """Each pair of billed lines with an edit in force: (column-1 index, column-2 index, edit).
+
+    Lines with no units are not billed and pair with nothing; a code never pairs with itself.
+    The modifier engine and the scrubber's NCCI checks both read this one list.
+    """
+    found = []
+    count = len(codes)
+    for i in range(count - 1):
+        if units[i] <= 0:
+            continue
+        first = codes[i]
+        for j in range(i + 1, count):
+            second = codes[j]
+            if units[j] <= 0 or first == second:
+                continue
+            edit = ptp.edit_for(first, second, on)
+            if edit is not None:
+                found.append((i, j, edit) if edit.column1 == first else (j, i, edit))
+    return found
+
+
+def kx_threshold_known(visit: Visit) -> bool:
+    """Whether data/thresholds.json has the KX amount for the visit's year."""
+    return find_threshold_row("kx", visit.date_of_service.year) is not None
+
+
 def _kx_lines(
     visit: Visit,
     services: Sequence[Service],
     therapy: Sequence[tuple[str, str] | None],
-    policy: PayerPolicy,
+    skip_without_threshold: bool,
 ) -> dict[int, str]:
     """KX reasons for the therapy lines whose bucket's running total passes the threshold.
 
     The running total starts at the year-to-date allowed amount and adds this visit's line
     charges in line order: charges overstate allowed amounts, so KX comes early, never late.
     """
-    ytd = visit.episode.therapy_ytd if visit.episode is not None else None
-    running = {
-        TherapyBucket.PT_SLP: ytd.pt_slp if ytd is not None else Decimal("0"),
-        TherapyBucket.OT: ytd.ot if ytd is not None else Decimal("0"),
-    }
-    bucket = bucket_for(visit.rendering_provider.discipline)
     lines: dict[int, str] = {}
+    bucket = bucket_for(visit.rendering_provider.discipline)
     if bucket is None or not any(therapy):
         return lines
     year = visit.date_of_service.year
-    threshold = kx_threshold(year)
+    if skip_without_threshold:
+        row = find_threshold_row("kx", year)
+        if row is None:
+            return lines
+        threshold = row.amount
+    else:
+        threshold = kx_threshold(year)
+    ytd = visit.episode.therapy_ytd if visit.episode is not None else None
+    running = _running_start(ytd, bucket)
     for index, service in enumerate(services):
         if therapy[index] is None:
             continue
-        running[bucket] += service.charge
-        if running[bucket] > threshold:
+        running += service.charge
+        if running > threshold:
             lines[index] = (
                 f"KX: {bucket.value.replace('_', '/').upper()} therapy this year reaches "
-                f"${running[bucket]:,.2f} with this line, above the {year} threshold "
+                f"${running:,.2f} with this line, above the {year} threshold "
                 f"${threshold:,.2f}"
             )
     return lines
+
+
+def _running_start(ytd: TherapyYearToDate | None, bucket: TherapyBucket) -> Decimal:
+    """The bucket's year-to-date allowed amount, where the KX running total starts."""
+    if ytd is None:
+        return Decimal("0")
+    return ytd.ot if bucket is TherapyBucket.OT else ytd.pt_slp
 
 
 def _add_requested(service: Service, mods: list[str], reasons: list[str], kx_allowed: bool) -> None:
@@ -316,7 +378,7 @@ def _add_requested(service: Service, mods: list[str], reasons: list[str], kx_all
                 f"dropped requested {code}: {what} modifiers follow from the documentation"
             )
             continue
-        if kind is ModifierKind.THRESHOLD and not kx_allowed:
+        if kind is _THRESHOLD_KIND and not kx_allowed:
             reasons.append(f"dropped requested {code}: KX does not apply to this line or payer")
             continue
         mods.append(code)

@@ -78,12 +78,29 @@ def _table() -> dict[ThresholdKind, tuple[ThresholdRow, ...]]:
     }
 
 
+def find_threshold_row(kind: ThresholdKind, year: int) -> ThresholdRow | None:
+    """The row in force for `kind` in `year`, or None: for callers that can carry on without
+    the amount (the modifier engine skips KX and the scrubber says so) rather than stop a batch.
+    """
+    return _by_year(kind).get(year)
+
+
 def threshold_row(kind: ThresholdKind, year: int) -> ThresholdRow:
     """The row in force for `kind` ("kx" or "targeted_review") in `year`, with its source."""
-    for row in _table()[kind]:
-        if row.first_year <= year <= row.last_year:
-            return row
-    raise ThresholdYearError(kind.replace("_", " "), year)
+    row = _by_year(kind).get(year)
+    if row is None:
+        raise ThresholdYearError(kind.replace("_", " "), year)
+    return row
+
+
+@cache
+def _by_year(kind: ThresholdKind) -> dict[int, ThresholdRow]:
+    """Each year's row, spread out once: every Medicare visit asks, so no scan per visit."""
+    return {
+        year: row
+        for row in reversed(_table()[kind])  # the first row listed wins an overlap, as before
+        for year in range(row.first_year, row.last_year + 1)
+    }
 
 
 def kx_threshold(year: int) -> Decimal:

@@ -64,31 +64,43 @@ def assign_units(entries: Sequence[TimedEntry], method: UnitMethod) -> tuple[int
     blocks are handed out first, a code done for 15 minutes or more always keeps at least
     one unit: the day's units can never all land on one code when another code earned one.
     """
-    for entry in entries:
-        _check_minutes(entry.minutes, f"code {entry.code}")
-    if method is UnitMethod.PER_CODE:
-        return tuple(per_code_units(entry.minutes) for entry in entries)
-    return _cms_units(entries)
+    return units_for_minutes(
+        [entry.code for entry in entries], [entry.minutes for entry in entries], method
+    )
 
 
-def _cms_units(entries: Sequence[TimedEntry]) -> tuple[int, ...]:
-    total = 0
-    whole = 0
-    units: list[int] = []
-    for entry in entries:
-        total += entry.minutes
-        blocks = entry.minutes // UNIT_MINUTES
-        whole += blocks
-        units.append(blocks)
-    owed = cms_total_units(total) - whole
+def units_for_minutes(
+    codes: Sequence[str], minutes: Sequence[int], method: UnitMethod
+) -> tuple[int, ...]:
+    """`assign_units` over parallel lists of codes and minutes, for callers (the scrubber)
+    that hold them already and need not build a `TimedEntry` per service."""
+    for code, count in zip(codes, minutes, strict=True):
+        if count < 0:
+            _check_minutes(count, f"code {code}")
+    if method is _PER_CODE:
+        return tuple(
+            0 if count < MIDPOINT_MINUTES else (count + _ROUND_UP) // UNIT_MINUTES
+            for count in minutes
+        )
+    return _cms_units(minutes)
+
+
+_PER_CODE = UnitMethod.PER_CODE
+_ROUND_UP = UNIT_MINUTES - MIDPOINT_MINUTES
+
+
+def _cms_units(minutes: Sequence[int]) -> tuple[int, ...]:
+    total = sum(minutes)
+    units = [count // UNIT_MINUTES for count in minutes]
+    owed = (0 if total < MIDPOINT_MINUTES else (total + _ROUND_UP) // UNIT_MINUTES) - sum(units)
     if owed:
         # Leftover minutes of each entry are under 15, so owed never exceeds the number of
         # entries with a leftover: each gets at most one extra unit.
         order = sorted(
-            range(len(entries)),
+            range(len(minutes)),
             key=lambda i: (
-                -(entries[i].minutes % UNIT_MINUTES),
-                -entries[i].minutes,
+                -(minutes[i] % UNIT_MINUTES),
+                -minutes[i],
                 i,
             ),
         )

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar, cast
 
 from cleannote.rules.errors import RulesError
+from cleannote.rules.frozen_builders import frozen_builder
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
@@ -123,6 +124,25 @@ _LATERALITIES = _enum_table(Laterality)
 _QUALIFIERS = _enum_table(ReferralQualifier)
 _ACCIDENT_KINDS = _enum_table(AccidentKind)
 _GOAL_KINDS = _enum_table(GoalKind)
+
+# Positional builders (field order) for the value objects: see rules/frozen_builders.py.
+_new_address = frozen_builder(Address)
+_new_billing_provider = frozen_builder(BillingProvider)
+_new_rendering_provider = frozen_builder(RenderingProvider)
+_new_payer = frozen_builder(Payer)
+_new_person = frozen_builder(Person)
+_new_referral = frozen_builder(Referral)
+_new_accident = frozen_builder(Accident)
+_new_goal = frozen_builder(Goal)
+_new_plan_of_care = frozen_builder(PlanOfCare)
+_new_ytd = frozen_builder(TherapyYearToDate)
+_new_episode = frozen_builder(Episode)
+_new_service = frozen_builder(Service)
+_new_other_provider = frozen_builder(OtherProviderService)
+_new_history_service = frozen_builder(HistoryService)
+_new_history_visit = frozen_builder(HistoryVisit)
+_new_visit = frozen_builder(Visit)
+_ZERO = Decimal("0")
 
 
 # --- describing a bad value ------------------------------------------------------------------
@@ -369,13 +389,7 @@ def _address(value: object, path: str) -> Address:
             and zip_code
             and (line2 is _ABSENT or (type(line2) is str and line2))
         ):
-            return Address(
-                line1=line1,
-                city=city,
-                state=state,
-                zip=zip_code,
-                line2=None if line2 is _ABSENT else cast(str, line2),
-            )
+            return _new_address(line1, city, state, zip_code, None if line2 is _ABSENT else line2)
     return _address_checked(value, path)
 
 
@@ -431,23 +445,23 @@ def _service(value: object, index: int) -> Service:
             and goals is not None
             and modifiers is not None
         ):
-            return Service(
-                code=code,
-                charge=charge,
-                start=start_time,
-                end=end_time,
-                minutes=minutes,
-                assistant_minutes=assistant,
-                body_regions=regions,
-                laterality=side,
-                goal_ids=goals,
-                justification=justification,
-                parameters={} if parameters is _ABSENT else cast(dict[str, object], parameters),
-                modifiers=modifiers,
-                diagnosis_pointers=() if pointers is _ABSENT else tuple(cast(list[int], pointers)),
-                encounter=encounter,
-                rendering_npi=npi,
-                units=units,
+            return _new_service(
+                code,
+                charge,
+                start_time,
+                end_time,
+                minutes,
+                assistant,
+                regions,
+                side,
+                goals,
+                justification,
+                {} if parameters is _ABSENT else parameters,
+                modifiers,
+                () if pointers is _ABSENT else tuple(cast(list[int], pointers)),
+                encounter,
+                npi,
+                units,
             )
     return _service_checked(value, f"services[{index}]")
 
@@ -477,18 +491,12 @@ def _history_visit(value: object, index: int) -> HistoryVisit:
                 ):
                     break
                 built.append(
-                    HistoryService(
-                        code=code,
-                        body_regions=regions,
-                        parameters={}
-                        if parameters is _ABSENT
-                        else cast(dict[str, object], parameters),
-                    )
+                    _new_history_service(code, regions, {} if parameters is _ABSENT else parameters)
                 )
             else:
                 date_of_service = _date_or_none(day)
                 if date_of_service is not None:
-                    return HistoryVisit(date_of_service=date_of_service, services=tuple(built))
+                    return _new_history_visit(date_of_service, tuple(built))
     return _history_visit_checked(value, f"history[{index}]")
 
 
@@ -588,12 +596,12 @@ _VISIT = frozenset(
 def _address_checked(value: object, path: str) -> Address:
     d = _object(value, path, _ADDRESS)
     at = path + "."
-    return Address(
-        line1=_str(d, "line1", at),
-        city=_str(d, "city", at),
-        state=_state(d, "state", at),
-        zip=_str(d, "zip", at),
-        line2=_opt_str(d, "line2", at),
+    return _new_address(
+        _str(d, "line1", at),
+        _str(d, "city", at),
+        _state(d, "state", at),
+        _str(d, "zip", at),
+        _opt_str(d, "line2", at),
     )
 
 
@@ -605,134 +613,382 @@ def _required(d: dict[str, object], key: str, at: str) -> object:
 
 
 def _billing_provider(value: object) -> BillingProvider:
+    if type(value) is dict and value.keys() <= _BILLING:
+        g = value.get
+        name, npi, tax_id, taxonomy = g("name"), g("npi"), g("tax_id"), g("taxonomy")
+        address = g("address", _ABSENT)
+        if (
+            type(name) is str
+            and name
+            and type(npi) is str
+            and len(npi) == 10
+            and npi.isascii()
+            and npi.isdigit()
+            and type(tax_id) is str
+            and tax_id
+            and type(taxonomy) is str
+            and taxonomy
+            and address is not _ABSENT
+        ):
+            return _new_billing_provider(
+                name, npi, tax_id, taxonomy, _address(address, "billing_provider.address")
+            )
+    return _billing_provider_checked(value)
+
+
+def _billing_provider_checked(value: object) -> BillingProvider:
     d = _object(value, "billing_provider", _BILLING)
     at = "billing_provider."
-    return BillingProvider(
-        name=_str(d, "name", at),
-        npi=_npi(d, "npi", at),
-        tax_id=_str(d, "tax_id", at),
-        taxonomy=_str(d, "taxonomy", at),
-        address=_address(_required(d, "address", at), "billing_provider.address"),
+    return _new_billing_provider(
+        _str(d, "name", at),
+        _npi(d, "npi", at),
+        _str(d, "tax_id", at),
+        _str(d, "taxonomy", at),
+        _address(_required(d, "address", at), "billing_provider.address"),
     )
 
 
 def _rendering_provider(value: object) -> RenderingProvider:
+    if type(value) is dict and value.keys() <= _RENDERING:
+        g = value.get
+        first, last, npi, raw, taxonomy = (
+            g("first_name"),
+            g("last_name"),
+            g("npi"),
+            g("credential"),
+            g("taxonomy"),
+        )
+        credential = _CREDENTIALS.get(raw) if type(raw) is str else None
+        if (
+            type(first) is str
+            and first
+            and type(last) is str
+            and last
+            and type(npi) is str
+            and len(npi) == 10
+            and npi.isascii()
+            and npi.isdigit()
+            and credential is not None
+            and type(taxonomy) is str
+            and taxonomy
+        ):
+            return _new_rendering_provider(first, last, npi, credential, taxonomy)
     d = _object(value, "rendering_provider", _RENDERING)
     at = "rendering_provider."
-    return RenderingProvider(
-        first_name=_str(d, "first_name", at),
-        last_name=_str(d, "last_name", at),
-        npi=_npi(d, "npi", at),
-        credential=_enum(d, "credential", at, _CREDENTIALS),
-        taxonomy=_str(d, "taxonomy", at),
+    return _new_rendering_provider(
+        _str(d, "first_name", at),
+        _str(d, "last_name", at),
+        _npi(d, "npi", at),
+        _enum(d, "credential", at, _CREDENTIALS),
+        _str(d, "taxonomy", at),
     )
 
 
 def _payer(value: object) -> Payer:
+    if type(value) is dict and value.keys() <= _PAYER:
+        g = value.get
+        name, payer_id, raw_kind = g("name"), g("payer_id"), g("kind")
+        claim, method, style = (
+            g("claim_number", _ABSENT),
+            g("unit_method", _ABSENT),
+            g("modifier_style", _ABSENT),
+        )
+        kind = _PAYER_KINDS.get(raw_kind) if type(raw_kind) is str else None
+        unit_method = (
+            None if type(method) is not str else _UNIT_METHODS.get(method)  # absent: None
+        )
+        modifier_style = None if type(style) is not str else _MODIFIER_STYLES.get(style)
+        if (
+            type(name) is str
+            and name
+            and type(payer_id) is str
+            and payer_id
+            and kind is not None
+            and (claim is _ABSENT or (type(claim) is str and claim))
+            and (method is _ABSENT or unit_method is not None)
+            and (style is _ABSENT or modifier_style is not None)
+        ):
+            return _new_payer(
+                name,
+                payer_id,
+                kind,
+                None if claim is _ABSENT else claim,
+                unit_method,
+                modifier_style,
+            )
     d = _object(value, "payer", _PAYER)
     at = "payer."
-    return Payer(
-        name=_str(d, "name", at),
-        payer_id=_str(d, "payer_id", at),
-        kind=_enum(d, "kind", at, _PAYER_KINDS),
-        claim_number=_opt_str(d, "claim_number", at),
-        unit_method=_opt_enum(d, "unit_method", at, _UNIT_METHODS),
-        modifier_style=_opt_enum(d, "modifier_style", at, _MODIFIER_STYLES),
+    return _new_payer(
+        _str(d, "name", at),
+        _str(d, "payer_id", at),
+        _enum(d, "kind", at, _PAYER_KINDS),
+        _opt_str(d, "claim_number", at),
+        _opt_enum(d, "unit_method", at, _UNIT_METHODS),
+        _opt_enum(d, "modifier_style", at, _MODIFIER_STYLES),
     )
 
 
 def _subscriber(value: object) -> Person:
+    if type(value) is dict and value.keys() <= _SUBSCRIBER:
+        g = value.get
+        first, last, born, raw_sex = g("first_name"), g("last_name"), g("birth_date"), g("sex")
+        member_id, raw_relationship = g("member_id"), g("relationship")
+        group, address = g("group_number", _ABSENT), g("address", _ABSENT)
+        sex = _SEXES.get(raw_sex) if type(raw_sex) is str else None
+        relationship = (
+            _RELATIONSHIPS.get(raw_relationship) if type(raw_relationship) is str else None
+        )
+        birth_date = _date_or_none(born) if type(born) is str else None
+        if (
+            type(first) is str
+            and first
+            and type(last) is str
+            and last
+            and birth_date is not None
+            and sex is not None
+            and address is not _ABSENT
+            and type(member_id) is str
+            and member_id
+            and relationship is not None
+            and (group is _ABSENT or (type(group) is str and group))
+        ):
+            return _new_person(
+                first,
+                last,
+                birth_date,
+                sex,
+                _address(address, "subscriber.address"),
+                None,
+                member_id,
+                relationship,
+                None if group is _ABSENT else group,
+            )
     d = _object(value, "subscriber", _SUBSCRIBER)
     at = "subscriber."
-    return Person(
-        first_name=_str(d, "first_name", at),
-        last_name=_str(d, "last_name", at),
-        birth_date=_date(d, "birth_date", at),
-        sex=_enum(d, "sex", at, _SEXES),
-        address=_address(_required(d, "address", at), "subscriber.address"),
-        member_id=_str(d, "member_id", at),
-        relationship=_enum(d, "relationship", at, _RELATIONSHIPS),
-        group_number=_opt_str(d, "group_number", at),
+    return _new_person(
+        _str(d, "first_name", at),
+        _str(d, "last_name", at),
+        _date(d, "birth_date", at),
+        _enum(d, "sex", at, _SEXES),
+        _address(_required(d, "address", at), "subscriber.address"),
+        None,
+        _str(d, "member_id", at),
+        _enum(d, "relationship", at, _RELATIONSHIPS),
+        _opt_str(d, "group_number", at),
     )
 
 
 def _patient(value: object) -> Person:
+    if type(value) is dict and value.keys() <= _PATIENT:
+        g = value.get
+        first, last, born, raw_sex = g("first_name"), g("last_name"), g("birth_date"), g("sex")
+        patient_id, address = g("id"), g("address", _ABSENT)
+        sex = _SEXES.get(raw_sex) if type(raw_sex) is str else None
+        birth_date = _date_or_none(born) if type(born) is str else None
+        if (
+            type(first) is str
+            and first
+            and type(last) is str
+            and last
+            and birth_date is not None
+            and sex is not None
+            and address is not _ABSENT
+            and type(patient_id) is str
+            and patient_id
+        ):
+            return _new_person(
+                first,
+                last,
+                birth_date,
+                sex,
+                _address(address, "patient.address"),
+                patient_id,
+                None,
+                None,
+                None,
+            )
     d = _object(value, "patient", _PATIENT)
     at = "patient."
-    return Person(
-        first_name=_str(d, "first_name", at),
-        last_name=_str(d, "last_name", at),
-        birth_date=_date(d, "birth_date", at),
-        sex=_enum(d, "sex", at, _SEXES),
-        address=_address(_required(d, "address", at), "patient.address"),
-        id=_str(d, "id", at),
+    return _new_person(
+        _str(d, "first_name", at),
+        _str(d, "last_name", at),
+        _date(d, "birth_date", at),
+        _enum(d, "sex", at, _SEXES),
+        _address(_required(d, "address", at), "patient.address"),
+        _str(d, "id", at),
+        None,
+        None,
+        None,
     )
 
 
 def _referral(value: object) -> Referral:
+    if type(value) is dict and value.keys() <= _REFERRAL:
+        g = value.get
+        first, last, npi, raw_qualifier, raw_date = (
+            g("first_name"),
+            g("last_name"),
+            g("npi"),
+            g("qualifier"),
+            g("date"),
+        )
+        authorized, number = g("authorized_visits", _ABSENT), g("visit_number", _ABSENT)
+        raw_expires = g("expires", _ABSENT)
+        qualifier = _QUALIFIERS.get(raw_qualifier) if type(raw_qualifier) is str else None
+        day = _date_or_none(raw_date) if type(raw_date) is str else None
+        expires = _date_or_none(raw_expires) if type(raw_expires) is str else None
+        diagnoses = _strings(g("diagnoses", _ABSENT))
+        if (
+            type(first) is str
+            and first
+            and type(last) is str
+            and last
+            and type(npi) is str
+            and len(npi) == 10
+            and npi.isascii()
+            and npi.isdigit()
+            and qualifier is not None
+            and day is not None
+            and diagnoses is not None
+            and (authorized is _ABSENT or (type(authorized) is int and authorized >= 1))
+            and (number is _ABSENT or (type(number) is int and number >= 1))
+            and (raw_expires is _ABSENT or expires is not None)
+        ):
+            return _new_referral(
+                first,
+                last,
+                npi,
+                qualifier,
+                day,
+                diagnoses,
+                None if authorized is _ABSENT else authorized,
+                None if number is _ABSENT else number,
+                expires,
+            )
     d = _object(value, "referral", _REFERRAL)
     at = "referral."
-    return Referral(
-        first_name=_str(d, "first_name", at),
-        last_name=_str(d, "last_name", at),
-        npi=_npi(d, "npi", at),
-        qualifier=_enum(d, "qualifier", at, _QUALIFIERS),
-        date=_date(d, "date", at),
-        diagnoses=_str_list(d, "diagnoses", at),
-        authorized_visits=_opt_int(d, "authorized_visits", at, 1),
-        visit_number=_opt_int(d, "visit_number", at, 1),
-        expires=_opt_date(d, "expires", at),
+    return _new_referral(
+        _str(d, "first_name", at),
+        _str(d, "last_name", at),
+        _npi(d, "npi", at),
+        _enum(d, "qualifier", at, _QUALIFIERS),
+        _date(d, "date", at),
+        _str_list(d, "diagnoses", at),
+        _opt_int(d, "authorized_visits", at, 1),
+        _opt_int(d, "visit_number", at, 1),
+        _opt_date(d, "expires", at),
     )
 
 
 def _accident(value: object) -> Accident:
     d = _object(value, "accident", _ACCIDENT)
     at = "accident."
-    return Accident(
-        kind=_enum(d, "kind", at, _ACCIDENT_KINDS),
-        date=_opt_date(d, "date", at),
-        state=_state(d, "state", at) if "state" in d else None,
+    return _new_accident(
+        _enum(d, "kind", at, _ACCIDENT_KINDS),
+        _opt_date(d, "date", at),
+        _state(d, "state", at) if "state" in d else None,
     )
+
+
+def _goals_or_none(value: object) -> tuple[Goal, ...] | None:
+    """The goals when every one has the plain valid shape; None sends the caller to the
+    checked path, which names the problem."""
+    if value is _ABSENT:
+        return ()
+    if type(value) is not list:
+        return None
+    goals = []
+    for item in value:
+        if type(item) is not dict or not item.keys() <= _GOAL:
+            return None
+        g = item.get
+        goal_id, text, raw_kind = g("id"), g("text"), g("kind")
+        kind = _GOAL_KINDS.get(raw_kind) if type(raw_kind) is str else None
+        if not (type(goal_id) is str and goal_id and type(text) is str and text and kind):
+            return None
+        goals.append(_new_goal(goal_id, text, kind))
+    return tuple(goals)
 
 
 def _plan_of_care(value: object) -> PlanOfCare:
+    if type(value) is dict and value.keys() <= _PLAN:
+        g = value.get
+        raw_start, certified, raw_through = g("start"), g("certified"), g("certified_through")
+        start = _date_or_none(raw_start) if type(raw_start) is str else None
+        through = _date_or_none(raw_through) if type(raw_through) is str else None
+        goals = _goals_or_none(g("goals", _ABSENT))
+        if (
+            start is not None
+            and type(certified) is bool
+            and (through is not None or "certified_through" not in value)
+            and goals is not None
+        ):
+            return _new_plan_of_care(start, certified, through, goals)
     d = _object(value, "plan_of_care", _PLAN)
     at = "plan_of_care."
-    goals = []
+    checked = []
     for i, item in enumerate(_list(d, "goals", at)):
         path = f"plan_of_care.goals[{i}]"
-        g = _object(item, path, _GOAL)
+        goal = _object(item, path, _GOAL)
         gat = path + "."
-        goals.append(
-            Goal(
-                id=_str(g, "id", gat),
-                text=_str(g, "text", gat),
-                kind=_enum(g, "kind", gat, _GOAL_KINDS),
+        checked.append(
+            _new_goal(
+                _str(goal, "id", gat),
+                _str(goal, "text", gat),
+                _enum(goal, "kind", gat, _GOAL_KINDS),
             )
         )
-    return PlanOfCare(
-        start=_date(d, "start", at),
-        certified=_bool(d, "certified", at),
-        certified_through=_opt_date(d, "certified_through", at),
-        goals=tuple(goals),
+    return _new_plan_of_care(
+        _date(d, "start", at),
+        _bool(d, "certified", at),
+        _opt_date(d, "certified_through", at),
+        tuple(checked),
     )
 
 
+def _ytd_amount(value: object) -> Decimal | None:
+    if type(value) is int:
+        return Decimal(value) if value >= 0 else None
+    return _amount(value)
+
+
 def _episode(value: object) -> Episode:
+    if type(value) is dict and value.keys() <= _EPISODE:
+        g = value.get
+        day, last, raw_ytd = g("treatment_day"), g("last_progress_report_day"), g("therapy_ytd")
+        ytd: TherapyYearToDate | None = None
+        ok = True
+        if raw_ytd is not None:
+            ok = type(raw_ytd) is dict and raw_ytd.keys() <= _YTD
+            if ok:
+                pt_slp = _ytd_amount(raw_ytd["pt_slp"]) if "pt_slp" in raw_ytd else _ZERO
+                ot = _ytd_amount(raw_ytd["ot"]) if "ot" in raw_ytd else _ZERO
+                ok = pt_slp is not None and ot is not None
+                if ok:
+                    ytd = _new_ytd(pt_slp, ot)
+        if (
+            ok
+            and ("therapy_ytd" in value) == (raw_ytd is not None)
+            and type(day) is int
+            and day >= 1
+            and (last is None or (type(last) is int and last >= 1))
+            and ("last_progress_report_day" in value) == (last is not None)
+        ):
+            return _new_episode(day, last, ytd)
     d = _object(value, "episode", _EPISODE)
     at = "episode."
-    ytd = None
+    checked_ytd = None
     if "therapy_ytd" in d:
         y = _object(d["therapy_ytd"], "episode.therapy_ytd", _YTD)
         yat = "episode.therapy_ytd."
-        ytd = TherapyYearToDate(
-            pt_slp=_money(y, "pt_slp", yat) if "pt_slp" in y else Decimal("0"),
-            ot=_money(y, "ot", yat) if "ot" in y else Decimal("0"),
+        checked_ytd = _new_ytd(
+            _money(y, "pt_slp", yat) if "pt_slp" in y else Decimal("0"),
+            _money(y, "ot", yat) if "ot" in y else Decimal("0"),
         )
-    return Episode(
-        treatment_day=_int(d, "treatment_day", at, 1),
-        last_progress_report_day=_opt_int(d, "last_progress_report_day", at, 1),
-        therapy_ytd=ytd,
+    return _new_episode(
+        _int(d, "treatment_day", at, 1),
+        _opt_int(d, "last_progress_report_day", at, 1),
+        checked_ytd,
     )
 
 
@@ -743,30 +999,30 @@ def _service_checked(value: object, path: str) -> Service:
     for i, p in enumerate(pointers):
         if type(p) is not int or not 1 <= p <= 12:
             raise _bad_item(p, f"{at}diagnosis_pointers[{i}]", "an integer from 1 to 12")
-    return Service(
-        code=_str(d, "code", at),
-        charge=_money(d, "charge", at),
-        start=_opt_time(d, "start", at),
-        end=_opt_time(d, "end", at),
-        minutes=_opt_int(d, "minutes", at, 0),
-        assistant_minutes=_int(d, "assistant_minutes", at, 0) if "assistant_minutes" in d else 0,
-        body_regions=_str_list(d, "body_regions", at),
-        laterality=_opt_enum(d, "laterality", at, _LATERALITIES),
-        goal_ids=_str_list(d, "goal_ids", at),
-        justification=_opt_str(d, "justification", at),
-        parameters=_parameters(d, "parameters", at),
-        modifiers=_str_list(d, "modifiers", at),
-        diagnosis_pointers=tuple(pointers),  # type: ignore[arg-type]  # checked above
-        encounter=_int(d, "encounter", at, 1) if "encounter" in d else 1,
-        rendering_npi=_opt_npi(d, "rendering_npi", at),
-        units=_opt_int(d, "units", at, 1),
+    return _new_service(
+        _str(d, "code", at),
+        _money(d, "charge", at),
+        _opt_time(d, "start", at),
+        _opt_time(d, "end", at),
+        _opt_int(d, "minutes", at, 0),
+        _int(d, "assistant_minutes", at, 0) if "assistant_minutes" in d else 0,
+        _str_list(d, "body_regions", at),
+        _opt_enum(d, "laterality", at, _LATERALITIES),
+        _str_list(d, "goal_ids", at),
+        _opt_str(d, "justification", at),
+        _parameters(d, "parameters", at),
+        _str_list(d, "modifiers", at),
+        tuple(pointers),  # every pointer checked above
+        _int(d, "encounter", at, 1) if "encounter" in d else 1,
+        _opt_npi(d, "rendering_npi", at),
+        _opt_int(d, "units", at, 1),
     )
 
 
 def _other_provider(value: object, path: str) -> OtherProviderService:
     d = _object(value, path, _OTHER)
     at = path + "."
-    return OtherProviderService(code=_str(d, "code", at), npi=_npi(d, "npi", at))
+    return _new_other_provider(_str(d, "code", at), _npi(d, "npi", at))
 
 
 def _history_visit_checked(value: object, path: str) -> HistoryVisit:
@@ -778,13 +1034,13 @@ def _history_visit_checked(value: object, path: str) -> HistoryVisit:
         s = _object(item, spath, _HISTORY_SERVICE)
         sat = spath + "."
         services.append(
-            HistoryService(
-                code=_str(s, "code", sat),
-                body_regions=_str_list(s, "body_regions", sat),
-                parameters=_parameters(s, "parameters", sat),
+            _new_history_service(
+                _str(s, "code", sat),
+                _str_list(s, "body_regions", sat),
+                _parameters(s, "parameters", sat),
             )
         )
-    return HistoryVisit(date_of_service=_date(d, "date_of_service", at), services=tuple(services))
+    return _new_history_visit(_date(d, "date_of_service", at), tuple(services))
 
 
 def _visit(d: dict[str, object]) -> Visit:
@@ -804,29 +1060,31 @@ def _visit(d: dict[str, object]) -> Visit:
     accident = d.get("accident", _ABSENT)
     plan = d.get("plan_of_care", _ABSENT)
     episode = d.get("episode", _ABSENT)
-    return Visit(
-        id=visit_id,
-        date_of_service=_date(d, "date_of_service", ""),
-        billing_provider=_billing_provider(_required(d, "billing_provider", "")),
-        rendering_provider=_rendering_provider(_required(d, "rendering_provider", "")),
-        payer=_payer(_required(d, "payer", "")),
-        subscriber=_subscriber(_required(d, "subscriber", "")),
-        patient=_patient(_required(d, "patient", "")),
-        diagnoses=_str_list(d, "diagnoses", "", required=True),
-        services=tuple(
-            _service(item, i) for i, item in enumerate(_list(d, "services", "", required=True))
+    return _new_visit(
+        visit_id,
+        _date(d, "date_of_service", ""),
+        _billing_provider(_required(d, "billing_provider", "")),
+        _rendering_provider(_required(d, "rendering_provider", "")),
+        _payer(_required(d, "payer", "")),
+        _subscriber(_required(d, "subscriber", "")),
+        _patient(_required(d, "patient", "")),
+        _str_list(d, "diagnoses", "", required=True),
+        tuple(
+            [_service(item, i) for i, item in enumerate(_list(d, "services", "", required=True))]
         ),
-        place_of_service=pos,
-        referral=None if referral is _ABSENT else _referral(referral),
-        accident=None if accident is _ABSENT else _accident(accident),
-        prior_authorization=_opt_str(d, "prior_authorization", ""),
-        plan_of_care=None if plan is _ABSENT else _plan_of_care(plan),
-        episode=None if episode is _ABSENT else _episode(episode),
-        other_providers_same_day=tuple(
-            _other_provider(item, f"other_providers_same_day[{i}]")
-            for i, item in enumerate(_list(d, "other_providers_same_day", ""))
+        pos,
+        None if referral is _ABSENT else _referral(referral),
+        None if accident is _ABSENT else _accident(accident),
+        _opt_str(d, "prior_authorization", ""),
+        None if plan is _ABSENT else _plan_of_care(plan),
+        None if episode is _ABSENT else _episode(episode),
+        tuple(
+            [
+                _other_provider(item, f"other_providers_same_day[{i}]")
+                for i, item in enumerate(_list(d, "other_providers_same_day", ""))
+            ]
         ),
-        history=tuple(_history_visit(item, i) for i, item in enumerate(_list(d, "history", ""))),
+        tuple([_history_visit(item, i) for i, item in enumerate(_list(d, "history", ""))]),
     )
 
 

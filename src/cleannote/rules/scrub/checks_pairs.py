@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from cleannote.rules.modifier_assignment import bypass_distinction
 from cleannote.rules.modifiers import NCCI_BYPASS_MODIFIERS
-from cleannote.rules.ncci import PtpEdit
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Service
 
@@ -13,22 +12,6 @@ _MASSAGE_MANUAL = frozenset({_MASSAGE, _MANUAL})
 # Distinctions that make massage and manual therapy two services: another region (or the other
 # side), or another session. Another clinician or another time block on the same region does not.
 _REGION_OR_SESSION = frozenset({"XS", "XE"})
-
-
-def _edits(ctx: ScrubContext) -> list[tuple[int, int, PtpEdit]]:
-    """Each pair of billed lines with an edit in force: (column-1 index, column-2 index, edit)."""
-    codes, dos = ctx.billed_codes, ctx.visit.date_of_service
-    found = []
-    for i in range(len(codes)):
-        if ctx.units[i] == 0:
-            continue
-        for j in range(i + 1, len(codes)):
-            if ctx.units[j] == 0 or codes[i] == codes[j]:
-                continue
-            edit = ctx.ptp.edit_for(codes[i], codes[j], dos)
-            if edit is not None:
-                found.append((i, j, edit) if edit.column1 == codes[i] else (j, i, edit))
-    return found
 
 
 def _same_region(ctx: ScrubContext, a: Service, b: Service) -> frozenset[str]:
@@ -42,10 +25,12 @@ def _same_region(ctx: ScrubContext, a: Service, b: Service) -> frozenset[str]:
 def check_ncci(ctx: ScrubContext) -> None:
     final = ctx.modifiers  # one entry per service, in service order
     services = ctx.visit.services
-    for first, second, edit in _edits(ctx):
+    for first, second, edit in ctx.pair_edits:
         code1, code2 = ctx.billed_codes[first], ctx.billed_codes[second]
-        if {code1, code2} == _MASSAGE_MANUAL and _same_region(
-            ctx, services[first], services[second]
+        if (
+            code1 in _MASSAGE_MANUAL
+            and code2 in _MASSAGE_MANUAL
+            and _same_region(ctx, services[first], services[second])
         ):
             continue  # check_massage_manual_region says it in the clinic's terms
         if edit.modifier_indicator == 0:

@@ -8,10 +8,11 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 
+from cleannote.rules.modifier_assignment import kx_threshold_known
 from cleannote.rules.modifiers import DISCIPLINE_MODIFIER, NCCI_BYPASS_MODIFIERS
 from cleannote.rules.npi import is_valid_npi
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.thresholds import TherapyBucket, bucket_for, targeted_review_threshold
+from cleannote.rules.thresholds import TherapyBucket, bucket_for, find_threshold_row
 from cleannote.rules.visit import AccidentKind, Credential, PayerKind
 
 _AUTO_KINDS = frozenset({PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY})
@@ -249,7 +250,10 @@ def check_targeted_review(ctx: ScrubContext) -> None:
         ),
         Decimal("0"),
     )
-    limit = targeted_review_threshold(visit.date_of_service.year)
+    row = find_threshold_row("targeted_review", visit.date_of_service.year)
+    if row is None:
+        return  # no amount on file for the year: nothing to compare against
+    limit = row.amount
     if ytd + today > limit:
         ctx.add(
             "payer.targeted-review",
@@ -258,6 +262,30 @@ def check_targeted_review(ctx: ScrubContext) -> None:
             "Make sure the plan of care, progress reports and each note show medical "
             "necessity: the claim may be selected for review.",
         )
+
+
+def check_kx_threshold_known(ctx: ScrubContext) -> None:
+    """Say when the modifier engine could not judge KX: the year has no threshold on file.
+
+    The engine skips KX for such a year rather than stop the batch; this finding is the
+    biller's cue to judge it by hand.
+    """
+    visit = ctx.visit
+    if not ctx.policy.kx_applies or bucket_for(visit.rendering_provider.discipline) is None:
+        return
+    therapy = DISCIPLINE_MODIFIER.get(visit.rendering_provider.discipline)
+    if not any(therapy in line.modifiers for line in ctx.modifiers):
+        return
+    if kx_threshold_known(visit):
+        return
+    year = visit.date_of_service.year
+    ctx.add(
+        "payer.kx-threshold-unknown",
+        f"No Medicare KX threshold is on file for {year}, so KX was not judged for this "
+        "visit's therapy lines.",
+        f"Compare the patient's {year} therapy total with that year's threshold and add KX "
+        "by hand if it was passed; or add the year to data/thresholds.json.",
+    )
 
 
 def _reason(reasons: tuple[str, ...], modifier: str) -> str:
@@ -278,5 +306,6 @@ CHECKS = (
     check_medicare_status,
     check_requested_therapy_modifier,
     check_added_modifiers,
+    check_kx_threshold_known,
     check_targeted_review,
 )

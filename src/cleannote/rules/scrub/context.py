@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from cleannote.rules.catalog import Procedure
 from cleannote.rules.findings import Finding
 from cleannote.rules.modifier_assignment import LineModifiers
-from cleannote.rules.ncci import MueTable, PtpTable
+from cleannote.rules.ncci import MueTable, PtpEdit, PtpTable
 from cleannote.rules.payer_policy import PayerPolicy
 from cleannote.rules.scrub.rule_catalog import RULES
 from cleannote.rules.visit import Visit
@@ -33,6 +33,8 @@ class ScrubContext:
     units: tuple[int, ...]
     """Units the documentation supports per service under the payer's unit method."""
     modifiers: tuple[LineModifiers, ...] = ()
+    pair_edits: list[tuple[int, int, PtpEdit]] = field(default_factory=list)
+    """NCCI edits in force between billed lines: (column-1 index, column-2 index, edit)."""
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, rule_id: str, message: str, fix: str, line: int | None = None) -> None:

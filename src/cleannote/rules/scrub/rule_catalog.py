@@ -371,6 +371,13 @@ _RULES = (
         "Lines above the threshold without KX are denied.",
     ),
     RuleSpec(
+        "payer.kx-threshold-unknown",
+        N,
+        "No KX threshold on file for the visit's year: KX not judged",
+        "data/thresholds.json (CMS per-beneficiary KX amounts, 2022 on); SSA §1833(g)(7)(A)",
+        "Guessing another year's amount would attest to the wrong figure, so a biller decides.",
+    ),
+    RuleSpec(
         "payer.targeted-review",
         W,
         "Above the targeted medical review threshold",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from cleannote.rules.catalog import MedicareStatus, Procedure, find_procedure
 from cleannote.rules.findings import ClaimLine, ScrubResult
-from cleannote.rules.modifier_assignment import assign_modifiers
+from cleannote.rules.modifier_assignment import assign_modifiers, ncci_pairs
 from cleannote.rules.ncci import MueTable, PtpTable, bundled_mue, bundled_ptp
 from cleannote.rules.payer_policy import PayerPolicy, policy_for
 from cleannote.rules.scrub import (
@@ -24,7 +24,7 @@ from cleannote.rules.scrub import (
     checks_time,
 )
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.units import TimedEntry, assign_units
+from cleannote.rules.units import units_for_minutes
 from cleannote.rules.visit import Service, Visit
 
 Check = Callable[[ScrubContext], None]
@@ -38,29 +38,42 @@ CHECKS: tuple[Check, ...] = (
     *checks_payer.CHECKS,
     *checks_rtm.CHECKS,
 )
+_INVALID = MedicareStatus.INVALID
 
 
 def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None) -> ScrubResult:
     """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given."""
     policy = policy_for(visit.payer)
-    procedures = tuple(find_procedure(s.code) for s in visit.services)
-    minutes = tuple(s.documented_minutes for s in visit.services)
+    services = visit.services
+    procedures = tuple([find_procedure(s.code) for s in services])
+    minutes = tuple([_documented_minutes(s) for s in services])
+    billed_codes = _billed_codes(services, procedures, policy)
+    units = _units(services, procedures, minutes, policy, visit.rendering_provider.npi)
+    ptp = ptp if ptp is not None else bundled_ptp()
     ctx = ScrubContext(
         visit=visit,
         policy=policy,
-        ptp=ptp if ptp is not None else bundled_ptp(),
+        ptp=ptp,
         mue=mue if mue is not None else bundled_mue(),
         procedures=procedures,
-        billed_codes=_billed_codes(visit, procedures, policy),
+        billed_codes=billed_codes,
         minutes=minutes,
-        units=_units(visit.services, procedures, minutes, policy, visit.rendering_provider.npi),
+        units=units,
+        pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
     )
     ctx.modifiers = assign_modifiers(
-        visit, ctx.units, policy, ctx.ptp, billed_codes=ctx.billed_codes
+        visit,
+        units,
+        policy,
+        ptp,
+        billed_codes=billed_codes,
+        procedures=procedures,
+        pair_edits=ctx.pair_edits,
+        skip_kx_without_threshold=True,  # checks_payer reports payer.kx-threshold-unknown
     )
     for check in CHECKS:
         check(ctx)
-    return ScrubResult(visit.id, tuple(_claim_lines(ctx)), tuple(ctx.findings))
+    return ScrubResult(visit.id, _claim_lines(ctx), tuple(ctx.findings))
 
 
 def scrub_all(visits: Iterable[Visit]) -> Iterator[ScrubResult]:
@@ -69,19 +82,28 @@ def scrub_all(visits: Iterable[Visit]) -> Iterator[ScrubResult]:
         yield scrub(visit, ptp, mue)
 
 
+def _documented_minutes(service: Service) -> int | None:
+    """`Service.documented_minutes`, inlined: the scrubber asks it of every service."""
+    start, end = service.start, service.end
+    if start is not None and end is not None:
+        span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        return span if span >= 0 else None
+    return service.minutes
+
+
 def _billed_codes(
-    visit: Visit, procedures: tuple[Procedure | None, ...], policy: PayerPolicy
+    services: tuple[Service, ...], procedures: tuple[Procedure | None, ...], policy: PayerPolicy
 ) -> tuple[str, ...]:
     """Codes as billed: a payer that refuses 97014 (Medicare and its plans) gets G0283."""
-    replaces = not policy.accepts_97014
+    if policy.accepts_97014:
+        return tuple([s.code for s in services])
     return tuple(
-        p.medicare_replacement
-        if replaces
-        and p is not None
-        and p.medicare_status is MedicareStatus.INVALID
-        and p.medicare_replacement
-        else s.code
-        for s, p in zip(visit.services, procedures, strict=True)
+        [
+            p.medicare_replacement
+            if p is not None and p.medicare_status is _INVALID and p.medicare_replacement
+            else s.code
+            for s, p in zip(services, procedures, strict=True)
+        ]
     )
 
 
@@ -99,18 +121,27 @@ def _units(
     """
     units = [0] * len(services)
     pools: dict[str, list[int]] = {}
-    for index, (service, procedure) in enumerate(zip(services, procedures, strict=True)):
+    for index, procedure in enumerate(procedures):
         if procedure is None:
             continue
         if procedure.timed:
             if minutes[index]:
-                pools.setdefault(service.rendering_npi or default_npi, []).append(index)
+                npi = services[index].rendering_npi or default_npi
+                pool = pools.get(npi)
+                if pool is None:
+                    pools[npi] = [index]
+                else:
+                    pool.append(index)
         else:
             units[index] = _untimed_units(procedure, minutes[index])
     for indexes in pools.values():
-        entries = [TimedEntry(services[i].code, minutes[i] or 0) for i in indexes]
-        for i, assigned in zip(indexes, assign_units(entries, policy.unit_method), strict=True):
-            units[i] = assigned
+        assigned = units_for_minutes(
+            [services[i].code for i in indexes],
+            [minutes[i] or 0 for i in indexes],
+            policy.unit_method,
+        )
+        for i, count in zip(indexes, assigned, strict=True):
+            units[i] = count
     return tuple(units)
 
 
@@ -123,16 +154,20 @@ def _untimed_units(procedure: Procedure, minutes: int | None) -> int:
     return 1
 
 
-def _claim_lines(ctx: ScrubContext) -> Iterator[ClaimLine]:
-    modifiers = {m.service_index: m.modifiers for m in ctx.modifiers}
-    for index, service in enumerate(ctx.visit.services):
-        if ctx.procedures[index] is None or ctx.units[index] == 0:
-            continue
-        yield ClaimLine(
-            code=ctx.billed_codes[index],
-            units=ctx.units[index],
-            modifiers=modifiers.get(index, ()),
-            diagnosis_pointers=service.diagnosis_pointers,
-            charge=service.charge,
-            service_index=index,
-        )
+def _claim_lines(ctx: ScrubContext) -> tuple[ClaimLine, ...]:
+    units, codes, procedures = ctx.units, ctx.billed_codes, ctx.procedures
+    modifiers = ctx.modifiers  # one entry per service, in service order
+    return tuple(
+        [
+            ClaimLine(
+                codes[index],
+                units[index],
+                modifiers[index].modifiers,
+                service.diagnosis_pointers,
+                service.charge,
+                index,
+            )
+            for index, service in enumerate(ctx.visit.services)
+            if procedures[index] is not None and units[index] != 0
+        ]
+    )
