@@ -6,6 +6,7 @@ app_name = "claims"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),
+    path("<int:claim_id>/cms1500.pdf", views.cms1500, name="cms1500"),
     path("<int:claim_id>/ready/", views.mark_ready, name="ready"),
     path("<int:claim_id>/corrected/", views.corrected, name="corrected"),
     path("<int:claim_id>/void/", views.void, name="void"),

@@ -9,19 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims import actions, selectors
 from cleannote.apps.claims.access import biller_view
+from cleannote.apps.claims.claim_form import claim_to_form
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.apps.notes.selectors import note_detail
 from cleannote.apps.patients.views import actor_of
+from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
 from cleannote.rules.findings import Severity
 from cleannote.web.tasks import enqueue
 
@@ -71,6 +74,29 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         actor_of(request), AuditAction.VIEW, "claim", claim.pk, patient_id=claim.patient_id
     )
     return render(request, "claims/detail.html", {"claim": claim})
+
+
+@biller_view
+def cms1500(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """The claim on a CMS-1500: `mode=full` draws the form on plain paper, `mode=data_only`
+    prints only the data for pre-printed red forms. Box 31 is signed today."""
+    claim = _claim_or_404(request, claim_id)
+    try:
+        mode = FormMode(request.GET.get("mode", FormMode.FULL.value))
+    except ValueError:
+        return HttpResponseBadRequest("mode must be full or data_only")
+    try:
+        pdf = render_cms1500([claim_to_form(claim)], mode=mode, printed_on=timezone.localdate())
+    except FormError as exc:
+        messages.error(request, f"No CMS-1500: {exc}")
+        return redirect("claims:detail", claim.pk)
+    do_record_audit_event(
+        actor_of(request), AuditAction.EXPORT, "claim", claim.pk, patient_id=claim.patient_id
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"cms1500-{claim.patient_control_number or claim.pk}-{mode.value}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 def _act(
