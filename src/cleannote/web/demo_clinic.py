@@ -396,6 +396,13 @@ def _demo_patient(
         case.case_manager_phone = "217-555-0177"
         case.lien_on_file = index % 2 == 0
         case.report_schedule = ReportSchedule.EVERY_30_DAYS.value
+    elif payer[2] is PayerKind.WORKERS_COMP:
+        # A workers' comp claim needs the injury at work and the carrier's claim number;
+        # no random draw here, so the rest of the demo stays as the seed made it.
+        case.accident_kind = AccidentKind.EMPLOYMENT.value
+        case.accident_date = case.onset_date
+        case.accident_state = "IL"
+        case.insurer_claim_number = f"TWC-{index + 1:06d}"
     referral = Referral(
         provider_first_name=rng.choice(("Laura", "Kenji", "Fatima", "Robert")),
         provider_last_name=rng.choice(("Singh", "Moreno", "Albright", "Chen")),

@@ -1,0 +1,61 @@
+"""The demo clinic loaded small, with a fixed seed and date, and its biller ready to bill.
+
+Passwords are hashed with MD5 here only to keep the load quick; the outbox is the test's own
+folder, and tasks run in-process (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.claims.actions import do_create_claim_from_note
+from cleannote.apps.claims.errors import ClaimRefusedError
+from cleannote.apps.claims.models import Claim
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Organisation, Staff
+from cleannote.web.demo_clinic import load_demo_clinic
+
+DEMO_TODAY = dt.date(2026, 3, 16)
+DEMO_SEED = 2026
+DEMO_PATIENTS = 5
+
+
+@dataclass
+class Demo:
+    organisation: Organisation
+    biller: Staff
+    actor: Actor
+    outbox: Path
+
+
+def load_demo(settings, tmp_path: Path, patients: int = DEMO_PATIENTS) -> Demo:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CLEANNOTE_OUTBOX_DIR = tmp_path / "outbox"
+    summary = load_demo_clinic(today=DEMO_TODAY, seed=DEMO_SEED, patients=patients)
+    assert summary is not None
+    organisation = Organisation.objects.get(name="Riverbend Therapy & Rehab")
+    biller = Staff.objects.select_related("user").get(user__username="demo-biller")
+    actor = Actor(user=biller.user, organisation=organisation, ip_address="10.0.0.9")
+    return Demo(organisation, biller, actor, tmp_path / "outbox")
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path) -> Demo:
+    return load_demo(settings, tmp_path)
+
+
+def claims_from_signed_notes(demo: Demo) -> tuple[list[Claim], list[ClaimRefusedError]]:
+    """Bill every signed note of the clinic, oldest first: the claims and the refusals."""
+    claims, refusals = [], []
+    notes = Note.objects.filter(patient__organisation=demo.organisation, signed_at__isnull=False)
+    for note in notes.order_by("date_of_service", "id"):
+        try:
+            claims.append(do_create_claim_from_note(demo.actor, note))
+        except ClaimRefusedError as refusal:
+            refusals.append(refusal)
+    return claims, refusals
