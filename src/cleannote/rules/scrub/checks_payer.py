@@ -44,25 +44,25 @@ def no_fault_states() -> frozenset[str]:
 
 def check_npis(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    named: list[tuple[str, str, int | None]] = [
-        ("billing provider", visit.billing_provider.npi, None),
-        ("rendering provider", visit.rendering_provider.npi, None),
-    ]
-    if visit.referral is not None:
-        named.append(("referring provider", visit.referral.npi, None))
-    named.extend(
-        (f"{s.code} service rendering provider", s.rendering_npi, i)
-        for i, s in enumerate(visit.services)
-        if s.rendering_npi
+    if not _npi_ok(visit.billing_provider.npi):
+        _bad_npi(ctx, "billing provider", visit.billing_provider.npi, None)
+    if not _npi_ok(visit.rendering_provider.npi):
+        _bad_npi(ctx, "rendering provider", visit.rendering_provider.npi, None)
+    if visit.referral is not None and not _npi_ok(visit.referral.npi):
+        _bad_npi(ctx, "referring provider", visit.referral.npi, None)
+    for index, service in enumerate(visit.services):
+        npi = service.rendering_npi
+        if npi and not _npi_ok(npi):
+            _bad_npi(ctx, f"{service.code} service rendering provider", npi, index)
+
+
+def _bad_npi(ctx: ScrubContext, role: str, npi: str, line: int | None) -> None:
+    ctx.add(
+        "npi.check-digit",
+        f"The {role} NPI {npi} fails the NPI check-digit test.",
+        "Correct the NPI (check it against NPPES).",
+        line,
     )
-    for role, npi, line in named:
-        if not _npi_ok(npi):
-            ctx.add(
-                "npi.check-digit",
-                f"The {role} NPI {npi} fails the NPI check-digit test.",
-                "Correct the NPI (check it against NPPES).",
-                line,
-            )
 
 
 def check_discipline(ctx: ScrubContext) -> None:
@@ -207,10 +207,17 @@ def check_requested_therapy_modifier(ctx: ScrubContext) -> None:
 def check_added_modifiers(ctx: ScrubContext) -> None:
     """Explain the modifiers the engine added, so nobody wonders where they came from."""
     therapy = DISCIPLINE_MODIFIER.get(ctx.visit.rendering_provider.discipline)
+    services = ctx.visit.services
     for line in ctx.modifiers:
-        service = ctx.visit.services[line.service_index]
-        asked = {m.strip().upper() for m in service.modifiers} if service.modifiers else ()
-        added = [m for m in line.modifiers if m != therapy and m not in asked]
+        mods = line.modifiers
+        if not mods or (len(mods) == 1 and mods[0] == therapy):
+            continue  # the usual line: nothing beyond the discipline modifier
+        service = services[line.service_index]
+        if service.modifiers:
+            asked = {m.strip().upper() for m in service.modifiers}
+            added = [m for m in mods if m != therapy and m not in asked]
+        else:
+            added = [m for m in mods if m != therapy]
         if not added:
             continue
         for modifier, rule in _ADDED_RULES:
