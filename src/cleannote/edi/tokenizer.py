@@ -6,7 +6,9 @@ match, a file that ends mid-transaction). Because the error can come at the very
 file, a reader that must be all-or-nothing collects before it returns (see the `read_*_file`
 functions); streaming consumers accept that the stream may raise after they have seen items.
 
-The file is read in chunks, so memory does not grow with the size of the file.
+The file is read in chunks, so memory does not grow with the size of the file. Readers on a
+hot path (the 835) take `iter_segment_batches` instead: the same checked stream as plain
+element lists, one batch per chunk, without a `Segment` per segment (decision 0055).
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-CHUNK_SIZE = 1 << 16
+# 16 KiB: a chunk's segment lists die before the garbage collector promotes them to its oldest
+# generation; with 64 KiB chunks a large remittance triggered a dozen full collections.
+CHUNK_SIZE = 1 << 14
 
 # Whitespace that writers put between segments (line breaks, indentation). Python's own
 # notion of whitespace includes 0x1C-0x1F, which some files use as delimiters, so the set is
@@ -31,6 +37,7 @@ _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _AMOUNT = re.compile(r"-?(\d+\.?\d*|\.\d+)\Z")
 _ISA_ELEMENT_COUNT = 16
 _ENVELOPE_IDS = frozenset(("ST", "GE", "IEA", "GS", "ISA"))
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +211,10 @@ def _quote(value: str) -> str:
 
 def _byte_chunks(data: bytes | BinaryIO | Path) -> Iterator[bytes]:
     if isinstance(data, bytes | bytearray | memoryview):
-        yield bytes(data)
+        # in chunks too, so a large file given as bytes is walked in small batches
+        whole = memoryview(data).cast("B")
+        for start in range(0, len(whole), CHUNK_SIZE):
+            yield bytes(whole[start : start + CHUNK_SIZE])
         return
     if isinstance(data, Path):
         with data.open("rb") as stream:
@@ -317,11 +327,14 @@ def _header_delimiters(text: str, source: str, number: int) -> tuple[Delimiters,
 
 def _raw_segments(
     chunks: Iterator[str], source: str
-) -> Iterator[tuple[list[tuple[str, ...]], Delimiters]]:
+) -> Iterator[tuple[list[list[str]], Delimiters]]:
     """Yield batches of non-blank segments (split into elements) with their delimiters.
 
     Batches, one per chunk read, rather than single segments: a generator hand-off per
-    segment was a measurable share of reading a large remittance.
+    segment was a measurable share of reading a large remittance. A chunk that cannot hold the
+    start of another interchange is split with whole-chunk `str.split` calls; one that might
+    (it contains "ISA" after a terminator) is walked piece by piece so the next header is read
+    with its own delimiters.
     """
     buffer = ""
     delimiters: Delimiters | None = None
@@ -359,27 +372,36 @@ def _raw_segments(
                 )
             delimiters, end = found
             number += 1
-            yield [tuple(buffer[: end - 1].split(delimiters.element))], delimiters
+            yield [buffer[: end - 1].split(delimiters.element)], delimiters
             buffer = buffer[end:]
         current = delimiters
         terminator = current.segment
         element = current.element
         strip = "".join(c for c in _LAYOUT_CHARS if c not in (terminator, element))
+        next_header = re.compile(f"(?:\\A|{re.escape(terminator)})[{re.escape(strip)}]*ISA")
         restart = False
         while not restart:
-            pieces = buffer.split(terminator)
-            buffer = pieces.pop()
-            batch: list[tuple[str, ...]] = []
-            for index, piece in enumerate(pieces):
-                piece = piece.strip(strip)
-                if not piece:
-                    continue
-                if piece.startswith("ISA"):
-                    buffer = terminator.join([piece, *pieces[index + 1 :], buffer])
-                    delimiters = None
-                    restart = True
-                    break
-                batch.append(tuple(piece.split(element)))
+            cut = buffer.rfind(terminator)
+            complete = buffer[:cut] if cut >= 0 else ""
+            buffer = buffer[cut + 1 :]
+            pieces = complete.split(terminator) if cut >= 0 else []
+            batch: list[list[str]]
+            if "ISA" not in complete or not next_header.search(complete):
+                # strip layout, drop blank pieces, split into elements: all in C-level maps
+                kept = filter(None, map(str.strip, pieces, repeat(strip)))
+                batch = list(map(str.split, kept, repeat(element)))
+            else:
+                batch = []
+                for index, piece in enumerate(pieces):
+                    piece = piece.strip(strip)
+                    if not piece:
+                        continue
+                    if piece.startswith("ISA"):
+                        buffer = terminator.join([piece, *pieces[index + 1 :], buffer])
+                        delimiters = None
+                        restart = True
+                        break
+                    batch.append(piece.split(element))
             number += len(batch)
             if batch:
                 yield batch, current
@@ -393,7 +415,7 @@ def _raw_segments(
             if chunk is None:
                 last = buffer.strip(strip)
                 if last:
-                    yield [tuple(last.split(element))], current
+                    yield [last.split(element)], current
                 return
             buffer += chunk
 
@@ -406,105 +428,184 @@ def _peek_id(text: str) -> str:
 # --- envelope checks --------------------------------------------------------------------------
 
 
+class SegmentBatch(NamedTuple):
+    """Consecutive segments that passed the envelope checks, as plain element lists.
+
+    `segments[i][0]` is a segment id and `segments[i][1]` its first element; the segment's
+    position in the file is `first_number + i`. Lists rather than `Segment` tuples because a
+    reader on the hot path (the 835) only needs the elements: build a `Segment` with
+    `batch_segment` when a value must be reported. Callers must not change the lists.
+    """
+
+    segments: list[list[str]]
+    first_number: int
+    delimiters: Delimiters
+
+
+def batch_segment(elements: list[str], number: int, delimiters: Delimiters) -> Segment:
+    """A `Segment` for one element list of a batch (`number_in_set` is not tracked: 0)."""
+    return Segment(tuple(elements), number, 0, delimiters)
+
+
+def iter_segment_batches(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[SegmentBatch]:
+    """The file's segments in batches, checked against ISA/IEA, GS/GE and ST/SE as it streams.
+
+    At the first envelope fault the segments before it are yielded, then X12Error is raised:
+    a consumer sees exactly the segments `iter_segments` would have shown it before raising.
+    At the end of the file it raises when the file stops inside an interchange, group or set.
+    """
+    envelope = _Envelope(source)
+    valid_ids = envelope.valid_ids
+    number = 0
+    last: list[str] | None = None
+    last_delimiters: Delimiters | None = None
+    for batch, delimiters in _raw_segments(_text_chunks(data, source), source):
+        first = number + 1
+        last, last_delimiters = batch[-1], delimiters
+        if envelope.in_set and set(map(_first, batch)) <= valid_ids:
+            # the common case inside a large set: no envelope segment and no new segment id
+            number += len(batch)
+            envelope.in_set += len(batch)
+            yield SegmentBatch(batch, first, delimiters)
+            continue
+        for index, elements in enumerate(batch):
+            number += 1
+            if envelope.in_set and elements[0] in valid_ids:
+                envelope.in_set += 1
+                continue
+            try:
+                envelope.check(elements, number, delimiters)
+            except X12Error:
+                if index:
+                    yield SegmentBatch(batch[:index], first, delimiters)
+                raise
+        yield SegmentBatch(batch, first, delimiters)
+    if envelope.state not in ("start", "done"):
+        closing = {"set": "SE", "group": "GE", "interchange": "IEA"}[envelope.state]
+        problem = "the file is truncated"
+        if last is None or last_delimiters is None:
+            raise X12Error(source, problem, expected=f"{closing} before the end of the file")
+        segment = Segment(tuple(last), number, envelope.in_set, last_delimiters)
+        raise segment_error(source, segment, problem, f"{closing} before the end of the file")
+    if last is None:
+        raise X12Error(source, "the file holds no segments", expected="ISA")
+
+
 def iter_segments(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[Segment]:
     """Every segment of the file, checked against ISA/IEA, GS/GE and ST/SE as it streams.
 
     Raises X12Error at the first envelope fault; at the end of the file when it stops inside
     an interchange, group or transaction set.
     """
-    isa_control = gs_control = st_control = ""
-    groups = sets = in_set = 0
-    state = "start"  # start -> interchange -> group -> set -> group -> interchange -> done
-    last: Segment | None = None
-    valid_ids: set[str] = set()
-    number = 0
-    for batch, delimiters in _raw_segments(_text_chunks(data, source), source):
+    in_set = 0
+    for batch, number, delimiters in iter_segment_batches(data, source=source):
         for elements in batch:
-            number += 1
             segment_id = elements[0]
-            if in_set:
+            if segment_id == "ST":
+                in_set = 1
+            elif in_set:
                 in_set += 1
-            segment = Segment(elements, number, in_set, delimiters)
-            last = segment
-            if state == "set":
-                if segment_id == "SE":
-                    _check_se(source, segment, in_set, st_control)
-                    state, in_set = "group", 0
-                    yield segment
-                    continue
-                if segment_id in _ENVELOPE_IDS:
-                    raise segment_error(
-                        source, segment, f"{segment_id} came before the set's SE", "SE"
-                    )
-                if segment_id not in valid_ids and not _valid_id(segment_id, valid_ids):
-                    raise segment_error(
-                        source,
-                        segment,
-                        f"found {_quote(segment_id)}",
-                        "a segment id of 2-3 capital letters or digits",
-                    )
-                yield segment
-                continue
-            if segment_id == "ISA":
-                if state not in ("start", "done"):
-                    raise segment_error(source, segment, "a new ISA came before the IEA", "IEA")
-                if len(elements) != _ISA_ELEMENT_COUNT + 1:
-                    raise segment_error(
-                        source, segment, f"the ISA has {len(elements) - 1} elements", "16 elements"
-                    )
-                isa_control, groups, state = elements[13], 0, "interchange"
-            elif segment_id == "IEA":
-                if state != "interchange":
-                    raise segment_error(source, segment, f"IEA came while a {state} was open", "GE")
-                _check_count(source, segment, groups, "functional groups")
-                _check_control(source, segment, 2, isa_control, "ISA13")
-                state = "done"
-            elif segment_id == "GS":
-                if state != "interchange":
-                    raise segment_error(source, segment, "GS came outside an interchange", "ISA")
-                gs_control, sets, state = segment.get(6), 0, "group"
-                groups += 1
-            elif segment_id == "GE":
-                if state != "group":
-                    raise segment_error(source, segment, "GE came without a GS", "GS")
-                _check_count(source, segment, sets, "transaction sets")
-                _check_control(source, segment, 2, gs_control, "GS06")
-                state = "interchange"
-            elif segment_id == "ST":
-                if state != "group":
-                    raise segment_error(source, segment, "ST came outside a functional group", "GS")
-                st_control, state, in_set = segment.get(2), "set", 1
-                sets += 1
-                segment = Segment(segment.elements, number, 1, delimiters)
-            else:
-                expected = {
-                    "start": "ISA",
-                    "interchange": "GS or IEA",
-                    "group": "ST or GE",
-                    "done": "ISA or the end of the file",
-                }[state]
+            yield Segment(tuple(elements), number, in_set, delimiters)
+            number += 1
+            if segment_id == "SE":
+                in_set = 0
+
+
+class _Envelope:
+    """Where the stream stands in ISA/GS/ST nesting, with the counts and control numbers to
+    check at each closing segment.
+
+    `in_set` counts the segments of the open transaction set (ST is 1) and is 0 outside one;
+    `valid_ids` collects the body segment ids already seen to be well formed, so the batch
+    loop can pass them without a call.
+    """
+
+    __slots__ = (
+        "groups",
+        "gs_control",
+        "in_set",
+        "isa_control",
+        "sets",
+        "source",
+        "st_control",
+        "state",
+        "valid_ids",
+    )
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.isa_control = self.gs_control = self.st_control = ""
+        self.groups = self.sets = self.in_set = 0
+        # start -> interchange -> group -> set -> group -> interchange -> done
+        self.state = "start"
+        self.valid_ids: set[str] = set()
+
+    def check(self, elements: list[str], number: int, delimiters: Delimiters) -> None:
+        source = self.source
+        segment_id = elements[0]
+        if self.in_set:
+            self.in_set += 1
+        segment = Segment(tuple(elements), number, self.in_set, delimiters)
+        state = self.state
+        if state == "set":
+            if segment_id == "SE":
+                _check_se(source, segment, self.in_set, self.st_control)
+                self.state, self.in_set = "group", 0
+                return
+            if segment_id in _ENVELOPE_IDS:
+                raise segment_error(source, segment, f"{segment_id} came before the set's SE", "SE")
+            if not _SEGMENT_ID.match(segment_id):
                 raise segment_error(
                     source,
                     segment,
-                    f"{_quote(segment_id)} came outside a transaction set",
-                    expected,
+                    f"found {_quote(segment_id)}",
+                    "a segment id of 2-3 capital letters or digits",
                 )
-            yield segment
-    if state not in ("start", "done"):
-        closing = {"set": "SE", "group": "GE", "interchange": "IEA"}[state]
-        problem = "the file is truncated"
-        if last is None:
-            raise X12Error(source, problem, expected=f"{closing} before the end of the file")
-        raise segment_error(source, last, problem, f"{closing} before the end of the file")
-    if last is None:
-        raise X12Error(source, "the file holds no segments", expected="ISA")
-
-
-def _valid_id(segment_id: str, valid_ids: set[str]) -> bool:
-    if _SEGMENT_ID.match(segment_id):
-        valid_ids.add(segment_id)
-        return True
-    return False
+            self.valid_ids.add(segment_id)
+            return
+        if segment_id == "ISA":
+            if state not in ("start", "done"):
+                raise segment_error(source, segment, "a new ISA came before the IEA", "IEA")
+            if len(elements) != _ISA_ELEMENT_COUNT + 1:
+                raise segment_error(
+                    source, segment, f"the ISA has {len(elements) - 1} elements", "16 elements"
+                )
+            self.isa_control, self.groups, self.state = elements[13], 0, "interchange"
+        elif segment_id == "IEA":
+            if state != "interchange":
+                raise segment_error(source, segment, f"IEA came while a {state} was open", "GE")
+            _check_count(source, segment, self.groups, "functional groups")
+            _check_control(source, segment, 2, self.isa_control, "ISA13")
+            self.state = "done"
+        elif segment_id == "GS":
+            if state != "interchange":
+                raise segment_error(source, segment, "GS came outside an interchange", "ISA")
+            self.gs_control, self.sets, self.state = segment.get(6), 0, "group"
+            self.groups += 1
+        elif segment_id == "GE":
+            if state != "group":
+                raise segment_error(source, segment, "GE came without a GS", "GS")
+            _check_count(source, segment, self.sets, "transaction sets")
+            _check_control(source, segment, 2, self.gs_control, "GS06")
+            self.state = "interchange"
+        elif segment_id == "ST":
+            if state != "group":
+                raise segment_error(source, segment, "ST came outside a functional group", "GS")
+            self.st_control, self.state, self.in_set = segment.get(2), "set", 1
+            self.sets += 1
+        else:
+            expected = {
+                "start": "ISA",
+                "interchange": "GS or IEA",
+                "group": "ST or GE",
+                "done": "ISA or the end of the file",
+            }[state]
+            raise segment_error(
+                source,
+                segment,
+                f"{_quote(segment_id)} came outside a transaction set",
+                expected,
+            )
 
 
 def _check_se(source: str, segment: Segment, counted: int, st_control: str) -> None:
