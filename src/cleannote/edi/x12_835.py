@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from cleannote.edi.tokenizer import (
+    Delimiters,
     Segment,
     X12Error,
-    iter_segments,
+    batch_segment,
+    iter_segment_batches,
     parse_amount,
     parse_date,
     parse_optional_date,
@@ -28,7 +30,7 @@ DENIED_STATUS = "4"
 REVERSAL_STATUS = "22"
 _ZERO = Decimal("0")
 _ONE = Decimal("1")
-_BLANKS = ("",) * 16
+_BLANKS = [""] * 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,34 +177,175 @@ def iter_claim_payments(data: bytes | BinaryIO | Path, *, source: str) -> Iterat
             yield item
 
 
+class _Values:
+    """Element conversions for one walk, with caches in front of the strict parsers.
+
+    A remittance repeats the same amounts, dates, procedure composites and CAS segments on
+    claim after claim, so each distinct text is parsed once (by the shared strict parsers in
+    `cleannote.edi.tokenizer`, which also word the errors) and then looked up. The caches are
+    emptied when they grow past `_CACHE_LIMIT`, so memory stays flat on any file, and when the
+    delimiters change, because a composite's meaning depends on ISA16.
+    """
+
+    __slots__ = (
+        "adjustments",
+        "amounts",
+        "claims",
+        "dates",
+        "delimiters",
+        "procedures",
+        "services",
+        "source",
+    )
+
+    def __init__(self, source: str, delimiters: Delimiters) -> None:
+        self.source = source
+        self.delimiters = delimiters
+        self.amounts: dict[str, Decimal] = {}
+        self.dates: dict[str, date] = {}
+        self.procedures: dict[str, Procedure] = {}
+        self.adjustments: dict[str, tuple[Adjustment, ...]] = {}
+        self.services: dict[str, _ServiceValues] = {}
+        self.claims: dict[tuple[str, str, str], tuple[Decimal, Decimal, Decimal]] = {}
+
+    def segment(self, elements: list[str], number: int) -> Segment:
+        return batch_segment(elements, number, self.delimiters)
+
+    def amount(self, elements: list[str], number: int, position: int) -> Decimal:
+        try:
+            return self.amounts[elements[position]]
+        except (KeyError, IndexError):
+            pass
+        value = parse_amount(self.source, self.segment(elements, number), position)
+        _remember(self.amounts, elements[position], value)
+        return value
+
+    def date(self, elements: list[str], number: int, position: int) -> date:
+        try:
+            return self.dates[elements[position]]
+        except (KeyError, IndexError):
+            pass
+        value = parse_date(self.source, self.segment(elements, number), position)
+        _remember(self.dates, elements[position], value)
+        return value
+
+    def procedure(self, elements: list[str], number: int, position: int) -> Procedure:
+        try:
+            return self.procedures[elements[position]]
+        except (KeyError, IndexError):
+            pass
+        value = _procedure(self.source, self.segment(elements, number), position)
+        _remember(self.procedures, elements[position], value)
+        return value
+
+    def cas(self, elements: list[str], number: int) -> tuple[Adjustment, ...]:
+        key = self.delimiters.element.join(elements)
+        found = self.adjustments.get(key)
+        if found is None:
+            found = tuple(_adjustments(self.source, self.segment(elements, number)))
+            _remember(self.adjustments, key, found)
+        return found
+
+    def service(self, elements: list[str], number: int) -> _ServiceValues:
+        """SVC01-SVC07 converted in element order (so the first bad one is reported)."""
+        key = self.delimiters.element.join(elements)
+        found = self.services.get(key)
+        if found is None:
+            count = len(elements)
+            found = (
+                self.procedure(elements, number, 1),
+                self.amount(elements, number, 2),
+                self.amount(elements, number, 3),
+                self.amount(elements, number, 5) if count > 5 and elements[5] else _ONE,
+                self.procedure(elements, number, 6) if count > 6 and elements[6] else None,
+                self.amount(elements, number, 7) if count > 7 and elements[7] else None,
+            )
+            _remember(self.services, key, found)
+        return found
+
+    def claim(self, elements: list[str], number: int) -> tuple[Decimal, Decimal, Decimal]:
+        """CLP03 charge, CLP04 paid and CLP05 patient responsibility (zero when blank)."""
+        padded = elements + _BLANKS if len(elements) < 6 else elements
+        key = (padded[3], padded[4], padded[5])
+        found = self.claims.get(key)
+        if found is None:
+            found = (
+                self.amount(elements, number, 3),
+                self.amount(elements, number, 4),
+                self.amount(elements, number, 5) if padded[5] else _ZERO,
+            )
+            _remember(self.claims, key, found)
+        return found
+
+    def switch(self, delimiters: Delimiters) -> None:
+        if delimiters != self.delimiters:
+            self.procedures.clear()
+            self.services.clear()
+            self.adjustments.clear()
+        self.delimiters = delimiters
+
+
+_CACHE_LIMIT = 2048
+_ServiceValues = tuple[Procedure, Decimal, Decimal, Decimal, Procedure | None, Decimal | None]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
 class _ServiceDraft:
+    """An SVC whose values are converted when the line closes (next SVC, CLP, PLB or SE).
+
+    Adjustments and remarks are tuples grown by concatenation rather than lists: most lines
+    carry one CAS and no LQ, and `() + cached` is `cached` itself, so the common line allocates
+    nothing for them (fewer container allocations also means fewer garbage collector passes).
+    """
+
     __slots__ = (
         "adjustments",
         "allowed",
+        "elements",
         "end",
         "line_control",
+        "number",
         "remarks",
-        "segment",
         "start",
     )
 
-    def __init__(self, segment: Segment) -> None:
-        self.segment = segment
-        self.adjustments: list[Adjustment] = []
+    def __init__(self, elements: list[str], number: int) -> None:
+        self.elements = elements
+        self.number = number
+        self.adjustments: tuple[Adjustment, ...] = ()
         self.start: date | None = None
         self.end: date | None = None
         self.line_control = ""
         self.allowed: Decimal | None = None
-        self.remarks: list[str] = []
+        self.remarks: tuple[str, ...] = ()
 
 
 class _ClaimDraft:
-    __slots__ = ("adjustments", "end", "received", "remarks", "segment", "services", "start")
+    """A CLP whose values are converted when the claim closes (next CLP, PLB or SE)."""
 
-    def __init__(self, segment: Segment) -> None:
-        self.segment = segment
-        self.adjustments: list[Adjustment] = []
-        self.remarks: list[str] = []
+    __slots__ = (
+        "adjustments",
+        "elements",
+        "end",
+        "number",
+        "received",
+        "remarks",
+        "services",
+        "start",
+    )
+
+    def __init__(self, elements: list[str], number: int) -> None:
+        self.elements = elements
+        self.number = number
+        self.adjustments: tuple[Adjustment, ...] = ()
+        self.remarks: tuple[str, ...] = ()
         self.start: date | None = None
         self.end: date | None = None
         self.received: date | None = None
@@ -212,6 +355,13 @@ class _ClaimDraft:
 def _walk(
     data: bytes | BinaryIO | Path, source: str, *, collect: bool
 ) -> Iterator[Remittance | ClaimPayment]:
+    """One pass over checked segment batches, dispatching on the segment id.
+
+    The branches are ordered by how often the segment occurs in a remittance (CAS and DTM
+    first; NM1 gets an empty branch so it leaves the chain early). Envelope segments match no
+    branch: the batches are already checked, and every other segment id can only occur inside
+    a transaction set, which here is always an 835.
+    """
     header: dict[str, Segment] = {}
     payer: Party | None = None
     payee: Party | None = None
@@ -220,142 +370,155 @@ def _walk(
     claim: _ClaimDraft | None = None
     service: _ServiceDraft | None = None
     paid_total = _ZERO
-    in_835 = False
-    for segment in iter_segments(data, source=source):
-        elements = segment.elements
-        sid = elements[0]
-        first = elements[1] if len(elements) > 1 else ""
-        if sid == "ST":
-            in_835 = segment.get(1) == "835"
-            if not in_835:
-                raise segment_error(
-                    source, segment, f"found transaction set {segment.get(1)!r}", "ST01 835"
-                )
-            header, payer, payee, claims, plb = {"ST": segment}, None, None, [], []
-            claim = service = None
-            paid_total = _ZERO
-            continue
-        if not in_835:
-            continue
-        if sid == "CLP":
-            if claim is not None:
-                finished = _finish_claim(source, claim, service)
-                paid_total += finished.paid
-                if collect:
-                    claims.append(finished)
-                yield finished
-            claim, service = _ClaimDraft(segment), None
-        elif sid == "SVC":
-            if claim is None:
-                raise segment_error(source, segment, "SVC came before any CLP", "CLP")
-            if service is not None:
-                claim.services.append(_finish_service(source, service))
-            service = _ServiceDraft(segment)
-        elif sid == "CAS":
-            target = service if service is not None else claim
-            if target is None:
-                raise segment_error(source, segment, "CAS came before any CLP", "CLP")
-            target.adjustments.extend(_adjustments(source, segment))
-        elif sid == "DTM":
-            qualifier = first
-            if service is not None:
-                if qualifier in ("472", "150"):
-                    service.start = parse_date(source, segment, 2)
+    values: _Values | None = None
+    for batch, first, delimiters in iter_segment_batches(data, source=source):
+        if values is None:
+            values = _Values(source, delimiters)
+        elif delimiters is not values.delimiters:
+            values.switch(delimiters)
+        for number, elements in enumerate(batch, first):
+            sid = elements[0]
+            if sid == "CAS":
+                target = service if service is not None else claim
+                if target is None:
+                    raise segment_error(
+                        source, values.segment(elements, number), "CAS came before any CLP", "CLP"
+                    )
+                target.adjustments += values.cas(elements, number)
+            elif sid == "DTM":
+                qualifier = elements[1] if len(elements) > 1 else ""
+                if service is not None:
                     if qualifier == "472":
-                        service.end = service.start
-                elif qualifier == "151":
-                    service.end = parse_date(source, segment, 2)
-            elif claim is not None:
-                if qualifier == "232":
-                    claim.start = parse_date(source, segment, 2)
-                elif qualifier == "233":
-                    claim.end = parse_date(source, segment, 2)
-                elif qualifier == "050":
-                    claim.received = parse_date(source, segment, 2)
-            elif qualifier == "405":
-                header["DTM405"] = segment
-        elif sid == "REF":
-            if service is not None and first == "6R":
-                service.line_control = segment.get(2)
-        elif sid == "AMT":
-            if service is not None and first == "B6":
-                service.allowed = parse_amount(source, segment, 2)
-        elif sid == "LQ":
-            if service is not None and first == "HE":
-                service.remarks.append(segment.get(2))
-        elif sid == "MOA" or sid == "MIA":
-            if claim is not None:
-                positions = (3, 4, 5, 6, 7) if sid == "MOA" else (5, 20, 21, 22, 23)
-                claim.remarks.extend(c for p in positions if (c := segment.get(p)))
-        elif sid == "N1":
-            code = segment.get(1)
-            party = Party(segment.get(2), segment.get(3), segment.get(4))
-            if code == "PR":
-                payer = party
-            elif code == "PE":
-                payee = party
-        elif sid == "BPR" or sid == "TRN":
-            header[sid] = segment
-        elif sid == "PLB":
-            if claim is not None:
-                finished = _finish_claim(source, claim, service)
-                paid_total += finished.paid
-                if collect:
-                    claims.append(finished)
-                yield finished
+                        service.start = service.end = values.date(elements, number, 2)
+                    elif qualifier == "150":
+                        service.start = values.date(elements, number, 2)
+                    elif qualifier == "151":
+                        service.end = values.date(elements, number, 2)
+                elif claim is not None:
+                    if qualifier == "232":
+                        claim.start = values.date(elements, number, 2)
+                    elif qualifier == "233":
+                        claim.end = values.date(elements, number, 2)
+                    elif qualifier == "050":
+                        claim.received = values.date(elements, number, 2)
+                elif qualifier == "405":
+                    header["DTM405"] = values.segment(elements, number)
+            elif sid == "SVC":
+                if claim is None:
+                    raise segment_error(
+                        source, values.segment(elements, number), "SVC came before any CLP", "CLP"
+                    )
+                if service is not None:
+                    claim.services.append(_finish_service(values, service))
+                service = _ServiceDraft(elements, number)
+            elif sid == "REF":
+                if service is not None and len(elements) > 1 and elements[1] == "6R":
+                    service.line_control = elements[2] if len(elements) > 2 else ""
+            elif sid == "AMT":
+                if service is not None and len(elements) > 1 and elements[1] == "B6":
+                    service.allowed = values.amount(elements, number, 2)
+            elif sid == "NM1":
+                pass  # names and member ids are PHI and are not kept
+            elif sid == "CLP":
+                if claim is not None:
+                    finished = _finish_claim(values, claim, service)
+                    paid_total += finished.paid
+                    if collect:
+                        claims.append(finished)
+                    yield finished
+                claim, service = _ClaimDraft(elements, number), None
+            elif sid == "LQ":
+                if service is not None and len(elements) > 1 and elements[1] == "HE":
+                    service.remarks += (elements[2] if len(elements) > 2 else "",)
+            elif sid == "MOA" or sid == "MIA":
+                if claim is not None:
+                    positions = (3, 4, 5, 6, 7) if sid == "MOA" else (5, 20, 21, 22, 23)
+                    padded = elements + _BLANKS
+                    claim.remarks += tuple(c for p in positions if (c := padded[p]))
+            elif sid == "N1":
+                segment = values.segment(elements, number)
+                party = Party(segment.get(2), segment.get(3), segment.get(4))
+                code = segment.get(1)
+                if code == "PR":
+                    payer = party
+                elif code == "PE":
+                    payee = party
+            elif sid == "BPR" or sid == "TRN":
+                header[sid] = values.segment(elements, number)
+            elif sid == "PLB":
+                if claim is not None:
+                    finished = _finish_claim(values, claim, service)
+                    paid_total += finished.paid
+                    if collect:
+                        claims.append(finished)
+                    yield finished
+                    claim = service = None
+                plb.extend(_provider_adjustments(source, values.segment(elements, number)))
+            elif sid == "SE":
+                if claim is not None:
+                    finished = _finish_claim(values, claim, service)
+                    paid_total += finished.paid
+                    if collect:
+                        claims.append(finished)
+                    yield finished
+                    claim = service = None
+                closing = values.segment(elements, number)
+                yield _remittance(source, header, payer, payee, claims, plb, paid_total, closing)
+            elif sid == "ST":
+                segment = values.segment(elements, number)
+                if segment.get(1) != "835":
+                    raise segment_error(
+                        source, segment, f"found transaction set {segment.get(1)!r}", "ST01 835"
+                    )
+                header, payer, payee, claims, plb = {"ST": segment}, None, None, [], []
                 claim = service = None
-            plb.extend(_provider_adjustments(source, segment))
-        elif sid == "SE":
-            if claim is not None:
-                finished = _finish_claim(source, claim, service)
-                paid_total += finished.paid
-                if collect:
-                    claims.append(finished)
-                yield finished
-                claim = service = None
-            yield _remittance(source, header, payer, payee, claims, plb, paid_total, segment)
-            in_835 = False
+                paid_total = _ZERO
 
 
-def _finish_service(source: str, draft: _ServiceDraft) -> ServicePayment:
-    segment = draft.segment
-    elements = segment.elements + _BLANKS[len(segment.elements) :]
+def _finish_service(values: _Values, draft: _ServiceDraft) -> ServicePayment:
+    procedure, charge, paid, units, original, original_units = values.service(
+        draft.elements, draft.number
+    )
+    # positional arguments: a keyword call of a 12-field dataclass costs half as much again
     return ServicePayment(
-        procedure=_procedure(source, segment, 1),
-        charge=parse_amount(source, segment, 2),
-        paid=parse_amount(source, segment, 3),
-        units=parse_amount(source, segment, 5) if elements[5] else _ONE,
-        original_procedure=_procedure(source, segment, 6) if elements[6] else None,
-        original_units=parse_amount(source, segment, 7) if elements[7] else None,
-        service_date=draft.start,
-        service_end_date=draft.end,
-        adjustments=tuple(draft.adjustments),
-        line_control_number=draft.line_control,
-        allowed=draft.allowed,
-        remark_codes=tuple(draft.remarks),
+        procedure,
+        charge,
+        paid,
+        units,
+        original,
+        original_units,
+        draft.start,
+        draft.end,
+        draft.adjustments,
+        draft.line_control,
+        draft.allowed,
+        draft.remarks,
     )
 
 
-def _finish_claim(source: str, draft: _ClaimDraft, service: _ServiceDraft | None) -> ClaimPayment:
+def _finish_claim(
+    values: _Values, draft: _ClaimDraft, service: _ServiceDraft | None
+) -> ClaimPayment:
     if service is not None:
-        draft.services.append(_finish_service(source, service))
-    segment = draft.segment
-    elements = segment.elements + _BLANKS[len(segment.elements) :]
+        draft.services.append(_finish_service(values, service))
+    elements = draft.elements
+    charge, paid, responsibility = values.claim(elements, draft.number)
+    padded = elements + _BLANKS if len(elements) < 10 else elements
     return ClaimPayment(
-        patient_control_number=elements[1],
-        status_code=elements[2],
-        charge=parse_amount(source, segment, 3),
-        paid=parse_amount(source, segment, 4),
-        patient_responsibility=parse_amount(source, segment, 5) if elements[5] else _ZERO,
-        filing_indicator=elements[6],
-        payer_claim_control_number=elements[7],
-        frequency_code=elements[9],
-        adjustments=tuple(draft.adjustments),
-        remark_codes=tuple(draft.remarks),
-        statement_from=draft.start,
-        statement_to=draft.end,
-        received=draft.received,
-        services=tuple(draft.services),
+        padded[1],
+        padded[2],
+        charge,
+        paid,
+        responsibility,
+        padded[6],
+        padded[7],
+        padded[9],
+        draft.adjustments,
+        draft.remarks,
+        draft.start,
+        draft.end,
+        draft.received,
+        tuple(draft.services),
     )
 
 
