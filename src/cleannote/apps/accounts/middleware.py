@@ -2,6 +2,8 @@
 
 The session cookie's age does the same job in the browser, but the server must not trust the
 browser: the time of the last request is kept in the session and checked on every request.
+The mark is refreshed once per `CLEANNOTE_SESSION_REFRESH_SECONDS`, so a therapist typing into
+the self-saving note page does not cost a session write per keystroke (ADR 0140).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-LAST_SEEN_KEY = "cleannote_last_seen"
+from cleannote.apps.accounts.session_store import LAST_SEEN_KEY, refresh_interval
+
+__all__ = ["LAST_SEEN_KEY", "IdleTimeoutMiddleware"]
 
 
 class IdleTimeoutMiddleware:
@@ -28,9 +32,13 @@ class IdleTimeoutMiddleware:
             now = timezone.now()
             last_seen = request.session.get(LAST_SEEN_KEY)
             limit = dt.timedelta(minutes=settings.CLEANNOTE_IDLE_TIMEOUT_MINUTES)
-            if last_seen is not None and now - dt.datetime.fromisoformat(last_seen) > limit:
+            seen = dt.datetime.fromisoformat(last_seen) if last_seen is not None else None
+            if seen is not None and now - seen > limit:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN_KEY] = now.isoformat()
+            # Rewritten once per refresh interval, not per request: the mark runs at most that
+            # far behind, so the check above can only end a session early, never late.
+            if seen is None or now - seen >= refresh_interval():
+                request.session[LAST_SEEN_KEY] = now.isoformat()
         return self.get_response(request)
