@@ -5,6 +5,11 @@ typing before the 400 ms debounce of the next keystroke runs out. The database i
 SQLite file in a temporary directory, migrated and filled through the apps' actions; requests
 go through Django's test client, so the figure is the whole server path (middleware, session,
 audit row, scrub, template) without a network.
+
+Engineers share the machine, so wall time alone says little. Each request is also timed in
+process CPU time, its queries are counted, and a fixed pure-Python loop is timed before and
+after (best of five): divide a figure by that loop's time to compare runs made under different
+load.
 """
 
 from __future__ import annotations
@@ -14,8 +19,12 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 ROUNDS = int(os.environ.get("BENCH_NOTE_PAGE_ROUNDS", "40"))
+REFERENCE_LOOP = 200_000
 BLOCKS = (
     (
         "97110",
@@ -180,14 +189,50 @@ def _setup(data_dir: str) -> tuple[object, int, dict[str, str]]:
     return client, note.pk, form
 
 
-def _median_ms(call: object, rounds: int) -> float:
-    timings = []
+@dataclass(frozen=True, slots=True)
+class Timing:
+    wall_median_ms: float
+    wall_best_ms: float
+    cpu_median_ms: float
+    queries: int
+
+
+def _measure(call: Callable[[], Any], rounds: int) -> Timing:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    queries = len(captured)  # now: the next request clears the connection's query log
+    assert response.status_code == 200, response.status_code
+    walls, cpus = [], []
     for _ in range(rounds):
-        started = time.perf_counter()
-        response = call()  # type: ignore[operator]
-        timings.append((time.perf_counter() - started) * 1000)
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = call()
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
         assert response.status_code == 200, response.status_code
-    return statistics.median(timings)
+    return Timing(statistics.median(walls), min(walls), statistics.median(cpus), queries)
+
+
+def reference_loop_ms() -> float:
+    """Best of five runs of a fixed pure-Python loop: the machine's speed at the moment."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(REFERENCE_LOOP):
+            total += i % 7
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
+def _report(name: str, timing: Timing) -> None:
+    print(
+        f"{name}_median: {timing.wall_median_ms:.1f} ms (target < 50, {len(BLOCKS)} blocks, "
+        f"SQLite; best {timing.wall_best_ms:.1f} ms, CPU median {timing.cpu_median_ms:.1f} ms, "
+        f"{timing.queries} queries)"
+    )
 
 
 def run() -> None:
@@ -197,7 +242,10 @@ def run() -> None:
         live = f"/notes/{note_id}/live/"
         client.get(page)  # warm caches: catalog, NCCI tables, templates
         client.post(live, form)
-        page_ms = _median_ms(lambda: client.get(page), ROUNDS)
-        live_ms = _median_ms(lambda: client.post(live, form), ROUNDS)
-        print(f"note_page_render_median: {page_ms:.1f} ms (target < 50, 4 blocks, SQLite)")
-        print(f"live_scrub_median: {live_ms:.1f} ms (target < 50, 4 blocks, SQLite)")
+        before = reference_loop_ms()
+        page_timing = _measure(lambda: client.get(page), ROUNDS)
+        live_timing = _measure(lambda: client.post(live, form), ROUNDS)
+        after = reference_loop_ms()
+        _report("note_page_render", page_timing)
+        _report("live_scrub", live_timing)
+        print(f"reference_loop: {before:.1f} ms before, {after:.1f} ms after (best of 5)")

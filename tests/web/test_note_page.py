@@ -21,8 +21,8 @@ from tests.web.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 19
-LIVE_QUERIES = 40
+PAGE_QUERIES = 16
+LIVE_QUERIES = 31
 
 COMPLETE_97110 = {
     "exercise": "sit-to-stand",

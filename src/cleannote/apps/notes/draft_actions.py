@@ -132,30 +132,37 @@ def do_remove_treatment_block(actor: Actor, note: Note, block_id: int) -> None:
 
 @transaction.atomic
 def do_save_draft(actor: Actor, note: Note, draft: DraftInput) -> Note:
-    """Save what parsed of the posted page: note fields, then every block in one statement.
+    """Save what parsed of the posted page: note fields, then the blocks in one statement.
 
-    The query count does not depend on the number of blocks: one bulk update of the blocks,
-    one delete and one insert for their goal links, one audit row for the whole save.
+    The page posts itself on every pause in typing, so a block is written only where a posted
+    value differs from the stored one, and goal links are rewritten only when they changed:
+    at most one bulk update of the changed blocks, one read of the goal links (a delete and an
+    insert when they differ), and one audit row for the whole save, whatever the block count.
     """
     saved = do_update_note(actor, note, **draft.note_fields)
     if not draft.blocks:
         return saved
     blocks = list(TreatmentBlock.objects.filter(note_id=note.pk, pk__in=draft.blocks))
+    changed_blocks: list[TreatmentBlock] = []
     changed: set[str] = set()
     for block in blocks:
         posted = draft.blocks[block.pk]
         unknown = set(posted.fields) - BLOCK_WRITABLE
         if unknown:
             raise NoteStateError(note.pk, f"block field {min(unknown)!r} cannot be edited")
-        for name, value in posted.fields.items():
-            setattr(block, name, value)
-            changed.add(name)
+        values = dict(posted.fields)
         if posted.parameters is not None:
-            block.parameters = posted.parameters
-            changed.add("parameters")
+            values["parameters"] = posted.parameters
+        stored = {name: getattr(block, name) for name in values}
+        for name, value in values.items():
+            setattr(block, name, value)
         block.full_clean(exclude=["note"], validate_unique=False, validate_constraints=False)
-    if changed:
-        TreatmentBlock.objects.bulk_update(blocks, sorted(changed))
+        differing = {name for name in values if getattr(block, name) != stored[name]}
+        if differing:
+            changed_blocks.append(block)
+            changed |= differing
+    if changed_blocks:
+        TreatmentBlock.objects.bulk_update(changed_blocks, sorted(changed))
     _save_goal_links(note, draft)
     return saved
 
@@ -164,13 +171,20 @@ def _save_goal_links(note: Note, draft: DraftInput) -> None:
     posted = {pk: b.goal_ids for pk, b in draft.blocks.items() if b.goal_ids is not None}
     if not posted:
         return
+    through = TreatmentBlock.goals.through
+    stored: dict[int, set[int]] = {pk: set() for pk in posted}
+    for block_id, goal_id in through.objects.filter(treatmentblock_id__in=posted).values_list(
+        "treatmentblock_id", "goal_id"
+    ):
+        stored[block_id].add(goal_id)
+    if stored == posted:
+        return
     wanted = set().union(*posted.values())
     own = set(
         Goal.objects.filter(pk__in=wanted, plan__case_id=note.case_id).values_list("pk", flat=True)
     )
     if wanted - own:
         raise NoteStateError(note.pk, f"goal {min(wanted - own)} belongs to another case")
-    through = TreatmentBlock.goals.through
     through.objects.filter(treatmentblock_id__in=posted).delete()
     through.objects.bulk_create(
         through(treatmentblock_id=block_id, goal_id=goal_id)

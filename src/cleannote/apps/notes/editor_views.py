@@ -37,7 +37,11 @@ from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, Tr
 from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_prefix, parse_draft
 from cleannote.apps.notes.note_pdf import render_note_pdf
 from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
-from cleannote.apps.notes.visit_builder import VisitBuildError, load_note_for_visit
+from cleannote.apps.notes.visit_builder import (
+    VisitBuildError,
+    load_note_for_visit,
+    refresh_saved_draft,
+)
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.models import Location
 from cleannote.apps.organisations.roles import Capability
@@ -108,9 +112,11 @@ def _objective_rows(note: Note) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _block_views(note: Note, live: LiveScrub | None) -> list[BlockView]:
+def _block_views(note: Note, live: LiveScrub | None, *, carried: bool = True) -> list[BlockView]:
+    """Each block with its inputs and scrub result; `carried=False` skips the comparison with
+    the visit it was carried from (the live fragment shows only units and findings)."""
     previous: dict[str, list[TreatmentBlock]] = {}
-    if note.carried_from_id is not None:
+    if carried and note.carried_from_id is not None:
         for old in TreatmentBlock.objects.filter(note_id=note.carried_from_id).order_by("order"):
             previous.setdefault(old.code, []).append(old)
     views = []
@@ -190,9 +196,13 @@ def _render_editor(
     return render(request, "notes/edit.html", context, status=status)
 
 
-def _save_posted(request: HttpRequest, note: Note) -> DraftInput:
+def _save_posted(request: HttpRequest, note: Note, *, refresh: bool = False) -> DraftInput:
+    """Save the posted page; with `refresh`, bring the loaded `note` up to what was saved (two
+    queries, where loading it again would take the builder's full set)."""
     draft = parse_draft(request.POST, note.blocks.all(), today=timezone.localdate())
-    do_save_draft(actor_of(request), note, draft)
+    saved = do_save_draft(actor_of(request), note, draft)
+    if refresh:
+        refresh_saved_draft(note, saved)
     return draft
 
 
@@ -241,8 +251,7 @@ def edit_note(request: HttpRequest, note_id: int) -> HttpResponse:
     if note.is_signed:
         return redirect("notes:detail", note_id=note.pk)
     if request.method == "POST":
-        draft = _save_posted(request, note)
-        note = _load(request, note_id)
+        draft = _save_posted(request, note, refresh=True)
         if draft.errors:
             return _render_editor(request, note, errors=draft.errors, status=422)
         messages.success(request, "Draft saved.")
@@ -262,15 +271,14 @@ def live_scrub(request: HttpRequest, note_id: int) -> HttpResponse:
         return HttpResponse(
             '<p class="alert">This note is signed; reload to see it.</p>', status=409
         )
-    draft = _save_posted(request, note)
-    note = _load(request, note_id)
+    draft = _save_posted(request, note, refresh=True)
     live, build_problem = _scrub(note)
     context = {
         "note": note,
         "live": live,
         "build_problem": build_problem,
         "errors": draft.errors,
-        "blocks": _block_views(note, live),
+        "blocks": _block_views(note, live, carried=False),
         "saved_at": timezone.localtime(),
     }
     return render(request, "notes/_live.html", context)
@@ -307,8 +315,7 @@ def sign_note(request: HttpRequest, note_id: int) -> HttpResponse:
     note = _load(request, note_id)
     if note.is_signed:
         return redirect("notes:detail", note_id=note.pk)
-    draft = _save_posted(request, note)
-    note = _load(request, note_id)
+    draft = _save_posted(request, note, refresh=True)
     if draft.errors:
         return _render_editor(request, note, errors=draft.errors, status=422)
     try:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Organisation, Staff
@@ -84,8 +84,7 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
             "location",
         )
         .prefetch_related(
-            Prefetch("blocks", queryset=TreatmentBlock.objects.order_by("order")),
-            Prefetch("blocks__goals", queryset=GoalRow.objects.only("pk", "plan_id")),
+            *_block_prefetches(),
             Prefetch(
                 "case__referrals", queryset=Referral.objects.order_by("-referral_date", "-id")
             ),
@@ -98,6 +97,26 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
         )
         .filter(pk=note_id)
         .first()
+    )
+
+
+def refresh_saved_draft(note: Note, saved: Note) -> None:
+    """Bring a note loaded by `load_note_for_visit` up to date after a draft save, in two
+    queries rather than a fresh load: the saved row's fields, and its blocks with their goals.
+
+    A draft save writes only the note row, its blocks and their goal links, so the case, plans,
+    referrals and people loaded with the note still hold.
+    """
+    for column in Note._meta.concrete_fields:
+        setattr(note, column.attname, getattr(saved, column.attname))
+    note._prefetched_objects_cache.pop("blocks", None)  # type: ignore[attr-defined]
+    prefetch_related_objects([note], *_block_prefetches())
+
+
+def _block_prefetches() -> tuple[Prefetch[str], Prefetch[str]]:
+    return (
+        Prefetch("blocks", queryset=TreatmentBlock.objects.order_by("order")),
+        Prefetch("blocks__goals", queryset=GoalRow.objects.only("pk", "plan_id")),
     )
 
 
