@@ -117,8 +117,8 @@ EXPECTED = [
         "batch.jsonl",
         "v0000011",
         "clean",
-        "G0283 x1 GP,CQ; 97112 x2 GP,CQ; 97116 x2 GP,CQ",
-        "payer.assistant-modifier*3",
+        "G0283 x1 GP; 97112 x2 GP; 97116 x2 GP",
+        "",
     ),
     (
         "batch.jsonl",

@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from cleannote.rules.errors import RulesError
-from cleannote.rules.modifier_assignment import assign_modifiers, bypass_distinction
+from cleannote.rules.modifier_assignment import (
+    ALL_DISTINCTIONS,
+    accepted_distinctions,
+    assign_modifiers,
+    bypass_distinction,
+)
 from cleannote.rules.ncci import PtpEdit, PtpTable
 from cleannote.rules.payer_policy import default_policy, policy_with_overrides
 from cleannote.rules.visit import (
@@ -53,6 +58,7 @@ PTP = PtpTable(
     [
         _edit("97140", "97530", 1, "2017-01-01"),
         _edit("98940", "97140", 1, "2017-01-01"),
+        _edit("97140", "97124", 1, "2017-01-01"),
         _edit("97530", "97161", 0, "2020-01-01", "2020-04-01"),
     ]
 )
@@ -103,6 +109,30 @@ YTD_HIGH = Episode(treatment_day=5, therapy_ytd=TherapyYearToDate(pt_slp=Decimal
 CASES = [
     ("pt-pta-3-of-12", visit(svc("97110", 12, assistant_minutes=3)), {}, [("GP", "CQ")]),
     ("pt-pta-1-of-15", visit(svc("97110", 15, assistant_minutes=1)), {}, [("GP",)]),
+    (
+        "pta-commercial-no-cq",
+        visit(svc("97110", 15), credential=Credential.PTA, kind=PayerKind.COMMERCIAL),
+        {},
+        [("GP",)],
+    ),
+    (
+        "pta-commercial-contract-asks-cq",
+        visit(svc("97110", 15), credential=Credential.PTA, kind=PayerKind.COMMERCIAL),
+        {"assistant_modifiers_required": True},
+        [("GP", "CQ")],
+    ),
+    (
+        "pta-medicaid-cq",
+        visit(svc("97110", 15), credential=Credential.PTA, kind=PayerKind.MEDICAID),
+        {},
+        [("GP", "CQ")],
+    ),
+    (
+        "pta-medicare-advantage-cq",
+        visit(svc("97110", 15), credential=Credential.PTA, kind=PayerKind.MEDICARE_ADVANTAGE),
+        {},
+        [("GP", "CQ")],
+    ),
     (
         "ot-by-cota",
         visit(svc("97530", 30), credential=Credential.COTA),
@@ -220,6 +250,54 @@ CASES = [
         [(), ("59",)],
     ),
     (
+        "cmt-97140-same-region-separate-times-no-bypass",
+        visit(
+            svc("98940", None, body_regions=("lumbar",), start=dt.time(9, 0), end=dt.time(9, 10)),
+            svc("97140", None, body_regions=("lumbar",), start=dt.time(9, 10), end=dt.time(9, 25)),
+            credential=Credential.DC,
+            kind=PayerKind.COMMERCIAL,
+        ),
+        {"modifier_style": "x"},
+        [(), ()],
+    ),
+    (
+        "cmt-97140-same-region-other-clinician-no-bypass",
+        visit(
+            svc("98940", None, body_regions=("lumbar",)),
+            svc("97140", body_regions=("lumbar",), rendering_npi=OTHER_NPI),
+            credential=Credential.DC,
+            kind=PayerKind.COMMERCIAL,
+        ),
+        {"modifier_style": "x"},
+        [(), ()],
+    ),
+    (
+        "cmt-97140-separate-encounter",
+        visit(
+            svc("98940", None, body_regions=("lumbar",)),
+            svc("97140", body_regions=("lumbar",), encounter=2),
+            credential=Credential.DC,
+            kind=PayerKind.COMMERCIAL,
+        ),
+        {"modifier_style": "x"},
+        [(), ("XE",)],
+    ),
+    (
+        "97140-97124-same-region-separate-times-no-bypass",
+        visit(
+            svc("97140", None, start=dt.time(9, 0), end=dt.time(9, 15)),
+            svc("97124", None, start=dt.time(9, 15), end=dt.time(9, 30)),
+        ),
+        {},
+        [("GP",), ("GP",)],
+    ),
+    (
+        "97140-97124-other-region",
+        visit(svc("97140"), svc("97124", body_regions=("neck",))),
+        {},
+        [("GP",), ("GP", "XS")],
+    ),
+    (
         "massage-lmt-to-pip",
         visit(svc("97124", 30), credential=Credential.LMT, kind=PayerKind.AUTO_PIP),
         {},
@@ -311,3 +389,36 @@ def test_medicare_year_without_kx_data_is_refused() -> None:
     # when / then
     with pytest.raises(RulesError, match="2019"):
         assign_modifiers(v, [1], default_policy(PayerKind.MEDICARE), PTP)
+
+
+@pytest.mark.parametrize(
+    ("code_a", "code_b", "expected"),
+    [
+        pytest.param("98941", "97140", frozenset({"XS", "XE"}), id="cmt-manual-therapy"),
+        pytest.param("97112", "98942", frozenset({"XS", "XE"}), id="cmt-either-order"),
+        pytest.param("97124", "97140", frozenset({"XS", "XE"}), id="massage-manual-therapy"),
+        pytest.param("97140", "97530", ALL_DISTINCTIONS, id="manual-therapy-97530-time-blocks"),
+        pytest.param("97530", "97116", ALL_DISTINCTIONS, id="unlisted-pair-default"),
+    ],
+)
+def test_accepted_distinctions_are_data_per_pair(
+    code_a: str, code_b: str, expected: frozenset[str]
+) -> None:
+    # given the bundled distinctions table / when
+    accepted = accepted_distinctions(code_a, code_b, DOS)
+    # then
+    assert accepted.modifiers == expected
+    assert accepted.source
+
+
+def test_bypass_distinction_skips_distinctions_the_pair_does_not_accept() -> None:
+    # given two services on one region, in non-overlapping blocks, in different encounters
+    a = svc("98940", None, start=dt.time(9, 0), end=dt.time(9, 10))
+    b = svc("97140", None, start=dt.time(9, 10), end=dt.time(9, 25))
+    # when / then time alone is not accepted, a separate encounter is
+    assert bypass_distinction(a, b, NPI) == "XU"
+    assert bypass_distinction(a, b, NPI, frozenset({"XS", "XE"})) is None
+    assert (
+        bypass_distinction(a, dataclasses.replace(b, encounter=2), NPI, frozenset({"XS", "XE"}))
+        == "XE"
+    )

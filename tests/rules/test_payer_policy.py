@@ -32,6 +32,17 @@ DEFAULTS = [
     ("pip-fl-massage-barred", PayerKind.AUTO_PIP, "massage_barred_states", frozenset({"FL"})),
     ("pip-referral", PayerKind.AUTO_PIP, "referral_required", True),
     ("self-pay-no-gp", PayerKind.SELF_PAY, "therapy_modifiers_required", False),
+    ("medicare-cq-co", PayerKind.MEDICARE, "assistant_modifiers_required", True),
+    ("ma-cq-co", PayerKind.MEDICARE_ADVANTAGE, "assistant_modifiers_required", True),
+    ("medicaid-cq-co", PayerKind.MEDICAID, "assistant_modifiers_required", True),
+    ("commercial-no-cq-co", PayerKind.COMMERCIAL, "assistant_modifiers_required", False),
+    ("pip-no-cq-co", PayerKind.AUTO_PIP, "assistant_modifiers_required", False),
+    ("medpay-no-cq-co", PayerKind.AUTO_MEDPAY, "assistant_modifiers_required", False),
+    ("liability-no-cq-co", PayerKind.AUTO_LIABILITY, "assistant_modifiers_required", False),
+    ("wc-no-cq-co", PayerKind.WORKERS_COMP, "assistant_modifiers_required", False),
+    ("self-pay-no-cq-co", PayerKind.SELF_PAY, "assistant_modifiers_required", False),
+    ("medicare-chiro-cmt-only", PayerKind.MEDICARE, "chiropractor_cmt_only", True),
+    ("commercial-chiro-any-code", PayerKind.COMMERCIAL, "chiropractor_cmt_only", False),
 ]
 
 

@@ -103,6 +103,8 @@ class Procedure:
     descriptor: str
     timed: bool
     unit: str
+    # Primary codes an add-on code is billed with the same day; empty for a stand-alone code.
+    add_on_to: tuple[str, ...]
     disciplines: frozenset[Discipline]
     medicare_therapy: TherapyDesignation
     medicare_status: MedicareStatus
@@ -149,6 +151,11 @@ def load_procedures(path: Path | None = None) -> tuple[Procedure, ...]:
             raise CatalogDataError(source, p.code, "code", "appears twice")
         by_code[p.code] = p
     for p in procedures:
+        for primary in p.add_on_to:
+            if primary not in by_code or primary == p.code:
+                raise CatalogDataError(
+                    source, p.code, "add_on_to", f"{primary!r} is not another catalog code"
+                )
         if p.medicare_replacement is not None and p.medicare_replacement not in by_code:
             raise CatalogDataError(
                 source,
@@ -182,6 +189,7 @@ def _procedure(entry: EntryReader) -> Procedure:
         descriptor=entry.text("descriptor"),
         timed=entry.flag("timed"),
         unit=entry.text("unit"),
+        add_on_to=_add_on_to(entry),
         disciplines=frozenset(entry.choices("disciplines", Discipline)),
         medicare_therapy=entry.choice("medicare_therapy", TherapyDesignation),
         medicare_status=status,
@@ -193,6 +201,17 @@ def _procedure(entry: EntryReader) -> Procedure:
         rtm=_rtm(entry),
         sources=entry.texts("sources"),
     )
+
+
+def _add_on_to(entry: EntryReader) -> tuple[str, ...]:
+    """The primary codes of an add-on code (a list), or () for a stand-alone code (null)."""
+    try:
+        text = entry.optional_text("add_on_to")
+    except CatalogDataError:  # not null and not text: it must be the list of primaries
+        return entry.texts("add_on_to")
+    if text is not None:
+        raise entry.fail("add_on_to", f"expected a list of codes or null, got {text!r}")
+    return ()
 
 
 def _rtm(entry: EntryReader) -> RtmSpec | None:

@@ -52,6 +52,14 @@ BYPASS_MEANING = {
     "XP": "a different practitioner",
     "XU": "non-overlapping time blocks",
 }
+# The documented distinction each X modifier stands for, as the distinctions table names them.
+DISTINCTION_MODIFIER = {
+    "region": "XS",
+    "encounter": "XE",
+    "practitioner": "XP",
+    "time": "XU",
+}
+ALL_DISTINCTIONS = frozenset(DISTINCTION_MODIFIER.values())
 # Modifiers derived from facts of the visit: a clinician's request for one does not decide it.
 _ENGINE_KINDS = frozenset(
     {ModifierKind.DISCIPLINE, ModifierKind.ASSISTANT, ModifierKind.NCCI_BYPASS}
@@ -63,6 +71,25 @@ _BILATERAL = Laterality.BILATERAL
 _THRESHOLD_KIND = ModifierKind.THRESHOLD
 _NOT_BILLED = ("no modifiers: the line is not billed",)
 _AT_REASON = "AT: Medicare spinal manipulation billed as active treatment"
+
+
+class BypassDataError(RulesError):
+    """The bundled bypass-distinctions table has a malformed row (named by its position)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedDistinctions:
+    """The X modifiers (distinctions) a payer accepts to bypass one NCCI pair, and why."""
+
+    modifiers: frozenset[str]
+    source: str
+    effective: dt.date | None = None
+    deletion: dt.date | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        if self.effective is None:
+            return True
+        return self.effective <= on and (self.deletion is None or on < self.deletion)
 
 
 class UnitsMismatchError(RulesError):
@@ -97,15 +124,87 @@ def _active_treatment() -> _ActiveTreatment:
     )
 
 
-def bypass_distinction(a: Service, b: Service, default_npi: str | None = None) -> str | None:
+def _bypass_date(value: object, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise BypassDataError(f"{where}: {value!r} is not a YYYY-MM-DD date") from exc
+
+
+def _accepted(raw: object, where: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not raw:
+        raise BypassDataError(f"{where}: accepted must be a non-empty list")
+    unknown = [name for name in raw if name not in DISTINCTION_MODIFIER]
+    if unknown:
+        raise BypassDataError(
+            f"{where}: accepted {unknown!r} not among {', '.join(DISTINCTION_MODIFIER)}"
+        )
+    return frozenset(DISTINCTION_MODIFIER[name] for name in raw)
+
+
+@cache
+def _distinctions_table() -> tuple[
+    AcceptedDistinctions, dict[tuple[str, str], tuple[AcceptedDistinctions, ...]]
+]:
+    """The default and the per-pair rows of data/ncci_bypass_distinctions.json, checked once."""
+    name = "ncci_bypass_distinctions.json"
+    raw = json.loads(resources.files("cleannote.rules.data").joinpath(name).read_text("utf-8"))
+    default = raw["default"]
+    fallback = AcceptedDistinctions(
+        _accepted(default["accepted"], f"{name} default"), str(default["source"])
+    )
+    pairs: dict[tuple[str, str], list[AcceptedDistinctions]] = {}
+    for number, row in enumerate(raw["pairs"], start=1):
+        where = f"{name} pair row {number}"
+        source = row.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise BypassDataError(f"{where}: every row must name its source")
+        entry = AcceptedDistinctions(
+            _accepted(row.get("accepted"), where),
+            source,
+            _bypass_date(row.get("effective"), f"{where} effective"),
+            _bypass_date(row.get("deletion"), f"{where} deletion"),
+        )
+        for first in row["column1"]:
+            for second in row["column2"]:
+                key = (first, second) if first < second else (second, first)
+                pairs.setdefault(key, []).append(entry)
+    return fallback, {key: tuple(rows) for key, rows in pairs.items()}
+
+
+def accepted_distinctions(code_a: str, code_b: str, on: dt.date) -> AcceptedDistinctions:
+    """Which distinctions may bypass the NCCI edit between two codes on a date of service.
+
+    Spinal manipulation with a same-region procedure, or massage with manual therapy, is
+    distinct only on another region or in another encounter; most pairs accept any of the four
+    (docs/decisions/0190-ncci-bypass-distinctions-per-pair.md). Column order does not matter.
+    """
+    fallback, pairs = _distinctions_table()
+    rows = pairs.get((code_a, code_b) if code_a < code_b else (code_b, code_a))
+    if rows is not None:
+        for row in rows:
+            if row.in_force(on):
+                return row
+    return fallback
+
+
+def bypass_distinction(
+    a: Service,
+    b: Service,
+    default_npi: str | None = None,
+    accepted: frozenset[str] = ALL_DISTINCTIONS,
+) -> str | None:
     """The X modifier the note supports for billing `b` alongside `a`, or None.
 
     Checked in the order XS (different body regions, or opposite sides), XE (different
     encounter numbers), XP (different rendering NPI; `default_npi` stands for a service without
-    its own), XU (start/end blocks that do not overlap). The first one the documentation shows
-    wins: a line carries one bypass modifier.
+    its own), XU (start/end blocks that do not overlap), skipping any the pair does not accept
+    (`accepted`, from `accepted_distinctions`). The first one the documentation shows wins: a
+    line carries one bypass modifier.
     """
-    if a.body_regions and b.body_regions:
+    if "XS" in accepted and a.body_regions and b.body_regions:
         if set(a.body_regions).isdisjoint(b.body_regions):
             return "XS"
         a_side, b_side = a.laterality, b.laterality
@@ -117,11 +216,11 @@ def bypass_distinction(a: Service, b: Service, default_npi: str | None = None) -
             and b_side != _BILATERAL
         ):
             return "XS"
-    if a.encounter != b.encounter:
+    if "XE" in accepted and a.encounter != b.encounter:
         return "XE"
-    if (a.rendering_npi or default_npi) != (b.rendering_npi or default_npi):
+    if "XP" in accepted and (a.rendering_npi or default_npi) != (b.rendering_npi or default_npi):
         return "XP"
-    if a.start is None or a.end is None or b.start is None or b.end is None:
+    if "XU" not in accepted or a.start is None or a.end is None or b.start is None or b.end is None:
         return None
     a_start, a_end = a.start.hour * 60 + a.start.minute, a.end.hour * 60 + a.end.minute
     b_start, b_end = b.start.hour * 60 + b.start.minute, b.end.hour * 60 + b.end.minute
@@ -221,7 +320,8 @@ def assign_modifiers(
     for col1, col2, edit in pair_edits:
         if edit.modifier_indicator != 1 or col2 in bypass:
             continue
-        found = bypass_distinction(services[col1], services[col2], default_npi)
+        accepted = accepted_distinctions(edit.column1, edit.column2, visit.date_of_service)
+        found = bypass_distinction(services[col1], services[col2], default_npi, accepted.modifiers)
         if found is not None:
             mod = "59" if policy.modifier_style is _FIFTY_NINE else found
             style = " (payer takes 59 for X modifiers)" if mod == "59" else ""
@@ -253,6 +353,7 @@ def assign_modifiers(
     at = _active_treatment()
     at_applies = policy.kind in at.payer_kinds
     kx_allowed = policy.kx_applies
+    assistant_required = policy.assistant_modifiers_required
 
     result: list[LineModifiers] = []
     for index, service in enumerate(services):
@@ -265,7 +366,11 @@ def assign_modifiers(
         if line_therapy is not None:
             mods.append(line_therapy[0])
             reasons.append(line_therapy[1])
-            assistant = _assistant_modifier(service, discipline, by_assistant)
+            assistant = (
+                _assistant_modifier(service, discipline, by_assistant)
+                if assistant_required
+                else None
+            )
             if assistant is not None:
                 mods.append(assistant[0])
                 reasons.append(assistant[1])

@@ -44,6 +44,10 @@ class PayerPolicy:
     massage_barred_states: frozenset[str]
     accepts_97014: bool
     covers_98943: bool
+    # CQ/CO on lines an assistant furnished in whole or in part (a Medicare payment rule).
+    assistant_modifiers_required: bool
+    # Chiropractors are paid for spinal manipulation only (Medicare: 100-02 Ch.15 §240).
+    chiropractor_cmt_only: bool
     source: str
 
 
@@ -56,6 +60,8 @@ _BOOL_FIELDS = frozenset(
         "therapy_modifiers_required",
         "accepts_97014",
         "covers_98943",
+        "assistant_modifiers_required",
+        "chiropractor_cmt_only",
     }
 )
 _OVERRIDABLE = frozenset(f.name for f in dataclasses.fields(PayerPolicy)) - {"kind"}

@@ -1,5 +1,6 @@
 """Medicare's fee-schedule status rules: 97010 bundled, 97014 replaced by G0283, 98943 not
-covered, and AT on spinal manipulation."""
+covered, AT on spinal manipulation and chiropractors paid for spinal manipulation only; and
+97010 refused by other payers' policies."""
 
 from __future__ import annotations
 
@@ -138,3 +139,86 @@ def test_at_the_clinician_asked_for_is_kept_without_a_note() -> None:
     result = scrub(v)
     assert "medicare.cmt-at" not in rules_of(result)
     assert line_for(result, 0).modifiers == ("AT",)
+
+
+# --- medicare.chiro-non-cmt -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "start", "end"),
+    [
+        pytest.param("97140", "09:10", "09:25", id="manual-therapy"),
+        pytest.param("97110", "09:10", "09:25", id="exercise"),
+        pytest.param("97012", None, None, id="traction"),
+    ],
+)
+def test_a_chiropractor_billing_medicare_for_other_than_spinal_manipulation_is_flagged(
+    code: str, start: str | None, end: str | None
+) -> None:
+    # given a chiropractor's spinal manipulation and another service, both billed to Medicare
+    v = visit(
+        service("98940", None, None, body_regions=("lumbar",)),
+        service(code, start, end, body_regions=("shoulder",)),
+        rendering_provider=CHIRO,
+    )
+    # when
+    found = findings_of(scrub(v), "medicare.chiro-non-cmt")
+    # then only the other service is flagged
+    assert [(f.line, f.severity) for f in found] == [(1, Severity.ERROR)]
+    assert code in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("services", "kind", "clinician"),
+    [
+        pytest.param(
+            (service("98941", None, None), service("97140", body_regions=("shoulder",))),
+            PayerKind.COMMERCIAL,
+            CHIRO,
+            id="dc-97140-commercial",
+        ),
+        pytest.param(
+            (service("98942", None, None), service("98943", None, None, modifiers=("GY",))),
+            PayerKind.MEDICARE,
+            CHIRO,
+            id="dc-cmt-and-extraspinal-medicare",
+        ),
+        pytest.param(
+            (service("97140"),), PayerKind.MEDICARE, rendering(Credential.PT), id="pt-97140"
+        ),
+    ],
+)
+def test_spinal_manipulation_for_medicare_or_other_services_elsewhere_pass(
+    services: tuple[object, ...], kind: PayerKind, clinician: object
+) -> None:
+    v = visit(*services, rendering_provider=clinician, payer=payer(kind))  # type: ignore[arg-type]
+    assert "medicare.chiro-non-cmt" not in rules_of(scrub(v))
+
+
+# --- payer.97010-not-paid ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind", [PayerKind.COMMERCIAL, PayerKind.MEDICAID, PayerKind.WORKERS_COMP], ids=str
+)
+def test_97010_to_a_non_medicare_payer_that_does_not_pay_it_cites_the_payer_policy(
+    kind: PayerKind,
+) -> None:
+    # given hot packs billed to a payer whose policy bundles them
+    v = visit(service("97110"), service("97010", None, None), payer=payer(kind))
+    # when
+    result = scrub(v)
+    # then the payer's rule, not Medicare's
+    [found] = findings_of(result, "payer.97010-not-paid")
+    assert (found.line, found.severity) == (1, Severity.ERROR)
+    assert "97010" in found.message
+    assert "Medicare" not in found.message
+    assert "medicare.97010-bundled" not in rules_of(result)
+
+
+@pytest.mark.parametrize(
+    "kind", [PayerKind.MEDICARE, PayerKind.MEDICARE_ADVANTAGE, PayerKind.AUTO_PIP], ids=str
+)
+def test_97010_to_medicare_or_a_payer_that_pays_it_has_no_payer_finding(kind: PayerKind) -> None:
+    v = visit(service("97110"), service("97010", None, None), payer=payer(kind))
+    assert "payer.97010-not-paid" not in rules_of(scrub(v))

@@ -10,11 +10,12 @@ import pytest
 from cleannote.rules.findings import Severity
 from cleannote.rules.ncci import PtpEdit, PtpTable, bundled_mue
 from cleannote.rules.scrub.scrubber import scrub
-from cleannote.rules.visit import Laterality, OtherProviderService, PayerKind
+from cleannote.rules.visit import Credential, Laterality, OtherProviderService, PayerKind
 from tests.rules.scrub.factories import (
     OTHER_NPI,
     findings_of,
     payer,
+    rendering,
     rules_of,
     service,
     visit,
@@ -299,3 +300,158 @@ def test_another_providers_97010_alone_is_not_this_claims_problem() -> None:
     result = scrub(v)
     # then
     assert "pair.97010-repeat" not in rules_of(result)
+
+
+# --- bypass distinctions accepted per pair ----------------------------------------------------
+
+_CHIRO = rendering(Credential.DC, taxonomy="111N00000X")
+
+
+def _cmt_visit(manual: object) -> object:
+    return visit(
+        service("98940", "09:00", "09:10", body_regions=("lumbar",)),
+        manual,  # type: ignore[arg-type]
+        rendering_provider=_CHIRO,
+        payer=payer(PayerKind.COMMERCIAL),
+    )
+
+
+@pytest.mark.parametrize(
+    "manual",
+    [
+        pytest.param(service("97140", "09:10", "09:25", body_regions=("lumbar",)), id="time"),
+        pytest.param(
+            service("97140", "09:10", "09:25", body_regions=("lumbar",), rendering_npi=OTHER_NPI),
+            id="clinician",
+        ),
+    ],
+)
+def test_spinal_manipulation_and_manual_therapy_on_one_region_get_no_bypass(
+    manual: object,
+) -> None:
+    # given CMT and 97140 on the lumbar spine, separated only by time or by clinician
+    # when
+    result = scrub(_cmt_visit(manual))  # type: ignore[arg-type]
+    # then no 59 is added and the NCCI pair is flagged on 97140
+    assert not {"59", "XU", "XP"} & set(result.lines[1].modifiers)
+    [found] = findings_of(result, "pair.ncci-undocumented")
+    assert (found.line, found.severity) == (1, Severity.ERROR)
+    assert "region" in found.message
+    assert "time" not in found.message
+    assert "payer.bypass-added" not in rules_of(result)
+
+
+@pytest.mark.parametrize(
+    "manual",
+    [
+        pytest.param(service("97140", "09:10", "09:25", body_regions=("shoulder",)), id="region"),
+        pytest.param(
+            service("97140", "09:10", "09:25", body_regions=("lumbar",), encounter=2),
+            id="encounter",
+        ),
+    ],
+)
+def test_spinal_manipulation_and_manual_therapy_on_another_region_or_visit_pass(
+    manual: object,
+) -> None:
+    # when
+    result = scrub(_cmt_visit(manual))  # type: ignore[arg-type]
+    # then
+    assert "pair.ncci-undocumented" not in rules_of(result)
+    assert result.lines[1].modifiers == ("59",)
+
+
+@pytest.mark.parametrize("kind", [PayerKind.MEDICARE, PayerKind.COMMERCIAL], ids=str)
+def test_massage_and_manual_therapy_on_one_region_get_the_region_finding_and_no_bypass(
+    kind: PayerKind,
+) -> None:
+    # given 97140 then 97124 on the knee, in back-to-back blocks
+    v = visit(
+        service("97140", "09:00", "09:16"), service("97124", "09:16", "09:32"), payer=payer(kind)
+    )
+    # when
+    result = scrub(v)
+    # then the region finding alone: no 59/XU that would contradict it
+    assert "pair.97124-97140-region" in rules_of(result)
+    assert not {"59", "XU", "XS", "XE", "XP"} & set(result.lines[1].modifiers)
+    assert "payer.bypass-added" not in rules_of(result)
+
+
+def test_manual_therapy_and_97530_in_separate_blocks_still_get_xu() -> None:
+    # given the CMS 59 article's example: 97140 and 97530 in different 15-minute blocks
+    v = visit(service("97140", "09:00", "09:16"), service("97530", "09:16", "09:32"))
+    # when
+    result = scrub(v)
+    # then
+    assert result.lines[1].modifiers == ("GP", "XU")
+    assert "pair.ncci-undocumented" not in rules_of(result)
+
+
+# --- code.addon-without-primary ---------------------------------------------------------------
+
+_OT = rendering(Credential.OT, taxonomy="225X00000X")
+
+
+@pytest.mark.parametrize(
+    ("services", "line", "addon", "primary"),
+    [
+        pytest.param((service("97130", "09:00", "09:16"),), 0, "97130", "97129", id="97130"),
+        pytest.param(
+            (service("97110"), service("97551", "09:16", "09:32")), 1, "97551", "97550", id="97551"
+        ),
+        pytest.param((service("98981", None, None, minutes=20),), 0, "98981", "98980", id="98981"),
+    ],
+)
+def test_an_add_on_code_without_its_primary_is_flagged(
+    services: tuple[object, ...], line: int, addon: str, primary: str
+) -> None:
+    # given an add-on code billed with no primary code that day
+    v = visit(*services, rendering_provider=_OT)  # type: ignore[arg-type]
+    # when
+    found = findings_of(scrub(v), "code.addon-without-primary")
+    # then
+    assert [(f.line, f.severity) for f in found] == [(line, Severity.ERROR)]
+    assert addon in found[0].message
+    assert primary in found[0].message
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        pytest.param(
+            (service("97129", "09:00", "09:15"), service("97130", "09:15", "09:30")), id="97130"
+        ),
+        pytest.param(
+            (service("97550", None, None, minutes=30), service("97551", "09:30", "09:46")),
+            id="97551",
+        ),
+        pytest.param(
+            (service("98980", None, None, minutes=20), service("98981", None, None, minutes=20)),
+            id="98981",
+        ),
+    ],
+)
+def test_an_add_on_code_with_its_primary_passes(services: tuple[object, ...]) -> None:
+    v = visit(*services, rendering_provider=_OT)  # type: ignore[arg-type]
+    assert "code.addon-without-primary" not in rules_of(scrub(v))
+
+
+def test_97129_for_two_units_trips_its_mue_of_one() -> None:
+    # given 30 minutes of cognitive intervention all documented as 97129 (the first 15 minutes)
+    v = visit(service("97129", "09:00", "09:30"), rendering_provider=_OT)
+    # when
+    result = scrub(v)
+    # then
+    [found] = findings_of(result, "units.mue")
+    assert found.line == 0
+    assert "97129" in found.message
+    assert bundled_mue().mue_for("97129", v.date_of_service).value == 1  # type: ignore[union-attr]
+
+
+def test_97129_once_with_97130_for_the_rest_is_within_the_mue() -> None:
+    v = visit(
+        service("97129", "09:00", "09:15"),
+        service("97130", "09:15", "09:30"),
+        rendering_provider=_OT,
+    )
+    assert "units.mue" not in rules_of(scrub(v))

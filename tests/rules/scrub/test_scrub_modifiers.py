@@ -22,6 +22,7 @@ from tests.rules.scrub.factories import (
     line_for,
     payer,
     rendering,
+    rules_of,
     service,
     visit,
 )
@@ -93,6 +94,26 @@ def test_assistant_minutes_above_a_tenth_of_the_service_add_cq(
     assistant_minutes: int, expected: tuple[str, ...]
 ) -> None:
     assert _modifiers(service("97110", assistant_minutes=assistant_minutes)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        pytest.param(PayerKind.COMMERCIAL, ("GP",), id="commercial-no-cq"),
+        pytest.param(PayerKind.MEDICAID, ("GP", "CQ"), id="medicaid-cq"),
+        pytest.param(PayerKind.MEDICARE_ADVANTAGE, ("GP", "CQ"), id="medicare-advantage-cq"),
+    ],
+)
+def test_cq_follows_the_payers_assistant_modifier_policy(
+    kind: PayerKind, expected: tuple[str, ...]
+) -> None:
+    # given a PTA's exercise billed to the payer
+    v = visit(service("97110"), rendering_provider=rendering(Credential.PTA), payer=payer(kind))
+    # when
+    result = scrub(v)
+    # then CQ (and its note) only where the payer's policy asks for it
+    assert result.lines[0].modifiers == expected
+    assert ("payer.assistant-modifier" in rules_of(result)) is ("CQ" in expected)
 
 
 def test_co_for_an_ot_service_partly_by_an_ota() -> None:

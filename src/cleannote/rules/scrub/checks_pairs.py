@@ -1,25 +1,44 @@
-"""Code pairs: NCCI procedure-to-procedure edits, bypass modifiers, and once-a-day codes."""
+"""Code pairs: NCCI procedure-to-procedure edits, bypass modifiers, add-on codes without their
+primary, and once-a-day codes."""
 
 from __future__ import annotations
 
-from cleannote.rules.modifier_assignment import bypass_distinction
+from cleannote.rules.modifier_assignment import accepted_distinctions, bypass_distinction
 from cleannote.rules.modifiers import NCCI_BYPASS_MODIFIERS
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Service
 
 _MASSAGE, _MANUAL = "97124", "97140"
 _MASSAGE_MANUAL = frozenset({_MASSAGE, _MANUAL})
-# Distinctions that make massage and manual therapy two services: another region (or the other
-# side), or another session. Another clinician or another time block on the same region does not.
-_REGION_OR_SESSION = frozenset({"XS", "XE"})
+# How the pair.ncci-undocumented message names each accepted distinction, in checking order.
+_DISTINCTION_WORDS = (
+    ("XS", "body region"),
+    ("XE", "session"),
+    ("XP", "practitioner"),
+    ("XU", "time block"),
+)
 
 
 def _same_region(ctx: ScrubContext, a: Service, b: Service) -> frozenset[str]:
-    """Regions two services both treat in one session on the same side; empty when distinct."""
+    """Regions two services both treat in one session on the same side; empty when distinct.
+
+    What makes massage and manual therapy two services is data (another region or side, or
+    another session); another clinician or another time block on the same region does not.
+    """
     shared = frozenset(a.body_regions) & frozenset(b.body_regions)
-    if shared and bypass_distinction(a, b, ctx.visit.rendering_provider.npi) in _REGION_OR_SESSION:
+    if not shared:
+        return shared
+    accepted = accepted_distinctions(_MASSAGE, _MANUAL, ctx.visit.date_of_service).modifiers
+    if bypass_distinction(a, b, ctx.visit.rendering_provider.npi, accepted) is not None:
         return frozenset()
     return shared
+
+
+def _distinctions_text(accepted: frozenset[str]) -> str:
+    words = [word for mod, word in _DISTINCTION_WORDS if mod in accepted]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def check_ncci(ctx: ScrubContext) -> None:
@@ -44,12 +63,13 @@ def check_ncci(ctx: ScrubContext) -> None:
         elif edit.modifier_indicator == 1 and NCCI_BYPASS_MODIFIERS.isdisjoint(
             final[second].modifiers
         ):
+            accepted = accepted_distinctions(edit.column1, edit.column2, ctx.visit.date_of_service)
+            distinctions = _distinctions_text(accepted.modifiers)
             ctx.add(
                 "pair.ncci-undocumented",
-                f"{code2} is bundled into {code1} unless the note shows a separate body "
-                "region, session, practitioner or time block.",
-                f"Document what made {code2} distinct (region, encounter or non-overlapping "
-                f"times), or drop {code2}.",
+                f"{code2} is bundled into {code1} unless the note shows a separate {distinctions}.",
+                f"Document what made {code2} distinct (a separate {distinctions}), "
+                f"or drop {code2}.",
                 second,
             )
 
@@ -96,6 +116,23 @@ def check_massage_manual_region(ctx: ScrubContext) -> None:
                 )
 
 
+def check_addon_primary(ctx: ScrubContext) -> None:
+    """An add-on code is paid only with its primary code billed the same day on the claim."""
+    billed = {code for code, units in zip(ctx.billed_codes, ctx.units, strict=True) if units > 0}
+    for index, procedure in enumerate(ctx.procedures):
+        if procedure is None or not procedure.add_on_to or ctx.units[index] == 0:
+            continue
+        if billed.isdisjoint(procedure.add_on_to):
+            primaries = " or ".join(procedure.add_on_to)
+            ctx.add(
+                "code.addon-without-primary",
+                f"{procedure.code} is an add-on code, billed without {primaries} the same day.",
+                f"Bill {primaries} for the first block of the service and {procedure.code} "
+                "only for the time after it.",
+                index,
+            )
+
+
 def check_97010_once(ctx: ScrubContext) -> None:
     if "97010" not in ctx.billed_codes:
         return
@@ -112,4 +149,10 @@ def check_97010_once(ctx: ScrubContext) -> None:
         )
 
 
-CHECKS = (check_ncci, check_requested_bypass, check_massage_manual_region, check_97010_once)
+CHECKS = (
+    check_ncci,
+    check_requested_bypass,
+    check_massage_manual_region,
+    check_addon_primary,
+    check_97010_once,
+)

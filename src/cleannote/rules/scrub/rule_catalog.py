@@ -41,6 +41,14 @@ _RULES = (
         "Payers deny or audit services billed by a discipline that does not furnish them.",
     ),
     RuleSpec(
+        "code.addon-without-primary",
+        E,
+        "Add-on code billed without its primary code the same day",
+        "CPT add-on code convention; CMS NCCI add-on code edits (97130 with 97129, 97551 with "
+        "97550, 98981 with 98980)",
+        "An add-on code alone is denied: it only extends the primary service.",
+    ),
+    RuleSpec(
         "npi.check-digit",
         E,
         "An NPI fails the check-digit test",
@@ -314,6 +322,15 @@ _RULES = (
         "Extraspinal manipulation is statutorily non-covered; bill GY or the patient.",
     ),
     RuleSpec(
+        "medicare.chiro-non-cmt",
+        E,
+        "Chiropractor billing Medicare for a service other than spinal manipulation",
+        "CMS 100-02 Ch.15 §240 (Medicare pays chiropractors only for manual manipulation of "
+        "the spine to correct a subluxation); SSA §1861(r)(5)",
+        "Medicare denies every other service a chiropractor bills, and the patient owes it only "
+        "with an ABN (GA).",
+    ),
+    RuleSpec(
         "medicare.cmt-at",
         N,
         "AT added to spinal manipulation for Medicare",
@@ -348,6 +365,14 @@ _RULES = (
         "Massage billed to PIP in a state whose PIP bars it",
         "Fla. Stat. §627.736(1)(a)5 (PIP excludes massage since 2013-01-01)",
         "The PIP carrier refuses massage and massage therapists outright.",
+    ),
+    RuleSpec(
+        "payer.97010-not-paid",
+        E,
+        "97010 billed to a payer whose policy does not pay it",
+        "Payer policy (data/payer_policies.json pays_97010; many plans bundle hot/cold packs, "
+        "e.g. Horizon policy)",
+        "The line is denied as bundled into the day's other services.",
     ),
     RuleSpec(
         "payer.therapy-modifier",
