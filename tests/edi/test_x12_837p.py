@@ -79,10 +79,27 @@ def _child_claim() -> ClaimToSend:
     return claim(visit("V2001", payer=COMMERCIAL, subscriber=parent, patient=child, referral=None))
 
 
-def _auto_claim() -> ClaimToSend:
+def _auto_claim(claim_number: str | None = None) -> ClaimToSend:
     accident = Accident(kind=AccidentKind.AUTO, date=dt.date(2026, 1, 15), state="or")
+    payer = replace(AUTO, claim_number=claim_number)
     return claim(
-        visit("V3001", payer=AUTO, accident=accident, referral=None), onset=dt.date(2026, 1, 15)
+        visit("V3001", payer=payer, accident=accident, referral=None), onset=dt.date(2026, 1, 15)
+    )
+
+
+def _work_injury_claim(dependent: bool = False, frequency: str = "1") -> ClaimToSend:
+    changes: dict[str, object] = {}
+    if dependent:
+        changes["subscriber"] = person("Jordan", "Lindqvist", relationship=Relationship.CHILD)
+        changes["patient"] = person("Sam", "Lindqvist", member_id=None, relationship=None)
+    return claim(
+        visit(
+            "V5001",
+            payer=replace(COMMERCIAL, kind=PayerKind.WORKERS_COMP, claim_number="WC-88123"),
+            accident=Accident(AccidentKind.EMPLOYMENT, dt.date(2026, 1, 5)),
+            **changes,
+        ),
+        frequency=frequency,
     )
 
 
@@ -140,6 +157,8 @@ CASES = {
         )
     ],
     "prior-authorization": [claim(visit(payer=COMMERCIAL, prior_authorization="AUTH-7781"))],
+    "auto-claim-number": [_auto_claim(claim_number="PIP-2026-000417")],
+    "work-injury-claim-number-dependent": [_work_injury_claim(dependent=True)],
 }
 
 
@@ -419,3 +438,45 @@ def test_claims_the_guide_would_reject_are_refused_with_the_element_named(bad, m
 def test_an_empty_batch_is_refused_before_anything_is_written():
     with pytest.raises(X12WriteError, match="at least one claim"):
         iter_837p([], submitter=SUBMITTER, receiver=RECEIVER, control=CONTROL, created=CREATED)
+
+
+@pytest.mark.parametrize(
+    ("claims", "number"),
+    [
+        pytest.param(
+            [_auto_claim(claim_number="PIP-2026-000417")], "PIP-2026-000417", id="auto-pip"
+        ),
+        pytest.param([_work_injury_claim()], "WC-88123", id="workers-comp"),
+        pytest.param([_work_injury_claim(dependent=True)], "WC-88123", id="wc-dependent"),
+    ],
+)
+def test_property_casualty_claim_carries_the_carriers_claim_number_in_2010ba(claims, number):
+    # when
+    segments = _segments(_write(claims))
+    # then REF*Y4 sits in the subscriber loop: after NM1*IL, before the payer's NM1*PR
+    y4 = segments.index(f"REF*Y4*{number}")
+    subscriber = max(i for i, s in enumerate(segments[:y4]) if s.startswith("NM1*IL*"))
+    assert subscriber < y4 < segments.index(next(s for s in segments if s.startswith("NM1*PR*")))
+    assert not any(s.startswith("REF*F8*") for s in segments)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param([_auto_claim()], id="auto-without-claim-number"),
+        pytest.param(
+            [claim(visit(payer=replace(COMMERCIAL, claim_number="ICN-1")))], id="health-plan"
+        ),
+    ],
+)
+def test_no_property_casualty_claim_number_without_one_or_for_a_health_plan(claims):
+    segments = _segments(_write(claims))
+    assert not any(s.startswith("REF*Y4") for s in segments)
+
+
+def test_a_corrected_property_casualty_claim_keeps_ref_f8_and_sends_no_y4():
+    # given a replacement of a workers' comp claim: the claim number is the payer's reference
+    segments = _segments(_write([_work_injury_claim(frequency="7")]))
+    # then
+    assert "REF*F8*WC-88123" in segments
+    assert not any(s.startswith("REF*Y4") for s in segments)

@@ -77,6 +77,10 @@ _RELATIONSHIP_CODES = {
     Relationship.CHILD: "19",
     Relationship.OTHER: "G8",
 }
+# Property-and-casualty payers: the 837P names their claim number in 2010BA REF*Y4.
+_PROPERTY_CASUALTY = frozenset(
+    {PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY, PayerKind.WORKERS_COMP}
+)
 _RELATED_CAUSES = {AccidentKind.AUTO: "AA", AccidentKind.EMPLOYMENT: "EM", AccidentKind.OTHER: "OA"}
 
 
@@ -121,8 +125,10 @@ class ClaimToSend:
     """One claim: the visit, the lines to bill, and how this claim relates to earlier ones.
 
     `frequency` is CLM05-3: 1 original, 7 replacement, 8 void; 7 and 8 carry the payer's claim
-    number (`visit.payer.claim_number`) in REF*F8. `prior_payments` makes this a secondary (or
-    tertiary) claim. `onset` is the onset of the current illness (DTP*431) when known.
+    number (`visit.payer.claim_number`) in REF*F8. On an original claim to an auto or workers'
+    comp carrier the same number is the carrier's claim number, sent in 2010BA REF*Y4.
+    `prior_payments` makes this a secondary (or tertiary) claim. `onset` is the onset of the
+    current illness (DTP*431) when known.
     """
 
     visit: Visit
@@ -357,6 +363,10 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
         chunk.append(_demographics(subscriber))
     elif subscriber.address is not None:
         chunk.extend(address_segments(subscriber.address, "2010BA"))
+    if claim.frequency == "1" and payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
+        # The carrier's own claim number for the accident or injury (2010BA REF*Y4); on a
+        # replacement or void the same field is the payer's reference, sent as REF*F8.
+        chunk.append(("REF", "Y4", required_text(payer.claim_number, 50, "2010BA REF*Y4")))
     chunk.append(_payer_name(payer.name, payer.payer_id, "2010BB"))
 
     if not is_patient:
