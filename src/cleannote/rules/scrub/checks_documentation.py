@@ -8,12 +8,13 @@ own: `goal` (linked goals), `body_regions`, `management_minutes` (the block's mi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from functools import partial
+from operator import attrgetter, itemgetter
 
 from cleannote.rules.catalog import DocElement, Procedure
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.visit import HistoryVisit, Service
+from cleannote.rules.visit import Service
 
 _PARAMETER_KEYS = ("parameters", "sets", "reps", "resistance", "load", "duration", "distance")
 _FIELD_ELEMENTS: dict[str, Callable[[Service], bool]] = {
@@ -26,67 +27,122 @@ _NO_PROGRESSION_RUN = 3
 _EMPTY: tuple[object, ...] = ("", [], {})
 
 
-def check_goals(ctx: ScrubContext) -> None:
+def check_blocks(ctx: ScrubContext) -> None:
+    """Per block: linked goals, the skill statement, the catalog's elements, one outcome.
+
+    Four rules in one pass over the services, since each costs little beyond the loop. Their
+    findings keep the order four separate passes gave: every doc.no-goal and
+    doc.unknown-goal, then doc.no-justification, doc.missing-elements and
+    doc.97110-multiple-outcomes, each in service order.
+    """
     plan = ctx.visit.plan_of_care
     known = {goal.id for goal in plan.goals} if plan is not None else None
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
+    services, procedures, minutes = ctx.visit.services, ctx.procedures, ctx.minutes
+    later: list[tuple[int, Callable[[], None]]] = []  # (rule's pass, adds its finding)
+    for index in range(len(services)):
+        service = services[index]
+        code = service.code
+        procedure = procedures[index]
+        if code == "97110":
+            _judge_97110(ctx, service, index, later)
         if procedure is None:
             continue
-        if procedure.timed and not service.goal_ids:
-            ctx.add(
-                "doc.no-goal",
-                f"{service.code} is not linked to a plan-of-care goal.",
-                "Link the goal this block works toward.",
-                index,
-            )
-        elif known is not None:
-            missing = [g for g in service.goal_ids if g not in known]
-            if missing:
-                ctx.add(
-                    "doc.unknown-goal",
-                    f"{service.code} is linked to goal {', '.join(missing)}, which the plan "
-                    "of care does not hold.",
-                    "Link a goal from the current plan of care, or add the goal to the plan.",
-                    index,
-                )
-
-
-def check_justification(ctx: ScrubContext) -> None:
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
-        if (
-            procedure is not None
-            and procedure.needs_justification
-            and not (service.justification and service.justification.strip())
+        goal_ids = service.goal_ids
+        if procedure.timed and not goal_ids:
+            _add_no_goal(ctx, service, index)
+        elif known is not None and goal_ids and not known.issuperset(goal_ids):
+            _add_unknown_goal(ctx, service, index, known)
+        if procedure.needs_justification:
+            justification = service.justification
+            if not (justification and justification.strip()):
+                later.append((1, partial(_add_no_justification, ctx, service, index)))
+        needs = _NEEDS.get(procedure.code)
+        if needs is None:
+            needs = _needs(procedure)
+        fields, names = needs
+        if fields and (
+            (fields & _GOAL and not goal_ids)
+            or (fields & _REGIONS and not service.body_regions)
+            or (fields & _MANAGEMENT and not minutes[index])
+            or (fields & _DOSAGE and not any(map(service.parameters.get, _PARAMETER_KEYS)))
         ):
-            ctx.add(
-                "doc.no-justification",
-                f"{service.code} needs a statement of why a therapist's skill was "
-                "required; the block has none.",
-                "Say what needed skilled judgement (e.g. the response you were "
-                "monitoring, the adjustment you made).",
-                index,
-            )
+            later.append((2, partial(_add_missing, ctx, procedure, service, index)))
+        elif names:
+            get = service.parameters.get
+            for name in names:
+                value = get(name)
+                if not value and (value is None or value in _EMPTY):  # filled: one test
+                    later.append((2, partial(_add_missing, ctx, procedure, service, index)))
+                    break
+    if later:
+        later.sort(key=itemgetter(0))  # stable: service order within each rule
+        for _pass, add in later:
+            add()
 
 
-def check_elements(ctx: ScrubContext) -> None:
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
-        if procedure is None:
-            continue
-        missing = [name for name, present in _element_checks(procedure) if not present(service)]
-        if missing:
-            listed = ", ".join(e.replace("_", " ") for e in missing)
-            ctx.add(
-                "doc.missing-elements",
-                f"{service.code} is missing: {listed}.",
-                f"Document the {listed} for {service.code}.",
-                index,
-            )
+def _add_no_goal(ctx: ScrubContext, service: Service, index: int) -> None:
+    ctx.add(
+        "doc.no-goal",
+        f"{service.code} is not linked to a plan-of-care goal.",
+        "Link the goal this block works toward.",
+        index,
+    )
+
+
+def _add_unknown_goal(ctx: ScrubContext, service: Service, index: int, known: set[str]) -> None:
+    missing = [g for g in service.goal_ids if g not in known]
+    ctx.add(
+        "doc.unknown-goal",
+        f"{service.code} is linked to goal {', '.join(missing)}, which the plan "
+        "of care does not hold.",
+        "Link a goal from the current plan of care, or add the goal to the plan.",
+        index,
+    )
+
+
+def _add_no_justification(ctx: ScrubContext, service: Service, index: int) -> None:
+    ctx.add(
+        "doc.no-justification",
+        f"{service.code} needs a statement of why a therapist's skill was "
+        "required; the block has none.",
+        "Say what needed skilled judgement (e.g. the response you were "
+        "monitoring, the adjustment you made).",
+        index,
+    )
+
+
+def _add_missing(ctx: ScrubContext, procedure: Procedure, service: Service, index: int) -> None:
+    """Word doc.missing-elements: reached only when something is missing, so it may be slow."""
+    missing = [name for name, present in _element_checks(procedure) if not present(service)]
+    listed = ", ".join(e.replace("_", " ") for e in missing)
+    ctx.add(
+        "doc.missing-elements",
+        f"{service.code} is missing: {listed}.",
+        f"Document the {listed} for {service.code}.",
+        index,
+    )
+
+
+# Field elements as bits, so the usual complete block costs one test per kind of field.
+_GOAL, _REGIONS, _DOSAGE, _MANAGEMENT = 1, 2, 4, 8
+_FIELD_BITS = {"goal": _GOAL, "body_regions": _REGIONS, "parameters": _DOSAGE}
+_FIELD_BITS["management_minutes"] = _MANAGEMENT
+_NEEDS: dict[str, tuple[int, tuple[str, ...]]] = {}
+
+
+def _needs(procedure: Procedure) -> tuple[int, tuple[str, ...]]:
+    """Per catalog code, once: the field elements it expects (bits) and its parameter names.
+
+    The same elements as `_element_checks`, which alone words the finding in catalog order.
+    """
+    bits, names = 0, []
+    for name, _present in _element_checks(procedure):
+        if name in _FIELD_ELEMENTS:
+            bits |= _FIELD_BITS[name]
+        else:
+            names.append(name)
+    found = _NEEDS[procedure.code] = (bits, tuple(names))
+    return found
 
 
 _ElementChecks = tuple[tuple[str, Callable[[Service], bool]], ...]
@@ -117,20 +173,22 @@ def _parameter_check(name: str) -> Callable[[Service], bool]:
     return present
 
 
-def check_97110_outcomes(ctx: ScrubContext) -> None:
-    for index, service in enumerate(ctx.visit.services):
-        if service.code != "97110":
-            continue
-        outcomes = service.parameters.get("target_outcome")
-        if isinstance(outcomes, list) and len(outcomes) > 1:
-            ctx.add(
-                "doc.97110-multiple-outcomes",
-                f"97110 names {len(outcomes)} target outcomes; therapeutic exercise "
-                "targets one impairment.",
-                "If the activity trains a functional task with several components, bill "
-                "97530 and document the skilled direction; otherwise name the one outcome.",
-                index,
-            )
+def _judge_97110(
+    ctx: ScrubContext, service: Service, index: int, later: list[tuple[int, Callable[[], None]]]
+) -> None:
+    outcomes = service.parameters.get("target_outcome")
+    if isinstance(outcomes, list) and len(outcomes) > 1:
+        later.append((3, partial(_add_97110_outcomes, ctx, len(outcomes), index)))
+
+
+def _add_97110_outcomes(ctx: ScrubContext, count: int, index: int) -> None:
+    ctx.add(
+        "doc.97110-multiple-outcomes",
+        f"97110 names {count} target outcomes; therapeutic exercise targets one impairment.",
+        "If the activity trains a functional task with several components, bill "
+        "97530 and document the skilled direction; otherwise name the one outcome.",
+        index,
+    )
 
 
 def check_progression(ctx: ScrubContext) -> None:
@@ -139,10 +197,21 @@ def check_progression(ctx: ScrubContext) -> None:
     Earlier visits where the code was not done are passed over: the run is about the code's
     own sessions.
     """
-    history = ctx.visit.history
+    visit = ctx.visit
+    history = visit.history
     if len(history) < _NO_PROGRESSION_RUN - 1:
         return
-    on = ctx.visit.date_of_service
+    # A run needs parameters on both sides: most history carries none, so look first.
+    for past in history:
+        for done in past.services:
+            if done.parameters:
+                break
+        else:
+            continue
+        break
+    else:
+        return
+    on = visit.date_of_service
     # Each code's parameter sets per earlier visit, newest visit first.
     sessions: dict[str, list[list[dict[str, object]]]] = {}
     for past in sorted(history, key=_history_date, reverse=True):
@@ -150,16 +219,29 @@ def check_progression(ctx: ScrubContext) -> None:
             continue
         seen: dict[str, list[dict[str, object]]] = {}
         for done in past.services:
-            seen.setdefault(done.code, []).append(done.parameters)
+            parameter_sets = seen.get(done.code)
+            if parameter_sets is None:
+                seen[done.code] = [done.parameters]
+            else:
+                parameter_sets.append(done.parameters)
         for code, parameter_sets in seen.items():
-            sessions.setdefault(code, []).append(parameter_sets)
-    for index, service in enumerate(ctx.visit.services):
+            per_visit = sessions.get(code)
+            if per_visit is None:
+                sessions[code] = [parameter_sets]
+            else:
+                per_visit.append(parameter_sets)
+    services = visit.services
+    for index in range(len(services)):
+        service = services[index]
+        parameters = service.parameters
+        if not parameters:
+            continue
         past_sessions = sessions.get(service.code)
-        if not service.parameters or past_sessions is None:
+        if past_sessions is None:
             continue
         recent = past_sessions[: _NO_PROGRESSION_RUN - 1]
         if len(recent) == _NO_PROGRESSION_RUN - 1 and all(
-            service.parameters in parameter_sets for parameter_sets in recent
+            parameters in parameter_sets for parameter_sets in recent
         ):
             ctx.add(
                 "doc.no-progression",
@@ -170,14 +252,7 @@ def check_progression(ctx: ScrubContext) -> None:
             )
 
 
-def _history_date(visit: HistoryVisit) -> dt.date:
-    return visit.date_of_service
+_history_date = attrgetter("date_of_service")
 
 
-CHECKS = (
-    check_goals,
-    check_justification,
-    check_elements,
-    check_97110_outcomes,
-    check_progression,
-)
+CHECKS = (check_blocks, check_progression)
