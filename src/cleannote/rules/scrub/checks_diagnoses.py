@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cleannote.rules.icd10 import IcdCheck, ProblemKind, excludes1_conflict
@@ -30,8 +31,10 @@ def check_codes(ctx: ScrubContext) -> None:
             "Add the treating diagnosis (and the referral's diagnosis) before billing.",
         )
         return
-    checks = _checks(diagnoses)
-    for position, (code, result) in enumerate(zip(diagnoses, checks, strict=True), start=1):
+    facts = _diagnosis_facts(diagnoses)
+    if facts.all_valid:
+        return
+    for position, (code, result) in enumerate(zip(diagnoses, facts.checks, strict=True), start=1):
         if result.valid or _current_on_date_of_service(ctx, result):
             continue
         options = ", ".join(result.replacements[:6])
@@ -50,55 +53,49 @@ def check_codes(ctx: ScrubContext) -> None:
         )
 
 
-@lru_cache(maxsize=4096)
-def _checks(diagnoses: tuple[str, ...]) -> tuple[IcdCheck, ...]:
-    """The code-set answers for a visit's diagnosis list, looked up once per distinct list."""
-    return tuple(check_icd(code) for code in diagnoses)
-
-
 def _current_on_date_of_service(ctx: ScrubContext, result: IcdCheck) -> bool:
     """A retired code was still valid for visits before its deletion date."""
     return result.retired_on is not None and ctx.visit.date_of_service < result.retired_on
 
 
 def check_excludes1(ctx: ScrubContext) -> None:
-    codes = ctx.visit.diagnoses
-    for i, first in enumerate(codes):
-        for second in codes[i + 1 :]:
-            note = excludes1_conflict(first, second)
-            if note is not None:
-                ctx.add(
-                    "dx.excludes1",
-                    f"{first} and {second} may not be reported together (Excludes1: {note}).",
-                    "Keep the code that describes the condition treated; drop the other "
-                    "unless the two conditions are unrelated and documented as such.",
-                )
+    for first, second, note in _diagnosis_facts(ctx.visit.diagnoses).conflicts:
+        ctx.add(
+            "dx.excludes1",
+            f"{first} and {second} may not be reported together (Excludes1: {note}).",
+            "Keep the code that describes the condition treated; drop the other "
+            "unless the two conditions are unrelated and documented as such.",
+        )
 
 
 def check_laterality(ctx: ScrubContext) -> None:
     """The diagnosis must name the side when its family can; a block must record the side
     its sided diagnoses name, and a side they cover."""
     diagnoses = ctx.visit.diagnoses
-    checks = _checks(diagnoses)
-    for position, (code, result) in enumerate(zip(diagnoses, checks, strict=True), start=1):
-        if result.valid and result.lateral_code_family and result.laterality is None:
-            ctx.add(
-                "dx.laterality",
-                f"Diagnosis {position} ({code}) does not say which side.",
-                "Use the right, left or bilateral code the documentation supports.",
-            )
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
-        if procedure is None or not service.body_regions:
+    facts = _diagnosis_facts(diagnoses)
+    checks, sides = facts.checks, facts.sides
+    for position in facts.unsided:
+        ctx.add(
+            "dx.laterality",
+            f"Diagnosis {position} ({diagnoses[position - 1]}) does not say which side.",
+            "Use the right, left or bilateral code the documentation supports.",
+        )
+    if sides is None:
+        return  # no valid sided diagnosis: no block can disagree with one
+    count = len(checks)
+    services, procedures = ctx.visit.services, ctx.procedures
+    for index in range(len(services)):
+        service = services[index]
+        if procedures[index] is None or not service.body_regions:
             continue
         sided: list[IcdCheck] = []
         covered: set[Laterality] = set()
         for pointer in service.diagnosis_pointers:
-            pointed = checks[pointer - 1] if 0 < pointer <= len(checks) else None
-            if pointed is not None and pointed.valid and pointed.laterality is not None:
-                sided.append(pointed)
-                covered |= _SIDES_OF[pointed.laterality]
+            if 0 < pointer <= count:
+                side = sides[pointer - 1]
+                if side is not None:
+                    sided.append(checks[pointer - 1])
+                    covered |= _SIDES_OF[side]
         if not sided:
             continue
         regions = ", ".join(service.body_regions)
@@ -122,12 +119,50 @@ def check_laterality(ctx: ScrubContext) -> None:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class _DiagnosisFacts:
+    """What the diagnosis checks ask of one diagnosis list, none of it depending on the day
+    or the services; lists repeat across a patient's visits, so each is worked out once."""
+
+    checks: tuple[IcdCheck, ...]
+    all_valid: bool
+    conflicts: tuple[tuple[str, str, str], ...]
+    """Excludes1 pairs in list order: (first code, second code, the note)."""
+    unsided: tuple[int, ...]
+    """Positions (from 1) of valid codes whose family is sided but that name no side."""
+    sides: tuple[Laterality | None, ...] | None
+    """Each position's side (None when invalid or unsided); None when no code has one."""
+
+
+@lru_cache(maxsize=4096)
+def _diagnosis_facts(diagnoses: tuple[str, ...]) -> _DiagnosisFacts:
+    checks = tuple(check_icd(code) for code in diagnoses)
+    conflicts = []
+    for i, first in enumerate(diagnoses):
+        for second in diagnoses[i + 1 :]:
+            note = excludes1_conflict(first, second)
+            if note is not None:
+                conflicts.append((first, second, note))
+    unsided = tuple(
+        position
+        for position, result in enumerate(checks, start=1)
+        if result.valid and result.lateral_code_family and result.laterality is None
+    )
+    sides = tuple(result.laterality if result.valid else None for result in checks)
+    return _DiagnosisFacts(
+        checks,
+        all(result.valid for result in checks),
+        tuple(conflicts),
+        unsided,
+        sides if any(side is not None for side in sides) else None,
+    )
+
+
 def check_referral_match(ctx: ScrubContext) -> None:
     referral = ctx.visit.referral
     if referral is None or not referral.diagnoses or not ctx.visit.diagnoses:
         return
-    referred = {_category(code) for code in referral.diagnoses}
-    if not any(_category(code) in referred for code in ctx.visit.diagnoses):
+    if not _categories_meet(referral.diagnoses, ctx.visit.diagnoses):
         ctx.add(
             "dx.referral-mismatch",
             "None of the claim's diagnoses ("
@@ -139,13 +174,26 @@ def check_referral_match(ctx: ScrubContext) -> None:
         )
 
 
+@lru_cache(maxsize=4096)
+def _categories_meet(referred: tuple[str, ...], claimed: tuple[str, ...]) -> bool:
+    """Whether a claimed diagnosis shares a category with a referred one; referral and claim
+    lists repeat across a patient's visits, so the answer is kept per pair."""
+    categories = {_category(code) for code in referred}
+    return any(_category(code) in categories for code in claimed)
+
+
 def check_pointers(ctx: ScrubContext) -> None:
     count = min(len(ctx.visit.diagnoses), _MAX_DIAGNOSES)
     existing = _POSITIONS[count]
-    for index, service in enumerate(ctx.visit.services):
-        if ctx.procedures[index] is None or ctx.units[index] == 0:
+    services, procedures, units = ctx.visit.services, ctx.procedures, ctx.units
+    passed: tuple[int, ...] = ()  # blocks of a visit mostly point alike: judge a list once
+    for index in range(len(services)):
+        if procedures[index] is None or units[index] == 0:
             continue
+        service = services[index]
         pointers = service.diagnosis_pointers
+        if pointers == passed and pointers:
+            continue
         if not pointers:
             ctx.add(
                 "dx.pointer",
@@ -167,6 +215,8 @@ def check_pointers(ctx: ScrubContext) -> None:
                 "Point the line to existing diagnoses only, each once, at most four.",
                 index,
             )
+        else:
+            passed = pointers
 
 
 def _category(code: str) -> str:
