@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cleannote.rules.ncci import Mue
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.units import UNIT_MINUTES
 from cleannote.rules.visit import UnitMethod
@@ -16,11 +17,12 @@ def _minute_of_day(value: dt.time) -> int:
 
 
 def check_time_documented(ctx: ScrubContext) -> None:
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
+    services, procedures = ctx.visit.services, ctx.procedures
+    for index in range(len(services)):
+        procedure = procedures[index]
         if procedure is None or not procedure.timed:
             continue
+        service = services[index]
         if service.start is not None and service.end is not None:
             if service.end < service.start:
                 ctx.add(
@@ -54,18 +56,25 @@ def check_overlap(ctx: ScrubContext) -> None:
     """One provider cannot furnish two one-on-one timed services in the same minutes."""
     blocks: dict[str, list[tuple[int, int, int]]] = {}
     default_npi = ctx.visit.rendering_provider.npi
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
+    services, procedures = ctx.visit.services, ctx.procedures
+    for index in range(len(services)):
+        procedure = procedures[index]
         if procedure is None or not procedure.timed:
             continue
-        if service.start is None or service.end is None or service.end < service.start:
+        service = services[index]
+        began, ended = service.start, service.end
+        if began is None or ended is None or ended < began:
             continue
         npi = service.rendering_npi or default_npi
-        blocks.setdefault(npi, []).append(
-            (_minute_of_day(service.start), _minute_of_day(service.end), index)
-        )
+        block = (began.hour * 60 + began.minute, ended.hour * 60 + ended.minute, index)
+        spans = blocks.get(npi)
+        if spans is None:
+            blocks[npi] = [block]
+        else:
+            spans.append(block)
     for spans in blocks.values():
+        if len(spans) == 1:
+            continue
         spans.sort()
         # Compare each block with the latest-ending block before it, not only its neighbour:
         # a long block can overlap several that follow it.
@@ -87,15 +96,16 @@ def check_overlap(ctx: ScrubContext) -> None:
 
 
 def check_units(ctx: ScrubContext) -> None:
-    method = ctx.policy.unit_method.value.replace("_", "-")
-    for index, (service, procedure) in enumerate(
-        zip(ctx.visit.services, ctx.procedures, strict=True)
-    ):
+    services, procedures, units = ctx.visit.services, ctx.procedures, ctx.units
+    for index in range(len(services)):
+        procedure = procedures[index]
         if procedure is None:
             continue
-        supported = ctx.units[index]
+        service = services[index]
+        supported = units[index]
         billed = service.units
         if billed is not None and billed > supported and not _tie_swapped(ctx, index):
+            method = _method_name(ctx)
             ctx.add(
                 "units.unsupported",
                 f"{service.code}: {billed} units billed but the documented minutes "
@@ -106,6 +116,7 @@ def check_units(ctx: ScrubContext) -> None:
         minutes = ctx.minutes[index]
         if procedure.timed and supported == 0 and minutes is not None:
             # Missing or impossible times are time.missing / time.end-before-start.
+            method = _method_name(ctx)
             ctx.add(
                 "units.zero",
                 f"{service.code}: {minutes} minutes earn no unit under the "
@@ -113,6 +124,11 @@ def check_units(ctx: ScrubContext) -> None:
                 "Nothing to bill; if more time was spent, correct the block's times.",
                 index,
             )
+
+
+def _method_name(ctx: ScrubContext) -> str:
+    """The payer's unit method as a finding names it; wanted only when one is added."""
+    return ctx.policy.unit_method.value.replace("_", "-")
 
 
 def _tie_swapped(ctx: ScrubContext, index: int) -> bool:
@@ -148,24 +164,30 @@ def _tie_swapped(ctx: ScrubContext, index: int) -> bool:
 
 def check_mue(ctx: ScrubContext) -> None:
     """Line MUEs (MAI 1) judge each line; date-of-service MUEs (MAI 2, 3) the day's total."""
-    day: dict[str, tuple[int, int]] = {}
+    day: dict[str, tuple[int, int, Mue]] = {}
     on = ctx.visit.date_of_service
-    for index, code in enumerate(ctx.billed_codes):
-        units = ctx.units[index]
-        if not units or ctx.procedures[index] is None:
+    mue_for = ctx.mue.mue_for
+    codes, units_of, procedures = ctx.billed_codes, ctx.units, ctx.procedures
+    for index in range(len(codes)):
+        units = units_of[index]
+        if not units or procedures[index] is None:
             continue
-        mue = ctx.mue.mue_for(code, on)
-        if mue is None:
+        code = codes[index]
+        counted = day.get(code)
+        if counted is not None:  # a date-of-service MUE already found for this code
+            total, first, mue = counted
+            day[code] = (total + units, first, mue)
             continue
-        if mue.adjudication_indicator == _LINE_MUE:
-            if units > mue.value:
-                _add_mue(ctx, code, units, mue.value, "on one line", index)
+        found = mue_for(code, on)
+        if found is None:
             continue
-        total, first = day.get(code, (0, index))
-        day[code] = (total + units, first)
-    for code, (total, first) in day.items():
-        mue = ctx.mue.mue_for(code, on)
-        if mue is not None and total > mue.value:
+        if found.adjudication_indicator == _LINE_MUE:
+            if units > found.value:
+                _add_mue(ctx, code, units, found.value, "on one line", index)
+            continue
+        day[code] = (units, index, found)
+    for code, (total, first, mue) in day.items():
+        if total > mue.value:
             _add_mue(ctx, code, total, mue.value, "on one day", first)
 
 

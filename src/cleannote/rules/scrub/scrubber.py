@@ -48,8 +48,7 @@ def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None
     """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given."""
     policy = policy_for(visit.payer)
     services = visit.services
-    procedures = tuple([find_procedure(s.code) for s in services])
-    minutes = tuple([_documented_minutes(s) for s in services])
+    procedures, minutes = _procedures_and_minutes(services)
     billed_codes = _billed_codes(services, procedures, policy)
     units = _units(services, procedures, minutes, policy, visit.rendering_provider.npi)
     ptp = ptp if ptp is not None else bundled_ptp()
@@ -85,13 +84,37 @@ def scrub_all(visits: Iterable[Visit]) -> Iterator[ScrubResult]:
         yield scrub(visit, ptp, mue)
 
 
-def _documented_minutes(service: Service) -> int | None:
-    """`Service.documented_minutes`, inlined: the scrubber asks it of every service."""
-    start, end = service.start, service.end
-    if start is not None and end is not None:
-        span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        return span if span >= 0 else None
-    return service.minutes
+_PROCEDURE_OF: dict[str, Procedure | None] = {}  # find_procedure per code as written
+_PROCEDURE_OF_MAX = 4096  # bounded: a stream of odd codes must not grow it forever
+_UNSEEN = object()
+
+
+def _procedures_and_minutes(
+    services: tuple[Service, ...],
+) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...]]:
+    """Catalog entry and `Service.documented_minutes` per service, in one pass.
+
+    Both are asked of every service of every visit, so the catalog answer is remembered per
+    code and the minutes are the property's arithmetic, inlined.
+    """
+    procedures: list[Procedure | None] = []
+    minutes: list[int | None] = []
+    known = _PROCEDURE_OF
+    for service in services:
+        code = service.code
+        found = known.get(code, _UNSEEN)
+        if found is _UNSEEN:
+            if len(known) >= _PROCEDURE_OF_MAX:
+                known.clear()
+            found = known[code] = find_procedure(code)
+        procedures.append(found)  # type: ignore[arg-type]
+        start, end = service.start, service.end
+        if start is not None and end is not None:
+            span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+            minutes.append(span if span >= 0 else None)
+        else:
+            minutes.append(service.minutes)
+    return tuple(procedures), tuple(minutes)
 
 
 def _billed_codes(
