@@ -27,8 +27,8 @@ FLAW_RATE = 0.15, carries exactly one problem, drawn with equal chance from thos
 - poc-not-certified: payers that require certification: the plan is unsigned
   [poc.not-certified]
 - massage-manual-same-region: 97124 and 97140 on one region [pair.97124-97140-region]
-- 97010-bundled: PT or OT bills hot/cold packs to a payer that never pays them
-  [medicare.97010-bundled]
+- 97010-bundled: PT or OT bills hot/cold packs to Medicare or Medicare Advantage, which
+  bundle them [medicare.97010-bundled]
 - referral-visits-used: the visit is one past the visits the carrier authorised
   [referral.visits-used]
 
@@ -412,6 +412,9 @@ FLAWS = {
 }
 
 
+_MEDICARE_KINDS = frozenset({"medicare", "medicare_advantage"})
+
+
 def _npi(rng: random.Random) -> str:
     base = "1" + "".join(rng.choice("0123456789") for _ in range(8))
     return base + str(npi_check_digit(base))
@@ -532,7 +535,9 @@ def _pick_flaw(
         "progress-report-overdue": policy.progress_report_interval_days is not None,
         "poc-not-certified": policy.plan_of_care_certification_required,
         "massage-manual-same-region": "97124" in codes and "97140" in codes,
-        "97010-bundled": discipline in ("PT", "OT") and not policy.pays_97010,
+        "97010-bundled": discipline in ("PT", "OT")
+        and not policy.pays_97010
+        and policy.kind in _MEDICARE_KINDS,
         "referral-visits-used": referral_limited,
     }
     return rng.choice([flaw for flaw in FLAWS if fits[flaw]])

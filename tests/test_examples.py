@@ -102,7 +102,7 @@ EXPECTED = [
         "batch.jsonl",
         "v0000008",
         "NOT CLEAN",
-        "97140 x2 -; 97530 x1 59; G0283 x1 -",
+        "97140 x2 -; 97530 x2 59; G0283 x1 -",
         "payer.bypass-added referral.visits-used",
     ),
     (
