@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleannote.rules.errors import RulesError
 
@@ -23,6 +24,8 @@ Chunk = tuple[str, Sequence[Segment]]
 """Segments written together, with a label (such as "claim V17") that prefixes any error."""
 
 MAX_CONTROL_NUMBER = 999_999_999
+# Distinct segments a writer remembers the text of (a few hundred bytes each at most).
+_RENDERED_SEGMENTS = 4096
 
 
 class X12WriteError(RulesError):
@@ -130,9 +133,21 @@ class Envelope:
 
 
 class SegmentWriter:
-    """Turns segment tuples into text, refusing delimiters inside data and non-ASCII text."""
+    """Turns segment tuples into text, refusing delimiters inside data and non-ASCII text.
 
-    __slots__ = ("_component", "_delimiters", "_element", "_forbidden", "_terminator")
+    A batch repeats most segments (providers, payers, procedure lines, dates), so each writer
+    remembers the finished text of the last few thousand distinct segments; a claim then costs
+    mostly dictionary look-ups. The cache is bounded, so memory stays flat on any batch size.
+    """
+
+    __slots__ = (
+        "_component",
+        "_delimiters",
+        "_element",
+        "_forbidden",
+        "_rendered",
+        "_terminator",
+    )
 
     def __init__(self, delimiters: Delimiters = DEFAULT_DELIMITERS) -> None:
         self._delimiters = delimiters
@@ -145,14 +160,62 @@ class SegmentWriter:
             delimiters.repetition,
             delimiters.segment,
         )
+        self._rendered = lru_cache(maxsize=_RENDERED_SEGMENTS)(self._render)
 
     def chunk(self, segments: Sequence[Segment]) -> bytes:
         """A run of segments as ASCII bytes, upper-cased as the X12 basic character set wants.
 
         Trailing empty elements and components are dropped. Delimiters inside data are found by
         counting: the text of a clean chunk holds exactly the separators we put there, so the
-        common case costs a few C-level scans per claim instead of a check per element.
+        common case costs a few C-level scans per claim instead of a check per element. Any
+        doubt (a count off, a non-ASCII value) sends the chunk through `_checked_chunk`, which
+        names the element at fault.
         """
+        rendered = self._rendered
+        lines: list[str] = []
+        elements = 0
+        components = 0
+        try:
+            for segment in segments:
+                text = rendered(segment)
+                if text is None:
+                    return self._checked_chunk(segments)
+                lines.append(text[0])
+                elements += text[1]
+                components += text[2]
+        except TypeError:  # an unhashable segment (a list) or a value that is not text
+            return self._checked_chunk(segments)
+        delimiters = self._delimiters
+        raw = delimiters.segment.join(lines)
+        if (
+            raw.count(self._element) != elements
+            or raw.count(delimiters.component) != components
+            or raw.count(delimiters.segment) != len(lines) - 1
+            or delimiters.repetition in raw
+        ):
+            return self._checked_chunk(segments)
+        terminator = self._terminator
+        return (terminator.join(lines) + terminator).encode("ascii")
+
+    def _render(self, segment: Segment) -> tuple[str, int, int] | None:
+        """One segment's upper-cased text without trailing empty elements, and the element and
+        component separators that text should hold if no value smuggles one in; None when the
+        segment is not ASCII (upper-casing could hide that, as with "ß" becoming "SS")."""
+        element = self._element
+        try:
+            line = element.join(segment)  # type: ignore[arg-type]
+            components = 0
+        except TypeError:
+            flat, components = self._flatten(segment)
+            line = element.join(flat)
+        if not line.isascii():
+            return None
+        stripped = line.rstrip(element)
+        elements = len(segment) - 1 - (len(line) - len(stripped))
+        return stripped.upper(), elements, components
+
+    def _checked_chunk(self, segments: Sequence[Segment]) -> bytes:
+        """The chunk written element by element, raising for the first value X12 cannot carry."""
         element = self._element
         lines: list[str] = []
         elements = 0

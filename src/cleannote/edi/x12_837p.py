@@ -337,37 +337,9 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
     hl += 1
     subscriber_hl = hl
     chunk.append(("HL", str(hl), str(billing_hl), "22", "0" if is_patient else "1"))
-    chunk.append(
-        (
-            "SBR",
-            responsibility,
-            "18" if is_patient else "",
-            fit(subscriber.group_number or "", 50),
-            "",
-            "",
-            "",
-            "",
-            "",
-            claim_filing_indicator(payer.kind),
-        )
+    chunk.extend(
+        _subscriber_loop(subscriber, payer, responsibility, is_patient, claim.frequency == "1")
     )
-    last, first = _person_name(subscriber, "2010BA")
-    member_id = required_text(subscriber.member_id, 80, "2010BA NM109 member id")
-    chunk.append(("NM1", "IL", "1", last, first, "", "", "", "MI", member_id))
-    if is_patient:
-        if subscriber.address is None:
-            raise X12WriteError(
-                "2010BA subscriber address is required when the subscriber is the patient"
-            )
-        chunk.extend(address_segments(subscriber.address, "2010BA"))
-        chunk.append(_demographics(subscriber))
-    elif subscriber.address is not None:
-        chunk.extend(address_segments(subscriber.address, "2010BA"))
-    if claim.frequency == "1" and payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
-        # The carrier's own claim number for the accident or injury (2010BA REF*Y4); on a
-        # replacement or void the same field is the payer's reference, sent as REF*F8.
-        chunk.append(("REF", "Y4", required_text(payer.claim_number, 50, "2010BA REF*Y4")))
-    chunk.append(_payer_name(payer.name, payer.payer_id, "2010BB"))
 
     if not is_patient:
         hl += 1
@@ -384,6 +356,46 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
 
     _claim_loop(chunk, claim)
     return hl
+
+
+@lru_cache(maxsize=1024)
+def _subscriber_loop(
+    subscriber: Person, payer: Payer, responsibility: str, is_patient: bool, original: bool
+) -> tuple[Segment, ...]:
+    """SBR and loops 2010BA/2010BB; cached because a batch bills the same patients' plans over
+    and over, and the key is the frozen subscriber and payer themselves."""
+    chunk: list[Segment] = [
+        (
+            "SBR",
+            responsibility,
+            "18" if is_patient else "",
+            fit(subscriber.group_number or "", 50),
+            "",
+            "",
+            "",
+            "",
+            "",
+            claim_filing_indicator(payer.kind),
+        )
+    ]
+    last, first = _person_name(subscriber, "2010BA")
+    member_id = required_text(subscriber.member_id, 80, "2010BA NM109 member id")
+    chunk.append(("NM1", "IL", "1", last, first, "", "", "", "MI", member_id))
+    if is_patient:
+        if subscriber.address is None:
+            raise X12WriteError(
+                "2010BA subscriber address is required when the subscriber is the patient"
+            )
+        chunk.extend(address_segments(subscriber.address, "2010BA"))
+        chunk.append(_demographics(subscriber))
+    elif subscriber.address is not None:
+        chunk.extend(address_segments(subscriber.address, "2010BA"))
+    if original and payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
+        # The carrier's own claim number for the accident or injury (2010BA REF*Y4); on a
+        # replacement or void the same field is the payer's reference, sent as REF*F8.
+        chunk.append(("REF", "Y4", required_text(payer.claim_number, 50, "2010BA REF*Y4")))
+    chunk.append(_payer_name(payer.name, payer.payer_id, "2010BB"))
+    return tuple(chunk)
 
 
 def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
@@ -462,7 +474,7 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
             "DK", referral.last_name, referral.first_name, referral.npi, "2420E"
         )
     line_payments = [{p.line: p for p in prior.lines} for prior in claim.prior_payments]
-    shared = (x12_date(visit.date_of_service), claim_id, ordering)
+    shared = (("DTP", "472", "D8", x12_date(visit.date_of_service)), claim_id, ordering)
     for index, line in enumerate(lines):
         _service_line(chunk, claim, index, line, shared, line_payments)
 
@@ -479,6 +491,26 @@ def _diagnoses(codes: tuple[str, ...]) -> Segment:
             raise X12WriteError(f"HI{position + 1:02d} diagnosis {code!r} is not an ICD-10-CM code")
         elements.append(("ABK" if position == 0 else "ABF", bare))
     return ("HI", *elements)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _procedure_segments(
+    number: int,
+    code: str,
+    modifiers: tuple[str, ...],
+    charge: Decimal,
+    units: int,
+    pointers: tuple[int, ...],
+) -> tuple[Segment, Segment]:
+    """LX and SV1 for a checked line; cached because a clinic bills a short fee schedule, so the
+    same code, charge and pointers come back at the same line number claim after claim. Typed,
+    so a float charge equal to a cached Decimal one still meets the Decimal check in `amount`."""
+    procedure = ("HC", code, *modifiers)
+    return (
+        ("LX", str(number)),
+        ("SV1", procedure, amount(charge, f"line {number} SV102"), "UN", str(units), "", "",
+         _pointers(pointers)),
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=256)
@@ -573,11 +605,11 @@ def _service_line(
     claim: ClaimToSend,
     index: int,
     line: ClaimLine,
-    shared: tuple[str, str, Segment | None],
+    shared: tuple[Segment, str, Segment | None],
     line_payments: list[dict[int, PriorLinePayment]],
 ) -> None:
     """Loop 2400 (and 2430 per earlier payer). `shared` holds what every line of the claim
-    repeats: the service date, the claim id and the ordering provider (2420E)."""
+    repeats: the service date (DTP*472), the claim id and the ordering provider (2420E)."""
     visit = claim.visit
     service_date, claim_id, ordering = shared
     number = index + 1
@@ -608,14 +640,8 @@ def _service_line(
         raise X12WriteError(
             f"line {number} SV101-2 procedure code {code!r} is not a CPT/HCPCS code"
         )
-    procedure = ("HC", code, *modifiers)
-    chunk.append(("LX", str(number)))
-    chunk.append(
-        ("SV1", procedure, amount(line.charge, f"line {number} SV102"), "UN", str(units), "",
-         "", _pointers(pointers))
-    )  # fmt: skip
-    chunk.append(("DTP", "472", "D8", service_date))
-    chunk.append(("REF", "6R", f"{claim_id}-{number}"))
+    lx, sv1 = _procedure_segments(number, code, modifiers, line.charge, units, pointers)
+    chunk += (lx, sv1, service_date, ("REF", "6R", f"{claim_id}-{number}"))
     if ordering is not None:
         chunk.append(ordering)
     for prior, payments in zip(claim.prior_payments, line_payments, strict=True):
@@ -631,7 +657,7 @@ def _service_line(
             )
         chunk.append(
             ("SVD", required_text(prior.payer.payer_id, 80, f"{where} SVD01"),
-             amount(payment.paid, f"{where} SVD02"), procedure, "", str(units))
+             amount(payment.paid, f"{where} SVD02"), sv1[1], "", str(units))
         )  # fmt: skip
         chunk.extend(_adjustments(payment.adjustments, f"{where} 2430"))
         chunk.append(("DTP", "573", "D8", x12_date(prior.adjudicated)))
