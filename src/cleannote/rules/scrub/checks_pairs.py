@@ -99,6 +99,9 @@ def check_requested_bypass(ctx: ScrubContext) -> None:
 
 def check_massage_manual_region(ctx: ScrubContext) -> None:
     services = ctx.visit.services
+    codes = [s.code for s in services]
+    if _MASSAGE not in codes or _MANUAL not in codes:
+        return
     for i, a in enumerate(services):
         if a.code != _MASSAGE or ctx.units[i] == 0:
             continue
@@ -118,10 +121,15 @@ def check_massage_manual_region(ctx: ScrubContext) -> None:
 
 def check_addon_primary(ctx: ScrubContext) -> None:
     """An add-on code is paid only with its primary code billed the same day on the claim."""
-    billed = {code for code, units in zip(ctx.billed_codes, ctx.units, strict=True) if units > 0}
+    units = ctx.units
+    billed: set[str] | None = None  # built at the first add-on: most visits have none
     for index, procedure in enumerate(ctx.procedures):
-        if procedure is None or not procedure.add_on_to or ctx.units[index] == 0:
+        if procedure is None or not procedure.add_on_to or units[index] == 0:
             continue
+        if billed is None:
+            billed = {
+                code for code, count in zip(ctx.billed_codes, units, strict=True) if count > 0
+            }
         if billed.isdisjoint(procedure.add_on_to):
             primaries = " or ".join(procedure.add_on_to)
             ctx.add(

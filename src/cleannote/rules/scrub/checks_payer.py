@@ -247,31 +247,57 @@ def check_added_modifiers(ctx: ScrubContext) -> None:
         mods = line.modifiers
         if not mods or (len(mods) == 1 and mods[0] == therapy):
             continue  # the usual line: nothing beyond the discipline modifier
-        service = services[line.service_index]
-        if service.modifiers:
-            asked = {m.strip().upper() for m in service.modifiers}
-            added = [m for m in mods if m != therapy and m not in asked]
-        else:
-            added = [m for m in mods if m != therapy]
-        if not added:
+        index = line.service_index
+        service = services[index]
+        to_explain = _explained(mods, service.modifiers, therapy)
+        if not to_explain:
             continue
-        for modifier, rule in _ADDED_RULES:
-            if modifier in added:
-                ctx.add(
-                    rule,
-                    f"{service.code}: {modifier} added: {_reason(line.reasons, modifier)}.",
-                    "Nothing to do; review if the facts behind it are wrong.",
-                    line.service_index,
-                )
+        for rule, modifier, fix in to_explain:
+            ctx.add(
+                rule,
+                f"{service.code}: {modifier} added: {_reason(line.reasons, modifier)}.",
+                fix,
+                index,
+            )
+
+
+_EXPLAINED: dict[
+    tuple[tuple[str, ...], tuple[str, ...], str | None], tuple[tuple[str, str, str], ...]
+] = {}
+_EXPLAINED_MAX = 4096  # bounded: a stream of odd requested modifiers must not grow it forever
+_ADDED_FIX = "Nothing to do; review if the facts behind it are wrong."
+_BYPASS_FIX = "Nothing to do; the note must keep showing the distinction."
+
+
+def _explained(
+    mods: tuple[str, ...], requested: tuple[str, ...], therapy: str | None
+) -> tuple[tuple[str, str, str], ...]:
+    """(rule, modifier, fix) to report for a line, in report order; remembered per shape.
+
+    The answer depends only on the line's modifiers, the ones the note asked for and the
+    discipline modifier, and a clinic's lines come in few such shapes.
+    """
+    key = (mods, requested, therapy)
+    found = _EXPLAINED.get(key)
+    if found is not None:
+        return found
+    if requested:
+        asked = {m.strip().upper() for m in requested}
+        added = [m for m in mods if m != therapy and m not in asked]
+    else:
+        added = [m for m in mods if m != therapy]
+    out: list[tuple[str, str, str]] = []
+    if added:
+        out.extend(
+            (rule, modifier, _ADDED_FIX) for modifier, rule in _ADDED_RULES if modifier in added
+        )
         bypass = NCCI_BYPASS_MODIFIERS.intersection(added)
         if bypass:
-            modifier = sorted(bypass)[0]
-            ctx.add(
-                "payer.bypass-added",
-                f"{service.code}: {modifier} added: {_reason(line.reasons, modifier)}.",
-                "Nothing to do; the note must keep showing the distinction.",
-                line.service_index,
-            )
+            out.append(("payer.bypass-added", sorted(bypass)[0], _BYPASS_FIX))
+    if len(_EXPLAINED) >= _EXPLAINED_MAX:
+        _EXPLAINED.clear()
+    found = _EXPLAINED[key] = tuple(out)
+    return found
 
 
 def check_targeted_review(ctx: ScrubContext) -> None:
