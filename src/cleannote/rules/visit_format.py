@@ -612,11 +612,38 @@ def _required(d: dict[str, object], key: str, at: str) -> object:
     return v
 
 
+# A clinic's providers and payers repeat on every visit, so a valid one is remembered by its
+# raw field values and shared (the objects are frozen). Only shapes whose values are strings
+# or absent are remembered: a string equals only the same string, so a hit is exactly the
+# input that was checked. Bounded: a stream of distinct ones must not grow them forever.
+_SEEN_MAX = 1024
+_BILLING_SEEN: dict[tuple[object, ...], BillingProvider] = {}
+_RENDERING_SEEN: dict[tuple[object, ...], RenderingProvider] = {}
+_PAYER_SEEN: dict[tuple[object, ...], Payer] = {}
+
+
 def _billing_provider(value: object) -> BillingProvider:
     if type(value) is dict and value.keys() <= _BILLING:
         g = value.get
         name, npi, tax_id, taxonomy = g("name"), g("npi"), g("tax_id"), g("taxonomy")
         address = g("address", _ABSENT)
+        key: tuple[object, ...] | None = None
+        if type(address) is dict and address.keys() <= _ADDRESS:
+            a = address.get
+            key = (
+                name,
+                npi,
+                tax_id,
+                taxonomy,
+                a("line1"),
+                a("city"),
+                a("state"),
+                a("zip"),
+                a("line2", _ABSENT),
+            )
+            seen = _BILLING_SEEN.get(key)
+            if seen is not None:
+                return seen
         if (
             type(name) is str
             and name
@@ -630,9 +657,14 @@ def _billing_provider(value: object) -> BillingProvider:
             and taxonomy
             and address is not _ABSENT
         ):
-            return _new_billing_provider(
+            built = _new_billing_provider(
                 name, npi, tax_id, taxonomy, _address(address, "billing_provider.address")
             )
+            if key is not None and all(type(v) is str or v is _ABSENT for v in key):
+                if len(_BILLING_SEEN) >= _SEEN_MAX:
+                    _BILLING_SEEN.clear()
+                _BILLING_SEEN[key] = built
+            return built
     return _billing_provider_checked(value)
 
 
@@ -658,6 +690,10 @@ def _rendering_provider(value: object) -> RenderingProvider:
             g("credential"),
             g("taxonomy"),
         )
+        key = (first, last, npi, raw, taxonomy)
+        seen = _RENDERING_SEEN.get(key)
+        if seen is not None:
+            return seen
         credential = _CREDENTIALS.get(raw) if type(raw) is str else None
         if (
             type(first) is str
@@ -672,7 +708,11 @@ def _rendering_provider(value: object) -> RenderingProvider:
             and type(taxonomy) is str
             and taxonomy
         ):
-            return _new_rendering_provider(first, last, npi, credential, taxonomy)
+            built = _new_rendering_provider(first, last, npi, credential, taxonomy)
+            if len(_RENDERING_SEEN) >= _SEEN_MAX:
+                _RENDERING_SEEN.clear()
+            _RENDERING_SEEN[key] = built  # every value checked a string above
+            return built
     d = _object(value, "rendering_provider", _RENDERING)
     at = "rendering_provider."
     return _new_rendering_provider(
@@ -693,6 +733,10 @@ def _payer(value: object) -> Payer:
             g("unit_method", _ABSENT),
             g("modifier_style", _ABSENT),
         )
+        key = (name, payer_id, raw_kind, claim, method, style)
+        seen = _PAYER_SEEN.get(key)
+        if seen is not None:
+            return seen
         kind = _PAYER_KINDS.get(raw_kind) if type(raw_kind) is str else None
         unit_method = (
             None if type(method) is not str else _UNIT_METHODS.get(method)  # absent: None
@@ -708,7 +752,7 @@ def _payer(value: object) -> Payer:
             and (method is _ABSENT or unit_method is not None)
             and (style is _ABSENT or modifier_style is not None)
         ):
-            return _new_payer(
+            built = _new_payer(
                 name,
                 payer_id,
                 kind,
@@ -716,6 +760,10 @@ def _payer(value: object) -> Payer:
                 unit_method,
                 modifier_style,
             )
+            if len(_PAYER_SEEN) >= _SEEN_MAX:
+                _PAYER_SEEN.clear()
+            _PAYER_SEEN[key] = built  # every value checked a string or absent above
+            return built
     d = _object(value, "payer", _PAYER)
     at = "payer."
     return _new_payer(
