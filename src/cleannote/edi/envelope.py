@@ -171,20 +171,15 @@ class SegmentWriter:
         doubt (a count off, a non-ASCII value) sends the chunk through `_checked_chunk`, which
         names the element at fault.
         """
-        rendered = self._rendered
-        lines: list[str] = []
-        elements = 0
-        components = 0
         try:
-            for segment in segments:
-                text = rendered(segment)
-                if text is None:
-                    return self._checked_chunk(segments)
-                lines.append(text[0])
-                elements += text[1]
-                components += text[2]
+            texts = list(map(self._rendered, segments))
         except TypeError:  # an unhashable segment (a list) or a value that is not text
             return self._checked_chunk(segments)
+        if not texts or None in texts:
+            return self._checked_chunk(segments)
+        lines, counted_elements, counted_components = zip(*texts, strict=True)
+        elements = sum(counted_elements)
+        components = sum(counted_components)
         delimiters = self._delimiters
         raw = delimiters.segment.join(lines)
         if (

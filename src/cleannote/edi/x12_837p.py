@@ -269,8 +269,9 @@ def _transaction_body(header: list[Segment], claims: Iterable[ClaimToSend]) -> I
         visit = claim.visit
         try:
             chunk: list[Segment] = []
-            if visit.billing_provider != billing:
-                billing = visit.billing_provider
+            provider = visit.billing_provider
+            if provider is not billing and provider != billing:
+                billing = provider
                 hl += 1
                 billing_hl = hl
                 chunk.extend(_billing_provider(billing, hl))
@@ -474,12 +475,41 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
             "DK", referral.last_name, referral.first_name, referral.npi, "2420E"
         )
     line_payments = [{p.line: p for p in prior.lines} for prior in claim.prior_payments]
-    shared = (("DTP", "472", "D8", x12_date(visit.date_of_service)), claim_id, ordering)
+    # Loop 2400, inline because it runs for every line of every claim.
+    service_date = ("DTP", "472", "D8", x12_date(visit.date_of_service))
+    services = visit.services
+    diagnoses = len(visit.diagnoses)
     for index, line in enumerate(lines):
-        _service_line(chunk, claim, index, line, shared, line_payments)
+        number = index + 1
+        if not 0 <= line.service_index < len(services):
+            raise X12WriteError(
+                f"line {number} points at service {line.service_index}, which the visit lacks"
+            )
+        rendering_npi = services[line.service_index].rendering_npi
+        if rendering_npi and rendering_npi != rendering.npi:
+            raise X12WriteError(
+                f"line {number} was rendered by another NPI; "
+                "per-line rendering (2420A) is not written yet"
+            )
+        lx, sv1 = _procedure_segments(
+            number,
+            line.code,
+            line.modifiers,
+            line.charge,
+            line.units,
+            line.diagnosis_pointers,
+            diagnoses,
+        )
+        chunk += (lx, sv1, service_date, ("REF", "6R", f"{claim_id}-{number}"))
+        if ordering is not None:
+            chunk.append(ordering)
+        if line_payments:
+            _prior_line_payments(chunk, claim, index, line, sv1, line_payments)
 
 
+@lru_cache(maxsize=1024)
 def _diagnoses(codes: tuple[str, ...]) -> Segment:
+    """HI; cached per diagnosis list, which a patient's plan of care repeats visit after visit."""
     if not codes:
         raise X12WriteError("HI needs at least one diagnosis")
     if len(codes) > MAX_DIAGNOSES:
@@ -501,10 +531,25 @@ def _procedure_segments(
     charge: Decimal,
     units: int,
     pointers: tuple[int, ...],
+    diagnoses: int,
 ) -> tuple[Segment, Segment]:
-    """LX and SV1 for a checked line; cached because a clinic bills a short fee schedule, so the
-    same code, charge and pointers come back at the same line number claim after claim. Typed,
-    so a float charge equal to a cached Decimal one still meets the Decimal check in `amount`."""
+    """LX and SV1 for line `number` of a claim with `diagnoses` codes in HI, after the checks
+    that depend on nothing else. Cached because a clinic bills a short fee schedule, so the same
+    line comes back claim after claim; a refusal is raised again on every call (never cached).
+    Typed, so a float charge equal to a cached Decimal one still meets the check in `amount`."""
+    if len(modifiers) > 4:
+        raise X12WriteError(f"line {number} SV101 carries {len(modifiers)} modifiers; at most 4")
+    if not 1 <= len(pointers) <= 4:
+        raise X12WriteError(f"line {number} SV107 needs 1 to 4 diagnosis pointers")
+    for pointer in pointers:
+        if not 1 <= pointer <= diagnoses:
+            raise X12WriteError(f"line {number} SV107 pointer {pointer} has no diagnosis in HI")
+    if units < 1:
+        raise X12WriteError(f"line {number} SV104 units {units} must be at least 1")
+    if len(code) != 5 or not code.isalnum():
+        raise X12WriteError(
+            f"line {number} SV101-2 procedure code {code!r} is not a CPT/HCPCS code"
+        )
     procedure = ("HC", code, *modifiers)
     return (
         ("LX", str(number)),
@@ -600,50 +645,16 @@ def _other_payer(chunk: list[Segment], prior: PriorPayment, visit: Visit) -> Non
             )
 
 
-def _service_line(
+def _prior_line_payments(
     chunk: list[Segment],
     claim: ClaimToSend,
     index: int,
     line: ClaimLine,
-    shared: tuple[Segment, str, Segment | None],
+    sv1: Segment,
     line_payments: list[dict[int, PriorLinePayment]],
 ) -> None:
-    """Loop 2400 (and 2430 per earlier payer). `shared` holds what every line of the claim
-    repeats: the service date (DTP*472), the claim id and the ordering provider (2420E)."""
-    visit = claim.visit
-    service_date, claim_id, ordering = shared
+    """Loop 2430 per earlier payer that reported on this line; SVD repeats the SV1 procedure."""
     number = index + 1
-    if not 0 <= line.service_index < len(visit.services):
-        raise X12WriteError(
-            f"line {number} points at service {line.service_index}, which the visit lacks"
-        )
-    rendering_npi = visit.services[line.service_index].rendering_npi
-    if rendering_npi and rendering_npi != visit.rendering_provider.npi:
-        raise X12WriteError(
-            f"line {number} was rendered by another NPI; "
-            "per-line rendering (2420A) is not written yet"
-        )
-    modifiers = line.modifiers
-    if len(modifiers) > 4:
-        raise X12WriteError(f"line {number} SV101 carries {len(modifiers)} modifiers; at most 4")
-    pointers = line.diagnosis_pointers
-    if not 1 <= len(pointers) <= 4:
-        raise X12WriteError(f"line {number} SV107 needs 1 to 4 diagnosis pointers")
-    for pointer in pointers:
-        if not 1 <= pointer <= len(visit.diagnoses):
-            raise X12WriteError(f"line {number} SV107 pointer {pointer} has no diagnosis in HI")
-    units = line.units
-    if units < 1:
-        raise X12WriteError(f"line {number} SV104 units {units} must be at least 1")
-    code = line.code
-    if len(code) != 5 or not code.isalnum():
-        raise X12WriteError(
-            f"line {number} SV101-2 procedure code {code!r} is not a CPT/HCPCS code"
-        )
-    lx, sv1 = _procedure_segments(number, code, modifiers, line.charge, units, pointers)
-    chunk += (lx, sv1, service_date, ("REF", "6R", f"{claim_id}-{number}"))
-    if ordering is not None:
-        chunk.append(ordering)
     for prior, payments in zip(claim.prior_payments, line_payments, strict=True):
         payment = payments.get(index)
         if payment is None:
@@ -657,7 +668,7 @@ def _service_line(
             )
         chunk.append(
             ("SVD", required_text(prior.payer.payer_id, 80, f"{where} SVD01"),
-             amount(payment.paid, f"{where} SVD02"), sv1[1], "", str(units))
+             amount(payment.paid, f"{where} SVD02"), sv1[1], "", str(line.units))
         )  # fmt: skip
         chunk.extend(_adjustments(payment.adjustments, f"{where} 2430"))
         chunk.append(("DTP", "573", "D8", x12_date(prior.adjudicated)))
