@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cleannote.rules.errors import RulesError
 
@@ -136,8 +135,8 @@ class SegmentWriter:
     """Turns segment tuples into text, refusing delimiters inside data and non-ASCII text.
 
     A batch repeats most segments (providers, payers, procedure lines, dates), so each writer
-    remembers the finished text of the last few thousand distinct segments; a claim then costs
-    mostly dictionary look-ups. The cache is bounded, so memory stays flat on any batch size.
+    remembers the text of up to a few thousand distinct segments; a claim then costs mostly
+    dictionary look-ups. The memory is bounded, so it stays flat on any batch size.
     """
 
     __slots__ = (
@@ -160,7 +159,7 @@ class SegmentWriter:
             delimiters.repetition,
             delimiters.segment,
         )
-        self._rendered = lru_cache(maxsize=_RENDERED_SEGMENTS)(self._render)
+        self._rendered: dict[Segment, tuple[str, int, int]] = {}
 
     def chunk(self, segments: Sequence[Segment]) -> bytes:
         """A run of segments as ASCII bytes, upper-cased as the X12 basic character set wants.
@@ -172,30 +171,43 @@ class SegmentWriter:
         names the element at fault.
         """
         try:
-            texts = list(map(self._rendered, segments))
+            texts = list(map(self._rendered.get, segments))
+            if None in texts:
+                texts = [
+                    self._remember(segment) if text is None else text
+                    for segment, text in zip(segments, texts, strict=True)
+                ]
         except TypeError:  # an unhashable segment (a list) or a value that is not text
             return self._checked_chunk(segments)
-        if not texts or None in texts:
+        if not texts:
             return self._checked_chunk(segments)
         lines, counted_elements, counted_components = zip(*texts, strict=True)
-        elements = sum(counted_elements)
-        components = sum(counted_components)
         delimiters = self._delimiters
         raw = delimiters.segment.join(lines)
         if (
-            raw.count(self._element) != elements
-            or raw.count(delimiters.component) != components
+            raw.count(self._element) != sum(counted_elements)
+            or raw.count(delimiters.component) != sum(counted_components)
             or raw.count(delimiters.segment) != len(lines) - 1
             or delimiters.repetition in raw
+            or not raw.isascii()
         ):
             return self._checked_chunk(segments)
         terminator = self._terminator
-        return (terminator.join(lines) + terminator).encode("ascii")
+        return (terminator.join(lines) + terminator).upper().encode("ascii")
 
-    def _render(self, segment: Segment) -> tuple[str, int, int] | None:
-        """One segment's upper-cased text without trailing empty elements, and the element and
-        component separators that text should hold if no value smuggles one in; None when the
-        segment is not ASCII (upper-casing could hide that, as with "ß" becoming "SS")."""
+    def _remember(self, segment: Segment) -> tuple[str, int, int]:
+        """Render a segment and keep its text; the memory is emptied when full, which keeps it
+        bounded and costs a batch no more than one re-render of each segment it repeats."""
+        rendered = self._rendered
+        if len(rendered) >= _RENDERED_SEGMENTS:
+            rendered.clear()
+        text = rendered[segment] = self._render(segment)
+        return text
+
+    def _render(self, segment: Segment) -> tuple[str, int, int]:
+        """One segment's text without trailing empty elements, and the element and component
+        separators that text holds when no value smuggles one in. Upper-casing waits for the
+        whole chunk, after the ASCII check ("ß" would otherwise pass as "SS")."""
         element = self._element
         try:
             line = element.join(segment)  # type: ignore[arg-type]
@@ -203,11 +215,8 @@ class SegmentWriter:
         except TypeError:
             flat, components = self._flatten(segment)
             line = element.join(flat)
-        if not line.isascii():
-            return None
         stripped = line.rstrip(element)
-        elements = len(segment) - 1 - (len(line) - len(stripped))
-        return stripped.upper(), elements, components
+        return stripped, len(segment) - 1 - (len(line) - len(stripped)), components
 
     def _checked_chunk(self, segments: Sequence[Segment]) -> bytes:
         """The chunk written element by element, raising for the first value X12 cannot carry."""
