@@ -172,11 +172,10 @@ class SegmentWriter:
         """
         try:
             texts = list(map(self._rendered.get, segments))
-            if None in texts:
-                texts = [
-                    self._remember(segment) if text is None else text
-                    for segment, text in zip(segments, texts, strict=True)
-                ]
+            missing = texts.index(None) if None in texts else -1
+            while missing >= 0:
+                texts[missing] = self._remember(segments[missing])
+                missing = texts.index(None, missing) if None in texts else -1
         except TypeError:  # an unhashable segment (a list) or a value that is not text
             return self._checked_chunk(segments)
         if not texts:
