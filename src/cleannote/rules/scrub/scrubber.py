@@ -26,7 +26,7 @@ from cleannote.rules.scrub import (
 )
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.units import units_for_minutes
-from cleannote.rules.visit import Service, Visit
+from cleannote.rules.visit import Service, UnitMethod, Visit
 
 Check = Callable[[ScrubContext], None]
 
@@ -160,15 +160,25 @@ def _units(
                     pool.append(index)
         else:
             units[index] = _untimed_units(procedure, minutes[index])
+    method = policy.unit_method
     for indexes in pools.values():
-        assigned = units_for_minutes(
-            [services[i].code for i in indexes],
-            [minutes[i] or 0 for i in indexes],
-            policy.unit_method,
-        )
+        pooled = tuple([minutes[i] or 0 for i in indexes])
+        key = (pooled, method)
+        assigned = _UNITS_OF.get(key)
+        if assigned is None:
+            # Only minutes and method decide the units; the codes only word an error, and a
+            # pool that raised is never remembered.
+            assigned = units_for_minutes([services[i].code for i in indexes], pooled, method)
+            if len(_UNITS_OF) >= _UNITS_OF_MAX:
+                _UNITS_OF.clear()
+            _UNITS_OF[key] = assigned
         for i, count in zip(indexes, assigned, strict=True):
             units[i] = count
     return tuple(units)
+
+
+_UNITS_OF: dict[tuple[tuple[int, ...], UnitMethod], tuple[int, ...]] = {}  # per pool shape
+_UNITS_OF_MAX = 4096  # bounded like _PROCEDURE_OF
 
 
 def _untimed_units(procedure: Procedure, minutes: int | None) -> int:
