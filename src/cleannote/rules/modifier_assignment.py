@@ -352,6 +352,7 @@ def assign_modifiers(
     )
     at = _active_treatment()
     at_applies = policy.kind in at.payer_kinds
+    at_codes = at.codes
     kx_allowed = policy.kx_applies
     assistant_required = policy.assistant_modifiers_required
 
@@ -374,13 +375,15 @@ def assign_modifiers(
             if assistant is not None:
                 mods.append(assistant[0])
                 reasons.append(assistant[1])
-        if index in bypass:
-            mods.append(bypass[index][0])
-            reasons.append(bypass[index][1])
-        if index in kx_lines:
+        line_bypass = bypass.get(index)
+        if line_bypass is not None:
+            mods.append(line_bypass[0])
+            reasons.append(line_bypass[1])
+        line_kx = kx_lines.get(index)
+        if line_kx is not None:
             mods.append("KX")
-            reasons.append(kx_lines[index])
-        if at_applies and codes[index] in at.codes:
+            reasons.append(line_kx)
+        if at_applies and codes[index] in at_codes:
             mods.append("AT")
             reasons.append(_AT_REASON)
         if service.modifiers:
