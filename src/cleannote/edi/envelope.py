@@ -23,8 +23,8 @@ Chunk = tuple[str, Sequence[Segment]]
 """Segments written together, with a label (such as "claim V17") that prefixes any error."""
 
 MAX_CONTROL_NUMBER = 999_999_999
-# Distinct segments a writer remembers the text of (a few hundred bytes each at most).
-_RENDERED_SEGMENTS = 4096
+# Distinct segments a writer remembers the text of: about 300 KiB at most, whatever the batch.
+_RENDERED_SEGMENTS = 1024
 
 
 class X12WriteError(RulesError):

@@ -359,7 +359,7 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
     return hl
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _subscriber_loop(
     subscriber: Person, payer: Payer, responsibility: str, is_patient: bool, original: bool
 ) -> tuple[Segment, ...]:
@@ -523,7 +523,7 @@ def _diagnoses(codes: tuple[str, ...]) -> Segment:
     return ("HI", *elements)
 
 
-@lru_cache(maxsize=4096, typed=True)
+@lru_cache(maxsize=1024, typed=True)
 def _procedure_segments(
     number: int,
     code: str,
