@@ -172,10 +172,10 @@ class SegmentWriter:
         """
         try:
             texts = list(map(self._rendered.get, segments))
-            missing = texts.index(None) if None in texts else -1
-            while missing >= 0:
-                texts[missing] = self._remember(segments[missing])
-                missing = texts.index(None, missing) if None in texts else -1
+            if None in texts:  # one scan; claim ids and HL numbers are new in every claim
+                for index, text in enumerate(texts):
+                    if text is None:
+                        texts[index] = self._remember(segments[index])
         except TypeError:  # an unhashable segment (a list) or a value that is not text
             return self._checked_chunk(segments)
         if not texts:
