@@ -41,6 +41,7 @@ from cleannote.rules.visit import (
     Service,
     TherapyYearToDate,
     Visit,
+    minute_of_day,
 )
 
 MAX_MODIFIERS_PER_LINE = 4
@@ -222,8 +223,8 @@ def bypass_distinction(
         return "XP"
     if "XU" not in accepted or a.start is None or a.end is None or b.start is None or b.end is None:
         return None
-    a_start, a_end = a.start.hour * 60 + a.start.minute, a.end.hour * 60 + a.end.minute
-    b_start, b_end = b.start.hour * 60 + b.start.minute, b.end.hour * 60 + b.end.minute
+    a_start, a_end = minute_of_day(a.start), minute_of_day(a.end)
+    b_start, b_end = minute_of_day(b.start), minute_of_day(b.end)
     if a_start <= a_end and b_start <= b_end and (a_end <= b_start or b_end <= a_start):
         return "XU"
     return None

@@ -112,6 +112,11 @@ class GoalKind(StrEnum):
     IMPAIRMENT = "impairment"
 
 
+def minute_of_day(value: dt.time) -> int:
+    """Minutes since midnight: time blocks are stamped to the minute, so spans compare as ints."""
+    return value.hour * 60 + value.minute
+
+
 @dataclass(frozen=True, slots=True)
 class Address:
     line1: str
@@ -244,9 +249,7 @@ class Service:
     def documented_minutes(self) -> int | None:
         """Minutes of the block: the start/stop span when both are stamped, else `minutes`."""
         if self.start is not None and self.end is not None:
-            span = (self.end.hour * 60 + self.end.minute) - (
-                self.start.hour * 60 + self.start.minute
-            )
+            span = minute_of_day(self.end) - minute_of_day(self.start)
             return span if span >= 0 else None
         return self.minutes
 

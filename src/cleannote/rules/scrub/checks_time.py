@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from cleannote.rules.ncci import Mue
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.units import UNIT_MINUTES
-from cleannote.rules.visit import UnitMethod
+from cleannote.rules.visit import UnitMethod, minute_of_day
 
 _LINE_MUE = 1
-
-
-def _minute_of_day(value: dt.time) -> int:
-    return value.hour * 60 + value.minute
 
 
 def check_time_documented(ctx: ScrubContext) -> None:
@@ -33,7 +27,7 @@ def check_time_documented(ctx: ScrubContext) -> None:
                     index,
                 )
             elif service.minutes is not None:
-                span = _minute_of_day(service.end) - _minute_of_day(service.start)
+                span = minute_of_day(service.end) - minute_of_day(service.start)
                 if span != service.minutes:
                     ctx.add(
                         "time.minutes-mismatch",
