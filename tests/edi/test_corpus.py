@@ -1,8 +1,9 @@
 """Every public sample of a type we read either reads or is refused naming segment and problem.
 
-The refusal table was decided by reading each broken file (see /work/shared/corpus/SOURCES.md
-and docs/decisions/0050-x12-readers-all-or-nothing.md). A file that starts reading, or starts
-failing differently, fails this test until the table is updated on purpose.
+The refusal table was decided by reading each broken file (see SOURCES.md in the shared corpus,
+which tests/corpus.py locates, and docs/decisions/0050-x12-readers-all-or-nothing.md). A file
+that starts reading, or starts failing differently, fails this test until the table is updated
+on purpose.
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ import pytest
 
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.transactions import read_any
-from tests.edi.envelopes import CORPUS
-
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"the shared sample corpus is not at {CORPUS}"
-)
+from tests.corpus import CORPUS, corpus_files, corpus_path
 
 READ_TYPES = ("835", "271", "277", "999", "837P")
 
@@ -63,18 +60,10 @@ REFUSED = {
 }
 
 
-def _corpus_files() -> list[str]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(
-        f"{kind}/{path.name}" for kind in READ_TYPES for path in (CORPUS / kind).iterdir()
-    )
-
-
-@pytest.mark.parametrize("name", _corpus_files())
+@pytest.mark.parametrize("name", corpus_files(*READ_TYPES))
 def test_corpus_file_reads_or_is_refused_as_expected(name: str) -> None:
     # given
-    path = CORPUS / name
+    path = corpus_path(name)
     if name in REFUSED:
         # when
         with pytest.raises(X12Error) as raised:
@@ -91,7 +80,8 @@ def test_corpus_file_reads_or_is_refused_as_expected(name: str) -> None:
 
 def test_835_samples_that_read_have_claims_and_consistent_totals() -> None:
     # given
-    good = [n for n in _corpus_files() if n.startswith("835/") and n not in REFUSED]
+    corpus_path("835")
+    good = [n for n in corpus_files("835") if n not in REFUSED]
     # when
     results = [read_any(CORPUS / n, source=n) for n in good]
     # then

@@ -4,13 +4,13 @@ published examples in the shared corpus, segment by segment and loop by loop."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from cleannote.edi.envelope import X12WriteError
 from cleannote.edi.x12_270 import EligibilityRequest, service_type_for, write_270
 from cleannote.rules.visit import Credential, Discipline, Relationship, Sex
+from tests.corpus import corpus_path
 from tests.edi.factories import (
     CLINIC,
     COMMERCIAL,
@@ -23,8 +23,6 @@ from tests.edi.factories import (
     person,
     visit,
 )
-
-CORPUS = Path("/work/shared/corpus/270")
 
 
 def _write(requests: list[EligibilityRequest]) -> bytes:
@@ -87,7 +85,7 @@ def _dependent_request() -> EligibilityRequest:
 )
 def test_segment_order_and_loops_match_the_published_examples(sample, request_for):
     # given a published example and our request for the same kind of person
-    expected = _shape(_segments((CORPUS / sample).read_text(encoding="utf-8")))
+    expected = _shape(_segments(corpus_path("270", sample).read_text(encoding="utf-8")))
     # when
     ours = _shape(_segments(_write([request_for()]).decode("ascii")))
     # then

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -27,8 +26,8 @@ from cleannote.apps.scheduling.actions import do_book_appointment
 from cleannote.edi.eligibility_summary import summarise_271
 from cleannote.edi.x12_271 import explain_aaa, read_271
 from tests.apps.x12_files import eligibility_271
+from tests.corpus import corpus_path
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "271"
 DAY = dt.date(2026, 3, 2)
 
 BENEFITS = [
@@ -215,9 +214,7 @@ CORPUS_CASES = [
     ("name", "status", "copay", "refusal"), CORPUS_CASES, ids=[c[0] for c in CORPUS_CASES]
 )
 def test_corpus_271(clinic, name, status, copay, refusal):
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is absent (the shared corpus is not mounted)")
+    path = corpus_path("271", name)
     # given a pending check carrying the trace number the corpus file answers
     check = ask(clinic)
     EligibilityCheck.objects.filter(pk=check.pk).update(trace_number="93175-012547")
