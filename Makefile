@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: install
-	$(BIN)/mypy
+	CLEANNOTE_DEBUG=1 $(BIN)/mypy
 
 imports: install
 	$(BIN)/lint-imports
@@ -35,7 +35,7 @@ imports: install
 static: lint typecheck imports migrations-check
 
 migrations-check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	CLEANNOTE_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 check: static test
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import statistics
 import tempfile
 import time
@@ -65,6 +66,9 @@ def _setup(data_dir: str) -> tuple[object, int, dict[str, str]]:
     os.environ.pop("DATABASE_URL", None)
     os.environ["CLEANNOTE_ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleannote.web.settings")
+    # Production settings (debug off) need keys from the environment: random ones for this run.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("CLEANNOTE_AUDIT_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

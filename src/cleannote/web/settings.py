@@ -7,18 +7,62 @@ production. Security defaults are the strict ones; development loosens only what
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA_DIR = Path(os.environ.get("CLEANNOTE_DATA_DIR", REPO_ROOT / "var"))
 
 DEBUG = os.environ.get("CLEANNOTE_DEBUG", "") == "1"
-# The fallback key is for development only; `manage.py check --deploy` flags it by its prefix.
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-cleannote-development-key-never-use-in-production"
+# pytest (8.2 and later) sets PYTEST_VERSION for the run it starts: the suite then signs with
+# keys made for this process only, so no key written in the code is used outside the demo.
+TEST_RUN = "PYTEST_VERSION" in os.environ
+
+
+def _required_keys() -> tuple[str, str]:
+    """DJANGO_SECRET_KEY and CLEANNOTE_AUDIT_KEY; without them only the demo or a test run starts.
+
+    The audit key anchors the audit chain's head (ADR 0211). It is kept apart from the secret
+    key so rotating the session-signing key never invalidates the audit log. In the demo it is
+    derived from the secret key; the demo's secret key is the one written below.
+    """
+    secret = os.environ.get("DJANGO_SECRET_KEY", "")
+    audit = os.environ.get("CLEANNOTE_AUDIT_KEY", "")
+    if not DEBUG and not TEST_RUN:
+        missing = [
+            name
+            for name, value in (("DJANGO_SECRET_KEY", secret), ("CLEANNOTE_AUDIT_KEY", audit))
+            if not value
+        ]
+        if missing:
+            raise ImproperlyConfigured(
+                f"Set {' and '.join(missing)} in the environment (long random strings, kept "
+                "outside the database), or CLEANNOTE_DEBUG=1 for the demo."
+            )
+    if not secret:
+        secret = (
+            secrets.token_urlsafe(50)
+            if TEST_RUN and not DEBUG
+            # `manage.py check --deploy` flags this key by its prefix.
+            else "django-insecure-cleannote-development-key-never-use-in-production"
+        )
+    if not audit:
+        audit = hmac.new(secret.encode(), b"cleannote audit anchor", hashlib.sha256).hexdigest()
+    return secret, audit
+
+
+SECRET_KEY, CLEANNOTE_AUDIT_KEY = _required_keys()
+# What the audit page says about the key the chain's head is anchored with.
+CLEANNOTE_AUDIT_KEY_SOURCE = (
+    "CLEANNOTE_AUDIT_KEY"
+    if os.environ.get("CLEANNOTE_AUDIT_KEY")
+    else "derived from the secret key (demo or test run only)"
 )
 ALLOWED_HOSTS = [
     h.strip()

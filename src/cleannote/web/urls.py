@@ -1,5 +1,10 @@
-"""Top-level URL map: one include per app, the therapist home at the root."""
+"""Top-level URL map: one include per app, the therapist home at the root.
 
+The Django admin is mounted only in the demo (CLEANNOTE_DEBUG=1): it reads every organisation
+and writes no audit row, so production has no route to it (ADR 0210).
+"""
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,5 +20,6 @@ urlpatterns = [
     path("schedule/", include("cleannote.apps.scheduling.urls")),
     path("eligibility/", include("cleannote.apps.eligibility.urls")),
     path("remittance/", include("cleannote.apps.remittance.urls")),
-    path("admin/", admin.site.urls),
 ]
+if settings.DEBUG:
+    urlpatterns.append(path("admin/", admin.site.urls))
