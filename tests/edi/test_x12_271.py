@@ -141,5 +141,6 @@ def test_follow_up_codes(code: str, resubmit: bool) -> None:
 
 
 def test_a_271_reader_refuses_other_transactions() -> None:
-    with pytest.raises(X12Error, match=r"segment 3 \(ST\): expected 271; found transaction set"):
+    expected = r"segment 3 \(ST\): expected 271 in ST01; found transaction set '270'"
+    with pytest.raises(X12Error, match=expected):
         read_271(wrap(["BHT*0022*13"], st01="270").encode(), source="e.271")

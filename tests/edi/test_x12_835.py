@@ -113,20 +113,21 @@ def test_provider_adjustments_are_read() -> None:
         pytest.param(
             "CAS*CO*45*40.00",
             "CAS*CO*45*forty",
-            "r.835: segment 16 (CAS): expected a decimal amount; found 'forty' in element CAS03",
+            "r.835: segment 16 (CAS): expected a decimal amount in CAS03; "
+            "it is not a decimal number",
             id="amount",
         ),
         pytest.param(
             "DTM*472*20260105",
             "DTM*472*20261305",
-            "r.835: segment 15 (DTM): expected a date CCYYMMDD; found '20261305' in element DTM02",
+            "r.835: segment 15 (DTM): expected a date CCYYMMDD in DTM02; it is not a calendar date",
             id="date",
         ),
         pytest.param(
             "SVC*HC:97110:GP",
             "SVC*HC>97110>GP",
-            "r.835: segment 14 (SVC): expected a composite qualifier:code[:modifiers]; found "
-            "'HC>97110>GP' in element SVC01, not split by the component separator ':' of ISA16",
+            "r.835: segment 14 (SVC): expected a composite qualifier:code[:modifiers] in SVC01; "
+            "it is not split by the component separator ':' of ISA16",
             id="component-separator",
         ),
     ],

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
@@ -34,7 +34,16 @@ CHUNK_SIZE = 1 << 14
 # spelled out.
 _LAYOUT_CHARS = " \t\r\n\x0b\x0c"
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
-_AMOUNT = re.compile(r"-?(\d+\.?\d*|\.\d+)\Z")
+# X12 numbers are ASCII: `\d` and `str.isdigit` also accept "²" and "٣", so spell out 0-9.
+_AMOUNT = re.compile(r"-?([0-9]+\.?[0-9]*|\.[0-9]+)\Z")
+_CODE = re.compile(r"[A-Z0-9]{1,30}\Z")
+# An R (decimal) element holds at most 18 digits, besides its sign and decimal point.
+AMOUNT_DIGITS = 18
+# No segment of the 5010 guides comes near this; a longer run without a terminator is refused,
+# which bounds both the memory a segment takes and the work per chunk (decision 0240).
+MAX_SEGMENT_LENGTH = 1 << 16
+# The longest file name an error message repeats.
+_SOURCE_SHOWN = 120
 _ISA_ELEMENT_COUNT = 16
 _ENVELOPE_IDS = frozenset(("ST", "GE", "IEA", "GS", "ISA"))
 _first = itemgetter(0)
@@ -83,10 +92,12 @@ class Segment(NamedTuple):
 
 
 class X12Error(ValueError):
-    """A file the readers refuse, located by segment number and id.
+    """A file the readers refuse, located by segment number, segment id and element.
 
-    Messages name positions, segment ids, codes and amounts, never element values that could
-    carry PHI (names, member ids, birth dates).
+    The message is bounded and carries no value from the file beyond its delimiters and
+    counts: it names the segment's position, its id (when the id is well formed, else "?"),
+    the element (such as CAS03), what was expected and what is wrong with what came, never the
+    element's content, which could be a name, a member id or a birth date (decision 0240).
     """
 
     def __init__(
@@ -97,33 +108,96 @@ class X12Error(ValueError):
         segment_number: int = 0,
         segment_id: str = "",
         expected: str = "",
+        element: str = "",
     ) -> None:
         self.source = source
         self.segment_number = segment_number
-        self.segment_id = segment_id
+        self.segment_id = shown_id(segment_id) if segment_id else ""
+        self.element = element
         self.expected = expected
         self.problem = problem
-        where = source
-        shown_id = segment_id if _SEGMENT_ID.match(segment_id) else repr(segment_id)
+        where = source if len(source) <= _SOURCE_SHOWN else source[:_SOURCE_SHOWN] + "..."
         if segment_number:
             where += f": segment {segment_number}"
             if segment_id:
-                where += f" ({shown_id})"
-        what = f"expected {expected}; {problem}" if expected else problem
+                where += f" ({self.segment_id})"
+        wanted = f"{expected} in {element}" if element else expected
+        what = f"expected {wanted}; {problem}" if expected else problem
         super().__init__(f"{where}: {what}")
 
 
-def segment_error(source: str, segment: Segment, problem: str, expected: str = "") -> X12Error:
+def shown_id(segment_id: str) -> str:
+    """A segment id as an error may show it: 2-3 capitals or digits, else "?"."""
+    return segment_id if _SEGMENT_ID.match(segment_id) else "?"
+
+
+def shown_code(value: str) -> str:
+    """A code value (ST01, HL03, a guide id) quoted for a message when it looks like a code
+    from a fixed list (capitals and digits, at most 30), else a description without it."""
+    if not value:
+        return "an empty value"
+    return repr(value) if _CODE.match(value) else "a value that is not a code"
+
+
+def element_name(segment: Segment, position: int) -> str:
+    """The element's reference, such as CAS03 (its content is never shown)."""
+    return f"{shown_id(segment.id)}{position:02d}"
+
+
+def segment_error(
+    source: str, segment: Segment, problem: str, expected: str = "", position: int = 0
+) -> X12Error:
+    """An error at `segment`; `position` (1-based) names the element at fault."""
     return X12Error(
         source,
         problem,
         segment_number=segment.number,
         segment_id=segment.id,
         expected=expected,
+        element=element_name(segment, position) if position else "",
     )
 
 
 # --- element conversions shared by every reader ------------------------------------------
+# X12 numbers are ASCII digits of a length the guide bounds. `str.isdigit()` and `\d` accept
+# superscripts and other scripts' digits, and `int()` refuses more than 4,300 digits, so every
+# conversion goes through these checks first.
+
+
+def count_value(value: str, max_digits: int) -> int | None:
+    """An N0 element (ASCII digits, at most `max_digits`) as an int; None when it is not one."""
+    if 0 < len(value) <= max_digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def parse_count(
+    source: str, segment: Segment, position: int, max_digits: int, expected: str = "a count"
+) -> int:
+    """An N0 element as an int, or X12Error naming the element and what is wrong with it."""
+    value = segment.get(position)
+    number = count_value(value, max_digits)
+    if number is None:
+        raise segment_error(
+            source,
+            segment,
+            number_problem(value, max_digits, "a whole number"),
+            expected,
+            position,
+        )
+    return number
+
+
+def number_problem(value: str, max_digits: int, kind: str) -> str:
+    """What is wrong with a number's text, in words that do not repeat the text."""
+    if not value:
+        return "it is empty"
+    if not value.isascii():
+        return "it holds a character outside ASCII"
+    digits = len(value) - value.startswith("-") - ("." in value)
+    if digits > max_digits:
+        return f"it has {len(value)} characters, more than the {max_digits} digits allowed"
+    return f"it is not {kind}"
 
 
 def parse_amount(source: str, segment: Segment, position: int) -> Decimal:
@@ -135,8 +209,9 @@ def parse_amount(source: str, segment: Segment, position: int) -> Decimal:
         raise segment_error(
             source,
             segment,
-            f"found {_quote(value)} in element {segment.id}{position:02d}",
-            expected="a decimal amount",
+            number_problem(value, AMOUNT_DIGITS, "a decimal number"),
+            "a decimal amount",
+            position,
         )
     return amount
 
@@ -144,12 +219,11 @@ def parse_amount(source: str, segment: Segment, position: int) -> Decimal:
 @lru_cache(maxsize=8192)
 def _amount(value: str) -> Decimal | None:
     """Amounts repeat heavily within a remittance, so conversions are cached."""
-    if not _AMOUNT.match(value):
+    if len(value) > AMOUNT_DIGITS + 2 or not _AMOUNT.match(value):
         return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+    if len(value) - value.startswith("-") - ("." in value) > AMOUNT_DIGITS:
         return None
+    return Decimal(value)
 
 
 def parse_optional_amount(source: str, segment: Segment, position: int) -> Decimal | None:
@@ -168,18 +242,21 @@ def to_date(source: str, segment: Segment, value: str, position: int) -> date:
     """CCYYMMDD text as a date; an impossible calendar date is refused, not guessed."""
     day = _date(value)
     if day is None:
-        raise segment_error(
-            source,
-            segment,
-            f"found {_quote(value)} in element {segment.id}{position:02d}",
-            expected="a date CCYYMMDD",
-        )
+        if not value:
+            problem = "it is empty"
+        elif not value.isascii():
+            problem = "it holds a character outside ASCII"
+        elif len(value) != 8 or not value.isdigit():
+            problem = "it is not 8 digits"
+        else:
+            problem = "it is not a calendar date"
+        raise segment_error(source, segment, problem, "a date CCYYMMDD", position)
     return day
 
 
 @lru_cache(maxsize=4096)
 def _date(value: str) -> date | None:
-    if len(value) != 8 or not value.isdigit():
+    if len(value) != 8 or not value.isascii() or not value.isdigit():
         return None
     try:
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
@@ -199,11 +276,6 @@ def parse_period(source: str, segment: Segment, format_position: int) -> tuple[d
         )
     day = to_date(source, segment, value, format_position + 1)
     return day, day
-
-
-def _quote(value: str) -> str:
-    shown = value if len(value) <= 20 else value[:20] + "..."
-    return repr(shown)
 
 
 # --- reading bytes -----------------------------------------------------------------------
@@ -407,10 +479,22 @@ def _raw_segments(
                 yield batch, current
             if restart:
                 break
-            if buffer.lstrip(strip).startswith("ISA"):
+            # What is left is one unfinished segment. Its leading layout is dropped now and its
+            # length is bounded, so each chunk costs work in proportion to its own size: a
+            # long run without a terminator is neither searched again nor copied per chunk.
+            buffer = buffer.lstrip(strip)
+            if buffer.startswith("ISA"):
                 # the next interchange may use another terminator: read its own header
                 delimiters = None
                 break
+            if len(buffer) > MAX_SEGMENT_LENGTH:
+                raise X12Error(
+                    source,
+                    f"no segment terminator {terminator!r} in {MAX_SEGMENT_LENGTH:,} characters",
+                    segment_number=number + 1,
+                    segment_id=_peek_id(buffer) or "?",
+                    expected="a segment of at most that length",
+                )
             chunk = next(chunks, None)
             if chunk is None:
                 last = buffer.strip(strip)
@@ -558,8 +642,8 @@ class _Envelope:
                 raise segment_error(
                     source,
                     segment,
-                    f"found {_quote(segment_id)}",
-                    "a segment id of 2-3 capital letters or digits",
+                    "the segment id is not 2-3 capital letters or digits",
+                    "a segment id",
                 )
             self.valid_ids.add(segment_id)
             return
@@ -574,7 +658,7 @@ class _Envelope:
         elif segment_id == "IEA":
             if state != "interchange":
                 raise segment_error(source, segment, f"IEA came while a {state} was open", "GE")
-            _check_count(source, segment, self.groups, "functional groups")
+            _check_count(source, segment, self.groups, "functional groups", 5)
             _check_control(source, segment, 2, self.isa_control, "ISA13")
             self.state = "done"
         elif segment_id == "GS":
@@ -585,7 +669,7 @@ class _Envelope:
         elif segment_id == "GE":
             if state != "group":
                 raise segment_error(source, segment, "GE came without a GS", "GS")
-            _check_count(source, segment, self.sets, "transaction sets")
+            _check_count(source, segment, self.sets, "transaction sets", 6)
             _check_control(source, segment, 2, self.gs_control, "GS06")
             self.state = "interchange"
         elif segment_id == "ST":
@@ -603,23 +687,28 @@ class _Envelope:
             raise segment_error(
                 source,
                 segment,
-                f"{_quote(segment_id)} came outside a transaction set",
+                f"{shown_id(segment_id)} came outside a transaction set",
                 expected,
             )
 
 
 def _check_se(source: str, segment: Segment, counted: int, st_control: str) -> None:
-    _check_count(source, segment, counted, "segments from ST to SE")
+    _check_count(source, segment, counted, "segments from ST to SE", 10)
     _check_control(source, segment, 2, st_control, "ST02")
 
 
-def _check_count(source: str, segment: Segment, counted: int, what: str) -> None:
-    declared = segment.get(1)
-    if not declared.isdigit() or int(declared) != counted:
+def _check_count(source: str, segment: Segment, counted: int, what: str, digits: int) -> None:
+    """SE01, GE01 or IEA01 (N0 1/10, 1/6, 1/5) against the count; a number is shown, other
+    text is described."""
+    declared = count_value(segment.get(1), digits)
+    if declared is None:
+        problem = number_problem(segment.get(1), digits, "a whole number")
+        raise segment_error(source, segment, problem, f"the number of {what}", 1)
+    if declared != counted:
         raise segment_error(
             source,
             segment,
-            f"{segment.id}01 says {_quote(declared)} but there are {counted}",
+            f"{segment.id}01 says {declared} but there are {counted}",
             f"the number of {what}",
         )
 
@@ -630,32 +719,31 @@ def _check_control(source: str, segment: Segment, position: int, opened: str, wh
         raise segment_error(
             source,
             segment,
-            f"{segment.id}{position:02d} is {_quote(closing)} but {where} is {_quote(opened)}",
+            f"{segment.id}{position:02d} does not match {where}",
             f"the control number of the matching {where[:-2]}",
         )
 
 
-def transaction_sets(
+def stream_transaction_sets(
     segments: Iterator[Segment],
-) -> Iterator[tuple[Segment, Segment, list[Segment]]]:
-    """Group a checked stream into (GS, ST, body segments up to and including SE).
+) -> Iterator[tuple[Segment, Segment, Iterator[Segment]]]:
+    """(GS, ST, the set's segments after ST up to and including SE), one set at a time.
 
-    Used by the small transaction types (271, 277, 999, 837P) whose sets fit in memory.
+    The body is an iterator over the same checked stream, so a set is never held whole: the
+    271, 277, 999 and 837P readers turn segments into values as they pass (decision 0240).
+    A consumer that stops early leaves the rest of the body to be skipped here.
     """
     group: Segment | None = None
-    body: list[Segment] = []
-    start: Segment | None = None
     for segment in segments:
         segment_id = segment.id
         if segment_id == "GS":
             group = segment
-        elif segment_id == "ST":
-            start, body = segment, []
-        elif segment_id == "SE":
-            assert group is not None
-            assert start is not None
-            body.append(segment)
-            yield group, start, body
-            start = None
-        elif start is not None:
-            body.append(segment)
+        elif segment_id == "ST" and group is not None:
+            yield group, segment, _through_se(segments)
+
+
+def _through_se(segments: Iterator[Segment]) -> Iterator[Segment]:
+    for segment in segments:
+        yield segment
+        if segment.id == "SE":
+            return

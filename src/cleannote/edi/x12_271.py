@@ -8,7 +8,7 @@ the reader still returns a response at that level so the rejection is never lost
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +24,8 @@ from cleannote.edi.tokenizer import (
     parse_optional_amount,
     parse_period,
     segment_error,
-    transaction_sets,
+    shown_code,
+    stream_transaction_sets,
 )
 
 IMPLEMENTATION_GUIDE = "005010X279A1"
@@ -121,12 +122,21 @@ class EligibilityResponse:
 
 def read_271(data: bytes | BinaryIO | Path, *, source: str) -> list[EligibilityResponse]:
     """Every response in the file, or X12Error and nothing."""
-    responses: list[EligibilityResponse] = []
-    for _group, start, body in transaction_sets(iter_segments(data, source=source)):
+    return list(iter_271(data, source=source))
+
+
+def iter_271(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[EligibilityResponse]:
+    """Responses one by one as each person's loop closes, in memory bounded by one response.
+
+    Still raises X12Error at a fault after the responses before it were yielded: act only
+    once the iteration completes (as `read_271` does).
+    """
+    for _group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
         if start.get(1) != "271":
-            raise segment_error(source, start, f"found transaction set {start.get(1)!r}", "271")
-        responses.extend(_read_set(source, start.get(2), body))
-    return responses
+            raise segment_error(
+                source, start, f"found transaction set {shown_code(start.get(1))}", "271", 1
+            )
+        yield from _read_set(source, start.get(2), body)
 
 
 @dataclass
@@ -141,8 +151,8 @@ class _Person:
     benefits: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _read_set(source: str, control: str, body: list[Segment]) -> list[EligibilityResponse]:
-    out: list[EligibilityResponse] = []
+def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[EligibilityResponse]:
+    out: list[EligibilityResponse] = []  # responses closed by the segment just read
     names: dict[str, tuple[str, str]] = {"20": ("", ""), "21": ("", "")}
     above: dict[str, list[Rejection]] = {"20": [], "21": []}
     level_code = ""
@@ -168,7 +178,7 @@ def _read_set(source: str, control: str, body: list[Segment]) -> list[Eligibilit
             code = segment.get(3)
             if code not in _LEVELS:
                 raise segment_error(
-                    source, segment, f"HL03 is {segment.get(3)!r}", "HL03 20, 21, 22 or 23"
+                    source, segment, f"found {shown_code(code)}", "20, 21, 22 or 23", 3
                 )
             close()
             if code == "20":
@@ -218,7 +228,9 @@ def _read_set(source: str, control: str, body: list[Segment]) -> list[Eligibilit
             close()
             close_upper("21")
             close_upper("20")
-    return out
+        if out:
+            yield from out
+            out.clear()
 
 
 def _rejection(loop: str, segment: Segment) -> Rejection:
@@ -284,7 +296,9 @@ def _aaa_table() -> dict[str, Any]:
 
 class UnknownAaaCodeError(X12Error):
     def __init__(self, code: str) -> None:
-        super().__init__("aaa_reasons.json", f"{code!r} is not an AAA03 reason code we know")
+        super().__init__(
+            "aaa_reasons.json", f"{shown_code(code)} is not an AAA03 reason code we know"
+        )
 
 
 def explain_aaa(code: str) -> AaaReason:
@@ -321,5 +335,6 @@ __all__ = [
     "code_label",
     "explain_aaa",
     "explain_follow_up",
+    "iter_271",
     "read_271",
 ]

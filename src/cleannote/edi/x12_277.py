@@ -8,6 +8,7 @@ is kept separately in `level_statuses`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,8 @@ from cleannote.edi.tokenizer import (
     parse_optional_date,
     parse_period,
     segment_error,
-    transaction_sets,
+    shown_code,
+    stream_transaction_sets,
 )
 
 _CLAIM_LEVELS = {"22", "23", "PT"}
@@ -73,13 +75,30 @@ class StatusReport:
 
 def read_277(data: bytes | BinaryIO | Path, *, source: str) -> list[StatusReport]:
     """Every status report in the file, or X12Error and nothing."""
-    reports: list[StatusReport] = []
-    for group, start, body in transaction_sets(iter_segments(data, source=source)):
+    return [r for r in _walk(data, source, collect=True) if isinstance(r, StatusReport)]
+
+
+def iter_claim_statuses(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[ClaimStatus]:
+    """Claim statuses one by one as each closes, in memory bounded by one claim.
+
+    Still raises X12Error at a fault after the claims before it were yielded: act only once
+    the iteration completes (as `read_277` does).
+    """
+    for item in _walk(data, source, collect=False):
+        if isinstance(item, ClaimStatus):
+            yield item
+
+
+def _walk(
+    data: bytes | BinaryIO | Path, source: str, *, collect: bool
+) -> Iterator[ClaimStatus | StatusReport]:
+    for group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
         if start.get(1) != "277":
-            raise segment_error(source, start, f"found transaction set {start.get(1)!r}", "277")
+            raise segment_error(
+                source, start, f"found transaction set {shown_code(start.get(1))}", "277", 1
+            )
         guide = start.get(3) or group.get(8)
-        reports.append(_read_set(source, start.get(2), guide, body))
-    return reports
+        yield from _read_set(source, start.get(2), guide, body, collect)
 
 
 @dataclass
@@ -92,8 +111,12 @@ class _Claim:
     service: dict[str, object] | None = None
 
 
-def _read_set(source: str, control: str, guide: str, body: list[Segment]) -> StatusReport:
+def _read_set(
+    source: str, control: str, guide: str, body: Iterable[Segment], collect: bool
+) -> Iterator[ClaimStatus | StatusReport]:
+    """Each claim as it closes, then the set's report (with the claims when `collect`)."""
     level = ""
+    closed: list[ClaimStatus] = []  # claims closed by the segment just read
     level_statuses: list[tuple[str, Status]] = []
     claims: list[ClaimStatus] = []
     claim: _Claim | None = None
@@ -125,7 +148,7 @@ def _read_set(source: str, control: str, guide: str, body: list[Segment]) -> Sta
         if claim is not None:
             start, end = claim.period or (None, None)
             pcn = claim.refs.get("EJ") or claim.trace
-            claims.append(
+            closed.append(
                 ClaimStatus(
                     claim.trace,
                     pcn,
@@ -172,7 +195,12 @@ def _read_set(source: str, control: str, guide: str, body: list[Segment]) -> Sta
             line = segment
         elif sid == "SE":
             close_claim()
-    return StatusReport(control, guide, tuple(level_statuses), tuple(claims))
+        if closed:
+            yield from closed
+            if collect:
+                claims.extend(closed)
+            closed.clear()
+    yield StatusReport(control, guide, tuple(level_statuses), tuple(claims))
 
 
 def _status(source: str, segment: Segment) -> Status:
@@ -188,4 +216,11 @@ def _status(source: str, segment: Segment) -> Status:
     )
 
 
-__all__ = ["ClaimStatus", "ServiceStatus", "Status", "StatusReport", "read_277"]
+__all__ = [
+    "ClaimStatus",
+    "ServiceStatus",
+    "Status",
+    "StatusReport",
+    "iter_claim_statuses",
+    "read_277",
+]

@@ -23,6 +23,7 @@ from cleannote.edi.tokenizer import (
     parse_date,
     parse_optional_date,
     segment_error,
+    shown_code,
 )
 
 IMPLEMENTATION_GUIDE = "005010X221A1"
@@ -97,6 +98,10 @@ class ClaimPayment:
     statement_to: date | None
     received: date | None
     services: tuple[ServicePayment, ...]
+    # AMT*I: interest the payer added (reported for information; paid through PLB L6).
+    interest: Decimal | None = None
+    # NM1*TT: the payer the claim was forwarded to (crossover), an organisation's name.
+    crossover_payer: str = ""
 
     @property
     def denied(self) -> bool:
@@ -332,8 +337,10 @@ class _ClaimDraft:
 
     __slots__ = (
         "adjustments",
+        "crossover",
         "elements",
         "end",
+        "interest",
         "number",
         "received",
         "remarks",
@@ -344,6 +351,8 @@ class _ClaimDraft:
     def __init__(self, elements: list[str], number: int) -> None:
         self.elements = elements
         self.number = number
+        self.interest: Decimal | None = None
+        self.crossover = ""
         self.adjustments: tuple[Adjustment, ...] = ()
         self.remarks: tuple[str, ...] = ()
         self.start: date | None = None
@@ -417,8 +426,12 @@ def _walk(
             elif sid == "AMT":
                 if service is not None and len(elements) > 1 and elements[1] == "B6":
                     service.allowed = values.amount(elements, number, 2)
+                elif service is None and claim is not None and elements[1:2] == ["I"]:
+                    claim.interest = values.amount(elements, number, 2)
             elif sid == "NM1":
-                pass  # names and member ids are PHI and are not kept
+                # names and member ids are PHI and are not kept; NM1*TT names a payer
+                if claim is not None and len(elements) > 3 and elements[1] == "TT":
+                    claim.crossover = elements[3]
             elif sid == "CLP":
                 if claim is not None:
                     finished = _finish_claim(values, claim, service)
@@ -468,7 +481,11 @@ def _walk(
                 segment = values.segment(elements, number)
                 if segment.get(1) != "835":
                     raise segment_error(
-                        source, segment, f"found transaction set {segment.get(1)!r}", "ST01 835"
+                        source,
+                        segment,
+                        f"found transaction set {shown_code(segment.get(1))}",
+                        "835",
+                        1,
                     )
                 header, payer, payee, claims, plb = {"ST": segment}, None, None, [], []
                 claim = service = None
@@ -519,6 +536,8 @@ def _finish_claim(
         draft.end,
         draft.received,
         tuple(draft.services),
+        draft.interest,
+        draft.crossover,
     )
 
 
@@ -528,9 +547,9 @@ def _procedure(source: str, segment: Segment, position: int) -> Procedure:
         raise segment_error(
             source,
             segment,
-            f"found {segment.get(position)[:20]!r} in element {segment.id}{position:02d}, "
-            f"not split by the component separator {segment.delimiters.component!r} of ISA16",
+            f"it is not split by the component separator {segment.delimiters.component!r} of ISA16",
             "a composite qualifier:code[:modifiers]",
+            position,
         )
     return Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m))
 

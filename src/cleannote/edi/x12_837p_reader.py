@@ -9,6 +9,7 @@ the other payers' names and filing indicators.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,13 +18,16 @@ from typing import BinaryIO
 
 from cleannote.edi.tokenizer import (
     Segment,
+    count_value,
     iter_segments,
     parse_amount,
+    parse_count,
     parse_optional_amount,
     parse_period,
     segment_error,
+    shown_code,
+    stream_transaction_sets,
     to_date,
-    transaction_sets,
 )
 
 _PROVIDER_ROLES = {
@@ -143,13 +147,22 @@ class ProfessionalClaim:
 
 def read_837p(data: bytes | BinaryIO | Path, *, source: str) -> list[ProfessionalClaim]:
     """Every claim in the file, or X12Error and nothing."""
-    claims: list[ProfessionalClaim] = []
-    for group, start, body in transaction_sets(iter_segments(data, source=source)):
+    return list(iter_837p(data, source=source))
+
+
+def iter_837p(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[ProfessionalClaim]:
+    """Claims one by one as each closes, in memory bounded by one claim.
+
+    Still raises X12Error at a fault after the claims before it were yielded: use it to count
+    or stage, and act only once the iteration completes (as `read_837p` does).
+    """
+    for group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
         if start.get(1) != "837":
-            raise segment_error(source, start, f"found transaction set {start.get(1)!r}", "837")
+            raise segment_error(
+                source, start, f"found transaction set {shown_code(start.get(1))}", "837", 1
+            )
         guide = start.get(3) or group.get(8)
-        claims.extend(_read_set(source, start.get(2), guide, body))
-    return claims
+        yield from _read_set(source, start.get(2), guide, body)
 
 
 @dataclass
@@ -177,9 +190,9 @@ class _Claim:
 
 
 def _read_set(
-    source: str, control: str, guide: str, body: list[Segment]
-) -> list[ProfessionalClaim]:
-    out: list[ProfessionalClaim] = []
+    source: str, control: str, guide: str, body: Iterable[Segment]
+) -> Iterator[ProfessionalClaim]:
+    out: list[ProfessionalClaim] = []  # claims closed by the segment just read
     ctx = _Context()
     hl_level = ""
     claim: _Claim | None = None
@@ -276,9 +289,7 @@ def _read_set(
                     line_ref = segment.get(2)
             elif not in_other_payer:
                 claim.refs.append((segment.get(1), segment.get(2)))
-        elif sid == "DTP":
-            if claim is None or in_other_payer:
-                continue
+        elif sid == "DTP" and claim is not None and not in_other_payer:
             start, end = parse_period(source, segment, 2)
             if sv1 is not None:
                 if segment.get(1) == "472":
@@ -292,7 +303,9 @@ def _read_set(
                     claim.diagnoses.append(Diagnosis(parts[0], parts[1]))
         elif sid == "SE":
             close_claim()
-    return out
+        if out:
+            yield from out
+            out.clear()
 
 
 def _provider(segment: Segment) -> Provider:
@@ -317,18 +330,25 @@ def _line(
         raise segment_error(
             source,
             sv1,
-            f"SV101 is not split by the component separator {sv1.delimiters.component!r}",
+            f"it is not split by the component separator {sv1.delimiters.component!r}",
             "a composite HC:code[:modifiers]",
+            1,
         )
     pointers = []
     for pointer in sv1.components(7):
-        if not pointer.isdigit() or not 1 <= int(pointer) <= 12:
-            raise segment_error(source, sv1, f"found {pointer!r} in SV107", "a pointer 1-12")
-        pointers.append(int(pointer))
-    number = lx.get(1) if lx is not None else ""
+        value = count_value(pointer, 2)
+        if value is None or not 1 <= value <= 12:
+            raise segment_error(
+                source, sv1, "it holds a pointer that is not a number 1-12", "pointers 1-12", 7
+            )
+        pointers.append(value)
+    # LX01 is N0 1/6; a line without an LX is numbered by its place in the claim
+    number = index + 1
+    if lx is not None and lx.get(1):
+        number = parse_count(source, lx, 1, 6, "a line number")
     start, end = period or (None, None)
     return ServiceLine(
-        line_number=int(number) if number.isdigit() else index + 1,
+        line_number=number,
         qualifier=procedure[0],
         procedure_code=procedure[1],
         modifiers=tuple(m for m in procedure[2:6] if m),
@@ -394,5 +414,6 @@ __all__ = [
     "ProfessionalClaim",
     "Provider",
     "ServiceLine",
+    "iter_837p",
     "read_837p",
 ]

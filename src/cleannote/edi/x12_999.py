@@ -6,11 +6,19 @@ object for matching but never shown by the command line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from cleannote.edi.tokenizer import Segment, iter_segments, segment_error, transaction_sets
+from cleannote.edi.tokenizer import (
+    Segment,
+    iter_segments,
+    parse_count,
+    segment_error,
+    shown_code,
+    stream_transaction_sets,
+)
 
 ACCEPTED = "A"
 ACCEPTED_WITH_ERRORS = "E"
@@ -70,12 +78,29 @@ class Acknowledgment:
 
 def read_999(data: bytes | BinaryIO | Path, *, source: str) -> list[Acknowledgment]:
     """Every acknowledgment in the file, or X12Error and nothing."""
-    acks: list[Acknowledgment] = []
-    for _group, start, body in transaction_sets(iter_segments(data, source=source)):
+    return [a for a in _walk(data, source, collect=True) if isinstance(a, Acknowledgment)]
+
+
+def iter_set_responses(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[SetResponse]:
+    """Set responses (AK2..IK5) one by one, in memory bounded by one response.
+
+    Still raises X12Error at a fault after the responses before it were yielded: act only
+    once the iteration completes (as `read_999` does).
+    """
+    for item in _walk(data, source, collect=False):
+        if isinstance(item, SetResponse):
+            yield item
+
+
+def _walk(
+    data: bytes | BinaryIO | Path, source: str, *, collect: bool
+) -> Iterator[SetResponse | Acknowledgment]:
+    for _group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
         if start.get(1) != "999":
-            raise segment_error(source, start, f"found transaction set {start.get(1)!r}", "999")
-        acks.append(_read_set(source, start.get(2), body))
-    return acks
+            raise segment_error(
+                source, start, f"found transaction set {shown_code(start.get(1))}", "999", 1
+            )
+        yield from _read_set(source, start.get(2), body, collect)
 
 
 @dataclass
@@ -86,8 +111,13 @@ class _Set:
     ik4: list[ElementError] = field(default_factory=list)
 
 
-def _read_set(source: str, control: str, body: list[Segment]) -> Acknowledgment:
+def _read_set(
+    source: str, control: str, body: Iterable[Segment], collect: bool
+) -> Iterator[SetResponse | Acknowledgment]:
+    """Each set response as its IK5 closes it, then the acknowledgment (with the responses
+    when `collect`)."""
     ak1: Segment | None = None
+    last: Segment | None = None
     ak9: Segment | None = None
     sets: list[SetResponse] = []
     current: _Set | None = None
@@ -101,6 +131,7 @@ def _read_set(source: str, control: str, body: list[Segment]) -> Acknowledgment:
             current.ik3, current.ik4 = None, []
 
     for segment in body:
+        last = segment
         sid = segment.id
         if sid == "AK1":
             ak1 = segment
@@ -119,36 +150,32 @@ def _read_set(source: str, control: str, body: list[Segment]) -> Acknowledgment:
             close_ik3()
             codes = tuple(c for c in segment.elements[2:7] if c)
             ak2 = current.ak2
-            sets.append(
-                SetResponse(ak2.get(1), ak2.get(2), segment.get(1), codes, tuple(current.errors))
+            response = SetResponse(
+                ak2.get(1), ak2.get(2), segment.get(1), codes, tuple(current.errors)
             )
+            if collect:
+                sets.append(response)
             current = None
+            yield response
         elif sid == "AK9":
             ak9 = segment
     if ak1 is None or ak9 is None:
         missing = "AK1" if ak1 is None else "AK9"
-        raise segment_error(source, body[-1], f"the acknowledgment has no {missing}", missing)
-    return Acknowledgment(
+        assert last is not None  # the body holds at least its SE
+        raise segment_error(source, last, f"the acknowledgment has no {missing}", missing)
+    yield Acknowledgment(
         control_number=control,
         functional_id=ak1.get(1),
         group_control_number=ak1.get(2),
         version=ak1.get(3),
         status=ak9.get(1),
-        sets_included=_count(source, ak9, 2),
-        sets_received=_count(source, ak9, 3),
-        sets_accepted=_count(source, ak9, 4),
+        # AK902-AK904 are N0 1/6
+        sets_included=parse_count(source, ak9, 2, 6),
+        sets_received=parse_count(source, ak9, 3, 6),
+        sets_accepted=parse_count(source, ak9, 4, 6),
         error_codes=tuple(c for c in ak9.elements[5:10] if c),
         sets=tuple(sets),
     )
-
-
-def _count(source: str, segment: Segment, position: int) -> int:
-    value = segment.get(position)
-    if not value.isdigit():
-        raise segment_error(
-            source, segment, f"found {value!r} in {segment.id}{position:02d}", "a count"
-        )
-    return int(value)
 
 
 __all__ = [
@@ -156,5 +183,6 @@ __all__ = [
     "ElementError",
     "SegmentError",
     "SetResponse",
+    "iter_set_responses",
     "read_999",
 ]
