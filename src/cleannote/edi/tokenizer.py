@@ -490,10 +490,11 @@ def _raw_segments(
             if len(buffer) > MAX_SEGMENT_LENGTH:
                 raise X12Error(
                     source,
-                    f"no segment terminator {terminator!r} in {MAX_SEGMENT_LENGTH:,} characters",
+                    "the segment runs on past that",
                     segment_number=number + 1,
                     segment_id=_peek_id(buffer) or "?",
-                    expected="a segment of at most that length",
+                    expected=f"a segment terminator {terminator!r} within "
+                    f"{MAX_SEGMENT_LENGTH:,} characters",
                 )
             chunk = next(chunks, None)
             if chunk is None:
