@@ -30,10 +30,14 @@ from cleannote.rules.visit import (
     Accident,
     AccidentKind,
     Address,
+    Credential,
+    MedicareSecondaryType,
     PayerKind,
     Referral,
     ReferralQualifier,
     Relationship,
+    RenderingProvider,
+    ServiceFacility,
     Sex,
 )
 from tests.edi.factories import (
@@ -45,9 +49,11 @@ from tests.edi.factories import (
     MEDICARE,
     RECEIVER,
     SUBMITTER,
+    THERAPIST,
     claim,
     lines_for,
     person,
+    services,
     visit,
 )
 from tests.edi.pyx12_check import pyx12_errors
@@ -87,20 +93,66 @@ def _auto_claim(claim_number: str | None = None) -> ClaimToSend:
     )
 
 
-def _work_injury_claim(dependent: bool = False, frequency: str = "1") -> ClaimToSend:
+def _work_injury_claim(
+    dependent: bool = False, frequency: str = "1", kind: PayerKind = PayerKind.WORKERS_COMP
+) -> ClaimToSend:
     changes: dict[str, object] = {}
     if dependent:
         changes["subscriber"] = person("Jordan", "Lindqvist", relationship=Relationship.CHILD)
         changes["patient"] = person("Sam", "Lindqvist", member_id=None, relationship=None)
+    accident = (
+        Accident(AccidentKind.AUTO, dt.date(2026, 1, 5), "OR")
+        if kind is not PayerKind.WORKERS_COMP
+        else Accident(AccidentKind.EMPLOYMENT, dt.date(2026, 1, 5))
+    )
     return claim(
         visit(
             "V5001",
-            payer=replace(COMMERCIAL, kind=PayerKind.WORKERS_COMP, claim_number="WC-88123"),
-            accident=Accident(AccidentKind.EMPLOYMENT, dt.date(2026, 1, 5)),
+            payer=replace(COMMERCIAL, kind=kind, claim_number="WC-88123"),
+            accident=accident,
             **changes,
         ),
         frequency=frequency,
+        original_reference="ICN-5550001" if frequency != "1" else None,
     )
+
+
+def _medicare_secondary_claim(
+    msp: MedicareSecondaryType | None = MedicareSecondaryType.WORKING_AGED,
+) -> ClaimToSend:
+    """Medicare billed second, after an employer group health plan paid."""
+    primary = PriorPayment(
+        payer=COMMERCIAL,
+        subscriber=person(member_id="EMP-4471"),
+        paid=Decimal("120.00"),
+        adjudicated=dt.date(2026, 3, 20),
+        claim_adjustments=(Adjustment("PR", "2", Decimal("61.75")),),
+    )
+    payer = replace(MEDICARE, medicare_secondary_type=msp)
+    return claim(visit("V6001", payer=payer), prior_payments=(primary,))
+
+
+def _chiro_claim(initial: dt.date | None = dt.date(2026, 1, 12)) -> ClaimToSend:
+    chiropractor = RenderingProvider("Lee", "Tran", "1987654328", Credential.DC, "111N00000X")
+    v = visit(
+        "V7001",
+        rendering_provider=chiropractor,
+        services=services(("98941", "58.00")),
+        diagnoses=("M99.03", "M54.50"),
+        initial_treatment=initial,
+    )
+    return claim(v, lines=tuple(replace(line, modifiers=("AT",)) for line in lines_for(v)))
+
+
+SATELLITE = ServiceFacility(
+    "Riverside Therapy Eastside",
+    Address("4410 SE Division St", "Portland", "OR", "97206-1502"),
+    "1306849450",
+)
+PO_BOX = Address("PO Box 4410", "Portland", "OR", "97208")
+SOLO = replace(
+    CLINIC, name="Dana Okafor PT", npi=THERAPIST.npi, last_name="Okafor", first_name="Dana"
+)
 
 
 def _secondary_claim() -> ClaimToSend:
@@ -139,10 +191,8 @@ CASES = {
     "medicare-pt-with-referral": [claim()],
     "auto-accident": [_auto_claim()],
     "patient-is-not-subscriber": [_child_claim()],
-    "corrected-claim": [
-        claim(visit(payer=replace(MEDICARE, claim_number="22026058123400")), frequency="7")
-    ],
-    "void": [claim(visit(payer=replace(MEDICARE, claim_number="22026058123400")), frequency="8")],
+    "corrected-claim": [claim(frequency="7", original_reference="22026058123400")],
+    "void": [claim(frequency="8", original_reference="22026058123400")],
     "twelve-diagnoses": [claim(visit(diagnoses=(*NINE_KNEE_CODES, "M54.50", "M54.16", "R26.89")))],
     "multi-claim-batch": [claim(), _child_claim(), _auto_claim(), claim(visit("V1002"))],
     "secondary-after-medicare": [_secondary_claim()],
@@ -159,6 +209,22 @@ CASES = {
     "prior-authorization": [claim(visit(payer=COMMERCIAL, prior_authorization="AUTH-7781"))],
     "auto-claim-number": [_auto_claim(claim_number="PIP-2026-000417")],
     "work-injury-claim-number-dependent": [_work_injury_claim(dependent=True)],
+    "work-injury-corrected-with-y4-and-f8": [_work_injury_claim(frequency="7")],
+    "auto-void-dependent-with-y4-and-f8": [
+        _work_injury_claim(dependent=True, frequency="8", kind=PayerKind.AUTO_PIP)
+    ],
+    "medicare-secondary-payer-type": [_medicare_secondary_claim()],
+    "chiropractic-initial-treatment": [_chiro_claim()],
+    "service-facility-elsewhere": [claim(visit(service_facility=SATELLITE))],
+    "service-facility-without-npi": [claim(visit(service_facility=replace(SATELLITE, npi=None)))],
+    "po-box-as-pay-to-address": [
+        claim(visit(billing_provider=replace(CLINIC, pay_to_address=PO_BOX)))
+    ],
+    "solo-clinician-individual-npi": [claim(visit(billing_provider=SOLO))],
+    "solo-clinician-with-pay-to": [
+        claim(visit(billing_provider=replace(SOLO, pay_to_address=PO_BOX)))
+    ],
+    "claim-id-in-lower-case": [claim(visit("v1001-abc"))],
 }
 
 
@@ -222,8 +288,7 @@ def test_dependent_claim_sits_in_the_patient_loop_with_its_relationship_code():
     ("frequency"), [pytest.param("7", id="replacement"), pytest.param("8", id="void")]
 )
 def test_replacement_and_void_carry_the_payer_claim_number(frequency):
-    v = visit(payer=replace(MEDICARE, claim_number="22026058123400"))
-    segments = _segments(_write([claim(v, frequency=frequency)]))
+    segments = _segments(_write([claim(frequency=frequency, original_reference="22026058123400")]))
     assert f"CLM*V1001*181.75***11:B:{frequency}*Y*A*Y*Y" in segments
     assert "REF*F8*22026058123400" in segments
 
@@ -355,6 +420,33 @@ REFUSED = {
         claim(frequency="7"),
         "frequency 7 needs the payer's claim number",
     ),
+    "replacement-with-only-the-carrier-claim-number": (
+        claim(
+            visit(payer=replace(COMMERCIAL, kind=PayerKind.WORKERS_COMP, claim_number="WC-1")),
+            frequency="7",
+        ),
+        "frequency 7 needs the payer's claim number for REF*F8",
+    ),
+    "medicare-secondary-without-payer-type": (
+        _medicare_secondary_claim(msp=None),
+        "SBR05 Medicare secondary payer type is required",
+    ),
+    "po-box-billing-address": (
+        claim(visit(billing_provider=replace(CLINIC, address=PO_BOX))),
+        "2010AA billing provider address is a PO box",
+    ),
+    "po-box-service-facility": (
+        claim(visit(service_facility=replace(SATELLITE, address=PO_BOX))),
+        "2310C service facility address is a PO box",
+    ),
+    "five-digit-service-facility-zip": (
+        claim(
+            visit(
+                service_facility=replace(SATELLITE, address=replace(SATELLITE.address, zip="97206"))
+            )
+        ),
+        "2310C N403 ZIP must be 9 digits",
+    ),
     "unknown-frequency": (claim(frequency="2"), "frequency '2' must be 1, 7 or 8"),
     "self-pay": (
         claim(visit(payer=replace(COMMERCIAL, kind=PayerKind.SELF_PAY))),
@@ -440,24 +532,43 @@ def test_an_empty_batch_is_refused_before_anything_is_written():
         iter_837p([], submitter=SUBMITTER, receiver=RECEIVER, control=CONTROL, created=CREATED)
 
 
+Y4 = "REF*Y4*WC-88123"
+
+
 @pytest.mark.parametrize(
-    ("claims", "number"),
+    ("kind", "dependent", "frequency", "loop"),
     [
-        pytest.param(
-            [_auto_claim(claim_number="PIP-2026-000417")], "PIP-2026-000417", id="auto-pip"
-        ),
-        pytest.param([_work_injury_claim()], "WC-88123", id="workers-comp"),
-        pytest.param([_work_injury_claim(dependent=True)], "WC-88123", id="wc-dependent"),
+        pytest.param(PayerKind.WORKERS_COMP, False, "1", "2010BA", id="wc-original"),
+        pytest.param(PayerKind.WORKERS_COMP, False, "7", "2010BA", id="wc-replacement"),
+        pytest.param(PayerKind.WORKERS_COMP, False, "8", "2010BA", id="wc-void"),
+        pytest.param(PayerKind.WORKERS_COMP, True, "1", "2010CA", id="wc-dependent"),
+        pytest.param(PayerKind.WORKERS_COMP, True, "7", "2010CA", id="wc-dependent-replacement"),
+        pytest.param(PayerKind.AUTO_PIP, False, "1", "2010BA", id="pip-original"),
+        pytest.param(PayerKind.AUTO_PIP, True, "7", "2010CA", id="pip-dependent-replacement"),
+        pytest.param(PayerKind.AUTO_MEDPAY, False, "7", "2010BA", id="medpay-replacement"),
+        pytest.param(PayerKind.AUTO_LIABILITY, True, "8", "2010CA", id="liability-dependent-void"),
     ],
 )
-def test_property_casualty_claim_carries_the_carriers_claim_number_in_2010ba(claims, number):
+def test_property_casualty_claim_number_goes_in_the_patients_loop_on_every_claim(
+    kind, dependent, frequency, loop
+):
+    # given an auto or workers' comp claim, original or corrected
+    bad = _work_injury_claim(dependent=dependent, frequency=frequency, kind=kind)
     # when
-    segments = _segments(_write(claims))
-    # then REF*Y4 sits in the subscriber loop: after NM1*IL, before the payer's NM1*PR
-    y4 = segments.index(f"REF*Y4*{number}")
-    subscriber = max(i for i, s in enumerate(segments[:y4]) if s.startswith("NM1*IL*"))
-    assert subscriber < y4 < segments.index(next(s for s in segments if s.startswith("NM1*PR*")))
-    assert not any(s.startswith("REF*F8*") for s in segments)
+    data = _write([bad])
+    segments = _segments(data)
+    # then REF*Y4 sits once in the patient's own loop: after its DMG, before 2010BB (the
+    # subscriber is the patient) or before CLM (a dependent, 2010CA)
+    assert segments.count(Y4) == 1
+    y4 = segments.index(Y4)
+    assert segments[y4 - 1].startswith("DMG*")
+    following = "NM1*PR*" if loop == "2010BA" else "CLM*"
+    assert segments[y4 + 1].startswith(following)
+    if loop == "2010CA":
+        assert segments.index("PAT*19") < y4
+    # and a correction also carries the payer's control number of the claim it replaces
+    assert ("REF*F8*ICN-5550001" in segments) is (frequency != "1")
+    assert pyx12_errors(data) == []
 
 
 @pytest.mark.parametrize(
@@ -467,16 +578,160 @@ def test_property_casualty_claim_carries_the_carriers_claim_number_in_2010ba(cla
         pytest.param(
             [claim(visit(payer=replace(COMMERCIAL, claim_number="ICN-1")))], id="health-plan"
         ),
+        pytest.param(
+            [claim(visit(payer=replace(COMMERCIAL, claim_number="ICN-1")), frequency="7",
+                   original_reference="ICN-1")],
+            id="health-plan-replacement",
+        ),
     ],
-)
+)  # fmt: skip
 def test_no_property_casualty_claim_number_without_one_or_for_a_health_plan(claims):
     segments = _segments(_write(claims))
     assert not any(s.startswith("REF*Y4") for s in segments)
 
 
-def test_a_corrected_property_casualty_claim_keeps_ref_f8_and_sends_no_y4():
-    # given a replacement of a workers' comp claim: the claim number is the payer's reference
-    segments = _segments(_write([_work_injury_claim(frequency="7")]))
+@pytest.mark.parametrize(
+    ("payer", "priors", "sbr05"),
+    [
+        pytest.param(MEDICARE, 0, "", id="medicare-primary"),
+        pytest.param(
+            replace(MEDICARE, medicare_secondary_type=MedicareSecondaryType.WORKING_AGED),
+            0,
+            "",
+            id="medicare-primary-type-ignored",
+        ),
+        *(
+            pytest.param(
+                replace(MEDICARE, medicare_secondary_type=msp), 1, msp.value, id=f"msp-{msp}"
+            )
+            for msp in MedicareSecondaryType
+        ),
+        pytest.param(
+            replace(COMMERCIAL, medicare_secondary_type=MedicareSecondaryType.LIABILITY),
+            1,
+            "",
+            id="commercial-secondary",
+        ),
+    ],
+)
+def test_sbr05_names_the_medicare_secondary_payer_type_only_when_medicare_is_not_primary(
+    payer, priors, sbr05
+):
+    # given
+    base = _medicare_secondary_claim()
+    sent = replace(
+        base, visit=replace(base.visit, payer=payer), prior_payments=base.prior_payments[:priors]
+    )
+    # when
+    segments = _segments(_write([sent]))
+    # then the first SBR (2000B, this payer) has SBR05 as expected
+    sbr = next(s for s in segments if s.startswith("SBR*")).split("*")
+    assert sbr[1] == ("S" if priors else "P")
+    assert (sbr[5] if len(sbr) > 5 else "") == sbr05
+
+
+def test_initial_treatment_date_goes_in_dtp_454_between_onset_and_accident():
+    # given a chiropractic claim with onset, initial treatment and accident dates
+    sent = replace(
+        _chiro_claim(),
+        onset=dt.date(2026, 1, 2),
+        visit=replace(
+            _chiro_claim().visit, accident=Accident(AccidentKind.OTHER, dt.date(2026, 1, 1))
+        ),
+    )
+    # when
+    data = _write([sent])
+    segments = _segments(data)
     # then
-    assert "REF*F8*WC-88123" in segments
-    assert not any(s.startswith("REF*Y4") for s in segments)
+    onset = segments.index("DTP*431*D8*20260102")
+    assert segments[onset + 1] == "DTP*454*D8*20260112"
+    assert segments[onset + 2] == "DTP*439*D8*20260101"
+    assert pyx12_errors(data) == []
+    assert not any(s.startswith("DTP*454") for s in _segments(_write([_chiro_claim(None)])))
+
+
+@pytest.mark.parametrize(
+    ("facility", "sent"),
+    [
+        pytest.param(None, False, id="no-facility"),
+        pytest.param(SATELLITE, True, id="elsewhere"),
+        pytest.param(
+            ServiceFacility("Main", Address("100 RIVER ST.", "portland", "or", "97201")),
+            False,
+            id="billing-address-other-spelling",
+        ),
+        pytest.param(
+            ServiceFacility(
+                "Main", Address("100 River St", "Portland", "OR", "972011234", "Ste 2")
+            ),
+            True,
+            id="another-suite",
+        ),
+    ],
+)
+def test_service_facility_loop_only_when_the_location_differs_from_the_billing_address(
+    facility, sent
+):
+    segments = _segments(_write([claim(visit(service_facility=facility))]))
+    assert any(s.startswith("NM1*77*") for s in segments) is sent
+
+
+def test_service_facility_sits_after_the_rendering_provider_and_before_the_supervisor():
+    supervised = visit(
+        service_facility=SATELLITE, referral=_referral(ReferralQualifier.SUPERVISING)
+    )
+    segments = _segments(_write([claim(supervised)]))
+    start = segments.index("PRV*PE*PXC*225100000X") + 1
+    assert segments[start : start + 4] == [
+        "NM1*77*2*RIVERSIDE THERAPY EASTSIDE*****XX*1306849450",
+        "N3*4410 SE DIVISION ST",
+        "N4*PORTLAND*OR*972061502",
+        "NM1*DQ*1*REYES*MORGAN****XX*1555555550",
+    ]
+
+
+def test_po_box_goes_to_the_pay_to_loop_and_the_street_stays_in_2010aa():
+    segments = _segments(_write(CASES["po-box-as-pay-to-address"]))
+    start = segments.index("REF*EI*931234567")
+    assert segments[start - 2 : start + 5] == [
+        "N3*100 RIVER ST",
+        "N4*PORTLAND*OR*972011234",
+        "REF*EI*931234567",
+        "NM1*87*2",
+        "N3*PO BOX 4410",
+        "N4*PORTLAND*OR*97208",
+        "HL*2*1*22*0",
+    ]
+    # a pay-to address that is the billing address itself is not repeated
+    same = _write([claim(visit(billing_provider=replace(CLINIC, pay_to_address=CLINIC.address)))])
+    assert not any(s.startswith("NM1*87") for s in _segments(same))
+
+
+def test_solo_clinician_bills_as_a_person_and_is_not_repeated_as_rendering_provider():
+    segments = _segments(_write(CASES["solo-clinician-individual-npi"]))
+    assert "NM1*85*1*OKAFOR*DANA****XX*1987654328" in segments
+    assert not any(s.startswith(("NM1*82*", "PRV*PE*")) for s in segments)
+    assert "PRV*BI*PXC*261QR0400X" in segments
+
+
+@pytest.mark.parametrize(
+    "claim_id", ["v1001-abc", "Riverside-17", "n42", "V1001"], ids=lambda value: value
+)
+def test_clm01_and_line_control_numbers_keep_the_clinics_spelling(claim_id):
+    # given a patient control number with lower-case letters, which the 835 echoes back
+    segments = _segments(_write([claim(visit(claim_id))]))
+    # then CLM01 and REF*6R are as written, while names are still upper-cased
+    assert any(s.startswith(f"CLM*{claim_id}*") for s in segments)
+    assert f"REF*6R*{claim_id}-1" in segments
+    assert "NM1*IL*1*LINDQVIST*AVERY****MI*1EG4TE5MK72" in segments
+
+
+def test_payer_numbers_keep_their_spelling_too():
+    sent = claim(
+        visit(payer=replace(AUTO, claim_number="pip-2026-a17")),
+        frequency="7",
+        original_reference="icn-77a",
+    )
+    segments = _segments(_write([sent]))
+    assert "REF*Y4*pip-2026-a17" in segments
+    assert "REF*F8*icn-77a" in segments

@@ -23,6 +23,17 @@ Chunk = tuple[str, Sequence[Segment]]
 """Segments written together, with a label (such as "claim V17") that prefixes any error."""
 
 MAX_CONTROL_NUMBER = 999_999_999
+# Identifiers the receiver echoes back and we match on, written exactly as given instead of
+# upper-cased: CLM01 (835 CLP01) and the line, replaced-claim and carrier claim numbers
+# (REF*6R, REF*F8, REF*Y4). Keyed by segment id and first element ("" for any), the value is
+# the element position kept as written (docs/decisions/0260-837p-identifiers-as-written.md).
+_AS_WRITTEN: dict[tuple[str, str], int] = {
+    ("CLM", ""): 1,
+    ("REF", "6R"): 2,
+    ("REF", "F8"): 2,
+    ("REF", "Y4"): 2,
+}
+_AS_WRITTEN_SEGMENTS = frozenset(segment for segment, _ in _AS_WRITTEN)
 # Distinct segments a writer remembers the text of: about 300 KiB at most, whatever the batch.
 _RENDERED_SEGMENTS = 1024
 
@@ -192,7 +203,7 @@ class SegmentWriter:
         ):
             return self._checked_chunk(segments)
         terminator = self._terminator
-        return (terminator.join(lines) + terminator).upper().encode("ascii")
+        return (terminator.join(lines) + terminator).encode("ascii")
 
     def _remember(self, segment: Segment) -> tuple[str, int, int]:
         """Render a segment and keep its text; the memory is emptied when full, which keeps it
@@ -204,9 +215,9 @@ class SegmentWriter:
         return text
 
     def _render(self, segment: Segment) -> tuple[str, int, int]:
-        """One segment's text without trailing empty elements, and the element and component
-        separators that text holds when no value smuggles one in. Upper-casing waits for the
-        whole chunk, after the ASCII check ("ß" would otherwise pass as "SS")."""
+        """One segment's text without trailing empty elements, upper-cased, and the element and
+        component separators that text holds when no value smuggles one in. Text that is not
+        ASCII is left as it is for the chunk's check to refuse ("ß" would upper-case to "SS")."""
         element = self._element
         try:
             line = element.join(segment)  # type: ignore[arg-type]
@@ -215,7 +226,24 @@ class SegmentWriter:
             flat, components = self._flatten(segment)
             line = element.join(flat)
         stripped = line.rstrip(element)
-        return stripped, len(segment) - 1 - (len(line) - len(stripped)), components
+        count = len(segment) - 1 - (len(line) - len(stripped))
+        if stripped.isascii():
+            stripped = self._upper(segment, stripped)
+        return stripped, count, components
+
+    def _upper(self, segment: Segment, line: str) -> str:
+        """`line` upper-cased, except an identifier kept as written (`_AS_WRITTEN`)."""
+        if segment[0] not in _AS_WRITTEN_SEGMENTS:
+            return line.upper()
+        keep = _AS_WRITTEN.get((segment[0], "")) or _AS_WRITTEN.get(
+            (segment[0], segment[1] if len(segment) > 1 and isinstance(segment[1], str) else "")
+        )
+        if keep is None:
+            return line.upper()
+        parts = line.split(self._element)
+        return self._element.join(
+            part if position == keep else part.upper() for position, part in enumerate(parts)
+        )
 
     def _checked_chunk(self, segments: Sequence[Segment]) -> bytes:
         """The chunk written element by element, raising for the first value X12 cannot carry."""
@@ -249,8 +277,13 @@ class SegmentWriter:
                         f"{segment[0]} segment holds a non-ASCII character; X12 allows ASCII only"
                     )
         terminator = self._terminator
-        text = terminator.join([line.rstrip(element) for line in lines]) + terminator
-        return text.upper().encode("ascii")
+        text = terminator.join(
+            [
+                self._upper(segment, line.rstrip(element))
+                for segment, line in zip(segments, lines, strict=True)
+            ]
+        )
+        return (text + terminator).encode("ascii")
 
     def _flatten(self, segment: Segment) -> tuple[list[str], int]:
         """Join the composites of a segment; return its elements and the separators we put in.

@@ -39,6 +39,7 @@ from cleannote.edi.x12_values import (
     required_text,
     x12_date,
 )
+from cleannote.rules.addresses import is_po_box, same_place
 from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import (
     AccidentKind,
@@ -48,6 +49,7 @@ from cleannote.rules.visit import (
     Person,
     ReferralQualifier,
     Relationship,
+    ServiceFacility,
     Visit,
 )
 
@@ -77,7 +79,8 @@ _RELATIONSHIP_CODES = {
     Relationship.CHILD: "19",
     Relationship.OTHER: "G8",
 }
-# Property-and-casualty payers: the 837P names their claim number in 2010BA REF*Y4.
+# Property-and-casualty payers: the 837P names their claim number in REF*Y4, in the patient's
+# loop (2010CA when the patient is not the subscriber, else 2010BA), on every claim.
 _PROPERTY_CASUALTY = frozenset(
     {PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY, PayerKind.WORKERS_COMP}
 )
@@ -125,8 +128,9 @@ class ClaimToSend:
     """One claim: the visit, the lines to bill, and how this claim relates to earlier ones.
 
     `frequency` is CLM05-3: 1 original, 7 replacement, 8 void; 7 and 8 carry the payer's claim
-    number (`visit.payer.claim_number`) in REF*F8. On an original claim to an auto or workers'
-    comp carrier the same number is the carrier's claim number, sent in 2010BA REF*Y4.
+    control number of the claim they replace (`original_reference`) in REF*F8. A claim to an
+    auto or workers' comp carrier carries the carrier's claim number (`visit.payer.claim_number`)
+    in REF*Y4 whatever its frequency (docs/decisions/0261-837p-what-payers-need.md).
     `prior_payments` makes this a secondary (or tertiary) claim. `onset` is the onset of the
     current illness (DTP*431) when known.
     """
@@ -136,6 +140,7 @@ class ClaimToSend:
     frequency: str = "1"
     prior_payments: tuple[PriorPayment, ...] = ()
     onset: dt.date | None = None
+    original_reference: str | None = None
 
 
 @cache
@@ -282,16 +287,38 @@ def _transaction_body(header: list[Segment], claims: Iterable[ClaimToSend]) -> I
 
 
 def _billing_provider(provider: BillingProvider, hl: int) -> list[Segment]:
+    """Loop 2000A: 2010AA (a street address; a person for a sole proprietor) and 2010AB when
+    payment goes elsewhere, such as a PO box."""
+    if is_po_box(provider.address):
+        raise X12WriteError(
+            "2010AA billing provider address is a PO box; the 837P needs a street address "
+            "there and the PO box as the pay-to address (2010AB)"
+        )
     n3, n4 = address_segments(provider.address, "2010AA", nine_digit_zip=True)
-    return [
+    if provider.last_name:
+        name: Segment = (
+            "NM1", "85", "1", required_text(provider.last_name, 60, "2010AA NM103"),
+            fit(provider.first_name or "", 35), "", "", "", "XX",
+            npi(provider.npi, "2010AA NM109"),
+        )  # fmt: skip
+    else:
+        name = (
+            "NM1", "85", "2", required_text(provider.name, 60, "2010AA NM103"), "", "", "", "",
+            "XX", npi(provider.npi, "2010AA NM109"),
+        )  # fmt: skip
+    segments: list[Segment] = [
         ("HL", str(hl), "", "20", "1"),
         ("PRV", "BI", "PXC", _taxonomy(provider.taxonomy, "2000A PRV03")),
-        ("NM1", "85", "2", required_text(provider.name, 60, "2010AA NM103"), "", "", "", "",
-         "XX", npi(provider.npi, "2010AA NM109")),
+        name,
         n3,
         n4,
         ("REF", "EI", digits(provider.tax_id, (9,), "2010AA REF02 tax id", "- ")),
-    ]  # fmt: skip
+    ]
+    pay_to = provider.pay_to_address
+    if pay_to is not None and not same_place(pay_to, provider.address):
+        segments.append(("NM1", "87", "1" if provider.last_name else "2"))
+        segments.extend(address_segments(pay_to, "2010AB"))
+    return segments
 
 
 @lru_cache(maxsize=1024)
@@ -338,9 +365,7 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
     hl += 1
     subscriber_hl = hl
     chunk.append(("HL", str(hl), str(billing_hl), "22", "0" if is_patient else "1"))
-    chunk.extend(
-        _subscriber_loop(subscriber, payer, responsibility, is_patient, claim.frequency == "1")
-    )
+    chunk.extend(_subscriber_loop(subscriber, payer, responsibility, is_patient))
 
     if not is_patient:
         hl += 1
@@ -354,14 +379,33 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
             raise X12WriteError("2010CA patient address is required")
         chunk.extend(address_segments(address, "2010CA"))
         chunk.append(_demographics(patient))
+        if payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
+            chunk.append(_property_casualty_number(payer.claim_number, "2010CA"))
 
     _claim_loop(chunk, claim)
     return hl
 
 
+def _property_casualty_number(number: str, loop: str) -> Segment:
+    return ("REF", "Y4", required_text(number, 50, f"{loop} REF*Y4"))
+
+
+def _medicare_secondary_type(payer: Payer, responsibility: str) -> str:
+    """SBR05: on a claim to Medicare when Medicare is not the primary payer, the reason another
+    payer pays first; nothing on any other claim."""
+    if responsibility == "P" or payer.kind is not PayerKind.MEDICARE:
+        return ""
+    if payer.medicare_secondary_type is None:
+        raise X12WriteError(
+            "SBR05 Medicare secondary payer type is required when Medicare is not the primary "
+            "payer (12-16, 41-43 or 47)"
+        )
+    return payer.medicare_secondary_type.value
+
+
 @lru_cache(maxsize=256)
 def _subscriber_loop(
-    subscriber: Person, payer: Payer, responsibility: str, is_patient: bool, original: bool
+    subscriber: Person, payer: Payer, responsibility: str, is_patient: bool
 ) -> tuple[Segment, ...]:
     """SBR and loops 2010BA/2010BB; cached because a batch bills the same patients' plans over
     and over, and the key is the frozen subscriber and payer themselves."""
@@ -372,7 +416,7 @@ def _subscriber_loop(
             "18" if is_patient else "",
             fit(subscriber.group_number or "", 50),
             "",
-            "",
+            _medicare_secondary_type(payer, responsibility),
             "",
             "",
             "",
@@ -391,10 +435,10 @@ def _subscriber_loop(
         chunk.append(_demographics(subscriber))
     elif subscriber.address is not None:
         chunk.extend(address_segments(subscriber.address, "2010BA"))
-    if original and payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
-        # The carrier's own claim number for the accident or injury (2010BA REF*Y4); on a
-        # replacement or void the same field is the payer's reference, sent as REF*F8.
-        chunk.append(("REF", "Y4", required_text(payer.claim_number, 50, "2010BA REF*Y4")))
+    if is_patient and payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
+        # The carrier's own claim number for the accident or injury; a dependent's goes in the
+        # patient loop (2010CA) instead.
+        chunk.append(_property_casualty_number(payer.claim_number, "2010BA"))
     chunk.append(_payer_name(payer.name, payer.payer_id, "2010BB"))
     return tuple(chunk)
 
@@ -439,16 +483,19 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
     )  # fmt: skip
     if claim.onset is not None:
         chunk.append(("DTP", "431", "D8", x12_date(claim.onset)))
+    if visit.initial_treatment is not None:
+        chunk.append(("DTP", "454", "D8", x12_date(visit.initial_treatment)))
     if accident is not None and accident.date is not None:
         chunk.append(("DTP", "439", "D8", x12_date(accident.date)))
     if visit.prior_authorization:
         chunk.append(("REF", "G1", required_text(visit.prior_authorization, 50, "2300 REF*G1")))
     if claim.frequency != "1":
-        if not visit.payer.claim_number:
+        if not claim.original_reference:
             raise X12WriteError(
-                f"frequency {claim.frequency} needs the payer's claim number for REF*F8"
+                f"frequency {claim.frequency} needs the payer's claim number for REF*F8 "
+                "(the claim control number of the claim it replaces)"
             )
-        chunk.append(("REF", "F8", required_text(visit.payer.claim_number, 50, "2300 REF*F8")))
+        chunk.append(("REF", "F8", required_text(claim.original_reference, 50, "2300 REF*F8")))
     chunk.append(_diagnoses(visit.diagnoses))
 
     referral = visit.referral
@@ -457,10 +504,17 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
             _provider_name("DN", referral.last_name, referral.first_name, referral.npi, "2310A")
         )
     rendering = visit.rendering_provider
-    chunk.append(
-        _provider_name("82", rendering.last_name, rendering.first_name, rendering.npi, "2310B")
-    )
-    chunk.append(("PRV", "PE", "PXC", _taxonomy(rendering.taxonomy, "2310B PRV03")))
+    billing = visit.billing_provider
+    if rendering.npi != billing.npi:
+        # 2310B only when the rendering provider is not the billing provider (a solo
+        # clinician billing under their own NPI is both).
+        chunk.append(
+            _provider_name("82", rendering.last_name, rendering.first_name, rendering.npi, "2310B")
+        )
+        chunk.append(("PRV", "PE", "PXC", _taxonomy(rendering.taxonomy, "2310B PRV03")))
+    facility = visit.service_facility
+    if facility is not None and not same_place(facility.address, billing.address):
+        chunk.extend(_service_facility(facility))
     if referral is not None and referral.qualifier is ReferralQualifier.SUPERVISING:
         chunk.append(
             _provider_name("DQ", referral.last_name, referral.first_name, referral.npi, "2310D")
@@ -505,6 +559,22 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
             chunk.append(ordering)
         if line_payments:
             _prior_line_payments(chunk, claim, index, line, sv1, line_payments)
+
+
+@lru_cache(maxsize=256)
+def _service_facility(facility: ServiceFacility) -> tuple[Segment, ...]:
+    """Loop 2310C: where the visit took place, when that is not the billing provider's address
+    (Medicare prices by it). A street address with the ZIP+4, like 2010AA."""
+    if is_po_box(facility.address):
+        raise X12WriteError("2310C service facility address is a PO box; it must be a street")
+    name = required_text(facility.name, 60, "2310C NM103")
+    number: tuple[str, ...] = ()
+    if facility.npi:
+        number = ("XX", npi(facility.npi, "2310C NM109"))
+    return (
+        ("NM1", "77", "2", name, "", "", "", "", *number),
+        *address_segments(facility.address, "2310C", nine_digit_zip=True),
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -101,6 +101,21 @@ class ReferralQualifier(StrEnum):
     SUPERVISING = "DQ"
 
 
+class MedicareSecondaryType(StrEnum):
+    """Medicare secondary payer type (837P SBR05, X12 code list 1336): why another payer is
+    primary to Medicare."""
+
+    WORKING_AGED = "12"
+    END_STAGE_RENAL_DISEASE = "13"
+    NO_FAULT = "14"
+    WORKERS_COMP = "15"
+    FEDERAL_AGENCY = "16"
+    BLACK_LUNG = "41"
+    VETERANS_AFFAIRS = "42"
+    DISABLED_LARGE_GROUP = "43"
+    LIABILITY = "47"
+
+
 class AccidentKind(StrEnum):
     AUTO = "auto"
     EMPLOYMENT = "employment"
@@ -128,11 +143,26 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class BillingProvider:
+    """The billing provider (837P 2010AA, CMS-1500 box 33).
+
+    `address` is where the provider is (a street address: 2010AA refuses a PO box);
+    `pay_to_address` is where payment goes when that differs, such as a PO box (2010AB).
+    A sole proprietor billing under the clinician's own NPI is a person: `last_name` (and
+    `first_name`) make 2010AA an individual (NM102 = 1); `name` stays the practice's name.
+    """
+
     name: str
     npi: str
     tax_id: str
     taxonomy: str
     address: Address
+    pay_to_address: Address | None = None
+    last_name: str | None = None
+    first_name: str | None = None
+
+    @property
+    def is_individual(self) -> bool:
+        return bool(self.last_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +184,11 @@ class Payer:
     payer_id: str
     kind: PayerKind
     claim_number: str | None = None
+    """The property-and-casualty carrier's claim number (837P REF*Y4, CMS-1500 box 11b)."""
     unit_method: UnitMethod | None = None
     modifier_style: ModifierStyle | None = None
+    medicare_secondary_type: MedicareSecondaryType | None = None
+    """Why Medicare pays second (837P SBR05), for a claim to Medicare when it is not primary."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +217,15 @@ class Referral:
     authorized_visits: int | None = None
     visit_number: int | None = None
     expires: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFacility:
+    """Where the visit took place (837P 2310C, CMS-1500 box 32)."""
+
+    name: str
+    address: Address
+    npi: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,3 +334,7 @@ class Visit:
     episode: Episode | None = None
     other_providers_same_day: tuple[OtherProviderService, ...] = ()
     history: tuple[HistoryVisit, ...] = ()
+    initial_treatment: dt.date | None = None
+    """First day of treatment for this episode (837P DTP*454, CMS-1500 box 15 qualifier 454);
+    Medicare needs it on spinal manipulation."""
+    service_facility: ServiceFacility | None = None

@@ -37,6 +37,7 @@ from cleannote.rules.visit import (
     HistoryService,
     HistoryVisit,
     Laterality,
+    MedicareSecondaryType,
     ModifierStyle,
     OtherProviderService,
     Payer,
@@ -48,6 +49,7 @@ from cleannote.rules.visit import (
     Relationship,
     RenderingProvider,
     Service,
+    ServiceFacility,
     Sex,
     TherapyYearToDate,
     UnitMethod,
@@ -124,6 +126,7 @@ _LATERALITIES = _enum_table(Laterality)
 _QUALIFIERS = _enum_table(ReferralQualifier)
 _ACCIDENT_KINDS = _enum_table(AccidentKind)
 _GOAL_KINDS = _enum_table(GoalKind)
+_MSP_TYPES = _enum_table(MedicareSecondaryType)
 
 # Positional builders (field order) for the value objects: see rules/frozen_builders.py.
 _new_address = frozen_builder(Address)
@@ -141,6 +144,7 @@ _new_service = frozen_builder(Service)
 _new_other_provider = frozen_builder(OtherProviderService)
 _new_history_service = frozen_builder(HistoryService)
 _new_history_visit = frozen_builder(HistoryVisit)
+_new_service_facility = frozen_builder(ServiceFacility)
 _new_visit = frozen_builder(Visit)
 _ZERO = Decimal("0")
 
@@ -531,8 +535,12 @@ def _date_or_none(text: str) -> dt.date | None:
 
 _ADDRESS = frozenset({"line1", "line2", "city", "state", "zip"})
 _BILLING = frozenset({"name", "npi", "tax_id", "taxonomy", "address"})
+# Rarer fields take the checked path, so the common visit pays nothing for them.
+_BILLING_ALL = _BILLING | {"pay_to_address", "last_name", "first_name"}
 _RENDERING = frozenset({"first_name", "last_name", "npi", "credential", "taxonomy"})
 _PAYER = frozenset({"name", "payer_id", "kind", "claim_number", "unit_method", "modifier_style"})
+_PAYER_ALL = _PAYER | {"medicare_secondary_type"}
+_FACILITY = frozenset({"name", "address", "npi"})
 _SUBSCRIBER = frozenset(
     {
         "member_id",
@@ -607,6 +615,8 @@ _VISIT = frozenset(
         "services",
         "other_providers_same_day",
         "history",
+        "initial_treatment",
+        "service_facility",
     }
 )
 
@@ -676,7 +686,14 @@ def _billing_provider(value: object) -> BillingProvider:
             and address is not _ABSENT
         ):
             built = _new_billing_provider(
-                name, npi, tax_id, taxonomy, _address(address, "billing_provider.address")
+                name,
+                npi,
+                tax_id,
+                taxonomy,
+                _address(address, "billing_provider.address"),
+                None,
+                None,
+                None,
             )
             if key is not None and all(type(v) is str or v is _ABSENT for v in key):
                 if len(_BILLING_SEEN) >= _SEEN_MAX:
@@ -687,14 +704,22 @@ def _billing_provider(value: object) -> BillingProvider:
 
 
 def _billing_provider_checked(value: object) -> BillingProvider:
-    d = _object(value, "billing_provider", _BILLING)
+    d = _object(value, "billing_provider", _BILLING_ALL)
     at = "billing_provider."
+    pay_to = d.get("pay_to_address", _ABSENT)
+    last_name = _opt_str(d, "last_name", at)
+    first_name = _opt_str(d, "first_name", at)
+    if first_name is not None and last_name is None:
+        raise _Problem(at + "last_name", "required when first_name is given (a person)")
     return _new_billing_provider(
         _str(d, "name", at),
         _npi(d, "npi", at),
         _str(d, "tax_id", at),
         _str(d, "taxonomy", at),
         _address(_required(d, "address", at), "billing_provider.address"),
+        None if pay_to is _ABSENT else _address(pay_to, "billing_provider.pay_to_address"),
+        last_name,
+        first_name,
     )
 
 
@@ -777,12 +802,13 @@ def _payer(value: object) -> Payer:
                 None if claim is _ABSENT else claim,
                 unit_method,
                 modifier_style,
+                None,
             )
             if len(_PAYER_SEEN) >= _SEEN_MAX:
                 _PAYER_SEEN.clear()
             _PAYER_SEEN[key] = built  # every value checked a string or absent above
             return built
-    d = _object(value, "payer", _PAYER)
+    d = _object(value, "payer", _PAYER_ALL)
     at = "payer."
     return _new_payer(
         _str(d, "name", at),
@@ -791,6 +817,17 @@ def _payer(value: object) -> Payer:
         _opt_str(d, "claim_number", at),
         _opt_enum(d, "unit_method", at, _UNIT_METHODS),
         _opt_enum(d, "modifier_style", at, _MODIFIER_STYLES),
+        _opt_enum(d, "medicare_secondary_type", at, _MSP_TYPES),
+    )
+
+
+def _service_facility(value: object) -> ServiceFacility:
+    d = _object(value, "service_facility", _FACILITY)
+    at = "service_facility."
+    return _new_service_facility(
+        _str(d, "name", at),
+        _address(_required(d, "address", at), "service_facility.address"),
+        _opt_npi(d, "npi", at),
     )
 
 
@@ -1126,6 +1163,7 @@ def _visit(d: dict[str, object]) -> Visit:
     accident = d.get("accident", _ABSENT)
     plan = d.get("plan_of_care", _ABSENT)
     episode = d.get("episode", _ABSENT)
+    facility = d.get("service_facility", _ABSENT)
     return _new_visit(
         visit_id,
         _date(d, "date_of_service", ""),
@@ -1151,6 +1189,8 @@ def _visit(d: dict[str, object]) -> Visit:
             ]
         ),
         tuple([_history_visit(item, i) for i, item in enumerate(_list(d, "history", ""))]),
+        _opt_date(d, "initial_treatment", ""),
+        None if facility is _ABSENT else _service_facility(facility),
     )
 
 
@@ -1254,18 +1294,27 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
         payer["unit_method"] = v.payer.unit_method.value
     if v.payer.modifier_style is not None:
         payer["modifier_style"] = v.payer.modifier_style.value
+    if v.payer.medicare_secondary_type is not None:
+        payer["medicare_secondary_type"] = v.payer.medicare_secondary_type.value
+    billing: dict[str, object] = {
+        "name": bp.name,
+        "npi": bp.npi,
+        "tax_id": bp.tax_id,
+        "taxonomy": bp.taxonomy,
+        "address": _address_dict(bp.address),
+    }
+    if bp.pay_to_address is not None:
+        billing["pay_to_address"] = _address_dict(bp.pay_to_address)
+    if bp.last_name is not None:
+        billing["last_name"] = bp.last_name
+    if bp.first_name is not None:
+        billing["first_name"] = bp.first_name
     out: dict[str, object] = {
         "schema": SCHEMA_ID,
         "id": v.id,
         "date_of_service": v.date_of_service.isoformat(),
         "place_of_service": v.place_of_service,
-        "billing_provider": {
-            "name": bp.name,
-            "npi": bp.npi,
-            "tax_id": bp.tax_id,
-            "taxonomy": bp.taxonomy,
-            "address": _address_dict(bp.address),
-        },
+        "billing_provider": billing,
         "rendering_provider": {
             "first_name": rp.first_name,
             "last_name": rp.last_name,
@@ -1304,6 +1353,16 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
         out["accident"] = accident
     if v.prior_authorization is not None:
         out["prior_authorization"] = v.prior_authorization
+    if v.initial_treatment is not None:
+        out["initial_treatment"] = v.initial_treatment.isoformat()
+    if v.service_facility is not None:
+        facility: dict[str, object] = {
+            "name": v.service_facility.name,
+            "address": _address_dict(v.service_facility.address),
+        }
+        if v.service_facility.npi is not None:
+            facility["npi"] = v.service_facility.npi
+        out["service_facility"] = facility
     if v.plan_of_care is not None:
         poc = v.plan_of_care
         plan: dict[str, object] = {"start": poc.start.isoformat()}

@@ -90,7 +90,7 @@ def test_corrected_claim_is_frequency_7_with_the_payer_claim_number(billing):
     assert corrected.payer_claim_number == "PCN-555"
     sent = claim_to_send(corrected)
     assert sent.frequency == "7"
-    assert sent.visit.payer.claim_number == "PCN-555"
+    assert sent.original_reference == "PCN-555"
     assert [line.code for line in sent.lines] == ["97110", "97140"]
 
 

@@ -59,14 +59,18 @@ def edi_parties(organisation: Organisation) -> EdiParties:
 
 
 def claim_visit(claim: Claim) -> Visit:
-    """The billed visit, with CLM01 and the payer's claim number this claim carries."""
+    """The billed visit with this claim's CLM01. The payer keeps the snapshot's property-and-
+    casualty claim number (REF*Y4, box 11b) on every claim, corrections included; the payer's
+    control number of a replaced claim travels separately (`ClaimToSend.original_reference`)."""
     visit = parse_visit(claim.visit, source=f"claim {claim.pk}")
-    number = claim.payer_claim_number if claim.frequency != Frequency.ORIGINAL else None
-    return replace(
-        visit,
-        id=claim.patient_control_number or str(claim.pk),
-        payer=replace(visit.payer, claim_number=number or None),
-    )
+    return replace(visit, id=claim.patient_control_number or str(claim.pk))
+
+
+def original_reference(claim: Claim) -> str | None:
+    """REF*F8 / box 22: the payer's claim control number of the claim a 7 or 8 replaces."""
+    if claim.frequency == Frequency.ORIGINAL:
+        return None
+    return claim.payer_claim_number or None
 
 
 def _adjustments(rows: list[ClaimAdjustment]) -> tuple[Adjustment, ...]:
@@ -118,4 +122,5 @@ def claim_to_send(claim: Claim) -> ClaimToSend:
         lines=lines,
         frequency=claim.frequency,
         prior_payments=priors,
+        original_reference=original_reference(claim),
     )
