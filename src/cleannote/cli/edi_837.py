@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageEr
 from cleannote.cli.refdata import data_dir_from_env
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import ClaimToSend, write_837p
+from cleannote.private_files import write_private
 from cleannote.rules.findings import Severity
 from cleannote.rules.ncci import active_tables
 from cleannote.rules.scrub.scrubber import scrub
@@ -107,13 +106,8 @@ def _write(args: argparse.Namespace, claims: list[ClaimToSend]) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target: Path = args.output
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    print(f"cleannote: wrote {len(claims)} claims to {target}", file=sys.stderr)
+        write_private(args.output, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"cleannote: wrote {len(claims)} claims to {args.output}", file=sys.stderr)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
 from cleannote.cli.refdata import data_dir_from_env, iso_date_argument
@@ -23,6 +22,7 @@ from cleannote.forms.cms1500 import (
     form_pages,
     render_cms1500,
 )
+from cleannote.private_files import write_private
 from cleannote.rules.findings import ScrubResult, Severity
 from cleannote.rules.ncci import active_tables
 from cleannote.rules.scrub.scrubber import scrub
@@ -93,7 +93,7 @@ def _cms1500(args: argparse.Namespace) -> int:
         mode = FormMode.DATA_ONLY if args.data_only else FormMode.FULL
         pdf = render_cms1500(claims, mode=mode, printed_on=printed_on)
         try:
-            Path(args.output).write_bytes(pdf)
+            write_private(args.output, pdf)
         except OSError as exc:
             print(f"cleannote: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return EXIT_BAD_INPUT

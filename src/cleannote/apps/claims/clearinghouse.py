@@ -3,7 +3,8 @@
 `OutboxFolderAdapter` writes into a folder (setting `CLEANNOTE_OUTBOX_DIR`, default var/outbox)
 that a clearinghouse's own client, an rsync job or a person picks up. It writes to a hidden
 temporary file in the same folder, fsyncs it and renames it into place, so a reader never sees
-half a file, and writing the same batch twice leaves one file (the name is the batch's).
+half a file, and writing the same batch twice leaves one file (the name is the batch's). The
+files hold patient data: they are owner-only (0600), and a folder it creates is 0700.
 
 An SFTP adapter has the same shape (ADR 0113): `SftpAdapter(host, port, username, key_path,
 remote_dir, known_hosts)` would upload to `remote_dir/.name.part` and rename to `name` once the
@@ -15,15 +16,15 @@ up; it needs a network library (paramiko or asyncssh) that the core must never i
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
+
+from cleannote.private_files import private_folder, write_private
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
 
@@ -47,18 +48,8 @@ class OutboxFolderAdapter:
     def send(self, batch_file_name: str, content: bytes) -> FilingReceipt:
         if not _SAFE_NAME.fullmatch(batch_file_name):
             raise ValueError(f"batch file name {batch_file_name!r} is not a plain file name")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / batch_file_name
-        handle, temporary = tempfile.mkstemp(prefix=f".{batch_file_name}.", dir=self.folder)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        target = private_folder(self.folder) / batch_file_name
+        write_private(target, content)
         return FilingReceipt(reference=str(target), at=timezone.now())
 
 
