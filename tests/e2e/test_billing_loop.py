@@ -194,11 +194,12 @@ def test_billing_loop_from_demo_notes_to_a_corrected_claim(demo):
     )
     posted = do_import_835(demo.actor, era, file_name="demo-era-1.835")
 
-    # then each claim has its status, and the patient owes the coinsurance
+    # then each claim has its status: the part-paid claim is settled (paid at the allowed
+    # amount, CO-45 and PR-2 account for the rest), and the patient owes the coinsurance
     for claim in (paid, partial, denied):
         claim.refresh_from_db()
     assert (paid.status, partial.status, denied.status) == (
-        ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED,
+        ClaimStatus.PAID, ClaimStatus.PAID, ClaimStatus.DENIED,
     )  # fmt: skip
     assert paid.paid_amount == paid.total_charge
     assert denied.paid_amount == 0

@@ -1,9 +1,11 @@
 """835 posting against claims made by the claims app: payments, patient responsibility,
-denials, modifier tolerance, refusals, duplicates, underpayments, pages, roles and audit."""
+denials, modifier tolerance, unmatched payments, duplicates, underpayments, pages, roles and
+audit. Reversals, second payments, split lines, PLB, crossovers: test_settlement.py."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,6 +22,7 @@ from cleannote.apps.remittance.models import (
     LinePosting,
     MatchedBy,
     PatientLedgerEntry,
+    UnmatchedPayment,
 )
 from cleannote.apps.remittance.selectors import (
     denials_worklist,
@@ -100,12 +103,15 @@ def test_full_payment_marks_the_claim_paid(billing, claim):
     assert not PatientLedgerEntry.objects.exists()
 
 
-def test_partial_payment_moves_coinsurance_to_the_patient(billing, claim):
+def test_contracted_payment_with_coinsurance_settles_the_claim(billing, claim):
+    # given the Medicare answer: paid at the contracted rate, CO-45 above it, PR-2 coinsurance
+    # when
     do_import_835(
         biller_of(billing), coinsurance_payment(claim.patient_control_number), file_name="p.835"
     )
+    # then the claim is paid (it stayed "partially paid" before) and the patient owes PR-2
     claim.refresh_from_db()
-    assert claim.status == ClaimStatus.PARTIALLY_PAID
+    assert claim.status == ClaimStatus.PAID
     (entry,) = PatientLedgerEntry.objects.all()
     assert entry.amount == Decimal("17.65")
     assert entry.reason == "PR-2 17.65"
@@ -174,15 +180,16 @@ def test_dropped_modifiers_match_by_code(billing, claim):
 
 
 def _nothing_posted(claim) -> None:
+    """The claim untouched: no posting, adjustment or ledger row (the file itself may be kept
+    with its unmatched payments)."""
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.ACCEPTED
-    assert not EraFile.objects.exists()
     assert not ClaimPosting.objects.exists()
     assert not ClaimAdjustment.objects.exists()
     assert not PatientLedgerEntry.objects.exists()
 
 
-def test_unknown_claim_refuses_the_whole_file(billing, claim):
+def test_unknown_claim_is_listed_and_the_rest_posts(billing, claim):
     # given a file paying our claim and one we never sent
     good = claim_payment(
         claim.patient_control_number, "1", "190", "190", "0",
@@ -190,21 +197,28 @@ def test_unknown_claim_refuses_the_whole_file(billing, claim):
     )  # fmt: skip
     stranger = claim_payment("CN999", "1", "50", "50", "0", [service("97110", "50", "50", 1)])
     data = remittance_835([good, stranger])
-    # when / then: the message names the file, the CLP segment (ISA=1 ... second CLP=15)
-    # and the claim number
-    with pytest.raises(RemittanceError, match=r"mixed\.835: segment 15 \(CLP\): CLP01 'CN999'"):
-        do_import_835(biller_of(billing), data, file_name="mixed.835")
-    _nothing_posted(claim)
+    # when
+    era = do_import_835(biller_of(billing), data, file_name="mixed.835")
+    # then our claim is paid, and the stranger is kept as unmatched, naming the CLP segment
+    # (ISA=1 ... second CLP=15) and the claim number
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID
+    (unmatched,) = UnmatchedPayment.objects.all()
+    assert (unmatched.era_file_id, unmatched.segment_number) == (era.pk, 15)
+    assert (unmatched.patient_control_number, unmatched.paid) == ("CN999", Decimal("50.00"))
+    assert "CLP01 'CN999' matches no claim of this organisation" in unmatched.problem
+    assert unmatched.posting is None
 
 
-def test_unmatched_service_line_refuses_the_file(billing, claim):
+def test_unmatched_service_line_keeps_its_payment_unmatched(billing, claim):
     data = remittance_835(
         [claim_payment(claim.patient_control_number, "1", "75", "75", "0",
                        [service("97530:GP", "75", "75", 1)])]
     )  # fmt: skip
-    with pytest.raises(RemittanceError, match=r"segment \d+ \(SVC\): no unpaid line .* 97530-GP"):
-        do_import_835(biller_of(billing), data, file_name="odd.835")
+    do_import_835(biller_of(billing), data, file_name="odd.835")
     _nothing_posted(claim)
+    (unmatched,) = UnmatchedPayment.objects.all()
+    assert re.search(r"segment \d+ \(SVC\): no line of claim \d+ for 97530-GP", unmatched.problem)
 
 
 def test_broken_file_is_refused_with_its_segment(billing, claim):
@@ -212,6 +226,7 @@ def test_broken_file_is_refused_with_its_segment(billing, claim):
     with pytest.raises(RemittanceError, match=r"broken\.835: segment \d+ \(SE\).*nothing posted"):
         do_import_835(biller_of(billing), data, file_name="broken.835")
     _nothing_posted(claim)
+    assert not EraFile.objects.exists()
 
 
 def test_same_file_twice_changes_nothing(billing, claim):
@@ -275,8 +290,10 @@ def test_posting_writes_audit_rows(billing, claim):
 
 def test_another_organisation_cannot_post_to_our_claims(billing, claim, other_clinic):
     harbor = Actor(user=None, organisation=other_clinic.organisation)
-    with pytest.raises(RemittanceError, match="matches no claim of this organisation"):
-        do_import_835(harbor, full_payment(claim.patient_control_number), file_name="f.835")
+    do_import_835(harbor, full_payment(claim.patient_control_number), file_name="f.835")
+    _nothing_posted(claim)
+    (unmatched,) = UnmatchedPayment.objects.all()
+    assert "matches no claim of this organisation" in unmatched.problem
 
 
 def test_therapist_may_not_post(billing, claim):

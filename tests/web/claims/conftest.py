@@ -58,10 +58,17 @@ def billing(clinic: Clinic, settings, tmp_path) -> Billing:
     Patient.objects.filter(pk=clinic.patient.pk).update(
         address_line1="12 Elm St", city="Springfield", state="IL", zip="62704"
     )
+    note = signed_note(clinic, TODAY - dt.timedelta(days=3))
+    actor = Actor(user=clinic.biller.user, organisation=clinic.organisation, ip_address="10.0.0.9")
+    return Billing(clinic, actor, schedule, note)
+
+
+def signed_note(clinic: Clinic, day: dt.date) -> Note:
+    """A note the scrubber passes: 38 minutes of 97110 and 10 of 97140, goal-linked, signed."""
     clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
     note = do_start_note(
         clinical, case=clinic.case, therapist=clinic.therapist, location=clinic.location,
-        date_of_service=TODAY - dt.timedelta(days=3),
+        date_of_service=day,
     )  # fmt: skip
     goal = clinic.plan.goals.get()
     do_add_treatment_block(
@@ -82,9 +89,13 @@ def billing(clinic: Clinic, settings, tmp_path) -> Billing:
         goals=[goal],
         justification="soft tissue mobilisation for pain",
     )
-    note = do_sign_note(clinical, note, clinic.therapist)
-    actor = Actor(user=clinic.biller.user, organisation=clinic.organisation, ip_address="10.0.0.9")
-    return Billing(clinic, actor, schedule, note)
+    return do_sign_note(clinical, note, clinic.therapist)
+
+
+def another_claim(billing: Billing, days_ago: int) -> Claim:
+    """A draft claim for a further signed note `days_ago` days back (one claim per note)."""
+    note = signed_note(billing.clinic, TODAY - dt.timedelta(days=days_ago))
+    return do_create_claim_from_note(billing.actor, note)
 
 
 def new_claim(billing: Billing) -> Claim:

@@ -18,16 +18,17 @@ from cleannote.apps.claims.actions import (
 )
 from cleannote.apps.claims.clearinghouse import FilingReceipt, OutboxFolderAdapter
 from cleannote.apps.claims.errors import ClaimError
-from cleannote.apps.claims.models import Batch, ClaimStatus, ControlNumberCounter
+from cleannote.apps.claims.models import Batch, Claim, ClaimStatus, ControlNumberCounter
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.web.tasks import enqueue
 from tests.edi.pyx12_check import pyx12_errors
-from tests.web.claims.conftest import new_claim
+from tests.web.claims.conftest import another_claim, new_claim
 
 
 def _ready_claim(billing):
-    claim = new_claim(billing)
-    return do_mark_ready(billing.actor, claim)
+    """A ready claim of a note of its own (a note is billed once to a payer)."""
+    days_ago = 4 + Claim.objects.count()
+    return do_mark_ready(billing.actor, another_claim(billing, days_ago))
 
 
 def test_batch_is_a_valid_837p_with_its_control_number_and_checksum(billing):

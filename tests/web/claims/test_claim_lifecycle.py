@@ -8,16 +8,18 @@ from decimal import Decimal
 import pytest
 
 from cleannote.apps.claims.actions import (
+    LineOutcome,
     do_change_claim_status,
     do_create_corrected_claim,
     do_create_secondary_claim,
+    do_record_adjudication,
     do_split_claim,
     do_void_claim,
 )
 from cleannote.apps.claims.claim_export import claim_to_send
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import ClaimStatus, Frequency, Origin
-from cleannote.apps.claims.status import TRANSITIONS, can_move
+from cleannote.apps.claims.status import TRANSITIONS, Settlement, can_move, settlement_status
 from cleannote.apps.patients.models import Coverage
 from tests.web.claims.conftest import adjudicated_claim, new_claim, sent_claim
 
@@ -70,13 +72,83 @@ def test_a_move_outside_the_table_is_refused(billing):
 
 @pytest.mark.parametrize(
     ("paid", "status"),
-    [(("130.00", "60.00"), S.PAID), (("100.00", "0"), S.PARTIALLY_PAID), (("0", "0"), S.DENIED)],
-    ids=["paid", "partially-paid", "denied"],
+    [(("130.00", "60.00"), S.PAID), (("100.00", "0"), S.PAID), (("0", "0"), S.DENIED)],
+    ids=["paid", "paid-with-a-denied-line", "denied"],
 )
 def test_adjudication_sets_the_status_from_what_was_paid(billing, paid, status):
+    # the helper writes off the rest of each line (CO-45, or CO-50 when nothing was paid), so
+    # every answer settles the claim: only a claim paid nothing at all is denied
     claim = adjudicated_claim(billing, paid)
     assert claim.status == status
     assert claim.paid_amount == sum(Decimal(p) for p in paid)
+
+
+def _line(paid: str, *adjustments: tuple[str, str, str]) -> LineOutcome:
+    return LineOutcome(
+        paid=Decimal(paid), adjustments=tuple((g, r, Decimal(a)) for g, r, a in adjustments)
+    )
+
+
+SETTLEMENTS = {
+    # Medicare at the contracted rate: CO-45 above the fee schedule, PR-2 coinsurance
+    "contracted-rate-with-coinsurance": (
+        {1: _line("48.19", ("CO", "45", "69.76"), ("PR", "2", "12.05")),
+         2: _line("22.40", ("CO", "45", "32.00"), ("PR", "2", "5.60"))},
+        S.PAID,
+    ),
+    # nothing paid, all of it applied to the deductible: settled, the patient owes it
+    "all-to-the-deductible": (
+        {1: _line("0", ("PR", "1", "130.00")), 2: _line("0", ("PR", "1", "60.00"))},
+        S.PAID,
+    ),
+    # line 2 not answered yet: the payer still owes $60
+    "payer-still-owes": ({1: _line("100.00", ("CO", "45", "30.00"))}, S.PARTIALLY_PAID),
+    "denied": (
+        {1: _line("0", ("CO", "50", "130.00")), 2: _line("0", ("CO", "50", "60.00"))},
+        S.DENIED,
+    ),
+    "other-adjustment-settles": (
+        {1: _line("130.00"), 2: _line("50.00", ("OA", "23", "10.00"))},
+        S.PAID,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SETTLEMENTS, ids=list(SETTLEMENTS))
+def test_status_follows_the_settlement_not_the_charge(billing, case):
+    # given a sent claim of $190 (97110 $130, 97140 $60)
+    claim = sent_claim(billing)
+    lines, status = SETTLEMENTS[case]
+    # when the payer's answer is recorded
+    claim = do_record_adjudication(
+        billing.actor, claim, adjudicated_on=dt.date(2026, 1, 20), payer_claim_number="P1",
+        lines=lines,
+    )  # fmt: skip
+    # then
+    assert claim.status == status
+
+
+@pytest.mark.parametrize(
+    ("paid", "patient", "written_off", "denied", "status"),
+    [
+        ("70.59", "17.65", "101.76", False, S.PAID),
+        ("0", "190", "0", False, S.PAID),
+        ("0", "0", "190", False, S.DENIED),
+        ("0", "0", "190", True, S.DENIED),
+        ("0", "0", "0", True, S.DENIED),
+        ("100", "0", "30", False, S.PARTIALLY_PAID),
+        ("0", "0", "0", False, S.ACCEPTED),
+        ("200", "0", "0", False, S.PAID),
+    ],
+    ids=["settled", "deductible", "written-off", "clp02-4", "clp02-4-no-cas",
+         "payer-owes", "all-reversed", "overpaid"],
+)  # fmt: skip
+def test_settlement_status_table(paid, patient, written_off, denied, status):
+    settlement = Settlement(
+        charge=Decimal("190"), paid=Decimal(paid), written_off=Decimal(written_off),
+        patient_share=Decimal(patient),
+    )  # fmt: skip
+    assert settlement_status(settlement, payer_denied=denied) == status
 
 
 def test_corrected_claim_is_frequency_7_with_the_payer_claim_number(billing):
@@ -161,15 +233,25 @@ def test_split_rebills_only_the_denied_lines(billing):
     assert claim_to_send(split).lines[0].service_index == 1
 
 
-@pytest.mark.parametrize(
-    ("paid", "problem"),
-    [
-        (("100.00", "60.00"), "has no denied line"),
-        (("130.00", "60.00"), "is paid; only denied lines can be split off"),
-    ],
-    ids=["partially-paid-without-denied-line", "fully-paid"],
-)
-def test_split_needs_a_denied_line(billing, paid, problem):
-    claim = adjudicated_claim(billing, paid)
-    with pytest.raises(ClaimError, match=problem):
+def test_split_needs_a_denied_line(billing):
+    claim = adjudicated_claim(billing, ("100.00", "60.00"))
+    with pytest.raises(ClaimError, match="has no denied line"):
+        do_split_claim(billing.actor, claim)
+
+
+def test_split_needs_an_answered_claim(billing):
+    claim = sent_claim(billing)
+    with pytest.raises(ClaimError, match="is accepted; only denied lines can be split off"):
+        do_split_claim(billing.actor, claim)
+
+
+def test_a_line_applied_to_the_deductible_is_not_split_off(billing):
+    # given line 2 paid nothing, all of it to the deductible (PR-1): settled, not denied
+    claim = do_record_adjudication(
+        billing.actor, sent_claim(billing), adjudicated_on=dt.date(2026, 1, 20),
+        payer_claim_number="P1",
+        lines={1: _line("130.00"), 2: _line("0", ("PR", "1", "60.00"))},
+    )  # fmt: skip
+    assert claim.status == S.PAID
+    with pytest.raises(ClaimError, match="has no denied line"):
         do_split_claim(billing.actor, claim)

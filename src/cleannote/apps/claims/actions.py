@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
@@ -26,6 +26,7 @@ from cleannote.apps.claims.clearinghouse import ClearinghouseAdapter
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import price_lines
 from cleannote.apps.claims.models import (
+    BILLED_ONCE,
     Batch,
     BatchClaim,
     Claim,
@@ -41,7 +42,8 @@ from cleannote.apps.claims.models import (
     Frequency,
     Origin,
 )
-from cleannote.apps.claims.status import ADJUDICATED, can_move
+from cleannote.apps.claims.selectors import settlement_of
+from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
 from cleannote.apps.notes.live_scrub import scrub_tables
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.visit_builder import VisitBuildError, build_visit, load_note_for_visit
@@ -57,6 +59,7 @@ from cleannote.rules.visit import Visit
 from cleannote.rules.visit_format import parse_visit, visit_to_dict
 
 CLAIM_ROLES = frozenset({Role.OWNER, Role.BILLER})
+_NEVER_TAKEN = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY, ClaimStatus.REJECTED})
 _NON_FILE_CHARS = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -94,8 +97,12 @@ def _set_status(
         by_username=actor.username,
         reason=reason[:300],
     )
+    fields = ["status"]
+    if status is ClaimStatus.CLOSED and claim.status in _NEVER_TAKEN:
+        claim.voided = True  # closed before a payer took it: the note may be billed again
+        fields.append("voided")
     claim.status = status
-    claim.save(update_fields=["status"])
+    claim.save(update_fields=fields)
 
 
 def _lock(actor: Actor, claim: Claim) -> Claim:
@@ -199,6 +206,7 @@ def _save_claim(
     primary: Claim | None = None,
     location: Location | None = None,
     reason: str = "",
+    status: ClaimStatus = ClaimStatus.DRAFT,
 ) -> Claim:
     claim = Claim(
         organisation=actor.organisation,
@@ -218,6 +226,7 @@ def _save_claim(
         visit=visit_to_dict(replace(visit, id="pending")),
         total_charge=sum((line.charge for line in lines), Decimal("0")),
         created_by=actor.user,
+        status=status,
     )
     claim.save()
     claim.patient_control_number = f"CN{claim.pk}"
@@ -244,7 +253,7 @@ def _save_claim(
     )
     ClaimStatusEvent.objects.create(
         claim=claim,
-        status=ClaimStatus.DRAFT,
+        status=status,
         at=timezone.now(),
         by=actor.user,
         by_username=actor.username,
@@ -267,7 +276,9 @@ def do_create_claim_from_note(
     """A draft claim for a signed note: scrubbed by the core, priced from the fee schedule.
 
     Refuses (`ClaimRefusedError`, carrying every finding) when the scrubber reports an error;
-    warnings and notes are kept on the claim for the worklist.
+    warnings and notes are kept on the claim for the worklist. A note is billed once to each
+    payer: asking again answers with the claim it already has (the database constraint
+    `claim_once_per_note_and_payer` decides a race between two requests the same way).
     """
     subject = f"note {note.pk}"
     _require_biller(actor, subject)
@@ -280,6 +291,9 @@ def do_create_claim_from_note(
     coverage = coverage or _coverage_for(note)
     if coverage.patient_id != note.patient_id:
         raise ClaimError(subject, f"coverage {coverage.pk} is another patient's")
+    existing = billed_claim(note.pk, coverage.payer_id)
+    if existing is not None:
+        return existing
     try:
         visit = build_visit(note, coverage=coverage, prior_authorization=prior_authorization)
     except VisitBuildError as exc:
@@ -292,8 +306,15 @@ def do_create_claim_from_note(
     if not result.lines:
         raise ClaimError(subject, "has no billable service lines")
     lines = price_lines(note.location, coverage.payer_id, note.date_of_service, result.lines)
-    claim = _save_claim(actor, note=note, coverage=coverage, visit=visit, lines=lines,
-                        origin=Origin.NOTE, reason=f"from note {note.pk}")  # fmt: skip
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the outer work usable
+            claim = _save_claim(actor, note=note, coverage=coverage, visit=visit, lines=lines,
+                                origin=Origin.NOTE, reason=f"from note {note.pk}")  # fmt: skip
+    except IntegrityError:
+        existing = billed_claim(note.pk, visit.payer.payer_id)
+        if existing is None:
+            raise
+        return existing
     ClaimFinding.objects.bulk_create(
         ClaimFinding(
             claim=claim,
@@ -308,6 +329,17 @@ def do_create_claim_from_note(
         if f.severity is not Severity.ERROR
     )
     return claim
+
+
+def billed_claim(note_id: int, payer_id: str) -> Claim | None:
+    """The claim that already bills this note to this payer (not voided), if any."""
+    return (
+        Claim.objects.filter(
+            note_id=note_id, payer_id=payer_id, origin__in=BILLED_ONCE, voided=False
+        )
+        .order_by("id")
+        .first()
+    )
 
 
 # --- status changes --------------------------------------------------------------------------
@@ -347,22 +379,32 @@ def do_record_adjudication(
     payer_claim_number: str,
     lines: Mapping[int, LineOutcome],
     claim_adjustments: Iterable[tuple[str, str, Decimal]] = (),
+    paid: Decimal | None = None,
+    payer_denied: bool = False,
 ) -> Claim:
-    """Record a payer's decision (from an 835 or a paper EOB) and move the status: paid when
-    every charge was paid, denied when nothing was, partially paid otherwise."""
+    """Add one payer answer (from an 835 or a paper EOB) to the claim and settle its status.
+
+    Answers add up: a second payment, a reversal (negative amounts) and its correction each add
+    to the line and claim paid amounts and adjustments. `paid` is the claim's payment (CLP04);
+    without it, the sum of the lines' payments. The status follows from the settlement
+    (`status.settlement_status`, ADR 0250): paid when payment, adjustments and patient
+    responsibility account for the charge, partially paid while the payer owes a balance,
+    denied when nothing was paid and nothing left to the patient."""
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
+    if locked.status not in POSTABLE:
+        raise ClaimError(subject, f"is {locked.status}; a payer cannot have answered it")
     rows = {line.number: line for line in locked.lines.all()}
     unknown = sorted(set(lines) - set(rows))
     if unknown:
         raise ClaimError(subject, f"has no line {unknown[0]}")
-    paid_total = Decimal("0")
+    lines_paid = Decimal("0")
     for number, outcome in lines.items():
         row = rows[number]
-        row.paid_amount = outcome.paid
+        row.paid_amount = (row.paid_amount or Decimal("0")) + outcome.paid
         row.save(update_fields=["paid_amount"])
-        paid_total += outcome.paid
+        lines_paid += outcome.paid
         ClaimAdjustment.objects.bulk_create(
             ClaimAdjustment(claim=locked, line=row, group=g, reason=r, amount=a)
             for g, r, a in outcome.adjustments
@@ -370,17 +412,15 @@ def do_record_adjudication(
     ClaimAdjustment.objects.bulk_create(
         ClaimAdjustment(claim=locked, group=g, reason=r, amount=a) for g, r, a in claim_adjustments
     )
-    locked.paid_amount = paid_total
+    locked.paid_amount = (locked.paid_amount or Decimal("0")) + (
+        lines_paid if paid is None else paid
+    )
     locked.adjudicated_on = adjudicated_on
-    locked.payer_claim_number = payer_claim_number
+    locked.payer_claim_number = payer_claim_number or locked.payer_claim_number
     locked.save(update_fields=["paid_amount", "adjudicated_on", "payer_claim_number"])
-    if paid_total == 0:
-        status = ClaimStatus.DENIED
-    elif paid_total >= locked.total_charge:
-        status = ClaimStatus.PAID
-    else:
-        status = ClaimStatus.PARTIALLY_PAID
-    _set_status(actor, locked, status, f"adjudicated {adjudicated_on.isoformat()}", at=None)
+    status = settlement_status(settlement_of(locked), payer_denied=payer_denied)
+    if status != locked.status:
+        _set_status(actor, locked, status, f"adjudicated {adjudicated_on.isoformat()}", at=None)
     _audit(actor, AuditAction.UPDATE, locked)
     return locked
 
@@ -433,8 +473,12 @@ def do_create_corrected_claim(actor: Actor, claim: Claim, *, reason: str = "") -
 
 @transaction.atomic
 def do_void_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
-    """A void claim (frequency 8) asking the payer to cancel `claim`."""
-    return _follow_up(actor, claim, Origin.VOID, Frequency.VOID, reason)
+    """A void claim (frequency 8) asking the payer to cancel `claim`; the note may then be
+    billed to that payer again."""
+    void = _follow_up(actor, claim, Origin.VOID, Frequency.VOID, reason)
+    Claim.objects.filter(pk=claim.pk).update(voided=True)
+    claim.voided = True
+    return void
 
 
 @transaction.atomic
@@ -447,6 +491,9 @@ def do_create_secondary_claim(
     locked = _lock(actor, claim)
     if locked.status not in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID):
         raise ClaimError(subject, f"is {locked.status}; bill a secondary after the primary paid")
+    if locked.crossover_payer:
+        raise ClaimError(subject, f"the primary forwarded it to {locked.crossover_payer} "
+                         "(crossover); the secondary answers without a claim from us")  # fmt: skip
     if coverage is None:
         coverage = (
             Coverage.objects.filter(
@@ -473,12 +520,45 @@ def do_create_secondary_claim(
 
 
 @transaction.atomic
+def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
+    """The claim the primary forwarded to the secondary payer (crossover), recorded so that the
+    secondary's answer posts to it: accepted by that payer, never sent by us. Asking again
+    answers with the one already recorded."""
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    coverage = (
+        Coverage.objects.filter(patient_id=locked.patient_id, priority=CoveragePriority.SECONDARY)
+        .order_by("-active_from")
+        .first()
+    )
+    if coverage is None or not coverage.is_active_on(locked.date_of_service):
+        raise ClaimError(subject, "crossed over, but the patient has no secondary coverage "
+                         "active on the date of service")  # fmt: skip
+    existing = billed_claim(locked.note_id, coverage.payer_id)
+    if existing is not None:
+        return existing
+    note = load_note_for_visit(locked.note_id)
+    assert note is not None  # a claim's note is protected from deletion
+    secondary_visit = build_visit(note, coverage=coverage)
+    visit = replace(
+        _snapshot(locked), payer=secondary_visit.payer, subscriber=secondary_visit.subscriber
+    )
+    return _save_claim(
+        actor, note=locked.note, coverage=coverage, visit=visit, lines=_copied_lines(locked),
+        origin=Origin.CROSSOVER, primary=locked, location=locked.location,
+        reason=f"crossover of claim {locked.pk} to {locked.crossover_payer or 'the secondary'}",
+        status=ClaimStatus.ACCEPTED,
+    )  # fmt: skip
+
+
+@transaction.atomic
 def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     """Rebill only the denied lines of `claim` on a new original claim."""
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
-    if locked.status not in (ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED):
+    if locked.status not in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED):
         raise ClaimError(subject, f"is {locked.status}; only denied lines can be split off")
     denied = [line for line in locked.lines.all() if line.is_denied]
     if not denied:

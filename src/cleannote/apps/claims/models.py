@@ -13,8 +13,6 @@ For the engineer posting 835s: match CLP01 to `Claim.patient_control_number` and
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 
@@ -108,6 +106,12 @@ class Origin(models.TextChoices):
     VOID = "void", "Void of an earlier claim"
     SECONDARY = "secondary", "Secondary claim"
     SPLIT = "split", "Denied lines rebilled"
+    CROSSOVER = "crossover", "Crossed over by the primary payer"
+
+
+# A note is billed once to each payer: these origins are the claims the one-claim-per-note-and-
+# payer constraint counts (a corrected, void or split claim follows one of them).
+BILLED_ONCE = ("note", "secondary", "crossover")
 
 
 PAYER_KIND_CHOICES = [(k.value, k.value.replace("_", " ")) for k in PayerKind]
@@ -146,6 +150,17 @@ class Claim(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    voided = models.BooleanField(
+        default=False,
+        help_text="voided at the payer (a void claim followed it), or closed before it was "
+        "ever sent: the note may be billed to this payer again",
+    )
+    crossover_payer = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="the payer the primary forwarded this claim to (CLP02 19/20/21, NM1*TT); "
+        "the patient's share waits for that payer's answer",
+    )
 
     class Meta:
         ordering = ("-date_of_service", "-id")
@@ -153,13 +168,17 @@ class Claim(models.Model):
             models.Index(fields=["organisation", "status", "date_of_service"]),
             models.Index(fields=["organisation", "payer_id"]),
         )
+        constraints = (
+            models.UniqueConstraint(
+                fields=["note", "payer_id"],
+                condition=models.Q(origin__in=BILLED_ONCE, voided=False),
+                name="claim_once_per_note_and_payer",
+                violation_error_message="this note already has a claim to this payer",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"Claim {self.pk} ({self.status})"
-
-    @property
-    def balance(self) -> Decimal:
-        return self.total_charge - (self.paid_amount or Decimal("0"))
 
 
 class ClaimDiagnosis(models.Model):
@@ -204,8 +223,11 @@ class ClaimLine(models.Model):
 
     @property
     def is_denied(self) -> bool:
-        """Adjudicated with nothing paid; these lines are what a split claim rebills."""
-        return self.paid_amount is not None and self.paid_amount == 0
+        """Adjudicated with nothing paid and nothing left to the patient (a line applied to the
+        deductible is settled, not denied); these lines are what a split claim rebills."""
+        if self.paid_amount is None or self.paid_amount != 0:
+            return False
+        return not any(a.group == "PR" and a.amount for a in self.adjustments.all())
 
 
 class ClaimAdjustment(models.Model):

@@ -6,12 +6,24 @@ prefetched, the patient and location joined, never looked up per row.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from decimal import Decimal
 
-from cleannote.apps.claims.models import Batch, Claim, ClaimFinding, ClaimStatus, FeeSchedule
+from django.db.models import Prefetch, QuerySet, Sum
+
+from cleannote.apps.claims.models import (
+    Batch,
+    Claim,
+    ClaimAdjustment,
+    ClaimFinding,
+    ClaimStatus,
+    FeeSchedule,
+)
+from cleannote.apps.claims.status import PATIENT_GROUP, Settlement
 from cleannote.apps.organisations.models import Organisation
 
 WORKLIST_LIMIT = 200
+# Settled claims leave the default worklist: only a balance a payer still owes keeps a claim open.
+SETTLED = (ClaimStatus.PAID, ClaimStatus.CLOSED)
 
 
 def claims_of(organisation: Organisation) -> QuerySet[Claim]:
@@ -26,7 +38,7 @@ def worklist(
     location_id: int | None = None,
 ) -> QuerySet[Claim]:
     claims = claims_of(organisation)
-    claims = claims.filter(status=status) if status else claims.exclude(status=ClaimStatus.CLOSED)
+    claims = claims.filter(status=status) if status else claims.exclude(status__in=SETTLED)
     if payer_id:
         claims = claims.filter(payer_id=payer_id)
     if location_id is not None:
@@ -70,3 +82,25 @@ def batch_detail(organisation: Organisation, batch_id: int) -> Batch | None:
 
 def fee_schedules_of(organisation: Organisation) -> QuerySet[FeeSchedule]:
     return FeeSchedule.objects.filter(organisation=organisation).select_related("location")
+
+
+def settlement_of(claim: Claim) -> Settlement:
+    """The claim's charge against its recorded payment and adjustments (one query)."""
+    patient, other = Decimal("0"), Decimal("0")
+    for group, total in (
+        ClaimAdjustment.objects.filter(claim=claim)
+        .order_by()
+        .values("group")
+        .annotate(total=Sum("amount"))
+        .values_list("group", "total")
+    ):
+        if group == PATIENT_GROUP:
+            patient += total
+        else:
+            other += total
+    return Settlement(
+        charge=claim.total_charge,
+        paid=claim.paid_amount or Decimal("0"),
+        written_off=other,
+        patient_share=patient,
+    )

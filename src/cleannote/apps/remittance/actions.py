@@ -1,10 +1,17 @@
-"""The only writer of remittance postings and patient ledger entries.
+"""The only writer of remittance postings, unmatched payments, provider adjustments (PLB) and
+patient ledger entries.
 
-`do_import_835` posts one 835 file completely or not at all: it reads and checks the whole
-file, matches every claim payment and service line first, and only then writes, in one
-transaction. Any unknown claim, unmatched line or refused status change undoes everything and
-raises `RemittanceError` naming the file, the segment number and the problem. The same file
-imported again changes nothing (ADR 0163).
+`do_import_835` reads and checks the whole file first (a file the reader refuses posts
+nothing), stores it once, then posts each claim payment in its own savepoint. A payment that
+names no claim of ours, has a service line no line of the claim answers, or lands on a claim
+that cannot take it (a draft) is kept as an `UnmatchedPayment` with the reason; a biller
+matches it to a claim by hand (`do_match_payment`) and the same posting then runs for it from
+the stored file. Everything else posts: payments, second payments, reversals (CLP02 22) and
+their corrections, split lines, claim-level payments without service lines. Each posting's
+amounts are checked (charge less adjustments equals payment, per line and per claim) and a
+posting that does not balance is flagged, not refused. The same file again changes nothing.
+
+The status a claim settles to and what the patient owes are decided in ADR 0250.
 """
 
 from __future__ import annotations
@@ -13,18 +20,31 @@ import codecs
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.claims.actions import LineOutcome, do_record_adjudication
+from cleannote.apps.claims.actions import (
+    LineOutcome,
+    do_record_adjudication,
+    do_record_crossover_claim,
+)
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.fees import fee_schedule_for
-from cleannote.apps.claims.models import Claim, ClaimLine, FeeScheduleEntry
+from cleannote.apps.claims.models import (
+    Claim,
+    ClaimAdjustment,
+    ClaimLine,
+    FeeScheduleEntry,
+    Origin,
+)
+from cleannote.apps.claims.status import PATIENT_GROUP, POSTABLE
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.remittance.errors import RemittanceError
@@ -34,24 +54,40 @@ from cleannote.apps.remittance.models import (
     EraFile,
     LedgerKind,
     LinePosting,
+    MatchedBy,
     PatientLedgerEntry,
+    ProviderAdjustmentPosting,
+    UnmatchedPayment,
 )
 from cleannote.edi.tokenizer import X12Error, iter_segments
 from cleannote.edi.x12_835 import Adjustment, ClaimPayment, Remittance, read_835
 
-PATIENT_RESPONSIBILITY = "PR"
+PATIENT_RESPONSIBILITY = PATIENT_GROUP
 _ZERO = Decimal("0")
+
+# CLP02: the payer processed the claim as secondary or tertiary (its answer to a crossover, or
+# to a secondary claim we sent); processed and forwarded to the next payer (a crossover); and
+# answers that are no decision on the claim at all (forwarded as not the payer's claim,
+# predetermination pricing only): these post for the record and change no amounts.
+AS_SECONDARY = frozenset({"2", "3", "20", "21"})
+CROSSED_OVER = frozenset({"19", "20", "21"})
+NO_DECISION = {
+    "23": "not the payer's claim; forwarded to another payer",
+    "25": "predetermination pricing only; no payment",
+}
+_FOLLOWERS = (Origin.SECONDARY, Origin.CROSSOVER)
+_PLB_PAIRS = range(3, 15, 2)
 
 
 @dataclass(frozen=True, slots=True)
-class _Planned:
-    """One claim payment matched to our claim and lines, ready to write."""
+class _Item:
+    """One claim payment of a file with where it is, for posting and for refusals."""
 
     remittance: Remittance
     payment: ClaimPayment
-    claim: Claim
+    position: int  # among the file's claim payments, from 0
     clp_segment: int
-    lines: tuple[tuple[LineMatch, int], ...]  # (match, SVC segment number), in file order
+    svc_segments: tuple[int, ...]
 
 
 def _require_poster(actor: Actor, subject: str) -> None:
@@ -64,69 +100,39 @@ def _require_poster(actor: Actor, subject: str) -> None:
         raise RemittanceError(subject, "belongs to another organisation")
 
 
-def _segment_numbers(data: bytes, source: str) -> list[tuple[int, list[int]]]:
-    """(CLP segment number, [its SVC segment numbers]) in file order; the 835 reader keeps no
-    positions, and a refusal must point at the segment."""
-    out: list[tuple[int, list[int]]] = []
+def _positions(data: bytes, source: str) -> tuple[list[tuple[int, list[int]]], list[int]]:
+    """(CLP segment number, [its SVC segment numbers]) in file order, and the segment number
+    of each PLB reason/amount pair; the 835 reader keeps no positions, and a refusal or flag
+    must point at the segment."""
+    claims: list[tuple[int, list[int]]] = []
+    plb: list[int] = []
     for segment in iter_segments(data, source=source):
         if segment.id == "CLP":
-            out.append((segment.number, []))
-        elif segment.id == "SVC" and out:
-            out[-1][1].append(segment.number)
-    return out
+            claims.append((segment.number, []))
+        elif segment.id == "SVC" and claims:
+            claims[-1][1].append(segment.number)
+        elif segment.id == "PLB":
+            plb += [segment.number for p in _PLB_PAIRS if segment.get(p)]
+    return claims, plb
 
 
-def _plan(
-    actor: Actor,
-    file_name: str,
-    remittances: list[Remittance],
-    positions: list[tuple[int, list[int]]],
-) -> list[_Planned]:
+def _read(data: bytes, file_name: str) -> tuple[list[Remittance], list[_Item], list[int]]:
+    try:
+        remittances = list(read_835(data, source=file_name))
+        claim_positions, plb_positions = _positions(data, file_name)
+    except X12Error as exc:
+        raise RemittanceError(str(exc), "nothing posted") from None
     payments = [(r, p) for r in remittances for p in r.claims]
-    numbers = {p.patient_control_number for _, p in payments}
-    claims = {
-        c.patient_control_number: c
-        for c in Claim.objects.filter(
-            organisation=actor.organisation, patient_control_number__in=numbers
-        ).prefetch_related("lines")
-    }
-    planned: list[_Planned] = []
-    seen: set[int] = set()
-    for (remittance, payment), (clp_number, svc_numbers) in zip(payments, positions, strict=True):
-        where = f"{file_name}: segment {clp_number} (CLP)"
-        claim = claims.get(payment.patient_control_number)
-        if claim is None:
-            raise RemittanceError(
-                where,
-                f"CLP01 {payment.patient_control_number!r} matches no claim of this "
-                "organisation; nothing posted",
-            )
-        if payment.reversed:
-            raise RemittanceError(
-                where, f"reverses claim {claim.pk}; post reversals by hand; nothing posted"
-            )
-        if claim.pk in seen:
-            raise RemittanceError(where, f"pays claim {claim.pk} twice; nothing posted")
-        seen.add(claim.pk)
-        rows: list[ClaimLine] = list(claim.lines.all())
-        taken: set[int] = set()
-        matches: list[tuple[LineMatch, int]] = []
-        for service, svc_number in zip(payment.services, svc_numbers, strict=True):
-            match = match_line(service, rows, taken)
-            if match is None:
-                procedure = service.procedure
-                raise RemittanceError(
-                    f"{file_name}: segment {svc_number} (SVC)",
-                    f"no unpaid line of claim {claim.pk} for {procedure.code}"
-                    f"{''.join('-' + m for m in procedure.modifiers)}; nothing posted",
-                )
-            taken.add(match.line.pk)
-            matches.append((match, svc_number))
-        planned.append(_Planned(remittance, payment, claim, clp_number, tuple(matches)))
-    return planned
+    items = [
+        _Item(remittance, payment, position, clp, tuple(svcs))
+        for position, ((remittance, payment), (clp, svcs)) in enumerate(
+            zip(payments, claim_positions, strict=True)
+        )
+    ]
+    return remittances, items, plb_positions
 
 
-def _triplets(adjustments: tuple[Adjustment, ...]) -> tuple[tuple[str, str, Decimal], ...]:
+def _triplets(adjustments: Iterable[Adjustment]) -> tuple[tuple[str, str, Decimal], ...]:
     return tuple((a.group_code, a.reason_code, a.amount) for a in adjustments)
 
 
@@ -154,25 +160,24 @@ def _posted_on(remittance: Remittance, fallback: dt.date) -> dt.date:
     return remittance.payment_date or remittance.production_date or fallback
 
 
+# --- importing a file ---------------------------------------------------------------------------
+
+
 @transaction.atomic
 def do_import_835(
     actor: Actor, data: bytes, *, file_name: str, at: dt.datetime | None = None
 ) -> EraFile:
-    """Post every claim payment of the file, or none; the same file again returns its row."""
+    """Post every claim payment of the file that matches; keep the rest as unmatched. The same
+    file again returns its row and writes nothing."""
     organisation = actor.organisation
     _require_poster(actor, file_name)
     digest = hashlib.sha256(data).hexdigest()
     existing = EraFile.objects.filter(organisation=organisation, sha256=digest).first()
     if existing is not None:
         return existing
-    try:
-        remittances = list(read_835(data, source=file_name))
-        positions = _segment_numbers(data, file_name)
-    except X12Error as exc:
-        raise RemittanceError(str(exc), "nothing posted") from None
-    if not any(r.claims for r in remittances):
+    remittances, items, plb_positions = _read(data, file_name)
+    if not items:
         raise RemittanceError(file_name, "holds no claim payment; nothing posted")
-    planned = _plan(actor, file_name, remittances, positions)
     when = at or timezone.now()
     first = remittances[0]
     era = EraFile.objects.create(
@@ -191,59 +196,187 @@ def do_import_835(
         imported_at=when,
         imported_by=actor.user,
     )
+    claims = {
+        c.patient_control_number: c
+        for c in Claim.objects.filter(
+            organisation=organisation,
+            patient_control_number__in={i.payment.patient_control_number for i in items},
+        )
+    }
     fees: dict[tuple[int, str, dt.date], dict[str, Decimal]] = {}
-    for item in planned:
-        _post(actor, era, item, fees, when)
+    for item in items:
+        try:
+            with transaction.atomic():  # one payment's refusal undoes that payment only
+                claim = _claim_for(actor, era, item, claims)
+                _post(actor, era, item, claim, fees, when)
+        except RemittanceError as exc:
+            where = exc.subject.removeprefix(f"{era.file_name}: ")
+            _keep_unmatched(era, item, f"{where}: {exc.problem}")
+    _post_provider_adjustments(era, remittances, plb_positions)
     do_record_audit_event(actor, AuditAction.CREATE, "era_file", era.pk)
     return era
+
+
+def _where(era: EraFile, item: _Item) -> str:
+    return f"{era.file_name}: segment {item.clp_segment} (CLP)"
+
+
+def _claim_for(actor: Actor, era: EraFile, item: _Item, claims: dict[str | None, Claim]) -> Claim:
+    """The claim CLP01 names; a secondary payer's answer on a crossed-over primary goes to the
+    crossover claim (recorded on first sight)."""
+    payment = item.payment
+    claim = claims.get(payment.patient_control_number)
+    if claim is None:
+        raise RemittanceError(
+            _where(era, item),
+            f"CLP01 {payment.patient_control_number[:38]!r} matches no claim of this organisation",
+        )
+    claim = Claim.objects.get(pk=claim.pk)  # fresh: an earlier payment may have moved it
+    if payment.status_code in AS_SECONDARY and claim.origin not in _FOLLOWERS:
+        if not claim.crossover_payer:
+            Claim.objects.filter(pk=claim.pk).update(crossover_payer=era.payer_name or "secondary")
+            claim.crossover_payer = era.payer_name or "secondary"
+        try:
+            return do_record_crossover_claim(actor, claim)
+        except ClaimError as exc:
+            raise RemittanceError(_where(era, item), f"{exc}") from None
+    return claim
+
+
+def _keep_unmatched(era: EraFile, item: _Item, problem: str) -> UnmatchedPayment:
+    payment = item.payment
+    row, _ = UnmatchedPayment.objects.update_or_create(
+        era_file=era,
+        position=item.position,
+        defaults={
+            "segment_number": item.clp_segment,
+            "patient_control_number": payment.patient_control_number[:38],
+            "status_code": payment.status_code[:2],
+            "charge": payment.charge,
+            "paid": payment.paid,
+            "payer_claim_number": payment.payer_claim_control_number[:50],
+            "problem": problem[:300],
+        },
+    )
+    return row
+
+
+def _match_lines(era: EraFile, item: _Item, lines: list[ClaimLine]) -> list[tuple[LineMatch, int]]:
+    """Each SVC to a claim line (ADR 0164); a further SVC for a line already answered in this
+    payment is a split line. An SVC no line answers refuses the payment."""
+    taken: set[int] = set()
+    matches: list[tuple[LineMatch, int]] = []
+    for service, svc_number in zip(item.payment.services, item.svc_segments, strict=True):
+        match = match_line(service, lines, taken)
+        if match is None:
+            match = match_line(service, lines, set())
+            if match is not None:
+                match = LineMatch(match.line, MatchedBy.SPLIT)
+        if match is None:
+            procedure = service.procedure
+            raise RemittanceError(
+                f"{era.file_name}: segment {svc_number} (SVC)",
+                f"no line of claim {lines[0].claim_id if lines else '?'} for {procedure.code}"
+                f"{''.join('-' + m for m in procedure.modifiers)}",
+            )
+        taken.add(match.line.pk)
+        matches.append((match, svc_number))
+    return matches
+
+
+def _balance_problems(item: _Item) -> tuple[str, list[str]]:
+    """Charge less adjustments should equal the payment, per claim and per line (the 835's own
+    balancing rule); what does not is described, to be flagged on the posting."""
+    payment = item.payment
+    lines = []
+    for service, svc_number in zip(payment.services, item.svc_segments, strict=True):
+        rest = service.charge - service.adjusted
+        lines.append(
+            f"segment {svc_number} (SVC): charge {service.charge} less adjustments "
+            f"{service.adjusted} is {rest}, not the payment {service.paid}"
+            if rest != service.paid
+            else ""
+        )
+    rest = payment.charge - payment.adjusted
+    claim = (
+        f"segment {item.clp_segment} (CLP): charge {payment.charge} less adjustments "
+        f"{payment.adjusted} is {rest}, not the payment {payment.paid}"
+        if rest != payment.paid
+        else ""
+    )
+    return claim, lines
 
 
 def _post(
     actor: Actor,
     era: EraFile,
-    item: _Planned,
+    item: _Item,
+    claim: Claim,
     fees: dict[tuple[int, str, dt.date], dict[str, Decimal]],
     when: dt.datetime,
-) -> None:
-    payment, claim = item.payment, item.claim
-    posted_on = _posted_on(item.remittance, timezone.localdate(when))
-    outcomes = {
-        match.line.number: LineOutcome(
-            paid=service.paid, adjustments=_triplets(service.adjustments)
-        )
-        for (match, _), service in zip(item.lines, payment.services, strict=True)
-    }
-    try:
-        do_record_adjudication(
-            actor,
-            claim,
-            adjudicated_on=posted_on,
-            payer_claim_number=payment.payer_claim_control_number[:50],
-            lines=outcomes,
-            claim_adjustments=_triplets(payment.adjustments),
-        )
-    except ClaimError as exc:
+) -> ClaimPosting:
+    payment = item.payment
+    if claim.status not in POSTABLE:
         raise RemittanceError(
-            f"{era.file_name}: segment {item.clp_segment} (CLP)", f"{exc}; nothing posted"
-        ) from None
+            _where(era, item), f"claim {claim.pk} is {claim.status}; it was never sent"
+        )
+    lines = list(claim.lines.all())
+    matches = _match_lines(era, item, lines)
+    posted_on = _posted_on(item.remittance, timezone.localdate(when))
+    decided = payment.status_code not in NO_DECISION
+    if decided:
+        outcomes: dict[int, LineOutcome] = {}
+        for (match, _), service in zip(matches, payment.services, strict=True):
+            number = match.line.number
+            before = outcomes.get(number, LineOutcome(paid=_ZERO))
+            outcomes[number] = LineOutcome(
+                paid=before.paid + service.paid,
+                adjustments=before.adjustments + _triplets(service.adjustments),
+            )
+        try:
+            do_record_adjudication(
+                actor,
+                claim,
+                adjudicated_on=posted_on,
+                payer_claim_number=payment.payer_claim_control_number[:50],
+                lines=outcomes,
+                claim_adjustments=_triplets(payment.adjustments),
+                paid=payment.paid,
+                payer_denied=payment.denied,
+            )
+        except ClaimError as exc:
+            raise RemittanceError(_where(era, item), str(exc)) from None
+    crossover = payment.crossover_payer or (
+        "secondary" if payment.status_code in CROSSED_OVER else ""
+    )
+    if crossover and claim.origin not in _FOLLOWERS:
+        Claim.objects.filter(pk=claim.pk).update(crossover_payer=crossover[:60])
+    claim_problem, line_problems = _balance_problems(item)
     posting = ClaimPosting.objects.create(
         era_file=era,
         claim=claim,
         segment_number=item.clp_segment,
-        status_code=payment.status_code,
+        status_code=payment.status_code[:2],
         charge=payment.charge,
         paid=payment.paid,
         patient_responsibility=payment.patient_responsibility,
         payer_claim_number=payment.payer_claim_control_number[:50],
         remark_codes=list(payment.remark_codes),
         posted_on=posted_on,
+        interest=payment.interest,
+        crossover_payer=crossover[:60],
+        balance_problem=(claim_problem or NO_DECISION.get(payment.status_code, ""))[:300],
     )
     contracted = _contracted(claim, fees)
+    split = {m.line.pk for m, _ in matches if m.matched_by == MatchedBy.SPLIT}
     rows: list[LinePosting] = []
-    for (match, svc_number), service in zip(item.lines, payment.services, strict=True):
+    for (match, svc_number), service, problem in zip(
+        matches, payment.services, line_problems, strict=True
+    ):
         line = match.line
         per_unit = contracted.get(line.code)
-        expected = per_unit * line.units if per_unit is not None else None
+        priced = per_unit is not None and line.pk not in split and not payment.reversed
+        expected = per_unit * line.units if priced and per_unit is not None else None
         patient_share = sum(
             (a.amount for a in service.adjustments if a.group_code == PATIENT_RESPONSIBILITY),
             _ZERO,
@@ -262,31 +395,134 @@ def _post(
                 units=service.units,
                 remark_codes=list(service.remark_codes),
                 expected=expected,
-                underpaid=expected is not None and not denied and basis < expected,
+                underpaid=expected is not None and decided and not denied and basis < expected,
+                balance_problem=problem[:300],
             )
         )
     LinePosting.objects.bulk_create(rows)
-    _move_patient_responsibility(era, posting, payment, when)
+    if decided:
+        _settle_patient_share(era, claim, payment, when)
+    return posting
 
 
-def _move_patient_responsibility(
-    era: EraFile, posting: ClaimPosting, payment: ClaimPayment, when: dt.datetime
+# --- the patient's share ---------------------------------------------------------------------
+
+
+def _settle_patient_share(
+    era: EraFile, claim: Claim, payment: ClaimPayment, when: dt.datetime
 ) -> None:
-    by_reason: dict[str, Decimal] = defaultdict(lambda: _ZERO)
-    for adjustment in payment.all_adjustments():
-        if adjustment.group_code == PATIENT_RESPONSIBILITY:
-            by_reason[adjustment.reason_code] += adjustment.amount
-    total = sum(by_reason.values(), _ZERO)
-    if total == 0:
+    """Bring the ledger to what the patient owes for the visit after this answer (ADR 0250):
+    the primary's patient responsibility less what every later payer paid, never below zero,
+    and nothing while a crossover waits for the secondary's answer."""
+    primary = claim.primary_claim if claim.primary_claim_id else claim
+    assert primary is not None
+    primary.refresh_from_db(fields=["crossover_payer"])
+    followers = list(Claim.objects.filter(primary_claim=primary, origin__in=_FOLLOWERS))
+    chain = [primary.pk, *(c.pk for c in followers)]
+    responsibility = (
+        ClaimAdjustment.objects.filter(claim=primary, group=PATIENT_RESPONSIBILITY).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or _ZERO
+    )
+    paid_after = sum((c.paid_amount or _ZERO for c in followers), _ZERO)
+    held = bool(primary.crossover_payer) and all(c.paid_amount is None for c in followers)
+    owed = _ZERO if held else max(responsibility - paid_after, _ZERO)
+    recorded = (
+        PatientLedgerEntry.objects.filter(
+            claim_id__in=chain, kind=LedgerKind.PATIENT_RESPONSIBILITY
+        ).aggregate(total=Sum("amount"))["total"]
+        or _ZERO
+    )
+    change = owed - recorded
+    if change == 0:
         return
-    claim = posting.claim
+    if claim.pk == primary.pk:
+        by_reason: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+        for adjustment in payment.all_adjustments():
+            if adjustment.group_code == PATIENT_RESPONSIBILITY:
+                by_reason[adjustment.reason_code] += adjustment.amount
+        reason = ", ".join(f"PR-{code} {amount}" for code, amount in sorted(by_reason.items()))
+    else:
+        reason = f"{claim.payer_name[:60]} paid {payment.paid} as the next payer"
     PatientLedgerEntry.objects.create(
         organisation_id=claim.organisation_id,
         patient_id=claim.patient_id,
         claim=claim,
         era_file=era,
         kind=LedgerKind.PATIENT_RESPONSIBILITY,
-        amount=total,
-        reason=", ".join(f"PR-{code} {amount}" for code, amount in sorted(by_reason.items())),
+        amount=change,
+        reason=(reason or f"patient share now {owed}")[:300],
         posted_at=when,
     )
+
+
+# --- provider-level adjustments ----------------------------------------------------------------
+
+
+def _post_provider_adjustments(
+    era: EraFile, remittances: list[Remittance], positions: list[int]
+) -> None:
+    """Each PLB pair, linked to the claim its reference (PLB03-2) names by our claim number or
+    the payer's; recoupments and interest are kept apart from the claims' adjudication."""
+    adjustments = [a for r in remittances for a in r.provider_adjustments]
+    references = {a.reference for a in adjustments if a.reference}
+    by_reference: dict[str, int] = {}
+    if references:
+        claims = Claim.objects.filter(organisation_id=era.organisation_id).order_by("id")
+        for pk, ours in claims.filter(patient_control_number__in=references).values_list(
+            "pk", "patient_control_number"
+        ):
+            by_reference.setdefault(ours or "", pk)
+        for pk, theirs in claims.filter(payer_claim_number__in=references).values_list(
+            "pk", "payer_claim_number"
+        ):
+            by_reference.setdefault(theirs, pk)
+    ProviderAdjustmentPosting.objects.bulk_create(
+        ProviderAdjustmentPosting(
+            era_file=era,
+            segment_number=number,
+            reason_code=adjustment.reason_code[:2],
+            reference=adjustment.reference[:50],
+            amount=adjustment.amount,
+            claim_id=by_reference.get(adjustment.reference),
+        )
+        for adjustment, number in zip(adjustments, positions, strict=True)
+    )
+
+
+# --- matching by hand -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_match_payment(
+    actor: Actor, unmatched: UnmatchedPayment, claim: Claim, *, at: dt.datetime | None = None
+) -> ClaimPosting:
+    """Post an unmatched claim payment to the claim a biller picked, from the stored file."""
+    subject = f"unmatched payment {unmatched.pk}"
+    _require_poster(actor, subject)
+    row = (
+        UnmatchedPayment.objects.select_for_update()
+        .select_related("era_file")
+        .filter(pk=unmatched.pk, era_file__organisation=actor.organisation)
+        .first()
+    )
+    if row is None:
+        raise RemittanceError(subject, "no such unmatched payment in this organisation")
+    if row.posting_id is not None:
+        raise RemittanceError(subject, "is already matched")
+    if claim.organisation_id != actor.organisation.pk:
+        raise RemittanceError(subject, f"claim {claim.pk} belongs to another organisation")
+    era = row.era_file
+    _, items, _ = _read(era.content.encode("latin-1"), era.file_name)
+    if row.position >= len(items) or items[row.position].clp_segment != row.segment_number:
+        raise RemittanceError(subject, "the stored file no longer holds this payment")
+    when = at or timezone.now()
+    fresh = Claim.objects.get(pk=claim.pk)
+    posting = _post(actor, era, items[row.position], fresh, {}, when)
+    row.posting = posting
+    row.matched_at = when
+    row.matched_by = actor.user
+    row.save(update_fields=["posting", "matched_at", "matched_by"])
+    do_record_audit_event(actor, AuditAction.UPDATE, "claim", fresh.pk, patient_id=fresh.patient_id)
+    return posting

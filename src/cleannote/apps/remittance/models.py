@@ -1,4 +1,5 @@
-"""835 files as received, what each posted to which claim and line, and the patient ledger.
+"""835 files as received, what each posted to which claim and line, what could not be matched,
+provider-level adjustments (PLB), and the patient ledger.
 
 The claim's own adjudication (line paid amounts, CAS adjustments, status) is written by the
 claims app's `do_record_adjudication`; these rows add what the claims app does not keep: which
@@ -53,6 +54,17 @@ class ClaimPosting(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="postings")
     segment_number = models.PositiveIntegerField(help_text="the CLP segment's place in the file")
     status_code = models.CharField(max_length=2)
+    interest = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="AMT*I: interest on this claim, paid through PLB L6, not part of the claim",
+    )
+    crossover_payer = models.CharField(max_length=60, blank=True)
+    balance_problem = models.CharField(
+        max_length=300, blank=True, help_text="why the payer's amounts do not add up, if they don't"
+    )
     charge = models.DecimalField(max_digits=10, decimal_places=2)
     paid = models.DecimalField(max_digits=10, decimal_places=2)
     patient_responsibility = models.DecimalField(max_digits=10, decimal_places=2)
@@ -71,6 +83,7 @@ class MatchedBy(models.TextChoices):
     LINE_CONTROL = "line_control", "REF*6R line control number"
     CODE_AND_MODIFIERS = "code_modifiers", "code and the same modifiers"
     CODE = "code", "code (payer dropped or changed modifiers)"
+    SPLIT = "split", "a further part of a line the payer split"
 
 
 class LinePosting(models.Model):
@@ -91,6 +104,7 @@ class LinePosting(models.Model):
         help_text="contracted amount per unit × units, when a contract is on file",
     )
     underpaid = models.BooleanField(default=False)
+    balance_problem = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ("claim_posting_id", "segment_number")
@@ -102,6 +116,65 @@ class LinePosting(models.Model):
     def shortfall(self) -> object:
         basis = self.allowed if self.allowed is not None else self.paid
         return (self.expected - basis) if self.expected is not None else None
+
+
+class UnmatchedPayment(models.Model):
+    """A claim payment (CLP loop) of a file that did not post, and why; a biller matches it to
+    a claim by hand, and the posting then runs for it from the stored file."""
+
+    era_file = models.ForeignKey(EraFile, on_delete=models.PROTECT, related_name="unmatched")
+    position = models.PositiveIntegerField(help_text="the claim payment's place among the file's")
+    segment_number = models.PositiveIntegerField(help_text="the CLP segment's place in the file")
+    patient_control_number = models.CharField("CLP01", max_length=38)
+    status_code = models.CharField(max_length=2)
+    charge = models.DecimalField(max_digits=10, decimal_places=2)
+    paid = models.DecimalField(max_digits=10, decimal_places=2)
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    problem = models.CharField(max_length=300)
+    posting = models.OneToOneField(
+        ClaimPosting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matched_at = models.DateTimeField(null=True, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("era_file_id", "position")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["era_file", "position"], name="unmatched_payment_once_per_file"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"unmatched CLP at segment {self.segment_number} of file {self.era_file_id}"
+
+
+class ProviderAdjustmentPosting(models.Model):
+    """One PLB reason and amount: a positive amount was taken from the payment (a recoupment),
+    a negative one added to it (interest, L6). Linked to the claim its reference names."""
+
+    era_file = models.ForeignKey(
+        EraFile, on_delete=models.PROTECT, related_name="provider_adjustments"
+    )
+    segment_number = models.PositiveIntegerField()
+    reason_code = models.CharField(max_length=2)
+    reference = models.CharField(max_length=50, blank=True)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provider_adjustments",
+    )
+
+    class Meta:
+        ordering = ("era_file_id", "segment_number", "id")
+
+    def __str__(self) -> str:
+        return f"PLB {self.reason_code} {self.amount}"
 
 
 class LedgerKind(models.TextChoices):
