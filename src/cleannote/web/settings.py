@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cleannote.web",
     "cleannote.apps.organisations",
     "cleannote.apps.accounts",
@@ -96,10 +98,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cleannote.apps.accounts.middleware.IdleTimeoutMiddleware",
+    # After the idle timeout: a code, a forced password change or set-up first (ADR 0221).
+    "cleannote.apps.organisations.two_factor.SignInGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Two-factor sign-in (django-otp TOTP): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = "Cleannote"
 
 ROOT_URLCONF = "cleannote.web.urls"
 WSGI_APPLICATION = "cleannote.web.wsgi.application"

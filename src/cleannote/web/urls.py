@@ -20,6 +20,7 @@ urlpatterns = [
     path("schedule/", include("cleannote.apps.scheduling.urls")),
     path("eligibility/", include("cleannote.apps.eligibility.urls")),
     path("remittance/", include("cleannote.apps.remittance.urls")),
+    path("", include("cleannote.apps.organisations.urls")),
 ]
 if settings.DEBUG:
     urlpatterns.append(path("admin/", admin.site.urls))

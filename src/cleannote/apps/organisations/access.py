@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from cleannote.apps.audit.actions import Actor
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 
@@ -57,3 +58,9 @@ def staff_view(*capabilities: Capability) -> Callable[[View], View]:
 def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR as the server saw it; a proxy deployment sets it from the proxy's header."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The signed-in staff member as the actor of an audited action, with the client address."""
+    staff = request.staff  # type: ignore[attr-defined]
+    return Actor(user=staff.user, organisation=staff.organisation, ip_address=client_ip(request))

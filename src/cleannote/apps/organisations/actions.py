@@ -1,14 +1,26 @@
-"""The only writers of organisations, locations and staff."""
+"""The only writers of organisations, locations and staff, and of their two-factor devices.
+
+Every change the owner or a user makes through the pages is one `do_*` call: one transaction
+with its audit row, which names who acted, what changed (in `object_type`) and for whom (the
+staff id in `object_id`). Passwords, codes and keys never reach an audit row or a log line.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cleannote.apps.audit.models import AuditChainHead
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction, AuditChainHead
+from cleannote.apps.organisations.invitations import invitation_tokens
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
+from cleannote.apps.organisations.roles import TWO_FACTOR_ROLES
 
 
 @transaction.atomic
@@ -63,3 +75,304 @@ def do_create_staff(
     staff.full_clean()
     staff.save()
     return staff
+
+
+class StaffChangeRefused(Exception):
+    """A staff change the organisation's rules forbid; the message says which rule."""
+
+
+# The fields an edit may change, each audited as its own `staff.<field>` row.
+EDITABLE_USER_FIELDS = ("first_name", "last_name")
+EDITABLE_STAFF_FIELDS = ("role", "credential", "npi", "taxonomy", "default_location")
+
+
+def _staff_row(staff: Staff) -> Staff:
+    """The staff row and its login, locked for the change."""
+    return Staff.objects.select_for_update().select_related("user", "organisation").get(pk=staff.pk)
+
+
+def _other_active_owners(staff: Staff) -> int:
+    return (
+        Staff.objects.filter(
+            organisation_id=staff.organisation_id, role=Role.OWNER, user__is_active=True
+        )
+        .exclude(pk=staff.pk)
+        .count()
+    )
+
+
+def _keep_an_owner(staff: Staff) -> None:
+    if staff.role == Role.OWNER and _other_active_owners(staff) == 0:
+        raise StaffChangeRefused(
+            "An organisation keeps at least one active owner: add or reactivate another owner "
+            "first."
+        )
+
+
+@transaction.atomic
+def do_invite_staff(
+    actor: Actor,
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    credential: str = "",
+    npi: str = "",
+    taxonomy: str = "",
+    default_location: Location | None = None,
+) -> tuple[Staff, str]:
+    """Add a login without a password and issue its one-time invitation token (ADR 0220)."""
+    user = get_user_model().objects.create_user(
+        username=username, password=None, first_name=first_name, last_name=last_name
+    )
+    staff = Staff(
+        user=user,
+        organisation=actor.organisation,
+        role=role,
+        credential=credential,
+        npi=npi,
+        taxonomy=taxonomy,
+        default_location=default_location,
+    )
+    staff.full_clean()
+    staff.save()
+    do_record_audit_event(actor, AuditAction.CREATE, "staff", staff.pk)
+    return staff, _issue_invitation(actor, staff)
+
+
+def _issue_invitation(actor: Actor, staff: Staff) -> str:
+    # A fresh unusable password changes the hash the token signs, so every earlier link for
+    # this login stops working the moment a new one is issued.
+    staff.user.set_unusable_password()
+    staff.user.save(update_fields=["password"])
+    do_record_audit_event(actor, AuditAction.CREATE, "staff.invitation", staff.pk)
+    return invitation_tokens.make_token(staff.user)
+
+
+@transaction.atomic
+def do_reissue_invitation(actor: Actor, staff: Staff) -> str:
+    """A new invitation link for a login that has not set a password yet; older links die."""
+    staff = _staff_row(staff)
+    if staff.user.has_usable_password():
+        raise StaffChangeRefused(
+            "This login already has a password: reset it to a temporary one instead."
+        )
+    if not staff.user.is_active:
+        raise StaffChangeRefused("Reactivate this login before inviting it again.")
+    return _issue_invitation(actor, staff)
+
+
+@transaction.atomic
+def do_accept_invitation(staff: Staff, password: str) -> None:
+    """The invitee sets their own password; the link is spent because the hash it signs changed."""
+    staff = _staff_row(staff)
+    staff.user.set_password(password)
+    staff.user.save(update_fields=["password"])
+    staff.must_change_password = False
+    staff.save(update_fields=["must_change_password"])
+    actor = Actor(user=staff.user, organisation=staff.organisation)
+    do_record_audit_event(actor, AuditAction.UPDATE, "staff.invitation_accepted", staff.pk)
+
+
+@transaction.atomic
+def do_update_staff(actor: Actor, staff: Staff, **changes: Any) -> list[str]:
+    """Apply the owner's edit; one audit row per field that changed. Returns those fields."""
+    row = _staff_row(staff)
+    unknown = set(changes) - set(EDITABLE_USER_FIELDS) - set(EDITABLE_STAFF_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    new_role = changes.get("role", row.role)
+    if row.role == Role.OWNER and new_role != Role.OWNER and row.user.is_active:
+        _keep_an_owner(row)
+    changed: list[str] = []
+    for field in EDITABLE_USER_FIELDS:
+        if field in changes and getattr(row.user, field) != changes[field]:
+            setattr(row.user, field, changes[field])
+            changed.append(field)
+    for field in EDITABLE_STAFF_FIELDS:
+        if field in changes and getattr(row, field) != changes[field]:
+            setattr(row, field, changes[field])
+            changed.append(field)
+    if not changed:
+        return []
+    row.full_clean()
+    row.user.save(update_fields=[f for f in EDITABLE_USER_FIELDS if f in changed] or None)
+    row.save()
+    for field in changed:
+        do_record_audit_event(actor, AuditAction.UPDATE, f"staff.{field}", row.pk)
+    return changed
+
+
+@transaction.atomic
+def do_set_staff_active(actor: Actor, staff: Staff, *, active: bool) -> bool:
+    """Deactivate (no sign-in, sessions end; signed notes stay) or reactivate a login."""
+    row = _staff_row(staff)
+    if row.user.is_active == active:
+        return False
+    if not active:
+        if row.user_id == (actor.user.pk if actor.user else None):
+            raise StaffChangeRefused("You cannot deactivate your own login.")
+        _keep_an_owner(row)
+    row.user.is_active = active
+    row.user.save(update_fields=["is_active"])
+    kind = "staff.reactivated" if active else "staff.deactivated"
+    do_record_audit_event(actor, AuditAction.UPDATE, kind, row.pk)
+    return True
+
+
+@transaction.atomic
+def do_reset_staff_password(actor: Actor, staff: Staff, temporary_password: str) -> None:
+    """Give a temporary password the user must replace at their next sign-in.
+
+    Changing the password ends every session of that login (Django checks the session's
+    password hash on each request), so the old password and any open session stop at once.
+    """
+    row = _staff_row(staff)
+    row.user.set_password(temporary_password)
+    row.user.save(update_fields=["password"])
+    row.must_change_password = True
+    row.save(update_fields=["must_change_password"])
+    do_record_audit_event(actor, AuditAction.UPDATE, "staff.password_reset", row.pk)
+
+
+@transaction.atomic
+def do_change_own_password(actor: Actor, staff: Staff, new_password: str) -> None:
+    row = _staff_row(staff)
+    row.user.set_password(new_password)
+    row.user.save(update_fields=["password"])
+    row.must_change_password = False
+    row.save(update_fields=["must_change_password"])
+    do_record_audit_event(actor, AuditAction.UPDATE, "staff.password", row.pk)
+
+
+@transaction.atomic
+def do_set_require_two_factor(actor: Actor, *, required: bool) -> bool:
+    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
+    if organisation.require_two_factor == required:
+        return False
+    organisation.require_two_factor = required
+    organisation.save(update_fields=["require_two_factor"])
+    actor.organisation.require_two_factor = required
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, "organisation.require_two_factor", organisation.pk
+    )
+    return True
+
+
+# Two-factor (TOTP through django-otp; ADR 0221)
+
+
+class CodeOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCheck:
+    outcome: CodeOutcome
+    device: TOTPDevice | None = None
+    retry_at: dt.datetime | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome is CodeOutcome.ACCEPTED
+
+
+def _check_code(
+    actor: Actor, staff: Staff, device: TOTPDevice, code: str, purpose: str
+) -> CodeCheck:
+    """One throttled try of `code` on a locked device; a refusal is audited as a failure."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        do_record_audit_event(
+            actor, AuditAction.UPDATE, f"two_factor.{purpose}_throttled", staff.pk
+        )
+        retry_at = (details or {}).get("locked_until")
+        return CodeCheck(CodeOutcome.THROTTLED, device, retry_at)
+    if device.verify_token(code):
+        return CodeCheck(CodeOutcome.ACCEPTED, device)
+    do_record_audit_event(actor, AuditAction.UPDATE, f"two_factor.{purpose}_refused", staff.pk)
+    return CodeCheck(CodeOutcome.WRONG, device)
+
+
+def _device(staff: Staff, *, confirmed: bool) -> TOTPDevice | None:
+    return (
+        TOTPDevice.objects.select_for_update()
+        .filter(user_id=staff.user_id, confirmed=confirmed)
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_start_two_factor_setup(actor: Actor, staff: Staff) -> TOTPDevice:
+    """A new unconfirmed TOTP device with a fresh key; any earlier unfinished setup is dropped."""
+    row = _staff_row(staff)
+    if row.two_factor_enabled:
+        raise StaffChangeRefused("Two-factor sign-in is already on for this login.")
+    TOTPDevice.objects.filter(user_id=row.user_id, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=row.user, name="Authenticator app", confirmed=False)
+    do_record_audit_event(actor, AuditAction.CREATE, "two_factor.setup", row.pk)
+    return device
+
+
+@transaction.atomic
+def do_confirm_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
+    """Confirm the pending device with a code from the app; two-factor is on from then."""
+    row = _staff_row(staff)
+    device = _device(row, confirmed=False)
+    if device is None:
+        raise StaffChangeRefused("Start the set-up again: there is no pending authenticator.")
+    check = _check_code(actor, row, device, code, "setup")
+    if check.accepted:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        row.two_factor_enabled = True
+        row.save(update_fields=["two_factor_enabled"])
+        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.enabled", row.pk)
+    return check
+
+
+@transaction.atomic
+def do_verify_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
+    """The second step of signing in: the code from the confirmed device."""
+    row = _staff_row(staff)
+    device = _device(row, confirmed=True)
+    if device is None:
+        raise StaffChangeRefused("This login has no authenticator to check a code against.")
+    check = _check_code(actor, row, device, code, "sign_in")
+    if check.accepted:
+        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.sign_in", row.pk)
+    return check
+
+
+@transaction.atomic
+def do_disable_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
+    """Turn two-factor off with a current code, unless the organisation requires it."""
+    row = _staff_row(staff)
+    if row.organisation.require_two_factor and row.role in TWO_FACTOR_ROLES:
+        raise StaffChangeRefused(
+            "Your organisation requires two-factor sign-in for your role; it cannot be turned off."
+        )
+    device = _device(row, confirmed=True)
+    if device is None:
+        raise StaffChangeRefused("Two-factor sign-in is not on for this login.")
+    check = _check_code(actor, row, device, code, "disable")
+    if check.accepted:
+        TOTPDevice.objects.filter(user_id=row.user_id).delete()
+        row.two_factor_enabled = False
+        row.save(update_fields=["two_factor_enabled"])
+        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.disabled", row.pk)
+    return check
+
+
+@transaction.atomic
+def do_reset_staff_two_factor(actor: Actor, staff: Staff) -> None:
+    """The owner removes a lost authenticator; the user sets up a new one at next sign-in."""
+    row = _staff_row(staff)
+    TOTPDevice.objects.filter(user_id=row.user_id).delete()
+    row.two_factor_enabled = False
+    row.save(update_fields=["two_factor_enabled"])
+    do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.reset", row.pk)

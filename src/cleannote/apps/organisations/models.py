@@ -10,7 +10,12 @@ from django.conf import settings
 from django.db import models
 
 from cleannote.apps.organisations.validators import validate_npi, validate_state, validate_taxonomy
-from cleannote.rules.visit import ASSISTANT_CREDENTIALS, Credential
+from cleannote.rules.visit import (
+    ASSISTANT_CREDENTIALS,
+    DISCIPLINE_OF_CREDENTIAL,
+    Credential,
+    Discipline,
+)
 
 
 class Organisation(models.Model):
@@ -24,6 +29,10 @@ class Organisation(models.Model):
     state = models.CharField(max_length=2, validators=[validate_state])
     zip = models.CharField(max_length=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Owners and billers must sign in with a second factor when this is on (ADR 0221).
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in for owners and billers", default=False
+    )
 
     class Meta:
         ordering = ("name",)
@@ -80,6 +89,12 @@ class Staff(models.Model):
     default_location = models.ForeignKey(
         Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when the owner gives a temporary password: every page sends the user to choose their
+    # own until they do (ADR 0220).
+    must_change_password = models.BooleanField(default=False)
+    # True while the login has a confirmed TOTP device; kept by the two-factor actions in the
+    # same transaction as the device, so the sign-in gate reads it from the row it loads anyway.
+    two_factor_enabled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("user__last_name", "user__first_name")
@@ -92,6 +107,14 @@ class Staff(models.Model):
     def display_name(self) -> str:
         name = f"{self.user.first_name} {self.user.last_name}".strip() or self.user.username
         return f"{name}, {self.credential}" if self.credential else name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.user.first_name} {self.user.last_name}".strip() or self.user.username
+
+    @property
+    def discipline(self) -> Discipline | None:
+        return DISCIPLINE_OF_CREDENTIAL[Credential(self.credential)] if self.credential else None
 
     @property
     def is_assistant(self) -> bool:

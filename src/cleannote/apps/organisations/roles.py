@@ -2,7 +2,8 @@
 
 Views ask for a capability, never for a role, so changing who may do what is an edit here and
 nowhere else. Front desk never sees clinical notes; a biller reads notes but never edits them;
-therapists and assistants document; the owner does everything and reviews the audit log.
+therapists and assistants document; the owner does everything, reviews the audit log and
+manages staff.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Capability(StrEnum):
     REVIEW_AUDIT = "review_audit"
     CHECK_ELIGIBILITY = "check_eligibility"
     POST_PAYMENTS = "post_payments"
+    MANAGE_STAFF = "manage_staff"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -42,6 +44,11 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
 }
+
+
+# Roles that must sign in with a second factor when their organisation requires it (ADR 0221):
+# the owner (every record, the staff list) and the biller (claims, payments, bank details).
+TWO_FACTOR_ROLES = frozenset({Role.OWNER, Role.BILLER})
 
 
 def has_capability(role: str, capability: Capability) -> bool:
