@@ -65,8 +65,23 @@ def test_ncci_mue(data_dir, capsys):
         (["ncci", "97530", "97140", "--date", "2026-13-01"], "'2026-13-01' is not a YYYY-MM-DD"),
         (["ncci", "97530"], "expected two codes"),
         (["ncci", "mue", "97110", "97530"], "exactly one CODE"),
+        (["ncci", "97110", "99999"], "unknown procedure code '99999'"),
+        (["ncci", "99998", "97110"], "unknown procedure code '99998'"),
+        (["ncci", "mue", "99999"], "unknown procedure code '99999'"),
+        (["ncci", "--json", "mue", "A1234"], "unknown procedure code 'A1234'"),
+        (["ncci", "mue", "9" * 5000], "is not a CPT/HCPCS code"),
     ],
-    ids=["malformed-code", "bad-date", "one-code", "mue-two-codes"],
+    ids=[
+        "malformed-code",
+        "bad-date",
+        "one-code",
+        "mue-two-codes",
+        "unknown-second-code",
+        "unknown-first-code",
+        "mue-unknown-code",
+        "mue-unknown-hcpcs-json",
+        "mue-huge-argument",
+    ],
 )
 def test_ncci_bad_input_exits_2_with_one_line(data_dir, capsys, argv, message):
     # when
@@ -76,6 +91,18 @@ def test_ncci_bad_input_exits_2_with_one_line(data_dir, capsys, argv, message):
     assert status == 2
     assert message in err
     assert err.count("\n") == 1
+    assert len(err) < 200
+
+
+def test_a_code_only_an_imported_table_knows_is_looked_up(data_dir, capsys):
+    # given an imported MUE file carrying a code outside the therapy catalog
+    mue = data_dir.parent / "mue.txt"
+    mue.write_text("HCPCS\tMUE\tMAI\tRationale\n99213\t1\t3\tNature of Service\n")
+    assert main(["refdata", "import", "mue", str(mue)]) == 0
+    capsys.readouterr()
+    # when / then: it is an answer, not an unknown code
+    assert main(["ncci", "mue", "99213", "--date", "2026-05-01"]) == 0
+    assert capsys.readouterr().out.startswith("MUE in force for 99213")
 
 
 def test_refdata_import_ptp_becomes_active(data_dir, capsys):
@@ -100,6 +127,41 @@ def test_refdata_import_ptp_becomes_active(data_dir, capsys):
     main(["ncci", "--json", "97530", "97140", "--date", "2026-05-01"])
     edit = json.loads(capsys.readouterr().out)["edit"]
     assert edit["source"] == "CMS NCCI practitioner PTP file ptp_cms_layout.txt"
+
+
+def test_a_small_import_says_it_replaces_the_bundled_table_and_the_rows_of_each(data_dir, capsys):
+    # given the bundled therapy subset is active
+    from cleannote.rules.ncci import bundled_ptp
+
+    bundled = len(bundled_ptp())
+    assert bundled > 6
+    # when a 6-row file is imported
+    status = main(["refdata", "import", "ncci", str(FIXTURES / "ptp_cms_layout.txt")])
+    # then the answer says what it replaced, with both row counts, and warns that it is smaller
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert (
+        f"this import replaces the bundled therapy subset ({bundled:,} rows) with "
+        "ptp_cms_layout.txt (6 rows) for every lookup and scrub\n"
+    ) in out
+    assert err.startswith(
+        "cleannote: warning: the imported ncci table holds fewer rows than the bundled therapy "
+        "subset; a code only that one covered now has no edit"
+    )
+    assert err.count("\n") == 1
+
+
+def test_a_reimport_names_the_import_it_replaces(data_dir, capsys):
+    main(["refdata", "import", "mue", str(FIXTURES / "mue_cms_layout.csv")])
+    capsys.readouterr()
+    status = main(["refdata", "import", "mue", "--json", str(FIXTURES / "mue_tab_layout.txt")])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert json.loads(out)["rows"] == 2
+    assert err.startswith(
+        "cleannote: this import replaces the previous import of mue_cms_layout.csv (4 rows) "
+        "with mue_tab_layout.txt (2 rows)"
+    )
 
 
 def test_refdata_import_bad_file_stores_nothing(data_dir, capsys):

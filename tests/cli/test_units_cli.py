@@ -65,6 +65,11 @@ BAD = [
     ("no-equals", ["97110"], "97110"),
     ("unknown-code", ["99999=10"], "99999"),
     ("bad-method", ["--method", "eight", "97110=10"], "eight"),
+    # A day holds 1,440 minutes: one entry, or a day's entries together, cannot hold more.
+    ("more-than-a-day", ["97110=1441"], "1441 minutes is more than a day holds (1,440)"),
+    ("a-day-in-total", ["97110=800", "97140=700"], "1,500 minutes, more than a day holds"),
+    ("thousands-of-digits", ["97110=" + "9" * 5000], "999999999... minutes is more than a day"),
+    ("superscript-digits", ["97110=\u00b9\u2075"], "is not a whole number"),
 ]
 
 
@@ -81,4 +86,10 @@ def test_units_bad_input_is_one_line_and_exit_2(
     assert status == 2
     assert out == ""
     assert err.count("\n") == 1
+    assert len(err) < 200
     assert named in err
+
+
+def test_a_whole_day_is_still_an_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["units", "97110=1000", "97140=440"]) == 0
+    assert capsys.readouterr().out == "97110 67\n97140 29\ntotal 96\n"

@@ -1,7 +1,8 @@
 """`cleannote ncci CODE CODE` and `cleannote ncci mue CODE`: the edit in force on a date.
 
 Reads the active tables: the last `cleannote refdata import` under $CLEANNOTE_DATA_DIR, else
-the therapy subset bundled with Cleannote. Finding no edit is an answer, not an error (exit 0).
+the therapy subset bundled with Cleannote. Finding no edit is an answer, not an error (exit 0);
+a code neither the therapy catalog nor those tables know is bad input (exit 2).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from typing import Any
 
 from cleannote.cli.errors import EXIT_OK, UsageError
 from cleannote.cli.refdata import data_dir_from_env, iso_date_argument
+from cleannote.rules.catalog import find_procedure
 from cleannote.rules.ncci import (
     ADJUDICATION_INDICATOR_MEANING,
     MODIFIER_INDICATOR_MEANING,
     UNDATED,
     Mue,
+    MueTable,
     PtpEdit,
+    PtpTable,
     active_tables,
     looks_like_hcpcs,
 )
@@ -41,10 +45,22 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _code(text: str) -> str:
+def _code(text: str, ptp: PtpTable, mue: MueTable) -> str:
+    """A code the answer can speak for: shaped like CPT/HCPCS and known to the therapy catalog
+    or to the tables in use. Any other code gets exit 2, as `units` and `codes` give it, not
+    "no edit in force", which would read as an all-clear for a typing error."""
     code = text.strip().upper()
     if not looks_like_hcpcs(code):
-        raise UsageError(f"ncci: {text!r} is not a CPT/HCPCS code")
+        raise UsageError(f"ncci: {text[:12]!r} is not a CPT/HCPCS code")
+    if (
+        find_procedure(code) is None
+        and not any(m.code == code for m in mue)
+        and not any(code in (e.column1, e.column2) for e in ptp)
+    ):
+        raise UsageError(
+            f"ncci: unknown procedure code {code!r}: not in Cleannote's therapy catalog "
+            "nor in the NCCI tables in use"
+        )
     return code
 
 
@@ -55,12 +71,12 @@ def run(args: argparse.Namespace) -> int:
     if words[0].lower() == "mue":
         if len(words) != 2:
             raise UsageError("ncci mue: expected exactly one CODE")
-        code = _code(words[1])
+        code = _code(words[1], ptp, mue_table)
         _print_mue(code, on, mue_table.mue_for(code, on), as_json=args.json)
         return EXIT_OK
     if len(words) != 2:
         raise UsageError(f"ncci: expected two codes, got {len(words)}")
-    first, second = _code(words[0]), _code(words[1])
+    first, second = _code(words[0], ptp, mue_table), _code(words[1], ptp, mue_table)
     _print_edit(first, second, on, ptp.edit_for(first, second, on), as_json=args.json)
     return EXIT_OK
 

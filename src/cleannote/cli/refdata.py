@@ -91,6 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
     except ReferenceDataError as exc:
         print(f"{exc.path}:{exc.line}: {exc.problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    replaced = _active_description(data_dir_from_env(), args.kind)
     manifest = store(
         data_dir_from_env(),
         args.kind,
@@ -99,13 +100,37 @@ def run_import(args: argparse.Namespace) -> int:
         imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         effective=args.effective,
     )
+    names = ", ".join(f.name for f in manifest.files)
+    replacing = (
+        f"this import replaces {replaced[0]} ({replaced[1]:,} rows) with {names} "
+        f"({manifest.rows:,} rows) for every lookup and scrub"
+    )
     if args.json:
         print(manifest.to_json())
+        print(f"cleannote: {replacing}", file=sys.stderr)
     else:
-        names = ", ".join(f.name for f in manifest.files)
         print(f"imported {manifest.rows} {args.kind} rows from {names}")
+        print(replacing)
         print(f"active in {kind_dir(data_dir_from_env(), args.kind)}")
+    if manifest.rows < replaced[1]:
+        missing = "edit" if args.kind == "ncci" else "MUE"
+        print(
+            f"cleannote: warning: the imported {args.kind} table holds fewer rows than "
+            f"{replaced[0]}; a code only that one covered now has no {missing} "
+            "(import all of a quarter's CMS files in one command)",
+            file=sys.stderr,
+        )
     return EXIT_OK
+
+
+def _active_description(data_dir: Path, kind: str) -> tuple[str, int]:
+    """What an import of `kind` replaces: a name for the active table and its row count."""
+    manifest = read_manifest(data_dir, kind)
+    if manifest is not None:
+        names = ", ".join(f.name for f in manifest.files)
+        return f"the previous import of {names}", manifest.rows
+    rows = len(bundled_ptp()) if kind == "ncci" else len(bundled_mue())
+    return "the bundled therapy subset", rows
 
 
 def store(

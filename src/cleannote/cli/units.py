@@ -16,6 +16,7 @@ from cleannote.rules.units import TimedEntry, assign_units
 from cleannote.rules.visit import UnitMethod
 
 _METHODS = {"cms": UnitMethod.CMS, "per-code": UnitMethod.PER_CODE}
+MINUTES_IN_A_DAY = 24 * 60  # no entry, and no day's entries together, can hold more
 
 
 def register(subparsers: Any) -> None:
@@ -43,14 +44,32 @@ def _parse_entry(text: str) -> tuple[str, int]:
     minutes_text = minutes_text.strip()
     if not minutes_text.isascii() or not minutes_text.isdigit():
         raise UsageError(
-            f"units: {text!r}: minutes {minutes_text!r} is not a whole number of 0 or more"
+            f"units: {code}: minutes {_shown(minutes_text)!r} is not a whole number of 0 or more"
         )
-    return code, int(minutes_text)
+    # More than five digits is more than a day, and int() of thousands of digits is refused.
+    minutes = int(minutes_text) if len(minutes_text) <= 5 else MINUTES_IN_A_DAY + 1
+    if minutes > MINUTES_IN_A_DAY:
+        raise UsageError(
+            f"units: {code}: {_shown(minutes_text)} minutes is more than a day holds "
+            f"({MINUTES_IN_A_DAY:,})"
+        )
+    return code, minutes
+
+
+def _shown(text: str) -> str:
+    """The value as typed, cut short so one bad argument stays one short line."""
+    return text if len(text) <= 12 else text[:9] + "..."
 
 
 def run(args: argparse.Namespace) -> int:
     method = _METHODS[args.method]
     parsed = [_parse_entry(text) for text in args.entries]
+    day = sum(minutes for _, minutes in parsed)
+    if day > MINUTES_IN_A_DAY:
+        raise UsageError(
+            f"units: the entries add up to {day:,} minutes, more than a day holds "
+            f"({MINUTES_IN_A_DAY:,})"
+        )
     timed_flags = [is_timed(code) for code, _ in parsed]
     timed_entries = [
         TimedEntry(code, minutes)
