@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleannote.edi.tokenizer import X12Error, iter_segments
+from cleannote.edi.tokenizer import X12Error, iter_segments, shown_code
 from cleannote.edi.x12_271 import EligibilityResponse, read_271
 from cleannote.edi.x12_277 import StatusReport, read_277
-from cleannote.edi.x12_835 import Remittance, read_835_file
+from cleannote.edi.x12_835 import Remittance, read_835
 from cleannote.edi.x12_837p_reader import ProfessionalClaim, read_837p
 from cleannote.edi.x12_999 import Acknowledgment, read_999
 
@@ -28,11 +28,15 @@ class ReadResult:
     items: tuple[Item, ...]
 
 
-def detect_transaction(path: Path, *, source: str | None = None) -> tuple[str, str]:
+def _name(data: bytes | Path, source: str | None) -> str:
+    return source or (data.name if isinstance(data, Path) else "<data>")
+
+
+def detect_transaction(data: bytes | Path, *, source: str | None = None) -> tuple[str, str]:
     """(transaction type, GS08) of the first set: '837P' for a professional 837 (X222)."""
-    name = source or path.name
+    name = _name(data, source)
     group = ""
-    for segment in iter_segments(path, source=name):
+    for segment in iter_segments(data, source=name):
         if segment.id == "GS":
             group = segment.get(8)
         elif segment.id == "ST":
@@ -42,7 +46,7 @@ def detect_transaction(path: Path, *, source: str | None = None) -> tuple[str, s
                 if "X222" not in guide:
                     raise X12Error(
                         name,
-                        f"837 guide {guide!r} is not professional (X222)",
+                        f"the 837 guide {shown_code(guide)} is not professional (X222)",
                         segment_number=segment.number,
                         segment_id="ST",
                         expected="an 837P (005010X222)",
@@ -52,26 +56,26 @@ def detect_transaction(path: Path, *, source: str | None = None) -> tuple[str, s
     raise X12Error(name, "the file holds no transaction set", expected="an ST segment")
 
 
-def read_any(path: Path, *, source: str | None = None) -> ReadResult:
+def read_any(data: bytes | Path, *, source: str | None = None) -> ReadResult:
     """Detect, then read the whole file with the matching reader; X12Error and nothing else
     when the file is broken or of a type we do not read."""
-    name = source or path.name
-    kind, guide = detect_transaction(path, source=name)
+    name = _name(data, source)
+    kind, guide = detect_transaction(data, source=name)
     items: Sequence[Item]
     if kind == "835":
-        items = read_835_file(path, source=name)
+        items = list(read_835(data, source=name))
     elif kind == "271":
-        items = read_271(path, source=name)
+        items = read_271(data, source=name)
     elif kind == "277":
-        items = read_277(path, source=name)
+        items = read_277(data, source=name)
     elif kind == "999":
-        items = read_999(path, source=name)
+        items = read_999(data, source=name)
     elif kind == "837P":
-        items = read_837p(path, source=name)
+        items = read_837p(data, source=name)
     else:
         raise X12Error(
             name,
-            f"transaction set {kind!r} has no reader",
+            f"transaction set {shown_code(kind)} has no reader",
             expected="one of " + ", ".join(SUPPORTED),
         )
     return ReadResult(name, kind, guide, tuple(items))
