@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check static lint typecheck imports bench clean migrations-check
+.PHONY: install run test check static lint typecheck imports bench fuzz clean migrations-check
 
 install: $(STAMP)
 
@@ -41,6 +41,11 @@ check: static test
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH)
+
+# The X12 reader property test with many fresh examples (CI runs 200 fixed ones).
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_FRESH=1 $(BIN)/pytest tests/edi/test_fuzz_readers.py -p no:cacheprovider --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
