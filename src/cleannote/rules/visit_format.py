@@ -99,6 +99,8 @@ class _Problem(Exception):
 
 
 _ABSENT = object()
+# The earliest birth date accepted (the web forms refuse the same, and any date after today).
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 # Values under these roots are patient data: an error says what is wrong, never what was sent.
 _PHI_ROOTS = ("subscriber", "patient")
 _MONEY = re.compile(r"\d{1,9}(?:\.\d{1,2})?")
@@ -1164,7 +1166,7 @@ def _visit(d: dict[str, object]) -> Visit:
     plan = d.get("plan_of_care", _ABSENT)
     episode = d.get("episode", _ABSENT)
     facility = d.get("service_facility", _ABSENT)
-    return _new_visit(
+    visit = _new_visit(
         visit_id,
         _date(d, "date_of_service", ""),
         _billing_provider(_required(d, "billing_provider", "")),
@@ -1192,6 +1194,19 @@ def _visit(d: dict[str, object]) -> Visit:
         _opt_date(d, "initial_treatment", ""),
         None if facility is _ABSENT else _service_facility(facility),
     )
+    _check_birth_dates(visit)
+    return visit
+
+
+def _check_birth_dates(visit: Visit) -> None:
+    """Nobody on a claim was born before 1900 or after the visit (the core reads no clock, so
+    the date of service stands for today). The message withholds the date: it is patient data.
+    """
+    for person, path in ((visit.subscriber, "subscriber"), (visit.patient, "patient")):
+        if person.birth_date < EARLIEST_BIRTH_DATE:
+            raise _Problem(f"{path}.birth_date", "before 1900-01-01 (check the year)")
+        if person.birth_date > visit.date_of_service:
+            raise _Problem(f"{path}.birth_date", "after the date of service (check the year)")
 
 
 def parse_visit(data: object, *, source: str = "<input>", line: int | None = None) -> Visit:
