@@ -331,6 +331,14 @@ _RULES = (
         "with an ABN (GA).",
     ),
     RuleSpec(
+        "medicare.initial-treatment-date",
+        E,
+        "Spinal manipulation billed to Medicare without the initial treatment date",
+        "CMS 100-04 Ch.26 §10.2 item 14 and 100-02 Ch.15 §240.1.2 (date the course of "
+        "chiropractic treatment began); 005010X222A1 2300 DTP*454; CMS-1500 box 15 qualifier 454",
+        "Medicare contractors reject chiropractic claims for 98940-98942 without it.",
+    ),
+    RuleSpec(
         "medicare.cmt-at",
         N,
         "AT added to spinal manipulation for Medicare",
@@ -415,6 +423,23 @@ _RULES = (
         "NCCI bypass modifier added from the documentation",
         "NCCI practitioner PTP edits, modifier indicator 1",
         "The bypass is supported by a separate region, session, practitioner or time.",
+    ),
+    # Addresses the 837P names
+    RuleSpec(
+        "address.billing-po-box",
+        E,
+        "Billing provider address is a PO box",
+        "005010X222A1 2010AA N301 (billing provider address must be a street address; a PO box "
+        "or lock box is sent as the pay-to address, 2010AB)",
+        "Clearinghouses and Medicare reject a claim with a PO box as the billing address.",
+    ),
+    RuleSpec(
+        "address.service-facility",
+        W,
+        "Service location is not a street address with its ZIP+4",
+        "005010X222A1 2310C N301/N403 (service facility: street address, nine-digit ZIP); "
+        "CMS 100-04 Ch.26 §10.4 item 32",
+        "Medicare prices by where the service took place; the 837P cannot be written without it.",
     ),
     # Remote therapeutic monitoring
     RuleSpec(

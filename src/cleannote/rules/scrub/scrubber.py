@@ -16,6 +16,7 @@ from cleannote.rules.modifier_assignment import assign_modifiers, ncci_pairs
 from cleannote.rules.ncci import MueTable, PtpTable, bundled_mue, bundled_ptp
 from cleannote.rules.payer_policy import PayerPolicy, policy_for
 from cleannote.rules.scrub import (
+    checks_claim_data,
     checks_diagnoses,
     checks_documentation,
     checks_pairs,
@@ -38,6 +39,7 @@ CHECKS: tuple[Check, ...] = (
     *checks_pairs.CHECKS,
     *checks_payer.CHECKS,
     *checks_rtm.CHECKS,
+    *checks_claim_data.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
 _new_claim_line = frozen_builder(ClaimLine)
