@@ -3,6 +3,7 @@
 import pytest
 
 from cleannote.apps.audit.actions import Actor
+from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.notes.actions import (
     do_add_addendum,
     do_add_treatment_block,
@@ -96,3 +97,42 @@ def test_user_without_staff_profile_is_refused(db, django_user_model, client):
     user = django_user_model.objects.create_user("stray", password="x")
     client.force_login(user)
     assert client.get("/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "record", "action"),
+    [
+        pytest.param("owner", "other_patient", "not_found", id="other-clinics-patient-404"),
+        pytest.param("owner", "other_note", "not_found", id="other-clinics-note-404"),
+        pytest.param("front_desk", "own_note", "forbidden", id="front-desk-note-403"),
+    ],
+)
+def test_refused_record_access_is_audited_without_phi(
+    clinic, other_clinic, login, persona, record, action
+):
+    paths = {
+        "other_patient": ("patient", other_clinic.patient.pk, "/patients/{}/"),
+        "other_note": ("note", other_clinic.note.pk, "/notes/{}/"),
+        "own_note": ("note", clinic.signed_note.pk, "/notes/{}/"),
+    }
+    kind, pk, path = paths[record]
+    staff = getattr(clinic, persona)
+    login(staff).get(path.format(pk))
+    event = AuditEvent.objects.filter(organisation=clinic.organisation).last()
+    assert (event.action, event.object_type, event.object_id) == (action, kind, str(pk))
+    assert (event.actor_username, event.ip_address, event.patient_id) == (
+        staff.user.username,
+        "10.1.2.3",
+        None,
+    )
+    assert "Elsewhere" not in str(event.canonical())
+    # the other clinic's chain learns nothing of it
+    assert not AuditEvent.objects.filter(
+        organisation=other_clinic.organisation, action=action
+    ).exists()
+
+
+def test_a_missing_page_that_is_not_a_record_is_not_an_audit_event(clinic, login):
+    before = AuditEvent.objects.count()
+    assert login(clinic.owner).get("/no-such-page/").status_code == 404
+    assert AuditEvent.objects.count() == before

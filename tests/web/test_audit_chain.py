@@ -3,10 +3,10 @@
 import itertools
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from cleannote.apps.audit.actions import Actor, do_record_audit_event
-from cleannote.apps.audit.chain import chain_hash
+from cleannote.apps.audit.actions import Actor, do_record_access_event, do_record_audit_event
+from cleannote.apps.audit.chain import chain_hash, head_anchor, key_fingerprint
 from cleannote.apps.audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent
 from cleannote.apps.audit.selectors import verify_chain
 
@@ -142,3 +142,95 @@ def test_events_recorded_in_a_rolled_back_change_vanish_with_it(clinic):
         failed_export()
     assert AuditEvent.objects.count() == before
     assert verify_chain(clinic.organisation) is None
+
+
+def _rewrite_from(organisation, index: int) -> None:
+    """What someone with database access alone can do: edit a row, re-link every row after it
+    and move the head to match."""
+    events = list(AuditEvent.objects.filter(organisation=organisation).order_by("sequence"))
+    prev = events[index].prev_hash
+    for number, event in enumerate(events[index:]):
+        if number == 0:
+            event.actor_username = "someone-else"
+        event.prev_hash = prev
+        event.hash = chain_hash(prev, event.canonical())
+        AuditEvent.objects.filter(pk=event.pk).update(
+            actor_username=event.actor_username, prev_hash=event.prev_hash, hash=event.hash
+        )
+        prev = event.hash
+    AuditChainHead.objects.filter(organisation=organisation).update(last_hash=prev)
+
+
+def test_a_chain_rewritten_in_the_database_is_caught_by_the_anchor(clinic):
+    # given the chain rewritten from its third row on, head included, without the audit key
+    _rewrite_from(clinic.organisation, 2)
+    # then every link holds, but the head no longer matches its keyed anchor
+    broken = verify_chain(clinic.organisation)
+    assert broken is not None
+    assert broken.problem.startswith("the head does not match its anchor")
+
+
+def test_truncation_with_the_head_moved_back_is_caught_by_the_anchor(clinic):
+    events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
+    keep = events[:-2]
+    AuditEvent.objects.filter(pk__in=[e.pk for e in events[-2:]])._raw_delete(using="default")
+    AuditChainHead.objects.filter(organisation=clinic.organisation).update(
+        sequence=keep[-1].sequence, last_hash=keep[-1].hash
+    )
+    assert verify_chain(clinic.organisation).problem.startswith(
+        "the head does not match its anchor"
+    )
+
+
+def test_verification_under_another_key_fails(clinic, settings):
+    assert verify_chain(clinic.organisation) is None
+    settings.CLEANNOTE_AUDIT_KEY = "a different key"
+    assert verify_chain(clinic.organisation).problem.endswith("or the audit key changed")
+
+
+def test_the_head_is_anchored_with_the_audit_key(clinic, settings):
+    head = AuditChainHead.objects.get(organisation=clinic.organisation)
+    assert head.anchor == head_anchor(
+        settings.CLEANNOTE_AUDIT_KEY, clinic.organisation.pk, head.sequence, head.last_hash
+    )
+
+
+def test_verify_page_says_which_anchor_and_key(clinic, login, settings):
+    page = login(clinic.owner).get("/audit/?verify=1").content.decode()
+    assert "the head verified against the anchor key" in page
+    assert "HMAC-SHA256 of the chain head" in page
+    assert f"key fingerprint {key_fingerprint(settings.CLEANNOTE_AUDIT_KEY)}" in page
+    assert settings.CLEANNOTE_AUDIT_KEY not in page
+    _rewrite_from(clinic.organisation, 1)
+    page = login(clinic.owner).get("/audit/?verify=1").content.decode()
+    assert "the head does not match its anchor" in page
+
+
+def test_site_chain_for_events_of_no_organisation(db):
+    first = do_record_access_event(
+        None,
+        user=None,
+        username="nobody",
+        ip_address="10.0.0.1",
+        action=AuditAction.SIGN_IN_FAILED,
+        object_type="session",
+        object_id="",
+    )
+    second = do_record_access_event(
+        None,
+        user=None,
+        username="nobody",
+        ip_address="10.0.0.1",
+        action=AuditAction.LOCKED_OUT,
+        object_type="session",
+        object_id="",
+    )
+    assert (first.sequence, first.prev_hash, second.prev_hash) == (1, GENESIS_HASH, first.hash)
+    assert AuditChainHead.objects.filter(organisation__isnull=True).count() == 1
+    assert verify_chain(None) is None
+
+
+def test_one_site_chain_head_only(db):
+    AuditChainHead.objects.create(organisation=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditChainHead.objects.create(organisation=None)

@@ -7,6 +7,7 @@ production. Security defaults are the strict ones; development loosens only what
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "cleannote.web",
@@ -104,6 +106,10 @@ MIDDLEWARE = [
     # After the idle timeout: a code, a forced password change or set-up first (ADR 0221).
     "cleannote.apps.organisations.two_factor.SignInGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A 403 or 404 on a record's URL is an audit event (ADR 0213).
+    "cleannote.web.middleware.RefusedAccessAuditMiddleware",
+    # Last: turns a sign-in refused by the lockout into the sign-in page's answer (ADR 0214).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Two-factor sign-in (django-otp TOTP): the name authenticator apps show for the account.
@@ -168,9 +174,32 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: this many failures in a row lock the username for this many minutes.
+# Sign-in lockout (django-axes, ADR 0214): failures within the cool-off count per username and
+# client address together, so nobody can lock someone else's account from elsewhere; a larger
+# limit per address alone slows a spray of usernames from one address.
 CLEANNOTE_LOGIN_MAX_FAILURES = int(os.environ.get("CLEANNOTE_LOGIN_MAX_FAILURES", "5"))
 CLEANNOTE_LOGIN_LOCK_MINUTES = int(os.environ.get("CLEANNOTE_LOGIN_LOCK_MINUTES", "15"))
+CLEANNOTE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("CLEANNOTE_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "cleannote.apps.accounts.throttle.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = CLEANNOTE_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=CLEANNOTE_LOGIN_LOCK_MINUTES)
+# A refused try during a lock does not restart it, so "try again in N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The same client address the audit log records (REMOTE_ADDR, set by the proxy in production).
+AXES_CLIENT_IP_CALLABLE = "cleannote.apps.organisations.access.client_ip"
+AXES_USERNAME_CALLABLE = "cleannote.apps.accounts.throttle.typed_username"
+AXES_LOCKOUT_CALLABLE = "cleannote.apps.accounts.views.locked_out"
+# Sign-ins and sign-outs are audit events already; no second log of them.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "next"]
 
 # Idle sessions end: the cookie and the server-side session both expire after this long
 # without a request, and the middleware enforces it even if the cookie age is changed.

@@ -1,1 +1,1 @@
-"""Signing in and out: throttled login, logout, and the idle-session timeout."""
+"""Signing in and out: the lockout (django-axes), audited sign-in and sign-out, the idle timeout."""

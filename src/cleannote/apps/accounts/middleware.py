@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from cleannote.apps.accounts.actions import do_sign_out
 from cleannote.apps.accounts.session_store import LAST_SEEN_KEY, refresh_interval
 
 __all__ = ["LAST_SEEN_KEY", "IdleTimeoutMiddleware"]
@@ -34,7 +34,7 @@ class IdleTimeoutMiddleware:
             limit = dt.timedelta(minutes=settings.CLEANNOTE_IDLE_TIMEOUT_MINUTES)
             seen = dt.datetime.fromisoformat(last_seen) if last_seen is not None else None
             if seen is not None and now - seen > limit:
-                logout(request)
+                do_sign_out(request, idle=True)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect_to_login(request.get_full_path())
             # Rewritten once per refresh interval, not per request: the mark runs at most that

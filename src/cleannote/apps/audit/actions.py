@@ -4,20 +4,28 @@
 PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers the same way), appends the row after
 the head and moves the head, all in one transaction, so concurrent writers queue instead of
 forking the chain. Callers inside a larger transaction keep the event with their change:
-rolled back together, committed together.
+rolled back together, committed together. Every move of the head re-signs it with the audit
+key (ADR 0211).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from cleannote.apps.audit.chain import chain_hash
-from cleannote.apps.audit.models import AuditAction, AuditChainHead, AuditEvent
+from cleannote.apps.audit.chain import chain_hash, head_anchor, search_digest
+from cleannote.apps.audit.models import (
+    AuditAction,
+    AuditChainHead,
+    AuditEvent,
+    AuditShownPatient,
+)
 from cleannote.apps.organisations.models import Organisation
 
 
@@ -34,7 +42,65 @@ class Actor:
         return self.user.get_username() if self.user is not None else "system"
 
 
+def _locked_head(organisation: Organisation | None) -> AuditChainHead:
+    heads = AuditChainHead.objects.select_for_update()
+    head = (
+        heads.filter(organisation=organisation).first()
+        if organisation is not None
+        else heads.filter(organisation__isnull=True).first()
+    )
+    if head is None:
+        head = AuditChainHead.objects.create(organisation=organisation)
+        head = heads.get(pk=head.pk)
+    return head
+
+
 @transaction.atomic
+def _append(
+    organisation: Organisation | None,
+    *,
+    user: User | None,
+    username: str,
+    ip_address: str | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: object,
+    patient_id: int | None = None,
+    shown_patient_ids: Sequence[int] = (),
+    search_text: str | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    head = _locked_head(organisation)
+    key = settings.CLEANNOTE_AUDIT_KEY
+    event = AuditEvent(
+        organisation=organisation,
+        sequence=head.sequence + 1,
+        occurred_at=(at or timezone.now()).astimezone(dt.UTC),
+        actor=user,
+        actor_username=username[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:40],
+        patient_id=patient_id,
+        ip_address=ip_address,
+        search_digest=search_digest(key, search_text) if search_text is not None else "",
+        prev_hash=head.last_hash,
+    )
+    event._shown_patient_ids = list(shown_patient_ids)  # type: ignore[attr-defined]
+    event.hash = chain_hash(event.prev_hash, event.canonical())
+    event.save()
+    if shown_patient_ids:
+        AuditShownPatient.objects.bulk_create(
+            AuditShownPatient(event=event, position=position, patient_id=patient)
+            for position, patient in enumerate(shown_patient_ids)
+        )
+    head.sequence = event.sequence
+    head.last_hash = event.hash
+    head.anchor = head_anchor(key, head.organisation_id, head.sequence, head.last_hash)
+    head.save(update_fields=["sequence", "last_hash", "anchor"])
+    return event
+
+
 def do_record_audit_event(
     actor: Actor,
     action: AuditAction,
@@ -42,29 +108,51 @@ def do_record_audit_event(
     object_id: object,
     *,
     patient_id: int | None = None,
+    shown_patient_ids: Sequence[int] = (),
+    search_text: str | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEvent:
-    organisation = actor.organisation
-    head = AuditChainHead.objects.select_for_update().filter(organisation=organisation).first()
-    if head is None:
-        head = AuditChainHead.objects.create(organisation=organisation)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
-    event = AuditEvent(
-        organisation=organisation,
-        sequence=head.sequence + 1,
-        occurred_at=(at or timezone.now()).astimezone(dt.UTC),
-        actor=actor.user,
-        actor_username=actor.username,
+    """Append one event to the actor's organisation's chain.
+
+    `shown_patient_ids` lists the patients a list or search page showed; `search_text` is kept
+    only as a keyed hash (ADR 0212).
+    """
+    return _append(
+        actor.organisation,
+        user=actor.user,
+        username=actor.username,
+        ip_address=actor.ip_address,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=object_id,
         patient_id=patient_id,
-        ip_address=actor.ip_address,
-        prev_hash=head.last_hash,
+        shown_patient_ids=shown_patient_ids,
+        search_text=search_text,
+        at=at,
     )
-    event.hash = chain_hash(event.prev_hash, event.canonical())
-    event.save()
-    head.sequence = event.sequence
-    head.last_hash = event.hash
-    head.save(update_fields=["sequence", "last_hash"])
-    return event
+
+
+def do_record_access_event(
+    organisation: Organisation | None,
+    *,
+    user: User | None,
+    username: str,
+    ip_address: str | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: object,
+) -> AuditEvent:
+    """Sign-in, sign-out, lockout and refused requests: the organisation's chain, or the site's.
+
+    A username that belongs to nobody, or a login without a staff profile, has no
+    organisation; its events go to the site chain.
+    """
+    return _append(
+        organisation,
+        user=user,
+        username=username,
+        ip_address=ip_address,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+    )

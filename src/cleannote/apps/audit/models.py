@@ -2,7 +2,12 @@
 
 Each row stores the hash of the row before it and a SHA-256 over that hash plus the row's own
 canonical JSON, so editing or deleting any row breaks every hash after it. The chain head row
-per organisation is what writers lock, so two processes never both append after the same row.
+per organisation is what writers lock, so two processes never both append after the same row,
+and it carries an HMAC of the head under a key kept outside the database (ADR 0211), so a
+rewrite of the whole chain from any point is caught too.
+
+Events that belong to no organisation (a failed sign-in for a username nobody has) go to the
+site chain: the rows and the head whose organisation is empty.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 
 from cleannote.apps.organisations.models import Organisation
 
@@ -23,6 +30,14 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "updated"
     SIGN = "sign", "signed"
     EXPORT = "export", "exported"
+    LIST = "list", "listed"
+    SEARCH = "search", "searched"
+    SIGN_IN = "sign_in", "signed in"
+    SIGN_OUT = "sign_out", "signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"
+    LOCKED_OUT = "locked_out", "was locked out"
+    FORBIDDEN = "forbidden", "was refused (403)"
+    NOT_FOUND = "not_found", "was refused (404)"
 
 
 class AppendOnlyError(RuntimeError):
@@ -31,15 +46,25 @@ class AppendOnlyError(RuntimeError):
 
 class AuditChainHead(models.Model):
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.PROTECT, related_name="audit_chain_head"
+        Organisation, on_delete=models.PROTECT, related_name="audit_chain_head", null=True
     )
     sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # HMAC-SHA256 of (organisation, sequence, last_hash) under CLEANNOTE_AUDIT_KEY (ADR 0211).
+    anchor = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = (
+            # One site chain: the organisation-less head is unique too (NULLs are distinct).
+            models.UniqueConstraint(
+                Coalesce("organisation", Value(0)), name="audit_one_head_per_chain"
+            ),
+        )
 
 
 class AuditEvent(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="audit_events"
+        Organisation, on_delete=models.PROTECT, related_name="audit_events", null=True
     )
     sequence = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField()
@@ -47,11 +72,13 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     actor_username = models.CharField(max_length=150)
-    action = models.CharField(max_length=6, choices=AuditAction.choices)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
     patient_id = models.BigIntegerField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # A patient search: HMAC of the search text under the audit key, never the text (ADR 0212).
+    search_digest = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -60,6 +87,11 @@ class AuditEvent(models.Model):
         constraints = (
             models.UniqueConstraint(
                 fields=["organisation", "sequence"], name="audit_sequence_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["sequence"],
+                condition=Q(organisation__isnull=True),
+                name="audit_site_sequence_unique",
             ),
         )
         indexes = (models.Index(fields=["organisation", "patient_id"]),)
@@ -73,8 +105,12 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
     def canonical(self) -> dict[str, Any]:
-        """The fields the hash covers, as JSON-ready values with a fixed shape."""
-        return {
+        """The fields the hash covers, as JSON-ready values with a fixed shape.
+
+        Fields added after the first release enter only when set, so rows written before them
+        keep their hashes.
+        """
+        row = {
             "organisation_id": self.organisation_id,
             "sequence": self.sequence,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
@@ -86,3 +122,38 @@ class AuditEvent(models.Model):
             "patient_id": self.patient_id,
             "ip_address": self.ip_address,
         }
+        shown = self.shown_patient_ids()
+        if shown:
+            row["shown_patient_ids"] = shown
+        if self.search_digest:
+            row["search_digest"] = self.search_digest
+        return row
+
+    def shown_patient_ids(self) -> list[int]:
+        """The patients a list or search showed, in order (ids only)."""
+        pending: list[int] | None = getattr(self, "_shown_patient_ids", None)
+        if pending is not None:
+            return pending
+        if self.pk is None:
+            return []
+        return [shown.patient_id for shown in self.shown_patients.all()]
+
+
+class AuditShownPatient(models.Model):
+    """One patient a list or search page showed (by name) to the event's actor."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="shown_patients")
+    position = models.PositiveSmallIntegerField()
+    patient_id = models.BigIntegerField()
+
+    class Meta:
+        ordering = ("event_id", "position")
+        indexes = (models.Index(fields=["patient_id"]),)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events are append-only")

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cleannote.apps.audit.selectors import audit_events_of, verify_chain
+from cleannote.apps.audit.selectors import audit_events_of, check_chain, events_about_patient
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability
 
@@ -16,15 +16,24 @@ PAGE_SIZE = 100
 @staff_view(Capability.REVIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    events = audit_events_of(organisation).order_by("-sequence")
+    events = audit_events_of(organisation)
     patient = request.GET.get("patient", "").strip()
-    if patient.isdigit():
-        events = events.filter(patient_id=int(patient))
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    if patient.isascii() and patient.isdigit() and len(patient) <= 18:
+        # Its chart, and the lists and searches that showed its name.
+        events = events_about_patient(organisation, int(patient))
+    page = Paginator(
+        events.order_by("-sequence").prefetch_related("shown_patients"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     verified = "verify" in request.GET
-    chain_break = verify_chain(organisation) if verified else None
+    check = check_chain(organisation) if verified else None
     return render(
         request,
         "audit/log.html",
-        {"page": page, "verified": verified, "chain_break": chain_break, "patient": patient},
+        {
+            "page": page,
+            "verified": verified,
+            "check": check,
+            "chain_break": check.chain_break if check else None,
+            "patient": patient,
+        },
     )

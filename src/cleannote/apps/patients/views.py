@@ -37,6 +37,15 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         else selectors.patients_of(organisation).order_by("last_name", "first_name", "id")
     )
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Who saw which patients' names: the ids shown, and a search's text as a keyed hash only.
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.SEARCH if query else AuditAction.LIST,
+        "patient_list",
+        page.number,
+        shown_patient_ids=[patient.pk for patient in page.object_list],
+        search_text=query or None,
+    )
     return render(request, "patients/list.html", {"page": page, "query": query})
 
 
