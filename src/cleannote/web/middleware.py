@@ -62,7 +62,7 @@ class RefusedAccessAuditMiddleware:
                 staff = staff_for(request)
                 do_record_access_event(
                     staff.organisation if staff is not None else None,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     username=request.user.get_username(),
                     ip_address=client_ip(request),
                     action=action,

@@ -110,7 +110,7 @@ class AuditEvent(models.Model):
         Fields added after the first release enter only when set, so rows written before them
         keep their hashes.
         """
-        row = {
+        row: dict[str, Any] = {
             "organisation_id": self.organisation_id,
             "sequence": self.sequence,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),

@@ -4,11 +4,13 @@ import django.db.models.deletion
 import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 from cleannote.apps.audit.chain import head_anchor
 
 
-def anchor_existing_heads(apps, schema_editor):
+def anchor_existing_heads(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Sign the heads written before anchoring, as they stand now (ADR 0211)."""
     heads = apps.get_model("audit", "AuditChainHead")
     for head in heads.objects.filter(anchor=""):
