@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tests.corpus import CORPUS, REPO_ROOT  # noqa: F401  (re-exported for older imports)
-
 ISA = (
     "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
     "*260101*1200*^*00501*000000123*0*T*:~"
