@@ -70,6 +70,8 @@ BAD = [
     ("a-day-in-total", ["97110=800", "97140=700"], "1,500 minutes, more than a day holds"),
     ("thousands-of-digits", ["97110=" + "9" * 5000], "999999999... minutes is more than a day"),
     ("superscript-digits", ["97110=\u00b9\u2075"], "is not a whole number"),
+    ("huge-code", ["9" * 5000 + "=10"], "unknown procedure code '999999999...'"),
+    ("huge-entry", ["A" * 300], "'AAAAAAAAA...' is not CODE=MINUTES"),
 ]
 
 

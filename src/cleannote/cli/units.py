@@ -40,7 +40,7 @@ def _parse_entry(text: str) -> tuple[str, int]:
     code, sep, minutes_text = text.partition("=")
     code = code.strip().upper()
     if not sep or not code:
-        raise UsageError(f"units: {text!r} is not CODE=MINUTES")
+        raise UsageError(f"units: {_shown(text)!r} is not CODE=MINUTES")
     minutes_text = minutes_text.strip()
     if not minutes_text.isascii() or not minutes_text.isdigit():
         raise UsageError(

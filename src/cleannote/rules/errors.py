@@ -9,7 +9,8 @@ class RulesError(ValueError):
 
 class UnknownCodeError(RulesError):
     def __init__(self, code: str) -> None:
-        super().__init__(f"unknown procedure code {code!r}: not in Cleannote's therapy catalog")
+        shown = code if len(code) <= 12 else code[:9] + "..."  # one bad argument, one short line
+        super().__init__(f"unknown procedure code {shown!r}: not in Cleannote's therapy catalog")
         self.code = code
 
 
