@@ -262,7 +262,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         address_line1="18 Lincoln Avenue",
         city="Springfield",
         state="IL",
-        zip="62703",
+        zip="627034420",  # ZIP+4: a location other than the billing address goes in 2310C
     )
     for location in (main, eastside):
         do_ensure_default_fee_schedule(location)

@@ -19,9 +19,10 @@ from typing import TypeVar
 from django.db.models import Prefetch, prefetch_related_objects
 
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
-from cleannote.apps.organisations.models import Organisation, Staff
+from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.models import Case, Coverage, Patient, PlanOfCare, Referral
 from cleannote.apps.patients.models import Goal as GoalRow
+from cleannote.rules.addresses import is_po_box
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
@@ -34,6 +35,7 @@ from cleannote.rules.visit import (
     HistoryService,
     HistoryVisit,
     Laterality,
+    MedicareSecondaryType,
     Payer,
     PayerKind,
     Person,
@@ -41,6 +43,7 @@ from cleannote.rules.visit import (
     Relationship,
     RenderingProvider,
     Service,
+    ServiceFacility,
     Sex,
     TherapyYearToDate,
     Visit,
@@ -152,7 +155,7 @@ def build_visit(
     return Visit(
         id=visit_id or f"N{note.pk}",
         date_of_service=dos,
-        billing_provider=_billing_provider(organisation),
+        billing_provider=_billing_provider(organisation, note),
         rendering_provider=_rendering(note, organisation),
         payer=payer,
         subscriber=subscriber,
@@ -166,6 +169,8 @@ def build_visit(
         plan_of_care=_plan(plan),
         episode=_episode(case_days, therapy_ytd),
         history=_history(case, dos),
+        initial_treatment=case.initial_treatment_date,
+        service_facility=_service_facility(note.location),
     )
 
 
@@ -190,12 +195,47 @@ def _address(line1: str, line2: str, city: str, state: str, zip_code: str) -> Ad
     return Address(line1=line1, line2=line2 or None, city=city, state=state, zip=zip_code)
 
 
-def _billing_provider(org: Organisation) -> BillingProvider:
+def _billing_provider(org: Organisation, note: Note) -> BillingProvider:
+    """The organisation as the claim's billing provider (837P 2010AA, box 33).
+
+    A PO box is no billing address: when the organisation's address is one, the visit's
+    location gives the street address and the PO box becomes the pay-to address (2010AB). An
+    organisation whose NPI is the treating clinician's own is a sole proprietor billing under
+    that NPI, so the billing provider is that person (ADR 0263).
+    """
     address = _address(org.address_line1, org.address_line2, org.city, org.state, org.zip)
     assert address is not None  # an organisation's address fields are all required
-    return BillingProvider(
-        name=org.name, npi=org.npi, tax_id=org.tax_id, taxonomy=org.taxonomy, address=address
+    pay_to = None
+    if is_po_box(address):
+        place = note.location
+        street = _address(
+            place.address_line1, place.address_line2, place.city, place.state, place.zip
+        )
+        if street is not None and not is_po_box(street):
+            address, pay_to = street, address
+    owner = next(
+        (s for s in (note.therapist, note.signed_by) if s is not None and s.npi == org.npi), None
     )
+    return BillingProvider(
+        name=org.name,
+        npi=org.npi,
+        tax_id=org.tax_id,
+        taxonomy=org.taxonomy,
+        address=address,
+        pay_to_address=pay_to,
+        last_name=owner.user.last_name if owner is not None else None,
+        first_name=owner.user.first_name if owner is not None else None,
+    )
+
+
+def _service_facility(location: Location) -> ServiceFacility | None:
+    """Where the visit took place (837P 2310C when it is not the billing address)."""
+    address = _address(
+        location.address_line1, location.address_line2, location.city, location.state, location.zip
+    )
+    if address is None:
+        return None
+    return ServiceFacility(name=location.name, address=address, npi=location.npi or None)
 
 
 def _rendering(note: Note, org: Organisation) -> RenderingProvider:
@@ -233,11 +273,13 @@ def _payer_and_subscriber(
 ) -> tuple[Payer, Person]:
     if coverage is None:
         return SELF_PAY, patient_person
+    msp = coverage.medicare_secondary_type
     payer = Payer(
         name=coverage.payer_name,
         payer_id=coverage.payer_id,
         kind=PayerKind(coverage.kind),
         claim_number=case.insurer_claim_number or None,
+        medicare_secondary_type=MedicareSecondaryType(msp) if msp else None,
     )
     relationship = Relationship(coverage.subscriber_relationship)
     if relationship is Relationship.SELF:

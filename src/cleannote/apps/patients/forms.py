@@ -56,6 +56,7 @@ class CoverageForm(forms.ModelForm):  # type: ignore[type-arg]
             "subscriber_sex",
             "active_from",
             "active_through",
+            "medicare_secondary_type",
         )
         widgets: ClassVar[dict[str, Any]] = {
             "subscriber_birth_date": DATE,
@@ -77,6 +78,7 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
             "accident_date",
             "accident_state",
             "insurer_claim_number",
+            "initial_treatment_date",
             "case_manager_name",
             "case_manager_phone",
             "case_manager_email",
@@ -90,6 +92,7 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
             "onset_date": DATE,
             "opened_on": DATE,
             "accident_date": DATE,
+            "initial_treatment_date": DATE,
             "injury_description": forms.Textarea(attrs={"rows": 2}),
         }
 

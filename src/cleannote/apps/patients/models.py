@@ -16,6 +16,7 @@ from cleannote.rules.visit import (
     AccidentKind,
     Discipline,
     GoalKind,
+    MedicareSecondaryType,
     PayerKind,
     ReferralQualifier,
     Relationship,
@@ -34,6 +35,16 @@ _LABELS = {
     "DN": "Referring (DN)",
     "DK": "Ordering (DK)",
     "DQ": "Supervising (DQ)",
+    # Medicare secondary payer types (837P SBR05): why another payer is primary to Medicare.
+    "12": "12 Working aged: employer group health plan",
+    "13": "13 End-stage renal disease: employer group health plan",
+    "14": "14 No-fault insurance (auto)",
+    "15": "15 Workers' compensation",
+    "16": "16 Public Health Service or other federal agency",
+    "41": "41 Black lung",
+    "42": "42 Veterans Affairs",
+    "43": "43 Disability: large group health plan",
+    "47": "47 Liability insurance",
 }
 
 
@@ -100,6 +111,14 @@ class Coverage(models.Model):
     subscriber_sex = models.CharField(max_length=1, choices=_choices(Sex), blank=True)
     active_from = models.DateField()
     active_through = models.DateField(null=True, blank=True)
+    # Only on a Medicare coverage that is not primary: why the other payer pays first (SBR05).
+    medicare_secondary_type = models.CharField(
+        "Medicare secondary payer type",
+        max_length=2,
+        choices=_choices(MedicareSecondaryType),
+        blank=True,
+        help_text="Only when Medicare pays second: why the other payer is primary.",
+    )
 
     class Meta:
         ordering = ("patient_id", "priority", "-active_from")
@@ -127,6 +146,21 @@ class Coverage(models.Model):
                 missing["subscriber_birth_date"] = "required when the patient is not the subscriber"
             if missing:
                 raise ValidationError(missing)
+        medicare = self.kind == PayerKind.MEDICARE.value
+        if (
+            medicare
+            and self.priority != CoveragePriority.PRIMARY
+            and not self.medicare_secondary_type
+        ):
+            raise ValidationError(
+                {"medicare_secondary_type": "required when Medicare is not the primary payer"}
+            )
+        if self.medicare_secondary_type and not (
+            medicare and self.priority != CoveragePriority.PRIMARY
+        ):
+            raise ValidationError(
+                {"medicare_secondary_type": "only for Medicare when it is not the primary payer"}
+            )
 
     def is_active_on(self, day: object) -> bool:
         return self.active_from <= day and (  # type: ignore[operator]
@@ -160,6 +194,14 @@ class Case(models.Model):
     accident_date = models.DateField(null=True, blank=True)
     accident_state = models.CharField(max_length=2, blank=True, validators=[validate_state])
     insurer_claim_number = models.CharField(max_length=50, blank=True)
+    # First day of this course of treatment (837P DTP*454, CMS-1500 box 15 qualifier 454);
+    # Medicare requires it on spinal manipulation.
+    initial_treatment_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date this course of treatment began; Medicare requires it on "
+        "chiropractic manipulation claims.",
+    )
     case_manager_name = models.CharField(max_length=80, blank=True)
     case_manager_phone = models.CharField(max_length=20, blank=True)
     case_manager_email = models.EmailField(blank=True)
@@ -194,6 +236,12 @@ class Case(models.Model):
                 errors["accident_state"] = "required for an auto accident (claim box 10b)"
         if self.accident_date and self.opened_on and self.accident_date > self.opened_on:
             errors["accident_date"] = "must not be after the date the case opened"
+        if (
+            self.initial_treatment_date
+            and self.closed_on
+            and self.initial_treatment_date > self.closed_on
+        ):
+            errors["initial_treatment_date"] = "must not be after the date the case closed"
         if errors:
             raise ValidationError(errors)
 
