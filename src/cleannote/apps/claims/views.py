@@ -25,22 +25,19 @@ from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.apps.notes.selectors import note_detail
 from cleannote.apps.patients.views import actor_of
 from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
+from cleannote.platform.request_params import param_choice, param_id, param_text
 from cleannote.rules.findings import Severity
 from cleannote.web.tasks import enqueue
 
-
-def _location_filter(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+REASON_MAX = 300  # Claim.reason's length
 
 
 @biller_view
 def worklist(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    status = request.GET.get("status", "")
-    if status and status not in ClaimStatus.values:
-        status = ""
-    payer = request.GET.get("payer", "")[:80]
-    location = _location_filter(request.GET.get("location", ""))
+    status = param_choice(request.GET, "status", ClaimStatus.values)
+    payer = param_text(request.GET, "payer", max_length=80)
+    location = param_id(request.GET, "location")
     claims = list(
         selectors.worklist(organisation, status=status, payer_id=payer, location_id=location)
     )
@@ -122,7 +119,7 @@ def mark_ready(request: HttpRequest, claim_id: int) -> HttpResponse:
 @require_POST
 @biller_view
 def corrected(request: HttpRequest, claim_id: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")[:300]
+    reason = param_text(request.POST, "reason", max_length=REASON_MAX)
     return _act(
         request, claim_id,
         lambda c: actions.do_create_corrected_claim(actor_of(request), c, reason=reason),
@@ -133,7 +130,7 @@ def corrected(request: HttpRequest, claim_id: int) -> HttpResponse:
 @require_POST
 @biller_view
 def void(request: HttpRequest, claim_id: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")[:300]
+    reason = param_text(request.POST, "reason", max_length=REASON_MAX)
     return _act(
         request, claim_id,
         lambda c: actions.do_void_claim(actor_of(request), c, reason=reason),

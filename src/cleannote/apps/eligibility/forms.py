@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 from django import forms
 
 from cleannote.apps.eligibility.models import HetsEnrollment, ManualVerification
+from cleannote.platform.request_params import SaneDatesMixin, refuse_nul_bytes
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_271_BYTES = 20 * 1024 * 1024
 
 
-class ManualVerificationForm(forms.ModelForm):  # type: ignore[type-arg]
+class ManualVerificationForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ManualVerification
         fields = (
@@ -27,7 +28,7 @@ class ManualVerificationForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets: ClassVar[dict[str, Any]] = {"verified_for": DATE}
 
 
-class HetsEnrollmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class HetsEnrollmentForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = HetsEnrollment
         fields = ("npi", "submitter_id", "effective_from", "effective_through")
@@ -41,8 +42,9 @@ class ResponseUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_271_BYTES:
             raise forms.ValidationError("larger than 20 MB; split the file")
+        refuse_nul_bytes(upload)
         return upload
 
 
-class DayForm(forms.Form):
+class DayForm(SaneDatesMixin, forms.Form):
     day = forms.DateField(widget=DATE)

@@ -33,6 +33,7 @@ from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Coverage
 from cleannote.apps.patients.views import actor_of
+from cleannote.platform.request_params import bounded_message, form_problem
 from cleannote.web.tasks import enqueue
 
 
@@ -69,15 +70,17 @@ def eligibility_home(request: HttpRequest) -> HttpResponse:
 def upload_271(request: HttpRequest) -> HttpResponse:
     form = ResponseUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a 271 file of at most 20 MB.")
+        messages.error(request, f"No 271 recorded: {form_problem(form)}")
         return redirect("eligibility:home")
     upload = form.cleaned_data["file"]
     try:
         checks = do_record_271(actor_of(request), upload.read(), file_name=upload.name)
     except EligibilityError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, bounded_message(str(exc)))
     else:
-        messages.success(request, f"Recorded {len(checks)} answer(s) from {upload.name}.")
+        messages.success(
+            request, bounded_message(f"Recorded {len(checks)} answer(s) from {upload.name}.")
+        )
     return redirect("eligibility:home")
 
 
@@ -86,7 +89,13 @@ def upload_271(request: HttpRequest) -> HttpResponse:
 def check_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
     coverage = _coverage(request, coverage_id)
     form = DayForm(request.POST)
-    day = form.cleaned_data["day"] if form.is_valid() else timezone.localdate()
+    if form.is_valid():
+        day = form.cleaned_data["day"]
+    elif request.POST.get("day"):
+        messages.error(request, f"No eligibility request: {form_problem(form)}")
+        return redirect("patients:chart", patient_id=coverage.patient_id)
+    else:
+        day = timezone.localdate()
     actor = actor_of(request)
     try:
         (check,) = do_build_270(actor, [Question(coverage, day)])
@@ -106,7 +115,7 @@ def run_day(request: HttpRequest) -> HttpResponse:
     staff = request.staff  # type: ignore[attr-defined]
     form = DayForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the day to check.")
+        messages.error(request, f"Choose the day to check: {form_problem(form)}")
         return redirect("eligibility:home")
     day = form.cleaned_data["day"]
     try:

@@ -51,6 +51,7 @@ from cleannote.rules.catalog import all_procedures
 from cleannote.rules.visit import Discipline
 
 BLANK_OBJECTIVE_ROWS = 2
+ADDENDUM_MAX = 4000  # refused beyond this, never cut
 
 
 @dataclass
@@ -336,8 +337,14 @@ def add_addendum(request: HttpRequest, note_id: int) -> HttpResponse:
     note = selectors.notes_of(staff.organisation).filter(pk=note_id).first()
     if note is None:
         raise Http404("no such note")
+    text = request.POST.get("text", "")
+    if len(text) > ADDENDUM_MAX:
+        messages.error(
+            request, f"Not signed: an addendum holds at most {ADDENDUM_MAX} characters."
+        )
+        return redirect("notes:detail", note_id=note.pk)
     try:
-        do_add_addendum(actor_of(request), note, staff, request.POST.get("text", "")[:4000])
+        do_add_addendum(actor_of(request), note, staff, text)
     except NoteStateError as error:
         messages.error(request, error.problem.capitalize() + ".")
     else:

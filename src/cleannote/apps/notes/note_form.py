@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleannote.apps.notes.block_fields import InputKind, inputs_for
-from cleannote.apps.notes.models import TreatmentBlock
+from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.objective import SIDES
 from cleannote.rules.visit import Laterality
 
@@ -85,7 +85,11 @@ def _get(data: Mapping[str, Any], name: str) -> str:
 def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> None:
     for name in TEXT_FIELDS:
         if name in data:
-            draft.note_fields[name] = _get(data, name)
+            text, limit = _get(data, name), getattr(Note._meta.get_field(name), "max_length", None)
+            if limit is not None and len(text) > limit:
+                draft.errors[name] = f"at most {limit} characters; this has {len(text)}"
+            else:
+                draft.note_fields[name] = text
     if "pain_level" in data:
         raw = _get(data, "pain_level")
         if not raw:

@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils import timezone
 
 from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_diagnosis_list
 from cleannote.apps.patients.models import Case, Coverage, Patient, Referral
+from cleannote.platform.request_params import SaneDatesMixin, validate_birth_date
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
+class PatientForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Patient
         fields = (
@@ -38,8 +40,13 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             "address_line2": "Address line 2",
         }
 
+    def clean_birth_date(self) -> Any:
+        born = self.cleaned_data.get("birth_date")
+        validate_birth_date(born, today=timezone.localdate())
+        return born
 
-class CoverageForm(forms.ModelForm):  # type: ignore[type-arg]
+
+class CoverageForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Coverage
         fields = (
@@ -64,8 +71,13 @@ class CoverageForm(forms.ModelForm):  # type: ignore[type-arg]
             "active_through": DATE,
         }
 
+    def clean_subscriber_birth_date(self) -> Any:
+        born = self.cleaned_data.get("subscriber_birth_date")
+        validate_birth_date(born, today=timezone.localdate())
+        return born
 
-class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
+
+class CaseForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Case
         fields = (
@@ -97,7 +109,7 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class ReferralForm(forms.ModelForm):  # type: ignore[type-arg]
+class ReferralForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     diagnoses_text = forms.CharField(
         label="Diagnoses (ICD-10-CM)",
         required=False,

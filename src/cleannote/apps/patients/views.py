@@ -18,8 +18,10 @@ from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients import selectors
 from cleannote.apps.patients.actions import do_register_patient
 from cleannote.apps.patients.forms import CaseForm, CoverageForm, PatientForm, ReferralForm
+from cleannote.platform.request_params import param_text
 
 PAGE_SIZE = 50
+SEARCH_MAX = 80
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -30,7 +32,7 @@ def actor_of(request: HttpRequest) -> Actor:
 @staff_view(Capability.SEE_PATIENTS)
 def patient_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    query = request.GET.get("q", "").strip()[:80]
+    query = param_text(request.GET, "q", max_length=SEARCH_MAX)
     patients = (
         selectors.search_patients(organisation, query)
         if query

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from cleannote.platform.request_params import SaneDatesMixin, refuse_nul_bytes
+
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_835_BYTES = 50 * 1024 * 1024
 
@@ -18,10 +20,11 @@ class EraUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_835_BYTES:
             raise forms.ValidationError("larger than 50 MB; ask the payer to split it")
+        refuse_nul_bytes(upload)
         return upload
 
 
-class DateRangeForm(forms.Form):
+class DateRangeForm(SaneDatesMixin, forms.Form):
     start = forms.DateField(widget=DATE)
     end = forms.DateField(widget=DATE)
 

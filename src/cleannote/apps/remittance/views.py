@@ -17,6 +17,7 @@ from cleannote.apps.remittance import selectors
 from cleannote.apps.remittance.errors import RemittanceError
 from cleannote.apps.remittance.forms import DateRangeForm, EraUploadForm
 from cleannote.apps.remittance.tasks import import_835
+from cleannote.platform.request_params import bounded_message, form_problem
 from cleannote.web.tasks import enqueue
 
 PAGE_SIZE = 100
@@ -35,7 +36,7 @@ def import_era(request: HttpRequest) -> HttpResponse:
     staff = request.staff  # type: ignore[attr-defined]
     form = EraUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose an 835 file of at most 50 MB.")
+        messages.error(request, f"Nothing posted: {form_problem(form)}")
         return redirect("remittance:list")
     upload = form.cleaned_data["file"]
     try:
@@ -43,12 +44,10 @@ def import_era(request: HttpRequest) -> HttpResponse:
             import_835, staff.organisation.pk, upload.name, upload.read(), staff.user.pk
         )
     except RemittanceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, bounded_message(str(exc)))
     else:
-        if queued.job_id:
-            messages.success(request, f"{upload.name} queued for posting.")
-        else:
-            messages.success(request, f"{upload.name} posted.")
+        done = "queued for posting" if queued.job_id else "posted"
+        messages.success(request, bounded_message(f"{upload.name} {done}."))
     return redirect("remittance:list")
 
 

@@ -12,19 +12,18 @@ from cleannote.apps.eligibility.selectors import latest_by_patient
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.scheduling.selectors import appointments_on
+from cleannote.platform.request_params import param_date
 
 
-def _day(raw: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw or "")
-    except ValueError:
-        return timezone.localdate()
+def _day(request: HttpRequest) -> dt.date:
+    """`?day=` (a date from 1900 to 2100, else a 400), today when absent."""
+    return param_date(request.GET, "day") or timezone.localdate()
 
 
 @staff_view(Capability.SEE_PATIENTS)
 def day_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    day = _day(request.GET.get("day"))
+    day = _day(request)
     appointments = list(appointments_on(organisation, day))
     statuses = latest_by_patient(organisation.pk, {a.patient_id for a in appointments})
     rows = [(a, statuses.get(a.patient_id)) for a in appointments]
