@@ -213,6 +213,8 @@ def test_idle_session_ends(clinic, login, idle_minutes, signed_in):
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")
         assert client.get("/").status_code == 302
+        event = AuditEvent.objects.filter(organisation=clinic.organisation).last()
+        assert (event.action, event.object_type) == ("sign_out", "session_idle")
 
 
 def test_csrf_is_enforced_on_sign_in(clinic):

@@ -44,14 +44,17 @@ class Actor:
 
 def _locked_head(organisation: Organisation | None) -> AuditChainHead:
     heads = AuditChainHead.objects.select_for_update()
-    head = (
-        heads.filter(organisation=organisation).first()
+    chain = (
+        heads.filter(organisation=organisation)
         if organisation is not None
-        else heads.filter(organisation__isnull=True).first()
+        else heads.filter(organisation__isnull=True)
     )
+    head = chain.first()
     if head is None:
-        head = AuditChainHead.objects.create(organisation=organisation)
-        head = heads.get(pk=head.pk)
+        # The chain's first event. get_or_create inserts in a savepoint, so when two writers
+        # race, the loser's unique-index error is caught and both lock the one head.
+        AuditChainHead.objects.get_or_create(organisation=organisation)
+        head = chain.get()
     return head
 
 
