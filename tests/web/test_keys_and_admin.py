@@ -50,6 +50,14 @@ def test_without_keys_and_debug_off_the_server_refuses_to_start_in_one_line(env,
     ]
 
 
+def test_a_short_audit_key_is_refused():
+    result = _manage("check", DJANGO_SECRET_KEY="s" * 50, CLEANNOTE_AUDIT_KEY="short")
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "cleannote: CLEANNOTE_AUDIT_KEY is too short: set it to at least 32 random characters."
+    )
+
+
 def test_with_both_keys_production_settings_load():
     result = _manage("check", DJANGO_SECRET_KEY="s" * 50, CLEANNOTE_AUDIT_KEY="a" * 50)
     assert result.returncode == 0, result.stderr

@@ -46,6 +46,10 @@ def _required_keys() -> tuple[str, str]:
                 f"Set {' and '.join(missing)} in the environment (long random strings, kept "
                 "outside the database), or CLEANNOTE_DEBUG=1 for the demo."
             )
+        if len(audit) < 32:
+            raise ImproperlyConfigured(
+                "CLEANNOTE_AUDIT_KEY is too short: set it to at least 32 random characters."
+            )
     if not secret:
         secret = (
             secrets.token_urlsafe(50)
