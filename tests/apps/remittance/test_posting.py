@@ -266,16 +266,37 @@ def test_allowed_below_contract_is_flagged_as_underpaid(billing, claim):
     assert flagged.shortfall == Decimal("10.24")
 
 
-def test_write_off_report_sums_by_group_and_reason(billing, claim):
+def test_write_off_report_sums_by_group_and_reason_without_patient_responsibility(billing, claim):
     do_import_835(
         biller_of(billing), coinsurance_payment(claim.patient_control_number), file_name="p.835"
     )
     rows = write_off_report(billing.clinic.organisation, dt.date(2026, 1, 1), PAID_ON)
+    # PR-2 is owed by the patient, not written off (the report listed it before)
     assert [(r.group, r.reason, r.count, r.total) for r in rows] == [
         ("CO", "45", 2, Decimal("101.76")),
-        ("PR", "2", 2, Decimal("17.65")),
     ]
     assert write_off_report(billing.clinic.organisation, dt.date(2026, 2, 1), PAID_ON) == []
+
+
+def test_money_on_the_money_pages_is_shown_to_the_cent(billing, claim, login):
+    # given posted amounts whose database sum is not exact on SQLite (69.76 + 32.00)
+    do_import_835(
+        biller_of(billing), coinsurance_payment(claim.patient_control_number), file_name="p.835"
+    )
+    client = login(billing.clinic.biller)
+    pages = [
+        client.get("/remittance/write-offs/?start=2026-01-01&end=2026-01-31").content.decode(),
+        client.get("/remittance/").content.decode(),
+        client.get(f"/claims/{claim.pk}/").content.decode(),
+    ]
+    # then every amount has two decimals (the report showed "$17.6000000000000")
+    assert "$101.76<" in pages[0]
+    assert "$70.59<" in pages[1]
+    assert "$190.00<" in pages[2]
+    for page in pages:
+        assert not re.search(r"\$-?[\d,]+\.\d{3,}", page)
+        assert not re.search(r"\$-?[\d,]+\.\d(?!\d)", page)
+        assert not re.search(r"\$-?[\d,]+(?![\d,.])", page)
 
 
 def test_posting_writes_audit_rows(billing, claim):

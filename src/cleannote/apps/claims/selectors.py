@@ -62,7 +62,8 @@ def claim_detail(organisation: Organisation, claim_id: int) -> Claim | None:
         .select_related("patient", "location", "coverage", "note", "original_claim",
                         "primary_claim", "created_by")
         .prefetch_related("lines__adjustments", "diagnoses", "findings", "events",
-                          "follow_ups", "secondary_claims", "batch_entries__batch")
+                          "follow_ups", "secondary_claims", "batch_entries__batch",
+                          "postings__era_file", "provider_adjustments__era_file")
         .filter(pk=claim_id)
         .first()
     )  # fmt: skip
@@ -84,6 +85,15 @@ def fee_schedules_of(organisation: Organisation) -> QuerySet[FeeSchedule]:
     return FeeSchedule.objects.filter(organisation=organisation).select_related("location")
 
 
+CENT = Decimal("0.01")
+
+
+def to_cents(total: Decimal | None) -> Decimal:
+    """A database sum of money, to the cent: SQLite adds decimals as floats, so a sum that
+    should be 0 can come back as -1.8E-15 (and one of 17.60 as 17.6000000000000)."""
+    return (total or Decimal("0")).quantize(CENT)
+
+
 def settlement_of(claim: Claim) -> Settlement:
     """The claim's charge against its recorded payment and adjustments (one query)."""
     patient, other = Decimal("0"), Decimal("0")
@@ -95,9 +105,9 @@ def settlement_of(claim: Claim) -> Settlement:
         .values_list("group", "total")
     ):
         if group == PATIENT_GROUP:
-            patient += total
+            patient += to_cents(total)
         else:
-            other += total
+            other += to_cents(total)
     return Settlement(
         charge=claim.total_charge,
         paid=claim.paid_amount or Decimal("0"),

@@ -70,7 +70,11 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     do_record_audit_event(
         actor_of(request), AuditAction.VIEW, "claim", claim.pk, patient_id=claim.patient_id
     )
-    return render(request, "claims/detail.html", {"claim": claim})
+    return render(
+        request,
+        "claims/detail.html",
+        {"claim": claim, "settlement": selectors.settlement_of(claim)},
+    )
 
 
 @biller_view
@@ -180,6 +184,7 @@ def create_from_note(request: HttpRequest, note_id: int) -> HttpResponse:
     note = note_detail(staff.organisation, note_id)
     if note is None:
         raise Http404("no such note")
+    billed = set(selectors.claims_of_note(staff.organisation, note.pk).values_list("pk", flat=True))
     try:
         claim = actions.do_create_claim_from_note(actor_of(request), note)
     except ClaimRefusedError as exc:
@@ -191,7 +196,12 @@ def create_from_note(request: HttpRequest, note_id: int) -> HttpResponse:
     except ClaimError as exc:
         messages.error(request, str(exc))
         return redirect("notes:detail", note.pk)
-    messages.success(request, "Draft claim created.")
+    if claim.pk in billed:
+        messages.info(
+            request, f"This note is already billed to {claim.payer_name}: this is its claim."
+        )
+    else:
+        messages.success(request, "Draft claim created.")
     return redirect("claims:detail", claim.pk)
 
 

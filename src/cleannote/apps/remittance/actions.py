@@ -44,6 +44,7 @@ from cleannote.apps.claims.models import (
     FeeScheduleEntry,
     Origin,
 )
+from cleannote.apps.claims.selectors import to_cents
 from cleannote.apps.claims.status import PATIENT_GROUP, POSTABLE
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
@@ -419,20 +420,18 @@ def _settle_patient_share(
     primary.refresh_from_db(fields=["crossover_payer"])
     followers = list(Claim.objects.filter(primary_claim=primary, origin__in=_FOLLOWERS))
     chain = [primary.pk, *(c.pk for c in followers)]
-    responsibility = (
+    responsibility = to_cents(
         ClaimAdjustment.objects.filter(claim=primary, group=PATIENT_RESPONSIBILITY).aggregate(
             total=Sum("amount")
         )["total"]
-        or _ZERO
     )
     paid_after = sum((c.paid_amount or _ZERO for c in followers), _ZERO)
     held = bool(primary.crossover_payer) and all(c.paid_amount is None for c in followers)
     owed = _ZERO if held else max(responsibility - paid_after, _ZERO)
-    recorded = (
+    recorded = to_cents(
         PatientLedgerEntry.objects.filter(
             claim_id__in=chain, kind=LedgerKind.PATIENT_RESPONSIBILITY
         ).aggregate(total=Sum("amount"))["total"]
-        or _ZERO
     )
     change = owed - recorded
     if change == 0:

@@ -24,6 +24,12 @@ class EraUploadForm(forms.Form):
         return upload
 
 
+class MatchForm(forms.Form):
+    claim = forms.CharField(
+        label="Claim", max_length=50, help_text="our claim number (CN…), its id, or the payer's"
+    )
+
+
 class DateRangeForm(SaneDatesMixin, forms.Form):
     start = forms.DateField(widget=DATE)
     end = forms.DateField(widget=DATE)

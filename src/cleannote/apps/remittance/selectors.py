@@ -10,9 +10,18 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from cleannote.apps.claims.models import ClaimAdjustment, ClaimStatus
+from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimStatus
+from cleannote.apps.claims.selectors import to_cents
+from cleannote.apps.claims.status import PATIENT_GROUP
 from cleannote.apps.organisations.models import Organisation
-from cleannote.apps.remittance.models import ClaimPosting, EraFile, LinePosting, PatientLedgerEntry
+from cleannote.apps.remittance.models import (
+    ClaimPosting,
+    EraFile,
+    LinePosting,
+    PatientLedgerEntry,
+    ProviderAdjustmentPosting,
+    UnmatchedPayment,
+)
 from cleannote.edi.carc import explain_carc, explain_rarc, group_meaning
 
 _UNLISTED = "Not in our code table: read the payer's remittance advice for the wording."
@@ -21,6 +30,17 @@ _ASK_PAYER = "Call the payer or check its portal for what it needs."
 
 def era_files_of(organisation: Organisation) -> QuerySet[EraFile]:
     return EraFile.objects.filter(organisation=organisation)
+
+
+def era_files_with_counts(organisation: Organisation) -> QuerySet[EraFile]:
+    """Files for the list page, each with how many of its payments still wait to be matched."""
+    return (
+        era_files_of(organisation)
+        .select_related("imported_by")
+        .annotate(
+            waiting=Count("unmatched", filter=Q(unmatched__posting__isnull=True), distinct=True)
+        )
+    )
 
 
 @dataclass
@@ -46,18 +66,24 @@ class DenialGroup:
 
 
 def denials_worklist(organisation: Organisation) -> list[DenialGroup]:
-    """Adjustments on denied lines (paid nothing) and on denied claims, grouped by CARC.
+    """Adjustments on denied claims and on denied lines of settled or part-paid claims, grouped
+    by CARC. A line is denied when it was paid nothing and nothing of it was left to the
+    patient: a line (or claim) applied to the deductible is settled, not denied (ADR 0250).
 
-    Two queries: the adjustments with their claims and lines, and the remark codes of the
-    newest posting of each claim.
+    Three queries: the adjustments with their claims, the remark codes of the newest posting
+    of each claim, and the line remark codes.
     """
     adjustments = list(
         ClaimAdjustment.objects.filter(claim__organisation=organisation)
         .filter(
             Q(claim__status=ClaimStatus.DENIED)
-            | Q(claim__status=ClaimStatus.PARTIALLY_PAID, line__paid_amount=0)
+            | Q(
+                claim__status__in=(ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID),
+                line__paid_amount=0,
+            )
         )
-        .exclude(group="PR")
+        .exclude(group=PATIENT_GROUP)
+        .exclude(line__adjustments__group=PATIENT_GROUP)
         .select_related("claim")
         .order_by("reason", "claim__date_of_service", "claim_id", "id")
     )
@@ -127,13 +153,15 @@ class WriteOffRow:
 
 
 def write_off_report(organisation: Organisation, start: dt.date, end: dt.date) -> list[WriteOffRow]:
-    """Adjustment totals by group and reason for claims adjudicated in [start, end]."""
+    """Adjustment totals by group and reason for claims adjudicated in [start, end]. Patient
+    responsibility (PR) is not written off: the patient (or the next payer) owes it."""
     rows = (
         ClaimAdjustment.objects.filter(
             claim__organisation=organisation,
             claim__adjudicated_on__gte=start,
             claim__adjudicated_on__lte=end,
         )
+        .exclude(group=PATIENT_GROUP)
         .values("group", "reason")
         .annotate(count=Count("id"), total=Sum("amount"))
         .order_by("group", "reason")
@@ -148,7 +176,7 @@ def write_off_report(organisation: Organisation, start: dt.date, end: dt.date) -
                 reason=row["reason"],
                 reason_meaning=explained.meaning if explained else _UNLISTED,
                 count=row["count"],
-                total=row["total"],
+                total=to_cents(row["total"]),
             )
         )
     return out
@@ -168,4 +196,50 @@ def patient_balance(organisation: Organisation, patient_id: int) -> Decimal:
     total = PatientLedgerEntry.objects.filter(
         organisation=organisation, patient_id=patient_id
     ).aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else Decimal("0")
+    return to_cents(total)
+
+
+def unmatched_payments(organisation: Organisation) -> QuerySet[UnmatchedPayment]:
+    """Claim payments waiting to be matched by hand, oldest file first."""
+    return (
+        UnmatchedPayment.objects.filter(era_file__organisation=organisation, posting__isnull=True)
+        .select_related("era_file")
+        .order_by("era_file__imported_at", "era_file_id", "position")
+    )
+
+
+def unmatched_payment(organisation: Organisation, unmatched_id: int) -> UnmatchedPayment | None:
+    return (
+        UnmatchedPayment.objects.filter(era_file__organisation=organisation, pk=unmatched_id)
+        .select_related("era_file")
+        .first()
+    )
+
+
+def claim_for_matching(organisation: Organisation, text: str) -> Claim | None:
+    """The claim a biller names by our claim number (CN12), its id, or the payer's number."""
+    text = text.strip()
+    if not text or len(text) > 50:
+        return None
+    claims = Claim.objects.filter(organisation=organisation)
+    found = claims.filter(patient_control_number=text).first()
+    if found is None and text.isdigit() and len(text) <= 18:
+        found = claims.filter(pk=int(text)).first()
+    if found is None:
+        found = claims.filter(payer_claim_number=text).order_by("-id").first()
+    return found
+
+
+def unbalanced_postings(organisation: Organisation) -> QuerySet[ClaimPosting]:
+    """Postings whose payer amounts do not add up, or that decided nothing (CLP02 23, 25)."""
+    return (
+        ClaimPosting.objects.filter(era_file__organisation=organisation)
+        .filter(Q(balance_problem__gt="") | Q(lines__balance_problem__gt=""))
+        .distinct()
+        .select_related("era_file", "claim")
+        .order_by("-posted_on", "-id")
+    )
+
+
+def provider_adjustments_of(era_file: EraFile) -> QuerySet[ProviderAdjustmentPosting]:
+    return ProviderAdjustmentPosting.objects.filter(era_file=era_file).select_related("claim")

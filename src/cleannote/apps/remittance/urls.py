@@ -9,4 +9,6 @@ urlpatterns = [
     path("denials/", views.denials, name="denials"),
     path("write-offs/", views.write_offs, name="write_offs"),
     path("underpayments/", views.underpayment_list, name="underpayments"),
+    path("unmatched/", views.unmatched_list, name="unmatched"),
+    path("unmatched/<int:unmatched_id>/match/", views.match_payment, name="match"),
 ]

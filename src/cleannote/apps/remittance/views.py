@@ -1,21 +1,24 @@
-"""Money-in pages: import an 835, the files imported, denials by reason, write-offs over a
-date range, underpayments. Billers and owners only."""
+"""Money-in pages: import an 835, the files imported, claim payments to match by hand,
+postings that do not balance, denials by reason, write-offs over a date range,
+underpayments. Billers and owners only."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.patients.views import actor_of
 from cleannote.apps.remittance import selectors
+from cleannote.apps.remittance.actions import do_match_payment
 from cleannote.apps.remittance.errors import RemittanceError
-from cleannote.apps.remittance.forms import DateRangeForm, EraUploadForm
+from cleannote.apps.remittance.forms import DateRangeForm, EraUploadForm, MatchForm
 from cleannote.apps.remittance.tasks import import_835
 from cleannote.platform.request_params import bounded_message, form_problem
 from cleannote.web.tasks import enqueue
@@ -26,7 +29,7 @@ PAGE_SIZE = 100
 @staff_view(Capability.POST_PAYMENTS)
 def era_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    files = list(selectors.era_files_of(organisation).select_related("imported_by")[:PAGE_SIZE])
+    files = list(selectors.era_files_with_counts(organisation)[:PAGE_SIZE])
     return render(request, "remittance/list.html", {"files": files, "form": EraUploadForm()})
 
 
@@ -48,6 +51,18 @@ def import_era(request: HttpRequest) -> HttpResponse:
     else:
         done = "queued for posting" if queued.job_id else "posted"
         messages.success(request, bounded_message(f"{upload.name} {done}."))
+        if isinstance(queued.result, int):  # posted in process: say what did not match
+            waiting = selectors.unmatched_payments(staff.organisation).filter(
+                era_file_id=queued.result
+            )
+            if waiting.exists():
+                messages.warning(
+                    request,
+                    bounded_message(
+                        f"{waiting.count()} claim payment(s) of {upload.name} matched no claim: "
+                        "see Unmatched and unbalanced."
+                    ),
+                )
     return redirect("remittance:list")
 
 
@@ -83,3 +98,45 @@ def underpayment_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     lines = list(selectors.underpayments(organisation)[:PAGE_SIZE])
     return render(request, "remittance/underpayments.html", {"lines": lines})
+
+
+@staff_view(Capability.POST_PAYMENTS)
+def unmatched_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    return render(
+        request,
+        "remittance/unmatched.html",
+        {
+            "payments": list(selectors.unmatched_payments(organisation)[:PAGE_SIZE]),
+            "unbalanced": list(selectors.unbalanced_postings(organisation)[:PAGE_SIZE]),
+            "form": MatchForm(),
+        },
+    )
+
+
+@staff_view(Capability.POST_PAYMENTS)
+@require_POST
+def match_payment(request: HttpRequest, unmatched_id: int) -> HttpResponse:
+    """Post one unmatched claim payment to the claim the biller names."""
+    staff = request.staff  # type: ignore[attr-defined]
+    organisation = staff.organisation
+    unmatched = selectors.unmatched_payment(organisation, unmatched_id)
+    if unmatched is None:
+        raise Http404("no such unmatched payment")
+    form = MatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the claim: our claim number (CN…), its id or the payer's.")
+        return redirect("remittance:unmatched")
+    claim = selectors.claim_for_matching(organisation, form.cleaned_data["claim"])
+    if claim is None:
+        messages.error(request, "No claim of this organisation has that number.")
+        return redirect("remittance:unmatched")
+    try:
+        do_match_payment(actor_of(request), unmatched, claim)
+    except RemittanceError as exc:
+        messages.error(request, str(exc))
+        return redirect("remittance:unmatched")
+    messages.success(
+        request, f"Payment at segment {unmatched.segment_number} posted to claim {claim.pk}."
+    )
+    return redirect("claims:detail", claim.pk)
