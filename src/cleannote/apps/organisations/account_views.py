@@ -215,11 +215,17 @@ def change_password(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sensitive_post_parameters("new_password1", "new_password2")
+@sensitive_post_parameters("new_password1", "new_password2", "token")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, uid: str, token: str) -> HttpResponse:
-    """The invitee chooses their password from the owner's one-time link."""
+def accept_invitation(request: HttpRequest) -> HttpResponse:
+    """The invitee chooses their password from the owner's one-time link.
+
+    The link carries its token in the query string, which the log filter cuts from every request
+    line; the form posts it back in the body, which is never logged (ADR 0220).
+    """
+    params = request.POST if request.method == "POST" else request.GET
+    uid, token = params.get("uid", "")[:40], params.get("token", "")[:100]
     user_id = user_id_from_uid(uid)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
     staff = Staff.objects.select_related("organisation").filter(user=user).first() if user else None
@@ -231,7 +237,7 @@ def accept_invitation(request: HttpRequest, uid: str, token: str) -> HttpRespons
         or not invitation_tokens.check_token(user, token)
     ):
         return render(request, "organisations/invitation_invalid.html", status=404)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         actions.do_accept_invitation(staff, form.cleaned_data["new_password1"])
         messages.success(request, "Your password is set. Sign in with your username and it.")
@@ -239,6 +245,6 @@ def accept_invitation(request: HttpRequest, uid: str, token: str) -> HttpRespons
     return render(
         request,
         "organisations/accept_invitation.html",
-        {"form": form, "member": staff},
+        {"form": form, "member": staff, "uid": uid, "token": token},
         status=422 if request.method == "POST" else 200,
     )

@@ -280,20 +280,37 @@ class CodeCheck:
         return self.outcome is CodeOutcome.ACCEPTED
 
 
+# How a refused code is audited: the sign-in step as a failed sign-in or a lockout (the same
+# actions the password step writes), set-up and turning off as refused updates.
+_REFUSED: dict[str, tuple[tuple[AuditAction, str], tuple[AuditAction, str]]] = {
+    "sign_in": (
+        (AuditAction.SIGN_IN_FAILED, "two_factor"),
+        (AuditAction.LOCKED_OUT, "two_factor"),
+    ),
+    "setup": (
+        (AuditAction.UPDATE, "two_factor.setup_refused"),
+        (AuditAction.UPDATE, "two_factor.setup_throttled"),
+    ),
+    "disable": (
+        (AuditAction.UPDATE, "two_factor.disable_refused"),
+        (AuditAction.UPDATE, "two_factor.disable_throttled"),
+    ),
+}
+
+
 def _check_code(
     actor: Actor, staff: Staff, device: TOTPDevice, code: str, purpose: str
 ) -> CodeCheck:
     """One throttled try of `code` on a locked device; a refusal is audited as a failure."""
+    wrong, throttled = _REFUSED[purpose]
     allowed, details = device.verify_is_allowed()
     if not allowed:
-        do_record_audit_event(
-            actor, AuditAction.UPDATE, f"two_factor.{purpose}_throttled", staff.pk
-        )
+        do_record_audit_event(actor, throttled[0], throttled[1], staff.pk)
         retry_at = (details or {}).get("locked_until")
         return CodeCheck(CodeOutcome.THROTTLED, device, retry_at)
     if device.verify_token(code):
         return CodeCheck(CodeOutcome.ACCEPTED, device)
-    do_record_audit_event(actor, AuditAction.UPDATE, f"two_factor.{purpose}_refused", staff.pk)
+    do_record_audit_event(actor, wrong[0], wrong[1], staff.pk)
     return CodeCheck(CodeOutcome.WRONG, device)
 
 
@@ -344,7 +361,7 @@ def do_verify_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
         raise StaffChangeRefused("This login has no authenticator to check a code against.")
     check = _check_code(actor, row, device, code, "sign_in")
     if check.accepted:
-        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.sign_in", row.pk)
+        do_record_audit_event(actor, AuditAction.SIGN_IN, "two_factor", row.pk)
     return check
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 
 from cleannote.apps.organisations.models import (
     CREDENTIAL_CHOICES,
+    DISCIPLINE_NAMES,
     Location,
     Organisation,
     Role,
@@ -37,8 +38,8 @@ def generated_password() -> str:
 
 def _credential_label(value: str) -> str:
     discipline = DISCIPLINE_OF_CREDENTIAL[Credential(value)]
-    kind = "assistant" if Credential(value) in ASSISTANT_CREDENTIALS else "licensed"
-    return f"{value} ({discipline.value}, {kind})"
+    assistant = " assistant" if Credential(value) in ASSISTANT_CREDENTIALS else ""
+    return f"{value}: {DISCIPLINE_NAMES[discipline]}{assistant}"
 
 
 class StaffForm(forms.Form):

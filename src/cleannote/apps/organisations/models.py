@@ -73,6 +73,13 @@ class Role(models.TextChoices):
 
 
 CREDENTIAL_CHOICES = [(c.value, c.value) for c in Credential]
+DISCIPLINE_NAMES: dict[Discipline, str] = {
+    Discipline.PT: "physical therapy",
+    Discipline.OT: "occupational therapy",
+    Discipline.SLP: "speech-language pathology",
+    Discipline.CHIRO: "chiropractic",
+    Discipline.MASSAGE: "massage therapy",
+}
 
 
 class Staff(models.Model):
@@ -115,6 +122,10 @@ class Staff(models.Model):
     @property
     def discipline(self) -> Discipline | None:
         return DISCIPLINE_OF_CREDENTIAL[Credential(self.credential)] if self.credential else None
+
+    @property
+    def discipline_name(self) -> str:
+        return DISCIPLINE_NAMES[self.discipline] if self.discipline is not None else ""
 
     @property
     def is_assistant(self) -> bool:

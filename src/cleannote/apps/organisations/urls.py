@@ -29,9 +29,5 @@ urlpatterns = [
         "account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"
     ),
     path("account/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
-    path(
-        "invitation/<str:uid>/<str:token>/",
-        account_views.accept_invitation,
-        name="accept_invitation",
-    ),
+    path("invitation/", account_views.accept_invitation, name="accept_invitation"),
 ]

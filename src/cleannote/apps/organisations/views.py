@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,11 +43,9 @@ def _member(request: HttpRequest, staff_id: int) -> Staff:
 
 
 def _invitation_url(request: HttpRequest, staff: Staff, token: str) -> str:
-    path = reverse(
-        "organisations:accept_invitation",
-        kwargs={"uid": invitation_uid(staff.user), "token": token},
-    )
-    return request.build_absolute_uri(path)
+    # The token rides in the query string, which the log filter cuts from request lines.
+    query = urlencode({"uid": invitation_uid(staff.user), "token": token})
+    return request.build_absolute_uri(f"{reverse('organisations:accept_invitation')}?{query}")
 
 
 @staff_view(Capability.MANAGE_STAFF)
@@ -97,7 +96,12 @@ def staff_add(request: HttpRequest) -> HttpResponse:
                 {"member": staff, "url": _invitation_url(request, staff, token), "new": True},
             )
         messages.error(request, "Some fields need attention; each is marked below.")
-    return render(request, "organisations/staff_form.html", {"form": form, "member": None})
+    return render(
+        request,
+        "organisations/staff_form.html",
+        {"form": form, "member": None},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @staff_view(Capability.MANAGE_STAFF)
