@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cleannote.cli.edi_837 import register_837
-from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK
+from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK, one_short_line
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.transactions import ReadResult, read_any
 from cleannote.edi.x12_271 import (
@@ -88,6 +88,11 @@ def run_read(args: argparse.Namespace) -> int:
             result = read_any(path, source=str(path))
         except X12Error as exc:
             print(f"cleannote: error: {exc}", file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        except OSError as exc:  # a name too long for the file system, a device that fails
+            where = one_short_line(repr(str(path)))
+            print(f"cleannote: error: {where}: {exc.strerror}", file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
         if args.json:

@@ -109,5 +109,5 @@ def _write(args: argparse.Namespace, claims: list[ClaimToSend]) -> None:
     try:
         write_private(args.output, data)
     except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        raise UsageError(f"cannot write {str(args.output)!r}: {exc.strerror}") from None
     print(f"cleannote: wrote {len(claims)} claims to {args.output}", file=sys.stderr)

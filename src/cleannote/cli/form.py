@@ -12,7 +12,7 @@ import argparse
 import sys
 from datetime import UTC, date, datetime
 
-from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
+from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError
 from cleannote.cli.refdata import data_dir_from_env, iso_date_argument
 from cleannote.forms.cms1500 import (
     FormClaim,
@@ -95,8 +95,7 @@ def _cms1500(args: argparse.Namespace) -> int:
         try:
             write_private(args.output, pdf)
         except OSError as exc:
-            print(f"cleannote: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            raise UsageError(f"cannot write {str(args.output)!r}: {exc.strerror}") from None
         pages = sum(len(form_pages(c, printed_on=printed_on)) for c in claims)
         print(f"{args.output}: {len(claims)} claims on {pages} pages ({mode.value})")
     else:

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from cleannote.cli.errors import EXIT_BAD_INPUT, UsageError
+from cleannote.cli.errors import EXIT_BAD_INPUT, UsageError, one_short_line
 from cleannote.rules.errors import RulesError
 
 COMMAND_MODULES = (
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         status: int = args.handler(args)
     except (UsageError, RulesError) as exc:
-        print(f"cleannote: error: {exc}", file=sys.stderr)
+        print(f"cleannote: error: {one_short_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0

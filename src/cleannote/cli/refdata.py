@@ -79,7 +79,11 @@ def run_import(args: argparse.Namespace) -> int:
     if args.effective is not None and args.kind != "mue":
         raise UsageError("refdata import: --effective applies to mue files only")
     for path in files:
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as exc:  # a name too long for the file system, for one
+            raise UsageError(f"refdata import: {str(path)!r}: {exc.strerror}") from None
+        if not found:
             raise UsageError(f"refdata import: no such file {str(path)!r}")
     parse: Callable[[Path], Sequence[object]] = (
         parse_ptp_file if args.kind == "ncci" else parse_mue_file

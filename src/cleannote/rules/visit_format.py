@@ -1522,6 +1522,11 @@ def _read_file(path: Path) -> Iterator[ReadItem]:
         yield _failure(source, None, f"cannot read: {exc.strerror or exc}")
 
 
+def _short_source(name: str) -> str:
+    """A file name as given, cut short when it is too long to be one (one line per error)."""
+    return name if len(name) <= 200 else name[:197] + "..."
+
+
 def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iterator[ReadItem]:
     """Stream visits from files, folders and "-" (standard input), one item per visit.
 
@@ -1538,7 +1543,12 @@ def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Ite
                 yield from _read_stream(stdin, "<stdin>")
             continue
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # a name too long for the file system, for one
+            yield _failure(_short_source(str(raw)), None, f"cannot read: {exc.strerror or exc}")
+            continue
+        if is_dir:
             found = sorted(
                 p for p in path.rglob("*") if p.suffix.lower() in _VISIT_SUFFIXES and p.is_file()
             )
