@@ -30,9 +30,11 @@ from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
+    Address,
     Payer,
     PayerKind,
     Relationship,
+    ServiceFacility,
     Visit,
 )
 from cleannote.rules.visit_format import visit_to_dict
@@ -401,6 +403,94 @@ def test_replacement_claim_fills_box22() -> None:
     values = values_of(claim)
     # then
     assert (values["22.code"], values["22.reference"]) == ("7", "PAYER123")
+
+
+PROPERTY_CASUALTY_CASES = [
+    pytest.param(PayerKind.AUTO_PIP, "1", "C-77a", True, id="pip"),
+    pytest.param(PayerKind.AUTO_MEDPAY, "1", "C-77a", True, id="medpay"),
+    pytest.param(PayerKind.AUTO_LIABILITY, "1", "C-77a", True, id="liability"),
+    pytest.param(PayerKind.WORKERS_COMP, "1", "C-77a", True, id="workers-comp"),
+    pytest.param(PayerKind.WORKERS_COMP, "7", "C-77a", True, id="workers-comp-replacement"),
+    pytest.param(PayerKind.AUTO_PIP, "8", "C-77a", True, id="pip-void"),
+    pytest.param(PayerKind.WORKERS_COMP, "1", None, False, id="workers-comp-without-number"),
+    pytest.param(PayerKind.COMMERCIAL, "1", "C-77a", False, id="health-plan"),
+    pytest.param(PayerKind.MEDICARE, "7", "C-77a", False, id="medicare-replacement"),
+]
+
+
+@pytest.mark.parametrize(("kind", "frequency", "number", "printed"), PROPERTY_CASUALTY_CASES)
+def test_box11b_carries_the_carriers_claim_number_with_qualifier_y4(
+    kind: PayerKind, frequency: str, number: str | None, printed: bool
+) -> None:
+    # given an auto or workers' comp claim (an original, a replacement or a void)
+    claim = FormClaim(
+        visit(payer=Payer(name="P", payer_id="P1", kind=kind, claim_number=number)),
+        ONE_LINE,
+        frequency=frequency,
+        original_reference="PCN-31" if frequency != "1" else None,
+    )
+    # when
+    values = values_of(claim)
+    # then box 11b says Y4 and the number, while box 22 keeps the replaced claim's number
+    expected = ("Y4", number) if printed else (None, None)
+    assert (values.get("11b.qualifier"), values.get("11b")) == expected
+    assert values.get("22.reference") == ("PCN-31" if frequency != "1" else None)
+
+
+@pytest.mark.parametrize(
+    ("initial", "plan_start", "box15"),
+    [
+        pytest.param(dt.date(2026, 1, 12), True, "01 12 26", id="initial-treatment-date"),
+        pytest.param(None, True, "02 03 26", id="plan-of-care-start"),
+        pytest.param(dt.date(2026, 1, 12), False, "01 12 26", id="without-a-plan"),
+        pytest.param(None, False, None, id="neither"),
+    ],
+)
+def test_box15_prints_the_initial_treatment_date(
+    initial: dt.date | None, plan_start: bool, box15: str | None
+) -> None:
+    changes: dict[str, object] = {"initial_treatment": initial}
+    if not plan_start:
+        changes["plan_of_care"] = None
+    values = values_of(FormClaim(visit(**changes), ONE_LINE))
+    assert values.get("15.date") == box15
+    assert values.get("15.qualifier") == ("454" if box15 else None)
+
+
+EASTSIDE = Address("4410 SE Division St", "Portland", "OR", "972061502")
+
+
+@pytest.mark.parametrize(
+    ("facility", "name", "street", "npi"),
+    [
+        pytest.param(None, "RIVERSIDE PHYSICAL THERAPY", "100 MAIN ST", "1234567893", id="none"),
+        pytest.param(
+            ServiceFacility("Eastside", EASTSIDE, "1306849450"),
+            "EASTSIDE",
+            "4410 SE DIVISION ST",
+            "1306849450",
+            id="elsewhere",
+        ),
+        pytest.param(
+            ServiceFacility("Eastside", EASTSIDE), "EASTSIDE", "4410 SE DIVISION ST", None,
+            id="elsewhere-without-npi",
+        ),
+        pytest.param(
+            ServiceFacility("Main", Address("100 Main St.", "Portland", "OR", "97201-1234")),
+            "RIVERSIDE PHYSICAL THERAPY",
+            "100 MAIN ST",
+            "1234567893",
+            id="at-the-billing-address",
+        ),
+    ],
+)  # fmt: skip
+def test_box32_names_where_the_visit_took_place(
+    facility: ServiceFacility | None, name: str, street: str, npi: str | None
+) -> None:
+    values = values_of(FormClaim(visit(service_facility=facility), ONE_LINE))
+    assert (values["32.name"].upper(), values["32.street"].upper()) == (name, street)
+    assert values.get("32a") == npi
+    assert values["33.name"].upper() == "RIVERSIDE PHYSICAL THERAPY"
 
 
 def too_many_modifiers() -> ClaimLine:

@@ -21,6 +21,7 @@ from enum import StrEnum
 from reportlab.pdfgen.canvas import Canvas
 
 from cleannote.forms import cms1500_layout as layout
+from cleannote.rules.addresses import same_place
 from cleannote.rules.errors import RulesError
 from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import AccidentKind, Address, PayerKind, Person, Sex, Visit
@@ -192,9 +193,14 @@ def _header(claim: FormClaim, printed_on: dt.date) -> Iterator[PrintedValue]:
     if accident is not None and accident.date is not None:
         yield _value("14.date", _short_date(accident.date))
         yield _value("14.qualifier", ONSET_QUALIFIER)
-    if visit.plan_of_care is not None:
+    initial = visit.initial_treatment or (
+        visit.plan_of_care.start if visit.plan_of_care is not None else None
+    )
+    if initial is not None:
+        # The case's initial treatment date when recorded (Medicare needs it on spinal
+        # manipulation), else the plan of care's start.
         yield _value("15.qualifier", INITIAL_TREATMENT_QUALIFIER)
-        yield _value("15.date", _short_date(visit.plan_of_care.start))
+        yield _value("15.date", _short_date(initial))
     referral = visit.referral
     if referral is not None:
         yield _value("17.qualifier", referral.qualifier.value)
@@ -253,7 +259,8 @@ def _resubmission(claim: FormClaim) -> Iterator[PrintedValue]:
 
 
 def _billing(visit: Visit, printed_on: dt.date) -> Iterator[PrintedValue]:
-    """Boxes 25-27 and 31-33; the service facility is the billing location (ADR 0100)."""
+    """Boxes 25-27 and 31-33. Box 32 is the billing location (ADR 0100) unless the visit took
+    place elsewhere: then the service facility, as in 837P loop 2310C (ADR 0261)."""
     provider = visit.billing_provider
     vid = visit.id
     yield _value("25", _exact(provider.tax_id.replace("-", "").strip(), "25", vid))
@@ -262,10 +269,15 @@ def _billing(visit: Visit, printed_on: dt.date) -> Iterator[PrintedValue]:
     yield _value("27.yes", "X")
     yield _value("31", SIGNATURE_ON_FILE)
     yield _value("31.date", _short_date(printed_on))
-    for box in ("32", "33"):
-        yield _value(f"{box}.name", _free(provider.name, f"{box}.name"))
-        yield from _one_line_address(provider.address, box)
-    yield _value("32a", _exact(provider.npi, "32a", vid))
+    facility = visit.service_facility
+    place: tuple[str, Address, str | None] = (provider.name, provider.address, provider.npi)
+    if facility is not None and not same_place(facility.address, provider.address):
+        place = (facility.name, facility.address, facility.npi)
+    for box, (name, address) in (("32", place[:2]), ("33", (provider.name, provider.address))):
+        yield _value(f"{box}.name", _free(name, f"{box}.name"))
+        yield from _one_line_address(address, box)
+    if place[2]:
+        yield _value("32a", _exact(place[2], "32a", vid))
     yield _value("33a", _exact(provider.npi, "33a", vid))
 
 

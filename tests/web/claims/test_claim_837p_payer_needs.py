@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 
 from cleannote.apps.claims.actions import do_create_corrected_claim
 from cleannote.apps.claims.claim_export import claim_to_send
+from cleannote.apps.claims.claim_form import claim_to_form
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.notes.visit_builder import build_visit, load_note_for_visit
 from cleannote.apps.organisations.models import Location, Organisation
 from cleannote.apps.patients.models import Case, Coverage
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import write_837p
+from cleannote.forms.cms1500 import form_pages
 from cleannote.rules.visit import MedicareSecondaryType
 from tests.edi.pyx12_check import pyx12_errors
 from tests.web.claims.conftest import Billing, adjudicated_claim, new_claim
@@ -196,3 +198,18 @@ def test_medicare_secondary_type_is_asked_for_only_where_it_belongs(
             coverage.full_clean()
     else:
         coverage.full_clean()
+
+
+def test_corrected_workers_comp_form_prints_the_carrier_number_in_11b_and_the_payers_in_22(
+    billing,
+):
+    # given a corrected workers' comp claim
+    _workers_comp(billing)
+    original = adjudicated_claim(billing, ("100.00", "60.00"), payer_claim_number="PCN-31")
+    corrected = do_create_corrected_claim(billing.actor, original, reason="wrong units")
+    # when
+    (page,) = form_pages(claim_to_form(corrected), printed_on=dt.date(2026, 3, 2))
+    values = {v.box: v.text for v in page}
+    # then
+    assert (values["11b.qualifier"], values["11b"]) == ("Y4", "wc-2026-0417")
+    assert (values["22.code"], values["22.reference"]) == ("7", "PCN-31")
