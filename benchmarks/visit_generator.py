@@ -53,8 +53,9 @@ from typing import Any
 from cleannote.rules.catalog import procedure
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.payer_policy import PayerPolicy, default_policy
+from cleannote.rules.scope_of_practice import scope_of
 from cleannote.rules.units import TimedEntry, assign_units
-from cleannote.rules.visit import PayerKind, UnitMethod
+from cleannote.rules.visit import Credential, PayerKind, UnitMethod
 from cleannote.rules.visit_format import SCHEMA_ID
 
 _BASE_DATE = dt.date(2026, 1, 5)  # a Monday; every date is an offset from it, never the clock
@@ -680,6 +681,16 @@ def _visit(rng: random.Random, world: _World, number: int) -> tuple[dict[str, An
             "address": home,
         },
     }
+    supervisor = scope_of(Credential(clinician["credential"])).supervised_by
+    if supervisor is not None and not policy.enrols_assistants:
+        # The payer enrols no assistants: the claim names the supervising therapist and the
+        # assistant furnishes the visit (docs/decisions/0200). Picked without the rng, so the
+        # other visits of a seed stay as they were.
+        therapist = next(
+            c for c in world.clinicians[discipline] if c["credential"] == supervisor.value
+        )
+        visit["rendering_provider"] = dict(therapist)
+        visit["assistant"] = dict(clinician)
     if has_referral:
         referrer = rng.choice(world.referrers)
         referral_date = start_of_care - dt.timedelta(days=rng.randrange(3, 20))

@@ -54,7 +54,10 @@ def test_parse_builds_the_value_objects() -> None:
     # when
     visit = parse_visit(data)
     # then
-    assert visit.rendering_provider.credential is Credential.COTA
+    # Medicare enrols no assistants: the claim names the supervising OT (ADR 0200)
+    assert visit.rendering_provider.credential is Credential.OT
+    assert visit.assistant is not None
+    assert visit.assistant.credential is Credential.COTA
     assert visit.payer.kind is PayerKind.MEDICARE
     assert visit.place_of_service == "11"
     assert visit.services[0].charge == Decimal("110.00")

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
+from cleannote.apps.notes.actions import (
+    do_add_treatment_block,
+    do_cosign_note,
+    do_sign_note,
+    do_start_note,
+)
 from cleannote.apps.notes.visit_builder import build_visit, goal_id, load_note_for_visit
 from cleannote.apps.patients.models import Coverage
 from cleannote.rules.visit import Laterality, PayerKind, ReferralQualifier, Relationship
@@ -159,8 +164,9 @@ def test_secondary_coverage_and_claim_id_are_the_callers(clinic):
     assert visit.prior_authorization == "PA1"
 
 
-def test_assistant_note_renders_under_the_supervising_signer(clinic):
-    # given a note written by the PTA and signed by the PT
+def test_assistant_medicare_note_renders_under_the_co_signing_therapist(clinic):
+    # given a Medicare note written and signed by the PTA, then co-signed by the PT
+    # (the PT used to sign the PTA's draft and the claim lost CQ: ADR 0200)
     actor = Actor(user=clinic.assistant.user, organisation=clinic.organisation)
     note = do_start_note(
         actor,
@@ -170,10 +176,15 @@ def test_assistant_note_renders_under_the_supervising_signer(clinic):
         date_of_service=TODAY,
     )
     do_add_treatment_block(actor, note, code="97110", minutes=20, assistant_minutes=20)
-    do_sign_note(actor, note, clinic.therapist)
+    do_sign_note(actor, note, clinic.assistant)
+    before = build_visit(load_note_for_visit(note.pk))
+    do_cosign_note(_actor(clinic), note, clinic.therapist)
 
     # when
     visit = build_visit(load_note_for_visit(note.pk))
 
-    # then
+    # then the claim names the PT and carries the PTA who furnished the visit
+    assert (before.rendering_provider.npi, before.assistant) == (clinic.assistant.npi, None)
     assert visit.rendering_provider.npi == clinic.therapist.npi
+    assert visit.assistant is not None
+    assert visit.assistant.npi == clinic.assistant.npi

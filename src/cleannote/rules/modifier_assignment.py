@@ -266,7 +266,7 @@ def _assistant_modifier(
     if mod is None:
         return None
     if whole_visit_by_assistant:
-        return mod, f"{mod}: the rendering clinician is an assistant"
+        return mod, f"{mod}: an assistant furnished the visit"
     if service.assistant_minutes <= 0:
         return None
     minutes = service.documented_minutes
@@ -311,7 +311,9 @@ def assign_modifiers(
         raise UnitsMismatchError(len(services), len(codes))
     rendering = visit.rendering_provider
     discipline = rendering.discipline
-    by_assistant = rendering.credential in ASSISTANT_CREDENTIALS
+    # Whole visit by an assistant: named as rendering provider, or furnishing it under the
+    # supervising therapist the claim names (Medicare: docs/decisions/0200).
+    by_assistant = rendering.credential in ASSISTANT_CREDENTIALS or visit.assistant is not None
     default_npi = rendering.npi
     if pair_edits is None:
         pair_edits = ncci_pairs(codes, units, ptp, visit.date_of_service)

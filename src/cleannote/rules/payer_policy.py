@@ -48,6 +48,11 @@ class PayerPolicy:
     assistant_modifiers_required: bool
     # Chiropractors are paid for spinal manipulation only (Medicare: 100-02 Ch.15 §240).
     chiropractor_cmt_only: bool
+    # Who the payer enrols as a rendering provider (837P 2310B, CMS-1500 24J): Medicare enrols
+    # neither assistants nor massage therapists; an assistant's visit is then billed under the
+    # supervising therapist (docs/decisions/0200, rules/scope_of_practice.py).
+    enrols_assistants: bool
+    enrols_massage_therapists: bool
     source: str
 
 
@@ -62,6 +67,8 @@ _BOOL_FIELDS = frozenset(
         "covers_98943",
         "assistant_modifiers_required",
         "chiropractor_cmt_only",
+        "enrols_assistants",
+        "enrols_massage_therapists",
     }
 )
 _OVERRIDABLE = frozenset(f.name for f in dataclasses.fields(PayerPolicy)) - {"kind"}

@@ -338,3 +338,8 @@ class Visit:
     """First day of treatment for this episode (837P DTP*454, CMS-1500 box 15 qualifier 454);
     Medicare needs it on spinal manipulation."""
     service_facility: ServiceFacility | None = None
+    assistant: RenderingProvider | None = None
+    """The assistant (PTA, COTA, SLPA) who furnished the visit when `rendering_provider` is the
+    supervising therapist billing for it: Medicare enrols no assistants, so the claim names the
+    therapist and CQ/CO mark the assistant's lines (docs/decisions/0200). None when the
+    rendering provider furnished the visit."""

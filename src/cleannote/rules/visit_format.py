@@ -26,6 +26,7 @@ from typing import TextIO, TypeVar, cast
 from cleannote.rules.errors import RulesError
 from cleannote.rules.frozen_builders import frozen_builder
 from cleannote.rules.visit import (
+    ASSISTANT_CREDENTIALS,
     Accident,
     AccidentKind,
     Address,
@@ -122,6 +123,7 @@ _PAYER_KINDS = _enum_table(PayerKind)
 _UNIT_METHODS = _enum_table(UnitMethod)
 _MODIFIER_STYLES = _enum_table(ModifierStyle)
 _CREDENTIALS = _enum_table(Credential)
+_ASSISTANTS = {c.value: c for c in Credential if c in ASSISTANT_CREDENTIALS}
 _SEXES = _enum_table(Sex)
 _RELATIONSHIPS = _enum_table(Relationship)
 _LATERALITIES = _enum_table(Laterality)
@@ -619,6 +621,7 @@ _VISIT = frozenset(
         "history",
         "initial_treatment",
         "service_facility",
+        "assistant",
     }
 )
 
@@ -820,6 +823,19 @@ def _payer(value: object) -> Payer:
         _opt_enum(d, "unit_method", at, _UNIT_METHODS),
         _opt_enum(d, "modifier_style", at, _MODIFIER_STYLES),
         _opt_enum(d, "medicare_secondary_type", at, _MSP_TYPES),
+    )
+
+
+def _assistant(value: object) -> RenderingProvider:
+    """The assistant who furnished a visit billed under the supervising therapist."""
+    d = _object(value, "assistant", _RENDERING)
+    at = "assistant."
+    return _new_rendering_provider(
+        _str(d, "first_name", at),
+        _str(d, "last_name", at),
+        _npi(d, "npi", at),
+        _enum(d, "credential", at, _ASSISTANTS),
+        _str(d, "taxonomy", at),
     )
 
 
@@ -1166,6 +1182,7 @@ def _visit(d: dict[str, object]) -> Visit:
     plan = d.get("plan_of_care", _ABSENT)
     episode = d.get("episode", _ABSENT)
     facility = d.get("service_facility", _ABSENT)
+    assistant = d.get("assistant", _ABSENT)
     visit = _new_visit(
         visit_id,
         _date(d, "date_of_service", ""),
@@ -1193,6 +1210,7 @@ def _visit(d: dict[str, object]) -> Visit:
         tuple([_history_visit(item, i) for i, item in enumerate(_list(d, "history", ""))]),
         _opt_date(d, "initial_treatment", ""),
         None if facility is _ABSENT else _service_facility(facility),
+        None if assistant is _ABSENT else _assistant(assistant),
     )
     _check_birth_dates(visit)
     return visit
@@ -1378,6 +1396,15 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
         if v.service_facility.npi is not None:
             facility["npi"] = v.service_facility.npi
         out["service_facility"] = facility
+    if v.assistant is not None:
+        a = v.assistant
+        out["assistant"] = {
+            "first_name": a.first_name,
+            "last_name": a.last_name,
+            "npi": a.npi,
+            "credential": a.credential.value,
+            "taxonomy": a.taxonomy,
+        }
     if v.plan_of_care is not None:
         poc = v.plan_of_care
         plan: dict[str, object] = {"start": poc.start.isoformat()}

@@ -18,6 +18,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_ensure_default_fee_schedule
 from cleannote.apps.notes.actions import (
     do_add_treatment_block,
+    do_cosign_note,
     do_sign_note,
     do_start_note,
     do_update_note,
@@ -527,6 +528,14 @@ def _demo_patient(
         unsigned = day == today or (number == len(visit_days) and index % 4 == 1)
         if not unsigned:
             do_sign_note(writer_actor, note, writer, at=_at(day, 18))
+            if writer.is_assistant:
+                # The supervising therapist co-signs the assistant's note (ADR 0200).
+                do_cosign_note(
+                    Actor(user=clinician.user, organisation=actor.organisation),
+                    note,
+                    clinician,
+                    at=_at(day, 19),
+                )
         count += 1
     return count
 

@@ -35,7 +35,7 @@ AUTO_IN = {
 }
 
 
-# --- code.unknown / code.discipline -----------------------------------------------------------
+# --- code.unknown / scope.discipline (an error since ADR 0200) --------------------------------
 
 
 def test_a_code_outside_the_catalog_is_flagged_on_its_line() -> None:
@@ -70,9 +70,9 @@ def test_a_code_outside_the_rendering_discipline_is_flagged(
     # given a clinician billing a code another discipline furnishes
     v = visit(service(code), rendering_provider=rendering(credential))
     # when
-    [found] = findings_of(scrub(v), "code.discipline")
+    [found] = findings_of(scrub(v), "scope.discipline")
     # then
-    assert (found.line, found.severity) == (0, Severity.WARNING)
+    assert (found.line, found.severity) == (0, Severity.ERROR)
     assert code in found.message
 
 
@@ -88,7 +88,7 @@ def test_a_code_outside_the_rendering_discipline_is_flagged(
 )
 def test_a_code_inside_the_rendering_discipline_passes(credential: Credential, code: str) -> None:
     v = visit(service(code), rendering_provider=rendering(credential))
-    assert "code.discipline" not in rules_of(scrub(v))
+    assert "scope.discipline" not in rules_of(scrub(v))
 
 
 # --- npi.check-digit --------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-"""The only writers of notes, treatment blocks and addenda.
+"""The only writers of notes, treatment blocks, signatures, co-signatures and addenda.
 
-A note is edited only while it is a draft; signing freezes it, and from then on the only
-change is an addendum. Every write records an audit event in the same transaction.
+A note is edited only while it is a draft, and only by its treating clinician (the note's
+`therapist`): others in the organisation may read it, never change or sign it. Signing freezes
+it; an assistant's signed note is then co-signed by a supervising therapist of the assistant's
+discipline, and from then on the only change is an addendum. What a credential may furnish
+comes from the core's scope table (rules/scope_of_practice.py); every refusal names its rule.
+Every write records an audit event in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,11 +20,19 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.notes.errors import NoteStateError
+from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
 from cleannote.apps.notes.models import Addendum, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Case, Goal, Patient
+from cleannote.rules.scope_of_practice import (
+    RULE_TREATING_CLINICIAN,
+    Act,
+    act_refusal,
+    code_refusal,
+    cosign_refusal,
+)
+from cleannote.rules.visit import Credential
 
 # What a new note copies from the case's last signed note, so a therapist edits rather than
 # retypes; the subjective and assessment are always written fresh.
@@ -41,7 +53,15 @@ EDITABLE_FIELDS = frozenset(
 )
 # Foreign keys an action sets from objects it was handed (so they exist); full_clean skips
 # them to save one query each, and the organisation check below covers what matters.
-TRUSTED_KEYS = ("patient", "case", "therapist", "location", "carried_from", "signed_by")
+TRUSTED_KEYS = (
+    "patient",
+    "case",
+    "therapist",
+    "location",
+    "carried_from",
+    "signed_by",
+    "cosigned_by",
+)
 
 
 def _lock_draft(note: Note) -> Note:
@@ -56,12 +76,55 @@ def _require_writer(staff: Staff, note_id: int | None) -> None:
         raise NoteStateError(note_id, f"role {staff.role} may not write notes")
 
 
-def _require_actor_writer(actor: Actor, note_id: int | None) -> None:
-    """The person making an edit must be a documenting role (a biller reads, never edits)."""
-    staff = Staff.objects.filter(user=actor.user).only("role").first()
+def _actor_staff(actor: Actor, note_id: int | None) -> Staff:
+    """The acting person's staff profile, which must be a documenting role (a biller reads,
+    never edits)."""
+    staff = (
+        Staff.objects.filter(user=actor.user, organisation=actor.organisation)
+        .only("pk", "role", "credential", "organisation_id", "user_id")
+        .first()
+        if actor.user is not None
+        else None
+    )
     if staff is None:
-        raise NoteStateError(note_id, "only staff may write notes")
+        raise NoteStateError(note_id, "only the organisation's staff may write notes")
     _require_writer(staff, note_id)
+    return staff
+
+
+def _require_treating(staff: Staff, note: Note) -> None:
+    """A draft belongs to its treating clinician: nobody else changes or signs it."""
+    if staff.pk != note.therapist_id:
+        raise ScopeRefused(
+            note.pk,
+            "belongs to its treating clinician; others may read it but not change or sign it",
+            RULE_TREATING_CLINICIAN,
+        )
+
+
+def require_treating_actor(actor: Actor, note: Note) -> Staff:
+    """The acting person's staff profile, when they are the note's treating clinician."""
+    staff = _actor_staff(actor, note.pk)
+    _require_treating(staff, note)
+    return staff
+
+
+def _credential(staff: Staff) -> Credential | None:
+    return Credential(staff.credential) if staff.credential else None
+
+
+def _require_code_in_scope(note: Note, therapist: Staff, code: str) -> None:
+    credential = _credential(therapist)
+    refusal = code_refusal(credential, code) if credential is not None else None
+    if refusal is not None:
+        raise ScopeRefused(note.pk, refusal.message, refusal.rule)
+
+
+def _require_progress_report_in_scope(note_id: int | None, therapist: Staff) -> None:
+    credential = _credential(therapist)
+    refusal = act_refusal(credential, Act.PROGRESS_REPORT) if credential is not None else None
+    if refusal is not None:
+        raise ScopeRefused(note_id, refusal.message, refusal.rule)
 
 
 @transaction.atomic
@@ -76,6 +139,8 @@ def do_start_note(
     is_progress_report: bool = False,
 ) -> Note:
     _require_writer(therapist, None)
+    if is_progress_report:
+        _require_progress_report_in_scope(None, therapist)
     patient_org = Patient.objects.filter(pk=case.patient_id).values_list(
         "organisation_id", flat=True
     )
@@ -110,8 +175,11 @@ def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         raise NoteStateError(note.pk, f"field {unknown[0]!r} cannot be edited")
-    _require_actor_writer(actor, note.pk)
+    staff = _actor_staff(actor, note.pk)
     locked = _lock_draft(note)
+    _require_treating(staff, locked)
+    if fields.get("is_progress_report") and not locked.is_progress_report:
+        _require_progress_report_in_scope(note.pk, staff)
     if (
         "location" in fields
         and fields["location"].organisation_id != locked.location.organisation_id
@@ -129,8 +197,10 @@ def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
 def do_add_treatment_block(
     actor: Actor, note: Note, *, goals: Iterable[Goal] = (), **fields: Any
 ) -> TreatmentBlock:
-    _require_actor_writer(actor, note.pk)
+    staff = _actor_staff(actor, note.pk)
     locked = _lock_draft(note)
+    _require_treating(staff, locked)
+    _require_code_in_scope(locked, staff, str(fields.get("code", "")))
     goal_ids = {g.pk for g in goals}
     if goal_ids:
         own = set(
@@ -153,10 +223,14 @@ def do_add_treatment_block(
 
 @transaction.atomic
 def do_sign_note(actor: Actor, note: Note, signer: Staff, *, at: dt.datetime | None = None) -> Note:
+    """Sign the draft: only its treating clinician, acting for themself, signs it."""
     locked = _lock_draft(note)
     _require_writer(signer, note.pk)
     if signer.organisation_id != locked.therapist.organisation_id:
         raise NoteStateError(note.pk, "signer is not in the note's organisation")
+    _require_treating(signer, locked)
+    if actor.user is None or actor.user.pk != signer.user_id:
+        raise ScopeRefused(note.pk, "is signed by its clinician in person", RULE_TREATING_CLINICIAN)
     locked.status = NoteStatus.SIGNED
     locked.signed_by = signer
     locked.signed_at = at or timezone.now()
@@ -166,13 +240,56 @@ def do_sign_note(actor: Actor, note: Note, signer: Staff, *, at: dt.datetime | N
 
 
 @transaction.atomic
+def do_cosign_note(
+    actor: Actor, note: Note, cosigner: Staff, *, at: dt.datetime | None = None
+) -> Note:
+    """The supervising therapist's co-signature on an assistant's signed note: a PT for a PTA,
+    an OT for a COTA, an SLP for an SLPA. Recorded with who and when; a claim to a payer that
+    bills the assistant's visit under the therapist waits for it (docs/decisions/0200)."""
+    _require_writer(cosigner, note.pk)
+    if actor.user is None or actor.user.pk != cosigner.user_id:
+        raise ScopeRefused(
+            note.pk, "is co-signed by the supervising therapist in person", RULE_TREATING_CLINICIAN
+        )
+    locked = Note.objects.select_for_update().select_related("therapist").get(pk=note.pk)
+    if locked.status != NoteStatus.SIGNED:
+        raise NoteStateError(note.pk, "is still a draft; its clinician signs it first")
+    if locked.cosigned_at is not None:
+        raise NoteStateError(note.pk, "is already co-signed")
+    if cosigner.organisation_id != locked.therapist.organisation_id:
+        raise NoteStateError(note.pk, "co-signer is not in the note's organisation")
+    author = _credential(locked.therapist)
+    if author is None:
+        raise NoteStateError(note.pk, "its clinician has no credential on file")
+    refusal = cosign_refusal(author, _credential(cosigner))
+    if refusal is not None:
+        raise ScopeRefused(note.pk, refusal.message, refusal.rule)
+    locked.cosigned_by = cosigner
+    locked.cosigned_at = at or timezone.now()
+    locked.save(update_fields=["cosigned_by", "cosigned_at", "updated_at"])
+    do_record_audit_event(
+        actor, AuditAction.SIGN, "note-cosignature", note.pk, patient_id=locked.patient_id
+    )
+    return locked
+
+
+@transaction.atomic
 def do_add_addendum(
     actor: Actor, note: Note, author: Staff, text: str, *, at: dt.datetime | None = None
 ) -> Addendum:
+    """A signed correction by the note's clinician or its co-signer, never by anyone else."""
     _require_writer(author, note.pk)
     current = Note.objects.select_for_update().get(pk=note.pk)
     if current.status != NoteStatus.SIGNED:
         raise NoteStateError(note.pk, "is still a draft; edit it instead of adding an addendum")
+    if author.pk not in (current.therapist_id, current.cosigned_by_id) or (
+        actor.user is None or actor.user.pk != author.user_id
+    ):
+        raise ScopeRefused(
+            note.pk,
+            "takes addenda from its clinician or its co-signer only",
+            RULE_TREATING_CLINICIAN,
+        )
     if not text.strip():
         raise NoteStateError(note.pk, "an addendum needs text")
     addendum = Addendum(note=current, author=author, text=text, signed_at=at or timezone.now())

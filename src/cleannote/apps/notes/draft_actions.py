@@ -19,9 +19,10 @@ from cleannote.apps.notes.actions import (
     do_sign_note,
     do_start_note,
     do_update_note,
+    require_treating_actor,
 )
 from cleannote.apps.notes.errors import NoteStateError
-from cleannote.apps.notes.live_scrub import scrub_loaded_note
+from cleannote.apps.notes.live_scrub import blocks_sign_off, scrub_loaded_note, sign_off_clean
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.note_form import DraftInput
 from cleannote.apps.notes.progress_report import progress_report_due
@@ -29,7 +30,9 @@ from cleannote.apps.notes.visit_builder import load_note_for_visit
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.patients.models import Case, Goal
 from cleannote.rules.catalog import find_procedure
-from cleannote.rules.findings import Finding, Severity
+from cleannote.rules.findings import Finding
+from cleannote.rules.scope_of_practice import code_refusal
+from cleannote.rules.visit import Credential
 
 # What a carried block keeps: what was done and why, never when or for how long.
 CARRIED_BLOCK_FIELDS = (
@@ -58,7 +61,7 @@ class SignOffRefused(NoteStateError):
     """Signing would produce a denied claim: the error findings say what to fix."""
 
     def __init__(self, note_id: int, findings: tuple[Finding, ...]) -> None:
-        errors = [f for f in findings if f.severity is Severity.ERROR]
+        errors = [f for f in findings if blocks_sign_off(f)]
         super().__init__(note_id, f"cannot be signed while {len(errors)} error finding(s) stand")
         self.findings = findings
 
@@ -85,15 +88,22 @@ def do_start_follow_up_note(
         location=location,
         date_of_service=date_of_service,
         carry_forward=True,
-        is_progress_report=progress_report_due(case, date_of_service),
+        # The report is the therapist's to write: an assistant's note never is one (scope).
+        is_progress_report=progress_report_due(case, date_of_service)
+        and not therapist.is_assistant,
     )
     if note.carried_from_id is None:
         return note
-    previous = list(
-        TreatmentBlock.objects.filter(note_id=note.carried_from_id)
+    credential = Credential(therapist.credential) if therapist.credential else None
+    previous = [
+        old
+        for old in TreatmentBlock.objects.filter(note_id=note.carried_from_id)
         .prefetch_related("goals")
         .order_by("order")
-    )
+        # A code outside this clinician's scope (the therapist's evaluation, for the assistant
+        # who treats next) is not carried: they could not sign it.
+        if credential is None or code_refusal(credential, old.code) is None
+    ]
     active = set(Goal.objects.filter(plan__case=case, status="active").values_list("pk", flat=True))
     blocks = [
         TreatmentBlock(
@@ -199,15 +209,18 @@ def check_sign_note(
 ) -> Note:
     """Sign the draft if the scrubber finds no error in it; else raise SignOffRefused.
 
-    The note row is locked first, so no autosave can slip a change between the scrub and the
-    signature.
+    Only the note's treating clinician signs (checked before the scrub, so a refusal says
+    so). An assistant's visit billed under the supervising therapist is signed with that one
+    finding standing: the co-signature that follows resolves it. The note row is locked first,
+    so no autosave can slip a change between the scrub and the signature.
     """
     locked = Note.objects.select_for_update().get(pk=note.pk)
     if locked.status != NoteStatus.DRAFT:
         raise NoteStateError(note.pk, "is signed; add an addendum instead")
+    require_treating_actor(actor, locked)
     loaded = load_note_for_visit(note.pk)
     assert loaded is not None  # locked above
     result = scrub_loaded_note(loaded)
-    if not result.clean:
+    if not sign_off_clean(result):
         raise SignOffRefused(note.pk, result.findings)
     return do_sign_note(actor, locked, signer, at=at)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes import selectors
-from cleannote.apps.notes.actions import do_add_addendum
+from cleannote.apps.notes.actions import do_add_addendum, do_cosign_note
 from cleannote.apps.notes.block_fields import ParameterInput, inputs_for, needs_regions
 from cleannote.apps.notes.draft_actions import (
     SignOffRefused,
@@ -31,7 +32,7 @@ from cleannote.apps.notes.draft_actions import (
     do_save_draft,
     do_start_follow_up_note,
 )
-from cleannote.apps.notes.errors import NoteStateError
+from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
 from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, scrub_loaded_note
 from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_prefix, parse_draft
@@ -48,7 +49,8 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare
 from cleannote.apps.patients.views import actor_of
 from cleannote.rules.catalog import all_procedures
-from cleannote.rules.visit import Discipline
+from cleannote.rules.scope_of_practice import RULE_TREATING_CLINICIAN, code_refusal
+from cleannote.rules.visit import Credential, Discipline
 
 BLANK_OBJECTIVE_ROWS = 2
 ADDENDUM_MAX = 4000  # refused beyond this, never cut
@@ -82,9 +84,17 @@ class BlockView:
 
 
 def _load(request: HttpRequest, note_id: int) -> Note:
-    note = load_note_for_visit(note_id, request.staff.organisation)  # type: ignore[attr-defined]
+    """The note for its editor: only its treating clinician may open it for writing (403 for
+    anyone else in the organisation, who reads it on the note page; 404 outside it)."""
+    staff = request.staff  # type: ignore[attr-defined]
+    note = load_note_for_visit(note_id, staff.organisation)
     if note is None:
         raise Http404("no such note")
+    if note.therapist_id != staff.pk:
+        raise PermissionDenied(
+            f"note {note.pk} belongs to its treating clinician; others may read it but not "
+            f"change or sign it (rule {RULE_TREATING_CLINICIAN})"
+        )
     return note
 
 
@@ -161,9 +171,15 @@ def _descriptor(code: str) -> str:
     return next((p.descriptor for p in all_procedures() if p.code == code), "not in the catalog")
 
 
-def _codes_for(discipline: str) -> list[tuple[str, str]]:
+def _codes_for(discipline: str, credential: str) -> list[tuple[str, str]]:
+    """The case discipline's codes that the clinician's credential may furnish."""
     wanted = Discipline(discipline)
-    return [(p.code, p.descriptor) for p in all_procedures() if wanted in p.disciplines]
+    own = Credential(credential) if credential else None
+    return [
+        (p.code, p.descriptor)
+        for p in all_procedures()
+        if wanted in p.disciplines and (own is None or code_refusal(own, p.code) is None)
+    ]
 
 
 def _render_editor(
@@ -189,7 +205,7 @@ def _render_editor(
         "objective_rows": _objective_rows(note),
         "sides": ["", "left", "right", "bilateral"],
         "lateralities": LATERALITY_CHOICES,
-        "codes": _codes_for(note.case.discipline),
+        "codes": _codes_for(note.case.discipline, note.therapist.credential),
         "trend": trend,
         "refused": refused,
         "today": timezone.localdate(),
@@ -332,6 +348,25 @@ def sign_note(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @staff_view(Capability.WRITE_NOTES)
 @require_POST
+def cosign_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The supervising therapist co-signs an assistant's signed note."""
+    staff = request.staff  # type: ignore[attr-defined]
+    note = selectors.notes_of(staff.organisation).filter(pk=note_id).first()
+    if note is None:
+        raise Http404("no such note")
+    try:
+        do_cosign_note(actor_of(request), note, staff)
+    except ScopeRefused as error:
+        raise PermissionDenied(str(error)) from error
+    except NoteStateError as error:
+        messages.error(request, error.problem.capitalize() + ".")
+    else:
+        messages.success(request, "Note co-signed.")
+    return redirect("notes:detail", note_id=note.pk)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
 def add_addendum(request: HttpRequest, note_id: int) -> HttpResponse:
     staff = request.staff  # type: ignore[attr-defined]
     note = selectors.notes_of(staff.organisation).filter(pk=note_id).first()
@@ -339,12 +374,12 @@ def add_addendum(request: HttpRequest, note_id: int) -> HttpResponse:
         raise Http404("no such note")
     text = request.POST.get("text", "")
     if len(text) > ADDENDUM_MAX:
-        messages.error(
-            request, f"Not signed: an addendum holds at most {ADDENDUM_MAX} characters."
-        )
+        messages.error(request, f"Not signed: an addendum holds at most {ADDENDUM_MAX} characters.")
         return redirect("notes:detail", note_id=note.pk)
     try:
         do_add_addendum(actor_of(request), note, staff, text)
+    except ScopeRefused as error:
+        raise PermissionDenied(str(error)) from error
     except NoteStateError as error:
         messages.error(request, error.problem.capitalize() + ".")
     else:

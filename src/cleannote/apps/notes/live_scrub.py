@@ -18,6 +18,7 @@ from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.visit_builder import build_visit
 from cleannote.rules.findings import Finding, ScrubResult, Severity
 from cleannote.rules.ncci import MueTable, PtpTable, active_tables
+from cleannote.rules.scope_of_practice import RULE_ASSISTANT_RENDERING
 from cleannote.rules.scrub.scrubber import scrub
 
 # Which input of a block fixes a finding, by rule id (prefix match); the block itself otherwise.
@@ -41,6 +42,19 @@ NOTE_ANCHOR_OF_RULE: tuple[tuple[str, str], ...] = (
     ("payer.", "note-case"),
 )
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+# Errors that signing cannot fix and that do not stop it: an assistant's visit billed under the
+# supervising therapist waits for the co-signature, which comes after the assistant signs.
+# The claim still waits for them (claims are refused while they stand).
+AFTER_SIGNATURE = frozenset({RULE_ASSISTANT_RENDERING})
+
+
+def blocks_sign_off(finding: Finding) -> bool:
+    """An error finding the clinician must fix before signing."""
+    return finding.severity is Severity.ERROR and finding.rule not in AFTER_SIGNATURE
+
+
+def sign_off_clean(result: ScrubResult) -> bool:
+    return not any(blocks_sign_off(f) for f in result.findings)
 
 
 @cache
@@ -58,7 +72,12 @@ class ShownFinding:
 
     @property
     def is_error(self) -> bool:
-        return self.finding.severity is Severity.ERROR
+        return blocks_sign_off(self.finding)
+
+    @property
+    def after_signature(self) -> bool:
+        """An error the co-signature resolves, shown but not blocking the signature."""
+        return self.finding.rule in AFTER_SIGNATURE
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +117,7 @@ def present(result: ScrubResult, blocks: list[TreatmentBlock]) -> LiveScrub:
     }
     shown = [_shown(f, blocks) for f in result.findings]
     shown.sort(key=lambda s: SEVERITY_ORDER[s.finding.severity])
-    return LiveScrub(clean=result.clean, findings=tuple(shown), billing=billing)
+    return LiveScrub(clean=sign_off_clean(result), findings=tuple(shown), billing=billing)
 
 
 def _shown(finding: Finding, blocks: list[TreatmentBlock]) -> ShownFinding:

@@ -1,6 +1,8 @@
 """Visit notes.
 
 A note is a draft until signed; once signed it never changes, and corrections are addenda.
+A draft belongs to its treating clinician (`therapist`), who alone edits and signs it; an
+assistant's signed note is then co-signed by a supervising therapist (docs/decisions/0200).
 Treatment blocks carry everything the rules core needs to turn the visit into claim lines
 (code, stamped times or minutes, assistant minutes, regions, laterality, goals, encounter),
 so building a core `Service` from a block is field-for-field.
@@ -39,6 +41,11 @@ class Note(models.Model):
     signed_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_notes"
     )
+    # The supervising therapist's co-signature on an assistant's signed note: who and when.
+    cosigned_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="cosigned_notes"
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
     # Subjective
     pain_level = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)]
@@ -69,6 +76,11 @@ class Note(models.Model):
                 | models.Q(status="signed", signed_at__isnull=False, signed_by__isnull=False),
                 name="note_signature_matches_status",
             ),
+            models.CheckConstraint(
+                condition=models.Q(cosigned_by__isnull=True, cosigned_at__isnull=True)
+                | models.Q(status="signed", cosigned_by__isnull=False, cosigned_at__isnull=False),
+                name="note_cosignature_on_signed_note",
+            ),
         )
         indexes = (
             models.Index(fields=["therapist", "status", "date_of_service"]),
@@ -81,6 +93,10 @@ class Note(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == NoteStatus.SIGNED
+
+    @property
+    def is_cosigned(self) -> bool:
+        return self.cosigned_at is not None
 
 
 LATERALITY_CHOICES = [(m.value, m.value.capitalize()) for m in Laterality]

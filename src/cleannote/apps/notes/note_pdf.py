@@ -122,6 +122,15 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
                 s["body"],
             ),
         ]
+    if note.cosigned_by is not None and note.cosigned_at is not None:
+        story.append(
+            _p(
+                f"Co-signed as supervising therapist by {note.cosigned_by.display_name}"
+                f"{', NPI ' + note.cosigned_by.npi if note.cosigned_by.npi else ''} on "
+                f"{note.cosigned_at:%d %b %Y %H:%M %Z}",
+                s["body"],
+            )
+        )
     addenda = list(note.addenda.all())
     if addenda:
         story.append(_p("Addenda", s["h2"]))

@@ -39,7 +39,14 @@ def notes_of(organisation: Organisation) -> QuerySet[Note]:
 def note_detail(organisation: Organisation, note_id: int) -> Note | None:
     return (
         notes_of(organisation)
-        .select_related("patient", "case", "therapist__user", "signed_by__user", "location")
+        .select_related(
+            "patient",
+            "case",
+            "therapist__user",
+            "signed_by__user",
+            "cosigned_by__user",
+            "location",
+        )
         .prefetch_related("blocks__goals", "addenda__author__user")
         .filter(pk=note_id)
         .first()

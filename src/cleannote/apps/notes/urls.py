@@ -15,6 +15,7 @@ urlpatterns = [
         name="remove_block",
     ),
     path("<int:note_id>/sign/", editor_views.sign_note, name="sign"),
+    path("<int:note_id>/cosign/", editor_views.cosign_note, name="cosign"),
     path("<int:note_id>/addenda/", editor_views.add_addendum, name="addendum"),
     path("<int:note_id>/pdf/", editor_views.note_pdf, name="pdf"),
 ]

@@ -12,6 +12,8 @@ from cleannote.apps.notes import selectors
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.views import actor_of
+from cleannote.rules.scope_of_practice import cosign_refusal, scope_of
+from cleannote.rules.visit import Credential
 
 
 @staff_view()
@@ -39,4 +41,24 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     do_record_audit_event(
         actor_of(request), AuditAction.VIEW, "note", note.pk, patient_id=note.patient_id
     )
-    return render(request, "notes/detail.html", {"note": note})
+    writes = has_capability(staff.role, Capability.WRITE_NOTES)
+    author = _credential(note.therapist.credential)
+    supervisor = scope_of(author).supervised_by if author is not None else None
+    context = {
+        "note": note,
+        "is_treating": writes and note.therapist_id == staff.pk,
+        "supervisor_credential": supervisor.value if supervisor is not None else "",
+        "may_cosign": writes
+        and note.is_signed
+        and not note.is_cosigned
+        and author is not None
+        and cosign_refusal(author, _credential(staff.credential)) is None,
+        "may_add_addendum": writes
+        and note.is_signed
+        and staff.pk in (note.therapist_id, note.cosigned_by_id),
+    }
+    return render(request, "notes/detail.html", context)
+
+
+def _credential(value: str) -> Credential | None:
+    return Credential(value) if value else None

@@ -23,6 +23,8 @@ from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.models import Case, Coverage, Patient, PlanOfCare, Referral
 from cleannote.apps.patients.models import Goal as GoalRow
 from cleannote.rules.addresses import is_po_box
+from cleannote.rules.payer_policy import policy_for
+from cleannote.rules.scope_of_practice import bills_under_supervisor
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
@@ -84,6 +86,7 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
             "case__coverage",
             "therapist__user",
             "signed_by__user",
+            "cosigned_by__user",
             "location",
         )
         .prefetch_related(
@@ -152,11 +155,12 @@ def build_visit(
     payer, subscriber = _payer_and_subscriber(
         case, case.coverage if coverage is None else coverage, patient, patient_person
     )
+    rendering, assistant = _clinicians(note, organisation, payer)
     return Visit(
         id=visit_id or f"N{note.pk}",
         date_of_service=dos,
         billing_provider=_billing_provider(organisation, note),
-        rendering_provider=_rendering(note, organisation),
+        rendering_provider=rendering,
         payer=payer,
         subscriber=subscriber,
         patient=patient_person,
@@ -171,6 +175,7 @@ def build_visit(
         history=_history(case, dos),
         initial_treatment=case.initial_treatment_date,
         service_facility=_service_facility(note.location),
+        assistant=assistant,
     )
 
 
@@ -238,12 +243,26 @@ def _service_facility(location: Location) -> ServiceFacility | None:
     return ServiceFacility(name=location.name, address=address, npi=location.npi or None)
 
 
-def _rendering(note: Note, org: Organisation) -> RenderingProvider:
-    """The note's clinician; for an assistant's note, the supervising therapist who signed it."""
-    staff: Staff = note.therapist
-    signer = note.signed_by
-    if staff.is_assistant and signer is not None and not signer.is_assistant:
-        staff = signer
+def _clinicians(
+    note: Note, org: Organisation, payer: Payer
+) -> tuple[RenderingProvider, RenderingProvider | None]:
+    """The claim's rendering provider, and the assistant who furnished the visit when that is
+    someone else.
+
+    The note's clinician renders it, unless the payer enrols no assistants (Medicare): then an
+    assistant's visit is billed under the supervising therapist who co-signed it, and the
+    assistant rides along so the scrubber marks the lines CQ/CO (docs/decisions/0200). Before
+    the co-signature the assistant stays the rendering provider and the scrubber says the
+    claim waits (scope.assistant-rendering).
+    """
+    clinician = _provider(note, note.therapist, org)
+    cosigner = note.cosigned_by
+    if cosigner is not None and bills_under_supervisor(clinician.credential, policy_for(payer)):
+        return _provider(note, cosigner, org), clinician
+    return clinician, None
+
+
+def _provider(note: Note, staff: Staff, org: Organisation) -> RenderingProvider:
     if not staff.credential:
         raise VisitBuildError(note.pk, f"clinician {staff.pk} has no credential on file")
     return RenderingProvider(

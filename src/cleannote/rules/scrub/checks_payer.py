@@ -70,20 +70,13 @@ def _bad_npi(ctx: ScrubContext, role: str, npi: str, line: int | None) -> None:
 
 
 def check_discipline(ctx: ScrubContext) -> None:
-    discipline = ctx.visit.rendering_provider.discipline
+    """Codes the catalog lacks; a code outside the clinician's discipline is checks_scope's."""
     for index, procedure in enumerate(ctx.procedures):
         if procedure is None:
             ctx.add(
                 "code.unknown",
                 f"{ctx.visit.services[index].code} is not in Cleannote's therapy catalog.",
                 "Check the code; `cleannote codes list` shows the codes we bill.",
-                index,
-            )
-        elif discipline not in procedure.disciplines:
-            ctx.add(
-                "code.discipline",
-                f"{procedure.code} is not a {discipline.value} service in our catalog.",
-                "Confirm the code, or bill it under the discipline that furnished it.",
                 index,
             )
 

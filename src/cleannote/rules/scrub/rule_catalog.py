@@ -33,12 +33,48 @@ _RULES = (
         "Cleannote therapy catalog",
         "A code we cannot price, time or edit cannot be billed safely.",
     ),
+    # Scope of practice (rules/scope_of_practice.py; the note page refuses by the same ids).
+    # scope.discipline replaces code.discipline (a warning until docs/decisions/0200).
     RuleSpec(
-        "code.discipline",
-        W,
-        "Code outside the rendering provider's discipline",
-        "CMS 100-02 Ch.15 §230 (services by discipline); payer credentialing",
-        "Payers deny or audit services billed by a discipline that does not furnish them.",
+        "scope.discipline",
+        E,
+        "Code outside the clinician's discipline",
+        "Procedure catalog disciplines; CMS 100-02 Ch.15 §230 (services by discipline); state "
+        "practice acts; payer credentialing",
+        "A service furnished outside the clinician's scope is not payable and is a false "
+        "claim if billed.",
+    ),
+    RuleSpec(
+        "scope.act",
+        E,
+        "Evaluation, re-evaluation or progress report by a credential that may not perform it",
+        "CMS 100-02 Ch.15 §220.1.2, §220.3, §230.1-230.3; 42 CFR 410.59(a)(4), 410.60(a)(4); "
+        "ASHA SLPA scope of practice",
+        "Assistants and massage therapists furnish treatment only; an evaluation or report "
+        "they write is denied and cannot support the plan of care.",
+    ),
+    RuleSpec(
+        "scope.assistant-rendering",
+        E,
+        "Assistant named as rendering provider where the payer enrols only the therapist",
+        "42 CFR 424.505 and CMS-855I (assistants are not enrolled); payer policy "
+        "enrols_assistants; CMS CQ/CO billing examples",
+        "The claim must name the supervising therapist, who co-signs the note; it waits for "
+        "the co-signature.",
+    ),
+    RuleSpec(
+        "scope.rendering-not-enrolled",
+        E,
+        "Rendering provider's credential not enrolled with the payer",
+        "42 CFR 424.505 and CMS-855I provider types; payer policy enrols_massage_therapists",
+        "A claim naming a provider the payer does not enrol is rejected or denied.",
+    ),
+    RuleSpec(
+        "scope.supervisor-credential",
+        E,
+        "Assistant's visit billed under a therapist of another discipline",
+        "CMS 100-02 Ch.15 §230.1-230.3 (PTA by a PT, OTA by an OT; SLPA by an SLP)",
+        "Only the assistant's own discipline may supervise and bill its services.",
     ),
     RuleSpec(
         "code.addon-without-primary",

@@ -23,6 +23,7 @@ from cleannote.rules.scrub import (
     checks_payer,
     checks_referral,
     checks_rtm,
+    checks_scope,
     checks_time,
 )
 from cleannote.rules.scrub.context import ScrubContext
@@ -40,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     *checks_payer.CHECKS,
     *checks_rtm.CHECKS,
     *checks_claim_data.CHECKS,
+    *checks_scope.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
 _new_claim_line = frozen_builder(ClaimLine)

@@ -1,0 +1,342 @@
+"""Who may write, sign and co-sign a note (issue 8, docs/decisions/0200).
+
+A draft belongs to its treating clinician: every write of the note editor refuses anyone else
+with no row changed. Scope comes from the core's table: a PTA cannot add a PT evaluation. An
+assistant signs their own note and the supervising therapist co-signs it; a Medicare claim
+waits for the co-signature, then names the therapist with CQ on the assistant's lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.forms.models import model_to_dict
+from pypdf import PdfReader
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.claims.actions import do_create_claim_from_note, do_ensure_default_fee_schedule
+from cleannote.apps.claims.errors import ClaimRefusedError
+from cleannote.apps.notes.actions import (
+    do_add_treatment_block,
+    do_cosign_note,
+    do_sign_note,
+    do_start_note,
+    do_update_note,
+)
+from cleannote.apps.notes.draft_actions import check_sign_note
+from cleannote.apps.notes.errors import ScopeRefused
+from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.visit_builder import build_visit, load_note_for_visit
+from cleannote.apps.organisations.models import Role, Staff
+from cleannote.apps.patients.models import PlanOfCare
+from tests.e2e.conftest import load_demo
+from tests.web.conftest import PASSWORD, TODAY, client_for
+from tests.web.test_note_page import COMPLETE_97110
+
+pytestmark = pytest.mark.django_db
+
+NON_TREATING_DEMO_LOGINS = ("demo-slp", "demo-dc", "demo-lmt", "demo-pta")
+
+
+def _snapshot(note_id: int) -> tuple[dict[str, object], list[dict[str, object]], list[object]]:
+    """Every stored value of the note, its blocks and their goal links."""
+    note = model_to_dict(Note.objects.get(pk=note_id))
+    note["updated_at"] = Note.objects.values_list("updated_at", flat=True).get(pk=note_id)
+    blocks = [
+        model_to_dict(b, exclude=["goals"])
+        for b in TreatmentBlock.objects.filter(note_id=note_id).order_by("pk")
+    ]
+    links = sorted(
+        TreatmentBlock.goals.through.objects.filter(treatmentblock__note_id=note_id).values_list(
+            "treatmentblock_id", "goal_id"
+        )
+    )
+    return note, blocks, links
+
+
+def _editor_writes(note: Note) -> list[tuple[str, str, dict[str, str]]]:
+    """Every write of the note editor, each with a post that would change the note: text,
+    a timer stamp and a justification on the first block, a new code, a removal, a sign."""
+    block = note.blocks.order_by("order").first()
+    assert block is not None
+    b = f"b{block.pk}"
+    typed = {
+        f"{b}-present": "1",
+        "assessment": "Edited by someone else.",
+        "pain_level": "9",
+        f"{b}-start": "07:01",
+        f"{b}-stop": "07:59",
+        f"{b}-justification": "Rewritten by someone else.",
+    }
+    n = note.pk
+    return [
+        ("get", f"/notes/{n}/edit/", {}),
+        ("post", f"/notes/{n}/edit/", typed),
+        ("post", f"/notes/{n}/live/", typed),
+        ("post", f"/notes/{n}/blocks/", {"code": "97530"}),
+        ("post", f"/notes/{n}/blocks/{block.pk}/remove/", {}),
+        ("post", f"/notes/{n}/sign/", typed),
+    ]
+
+
+# --- the issue's "done when", against the demo clinic ---------------------------------------
+
+
+def test_no_other_clinician_may_open_edit_or_sign_a_pts_draft_in_the_demo(db, settings, tmp_path):
+    # given the demo clinic and a physical therapist's draft with a treatment block
+    load_demo(settings, tmp_path, patients=8)
+    draft = (
+        Note.objects.filter(
+            status=NoteStatus.DRAFT, therapist__credential="PT", therapist__role=Role.THERAPIST
+        )
+        .exclude(blocks=None)
+        .order_by("pk")
+        .first()
+    )
+    assert draft is not None
+    writes = _editor_writes(draft)
+    before = _snapshot(draft.pk)
+    answers = {}
+
+    # when the SLP, the chiropractor, the massage therapist and the PTA try every write
+    for username in NON_TREATING_DEMO_LOGINS:
+        client = client_for(Staff.objects.get(user__username=username))
+        for method, path, data in writes:
+            response = getattr(client, method)(path, data)
+            answers[(username, method, path)] = response.status_code
+
+    # then each is refused (403), and no row of the note changed
+    assert set(answers.values()) == {403}, answers
+    assert _snapshot(draft.pk) == before
+    assert Note.objects.get(pk=draft.pk).status == NoteStatus.DRAFT
+
+    # and the treating PT still may
+    owner = client_for(draft.therapist)
+    assert owner.get(f"/notes/{draft.pk}/edit/").status_code == 200
+
+
+def test_other_clinicians_read_the_draft_but_see_no_edit_button(clinic, login):
+    # given Theo's draft
+    note = clinic.draft_note
+    for reader in (clinic.assistant, clinic.owner):
+        # when another clinician opens it
+        response = login(reader).get(f"/notes/{note.pk}/")
+        # then it reads, without the way into the editor
+        assert response.status_code == 200
+        assert 'id="edit-note"' not in response.content.decode()
+    assert 'id="edit-note"' in login(clinic.therapist).get(f"/notes/{note.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["owner", "assistant"])
+def test_the_owner_and_the_assistant_are_refused_every_write_on_the_therapists_draft(
+    clinic, login, who
+):
+    # given Theo's draft, and the owner (a PT) or the PTA of the same clinic
+    note = clinic.draft_note
+    before = _snapshot(note.pk)
+    client = login(getattr(clinic, who))
+    # when / then
+    for method, path, data in _editor_writes(note):
+        assert getattr(client, method)(path, data).status_code == 403, path
+    assert _snapshot(note.pk) == before
+
+
+def test_the_actions_refuse_a_non_treating_clinician_too(clinic):
+    # given the owner acting on Theo's draft through the actions (any other face)
+    note = clinic.draft_note
+    owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    before = _snapshot(note.pk)
+    # when / then each write is refused naming the rule, and nothing changes
+    for attempt in (
+        lambda: do_update_note(owner, note, assessment="changed"),
+        lambda: do_add_treatment_block(owner, note, code="97110", minutes=10),
+        lambda: check_sign_note(owner, note, clinic.owner),
+        lambda: do_sign_note(owner, note, clinic.owner),
+        # signing as the treating therapist while someone else acts is refused as well
+        lambda: do_sign_note(owner, note, clinic.therapist),
+    ):
+        with pytest.raises(ScopeRefused, match=r"scope\.treating-clinician"):
+            attempt()
+    assert _snapshot(note.pk) == before
+
+
+def test_a_signed_note_says_who_signed_it_the_treating_clinician(clinic, login):
+    detail = login(clinic.biller).get(f"/notes/{clinic.signed_note.pk}/").content.decode()
+    assert f"by {clinic.therapist.display_name}" in detail
+
+
+# --- scope: a PTA does not evaluate ---------------------------------------------------------
+
+
+def _assistant_draft(clinic, *, day=TODAY, blocks=("97110",)):
+    actor = Actor(user=clinic.assistant.user, organisation=clinic.organisation)
+    note = do_start_note(
+        actor,
+        case=clinic.case,
+        therapist=clinic.assistant,
+        location=clinic.location,
+        date_of_service=day,
+        carry_forward=False,
+    )
+    goal = clinic.plan.goals.get()
+    for code in blocks:
+        do_add_treatment_block(
+            actor,
+            note,
+            goals=[goal],
+            code=code,
+            start_time=dt.time(9, 0),
+            stop_time=dt.time(9, 23),
+            assistant_minutes=23,
+            parameters=dict(COMPLETE_97110),
+        )
+    return note, actor
+
+
+def test_a_pta_cannot_add_a_pt_evaluation_and_the_page_names_the_rule(clinic, login):
+    # given the PTA's own draft
+    note, _ = _assistant_draft(clinic)
+    client = login(clinic.assistant)
+    # when the PTA adds 97163 (a PT evaluation)
+    response = client.post(f"/notes/{note.pk}/blocks/", {"code": "97163"}, follow=True)
+    # then no block is added and the page says why, naming the rule
+    assert list(note.blocks.values_list("code", flat=True)) == ["97110"]
+    page = response.content.decode()
+    assert "scope.act" in page
+    assert "97163" in page
+    # and the code list offered to the PTA has no evaluation in it
+    editor = client.get(f"/notes/{note.pk}/edit/").content.decode()
+    assert 'value="97110 ' in editor
+    assert 'value="97163 ' not in editor
+
+
+def test_the_action_refuses_a_pta_evaluation_and_an_assistant_progress_report(clinic):
+    note, actor = _assistant_draft(clinic)
+    with pytest.raises(ScopeRefused, match=r"scope\.act"):
+        do_add_treatment_block(actor, note, code="97163", minutes=45)
+    with pytest.raises(ScopeRefused, match=r"scope\.act"):
+        do_update_note(actor, note, is_progress_report=True)
+    assert list(note.blocks.values_list("code", flat=True)) == ["97110"]
+
+
+# --- co-signature ---------------------------------------------------------------------------
+
+
+def _certify(clinic):
+    PlanOfCare.objects.filter(pk=clinic.plan.pk).update(signature_received_on=TODAY)
+
+
+def _biller(clinic):
+    do_ensure_default_fee_schedule(clinic.location)
+    return Actor(user=clinic.biller.user, organisation=clinic.organisation)
+
+
+def test_the_pta_signs_the_pt_co_signs_and_only_then_the_medicare_claim_goes_out(clinic, login):
+    # given the PTA's clean Medicare draft
+    _certify(clinic)
+    note, _ = _assistant_draft(clinic, day=TODAY - dt.timedelta(days=1))
+    biller = _biller(clinic)
+
+    # when the PTA signs it on the page (the co-signature finding does not stop the signature)
+    signed = login(clinic.assistant).post(f"/notes/{note.pk}/sign/", {})
+    note.refresh_from_db()
+
+    # then it is signed by the PTA and waits for co-signature; the claim is refused by rule
+    assert signed.status_code == 302, signed.content.decode()[:2000]
+    assert (note.status, note.signed_by_id, note.cosigned_by_id) == (
+        NoteStatus.SIGNED,
+        clinic.assistant.pk,
+        None,
+    )
+    with pytest.raises(ClaimRefusedError, match=r"scope\.assistant-rendering"):
+        do_create_claim_from_note(biller, note)
+    page = login(clinic.therapist).get(f"/notes/{note.pk}/").content.decode()
+    assert 'id="awaits-cosignature"' in page
+    assert 'id="cosign-note"' in page
+
+    # when another PTA-credentialed or wrong-discipline clinician tries to co-sign, or the
+    # assistant co-signs their own note: refused
+    assert login(clinic.assistant).post(f"/notes/{note.pk}/cosign/").status_code == 403
+    note.refresh_from_db()
+    assert note.cosigned_at is None
+
+    # when the supervising PT co-signs
+    response = login(clinic.therapist).post(f"/notes/{note.pk}/cosign/")
+    note.refresh_from_db()
+
+    # then the co-signature is recorded with who and when, and shown on the page and the PDF
+    assert response.status_code == 302
+    assert note.cosigned_by_id == clinic.therapist.pk
+    assert note.cosigned_at is not None
+    page = login(clinic.biller).get(f"/notes/{note.pk}/").content.decode()
+    assert f"by {clinic.therapist.display_name}" in page
+    assert 'id="cosignature"' in page
+    pdf = login(clinic.biller).get(f"/notes/{note.pk}/pdf/")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Co-signed as supervising therapist by" in text
+
+    # and the claim names the PT as rendering provider, with CQ on the PTA's line
+    claim = do_create_claim_from_note(biller, note)
+    assert claim.visit["rendering_provider"]["npi"] == clinic.therapist.npi
+    assert claim.visit["assistant"]["npi"] == clinic.assistant.npi
+    assert [tuple(line.modifiers) for line in claim.lines.order_by("number")] == [("GP", "CQ")]
+
+
+def test_a_co_signature_comes_only_from_the_assistants_supervising_discipline(clinic):
+    # given a signed PTA note, an OT and an SLP in the clinic
+    note, actor = _assistant_draft(clinic)
+    do_sign_note(actor, note, clinic.assistant)
+    others = {
+        credential: Staff.objects.create(
+            user=type(clinic.therapist.user).objects.create_user(
+                username=f"x-{credential}", password=PASSWORD
+            ),
+            organisation=clinic.organisation,
+            role=Role.THERAPIST,
+            credential=credential,
+        )
+        for credential in ("OT", "SLP", "DC")
+    }
+    # when / then each is refused naming the rule
+    for staff in others.values():
+        acting = Actor(user=staff.user, organisation=clinic.organisation)
+        with pytest.raises(ScopeRefused, match=r"scope\.supervisor-credential"):
+            do_cosign_note(acting, note, staff)
+    # and a PT co-signs once
+    pt = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    do_cosign_note(pt, note, clinic.owner)
+    with pytest.raises(ValueError, match="already co-signed"):
+        do_cosign_note(_therapist_actor(clinic), note, clinic.therapist)
+
+
+def _therapist_actor(clinic):
+    return Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+
+
+def test_a_therapists_own_note_needs_no_co_signature(clinic):
+    with pytest.raises(ScopeRefused, match=r"scope\.supervisor-credential"):
+        do_cosign_note(
+            Actor(user=clinic.owner.user, organisation=clinic.organisation),
+            clinic.signed_note,
+            clinic.owner,
+        )
+
+
+def test_before_the_co_signature_the_visit_names_the_assistant(clinic):
+    note, actor = _assistant_draft(clinic)
+    do_sign_note(actor, note, clinic.assistant)
+    visit = build_visit(load_note_for_visit(note.pk))
+    assert visit.rendering_provider.npi == clinic.assistant.npi
+    assert visit.assistant is None
+
+
+def test_an_addendum_comes_from_the_clinician_or_the_co_signer_only(clinic, login):
+    # given Theo's signed note
+    note = clinic.signed_note
+    # when the assistant adds an addendum
+    response = login(clinic.assistant).post(f"/notes/{note.pk}/addenda/", {"text": "Not mine."})
+    # then it is refused and nothing is added
+    assert response.status_code == 403
+    assert note.addenda.count() == 0
