@@ -54,6 +54,9 @@ def test_owner_manages_staff_and_turns_on_two_factor(browser_page, live_server):
     page.get_by_role("button", name="Add and create invitation link").click()
     link = page.get_by_label("Invitation link").input_value()
     page.screenshot(path=str(ARTIFACTS / "staff-invitation.png"), full_page=True)
+    page.get_by_role("link", name="Done").click()
+    expect(page.get_by_text("Invited: has not set a password yet.")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "staff-edit.png"), full_page=True)
 
     # the owner turns on two-factor for their own login
     page.get_by_role("link", name="Security").click()

@@ -242,3 +242,9 @@ def test_demo_style_logins_without_two_factor_sign_in_as_before(
     # the gate reads the staff row the page loads anyway: no extra query for a plain session
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+def test_the_admin_offers_no_totp_device_page_with_its_secret_key():
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)

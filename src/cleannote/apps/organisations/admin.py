@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.web.readonly_admin import ReadOnlyAdmin
+
+# django-otp registers an editable TOTP admin that shows each device's secret key and QR code.
+# Devices are managed from the staff and security pages only (ADR 0221).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Organisation)

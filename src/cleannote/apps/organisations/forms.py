@@ -66,7 +66,10 @@ class StaffForm(forms.Form):
         required=False, max_length=10, help_text="Provider taxonomy code, e.g. 225100000X."
     )
     default_location = forms.ModelChoiceField(
-        label="Location", queryset=Location.objects.none(), required=False
+        label="Location",
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label="None",
     )
 
     def __init__(
