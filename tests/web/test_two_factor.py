@@ -248,3 +248,20 @@ def test_the_admin_offers_no_totp_device_page_with_its_secret_key():
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice)
+
+
+def test_the_server_command_removes_a_lost_authenticator(clinic):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    enrol(sign_in("olive"), clinic.owner)
+    out = StringIO()
+    call_command("reset_two_factor", "olive", stdout=out)
+    assert "Two-factor removed" in out.getvalue()
+    clinic.owner.refresh_from_db()
+    assert not clinic.owner.two_factor_enabled
+    event = _events(clinic.owner, "two_factor.reset").get()
+    assert event.actor_username == "system"
+    with pytest.raises(CommandError, match="No staff login"):
+        call_command("reset_two_factor", "nobody")
