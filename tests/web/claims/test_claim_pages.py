@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.claims.models import Batch, Claim, ClaimStatus
-from tests.web.claims.conftest import new_claim
+from tests.web.claims.conftest import another_claim, new_claim
 from tests.web.conftest import client_for
 
 
@@ -23,8 +23,9 @@ def test_worklist_query_count_does_not_grow_with_claims(billing):
     client = client_for(billing.clinic.biller)
     new_claim(billing)
     one = _worklist_queries(client)
-    for _ in range(4):
-        new_claim(billing)
+    for days_ago in range(4, 8):  # a note is billed once: four more notes, four more claims
+        another_claim(billing, days_ago)
+    assert Claim.objects.count() == 5
     assert _worklist_queries(client) == one
 
 
