@@ -30,6 +30,7 @@ from cleannote.apps.notes.errors import ScopeRefused
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.visit_builder import build_visit, load_note_for_visit
 from cleannote.apps.organisations.models import Role, Staff
+from cleannote.apps.patients.actions import PlanOfCareScopeError, do_create_plan_of_care
 from cleannote.apps.patients.models import PlanOfCare
 from tests.e2e.conftest import load_demo
 from tests.web.conftest import PASSWORD, TODAY, client_for
@@ -340,3 +341,34 @@ def test_an_addendum_comes_from_the_clinician_or_the_co_signer_only(clinic, logi
     # then it is refused and nothing is added
     assert response.status_code == 403
     assert note.addenda.count() == 0
+
+
+def test_an_assistant_does_not_establish_a_plan_of_care(clinic):
+    # given the PTA acting
+    actor = Actor(user=clinic.assistant.user, organisation=clinic.organisation)
+    plan = PlanOfCare(
+        diagnoses=["M54.50"],
+        frequency_per_week=2,
+        duration_weeks=4,
+        start_date=TODAY,
+        certified_through=TODAY + dt.timedelta(days=28),
+    )
+    # when / then refused naming the rule, and no plan is added
+    with pytest.raises(PlanOfCareScopeError, match=r"scope\.act"):
+        do_create_plan_of_care(actor, clinic.case, plan)
+    assert PlanOfCare.objects.filter(case=clinic.case).count() == 1
+    # while the PT may
+    do_create_plan_of_care(_therapist_actor(clinic), clinic.case, plan)
+
+
+def test_the_supervising_therapists_home_lists_notes_awaiting_co_signature(clinic, login):
+    # given a PTA note signed and not yet co-signed
+    note, actor = _assistant_draft(clinic)
+    do_sign_note(actor, note, clinic.assistant)
+    link = f'href="/notes/{note.pk}/"'
+    # then the PT's home lists it, the PTA's own home does not ask them to co-sign
+    assert link in login(clinic.therapist).get("/").content.decode()
+    assert "Awaiting your co-signature" not in login(clinic.assistant).get("/").content.decode()
+    # and once co-signed it leaves the list
+    do_cosign_note(_therapist_actor(clinic), note, clinic.therapist)
+    assert link not in login(clinic.therapist).get("/").content.decode()

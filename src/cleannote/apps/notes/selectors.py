@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Role, Staff
 from cleannote.apps.patients.models import Case, PlanOfCare
+from cleannote.rules.scope_of_practice import SCOPE
 
 # Medicare asks for a progress report at least once every 10 treatment days (BPM 100-02
 # ch.15 §220.3D); the list shows a case once 9 treatment days have passed since the last one,
@@ -70,6 +71,26 @@ def notes_in_progress(staff: Staff, today: dt.date) -> QuerySet[Note]:
 def notes_awaiting_signature(staff: Staff, today: dt.date) -> QuerySet[Note]:
     """Drafts for past visits: the care happened, the claim waits for the signature."""
     return _my_drafts(staff).filter(date_of_service__lt=today)
+
+
+def notes_awaiting_cosignature(staff: Staff) -> QuerySet[Note]:
+    """Signed notes of the assistants this clinician's credential supervises (a PT sees the
+    PTAs' notes), not yet co-signed, oldest first; none for anyone who supervises nobody."""
+    supervised = [
+        scope.credential.value
+        for scope in SCOPE.values()
+        if staff.credential and scope.supervised_by == staff.credential
+    ]
+    return (
+        notes_of(staff.organisation)
+        .filter(
+            status=NoteStatus.SIGNED,
+            cosigned_at__isnull=True,
+            therapist__credential__in=supervised,
+        )
+        .select_related("patient", "therapist__user")
+        .order_by("date_of_service", "id")
+    )
 
 
 def _cases_in_scope(staff: Staff) -> QuerySet[Case]:

@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context.update(
             in_progress=list(selectors.notes_in_progress(staff, today)),
             awaiting_signature=list(selectors.notes_awaiting_signature(staff, today)),
+            awaiting_cosignature=list(selectors.notes_awaiting_cosignature(staff)),
             progress_due=list(selectors.progress_reports_due(staff)),
             recerts_due=list(selectors.recertifications_due(staff, today)),
             clinician=True,

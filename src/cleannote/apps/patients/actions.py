@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.organisations.models import Staff
 from cleannote.apps.patients.models import (
     Case,
     Coverage,
@@ -18,6 +19,8 @@ from cleannote.apps.patients.models import (
     PlanOfCare,
     Referral,
 )
+from cleannote.rules.scope_of_practice import Act, act_refusal
+from cleannote.rules.visit import Credential
 
 
 def _created(actor: Actor, kind: str, obj: Any, patient_id: int) -> None:
@@ -85,10 +88,21 @@ def do_add_referral(actor: Actor, case: Case, referral: Referral) -> Referral:
     return referral
 
 
+class PlanOfCareScopeError(ValueError):
+    """The acting clinician's credential does not establish plans of care (scope table)."""
+
+
 @transaction.atomic
 def do_create_plan_of_care(
     actor: Actor, case: Case, plan: PlanOfCare, goals: Sequence[Goal] = ()
 ) -> PlanOfCare:
+    # Assistants and massage therapists do not establish a plan of care (ADR 0200); staff
+    # without a credential (front desk) may enter one a therapist or physician wrote.
+    staff = Staff.objects.filter(user=actor.user).only("credential").first() if actor.user else None
+    if staff is not None and staff.credential:
+        refusal = act_refusal(Credential(staff.credential), Act.PLAN_OF_CARE)
+        if refusal is not None:
+            raise PlanOfCareScopeError(f"case {case.pk}: {refusal}")
     plan.case = case
     plan.full_clean()
     plan.save()
