@@ -340,3 +340,14 @@ def test_owner_turns_on_the_two_factor_requirement_and_must_set_it_up_first(clin
     assert response.url.startswith("/account/security/")
     clinic.organisation.refresh_from_db()
     assert clinic.organisation.require_two_factor
+
+
+def test_a_username_taken_between_check_and_save_is_a_message(clinic, login, monkeypatch):
+    # given the form's own check passes (another owner saved "theo" a moment later)
+    from cleannote.apps.organisations.forms import StaffForm
+
+    monkeypatch.setattr(StaffForm, "clean_username", lambda form: "theo")
+    response = login(clinic.owner).post("/staff/add/", _add_form(username="theo"))
+    assert response.status_code == 422
+    assert "already taken" in " ".join(response.context["form"].errors["username"])
+    assert Staff.objects.filter(organisation=clinic.organisation).count() == 5

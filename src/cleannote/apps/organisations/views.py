@@ -9,6 +9,7 @@ never put in a message, a redirect URL, the audit log or a log line.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,22 +80,27 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            staff, token = actions.do_invite_staff(
-                actor_of(request),
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                role=Role(data["role"]),
-                credential=data["credential"],
-                npi=data["npi"],
-                taxonomy=data["taxonomy"],
-                default_location=data["default_location"],
-            )
-            return render(
-                request,
-                "organisations/invitation_issued.html",
-                {"member": staff, "url": _invitation_url(request, staff, token), "new": True},
-            )
+            try:
+                staff, token = actions.do_invite_staff(
+                    actor_of(request),
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    role=Role(data["role"]),
+                    credential=data["credential"],
+                    npi=data["npi"],
+                    taxonomy=data["taxonomy"],
+                    default_location=data["default_location"],
+                )
+            except IntegrityError:
+                # Someone took the username between the form's check and the insert.
+                form.add_error("username", f"The username {data['username']!r} is already taken.")
+            else:
+                return render(
+                    request,
+                    "organisations/invitation_issued.html",
+                    {"member": staff, "url": _invitation_url(request, staff, token), "new": True},
+                )
         messages.error(request, "Some fields need attention; each is marked below.")
     return render(
         request,
