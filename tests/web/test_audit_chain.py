@@ -210,23 +210,17 @@ def test_verify_page_says_which_anchor_and_key(clinic, login, settings):
 
 
 def test_site_chain_for_events_of_no_organisation(db):
-    first = do_record_access_event(
-        None,
-        user=None,
-        username="nobody",
-        ip_address="10.0.0.1",
-        action=AuditAction.SIGN_IN_FAILED,
-        object_type="session",
-        object_id="",
-    )
-    second = do_record_access_event(
-        None,
-        user=None,
-        username="nobody",
-        ip_address="10.0.0.1",
-        action=AuditAction.LOCKED_OUT,
-        object_type="session",
-        object_id="",
+    first, second = (
+        do_record_access_event(
+            None,
+            user=None,
+            username="nobody",
+            ip_address="10.0.0.1",
+            action=action,
+            object_type="session",
+            object_id="",
+        )
+        for action in (AuditAction.SIGN_IN_FAILED, AuditAction.LOCKED_OUT)
     )
     assert (first.sequence, first.prev_hash, second.prev_hash) == (1, GENESIS_HASH, first.hash)
     assert AuditChainHead.objects.filter(organisation__isnull=True).count() == 1

@@ -25,6 +25,7 @@ from cleannote.apps.audit.models import (
     AuditChainHead,
     AuditEvent,
     AuditShownPatient,
+    chain_head_of,
 )
 from cleannote.apps.organisations.models import Organisation
 
@@ -43,12 +44,7 @@ class Actor:
 
 
 def _locked_head(organisation: Organisation | None) -> AuditChainHead:
-    heads = AuditChainHead.objects.select_for_update()
-    chain = (
-        heads.filter(organisation=organisation)
-        if organisation is not None
-        else heads.filter(organisation__isnull=True)
-    )
+    chain = chain_head_of(organisation).select_for_update()
     head = chain.first()
     if head is None:
         # The chain's first event. get_or_create inserts in a savepoint, so when two writers

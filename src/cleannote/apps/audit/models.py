@@ -62,6 +62,13 @@ class AuditChainHead(models.Model):
         )
 
 
+def chain_head_of(organisation: Organisation | None) -> models.QuerySet[AuditChainHead]:
+    """The head row of an organisation's chain, or of the site chain (organisation None)."""
+    if organisation is None:
+        return AuditChainHead.objects.filter(organisation__isnull=True)
+    return AuditChainHead.objects.filter(organisation=organisation)
+
+
 class AuditEvent(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="audit_events", null=True

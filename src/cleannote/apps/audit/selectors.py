@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from cleannote.apps.audit.chain import ANCHOR_KIND, anchor_matches, chain_hash, key_fingerprint
-from cleannote.apps.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from cleannote.apps.audit.models import GENESIS_HASH, AuditEvent, chain_head_of
 from cleannote.apps.organisations.models import Organisation
 
 
@@ -97,12 +97,7 @@ def _walk(
         expected_prev = event.hash
         expected_sequence += 1
     last_sequence = expected_sequence - 1
-    heads = AuditChainHead.objects.all()
-    head = (
-        heads.filter(organisation=organisation).first()
-        if organisation is not None
-        else heads.filter(organisation__isnull=True).first()
-    )
+    head = chain_head_of(organisation).first()
     if head is None:
         if last_sequence:
             return ChainBreak(last_sequence, None, "the chain's head is missing"), last_sequence
