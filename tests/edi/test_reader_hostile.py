@@ -273,3 +273,21 @@ def test_megabytes_of_line_breaks_after_an_isa_read_in_linear_time() -> None:
     # then: refused as truncated, in a small fraction of the old time (about 0.05 s here)
     assert time.perf_counter() - started < 2.0
     assert str(raised.value).endswith("the file is truncated")
+
+
+def test_an_unreadable_file_exits_2_with_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    # given: a file the process may not read (root ignores modes, so the refusal is simulated)
+    path = tmp_path / "locked.835"
+    path.write_text(REMIT)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("cleannote.cli.edi.read_any", refuse)
+    # when
+    status = main(["edi", "read", str(path)])
+    # then
+    assert status == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("cleannote: error: ")
+    assert line.endswith(": Permission denied")
