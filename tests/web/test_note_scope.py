@@ -372,3 +372,11 @@ def test_the_supervising_therapists_home_lists_notes_awaiting_co_signature(clini
     # and once co-signed it leaves the list
     do_cosign_note(_therapist_actor(clinic), note, clinic.therapist)
     assert link not in login(clinic.therapist).get("/").content.decode()
+
+
+def test_the_refusal_page_names_the_rule(clinic, login):
+    response = login(clinic.assistant).get(f"/notes/{clinic.draft_note.pk}/edit/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "scope.treating-clinician" in page
+    assert clinic.patient.last_name not in page
