@@ -1,7 +1,8 @@
 """The whole billing loop on the demo clinic, through the same actions, task and pages a clinic
 uses: signed notes become claims, claims go out in a pyx12-valid 837P through the outbox, one
-prints on a CMS-1500, an 835 pays one, part-pays one and denies one, the denial is worked on the
-denials page and rebilled as a corrected claim in a second valid 837P.
+prints on a CMS-1500, an 835 pays one, part-pays one (settled: paid) and denies one, and pays a
+claim number that is none of ours (kept as unmatched, the rest posts), the denial is worked on
+the denials page and rebilled as a corrected claim in a second valid 837P.
 
 Runs on SQLite and, with DATABASE_URL, on PostgreSQL. The demo is loaded small (five patients)
 with a fixed seed and date (tests/e2e/conftest.py), so the same notes and claims come out
@@ -32,7 +33,12 @@ from cleannote.apps.claims.models import (
 )
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.apps.remittance.actions import do_import_835
-from cleannote.apps.remittance.models import ClaimPosting, EraFile, PatientLedgerEntry
+from cleannote.apps.remittance.models import (
+    ClaimPosting,
+    EraFile,
+    PatientLedgerEntry,
+    UnmatchedPayment,
+)
 from cleannote.apps.remittance.selectors import patient_balance
 from cleannote.edi.carc import explain_carc
 from cleannote.forms.cms1500 import check_form_claim
@@ -90,9 +96,13 @@ def payer_claim_number(claim: Claim) -> str:
     return f"PAYER{claim.patient_control_number}"
 
 
-def remittance_for(outcomes: list[Outcome]) -> bytes:
-    """A valid 835 paying, part-paying or denying each claim, matched by CLP01 and REF*6R."""
-    payments = []
+def remittance_for(outcomes: list[Outcome], *, strangers: tuple[str, ...] = ()) -> bytes:
+    """A valid 835 paying, part-paying or denying each claim, matched by CLP01 and REF*6R, and
+    paying claims of `strangers` (numbers that are none of ours)."""
+    payments = [
+        claim_payment(number, "1", "50", "50", "0", [service("97110", "50", "50", 1)])
+        for number in strangers
+    ]
     for outcome in outcomes:
         claim = outcome.claim
         loops, paid, share = [], Decimal("0"), Decimal("0")
@@ -188,9 +198,11 @@ def test_billing_loop_from_demo_notes_to_a_corrected_claim(demo):
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert paid.patient_control_number in text
 
-    # when the payer's 835 pays one claim, part-pays one (coinsurance) and denies one (CO-50)
+    # when the payer's 835 pays one claim, part-pays one (coinsurance), denies one (CO-50) and
+    # pays a claim number that is none of ours
     era = remittance_for(
-        [Outcome(paid, "paid"), Outcome(partial, "partial"), Outcome(denied, "denied")]
+        [Outcome(paid, "paid"), Outcome(partial, "partial"), Outcome(denied, "denied")],
+        strangers=("CN-NOT-OURS",),
     )
     posted = do_import_835(demo.actor, era, file_name="demo-era-1.835")
 
@@ -209,6 +221,11 @@ def test_billing_loop_from_demo_notes_to_a_corrected_claim(demo):
     assert patient_balance(demo.organisation, partial.patient_id) == coinsurance
     assert patient_balance(demo.organisation, paid.patient_id) == 0
     assert denied.payer_claim_number == payer_claim_number(denied)
+
+    # and the stranger did not stop the file: it waits on the unmatched page to be matched
+    (unmatched,) = UnmatchedPayment.objects.filter(era_file=posted)
+    assert unmatched.patient_control_number == "CN-NOT-OURS"
+    assert "CN-NOT-OURS" in client.get("/remittance/unmatched/").content.decode()
 
     # and the denial is on the denials page, in plain words with its next step
     page = client.get("/remittance/denials/").content.decode()

@@ -391,3 +391,34 @@ def test_ledger_entries_follow_each_answer(billing, claim):
     do_import_835(billing.actor, data, file_name="p.835")
     do_import_835(billing.actor, data, file_name="p-again.835")
     assert list(PatientLedgerEntry.objects.values_list("amount", flat=True)) == [COINSURANCE]
+
+
+def test_upload_says_which_payments_did_not_match(billing, claim, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = remittance_835([_coinsurance(claim.patient_control_number), _coinsurance("CN999")])
+    response = login(billing.clinic.biller).post(
+        "/remittance/import/", {"file": SimpleUploadedFile("two.835", data)}, follow=True
+    )
+    page = response.content.decode()
+    assert "two.835 posted." in page
+    assert "1 claim payment(s) of two.835 matched no claim" in page
+    assert "1 unmatched" in page
+    claim.refresh_from_db()
+    assert claim.status == S.PAID
+
+
+def test_a_next_payers_answer_matched_by_hand_goes_to_the_crossover_claim(billing, claim):
+    # given the primary's answer posted, and the secondary's answer under a mangled number
+    _secondary_coverage(billing)
+    _post(billing, _coinsurance(claim.patient_control_number), name="primary.835")
+    _post(billing, claim_payment("cn-mangled", "2", "190", "17.65", "0", []), name="second.835")
+    (unmatched,) = UnmatchedPayment.objects.all()
+    # when the biller names the primary claim
+    do_match_payment(billing.actor, unmatched, claim)
+    # then it posts as the next payer's answer, not over the primary's
+    claim.refresh_from_db()
+    assert claim.paid_amount == Decimal("70.59")
+    crossover = Claim.objects.get(origin=Origin.CROSSOVER)
+    assert crossover.paid_amount == Decimal("17.65")
+    assert _balance(billing, claim) == Decimal("0.00")

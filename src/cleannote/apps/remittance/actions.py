@@ -232,7 +232,13 @@ def _claim_for(actor: Actor, era: EraFile, item: _Item, claims: dict[str | None,
             _where(era, item),
             f"CLP01 {payment.patient_control_number[:38]!r} matches no claim of this organisation",
         )
-    claim = Claim.objects.get(pk=claim.pk)  # fresh: an earlier payment may have moved it
+    return _answering(actor, era, item, Claim.objects.get(pk=claim.pk))
+
+
+def _answering(actor: Actor, era: EraFile, item: _Item, claim: Claim) -> Claim:
+    """The claim a payment answers: `claim` itself, or, for a next payer's answer (CLP02 2, 3,
+    20, 21) on a primary claim's number, the crossover claim (recorded on first sight)."""
+    payment = item.payment
     if payment.status_code in AS_SECONDARY and claim.origin not in _FOLLOWERS:
         if not claim.crossover_payer:
             Claim.objects.filter(pk=claim.pk).update(crossover_payer=era.payer_name or "secondary")
@@ -517,8 +523,9 @@ def do_match_payment(
     if row.position >= len(items) or items[row.position].clp_segment != row.segment_number:
         raise RemittanceError(subject, "the stored file no longer holds this payment")
     when = at or timezone.now()
-    fresh = Claim.objects.get(pk=claim.pk)
-    posting = _post(actor, era, items[row.position], fresh, {}, when)
+    item = items[row.position]
+    fresh = _answering(actor, era, item, Claim.objects.get(pk=claim.pk))
+    posting = _post(actor, era, item, fresh, {}, when)
     row.posting = posting
     row.matched_at = when
     row.matched_by = actor.user
