@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from cleannote.apps.claims.actions import (
     LineOutcome,
@@ -255,3 +257,24 @@ def test_a_line_applied_to_the_deductible_is_not_split_off(billing):
     assert claim.status == S.PAID
     with pytest.raises(ClaimError, match="has no denied line"):
         do_split_claim(billing.actor, claim)
+
+
+_cents = st.integers(min_value=0, max_value=100_000).map(lambda n: Decimal(n).scaleb(-2))
+
+
+@given(paid=_cents, written_off=_cents, patient=_cents, owed=_cents)
+def test_only_a_balance_the_payer_owes_keeps_a_claim_open(paid, written_off, patient, owed):
+    # any answer: the charge is what was paid, written off, left to the patient, and still owed
+    assume(paid + written_off + patient + owed > 0)  # a claim line is never free
+    settlement = Settlement(
+        charge=paid + written_off + patient + owed, paid=paid, written_off=written_off,
+        patient_share=patient,
+    )  # fmt: skip
+    status = settlement_status(settlement)
+    if owed == 0:
+        assert status in (S.PAID, S.DENIED)
+        assert (status == S.DENIED) == (paid == 0 and patient == 0 and written_off > 0)
+    elif paid or patient or written_off:
+        assert status == S.PARTIALLY_PAID
+    else:
+        assert status == S.ACCEPTED
