@@ -17,6 +17,8 @@ from pypdf import PdfReader
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_create_claim_from_note, do_ensure_default_fee_schedule
+from cleannote.apps.claims.claim_export import claim_to_send
+from cleannote.apps.claims.claim_form import claim_to_form
 from cleannote.apps.claims.errors import ClaimRefusedError
 from cleannote.apps.notes.actions import (
     do_add_treatment_block,
@@ -29,10 +31,14 @@ from cleannote.apps.notes.draft_actions import check_sign_note
 from cleannote.apps.notes.errors import ScopeRefused
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.visit_builder import build_visit, load_note_for_visit
-from cleannote.apps.organisations.models import Role, Staff
+from cleannote.apps.organisations.models import Organisation, Role, Staff
 from cleannote.apps.patients.actions import PlanOfCareScopeError, do_create_plan_of_care
-from cleannote.apps.patients.models import PlanOfCare
+from cleannote.apps.patients.models import Patient, PlanOfCare
+from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
+from cleannote.edi.x12_837p import write_837p
+from cleannote.forms.cms1500 import FormMode, render_cms1500
 from tests.e2e.conftest import load_demo
+from tests.forms.test_cms1500 import boxes_by_page
 from tests.web.conftest import PASSWORD, TODAY, client_for
 from tests.web.test_note_page import COMPLETE_97110
 
@@ -230,7 +236,14 @@ def _certify(clinic):
 
 
 def _biller(clinic):
+    """The biller, with what every claim needs: a fee schedule, the 837P's ZIP+4 and the
+    patient's address."""
     do_ensure_default_fee_schedule(clinic.location)
+    Organisation.objects.filter(pk=clinic.organisation.pk).update(zip="627011234")
+    clinic.organisation.refresh_from_db()
+    Patient.objects.filter(pk=clinic.patient.pk).update(
+        address_line1="12 Elm St", city="Springfield", state="IL", zip="62704"
+    )
     return Actor(user=clinic.biller.user, organisation=clinic.organisation)
 
 
@@ -380,3 +393,32 @@ def test_the_refusal_page_names_the_rule(clinic, login):
     page = response.content.decode()
     assert "scope.treating-clinician" in page
     assert clinic.patient.last_name not in page
+
+
+def test_a_co_signed_pta_medicare_claim_names_the_pt_in_2310b_and_24j_with_cq(clinic):
+    # given the PTA's Medicare note, signed, co-signed by the PT and billed
+    _certify(clinic)
+    note, actor = _assistant_draft(clinic, day=TODAY - dt.timedelta(days=1))
+    check_sign_note(actor, note, clinic.assistant)
+    do_cosign_note(_therapist_actor(clinic), note, clinic.therapist)
+    claim = do_create_claim_from_note(_biller(clinic), note)
+
+    # when the claim is written as an 837P and printed as a CMS-1500
+    data = write_837p(
+        [claim_to_send(claim)],
+        submitter=Submitter("Riverside", "RIVERSIDE01", "Billing", "2175550100"),
+        receiver=Receiver("Clearinghouse", "CLEARHOUSE"),
+        control=ControlNumbers(7, 7, 1),
+        created=dt.datetime(2026, 3, 2, 9, 30),
+    )
+    segments = [s for s in data.decode("ascii").split("~") if s]
+    pdf = render_cms1500([claim_to_form(claim)], mode=FormMode.FULL, printed_on=TODAY)
+    [boxes] = boxes_by_page(pdf)
+
+    # then both name the PT as rendering provider (2310B, 24J), and the line carries CQ
+    rendering = [s for s in segments if s.startswith("NM1*82*")]
+    assert rendering
+    assert all(s.endswith(f"*XX*{clinic.therapist.npi}") for s in rendering)
+    assert not any(clinic.assistant.npi in s for s in segments)
+    assert any(s.startswith("SV1*HC:97110:GP:CQ") for s in segments)
+    assert boxes["24j#1"] == clinic.therapist.npi
