@@ -16,6 +16,7 @@ from cleannote.apps.claims.actions import (
     do_change_claim_status,
     do_create_claim_from_note,
     do_create_corrected_claim,
+    do_create_secondary_claim,
     do_void_claim,
 )
 from cleannote.apps.claims.models import Claim, ClaimStatus, Origin
@@ -123,3 +124,14 @@ def test_two_requests_at_once_make_one_claim(billing):
     assert errors == []
     claim = Claim.objects.get()
     assert got == [claim.pk, claim.pk]
+
+
+def test_secondary_claim_twice_answers_with_the_first(billing):
+    from tests.web.claims.test_claim_lifecycle import _secondary_coverage
+
+    primary = adjudicated_claim(billing, ("100.00", "60.00"))
+    _secondary_coverage(billing)
+    first = do_create_secondary_claim(billing.actor, primary)
+    again = do_create_secondary_claim(billing.actor, primary)
+    assert again.pk == first.pk
+    assert Claim.objects.filter(origin=Origin.SECONDARY).count() == 1

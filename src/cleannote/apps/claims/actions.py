@@ -481,11 +481,39 @@ def do_void_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     return void
 
 
+def _secondary_coverage(patient_id: int) -> Coverage | None:
+    return (
+        Coverage.objects.filter(patient_id=patient_id, priority=CoveragePriority.SECONDARY)
+        .order_by("-active_from")
+        .first()
+    )
+
+
+def _next_payer_claim(
+    actor: Actor, primary: Claim, coverage: Coverage, origin: Origin, reason: str,
+    status: ClaimStatus = ClaimStatus.DRAFT,
+) -> Claim:  # fmt: skip
+    """The primary's lines billed to the payer of `coverage`; the claim that already bills the
+    note to that payer when there is one (one claim per note and payer)."""
+    existing = billed_claim(primary.note_id, coverage.payer_id)
+    if existing is not None:
+        return existing
+    note = load_note_for_visit(primary.note_id)
+    assert note is not None  # a claim's note is protected from deletion
+    next_visit = build_visit(note, coverage=coverage)
+    visit = replace(_snapshot(primary), payer=next_visit.payer, subscriber=next_visit.subscriber)
+    return _save_claim(
+        actor, note=primary.note, coverage=coverage, visit=visit, lines=_copied_lines(primary),
+        origin=origin, primary=primary, location=primary.location, reason=reason, status=status,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def do_create_secondary_claim(
     actor: Actor, claim: Claim, *, coverage: Coverage | None = None
 ) -> Claim:
-    """Bill the next payer once the primary paid: same lines, the primary's payment reported."""
+    """Bill the next payer once the primary paid: same lines, the primary's payment reported.
+    Asking again answers with the secondary claim already made."""
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
@@ -494,29 +522,14 @@ def do_create_secondary_claim(
     if locked.crossover_payer:
         raise ClaimError(subject, f"the primary forwarded it to {locked.crossover_payer} "
                          "(crossover); the secondary answers without a claim from us")  # fmt: skip
-    if coverage is None:
-        coverage = (
-            Coverage.objects.filter(
-                patient_id=locked.patient_id, priority=CoveragePriority.SECONDARY
-            )
-            .order_by("-active_from")
-            .first()
-        )
+    coverage = coverage or _secondary_coverage(locked.patient_id)
     if coverage is None or coverage.patient_id != locked.patient_id:
         raise ClaimError(subject, "the patient has no secondary coverage")
     if not coverage.is_active_on(locked.date_of_service):
         raise ClaimError(subject, f"coverage {coverage.pk} is not active on the date of service")
-    note = load_note_for_visit(locked.note_id)
-    assert note is not None  # a claim's note is protected from deletion
-    secondary_visit = build_visit(note, coverage=coverage)
-    visit = replace(
-        _snapshot(locked), payer=secondary_visit.payer, subscriber=secondary_visit.subscriber
+    return _next_payer_claim(
+        actor, locked, coverage, Origin.SECONDARY, f"secondary of claim {locked.pk}"
     )
-    return _save_claim(
-        actor, note=locked.note, coverage=coverage, visit=visit, lines=_copied_lines(locked),
-        origin=Origin.SECONDARY, primary=locked, location=locked.location,
-        reason=f"secondary of claim {locked.pk}",
-    )  # fmt: skip
 
 
 @transaction.atomic
@@ -527,27 +540,13 @@ def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
-    coverage = (
-        Coverage.objects.filter(patient_id=locked.patient_id, priority=CoveragePriority.SECONDARY)
-        .order_by("-active_from")
-        .first()
-    )
+    coverage = _secondary_coverage(locked.patient_id)
     if coverage is None or not coverage.is_active_on(locked.date_of_service):
         raise ClaimError(subject, "crossed over, but the patient has no secondary coverage "
                          "active on the date of service")  # fmt: skip
-    existing = billed_claim(locked.note_id, coverage.payer_id)
-    if existing is not None:
-        return existing
-    note = load_note_for_visit(locked.note_id)
-    assert note is not None  # a claim's note is protected from deletion
-    secondary_visit = build_visit(note, coverage=coverage)
-    visit = replace(
-        _snapshot(locked), payer=secondary_visit.payer, subscriber=secondary_visit.subscriber
-    )
-    return _save_claim(
-        actor, note=locked.note, coverage=coverage, visit=visit, lines=_copied_lines(locked),
-        origin=Origin.CROSSOVER, primary=locked, location=locked.location,
-        reason=f"crossover of claim {locked.pk} to {locked.crossover_payer or 'the secondary'}",
+    to = locked.crossover_payer or "the secondary"
+    return _next_payer_claim(
+        actor, locked, coverage, Origin.CROSSOVER, f"crossover of claim {locked.pk} to {to}",
         status=ClaimStatus.ACCEPTED,
     )  # fmt: skip
 
