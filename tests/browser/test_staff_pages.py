@@ -66,14 +66,16 @@ def test_owner_manages_staff_and_turns_on_two_factor(browser_page, live_server):
     device = TOTPDevice.objects.get(user__username="demo-owner")
     page.get_by_label("Code from your authenticator app").fill(_code(device))
     page.get_by_role("button", name="Turn on two-factor").click()
-    expect(page.get_by_text("Two-factor sign-in is on.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Two-factor sign-in is on")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "two-factor-recovery-codes.png"), full_page=True)
+    page.get_by_role("link", name="I have saved them").click()
 
     # a fresh sign-in stops at the code page
     page.get_by_role("button", name="Sign out").click()
     _sign_in(page, base, "demo-owner", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "two-factor-verify.png"), full_page=True)
-    page.get_by_label("Code from your authenticator app").fill(_code(device, 1))
+    page.get_by_label("Code from your authenticator app, or a recovery code").fill(_code(device, 1))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("link", name="Staff")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()

@@ -44,13 +44,21 @@ def sign_in(username: str, password: str = PASSWORD) -> Client:
 
 
 def enrol(client: Client, staff: Staff) -> TOTPDevice:
+    device, _ = enrol_with_codes(client, staff)
+    return device
+
+
+def enrol_with_codes(client: Client, staff: Staff) -> tuple[TOTPDevice, list[str]]:
+    """Set up two-factor; the answer shows the recovery codes once."""
     assert client.post("/account/two-factor/setup/").status_code == 302
     device = TOTPDevice.objects.get(user=staff.user, confirmed=False)
     response = client.post("/account/two-factor/setup/", {"code": code_for(device)})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    codes = list(response.context["codes"])
+    assert len(codes) == 10
     device.refresh_from_db()
     assert device.confirmed
-    return device
+    return device, codes
 
 
 def _events(staff: Staff, object_type: str):
@@ -80,7 +88,8 @@ def test_any_user_enrols_from_the_security_page_with_a_real_code(clinic):
     # the right one does, after the throttle's one-second pause
     time.sleep(1.1)
     response = client.post("/account/two-factor/setup/", {"code": code_for(device)})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert b"Keep these recovery codes" in response.content
     theo.refresh_from_db()
     assert theo.two_factor_enabled
     assert _events(theo, "two_factor.enabled").count() == 1
@@ -265,3 +274,38 @@ def test_the_server_command_removes_a_lost_authenticator(clinic):
     assert event.actor_username == "system"
     with pytest.raises(CommandError, match="No staff login"):
         call_command("reset_two_factor", "nobody")
+
+
+def test_a_recovery_code_signs_in_once_in_place_of_the_app(clinic):
+    theo = clinic.therapist
+    _, codes = enrol_with_codes(sign_in("theo"), theo)
+    for code in codes:
+        assert code not in str([e.canonical() for e in AuditEvent.objects.all()])
+    # when the phone is lost, a recovery code opens the session
+    client = sign_in("theo")
+    response = client.post("/account/two-factor/verify/", {"code": codes[0].upper()})
+    assert response.status_code == 302
+    assert client.get("/patients/").status_code == 200
+    assert _events(theo, "two_factor.recovery").get().action == "sign_in"
+    page = client.get("/account/security/").content.decode()
+    assert "9 unused recovery codes left" in page
+    # and the same code does not work twice
+    again = sign_in("theo")
+    response = again.post("/account/two-factor/verify/", {"code": codes[0]})
+    assert response.status_code == 200
+    assert again.get("/patients/").status_code == 302
+
+
+def test_new_recovery_codes_replace_the_old_set(clinic):
+    theo = clinic.therapist
+    client = sign_in("theo")
+    device, old = enrol_with_codes(client, theo)
+    response = client.post("/account/two-factor/recovery-codes/", {"code": code_for(device, 1)})
+    assert response.status_code == 200
+    new = list(response.context["codes"])
+    assert not set(new) & set(old)
+    assert _events(theo, "two_factor.recovery_codes").count() == 1
+    refused = sign_in("theo").post("/account/two-factor/verify/", {"code": old[1]})
+    assert refused.status_code == 200
+    time.sleep(1.1)  # the refused code's one-second throttle
+    assert sign_in("theo").post("/account/two-factor/verify/", {"code": new[1]}).status_code == 302

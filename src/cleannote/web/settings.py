@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cleannote.web",
     "cleannote.apps.organisations",
     "cleannote.apps.accounts",

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cleannote.apps.organisations import actions
 from cleannote.apps.organisations.access import actor_of, staff_view
-from cleannote.apps.organisations.forms import CodeForm
+from cleannote.apps.organisations.forms import CodeForm, SignInCodeForm
 from cleannote.apps.organisations.invitations import invitation_tokens, user_id_from_uid
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.two_factor import (
@@ -72,6 +72,8 @@ def security(request: HttpRequest) -> HttpResponse:
             "device": confirmed_device(staff) if staff.two_factor_enabled else None,
             "required": requires_two_factor(staff),
             "disable_form": CodeForm(auto_id="disable_%s"),
+            "recovery_form": CodeForm(auto_id="recovery_%s"),
+            "recovery_left": actions.recovery_codes_left(staff),
             "next": _next_url(request, ""),
         },
     )
@@ -100,10 +102,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if check.accepted:
             assert check.device is not None
             django_otp.login(request, check.device)
-            messages.success(
-                request, "Two-factor sign-in is on. You will enter a code each time you sign in."
+            # Shown once, in the answer to this POST: the codes are never put in a message.
+            return render(
+                request,
+                "organisations/recovery_codes.html",
+                {"codes": check.recovery_codes, "next": next_url or "/", "new_setup": True},
             )
-            return redirect(next_url or "organisations:security")
         status = _code_error(form, check)
     elif request.method == "POST":
         status = 422
@@ -146,6 +150,45 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
             "device": confirmed_device(staff),
             "required": requires_two_factor(staff),
             "disable_form": form,
+            "recovery_form": CodeForm(auto_id="recovery_%s"),
+            "recovery_left": actions.recovery_codes_left(staff),
+            "next": "",
+        },
+        status=status,
+    )
+
+
+@staff_view()
+@require_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """A fresh set of recovery codes for a current code from the app; shown once."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    form = CodeForm(request.POST, auto_id="recovery_%s")
+    status = 422
+    if form.is_valid():
+        try:
+            check = actions.do_new_recovery_codes(
+                actor_of(request), staff, form.cleaned_data["code"]
+            )
+        except actions.StaffChangeRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("organisations:security")
+        if check.accepted:
+            return render(
+                request,
+                "organisations/recovery_codes.html",
+                {"codes": check.recovery_codes, "next": "", "new_setup": False},
+            )
+        status = _code_error(form, check)
+    return render(
+        request,
+        "organisations/security.html",
+        {
+            "device": confirmed_device(staff),
+            "required": requires_two_factor(staff),
+            "disable_form": CodeForm(auto_id="disable_%s"),
+            "recovery_form": form,
+            "recovery_left": actions.recovery_codes_left(staff),
             "next": "",
         },
         status=status,
@@ -161,7 +204,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if not staff.two_factor_enabled or request.user.is_verified():  # type: ignore[union-attr]
         return redirect(next_url)
-    form = CodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

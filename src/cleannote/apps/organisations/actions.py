@@ -14,6 +14,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
@@ -272,8 +274,10 @@ class CodeOutcome(StrEnum):
 @dataclass(frozen=True, slots=True)
 class CodeCheck:
     outcome: CodeOutcome
-    device: TOTPDevice | None = None
+    device: Device | None = None
     retry_at: dt.datetime | None = None
+    # New recovery codes, shown once: on set-up, and when asked for anew.
+    recovery_codes: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> bool:
@@ -287,6 +291,14 @@ _REFUSED: dict[str, tuple[tuple[AuditAction, str], tuple[AuditAction, str]]] = {
         (AuditAction.SIGN_IN_FAILED, "two_factor"),
         (AuditAction.LOCKED_OUT, "two_factor"),
     ),
+    "recovery": (
+        (AuditAction.SIGN_IN_FAILED, "two_factor.recovery"),
+        (AuditAction.LOCKED_OUT, "two_factor.recovery"),
+    ),
+    "recovery_codes": (
+        (AuditAction.UPDATE, "two_factor.recovery_codes_refused"),
+        (AuditAction.UPDATE, "two_factor.recovery_codes_throttled"),
+    ),
     "setup": (
         (AuditAction.UPDATE, "two_factor.setup_refused"),
         (AuditAction.UPDATE, "two_factor.setup_throttled"),
@@ -298,9 +310,7 @@ _REFUSED: dict[str, tuple[tuple[AuditAction, str], tuple[AuditAction, str]]] = {
 }
 
 
-def _check_code(
-    actor: Actor, staff: Staff, device: TOTPDevice, code: str, purpose: str
-) -> CodeCheck:
+def _check_code(actor: Actor, staff: Staff, device: Device, code: str, purpose: str) -> CodeCheck:
     """One throttled try of `code` on a locked device; a refusal is audited as a failure."""
     wrong, throttled = _REFUSED[purpose]
     allowed, details = device.verify_is_allowed()
@@ -312,6 +322,33 @@ def _check_code(
         return CodeCheck(CodeOutcome.ACCEPTED, device)
     do_record_audit_event(actor, wrong[0], wrong[1], staff.pk)
     return CodeCheck(CodeOutcome.WRONG, device)
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+def is_recovery_code(code: str) -> bool:
+    """The shape of django-otp's static tokens: 8 characters of lower-case base32."""
+    return len(code) == 8 and all(c in "abcdefghijklmnopqrstuvwxyz234567" for c in code)
+
+
+def _new_recovery_codes(staff: Staff) -> tuple[str, ...]:
+    """Replace the login's recovery codes with a fresh set (django-otp static tokens)."""
+    StaticDevice.objects.filter(user_id=staff.user_id).delete()
+    device = StaticDevice.objects.create(user=staff.user, name="Recovery codes", confirmed=True)
+    codes = tuple(StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT))
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(staff: Staff) -> int:
+    count: int = StaticToken.objects.filter(device__user_id=staff.user_id).count()
+    return count
+
+
+def _remove_devices(staff: Staff) -> None:
+    TOTPDevice.objects.filter(user_id=staff.user_id).delete()
+    StaticDevice.objects.filter(user_id=staff.user_id).delete()
 
 
 def _device(staff: Staff, *, confirmed: bool) -> TOTPDevice | None:
@@ -349,19 +386,41 @@ def do_confirm_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
         row.two_factor_enabled = True
         row.save(update_fields=["two_factor_enabled"])
         do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.enabled", row.pk)
+        return CodeCheck(check.outcome, device, recovery_codes=_new_recovery_codes(row))
     return check
 
 
 @transaction.atomic
 def do_verify_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
-    """The second step of signing in: the code from the confirmed device."""
+    """The second step of signing in: the app's code, or one of the recovery codes (spent)."""
     row = _staff_row(staff)
+    if is_recovery_code(code):
+        recovery = StaticDevice.objects.select_for_update().filter(user_id=row.user_id).first()
+        if recovery is not None:
+            check = _check_code(actor, row, recovery, code, "recovery")
+            if check.accepted:
+                do_record_audit_event(actor, AuditAction.SIGN_IN, "two_factor.recovery", row.pk)
+            return check
     device = _device(row, confirmed=True)
     if device is None:
         raise StaffChangeRefused("This login has no authenticator to check a code against.")
     check = _check_code(actor, row, device, code, "sign_in")
     if check.accepted:
         do_record_audit_event(actor, AuditAction.SIGN_IN, "two_factor", row.pk)
+    return check
+
+
+@transaction.atomic
+def do_new_recovery_codes(actor: Actor, staff: Staff, code: str) -> CodeCheck:
+    """A fresh set of recovery codes, for a current code from the app; the old set dies."""
+    row = _staff_row(staff)
+    device = _device(row, confirmed=True)
+    if device is None:
+        raise StaffChangeRefused("Two-factor sign-in is not on for this login.")
+    check = _check_code(actor, row, device, code, "recovery_codes")
+    if check.accepted:
+        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.recovery_codes", row.pk)
+        return CodeCheck(check.outcome, device, recovery_codes=_new_recovery_codes(row))
     return check
 
 
@@ -378,7 +437,7 @@ def do_disable_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
         raise StaffChangeRefused("Two-factor sign-in is not on for this login.")
     check = _check_code(actor, row, device, code, "disable")
     if check.accepted:
-        TOTPDevice.objects.filter(user_id=row.user_id).delete()
+        _remove_devices(row)
         row.two_factor_enabled = False
         row.save(update_fields=["two_factor_enabled"])
         do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.disabled", row.pk)
@@ -389,7 +448,7 @@ def do_disable_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
 def do_reset_staff_two_factor(actor: Actor, staff: Staff) -> None:
     """The owner removes a lost authenticator; the user sets up a new one at next sign-in."""
     row = _staff_row(staff)
-    TOTPDevice.objects.filter(user_id=row.user_id).delete()
+    _remove_devices(row)
     row.two_factor_enabled = False
     row.save(update_fields=["two_factor_enabled"])
     do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.reset", row.pk)

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 
+from cleannote.apps.organisations.actions import is_recovery_code
 from cleannote.apps.organisations.models import (
     CREDENTIAL_CHOICES,
     DISCIPLINE_NAMES,
@@ -209,3 +210,24 @@ class CodeForm(forms.Form):
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the 6 digits your authenticator app shows.")
         return code
+
+
+class SignInCodeForm(CodeForm):
+    """The code step of signing in: the app's 6 digits, or one of the 8-letter recovery codes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your authenticator app, or a recovery code"
+        self.fields["code"].widget.attrs.pop("pattern", None)
+        self.fields["code"].widget.attrs["inputmode"] = "text"
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].replace(" ", "").replace("-", "").lower()
+        if code.isascii() and code.isdigit() and len(code) == 6:
+            return code
+        if is_recovery_code(code):
+            return code
+        raise forms.ValidationError(
+            "Enter the 6 digits your authenticator app shows, or one of your 8-letter "
+            "recovery codes."
+        )

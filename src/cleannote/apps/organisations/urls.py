@@ -29,5 +29,10 @@ urlpatterns = [
         "account/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"
     ),
     path("account/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "account/two-factor/recovery-codes/",
+        account_views.new_recovery_codes,
+        name="new_recovery_codes",
+    ),
     path("invitation/", account_views.accept_invitation, name="accept_invitation"),
 ]
