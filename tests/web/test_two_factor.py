@@ -253,10 +253,12 @@ def test_demo_style_logins_without_two_factor_sign_in_as_before(
         assert client.get("/").status_code == 200
 
 
-def test_the_admin_offers_no_totp_device_page_with_its_secret_key():
+def test_the_admin_offers_no_page_with_secret_keys_or_recovery_codes():
     from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
 
     assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
 
 
 def test_the_server_command_removes_a_lost_authenticator(clinic):

@@ -1,13 +1,15 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.web.readonly_admin import ReadOnlyAdmin
 
-# django-otp registers an editable TOTP admin that shows each device's secret key and QR code.
-# Devices are managed from the staff and security pages only (ADR 0221).
-if admin.site.is_registered(TOTPDevice):
-    admin.site.unregister(TOTPDevice)
+# django-otp registers editable admins that show each TOTP key and QR code and every recovery
+# code. Devices are managed from the staff and security pages only (ADR 0221).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(Organisation)
