@@ -21,6 +21,7 @@ from typing import Any
 from cleannote.apps.notes.block_fields import InputKind, inputs_for
 from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.objective import SIDES
+from cleannote.platform.request_params import EARLIEST_DATE
 from cleannote.rules.visit import Laterality
 
 TEXT_FIELDS = ("pain_location", "functional_limits", "patient_words", "assessment", "plan")
@@ -94,7 +95,7 @@ def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> 
         raw = _get(data, "pain_level")
         if not raw:
             draft.note_fields["pain_level"] = None
-        elif raw.isdigit() and int(raw) <= 10:
+        elif raw.isascii() and raw.isdigit() and len(raw) <= 2 and int(raw) <= 10:
             draft.note_fields["pain_level"] = int(raw)
         else:
             draft.errors["pain_level"] = f"pain is a whole number from 0 to 10, not {raw!r}"
@@ -107,6 +108,8 @@ def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> 
         else:
             if day > today:
                 draft.errors["date_of_service"] = "a visit cannot be dated in the future"
+            elif day < EARLIEST_DATE:
+                draft.errors["date_of_service"] = "a visit cannot be dated before 1900-01-01"
             else:
                 draft.note_fields["date_of_service"] = day
 
@@ -171,6 +174,10 @@ def _objective_row(
     return row
 
 
+def _is_id(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and len(raw) <= 18
+
+
 def _whole(raw: str) -> int | None:
     try:
         return int(raw)
@@ -220,7 +227,7 @@ def _block(data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str
         parsed.fields["justification"] = _get(data, prefix + "justification")
     if prefix + "goals-present" in data:
         raw_goals = data.getlist(prefix + "goals") if hasattr(data, "getlist") else []
-        parsed.goal_ids = {int(g) for g in raw_goals if str(g).isdigit()}
+        parsed.goal_ids = {int(g) for g in map(str, raw_goals) if _is_id(g)}
     parsed.parameters = _parameters(data, block, prefix, errors)
     return parsed
 
