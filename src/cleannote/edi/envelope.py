@@ -23,17 +23,12 @@ Chunk = tuple[str, Sequence[Segment]]
 """Segments written together, with a label (such as "claim V17") that prefixes any error."""
 
 MAX_CONTROL_NUMBER = 999_999_999
-# Identifiers the receiver echoes back and we match on, written exactly as given instead of
-# upper-cased: CLM01 (835 CLP01) and the line, replaced-claim and carrier claim numbers
-# (REF*6R, REF*F8, REF*Y4). Keyed by segment id and first element ("" for any), the value is
-# the element position kept as written (docs/decisions/0260-837p-identifiers-as-written.md).
-_AS_WRITTEN: dict[tuple[str, str], int] = {
-    ("CLM", ""): 1,
-    ("REF", "6R"): 2,
-    ("REF", "F8"): 2,
-    ("REF", "Y4"): 2,
-}
-_AS_WRITTEN_SEGMENTS = frozenset(segment for segment, _ in _AS_WRITTEN)
+# Segments written exactly as given instead of upper-cased: CLM (CLM01 is the clinic's patient
+# control number, which the 835 echoes in CLP01) and REF (reference numbers: our line control
+# numbers, echoed in the 835, and the payer's or carrier's own claim and authorisation numbers).
+# Their other elements are codes the writers build in upper case already
+# (docs/decisions/0260-837p-identifiers-as-written.md).
+_AS_WRITTEN = frozenset({"CLM", "REF"})
 # Distinct segments a writer remembers the text of: about 300 KiB at most, whatever the batch.
 _RENDERED_SEGMENTS = 1024
 
@@ -203,7 +198,7 @@ class SegmentWriter:
         ):
             return self._checked_chunk(segments)
         terminator = self._terminator
-        return (terminator.join(lines) + terminator).encode("ascii")
+        return (terminator.join(lines) + terminator).encode("ascii")  # upper-cased by _render
 
     def _remember(self, segment: Segment) -> tuple[str, int, int]:
         """Render a segment and keep its text; the memory is emptied when full, which keeps it
@@ -215,9 +210,10 @@ class SegmentWriter:
         return text
 
     def _render(self, segment: Segment) -> tuple[str, int, int]:
-        """One segment's text without trailing empty elements, upper-cased, and the element and
-        component separators that text holds when no value smuggles one in. Text that is not
-        ASCII is left as it is for the chunk's check to refuse ("ß" would upper-case to "SS")."""
+        """One segment's text without trailing empty elements, upper-cased unless it is kept as
+        written (`_AS_WRITTEN`), and the element and component separators that text holds when
+        no value smuggles one in. Text that is not ASCII is not upper-cased: the chunk's check
+        refuses it ("ß" would otherwise pass as "SS")."""
         element = self._element
         try:
             line = element.join(segment)  # type: ignore[arg-type]
@@ -227,23 +223,9 @@ class SegmentWriter:
             line = element.join(flat)
         stripped = line.rstrip(element)
         count = len(segment) - 1 - (len(line) - len(stripped))
-        if stripped.isascii():
-            stripped = self._upper(segment, stripped)
+        if stripped.isascii() and segment[0] not in _AS_WRITTEN:
+            stripped = stripped.upper()
         return stripped, count, components
-
-    def _upper(self, segment: Segment, line: str) -> str:
-        """`line` upper-cased, except an identifier kept as written (`_AS_WRITTEN`)."""
-        if segment[0] not in _AS_WRITTEN_SEGMENTS:
-            return line.upper()
-        keep = _AS_WRITTEN.get((segment[0], "")) or _AS_WRITTEN.get(
-            (segment[0], segment[1] if len(segment) > 1 and isinstance(segment[1], str) else "")
-        )
-        if keep is None:
-            return line.upper()
-        parts = line.split(self._element)
-        return self._element.join(
-            part if position == keep else part.upper() for position, part in enumerate(parts)
-        )
 
     def _checked_chunk(self, segments: Sequence[Segment]) -> bytes:
         """The chunk written element by element, raising for the first value X12 cannot carry."""
@@ -279,7 +261,7 @@ class SegmentWriter:
         terminator = self._terminator
         text = terminator.join(
             [
-                self._upper(segment, line.rstrip(element))
+                line.rstrip(element) if segment[0] in _AS_WRITTEN else line.rstrip(element).upper()
                 for segment, line in zip(segments, lines, strict=True)
             ]
         )
