@@ -38,6 +38,16 @@ def _with(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
+def _repeated(segment: str, times: int) -> str:
+    """The remittance with `segment` repeated in place (SE01 still right)."""
+    return wrap([s for body in REMIT_BODY for s in [body] * (times if body == segment else 1)])
+
+
+def _position(segment: str) -> int:
+    """Segment number of `segment` in the remittance (ISA, GS and ST come first)."""
+    return REMIT_BODY.index(segment) + 4
+
+
 CASES = [
     # (id, file text, expected start of the message after the file name, the bad value)
     (
@@ -191,6 +201,27 @@ CASES = [
         _with(REMIT, "GE*1*7", "GE|1|LINDQVIST 19500417"),
         "segment 31 (?): expected ST or GE; ? came outside a transaction set",
         "LINDQVIST",
+    ),
+    # repeats past the guide's limits (adjustments and remarks grew quadratically)
+    (
+        "100-cas-on-a-claim",
+        _repeated("CAS*PR*2*20.00", 100),
+        f"segment {_position('CAS*PR*2*20.00') + 99} (CAS): expected at most 99 CAS segments "
+        "per claim; this is the 100th CAS segment of one claim",
+        "20.00",
+    ),
+    (
+        "100-lq-on-a-line",
+        _repeated("LQ*HE*N362", 100),
+        f"segment {_position('LQ*HE*N362') + 99} (LQ): expected at most 99 LQ segments per "
+        "service line",
+        "N362",
+    ),
+    (
+        "second-moa",
+        wrap([*REMIT_BODY, "MOA***MA01", "MOA***MA02"]),
+        f"segment {len(REMIT_BODY) + 5} (MOA): expected at most one MOA per claim",
+        "MA02",
     ),
 ]
 

@@ -308,11 +308,14 @@ class _ServiceDraft:
     Adjustments and remarks are tuples grown by concatenation rather than lists: most lines
     carry one CAS and no LQ, and `() + cached` is `cached` itself, so the common line allocates
     nothing for them (fewer container allocations also means fewer garbage collector passes).
+    Concatenation is quadratic in the count, so the guide's limit of 99 CAS and 99 LQ segments
+    per line is enforced (`_REPEAT_LIMIT`, decision 0240).
     """
 
     __slots__ = (
         "adjustments",
         "allowed",
+        "cas_count",
         "elements",
         "end",
         "line_control",
@@ -330,6 +333,7 @@ class _ServiceDraft:
         self.line_control = ""
         self.allowed: Decimal | None = None
         self.remarks: tuple[str, ...] = ()
+        self.cas_count = 0
 
 
 class _ClaimDraft:
@@ -337,12 +341,14 @@ class _ClaimDraft:
 
     __slots__ = (
         "adjustments",
+        "cas_count",
         "crossover",
         "elements",
         "end",
         "interest",
         "number",
         "received",
+        "remark_segments",
         "remarks",
         "services",
         "start",
@@ -354,7 +360,9 @@ class _ClaimDraft:
         self.interest: Decimal | None = None
         self.crossover = ""
         self.adjustments: tuple[Adjustment, ...] = ()
+        self.cas_count = 0
         self.remarks: tuple[str, ...] = ()
+        self.remark_segments: tuple[str, ...] = ()
         self.start: date | None = None
         self.end: date | None = None
         self.received: date | None = None
@@ -393,6 +401,9 @@ def _walk(
                     raise segment_error(
                         source, values.segment(elements, number), "CAS came before any CLP", "CLP"
                     )
+                target.cas_count += 1
+                if target.cas_count > _REPEAT_LIMIT:
+                    raise _too_many(source, values.segment(elements, number), target is service)
                 target.adjustments += values.cas(elements, number)
             elif sid == "DTM":
                 qualifier = elements[1] if len(elements) > 1 else ""
@@ -442,9 +453,19 @@ def _walk(
                 claim, service = _ClaimDraft(elements, number), None
             elif sid == "LQ":
                 if service is not None and len(elements) > 1 and elements[1] == "HE":
+                    if len(service.remarks) >= _REPEAT_LIMIT:
+                        raise _too_many(source, values.segment(elements, number), True)
                     service.remarks += (elements[2] if len(elements) > 2 else "",)
             elif sid == "MOA" or sid == "MIA":
                 if claim is not None:
+                    if sid in claim.remark_segments:  # one MOA and one MIA per claim
+                        raise segment_error(
+                            source,
+                            values.segment(elements, number),
+                            f"this is the claim's second {sid}",
+                            f"at most one {sid} per claim",
+                        )
+                    claim.remark_segments += (sid,)
                     positions = (3, 4, 5, 6, 7) if sid == "MOA" else (5, 20, 21, 22, 23)
                     padded = elements + _BLANKS
                     claim.remarks += tuple(c for p in positions if (c := padded[p]))
@@ -490,6 +511,20 @@ def _walk(
                 header, payer, payee, claims, plb = {"ST": segment}, None, None, [], []
                 claim = service = None
                 paid_total = _ZERO
+
+
+# CAS in loops 2100 and 2110, and LQ in 2110, repeat at most 99 times (005010X221A1).
+_REPEAT_LIMIT = 99
+
+
+def _too_many(source: str, segment: Segment, line: bool) -> X12Error:
+    where = "service line" if line else "claim"
+    return segment_error(
+        source,
+        segment,
+        f"this is the {_REPEAT_LIMIT + 1}th {segment.id} segment of one {where}",
+        f"at most {_REPEAT_LIMIT} {segment.id} segments per {where}",
+    )
 
 
 def _finish_service(values: _Values, draft: _ServiceDraft) -> ServicePayment:
