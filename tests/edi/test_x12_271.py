@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 
 from cleannote.edi.tokenizer import X12Error
-from cleannote.edi.x12_271 import Rejection, explain_aaa, explain_follow_up, read_271
+from cleannote.edi.x12_271 import (
+    Rejection,
+    explain_aaa,
+    explain_follow_up,
+    iter_271,
+    read_271,
+)
 from tests.edi.envelopes import wrap
 
 HEADER = [
@@ -144,3 +150,13 @@ def test_a_271_reader_refuses_other_transactions() -> None:
     expected = r"segment 3 \(ST\): expected 271 in ST01; found transaction set '270'"
     with pytest.raises(X12Error, match=expected):
         read_271(wrap(["BHT*0022*13"], st01="270").encode(), source="e.271")
+
+
+def test_the_stream_yields_what_the_file_reader_returns() -> None:
+    # given
+    data = wrap([*HEADER, *SUBSCRIBER], st01="271", guide="005010X279A1").encode()
+    # when
+    streamed = list(iter_271(data, source="e.271"))
+    # then
+    assert streamed == read_271(data, source="e.271")
+    assert len(streamed) == 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from cleannote.edi.x12_277 import read_277
+from cleannote.edi.x12_277 import iter_claim_statuses, read_277
 from tests.edi.envelopes import wrap
 
 BODY = [
@@ -54,3 +54,14 @@ def test_claim_statuses_with_trace_payer_number_and_lines() -> None:
     [line] = claim.services
     assert line.procedure == ("HC", "97110", "GP")
     assert (line.line_control_number, line.statuses[0].status) == ("LINE1", "21")
+
+
+def test_the_stream_yields_the_claims_of_the_report() -> None:
+    # given
+    data = wrap(BODY, st01="277", guide="005010X214").encode()
+    # when
+    streamed = list(iter_claim_statuses(data, source="s.277"))
+    # then
+    [report] = read_277(data, source="s.277")
+    assert tuple(streamed) == report.claims
+    assert len(streamed) == 1

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cleannote.edi.x12_999 import read_999
+from cleannote.edi.x12_999 import iter_set_responses, read_999
 from tests.edi.envelopes import wrap
 
 BODY = [
@@ -32,3 +32,14 @@ def test_accepted_and_rejected_sets_with_segment_and_element_errors() -> None:
     assert [(e.position, e.data_element, e.error_code) for e in segment_error.elements] == [
         ("2", "782", "1")
     ]
+
+
+def test_the_stream_yields_the_set_responses_of_the_acknowledgment() -> None:
+    # given
+    data = wrap(BODY, st01="999", guide="005010X231A1").encode()
+    # when
+    streamed = list(iter_set_responses(data, source="a.999"))
+    # then
+    [ack] = read_999(data, source="a.999")
+    assert tuple(streamed) == ack.sets
+    assert [r.control_number for r in streamed] == ["0001", "0002"]
