@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import tests.corpus
-from tests.corpus import REPO_ROOT, corpus_files, corpus_path
+from tests.corpus import MISSING, REPO_ROOT, corpus_files, corpus_path
 
 # An absolute path on one machine, used as a place to read or write: `"/work/…"`, `'/home/…'`.
 MACHINE_PATH = re.compile(r"""["'`](?:/work|/home|/Users|/root|/mnt|/srv)/""")
@@ -39,7 +39,13 @@ def test_a_missing_corpus_skips_on_a_developer_machine(no_corpus, monkeypatch, c
 
 def test_a_missing_corpus_still_yields_one_test_to_fail(no_corpus):
     # An empty parameter list would be skipped before corpus_path could fail it.
-    assert corpus_files("835", "271") == ["<corpus missing>"]
+    assert corpus_files("835", "271") == [MISSING]
+
+
+def test_the_placeholder_names_the_corpus_folder(no_corpus, monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"not at \S*shared/corpus \(it belongs"):
+        corpus_path(MISSING)
 
 
 def test_the_corpus_sits_beside_the_clone():
