@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 import tracemalloc
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from cleannote.rules import visit as visit_module
 from cleannote.rules.errors import RulesError
-from cleannote.rules.visit import Credential, PayerKind
+from cleannote.rules.visit import Address, Credential, Laterality, PayerKind, Service
 from cleannote.rules.visit_format import (
     SCHEMA_ID,
     VisitFormatError,
@@ -422,7 +424,7 @@ def test_a_jsonl_file_streams_in_constant_memory(tmp_path: Path) -> None:
     assert peak < 2_000_000
 
 
-def test_parse_does_not_copy_or_change_its_input() -> None:
+def test_parse_does_not_change_its_input() -> None:
     # given
     data = _example()
     before = copy.deepcopy(data)
@@ -430,8 +432,87 @@ def test_parse_does_not_copy_or_change_its_input() -> None:
     visit = parse_visit(data)
     # then
     assert data == before
-    assert visit.services[0].parameters is data["services"][0]["parameters"]  # type: ignore[index]
+    assert visit.services[0].parameters == data["services"][0]["parameters"]  # type: ignore[index]
 
 
 def test_schema_id_is_the_first_version() -> None:
     assert SCHEMA_ID == "cleannote.visit/1"
+
+
+def test_a_read_visit_equals_one_built_by_hand() -> None:
+    # given a service built with the dataclass constructor, defaults included
+    service = Service(
+        code="97110",
+        charge=Decimal("45.00"),
+        start=dt.time(9, 0),
+        end=dt.time(9, 16),
+        body_regions=("knee",),
+        laterality=Laterality.RIGHT,
+        diagnosis_pointers=(1,),
+    )
+    raw = visit_to_dict(_minimal_visit(service))
+    # when read back (msgspec builds the dataclasses without their __init__)
+    read = parse_visit(raw)
+    # then
+    assert read == _minimal_visit(service)
+    assert read.services[0] == service
+    assert hash(read.billing_provider.address) == hash(_ADDRESS)
+
+
+_ADDRESS = Address(line1="100 MAIN ST", city="PORTLAND", state="OR", zip="97201")
+
+
+def _minimal_visit(service: Service) -> visit_module.Visit:
+    v = visit_module
+    return v.Visit(
+        id="v-1",
+        date_of_service=dt.date(2026, 3, 10),
+        billing_provider=v.BillingProvider(
+            "CLINIC", "1234567893", "931234567", "225100000X", _ADDRESS
+        ),
+        rendering_provider=v.RenderingProvider(
+            "ANA", "REYES", "1245319599", v.Credential.PT, "225100000X"
+        ),
+        payer=v.Payer("MEDICARE", "00952", v.PayerKind.MEDICARE),
+        subscriber=v.Person(
+            "JOHN",
+            "DOE",
+            dt.date(1950, 1, 2),
+            v.Sex.MALE,
+            _ADDRESS,
+            member_id="1EG4TE5MK73",
+            relationship=v.Relationship.SELF,
+        ),
+        patient=v.Person("JOHN", "DOE", dt.date(1950, 1, 2), v.Sex.MALE, _ADDRESS, id="p-1"),
+        diagnoses=("M17.11",),
+        services=(service,),
+        episode=v.Episode(5, 1, v.TherapyYearToDate(Decimal("10.00"), Decimal("0"))),
+        plan_of_care=v.PlanOfCare(
+            dt.date(2026, 2, 3), True, None, (v.Goal("g1", "Climb stairs", v.GoalKind.FUNCTIONAL),)
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("billing_provider.npi", ["1234567893"]),
+        ("billing_provider.address.city", {"name": "Salem"}),
+        ("rendering_provider.last_name", ["Reyes"]),
+        ("payer.name", {"x": 1}),
+    ],
+)
+def test_an_array_or_object_in_a_provider_or_payer_field_is_refused_by_path(
+    path: str, value: object
+) -> None:
+    """The old reader remembered providers and payers by their raw values and raised
+    TypeError (unhashable) on these; a message naming the field is what an exporter needs."""
+    # given
+    data = _three_services()
+    _set(data, path, value)
+    # when
+    with pytest.raises(VisitFormatError) as caught:
+        parse_visit(data, source="x.json")
+    # then
+    assert caught.value.field == path
+    assert "expected " in caught.value.problem
