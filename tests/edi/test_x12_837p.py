@@ -26,6 +26,7 @@ from cleannote.edi.x12_837p import (
     iter_837p,
     write_837p,
 )
+from cleannote.edi.x12_837p_reader import read_837p
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
@@ -735,3 +736,30 @@ def test_payer_numbers_keep_their_spelling_too():
     segments = _segments(_write([sent]))
     assert "REF*Y4*pip-2026-a17" in segments
     assert "REF*F8*icn-77a" in segments
+
+
+@pytest.mark.parametrize("claims", list(CASES.values()), ids=list(CASES))
+def test_every_claim_shape_reads_back_with_its_control_number_and_dates(claims):
+    # when our own 837P reader reads what the writer wrote
+    read = read_837p(_write(claims), source="written")
+    # then every claim comes back, CLM01 as written
+    assert [c.patient_control_number for c in read] == [c.visit.id for c in claims]
+
+
+def test_new_shapes_read_back_field_for_field():
+    # given
+    chiro, facility, wc = (
+        CASES["chiropractic-initial-treatment"][0],
+        CASES["service-facility-elsewhere"][0],
+        CASES["work-injury-corrected-with-y4-and-f8"][0],
+    )
+    # when
+    [read_chiro] = read_837p(_write([chiro]), source="chiro")
+    [read_facility] = read_837p(_write([facility]), source="facility")
+    [read_wc] = read_837p(_write([wc]), source="wc")
+    # then
+    assert any(d.qualifier == "454" for d in read_chiro.dates)
+    located = read_facility.provider("service_facility")
+    assert located is not None
+    assert located.npi == "1306849450"
+    assert ("F8", "ICN-5550001") in read_wc.references
