@@ -19,7 +19,6 @@ from importlib import resources
 
 from cleannote.rules.catalog import Procedure, TherapyDesignation, find_procedure
 from cleannote.rules.errors import RulesError
-from cleannote.rules.frozen_builders import frozen_builder
 from cleannote.rules.modifiers import (
     ASSISTANT_MODIFIER,
     DISCIPLINE_MODIFIER,
@@ -103,9 +102,6 @@ class LineModifiers:
     service_index: int
     modifiers: tuple[str, ...]
     reasons: tuple[str, ...]
-
-
-_new_line_modifiers = frozen_builder(LineModifiers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +358,7 @@ def assign_modifiers(
     result: list[LineModifiers] = []
     for index, service in enumerate(services):
         if units[index] <= 0:
-            result.append(_new_line_modifiers(index, (), _NOT_BILLED))
+            result.append(LineModifiers(index, (), _NOT_BILLED))
             continue
         mods: list[str] = []
         reasons: list[str] = []
@@ -398,7 +394,7 @@ def assign_modifiers(
                 f"dropped {', '.join(dropped)}: a line carries at most "
                 f"{MAX_MODIFIERS_PER_LINE} modifiers"
             )
-        result.append(_new_line_modifiers(index, tuple(mods), tuple(reasons)))
+        result.append(LineModifiers(index, tuple(mods), tuple(reasons)))
     return tuple(result)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from cleannote.rules.catalog import Procedure
 from cleannote.rules.findings import Finding
-from cleannote.rules.frozen_builders import frozen_builder
 from cleannote.rules.modifier_assignment import LineModifiers
 from cleannote.rules.ncci import MueTable, PtpEdit, PtpTable
 from cleannote.rules.payer_policy import PayerPolicy
@@ -41,7 +40,4 @@ class ScrubContext:
     def add(self, rule_id: str, message: str, fix: str, line: int | None = None) -> None:
         """Record a finding; severity and source come from the rule catalog."""
         spec = RULES[rule_id]
-        self.findings.append(_new_finding(rule_id, spec.severity, message, fix, spec.source, line))
-
-
-_new_finding = frozen_builder(Finding)
+        self.findings.append(Finding(rule_id, spec.severity, message, fix, spec.source, line))

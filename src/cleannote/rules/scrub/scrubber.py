@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 
 from cleannote.rules.catalog import MedicareStatus, Procedure, find_procedure
 from cleannote.rules.findings import ClaimLine, ScrubResult
-from cleannote.rules.frozen_builders import frozen_builder
 from cleannote.rules.modifier_assignment import assign_modifiers, ncci_pairs
 from cleannote.rules.ncci import MueTable, PtpTable, bundled_mue, bundled_ptp
 from cleannote.rules.payer_policy import PayerPolicy, policy_for
@@ -44,8 +43,6 @@ CHECKS: tuple[Check, ...] = (
     *checks_scope.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
-_new_claim_line = frozen_builder(ClaimLine)
-_new_result = frozen_builder(ScrubResult)
 
 
 def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None) -> ScrubResult:
@@ -79,7 +76,7 @@ def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None
     )
     for check in CHECKS:
         check(ctx)
-    return _new_result(visit.id, _claim_lines(ctx), tuple(ctx.findings))
+    return ScrubResult(visit.id, _claim_lines(ctx), tuple(ctx.findings))
 
 
 def scrub_all(visits: Iterable[Visit]) -> Iterator[ScrubResult]:
@@ -199,7 +196,7 @@ def _claim_lines(ctx: ScrubContext) -> tuple[ClaimLine, ...]:
     modifiers = ctx.modifiers  # one entry per service, in service order
     return tuple(
         [
-            _new_claim_line(
+            ClaimLine(
                 codes[index],
                 units[index],
                 modifiers[index].modifiers,
