@@ -54,6 +54,7 @@ from cleannote.rules.catalog import procedure
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.payer_policy import PayerPolicy, default_policy
 from cleannote.rules.scope_of_practice import scope_of
+from cleannote.rules.scrub.checks_patient import age_on
 from cleannote.rules.units import TimedEntry, assign_units
 from cleannote.rules.visit import Credential, PayerKind, UnitMethod
 from cleannote.rules.visit_format import SCHEMA_ID
@@ -586,6 +587,12 @@ def _visit(rng: random.Random, world: _World, number: int) -> tuple[dict[str, An
         # the patient is covered as the subscriber's spouse or child
         relationship = rng.choice(("spouse", "child"))
         gap = rng.randrange(20, 40) if relationship == "child" else rng.randrange(-5, 6)
+        limit = policy.max_dependent_age
+        born = dt.date.fromisoformat(birth_date)
+        if relationship == "child" and limit is not None and age_on(born, date_of_service) >= limit:
+            # past the plan's dependent age (patient.dependent-age): an older patient is
+            # covered as the spouse; the draws stay the same, so the batch does not shift
+            relationship = "spouse"
         subscriber = {
             "first_name": rng.choice(_FIRST_NAMES),
             "last_name": last,

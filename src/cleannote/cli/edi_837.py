@@ -53,6 +53,7 @@ def register_837(commands: Any) -> None:
 
 def run_837(args: argparse.Namespace) -> int:
     ptp, mue = active_tables(data_dir_from_env())
+    as_of = dt.datetime.now().astimezone().date()  # the file's creation date (BHT04)
     claims: list[ClaimToSend] = []
     refused = bad = 0
     for count, item in enumerate(read_visits(args.paths, stdin=sys.stdin), start=1):
@@ -64,7 +65,7 @@ def run_837(args: argparse.Namespace) -> int:
             continue
         if item.visit is None:
             continue
-        result = scrub(item.visit, ptp, mue)
+        result = scrub(item.visit, ptp, mue, as_of)
         if not result.clean:
             refused += 1
             errors = [f for f in result.findings if f.severity is Severity.ERROR]

@@ -76,7 +76,7 @@ def _cms1500(args: argparse.Namespace) -> int:
             continue
         if item.visit is None:
             continue
-        result = scrub(item.visit, ptp, mue)
+        result = scrub(item.visit, ptp, mue, printed_on)
         if not result.clean:
             _report_refusal(result)
             refused = True

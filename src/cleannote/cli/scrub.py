@@ -8,6 +8,7 @@ that could not be read is reported (exit 2) and every other visit is still scrub
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -47,7 +48,9 @@ def _scrub(args: argparse.Namespace) -> int:
     errors: list[VisitFormatError] = []
     any_error = False
     out = sys.stdout
-    results = _results(items, errors, ptp, mue)
+    # The day the claims are made, for date.future-service (the core never reads the clock).
+    as_of = dt.datetime.now().astimezone().date()
+    results = _results(items, errors, ptp, mue, as_of)
     if args.json:
         any_error = _write_json(results, errors, out)
     else:
@@ -62,13 +65,17 @@ def _scrub(args: argparse.Namespace) -> int:
 
 
 def _results(
-    items: Iterable[ReadItem], errors: list[VisitFormatError], ptp: PtpTable, mue: MueTable
+    items: Iterable[ReadItem],
+    errors: list[VisitFormatError],
+    ptp: PtpTable,
+    mue: MueTable,
+    as_of: dt.date | None = None,
 ) -> Iterator[ScrubResult]:
     for item in items:
         if item.error is not None:
             errors.append(item.error)
         elif item.visit is not None:
-            yield scrub(item.visit, ptp, mue)
+            yield scrub(item.visit, ptp, mue, as_of)
 
 
 def result_to_dict(result: ScrubResult) -> dict[str, object]:

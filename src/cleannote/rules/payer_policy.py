@@ -53,6 +53,10 @@ class PayerPolicy:
     # supervising therapist (docs/decisions/0200, rules/scope_of_practice.py).
     enrols_assistants: bool
     enrols_massage_therapists: bool
+    # Age at which a subscriber's child stops being covered as a dependent (26 for commercial
+    # plans under the ACA, 45 CFR 147.120); None where dependents have no age limit or every
+    # patient is their own subscriber (scrub rule patient.dependent-age, ADR 0310).
+    max_dependent_age: int | None
     source: str
 
 
@@ -114,7 +118,7 @@ def _checked(name: str, value: object) -> object:
         if not isinstance(value, bool):
             raise PayerPolicyError(f"payer policy {name}: {value!r} is not true or false")
         return value
-    if name == "progress_report_interval_days":
+    if name in ("progress_report_interval_days", "max_dependent_age"):
         if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
             return value
         raise PayerPolicyError(f"payer policy {name}: {value!r} is not a positive whole number")

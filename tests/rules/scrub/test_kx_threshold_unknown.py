@@ -18,7 +18,7 @@ from cleannote.rules.payer_policy import default_policy
 from cleannote.rules.scrub.rule_catalog import RULES
 from cleannote.rules.scrub.scrubber import scrub
 from cleannote.rules.visit import Credential, Episode, PayerKind, TherapyYearToDate
-from tests.rules.scrub.factories import findings_of, payer, rendering, service, visit
+from tests.rules.scrub.factories import findings_of, payer, rendering, replace, service, visit
 
 _SPENT = Episode(
     treatment_day=5,
@@ -27,9 +27,15 @@ _SPENT = Episode(
 )
 
 
+# The visit is treated under a plan of its own year (a 2026 plan would be poc.after-service).
+_PLAN_2019 = replace(
+    visit().plan_of_care, start=dt.date(2019, 5, 1), certified_through=dt.date(2019, 7, 30)
+)
+
+
 def test_a_2019_medicare_visit_scrubs_with_an_info_finding_and_no_kx() -> None:
     # given a Medicare PT visit from 2019 (no KX amount on file) far above any threshold
-    v = visit(date_of_service=dt.date(2019, 6, 3), episode=_SPENT)
+    v = visit(date_of_service=dt.date(2019, 6, 3), episode=_SPENT, plan_of_care=_PLAN_2019)
     # when
     result = scrub(v)
     # then the batch carries on: the line keeps GP, gets no KX, and the biller is told

@@ -300,7 +300,7 @@ def do_create_claim_from_note(
         raise ClaimError(subject, exc.problem) from exc
     if ptp is None or mue is None:
         ptp, mue = scrub_tables()
-    result = scrub(visit, ptp, mue)
+    result = scrub(visit, ptp, mue, as_of=timezone.localdate())  # the clinic's today
     if not result.clean:
         raise ClaimRefusedError(note.pk, result.findings)
     if not result.lines:

@@ -7,6 +7,7 @@ Checks only read it and call `add`; they never change the visit.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from cleannote.rules.catalog import Procedure
@@ -36,6 +37,9 @@ class ScrubContext:
     pair_edits: list[tuple[int, int, PtpEdit]] = field(default_factory=list)
     """NCCI edits in force between billed lines: (column-1 index, column-2 index, edit)."""
     findings: list[Finding] = field(default_factory=list)
+    as_of: dt.date | None = None
+    """The day the claim is made, from the caller (the core never reads the clock); None when
+    not given, and then no rule judges the date of service against it."""
 
     def add(self, rule_id: str, message: str, fix: str, line: int | None = None) -> None:
         """Record a finding; severity and source come from the rule catalog."""

@@ -91,6 +91,45 @@ _RULES = (
         "45 CFR 162.406 (NPI standard, Luhn check digit)",
         "A mistyped NPI rejects the whole claim at the clearinghouse.",
     ),
+    # Who is the patient (rules/scrub/checks_patient.py; docs/decisions/0310)
+    RuleSpec(
+        "patient.self-mismatch",
+        E,
+        "Relationship 'self' while the subscriber and the patient differ",
+        "005010X222A1 2000B SBR02 = 18 (the subscriber is the patient; no 2000C patient loop is "
+        "sent); 2010BA NM1/DMG (the subscriber's name and birth date identify the member)",
+        "The claim names one person as both: the payer matches the member by name and birth "
+        "date and rejects a claim for someone it has not enrolled.",
+    ),
+    RuleSpec(
+        "patient.not-subscriber",
+        E,
+        "Medicare or Medicaid patient who is not the subscriber",
+        "Medicare 837P companion guides (the patient is always the subscriber: SBR02 = 18, no "
+        "2000C loop); state Medicaid companion guides (each recipient has their own id); "
+        "Medicare Advantage enrols beneficiaries individually (42 CFR 422.50)",
+        "These programs cover each person under their own number: a dependent's claim under "
+        "another member's id is rejected.",
+    ),
+    RuleSpec(
+        "patient.minor-subscriber",
+        W,
+        "Subscriber under 16 whose coverage is said to cover someone else",
+        "005010X222A1 2000B SBR02 and 2010BA DMG02 (the subscriber's birth date); a child on "
+        "their own Medicaid or CHIP coverage is the subscriber (relationship self); Cleannote "
+        "threshold of 16 (ADR 0310)",
+        "A minor policyholder covering another person is almost always the child entered as the "
+        "subscriber, or a missing subscriber birth date: the payer cannot find the member.",
+    ),
+    RuleSpec(
+        "patient.dependent-age",
+        W,
+        "Dependent child at or above the payer's dependent age limit",
+        "Payer policy max_dependent_age (commercial: 26, PHS Act §2714 and 45 CFR 147.120 "
+        "under the ACA); none for Medicare, Medicaid and property-and-casualty payers",
+        "A child past the plan's age limit is no longer covered as a dependent and the claim "
+        "denies for eligibility, unless the plan covers a disabled dependent or to a later age.",
+    ),
     # Diagnoses
     RuleSpec(
         "dx.none",
@@ -204,6 +243,43 @@ _RULES = (
         "Progress report due within two treatment days",
         "CMS 100-02 Ch.15 §220.3.D",
         "Planning the report now avoids an unpayable visit later.",
+    ),
+    RuleSpec(
+        "poc.after-service",
+        E,
+        "Plan of care starts after the date of service",
+        "CMS 100-02 Ch.15 §220.1.2 (services are furnished under a plan established before "
+        "treatment; the initial evaluation that writes it is exempt); payer policy "
+        "plan_of_care_certification_required",
+        "Treatment before the plan it is billed under was not furnished under a plan of care "
+        "and is denied on review.",
+    ),
+    RuleSpec(
+        "referral.not-yet-valid",
+        E,
+        "Referral dated after the date of service",
+        "Payer referral and authorization policy (the order's window runs from its date to its "
+        "expiry); payer policy referral_required",
+        "A payer that requires a referral pays only visits the order covered when they took "
+        "place; an order does not reach back.",
+    ),
+    # Dates that contradict each other (rules/scrub/checks_dates.py; docs/decisions/0311)
+    RuleSpec(
+        "date.after-service",
+        E,
+        "Accident or initial treatment date after the date of service",
+        "005010X222A1 2300 DTP*439 (accident) and DTP*454 (initial treatment) precede the "
+        "service dates; CMS-1500 boxes 14 and 15; payer front-end date edits",
+        "A history dated after the visit is impossible: clearinghouses and payers reject the "
+        "claim at its dates.",
+    ),
+    RuleSpec(
+        "date.future-service",
+        E,
+        "Date of service after the day the claim is made",
+        "005010X222A1 2400 DTP*472 (service date) and BHT04 (the file's creation date); "
+        "clearinghouse and payer front-end edits reject future service dates",
+        "A claim for a service not yet furnished is rejected, and billing it is a false claim.",
     ),
     # Time and units
     RuleSpec(
@@ -334,6 +410,32 @@ _RULES = (
         "97010 more than once on one day",
         "NCCI MUE 97010; CMS 100-04 Ch.5",
         "Hot/cold packs are reportable once per day for all providers.",
+    ),
+    # Lines that should be one (rules/scrub/checks_lines.py; docs/decisions/0312)
+    RuleSpec(
+        "line.duplicate-code",
+        E,
+        "The same code on two claim lines with the same modifiers",
+        "Payer duplicate-line edits (CARC 18, exact duplicate claim/service); CMS 100-04 Ch.5 "
+        "§20.2 (a timed code's minutes for the day are totalled into its units)",
+        "The second line is denied as an exact duplicate; one line with the day's units is paid.",
+    ),
+    RuleSpec(
+        "line.two-evaluations",
+        E,
+        "Two PT or OT evaluation levels on one day",
+        "CPT PT/OT evaluation codes 97161-97163 and 97165-97167 (one evaluation, billed at the "
+        "one complexity level documented); NCCI practitioner PTP edits between the levels",
+        "An evaluation is one service: the second level is denied as mutually exclusive.",
+    ),
+    RuleSpec(
+        "line.evaluation-and-re-evaluation",
+        E,
+        "PT or OT evaluation and re-evaluation on one day",
+        "CPT 97164/97168 (re-evaluation of an established plan of care); NCCI practitioner PTP "
+        "edits between evaluation and re-evaluation codes",
+        "A re-evaluation reassesses a plan the day's evaluation is only now writing: the pair is "
+        "not separately payable.",
     ),
     # Medicare status
     RuleSpec(

@@ -7,6 +7,7 @@ independent and each reads the shared context.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from cleannote.rules.catalog import MedicareStatus, Procedure, find_procedure
@@ -16,9 +17,12 @@ from cleannote.rules.ncci import MueTable, PtpTable, bundled_mue, bundled_ptp
 from cleannote.rules.payer_policy import PayerPolicy, policy_for
 from cleannote.rules.scrub import (
     checks_claim_data,
+    checks_dates,
     checks_diagnoses,
     checks_documentation,
+    checks_lines,
     checks_pairs,
+    checks_patient,
     checks_payer,
     checks_referral,
     checks_rtm,
@@ -41,12 +45,24 @@ CHECKS: tuple[Check, ...] = (
     *checks_rtm.CHECKS,
     *checks_claim_data.CHECKS,
     *checks_scope.CHECKS,
+    *checks_patient.CHECKS,
+    *checks_dates.CHECKS,
+    *checks_lines.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
 
 
-def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None) -> ScrubResult:
-    """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given."""
+def scrub(
+    visit: Visit,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    as_of: dt.date | None = None,
+) -> ScrubResult:
+    """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given.
+
+    `as_of` is the day the claim is made (the caller's today: the core never reads the clock);
+    a date of service after it is `date.future-service`. Without it that rule does not run.
+    """
     policy = policy_for(visit.payer)
     services = visit.services
     procedures, minutes = _procedures_and_minutes(services)
@@ -63,6 +79,7 @@ def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None
         minutes=minutes,
         units=units,
         pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
+        as_of=as_of,
     )
     ctx.modifiers = assign_modifiers(
         visit,
@@ -79,10 +96,10 @@ def scrub(visit: Visit, ptp: PtpTable | None = None, mue: MueTable | None = None
     return ScrubResult(visit.id, _claim_lines(ctx), tuple(ctx.findings))
 
 
-def scrub_all(visits: Iterable[Visit]) -> Iterator[ScrubResult]:
+def scrub_all(visits: Iterable[Visit], as_of: dt.date | None = None) -> Iterator[ScrubResult]:
     ptp, mue = bundled_ptp(), bundled_mue()
     for visit in visits:
-        yield scrub(visit, ptp, mue)
+        yield scrub(visit, ptp, mue, as_of)
 
 
 _PROCEDURE_OF: dict[str, Procedure | None] = {}  # find_procedure per code as written
