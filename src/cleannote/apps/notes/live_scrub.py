@@ -40,6 +40,8 @@ NOTE_ANCHOR_OF_RULE: tuple[tuple[str, str], ...] = (
     ("poc.", "note-case"),
     ("referral.", "note-case"),
     ("payer.", "note-case"),
+    ("patient.", "note-case"),
+    ("date.", "note-case"),
 )
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # Errors that signing cannot fix and that do not stop it: an assistant's visit billed under the
