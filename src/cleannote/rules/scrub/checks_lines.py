@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from cleannote.rules.catalog import find_procedure
-from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_of_code
+from cleannote.rules.scope_of_practice import CODE_ACTS, Act
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Discipline
 
@@ -36,6 +36,8 @@ def leveled_disciplines() -> frozenset[Discipline]:
 
 def check_duplicate_lines(ctx: ScrubContext) -> None:
     services, codes, units = ctx.visit.services, ctx.billed_codes, ctx.units
+    if len(set(codes)) == len(codes):
+        return  # no code twice: the usual visit
     default_npi = ctx.visit.rendering_provider.npi
     first_line: dict[tuple[str, tuple[str, ...], str], int] = {}
     for index, procedure in enumerate(ctx.procedures):
@@ -73,7 +75,10 @@ def check_evaluations(ctx: ScrubContext) -> None:
     for index, procedure in enumerate(ctx.procedures):
         if procedure is None or ctx.units[index] == 0:
             continue
-        act = act_of_code(procedure.code)
+        row = CODE_ACTS.get(procedure.code)  # catalog codes are already canonical
+        if row is None:
+            continue
+        act = row.act
         if act is not _EVALUATION and act is not _RE_EVALUATION:
             continue
         table = evaluations if act is _EVALUATION else re_evaluations

@@ -56,9 +56,14 @@ def _differences(subscriber: Person, patient: Person) -> list[str]:
 
 def check_self_is_the_patient(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    if visit.subscriber.relationship is not _SELF:
-        return
-    differences = _differences(visit.subscriber, visit.patient)
+    subscriber, patient = visit.subscriber, visit.patient
+    if subscriber.relationship is not _SELF or (
+        subscriber.birth_date == patient.birth_date
+        and subscriber.last_name == patient.last_name
+        and subscriber.first_name == patient.first_name
+    ):
+        return  # the usual case, without normalising the names
+    differences = _differences(subscriber, patient)
     if differences:
         ctx.add(
             "patient.self-mismatch",
