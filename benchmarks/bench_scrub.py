@@ -4,9 +4,17 @@ Target (issue "The claim scrubber"): reading + validating + scrubbing a visit co
 five times what `json.loads` alone costs on the same line, on one core; and scrubbing a
 1,000,000-visit stream stays under 200 MB, because nothing is kept per visit.
 
-The batch is reproducible (fixed seed) and realistic: several payer kinds, 3-5 services a
-visit, two visits of history. Timings are CPU time, the best of several alternating rounds,
-so a busy machine inflates them less.
+The batch is reproducible (fixed seed), realistic and distinct: several payer kinds, 3-5
+services a visit, two visits of history, no two visits alike. A visit is read from its JSON
+Lines text the way `cleannote scrub` reads it (`parse_visit_json`: msgspec decodes and checks
+in one compiled pass, no `json.loads` first). The core's memos are cleared before every round,
+so no round profits from the one before. Timings are CPU time, the best of several
+alternating rounds, so a busy machine inflates them less.
+
+For the decision between the two libraries the issue names (docs/decisions/0300), the reader
+is also timed against pydantic v2 in strict mode validating the same JSON straight into the
+visit dataclasses: pydantic's best case, since it then checks no pattern, range or unknown
+field.
 """
 
 from __future__ import annotations
@@ -21,9 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.visit_generator import generate_visits
+from cleannote.rules.memo import clear_memos
 from cleannote.rules.ncci import bundled_mue, bundled_ptp
 from cleannote.rules.scrub.scrubber import scrub
-from cleannote.rules.visit_format import parse_visit
+from cleannote.rules.visit import Visit
+from cleannote.rules.visit_format import parse_visit_json
 
 VISITS = int(os.environ.get("BENCH_SCRUB_VISITS", "20000"))
 STREAM_VISITS = (20_000, int(os.environ.get("BENCH_SCRUB_STREAM_VISITS", "1000000")))
@@ -31,7 +41,7 @@ ROUNDS = 5
 
 
 def _best_alternating(*fns: Callable[[], None], rounds: int = ROUNDS) -> list[float]:
-    """Best CPU time of each function, their rounds taken in turn.
+    """Best CPU time of each function, their rounds taken in turn, memos cleared before each.
 
     CPU time, not wall time, and alternating rounds: on a shared machine another process
     then slows both sides of the ratio alike instead of whichever ran during its burst.
@@ -39,6 +49,7 @@ def _best_alternating(*fns: Callable[[], None], rounds: int = ROUNDS) -> list[fl
     best = [float("inf")] * len(fns)
     for _ in range(rounds):
         for i, fn in enumerate(fns):
+            clear_memos()
             started = time.process_time()
             fn()
             best[i] = min(best[i], time.process_time() - started)
@@ -48,32 +59,58 @@ def _best_alternating(*fns: Callable[[], None], rounds: int = ROUNDS) -> list[fl
 def run() -> None:
     lines = [json.dumps(v) for v in generate_visits(VISITS, seed=2026)]
     ptp, mue = bundled_ptp(), bundled_mue()
-    # Warm the caches a long-running process would have warm (ICD-10 index, catalog, tables).
+    # Load what a long-running process has loaded once (ICD-10 index, catalog, tables).
     for line in lines[:200]:
-        scrub(parse_visit(json.loads(line)), ptp, mue)
+        scrub(parse_visit_json(line), ptp, mue)
 
     def just_parse() -> None:
         for line in lines:
             json.loads(line)
 
-    def parse_and_scrub() -> None:
+    def read() -> None:
         for line in lines:
-            scrub(parse_visit(json.loads(line)), ptp, mue)
+            parse_visit_json(line)
 
-    parse_s, scrub_s = _best_alternating(just_parse, parse_and_scrub)
-    print(f"visits: {VISITS} (mean {sum(map(len, lines)) // len(lines)} bytes of JSON each)")
+    def read_and_scrub() -> None:
+        for line in lines:
+            scrub(parse_visit_json(line), ptp, mue)
+
+    parse_s, read_s, scrub_s = _best_alternating(just_parse, read, read_and_scrub)
+    print(f"visits: {VISITS} distinct (mean {sum(map(len, lines)) // len(lines)} bytes of JSON)")
     print(f"json.loads only: {VISITS / parse_s:,.0f} visits/s ({parse_s / VISITS * 1e6:.1f} µs)")
+    print(f"read+validate: {read_s / VISITS * 1e6:.1f} µs per visit ({read_s / parse_s:.2f}x)")
     print(
         f"read+validate+scrub: {VISITS / scrub_s:,.0f} visits/s "
         f"({scrub_s / VISITS * 1e6:.1f} µs per visit, one core)"
     )
     print(f"scrub/json.loads time ratio: {scrub_s / parse_s:.2f}x (target <= 5x)")
+    pydantic_s = _pydantic_best_case(lines)
+    if pydantic_s is not None:
+        print(
+            f"pydantic v2 strict into the dataclasses (no patterns, best case): "
+            f"{pydantic_s / VISITS * 1e6:.1f} µs per visit ({pydantic_s / parse_s:.2f}x)"
+        )
     for count in STREAM_VISITS:
         rss_mb, seconds = _stream_peak_rss(count)
         print(
             f"streaming {count:,} visits through `cleannote scrub --json -`: "
             f"peak RSS {rss_mb:.0f} MB, {seconds:.0f} s (target < 200 MB)"
         )
+
+
+def _pydantic_best_case(lines: list[str]) -> float | None:
+    """CPU time for pydantic v2 (the bench extra) to validate the lines in strict mode."""
+    try:
+        import pydantic  # measured only, never a dependency of the core
+    except ImportError:
+        return None
+    adapter = pydantic.TypeAdapter(Visit)
+
+    def validate() -> None:
+        for line in lines:
+            adapter.validate_json(line, strict=True)
+
+    return _best_alternating(validate, rounds=3)[0]
 
 
 def _stream_peak_rss(count: int) -> tuple[float, float]:

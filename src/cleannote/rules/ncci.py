@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from cleannote.rules.errors import ReferenceDataError
+from cleannote.rules.memo import memo
 from cleannote.rules.refdata_manifest import ImportedFile, kind_dir, read_manifest, sha256_of
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -197,7 +198,7 @@ def _cms_date(value: str, what: str, where: tuple[str, int]) -> date:
 
 # A CMS file holds millions of rows but only a few hundred distinct dates: sharing one date
 # object per value keeps a full import's memory and parse time down.
-@lru_cache(maxsize=4096)
+@memo(maxsize=4096)
 def _date_of_digits(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
         return None

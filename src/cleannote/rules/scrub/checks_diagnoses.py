@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cleannote.rules.icd10 import IcdCheck, ProblemKind, excludes1_conflict
 from cleannote.rules.icd10 import check as check_icd
+from cleannote.rules.memo import memo
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Laterality
 
@@ -134,7 +134,7 @@ class _DiagnosisFacts:
     """Each position's side (None when invalid or unsided); None when no code has one."""
 
 
-@lru_cache(maxsize=4096)
+@memo(maxsize=4096)
 def _diagnosis_facts(diagnoses: tuple[str, ...]) -> _DiagnosisFacts:
     checks = tuple(check_icd(code) for code in diagnoses)
     conflicts = []
@@ -174,7 +174,7 @@ def check_referral_match(ctx: ScrubContext) -> None:
         )
 
 
-@lru_cache(maxsize=4096)
+@memo(maxsize=4096)
 def _categories_meet(referred: tuple[str, ...], claimed: tuple[str, ...]) -> bool:
     """Whether a claimed diagnosis shares a category with a referred one; referral and claim
     lists repeat across a patient's visits, so the answer is kept per pair."""

@@ -9,10 +9,10 @@ own: `goal` (linked goals), `body_regions`, `management_minutes` (the block's mi
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from operator import attrgetter, itemgetter
 
-from cleannote.rules.catalog import DocElement, Procedure
+from cleannote.rules.catalog import DocElement, Procedure, all_procedures
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Service
 
@@ -56,10 +56,7 @@ def check_blocks(ctx: ScrubContext) -> None:
             justification = service.justification
             if not (justification and justification.strip()):
                 later.append((1, partial(_add_no_justification, ctx, service, index)))
-        needs = _NEEDS.get(procedure.code)
-        if needs is None:
-            needs = _needs(procedure)
-        fields, names = needs
+        fields, names = _needs_by_code()[procedure.code]
         if fields and (
             (fields & _GOAL and not goal_ids)
             or (fields & _REGIONS and not service.body_regions)
@@ -127,42 +124,36 @@ def _add_missing(ctx: ScrubContext, procedure: Procedure, service: Service, inde
 _GOAL, _REGIONS, _DOSAGE, _MANAGEMENT = 1, 2, 4, 8
 _FIELD_BITS = {"goal": _GOAL, "body_regions": _REGIONS, "parameters": _DOSAGE}
 _FIELD_BITS["management_minutes"] = _MANAGEMENT
-_NEEDS: dict[str, tuple[int, tuple[str, ...]]] = {}
 
 
-def _needs(procedure: Procedure) -> tuple[int, tuple[str, ...]]:
-    """Per catalog code, once: the field elements it expects (bits) and its parameter names.
-
-    The same elements as `_element_checks`, which alone words the finding in catalog order.
-    """
-    bits, names = 0, []
-    for name, _present in _element_checks(procedure):
-        if name in _FIELD_ELEMENTS:
-            bits |= _FIELD_BITS[name]
-        else:
-            names.append(name)
-    found = _NEEDS[procedure.code] = (bits, tuple(names))
-    return found
+@cache
+def _needs_by_code() -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Per catalog code, built once with the catalog: the field elements it expects (bits) and
+    its parameter names. The same elements as `_element_checks`, which alone words the finding
+    in catalog order."""
+    table = {}
+    for procedure in all_procedures():
+        bits, names = 0, []
+        for name, _present in _element_checks(procedure):
+            if name in _FIELD_ELEMENTS:
+                bits |= _FIELD_BITS[name]
+            else:
+                names.append(name)
+        table[procedure.code] = (bits, tuple(names))
+    return table
 
 
 _ElementChecks = tuple[tuple[str, Callable[[Service], bool]], ...]
-_ELEMENT_CHECKS: dict[str, _ElementChecks] = {}
 
 
 def _element_checks(procedure: Procedure) -> _ElementChecks:
-    """Per catalog code, once: each element it expects and how a service shows it.
-
-    Memoized by code (hashing a whole catalog entry costs more than the checks). A timed
-    code's missing goal is doc.no-goal's finding, so it is not repeated here.
-    """
-    found = _ELEMENT_CHECKS.get(procedure.code)
-    if found is None:
-        found = _ELEMENT_CHECKS[procedure.code] = tuple(
-            (element.value, _FIELD_ELEMENTS.get(element.value) or _parameter_check(element.value))
-            for element in procedure.documentation
-            if not (procedure.timed and element is DocElement.GOAL)
-        )
-    return found
+    """Each element a catalog entry expects and how a service shows it. A timed code's missing
+    goal is doc.no-goal's finding, so it is not repeated here."""
+    return tuple(
+        (element.value, _FIELD_ELEMENTS.get(element.value) or _parameter_check(element.value))
+        for element in procedure.documentation
+        if not (procedure.timed and element is DocElement.GOAL)
+    )
 
 
 def _parameter_check(name: str) -> Callable[[Service], bool]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
+from cleannote.rules.memo import memo
 from cleannote.rules.modifier_assignment import kx_threshold_known
 from cleannote.rules.modifiers import DISCIPLINE_MODIFIER, NCCI_BYPASS_MODIFIERS
 from cleannote.rules.npi import is_valid_npi
@@ -32,7 +33,7 @@ _ADDED_RULES = (
 )
 # A clinic bills under a handful of NPIs, so each one's check digit is computed once.
 _DC = Credential.DC
-_npi_ok = lru_cache(maxsize=1024)(is_valid_npi)
+_npi_ok = memo(maxsize=1024)(is_valid_npi)
 _BUCKET_NAME = {TherapyBucket.PT_SLP: "PT/SLP", TherapyBucket.OT: "OT"}
 _DISCIPLINE_MODIFIERS = frozenset(DISCIPLINE_MODIFIER.values())
 

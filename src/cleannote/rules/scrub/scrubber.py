@@ -31,7 +31,7 @@ from cleannote.rules.scrub import (
 )
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.units import units_for_minutes
-from cleannote.rules.visit import Service, UnitMethod, Visit
+from cleannote.rules.visit import Service, Visit
 
 Check = Callable[[ScrubContext], None]
 
@@ -102,30 +102,18 @@ def scrub_all(visits: Iterable[Visit], as_of: dt.date | None = None) -> Iterator
         yield scrub(visit, ptp, mue, as_of)
 
 
-_PROCEDURE_OF: dict[str, Procedure | None] = {}  # find_procedure per code as written
-_PROCEDURE_OF_MAX = 4096  # bounded: a stream of odd codes must not grow it forever
-_UNSEEN = object()
-
-
 def _procedures_and_minutes(
     services: tuple[Service, ...],
 ) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...]]:
     """Catalog entry and `Service.documented_minutes` per service, in one pass.
 
-    Both are asked of every service of every visit, so the catalog answer is remembered per
-    code and the minutes are the property's arithmetic, inlined.
+    Both are asked of every service of every visit; the minutes are the property's
+    arithmetic, inlined.
     """
     procedures: list[Procedure | None] = []
     minutes: list[int | None] = []
-    known = _PROCEDURE_OF
     for service in services:
-        code = service.code
-        found = known.get(code, _UNSEEN)
-        if found is _UNSEEN:
-            if len(known) >= _PROCEDURE_OF_MAX:
-                known.clear()
-            found = known[code] = find_procedure(code)
-        procedures.append(found)  # type: ignore[arg-type]
+        procedures.append(find_procedure(service.code))
         start, end = service.start, service.end
         if start is not None and end is not None:
             span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
@@ -180,23 +168,11 @@ def _units(
             units[index] = _untimed_units(procedure, minutes[index])
     method = policy.unit_method
     for indexes in pools.values():
-        pooled = tuple([minutes[i] or 0 for i in indexes])
-        key = (pooled, method)
-        assigned = _UNITS_OF.get(key)
-        if assigned is None:
-            # Only minutes and method decide the units; the codes only word an error, and a
-            # pool that raised is never remembered.
-            assigned = units_for_minutes([services[i].code for i in indexes], pooled, method)
-            if len(_UNITS_OF) >= _UNITS_OF_MAX:
-                _UNITS_OF.clear()
-            _UNITS_OF[key] = assigned
+        pooled = [minutes[i] or 0 for i in indexes]
+        assigned = units_for_minutes([services[i].code for i in indexes], pooled, method)
         for i, count in zip(indexes, assigned, strict=True):
             units[i] = count
     return tuple(units)
-
-
-_UNITS_OF: dict[tuple[tuple[int, ...], UnitMethod], tuple[int, ...]] = {}  # per pool shape
-_UNITS_OF_MAX = 4096  # bounded like _PROCEDURE_OF
 
 
 def _untimed_units(procedure: Procedure, minutes: int | None) -> int:
