@@ -241,8 +241,8 @@ def test_refdata_show_bundled(data_dir, capsys):
     status = main(["refdata", "show"])
     out = capsys.readouterr().out
     assert status == 0
-    assert "ncci: bundled therapy subset" in out
-    assert "mue: bundled therapy subset" in out
+    assert "ncci: bundled defaults (Cleannote therapy subset" in out
+    assert "mue: bundled defaults (Cleannote therapy subset" in out
 
 
 def test_tampered_import_is_refused(data_dir, capsys):

@@ -20,13 +20,23 @@ from typing import Any
 
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK, UsageError
 from cleannote.rules.errors import ReferenceDataError
-from cleannote.rules.ncci import bundled_mue, bundled_ptp, parse_mue_file, parse_ptp_file
+from cleannote.rules.ncci import (
+    DEFAULT_MARK,
+    Mue,
+    PtpEdit,
+    bundled_mue,
+    bundled_ptp,
+    parse_mue_file,
+    parse_ptp_file,
+)
 from cleannote.rules.refdata_manifest import (
     KINDS,
     MANIFEST_NAME,
     ImportedFile,
     ImportManifest,
     kind_dir,
+    parse_quarter,
+    quarter_of,
     read_manifest,
     sha256_of,
 )
@@ -48,6 +58,14 @@ def iso_date_argument(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
 
 
+def quarter_argument(text: str) -> str:
+    """argparse type for --quarter: YYYYQn, a bad value a one-line usage error."""
+    try:
+        return parse_quarter(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "refdata",
@@ -66,10 +84,19 @@ def register(subparsers: Any) -> None:
         metavar="YYYY-MM-DD",
         help="mue only: first day of the quarter the file is for (default: applies to all dates)",
     )
+    do_import.add_argument(
+        "--quarter",
+        type=quarter_argument,
+        metavar="YYYYQn",
+        help="the CMS quarter the files are for (default: from --effective for mue, from the "
+        "newest edit's effective date for ncci)",
+    )
     do_import.add_argument("--json", action="store_true", help="print the manifest as JSON")
     do_import.set_defaults(handler=run_import)
 
-    show = actions.add_parser("show", help="which NCCI and MUE tables are active")
+    show = actions.add_parser(
+        "show", help="which NCCI and MUE tables are active: bundled defaults or CMS files"
+    )
     show.add_argument("--json", action="store_true", help="print JSON instead of lines")
     show.set_defaults(handler=run_show)
 
@@ -89,9 +116,14 @@ def run_import(args: argparse.Namespace) -> int:
         parse_ptp_file if args.kind == "ncci" else parse_mue_file
     )
     counts = []
+    newest: date | None = None
     try:
         for path in files:
-            counts.append(len(parse(path)))
+            rows = parse(path)
+            counts.append(len(rows))
+            for row in rows:
+                if isinstance(row, PtpEdit) and (newest is None or row.effective > newest):
+                    newest = row.effective
     except ReferenceDataError as exc:
         print(f"{exc.path}:{exc.line}: {exc.problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -103,6 +135,7 @@ def run_import(args: argparse.Namespace) -> int:
         counts,
         imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         effective=args.effective,
+        quarter=_quarter(args.quarter, args.effective, newest),
     )
     names = ", ".join(f.name for f in manifest.files)
     replacing = (
@@ -127,6 +160,19 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quarter(
+    stated: str | None, effective: date | None, newest: date | None
+) -> tuple[str, str] | None:
+    """The quarter an import is for, and how it is known."""
+    if stated is not None:
+        return stated, "stated"
+    if effective is not None:
+        return quarter_of(effective), "effective date"
+    if newest is not None:
+        return quarter_of(newest), "newest edit"
+    return None
+
+
 def _active_description(data_dir: Path, kind: str) -> tuple[str, int]:
     """What an import of `kind` replaces: a name for the active table and its row count."""
     manifest = read_manifest(data_dir, kind)
@@ -145,6 +191,7 @@ def store(
     *,
     imported_at: str,
     effective: date | None,
+    quarter: tuple[str, str] | None = None,
 ) -> ImportManifest:
     """Copy validated files in by content hash, then swap the manifest in one rename."""
     directory = kind_dir(data_dir, kind)
@@ -155,7 +202,14 @@ def store(
         stored_as = digest + path.suffix.lower()
         _write_atomically(directory / stored_as, path.read_bytes())
         imported.append(ImportedFile(path.name, stored_as, digest, rows))
-    manifest = ImportManifest(kind, imported_at, tuple(imported), effective)
+    manifest = ImportManifest(
+        kind,
+        imported_at,
+        tuple(imported),
+        effective,
+        quarter=quarter[0] if quarter else None,
+        quarter_basis=quarter[1] if quarter else None,
+    )
     _write_atomically(directory / MANIFEST_NAME, (manifest.to_json() + "\n").encode())
     keep = {f.stored_as for f in imported} | {MANIFEST_NAME}
     for old in directory.iterdir():
@@ -177,23 +231,70 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
+def bundled_summary(rows: Sequence[PtpEdit | Mue]) -> dict[str, Any]:
+    """What the bundled subset is made of: Cleannote defaults and rows by confidence."""
+    defaults = sum(1 for row in rows if row.source.startswith(DEFAULT_MARK))
+    by_confidence: dict[str, int] = {}
+    for row in rows:
+        if not row.source.startswith(DEFAULT_MARK):
+            by_confidence[row.confidence] = by_confidence.get(row.confidence, 0) + 1
+    return {
+        "active": "bundled",
+        "origin": "Cleannote bundled subset, not a CMS file",
+        "quarter": None,
+        "rows": len(rows),
+        "cleannote_defaults": defaults,
+        "confidence": dict(sorted(by_confidence.items())),
+        "unconfirmed_rows": sum(1 for row in rows if not row.confirmed),
+    }
+
+
+_CONFIDENCE_NAMES = {"H": "checked (H)", "M": "secondary sources (M)", "L": "low confidence (L)"}
+
+
 def run_show(args: argparse.Namespace) -> int:
     data_dir = data_dir_from_env()
-    bundled = {"ncci": len(bundled_ptp()), "mue": len(bundled_mue())}
+    bundled: dict[str, Sequence[PtpEdit | Mue]] = {
+        "ncci": list(bundled_ptp()),
+        "mue": list(bundled_mue()),
+    }
     report: dict[str, Any] = {}
     for kind in KINDS:
         manifest = read_manifest(data_dir, kind)
         if manifest is None:
-            report[kind] = {"active": "bundled", "rows": bundled[kind]}
+            report[kind] = bundled_summary(bundled[kind])
         else:
-            report[kind] = {"active": "imported", **json.loads(manifest.to_json())}
+            report[kind] = {
+                "active": "imported",
+                "origin": "CMS file",
+                **json.loads(manifest.to_json()),
+            }
     if args.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK
     for kind, entry in report.items():
         if entry["active"] == "bundled":
-            print(f"{kind}: bundled therapy subset, {entry['rows']} rows")
+            defaults = entry["cleannote_defaults"]
+            parts = [f"{defaults} Cleannote defaults, not CMS values"] if defaults else []
+            parts += [
+                f"{count} {_CONFIDENCE_NAMES.get(level, level)}"
+                for level, count in entry["confidence"].items()
+            ]
+            print(
+                f"{kind}: bundled defaults (Cleannote therapy subset, not a CMS file, no CMS "
+                f"quarter), {entry['rows']} rows: {', '.join(parts)}; findings from the "
+                f"{entry['unconfirmed_rows']} default or low-confidence rows are warnings; "
+                f"`cleannote refdata import {kind}` loads the CMS files"
+            )
         else:
             names = ", ".join(f["name"] for f in entry["files"])
-            print(f"{kind}: imported {entry['imported_at']}, {entry['rows']} rows from {names}")
+            quarter = (
+                f"quarter {entry['quarter']} ({entry['quarter_basis']})"
+                if entry.get("quarter")
+                else "quarter not stated"
+            )
+            print(
+                f"{kind}: imported CMS file(s) {names}, {quarter}, imported "
+                f"{entry['imported_at']}, {entry['rows']} rows; findings from them are errors"
+            )
     return EXIT_OK

@@ -70,6 +70,14 @@ class PtpEdit:
     def in_force(self, on: date) -> bool:
         return self.effective <= on and (self.deletion is None or on < self.deletion)
 
+    @property
+    def confirmed(self) -> bool:
+        return row_confirmed(self.source, self.confidence)
+
+    @property
+    def provenance(self) -> str:
+        return row_provenance(self.source, self.confidence)
+
 
 @dataclass(frozen=True, slots=True)
 class Mue:
@@ -84,6 +92,40 @@ class Mue:
 
     def in_force(self, on: date) -> bool:
         return self.effective <= on and (self.deletion is None or on < self.deletion)
+
+    @property
+    def confirmed(self) -> bool:
+        return row_confirmed(self.source, self.confidence)
+
+    @property
+    def provenance(self) -> str:
+        return row_provenance(self.source, self.confidence)
+
+
+# How honest a row is (docs/decisions/0320): a CMS file's row, or a bundled row checked against
+# one (confidence H), is an edit; a bundled row from secondary sources (M) is believed but not
+# checked; a low-confidence row (L) or a Cleannote default is a guess, and the scrubber only
+# warns on it.
+DEFAULT_MARK = "Cleannote default"
+CONFIDENCE_WORDS = {
+    "H": "checked against the CMS file",
+    "M": "from secondary sources, not checked against the CMS file",
+    "L": "low confidence, not checked against the CMS file",
+}
+
+
+def row_confirmed(source: str, confidence: str) -> bool:
+    """False for a Cleannote default or a low-confidence row: findings from it are warnings."""
+    return confidence != "L" and not source.startswith(DEFAULT_MARK)
+
+
+def row_provenance(source: str, confidence: str) -> str:
+    """Where a row's value comes from, in words a biller can act on (no PHI: codes only)."""
+    if source.startswith(DEFAULT_MARK):
+        return "Cleannote default, not a CMS value"
+    if source.startswith("CMS "):
+        return source
+    return f"Cleannote bundled row, {CONFIDENCE_WORDS.get(confidence, confidence)}"
 
 
 class PtpTable:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,11 @@ class ImportManifest:
     imported_at: str
     files: tuple[ImportedFile, ...]
     effective: date | None = None
+    quarter: str | None = None
+    """The CMS quarter the files are for ("2026Q2"): as stated at import, else from the MUE
+    file's --effective date, else the quarter of the newest PTP edit's effective date."""
+    quarter_basis: str | None = None
+    """How `quarter` was known: "stated", "effective date" or "newest edit"."""
 
     @property
     def rows(self) -> int:
@@ -46,6 +52,8 @@ class ImportManifest:
                 "imported_at": self.imported_at,
                 "rows": self.rows,
                 "effective": self.effective.isoformat() if self.effective else None,
+                "quarter": self.quarter,
+                "quarter_basis": self.quarter_basis,
                 "files": [
                     {"name": f.name, "stored_as": f.stored_as, "sha256": f.sha256, "rows": f.rows}
                     for f in self.files
@@ -53,6 +61,26 @@ class ImportManifest:
             },
             indent=2,
         )
+
+
+_QUARTER = re.compile(r"(19|20)\d\dQ[1-4]")
+
+
+def quarter_of(day: date) -> str:
+    """The calendar quarter of a day, as CMS names its releases: 2026-04-01 is "2026Q2"."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def parse_quarter(text: str) -> str:
+    """A quarter written YYYYQn (2026Q2), or ValueError naming what is expected."""
+    quarter = text.strip().upper()
+    if _QUARTER.fullmatch(quarter) is None:
+        raise ValueError(f"{text!r} is not a quarter written YYYYQn, such as 2026Q2")
+    return quarter
+
+
+def _optional_quarter(value: object) -> str | None:
+    return None if value in (None, "") else parse_quarter(str(value))
 
 
 def kind_dir(data_dir: Path, kind: str) -> Path:
@@ -95,6 +123,8 @@ def read_manifest(data_dir: Path, kind: str) -> ImportManifest | None:
             imported_at=str(raw["imported_at"]),
             files=files,
             effective=effective,
+            quarter=_optional_quarter(raw.get("quarter")),
+            quarter_basis=str(raw["quarter_basis"]) if raw.get("quarter_basis") else None,
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise ReferenceDataError(str(path), 1, f"unreadable manifest ({exc})") from exc

@@ -40,6 +40,7 @@ from cleannote.apps.patients.models import (
     Referral,
     ReportSchedule,
 )
+from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 
@@ -214,6 +215,16 @@ _REGIONS = {
     "S13": ["cervical"],
     "M79": ["thoracic"],
 }
+
+
+def _side_of(diagnoses: list[str] | tuple[str, ...]) -> str:
+    """The side the case's sided diagnosis names ("" when none does): a block on a limb under
+    a sided diagnosis records its side, or sign-off refuses (dx.block-side-missing)."""
+    for code in diagnoses:
+        side = check_icd(code).laterality
+        if side is not None:
+            return side.value
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,6 +531,7 @@ def _demo_patient(
                 minutes=None if timed else minutes,
                 assistant_minutes=minutes if writer.is_assistant and timed else 0,
                 body_regions=_REGIONS.get(diagnoses[0][:3], ["general"]),
+                laterality=_side_of(diagnoses),
                 justification="Skilled intervention to restore function toward plan goals.",
             )
             minute = stop

@@ -148,16 +148,28 @@ def test_a_sided_or_sideless_diagnosis_is_no_laterality_gap(code):
     assert found == []
 
 
-def test_a_block_without_a_side_under_a_sided_diagnosis_is_a_warning():
-    # given: M17.11 is the right knee
-    v = visit(service(laterality=None))
+@pytest.mark.parametrize(
+    ("regions", "rule", "severity"),
+    [
+        (("knee",), "dx.block-side-missing", Severity.ERROR),
+        (("lumbar", "knee"), "dx.block-side-missing", Severity.ERROR),
+        (("lumbar",), "dx.laterality", Severity.WARNING),
+    ],
+    ids=["limb-error", "limb-among-regions-error", "midline-region-warning"],
+)
+def test_a_block_without_a_side_under_a_sided_diagnosis(regions, rule, severity):
+    # given: M17.11 is the right knee; a block with no side recorded (issue 9: on a limb this
+    # was a warning, and now blocks sign-off as the template's laterality selector implies)
+    v = visit(service(laterality=None, body_regions=regions))
 
     # when
-    found = findings_of(scrub(v), "dx.laterality")
+    result = scrub(v)
+    found = findings_of(result, rule)
 
     # then
-    assert [(f.severity, f.line) for f in found] == [(Severity.WARNING, 0)]
+    assert [(f.severity, f.line) for f in found] == [(severity, 0)]
     assert "97110" in found[0].message
+    assert result.clean is (severity is not Severity.ERROR)
 
 
 def test_a_block_without_a_side_under_a_sideless_diagnosis_passes():

@@ -1,5 +1,6 @@
 """What the claim itself must carry beyond the documented services: the initial treatment date
-Medicare needs on spinal manipulation, and street addresses where the 837P allows no PO box.
+Medicare needs on spinal manipulation, street addresses where the 837P allows no PO box, and
+the carrier's claim number and a work accident on property-and-casualty claims (ADR 0321).
 
 These are the gates in front of the 837P writer's refusals (cleannote.edi.x12_837p), so a
 clinic fixes the case or the location before a batch, not after a rejected file
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from cleannote.rules.addresses import is_po_box, same_place
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.visit import PayerKind
+from cleannote.rules.visit import AccidentKind, PayerKind
 
 # Spinal manipulation (chiropractic manipulative treatment of the spine); extraspinal 98943
 # is not covered by Medicare at all (medicare.98943-noncovered).
@@ -59,4 +60,56 @@ def check_service_facility_address(ctx: ScrubContext) -> None:
         )
 
 
-CHECKS = (check_initial_treatment_date, check_billing_address, check_service_facility_address)
+# Auto and workers' compensation carriers: the 837P sends their claim number as REF*Y4.
+PROPERTY_CASUALTY = frozenset(
+    {PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY, PayerKind.WORKERS_COMP}
+)
+_PAYER_WORDS = {
+    PayerKind.AUTO_PIP: "auto PIP",
+    PayerKind.AUTO_MEDPAY: "auto MedPay",
+    PayerKind.AUTO_LIABILITY: "auto liability",
+    PayerKind.WORKERS_COMP: "workers' compensation",
+}
+_ACCIDENT_WORDS = {
+    AccidentKind.AUTO: "an auto accident",
+    AccidentKind.OTHER: "an accident of kind other",
+}
+
+
+def check_claim_number(ctx: ScrubContext) -> None:
+    """An auto or workers' compensation claim carries the carrier's claim number (REF*Y4)."""
+    payer = ctx.visit.payer
+    if payer.kind in PROPERTY_CASUALTY and not (payer.claim_number or "").strip():
+        ctx.add(
+            "payer.claim-number-missing",
+            f"The claim goes to an {_PAYER_WORDS[payer.kind]} carrier without the carrier's "
+            "claim number.",
+            "Enter the carrier's claim number for this accident on the case (insurer claim "
+            "number); it goes on the claim as REF*Y4 / box 11b.",
+        )
+
+
+def check_workers_comp_accident(ctx: ScrubContext) -> None:
+    """Workers' compensation pays for a work injury: the case's accident is employment-related.
+    A case with no accident at all is `payer.accident-details`."""
+    visit = ctx.visit
+    accident = visit.accident
+    if visit.payer.kind is not PayerKind.WORKERS_COMP or accident is None:
+        return
+    if accident.kind is not AccidentKind.EMPLOYMENT:
+        ctx.add(
+            "payer.wc-not-employment",
+            "The claim goes to a workers' compensation carrier, but the case records "
+            f"{_ACCIDENT_WORDS[accident.kind]}, not an employment-related one.",
+            "Mark the accident as employment-related if the injury happened at work; otherwise "
+            "bill the patient's health plan or the liability carrier instead.",
+        )
+
+
+CHECKS = (
+    check_initial_treatment_date,
+    check_billing_address,
+    check_service_facility_address,
+    check_claim_number,
+    check_workers_comp_accident,
+)

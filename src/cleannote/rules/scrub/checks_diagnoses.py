@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleannote.rules.body_regions import any_sided
 from cleannote.rules.icd10 import IcdCheck, ProblemKind, excludes1_conflict
 from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.memo import memo
@@ -100,8 +101,11 @@ def check_laterality(ctx: ScrubContext) -> None:
             continue
         regions = ", ".join(service.body_regions)
         if service.laterality is None:
+            # On a limb the side is part of the record (an error, ADR 0323); on the spine or
+            # trunk a sided diagnosis (sciatica, right) leaves the block's side a warning.
+            sided_region = any_sided(service.body_regions)
             ctx.add(
-                "dx.laterality",
+                "dx.block-side-missing" if sided_region else "dx.laterality",
                 f"{service.code} on {regions}: the diagnosis is sided but the block "
                 "records no side.",
                 "Record the side (left, right or bilateral) treated in this block.",

@@ -52,13 +52,18 @@ def check_ncci(ctx: ScrubContext) -> None:
             and _same_region(ctx, services[first], services[second])
         ):
             continue  # check_massage_manual_region says it in the clinic's terms
+        # A low-confidence bundled row is a guess, not a CMS edit: a warning that says so
+        # (ADR 0320); a CMS file's row, or a bundled one believed, is an error.
+        confirmed = edit.confirmed
+        unconfirmed = "" if confirmed else f" ({edit.provenance}: import the CMS NCCI files)"
         if edit.modifier_indicator == 0:
             ctx.add(
-                "pair.ncci-hard",
+                "pair.ncci-hard" if confirmed else "pair.ncci-unconfirmed",
                 f"{code2} is bundled into {code1} on the same day (NCCI, modifier indicator "
-                "0): no modifier can make it payable.",
+                f"0): no modifier can make it payable{unconfirmed}.",
                 f"Bill {code1} only, or {code2} only if it was the service actually furnished.",
                 second,
+                row=edit.provenance,
             )
         elif edit.modifier_indicator == 1 and NCCI_BYPASS_MODIFIERS.isdisjoint(
             final[second].modifiers
@@ -66,11 +71,13 @@ def check_ncci(ctx: ScrubContext) -> None:
             accepted = accepted_distinctions(edit.column1, edit.column2, ctx.visit.date_of_service)
             distinctions = _distinctions_text(accepted.modifiers)
             ctx.add(
-                "pair.ncci-undocumented",
-                f"{code2} is bundled into {code1} unless the note shows a separate {distinctions}.",
+                "pair.ncci-undocumented" if confirmed else "pair.ncci-unconfirmed",
+                f"{code2} is bundled into {code1} unless the note shows a separate "
+                f"{distinctions}{unconfirmed}.",
                 f"Document what made {code2} distinct (a separate {distinctions}), "
                 f"or drop {code2}.",
                 second,
+                row=edit.provenance,
             )
 
 

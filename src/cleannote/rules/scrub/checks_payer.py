@@ -111,8 +111,8 @@ def check_auto_primary(ctx: ScrubContext) -> None:
     visit, accident = ctx.visit, ctx.visit.accident
     if accident is None or accident.kind is not AccidentKind.AUTO:
         return
-    if visit.payer.kind not in _HEALTH_PLANS:
-        return
+    if visit.payer.kind not in _HEALTH_PLANS or visit.payer.kind is PayerKind.MEDICARE:
+        return  # Medicare (Part B) is checks_msp's: billed first, or secondary with its type
     if accident.state in no_fault_states():
         ctx.add(
             "payer.auto-primary",

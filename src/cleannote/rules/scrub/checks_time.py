@@ -177,21 +177,33 @@ def check_mue(ctx: ScrubContext) -> None:
             continue
         if found.adjudication_indicator == _LINE_MUE:
             if units > found.value:
-                _add_mue(ctx, code, units, found.value, "on one line", index)
+                _add_mue(ctx, code, units, found, "on one line", index)
             continue
         day[code] = (units, index, found)
     for code, (total, first, mue) in day.items():
         if total > mue.value:
-            _add_mue(ctx, code, total, mue.value, "on one day", first)
+            _add_mue(ctx, code, total, mue, "on one day", first)
 
 
-def _add_mue(ctx: ScrubContext, code: str, units: int, limit: int, where: str, line: int) -> None:
+def _add_mue(ctx: ScrubContext, code: str, units: int, mue: Mue, where: str, line: int) -> None:
+    """An MUE from a CMS file (or a bundled row believed) is an error; one from a Cleannote
+    default or a low-confidence row is a warning that says so (ADR 0320)."""
+    limit = mue.value
+    if mue.confirmed:
+        rule, message = "units.mue", f"{code}: {units} units {where} exceed the MUE of {limit}."
+    else:
+        rule = "units.mue-unconfirmed"
+        message = (
+            f"{code}: {units} units {where} exceed Cleannote's bundled limit of {limit} "
+            f"({mue.provenance}: import the CMS MUE file)."
+        )
     ctx.add(
-        "units.mue",
-        f"{code}: {units} units {where} exceed the MUE of {limit}.",
+        rule,
+        message,
         f"Bill at most {limit} unit(s) of {code}, or appeal with records if more was truly "
         "medically necessary.",
         line,
+        row=mue.provenance,
     )
 
 

@@ -41,7 +41,11 @@ class ScrubContext:
     """The day the claim is made, from the caller (the core never reads the clock); None when
     not given, and then no rule judges the date of service against it."""
 
-    def add(self, rule_id: str, message: str, fix: str, line: int | None = None) -> None:
-        """Record a finding; severity and source come from the rule catalog."""
+    def add(
+        self, rule_id: str, message: str, fix: str, line: int | None = None, row: str = ""
+    ) -> None:
+        """Record a finding; severity and source come from the rule catalog, and `row` names
+        the reference-data row it rests on (an NCCI or MUE row's provenance), after it."""
         spec = RULES[rule_id]
-        self.findings.append(Finding(rule_id, spec.severity, message, fix, spec.source, line))
+        source = f"{spec.source}; row: {row}" if row else spec.source
+        self.findings.append(Finding(rule_id, spec.severity, message, fix, source, line))

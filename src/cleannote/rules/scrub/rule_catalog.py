@@ -174,6 +174,15 @@ _RULES = (
         "Unspecified-side codes draw medical-necessity denials and records requests.",
     ),
     RuleSpec(
+        "dx.block-side-missing",
+        E,
+        "Block on a sided body region with a sided diagnosis records no side",
+        "ICD-10-CM Official Guidelines I.B.13 (laterality); the laterality selector of every "
+        "unilateral code template; CMS 100-02 Ch.15 §220.3 (the note supports each service)",
+        "The claim's diagnosis names a side the note does not: the record cannot show which "
+        "limb was treated, and the visit is not signed until it does.",
+    ),
+    RuleSpec(
         "dx.referral-mismatch",
         W,
         "Claim diagnoses differ from the referral's",
@@ -331,6 +340,15 @@ _RULES = (
         "CMS NCCI MUE table (practitioner)",
         "Lines above the MUE are denied (date-of-service MUEs deny the whole line).",
     ),
+    RuleSpec(
+        "units.mue-unconfirmed",
+        W,
+        "Units exceed a bundled MUE that is a Cleannote default or low-confidence value",
+        "Cleannote's bundled MUE subset (data/mue_therapy.tsv): a Cleannote default or "
+        "low-confidence row, not a CMS value; `cleannote refdata import mue` loads the CMS file",
+        "The limit may be wrong either way: check the units, and import the CMS MUE file to "
+        "have this checked as an edit.",
+    ),
     # Documentation
     RuleSpec(
         "doc.no-goal",
@@ -396,6 +414,15 @@ _RULES = (
         "NCCI practitioner PTP edits, modifier indicator 1; NCCI Policy Manual Ch.1 §E",
         "The column-2 code is denied unless a separate region, session, "
         "practitioner or time is documented.",
+    ),
+    RuleSpec(
+        "pair.ncci-unconfirmed",
+        W,
+        "Code pair in a low-confidence bundled NCCI row, not checked against the CMS file",
+        "Cleannote's bundled NCCI subset (data/ncci_ptp_therapy.tsv): a low-confidence row, "
+        "not a CMS edit; `cleannote refdata import ncci` loads the CMS files",
+        "The pair may or may not be a CMS edit: document a distinction or confirm against the "
+        "CMS file before billing both.",
     ),
     RuleSpec(
         "pair.bypass-unsupported",
@@ -504,6 +531,52 @@ _RULES = (
         "Health plan billed for an auto-accident injury",
         "Coordination of benefits; CARC 20/21",
         "Health plans recoup accident care when a liability or auto carrier pays.",
+    ),
+    # Property-and-casualty claims (rules/scrub/checks_claim_data.py)
+    RuleSpec(
+        "payer.claim-number-missing",
+        E,
+        "Auto or workers' compensation claim without the carrier's claim number",
+        "005010X222A1 2010BA/2010CA REF*Y4 (property and casualty claim number); CMS-1500 box "
+        "11b (Y4); auto and workers' compensation carriers' billing rules",
+        "The carrier files every bill under its claim number for the accident or injury; a "
+        "bill without it is returned unprocessed.",
+    ),
+    RuleSpec(
+        "payer.wc-not-employment",
+        E,
+        "Workers' compensation claim for an accident that is not employment-related",
+        "005010X222A1 2300 CLM11-1 EM (employment related); CMS-1500 box 10a; state workers' "
+        "compensation acts (work-related injury or illness only)",
+        "Workers' compensation pays only for an injury at work; the carrier denies any other.",
+    ),
+    # Medicare as secondary payer (rules/scrub/checks_msp.py)
+    RuleSpec(
+        "msp.accident-medicare-first",
+        E,
+        "Medicare billed first for an auto or work accident",
+        "42 USC 1395y(b)(2) (Medicare secondary payer); CMS 100-05 (MSP Manual) Ch.1 §10 "
+        "(no-fault, liability, workers' compensation pay first); 005010X222A1 2000B SBR05",
+        "Medicare denies or recovers what no-fault, liability or workers' compensation owes; "
+        "it is billed after them, with the secondary payer type.",
+    ),
+    RuleSpec(
+        "msp.type-contradicts-case",
+        E,
+        "Medicare secondary payer type that the case's accident does not support",
+        "CMS 100-05 (MSP Manual) Ch.5 (MSP type codes: 14 no-fault, 15 workers' compensation, "
+        "47 liability); 005010X222A1 2000B SBR05 (code list 1336)",
+        "An MSP type naming a carrier the case does not have sends Medicare to recover from the "
+        "wrong insurer and the claim is rejected or recouped.",
+    ),
+    RuleSpec(
+        "msp.type-not-medicare",
+        E,
+        "Medicare secondary payer type on a claim to a payer other than Medicare",
+        "005010X222A1 2000B SBR05 (used only when the destination payer is Medicare and it is "
+        "not primary); Medicare Advantage plans are not Medicare Part B",
+        "The type is not sent to any other payer, so the coverage is set up wrongly: the claim "
+        "is going to a payer the case did not mean.",
     ),
     RuleSpec(
         "payer.pip-massage",
