@@ -311,3 +311,15 @@ def test_an_addendum_of_4000_characters_is_signed_whole(clinic):
     response = client.post(f"/notes/{clinic.signed_note.pk}/addenda/", {"text": "a" * 4000})
     assert response.status_code == 302
     assert Addendum.objects.get(note=clinic.signed_note).text == "a" * 4000
+
+
+def test_an_error_repeats_at_most_20_characters_of_what_was_typed(clinic):
+    block = _block(clinic)
+    response = client_for(clinic.therapist).post(
+        f"/notes/{clinic.draft_note.pk}/edit/",
+        {f"b{block}-present": "1", f"b{block}-minutes": "9" * 5000},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "9" * 21 not in page
+    assert "&#x27;99999999999999999999&#x27;…" in page

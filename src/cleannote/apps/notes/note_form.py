@@ -98,13 +98,13 @@ def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> 
         elif raw.isascii() and raw.isdigit() and len(raw) <= 2 and int(raw) <= 10:
             draft.note_fields["pain_level"] = int(raw)
         else:
-            draft.errors["pain_level"] = f"pain is a whole number from 0 to 10, not {raw!r}"
+            draft.errors["pain_level"] = f"pain is a whole number from 0 to 10, not {_shown(raw)}"
     if "date_of_service" in data:
         raw = _get(data, "date_of_service")
         try:
             day = dt.date.fromisoformat(raw)
         except ValueError:
-            draft.errors["date_of_service"] = f"{raw!r} is not a date (YYYY-MM-DD)"
+            draft.errors["date_of_service"] = f"{_shown(raw)} is not a date (YYYY-MM-DD)"
         else:
             if day > today:
                 draft.errors["date_of_service"] = "a visit cannot be dated in the future"
@@ -139,7 +139,7 @@ def _objective_row(
 ) -> dict[str, Any] | None:
     side = values.get("side", "")
     if "side" in values and side not in SIDES:
-        errors[keys["side"]] = f"side {side!r} is not left, right or bilateral"
+        errors[keys["side"]] = f"side {_shown(side)} is not left, right or bilateral"
         return None
     if section == "rom":
         missing = [n for n in ("joint", "motion", "degrees") if not values[n]]
@@ -149,7 +149,7 @@ def _objective_row(
         degrees = _whole(values["degrees"])
         if degrees is None or not -30 <= degrees <= 360:
             errors[keys["degrees"]] = (
-                f"degrees must be a whole number from -30 to 360, not {values['degrees']!r}"
+                f"degrees must be a whole number from -30 to 360, not {_shown(values['degrees'])}"
             )
             return None
         return {
@@ -172,6 +172,11 @@ def _objective_row(
     if values["max"]:
         row["max"] = _number_or_text(values["max"])
     return row
+
+
+def _shown(raw: str) -> str:
+    """What was typed, as an error repeats it: quoted, and cut after 20 characters."""
+    return repr(raw) if len(raw) <= 20 else repr(raw[:20]) + "…"
 
 
 def _is_id(raw: str) -> bool:
@@ -208,7 +213,9 @@ def _block(data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str
         raw = _get(data, key)
         number = _whole(raw) if raw else None
         if raw and (number is None or not 0 <= number <= MAX_MINUTES):
-            errors[key] = f"minutes must be a whole number from 0 to {MAX_MINUTES}, not {raw!r}"
+            errors[key] = (
+                f"minutes must be a whole number from 0 to {MAX_MINUTES}, not {_shown(raw)}"
+            )
         elif name == "assistant_minutes":
             parsed.fields[name] = number or 0
         else:
@@ -220,7 +227,9 @@ def _block(data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str
     if prefix + "laterality" in data:
         side = _get(data, prefix + "laterality")
         if side and side not in {m.value for m in Laterality}:
-            errors[prefix + "laterality"] = f"laterality {side!r} is not left, right or bilateral"
+            errors[prefix + "laterality"] = (
+                f"laterality {_shown(side)} is not left, right or bilateral"
+            )
         else:
             parsed.fields["laterality"] = side
     if prefix + "justification" in data:
@@ -244,7 +253,7 @@ def _block_times(
         try:
             times[name] = _time(raw) if raw else None
         except ValueError:
-            errors[prefix + name] = f"time must be HH:MM (24-hour), not {raw!r}"
+            errors[prefix + name] = f"time must be HH:MM (24-hour), not {_shown(raw)}"
     if len(times) < 2:
         return
     start, stop = times["start"], times["stop"]
@@ -276,7 +285,7 @@ def _parameters(
         elif spec.kind is InputKind.WHOLE_NUMBER:
             number = _whole(raw)
             if number is None or number < 0:
-                errors[key] = f"{spec.label.lower()} must be a whole number, not {raw!r}"
+                errors[key] = f"{spec.label.lower()} must be a whole number, not {_shown(raw)}"
                 continue
             parameters[spec.key] = number
         else:
