@@ -32,6 +32,7 @@ FIELD_OF_RULE: tuple[tuple[str, str], ...] = (
     ("time.", "start"),
     ("units.", "start"),
     ("pair.97124-97140-region", "regions"),
+    ("dx.block-side-missing", "laterality"),
 )
 # Findings about the visit as a whole point at the part of the page that explains them.
 NOTE_ANCHOR_OF_RULE: tuple[tuple[str, str], ...] = (
@@ -40,6 +41,7 @@ NOTE_ANCHOR_OF_RULE: tuple[tuple[str, str], ...] = (
     ("poc.", "note-case"),
     ("referral.", "note-case"),
     ("payer.", "note-case"),
+    ("msp.", "note-case"),
     ("patient.", "note-case"),
     ("date.", "note-case"),
 )
