@@ -210,24 +210,24 @@ class _PayerIn(_Shape):
     medicare_secondary_type: _enum(MedicareSecondaryType) = _LEFT_OUT  # type: ignore[valid-type]
 
 
-class _SubscriberIn(_Shape):
-    member_id: Text
+class _SubscriberIn(_Shape):  # fields in the order their absence is reported
     first_name: Text
     last_name: Text
     birth_date: Day
     sex: _enum(Sex)  # type: ignore[valid-type]
-    relationship: _enum(Relationship)  # type: ignore[valid-type]
     address: _AddressIn
+    member_id: Text
+    relationship: _enum(Relationship)  # type: ignore[valid-type]
     group_number: Text = _LEFT_OUT
 
 
 class _PatientIn(_Shape):
-    id: Text
     first_name: Text
     last_name: Text
     birth_date: Day
     sex: _enum(Sex)  # type: ignore[valid-type]
     address: _AddressIn
+    id: Text
 
 
 class _ReferralIn(_Shape):
@@ -352,6 +352,10 @@ class _VisitIn(_Shape):
 
 
 _TEXT_DECODER = msgspec.json.Decoder(_VisitIn, dec_hook=_decode_hook)
+# Each struct's field types with their `Meta`, for wording errors.
+_FIELD_TYPES = {
+    shape: get_type_hints(shape, include_extras=True) for shape in _Shape.__subclasses__()
+}
 
 
 # --- from the checked shape to the value objects ---------------------------------------------
@@ -477,10 +481,7 @@ def _type_at(steps: list[str | int]) -> Any:
     kind: Any = _VisitIn
     for step in steps:
         bare = _strip(kind)
-        if isinstance(step, int):
-            kind = get_args(bare)[0]
-        else:
-            kind = get_type_hints(bare, include_extras=True)[step]
+        kind = get_args(bare)[0] if isinstance(step, int) else _FIELD_TYPES[bare][step]
     return kind
 
 
