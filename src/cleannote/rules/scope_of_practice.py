@@ -9,7 +9,9 @@ Three tables:
   and, for an assistant, the credential that supervises and co-signs its notes;
 - `CODE_ACTS`: the catalog codes that are not plain treatment (evaluations, re-evaluations);
 - who a payer enrols as rendering provider is payer policy (`PayerPolicy.enrols_assistants`,
-  `enrols_massage_therapists`), read through `may_render`.
+  `enrols_massage_therapists`), read through `may_render`; what a payer pays an enrolled
+  credential for (a chiropractor: spinal manipulation only, `chiropractor_cmt_only`) through
+  `payer_code_refusal`.
 
 A discipline's codes are the procedure catalog's `disciplines` field: a code is within a
 clinician's scope when the catalog lists the clinician's discipline for it.
@@ -51,6 +53,12 @@ SCRUB_RULES = (
     RULE_NOT_ENROLLED,
     RULE_SUPERVISOR,
 )
+# A payer that pays chiropractors for spinal manipulation only (Medicare); the rule id is the
+# scrubber's from before this table held it.
+RULE_CHIRO_CMT_ONLY = "medicare.chiro-non-cmt"
+# Chiropractic manipulative treatment: spinal 98940-98942 and extraspinal 98943 (Medicare does
+# not cover 98943 at all, which is medicare.98943-noncovered).
+CHIROPRACTIC_MANIPULATION = frozenset({"98940", "98941", "98942", "98943"})
 # The shell's own: a draft belongs to its treating clinician (no visit shows who edits it).
 RULE_TREATING_CLINICIAN = "scope.treating-clinician"
 
@@ -267,6 +275,29 @@ def may_render(credential: Credential, policy: PayerPolicy) -> bool:
     if credential is Credential.LMT:
         return policy.enrols_massage_therapists
     return True
+
+
+def payer_limits_codes(credential: Credential, policy: PayerPolicy) -> bool:
+    """Whether the payer pays `credential` for some codes only (`payer_code_refusal` says which)."""
+    return credential is Credential.DC and policy.chiropractor_cmt_only
+
+
+def payer_code_refusal(
+    credential: Credential, code: str, policy: PayerPolicy
+) -> ScopeRefusal | None:
+    """Refusal when the payer enrols `credential` but does not pay it for `code`: a payer that
+    pays chiropractors for spinal manipulation only (Medicare: CMS 100-02 Ch.15 §240)."""
+    if payer_limits_codes(credential, policy) and (
+        code.strip().upper() not in CHIROPRACTIC_MANIPULATION
+    ):
+        return ScopeRefusal(
+            RULE_CHIRO_CMT_ONLY,
+            f"{code} is billed by a chiropractor; this payer pays chiropractors only for "
+            "spinal manipulation (98940-98942)",
+            f"Remove {code} from the claim and bill the patient, or add GY if a Medicare "
+            "denial is needed for secondary insurance.",
+        )
+    return None
 
 
 def bills_under_supervisor(credential: Credential, policy: PayerPolicy) -> bool:

@@ -22,8 +22,6 @@ _HEALTH_PLANS = frozenset(
 )
 _MEDICARE_KINDS = frozenset({PayerKind.MEDICARE, PayerKind.MEDICARE_ADVANTAGE})
 _MASSAGE_CODES = frozenset({"97124"})
-# Chiropractic manipulation: spinal 98940-98942 and extraspinal 98943 (98943 has its own rule).
-_CMT_CODES = frozenset({"98940", "98941", "98942", "98943"})
 _STATUS_CODES = frozenset({"97010", "97014", "98943"})
 _ADDED_RULES = (
     ("CQ", "payer.assistant-modifier"),
@@ -32,7 +30,6 @@ _ADDED_RULES = (
     ("AT", "medicare.cmt-at"),
 )
 # A clinic bills under a handful of NPIs, so each one's check digit is computed once.
-_DC = Credential.DC
 _npi_ok = memo(maxsize=1024)(is_valid_npi)
 _BUCKET_NAME = {TherapyBucket.PT_SLP: "PT/SLP", TherapyBucket.OT: "OT"}
 _DISCIPLINE_MODIFIERS = frozenset(DISCIPLINE_MODIFIER.values())
@@ -194,27 +191,6 @@ def check_medicare_status(ctx: ScrubContext) -> None:
             )
 
 
-def check_chiropractor_cmt_only(ctx: ScrubContext) -> None:
-    """Medicare pays a chiropractor for spinal manipulation only (100-02 Ch.15 §240)."""
-    visit = ctx.visit
-    if not ctx.policy.chiropractor_cmt_only or visit.rendering_provider.credential is not _DC:
-        return
-    services = visit.services
-    for index, code in enumerate(ctx.billed_codes):
-        if code in _CMT_CODES or ctx.units[index] == 0:
-            continue
-        if {"GY", "GA"}.intersection(services[index].modifiers):
-            continue  # billed knowing Medicare denies it
-        ctx.add(
-            "medicare.chiro-non-cmt",
-            f"{code} is billed by a chiropractor; this payer pays chiropractors only for "
-            "spinal manipulation (98940-98942).",
-            f"Remove {code} from the claim and bill the patient, or add GY if a Medicare "
-            "denial is needed for secondary insurance.",
-            index,
-        )
-
-
 def check_requested_therapy_modifier(ctx: ScrubContext) -> None:
     expected = DISCIPLINE_MODIFIER.get(ctx.visit.rendering_provider.discipline)
     for index, service in enumerate(ctx.visit.services):
@@ -366,7 +342,6 @@ CHECKS = (
     check_auto_primary,
     check_pip_massage,
     check_medicare_status,
-    check_chiropractor_cmt_only,
     check_requested_therapy_modifier,
     check_added_modifiers,
     check_kx_threshold_known,

@@ -1,6 +1,7 @@
-"""Scope of practice: who furnished each service, who the claim names, and whether the payer
-enrols them. Every answer comes from `cleannote.rules.scope_of_practice`, the table the note
-page refuses by, so the page and the scrubber cannot disagree (docs/decisions/0200)."""
+"""Scope of practice: who furnished each service, who the claim names, whether the payer
+enrols them and what it pays them for. Every answer comes from
+`cleannote.rules.scope_of_practice`, the table the note page refuses by, so the page and the
+scrubber cannot disagree (docs/decisions/0200)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from cleannote.rules.scope_of_practice import (
     act_refusal,
     cosign_refusal,
     may_render,
+    payer_code_refusal,
+    payer_limits_codes,
     procedure_refusal,
     scope_of,
 )
@@ -86,9 +89,25 @@ def check_supervisor_credential(ctx: ScrubContext) -> None:
         _add(ctx, refusal, None)
 
 
+def check_paid_for_credential(ctx: ScrubContext) -> None:
+    """Each billed code is one the payer pays the rendering credential for (Medicare pays a
+    chiropractor for spinal manipulation only); a line marked GY or GA is billed knowing."""
+    credential = ctx.visit.rendering_provider.credential
+    if not payer_limits_codes(credential, ctx.policy):
+        return
+    services, units = ctx.visit.services, ctx.units
+    for index, code in enumerate(ctx.billed_codes):
+        if units[index] == 0 or not {"GY", "GA"}.isdisjoint(services[index].modifiers):
+            continue
+        refusal = payer_code_refusal(credential, code, ctx.policy)
+        if refusal is not None:
+            _add(ctx, refusal, index)
+
+
 CHECKS = (
     check_codes_in_scope,
     check_progress_report_in_scope,
     check_rendering_enrolled,
+    check_paid_for_credential,
     check_supervisor_credential,
 )
