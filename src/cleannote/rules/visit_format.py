@@ -127,14 +127,9 @@ class _ClockTime(abc.ABC):  # noqa: B024  # a marker: "HH:MM", decoded by `_deco
     """A time of day written HH:MM (JSON has no time type; RFC 3339 would want seconds)."""
 
 
-class _JSONObject(abc.ABC):  # noqa: B024  # a marker: any JSON object, kept as it came
-    """A free-form JSON object (a service's `parameters`), passed through uncopied."""
-
-
 _ClockTime.register(dt.time)
-_JSONObject.register(dict)
 ClockTime = Annotated[_ClockTime, msgspec.Meta(description="HH:MM")]
-Parameters = Annotated[_JSONObject, msgspec.Meta(description="an object")]
+Parameters = Annotated[dict[str, Any], msgspec.Meta(description="an object")]
 _CLOCK = {f"{h:02d}:{m:02d}": dt.time(h, m) for h in range(24) for m in range(60)}  # a table
 
 
@@ -143,16 +138,9 @@ def _decode_hook(kind: type, value: Any) -> Any:
         clock = _CLOCK.get(value) if type(value) is str else None
         if clock is not None:
             return clock
-    elif kind is _JSONObject:
-        if type(value) is dict:
-            return value
     else:
         raise NotImplementedError(kind)
     raise ValueError("refused")  # the message is ours, from the field's description
-
-
-def _no_parameters() -> Any:
-    return {}
 
 
 class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -283,7 +271,7 @@ class _ServiceIn(_Shape):
     laterality: _enum(Laterality) = _LEFT_OUT  # type: ignore[valid-type]
     goal_ids: Texts = ()
     justification: Text = _LEFT_OUT
-    parameters: Parameters = msgspec.field(default_factory=_no_parameters)
+    parameters: Parameters = msgspec.field(default_factory=dict)
     modifiers: Texts = ()
     diagnosis_pointers: Annotated[tuple[Pointer, ...], msgspec.Meta(description="an array")] = ()
     encounter: Count = 1
@@ -299,7 +287,7 @@ class _OtherProviderIn(_Shape):
 class _HistoryServiceIn(_Shape):
     code: Text
     body_regions: Texts = ()
-    parameters: Parameters = msgspec.field(default_factory=_no_parameters)
+    parameters: Parameters = msgspec.field(default_factory=dict)
 
 
 class _HistoryVisitIn(_Shape):
