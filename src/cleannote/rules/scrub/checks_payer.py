@@ -231,14 +231,11 @@ def check_added_modifiers(ctx: ScrubContext) -> None:
             )
 
 
-_EXPLAINED: dict[
-    tuple[tuple[str, ...], tuple[str, ...], str | None], tuple[tuple[str, str, str], ...]
-] = {}
-_EXPLAINED_MAX = 4096  # bounded: a stream of odd requested modifiers must not grow it forever
 _ADDED_FIX = "Nothing to do; review if the facts behind it are wrong."
 _BYPASS_FIX = "Nothing to do; the note must keep showing the distinction."
 
 
+@memo(maxsize=4096)
 def _explained(
     mods: tuple[str, ...], requested: tuple[str, ...], therapy: str | None
 ) -> tuple[tuple[str, str, str], ...]:
@@ -247,10 +244,6 @@ def _explained(
     The answer depends only on the line's modifiers, the ones the note asked for and the
     discipline modifier, and a clinic's lines come in few such shapes.
     """
-    key = (mods, requested, therapy)
-    found = _EXPLAINED.get(key)
-    if found is not None:
-        return found
     if requested:
         asked = {m.strip().upper() for m in requested}
         added = [m for m in mods if m != therapy and m not in asked]
@@ -264,10 +257,7 @@ def _explained(
         bypass = NCCI_BYPASS_MODIFIERS.intersection(added)
         if bypass:
             out.append(("payer.bypass-added", sorted(bypass)[0], _BYPASS_FIX))
-    if len(_EXPLAINED) >= _EXPLAINED_MAX:
-        _EXPLAINED.clear()
-    found = _EXPLAINED[key] = tuple(out)
-    return found
+    return tuple(out)
 
 
 def check_targeted_review(ctx: ScrubContext) -> None:
