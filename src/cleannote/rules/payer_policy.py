@@ -156,9 +156,12 @@ def policy_with_overrides(kind: PayerKind, /, **overrides: object) -> PayerPolic
 
 @cache
 def _policy_cached(
-    kind: PayerKind, unit_method: UnitMethod | None, modifier_style: ModifierStyle | None
+    kind: PayerKind,
+    unit_method: UnitMethod | None,
+    modifier_style: ModifierStyle | None,
+    payer_overrides: tuple[tuple[str, object], ...] = (),
 ) -> PayerPolicy:
-    overrides: dict[str, object] = {}
+    overrides: dict[str, object] = dict(payer_overrides)
     if unit_method is not None:
         overrides["unit_method"] = unit_method
     if modifier_style is not None:
@@ -167,6 +170,9 @@ def _policy_cached(
 
 
 def policy_for(payer: Payer) -> PayerPolicy:
-    """The policy for a visit's payer: its kind's defaults with the payer's unit method and
-    bypass-modifier style applied when the payer record sets them."""
-    return _policy_cached(payer.kind, payer.unit_method, payer.modifier_style)
+    """The policy for a visit's payer: its kind's defaults with the payer record's overrides
+    (`Payer.policy_overrides`, the clinic's payer directory) and its unit method and
+    bypass-modifier style applied. One entry per distinct payer record is remembered."""
+    return _policy_cached(
+        payer.kind, payer.unit_method, payer.modifier_style, payer.policy_overrides
+    )

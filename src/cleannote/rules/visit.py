@@ -189,6 +189,10 @@ class Payer:
     modifier_style: ModifierStyle | None = None
     medicare_secondary_type: MedicareSecondaryType | None = None
     """Why Medicare pays second (837P SBR05), for a claim to Medicare when it is not primary."""
+    policy_overrides: tuple[tuple[str, object], ...] = ()
+    """The clinic's settings for this payer over its kind's defaults, as sorted (field, value)
+    pairs already checked by `payer_overrides.check_overrides` (the payer directory's record);
+    `payer_policy.policy_for` applies them. `unit_method`/`modifier_style` above win over them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "cleannote.web",
     "cleannote.apps.organisations",
     "cleannote.apps.accounts",
+    "cleannote.apps.payers",
     "cleannote.apps.patients",
     "cleannote.apps.notes",
     "cleannote.apps.audit",

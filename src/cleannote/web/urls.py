@@ -13,6 +13,7 @@ from cleannote.apps.notes.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("cleannote.apps.accounts.urls")),
+    path("payers/", include("cleannote.apps.payers.urls")),
     path("patients/", include("cleannote.apps.patients.urls")),
     path("notes/", include("cleannote.apps.notes.urls")),
     path("audit/", include("cleannote.apps.audit.urls")),

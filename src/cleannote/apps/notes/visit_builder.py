@@ -83,7 +83,7 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
     return (
         notes.select_related(
             "patient__organisation",
-            "case__coverage",
+            "case__coverage__payer_record",
             "therapist__user",
             "signed_by__user",
             "cosigned_by__user",
@@ -293,12 +293,16 @@ def _payer_and_subscriber(
     if coverage is None:
         return SELF_PAY, patient_person
     msp = coverage.medicare_secondary_type
+    # The payer directory's record decides the rules: its kind and the clinic's overrides
+    # (ADR 0330); a coverage from before the directory keeps its kind's defaults.
+    record = coverage.payer_record
     payer = Payer(
         name=coverage.payer_name,
         payer_id=coverage.payer_id,
-        kind=PayerKind(coverage.kind),
+        kind=PayerKind(record.kind if record is not None else coverage.kind),
         claim_number=case.insurer_claim_number or None,
         medicare_secondary_type=MedicareSecondaryType(msp) if msp else None,
+        policy_overrides=record.core_overrides if record is not None else (),
     )
     relationship = Relationship(coverage.subscriber_relationship)
     if relationship is Relationship.SELF:

@@ -22,6 +22,8 @@ class Capability(StrEnum):
     CHECK_ELIGIBILITY = "check_eligibility"
     POST_PAYMENTS = "post_payments"
     MANAGE_STAFF = "manage_staff"
+    # The payer directory and each payer's policy overrides (ADR 0330).
+    MANAGE_PAYERS = "manage_payers"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -41,6 +43,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.READ_NOTES,
             Capability.CHECK_ELIGIBILITY,
             Capability.POST_PAYMENTS,
+            Capability.MANAGE_PAYERS,
         }
     ),
 }

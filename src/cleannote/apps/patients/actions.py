@@ -19,6 +19,7 @@ from cleannote.apps.patients.models import (
     PlanOfCare,
     Referral,
 )
+from cleannote.apps.payers.actions import do_find_or_add_payer
 from cleannote.rules.scope_of_practice import Act, act_refusal
 from cleannote.rules.visit import Credential
 
@@ -63,7 +64,21 @@ def do_register_patient(
 
 @transaction.atomic
 def do_add_coverage(actor: Actor, patient: Patient, coverage: Coverage) -> Coverage:
+    """Save a coverage linked to its payer in the directory: the one chosen, or the one with the
+    typed claims id (added when there is none). Name, id and kind are the payer's (ADR 0330)."""
     coverage.patient = patient
+    record = coverage.payer_record
+    if record is None:
+        record = coverage.payer_record = do_find_or_add_payer(
+            actor, name=coverage.payer_name, claims_payer_id=coverage.payer_id, kind=coverage.kind
+        )
+    if record.organisation_id != actor.organisation.pk:
+        raise ValueError(f"payer {record.pk} is not in this organisation's directory")
+    coverage.payer_name, coverage.payer_id, coverage.kind = (
+        record.name,
+        record.claims_payer_id,
+        record.kind,
+    )
     coverage.full_clean()
     coverage.save()
     _created(actor, "coverage", coverage, patient.pk)

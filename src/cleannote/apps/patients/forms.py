@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_diagnosis_list
 from cleannote.apps.patients.models import Case, Coverage, Patient, Referral
+from cleannote.apps.payers.models import Payer
 from cleannote.platform.request_params import SaneDatesMixin, validate_birth_date
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -47,10 +48,16 @@ class PatientForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 class CoverageForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A coverage of a payer chosen from the directory, or of a new payer typed in (name, id
+    and kind), which registration adds to the directory (ADR 0330)."""
+
+    _PAYER_COPY = (("payer_name", "name"), ("payer_id", "claims_payer_id"), ("kind", "kind"))
+
     class Meta:
         model = Coverage
         fields = (
             "priority",
+            "payer_record",
             "payer_name",
             "payer_id",
             "kind",
@@ -71,10 +78,33 @@ class CoverageForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
             "active_through": DATE,
         }
 
+    def __init__(self, *args: Any, organisation: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        record = self.fields["payer_record"]
+        record.queryset = (  # type: ignore[attr-defined]
+            Payer.objects.filter(organisation=organisation, is_active=True)
+            if organisation is not None
+            else Payer.objects.none()
+        )
+        record.empty_label = "A new payer: type its name, id and kind below"  # type: ignore[attr-defined]
+        record.help_text = "From the payer directory; its rules apply to this coverage's claims."
+        for name, _ in self._PAYER_COPY:
+            self.fields[name].required = False
+
     def clean_subscriber_birth_date(self) -> Any:
         born = self.cleaned_data.get("subscriber_birth_date")
         validate_birth_date(born, today=timezone.localdate())
         return born
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        record = cleaned.get("payer_record")
+        for name, attr in self._PAYER_COPY:
+            if record is not None:
+                cleaned[name] = getattr(record, attr)
+            elif not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, "Required unless a payer is chosen from the directory.")
+        return cleaned
 
 
 class CaseForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]

@@ -100,6 +100,17 @@ class Coverage(models.Model):
     payer_name = models.CharField(max_length=60)
     payer_id = models.CharField(max_length=80)
     kind = models.CharField(max_length=20, choices=_choices(PayerKind))
+    # The payer directory's record (ADR 0330): its rules (the kind's defaults with the clinic's
+    # overrides) govern this coverage's scrub. payer_name, payer_id and kind above are its copy,
+    # kept equal by payers.actions (claims read them); empty only on rows from before it.
+    payer_record = models.ForeignKey(
+        "payers.Payer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coverages",
+        verbose_name="payer",
+    )
     member_id = models.CharField(max_length=80)
     group_number = models.CharField(max_length=50, blank=True)
     subscriber_relationship = models.CharField(

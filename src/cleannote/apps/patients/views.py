@@ -75,7 +75,12 @@ def register_patient(request: HttpRequest) -> HttpResponse:
     referral_form = ReferralForm(data, prefix="referral", use_required_attribute=False)
     forms: dict[str, Any] = {
         "patient": PatientForm(data, prefix="patient"),
-        "coverage": CoverageForm(data, prefix="coverage", initial={"priority": "primary"}),
+        "coverage": CoverageForm(
+            data,
+            prefix="coverage",
+            initial={"priority": "primary"},
+            organisation=request.staff.organisation,  # type: ignore[attr-defined]
+        ),
         "case": CaseForm(data, prefix="case"),
         "referral": referral_form,
     }

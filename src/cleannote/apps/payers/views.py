@@ -1,0 +1,72 @@
+"""The payer directory for owners and billers: the list, add, and edit (ADR 0330).
+
+Input is checked by the form; writes go through `actions`; another organisation's payer is a
+404, another role a 403 (the access gate).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.payers import selectors
+from cleannote.apps.payers.actions import PayerChangeRefused, do_create_payer, do_update_payer
+from cleannote.apps.payers.forms import PayerForm
+from cleannote.apps.payers.models import Payer
+from cleannote.rules.payer_overrides import OVERRIDE_FIELD_BY_NAME
+
+
+@staff_view(Capability.MANAGE_PAYERS)
+def payer_list(request: HttpRequest) -> HttpResponse:
+    payers = list(selectors.directory_with_counts(request.staff.organisation))  # type: ignore[attr-defined]
+    rows = [
+        (
+            p,
+            [
+                OVERRIDE_FIELD_BY_NAME[name].label
+                for name in p.policy_overrides or {}
+                if name in OVERRIDE_FIELD_BY_NAME
+            ],
+        )
+        for p in payers
+    ]
+    return render(request, "payers/payer_list.html", {"rows": rows})
+
+
+@staff_view(Capability.MANAGE_PAYERS)
+@require_http_methods(["GET", "POST"])
+def payer_add(request: HttpRequest) -> HttpResponse:
+    form = PayerForm(request.POST or None, initial={"kind": "commercial", "is_active": True})
+    if request.method == "POST" and form.is_valid():
+        payer = Payer(**form.changes())
+        try:
+            do_create_payer(actor_of(request), payer)
+        except PayerChangeRefused as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, "Payer added to the directory.")
+            return redirect("payers:edit", payer_id=payer.pk)
+    return render(request, "payers/payer_form.html", {"form": form, "payer": None})
+
+
+@staff_view(Capability.MANAGE_PAYERS)
+@require_http_methods(["GET", "POST"])
+def payer_edit(request: HttpRequest, payer_id: int) -> HttpResponse:
+    payer = selectors.payer_of(request.staff.organisation, payer_id)  # type: ignore[attr-defined]
+    if payer is None:
+        raise Http404("no such payer in this organisation")
+    form = PayerForm(request.POST or None, instance=payer)
+    if request.method == "POST" and form.is_valid():
+        payer.refresh_from_db()  # the form wrote its values onto the instance
+        try:
+            changed = do_update_payer(actor_of(request), payer, **form.changes())
+        except PayerChangeRefused as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, "Saved." if changed else "No changes.", fail_silently=True)
+            return redirect("payers:edit", payer_id=payer.pk)
+    return render(request, "payers/payer_form.html", {"form": form, "payer": payer})
