@@ -2,14 +2,17 @@
 
 Output streams: each visit is read, scrubbed and printed before the next is read, so a
 million-visit file runs in constant memory. Bad input never stops the batch: the visit or file
-that could not be read is reported (exit 2) and every other visit is still scrubbed.
+that could not be read is reported (exit 2) and every other visit is still scrubbed. With
+`--jobs N` the visits are scrubbed by N worker processes (`scrub_jobs.py`), same output.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -23,6 +26,10 @@ from cleannote.rules.scrub.scrubber import scrub
 from cleannote.rules.visit_format import ReadItem, VisitFormatError, read_visits
 
 _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+_MAX_JOBS = 64  # more processes than this never helps a clinic's machine; a typo is refused
+
+# One visit's report as printed: whether it is clean, and its JSON object or text block.
+Report = tuple[bool, str]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +41,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="scrub in N processes, same output in the same order (0 or auto: one per CPU; "
+        "default 1)",
+    )
     parser.set_defaults(handler=_scrub)
     rules = commands.add_parser("rules", help="the scrub rule catalog")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
@@ -42,21 +57,44 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.set_defaults(handler=_rules_list)
 
 
+def _jobs(text: str) -> int:
+    """`--jobs`: 0 to _MAX_JOBS processes, or auto (0: one per CPU)."""
+    if text == "auto":
+        return 0
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and int(text) <= _MAX_JOBS):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes from 0 to {_MAX_JOBS}, or auto"
+        )
+    return int(text)
+
+
 def _scrub(args: argparse.Namespace) -> int:
-    ptp, mue = active_tables(data_dir_from_env())
-    items = read_visits(args.paths, stdin=sys.stdin)
+    data_dir = data_dir_from_env()
+    ptp, mue = active_tables(data_dir)  # in every case, so a broken data folder is said first
     errors: list[VisitFormatError] = []
     any_error = False
     out = sys.stdout
     # The day the claims are made, for date.future-service (the core never reads the clock).
     as_of = dt.datetime.now().astimezone().date()
-    results = _results(items, errors, ptp, mue, as_of)
-    if args.json:
-        any_error = _write_json(results, errors, out)
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs == 1:
+        items = read_visits(args.paths, stdin=sys.stdin)
+        any_error = _write(
+            reports(items, errors, ptp, mue, as_of, as_json=args.json), errors, args.json, out
+        )
     else:
-        for result in results:
-            any_error |= not result.clean
-            _write_text(result, out)
+        from cleannote.cli.scrub_jobs import reports_in_processes  # multiprocessing when asked
+
+        with reports_in_processes(
+            args.paths,
+            sys.stdin,
+            errors,
+            jobs=jobs,
+            data_dir=data_dir,
+            as_of=as_of,
+            as_json=args.json,
+        ) as in_order:
+            any_error = _write(in_order, errors, args.json, out)
     for error in errors:
         print(f"cleannote: error: {error}", file=sys.stderr)
     if errors:
@@ -76,6 +114,39 @@ def _results(
             errors.append(item.error)
         elif item.visit is not None:
             yield scrub(item.visit, ptp, mue, as_of)
+
+
+def reports(
+    items: Iterable[ReadItem],
+    errors: list[VisitFormatError],
+    ptp: PtpTable,
+    mue: MueTable,
+    as_of: dt.date | None,
+    *,
+    as_json: bool,
+) -> Iterator[Report]:
+    """Each visit's report in input order; what could not be read is appended to `errors`.
+    `--jobs N` workers call this too, so their output is the same byte for byte."""
+    for result in _results(items, errors, ptp, mue, as_of):
+        if as_json:
+            yield result.clean, json.dumps(result_to_dict(result))
+        else:
+            text = io.StringIO()
+            _write_text(result, text)
+            yield result.clean, text.getvalue()
+
+
+def _write(
+    visit_reports: Iterable[Report], errors: list[VisitFormatError], as_json: bool, out: TextIO
+) -> bool:
+    """Write the reports (and, as JSON, the errors after them); True when any is not clean."""
+    if as_json:
+        return _write_json(visit_reports, errors, out)
+    any_error = False
+    for clean, text in visit_reports:
+        any_error |= not clean
+        out.write(text)
+    return any_error
 
 
 def result_to_dict(result: ScrubResult) -> dict[str, object]:
@@ -108,13 +179,13 @@ def _finding_dict(finding: Finding) -> dict[str, object]:
 
 
 def _write_json(
-    results: Iterable[ScrubResult], errors: list[VisitFormatError], out: TextIO
+    visit_reports: Iterable[Report], errors: list[VisitFormatError], out: TextIO
 ) -> bool:
     any_error = False
     out.write('{"visits": [')
-    for count, result in enumerate(results):
-        any_error |= not result.clean
-        out.write(("," if count else "") + "\n  " + json.dumps(result_to_dict(result)))
+    for count, (clean, text) in enumerate(visit_reports):
+        any_error |= not clean
+        out.write(("," if count else "") + "\n  " + text)
     out.write("\n],\n")
     error_rows = [
         {
