@@ -40,6 +40,7 @@ from cleannote.apps.patients.models import (
     Referral,
     ReportSchedule,
 )
+from cleannote.apps.payers.actions import do_find_or_add_payer, do_update_payer
 from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
@@ -141,6 +142,19 @@ _PAYERS = (
     ("Roadway Auto Insurance PIP (demo)", "DEMO-RAI", PayerKind.AUTO_PIP),
     ("Tri-County Workers Comp (demo)", "DEMO-TWC", PayerKind.WORKERS_COMP),
 )
+
+# The directory's settings per demo payer (claims id -> fields): timely filing, and the clinic's
+# contract terms where a payer departs from its kind's defaults (ADR 0330). Lakeshore counts
+# units by the CMS 8-minute rule and Keystone pays hot/cold packs, unlike most commercial plans.
+_PAYER_SETTINGS: dict[str, dict[str, object]] = {
+    "DEMO-MCR": {"timely_filing_days": 365},  # 42 CFR 424.44: one calendar year
+    "DEMO-KHP": {"timely_filing_days": 90, "policy_overrides": {"pays_97010": True}},
+    "DEMO-LSM": {
+        "timely_filing_days": 180,
+        "eligibility_payer_id": "DEMO-LSM-E",
+        "policy_overrides": {"unit_method": "cms"},
+    },
+}
 
 # discipline -> (case titles with diagnoses, evaluation code, treatment codes)
 _CLINICAL: dict[
@@ -292,6 +306,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
             taxonomy=taxonomy,
             default_location=main if rng.random() < 0.7 else eastside,
         )
+    _demo_payers(Actor(user=staff["demo-biller"].user, organisation=clinic))
     actor = Actor(user=staff["demo-frontdesk"].user, organisation=clinic)
     notes = 0
     for index in range(patients):
@@ -348,6 +363,15 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         ),
     )
     return DemoSummary(organisations=2, staff=len(staff) + 1, patients=patients + 1, notes=notes)
+
+
+def _demo_payers(actor: Actor) -> None:
+    """The demo payers in the clinic's directory, with their settings, through its actions."""
+    for name, payer_id, kind in _PAYERS:
+        payer = do_find_or_add_payer(actor, name=name, claims_payer_id=payer_id, kind=kind.value)
+        settings = _PAYER_SETTINGS.get(payer_id)
+        if settings:
+            do_update_payer(actor, payer, **settings)
 
 
 def _demo_patient(
