@@ -191,7 +191,7 @@ AUTO_BOXES = [
     ("32.name", "RIVERSIDE PHYSICAL THERAPY"),
     ("32a", "1234567893"),
     ("33.name", "RIVERSIDE PHYSICAL THERAPY"),
-    ("33.city", "PORTLAND OR 97201"),
+    ("33.city", "PORTLAND OR 972011234"),
     ("33a", "1234567893"),
 ]
 

@@ -34,7 +34,18 @@ _RENDERED_SEGMENTS = 1024
 
 
 class X12WriteError(RulesError):
-    """Data the X12 writers refuse to put on the wire. Messages name elements, never values."""
+    """Data the X12 writers refuse to put on the wire. Messages name elements, never values.
+
+    `rule` names the row of `rules.claim_format_limits` (a scrub rule id, or a `caller.*` id for
+    what the caller passes besides the visit) that the scrubber reports first (ADR 0350).
+    """
+
+    def __init__(self, message: str, rule: str = "") -> None:
+        super().__init__(message)
+        self.rule = rule
+
+    def __reduce__(self) -> tuple[type[X12WriteError], tuple[str, str]]:
+        return (X12WriteError, (str(self), self.rule))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +65,14 @@ class Delimiters:
             ("element", "component", "repetition", "segment"), chosen, strict=True
         ):
             if len(char) != 1 or char.isalnum() or char == " " or not char.isascii():
-                raise X12WriteError(f"{name} delimiter {char!r} must be one ASCII punctuation mark")
+                raise X12WriteError(
+                    f"{name} delimiter {char!r} must be one ASCII punctuation mark",
+                    rule="caller.envelope",
+                )
         if len(set(chosen)) != 4:
-            raise X12WriteError(f"delimiters {chosen!r} must be four different characters")
+            raise X12WriteError(
+                f"delimiters {chosen!r} must be four different characters", rule="caller.envelope"
+            )
 
     @property
     def terminator(self) -> str:
@@ -79,14 +95,17 @@ class ControlNumbers:
             value = getattr(self, name)
             if not isinstance(value, int) or not 1 <= value <= MAX_CONTROL_NUMBER:
                 raise X12WriteError(
-                    f"control number {name}={value!r} must be an integer 1..{MAX_CONTROL_NUMBER}"
+                    f"control number {name}={value!r} must be an integer 1..{MAX_CONTROL_NUMBER}",
+                    rule="caller.envelope",
                 )
 
     def transaction(self, offset: int) -> str:
         """ST02 for the `offset`-th transaction set (0-based), at least four digits."""
         number = self.first_transaction + offset
         if number > MAX_CONTROL_NUMBER:
-            raise X12WriteError(f"transaction control number {number} exceeds 9 digits")
+            raise X12WriteError(
+                f"transaction control number {number} exceeds 9 digits", rule="caller.envelope"
+            )
         return f"{number:04d}"
 
 
@@ -134,7 +153,9 @@ class Envelope:
 
     def __post_init__(self) -> None:
         if self.usage not in ("T", "P"):
-            raise X12WriteError(f"usage indicator {self.usage!r} must be 'T' (test) or 'P'")
+            raise X12WriteError(
+                f"usage indicator {self.usage!r} must be 'T' (test) or 'P'", rule="caller.envelope"
+            )
 
 
 class SegmentWriter:
@@ -256,7 +277,8 @@ class SegmentWriter:
             for segment, line in zip(segments, lines, strict=True):
                 if not line.isascii():
                     raise X12WriteError(
-                        f"{segment[0]} segment holds a non-ASCII character; X12 allows ASCII only"
+                        f"{segment[0]} segment holds a non-ASCII character; X12 allows ASCII only",
+                        rule="format.x12-characters",
                     )
         terminator = self._terminator
         text = terminator.join(
@@ -298,19 +320,24 @@ class SegmentWriter:
                             where += f"-{sub}"
                         raise X12WriteError(
                             f"{where} contains the {names[char]} separator {char!r}; "
-                            "X12 cannot escape it, so remove it from the data"
+                            "X12 cannot escape it, so remove it from the data",
+                            rule="format.x12-characters",
                         )
 
 
 def _isa_id(value: str, what: str) -> str:
     if not value or len(value) > 15:
-        raise X12WriteError(f"{what} must be 1 to 15 characters, got {len(value)}")
+        raise X12WriteError(
+            f"{what} must be 1 to 15 characters, got {len(value)}", rule="caller.envelope"
+        )
     return value.ljust(15)
 
 
 def _gs_code(value: str, what: str) -> str:
     if not 2 <= len(value) <= 15:
-        raise X12WriteError(f"{what} must be 2 to 15 characters, got {len(value)}")
+        raise X12WriteError(
+            f"{what} must be 2 to 15 characters, got {len(value)}", rule="caller.envelope"
+        )
     return value
 
 
@@ -339,7 +366,9 @@ def interchange_header(envelope: Envelope, writer: SegmentWriter) -> bytes:
     for position, value in enumerate(isa[1:], start=1):
         for char in (d.element, d.segment, d.component):
             if char in value:
-                raise X12WriteError(f"ISA{position:02d} contains the separator {char!r}")
+                raise X12WriteError(
+                    f"ISA{position:02d} contains the separator {char!r}", rule="caller.envelope"
+                )
     text = d.element.join(isa) + d.element + d.component + d.terminator
     gs: Segment = (
         "GS",
@@ -387,7 +416,7 @@ def iter_interchange(
             try:
                 data = writer.chunk(chunk)
             except X12WriteError as exc:
-                raise X12WriteError(f"{label}: {exc}" if label else str(exc)) from None
+                raise X12WriteError(f"{label}: {exc}" if label else str(exc), exc.rule) from None
             yield data
         yield writer.chunk([("SE", str(segments + 1), control)])
         count += 1

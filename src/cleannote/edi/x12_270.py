@@ -230,7 +230,9 @@ def _subscriber(chunk: list[Segment], request: EligibilityRequest, parent: int, 
 
 def _trace(request: EligibilityRequest) -> Segment:
     """TRN: our trace number, and the provider's EIN prefixed '1' as the originator id."""
-    tax_id = digits(request.provider.tax_id, (9,), "TRN03 originator tax id", "- ")
+    tax_id = digits(
+        request.provider.tax_id, (9,), "TRN03 originator tax id", "- ", rule="format.tax-id"
+    )
     return ("TRN", "1", required_text(request.trace, 50, "TRN02 trace number"), "1" + tax_id)
 
 

@@ -40,6 +40,7 @@ from cleannote.edi.x12_values import (
     x12_date,
 )
 from cleannote.rules.addresses import is_po_box, same_place
+from cleannote.rules.claim_format_limits import limit_of
 from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import (
     AccidentKind,
@@ -69,8 +70,11 @@ __all__ = [
 
 VERSION = "005010X222A1"
 MAX_CLAIMS_PER_TRANSACTION = 5000
-MAX_LINES_PER_CLAIM = 50
-MAX_DIAGNOSES = 12
+# Read from the table the scrubber's checks read too (ADR 0350).
+MAX_LINES_PER_CLAIM = limit_of("format.line-count")
+MAX_DIAGNOSES = limit_of("format.diagnosis-count")
+MAX_MODIFIERS = limit_of("format.modifier-count")
+MAX_POINTERS = limit_of("format.pointer-count")
 FREQUENCIES = frozenset({"1", "7", "8"})
 
 _RELATIONSHIP_CODES = {
@@ -84,6 +88,8 @@ _RELATIONSHIP_CODES = {
 _PROPERTY_CASUALTY = frozenset(
     {PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY, PayerKind.WORKERS_COMP}
 )
+_CALLER = "caller.envelope"  # the submitter and receiver: not the visit's data
+_PRIOR = "caller.prior-payment"  # an earlier payer's remittance, from the caller
 _RELATED_CAUSES = {AccidentKind.AUTO: "AA", AccidentKind.EMPLOYMENT: "EM", AccidentKind.OTHER: "OA"}
 
 
@@ -154,7 +160,9 @@ def claim_filing_indicator(kind: PayerKind) -> str:
     """SBR09 for a payer kind; self-pay has none because no payer receives the claim."""
     code = _filing_indicators().get(kind.value)
     if code is None:
-        raise X12WriteError(f"payer kind {kind.value!r} is not billed on an 837P")
+        raise X12WriteError(
+            f"payer kind {kind.value!r} is not billed on an 837P", rule="format.payer-not-billable"
+        )
     return code
 
 
@@ -189,7 +197,7 @@ def iter_837p(
     source = iter(claims)
     head = next(source, None)
     if head is None:
-        raise X12WriteError("an 837P batch needs at least one claim")
+        raise X12WriteError("an 837P batch needs at least one claim", rule="caller.batch")
 
     def transactions() -> Iterator[Iterator[Chunk]]:
         first: ClaimToSend | None = head
@@ -256,12 +264,12 @@ class _Header:
                 f"{self._created.hour:02d}{self._created.minute:02d}",
                 "CH",
             ),
-            ("NM1", "41", "2", required_text(sub.name, 60, "1000A NM103"), "", "", "", "", "46",
-             required_text(sub.id, 80, "1000A NM109")),
-            ("PER", "IC", required_text(sub.contact_name, 60, "1000A PER02"), "TE",
+            ("NM1", "41", "2", required_text(sub.name, 60, "1000A NM103", _CALLER), "", "", "",
+             "", "46", required_text(sub.id, 80, "1000A NM109", _CALLER)),
+            ("PER", "IC", required_text(sub.contact_name, 60, "1000A PER02", _CALLER), "TE",
              phone(sub.contact_phone, "1000A PER04")),
-            ("NM1", "40", "2", required_text(rec.name, 60, "1000B NM103"), "", "", "", "", "46",
-             required_text(rec.id, 80, "1000B NM109")),
+            ("NM1", "40", "2", required_text(rec.name, 60, "1000B NM103", _CALLER), "", "", "",
+             "", "46", required_text(rec.id, 80, "1000B NM109", _CALLER)),
         ]  # fmt: skip
 
 
@@ -282,7 +290,7 @@ def _transaction_body(header: list[Segment], claims: Iterable[ClaimToSend]) -> I
                 chunk.extend(_billing_provider(billing, hl))
             hl = _claim(chunk, claim, billing_hl, hl)
         except X12WriteError as exc:
-            raise X12WriteError(f"claim {visit.id}: {exc}") from None
+            raise X12WriteError(f"claim {visit.id}: {exc}", exc.rule) from None
         yield f"claim {visit.id}", chunk
 
 
@@ -292,9 +300,12 @@ def _billing_provider(provider: BillingProvider, hl: int) -> list[Segment]:
     if is_po_box(provider.address):
         raise X12WriteError(
             "2010AA billing provider address is a PO box; the 837P needs a street address "
-            "there and the PO box as the pay-to address (2010AB)"
+            "there and the PO box as the pay-to address (2010AB)",
+            rule="address.billing-po-box",
         )
-    n3, n4 = address_segments(provider.address, "2010AA", nine_digit_zip=True)
+    n3, n4 = address_segments(
+        provider.address, "2010AA", nine_digit_zip=True, zip_rule="format.billing-zip"
+    )
     if provider.last_name:
         name: Segment = (
             "NM1", "85", "1", required_text(provider.last_name, 60, "2010AA NM103"),
@@ -312,7 +323,17 @@ def _billing_provider(provider: BillingProvider, hl: int) -> list[Segment]:
         name,
         n3,
         n4,
-        ("REF", "EI", digits(provider.tax_id, (9,), "2010AA REF02 tax id", "- ")),
+        (
+            "REF",
+            "EI",
+            digits(
+                provider.tax_id,
+                (limit_of("format.tax-id"),),
+                "2010AA REF02 tax id",
+                "- ",
+                rule="format.tax-id",
+            ),
+        ),
     ]
     pay_to = provider.pay_to_address
     if pay_to is not None and not same_place(pay_to, provider.address):
@@ -325,7 +346,9 @@ def _billing_provider(provider: BillingProvider, hl: int) -> list[Segment]:
 def _taxonomy(value: str, where: str) -> str:
     code = value.strip()
     if len(code) != 10 or not code.isalnum():
-        raise X12WriteError(f"{where} taxonomy code must be 10 letters and digits")
+        raise X12WriteError(
+            f"{where} taxonomy code must be 10 letters and digits", rule="format.taxonomy"
+        )
     return code
 
 
@@ -334,7 +357,8 @@ def _relationship(visit: Visit) -> Relationship:
     if relationship is None:
         if visit.patient != visit.subscriber:
             raise X12WriteError(
-                "subscriber relationship is missing and the patient is not the subscriber"
+                "subscriber relationship is missing and the patient is not the subscriber",
+                rule="format.relationship",
             )
         return Relationship.SELF
     return relationship
@@ -360,7 +384,9 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
     subscriber = visit.subscriber
     responsibility = "PST"[len(claim.prior_payments)] if len(claim.prior_payments) < 3 else ""
     if not responsibility:
-        raise X12WriteError("at most two earlier payers can be reported")
+        raise X12WriteError(
+            "at most two earlier payers can be reported", rule="caller.prior-payment"
+        )
 
     hl += 1
     subscriber_hl = hl
@@ -376,7 +402,7 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
         chunk.append(("NM1", "QC", "1", last, first))
         address = patient.address or subscriber.address
         if address is None:
-            raise X12WriteError("2010CA patient address is required")
+            raise X12WriteError("2010CA patient address is required", rule="format.patient-address")
         chunk.extend(address_segments(address, "2010CA"))
         chunk.append(_demographics(patient))
         if payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
@@ -398,7 +424,8 @@ def _medicare_secondary_type(payer: Payer, responsibility: str) -> str:
     if payer.medicare_secondary_type is None:
         raise X12WriteError(
             "SBR05 Medicare secondary payer type is required when Medicare is not the primary "
-            "payer (12-16, 41-43 or 47)"
+            "payer (12-16, 41-43 or 47)",
+            rule="caller.prior-payment",
         )
     return payer.medicare_secondary_type.value
 
@@ -429,7 +456,8 @@ def _subscriber_loop(
     if is_patient:
         if subscriber.address is None:
             raise X12WriteError(
-                "2010BA subscriber address is required when the subscriber is the patient"
+                "2010BA subscriber address is required when the subscriber is the patient",
+                rule="format.patient-address",
             )
         chunk.extend(address_segments(subscriber.address, "2010BA"))
         chunk.append(_demographics(subscriber))
@@ -448,22 +476,28 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
     visit = claim.visit
     lines = claim.lines
     if not lines:
-        raise X12WriteError("a claim needs at least one service line")
+        raise X12WriteError("a claim needs at least one service line", rule="format.no-lines")
     if len(lines) > MAX_LINES_PER_CLAIM:
         raise X12WriteError(
             f"{len(lines)} service lines exceed the 837P limit of {MAX_LINES_PER_CLAIM}; "
-            "split the visit into separate claims before writing"
+            "split the visit into separate claims before writing",
+            rule="format.line-count",
         )
     if claim.frequency not in FREQUENCIES:
-        raise X12WriteError(f"CLM05-3 frequency {claim.frequency!r} must be 1, 7 or 8")
+        raise X12WriteError(
+            f"CLM05-3 frequency {claim.frequency!r} must be 1, 7 or 8", rule="caller.frequency"
+        )
     claim_id = visit.id.strip()
     if not 1 <= len(claim_id) <= 38:
         raise X12WriteError(
-            f"CLM01 patient control number must be 1 to 38 characters, got {len(claim_id)}"
+            f"CLM01 patient control number must be 1 to 38 characters, got {len(claim_id)}",
+            rule="format.claim-id",
         )
     pos = visit.place_of_service
     if len(pos) != 2 or not pos.isdigit():
-        raise X12WriteError(f"CLM05-1 place of service {pos!r} must be two digits")
+        raise X12WriteError(
+            f"CLM05-1 place of service {pos!r} must be two digits", rule="format.place-of-service"
+        )
     total = sum((line.charge for line in lines), Decimal("0"))
 
     accident = visit.accident
@@ -473,7 +507,10 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
         if accident.kind is AccidentKind.AUTO:
             state = (accident.state or "").strip().upper()
             if len(state) != 2 or not state.isalpha():
-                raise X12WriteError("CLM11-4 auto accident state must be a two-letter code")
+                raise X12WriteError(
+                    "CLM11-4 auto accident state must be a two-letter code",
+                    rule="format.accident-state",
+                )
             related = (cause, "", "", state)
         else:
             related = (cause,)
@@ -493,9 +530,11 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
         if not claim.original_reference:
             raise X12WriteError(
                 f"frequency {claim.frequency} needs the payer's claim number for REF*F8 "
-                "(the claim control number of the claim it replaces)"
+                "(the claim control number of the claim it replaces)",
+                rule="caller.frequency",
             )
-        chunk.append(("REF", "F8", required_text(claim.original_reference, 50, "2300 REF*F8")))
+        reference = required_text(claim.original_reference, 50, "2300 REF*F8", "caller.frequency")
+        chunk.append(("REF", "F8", reference))
     chunk.append(_diagnoses(visit.diagnoses))
 
     referral = visit.referral
@@ -537,13 +576,15 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
         number = index + 1
         if not 0 <= line.service_index < len(services):
             raise X12WriteError(
-                f"line {number} points at service {line.service_index}, which the visit lacks"
+                f"line {number} points at service {line.service_index}, which the visit lacks",
+                rule="caller.lines",
             )
         rendering_npi = services[line.service_index].rendering_npi
         if rendering_npi and rendering_npi != rendering.npi:
             raise X12WriteError(
                 f"line {number} was rendered by another NPI; "
-                "per-line rendering (2420A) is not written yet"
+                "per-line rendering (2420A) is not written yet",
+                rule="format.line-rendering",
             )
         lx, sv1 = _procedure_segments(
             number,
@@ -566,14 +607,19 @@ def _service_facility(facility: ServiceFacility) -> tuple[Segment, ...]:
     """Loop 2310C: where the visit took place, when that is not the billing provider's address
     (Medicare prices by it). A street address with the ZIP+4, like 2010AA."""
     if is_po_box(facility.address):
-        raise X12WriteError("2310C service facility address is a PO box; it must be a street")
+        raise X12WriteError(
+            "2310C service facility address is a PO box; it must be a street",
+            rule="address.service-facility",
+        )
     name = required_text(facility.name, 60, "2310C NM103")
     number: tuple[str, ...] = ()
     if facility.npi:
         number = ("XX", npi(facility.npi, "2310C NM109"))
     return (
         ("NM1", "77", "2", name, "", "", "", "", *number),
-        *address_segments(facility.address, "2310C", nine_digit_zip=True),
+        *address_segments(
+            facility.address, "2310C", nine_digit_zip=True, zip_rule="address.service-facility"
+        ),
     )
 
 
@@ -581,14 +627,20 @@ def _service_facility(facility: ServiceFacility) -> tuple[Segment, ...]:
 def _diagnoses(codes: tuple[str, ...]) -> Segment:
     """HI; cached per diagnosis list, which a patient's plan of care repeats visit after visit."""
     if not codes:
-        raise X12WriteError("HI needs at least one diagnosis")
+        raise X12WriteError("HI needs at least one diagnosis", rule="format.diagnosis-count")
     if len(codes) > MAX_DIAGNOSES:
-        raise X12WriteError(f"{len(codes)} diagnoses exceed the 837P limit of {MAX_DIAGNOSES}")
+        raise X12WriteError(
+            f"{len(codes)} diagnoses exceed the 837P limit of {MAX_DIAGNOSES}",
+            rule="format.diagnosis-count",
+        )
     elements: list[tuple[str, str]] = []
     for position, code in enumerate(codes):
         bare = code.replace(".", "").strip().upper()
-        if not 3 <= len(bare) <= 7 or not bare.isalnum():
-            raise X12WriteError(f"HI{position + 1:02d} diagnosis {code!r} is not an ICD-10-CM code")
+        if not 3 <= len(bare) <= limit_of("format.diagnosis-code") or not bare.isalnum():
+            raise X12WriteError(
+                f"HI{position + 1:02d} diagnosis {code!r} is not an ICD-10-CM code",
+                rule="format.diagnosis-code",
+            )
         elements.append(("ABK" if position == 0 else "ABF", bare))
     return ("HI", *elements)
 
@@ -607,18 +659,30 @@ def _procedure_segments(
     that depend on nothing else. Cached because a clinic bills a short fee schedule, so the same
     line comes back claim after claim; a refusal is raised again on every call (never cached).
     Typed, so a float charge equal to a cached Decimal one still meets the check in `amount`."""
-    if len(modifiers) > 4:
-        raise X12WriteError(f"line {number} SV101 carries {len(modifiers)} modifiers; at most 4")
-    if not 1 <= len(pointers) <= 4:
-        raise X12WriteError(f"line {number} SV107 needs 1 to 4 diagnosis pointers")
+    if len(modifiers) > MAX_MODIFIERS:
+        raise X12WriteError(
+            f"line {number} SV101 carries {len(modifiers)} modifiers; at most {MAX_MODIFIERS}",
+            rule="format.modifier-count",
+        )
+    if not 1 <= len(pointers) <= MAX_POINTERS:
+        raise X12WriteError(
+            f"line {number} SV107 needs 1 to {MAX_POINTERS} diagnosis pointers",
+            rule="format.pointer-count",
+        )
     for pointer in pointers:
         if not 1 <= pointer <= diagnoses:
-            raise X12WriteError(f"line {number} SV107 pointer {pointer} has no diagnosis in HI")
+            raise X12WriteError(
+                f"line {number} SV107 pointer {pointer} has no diagnosis in HI",
+                rule="format.pointer-target",
+            )
     if units < 1:
-        raise X12WriteError(f"line {number} SV104 units {units} must be at least 1")
+        raise X12WriteError(
+            f"line {number} SV104 units {units} must be at least 1", rule="format.units"
+        )
     if len(code) != 5 or not code.isalnum():
         raise X12WriteError(
-            f"line {number} SV101-2 procedure code {code!r} is not a CPT/HCPCS code"
+            f"line {number} SV101-2 procedure code {code!r} is not a CPT/HCPCS code",
+            rule="format.procedure-code",
         )
     procedure = ("HC", code, *modifiers)
     return (
@@ -673,7 +737,8 @@ def _adjustments(adjustments: tuple[Adjustment, ...], where: str) -> list[Segmen
         group = adjustment.group.strip().upper()
         if group not in ("CO", "CR", "OA", "PI", "PR"):
             raise X12WriteError(
-                f"{where} CAS01 group code {adjustment.group!r} is not CO/CR/OA/PI/PR"
+                f"{where} CAS01 group code {adjustment.group!r} is not CO/CR/OA/PI/PR",
+                rule="caller.prior-payment",
             )
         by_group.setdefault(group, []).append(adjustment)
     segments: list[Segment] = []
@@ -683,8 +748,11 @@ def _adjustments(adjustments: tuple[Adjustment, ...], where: str) -> list[Segmen
             for item in items[start : start + 6]:
                 reason = item.reason.strip().upper()
                 if not 1 <= len(reason) <= 5 or not reason.isalnum():
-                    raise X12WriteError(f"{where} CAS reason code {item.reason!r} is not a CARC")
-                elements.extend((reason, amount(item.amount, f"{where} CAS amount"), ""))
+                    raise X12WriteError(
+                        f"{where} CAS reason code {item.reason!r} is not a CARC",
+                        rule="caller.prior-payment",
+                    )
+                elements.extend((reason, amount(item.amount, f"{where} CAS amount", _PRIOR), ""))
             segments.append(("CAS", *elements))
     return segments
 
@@ -692,7 +760,9 @@ def _adjustments(adjustments: tuple[Adjustment, ...], where: str) -> list[Segmen
 def _other_payer(chunk: list[Segment], prior: PriorPayment, visit: Visit) -> None:
     """Loop 2320 with 2330A (the other subscriber) and 2330B (the other payer)."""
     if prior.responsibility not in ("P", "S", "T"):
-        raise X12WriteError(f"2320 SBR01 {prior.responsibility!r} must be P, S or T")
+        raise X12WriteError(
+            f"2320 SBR01 {prior.responsibility!r} must be P, S or T", rule="caller.prior-payment"
+        )
     other = prior.subscriber
     relationship = other.relationship or Relationship.SELF
     chunk.append(
@@ -701,17 +771,18 @@ def _other_payer(chunk: list[Segment], prior: PriorPayment, visit: Visit) -> Non
          claim_filing_indicator(prior.payer.kind))
     )  # fmt: skip
     chunk.extend(_adjustments(prior.claim_adjustments, "2320"))
-    chunk.append(("AMT", "D", amount(prior.paid, "2320 AMT*D")))
+    chunk.append(("AMT", "D", amount(prior.paid, "2320 AMT*D", _PRIOR)))
     chunk.append(("OI", "", "", "Y", "", "", "Y"))
     last, first = _person_name(other, "2330A")
-    member_id = required_text(other.member_id, 80, "2330A NM109 member id")
+    member_id = required_text(other.member_id, 80, "2330A NM109 member id", _PRIOR)
     chunk.append(("NM1", "IL", "1", last, first, "", "", "", "MI", member_id))
     chunk.append(_payer_name(prior.payer.name, prior.payer.payer_id, "2330B"))
     if prior.lines:
         paid = sum((line.paid for line in prior.lines), Decimal("0"))
         if paid != prior.paid:
             raise X12WriteError(
-                f"2320 AMT*D {prior.paid} differs from the {paid} the earlier payer's lines paid"
+                f"2320 AMT*D {prior.paid} differs from the {paid} the earlier payer's lines paid",
+                rule="caller.prior-payment",
             )
 
 
@@ -734,11 +805,12 @@ def _prior_line_payments(
         if payment.paid + adjusted != line.charge:
             raise X12WriteError(
                 f"{where} 2430 does not balance: paid {payment.paid} plus adjustments "
-                f"{adjusted} must equal the charge {line.charge}"
+                f"{adjusted} must equal the charge {line.charge}",
+                rule="caller.prior-payment",
             )
         chunk.append(
-            ("SVD", required_text(prior.payer.payer_id, 80, f"{where} SVD01"),
-             amount(payment.paid, f"{where} SVD02"), sv1[1], "", str(line.units))
+            ("SVD", required_text(prior.payer.payer_id, 80, f"{where} SVD01", _PRIOR),
+             amount(payment.paid, f"{where} SVD02", _PRIOR), sv1[1], "", str(line.units))
         )  # fmt: skip
         chunk.extend(_adjustments(payment.adjustments, f"{where} 2430"))
         chunk.append(("DTP", "573", "D8", x12_date(prior.adjudicated)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cleannote.forms import cms1500_layout as layout
 from cleannote.rules.addresses import same_place
+from cleannote.rules.claim_format_limits import ascii_fold
 from cleannote.rules.errors import RulesError
 from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import AccidentKind, Address, PayerKind, Person, Sex, Visit
@@ -62,13 +62,20 @@ class FormMode(StrEnum):
 
 
 class FormError(RulesError):
-    """A claim the form cannot carry as given; names the visit id and the box, never PHI."""
+    """A claim the form cannot carry as given; names the visit id and the box, never PHI.
 
-    def __init__(self, visit_id: str, box: str, problem: str) -> None:
+    `rule` names the row of `rules.claim_format_limits` the scrubber reports first (ADR 0350).
+    """
+
+    def __init__(self, visit_id: str, box: str, problem: str, rule: str = "") -> None:
         super().__init__(f"visit {visit_id}: CMS-1500 box {box}: {problem}")
         self.visit_id = visit_id
         self.box = box
         self.problem = problem
+        self.rule = rule
+
+    def __reduce__(self) -> tuple[type[FormError], tuple[str, str, str, str]]:
+        return (FormError, (self.visit_id, self.box, self.problem, self.rule))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +143,7 @@ def render_cms1500(claims: Sequence[FormClaim], *, mode: FormMode, printed_on: d
 def _pages(claim: FormClaim, printed_on: dt.date) -> tuple[tuple[PrintedValue, ...], ...]:
     visit = claim.visit
     if not claim.lines:
-        raise FormError(visit.id, "24", "the claim has no service lines")
+        raise FormError(visit.id, "24", "the claim has no service lines", "format.no-lines")
     header = tuple(_header(claim, printed_on))
     per_page = layout.SERVICE_LINES_PER_PAGE
     chunks = [claim.lines[i : i + per_page] for i in range(0, len(claim.lines), per_page)]
@@ -164,7 +171,12 @@ def _header(claim: FormClaim, printed_on: dt.date) -> Iterator[PrintedValue]:
     yield _value("carrier.name", _free(payer.name, "carrier.name"))
     box1 = layout.BOX1_BY_PAYER_KIND.get(payer.kind)
     if box1 is None:
-        raise FormError(vid, "1", f"payer kind {payer.kind.value!r} has no insurer to bill")
+        raise FormError(
+            vid,
+            "1",
+            f"payer kind {payer.kind.value!r} has no insurer to bill",
+            "format.payer-not-billable",
+        )
     yield _value(box1, "X")
     if subscriber.member_id:
         yield _value("1a", _exact(subscriber.member_id, "1a", vid))
@@ -228,7 +240,12 @@ def _condition(visit: Visit) -> Iterator[PrintedValue]:
     if visit.accident is not None and visit.accident.kind is AccidentKind.AUTO:
         state = visit.accident.state
         if not state:
-            raise FormError(visit.id, "10b", "an auto accident needs the state it happened in")
+            raise FormError(
+                visit.id,
+                "10b",
+                "an auto accident needs the state it happened in",
+                "format.accident-state",
+            )
         yield _value("10b.state", _exact(state, "10b.state", visit.id))
 
 
@@ -238,6 +255,7 @@ def _diagnoses(visit: Visit) -> Iterator[PrintedValue]:
             visit.id,
             "21",
             f"{len(visit.diagnoses)} diagnoses; the form holds {layout.DIAGNOSES_PER_CLAIM}",
+            "format.diagnosis-count",
         )
     yield _value("21.indicator", ICD10_INDICATOR)
     for letter, code in zip(layout.DIAGNOSIS_LETTERS, visit.diagnoses, strict=False):
@@ -248,11 +266,16 @@ def _diagnoses(visit: Visit) -> Iterator[PrintedValue]:
 def _resubmission(claim: FormClaim) -> Iterator[PrintedValue]:
     vid = claim.visit.id
     if claim.frequency not in FREQUENCIES:
-        raise FormError(vid, "22", f"frequency {claim.frequency!r} is not 1, 7 or 8")
+        raise FormError(
+            vid, "22", f"frequency {claim.frequency!r} is not 1, 7 or 8", "caller.frequency"
+        )
     if claim.frequency in RESUBMISSION_FREQUENCIES:
         if not claim.original_reference:
             raise FormError(
-                vid, "22", f"frequency {claim.frequency} needs the payer's original claim number"
+                vid,
+                "22",
+                f"frequency {claim.frequency} needs the payer's original claim number",
+                "caller.frequency",
             )
         yield _value("22.code", claim.frequency)
         yield _value("22.reference", _exact(claim.original_reference, "22", vid, "22.reference"))
@@ -285,9 +308,16 @@ def _service_line(visit: Visit, line: ClaimLine, n: int) -> Iterator[PrintedValu
     vid = visit.id
     where = f"24 line {n}"
     if not 0 <= line.service_index < len(visit.services):
-        raise FormError(vid, where, f"service index {line.service_index} is not on the visit")
+        raise FormError(
+            vid, where, f"service index {line.service_index} is not on the visit", "caller.lines"
+        )
     if len(line.modifiers) > layout.MODIFIERS_PER_LINE:
-        raise FormError(vid, where, f"{len(line.modifiers)} modifiers; the form holds 4")
+        raise FormError(
+            vid,
+            where,
+            f"{len(line.modifiers)} modifiers; the form holds {layout.MODIFIERS_PER_LINE}",
+            "format.modifier-count",
+        )
     _, data_line = layout.service_line(n)
     service = visit.services[line.service_index]
 
@@ -313,13 +343,23 @@ def _service_line(visit: Visit, line: ClaimLine, n: int) -> Iterator[PrintedValu
 def _pointer_letters(visit: Visit, line: ClaimLine, where: str) -> str:
     pointers = line.diagnosis_pointers
     if not pointers:
-        raise FormError(visit.id, where, "no diagnosis pointer for 24E")
+        raise FormError(visit.id, where, "no diagnosis pointer for 24E", "format.pointer-count")
     if len(pointers) > layout.POINTERS_PER_LINE:
-        raise FormError(visit.id, where, f"{len(pointers)} diagnosis pointers; 24E holds 4")
+        raise FormError(
+            visit.id,
+            where,
+            f"{len(pointers)} diagnosis pointers; 24E holds {layout.POINTERS_PER_LINE}",
+            "format.pointer-count",
+        )
     available = min(len(visit.diagnoses), layout.DIAGNOSES_PER_CLAIM)
     for pointer in pointers:
         if not 1 <= pointer <= available:
-            raise FormError(visit.id, where, f"diagnosis pointer {pointer} is not in box 21")
+            raise FormError(
+                visit.id,
+                where,
+                f"diagnosis pointer {pointer} is not in box 21",
+                "format.pointer-target",
+            )
     return "".join(layout.DIAGNOSIS_LETTERS[p - 1] for p in pointers)
 
 
@@ -332,8 +372,7 @@ def _value(box: str, text: str) -> PrintedValue:
 
 def _ascii(text: str) -> str:
     """ASCII with single spaces: the form's fonts and the payers' OCR know nothing else."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.split())
+    return ascii_fold(text)
 
 
 def _plain(text: str) -> str:
@@ -351,7 +390,16 @@ def _exact(text: str, box: str, visit_id: str, spot: str | None = None) -> str:
     value = _ascii(text)
     width = layout.SPOTS[spot or box].width
     if len(value) > width:
-        raise FormError(visit_id, box, f"{len(value)} characters; the box holds {width}")
+        raise FormError(
+            visit_id,
+            box,
+            f"{len(value)} characters; the box holds {width}",
+            "format.claim-id"
+            if box == "26"
+            else "caller.form"
+            if box in ("19", "22")
+            else "format.form-box-width",
+        )
     return value
 
 
@@ -394,7 +442,9 @@ def _short_date(value: dt.date) -> str:
 
 def _money_parts(amount: Decimal, box: str, visit_id: str) -> tuple[str, str]:
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(_CENT):
-        raise FormError(visit_id, box, f"amount {amount} is not a non-negative cents amount")
+        raise FormError(
+            visit_id, box, f"amount {amount} is not a non-negative cents amount", "format.charge"
+        )
     text = f"{amount:.2f}"
     dollars, cents = text.split(".")
     return dollars, cents
@@ -403,7 +453,7 @@ def _money_parts(amount: Decimal, box: str, visit_id: str) -> tuple[str, str]:
 def _money(box: str, amount: Decimal, visit_id: str) -> tuple[PrintedValue, PrintedValue]:
     dollars, cents = _money_parts(amount, box, visit_id)
     if len(dollars) > layout.SPOTS[f"{box}.dollars"].width:
-        raise FormError(visit_id, box, f"amount {amount} does not fit the box")
+        raise FormError(visit_id, box, f"amount {amount} does not fit the box", "format.charge")
     return _value(f"{box}.dollars", dollars), _value(f"{box}.cents", cents)
 
 

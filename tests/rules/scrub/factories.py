@@ -35,6 +35,9 @@ from cleannote.rules.visit import (
 
 DOS = dt.date(2026, 3, 10)
 ADDRESS = Address(line1="100 MAIN ST", city="PORTLAND", state="OR", zip="97201")
+# The billing provider's address carries the ZIP+4: the 837P's 2010AA N403 takes nine digits
+# (format.billing-zip), and the same place as ADDRESS.
+BILLING_ADDRESS = Address(line1="100 MAIN ST", city="PORTLAND", state="OR", zip="972011234")
 # Fake NPIs with valid check digits.
 BILLING_NPI = "1234567893"
 RENDERING_NPI = "1245319599"
@@ -120,7 +123,7 @@ def visit(*services: Service, **changes: Any) -> Visit:
             npi=BILLING_NPI,
             tax_id="931234567",
             taxonomy="225100000X",
-            address=ADDRESS,
+            address=BILLING_ADDRESS,
         ),
         "rendering_provider": RenderingProvider(
             first_name="ANA",

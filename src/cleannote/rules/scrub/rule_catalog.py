@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleannote.rules.claim_format_limits import FORMAT_LIMITS
 from cleannote.rules.findings import Severity
 
 
@@ -646,7 +647,7 @@ _RULES = (
     ),
     RuleSpec(
         "address.service-facility",
-        W,
+        E,  # the 837P writer refuses it (ADR 0350; was a warning in ADR 0262)
         "Service location is not a street address with its ZIP+4",
         "005010X222A1 2310C N301/N403 (service facility: street address, nine-digit ZIP); "
         "CMS 100-04 Ch.26 §10.4 item 32",
@@ -681,6 +682,13 @@ _RULES = (
         "CPT 2026 RTM treatment management (98979 not with 98980)",
         "The 10-minute and 20-minute management codes exclude each other.",
     ),
+)
+
+# What an 837P or CMS-1500 cannot carry: one row each in rules/claim_format_limits.py, the
+# table the writers' last guards read too (ADR 0350).
+_RULES += tuple(
+    RuleSpec(row.rule, row.severity, row.title, row.source, row.why)
+    for row in FORMAT_LIMITS.values()
 )
 
 RULES: dict[str, RuleSpec] = {rule.id: rule for rule in _RULES}

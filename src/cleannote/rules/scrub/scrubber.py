@@ -17,6 +17,7 @@ from cleannote.rules.ncci import MueTable, PtpTable, bundled_mue, bundled_ptp
 from cleannote.rules.payer_policy import PayerPolicy, policy_for
 from cleannote.rules.scrub import (
     checks_claim_data,
+    checks_claim_format,
     checks_dates,
     checks_diagnoses,
     checks_documentation,
@@ -45,6 +46,7 @@ CHECKS: tuple[Check, ...] = (
     *checks_payer.CHECKS,
     *checks_rtm.CHECKS,
     *checks_claim_data.CHECKS,
+    *checks_claim_format.CHECKS,
     *checks_msp.CHECKS,
     *checks_scope.CHECKS,
     *checks_patient.CHECKS,
