@@ -45,8 +45,8 @@ def test_owner_and_biller_see_the_directory_and_the_edit_page(clinic, keystone, 
     for spec in OVERRIDE_FIELDS:
         assert f'name="{PREFIX}{spec.name}"' in text
     # Each setting offers its kind's default: commercial units are per code, 97010 not paid.
-    assert "Inherit the kind&#x27;s default (per_code)" in text
-    assert "Inherit the kind&#x27;s default (no)" in text
+    assert "Inherit: Per code (CPT midpoint)" in text
+    assert "Inherit: no" in text
 
 
 @pytest.mark.parametrize("who", ["therapist", "assistant", "front_desk"])

@@ -24,7 +24,17 @@ from cleannote.rules.payer_policy import default_policy
 from cleannote.rules.visit import PayerKind
 
 PREFIX = "override_"
-_FLAG_CHOICES = (("true", "Yes"), ("false", "No"))
+
+
+# How a setting's values read on the page (the stored value is the core's).
+_VALUE_LABELS = {
+    "cms": "CMS total time (8-minute rule)",
+    "per_code": "Per code (CPT midpoint)",
+    "x": "X{EPSU}",
+    "59": "59",
+    "true": "Yes",
+    "false": "No",
+}
 
 
 def _shown(value: object) -> str:
@@ -34,7 +44,15 @@ def _shown(value: object) -> str:
         return "none"
     if isinstance(value, frozenset):
         return ", ".join(sorted(value)) or "none"
-    return str(getattr(value, "value", value))
+    raw = str(getattr(value, "value", value))
+    return _VALUE_LABELS.get(raw, raw)
+
+
+def shown_override(stored: object) -> str:
+    """A stored override as the directory list shows it (e.g. "CMS total time")."""
+    if isinstance(stored, list):
+        return ", ".join(stored) or "none"
+    return _shown(stored)
 
 
 def _stored_as_input(spec: OverrideField, value: object) -> object:
@@ -52,22 +70,18 @@ def _invalid_choice(spec: OverrideField, allowed: tuple[str, ...]) -> str:
     return f"{spec.name}: %(value)s is not one of {', '.join(allowed)}."
 
 
-def _override_field(spec: OverrideField, default: object) -> forms.Field:
-    inherit = f"Inherit the kind's default ({_shown(default)})"
-    if spec.type is FieldType.CHOICE:
+def _override_field(spec: OverrideField, default: object, kind_label: str) -> forms.Field:
+    """The setting's field: blank inherits the kind's default, which the blank option names."""
+    inherit = f"Inherit: {_shown(default)}"
+    said = f"{kind_label} default: {_shown(default)}."
+    if spec.type in (FieldType.CHOICE, FieldType.FLAG):
+        values = spec.choices if spec.type is FieldType.CHOICE else ("true", "false")
         return forms.ChoiceField(
             label=spec.label,
             required=False,
-            choices=[("", inherit), *((c, c) for c in spec.choices)],
-            error_messages={"invalid_choice": _invalid_choice(spec, spec.choices)},
-        )
-    if spec.type is FieldType.FLAG:
-        return forms.ChoiceField(
-            label=spec.label,
-            required=False,
-            choices=[("", inherit), *_FLAG_CHOICES],
-            widget=forms.RadioSelect,
-            error_messages={"invalid_choice": _invalid_choice(spec, ("true", "false"))},
+            choices=[("", inherit), *((v, _VALUE_LABELS.get(v, v)) for v in values)],
+            error_messages={"invalid_choice": _invalid_choice(spec, values)},
+            help_text=said,
         )
     if spec.type is FieldType.NUMBER:
         # Range checked by the core (check_overrides) so the message names the setting.
@@ -75,14 +89,14 @@ def _override_field(spec: OverrideField, default: object) -> forms.Field:
             label=spec.label,
             required=False,
             error_messages={"invalid": f"{spec.name}: enter a whole number (0 for none)."},
-            help_text=f"Blank: {inherit[0].lower()}{inherit[1:]}. 0: none.",
+            help_text=f"{said} Blank inherits it; 0: none.",
         )
     return forms.CharField(
         label=spec.label,
         required=False,
         max_length=200,
-        help_text=f"Two-letter states, comma-separated; 'none' for no state. Blank: "
-        f"{inherit[0].lower()}{inherit[1:]}.",
+        help_text=f"{said} Two-letter states, comma-separated; 'none' for no state; blank "
+        "inherits the default.",
     )
 
 
@@ -131,7 +145,7 @@ class PayerForm(forms.ModelForm):  # type: ignore[type-arg]
         stored = dict(self.instance.policy_overrides or {}) if self.instance.pk else {}
         for spec in OVERRIDE_FIELDS:
             name = PREFIX + spec.name
-            self.fields[name] = _override_field(spec, getattr(defaults, spec.name))
+            self.fields[name] = _override_field(spec, getattr(defaults, spec.name), self.kind_label)
             if spec.name in stored:
                 self.initial[name] = _stored_as_input(spec, stored[spec.name])
 

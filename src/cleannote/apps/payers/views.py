@@ -15,7 +15,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.payers import selectors
 from cleannote.apps.payers.actions import PayerChangeRefused, do_create_payer, do_update_payer
-from cleannote.apps.payers.forms import PayerForm
+from cleannote.apps.payers.forms import PayerForm, shown_override
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.payer_overrides import OVERRIDE_FIELD_BY_NAME
 
@@ -27,8 +27,8 @@ def payer_list(request: HttpRequest) -> HttpResponse:
         (
             p,
             [
-                OVERRIDE_FIELD_BY_NAME[name].label
-                for name in p.policy_overrides or {}
+                f"{OVERRIDE_FIELD_BY_NAME[name].label}: {shown_override(value)}"
+                for name, value in (p.policy_overrides or {}).items()
                 if name in OVERRIDE_FIELD_BY_NAME
             ],
         )
