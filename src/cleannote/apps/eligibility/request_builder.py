@@ -81,11 +81,12 @@ def eligibility_request(
     the subscriber."""
     patient = coverage.patient
     dependent = coverage.subscriber_relationship != Relationship.SELF.value
+    # The directory's eligibility payer id where it differs from the claims id (ADR 0330).
+    record = coverage.payer_record if coverage.payer_record_id is not None else None
+    payer_id = record.eligibility_id if record is not None else coverage.payer_id
     return EligibilityRequest(
         trace=trace,
-        payer=Payer(
-            name=coverage.payer_name, payer_id=coverage.payer_id, kind=PayerKind(coverage.kind)
-        ),
+        payer=Payer(name=coverage.payer_name, payer_id=payer_id, kind=PayerKind(coverage.kind)),
         provider=provider,
         subscriber=_subscriber(coverage, patient),
         date_of_service=day,
