@@ -237,3 +237,32 @@ def test_a_typed_new_payer_joins_the_directory(clinic):
     payer = Payer.objects.get(organisation=clinic.organisation, claims_payer_id="MCR")
     assert payer.coverages.get().patient == clinic.patient
     assert AuditEvent.objects.filter(object_type="payer", object_id=str(payer.pk)).exists()
+
+
+def test_a_payer_added_between_lookup_and_insert_is_used_not_a_500(clinic, keystone, monkeypatch):
+    from cleannote.apps.payers import actions
+
+    actor = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    real_filter = Payer.objects.filter
+    calls = {"n": 0}
+
+    def first_lookup_misses(*args, **kwargs):
+        calls["n"] += 1
+        found = real_filter(*args, **kwargs)
+        return found.none() if calls["n"] == 1 else found
+
+    monkeypatch.setattr(Payer.objects, "filter", first_lookup_misses)
+    payer = actions.do_find_or_add_payer(
+        actor, name="Keystone again", claims_payer_id="KHP", kind="commercial"
+    )
+    assert payer.pk == keystone.pk
+
+
+def test_a_refused_edit_keeps_the_stored_name_in_the_heading(clinic, keystone, login):
+    response = login(clinic.owner).post(
+        f"/payers/{keystone.pk}/", {**_form(keystone, unit_method="minutes"), "name": "Renamed"}
+    )
+    assert response.status_code == 200
+    assert "<h1>Keystone <span" in response.content.decode()
+    keystone.refresh_from_db()
+    assert keystone.name == "Keystone"

@@ -111,4 +111,12 @@ def do_find_or_add_payer(actor: Actor, *, name: str, claims_payer_id: str, kind:
     ).first()
     if found is not None:
         return found
-    return do_create_payer(actor, Payer(name=name, claims_payer_id=claims_payer_id, kind=kind))
+    try:
+        return do_create_payer(actor, Payer(name=name, claims_payer_id=claims_payer_id, kind=kind))
+    except PayerChangeRefused:  # another request added the same id a moment ago: use it
+        found = Payer.objects.filter(
+            organisation=actor.organisation, claims_payer_id=claims_payer_id
+        ).first()
+        if found is None:
+            raise
+        return found

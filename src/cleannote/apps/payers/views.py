@@ -6,6 +6,8 @@ Input is checked by the form; writes go through `actions`; another organisation'
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,9 +61,10 @@ def payer_edit(request: HttpRequest, payer_id: int) -> HttpResponse:
     payer = selectors.payer_of(request.staff.organisation, payer_id)  # type: ignore[attr-defined]
     if payer is None:
         raise Http404("no such payer in this organisation")
-    form = PayerForm(request.POST or None, instance=payer)
+    # The form writes what was posted onto its instance: a copy, so the page's heading and the
+    # action see the payer as stored.
+    form = PayerForm(request.POST or None, instance=copy.copy(payer))
     if request.method == "POST" and form.is_valid():
-        payer.refresh_from_db()  # the form wrote its values onto the instance
         try:
             changed = do_update_payer(actor_of(request), payer, **form.changes())
         except PayerChangeRefused as exc:
