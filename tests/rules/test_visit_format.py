@@ -516,3 +516,16 @@ def test_an_array_or_object_in_a_provider_or_payer_field_is_refused_by_path(
     # then
     assert caught.value.field == path
     assert "expected " in caught.value.problem
+
+
+def test_a_python_caller_s_non_text_key_is_refused_with_its_path() -> None:
+    # given parameters built in Python with a key JSON could not hold
+    data = _three_services()
+    _set(data, "services[0].parameters", {1: "x"})
+    # when
+    with pytest.raises(VisitFormatError) as caught:
+        parse_visit(data, source="x.json")
+    # then
+    assert str(caught.value) == (
+        "x.json: visit v-17: services[0].parameters: expected an object with text keys"
+    )

@@ -416,7 +416,7 @@ def _shown_id(data: dict[str, object]) -> str | None:
 
 # --- msgspec's errors in our words -----------------------------------------------------------
 
-_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_AT = re.compile(r"^(?P<what>.*?)(?: - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _STEP = re.compile(r"\.([A-Za-z_][A-Za-z_0-9]*)|\[(\d+)\]")
 
 
@@ -430,10 +430,17 @@ def _translate(message: str, data: dict[str, object]) -> _Problem:
         name if name else int(index) for name, index in _STEP.findall(raw_path)
     ]
     path = raw_path.lstrip(".")
-    value: object = data
-    for step in steps:
-        value = value[step]  # type: ignore[index]  # msgspec's path exists in the input
-    kind = _type_at(steps)
+    if match["key"]:  # only a Python caller can send a key that is not text
+        return _Problem(path, "expected an object with text keys")
+    try:
+        value: object = data
+        for step in steps:
+            value = value[step]  # type: ignore[index]  # msgspec's path exists in the input
+        kind = _type_at(steps)
+    except (LookupError, TypeError):
+        # A value JSON cannot hold (a non-text key from a Python caller): say where, and
+        # never echo it, since msgspec's own text may quote it.
+        return _Problem(path, f"not a value {SCHEMA_ID} allows")
     if what.startswith("Object missing required field `"):
         name = what.split("`")[1]
         field = f"{path}.{name}" if path else name
