@@ -406,6 +406,8 @@ def parse_visit_json(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise VisitFormatError(source, line, None, None, _json_problem(exc)) from None
+    except UnicodeDecodeError:
+        raise VisitFormatError(source, line, None, None, "not UTF-8 text") from None
     return parse_visit(data, source=source, line=line)
 
 
