@@ -62,6 +62,10 @@ def run() -> None:
         f"(target >= 1.7x on two idle cores); load average after: {_load()}"
     )
     print(f"CPU overhead of two workers: {cpu[2] / cpu[1] - 1:+.0%} of the one-process CPU time")
+    print(
+        f"upper bound on two idle cores (CPU time of --jobs 1 over half that of --jobs 2, "
+        f"an estimate, not a measurement): {cpu[1] / (cpu[2] / 2):.2f}x"
+    )
     for jobs in JOBS:
         large = _measure(jobs, Path(LARGE_FILE) if LARGE_FILE else None, count=LARGE)
         print(
