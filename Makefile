@@ -44,8 +44,11 @@ bench: install
 
 # The X12 reader property test with many fresh examples (CI runs 200 fixed ones).
 FUZZ_EXAMPLES ?= 20000
+# Batches of up to six visits, each batch validated by pyx12 (about half a second a batch).
+FUZZ_CLAIMS ?= 1000
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_FRESH=1 $(BIN)/pytest tests/edi/test_fuzz_readers.py -p no:cacheprovider --hypothesis-show-statistics
+	FUZZ_EXAMPLES=$(FUZZ_CLAIMS) FUZZ_FRESH=1 $(BIN)/pytest tests/rules/scrub/test_clean_means_accepted.py -p no:cacheprovider --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

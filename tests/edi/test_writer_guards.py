@@ -142,6 +142,7 @@ def test_every_writer_refusal_names_a_catalog_rule(
         assert default is not False, f"{where}: rule {rule.id!r} is not a parameter"
         if default is None:
             return  # required: every call passes one (checked below)
+        assert isinstance(default, ast.expr)
         rule = default
     ids = _rule_ids(rule, constants)
     assert ids, f"{where}: no rule id in {ast.unparse(rule)}"

@@ -25,7 +25,7 @@ class RuleSpec:
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-_RULES = (
+_RULES: tuple[RuleSpec, ...] = (
     # Procedure codes
     RuleSpec(
         "code.unknown",
@@ -686,10 +686,11 @@ _RULES = (
 
 # What an 837P or CMS-1500 cannot carry: one row each in rules/claim_format_limits.py, the
 # table the writers' last guards read too (ADR 0350).
-_RULES += tuple(
+_FORMAT_RULES = tuple(
     RuleSpec(row.rule, row.severity, row.title, row.source, row.why)
     for row in FORMAT_LIMITS.values()
 )
+_RULES = (*_RULES, *_FORMAT_RULES)
 
 RULES: dict[str, RuleSpec] = {rule.id: rule for rule in _RULES}
 
