@@ -293,13 +293,14 @@ def _payer_and_subscriber(
     if coverage is None:
         return SELF_PAY, patient_person
     msp = coverage.medicare_secondary_type
-    # The payer directory's record decides the rules: its kind and the clinic's overrides
-    # (ADR 0330); a coverage from before the directory keeps its kind's defaults.
+    # The payer directory's record brings the clinic's overrides for this payer (ADR 0330); the
+    # kind is the coverage's copy of the record's, which payers.actions keeps equal. A coverage
+    # from before the directory keeps its kind's defaults.
     record = coverage.payer_record
     payer = Payer(
         name=coverage.payer_name,
         payer_id=coverage.payer_id,
-        kind=PayerKind(record.kind if record is not None else coverage.kind),
+        kind=PayerKind(coverage.kind),
         claim_number=case.insurer_claim_number or None,
         medicare_secondary_type=MedicareSecondaryType(msp) if msp else None,
         policy_overrides=record.core_overrides if record is not None else (),
