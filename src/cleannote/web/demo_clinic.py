@@ -43,6 +43,7 @@ from cleannote.apps.patients.models import (
 from cleannote.apps.payers.actions import do_find_or_add_payer, do_update_payer
 from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.npi import npi_check_digit
+from cleannote.rules.scope_of_practice import Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 
 DEMO_PASSWORD = "cleannote-demo"
@@ -470,8 +471,13 @@ def _demo_patient(
     clinical_actor = Actor(user=clinician.user, organisation=actor.organisation)
     # Some plans run out soon, so the home page has recertifications to show.
     certified_through = opened + dt.timedelta(days=rng.choice((weeks * 7 + 5, 60, 90)))
+    # A massage therapist does not establish a plan of care (scope table): the front desk
+    # enters the one the referring physician wrote, as a clinic does.
+    plan_actor = (
+        actor if act_refusal(Credential(clinician.credential), Act.PLAN_OF_CARE) else clinical_actor
+    )
     plan = do_create_plan_of_care(
-        clinical_actor,
+        plan_actor,
         case,
         PlanOfCare(
             diagnoses=list(diagnoses),
@@ -497,7 +503,12 @@ def _demo_patient(
         writer = clinician
         if assistant is not None and number > 1 and number % 3 == 0:
             writer = assistant
-        progress = number > 1 and number % 10 == 0 and writer is clinician
+        progress = (
+            number > 1
+            and number % 10 == 0
+            and writer is clinician
+            and act_refusal(Credential(clinician.credential), Act.PROGRESS_REPORT) is None
+        )
         note = do_start_note(
             Actor(user=writer.user, organisation=actor.organisation),
             case=case,

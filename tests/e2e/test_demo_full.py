@@ -1,0 +1,22 @@
+"""The demo clinic `make run` loads: every discipline, with the default number of patients.
+
+The other demo tests load a handful of patients for speed, which never reached the massage
+patients; a scope rule that refused their plan of care broke `make run` unseen.
+"""
+
+from __future__ import annotations
+
+from cleannote.apps.notes.models import Note
+from cleannote.apps.patients.models import PlanOfCare
+from tests.e2e.conftest import load_demo
+
+
+def test_the_default_demo_loads_every_discipline_within_scope(db, settings, tmp_path):
+    # given the demo as `make run` loads it (the loader's default patient count)
+    demo = load_demo(settings, tmp_path, patients=30)
+    # then every treating credential has signed notes, and no plan of care was established
+    # by a credential the scope table refuses it to
+    notes = Note.objects.filter(patient__organisation=demo.organisation, signed_at__isnull=False)
+    credentials = set(notes.values_list("therapist__credential", flat=True))
+    assert {"PT", "OT", "SLP", "DC", "LMT"} <= credentials
+    assert PlanOfCare.objects.filter(case__patient__organisation=demo.organisation).count() == 30
