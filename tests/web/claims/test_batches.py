@@ -90,10 +90,12 @@ def test_another_organisations_claim_is_refused(billing, other_clinic):
 
 
 def test_writer_refusal_becomes_a_claim_error_and_nothing_is_kept(billing):
+    # issue 9: a five-digit billing ZIP was scrubbed clean and refused only by the 837P writer
+    # when the batch was built; the scrubber now refuses the claim itself, by the rule the
+    # writer's guard carries (format.billing-zip, ADR 0350), and nothing is kept
     type(billing.clinic.organisation).objects.update(zip="62701")
-    claim = _ready_claim(billing)
-    with pytest.raises(ClaimError, match=r"batch: claim CN\d+: 2010AA N403 ZIP must be 9 digits"):
-        do_build_batch(billing.actor, [claim.pk])
+    with pytest.raises(ClaimError, match=r"format\.billing-zip"):
+        _ready_claim(billing)
     assert not Batch.objects.exists()
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.visit_builder import build_visit
+from cleannote.rules.claim_format_limits import CLINIC_SETUP_RULES
 from cleannote.rules.findings import Finding, ScrubResult, Severity
 from cleannote.rules.ncci import MueTable, PtpTable, active_tables
 from cleannote.rules.scope_of_practice import RULE_ASSISTANT_RENDERING
@@ -49,7 +50,9 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # Errors that signing cannot fix and that do not stop it: an assistant's visit billed under the
 # supervising therapist waits for the co-signature, which comes after the assistant signs.
 # The claim still waits for them (claims are refused while they stand).
-AFTER_SIGNATURE = frozenset({RULE_ASSISTANT_RENDERING})
+# So do the claim-format errors a clinic fixes in its settings or the chart (a billing ZIP of
+# five digits, a payer id), not in the note (ADR 0350).
+AFTER_SIGNATURE = frozenset({RULE_ASSISTANT_RENDERING}) | CLINIC_SETUP_RULES
 
 
 def blocks_sign_off(finding: Finding) -> bool:
