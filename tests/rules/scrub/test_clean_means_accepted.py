@@ -24,13 +24,20 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cleannote.edi.envelope import X12WriteError
-from cleannote.edi.x12_837p import ClaimToSend, write_837p
+from cleannote.edi.x12_837p import (
+    Adjustment,
+    ClaimToSend,
+    PriorLinePayment,
+    PriorPayment,
+    write_837p,
+)
 from cleannote.forms.cms1500 import FormClaim, check_form_claim
 from cleannote.rules.scrub.scrubber import scrub
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
     Address,
+    MedicareSecondaryType,
     Payer,
     PayerKind,
     Person,
@@ -183,6 +190,10 @@ def visits(draw: Any, number: int) -> Visit:
         payer_id=draw(_mostly(st.sampled_from(["00952", "CHP01"]), "A", "PAYER*1")),
         kind=kind,
         claim_number=draw(_mostly("CLM-778812", None, "X" * 30, " ")),
+        # Medicare as the secondary payer: the claim then goes out with the primary's payment
+        medicare_secondary_type=draw(st.sampled_from([None, MedicareSecondaryType.WORKING_AGED]))
+        if kind is PayerKind.MEDICARE
+        else None,
     )
     subscriber = replace(
         base.subscriber,
@@ -250,6 +261,27 @@ def visits(draw: Any, number: int) -> Visit:
     )
 
 
+_PRIMARY = Payer("CASCADE HEALTH PLAN", "CHP01", PayerKind.COMMERCIAL)
+
+
+def _claim(v: Visit, lines: Any) -> ClaimToSend:
+    """The claim as the claims app sends it: to Medicare as secondary with the primary's
+    payment and a contractual adjustment per line (balanced), else as the primary claim."""
+    if v.payer.medicare_secondary_type is None:
+        return ClaimToSend(visit=v, lines=lines)
+    payments = tuple(
+        PriorLinePayment(
+            index,
+            line.charge - min(line.charge, Decimal("10")),
+            (Adjustment("CO", "45", min(line.charge, Decimal("10"))),),
+        )
+        for index, line in enumerate(lines)
+    )
+    paid = sum((p.paid for p in payments), Decimal("0"))
+    prior = PriorPayment(_PRIMARY, v.subscriber, paid, dt.date(2026, 3, 20), lines=payments)
+    return ClaimToSend(visit=v, lines=lines, prior_payments=(prior,))
+
+
 def _write(claims: list[ClaimToSend]) -> bytes:
     return write_837p(
         claims, submitter=SUBMITTER, receiver=RECEIVER, control=CONTROL, created=CREATED
@@ -271,7 +303,7 @@ def test_a_clean_visit_is_written_and_pyx12_finds_no_error(batch: tuple[Visit, .
     for v in batch:
         # when
         result = scrub(v, as_of=AS_OF)
-        claim = ClaimToSend(visit=v, lines=result.lines)
+        claim = _claim(v, result.lines)
         try:
             _write([claim])
             written = True
@@ -284,6 +316,23 @@ def test_a_clean_visit_is_written_and_pyx12_finds_no_error(batch: tuple[Visit, .
         if result.clean:
             check_form_claim(FormClaim(visit=v, lines=result.lines))
             clean.append(claim)
+            if claim.prior_payments:
+                event("a clean Medicare secondary claim")
     event(f"{len(clean)} of {len(batch)} clean")
     if clean:
         assert pyx12_errors(_write(clean)) == []
+
+
+def test_a_clean_medicare_secondary_claim_is_written_and_pyx12_finds_no_error() -> None:
+    # given the factory's clean Medicare visit, Medicare secondary to an employer plan
+    base = visit()
+    v = replace(
+        base, payer=replace(base.payer, medicare_secondary_type=MedicareSecondaryType.WORKING_AGED)
+    )
+    result = scrub(v, as_of=AS_OF)
+    assert result.clean
+    # when
+    claim = _claim(v, result.lines)
+    # then
+    assert claim.prior_payments
+    assert pyx12_errors(_write([claim])) == []
