@@ -36,8 +36,12 @@ def _squeezed(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def _digits(value: str, strip: str = "- ") -> str:
-    return value.translate({ord(c): None for c in strip})
+_DASHES_AND_SPACES = str.maketrans("", "", "- ")
+
+
+def _digits(value: str) -> str:
+    """An identifier without the dashes and spaces the writer removes (ZIP, tax id)."""
+    return value.translate(_DASHES_AND_SPACES)
 
 
 def _is_digits(value: str, lengths: tuple[int, ...]) -> bool:
@@ -118,7 +122,7 @@ def check_lines(ctx: ScrubContext) -> None:
                 f"{code} carries {len(modifiers)} modifiers; a claim line holds {most_modifiers}.",
                 index,
             )
-        if any(not _is_code(m, modifier_width, modifier_width) for m in modifiers):
+        if modifiers and not all(_is_code(m, modifier_width, modifier_width) for m in modifiers):
             _add(
                 ctx,
                 "format.modifier-code",
@@ -134,7 +138,7 @@ def check_lines(ctx: ScrubContext) -> None:
                 f"{most_pointers}.",
                 index,
             )
-        if any(not 1 <= p <= on_claim for p in pointers):
+        if pointers and not 1 <= min(pointers) <= max(pointers) <= on_claim:
             _add(
                 ctx,
                 "format.pointer-target",
@@ -181,14 +185,22 @@ def check_lines(ctx: ScrubContext) -> None:
         )
 
 
+# Dollar places of a line's charge (box 24F) and of the claim's total (box 28), as Decimals once.
+_DOLLARS = {
+    places: Decimal(10**places)
+    for places in (limit_of("format.charge"), limit_of("format.charge") + 1)
+}
+_ZERO = Decimal("0")
+
+
 def _is_cents(amount: Decimal, dollar_places: int) -> bool:
-    return (
-        isinstance(amount, Decimal)
-        and amount.is_finite()
-        and amount >= 0
-        and amount == amount.quantize(_CENT)
-        and amount < 10**dollar_places
-    )
+    """A finite, non-negative amount of whole cents below 10**dollar_places dollars."""
+    if amount.__class__ is not Decimal or not amount.is_finite():
+        return False
+    if not _ZERO <= amount < _DOLLARS[dollar_places]:
+        return False
+    exponent = amount.as_tuple().exponent
+    return exponent >= -2 or amount == amount.quantize(_CENT)  # type: ignore[operator]
 
 
 def check_claim(ctx: ScrubContext) -> None:
@@ -391,8 +403,12 @@ def _texts(visit: Visit) -> Iterator[tuple[str, str | None]]:
 
 
 def check_characters(ctx: ScrubContext) -> None:
+    texts = list(_texts(ctx.visit))
+    joined = "\n".join([value for _, value in texts if value])
+    if joined.isascii() and not any(char in joined for char in X12_SEPARATORS):
+        return  # the usual visit: one scan of all its text
     reported: set[str] = set()
-    for field, value in _texts(ctx.visit):
+    for field, value in texts:
         text = _squeezed(value)
         if field in reported or not text:
             continue
