@@ -52,6 +52,16 @@ def _is_code(value: str, low: int, high: int) -> bool:
     return value.isascii() and value.isalnum() and low <= len(value) <= high
 
 
+# The table's numbers that every line is checked against, read once.
+_LINES = limit_of("format.line-count")
+_MODIFIERS = limit_of("format.modifier-count")
+_MODIFIER_WIDTH = limit_of("format.modifier-code")
+_POINTERS = limit_of("format.pointer-count")
+_POINTER_TARGETS = limit_of("format.pointer-target")
+_UNITS = limit_of("format.units")
+_DOLLAR_PLACES = limit_of("format.charge")
+
+
 def _billed(ctx: ScrubContext) -> list[int]:
     """Indexes of the services that become claim lines (as `scrubber._claim_lines` keeps)."""
     return [
@@ -96,19 +106,16 @@ def check_lines(ctx: ScrubContext) -> None:
     if not billed:
         _add(ctx, "format.no-lines", "No service on this visit becomes a billable claim line.")
         return
-    most_lines = limit_of("format.line-count")
+    most_lines = _LINES
     if len(billed) > most_lines:
         _add(
             ctx,
             "format.line-count",
             f"The claim would have {len(billed)} service lines; an 837P claim holds {most_lines}.",
         )
-    most_modifiers = limit_of("format.modifier-count")
-    modifier_width = limit_of("format.modifier-code")
-    most_pointers = limit_of("format.pointer-count")
-    on_claim = min(len(visit.diagnoses), limit_of("format.pointer-target"))
-    most_units = limit_of("format.units")
-    dollar_places = limit_of("format.charge")
+    most_modifiers, modifier_width, most_pointers = _MODIFIERS, _MODIFIER_WIDTH, _POINTERS
+    on_claim = min(len(visit.diagnoses), _POINTER_TARGETS)
+    most_units, dollar_places = _UNITS, _DOLLAR_PLACES
     rendering = visit.rendering_provider.npi
     total = Decimal("0")
     for index in billed:
