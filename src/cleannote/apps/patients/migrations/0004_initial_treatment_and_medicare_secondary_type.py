@@ -4,20 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0003_readable_choice_labels'),
+        ("patients", "0003_readable_choice_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='initial_treatment_date',
-            field=models.DateField(blank=True, help_text='The date this course of treatment began; Medicare requires it on chiropractic manipulation claims.', null=True),
+            model_name="case",
+            name="initial_treatment_date",
+            field=models.DateField(
+                blank=True,
+                help_text="The date this course of treatment began; Medicare requires it on chiropractic manipulation claims.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='coverage',
-            name='medicare_secondary_type',
-            field=models.CharField(blank=True, choices=[('12', '12 Working aged: employer group health plan'), ('13', '13 End-stage renal disease: employer group health plan'), ('14', '14 No-fault insurance (auto)'), ('15', "15 Workers' compensation"), ('16', '16 Public Health Service or other federal agency'), ('41', '41 Black lung'), ('42', '42 Veterans Affairs'), ('43', '43 Disability: large group health plan'), ('47', '47 Liability insurance')], help_text='Only when Medicare pays second: why the other payer is primary.', max_length=2, verbose_name='Medicare secondary payer type'),
+            model_name="coverage",
+            name="medicare_secondary_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("12", "12 Working aged: employer group health plan"),
+                    ("13", "13 End-stage renal disease: employer group health plan"),
+                    ("14", "14 No-fault insurance (auto)"),
+                    ("15", "15 Workers' compensation"),
+                    ("16", "16 Public Health Service or other federal agency"),
+                    ("41", "41 Black lung"),
+                    ("42", "42 Veterans Affairs"),
+                    ("43", "43 Disability: large group health plan"),
+                    ("47", "47 Liability insurance"),
+                ],
+                help_text="Only when Medicare pays second: why the other payer is primary.",
+                max_length=2,
+                verbose_name="Medicare secondary payer type",
+            ),
         ),
     ]
