@@ -256,7 +256,9 @@ class ClaimFinding(models.Model):
     severity = models.CharField(max_length=7)
     message = models.TextField()
     fix = models.TextField()
-    source = models.CharField(max_length=200)
+    # The finding's source as the core words it: a manual section plus, for NCCI/MUE findings,
+    # the table row it came from, which has no fixed length.
+    source = models.TextField()
     service_index = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
