@@ -20,6 +20,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+# The visit reader's bound, so the web form and the command line refuse the same birth dates.
+from cleannote.rules.visit_format import EARLIEST_BIRTH_DATE
+
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 # Ids are BigAutoField keys: a larger number cannot name a row, and PostgreSQL refuses it.
@@ -137,7 +140,7 @@ def validate_birth_date(value: dt.date | None, *, today: dt.date) -> None:
     """A birth date is on or after 1900-01-01 and not after today."""
     if value is None:
         return
-    if value < EARLIEST_DATE:
+    if value < EARLIEST_BIRTH_DATE:
         raise ValidationError(
             "A birth date before 1900-01-01 is not accepted; check the year.", code="birth_early"
         )

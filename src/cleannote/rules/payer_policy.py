@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TypeVar
 
 from cleannote.rules.errors import RulesError
+from cleannote.rules.memo import memo
 from cleannote.rules.visit import ModifierStyle, Payer, PayerKind, UnitMethod
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -154,7 +155,7 @@ def policy_with_overrides(kind: PayerKind, /, **overrides: object) -> PayerPolic
     return dataclasses.replace(base, **checked)  # type: ignore[arg-type]
 
 
-@cache
+@memo(256)
 def _policy_cached(
     kind: PayerKind,
     unit_method: UnitMethod | None,
