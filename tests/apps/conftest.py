@@ -1,6 +1,6 @@
-"""The shell's named personas (Riverside and Harbor) for the billing apps' tests."""
+"""The named personas (tests/personas.py: Riverside and Harbor) for every app's tests."""
 
-from tests.web.conftest import (  # noqa: F401  (fixtures are found by name)
+from tests.personas import (  # noqa: F401  (fixtures are found by name)
     _fast_password_hashing,
     clinic,
     login,

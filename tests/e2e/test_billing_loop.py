@@ -48,7 +48,7 @@ from tests.apps.x12_files import claim_payment, remittance_835, service
 from tests.e2e.conftest import Demo, claims_from_signed_notes
 from tests.edi.pyx12_check import pyx12_errors
 from tests.forms.test_cms1500 import boxes_by_page
-from tests.web.conftest import client_for
+from tests.personas import client_for
 
 ALLOWED_SHARE = Decimal("0.60")
 COINSURANCE = Decimal("0.20")

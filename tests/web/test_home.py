@@ -7,7 +7,7 @@ import pytest
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes import selectors
 from cleannote.apps.notes.actions import do_sign_note, do_start_note
-from tests.web.conftest import TODAY
+from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.web.conftest import Clinic, client_for
+from tests.personas import Clinic, client_for
 
 HUGE = "99999999999999999999999"
 QUERY = {

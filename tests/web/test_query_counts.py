@@ -8,7 +8,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes.actions import do_add_treatment_block, do_start_note
 from cleannote.apps.patients.actions import do_add_referral, do_create_plan_of_care
 from cleannote.apps.patients.models import Goal, PlanOfCare, Referral
-from tests.web.conftest import TODAY, VALID_NPIS
+from tests.personas import TODAY, VALID_NPIS
 
 pytestmark = pytest.mark.django_db
 

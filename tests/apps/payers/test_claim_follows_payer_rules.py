@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleannote.apps.claims.actions import do_create_claim_from_note
 from cleannote.apps.payers.actions import do_update_payer
-from tests.web.claims.conftest import billing  # noqa: F401  (fixture found by name)
+from tests.apps.claims.conftest import billing  # noqa: F401  (fixture found by name)
 
 
 def _units(claim) -> dict[str, int]:

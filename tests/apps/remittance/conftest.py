@@ -1,5 +1,5 @@
 """Claims to post against, built by the claims app's own fixtures and actions
-(tests/web/claims/conftest.py): $130 for 97110 × 2 and $60 for 97140, sent to Medicare."""
+(tests/apps/claims/conftest.py): $130 for 97110 × 2 and $60 for 97140, sent to Medicare."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cleannote.apps.claims.models import Claim, FeeScheduleEntry
-from tests.web.claims.conftest import Billing, billing, sent_claim  # noqa: F401
+from tests.apps.claims.conftest import Billing, billing, sent_claim  # noqa: F401
 
 CONTRACTED_97140 = Decimal("28.00")
 

@@ -40,7 +40,7 @@ from cleannote.apps.remittance.selectors import (
 )
 from tests.apps.remittance.test_posting import coinsurance_payment
 from tests.apps.x12_files import claim_payment, remittance_835, service
-from tests.web.claims.test_claim_lifecycle import _secondary_coverage
+from tests.apps.claims.test_claim_lifecycle import _secondary_coverage
 
 S = ClaimStatus
 COINSURANCE = Decimal("17.65")
@@ -262,7 +262,7 @@ def test_match_form_refuses_a_claim_of_nobody(billing, claim, login):
 
 
 def test_payment_for_a_claim_never_sent_waits_unmatched(billing):
-    from tests.web.claims.conftest import new_claim
+    from tests.apps.claims.conftest import new_claim
 
     draft = new_claim(billing)
     _post(billing, _coinsurance(draft.patient_control_number))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cleannote.apps.accounts.middleware import LAST_SEEN_KEY
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.audit.selectors import verify_chain
-from tests.web.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

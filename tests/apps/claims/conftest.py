@@ -1,4 +1,4 @@
-"""Billing on top of the Riverside clinic (tests/web/conftest.py): a fee schedule for its
+"""Billing on top of the Riverside clinic (tests/personas.py): a fee schedule for its
 location, taxonomies on the clinicians, and helpers to move a claim along its life."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, d
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.patients.models import Patient, PlanOfCare
-from tests.web.conftest import TODAY, Clinic
+from tests.personas import TODAY, Clinic
 
 FEES = {"97110": (Decimal("65.00"), Decimal("30.12")), "97140": Decimal("60.00")}
 

@@ -22,7 +22,7 @@ from cleannote.apps.claims.models import Batch, Claim, ClaimStatus, ControlNumbe
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.web.tasks import enqueue
 from tests.edi.pyx12_check import pyx12_errors
-from tests.web.claims.conftest import another_claim, new_claim
+from tests.apps.claims.conftest import another_claim, new_claim
 
 
 def _ready_claim(billing):

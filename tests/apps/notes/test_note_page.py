@@ -17,7 +17,7 @@ from cleannote.apps.notes.draft_actions import (
 )
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.patients.models import PlanOfCare
-from tests.web.conftest import TODAY
+from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from cleannote.apps.claims.actions import (
     do_void_claim,
 )
 from cleannote.apps.claims.models import Claim, ClaimStatus, Origin
-from tests.web.claims.conftest import adjudicated_claim, new_claim
-from tests.web.conftest import client_for
+from tests.apps.claims.conftest import adjudicated_claim, new_claim
+from tests.personas import client_for
 
 
 def test_create_claim_three_times_makes_one_claim(billing):
@@ -127,7 +127,7 @@ def test_two_requests_at_once_make_one_claim(billing):
 
 
 def test_secondary_claim_twice_answers_with_the_first(billing):
-    from tests.web.claims.test_claim_lifecycle import _secondary_coverage
+    from tests.apps.claims.test_claim_lifecycle import _secondary_coverage
 
     primary = adjudicated_claim(billing, ("100.00", "60.00"))
     _secondary_coverage(billing)

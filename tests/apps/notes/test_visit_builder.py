@@ -14,7 +14,7 @@ from cleannote.apps.notes.actions import (
 from cleannote.apps.notes.visit_builder import build_visit, goal_id, load_note_for_visit
 from cleannote.apps.patients.models import Coverage
 from cleannote.rules.visit import Laterality, PayerKind, ReferralQualifier, Relationship
-from tests.web.conftest import TODAY
+from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 

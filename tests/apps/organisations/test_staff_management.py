@@ -9,7 +9,7 @@ from django.test import Client
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.organisations.models import Role, Staff
 from cleannote.web.log_filters import strip_query
-from tests.web.conftest import PASSWORD, VALID_NPIS
+from tests.personas import PASSWORD, VALID_NPIS
 
 pytestmark = pytest.mark.django_db
 

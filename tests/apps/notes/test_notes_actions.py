@@ -15,7 +15,7 @@ from cleannote.apps.notes.actions import (
 )
 from cleannote.apps.notes.errors import NoteStateError
 from cleannote.apps.notes.models import NoteStatus
-from tests.web.conftest import TODAY
+from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from cleannote.apps.accounts.session_store import LAST_SEEN_KEY
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.notes.actions import do_add_treatment_block, do_start_note
-from tests.web.conftest import TODAY
+from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import ClaimStatus, Frequency, Origin
 from cleannote.apps.claims.status import TRANSITIONS, Settlement, can_move, settlement_status
 from cleannote.apps.patients.models import Coverage
-from tests.web.claims.conftest import adjudicated_claim, new_claim, sent_claim
+from tests.apps.claims.conftest import adjudicated_claim, new_claim, sent_claim
 
 S = ClaimStatus
 

@@ -9,8 +9,8 @@ import pytest
 
 from cleannote.apps.claims.actions import do_create_claim_from_note
 from cleannote.apps.claims.errors import ClaimRefusedError
-from tests.web.claims.conftest import signed_note
-from tests.web.conftest import TODAY
+from tests.apps.claims.conftest import signed_note
+from tests.personas import TODAY
 
 
 def test_a_note_dated_after_the_clinics_today_is_refused(billing, settings):

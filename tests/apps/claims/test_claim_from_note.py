@@ -13,7 +13,7 @@ from cleannote.apps.claims.actions import do_create_claim_from_note, do_create_f
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import fee_schedule_for
 from cleannote.apps.claims.models import ClaimStatus, FeeSchedule, Frequency
-from tests.web.claims.conftest import new_claim
+from tests.apps.claims.conftest import new_claim
 
 
 def test_claim_from_a_signed_note_prices_scrubbed_units_from_the_fee_schedule(billing):

@@ -22,7 +22,7 @@ from cleannote.edi.x12_837p import write_837p
 from cleannote.forms.cms1500 import form_pages
 from cleannote.rules.visit import MedicareSecondaryType
 from tests.edi.pyx12_check import pyx12_errors
-from tests.web.claims.conftest import Billing, adjudicated_claim, new_claim
+from tests.apps.claims.conftest import Billing, adjudicated_claim, new_claim
 
 pytestmark = pytest.mark.django_db
 

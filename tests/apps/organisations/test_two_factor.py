@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.organisations.models import Staff
-from tests.web.conftest import PASSWORD
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.claims.models import Batch, Claim, ClaimStatus
-from tests.web.claims.conftest import another_claim, new_claim
-from tests.web.conftest import client_for
+from tests.apps.claims.conftest import another_claim, new_claim
+from tests.personas import client_for
 
 
 def _worklist_queries(client) -> int:

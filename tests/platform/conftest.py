@@ -1,0 +1,8 @@
+"""The named personas (tests/personas.py) for the shell platform's tests."""
+
+from tests.personas import (  # noqa: F401  (fixtures are found by name)
+    _fast_password_hashing,
+    clinic,
+    login,
+    other_clinic,
+)
