@@ -1,4 +1,4 @@
-"""The batch stream under the fast 835 reader (decision 0055) shows what `iter_segments` shows.
+"""The batch stream under the fast 835 reader (decision 0050) shows what `iter_segments` shows.
 
 These pin the behaviours the speed work must not change: positions across batches, the
 segments handed over before a fault, a new interchange found inside a chunk, and value

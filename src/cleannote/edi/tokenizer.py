@@ -8,7 +8,7 @@ functions); streaming consumers accept that the stream may raise after they have
 
 The file is read in chunks, so memory does not grow with the size of the file. Readers on a
 hot path (the 835) take `iter_segment_batches` instead: the same checked stream as plain
-element lists, one batch per chunk, without a `Segment` per segment (decision 0055).
+element lists, one batch per chunk, without a `Segment` per segment (decision 0050).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What a request on the note page writes: the session only when its stamp is stale (ADR 0140),
-only the blocks and goal links a keystroke changed, and still one audit row per autosave (0142).
+only the blocks and goal links a keystroke changed, and still one audit row per autosave (ADR 0130).
 """
 
 import datetime as dt
