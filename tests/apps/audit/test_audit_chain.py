@@ -244,3 +244,23 @@ def test_audit_verify_command_checks_every_chain_and_names_the_anchor(clinic, ot
     _rewrite_from(clinic.organisation, 1)
     with pytest.raises(CommandError, match="1 audit chain"):
         call_command("audit_verify", stdout=io.StringIO())
+
+
+def test_a_change_keeps_why_in_the_hashed_row(clinic):
+    # given: a chart change recorded with the person's reason
+    actor = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    event = do_record_audit_event(
+        actor,
+        AuditAction.DELETE,
+        "diagnosis",
+        7,
+        patient_id=clinic.patient.pk,
+        reason="  entered  on the wrong case ",
+    )
+    # then the reason is kept (spaces collapsed), hashed, and the chain verifies
+    assert event.reason == "entered on the wrong case"
+    assert event.canonical()["reason"] == "entered on the wrong case"
+    assert verify_chain(clinic.organisation) is None
+    # and editing the reason afterwards breaks the chain
+    AuditEvent.objects.filter(pk=event.pk).update(reason="no reason")
+    assert verify_chain(clinic.organisation).event_id == event.pk

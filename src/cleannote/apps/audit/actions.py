@@ -68,6 +68,7 @@ def _append(
     shown_patient_ids: Sequence[int] = (),
     search_text: str | None = None,
     at: dt.datetime | None = None,
+    reason: str = "",
 ) -> AuditEvent:
     head = _locked_head(organisation)
     key = settings.CLEANNOTE_AUDIT_KEY
@@ -83,6 +84,7 @@ def _append(
         patient_id=patient_id,
         ip_address=ip_address,
         search_digest=search_digest(key, search_text) if search_text is not None else "",
+        reason=" ".join(reason.split())[:200],
         prev_hash=head.last_hash,
     )
     event._shown_patient_ids = list(shown_patient_ids)  # type: ignore[attr-defined]
@@ -110,11 +112,13 @@ def do_record_audit_event(
     shown_patient_ids: Sequence[int] = (),
     search_text: str | None = None,
     at: dt.datetime | None = None,
+    reason: str = "",
 ) -> AuditEvent:
     """Append one event to the actor's organisation's chain.
 
     `shown_patient_ids` lists the patients a list or search page showed; `search_text` is kept
-    only as a keyed hash (ADR 0212).
+    only as a keyed hash (ADR 0212). `reason` is why a person changed a record, in their words
+    (at most 200 characters, spaces collapsed), kept in the hashed row.
     """
     return _append(
         actor.organisation,
@@ -128,6 +132,7 @@ def do_record_audit_event(
         shown_patient_ids=shown_patient_ids,
         search_text=search_text,
         at=at,
+        reason=reason,
     )
 
 

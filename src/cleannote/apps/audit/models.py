@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     VIEW = "view", "viewed"
     CREATE = "create", "created"
     UPDATE = "update", "updated"
+    DELETE = "delete", "removed"
     SIGN = "sign", "signed"
     EXPORT = "export", "exported"
     LIST = "list", "listed"
@@ -86,6 +87,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # A patient search: HMAC of the search text under the audit key, never the text (ADR 0212).
     search_digest = models.CharField(max_length=64, blank=True)
+    # Why a person changed a record, in their words (a chart edit's reason); empty otherwise.
+    reason = models.CharField(max_length=200, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -134,6 +137,8 @@ class AuditEvent(models.Model):
             row["shown_patient_ids"] = shown
         if self.search_digest:
             row["search_digest"] = self.search_digest
+        if self.reason:
+            row["reason"] = self.reason
         return row
 
     def shown_patient_ids(self) -> list[int]:
