@@ -193,6 +193,9 @@ class Payer:
     """The clinic's settings for this payer over its kind's defaults, as sorted (field, value)
     pairs already checked by `payer_overrides.check_overrides` (the payer directory's record);
     `payer_policy.policy_for` applies them. `unit_method`/`modifier_style` above win over them."""
+    timely_filing_days: int | None = None
+    """Days after the date of service within which this payer accepts a claim, from the payer
+    directory's record; None leaves the kind's default (`PayerPolicy.timely_filing_days`)."""
 
 
 @dataclass(frozen=True, slots=True)

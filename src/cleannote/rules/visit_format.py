@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, TextIO, get_args, get_origin, get_type_hints
@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal, TextIO, get_args, get_origin, get_ty
 import msgspec
 
 from cleannote.rules.errors import RulesError
+from cleannote.rules.payer_overrides import OverrideError, check_overrides, overrides_as_json
 from cleannote.rules.visit import (
     ASSISTANT_CREDENTIALS,
     AccidentKind,
@@ -196,6 +197,10 @@ class _PayerIn(_Shape):
     unit_method: _enum(UnitMethod) = _LEFT_OUT  # type: ignore[valid-type]
     modifier_style: _enum(ModifierStyle) = _LEFT_OUT  # type: ignore[valid-type]
     medicare_secondary_type: _enum(MedicareSecondaryType) = _LEFT_OUT  # type: ignore[valid-type]
+    timely_filing_days: Count = _LEFT_OUT
+    # The payer record's checked overrides (rules/payer_overrides.py), read in `_build`; named
+    # apart from `Payer.policy_overrides`, which holds them checked, so the conversion skips it.
+    overrides: Parameters = msgspec.field(default=_LEFT_OUT, name="policy_overrides")
 
 
 class _SubscriberIn(_Shape):  # fields in the order their absence is reported
@@ -340,10 +345,15 @@ class _VisitIn(_Shape):
 
 
 _TEXT_DECODER = msgspec.json.Decoder(_VisitIn, dec_hook=_decode_hook)
-# Each struct's field types with their `Meta`, for wording errors.
-_FIELD_TYPES = {
-    shape: get_type_hints(shape, include_extras=True) for shape in _Shape.__subclasses__()
-}
+
+
+def _field_types(shape: type[_Shape]) -> dict[str, Any]:
+    hints = get_type_hints(shape, include_extras=True)
+    return {f.encode_name: hints[f.name] for f in msgspec.structs.fields(shape)}
+
+
+# Each struct's field types with their `Meta` by JSON name, for wording errors.
+_FIELD_TYPES = {shape: _field_types(shape) for shape in _Shape.__subclasses__()}
 
 
 # --- from the checked shape to the value objects ---------------------------------------------
@@ -353,6 +363,8 @@ def _build(shape: _VisitIn) -> Visit:
     """The `Visit` for a checked shape, built in compiled code (attributes by name); then the
     two checks that span fields."""
     visit = msgspec.convert(shape, Visit, from_attributes=True)
+    if shape.payer.overrides is not None:
+        visit = _with_overrides(visit, shape.payer.overrides)
     bp = visit.billing_provider
     if bp.first_name is not None and bp.last_name is None:
         raise _Problem("billing_provider.last_name", "required when first_name is given (a person)")
@@ -364,6 +376,17 @@ def _build(shape: _VisitIn) -> Visit:
         if person.birth_date > visit.date_of_service:
             raise _Problem(f"{path}.birth_date", "after the date of service (check the year)")
     return visit
+
+
+def _with_overrides(visit: Visit, raw: dict[str, Any]) -> Visit:
+    """The visit with its payer record's overrides checked as the payer directory checks them."""
+    try:
+        checked = check_overrides(raw)
+    except OverrideError as refused:
+        name, problem = sorted(refused.errors.items())[0]
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise _Problem(f"payer.policy_overrides.{shown}", problem) from None
+    return replace(visit, payer=replace(visit.payer, policy_overrides=checked))
 
 
 class _Problem(Exception):
@@ -601,6 +624,10 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
         payer["modifier_style"] = v.payer.modifier_style.value
     if v.payer.medicare_secondary_type is not None:
         payer["medicare_secondary_type"] = v.payer.medicare_secondary_type.value
+    if v.payer.timely_filing_days is not None:
+        payer["timely_filing_days"] = v.payer.timely_filing_days
+    if v.payer.policy_overrides:
+        payer["policy_overrides"] = overrides_as_json(v.payer.policy_overrides)
     billing: dict[str, object] = {
         "name": bp.name,
         "npi": bp.npi,

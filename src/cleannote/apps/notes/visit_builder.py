@@ -304,6 +304,7 @@ def _payer_and_subscriber(
         claim_number=case.insurer_claim_number or None,
         medicare_secondary_type=MedicareSecondaryType(msp) if msp else None,
         policy_overrides=record.core_overrides if record is not None else (),
+        timely_filing_days=(record.timely_filing_days or None) if record is not None else None,
     )
     relationship = Relationship(coverage.subscriber_relationship)
     if relationship is Relationship.SELF:
