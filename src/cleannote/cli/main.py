@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cleannote.cli.edi",
     "cleannote.cli.scrub",
     "cleannote.cli.form",
+    "cleannote.cli.measures",
 )
 
 
