@@ -25,8 +25,8 @@ from cleannote.apps.notes.models import Addendum, Note, TreatmentBlock
 from cleannote.apps.patients.models import Case, Coverage, Patient, Referral
 from cleannote.apps.remittance.models import EraFile
 from cleannote.platform.request_params import MESSAGE_LIMIT
-from tests.personas import TODAY, Clinic, client_for
 from tests.apps.patients.test_register_patient import GOOD
+from tests.personas import TODAY, Clinic, client_for
 
 HUGE = "99999999999999999999999"
 ALL = ("owner", "therapist", "assistant", "front_desk", "biller")

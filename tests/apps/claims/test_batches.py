@@ -21,8 +21,8 @@ from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import Batch, Claim, ClaimStatus, ControlNumberCounter
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.web.tasks import enqueue
-from tests.edi.pyx12_check import pyx12_errors
 from tests.apps.claims.conftest import another_claim, new_claim
+from tests.edi.pyx12_check import pyx12_errors
 
 
 def _ready_claim(billing):

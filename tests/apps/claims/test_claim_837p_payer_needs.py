@@ -21,8 +21,8 @@ from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import write_837p
 from cleannote.forms.cms1500 import form_pages
 from cleannote.rules.visit import MedicareSecondaryType
-from tests.edi.pyx12_check import pyx12_errors
 from tests.apps.claims.conftest import Billing, adjudicated_claim, new_claim
+from tests.edi.pyx12_check import pyx12_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from cleannote.apps.audit.models import AuditAction, AuditEvent
 from cleannote.apps.claims.actions import do_create_corrected_claim, do_create_secondary_claim
 from cleannote.apps.claims.claim_form import claim_to_form
-from tests.forms.test_cms1500 import boxes_by_page
 from tests.apps.claims.conftest import adjudicated_claim, new_claim
 from tests.apps.claims.test_claim_lifecycle import _secondary_coverage
+from tests.forms.test_cms1500 import boxes_by_page
 from tests.personas import client_for
 
 

@@ -37,10 +37,10 @@ from cleannote.apps.patients.models import Patient, PlanOfCare
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import write_837p
 from cleannote.forms.cms1500 import FormMode, render_cms1500
+from tests.apps.notes.test_note_page import COMPLETE_97110
 from tests.e2e.conftest import load_demo
 from tests.forms.test_cms1500 import boxes_by_page
 from tests.personas import PASSWORD, TODAY, client_for
-from tests.apps.notes.test_note_page import COMPLETE_97110
 
 pytestmark = pytest.mark.django_db
 

@@ -38,9 +38,9 @@ from cleannote.apps.remittance.selectors import (
     unbalanced_postings,
     write_off_report,
 )
+from tests.apps.claims.test_claim_lifecycle import _secondary_coverage
 from tests.apps.remittance.test_posting import coinsurance_payment
 from tests.apps.x12_files import claim_payment, remittance_835, service
-from tests.apps.claims.test_claim_lifecycle import _secondary_coverage
 
 S = ClaimStatus
 COINSURANCE = Decimal("17.65")
