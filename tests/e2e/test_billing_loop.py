@@ -42,8 +42,8 @@ from cleannote.apps.remittance.models import (
 from cleannote.apps.remittance.selectors import patient_balance
 from cleannote.edi.carc import explain_carc
 from cleannote.forms.cms1500 import check_form_claim
+from cleannote.platform.tasks import enqueue
 from cleannote.rules.findings import Severity
-from cleannote.web.tasks import enqueue
 from tests.apps.x12_files import claim_payment, remittance_835, service
 from tests.e2e.conftest import Demo, claims_from_signed_notes
 from tests.edi.pyx12_check import pyx12_errors

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "cleannote.web",
+    "cleannote.platform",
     "cleannote.apps.organisations",
     "cleannote.apps.accounts",
     "cleannote.apps.payers",

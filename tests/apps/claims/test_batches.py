@@ -20,7 +20,7 @@ from cleannote.apps.claims.clearinghouse import FilingReceipt, OutboxFolderAdapt
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import Batch, Claim, ClaimStatus, ControlNumberCounter
 from cleannote.apps.claims.tasks import build_and_file_batch
-from cleannote.web.tasks import enqueue
+from cleannote.platform.tasks import enqueue
 from tests.apps.claims.conftest import another_claim, new_claim
 from tests.edi.pyx12_check import pyx12_errors
 
@@ -151,7 +151,7 @@ def test_task_runs_in_process_without_redis_and_a_retry_files_nothing_new(billin
 def test_task_on_a_real_redis_queue_builds_the_batch(billing, settings):
     from rq import SimpleWorker
 
-    from cleannote.web.tasks import queue
+    from cleannote.platform.tasks import queue
 
     # given a Redis queue
     settings.REDIS_URL = os.environ["REDIS_URL"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cleannote.apps.audit.models import AuditEvent
-from cleannote.web.readonly_admin import ReadOnlyAdmin
+from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)

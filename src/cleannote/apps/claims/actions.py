@@ -44,13 +44,13 @@ from cleannote.apps.claims.models import (
 )
 from cleannote.apps.claims.selectors import settlement_of
 from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
-from cleannote.apps.notes.live_scrub import scrub_tables
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.visit_builder import VisitBuildError, build_visit, load_note_for_visit
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.patients.models import Coverage, CoveragePriority
 from cleannote.edi.envelope import ControlNumbers, X12WriteError
 from cleannote.edi.x12_837p import write_837p
+from cleannote.platform.reference_tables import scrub_tables
 from cleannote.rules.findings import ClaimLine as CoreLine
 from cleannote.rules.findings import Severity
 from cleannote.rules.ncci import MueTable, PtpTable

@@ -10,7 +10,7 @@ from cleannote.apps.claims.models import (
     FeeSchedule,
     FeeScheduleEntry,
 )
-from cleannote.web.readonly_admin import ReadOnlyAdmin
+from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 for model in (
     FeeSchedule,

@@ -26,8 +26,8 @@ from cleannote.apps.notes.selectors import note_detail
 from cleannote.apps.patients.views import actor_of
 from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
 from cleannote.platform.request_params import param_choice, param_id, param_text
+from cleannote.platform.tasks import enqueue
 from cleannote.rules.findings import Severity
-from cleannote.web.tasks import enqueue
 
 REASON_MAX = 300  # Claim.reason's length
 

@@ -6,7 +6,7 @@ from cleannote.apps.eligibility.models import (
     HetsEnrollment,
     ManualVerification,
 )
-from cleannote.web.readonly_admin import ReadOnlyAdmin
+from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 for model in (EligibilityCheck, EligibilityFile, HetsEnrollment, ManualVerification):
     admin.site.register(model, ReadOnlyAdmin)

@@ -34,7 +34,7 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Coverage
 from cleannote.apps.patients.views import actor_of
 from cleannote.platform.request_params import bounded_message, form_problem
-from cleannote.web.tasks import enqueue
+from cleannote.platform.tasks import enqueue
 
 
 def _coverage(request: HttpRequest, coverage_id: int) -> Coverage:

@@ -9,16 +9,12 @@ block at that position on the note, and the rule id says which of the block's in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
-from django.conf import settings
 
 from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.visit_builder import build_visit
+from cleannote.platform.reference_tables import scrub_tables
 from cleannote.rules.claim_format_limits import CLINIC_SETUP_RULES
 from cleannote.rules.findings import Finding, ScrubResult, Severity
-from cleannote.rules.ncci import MueTable, PtpTable, active_tables
 from cleannote.rules.scope_of_practice import RULE_ASSISTANT_RENDERING
 from cleannote.rules.scrub.scrubber import scrub
 
@@ -62,13 +58,6 @@ def blocks_sign_off(finding: Finding) -> bool:
 
 def sign_off_clean(result: ScrubResult) -> bool:
     return not any(blocks_sign_off(f) for f in result.findings)
-
-
-@cache
-def scrub_tables() -> tuple[PtpTable, MueTable]:
-    """NCCI/MUE tables of the last `cleannote refdata import` under the data directory (else the
-    bundled subset), read once per process: a new import is used after a restart."""
-    return active_tables(Path(settings.DATA_DIR) / "refdata")
 
 
 @dataclass(frozen=True, slots=True)

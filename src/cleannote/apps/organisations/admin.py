@@ -3,7 +3,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cleannote.apps.organisations.models import Location, Organisation, Staff
-from cleannote.web.readonly_admin import ReadOnlyAdmin
+from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 # django-otp registers editable admins that show each TOTP key and QR code and every recovery
 # code. Devices are managed from the staff and security pages only (ADR 0221).

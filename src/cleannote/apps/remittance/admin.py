@@ -6,7 +6,7 @@ from cleannote.apps.remittance.models import (
     LinePosting,
     PatientLedgerEntry,
 )
-from cleannote.web.readonly_admin import ReadOnlyAdmin
+from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 for model in (EraFile, ClaimPosting, LinePosting, PatientLedgerEntry):
     admin.site.register(model, ReadOnlyAdmin)

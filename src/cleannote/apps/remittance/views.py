@@ -21,7 +21,7 @@ from cleannote.apps.remittance.errors import RemittanceError
 from cleannote.apps.remittance.forms import DateRangeForm, EraUploadForm, MatchForm
 from cleannote.apps.remittance.tasks import import_835
 from cleannote.platform.request_params import bounded_message, form_problem
-from cleannote.web.tasks import enqueue
+from cleannote.platform.tasks import enqueue
 
 PAGE_SIZE = 100
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
 from cleannote.apps.scheduling.models import Appointment
-from cleannote.web.readonly_admin import ReadOnlyAdmin
+from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 admin.site.register(Appointment, ReadOnlyAdmin)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cleannote.web.tasks import QUEUE_NAME, queue, redis_url
+from cleannote.platform.tasks import QUEUE_NAME, queue, redis_url
 
 
 class Command(BaseCommand):

@@ -1,19 +1,15 @@
-"""`{{ amount|money }}`: a Decimal shown to the cent with a dollar sign ("$1,234.50",
-"-$17.60"), whatever the scale it was computed or summed at. Every money display uses it."""
+"""Money shown to a person: a Decimal to the cent with a dollar sign ("$1,234.50", "-$17.60"),
+whatever the scale it was computed or summed at. Every money display uses `format_money`
+(templates through the `|money` filter)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django import template
-
-register = template.Library()
-
 _CENT = Decimal("0.01")
 
 
-@register.filter
-def money(value: object) -> str:
+def format_money(value: object) -> str:
     """The amount to the cent ("$17.60" for 17.6000000000000); "" for None or no number."""
     if value is None or value == "":
         return ""
