@@ -249,12 +249,74 @@ class Goal:
     kind: GoalKind
 
 
+class CertificationKind(StrEnum):
+    """How a plan of care came to be certified (CMS 100-02 Ch.15 §220.1.3)."""
+
+    SIGNED = "signed"
+    """The physician or NPP signed and dated the plan."""
+    SIGNED_ORDER = "signed_order"
+    """Since 2025-01-01: a signed, dated order on file, and the plan sent to the orderer within
+    30 days of the evaluation (silence is assent)."""
+    DELAYED = "delayed"
+    """Signed late, with the reason for the delay documented."""
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    """The evidence behind a plan's certification; the scrubber judges it
+    (`rules/scrub/checks_chart.py`)."""
+
+    kind: CertificationKind
+    signed_on: dt.date | None = None
+    """The physician's or NPP's signature date on the plan (signed, delayed)."""
+    order_signed_on: dt.date | None = None
+    """The signed order's date (signed_order)."""
+    sent_on: dt.date | None = None
+    """The day the plan was sent to the referrer."""
+    delay_reason: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class PlanOfCare:
     start: dt.date
     certified: bool
     certified_through: dt.date | None = None
     goals: tuple[Goal, ...] = ()
+    certification: Certification | None = None
+    """What `certified` rests on, when the source records it; None for a bare yes or no."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisOnset:
+    """When the condition a diagnosis names began (837P DTP*431, CMS-1500 box 14)."""
+
+    code: str
+    onset: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizedServices:
+    """What an authorization allows for one group of codes, and how much signed visits used."""
+
+    codes: tuple[str, ...] = ()
+    """The group's procedure codes; empty means every code on the visit."""
+    visits: int | None = None
+    units: int | None = None
+    visits_used: int = 0
+    """Visits of the group on signed notes inside the window, before this visit."""
+    units_used: int = 0
+    """Units of the group's codes on signed notes inside the window, before this visit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    """The payer's or referrer's authorization the visit is billed under: its window and its
+    visit and unit limits per code group."""
+
+    number: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    services: tuple[AuthorizedServices, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,3 +412,5 @@ class Visit:
     supervising therapist billing for it: Medicare enrols no assistants, so the claim names the
     therapist and CQ/CO mark the assistant's lines (docs/decisions/0200). None when the
     rendering provider furnished the visit."""
+    diagnosis_onsets: tuple[DiagnosisOnset, ...] = ()
+    authorization: Authorization | None = None

@@ -34,6 +34,9 @@ from cleannote.rules.visit import (
     ASSISTANT_CREDENTIALS,
     AccidentKind,
     Address,
+    Authorization,
+    Certification,
+    CertificationKind,
     Credential,
     GoalKind,
     HistoryService,
@@ -247,11 +250,42 @@ class _GoalIn(_Shape):
     kind: _enum(GoalKind)  # type: ignore[valid-type]
 
 
+class _CertificationIn(_Shape):
+    kind: _enum(CertificationKind)  # type: ignore[valid-type]
+    signed_on: Day = _LEFT_OUT
+    order_signed_on: Day = _LEFT_OUT
+    sent_on: Day = _LEFT_OUT
+    delay_reason: Text = _LEFT_OUT
+
+
 class _PlanOfCareIn(_Shape):
     start: Day
     certified: Flag
     certified_through: Day = _LEFT_OUT
     goals: Annotated[tuple[_GoalIn, ...], msgspec.Meta(description="an array")] = ()
+    certification: _CertificationIn = _LEFT_OUT
+
+
+class _DiagnosisOnsetIn(_Shape):
+    code: Text
+    onset: Day
+
+
+class _AuthorizedServicesIn(_Shape):
+    codes: Texts = ()
+    visits: Count = _LEFT_OUT
+    units: Count = _LEFT_OUT
+    visits_used: Minutes = 0
+    units_used: Minutes = 0
+
+
+class _AuthorizationIn(_Shape):
+    number: Text = _LEFT_OUT
+    start: Day = _LEFT_OUT
+    end: Day = _LEFT_OUT
+    services: Annotated[
+        tuple[_AuthorizedServicesIn, ...], msgspec.Meta(description="an array")
+    ] = ()
 
 
 class _TherapyYearToDateIn(_Shape):
@@ -342,6 +376,8 @@ class _VisitIn(_Shape):
     initial_treatment: Day = _LEFT_OUT
     service_facility: _FacilityIn = _LEFT_OUT
     assistant: _AssistantIn = _LEFT_OUT
+    diagnosis_onsets: _array(_DiagnosisOnsetIn) = ()  # type: ignore[valid-type]
+    authorization: _AuthorizationIn = _LEFT_OUT
 
 
 _TEXT_DECODER = msgspec.json.Decoder(_VisitIn, dec_hook=_decode_hook)
@@ -606,6 +642,46 @@ def _person_dict(p: Person, *, subscriber: bool) -> dict[str, object]:
     return out
 
 
+def _dated(out: dict[str, object], name: str, day: dt.date | None) -> None:
+    if day is not None:
+        out[name] = day.isoformat()
+
+
+def _certification_dict(c: Certification) -> dict[str, object]:
+    out: dict[str, object] = {"kind": c.kind.value}
+    _dated(out, "signed_on", c.signed_on)
+    _dated(out, "order_signed_on", c.order_signed_on)
+    _dated(out, "sent_on", c.sent_on)
+    if c.delay_reason is not None:
+        out["delay_reason"] = c.delay_reason
+    return out
+
+
+def _authorization_dict(a: Authorization) -> dict[str, object]:
+    out: dict[str, object] = {}
+    if a.number is not None:
+        out["number"] = a.number
+    _dated(out, "start", a.start)
+    _dated(out, "end", a.end)
+    if a.services:
+        groups: list[dict[str, object]] = []
+        for group in a.services:
+            g: dict[str, object] = {}
+            if group.codes:
+                g["codes"] = list(group.codes)
+            if group.visits is not None:
+                g["visits"] = group.visits
+            if group.units is not None:
+                g["units"] = group.units
+            if group.visits_used:
+                g["visits_used"] = group.visits_used
+            if group.units_used:
+                g["units_used"] = group.units_used
+            groups.append(g)
+        out["services"] = groups
+    return out
+
+
 def visit_to_dict(visit: Visit) -> dict[str, object]:
     """The visit as `cleannote.visit/1` JSON data; `parse_visit` reads it back unchanged.
 
@@ -712,6 +788,8 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
         plan["certified"] = poc.certified
         if poc.goals:
             plan["goals"] = [{"id": g.id, "text": g.text, "kind": g.kind.value} for g in poc.goals]
+        if poc.certification is not None:
+            plan["certification"] = _certification_dict(poc.certification)
         out["plan_of_care"] = plan
     if v.episode is not None:
         episode: dict[str, object] = {"treatment_day": v.episode.treatment_day}
@@ -724,6 +802,12 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
             }
         out["episode"] = episode
     out["diagnoses"] = list(v.diagnoses)
+    if v.diagnosis_onsets:
+        out["diagnosis_onsets"] = [
+            {"code": d.code, "onset": d.onset.isoformat()} for d in v.diagnosis_onsets
+        ]
+    if v.authorization is not None:
+        out["authorization"] = _authorization_dict(v.authorization)
     out["services"] = [_service_dict(s) for s in v.services]
     if v.other_providers_same_day:
         out["other_providers_same_day"] = [

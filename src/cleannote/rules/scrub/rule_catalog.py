@@ -692,6 +692,74 @@ _FORMAT_RULES = tuple(
 )
 _RULES = (*_RULES, *_FORMAT_RULES)
 
+# What the chart says about the visit (rules/scrub/checks_chart.py, ADR 0520).
+_CHART_RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        "dx.onset-after-service",
+        E,
+        "Diagnosis onset date after the date of service",
+        "NUCC 1500 instructions box 14 (date of current illness, qualifier 431); 837P "
+        "DTP*431; CMS 100-02 Ch.15 §220.1.2 (the plan names the diagnoses treated)",
+        "A condition cannot be treated before it began: the claim's onset date is rejected or "
+        "the visit is denied as not medically necessary.",
+    ),
+    RuleSpec(
+        "auth.outside-window",
+        E,
+        "Authorization's date window does not cover the visit",
+        "Payer prior-authorization policy (CARC 197 precertification/authorization absent)",
+        "A visit outside the authorized dates is treated as unauthorized and denied.",
+    ),
+    RuleSpec(
+        "auth.visits-used-up",
+        E,
+        "Authorization's visits for the code group used up",
+        "Payer prior-authorization policy (CARC 197/198; CARC 119 benefit maximum reached)",
+        "Visits beyond the authorized count are not paid; signed notes already used them.",
+    ),
+    RuleSpec(
+        "auth.units-used-up",
+        E,
+        "Authorization's units for the code group used up",
+        "Payer prior-authorization policy (CARC 198 precertification exceeded; CARC 151)",
+        "Units beyond the authorized number are denied line by line.",
+    ),
+    RuleSpec(
+        "poc.certification-late",
+        E,
+        "Plan of care signed more than 30 days after it started, without a delay reason",
+        "CMS 100-02 Ch.15 §220.1.3 (initial certification within 30 days; delayed "
+        "certification with a reason)",
+        "A late signature certifies nothing unless the record says why it was delayed.",
+    ),
+    RuleSpec(
+        "poc.delayed-incomplete",
+        E,
+        "Delayed certification without the signature date or the reason",
+        "CMS 100-02 Ch.15 §220.1.3 B (delayed certification)",
+        "A delayed certification is accepted only with the physician's dated signature and "
+        "the documented reason for the delay.",
+    ),
+    RuleSpec(
+        "poc.signed-order-unmet",
+        E,
+        "Signed-order certification without its conditions",
+        "CY 2025 Physician Fee Schedule final rule, 89 FR 97912-18 (a signed, dated order "
+        "certifies the plan when the plan is sent to the orderer within 30 days of the "
+        "evaluation); 42 CFR 424.24(c)",
+        "Without the order's date and proof the plan went out in time, the plan is "
+        "uncertified and its visits are denied on review.",
+    ),
+    RuleSpec(
+        "poc.recertification-due",
+        E,
+        "Visit more than 90 days into the plan's certification",
+        "CMS 100-02 Ch.15 §220.1.3 (recertification at least every 90 days)",
+        "Visits past 90 days need a recertified plan before they are payable.",
+    ),
+)
+_RULES = (*_RULES, *_CHART_RULES)
+
 RULES: dict[str, RuleSpec] = {rule.id: rule for rule in _RULES}
 
 

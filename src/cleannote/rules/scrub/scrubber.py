@@ -16,6 +16,7 @@ from cleannote.rules.modifier_assignment import assign_modifiers, ncci_pairs
 from cleannote.rules.ncci import MueTable, PtpTable, bundled_mue, bundled_ptp
 from cleannote.rules.payer_policy import PayerPolicy, policy_for
 from cleannote.rules.scrub import (
+    checks_chart,
     checks_claim_data,
     checks_claim_format,
     checks_dates,
@@ -52,6 +53,7 @@ CHECKS: tuple[Check, ...] = (
     *checks_patient.CHECKS,
     *checks_dates.CHECKS,
     *checks_lines.CHECKS,
+    *checks_chart.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
 
