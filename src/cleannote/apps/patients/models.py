@@ -342,3 +342,28 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return f"Goal {self.order}: {self.text[:40]}"
+
+
+class OutcomeMeasureResult(models.Model):
+    """One standardized outcome measure taken in a case: the instrument (a code from
+    cleannote.rules.outcome_measures), the day it was measured and the score. `answers` holds
+    the item answers of an instrument scored here from its items (LEFS, PSFS, Berg, DHI), and is
+    empty for a timed test or a licensed form's total, whose text Cleannote never holds (ADR
+    0540). Written only by patients.measure_actions, which scores through the core."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcome_measures")
+    instrument = models.CharField(max_length=12)
+    measured_on = models.DateField()
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    answers = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        "organisations.Staff", on_delete=models.PROTECT, related_name="outcome_measures"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("case_id", "instrument", "measured_on", "id")
+        indexes = (models.Index(fields=["case", "instrument", "measured_on"]),)
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.measured_on:%Y-%m-%d}"

@@ -24,7 +24,15 @@ from django.db.models.functions import Coalesce
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Organisation
-from cleannote.apps.patients.models import Case, Coverage, Goal, Patient, PlanOfCare, Referral
+from cleannote.apps.patients.models import (
+    Case,
+    Coverage,
+    Goal,
+    OutcomeMeasureResult,
+    Patient,
+    PlanOfCare,
+    Referral,
+)
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 
@@ -94,6 +102,9 @@ def patient_chart(organisation: Organisation, patient_id: int, *, with_notes: bo
                     Prefetch("goals", queryset=Goal.objects.order_by("order", "id"))
                 ),
             )
+        )
+        case_prefetches.append(
+            Prefetch("outcome_measures", queryset=OutcomeMeasureResult.objects.order_by())
         )
     cases = list(patient.cases.select_related("coverage").prefetch_related(*case_prefetches))
     notes: list[Note] = []
