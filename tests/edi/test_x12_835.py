@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleannote.edi.tokenizer import X12Error
+from cleannote.edi.tokenizer import X12Error, iter_segments
 from cleannote.edi.x12_835 import (
     Adjustment,
     Procedure,
@@ -105,6 +105,25 @@ def test_provider_adjustments_are_read() -> None:
         ("L6", "INT", Decimal("-5.00")),
         ("WO", "OVP1", Decimal("35.00")),
     ]
+
+
+def test_claims_lines_and_provider_adjustments_carry_their_segment_numbers() -> None:
+    # given two sets in one file, so numbers count from the file's start (ISA is segment 1)
+    one = wrap([*REMIT_BODY, "PLB*1234567893*20261231*L6:INT*-5.00*WO:OVP1*35.00"])
+    two = wrap(REMIT_BODY).split("\n")
+    data = "\n".join([*one.split("\n")[:-2], *two[2:-2], "GE*2*7~", "IEA*1*000000123~"]).encode()
+    # when
+    first, second = read_835(data, source="r.835")
+    # then each number is where the tokenizer finds that CLP, SVC or PLB
+    where = {
+        "CLP": [s.number for s in iter_segments(data, source="r.835") if s.id == "CLP"],
+        "SVC": [s.number for s in iter_segments(data, source="r.835") if s.id == "SVC"],
+    }
+    claims = [*first.claims, *second.claims]
+    assert [c.segment_number for c in claims] == where["CLP"] == [10, 25, 39, 54]
+    assert [s.segment_number for c in claims for s in c.services] == where["SVC"]
+    assert [p.segment_number for p in first.provider_adjustments] == [30, 30]
+    assert [c.segment_number for c in iter_claim_payments(data, source="r.835")] == where["CLP"]
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,15 @@
 
 Money is Decimal, dates are `date`. Patient names and member ids in the NM1 segments are not
 kept: posting matches on CLP01 (our own patient control number) and the payer's claim number.
+Each claim payment, service line and PLB pair carries the number of its segment in the file
+(CLP, SVC, PLB; counted from 1 as errors count them), so a refusal or a flag can point at it
+without a second read of the file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -76,6 +79,8 @@ class ServicePayment:
     line_control_number: str
     allowed: Decimal | None
     remark_codes: tuple[str, ...]
+    # where the SVC is in the file (counted from 1); not part of the line's value
+    segment_number: int = field(compare=False)
 
     @property
     def adjusted(self) -> Decimal:
@@ -98,6 +103,8 @@ class ClaimPayment:
     statement_to: date | None
     received: date | None
     services: tuple[ServicePayment, ...]
+    # where the CLP is in the file (counted from 1); not part of the payment's value
+    segment_number: int = field(compare=False)
     # AMT*I: interest the payer added (reported for information; paid through PLB L6).
     interest: Decimal | None = None
     # NM1*TT: the payer the claim was forwarded to (crossover), an organisation's name.
@@ -131,6 +138,8 @@ class ProviderAdjustment:
     reason_code: str
     reference: str
     amount: Decimal
+    # where the PLB is in the file (one PLB holds up to six pairs); not part of the value
+    segment_number: int = field(compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -531,7 +540,7 @@ def _finish_service(values: _Values, draft: _ServiceDraft) -> ServicePayment:
     procedure, charge, paid, units, original, original_units = values.service(
         draft.elements, draft.number
     )
-    # positional arguments: a keyword call of a 12-field dataclass costs half as much again
+    # positional arguments: a keyword call of a 13-field dataclass costs half as much again
     return ServicePayment(
         procedure,
         charge,
@@ -545,6 +554,7 @@ def _finish_service(values: _Values, draft: _ServiceDraft) -> ServicePayment:
         draft.line_control,
         draft.allowed,
         draft.remarks,
+        draft.number,
     )
 
 
@@ -571,6 +581,7 @@ def _finish_claim(
         draft.end,
         draft.received,
         tuple(draft.services),
+        draft.number,
         draft.interest,
         draft.crossover,
     )
@@ -620,6 +631,7 @@ def _provider_adjustments(source: str, segment: Segment) -> Iterator[ProviderAdj
             parts[0],
             parts[1] if len(parts) > 1 else "",
             parse_amount(source, segment, position + 1),
+            segment.number,
         )
 
 

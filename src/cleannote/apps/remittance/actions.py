@@ -60,7 +60,7 @@ from cleannote.apps.remittance.models import (
     ProviderAdjustmentPosting,
     UnmatchedPayment,
 )
-from cleannote.edi.tokenizer import X12Error, iter_segments
+from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.x12_835 import Adjustment, ClaimPayment, Remittance, read_835
 
 PATIENT_RESPONSIBILITY = PATIENT_GROUP
@@ -77,7 +77,6 @@ NO_DECISION = {
     "25": "predetermination pricing only; no payment",
 }
 _FOLLOWERS = (Origin.SECONDARY, Origin.CROSSOVER)
-_PLB_PAIRS = range(3, 15, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +86,6 @@ class _Item:
     remittance: Remittance
     payment: ClaimPayment
     position: int  # among the file's claim payments, from 0
-    clp_segment: int
-    svc_segments: tuple[int, ...]
 
 
 def _require_poster(actor: Actor, subject: str) -> None:
@@ -101,36 +98,16 @@ def _require_poster(actor: Actor, subject: str) -> None:
         raise RemittanceError(subject, "belongs to another organisation")
 
 
-def _positions(data: bytes, source: str) -> tuple[list[tuple[int, list[int]]], list[int]]:
-    """(CLP segment number, [its SVC segment numbers]) in file order, and the segment number
-    of each PLB reason/amount pair; the 835 reader keeps no positions, and a refusal or flag
-    must point at the segment."""
-    claims: list[tuple[int, list[int]]] = []
-    plb: list[int] = []
-    for segment in iter_segments(data, source=source):
-        if segment.id == "CLP":
-            claims.append((segment.number, []))
-        elif segment.id == "SVC" and claims:
-            claims[-1][1].append(segment.number)
-        elif segment.id == "PLB":
-            plb += [segment.number for p in _PLB_PAIRS if segment.get(p)]
-    return claims, plb
-
-
-def _read(data: bytes, file_name: str) -> tuple[list[Remittance], list[_Item], list[int]]:
+def _read(data: bytes, file_name: str) -> tuple[list[Remittance], list[_Item]]:
+    """The file's remittances and its claim payments in file order; each payment, line and PLB
+    pair carries its segment number, so a refusal or flag can point at it."""
     try:
         remittances = list(read_835(data, source=file_name))
-        claim_positions, plb_positions = _positions(data, file_name)
     except X12Error as exc:
         raise RemittanceError(str(exc), "nothing posted") from None
     payments = [(r, p) for r in remittances for p in r.claims]
-    items = [
-        _Item(remittance, payment, position, clp, tuple(svcs))
-        for position, ((remittance, payment), (clp, svcs)) in enumerate(
-            zip(payments, claim_positions, strict=True)
-        )
-    ]
-    return remittances, items, plb_positions
+    items = [_Item(r, p, position) for position, (r, p) in enumerate(payments)]
+    return remittances, items
 
 
 def _triplets(adjustments: Iterable[Adjustment]) -> tuple[tuple[str, str, Decimal], ...]:
@@ -176,7 +153,7 @@ def do_import_835(
     existing = EraFile.objects.filter(organisation=organisation, sha256=digest).first()
     if existing is not None:
         return existing
-    remittances, items, plb_positions = _read(data, file_name)
+    remittances, items = _read(data, file_name)
     if not items:
         raise RemittanceError(file_name, "holds no claim payment; nothing posted")
     when = at or timezone.now()
@@ -213,13 +190,13 @@ def do_import_835(
         except RemittanceError as exc:
             where = exc.subject.removeprefix(f"{era.file_name}: ")
             _keep_unmatched(era, item, f"{where}: {exc.problem}")
-    _post_provider_adjustments(era, remittances, plb_positions)
+    _post_provider_adjustments(era, remittances)
     do_record_audit_event(actor, AuditAction.CREATE, "era_file", era.pk)
     return era
 
 
 def _where(era: EraFile, item: _Item) -> str:
-    return f"{era.file_name}: segment {item.clp_segment} (CLP)"
+    return f"{era.file_name}: segment {item.payment.segment_number} (CLP)"
 
 
 def _claim_for(actor: Actor, era: EraFile, item: _Item, claims: dict[str | None, Claim]) -> Claim:
@@ -256,7 +233,7 @@ def _keep_unmatched(era: EraFile, item: _Item, problem: str) -> UnmatchedPayment
         era_file=era,
         position=item.position,
         defaults={
-            "segment_number": item.clp_segment,
+            "segment_number": item.payment.segment_number,
             "patient_control_number": payment.patient_control_number[:38],
             "status_code": payment.status_code[:2],
             "charge": payment.charge,
@@ -268,12 +245,12 @@ def _keep_unmatched(era: EraFile, item: _Item, problem: str) -> UnmatchedPayment
     return row
 
 
-def _match_lines(era: EraFile, item: _Item, lines: list[ClaimLine]) -> list[tuple[LineMatch, int]]:
+def _match_lines(era: EraFile, item: _Item, lines: list[ClaimLine]) -> list[LineMatch]:
     """Each SVC to a claim line (ADR 0164); a further SVC for a line already answered in this
     payment is a split line. An SVC no line answers refuses the payment."""
     taken: set[int] = set()
-    matches: list[tuple[LineMatch, int]] = []
-    for service, svc_number in zip(item.payment.services, item.svc_segments, strict=True):
+    matches: list[LineMatch] = []
+    for service in item.payment.services:
         match = match_line(service, lines, taken)
         if match is None:
             match = match_line(service, lines, set())
@@ -282,12 +259,12 @@ def _match_lines(era: EraFile, item: _Item, lines: list[ClaimLine]) -> list[tupl
         if match is None:
             procedure = service.procedure
             raise RemittanceError(
-                f"{era.file_name}: segment {svc_number} (SVC)",
+                f"{era.file_name}: segment {service.segment_number} (SVC)",
                 f"no line of claim {lines[0].claim_id if lines else '?'} for {procedure.code}"
                 f"{''.join('-' + m for m in procedure.modifiers)}",
             )
         taken.add(match.line.pk)
-        matches.append((match, svc_number))
+        matches.append(match)
     return matches
 
 
@@ -296,17 +273,17 @@ def _balance_problems(item: _Item) -> tuple[str, list[str]]:
     balancing rule); what does not is described, to be flagged on the posting."""
     payment = item.payment
     lines = []
-    for service, svc_number in zip(payment.services, item.svc_segments, strict=True):
+    for service in payment.services:
         rest = service.charge - service.adjusted
         lines.append(
-            f"segment {svc_number} (SVC): charge {service.charge} less adjustments "
+            f"segment {service.segment_number} (SVC): charge {service.charge} less adjustments "
             f"{service.adjusted} is {rest}, not the payment {service.paid}"
             if rest != service.paid
             else ""
         )
     rest = payment.charge - payment.adjusted
     claim = (
-        f"segment {item.clp_segment} (CLP): charge {payment.charge} less adjustments "
+        f"segment {item.payment.segment_number} (CLP): charge {payment.charge} less adjustments "
         f"{payment.adjusted} is {rest}, not the payment {payment.paid}"
         if rest != payment.paid
         else ""
@@ -333,7 +310,7 @@ def _post(
     decided = payment.status_code not in NO_DECISION
     if decided:
         outcomes: dict[int, LineOutcome] = {}
-        for (match, _), service in zip(matches, payment.services, strict=True):
+        for match, service in zip(matches, payment.services, strict=True):
             number = match.line.number
             before = outcomes.get(number, LineOutcome(paid=_ZERO))
             outcomes[number] = LineOutcome(
@@ -362,7 +339,7 @@ def _post(
     posting = ClaimPosting.objects.create(
         era_file=era,
         claim=claim,
-        segment_number=item.clp_segment,
+        segment_number=item.payment.segment_number,
         status_code=payment.status_code[:2],
         charge=payment.charge,
         paid=payment.paid,
@@ -375,11 +352,9 @@ def _post(
         balance_problem=(claim_problem or NO_DECISION.get(payment.status_code, ""))[:300],
     )
     contracted = _contracted(claim, fees)
-    split = {m.line.pk for m, _ in matches if m.matched_by == MatchedBy.SPLIT}
+    split = {m.line.pk for m in matches if m.matched_by == MatchedBy.SPLIT}
     rows: list[LinePosting] = []
-    for (match, svc_number), service, problem in zip(
-        matches, payment.services, line_problems, strict=True
-    ):
+    for match, service, problem in zip(matches, payment.services, line_problems, strict=True):
         line = match.line
         per_unit = contracted.get(line.code)
         priced = per_unit is not None and line.pk not in split and not payment.reversed
@@ -394,7 +369,7 @@ def _post(
             LinePosting(
                 claim_posting=posting,
                 claim_line=line,
-                segment_number=svc_number,
+                segment_number=service.segment_number,
                 matched_by=match.matched_by,
                 charge=service.charge,
                 paid=service.paid,
@@ -465,9 +440,7 @@ def _settle_patient_share(
 # --- provider-level adjustments ----------------------------------------------------------------
 
 
-def _post_provider_adjustments(
-    era: EraFile, remittances: list[Remittance], positions: list[int]
-) -> None:
+def _post_provider_adjustments(era: EraFile, remittances: list[Remittance]) -> None:
     """Each PLB pair, linked to the claim its reference (PLB03-2) names by our claim number or
     the payer's; recoupments and interest are kept apart from the claims' adjudication."""
     adjustments = [a for r in remittances for a in r.provider_adjustments]
@@ -486,13 +459,13 @@ def _post_provider_adjustments(
     ProviderAdjustmentPosting.objects.bulk_create(
         ProviderAdjustmentPosting(
             era_file=era,
-            segment_number=number,
+            segment_number=adjustment.segment_number,
             reason_code=adjustment.reason_code[:2],
             reference=adjustment.reference[:50],
             amount=adjustment.amount,
             claim_id=by_reference.get(adjustment.reference),
         )
-        for adjustment, number in zip(adjustments, positions, strict=True)
+        for adjustment in adjustments
     )
 
 
@@ -519,8 +492,11 @@ def do_match_payment(
     if claim.organisation_id != actor.organisation.pk:
         raise RemittanceError(subject, f"claim {claim.pk} belongs to another organisation")
     era = row.era_file
-    _, items, _ = _read(era.content.encode("latin-1"), era.file_name)
-    if row.position >= len(items) or items[row.position].clp_segment != row.segment_number:
+    _, items = _read(era.content.encode("latin-1"), era.file_name)
+    if (
+        row.position >= len(items)
+        or items[row.position].payment.segment_number != row.segment_number
+    ):
         raise RemittanceError(subject, "the stored file no longer holds this payment")
     when = at or timezone.now()
     item = items[row.position]
