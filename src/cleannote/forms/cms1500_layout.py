@@ -350,50 +350,61 @@ DOTTED_CENTS_56: tuple[float, ...] = (57.6, 68.6)
 
 SHADED_LINES: tuple[int, ...] = tuple(service_line(n)[0] for n in range(1, 7))
 
+
+def _beside(text: str, col: float, line: int) -> Legend:
+    """A legend on the data baseline, starting at its column."""
+    return Legend(text, col, line, beside_data=True)
+
+
+def _beside_right(text: str, col: float, line: int) -> Legend:
+    """A legend on the data baseline, ending at its column (a checkbox's word, left of its box)."""
+    return Legend(text, col, line, beside_data=True, right_aligned=True)
+
+
 LEGENDS: tuple[Legend, ...] = (
     Legend("PAYER", 41, 1),
     # Box 1
-    Legend("MEDICARE", 2.2, 8, beside_data=True),
-    Legend("MEDICAID", 9.2, 8, beside_data=True),
-    Legend("TRICARE", 16.2, 8, beside_data=True),
-    Legend("CHAMPVA", 25.2, 8, beside_data=True),
-    Legend("GROUP PLAN", 32.2, 8, beside_data=True),
-    Legend("FECA", 40.2, 8, beside_data=True),
-    Legend("OTHER", 46.2, 8, beside_data=True),
+    _beside("MEDICARE", 2.2, 8),
+    _beside("MEDICAID", 9.2, 8),
+    _beside("TRICARE", 16.2, 8),
+    _beside("CHAMPVA", 25.2, 8),
+    _beside("GROUP PLAN", 32.2, 8),
+    _beside("FECA", 40.2, 8),
+    _beside("OTHER", 46.2, 8),
     # Sex and relationship
-    Legend("M", 41.7, 10, beside_data=True, right_aligned=True),
-    Legend("F", 46.7, 10, beside_data=True, right_aligned=True),
-    Legend("M", 67.7, 20, beside_data=True, right_aligned=True),
-    Legend("F", 74.7, 20, beside_data=True, right_aligned=True),
-    Legend("SELF", 32.7, 12, beside_data=True, right_aligned=True),
-    Legend("SPOUSE", 37.7, 12, beside_data=True, right_aligned=True),
-    Legend("CHILD", 41.7, 12, beside_data=True, right_aligned=True),
-    Legend("OTHER", 46.7, 12, beside_data=True, right_aligned=True),
+    _beside_right("M", 41.7, 10),
+    _beside_right("F", 46.7, 10),
+    _beside_right("M", 67.7, 20),
+    _beside_right("F", 74.7, 20),
+    _beside_right("SELF", 32.7, 12),
+    _beside_right("SPOUSE", 37.7, 12),
+    _beside_right("CHILD", 41.7, 12),
+    _beside_right("OTHER", 46.7, 12),
     # Yes/no pairs
     *(
-        Legend(word, col, line, beside_data=True, right_aligned=True)
+        _beside_right(word, col, line)
         for line in (20, 22, 24)
         for word, col in (("YES", 34.7), ("NO", 40.7))
     ),
     *(
-        Legend(word, col, line, beside_data=True, right_aligned=True)
+        _beside_right(word, col, line)
         for line, yes, no in ((26, 51.7, 56.7), (36, 51.7, 56.7), (56, 37.7, 42.7))
         for word, col in (("YES", yes), ("NO", no))
     ),
-    Legend("SIGNED", 1, 29, beside_data=True),
-    Legend("DATE", 33, 29, beside_data=True),
-    Legend("SIGNED", 50, 29, beside_data=True),
-    Legend("QUAL.", 14.7, 32, beside_data=True, right_aligned=True),
-    Legend("QUAL.", 30, 32, beside_data=True),
-    Legend("FROM", 50.5, 32, beside_data=True),
-    Legend("TO", 65.5, 32, beside_data=True),
-    Legend("17a.", 30, 33, beside_data=True),
-    Legend("17b. NPI", 30, 34, beside_data=True),
-    Legend("FROM", 50.5, 34, beside_data=True),
-    Legend("TO", 65.5, 34, beside_data=True),
+    _beside("SIGNED", 1, 29),
+    _beside("DATE", 33, 29),
+    _beside("SIGNED", 50, 29),
+    _beside_right("QUAL.", 14.7, 32),
+    _beside("QUAL.", 30, 32),
+    _beside("FROM", 50.5, 32),
+    _beside("TO", 65.5, 32),
+    _beside("17a.", 30, 33),
+    _beside("17b. NPI", 30, 34),
+    _beside("FROM", 50.5, 34),
+    _beside("TO", 65.5, 34),
     Legend("ICD IND.", 45.7, 37, right_aligned=True),
     *(
-        Legend(f"{letter}.", (3, 15, 27, 39)[i % 4] - 1.6, 38 + i // 4, beside_data=True)
+        _beside(f"{letter}.", (3, 15, 27, 39)[i % 4] - 1.6, 38 + i // 4)
         for i, letter in enumerate(DIAGNOSIS_LETTERS)
     ),
     # Box 24 header
@@ -417,18 +428,18 @@ LEGENDS: tuple[Legend, ...] = (
     Legend("QUAL.", 66, 42),
     Legend("J. RENDERING", 68, 41),
     Legend("PROVIDER ID #", 68, 42),
-    *(Legend(str(n), 0.2, service_line(n)[1], beside_data=True) for n in range(1, 7)),
-    *(Legend("NPI", 66.1, service_line(n)[1], beside_data=True) for n in range(1, 7)),
+    *(_beside(str(n), 0.2, service_line(n)[1]) for n in range(1, 7)),
+    *(_beside("NPI", 66.1, service_line(n)[1]) for n in range(1, 7)),
     # 25-33
     Legend("SSN", 16.6, 55),
     Legend("EIN", 18.6, 55),
-    Legend("$", 50.2, 56, beside_data=True),
-    Legend("$", 61.2, 56, beside_data=True),
-    Legend("DATE", 10.7, 61, beside_data=True, right_aligned=True),
-    Legend("a.", 21, 61, beside_data=True),
-    Legend("b.", 34.2, 61, beside_data=True),
-    Legend("a.", 49, 61, beside_data=True),
-    Legend("b.", 62, 61, beside_data=True),
+    _beside("$", 50.2, 56),
+    _beside("$", 61.2, 56),
+    _beside_right("DATE", 10.7, 61),
+    _beside("a.", 21, 61),
+    _beside("b.", 34.2, 61),
+    _beside("a.", 49, 61),
+    _beside("b.", 62, 61),
 )
 
 TITLE_LINE = 6

@@ -34,7 +34,6 @@ from cleannote.apps.patients.models import (
     Case,
     Coverage,
     Goal,
-    GoalStatus,
     Patient,
     PlanOfCare,
     Referral,
@@ -63,6 +62,30 @@ _STAFF = (
     ("demo-biller", Role.BILLER, None, "Grace", "Mbeki", ""),
 )
 OTHER_ORG_USER = ("other-ot", Role.THERAPIST, Credential.OT, "Noor", "Haddad", "225X00000X")
+
+# An address: line 1, city, state, ZIP.
+_Address = tuple[str, str, str, str]
+# name, tax id, taxonomy, address; then its locations (name, address).
+_ClinicRow = tuple[str, str, str, _Address, tuple[tuple[str, _Address], ...]]
+_CLINIC: _ClinicRow = (
+    "Riverbend Therapy & Rehab",
+    "847001234",
+    "261QP2000X",
+    # ZIP+4: the 837P billing provider needs nine digits
+    ("400 River Road", "Springfield", "IL", "627011234"),
+    (
+        ("Riverbend Main", ("400 River Road", "Springfield", "IL", "62701")),
+        # ZIP+4: a location other than the billing address goes in 2310C
+        ("Eastside", ("18 Lincoln Avenue", "Springfield", "IL", "627034420")),
+    ),
+)
+_OTHER_CLINIC: _ClinicRow = (
+    "Harbor Hand Clinic",
+    "847009876",
+    "261QR0400X",
+    ("9 Pier Street", "Portland", "ME", "04101"),
+    (("Harbor", ("9 Pier Street", "Portland", "ME", "04101")),),
+)
 DEMO_USERS = (
     *((s[0], s[1].label) for s in _STAFF),
     (OTHER_ORG_USER[0], "Therapist (second organisation)"),
@@ -232,6 +255,41 @@ _REGIONS = {
 }
 
 
+# discipline -> the plan's goals: text, kind, measure, baseline, target, current, weeks to due;
+# the PT goals serve the disciplines not listed.
+_GOALS: dict[Discipline, tuple[tuple[str, str, str, str, str, str, int], ...]] = {
+    Discipline.SLP: (
+        (
+            "Swallow thin liquids without signs of aspiration",
+            "functional",
+            "FOIS level",
+            "3",
+            "6",
+            "4",
+            8,
+        ),
+        ("Name 8 of 10 common objects", "impairment", "naming", "3/10", "8/10", "5/10", 4),
+    ),
+    Discipline.OT: (
+        ("Button a shirt independently", "functional", "time (min)", "6", "2", "4", 8),
+        ("Grip strength to 40 lb", "impairment", "dynamometer (lb)", "18", "40", "26", 4),
+    ),
+    Discipline.PT: (
+        (
+            "Walk 30 minutes without pain above 3/10",
+            "functional",
+            "minutes walked",
+            "10",
+            "30",
+            "18",
+            8,
+        ),
+        ("Reduce pain at rest", "impairment", "NPRS", "7", "2", "4", 4),
+        ("Return to work duties without restriction", "functional", "ODI %", "48", "20", "36", 8),
+    ),
+}
+
+
 def _side_of(diagnoses: list[str] | tuple[str, ...]) -> str:
     """The side the case's sided diagnosis names ("" when none does): a block on a limb under
     a sided diagnosis records its side, or sign-off refuses (dx.block-side-missing)."""
@@ -265,85 +323,19 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     if Organisation.objects.exists():
         return None
     rng = random.Random(seed)
-    clinic = do_create_organisation(
-        name="Riverbend Therapy & Rehab",
-        npi=_npi(rng),
-        tax_id="847001234",
-        taxonomy="261QP2000X",
-        address_line1="400 River Road",
-        city="Springfield",
-        state="IL",
-        zip="627011234",  # ZIP+4: the 837P billing provider needs nine digits
-    )
-    main = do_create_location(
-        clinic,
-        name="Riverbend Main",
-        address_line1="400 River Road",
-        city="Springfield",
-        state="IL",
-        zip="62701",
-    )
-    eastside = do_create_location(
-        clinic,
-        name="Eastside",
-        address_line1="18 Lincoln Avenue",
-        city="Springfield",
-        state="IL",
-        zip="627034420",  # ZIP+4: a location other than the billing address goes in 2310C
-    )
+    clinic, locations = _organisation(rng, _CLINIC)
+    main, eastside = locations
     for location in (main, eastside):
         do_ensure_default_fee_schedule(location)
-    staff: dict[str, Staff] = {}
-    for username, role, credential, first, last, taxonomy in _STAFF:
-        staff[username] = do_create_staff(
-            clinic,
-            username=username,
-            password=DEMO_PASSWORD,
-            first_name=first,
-            last_name=last,
-            role=role,
-            credential=credential.value if credential else "",
-            npi=_npi(rng) if credential else "",
-            taxonomy=taxonomy,
-            default_location=main if rng.random() < 0.7 else eastside,
-        )
+    staff = {row[0]: _add_staff(clinic, row, rng, locations) for row in _STAFF}
     _demo_payers(Actor(user=staff["demo-biller"].user, organisation=clinic))
     actor = Actor(user=staff["demo-frontdesk"].user, organisation=clinic)
     notes = 0
     for index in range(patients):
         notes += _demo_patient(rng, index, actor, staff, (main, eastside), today)
 
-    other = do_create_organisation(
-        name="Harbor Hand Clinic",
-        npi=_npi(rng),
-        tax_id="847009876",
-        taxonomy="261QR0400X",
-        address_line1="9 Pier Street",
-        city="Portland",
-        state="ME",
-        zip="04101",
-    )
-    other_location = do_create_location(
-        other,
-        name="Harbor",
-        address_line1="9 Pier Street",
-        city="Portland",
-        state="ME",
-        zip="04101",
-    )
-    username, role, credential, first, last, taxonomy = OTHER_ORG_USER
-    other_ot = do_create_staff(
-        other,
-        username=username,
-        password=DEMO_PASSWORD,
-        first_name=first,
-        last_name=last,
-        role=role,
-        credential=credential.value,
-        npi=_npi(rng),
-        taxonomy=taxonomy,
-        default_location=other_location,
-    )
+    other, other_locations = _organisation(rng, _OTHER_CLINIC)
+    other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
     do_register_patient(
         Actor(user=other_ot.user, organisation=other),
         patient=Patient(
@@ -364,6 +356,47 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         ),
     )
     return DemoSummary(organisations=2, staff=len(staff) + 1, patients=patients + 1, notes=notes)
+
+
+def _address(address: _Address) -> dict[str, str]:
+    line1, city, state, zip_code = address
+    return {"address_line1": line1, "city": city, "state": state, "zip": zip_code}
+
+
+def _organisation(rng: random.Random, row: _ClinicRow) -> tuple[Organisation, list[Location]]:
+    """An organisation and its locations, through the organisations app's actions."""
+    name, tax_id, taxonomy, address, locations = row
+    organisation = do_create_organisation(
+        name=name, npi=_npi(rng), tax_id=tax_id, taxonomy=taxonomy, **_address(address)
+    )
+    return organisation, [
+        do_create_location(organisation, name=place, **_address(place_address))
+        for place, place_address in locations
+    ]
+
+
+def _add_staff(
+    organisation: Organisation,
+    row: tuple[str, Role, Credential | None, str, str, str],
+    rng: random.Random,
+    locations: list[Location],
+) -> Staff:
+    """A login with its staff row; a clinic of two locations draws the home one (70% the first)."""
+    username, role, credential, first, last, taxonomy = row
+    npi = _npi(rng) if credential else ""
+    home = locations[0] if len(locations) == 1 or rng.random() < 0.7 else locations[1]
+    return do_create_staff(
+        organisation,
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        role=role,
+        credential=credential.value if credential else "",
+        npi=npi,
+        taxonomy=taxonomy,
+        default_location=home,
+    )
 
 
 def _demo_payers(actor: Actor) -> None:
@@ -491,7 +524,7 @@ def _demo_patient(
                 opened + dt.timedelta(days=rng.randint(3, 20)) if index % 5 else None
             ),
         ),
-        goals=_goals(discipline, title, opened),
+        goals=_goals(discipline, opened),
     )
     goals = list(plan.goals.all())
     visit_days = _visit_days(opened, today, rng)
@@ -618,78 +651,19 @@ def _blocks(
     return rows
 
 
-def _goals(discipline: Discipline, title: str, opened: dt.date) -> list[Goal]:
-    due_short = opened + dt.timedelta(weeks=4)
-    due_long = opened + dt.timedelta(weeks=8)
-    if discipline is Discipline.SLP:
-        return [
-            Goal(
-                text="Swallow thin liquids without signs of aspiration",
-                kind="functional",
-                measure="FOIS level",
-                baseline="3",
-                target="6",
-                current="4",
-                due_date=due_long,
-            ),
-            Goal(
-                text="Name 8 of 10 common objects",
-                kind="impairment",
-                measure="naming",
-                baseline="3/10",
-                target="8/10",
-                current="5/10",
-                due_date=due_short,
-            ),
-        ]
-    if discipline is Discipline.OT:
-        return [
-            Goal(
-                text="Button a shirt independently",
-                kind="functional",
-                measure="time (min)",
-                baseline="6",
-                target="2",
-                current="4",
-                due_date=due_long,
-            ),
-            Goal(
-                text="Grip strength to 40 lb",
-                kind="impairment",
-                measure="dynamometer (lb)",
-                baseline="18",
-                target="40",
-                current="26",
-                due_date=due_short,
-            ),
-        ]
+def _goals(discipline: Discipline, opened: dt.date) -> list[Goal]:
+    """The plan's goals for the discipline, due four or eight weeks after the case opened."""
     return [
         Goal(
-            text="Walk 30 minutes without pain above 3/10",
-            kind="functional",
-            measure="minutes walked",
-            baseline="10",
-            target="30",
-            current="18",
-            due_date=due_long,
-        ),
-        Goal(
-            text="Reduce pain at rest",
-            kind="impairment",
-            measure="NPRS",
-            baseline="7",
-            target="2",
-            current="4",
-            due_date=due_short,
-        ),
-        Goal(
-            text="Return to work duties without restriction",
-            kind="functional",
-            measure="ODI %",
-            baseline="48",
-            target="20",
-            current="36",
-            due_date=due_long,
-            status=GoalStatus.ACTIVE,
-        ),
+            text=text,
+            kind=kind,
+            measure=measure,
+            baseline=baseline,
+            target=target,
+            current=current,
+            due_date=opened + dt.timedelta(weeks=weeks),
+        )
+        for text, kind, measure, baseline, target, current, weeks in _GOALS.get(
+            discipline, _GOALS[Discipline.PT]
+        )
     ]

@@ -7,6 +7,7 @@ These pages need a signed-in staff login but no capability: every role has them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import django_otp
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cleannote.apps.audit.actions import Actor
 from cleannote.apps.organisations import actions
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.forms import CodeForm, SignInCodeForm
@@ -62,21 +64,55 @@ def _code_error(form: CodeForm, check: actions.CodeCheck) -> int:
     return 200
 
 
+def _security_page(
+    request: HttpRequest,
+    staff: Staff,
+    *,
+    refused: tuple[str, CodeForm] | None = None,
+    next_url: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The security page; `refused` is (form name, form) for a form answered with its errors."""
+    context = {
+        "device": confirmed_device(staff) if staff.two_factor_enabled else None,
+        "required": requires_two_factor(staff),
+        "disable_form": CodeForm(auto_id="disable_%s"),
+        "recovery_form": CodeForm(auto_id="recovery_%s"),
+        "recovery_left": actions.recovery_codes_left(staff),
+        "next": next_url,
+    }
+    if refused is not None:
+        form_name, form = refused
+        context[f"{form_name}_form"] = form
+    return render(request, "organisations/security.html", context, status=status)
+
+
+def _code_post(
+    request: HttpRequest,
+    form_name: str,
+    action: Callable[[Actor, Staff, str], actions.CodeCheck],
+    accepted: Callable[[actions.CodeCheck], HttpResponse],
+) -> HttpResponse:
+    """A security-page form that takes a current code: run the action, answer its outcome."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    form = CodeForm(request.POST, auto_id=f"{form_name}_%s")
+    status = 422
+    if form.is_valid():
+        try:
+            check = action(actor_of(request), staff, form.cleaned_data["code"])
+        except actions.StaffChangeRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("organisations:security")
+        if check.accepted:
+            return accepted(check)
+        status = _code_error(form, check)
+    return _security_page(request, staff, refused=(form_name, form), status=status)
+
+
 @staff_view()
 def security(request: HttpRequest) -> HttpResponse:
     staff: Staff = request.staff  # type: ignore[attr-defined]
-    return render(
-        request,
-        "organisations/security.html",
-        {
-            "device": confirmed_device(staff) if staff.two_factor_enabled else None,
-            "required": requires_two_factor(staff),
-            "disable_form": CodeForm(auto_id="disable_%s"),
-            "recovery_form": CodeForm(auto_id="recovery_%s"),
-            "recovery_left": actions.recovery_codes_left(staff),
-            "next": _next_url(request, ""),
-        },
-    )
+    return _security_page(request, staff, next_url=_next_url(request, ""))
 
 
 @staff_view()
@@ -128,71 +164,26 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @staff_view()
 @require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
-    staff: Staff = request.staff  # type: ignore[attr-defined]
-    form = CodeForm(request.POST, auto_id="disable_%s")
-    status = 422
-    if form.is_valid():
-        try:
-            check = actions.do_disable_two_factor(
-                actor_of(request), staff, form.cleaned_data["code"]
-            )
-        except actions.StaffChangeRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("organisations:security")
-        if check.accepted:
-            messages.success(request, "Two-factor sign-in is off for your login.")
-            return redirect("organisations:security")
-        status = _code_error(form, check)
-    return render(
-        request,
-        "organisations/security.html",
-        {
-            "device": confirmed_device(staff),
-            "required": requires_two_factor(staff),
-            "disable_form": form,
-            "recovery_form": CodeForm(auto_id="recovery_%s"),
-            "recovery_left": actions.recovery_codes_left(staff),
-            "next": "",
-        },
-        status=status,
-    )
+    def turned_off(check: actions.CodeCheck) -> HttpResponse:
+        messages.success(request, "Two-factor sign-in is off for your login.")
+        return redirect("organisations:security")
+
+    return _code_post(request, "disable", actions.do_disable_two_factor, turned_off)
 
 
 @staff_view()
 @require_POST
 def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     """A fresh set of recovery codes for a current code from the app; shown once."""
-    staff: Staff = request.staff  # type: ignore[attr-defined]
-    form = CodeForm(request.POST, auto_id="recovery_%s")
-    status = 422
-    if form.is_valid():
-        try:
-            check = actions.do_new_recovery_codes(
-                actor_of(request), staff, form.cleaned_data["code"]
-            )
-        except actions.StaffChangeRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("organisations:security")
-        if check.accepted:
-            return render(
-                request,
-                "organisations/recovery_codes.html",
-                {"codes": check.recovery_codes, "next": "", "new_setup": False},
-            )
-        status = _code_error(form, check)
-    return render(
-        request,
-        "organisations/security.html",
-        {
-            "device": confirmed_device(staff),
-            "required": requires_two_factor(staff),
-            "disable_form": CodeForm(auto_id="disable_%s"),
-            "recovery_form": form,
-            "recovery_left": actions.recovery_codes_left(staff),
-            "next": "",
-        },
-        status=status,
-    )
+
+    def shown_once(check: actions.CodeCheck) -> HttpResponse:
+        return render(
+            request,
+            "organisations/recovery_codes.html",
+            {"codes": check.recovery_codes, "next": "", "new_setup": False},
+        )
+
+    return _code_post(request, "recovery", actions.do_new_recovery_codes, shown_once)
 
 
 @never_cache
