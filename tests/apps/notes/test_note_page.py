@@ -21,8 +21,9 @@ from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 16
-LIVE_QUERIES = 31
+# +1 since ADR 0500: the patient's coverages, for the coordination-of-benefits order.
+PAGE_QUERIES = 17
+LIVE_QUERIES = 32
 
 COMPLETE_97110 = {
     "exercise": "sit-to-stand",

@@ -18,7 +18,8 @@ from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
 
-BUILD_QUERIES = 8
+# +1 since ADR 0500: the patient's coverages, for the coordination-of-benefits order.
+BUILD_QUERIES = 9
 
 
 def _actor(clinic):

@@ -45,9 +45,15 @@ from cleannote.apps.claims.models import (
 from cleannote.apps.claims.selectors import settlement_of
 from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
 from cleannote.apps.notes.models import Note
-from cleannote.apps.notes.visit_builder import VisitBuildError, build_visit, load_note_for_visit
+from cleannote.apps.notes.visit_builder import (
+    VisitBuildError,
+    billed_coverage,
+    build_visit,
+    load_note_for_visit,
+)
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
-from cleannote.apps.patients.models import Coverage, CoveragePriority
+from cleannote.apps.patients.coverage_order import claim_order
+from cleannote.apps.patients.models import Case, Coverage
 from cleannote.edi.envelope import ControlNumbers, X12WriteError
 from cleannote.edi.x12_837p import write_837p
 from cleannote.platform.reference_tables import scrub_tables
@@ -180,14 +186,9 @@ def do_ensure_default_fee_schedule(location: Location) -> FeeSchedule:
 
 
 def _coverage_for(note: Note) -> Coverage:
-    coverage = note.case.coverage
+    """The first payer of the note's coordination-of-benefits order (ADR 0500)."""
+    coverage = billed_coverage(note)
     if coverage is None:
-        coverage = (
-            Coverage.objects.filter(patient_id=note.patient_id, priority=CoveragePriority.PRIMARY)
-            .order_by("-active_from")
-            .first()
-        )
-    if coverage is None or not coverage.is_active_on(note.date_of_service):
         raise ClaimError(f"note {note.pk}", "has no coverage active on the date of service")
     return coverage
 
@@ -481,12 +482,17 @@ def do_void_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     return void
 
 
-def _secondary_coverage(patient_id: int) -> Coverage | None:
-    return (
-        Coverage.objects.filter(patient_id=patient_id, priority=CoveragePriority.SECONDARY)
-        .order_by("-active_from")
-        .first()
-    )
+def _secondary_coverage(claim: Claim) -> Coverage | None:
+    """The payer after the claim's in the coordination-of-benefits order on its date of
+    service (ADR 0500): the case's order, from the patient's coverages of that day."""
+    case = Case.objects.get(notes__pk=claim.note_id)
+    coverages = Coverage.objects.filter(patient_id=claim.patient_id)
+    order = claim_order(case, coverages, claim.date_of_service)
+    billed = [c.pk for c in order]
+    if claim.coverage_id not in billed:
+        return None
+    after = billed.index(claim.coverage_id) + 1
+    return order[after] if after < len(order) else None
 
 
 def _next_payer_claim(
@@ -522,7 +528,7 @@ def do_create_secondary_claim(
     if locked.crossover_payer:
         raise ClaimError(subject, f"the primary forwarded it to {locked.crossover_payer} "
                          "(crossover); the secondary answers without a claim from us")  # fmt: skip
-    coverage = coverage or _secondary_coverage(locked.patient_id)
+    coverage = coverage or _secondary_coverage(locked)
     if coverage is None or coverage.patient_id != locked.patient_id:
         raise ClaimError(subject, "the patient has no secondary coverage")
     if not coverage.is_active_on(locked.date_of_service):
@@ -540,7 +546,7 @@ def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
-    coverage = _secondary_coverage(locked.patient_id)
+    coverage = _secondary_coverage(locked)
     if coverage is None or not coverage.is_active_on(locked.date_of_service):
         raise ClaimError(subject, "crossed over, but the patient has no secondary coverage "
                          "active on the date of service")  # fmt: skip

@@ -37,7 +37,8 @@ from cleannote.apps.eligibility.models import (
 from cleannote.apps.eligibility.request_builder import billing_provider, eligibility_request
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
-from cleannote.apps.patients.models import Coverage, CoveragePriority
+from cleannote.apps.patients.coverage_order import in_cob_order
+from cleannote.apps.patients.models import Coverage
 from cleannote.apps.scheduling.models import EXPECTED, Appointment
 from cleannote.apps.scheduling.selectors import appointments_on
 from cleannote.edi.eligibility_summary import EligibilitySummary, summarise_271
@@ -162,11 +163,9 @@ def do_build_270(
 
 
 def primary_coverage_on(coverages: Sequence[Coverage], day: dt.date) -> Coverage | None:
-    """The primary coverage in force on `day`, else any coverage in force on it."""
-    in_force = [c for c in coverages if c.is_active_on(day)]
-    primary = [c for c in in_force if c.priority == CoveragePriority.PRIMARY]
-    chosen = primary or in_force
-    return chosen[0] if chosen else None
+    """The first coverage of the coordination-of-benefits order on `day` (ADR 0500)."""
+    in_force = in_cob_order(coverages, day)
+    return in_force[0] if in_force else None
 
 
 def questions_for_day(organisation: Organisation, day: dt.date) -> list[Question]:

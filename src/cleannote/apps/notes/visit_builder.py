@@ -20,6 +20,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Organisation, Staff
+from cleannote.apps.patients.coverage_order import claim_order
 from cleannote.apps.patients.models import Case, Coverage, Patient, PlanOfCare, Referral
 from cleannote.apps.patients.models import Goal as GoalRow
 from cleannote.rules.addresses import is_po_box
@@ -92,6 +93,9 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
         .prefetch_related(
             *_block_prefetches(),
             Prefetch(
+                "patient__coverages", queryset=Coverage.objects.select_related("payer_record")
+            ),
+            Prefetch(
                 "case__referrals", queryset=Referral.objects.order_by("-referral_date", "-id")
             ),
             Prefetch(
@@ -137,7 +141,8 @@ def build_visit(
 ) -> Visit:
     """The core `Visit` for `note` (load it with `load_note_for_visit` to keep queries flat).
 
-    Billed to the case's coverage unless `coverage` is given (a secondary claim); `visit_id`
+    Billed to the first payer of the coordination-of-benefits order on the date of service
+    (`billed_coverage`) unless `coverage` is given (a secondary claim); `visit_id`
     becomes CLM01 (default `N<note id>`). `charge_of(code)` prices each line (zero when not
     given); `therapy_ytd` is what Medicare allowed so far this year, which only claims know.
     """
@@ -153,7 +158,7 @@ def build_visit(
     price = charge_of or (lambda _code: NO_CHARGE)
     patient_person = _patient(patient)
     payer, subscriber = _payer_and_subscriber(
-        case, case.coverage if coverage is None else coverage, patient, patient_person
+        case, billed_coverage(note) if coverage is None else coverage, patient, patient_person
     )
     rendering, assistant = _clinicians(note, organisation, payer)
     return Visit(
@@ -177,6 +182,13 @@ def build_visit(
         service_facility=_service_facility(note.location),
         assistant=assistant,
     )
+
+
+def billed_coverage(note: Note) -> Coverage | None:
+    """The coverage a note's claim goes to first: the head of the case's coordination-of-
+    benefits order on the date of service (ADR 0500); None is self-pay."""
+    order = claim_order(note.case, note.patient.coverages.all(), note.date_of_service)
+    return order[0] if order else None
 
 
 def goal_id(goal: GoalRow) -> str:

@@ -24,18 +24,30 @@ class Capability(StrEnum):
     MANAGE_STAFF = "manage_staff"
     # The payer directory and each payer's policy overrides (ADR 0330).
     MANAGE_PAYERS = "manage_payers"
+    # Keep a chart current after registration: demographics, coverages, cases (ADR 0501).
+    EDIT_CHART = "edit_chart"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.OWNER: frozenset(Capability),
     Role.THERAPIST: frozenset(
-        {Capability.SEE_PATIENTS, Capability.READ_NOTES, Capability.WRITE_NOTES}
+        {
+            Capability.SEE_PATIENTS,
+            Capability.READ_NOTES,
+            Capability.WRITE_NOTES,
+            Capability.EDIT_CHART,
+        }
     ),
     Role.ASSISTANT: frozenset(
         {Capability.SEE_PATIENTS, Capability.READ_NOTES, Capability.WRITE_NOTES}
     ),
     Role.FRONT_DESK: frozenset(
-        {Capability.SEE_PATIENTS, Capability.REGISTER_PATIENTS, Capability.CHECK_ELIGIBILITY}
+        {
+            Capability.SEE_PATIENTS,
+            Capability.REGISTER_PATIENTS,
+            Capability.CHECK_ELIGIBILITY,
+            Capability.EDIT_CHART,
+        }
     ),
     Role.BILLER: frozenset(
         {

@@ -24,8 +24,10 @@ from cleannote.rules.scope_of_practice import Act, act_refusal
 from cleannote.rules.visit import Credential
 
 
-def _created(actor: Actor, kind: str, obj: Any, patient_id: int) -> None:
-    do_record_audit_event(actor, AuditAction.CREATE, kind, obj.pk, patient_id=patient_id)
+def _created(actor: Actor, kind: str, obj: Any, patient_id: int, reason: str = "") -> None:
+    do_record_audit_event(
+        actor, AuditAction.CREATE, kind, obj.pk, patient_id=patient_id, reason=reason
+    )
 
 
 @transaction.atomic
@@ -63,7 +65,9 @@ def do_register_patient(
 
 
 @transaction.atomic
-def do_add_coverage(actor: Actor, patient: Patient, coverage: Coverage) -> Coverage:
+def do_add_coverage(
+    actor: Actor, patient: Patient, coverage: Coverage, *, reason: str = ""
+) -> Coverage:
     """Save a coverage linked to its payer in the directory: the one chosen, or the one with the
     typed claims id (added when there is none). Name, id and kind are the payer's (ADR 0330)."""
     coverage.patient = patient
@@ -81,16 +85,16 @@ def do_add_coverage(actor: Actor, patient: Patient, coverage: Coverage) -> Cover
     )
     coverage.full_clean()
     coverage.save()
-    _created(actor, "coverage", coverage, patient.pk)
+    _created(actor, "coverage", coverage, patient.pk, reason)
     return coverage
 
 
 @transaction.atomic
-def do_open_case(actor: Actor, patient: Patient, case: Case) -> Case:
+def do_open_case(actor: Actor, patient: Patient, case: Case, *, reason: str = "") -> Case:
     case.patient = patient
     case.full_clean()
     case.save()
-    _created(actor, "case", case, patient.pk)
+    _created(actor, "case", case, patient.pk, reason)
     return case
 
 

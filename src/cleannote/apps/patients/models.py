@@ -6,7 +6,10 @@ from these rows is a lookup, never a translation table.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cleannote.apps.organisations.models import Organisation
@@ -71,6 +74,16 @@ class Patient(models.Model):
     city = models.CharField(max_length=30, blank=True)
     state = models.CharField(max_length=2, blank=True, validators=[validate_state])
     zip = models.CharField(max_length=10, blank=True)
+    preferred_name = models.CharField(max_length=35, blank=True)
+    pronouns = models.CharField(max_length=30, blank=True)
+    emergency_contact_name = models.CharField(max_length=80, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=40, blank=True)
+    emergency_contact_phone = models.CharField(max_length=20, blank=True)
+    # Communication consent: what the patient agreed to be contacted by, and the day they did.
+    sms_consent = models.BooleanField("consents to text messages", default=False)
+    sms_consent_on = models.DateField("text consent given on", null=True, blank=True)
+    email_consent = models.BooleanField("consents to email", default=False)
+    email_consent_on = models.DateField("email consent given on", null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,11 +100,31 @@ class Patient(models.Model):
         # Never used in logs or errors: those carry `pk` only.
         return f"{self.last_name}, {self.first_name}"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for channel, contact in (("sms", "phone"), ("email", "email")):
+            given, on = getattr(self, f"{channel}_consent"), getattr(self, f"{channel}_consent_on")
+            if given and on is None:
+                errors[f"{channel}_consent_on"] = "required when the patient gave consent"
+            elif on is not None and not given:
+                errors[f"{channel}_consent_on"] = "only when the patient gave consent"
+            if given and not getattr(self, contact):
+                errors[f"{channel}_consent"] = f"needs the patient's {contact} on file"
+        if errors:
+            raise ValidationError(errors)
+
 
 class CoveragePriority(models.TextChoices):
+    """Coordination-of-benefits order: who pays first, second and third."""
+
     PRIMARY = "primary", "Primary"
     SECONDARY = "secondary", "Secondary"
     TERTIARY = "tertiary", "Tertiary"
+
+
+# Position of each priority in the coordination-of-benefits order (0 pays first).
+COB_RANK = {p.value: rank for rank, p in enumerate(CoveragePriority)}
+_MONEY = (MinValueValidator(Decimal("0")),)
 
 
 class Coverage(models.Model):
@@ -129,6 +162,26 @@ class Coverage(models.Model):
         choices=_choices(MedicareSecondaryType),
         blank=True,
         help_text="Only when Medicare pays second: why the other payer is primary.",
+    )
+    # The patient's share as the front desk knows it (from the card or the eligibility answer).
+    copay = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, validators=_MONEY
+    )
+    coinsurance_percent = models.DecimalField(
+        "coinsurance (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=(MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))),
+    )
+    deductible = models.DecimalField(
+        "deductible (yearly)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_MONEY,
     )
 
     class Meta:
@@ -187,6 +240,23 @@ class ReportSchedule(models.TextChoices):
     ON_REQUEST = "request", "On request"
 
 
+class CaseClosure(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    DISCHARGED = "discharged", "Discharged"
+
+
+# The usual reasons a case ends, offered as suggestions (the reason stays free text).
+DISCHARGE_REASONS = (
+    "Goals met",
+    "Plateau: no further progress expected",
+    "Patient chose to stop",
+    "Did not return",
+    "Benefits exhausted",
+    "Referred to another provider",
+    "Opened in error",
+)
+
+
 class Case(models.Model):
     """One episode of care for one problem, in one discipline, billed to one coverage."""
 
@@ -200,11 +270,15 @@ class Case(models.Model):
     )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    closure = models.CharField(max_length=10, choices=CaseClosure.choices, blank=True)
+    closure_reason = models.CharField(max_length=200, blank=True)
     # Accident details (box 10 / CLM11 related causes and DTP*439).
     accident_kind = models.CharField(max_length=10, choices=_choices(AccidentKind), blank=True)
     accident_date = models.DateField(null=True, blank=True)
     accident_state = models.CharField(max_length=2, blank=True, validators=[validate_state])
     insurer_claim_number = models.CharField(max_length=50, blank=True)
+    # Workers' compensation: the employer at the time of the injury.
+    employer_name = models.CharField(max_length=60, blank=True)
     # First day of this course of treatment (837P DTP*454, CMS-1500 box 15 qualifier 454);
     # Medicare requires it on spinal manipulation.
     initial_treatment_date = models.DateField(
@@ -219,6 +293,9 @@ class Case(models.Model):
     attorney_name = models.CharField(max_length=80, blank=True)
     attorney_phone = models.CharField(max_length=20, blank=True)
     attorney_email = models.EmailField(blank=True)
+    adjuster_name = models.CharField(max_length=80, blank=True)
+    adjuster_phone = models.CharField(max_length=20, blank=True)
+    adjuster_email = models.EmailField(blank=True)
     lien_on_file = models.BooleanField("lien agreement on file", default=False)
     report_schedule = models.CharField(max_length=8, choices=ReportSchedule.choices, blank=True)
 
@@ -240,6 +317,10 @@ class Case(models.Model):
         errors: dict[str, str] = {}
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             errors["closed_on"] = "must not be before the date the case opened"
+        if self.closure and self.closed_on is None:
+            errors["closed_on"] = "required when the case is closed or discharged"
+        if self.closed_on and self.closure and not self.closure_reason.strip():
+            errors["closure_reason"] = "required when the case is closed or discharged"
         if self.accident_kind == AccidentKind.AUTO.value:
             if self.accident_date is None:
                 errors["accident_date"] = "required for an auto accident"
