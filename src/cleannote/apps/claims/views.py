@@ -113,53 +113,35 @@ def _act(
     return redirect("claims:detail", result.pk if result is not None else claim.pk)
 
 
-@require_POST
-@biller_view
-def mark_ready(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _act(request, claim_id, lambda c: actions.do_mark_ready(actor_of(request), c),
-                "Claim marked ready to send.")  # fmt: skip
+def _claim_action(
+    action: Callable[..., Claim], done: str, *, with_reason: bool = False
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST that runs one action on the claim and returns to the page of the claim it gives,
+    saying `done`; `with_reason` passes the form's reason (at most REASON_MAX characters)."""
+
+    @require_POST
+    @biller_view
+    def view(request: HttpRequest, claim_id: int) -> HttpResponse:
+        extra = {}
+        if with_reason:
+            extra["reason"] = param_text(request.POST, "reason", max_length=REASON_MAX)
+        return _act(request, claim_id, lambda c: action(actor_of(request), c, **extra), done)
+
+    view.__name__ = view.__qualname__ = action.__name__.removeprefix("do_")
+    return view
 
 
-@require_POST
-@biller_view
-def corrected(request: HttpRequest, claim_id: int) -> HttpResponse:
-    reason = param_text(request.POST, "reason", max_length=REASON_MAX)
-    return _act(
-        request, claim_id,
-        lambda c: actions.do_create_corrected_claim(actor_of(request), c, reason=reason),
-        "Corrected claim (frequency 7) created as a draft.",
-    )  # fmt: skip
-
-
-@require_POST
-@biller_view
-def void(request: HttpRequest, claim_id: int) -> HttpResponse:
-    reason = param_text(request.POST, "reason", max_length=REASON_MAX)
-    return _act(
-        request, claim_id,
-        lambda c: actions.do_void_claim(actor_of(request), c, reason=reason),
-        "Void claim (frequency 8) created as a draft.",
-    )  # fmt: skip
-
-
-@require_POST
-@biller_view
-def secondary(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _act(
-        request, claim_id,
-        lambda c: actions.do_create_secondary_claim(actor_of(request), c),
-        "Secondary claim created as a draft.",
-    )  # fmt: skip
-
-
-@require_POST
-@biller_view
-def split(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _act(
-        request, claim_id,
-        lambda c: actions.do_split_claim(actor_of(request), c),
-        "Denied lines split onto a new draft claim.",
-    )  # fmt: skip
+mark_ready = _claim_action(actions.do_mark_ready, "Claim marked ready to send.")
+corrected = _claim_action(
+    actions.do_create_corrected_claim,
+    "Corrected claim (frequency 7) created as a draft.",
+    with_reason=True,
+)
+void = _claim_action(
+    actions.do_void_claim, "Void claim (frequency 8) created as a draft.", with_reason=True
+)
+secondary = _claim_action(actions.do_create_secondary_claim, "Secondary claim created as a draft.")
+split = _claim_action(actions.do_split_claim, "Denied lines split onto a new draft claim.")
 
 
 @require_POST
