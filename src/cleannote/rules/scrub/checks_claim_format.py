@@ -3,12 +3,21 @@
 Each check reads its limit from `rules.claim_format_limits`, the table the writers' own last
 guards read, and reports that row's rule id with the row's fix (ADR 0350). Messages name the
 field and the limit, never the value: several of these fields are PHI.
+
+These checks run on every visit and almost always pass, so they are written to pass cheaply:
+the table's numbers are read once at import (with the sets of values they allow), a visit's
+text is gathered once and scanned by one compiled pattern, and a message is worded only when
+something fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable
 from decimal import Decimal
+from itertools import chain, product
+from operator import attrgetter, itemgetter
+from string import ascii_letters, digits
 
 from cleannote.rules.addresses import same_place
 from cleannote.rules.claim_format_limits import (
@@ -21,10 +30,10 @@ from cleannote.rules.claim_format_limits import (
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import AccidentKind, Address, PayerKind, Relationship, Visit
 
-_CENT = Decimal("0.01")
 _PROPERTY_CASUALTY = frozenset(
     {PayerKind.AUTO_PIP, PayerKind.AUTO_MEDPAY, PayerKind.AUTO_LIABILITY, PayerKind.WORKERS_COMP}
 )
+_SELF_PAY, _AUTO, _SELF = PayerKind.SELF_PAY, AccidentKind.AUTO, Relationship.SELF
 
 
 def _add(ctx: ScrubContext, rule: str, message: str, line: int | None = None) -> None:
@@ -52,7 +61,15 @@ def _is_code(value: str, low: int, high: int) -> bool:
     return value.isascii() and value.isalnum() and low <= len(value) <= high
 
 
-# The table's numbers that every line is checked against, read once.
+def _is_state(value: str) -> bool:
+    """A two-letter state code, once trimmed."""
+    state = value.strip()
+    return state.isascii() and state.isalpha() and len(state) == 2
+
+
+# The table's numbers, read once.
+_DIAGNOSES = limit_of("format.diagnosis-count")
+_DIAGNOSIS_WIDTH = limit_of("format.diagnosis-code")
 _LINES = limit_of("format.line-count")
 _MODIFIERS = limit_of("format.modifier-count")
 _MODIFIER_WIDTH = limit_of("format.modifier-code")
@@ -60,19 +77,39 @@ _POINTERS = limit_of("format.pointer-count")
 _POINTER_TARGETS = limit_of("format.pointer-target")
 _UNITS = limit_of("format.units")
 _DOLLAR_PLACES = limit_of("format.charge")
+_CLAIM_ID = limit_of("format.claim-id")
+_PLACE_OF_SERVICE = (limit_of("format.place-of-service"),)
+_BILLING_ZIP = (limit_of("format.billing-zip"),)
+_NPI = limit_of("format.npi")
+_TAX_ID = (limit_of("format.tax-id"),)
+_TAXONOMY = limit_of("format.taxonomy")
+_SHORTEST = limit_of("format.required")  # member and payer ids; a city's letters
+
+# Every modifier a line may carry: each string of `_MODIFIER_WIDTH` ASCII letters or digits
+# (62 * 62 of them), so a line's modifiers are judged by one subset test.
+_MODIFIER_CODES = frozenset(map("".join, product(ascii_letters + digits, repeat=_MODIFIER_WIDTH)))
+# The pointers that name a diagnosis on a claim carrying n of them: 1 to n.
+_POINTED = tuple(frozenset(range(1, n + 1)) for n in range(_POINTER_TARGETS + 1))
+# Any character an 837P cannot carry: a separator, or anything beyond ASCII.
+_NOT_X12 = re.compile("[" + re.escape(X12_SEPARATORS) + "\x80-\U0010ffff]")
+
+# Dollar places of a line's charge (box 24F) and of the claim's total (box 28), as Decimals once.
+_DOLLARS = {places: Decimal(10**places) for places in (_DOLLAR_PLACES, _DOLLAR_PLACES + 1)}
+_CENT = Decimal("0.01")
+_ZERO = Decimal("0")
 
 
-def _billed(ctx: ScrubContext) -> list[int]:
-    """Indexes of the services that become claim lines (as `scrubber._claim_lines` keeps)."""
-    return [
-        index
-        for index, procedure in enumerate(ctx.procedures)
-        if procedure is not None and ctx.units[index] != 0
-    ]
+def _is_cents(amount: Decimal, dollar_places: int) -> bool:
+    """A finite, non-negative amount of whole cents below 10**dollar_places dollars."""
+    if amount.__class__ is not Decimal or not amount.is_finite():
+        return False
+    if not _ZERO <= amount < _DOLLARS[dollar_places]:
+        return False
+    return amount % _CENT == _ZERO  # exact: no rounding, and bounded above
 
 
 def check_payer(ctx: ScrubContext) -> None:
-    if ctx.visit.payer.kind is PayerKind.SELF_PAY:
+    if ctx.visit.payer.kind is _SELF_PAY:
         _add(
             ctx,
             "format.payer-not-billable",
@@ -82,16 +119,17 @@ def check_payer(ctx: ScrubContext) -> None:
 
 def check_diagnoses(ctx: ScrubContext) -> None:
     codes = ctx.visit.diagnoses
-    most = limit_of("format.diagnosis-count")
+    most = _DIAGNOSES
     if len(codes) > most:
         _add(
             ctx,
             "format.diagnosis-count",
             f"The visit lists {len(codes)} diagnoses; a claim holds at most {most}.",
         )
-    longest = limit_of("format.diagnosis-code")
+    longest = _DIAGNOSIS_WIDTH
     for position, code in enumerate(codes[:most], start=1):
-        if not _is_code(code.replace(".", "").strip(), 3, longest):
+        code = code.replace(".", "").strip()
+        if not (code.isascii() and code.isalnum() and 3 <= len(code) <= longest):
             _add(
                 ctx,
                 "format.diagnosis-code",
@@ -102,81 +140,94 @@ def check_diagnoses(ctx: ScrubContext) -> None:
 
 def check_lines(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    billed = _billed(ctx)
+    units_of = ctx.units
+    billed = [  # the services that become claim lines (as `scrubber._claim_lines` keeps)
+        index
+        for index, procedure in enumerate(ctx.procedures)
+        if procedure is not None and units_of[index] != 0
+    ]
     if not billed:
         _add(ctx, "format.no-lines", "No service on this visit becomes a billable claim line.")
         return
-    most_lines = _LINES
-    if len(billed) > most_lines:
+    if len(billed) > _LINES:
         _add(
             ctx,
             "format.line-count",
-            f"The claim would have {len(billed)} service lines; an 837P claim holds {most_lines}.",
+            f"The claim would have {len(billed)} service lines; an 837P claim holds {_LINES}.",
         )
-    most_modifiers, modifier_width, most_pointers = _MODIFIERS, _MODIFIER_WIDTH, _POINTERS
     on_claim = min(len(visit.diagnoses), _POINTER_TARGETS)
-    most_units, dollar_places = _UNITS, _DOLLAR_PLACES
+    pointed = _POINTED[on_claim]
+    services, codes, line_modifiers = visit.services, ctx.billed_codes, ctx.modifiers
+    line_dollars = _DOLLARS[_DOLLAR_PLACES]
     rendering = visit.rendering_provider.npi
-    total = Decimal("0")
+    total = _ZERO
     for index in billed:
-        service = visit.services[index]
-        modifiers = ctx.modifiers[index].modifiers if ctx.modifiers else service.modifiers
-        code = ctx.billed_codes[index]
-        if len(modifiers) > most_modifiers:
-            _add(
-                ctx,
-                "format.modifier-count",
-                f"{code} carries {len(modifiers)} modifiers; a claim line holds {most_modifiers}.",
-                index,
-            )
-        if modifiers and not all(_is_code(m, modifier_width, modifier_width) for m in modifiers):
-            _add(
-                ctx,
-                "format.modifier-code",
-                f"A modifier on {code} is not {modifier_width} letters or digits.",
-                index,
-            )
+        service = services[index]
+        modifiers = line_modifiers[index].modifiers if line_modifiers else service.modifiers
+        code = codes[index]
+        if modifiers:
+            if len(modifiers) > _MODIFIERS:
+                _add(
+                    ctx,
+                    "format.modifier-count",
+                    f"{code} carries {len(modifiers)} modifiers; a claim line holds {_MODIFIERS}.",
+                    index,
+                )
+            if not _MODIFIER_CODES.issuperset(modifiers):
+                _add(
+                    ctx,
+                    "format.modifier-code",
+                    f"A modifier on {code} is not {_MODIFIER_WIDTH} letters or digits.",
+                    index,
+                )
         pointers = service.diagnosis_pointers
-        if not 1 <= len(pointers) <= most_pointers:
+        if not 1 <= len(pointers) <= _POINTERS:
             _add(
                 ctx,
                 "format.pointer-count",
-                f"{code} points to {len(pointers)} diagnoses; a line points to 1 to "
-                f"{most_pointers}.",
+                f"{code} points to {len(pointers)} diagnoses; a line points to 1 to {_POINTERS}.",
                 index,
             )
-        if pointers and not 1 <= min(pointers) <= max(pointers) <= on_claim:
+        if pointers and not pointed.issuperset(pointers):
             _add(
                 ctx,
                 "format.pointer-target",
                 f"{code} points past the {on_claim} diagnoses the claim carries.",
                 index,
             )
-        if not _is_code(code, 5, 5):
+        if not (code.isascii() and code.isalnum() and len(code) == 5):
             _add(
                 ctx,
                 "format.procedure-code",
                 "A billed procedure code is not five letters or digits.",
                 index,
             )
-        if not 1 <= ctx.units[index] <= most_units:
+        units = units_of[index]
+        if not 1 <= units <= _UNITS:
             _add(
                 ctx,
                 "format.units",
-                f"{code} bills {ctx.units[index]} units; a line carries 1 to {most_units}.",
+                f"{code} bills {units} units; a line carries 1 to {_UNITS}.",
                 index,
             )
         charge = service.charge
-        if not _is_cents(charge, dollar_places):
+        if (  # _is_cents(charge, _DOLLAR_PLACES), its usual answer without the call
+            charge.__class__ is Decimal
+            and charge.is_finite()
+            and _ZERO <= charge < line_dollars
+            and charge % _CENT == _ZERO
+        ):
+            if total.is_finite():
+                total += charge
+        else:
             _add(
                 ctx,
                 "format.charge",
-                f"The charge for {code} is not dollars and cents below ${10**dollar_places:,}.",
+                f"The charge for {code} is not dollars and cents below ${10**_DOLLAR_PLACES:,}.",
                 index,
             )
-        elif total.is_finite():
-            total += charge
-        if service.rendering_npi and service.rendering_npi != rendering:
+        line_npi = service.rendering_npi
+        if line_npi and line_npi != rendering:
             _add(
                 ctx,
                 "format.line-rendering",
@@ -184,37 +235,23 @@ def check_lines(ctx: ScrubContext) -> None:
                 "Cleannote does not write a per-line rendering provider (2420A).",
                 index,
             )
-    if total.is_finite() and not _is_cents(total, dollar_places + 1):
+    if total.is_finite() and not _is_cents(total, _DOLLAR_PLACES + 1):
         _add(
             ctx,
             "format.charge",
-            f"The claim's total charge is not below ${10 ** (dollar_places + 1):,}.",
+            f"The claim's total charge is not below ${10 ** (_DOLLAR_PLACES + 1):,}.",
         )
-
-
-# Dollar places of a line's charge (box 24F) and of the claim's total (box 28), as Decimals once.
-_DOLLARS = {
-    places: Decimal(10**places)
-    for places in (limit_of("format.charge"), limit_of("format.charge") + 1)
-}
-_ZERO = Decimal("0")
-
-
-def _is_cents(amount: Decimal, dollar_places: int) -> bool:
-    """A finite, non-negative amount of whole cents below 10**dollar_places dollars."""
-    if amount.__class__ is not Decimal or not amount.is_finite():
-        return False
-    if not _ZERO <= amount < _DOLLARS[dollar_places]:
-        return False
-    exponent = amount.as_tuple().exponent
-    return exponent >= -2 or amount == amount.quantize(_CENT)  # type: ignore[operator]
 
 
 def check_claim(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    claim_id = visit.id.strip()
-    widest = limit_of("format.claim-id")
-    if not 1 <= len(claim_id) <= widest or len(ascii_fold(visit.id)) > widest:
+    raw_id = visit.id
+    claim_id = raw_id.strip()
+    widest = _CLAIM_ID
+    # ASCII text folds to its squeezed self, never longer than its trimmed self.
+    if not 1 <= len(claim_id) <= widest or (
+        not raw_id.isascii() and len(ascii_fold(raw_id)) > widest
+    ):
         _add(
             ctx,
             "format.claim-id",
@@ -222,68 +259,73 @@ def check_claim(ctx: ScrubContext) -> None:
             f"holds 1 to {widest}.",
         )
     pos = visit.place_of_service
-    if not _is_digits(pos, (limit_of("format.place-of-service"),)):
+    if not (pos.isascii() and pos.isdigit() and len(pos) in _PLACE_OF_SERVICE):
         _add(ctx, "format.place-of-service", "The place of service is not a two-digit code.")
     accident = visit.accident
-    if accident is not None and accident.kind is AccidentKind.AUTO:
-        state = (accident.state or "").strip()
-        if not (state.isascii() and state.isalpha() and len(state) == 2):
-            _add(
-                ctx,
-                "format.accident-state",
-                "The visit is for an auto accident and the state it happened in is not a "
-                "two-letter code.",
-            )
+    if accident is not None and accident.kind is _AUTO and not _is_state(accident.state or ""):
+        _add(
+            ctx,
+            "format.accident-state",
+            "The visit is for an auto accident and the state it happened in is not a "
+            "two-letter code.",
+        )
 
 
-def _addresses(visit: Visit) -> Iterator[tuple[str, Address, bool]]:
-    """Each address the 837P writes: the loop, the address, whether it needs the ZIP+4."""
+# Which address an 837P loop holds, as `_addresses` names it.
+_BILLING, _OTHER, _SERVICE = "billing", "other", "service"
+
+
+def _addresses(visit: Visit) -> list[tuple[str, Address, str]]:
+    """Each address the 837P writes: the loop, the address, and whose it is (billing provider,
+    service location, other): the billing provider's needs the ZIP+4, a service location's
+    ZIP+4 is address.service-facility's."""
     provider = visit.billing_provider
-    yield "billing provider (2010AA)", provider.address, True
+    billing = provider.address
+    found = [("billing provider (2010AA)", billing, _BILLING)]
     pay_to = provider.pay_to_address
-    if pay_to is not None and not same_place(pay_to, provider.address):
-        yield "pay-to (2010AB)", pay_to, False
+    if pay_to is not None and not same_place(pay_to, billing):
+        found.append(("pay-to (2010AB)", pay_to, _OTHER))
     subscriber = visit.subscriber
     if subscriber.address is not None:
-        yield "subscriber (2010BA)", subscriber.address, False
-    if _relationship(visit) is not Relationship.SELF:
+        found.append(("subscriber (2010BA)", subscriber.address, _OTHER))
+    if _relationship(visit) is not _SELF:
         address = visit.patient.address
         if address is not None:
-            yield "patient (2010CA)", address, False
+            found.append(("patient (2010CA)", address, _OTHER))
     facility = visit.service_facility
-    if facility is not None and not same_place(facility.address, provider.address):
-        yield "service location (2310C)", facility.address, True
+    if facility is not None and not same_place(facility.address, billing):
+        found.append(("service location (2310C)", facility.address, _SERVICE))
+    return found
 
 
 def _relationship(visit: Visit) -> Relationship | None:
     relationship = visit.subscriber.relationship
     if relationship is None and visit.patient == visit.subscriber:
-        return Relationship.SELF
+        return _SELF
     return relationship
 
 
 def check_addresses(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    city_min = limit_of("format.required")
-    for where, address, nine in _addresses(visit):
-        zip_code = _digits(address.zip)
-        if nine and where.startswith("billing"):
-            if not _is_digits(zip_code, (limit_of("format.billing-zip"),)):
+    shortest_city = _SHORTEST
+    for where, address, whose in _addresses(visit):
+        zip_code = address.zip.translate(_DASHES_AND_SPACES)
+        if whose is _BILLING:
+            if not (zip_code.isascii() and zip_code.isdigit() and len(zip_code) in _BILLING_ZIP):
                 _add(
                     ctx,
                     "format.billing-zip",
                     "The billing provider's ZIP is not the nine-digit ZIP+4 the 837P needs "
                     "(2010AA N403).",
                 )
-        elif not where.startswith("service") and not _is_digits(zip_code, (5, 9)):
-            # a service location's ZIP+4 is address.service-facility's
+        elif whose is _OTHER and not _is_digits(zip_code, (5, 9)):
             _add(ctx, "format.address", f"The {where} ZIP is not 5 or 9 digits.")
-        state = address.state.strip()
-        if not (state.isascii() and state.isalpha() and len(state) == 2):
+        if not _is_state(address.state):
             _add(ctx, "format.address", f"The {where} state is not a two-letter code.")
-        if not _squeezed(address.line1):
+        street = address.line1
+        if not street or street.isspace():  # nothing left once squeezed
             _add(ctx, "format.address", f"The {where} address has no street line.")
-        if len(_squeezed(address.city)) < city_min:
+        if len(_squeezed(address.city)) < shortest_city:
             _add(ctx, "format.address", f"The {where} city is blank or one letter.")
     relationship = _relationship(visit)
     if relationship is None:
@@ -292,7 +334,7 @@ def check_addresses(ctx: ScrubContext) -> None:
             "format.relationship",
             "The patient is not the subscriber and the coverage does not say how they are related.",
         )
-    elif relationship is Relationship.SELF:
+    elif relationship is _SELF:
         if visit.subscriber.address is None:
             _add(ctx, "format.patient-address", "The patient (the subscriber) has no address.")
     elif visit.patient.address is None and visit.subscriber.address is None:
@@ -301,153 +343,197 @@ def check_addresses(ctx: ScrubContext) -> None:
         )
 
 
-def _npis(visit: Visit) -> Iterator[tuple[str, str]]:
-    yield "billing provider", visit.billing_provider.npi
-    yield "rendering provider", visit.rendering_provider.npi
+def _npis(visit: Visit) -> list[tuple[str, str]]:
+    found = [
+        ("billing provider", visit.billing_provider.npi),
+        ("rendering provider", visit.rendering_provider.npi),
+    ]
     if visit.referral is not None:
-        yield "referring or ordering provider", visit.referral.npi
+        found.append(("referring or ordering provider", visit.referral.npi))
     facility = visit.service_facility
     if facility is not None and facility.npi:
-        yield "service location", facility.npi
+        found.append(("service location", facility.npi))
     for service in visit.services:
         if service.rendering_npi:
-            yield "line rendering provider", service.rendering_npi
+            found.append(("line rendering provider", service.rendering_npi))
+    return found
 
 
 def check_identifiers(ctx: ScrubContext) -> None:
     visit = ctx.visit
-    npi_length = limit_of("format.npi")
+    npi_length = _NPI
     for role, number in _npis(visit):
-        if not _is_digits(number, (npi_length,)):
+        if not (number.isascii() and number.isdigit() and len(number) == npi_length):
             _add(ctx, "format.npi", f"The {role} NPI is not {npi_length} digits.")
     provider = visit.billing_provider
-    if not _is_digits(_digits(provider.tax_id), (limit_of("format.tax-id"),)):
+    if not _is_digits(provider.tax_id.translate(_DASHES_AND_SPACES), _TAX_ID):
         _add(ctx, "format.tax-id", "The billing provider's tax id is not nine digits.")
-    width = limit_of("format.taxonomy")
+    width = _TAXONOMY
+    rendering = visit.rendering_provider
     taxonomies = [("billing provider", provider.taxonomy)]
-    if visit.rendering_provider.npi != provider.npi:
-        taxonomies.append(("rendering provider", visit.rendering_provider.taxonomy))
+    if rendering.npi != provider.npi:
+        taxonomies.append(("rendering provider", rendering.taxonomy))
     for role, taxonomy in taxonomies:
-        if not _is_code(taxonomy.strip(), width, width):
+        taxonomy = taxonomy.strip()
+        if not (taxonomy.isascii() and taxonomy.isalnum() and len(taxonomy) == width):
             _add(ctx, "format.taxonomy", f"The {role} taxonomy is not {width} letters and digits.")
     for field, value, shortest in _required(visit):
-        if len(_squeezed(value)) < shortest:
-            _add(
-                ctx,
-                "format.required",
-                f"The {field} is blank"
-                + (f" or shorter than {shortest}." if shortest > 1 else "."),
-            )
+        if (  # at least `shortest` characters once squeezed: the usual answer, cheaply
+            value and not value.isspace() and (shortest == 1 or len(_squeezed(value)) >= shortest)
+        ):
+            continue
+        _add(
+            ctx,
+            "format.required",
+            f"The {field} is blank" + (f" or shorter than {shortest}." if shortest > 1 else "."),
+        )
 
 
-def _required(visit: Visit) -> Iterator[tuple[str, str | None, int]]:
+def _required(visit: Visit) -> list[tuple[str, str | None, int]]:
     """Names and identifiers the 837P must carry, with their shortest length."""
-    two = limit_of("format.required")
+    two = _SHORTEST
     provider = visit.billing_provider
-    if provider.last_name:
-        yield "billing provider's last name", provider.last_name, 1
-    else:
-        yield "billing provider's name", provider.name, 1
     subscriber = visit.subscriber
-    yield "subscriber's last name", subscriber.last_name, 1
-    yield "subscriber's member id", subscriber.member_id, two
     payer = visit.payer
-    yield "payer's name", payer.name, 1
-    yield "payer id", payer.payer_id, two
-    if _relationship(visit) is not Relationship.SELF:
-        yield "patient's last name", visit.patient.last_name, 1
+    found: list[tuple[str, str | None, int]] = [
+        ("billing provider's last name", provider.last_name, 1)
+        if provider.last_name
+        else ("billing provider's name", provider.name, 1),
+        ("subscriber's last name", subscriber.last_name, 1),
+        ("subscriber's member id", subscriber.member_id, two),
+        ("payer's name", payer.name, 1),
+        ("payer id", payer.payer_id, two),
+    ]
+    if _relationship(visit) is not _SELF:
+        found.append(("patient's last name", visit.patient.last_name, 1))
     if visit.referral is not None:
-        yield "referring provider's last name", visit.referral.last_name, 1
-    if visit.rendering_provider.npi != provider.npi:
-        yield "rendering provider's last name", visit.rendering_provider.last_name, 1
+        found.append(("referring provider's last name", visit.referral.last_name, 1))
+    rendering = visit.rendering_provider
+    if rendering.npi != provider.npi:
+        found.append(("rendering provider's last name", rendering.last_name, 1))
     facility = visit.service_facility
     if facility is not None and not same_place(facility.address, provider.address):
-        yield "service location's name", facility.name, 1
+        found.append(("service location's name", facility.name, 1))
     if payer.claim_number and payer.kind in _PROPERTY_CASUALTY:
-        yield "carrier's claim number", payer.claim_number, 1
+        found.append(("carrier's claim number", payer.claim_number, 1))
     if visit.prior_authorization:
-        yield "prior authorization number", visit.prior_authorization, 1
+        found.append(("prior authorization number", visit.prior_authorization, 1))
+    return found
 
 
-def _texts(visit: Visit) -> Iterator[tuple[str, str | None]]:
-    """Every free value of the visit that the 837P carries, named by what it is."""
-    yield "visit id", visit.id
-    provider = visit.billing_provider
-    yield "billing provider's name", provider.name
-    yield "billing provider's last name", provider.last_name
-    yield "billing provider's first name", provider.first_name
-    yield "billing provider's taxonomy", provider.taxonomy
-    yield "billing provider's tax id", provider.tax_id
-    rendering = visit.rendering_provider
-    yield "rendering provider's last name", rendering.last_name
-    yield "rendering provider's first name", rendering.first_name
-    yield "rendering provider's taxonomy", rendering.taxonomy
-    for who, person in (("subscriber", visit.subscriber), ("patient", visit.patient)):
-        yield f"{who}'s last name", person.last_name
-        yield f"{who}'s first name", person.first_name
-        yield f"{who}'s member id", person.member_id
-        yield f"{who}'s group number", person.group_number
-    payer = visit.payer
-    yield "payer's name", payer.name
-    yield "payer id", payer.payer_id
-    yield "carrier's claim number", payer.claim_number
-    yield "prior authorization number", visit.prior_authorization
-    if visit.referral is not None:
-        yield "referring provider's last name", visit.referral.last_name
-        yield "referring provider's first name", visit.referral.first_name
+# Every free value of the visit that the 837P carries, named by what it is, as groups of
+# (names, values) read in one call each: the visit's own fields, then the referring provider,
+# the accident, the service location, each address and the diagnoses when present.
+_VISIT_TEXTS = (
+    ("visit id", "id"),
+    ("billing provider's name", "billing_provider.name"),
+    ("billing provider's last name", "billing_provider.last_name"),
+    ("billing provider's first name", "billing_provider.first_name"),
+    ("billing provider's taxonomy", "billing_provider.taxonomy"),
+    ("billing provider's tax id", "billing_provider.tax_id"),
+    ("rendering provider's last name", "rendering_provider.last_name"),
+    ("rendering provider's first name", "rendering_provider.first_name"),
+    ("rendering provider's taxonomy", "rendering_provider.taxonomy"),
+    ("subscriber's last name", "subscriber.last_name"),
+    ("subscriber's first name", "subscriber.first_name"),
+    ("subscriber's member id", "subscriber.member_id"),
+    ("subscriber's group number", "subscriber.group_number"),
+    ("patient's last name", "patient.last_name"),
+    ("patient's first name", "patient.first_name"),
+    ("patient's member id", "patient.member_id"),
+    ("patient's group number", "patient.group_number"),
+    ("payer's name", "payer.name"),
+    ("payer id", "payer.payer_id"),
+    ("carrier's claim number", "payer.claim_number"),
+    ("prior authorization number", "prior_authorization"),
+)
+_VISIT_NAMES = tuple(name for name, _path in _VISIT_TEXTS)
+_visit_values = attrgetter(*(path for _name, path in _VISIT_TEXTS))
+_REFERRAL_NAMES = ("referring provider's last name", "referring provider's first name")
+_referral_values = attrgetter("last_name", "first_name")
+_address_values = attrgetter("line1", "line2", "city", "zip")
+_ADDRESS_NAMES = {
+    where: (f"{where} street", f"{where} second line", f"{where} city", f"{where} ZIP")
+    for where in (
+        "billing provider (2010AA)",
+        "pay-to (2010AB)",
+        "subscriber (2010BA)",
+        "patient (2010CA)",
+        "service location (2310C)",
+    )
+}
+_DIAGNOSIS_NAMES = tuple(f"diagnosis {position}" for position in range(1, 33))
+
+_TextGroup = tuple[tuple[str, ...], tuple[str | None, ...]]
+
+
+def _texts(visit: Visit) -> list[_TextGroup]:
+    """Every free value of the visit that the 837P carries, in groups of (names, values)."""
+    groups: list[_TextGroup] = [(_VISIT_NAMES, _visit_values(visit))]
+    referral = visit.referral
+    if referral is not None:
+        groups.append((_REFERRAL_NAMES, _referral_values(referral)))
     if visit.accident is not None:
-        yield "accident state", visit.accident.state
+        groups.append((("accident state",), (visit.accident.state,)))
     facility = visit.service_facility
     if facility is not None:
-        yield "service location's name", facility.name
-    for where, address, _ in _addresses(visit):
-        yield f"{where} street", address.line1
-        yield f"{where} second line", address.line2
-        yield f"{where} city", address.city
-        yield f"{where} ZIP", address.zip
-    for position, code in enumerate(visit.diagnoses, start=1):
-        yield f"diagnosis {position}", code
+        groups.append((("service location's name",), (facility.name,)))
+    for where, address, _whose in _addresses(visit):
+        groups.append((_ADDRESS_NAMES[where], _address_values(address)))
+    diagnoses = visit.diagnoses
+    if diagnoses:
+        names = _DIAGNOSIS_NAMES[: len(diagnoses)]
+        if len(names) < len(diagnoses):
+            names = tuple(f"diagnosis {position}" for position in range(1, len(diagnoses) + 1))
+        groups.append((names, diagnoses))
+    return groups
 
 
 def check_characters(ctx: ScrubContext) -> None:
-    texts = list(_texts(ctx.visit))
-    joined = "\n".join([value for _, value in texts if value])
-    if joined.isascii() and not any(char in joined for char in X12_SEPARATORS):
+    groups = _texts(ctx.visit)
+    joined = "\n".join(filter(None, chain.from_iterable(map(itemgetter(1), groups))))
+    if joined.isascii() and not any(map(joined.__contains__, X12_SEPARATORS)):
         return  # the usual visit: one scan of all its text
     reported: set[str] = set()
-    for field, value in texts:
-        text = _squeezed(value)
-        if field in reported or not text:
-            continue
-        if not text.isascii() or any(char in text for char in X12_SEPARATORS):
-            reported.add(field)
-            _add(
-                ctx,
-                "format.x12-characters",
-                f"The {field} holds a separator (* : ^ ~) or a non-ASCII character, which an "
-                "837P cannot carry.",
-            )
+    for names, values in groups:
+        for field, value in zip(names, values, strict=True):
+            text = _squeezed(value)
+            if field in reported or not text:
+                continue
+            if _NOT_X12.search(text) is not None:
+                reported.add(field)
+                _add(
+                    ctx,
+                    "format.x12-characters",
+                    f"The {field} holds a separator (* : ^ ~) or a non-ASCII character, which "
+                    "an 837P cannot carry.",
+                )
 
 
 def check_form_boxes(ctx: ScrubContext) -> None:
     """Identifiers the CMS-1500 prints whole: each must fit its box."""
     visit = ctx.visit
     payer = visit.payer
+    subscriber = visit.subscriber
     values: list[tuple[str, str | None]] = [
-        ("1a", visit.subscriber.member_id),
-        ("11", visit.subscriber.group_number),
+        ("1a", subscriber.member_id),
+        ("11", subscriber.group_number),
         ("23", visit.prior_authorization),
         ("25", visit.billing_provider.tax_id.replace("-", "").strip()),
     ]
     if payer.kind in _PROPERTY_CASUALTY:
         values.append(("11b", payer.claim_number))
+    widths = FORM_IDENTIFIER_WIDTHS
     for box, value in values:
-        if value and len(ascii_fold(value)) > FORM_IDENTIFIER_WIDTHS[box]:
+        if not value:
+            continue
+        width = widths[box]
+        # ASCII text folds to its squeezed self, never longer than it is.
+        if (len(value) > width or not value.isascii()) and len(ascii_fold(value)) > width:
             _add(
                 ctx,
                 "format.form-box-width",
-                f"CMS-1500 box {box} holds {FORM_IDENTIFIER_WIDTHS[box]} characters; the value "
-                "is longer.",
+                f"CMS-1500 box {box} holds {width} characters; the value is longer.",
             )
 
 
