@@ -8,6 +8,7 @@ goes through `check_sign_note`, which refuses while any error finding stands.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,7 @@ from cleannote.apps.notes.visit_builder import (
     refresh_saved_draft,
 )
 from cleannote.apps.organisations.access import staff_view
-from cleannote.apps.organisations.models import Location
+from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare
 from cleannote.apps.patients.views import actor_of
@@ -346,45 +347,56 @@ def sign_note(request: HttpRequest, note_id: int) -> HttpResponse:
     return redirect("notes:detail", note_id=note.pk)
 
 
-@staff_view(Capability.WRITE_NOTES)
-@require_POST
-def cosign_note(request: HttpRequest, note_id: int) -> HttpResponse:
-    """The supervising therapist co-signs an assistant's signed note."""
-    staff = request.staff  # type: ignore[attr-defined]
+def _note_of(staff: Staff, note_id: int) -> Note:
+    """A note of the staff member's organisation (404 outside it), for an act on the record."""
     note = selectors.notes_of(staff.organisation).filter(pk=note_id).first()
     if note is None:
         raise Http404("no such note")
+    return note
+
+
+def _act_on_record(
+    request: HttpRequest, note: Note, act: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run an act on a signed note and return to its page: a scope refusal is a 403, a note in
+    the wrong state a message."""
     try:
-        do_cosign_note(actor_of(request), note, staff)
+        act()
     except ScopeRefused as error:
         raise PermissionDenied(str(error)) from error
     except NoteStateError as error:
         messages.error(request, error.problem.capitalize() + ".")
     else:
-        messages.success(request, "Note co-signed.")
+        messages.success(request, done)
     return redirect("notes:detail", note_id=note.pk)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def cosign_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The supervising therapist co-signs an assistant's signed note."""
+    staff = request.staff  # type: ignore[attr-defined]
+    note = _note_of(staff, note_id)
+    return _act_on_record(
+        request, note, lambda: do_cosign_note(actor_of(request), note, staff), "Note co-signed."
+    )
 
 
 @staff_view(Capability.WRITE_NOTES)
 @require_POST
 def add_addendum(request: HttpRequest, note_id: int) -> HttpResponse:
     staff = request.staff  # type: ignore[attr-defined]
-    note = selectors.notes_of(staff.organisation).filter(pk=note_id).first()
-    if note is None:
-        raise Http404("no such note")
+    note = _note_of(staff, note_id)
     text = request.POST.get("text", "")
     if len(text) > ADDENDUM_MAX:
         messages.error(request, f"Not signed: an addendum holds at most {ADDENDUM_MAX} characters.")
         return redirect("notes:detail", note_id=note.pk)
-    try:
-        do_add_addendum(actor_of(request), note, staff, text)
-    except ScopeRefused as error:
-        raise PermissionDenied(str(error)) from error
-    except NoteStateError as error:
-        messages.error(request, error.problem.capitalize() + ".")
-    else:
-        messages.success(request, "Addendum signed.")
-    return redirect("notes:detail", note_id=note.pk)
+    return _act_on_record(
+        request,
+        note,
+        lambda: do_add_addendum(actor_of(request), note, staff, text),
+        "Addendum signed.",
+    )
 
 
 @staff_view(Capability.READ_NOTES)
