@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -54,37 +55,53 @@ def _locked_head(organisation: Organisation | None) -> AuditChainHead:
     return head
 
 
+class AuditDetails(TypedDict, total=False):
+    """What an event may carry besides who did what to which object (see do_record_audit_event)."""
+
+    patient_id: int | None
+    shown_patient_ids: Sequence[int]
+    search_text: str | None
+    at: dt.datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    """Who writes an event, and on which chain: an organisation's, or the site's (None)."""
+
+    organisation: Organisation | None
+    user: User | None
+    username: str
+    ip_address: str | None
+
+
 @transaction.atomic
 def _append(
-    organisation: Organisation | None,
-    *,
-    user: User | None,
-    username: str,
-    ip_address: str | None,
+    writer: _Writer,
     action: AuditAction,
     object_type: str,
     object_id: object,
-    patient_id: int | None = None,
-    shown_patient_ids: Sequence[int] = (),
-    search_text: str | None = None,
-    at: dt.datetime | None = None,
-    reason: str = "",
+    **details: Unpack[AuditDetails],
 ) -> AuditEvent:
+    organisation = writer.organisation
+    shown_patient_ids = details.get("shown_patient_ids", ())
+    search_text = details.get("search_text")
+    at = details.get("at")
     head = _locked_head(organisation)
     key = settings.CLEANNOTE_AUDIT_KEY
     event = AuditEvent(
         organisation=organisation,
         sequence=head.sequence + 1,
         occurred_at=(at or timezone.now()).astimezone(dt.UTC),
-        actor=user,
-        actor_username=username[:150],
+        actor=writer.user,
+        actor_username=writer.username[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id)[:40],
-        patient_id=patient_id,
-        ip_address=ip_address,
+        patient_id=details.get("patient_id"),
+        ip_address=writer.ip_address,
         search_digest=search_digest(key, search_text) if search_text is not None else "",
-        reason=" ".join(reason.split())[:200],
+        reason=" ".join(details.get("reason", "").split())[:200],
         prev_hash=head.last_hash,
     )
     event._shown_patient_ids = list(shown_patient_ids)  # type: ignore[attr-defined]
@@ -107,33 +124,17 @@ def do_record_audit_event(
     action: AuditAction,
     object_type: str,
     object_id: object,
-    *,
-    patient_id: int | None = None,
-    shown_patient_ids: Sequence[int] = (),
-    search_text: str | None = None,
-    at: dt.datetime | None = None,
-    reason: str = "",
+    **details: Unpack[AuditDetails],
 ) -> AuditEvent:
     """Append one event to the actor's organisation's chain.
 
-    `shown_patient_ids` lists the patients a list or search page showed; `search_text` is kept
-    only as a keyed hash (ADR 0212). `reason` is why a person changed a record, in their words
-    (at most 200 characters, spaces collapsed), kept in the hashed row.
+    `patient_id` is the patient whose record it touches. `shown_patient_ids` lists the patients
+    a list or search page showed; `search_text` is kept only as a keyed hash (ADR 0212). `at`
+    dates it (default now). `reason` is why a person changed a record, in their words (at most
+    200 characters, spaces collapsed), kept in the hashed row.
     """
-    return _append(
-        actor.organisation,
-        user=actor.user,
-        username=actor.username,
-        ip_address=actor.ip_address,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        patient_id=patient_id,
-        shown_patient_ids=shown_patient_ids,
-        search_text=search_text,
-        at=at,
-        reason=reason,
-    )
+    writer = _Writer(actor.organisation, actor.user, actor.username, actor.ip_address)
+    return _append(writer, action, object_type, object_id, **details)
 
 
 def do_record_access_event(
@@ -152,11 +153,5 @@ def do_record_access_event(
     organisation; its events go to the site chain.
     """
     return _append(
-        organisation,
-        user=user,
-        username=username,
-        ip_address=ip_address,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
+        _Writer(organisation, user, username, ip_address), action, object_type, object_id
     )
