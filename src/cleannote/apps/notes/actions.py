@@ -22,6 +22,7 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
 from cleannote.apps.notes.models import Addendum, Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.objective import carry_objective
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Case, Goal, Patient
@@ -35,7 +36,8 @@ from cleannote.rules.scope_of_practice import (
 from cleannote.rules.visit import Credential
 
 # What a new note copies from the case's last signed note, so a therapist edits rather than
-# retypes; the subjective and assessment are always written fresh.
+# retypes; the subjective and assessment are always written fresh. The objective's values keep
+# the day they were measured (objective.carry_objective), so they are not taken as new ones.
 CARRIED_FIELDS = ("pain_location", "functional_limits", "objective", "plan")
 EDITABLE_FIELDS = frozenset(
     {
@@ -164,6 +166,8 @@ def do_start_note(
             note.carried_from = previous
             for name in CARRIED_FIELDS:
                 setattr(note, name, getattr(previous, name))
+            # Measurements come along as "last measured on DATE", never as new ones.
+            note.objective = carry_objective(previous.objective, previous.date_of_service)
     note.full_clean(exclude=TRUSTED_KEYS)
     note.save()
     do_record_audit_event(actor, AuditAction.CREATE, "note", note.pk, patient_id=note.patient_id)

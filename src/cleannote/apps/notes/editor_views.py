@@ -8,6 +8,7 @@ goes through `check_sign_note`, which refuses while any error finding stands.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, sc
 from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_prefix, parse_draft
 from cleannote.apps.notes.note_pdf import render_note_pdf
+from cleannote.apps.notes.objective import MEASURED_VALUE, is_carried
 from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
 from cleannote.apps.notes.visit_builder import (
     VisitBuildError,
@@ -118,10 +120,27 @@ def _objective_rows(note: Note) -> dict[str, list[dict[str, Any]]]:
         saved = list(note.objective.get(section, []))
         saved += [{} for _ in range(BLANK_OBJECTIVE_ROWS)]
         rows[section] = [
-            {"prefix": f"{prefix}-{i}", "values": {n: row.get(n, "") for n in names}}
-            for i, row in enumerate(saved)
+            _objective_row_view(section, f"{prefix}-{i}", names, row) for i, row in enumerate(saved)
         ]
     return rows
+
+
+def _objective_row_view(
+    section: str, prefix: str, names: tuple[str, ...], row: dict[str, Any]
+) -> dict[str, Any]:
+    """A row's inputs; a carried row's value input is left empty, with what was last measured
+    and when beside it, so nothing carried passes for today's measurement."""
+    values = {n: row.get(n, "") for n in names}
+    view: dict[str, Any] = {"prefix": prefix, "values": values, "carried": None}
+    if is_carried(row):
+        value_field = MEASURED_VALUE[section]
+        view["carried"] = {
+            "value": values[value_field],
+            "on": dt.date.fromisoformat(row["measured_on"]),
+            "field": value_field,
+        }
+        values[value_field] = ""
+    return view
 
 
 def _block_views(note: Note, live: LiveScrub | None, *, carried: bool = True) -> list[BlockView]:
@@ -217,7 +236,12 @@ def _render_editor(
 def _save_posted(request: HttpRequest, note: Note, *, refresh: bool = False) -> DraftInput:
     """Save the posted page; with `refresh`, bring the loaded `note` up to what was saved (two
     queries, where loading it again would take the builder's full set)."""
-    draft = parse_draft(request.POST, note.blocks.all(), today=timezone.localdate())
+    draft = parse_draft(
+        request.POST,
+        note.blocks.all(),
+        today=timezone.localdate(),
+        stored_objective=note.objective,
+    )
     saved = do_save_draft(actor_of(request), note, draft)
     if refresh:
         refresh_saved_draft(note, saved)

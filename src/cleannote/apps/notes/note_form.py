@@ -20,7 +20,7 @@ from typing import Any
 
 from cleannote.apps.notes.block_fields import InputKind, inputs_for
 from cleannote.apps.notes.models import Note, TreatmentBlock
-from cleannote.apps.notes.objective import SIDES
+from cleannote.apps.notes.objective import MEASURED_VALUE, SIDES, is_carried, row_identity
 from cleannote.platform.request_params import EARLIEST_DATE
 from cleannote.rules.visit import Laterality
 
@@ -65,11 +65,16 @@ def parse_draft(
     blocks: Iterable[TreatmentBlock],
     *,
     today: dt.date,
+    stored_objective: Mapping[str, Any] | None = None,
 ) -> DraftInput:
-    """The posted note form as values to save, and a message per input that did not parse."""
+    """The posted note form as values to save, and a message per input that did not parse.
+
+    A carried row (one with `measured_on` in `stored_objective`) posted with its value left
+    empty stays as it was: last measured on its day. A value typed into it is a new measurement.
+    """
     draft = DraftInput()
     _note_fields(data, draft, today)
-    objective = _objective(data, draft)
+    objective = _objective(data, draft, stored_objective or {})
     if objective is not None:
         draft.note_fields["objective"] = objective
     for block in blocks:
@@ -114,11 +119,18 @@ def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> 
                 draft.note_fields["date_of_service"] = day
 
 
-def _objective(data: Mapping[str, Any], draft: DraftInput) -> dict[str, list[Any]] | None:
+def _objective(
+    data: Mapping[str, Any], draft: DraftInput, stored: Mapping[str, Any]
+) -> dict[str, list[Any]] | None:
     if "objective" not in data:
         return None
     result: dict[str, list[Any]] = {}
     for section, (prefix, names) in OBJECTIVE_ROWS.items():
+        carried = {
+            row_identity(section, row): row
+            for row in stored.get(section, [])
+            if isinstance(row, dict) and is_carried(row)
+        }
         rows: list[dict[str, Any]] = []
         for index in range(MAX_ROWS):
             keys = {name: f"{prefix}-{index}-{name}" for name in names}
@@ -126,6 +138,10 @@ def _objective(data: Mapping[str, Any], draft: DraftInput) -> dict[str, list[Any
                 break
             values = {name: _get(data, key) for name, key in keys.items()}
             if not any(v for n, v in values.items() if n != "side"):
+                continue
+            kept = carried.get(row_identity(section, values))
+            if kept is not None and not values[MEASURED_VALUE[section]]:
+                rows.append(dict(kept))  # not measured this visit: still last measured then
                 continue
             row = _objective_row(section, values, keys, draft.errors)
             if row is not None:

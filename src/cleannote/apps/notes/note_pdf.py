@@ -19,6 +19,13 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.note_reading import (
+    block_details,
+    clinic_time,
+    goal_texts,
+    objective_lines,
+    progress_measures,
+)
 from cleannote.apps.notes.progress_report import measures_since_last_report
 
 AUDIENCES = {
@@ -106,6 +113,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     story += _treatment(note, s)
     if note.is_progress_report:
         story += _trend(note, s)
+        story += _measures(note, s)
     story += [
         _p("Assessment", s["h2"]),
         _p(note.assessment or "—", s["body"]),
@@ -118,7 +126,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
             _p(
                 f"Electronically signed by {note.signed_by.display_name}"
                 f"{', NPI ' + note.signed_by.npi if note.signed_by.npi else ''} on "
-                f"{note.signed_at:%d %b %Y %H:%M %Z}",
+                f"{clinic_time(note.signed_at):%d %b %Y %H:%M %Z}",
                 s["body"],
             ),
         ]
@@ -127,7 +135,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
             _p(
                 f"Co-signed as supervising therapist by {note.cosigned_by.display_name}"
                 f"{', NPI ' + note.cosigned_by.npi if note.cosigned_by.npi else ''} on "
-                f"{note.cosigned_at:%d %b %Y %H:%M %Z}",
+                f"{clinic_time(note.cosigned_at):%d %b %Y %H:%M %Z}",
                 s["body"],
             )
         )
@@ -135,31 +143,29 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     if addenda:
         story.append(_p("Addenda", s["h2"]))
         story += [
-            _p(f"{a.signed_at:%d %b %Y %H:%M}, {a.author.display_name}: {a.text}", s["body"])
+            _p(
+                f"{clinic_time(a.signed_at):%d %b %Y %H:%M %Z}, {a.author.display_name}: {a.text}",
+                s["body"],
+            )
             for a in addenda
         ]
     return story
 
 
 def _objective(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
-    objective = note.objective
     out: list[Flowable] = [_p("Objective", s["h2"])]
-    rom = objective.get("rom", [])
-    if rom:
-        rows: list[list[object]] = [["Joint", "Motion", "Side", "Degrees"]]
-        rows += [[r["joint"], r["motion"], r.get("side", ""), r["degrees"]] for r in rom]
-        out.append(_table(rows, [1.6 * inch, 1.6 * inch, 1.2 * inch, 1 * inch], s["small"]))
-    strength = objective.get("strength", [])
-    if strength:
-        text = "; ".join(f"{r.get('side', '')} {r['muscle_group']} {r['grade']}" for r in strength)
-        out.append(_p(f"Strength: {text}", s["body"]))
-    measures = objective.get("outcome_measures", [])
-    if measures:
-        text = "; ".join(
-            f"{m['name']} {m['score']}{'/' + str(m['max']) if m.get('max') else ''}"
-            for m in measures
-        )
-        out.append(_p(f"Outcome measures: {text}", s["body"]))
+    titles = {
+        "rom": "Range of motion",
+        "strength": "Strength",
+        "outcome_measures": "Outcome measures",
+    }
+    for section, lines in objective_lines(note.objective).items():
+        if lines:
+            text = "; ".join(
+                line.text + (f" ({line.carried_text})" if line.last_measured else "")
+                for line in lines
+            )
+            out.append(_p(f"{titles[section]}: {text}", s["body"]))
     if len(out) == 1:
         out.append(_p("—", s["body"]))
     return out
@@ -172,15 +178,15 @@ def _treatment(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
     rows: list[list[object]] = [["Code", "Time", "Min", "Details", "Goals", "Skilled need"]]
     for b in blocks:
         time = f"{b.start_time:%H:%M}–{b.stop_time:%H:%M}" if b.start_time and b.stop_time else ""
-        details = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in b.parameters.items())
+        details = "; ".join(f"{label}: {value}" for label, value in block_details(b))
         regions = ", ".join(b.body_regions)
         if regions:
-            details = f"{regions} {b.laterality} · {details}"
-        goals = ", ".join(f"#{g.order}" for g in b.goals.all())
+            details = f"{regions} {b.laterality}" + (f" · {details}" if details else "")
+        goals = "; ".join(goal_texts(b))
         rows.append(
             [b.code, time, b.documented_minutes or "", details, goals, b.justification or ""]
         )
-    widths = [0.6 * inch, 0.95 * inch, 0.45 * inch, 2.6 * inch, 0.55 * inch, 1.85 * inch]
+    widths = [0.55 * inch, 0.9 * inch, 0.4 * inch, 2.35 * inch, 1.2 * inch, 1.6 * inch]
     return [_p("Treatment", s["h2"]), _table(rows, widths, s["small"])]
 
 
@@ -198,6 +204,22 @@ def _trend(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
     return [
         _p("Range of motion since the last report", s["h2"]),
         _table(rows, [first, *([rest] * len(trend.dates))], s["small"]),
+    ]
+
+
+def _measures(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+    series = progress_measures(note)
+    if not series:
+        return []
+    rows: list[list[object]] = [["Measure", "Measurements", "Change since the first"]]
+    for one in series:
+        points = ", ".join(f"{p.shown} ({p.measured_on:%d %b %Y})" for p in one.points)
+        change = one.change.summary if one.change is not None else "one measurement so far"
+        better = "higher is better" if one.instrument.higher_is_better else "lower is better"
+        rows.append([f"{one.instrument.name} ({one.instrument.code}; {better})", points, change])
+    return [
+        _p("Outcome measures", s["h2"]),
+        _table(rows, [2.0 * inch, 2.8 * inch, 2.2 * inch], s["small"]),
     ]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleannote.apps.notes.models import Note, NoteStatus
+from cleannote.apps.notes.objective import is_carried
 from cleannote.apps.notes.selectors import PROGRESS_REPORT_EVERY
 from cleannote.apps.patients.models import Case
 
@@ -52,13 +53,19 @@ class RomTrend:
 
 def rom_trend(visits: Iterable[tuple[dt.date, dict[str, Any]]]) -> RomTrend:
     """Range of motion by joint, motion and side across visits (date, objective), oldest first;
-    a visit that did not measure a row leaves a gap, the last measure of a day wins."""
+    only real measurements count: a visit that did not measure a row (or carried it from an
+    earlier visit, ADR 0542) leaves a gap, and the last measure of a day wins. A date is a
+    column only when something was measured on it."""
     ordered = sorted(visits, key=lambda v: v[0])
-    dates = tuple(dict.fromkeys(day for day, _ in ordered))
+    measured = [
+        (day, [row for row in objective.get("rom", []) if not is_carried(row)])
+        for day, objective in ordered
+    ]
+    dates = tuple(dict.fromkeys(day for day, rows in measured if rows))
     column = {day: i for i, day in enumerate(dates)}
     table: dict[tuple[str, str, str], list[int | None]] = {}
-    for day, objective in ordered:
-        for row in objective.get("rom", []):
+    for day, rows in measured:
+        for row in rows:
             key = (row["joint"].lower(), row["motion"].lower(), row.get("side", ""))
             table.setdefault(key, [None] * len(dates))[column[day]] = row["degrees"]
     return RomTrend(

@@ -9,6 +9,13 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes import selectors
+from cleannote.apps.notes.note_reading import (
+    block_details,
+    goal_texts,
+    objective_lines,
+    progress_measures,
+)
+from cleannote.apps.notes.progress_report import measures_since_last_report
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.views import actor_of
@@ -45,8 +52,13 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     writes = has_capability(staff.role, Capability.WRITE_NOTES)
     author = _credential(note.therapist.credential)
     supervisor = scope_of(author).supervised_by if author is not None else None
+    blocks = list(note.blocks.all())
     context = {
         "note": note,
+        "objective": objective_lines(note.objective),
+        "blocks": [(b, block_details(b), goal_texts(b)) for b in blocks],
+        "trend": measures_since_last_report(note) if note.is_progress_report else None,
+        "measures": progress_measures(note) if note.is_progress_report else [],
         "is_treating": writes and note.therapist_id == staff.pk,
         "supervisor_credential": supervisor.value if supervisor is not None else "",
         "may_cosign": writes
