@@ -22,6 +22,9 @@ from jsonschema import Draft202012Validator
 from cleannote.cli.main import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+# The day the README's outcomes are stated for (`--as-of`): after every example's date of
+# service, before any reaches its payer's timely filing limit (ADR 0370).
+EXAMPLES_DAY = "2026-10-01"
 
 # (file, visit id, "clean" or "NOT CLEAN", "code xUNITS MODS; ...", "rule rule*COUNT ...")
 EXPECTED = [
@@ -201,7 +204,7 @@ def _rules(text: str) -> Counter[str]:
 def _scrub_json(*paths: Path) -> tuple[int, dict[str, Any]]:
     out = io.StringIO()
     with redirect_stdout(out):
-        status = main(["scrub", "--json", *map(str, paths)])
+        status = main(["scrub", "--json", "--as-of", EXAMPLES_DAY, *map(str, paths)])
     return status, json.loads(out.getvalue())
 
 
@@ -326,7 +329,7 @@ def test_scrub_text_names_each_bad_line_on_stderr_and_exits_2(
     # given
     folder = _copy_examples_with_a_broken_file(tmp_path)
     # when
-    status = main(["scrub", str(folder)])
+    status = main(["scrub", "--as-of", EXAMPLES_DAY, str(folder)])
     # then
     captured = capsys.readouterr()
     late = folder / "late.jsonl"

@@ -9,6 +9,7 @@ import pytest
 
 from cleannote.cli.main import main
 from tests.edi.pyx12_check import pyx12_errors
+from tests.test_examples import EXAMPLES_DAY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -18,7 +19,7 @@ def test_clean_visits_become_one_valid_837p(tmp_path, capsys):
     out = tmp_path / "claims.837"
     # when
     status = main(
-        ["edi", "837", "-o", str(out), "--control", "42",
+        ["edi", "837", "-o", str(out), "--control", "42", "--as-of", EXAMPLES_DAY,
          str(EXAMPLES / "medicare-pt-follow-up.json"), str(EXAMPLES / "slp-visit.json")]
     )  # fmt: skip
     # then
@@ -32,7 +33,9 @@ def test_clean_visits_become_one_valid_837p(tmp_path, capsys):
 
 def test_refused_visits_are_reported_and_left_out(tmp_path, capsys):
     out = tmp_path / "batch.837"
-    status = main(["edi", "837", "-o", str(out), str(EXAMPLES / "batch.jsonl")])
+    status = main(
+        ["edi", "837", "-o", str(out), "--as-of", EXAMPLES_DAY, str(EXAMPLES / "batch.jsonl")]
+    )
     err = capsys.readouterr().err
     assert status == 1
     assert "visit v0000005 refused: doc.no-goal" in err

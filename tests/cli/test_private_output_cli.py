@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleannote.cli.main import main
+from tests.test_examples import EXAMPLES_DAY
 
 EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "medicare-pt-follow-up.json")
 
@@ -24,9 +25,12 @@ def _permissive_umask() -> Iterator[None]:
 @pytest.mark.parametrize(
     ("argv", "name"),
     [
-        (["form", "cms1500", EXAMPLE, "-o"], "forms.pdf"),
-        (["form", "cms1500", "--data-only", EXAMPLE, "-o"], "forms-data-only.pdf"),
-        (["edi", "837", EXAMPLE, "-o"], "claims.837"),
+        (["form", "cms1500", "--date", EXAMPLES_DAY, EXAMPLE, "-o"], "forms.pdf"),
+        (
+            ["form", "cms1500", "--data-only", "--date", EXAMPLES_DAY, EXAMPLE, "-o"],
+            "forms-data-only.pdf",
+        ),
+        (["edi", "837", "--as-of", EXAMPLES_DAY, EXAMPLE, "-o"], "claims.837"),
     ],
     ids=["cms1500", "cms1500-data-only", "837p"],
 )
@@ -45,7 +49,17 @@ def test_output_files_are_owner_only(tmp_path, capsys, argv, name):
 
 
 def test_an_837_into_a_missing_folder_is_one_line_and_exit_2(tmp_path, capsys):
-    status = main(["edi", "837", EXAMPLE, "-o", str(tmp_path / "missing" / "claims.837")])
+    status = main(
+        [
+            "edi",
+            "837",
+            "--as-of",
+            EXAMPLES_DAY,
+            EXAMPLE,
+            "-o",
+            str(tmp_path / "missing" / "claims.837"),
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 2
     assert err.count("\n") == 1

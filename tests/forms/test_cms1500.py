@@ -591,7 +591,9 @@ def test_cli_refuses_visits_with_error_findings_and_prints_the_rest(
     source = write_visits(tmp_path / "visits.json", visit(), broken)
     output = tmp_path / "out.pdf"
     # when
-    status = main(["form", "cms1500", "--data-only", "-o", str(output), str(source)])
+    status = main(
+        ["form", "cms1500", "--data-only", "--date", "2026-03-11", "-o", str(output), str(source)]
+    )
     # then
     out, err = capsys.readouterr()
     assert status == 1

@@ -19,10 +19,18 @@ from cleannote.rules.payer_policy import PayerPolicy, default_policy, policy_for
 from cleannote.rules.visit import ModifierStyle, Payer, PayerKind, UnitMethod
 
 
-def test_every_policy_field_but_kind_and_source_is_overridable_with_a_type():
-    names = {f.name for f in dataclasses.fields(PayerPolicy)} - {"kind", "source"}
+def test_every_policy_field_but_kind_source_and_filing_days_is_overridable_with_a_type():
+    # The timely filing days have their own field on the payer record (ADR 0370).
+    names = {f.name for f in dataclasses.fields(PayerPolicy)} - {
+        "kind",
+        "source",
+        "timely_filing_days",
+    }
     assert {f.name for f in OVERRIDE_FIELDS} == names
     assert all(isinstance(f.type, FieldType) and f.label for f in OVERRIDE_FIELDS)
+    with pytest.raises(OverrideError) as refused:
+        check_overrides({"timely_filing_days": 90})
+    assert "timely_filing_days" in refused.value.errors
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cleannote.cli.claim_day import add_as_of_argument, claim_day
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError
 from cleannote.cli.refdata import data_dir_from_env
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
@@ -48,12 +49,13 @@ def register_837(commands: Any) -> None:
     parser.add_argument(
         "--usage", choices=("P", "T"), default="T", help="ISA15: P production, T test (default)"
     )
+    add_as_of_argument(parser)
     parser.set_defaults(handler=run_837)
 
 
 def run_837(args: argparse.Namespace) -> int:
     ptp, mue = active_tables(data_dir_from_env())
-    as_of = dt.datetime.now().astimezone().date()  # the file's creation date (BHT04)
+    as_of = claim_day(args)  # the file's creation date (BHT04)
     claims: list[ClaimToSend] = []
     refused = bad = 0
     for count, item in enumerate(read_visits(args.paths, stdin=sys.stdin), start=1):
@@ -87,6 +89,12 @@ def run_837(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if refused or not claims else EXIT_OK
 
 
+def _created(args: argparse.Namespace) -> dt.datetime:
+    """The file's creation time (ISA09/GS04/BHT04): now, on the `--as-of` day when given."""
+    now = dt.datetime.now().astimezone()
+    return now if args.as_of is None else dt.datetime.combine(args.as_of, now.timetz())
+
+
 def _write(args: argparse.Namespace, claims: list[ClaimToSend]) -> None:
     if args.control < 1:
         raise UsageError(f"--control {args.control}: must be a positive number")
@@ -100,7 +108,7 @@ def _write(args: argparse.Namespace, claims: list[ClaimToSend]) -> None:
         ),
         receiver=Receiver(name=args.receiver_name, id=args.receiver_id),
         control=ControlNumbers(args.control, args.control, args.control),
-        created=dt.datetime.now().astimezone(),
+        created=_created(args),
         usage=args.usage,
     )
     if args.output is None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 
+from cleannote.cli.claim_day import today
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UsageError
 from cleannote.cli.refdata import data_dir_from_env, iso_date_argument
 from cleannote.forms.cms1500 import (
@@ -65,7 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _cms1500(args: argparse.Namespace) -> int:
-    printed_on: date = args.date or datetime.now(UTC).astimezone().date()
+    printed_on: date = args.date or today()
     ptp, mue = active_tables(data_dir_from_env())
     claims: list[FormClaim] = []
     refused = bad_input = False

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from cleannote.cli.claim_day import add_as_of_argument, claim_day
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
 from cleannote.cli.refdata import data_dir_from_env
 from cleannote.rules.findings import Finding, ScrubResult, Severity
@@ -41,6 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_as_of_argument(parser)
     parser.add_argument(
         "--jobs",
         type=_jobs,
@@ -74,8 +76,7 @@ def _scrub(args: argparse.Namespace) -> int:
     errors: list[VisitFormatError] = []
     any_error = False
     out = sys.stdout
-    # The day the claims are made, for date.future-service (the core never reads the clock).
-    as_of = dt.datetime.now().astimezone().date()
+    as_of = claim_day(args)  # the day the claims are made (the core never reads the clock)
     jobs = args.jobs or os.cpu_count() or 1
     if jobs == 1:
         items = read_visits(args.paths, stdin=sys.stdin)

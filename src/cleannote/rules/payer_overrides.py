@@ -64,8 +64,10 @@ _LABELS = {
     "max_dependent_age": "Dependents covered until age",
 }
 _ENUMS: dict[str, type[StrEnum]] = {"UnitMethod": UnitMethod, "ModifierStyle": ModifierStyle}
-# Not settings a clinic overrides: what the policy is for, and where its defaults come from.
-_NOT_OVERRIDABLE = frozenset({"kind", "source"})
+# Not settings a clinic overrides here: what the policy is for, where its defaults come from,
+# and the timely filing days, which the payer record holds in a field of its own (the core
+# `Payer.timely_filing_days`; ADR 0370).
+_NOT_OVERRIDABLE = frozenset({"kind", "source", "timely_filing_days"})
 
 
 def _field_type(annotation: str) -> tuple[FieldType, tuple[str, ...]]:

@@ -58,6 +58,11 @@ class PayerPolicy:
     # plans under the ACA, 45 CFR 147.120); None where dependents have no age limit or every
     # patient is their own subscriber (scrub rule patient.dependent-age, ADR 0310).
     max_dependent_age: int | None
+    # Days after the date of service within which the payer takes a claim (Medicare: one
+    # calendar year, held as 365 days; Medicaid: 12 months); None where it depends on the
+    # contract or state law. The payer record's own figure (`Payer.timely_filing_days`) wins
+    # (scrub rules payer.timely-filing and payer.timely-filing-soon, ADR 0370).
+    timely_filing_days: int | None
     source: str
 
 
@@ -119,7 +124,7 @@ def _checked(name: str, value: object) -> object:
         if not isinstance(value, bool):
             raise PayerPolicyError(f"payer policy {name}: {value!r} is not true or false")
         return value
-    if name in ("progress_report_interval_days", "max_dependent_age"):
+    if name in ("progress_report_interval_days", "max_dependent_age", "timely_filing_days"):
         if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
             return value
         raise PayerPolicyError(f"payer policy {name}: {value!r} is not a positive whole number")
@@ -161,8 +166,11 @@ def _policy_cached(
     unit_method: UnitMethod | None,
     modifier_style: ModifierStyle | None,
     payer_overrides: tuple[tuple[str, object], ...] = (),
+    timely_filing_days: int | None = None,
 ) -> PayerPolicy:
     overrides: dict[str, object] = dict(payer_overrides)
+    if timely_filing_days is not None:
+        overrides["timely_filing_days"] = timely_filing_days
     if unit_method is not None:
         overrides["unit_method"] = unit_method
     if modifier_style is not None:
@@ -172,8 +180,13 @@ def _policy_cached(
 
 def policy_for(payer: Payer) -> PayerPolicy:
     """The policy for a visit's payer: its kind's defaults with the payer record's overrides
-    (`Payer.policy_overrides`, the clinic's payer directory) and its unit method and
-    bypass-modifier style applied. One entry per distinct payer record is remembered."""
+    (`Payer.policy_overrides`, the clinic's payer directory) and its unit method,
+    bypass-modifier style and timely filing days applied. One entry per distinct payer record
+    is remembered."""
     return _policy_cached(
-        payer.kind, payer.unit_method, payer.modifier_style, payer.policy_overrides
+        payer.kind,
+        payer.unit_method,
+        payer.modifier_style,
+        payer.policy_overrides,
+        payer.timely_filing_days,
     )

@@ -291,6 +291,25 @@ _RULES: tuple[RuleSpec, ...] = (
         "clearinghouse and payer front-end edits reject future service dates",
         "A claim for a service not yet furnished is rejected, and billing it is a false claim.",
     ),
+    # Timely filing (rules/scrub/checks_timely_filing.py; docs/decisions/0370)
+    RuleSpec(
+        "payer.timely-filing",
+        E,
+        "Claim made after the payer's timely filing limit",
+        "Medicare: 42 CFR 424.44(a)(1), one calendar year after the date of service (100-04 "
+        "Ch.1 §70); Medicaid: 42 CFR 447.45(d)(1), 12 months; other payers: the limit on the "
+        "payer directory's record (contract or state law)",
+        "A claim received after the limit is denied for timely filing and is not paid, "
+        "however clean it is otherwise.",
+    ),
+    RuleSpec(
+        "payer.timely-filing-soon",
+        W,
+        "Claim within 14 days of the payer's timely filing limit",
+        "The payer's timely filing limit (as payer.timely-filing); Cleannote's 14-day warning "
+        "window (ADR 0370)",
+        "A rejection found after the limit cannot be corrected in time: send it now.",
+    ),
     # Time and units
     RuleSpec(
         "time.missing",

@@ -31,6 +31,7 @@ from cleannote.rules.scrub import (
     checks_rtm,
     checks_scope,
     checks_time,
+    checks_timely_filing,
 )
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.units import units_for_minutes
@@ -54,6 +55,7 @@ CHECKS: tuple[Check, ...] = (
     *checks_dates.CHECKS,
     *checks_lines.CHECKS,
     *checks_chart.CHECKS,
+    *checks_timely_filing.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
 
