@@ -1,0 +1,416 @@
+"""The chart's edit screens: demographics, coverages (add, edit, end, reorder), cases (open,
+edit, close or discharge). Owners, therapists and the front desk (`edit_chart`), one
+organisation. Each screen is a full page, or its form alone when the chart asks for it inline
+(htmx); a save returns to the chart at the section it changed (ADR 0501)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.patients import selectors
+from cleannote.apps.patients.chart_actions import (
+    CASE_FIELDS,
+    COVERAGE_FIELDS,
+    PATIENT_FIELDS,
+    ChartChangeRefused,
+    do_add_coverage_to_chart,
+    do_close_case,
+    do_end_coverage,
+    do_open_case_on_chart,
+    do_reorder_coverages,
+    do_update_case,
+    do_update_coverage,
+    do_update_patient,
+)
+from cleannote.apps.patients.chart_forms import (
+    ChartCaseForm,
+    ChartCoverageForm,
+    CloseCaseForm,
+    DemographicsForm,
+    EndCoverageForm,
+    ReorderForm,
+)
+from cleannote.apps.patients.models import Case, Coverage, Patient
+
+edit_view = staff_view(Capability.EDIT_CHART)
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Patient:
+    patient = selectors.patients_of(request.staff.organisation).filter(pk=patient_id).first()  # type: ignore[attr-defined]
+    if patient is None:
+        raise Http404("no such patient")
+    return patient
+
+
+def _coverage(patient: Patient, coverage_id: int) -> Coverage:
+    coverage = patient.coverages.select_related("payer_record").filter(pk=coverage_id).first()
+    if coverage is None:
+        raise Http404("no such coverage")
+    return coverage
+
+
+def _case(patient: Patient, case_id: int) -> Case:
+    case = patient.cases.filter(pk=case_id).first()
+    if case is None:
+        raise Http404("no such case")
+    return case
+
+
+def _to_chart(patient: Patient, anchor: str) -> HttpResponseRedirect:
+    url = reverse("patients:chart", kwargs={"patient_id": patient.pk})
+    return HttpResponseRedirect(f"{url}#{anchor}")
+
+
+def _refused(form: BaseForm, error: ChartChangeRefused | ValidationError) -> None:
+    """Put an action's refusal next to the field it names (the form's top when it has none)."""
+    if isinstance(error, ChartChangeRefused):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _page(
+    request: HttpRequest,
+    patient: Patient,
+    *,
+    title: str,
+    form: BaseForm,
+    action: str,
+    anchor: str,
+    sections: Any = None,
+    template: str = "patients/chart_edit.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    first = next((name for name in form.fields if name != "reason"), None)
+    if first is not None and not form.errors:
+        form.fields[first].widget.attrs["autofocus"] = True
+    context = {
+        "patient": patient,
+        "title": title,
+        "form": form,
+        "action": action,
+        "back": f"{reverse('patients:chart', kwargs={'patient_id': patient.pk})}#{anchor}",
+        "sections": _sections(form, sections),
+        **(extra or {}),
+    }
+    inline = request.headers.get("HX-Request") == "true" and request.method == "GET"
+    if inline:
+        return render(request, "patients/_chart_form.html", context)
+    return render(request, template, context)
+
+
+def _sections(form: BaseForm, sections: Any) -> list[tuple[str, list[Any]]]:
+    """The form's fields grouped as the form lays them out; the reason last, on its own."""
+    if not sections:
+        return [("", [form[name] for name in form.fields if name != "reason"])]
+    return [
+        (legend, [form[name] for name in names if name in form.fields])
+        for legend, names in sections
+    ]
+
+
+# --- demographics -----------------------------------------------------------------------------
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def edit_details(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    form = DemographicsForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = do_update_patient(
+                actor_of(request),
+                patient,
+                reason=data["reason"],
+                **{f: data[f] for f in PATIENT_FIELDS if f in data},
+            )
+        except (ChartChangeRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _saved(changed, "details"))
+            return _to_chart(patient, "details")
+    return _page(
+        request,
+        patient,
+        title="Details and contact",
+        form=form,
+        action=reverse("patients:edit_details", args=[patient.pk]),
+        anchor="details",
+        sections=DemographicsForm.SECTIONS,
+    )
+
+
+def _saved(changed: list[str], what: str) -> str:
+    if not changed:
+        return f"Nothing changed in the {what}."
+    return f"Saved the {what}: {', '.join(f.replace('_', ' ') for f in changed)}."
+
+
+# --- coverages --------------------------------------------------------------------------------
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def add_coverage(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    taken = {c.priority for c in patient.coverages.all() if c.is_active_on(timezone.localdate())}
+    free = next((p for p in ("primary", "secondary", "tertiary") if p not in taken), "secondary")
+    form = ChartCoverageForm(
+        request.POST or None,
+        organisation=request.staff.organisation,  # type: ignore[attr-defined]
+        initial={"priority": free, "active_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            coverage = do_add_coverage_to_chart(
+                actor_of(request),
+                patient,
+                form.save(commit=False),
+                reason=form.cleaned_data["reason"],
+            )
+        except (ChartChangeRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request, f"Added {coverage.payer_name} as {coverage.get_priority_display()}."
+            )
+            return _to_chart(patient, "coverage")
+    return _page(
+        request,
+        patient,
+        title="Add a coverage",
+        form=form,
+        action=reverse("patients:add_coverage", args=[patient.pk]),
+        anchor="coverage",
+        sections=ChartCoverageForm.SECTIONS,
+    )
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def edit_coverage(request: HttpRequest, patient_id: int, coverage_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    coverage = _coverage(patient, coverage_id)
+    form = ChartCoverageForm(
+        request.POST or None,
+        instance=_coverage(patient, coverage_id),
+        organisation=request.staff.organisation,  # type: ignore[attr-defined]
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = do_update_coverage(
+                actor_of(request),
+                coverage,
+                reason=data["reason"],
+                **{f: data[f] for f in COVERAGE_FIELDS if f in data},
+            )
+        except (ChartChangeRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _saved(changed, f"{coverage.payer_name} coverage"))
+            return _to_chart(patient, f"coverage-{coverage.pk}")
+    return _page(
+        request,
+        patient,
+        title=f"Coverage: {coverage.payer_name}",
+        form=form,
+        action=reverse("patients:edit_coverage", args=[patient.pk, coverage.pk]),
+        anchor=f"coverage-{coverage.pk}",
+        sections=ChartCoverageForm.SECTIONS,
+    )
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def end_coverage(request: HttpRequest, patient_id: int, coverage_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    coverage = _coverage(patient, coverage_id)
+    form = EndCoverageForm(
+        request.POST or None,
+        initial={"ended_on": coverage.active_through or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_end_coverage(
+                actor_of(request),
+                coverage,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ChartChangeRefused as exc:
+            if exc.field == "active_through":
+                form.add_error("ended_on", exc.message)
+            else:
+                _refused(form, exc)
+        else:
+            messages.success(request, f"{coverage.payer_name} ends on {coverage.active_through}.")
+            return _to_chart(patient, "coverage")
+    return _page(
+        request,
+        patient,
+        title=f"End coverage: {coverage.payer_name}",
+        form=form,
+        action=reverse("patients:end_coverage", args=[patient.pk, coverage.pk]),
+        anchor="coverage",
+    )
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def reorder_coverages(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    today = timezone.localdate()
+    current = [
+        c for c in patient.coverages.all() if c.active_through is None or c.active_through >= today
+    ]
+    form = ReorderForm(request.POST or None, coverages=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_reorder_coverages(
+                actor_of(request),
+                patient,
+                form.order(),
+                reason=form.cleaned_data["reason"],
+                medicare_secondary_types=form.medicare_secondary_types(),
+            )
+        except ChartChangeRefused as exc:
+            msp = [f for f in form.fields if f.startswith("msp_")]
+            if exc.field == "medicare_secondary_type" and msp:
+                form.add_error(msp[0], exc.message)
+            else:
+                _refused(form, exc)
+        else:
+            messages.success(request, "Saved the order of the coverages.")
+            return _to_chart(patient, "coverage")
+    return _page(
+        request,
+        patient,
+        title="Order of the coverages",
+        form=form,
+        action=reverse("patients:reorder_coverages", args=[patient.pk]),
+        anchor="coverage",
+        extra={"intro": "Who pays first on a claim from today: 1st is the primary payer."},
+    )
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def open_case(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    form = ChartCaseForm(
+        request.POST or None, patient=patient, initial={"opened_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = do_open_case_on_chart(
+                actor_of(request),
+                patient,
+                form.save(commit=False),
+                reason=form.cleaned_data["reason"],
+            )
+        except (ChartChangeRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Opened the case “{case.title}”.")
+            return _to_chart(patient, f"case-{case.pk}")
+    return _page(
+        request,
+        patient,
+        title="Open a new case",
+        form=form,
+        action=reverse("patients:open_case", args=[patient.pk]),
+        anchor="cases",
+        sections=ChartCaseForm.SECTIONS,
+    )
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def edit_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    case = _case(patient, case_id)
+    form = ChartCaseForm(request.POST or None, instance=_case(patient, case_id), patient=patient)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = do_update_case(
+                actor_of(request),
+                case,
+                reason=data["reason"],
+                **{f: data[f] for f in CASE_FIELDS if f in data},
+            )
+        except (ChartChangeRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _saved(changed, "case"))
+            return _to_chart(patient, f"case-{case.pk}")
+    return _page(
+        request,
+        patient,
+        title=f"Case: {case.title}",
+        form=form,
+        action=reverse("patients:edit_case", args=[patient.pk, case.pk]),
+        anchor=f"case-{case.pk}",
+        sections=ChartCaseForm.SECTIONS,
+    )
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def close_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    case = _case(patient, case_id)
+    if not case.is_open:
+        messages.error(request, f"“{case.title}” is already {case.get_closure_display()}.")
+        return _to_chart(patient, f"case-{case.pk}")
+    form = CloseCaseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_close_case(
+                actor_of(request),
+                case,
+                closed_on=data["closed_on"],
+                closure=data["closure"],
+                reason=data["reason"],
+            )
+        except (ChartChangeRefused, ValidationError) as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request,
+                f"“{case.title}”: {case.get_closure_display().lower()} on {case.closed_on}.",
+            )
+            return _to_chart(patient, f"case-{case.pk}")
+    return _page(
+        request,
+        patient,
+        title=f"Close or discharge: {case.title}",
+        form=form,
+        action=reverse("patients:close_case", args=[patient.pk, case.pk]),
+        anchor=f"case-{case.pk}",
+        extra={"suggestions": CloseCaseForm.SUGGESTIONS, "suggestions_id": "discharge-reasons"},
+    )

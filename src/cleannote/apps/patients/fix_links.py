@@ -1,0 +1,92 @@
+"""Which chart screen fixes a scrub finding, by rule id: the one map (ADR 0502).
+
+A finding about the coverage, the subscriber, the case's accident details or the patient's own
+record is fixed on the chart, not on the note or the claim. The note page and the claim pages
+link each such finding here, so a person who meets it is one click from the screen that fixes
+it. Rules whose fix is elsewhere (a block's minutes, a modifier, the clinic's settings) map to
+nothing. Prefixes are matched longest first; an exact id wins over its family.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.urls import reverse
+
+
+class ChartScreen(StrEnum):
+    DETAILS = "details"  # demographics: name, birth date, sex, address
+    COVERAGE = "coverage"  # the coverage billed: subscriber, member id, Medicare's MSP type
+    COVERAGE_ORDER = "coverage_order"  # which coverage pays first
+    COVERAGES = "coverages"  # add a coverage (a carrier the case lacks)
+    CASE = "case"  # the case: accident or work-injury details, claim number, dates
+
+
+# rule id (or family prefix ending in ".") -> the screen that fixes it
+CHART_SCREEN_OF_RULE: dict[str, ChartScreen] = {
+    # The patient and the subscriber (checks_patient.py; format.relationship).
+    "patient.self-mismatch": ChartScreen.COVERAGE,
+    "patient.not-subscriber": ChartScreen.COVERAGE,
+    "patient.minor-subscriber": ChartScreen.COVERAGE,
+    "patient.dependent-age": ChartScreen.COVERAGE,
+    "format.relationship": ChartScreen.COVERAGE,
+    "format.patient-address": ChartScreen.DETAILS,
+    # Accident and work-injury details on the case (checks_payer.py, checks_claim_data.py).
+    "payer.accident-details": ChartScreen.CASE,
+    "payer.claim-number-missing": ChartScreen.CASE,
+    "payer.wc-not-employment": ChartScreen.CASE,
+    "format.accident-state": ChartScreen.CASE,
+    "date.after-service": ChartScreen.CASE,
+    # Who pays first (coordination of benefits, ADR 0500).
+    "payer.auto-primary": ChartScreen.COVERAGES,
+    "payer.auto-primary-check": ChartScreen.COVERAGES,
+    "msp.accident-medicare-first": ChartScreen.COVERAGE_ORDER,
+    "msp.type-contradicts-case": ChartScreen.COVERAGE,
+    "msp.type-not-medicare": ChartScreen.COVERAGE,
+    "format.payer-not-billable": ChartScreen.COVERAGES,
+}
+
+LINK_TEXT = {
+    ChartScreen.DETAILS: "Fix the patient's details",
+    ChartScreen.COVERAGE: "Fix the coverage",
+    ChartScreen.COVERAGE_ORDER: "Change the order of the coverages",
+    ChartScreen.COVERAGES: "Add or choose the coverage",
+    ChartScreen.CASE: "Fix the case",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FixLink:
+    url: str
+    text: str
+
+
+def chart_screen(rule: str) -> ChartScreen | None:
+    if rule in CHART_SCREEN_OF_RULE:
+        return CHART_SCREEN_OF_RULE[rule]
+    families = [p for p in CHART_SCREEN_OF_RULE if p.endswith(".") and rule.startswith(p)]
+    return CHART_SCREEN_OF_RULE[max(families, key=len)] if families else None
+
+
+def chart_fix_link(
+    rule: str, *, patient_id: int, case_id: int | None = None, coverage_id: int | None = None
+) -> FixLink | None:
+    """The chart screen that fixes a finding of `rule` for this patient (and the case and
+    coverage the visit or claim used); None when the fix is not on the chart."""
+    screen = chart_screen(rule)
+    if screen is None:
+        return None
+    if screen is ChartScreen.DETAILS:
+        url = reverse("patients:edit_details", args=[patient_id])
+    elif screen is ChartScreen.COVERAGE and coverage_id is not None:
+        url = reverse("patients:edit_coverage", args=[patient_id, coverage_id])
+    elif screen is ChartScreen.COVERAGE_ORDER:
+        url = reverse("patients:reorder_coverages", args=[patient_id])
+    elif screen is ChartScreen.CASE and case_id is not None:
+        url = reverse("patients:edit_case", args=[patient_id, case_id])
+    elif screen is ChartScreen.COVERAGES:
+        url = reverse("patients:add_coverage", args=[patient_id])
+    else:
+        url = reverse("patients:chart", args=[patient_id]) + f"#{screen.value}"
+    return FixLink(url, LINK_TEXT[screen])

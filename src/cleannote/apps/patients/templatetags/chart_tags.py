@@ -1,0 +1,29 @@
+"""Chart template helpers: the coordination-of-benefits order a case bills today, and the
+chart screen that fixes a scrub finding (`patients.fix_links`, the one map)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.utils import timezone
+
+from cleannote.apps.patients.coverage_order import claim_order
+from cleannote.apps.patients.fix_links import FixLink, chart_fix_link
+from cleannote.apps.patients.models import Case, Coverage
+
+register = template.Library()
+
+
+@register.simple_tag
+def billed_today(case: Case, coverages: Iterable[Coverage]) -> list[Coverage]:
+    """The payers a visit in `case` today would bill, first to last (ADR 0500)."""
+    return claim_order(case, coverages, timezone.localdate())
+
+
+@register.simple_tag
+def chart_fix(
+    rule: str, patient_id: int, case_id: int | None = None, coverage_id: int | None = None
+) -> FixLink | None:
+    """`{% chart_fix finding.rule patient.pk case.pk coverage.pk as fix %}`."""
+    return chart_fix_link(rule, patient_id=patient_id, case_id=case_id, coverage_id=coverage_id)
