@@ -48,7 +48,7 @@ def do_create_staff(
     organisation: Organisation,
     *,
     username: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     role: Role,
@@ -58,6 +58,7 @@ def do_create_staff(
     default_location: Location | None = None,
     email: str = "",
 ) -> Staff:
+    """A login and its staff row; no password (None) leaves the login unusable until one is set."""
     user = get_user_model().objects.create_user(
         username=username,
         password=password,
@@ -125,20 +126,18 @@ def do_invite_staff(
     default_location: Location | None = None,
 ) -> tuple[Staff, str]:
     """Add a login without a password and issue its one-time invitation token (ADR 0220)."""
-    user = get_user_model().objects.create_user(
-        username=username, password=None, first_name=first_name, last_name=last_name
-    )
-    staff = Staff(
-        user=user,
-        organisation=actor.organisation,
+    staff = do_create_staff(
+        actor.organisation,
+        username=username,
+        password=None,
+        first_name=first_name,
+        last_name=last_name,
         role=role,
         credential=credential,
         npi=npi,
         taxonomy=taxonomy,
         default_location=default_location,
     )
-    staff.full_clean()
-    staff.save()
     do_record_audit_event(actor, AuditAction.CREATE, "staff", staff.pk)
     return staff, _issue_invitation(actor, staff)
 
@@ -230,22 +229,23 @@ def do_reset_staff_password(actor: Actor, staff: Staff, temporary_password: str)
     Changing the password ends every session of that login (Django checks the session's
     password hash on each request), so the old password and any open session stop at once.
     """
-    row = _staff_row(staff)
-    row.user.set_password(temporary_password)
-    row.user.save(update_fields=["password"])
-    row.must_change_password = True
-    row.save(update_fields=["must_change_password"])
-    do_record_audit_event(actor, AuditAction.UPDATE, "staff.password_reset", row.pk)
+    _set_password(actor, staff, temporary_password, temporary=True)
 
 
 @transaction.atomic
 def do_change_own_password(actor: Actor, staff: Staff, new_password: str) -> None:
+    _set_password(actor, staff, new_password, temporary=False)
+
+
+def _set_password(actor: Actor, staff: Staff, password: str, *, temporary: bool) -> None:
+    """A new password for the login; a temporary one must be replaced at the next sign-in."""
     row = _staff_row(staff)
-    row.user.set_password(new_password)
+    row.user.set_password(password)
     row.user.save(update_fields=["password"])
-    row.must_change_password = False
+    row.must_change_password = temporary
     row.save(update_fields=["must_change_password"])
-    do_record_audit_event(actor, AuditAction.UPDATE, "staff.password", row.pk)
+    kind = "staff.password_reset" if temporary else "staff.password"
+    do_record_audit_event(actor, AuditAction.UPDATE, kind, row.pk)
 
 
 @transaction.atomic
@@ -284,35 +284,24 @@ class CodeCheck:
         return self.outcome is CodeOutcome.ACCEPTED
 
 
-# How a refused code is audited: the sign-in step as a failed sign-in or a lockout (the same
-# actions the password step writes), set-up and turning off as refused updates.
-_REFUSED: dict[str, tuple[tuple[AuditAction, str], tuple[AuditAction, str]]] = {
-    "sign_in": (
-        (AuditAction.SIGN_IN_FAILED, "two_factor"),
-        (AuditAction.LOCKED_OUT, "two_factor"),
-    ),
-    "recovery": (
-        (AuditAction.SIGN_IN_FAILED, "two_factor.recovery"),
-        (AuditAction.LOCKED_OUT, "two_factor.recovery"),
-    ),
-    "recovery_codes": (
-        (AuditAction.UPDATE, "two_factor.recovery_codes_refused"),
-        (AuditAction.UPDATE, "two_factor.recovery_codes_throttled"),
-    ),
-    "setup": (
-        (AuditAction.UPDATE, "two_factor.setup_refused"),
-        (AuditAction.UPDATE, "two_factor.setup_throttled"),
-    ),
-    "disable": (
-        (AuditAction.UPDATE, "two_factor.disable_refused"),
-        (AuditAction.UPDATE, "two_factor.disable_throttled"),
-    ),
-}
+# How a refused code is audited: the sign-in steps as a failed sign-in or a lockout (the same
+# actions the password step writes), the other steps (set-up, turning off, new recovery codes)
+# as refused or throttled updates.
+_SIGN_IN_STEPS = {"sign_in": "two_factor", "recovery": "two_factor.recovery"}
+
+
+def _refusal_events(purpose: str) -> tuple[tuple[AuditAction, str], tuple[AuditAction, str]]:
+    """(action, object type) for a wrong code, then for a throttled one."""
+    step = _SIGN_IN_STEPS.get(purpose)
+    if step is not None:
+        return (AuditAction.SIGN_IN_FAILED, step), (AuditAction.LOCKED_OUT, step)
+    update = AuditAction.UPDATE
+    return (update, f"two_factor.{purpose}_refused"), (update, f"two_factor.{purpose}_throttled")
 
 
 def _check_code(actor: Actor, staff: Staff, device: Device, code: str, purpose: str) -> CodeCheck:
     """One throttled try of `code` on a locked device; a refusal is audited as a failure."""
-    wrong, throttled = _REFUSED[purpose]
+    wrong, throttled = _refusal_events(purpose)
     allowed, details = device.verify_is_allowed()
     if not allowed:
         do_record_audit_event(actor, throttled[0], throttled[1], staff.pk)
@@ -360,6 +349,28 @@ def _device(staff: Staff, *, confirmed: bool) -> TOTPDevice | None:
     )
 
 
+NOT_ON = "Two-factor sign-in is not on for this login."
+
+
+def _try_code(
+    actor: Actor, row: Staff, code: str, purpose: str, *, confirmed: bool, missing: str
+) -> tuple[TOTPDevice, CodeCheck]:
+    """The login's authenticator (confirmed, or the pending one) and one try of `code` on it;
+    `missing` is the refusal when it has none."""
+    device = _device(row, confirmed=confirmed)
+    if device is None:
+        raise StaffChangeRefused(missing)
+    return device, _check_code(actor, row, device, code, purpose)
+
+
+def _with_new_recovery_codes(
+    actor: Actor, row: Staff, device: TOTPDevice, check: CodeCheck, object_type: str
+) -> CodeCheck:
+    """An accepted code's answer with a fresh set of recovery codes, audited as `object_type`."""
+    do_record_audit_event(actor, AuditAction.UPDATE, object_type, row.pk)
+    return CodeCheck(check.outcome, device, recovery_codes=_new_recovery_codes(row))
+
+
 @transaction.atomic
 def do_start_two_factor_setup(actor: Actor, staff: Staff) -> TOTPDevice:
     """A new unconfirmed TOTP device with a fresh key; any earlier unfinished setup is dropped."""
@@ -376,18 +387,15 @@ def do_start_two_factor_setup(actor: Actor, staff: Staff) -> TOTPDevice:
 def do_confirm_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
     """Confirm the pending device with a code from the app; two-factor is on from then."""
     row = _staff_row(staff)
-    device = _device(row, confirmed=False)
-    if device is None:
-        raise StaffChangeRefused("Start the set-up again: there is no pending authenticator.")
-    check = _check_code(actor, row, device, code, "setup")
-    if check.accepted:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        row.two_factor_enabled = True
-        row.save(update_fields=["two_factor_enabled"])
-        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.enabled", row.pk)
-        return CodeCheck(check.outcome, device, recovery_codes=_new_recovery_codes(row))
-    return check
+    missing = "Start the set-up again: there is no pending authenticator."
+    device, check = _try_code(actor, row, code, "setup", confirmed=False, missing=missing)
+    if not check.accepted:
+        return check
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    row.two_factor_enabled = True
+    row.save(update_fields=["two_factor_enabled"])
+    return _with_new_recovery_codes(actor, row, device, check, "two_factor.enabled")
 
 
 @transaction.atomic
@@ -401,10 +409,8 @@ def do_verify_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
             if check.accepted:
                 do_record_audit_event(actor, AuditAction.SIGN_IN, "two_factor.recovery", row.pk)
             return check
-    device = _device(row, confirmed=True)
-    if device is None:
-        raise StaffChangeRefused("This login has no authenticator to check a code against.")
-    check = _check_code(actor, row, device, code, "sign_in")
+    missing = "This login has no authenticator to check a code against."
+    _, check = _try_code(actor, row, code, "sign_in", confirmed=True, missing=missing)
     if check.accepted:
         do_record_audit_event(actor, AuditAction.SIGN_IN, "two_factor", row.pk)
     return check
@@ -414,14 +420,10 @@ def do_verify_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
 def do_new_recovery_codes(actor: Actor, staff: Staff, code: str) -> CodeCheck:
     """A fresh set of recovery codes, for a current code from the app; the old set dies."""
     row = _staff_row(staff)
-    device = _device(row, confirmed=True)
-    if device is None:
-        raise StaffChangeRefused("Two-factor sign-in is not on for this login.")
-    check = _check_code(actor, row, device, code, "recovery_codes")
-    if check.accepted:
-        do_record_audit_event(actor, AuditAction.UPDATE, "two_factor.recovery_codes", row.pk)
-        return CodeCheck(check.outcome, device, recovery_codes=_new_recovery_codes(row))
-    return check
+    device, check = _try_code(actor, row, code, "recovery_codes", confirmed=True, missing=NOT_ON)
+    if not check.accepted:
+        return check
+    return _with_new_recovery_codes(actor, row, device, check, "two_factor.recovery_codes")
 
 
 @transaction.atomic
@@ -432,10 +434,7 @@ def do_disable_two_factor(actor: Actor, staff: Staff, code: str) -> CodeCheck:
         raise StaffChangeRefused(
             "Your organisation requires two-factor sign-in for your role; it cannot be turned off."
         )
-    device = _device(row, confirmed=True)
-    if device is None:
-        raise StaffChangeRefused("Two-factor sign-in is not on for this login.")
-    check = _check_code(actor, row, device, code, "disable")
+    _, check = _try_code(actor, row, code, "disable", confirmed=True, missing=NOT_ON)
     if check.accepted:
         _remove_devices(row)
         row.two_factor_enabled = False
