@@ -22,8 +22,9 @@ from tests.personas import TODAY
 pytestmark = pytest.mark.django_db
 
 # +1 since ADR 0500: the patient's coverages, for the coordination-of-benefits order.
-PAGE_QUERIES = 17
-LIVE_QUERIES = 32
+# +2 since ADR 0521: the case's diagnoses and the referral's authorized code groups.
+PAGE_QUERIES = 19
+LIVE_QUERIES = 34
 
 COMPLETE_97110 = {
     "exercise": "sit-to-stand",

@@ -19,7 +19,8 @@ from tests.personas import TODAY
 pytestmark = pytest.mark.django_db
 
 # +1 since ADR 0500: the patient's coverages, for the coordination-of-benefits order.
-BUILD_QUERIES = 9
+# +2 since ADR 0521: the case's diagnoses and the referral's authorized code groups.
+BUILD_QUERIES = 11
 
 
 def _actor(clinic):

@@ -102,11 +102,7 @@ CASES = [
     ),
     (
         "delayed-without-reason",
-        {
-            "plan_of_care": _certified(
-                kind=CertificationKind.DELAYED, signed_on=_START + 40 * _DAY
-            )
-        },
+        {"plan_of_care": _certified(kind=CertificationKind.DELAYED, signed_on=_START + 40 * _DAY)},
         True,
     ),
     (
@@ -158,9 +154,7 @@ CASES = [
 @pytest.mark.parametrize(("changes", "trips"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_each_chart_rule_trips_and_its_near_miss_passes(changes, trips):
     # given: a clean visit, with one chart fact changed (a long plan, so only day 90 matters)
-    changes.setdefault(
-        "plan_of_care", replace(_PLAN, certified_through=_START + 200 * _DAY)
-    )
+    changes.setdefault("plan_of_care", replace(_PLAN, certified_through=_START + 200 * _DAY))
     v = visit(**changes)
     # when
     found = [f for f in scrub(v).findings if f.rule in _CHART_RULES]

@@ -20,8 +20,16 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Organisation, Staff
+from cleannote.apps.patients.chart_visit import chart_authorization, chart_plan, goal_id
 from cleannote.apps.patients.coverage_order import claim_order
-from cleannote.apps.patients.models import Case, Coverage, Patient, PlanOfCare, Referral
+from cleannote.apps.patients.models import (
+    Case,
+    CaseDiagnosis,
+    Coverage,
+    Patient,
+    PlanOfCare,
+    Referral,
+)
 from cleannote.apps.patients.models import Goal as GoalRow
 from cleannote.rules.addresses import is_po_box
 from cleannote.rules.payer_policy import policy_for
@@ -32,9 +40,8 @@ from cleannote.rules.visit import (
     Address,
     BillingProvider,
     Credential,
+    DiagnosisOnset,
     Episode,
-    Goal,
-    GoalKind,
     HistoryService,
     HistoryVisit,
     Laterality,
@@ -50,9 +57,6 @@ from cleannote.rules.visit import (
     Sex,
     TherapyYearToDate,
     Visit,
-)
-from cleannote.rules.visit import (
-    PlanOfCare as CorePlan,
 )
 from cleannote.rules.visit import (
     Referral as CoreReferral,
@@ -96,7 +100,10 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
                 "patient__coverages", queryset=Coverage.objects.select_related("payer_record")
             ),
             Prefetch(
-                "case__referrals", queryset=Referral.objects.order_by("-referral_date", "-id")
+                "case__referrals",
+                queryset=Referral.objects.order_by("-referral_date", "-id").prefetch_related(
+                    "code_groups"
+                ),
             ),
             Prefetch(
                 "case__plans_of_care",
@@ -104,6 +111,7 @@ def load_note_for_visit(note_id: int, organisation: Organisation | None = None) 
                     Prefetch("goals", queryset=GoalRow.objects.order_by("order", "id"))
                 ),
             ),
+            Prefetch("case__diagnoses", queryset=CaseDiagnosis.objects.order_by("position", "id")),
         )
         .filter(pk=note_id)
         .first()
@@ -153,7 +161,14 @@ def build_visit(
     case_days = _case_days(note)
     plan = _current(list(case.plans_of_care.all()), lambda p: p.start_date, dos)
     referral = _current(list(case.referrals.all()), lambda r: r.referral_date, dos)
-    diagnoses = tuple(plan.diagnoses if plan and plan.diagnoses else _referral_dx(referral))
+    # The case's diagnoses as the chart keeps them (ADR 0521); a case from before them, the plan's
+    # or the referral's codes.
+    case_dx = list(case.diagnoses.all())
+    diagnoses = tuple(
+        [d.code for d in case_dx]
+        if case_dx
+        else (plan.diagnoses if plan and plan.diagnoses else _referral_dx(referral))
+    )
     pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
     price = charge_of or (lambda _code: NO_CHARGE)
     patient_person = _patient(patient)
@@ -161,6 +176,9 @@ def build_visit(
         case, billed_coverage(note) if coverage is None else coverage, patient, patient_person
     )
     rendering, assistant = _clinicians(note, organisation, payer)
+    authorization = chart_authorization(note, referral, policy_for(payer).unit_method)
+    if prior_authorization is None and referral is not None:
+        prior_authorization = referral.authorization_number or None
     return Visit(
         id=visit_id or f"N{note.pk}",
         date_of_service=dos,
@@ -175,12 +193,16 @@ def build_visit(
         referral=_referral(referral, case_days, dos),
         accident=_accident(case),
         prior_authorization=prior_authorization,
-        plan_of_care=_plan(plan),
+        plan_of_care=chart_plan(plan),
         episode=_episode(case_days, therapy_ytd),
         history=_history(case, dos),
         initial_treatment=case.initial_treatment_date,
         service_facility=_service_facility(note.location),
         assistant=assistant,
+        diagnosis_onsets=tuple(
+            DiagnosisOnset(d.code, d.onset_date) for d in case_dx if d.onset_date is not None
+        ),
+        authorization=authorization,
     )
 
 
@@ -189,11 +211,6 @@ def billed_coverage(note: Note) -> Coverage | None:
     benefits order on the date of service (ADR 0500); None is self-pay."""
     order = claim_order(note.case, note.patient.coverages.all(), note.date_of_service)
     return order[0] if order else None
-
-
-def goal_id(goal: GoalRow) -> str:
-    """The id a block's goal carries in the core visit (and in scrub findings)."""
-    return str(goal.pk)
 
 
 def _current(rows: list[_Row], start: Callable[[_Row], dt.date], dos: dt.date) -> _Row | None:
@@ -404,19 +421,6 @@ def _accident(case: Case) -> Accident | None:
         kind=AccidentKind(case.accident_kind),
         date=case.accident_date,
         state=case.accident_state or None,
-    )
-
-
-def _plan(plan: PlanOfCare | None) -> CorePlan | None:
-    if plan is None:
-        return None
-    return CorePlan(
-        start=plan.start_date,
-        certified=plan.is_certified,
-        certified_through=plan.certified_through,
-        goals=tuple(
-            Goal(id=goal_id(g), text=g.text, kind=GoalKind(g.kind)) for g in plan.goals.all()
-        ),
     )
 
 

@@ -12,6 +12,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.patients.models import (
     Case,
+    CaseDiagnosis,
     Coverage,
     Goal,
     GoalStatus,
@@ -104,7 +105,22 @@ def do_add_referral(actor: Actor, case: Case, referral: Referral) -> Referral:
     referral.full_clean()
     referral.save()
     _created(actor, "referral", referral, case.patient_id)
+    seed_case_diagnoses(case, referral.diagnoses)
     return referral
+
+
+def seed_case_diagnoses(case: Case, codes: Sequence[str]) -> None:
+    """Start an empty case's diagnosis list from a document's codes (inside the caller's
+    transaction); a case that has a list keeps it."""
+    if not codes or case.diagnoses.exists():
+        return
+    seen: list[str] = []
+    for code in codes:
+        if code not in seen:
+            seen.append(code)
+    CaseDiagnosis.objects.bulk_create(
+        CaseDiagnosis(case=case, position=i, code=code) for i, code in enumerate(seen, 1)
+    )
 
 
 class PlanOfCareScopeError(ValueError):
@@ -126,6 +142,7 @@ def do_create_plan_of_care(
     plan.full_clean()
     plan.save()
     _created(actor, "plan_of_care", plan, case.patient_id)
+    seed_case_diagnoses(case, plan.diagnoses)
     for order, goal in enumerate(goals, start=1):
         goal.plan = plan
         goal.order = order

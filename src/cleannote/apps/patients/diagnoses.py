@@ -65,6 +65,24 @@ def validate_diagnosis_list(codes: Iterable[str]) -> None:
         raise ValidationError(problems, code="invalid_diagnosis")
 
 
+def validate_code_shape(code: str) -> None:
+    problem = _shape_problem(code)
+    if problem is not None:
+        raise ValidationError(f"{code}: {problem}", code="invalid_diagnosis")
+
+
+def validate_code_shapes(codes: Iterable[str]) -> None:
+    """Codes as a document wrote them (a referral): each shaped like an ICD-10-CM code. A
+    retired or incomplete code is kept, and the scrubber and the chart flag it."""
+    problems = [
+        f"{code!r} is not a code" if not isinstance(code, str) else f"{code}: {problem}"
+        for code in codes
+        if not isinstance(code, str) or (problem := _shape_problem(code)) is not None
+    ]
+    if problems:
+        raise ValidationError(problems, code="invalid_diagnosis")
+
+
 def parse_diagnosis_list(text: str) -> list[str]:
     """Codes typed as one field, separated by commas, spaces or new lines, normalised."""
     return [normalize_code(part) for part in re.split(r"[\s,;]+", text) if part.strip()]

@@ -6,6 +6,7 @@ from these rows is a lookup, never a translation table.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,9 +15,16 @@ from django.db import models
 
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.validators import validate_npi, validate_state
-from cleannote.apps.patients.diagnoses import validate_diagnosis_list
+from cleannote.apps.patients.diagnoses import (
+    validate_code_shape,
+    validate_code_shapes,
+    validate_diagnosis_list,
+)
+from cleannote.rules.catalog import find_procedure
+from cleannote.rules.scrub.checks_chart import RECERTIFY_EVERY_DAYS
 from cleannote.rules.visit import (
     AccidentKind,
+    CertificationKind,
     Discipline,
     GoalKind,
     MedicareSecondaryType,
@@ -38,6 +46,9 @@ _LABELS = {
     "DN": "Referring (DN)",
     "DK": "Ordering (DK)",
     "DQ": "Supervising (DQ)",
+    "signed": "Signed and dated by the physician/NPP",
+    "signed_order": "Signed order on file, plan sent within 30 days",
+    "delayed": "Delayed certification (with the reason)",
     # Medicare secondary payer types (837P SBR05): why another payer is primary to Medicare.
     "12": "12 Working aged: employer group health plan",
     "13": "13 End-stage renal disease: employer group health plan",
@@ -49,6 +60,9 @@ _LABELS = {
     "43": "43 Disability: large group health plan",
     "47": "47 Liability insurance",
 }
+
+
+_RECERTIFY = dt.timedelta(days=RECERTIFY_EVERY_DAYS - 1)  # the plan's day 1 to day 90
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
@@ -346,10 +360,20 @@ class Referral(models.Model):
     qualifier = models.CharField(
         max_length=2, choices=_choices(ReferralQualifier), default=ReferralQualifier.REFERRING.value
     )
-    referral_date = models.DateField()
-    diagnoses = models.JSONField(default=list, blank=True, validators=[validate_diagnosis_list])
-    authorized_visits = models.PositiveSmallIntegerField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
+    referral_date = models.DateField("valid from (order date)")
+    # The codes as the referrer wrote them (a copy of a document: shape checked only); the
+    # case's diagnoses, which claims use, are checked in full (ADR 0521).
+    diagnoses = models.JSONField(default=list, blank=True, validators=[validate_code_shapes])
+    authorized_visits = models.PositiveSmallIntegerField(
+        "visits authorized (all codes)", null=True, blank=True
+    )
+    expires_on = models.DateField("valid through", null=True, blank=True)
+    authorization_number = models.CharField(max_length=50, blank=True)
+    received_on = models.DateField("documents received on", null=True, blank=True)
+    # The referral this one renews (it follows a used-up or expired one).
+    renews = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewal"
+    )
 
     class Meta:
         ordering = ("case_id", "-referral_date", "-id")
@@ -362,16 +386,75 @@ class Referral(models.Model):
             raise ValidationError({"expires_on": "must not be before the referral date"})
 
 
+def validate_code_group(codes: object) -> None:
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise ValidationError("must be a list of procedure codes")
+    unknown = [c for c in codes if find_procedure(c) is None]
+    if unknown:
+        raise ValidationError(f"not in the procedure catalog: {', '.join(unknown[:5])}")
+
+
+class AuthorizedCodeGroup(models.Model):
+    """What a referral or authorization allows for one group of codes (none: every code)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="code_groups")
+    label = models.CharField(max_length=60, blank=True)
+    codes = models.JSONField(default=list, blank=True, validators=[validate_code_group])
+    visits = models.PositiveSmallIntegerField(null=True, blank=True)
+    units = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("referral_id", "id")
+
+    def __str__(self) -> str:
+        return self.label or ", ".join(self.codes) or "all codes"
+
+    def clean(self) -> None:
+        if self.visits is None and self.units is None:
+            raise ValidationError({"visits": "give the visits or the units authorized"})
+        if self.visits == 0 or self.units == 0:
+            raise ValidationError({"visits": "an authorization allows at least one"})
+
+
+class CaseDiagnosis(models.Model):
+    """A diagnosis of the case, in claim order (position 1 is the primary), with its onset."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="diagnoses")
+    position = models.PositiveSmallIntegerField(default=1)
+    code = models.CharField(max_length=8, validators=[validate_code_shape])
+    onset_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("case_id", "position", "id")
+        constraints = (
+            models.UniqueConstraint(fields=["case", "code"], name="case_diagnosis_unique"),
+        )
+
+    def __str__(self) -> str:
+        return f"Diagnosis {self.position}: {self.code}"
+
+
 class PlanOfCare(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans_of_care")
     diagnoses = models.JSONField(default=list, validators=[validate_diagnosis_list])
     frequency_per_week = models.PositiveSmallIntegerField()
     duration_weeks = models.PositiveSmallIntegerField()
     start_date = models.DateField()
-    certified_through = models.DateField()
+    certified_through = models.DateField("plan through")
+    interventions = models.TextField(blank=True)
+    # The plan this one revises or recertifies (its goals were carried over).
+    revises = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+    )
     certifier_name = models.CharField(max_length=95, blank=True)
     certifier_npi = models.CharField(max_length=10, blank=True, validators=[validate_npi])
-    signature_received_on = models.DateField(null=True, blank=True)
+    # How the plan was certified, and its evidence (the scrubber judges it: ADR 0520).
+    certification_kind = models.CharField(
+        max_length=12, choices=_choices(CertificationKind), blank=True
+    )
+    signature_received_on = models.DateField("physician/NPP signed on", null=True, blank=True)
+    order_signed_on = models.DateField("signed order dated", null=True, blank=True)
+    delay_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ("case_id", "-start_date", "-id")
@@ -386,8 +469,21 @@ class PlanOfCare(models.Model):
         return f"Plan of care {self.pk}"
 
     @property
+    def certification(self) -> str:
+        """How the plan is certified; a signature date recorded without a kind (rows from
+        before the kinds) is a signature."""
+        if self.certification_kind:
+            return self.certification_kind
+        return CertificationKind.SIGNED.value if self.signature_received_on else ""
+
+    @property
     def is_certified(self) -> bool:
-        return self.signature_received_on is not None
+        return bool(self.certification)
+
+    @property
+    def recertify_by(self) -> object:
+        """The last day this certification covers: the plan's end or day 90, whichever first."""
+        return min(self.certified_through, self.start_date + _RECERTIFY)
 
     @property
     def frequency_text(self) -> str:
@@ -396,6 +492,30 @@ class PlanOfCare(models.Model):
     def clean(self) -> None:
         if self.start_date and self.certified_through and self.certified_through < self.start_date:
             raise ValidationError({"certified_through": "must not be before the start date"})
+
+
+class DeliveryMethod(models.TextChoices):
+    FAX = "fax", "Fax"
+    PORTAL = "portal", "Portal or direct message"
+    EMAIL = "email", "Secure email"
+    MAIL = "mail", "Mail"
+    HAND = "hand", "By hand"
+
+
+class PlanDelivery(models.Model):
+    """A plan of care sent to the referrer: when, how and to whom (the signed-order evidence)."""
+
+    plan = models.ForeignKey(PlanOfCare, on_delete=models.PROTECT, related_name="deliveries")
+    sent_on = models.DateField()
+    method = models.CharField(max_length=6, choices=DeliveryMethod.choices)
+    recipient = models.CharField(max_length=120)
+    reference = models.CharField("confirmation or fax number", max_length=80, blank=True)
+
+    class Meta:
+        ordering = ("plan_id", "sent_on", "id")
+
+    def __str__(self) -> str:
+        return f"Plan {self.plan_id} sent {self.sent_on}"
 
 
 class GoalStatus(models.TextChoices):

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import (
     Case,
@@ -58,11 +58,12 @@ def cases_of(organisation: Organisation) -> QuerySet[Case]:
 
 
 def referrals_with_visits_used() -> QuerySet[Referral]:
-    """Referrals annotated with `visits_used`: notes in the case from the referral date on,
-    up to its expiry."""
+    """Referrals annotated with `visits_used`: signed notes in the case from the referral date
+    on, up to its expiry (a draft may be abandoned)."""
     used = (
         Note.objects.filter(
             case=OuterRef("case"),
+            status=NoteStatus.SIGNED,
             date_of_service__gte=OuterRef("referral_date"),
             date_of_service__lte=Coalesce(OuterRef("expires_on"), Value(FAR_FUTURE)),
         )

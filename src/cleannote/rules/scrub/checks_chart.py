@@ -13,7 +13,7 @@ import datetime as dt
 
 from cleannote.rules.catalog import DocElement, TherapyDesignation
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.visit import AuthorizedServices, CertificationKind, PlanOfCare
+from cleannote.rules.visit import AuthorizedServices, Certification, CertificationKind
 
 CERTIFY_WITHIN_DAYS = 30
 """Initial certification: signed within 30 days of the first treatment day (the evaluation
@@ -117,23 +117,9 @@ def check_certification(ctx: ScrubContext) -> None:
         return
     cert = plan.certification
     if cert is not None:
-        if cert.kind is CertificationKind.SIGNED:
-            _signed_in_time(ctx, plan, cert.signed_on)
-        elif cert.kind is CertificationKind.DELAYED:
-            if cert.signed_on is None or not (cert.delay_reason or "").strip():
-                ctx.add(
-                    "poc.delayed-incomplete",
-                    "The delayed certification lacks "
-                    + (
-                        "the physician's signature date"
-                        if cert.signed_on is None
-                        else "the reason for the delay"
-                    )
-                    + ".",
-                    "Record the physician's or NPP's signature date and why it came late.",
-                )
-        else:
-            _signed_order(ctx, plan, cert.order_signed_on, cert.sent_on)
+        problem = certification_problem(plan.start, cert)
+        if problem is not None:
+            ctx.add(*problem)
     if not (plan.certified or cert is not None):
         return  # poc.not-certified says so
     dos = ctx.visit.date_of_service
@@ -148,46 +134,60 @@ def check_certification(ctx: ScrubContext) -> None:
         )
 
 
-def _signed_in_time(ctx: ScrubContext, plan: PlanOfCare, signed_on: dt.date | None) -> None:
-    if signed_on is None:
-        ctx.add(
-            "poc.certification-late",
-            "The certification is recorded as signed but without the signature date.",
-            "Record the date the physician or NPP signed the plan.",
-        )
-        return
-    late = (signed_on - plan.start).days
-    if late > CERTIFY_WITHIN_DAYS:
-        ctx.add(
-            "poc.certification-late",
-            f"The plan was signed {_days(late)} after it started; the initial certification "
-            f"is due within {CERTIFY_WITHIN_DAYS} days.",
-            "Record it as a delayed certification with the reason for the delay.",
-        )
+def certification_problem(start: dt.date, cert: Certification) -> tuple[str, str, str] | None:
+    """(rule id, message, fix) when `cert` does not certify a plan starting on `start`, else
+    None. The clinic's certification form asks the same before it records one."""
+    if cert.kind is CertificationKind.SIGNED:
+        if cert.signed_on is None:
+            return (
+                "poc.certification-late",
+                "The certification is recorded as signed but without the signature date.",
+                "Record the date the physician or NPP signed the plan.",
+            )
+        late = (cert.signed_on - start).days
+        if late > CERTIFY_WITHIN_DAYS:
+            return (
+                "poc.certification-late",
+                f"The plan was signed {_days(late)} after it started; the initial "
+                f"certification is due within {CERTIFY_WITHIN_DAYS} days.",
+                "Record it as a delayed certification with the reason for the delay.",
+            )
+        return None
+    if cert.kind is CertificationKind.DELAYED:
+        if cert.signed_on is None or not (cert.delay_reason or "").strip():
+            missing = "the physician's signature date" if cert.signed_on is None else "the reason"
+            return (
+                "poc.delayed-incomplete",
+                f"The delayed certification lacks {missing}.",
+                "Record the physician's or NPP's signature date and why it came late.",
+            )
+        return None
+    problem = _signed_order_problem(start, cert.order_signed_on, cert.sent_on)
+    if problem is None:
+        return None
+    return (
+        "poc.signed-order-unmet",
+        f"Certification by the signed order {problem}.",
+        "Send the plan to the orderer and record it, or record the physician's signature on "
+        "the plan.",
+    )
 
 
-def _signed_order(
-    ctx: ScrubContext, plan: PlanOfCare, order_on: dt.date | None, sent_on: dt.date | None
-) -> None:
-    problem = None
-    if plan.start < SIGNED_ORDER_SINCE:
-        problem = "applies only to plans from 2025-01-01"
-    elif order_on is None:
-        problem = "needs the signed order's date"
-    elif sent_on is None:
-        problem = "needs evidence the plan was sent to the orderer"
-    elif (sent_on - plan.start).days > CERTIFY_WITHIN_DAYS:
-        problem = (
+def _signed_order_problem(
+    start: dt.date, order_on: dt.date | None, sent_on: dt.date | None
+) -> str | None:
+    if start < SIGNED_ORDER_SINCE:
+        return "applies only to plans from 2025-01-01"
+    if order_on is None:
+        return "needs the signed order's date"
+    if sent_on is None:
+        return "needs evidence the plan was sent to the orderer"
+    if (sent_on - start).days > CERTIFY_WITHIN_DAYS:
+        return (
             f"needs the plan sent within {CERTIFY_WITHIN_DAYS} days; it was sent "
-            f"{_days((sent_on - plan.start).days)} after the plan started"
+            f"{_days((sent_on - start).days)} after the plan started"
         )
-    if problem is not None:
-        ctx.add(
-            "poc.signed-order-unmet",
-            f"Certification by the signed order {problem}.",
-            "Send the plan to the orderer and record it, or record the physician's signature "
-            "on the plan.",
-        )
+    return None
 
 
 CHECKS = (check_diagnosis_onsets, check_authorization, check_certification)

@@ -1,0 +1,109 @@
+"""How much of a referral's authorization signed notes used: visits and units per code group.
+
+Counts come from signed notes only (a draft may be abandoned, and nobody types a count in).
+Units are what the notes' minutes support under the payer's unit method, timed codes pooled per
+note the way the scrubber pools them (`rules/units.py`), untimed codes one each. One query per
+referral, however many notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cleannote.apps.notes.models import NoteStatus, TreatmentBlock
+from cleannote.apps.patients.models import AuthorizedCodeGroup, Referral
+from cleannote.rules.catalog import find_procedure
+from cleannote.rules.units import units_for_minutes
+from cleannote.rules.visit import UnitMethod, minute_of_day
+
+_Block = tuple[str, int | None]  # (code, documented minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupUsage:
+    group: AuthorizedCodeGroup
+    visits_used: int
+    units_used: int
+
+    @property
+    def visits_left(self) -> int | None:
+        return None if self.group.visits is None else self.group.visits - self.visits_used
+
+    @property
+    def units_left(self) -> int | None:
+        return None if self.group.units is None else self.group.units - self.units_used
+
+    @property
+    def used_up(self) -> bool:
+        return any(left is not None and left <= 0 for left in (self.visits_left, self.units_left))
+
+
+def note_units(blocks: Sequence[_Block], method: UnitMethod) -> list[int]:
+    """Units per block of one note: timed codes pooled, untimed codes one each."""
+    units = [0] * len(blocks)
+    timed: list[int] = []
+    for index, (code, minutes) in enumerate(blocks):
+        procedure = find_procedure(code)
+        if procedure is None:
+            continue
+        if procedure.timed:
+            if minutes:
+                timed.append(index)
+        else:
+            units[index] = 1
+    if timed:
+        assigned = units_for_minutes(
+            [blocks[i][0] for i in timed], [blocks[i][1] or 0 for i in timed], method
+        )
+        for i, count in zip(timed, assigned, strict=True):
+            units[i] = count
+    return units
+
+
+def usage(
+    referral: Referral,
+    groups: Iterable[AuthorizedCodeGroup],
+    *,
+    method: UnitMethod = UnitMethod.CMS,
+    through: dt.date | None = None,
+    exclude_note_id: int | None = None,
+) -> list[GroupUsage]:
+    """Each group's visits and units used by signed notes of the case inside the referral's
+    window (up to `through` when given), leaving out one note (the visit being judged)."""
+    groups = list(groups)
+    if not groups:
+        return []
+    last = (
+        min(d for d in (referral.expires_on, through) if d is not None)
+        if (referral.expires_on or through)
+        else None
+    )
+    rows = TreatmentBlock.objects.filter(
+        note__case_id=referral.case_id,
+        note__status=NoteStatus.SIGNED,
+        note__date_of_service__gte=referral.referral_date,
+    )
+    if last is not None:
+        rows = rows.filter(note__date_of_service__lte=last)
+    if exclude_note_id is not None:
+        rows = rows.exclude(note_id=exclude_note_id)
+    by_note: dict[int, list[_Block]] = defaultdict(list)
+    for note_id, code, start, stop, minutes in rows.order_by("note_id", "order").values_list(
+        "note_id", "code", "start_time", "stop_time", "minutes"
+    ):
+        if start is not None and stop is not None:
+            minutes = minute_of_day(stop) - minute_of_day(start)
+        by_note[note_id].append((code, minutes))
+    found = {g.pk: [0, 0] for g in groups}
+    for blocks in by_note.values():
+        units = note_units(blocks, method)
+        for group in groups:
+            codes = set(group.codes)
+            hits = [i for i, (code, _m) in enumerate(blocks) if not codes or code in codes]
+            if hits:
+                found[group.pk][0] += 1
+                found[group.pk][1] += sum(units[i] for i in hits)
+    return [GroupUsage(g, found[g.pk][0], found[g.pk][1]) for g in groups]
