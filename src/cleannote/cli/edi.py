@@ -19,6 +19,7 @@ from typing import Any
 
 from cleannote.cli.edi_837 import register_837
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK, one_short_line
+from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.transactions import ReadResult, read_any
 from cleannote.edi.x12_271 import (
@@ -84,7 +85,7 @@ def run_read(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             if not path.is_file():
-                raise X12Error(str(path), "no such file")
+                raise X12Error(str(path), "no such file", code=X12ReadErrorCode.NOT_FOUND)
             result = read_any(path, source=str(path))
         except X12Error as exc:
             print(f"cleannote: error: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from cleannote.edi.error_codes import WriteErrorCode, write_code_of
 from cleannote.rules.errors import RulesError
 
 Element = str | tuple[str, ...]
@@ -37,15 +38,18 @@ class X12WriteError(RulesError):
     """Data the X12 writers refuse to put on the wire. Messages name elements, never values.
 
     `rule` names the row of `rules.claim_format_limits` (a scrub rule id, or a `caller.*` id for
-    what the caller passes besides the visit) that the scrubber reports first (ADR 0350).
+    what the caller passes besides the visit) that the scrubber reports first (ADR 0350);
+    `code` is what kind of refusal it is (ADR 0420), given where no rule applies (the 270's
+    own checks) and otherwise the rule's.
     """
 
-    def __init__(self, message: str, rule: str = "") -> None:
+    def __init__(self, message: str, rule: str = "", code: WriteErrorCode | None = None) -> None:
         super().__init__(message)
         self.rule = rule
+        self.code = code if code is not None else write_code_of(rule)
 
-    def __reduce__(self) -> tuple[type[X12WriteError], tuple[str, str]]:
-        return (X12WriteError, (str(self), self.rule))
+    def __reduce__(self) -> tuple[type[X12WriteError], tuple[str, str, WriteErrorCode]]:
+        return (X12WriteError, (str(self), self.rule, self.code))
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +420,8 @@ def iter_interchange(
             try:
                 data = writer.chunk(chunk)
             except X12WriteError as exc:
-                raise X12WriteError(f"{label}: {exc}" if label else str(exc), exc.rule) from None
+                message = f"{label}: {exc}" if label else str(exc)
+                raise X12WriteError(message, exc.rule, exc.code) from None
             yield data
         yield writer.chunk([("SE", str(segments + 1), control)])
         count += 1

@@ -25,6 +25,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from cleannote.edi.error_codes import X12ReadErrorCode
+
 # 16 KiB: a chunk's segment lists die before the garbage collector promotes them to its oldest
 # generation; with 64 KiB chunks a large remittance triggered a dozen full collections.
 CHUNK_SIZE = 1 << 14
@@ -98,6 +100,7 @@ class X12Error(ValueError):
     counts: it names the segment's position, its id (when the id is well formed, else "?"),
     the element (such as CAS03), what was expected and what is wrong with what came, never the
     element's content, which could be a name, a member id or a birth date (decision 0240).
+    `code` says what kind of fault it is, for a program to branch on (ADR 0420).
     """
 
     def __init__(
@@ -105,12 +108,14 @@ class X12Error(ValueError):
         source: str,
         problem: str,
         *,
+        code: X12ReadErrorCode,
         segment_number: int = 0,
         segment_id: str = "",
         expected: str = "",
         element: str = "",
     ) -> None:
         self.source = source
+        self.code = code
         self.segment_number = segment_number
         self.segment_id = shown_id(segment_id) if segment_id else ""
         self.element = element
@@ -145,12 +150,19 @@ def element_name(segment: Segment, position: int) -> str:
 
 
 def segment_error(
-    source: str, segment: Segment, problem: str, expected: str = "", position: int = 0
+    source: str,
+    segment: Segment,
+    problem: str,
+    expected: str = "",
+    position: int = 0,
+    *,
+    code: X12ReadErrorCode,
 ) -> X12Error:
     """An error at `segment`; `position` (1-based) names the element at fault."""
     return X12Error(
         source,
         problem,
+        code=code,
         segment_number=segment.number,
         segment_id=segment.id,
         expected=expected,
@@ -184,6 +196,7 @@ def parse_count(
             number_problem(value, max_digits, "a whole number"),
             expected,
             position,
+            code=X12ReadErrorCode.BAD_ELEMENT,
         )
     return number
 
@@ -212,6 +225,7 @@ def parse_amount(source: str, segment: Segment, position: int) -> Decimal:
             number_problem(value, AMOUNT_DIGITS, "a decimal number"),
             "a decimal amount",
             position,
+            code=X12ReadErrorCode.BAD_ELEMENT,
         )
     return amount
 
@@ -250,7 +264,9 @@ def to_date(source: str, segment: Segment, value: str, position: int) -> date:
             problem = "it is not 8 digits"
         else:
             problem = "it is not a calendar date"
-        raise segment_error(source, segment, problem, "a date CCYYMMDD", position)
+        raise segment_error(
+            source, segment, problem, "a date CCYYMMDD", position, code=X12ReadErrorCode.BAD_ELEMENT
+        )
     return day
 
 
@@ -326,6 +342,7 @@ def _text_chunks(data: bytes | BinaryIO | Path, source: str) -> Iterator[str]:
         raise X12Error(
             source,
             f"byte offset {offset + exc.start + skip}: the bytes are not valid {encoding} text",
+            code=X12ReadErrorCode.BAD_ENCODING,
         ) from None
     if tail:
         yield tail
@@ -390,6 +407,7 @@ def _header_delimiters(text: str, source: str, number: int) -> tuple[Delimiters,
             source,
             f"the ISA header declares element {element!r}, repetition {repetition!r}, "
             f"component {component!r} and segment {terminator!r} separators",
+            code=X12ReadErrorCode.BAD_ENVELOPE,
             segment_number=number,
             segment_id="ISA",
             expected="an ISA header with four distinct delimiters",
@@ -429,6 +447,7 @@ def _raw_segments(
                 raise X12Error(
                     source,
                     "the file does not start with an interchange header",
+                    code=X12ReadErrorCode.NOT_X12,
                     segment_number=number + 1,
                     segment_id=_peek_id(buffer),
                     expected="ISA",
@@ -438,6 +457,7 @@ def _raw_segments(
                 raise X12Error(
                     source,
                     "the ISA header is cut short; the file is truncated",
+                    code=X12ReadErrorCode.TRUNCATED,
                     segment_number=number + 1,
                     segment_id="ISA",
                     expected="a complete ISA header",
@@ -491,6 +511,7 @@ def _raw_segments(
                 raise X12Error(
                     source,
                     "the segment runs on past that",
+                    code=X12ReadErrorCode.TOO_LARGE,
                     segment_number=number + 1,
                     segment_id=_peek_id(buffer) or "?",
                     expected=f"a segment terminator {terminator!r} within "
@@ -569,11 +590,24 @@ def iter_segment_batches(data: bytes | BinaryIO | Path, *, source: str) -> Itera
         closing = {"set": "SE", "group": "GE", "interchange": "IEA"}[envelope.state]
         problem = "the file is truncated"
         if last is None or last_delimiters is None:
-            raise X12Error(source, problem, expected=f"{closing} before the end of the file")
+            raise X12Error(
+                source,
+                problem,
+                code=X12ReadErrorCode.TRUNCATED,
+                expected=f"{closing} before the end of the file",
+            )
         segment = Segment(tuple(last), number, envelope.in_set, last_delimiters)
-        raise segment_error(source, segment, problem, f"{closing} before the end of the file")
+        raise segment_error(
+            source,
+            segment,
+            problem,
+            f"{closing} before the end of the file",
+            code=X12ReadErrorCode.TRUNCATED,
+        )
     if last is None:
-        raise X12Error(source, "the file holds no segments", expected="ISA")
+        raise X12Error(
+            source, "the file holds no segments", code=X12ReadErrorCode.NOT_X12, expected="ISA"
+        )
 
 
 def iter_segments(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[Segment]:
@@ -638,44 +672,85 @@ class _Envelope:
                 self.state, self.in_set = "group", 0
                 return
             if segment_id in _ENVELOPE_IDS:
-                raise segment_error(source, segment, f"{segment_id} came before the set's SE", "SE")
+                raise segment_error(
+                    source,
+                    segment,
+                    f"{segment_id} came before the set's SE",
+                    "SE",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                )
             if not _SEGMENT_ID.match(segment_id):
                 raise segment_error(
                     source,
                     segment,
                     "the segment id is not 2-3 capital letters or digits",
                     "a segment id",
+                    code=X12ReadErrorCode.BAD_SEGMENT,
                 )
             self.valid_ids.add(segment_id)
             return
         if segment_id == "ISA":
             if state not in ("start", "done"):
-                raise segment_error(source, segment, "a new ISA came before the IEA", "IEA")
+                raise segment_error(
+                    source,
+                    segment,
+                    "a new ISA came before the IEA",
+                    "IEA",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                )
             if len(elements) != _ISA_ELEMENT_COUNT + 1:
                 raise segment_error(
-                    source, segment, f"the ISA has {len(elements) - 1} elements", "16 elements"
+                    source,
+                    segment,
+                    f"the ISA has {len(elements) - 1} elements",
+                    "16 elements",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
                 )
             self.isa_control, self.groups, self.state = elements[13], 0, "interchange"
         elif segment_id == "IEA":
             if state != "interchange":
-                raise segment_error(source, segment, f"IEA came while a {state} was open", "GE")
+                raise segment_error(
+                    source,
+                    segment,
+                    f"IEA came while a {state} was open",
+                    "GE",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                )
             _check_count(source, segment, self.groups, "functional groups", 5)
             _check_control(source, segment, 2, self.isa_control, "ISA13")
             self.state = "done"
         elif segment_id == "GS":
             if state != "interchange":
-                raise segment_error(source, segment, "GS came outside an interchange", "ISA")
+                raise segment_error(
+                    source,
+                    segment,
+                    "GS came outside an interchange",
+                    "ISA",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                )
             self.gs_control, self.sets, self.state = segment.get(6), 0, "group"
             self.groups += 1
         elif segment_id == "GE":
             if state != "group":
-                raise segment_error(source, segment, "GE came without a GS", "GS")
+                raise segment_error(
+                    source,
+                    segment,
+                    "GE came without a GS",
+                    "GS",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                )
             _check_count(source, segment, self.sets, "transaction sets", 6)
             _check_control(source, segment, 2, self.gs_control, "GS06")
             self.state = "interchange"
         elif segment_id == "ST":
             if state != "group":
-                raise segment_error(source, segment, "ST came outside a functional group", "GS")
+                raise segment_error(
+                    source,
+                    segment,
+                    "ST came outside a functional group",
+                    "GS",
+                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                )
             self.st_control, self.state, self.in_set = segment.get(2), "set", 1
             self.sets += 1
         else:
@@ -690,6 +765,7 @@ class _Envelope:
                 segment,
                 f"{shown_id(segment_id)} came outside a transaction set",
                 expected,
+                code=X12ReadErrorCode.BAD_ENVELOPE,
             )
 
 
@@ -704,13 +780,16 @@ def _check_count(source: str, segment: Segment, counted: int, what: str, digits:
     declared = count_value(segment.get(1), digits)
     if declared is None:
         problem = number_problem(segment.get(1), digits, "a whole number")
-        raise segment_error(source, segment, problem, f"the number of {what}", 1)
+        raise segment_error(
+            source, segment, problem, f"the number of {what}", 1, code=X12ReadErrorCode.BAD_ELEMENT
+        )
     if declared != counted:
         raise segment_error(
             source,
             segment,
             f"{segment.id}01 says {declared} but there are {counted}",
             f"the number of {what}",
+            code=X12ReadErrorCode.COUNT_MISMATCH,
         )
 
 
@@ -722,6 +801,21 @@ def _check_control(source: str, segment: Segment, position: int, opened: str, wh
             segment,
             f"{segment.id}{position:02d} does not match {where}",
             f"the control number of the matching {where[:-2]}",
+            code=X12ReadErrorCode.CONTROL_NUMBER_MISMATCH,
+        )
+
+
+def check_transaction(source: str, start: Segment, transaction_set: str) -> None:
+    """Refuse a set of another kind than the reader's (ST01 is not `transaction_set`)."""
+    found = start.get(1)
+    if found != transaction_set:
+        raise segment_error(
+            source,
+            start,
+            f"found transaction set {shown_code(found)}",
+            transaction_set,
+            1,
+            code=X12ReadErrorCode.WRONG_TRANSACTION,
         )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import X12Error, iter_segments, shown_code
 from cleannote.edi.x12_271 import EligibilityResponse, read_271
 from cleannote.edi.x12_277 import StatusReport, read_277
@@ -49,11 +50,17 @@ def detect_transaction(data: bytes | Path, *, source: str | None = None) -> tupl
                         f"the 837 guide {shown_code(guide)} is not professional (X222)",
                         segment_number=segment.number,
                         segment_id="ST",
+                        code=X12ReadErrorCode.UNSUPPORTED_TRANSACTION,
                         expected="an 837P (005010X222)",
                     )
                 return "837P", guide
             return kind, guide
-    raise X12Error(name, "the file holds no transaction set", expected="an ST segment")
+    raise X12Error(
+        name,
+        "the file holds no transaction set",
+        code=X12ReadErrorCode.MISSING_SEGMENT,
+        expected="an ST segment",
+    )
 
 
 def read_any(data: bytes | Path, *, source: str | None = None) -> ReadResult:
@@ -76,6 +83,7 @@ def read_any(data: bytes | Path, *, source: str | None = None) -> ReadResult:
         raise X12Error(
             name,
             f"transaction set {shown_code(kind)} has no reader",
+            code=X12ReadErrorCode.UNSUPPORTED_TRANSACTION,
             expected="one of " + ", ".join(SUPPORTED),
         )
     return ReadResult(name, kind, guide, tuple(items))

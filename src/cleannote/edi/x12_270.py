@@ -28,6 +28,7 @@ from cleannote.edi.envelope import (
     X12WriteError,
     iter_interchange,
 )
+from cleannote.edi.error_codes import WriteErrorCode
 from cleannote.edi.x12_values import digits, fit, npi, required_text, x12_date
 from cleannote.rules.visit import (
     BillingProvider,
@@ -122,7 +123,9 @@ def iter_270(
     source = iter(requests)
     head = next(source, None)
     if head is None:
-        raise X12WriteError("a 270 batch needs at least one request")
+        raise X12WriteError(
+            "a 270 batch needs at least one request", code=WriteErrorCode.EMPTY_BATCH
+        )
 
     def transactions() -> Iterator[Iterator[Chunk]]:
         first: EligibilityRequest | None = head
@@ -197,7 +200,9 @@ def _transaction_body(bht: Segment, requests: Iterable[EligibilityRequest]) -> I
                 )  # fmt: skip
             hl = _subscriber(chunk, request, receiver_hl, hl)
         except X12WriteError as exc:
-            raise X12WriteError(f"eligibility request {request.trace}: {exc}") from None
+            raise X12WriteError(
+                f"eligibility request {request.trace}: {exc}", exc.rule, exc.code
+            ) from None
         yield f"eligibility request {request.trace}", chunk
 
 
@@ -241,8 +246,14 @@ def _benefit_inquiry(chunk: list[Segment], person: Person, request: EligibilityR
     chunk.append(("DMG", "D8", x12_date(person.birth_date), person.sex.value))
     chunk.append(("DTP", "291", "D8", x12_date(request.date_of_service)))
     if not 1 <= len(request.service_types) <= MAX_SERVICE_TYPES:
-        raise X12WriteError(f"EQ needs 1 to {MAX_SERVICE_TYPES} service type codes")
+        raise X12WriteError(
+            f"EQ needs 1 to {MAX_SERVICE_TYPES} service type codes",
+            code=WriteErrorCode.SERVICE_TYPE,
+        )
     for code in request.service_types:
         if not 1 <= len(code) <= 2 or not code.isalnum():
-            raise X12WriteError(f"EQ01 service type code {code!r} is not an X12 code")
+            raise X12WriteError(
+                f"EQ01 service type code {code!r} is not an X12 code",
+                code=WriteErrorCode.SERVICE_TYPE,
+            )
         chunk.append(("EQ", code))

@@ -17,9 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Segment,
     X12Error,
+    check_transaction,
     iter_segments,
     parse_optional_amount,
     parse_period,
@@ -132,10 +134,7 @@ def iter_271(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[Eligibil
     once the iteration completes (as `read_271` does).
     """
     for _group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        if start.get(1) != "271":
-            raise segment_error(
-                source, start, f"found transaction set {shown_code(start.get(1))}", "271", 1
-            )
+        check_transaction(source, start, "271")
         yield from _read_set(source, start.get(2), body)
 
 
@@ -178,7 +177,12 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
             code = segment.get(3)
             if code not in _LEVELS:
                 raise segment_error(
-                    source, segment, f"found {shown_code(code)}", "20, 21, 22 or 23", 3
+                    source,
+                    segment,
+                    f"found {shown_code(code)}",
+                    "20, 21, 22 or 23",
+                    3,
+                    code=X12ReadErrorCode.BAD_ELEMENT,
                 )
             close()
             if code == "20":
@@ -220,7 +224,13 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
             (person.benefits[-1]["dates"] if person.benefits else person.dates).append(dated)
         elif sid == "EB":
             if person is None:
-                raise segment_error(source, segment, "EB came outside a person loop", "HL 22/23")
+                raise segment_error(
+                    source,
+                    segment,
+                    "EB came outside a person loop",
+                    "HL 22/23",
+                    code=X12ReadErrorCode.OUT_OF_ORDER,
+                )
             person.benefits.append(_benefit_fields(source, segment))
         elif sid == "MSG" and person is not None and person.benefits:
             person.benefits[-1]["messages"].append(segment.get(1))
@@ -297,7 +307,9 @@ def _aaa_table() -> dict[str, Any]:
 class UnknownAaaCodeError(X12Error):
     def __init__(self, code: str) -> None:
         super().__init__(
-            "aaa_reasons.json", f"{shown_code(code)} is not an AAA03 reason code we know"
+            "aaa_reasons.json",
+            f"{shown_code(code)} is not an AAA03 reason code we know",
+            code=X12ReadErrorCode.UNKNOWN_CODE,
         )
 
 

@@ -17,12 +17,11 @@ from typing import BinaryIO
 
 from cleannote.edi.tokenizer import (
     Segment,
+    check_transaction,
     iter_segments,
     parse_optional_amount,
     parse_optional_date,
     parse_period,
-    segment_error,
-    shown_code,
     stream_transaction_sets,
 )
 
@@ -93,10 +92,7 @@ def _walk(
     data: bytes | BinaryIO | Path, source: str, *, collect: bool
 ) -> Iterator[ClaimStatus | StatusReport]:
     for group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        if start.get(1) != "277":
-            raise segment_error(
-                source, start, f"found transaction set {shown_code(start.get(1))}", "277", 1
-            )
+        check_transaction(source, start, "277")
         guide = start.get(3) or group.get(8)
         yield from _read_set(source, start.get(2), guide, body, collect)
 

@@ -16,17 +16,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Delimiters,
     Segment,
     X12Error,
     batch_segment,
+    check_transaction,
     iter_segment_batches,
     parse_amount,
     parse_date,
     parse_optional_date,
     segment_error,
-    shown_code,
 )
 
 IMPLEMENTATION_GUIDE = "005010X221A1"
@@ -408,7 +409,11 @@ def _walk(
                 target = service if service is not None else claim
                 if target is None:
                     raise segment_error(
-                        source, values.segment(elements, number), "CAS came before any CLP", "CLP"
+                        source,
+                        values.segment(elements, number),
+                        "CAS came before any CLP",
+                        "CLP",
+                        code=X12ReadErrorCode.OUT_OF_ORDER,
                     )
                 target.cas_count += 1
                 if target.cas_count > _REPEAT_LIMIT:
@@ -435,7 +440,11 @@ def _walk(
             elif sid == "SVC":
                 if claim is None:
                     raise segment_error(
-                        source, values.segment(elements, number), "SVC came before any CLP", "CLP"
+                        source,
+                        values.segment(elements, number),
+                        "SVC came before any CLP",
+                        "CLP",
+                        code=X12ReadErrorCode.OUT_OF_ORDER,
                     )
                 if service is not None:
                     claim.services.append(_finish_service(values, service))
@@ -473,6 +482,7 @@ def _walk(
                             values.segment(elements, number),
                             f"this is the claim's second {sid}",
                             f"at most one {sid} per claim",
+                            code=X12ReadErrorCode.TOO_MANY,
                         )
                     claim.remark_segments += (sid,)
                     positions = (3, 4, 5, 6, 7) if sid == "MOA" else (5, 20, 21, 22, 23)
@@ -509,14 +519,7 @@ def _walk(
                 yield _remittance(source, header, payer, payee, claims, plb, paid_total, closing)
             elif sid == "ST":
                 segment = values.segment(elements, number)
-                if segment.get(1) != "835":
-                    raise segment_error(
-                        source,
-                        segment,
-                        f"found transaction set {shown_code(segment.get(1))}",
-                        "835",
-                        1,
-                    )
+                check_transaction(source, segment, "835")
                 header, payer, payee, claims, plb = {"ST": segment}, None, None, [], []
                 claim = service = None
                 paid_total = _ZERO
@@ -533,6 +536,7 @@ def _too_many(source: str, segment: Segment, line: bool) -> X12Error:
         segment,
         f"this is the {_REPEAT_LIMIT + 1}th {segment.id} segment of one {where}",
         f"at most {_REPEAT_LIMIT} {segment.id} segments per {where}",
+        code=X12ReadErrorCode.TOO_MANY,
     )
 
 
@@ -596,6 +600,7 @@ def _procedure(source: str, segment: Segment, position: int) -> Procedure:
             f"it is not split by the component separator {segment.delimiters.component!r} of ISA16",
             "a composite qualifier:code[:modifiers]",
             position,
+            code=X12ReadErrorCode.BAD_ELEMENT,
         )
     return Procedure(parts[0], parts[1], tuple(m for m in parts[2:6] if m))
 
@@ -604,7 +609,13 @@ def _adjustments(source: str, segment: Segment) -> Iterator[Adjustment]:
     elements = segment.elements
     group = elements[1] if len(elements) > 1 else ""
     if not group:
-        raise segment_error(source, segment, "CAS01 is empty", "a claim adjustment group code")
+        raise segment_error(
+            source,
+            segment,
+            "CAS01 is empty",
+            "a claim adjustment group code",
+            code=X12ReadErrorCode.BAD_ELEMENT,
+        )
     for position in range(2, min(len(elements), 20), 3):
         reason = elements[position]
         if not reason:
@@ -647,7 +658,13 @@ def _remittance(
 ) -> Remittance:
     bpr = header.get("BPR")
     if bpr is None:
-        raise segment_error(source, closing, "the set has no BPR segment", "BPR after ST")
+        raise segment_error(
+            source,
+            closing,
+            "the set has no BPR segment",
+            "BPR after ST",
+            code=X12ReadErrorCode.MISSING_SEGMENT,
+        )
     trn = header.get("TRN")
     production = header.get("DTM405")
     amount = parse_amount(source, bpr, 2)

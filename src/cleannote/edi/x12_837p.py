@@ -290,7 +290,7 @@ def _transaction_body(header: list[Segment], claims: Iterable[ClaimToSend]) -> I
                 chunk.extend(_billing_provider(billing, hl))
             hl = _claim(chunk, claim, billing_hl, hl)
         except X12WriteError as exc:
-            raise X12WriteError(f"claim {visit.id}: {exc}", exc.rule) from None
+            raise X12WriteError(f"claim {visit.id}: {exc}", exc.rule, exc.code) from None
         yield f"claim {visit.id}", chunk
 
 

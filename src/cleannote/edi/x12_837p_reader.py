@@ -16,8 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Segment,
+    check_transaction,
     count_value,
     iter_segments,
     parse_amount,
@@ -25,7 +27,6 @@ from cleannote.edi.tokenizer import (
     parse_optional_amount,
     parse_period,
     segment_error,
-    shown_code,
     stream_transaction_sets,
     to_date,
 )
@@ -157,10 +158,7 @@ def iter_837p(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[Profess
     or stage, and act only once the iteration completes (as `read_837p` does).
     """
     for group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        if start.get(1) != "837":
-            raise segment_error(
-                source, start, f"found transaction set {shown_code(start.get(1))}", "837", 1
-            )
+        check_transaction(source, start, "837")
         guide = start.get(3) or group.get(8)
         yield from _read_set(source, start.get(2), guide, body)
 
@@ -333,13 +331,19 @@ def _line(
             f"it is not split by the component separator {sv1.delimiters.component!r}",
             "a composite HC:code[:modifiers]",
             1,
+            code=X12ReadErrorCode.BAD_ELEMENT,
         )
     pointers = []
     for pointer in sv1.components(7):
         value = count_value(pointer, 2)
         if value is None or not 1 <= value <= 12:
             raise segment_error(
-                source, sv1, "it holds a pointer that is not a number 1-12", "pointers 1-12", 7
+                source,
+                sv1,
+                "it holds a pointer that is not a number 1-12",
+                "pointers 1-12",
+                7,
+                code=X12ReadErrorCode.BAD_ELEMENT,
             )
         pointers.append(value)
     # LX01 is N0 1/6; a line without an LX is numbered by its place in the claim
@@ -369,7 +373,13 @@ def _freeze(source: str, control: str, guide: str, claim: _Claim) -> Professiona
     ctx = claim.context
     if ctx.billing is None or ctx.subscriber is None or ctx.sbr is None:
         missing = "billing provider (NM1*85)" if ctx.billing is None else "subscriber (SBR, NM1*IL)"
-        raise segment_error(source, clm, f"the claim has no {missing}", f"a {missing} before CLM")
+        raise segment_error(
+            source,
+            clm,
+            f"the claim has no {missing}",
+            f"a {missing} before CLM",
+            code=X12ReadErrorCode.MISSING_SEGMENT,
+        )
     facility = clm.components(5)
     causes = clm.components(11)
     sbr = ctx.sbr

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Segment,
+    check_transaction,
     iter_segments,
     parse_count,
     segment_error,
-    shown_code,
     stream_transaction_sets,
 )
 
@@ -96,10 +97,7 @@ def _walk(
     data: bytes | BinaryIO | Path, source: str, *, collect: bool
 ) -> Iterator[SetResponse | Acknowledgment]:
     for _group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        if start.get(1) != "999":
-            raise segment_error(
-                source, start, f"found transaction set {shown_code(start.get(1))}", "999", 1
-            )
+        check_transaction(source, start, "999")
         yield from _read_set(source, start.get(2), body, collect)
 
 
@@ -146,7 +144,13 @@ def _read_set(
             )
         elif sid == "IK5":
             if current is None:
-                raise segment_error(source, segment, "IK5 came without an AK2", "AK2")
+                raise segment_error(
+                    source,
+                    segment,
+                    "IK5 came without an AK2",
+                    "AK2",
+                    code=X12ReadErrorCode.OUT_OF_ORDER,
+                )
             close_ik3()
             codes = tuple(c for c in segment.elements[2:7] if c)
             ak2 = current.ak2
@@ -162,7 +166,13 @@ def _read_set(
     if ak1 is None or ak9 is None:
         missing = "AK1" if ak1 is None else "AK9"
         assert last is not None  # the body holds at least its SE
-        raise segment_error(source, last, f"the acknowledgment has no {missing}", missing)
+        raise segment_error(
+            source,
+            last,
+            f"the acknowledgment has no {missing}",
+            missing,
+            code=X12ReadErrorCode.MISSING_SEGMENT,
+        )
     yield Acknowledgment(
         control_number=control,
         functional_id=ak1.get(1),

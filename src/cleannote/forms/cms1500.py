@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from reportlab.pdfgen.canvas import Canvas
 
+from cleannote.edi.error_codes import write_code_of
 from cleannote.forms import cms1500_layout as layout
 from cleannote.rules.addresses import same_place
 from cleannote.rules.claim_format_limits import ascii_fold
@@ -64,7 +65,8 @@ class FormMode(StrEnum):
 class FormError(RulesError):
     """A claim the form cannot carry as given; names the visit id and the box, never PHI.
 
-    `rule` names the row of `rules.claim_format_limits` the scrubber reports first (ADR 0350).
+    `rule` names the row of `rules.claim_format_limits` the scrubber reports first (ADR 0350);
+    `code` is the kind of refusal that rule is (ADR 0420).
     """
 
     def __init__(self, visit_id: str, box: str, problem: str, rule: str = "") -> None:
@@ -73,6 +75,7 @@ class FormError(RulesError):
         self.box = box
         self.problem = problem
         self.rule = rule
+        self.code = write_code_of(rule)
 
     def __reduce__(self) -> tuple[type[FormError], tuple[str, str, str, str]]:
         return (FormError, (self.visit_id, self.box, self.problem, self.rule))

@@ -30,6 +30,7 @@ from cleannote.apps.remittance.selectors import (
     write_off_report,
 )
 from cleannote.edi.carc import explain_carc
+from cleannote.edi.error_codes import X12ReadErrorCode
 from tests.apps.x12_files import claim_payment, remittance_835, service
 
 PAID_ON = dt.date(2026, 1, 20)
@@ -223,8 +224,11 @@ def test_unmatched_service_line_keeps_its_payment_unmatched(billing, claim):
 
 def test_broken_file_is_refused_with_its_segment(billing, claim):
     data = full_payment(claim.patient_control_number).replace(b"SE*", b"SE*99", 1)
-    with pytest.raises(RemittanceError, match=r"broken\.835: segment \d+ \(SE\).*nothing posted"):
+    with pytest.raises(
+        RemittanceError, match=r"broken\.835: segment \d+ \(SE\).*nothing posted"
+    ) as e:
         do_import_835(biller_of(billing), data, file_name="broken.835")
+    assert e.value.code is X12ReadErrorCode.COUNT_MISMATCH  # SE01 names more segments
     _nothing_posted(claim)
     assert not EraFile.objects.exists()
 

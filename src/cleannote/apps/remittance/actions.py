@@ -104,7 +104,7 @@ def _read(data: bytes, file_name: str) -> tuple[list[Remittance], list[_Item]]:
     try:
         remittances = list(read_835(data, source=file_name))
     except X12Error as exc:
-        raise RemittanceError(str(exc), "nothing posted") from None
+        raise RemittanceError(str(exc), "nothing posted", code=exc.code) from None
     payments = [(r, p) for r in remittances for p in r.claims]
     items = [_Item(r, p, position) for position, (r, p) in enumerate(payments)]
     return remittances, items
