@@ -55,8 +55,29 @@ def looks_like_hcpcs(code: str) -> bool:
     return _HCPCS.fullmatch(code) is not None
 
 
+class _SourcedRow:
+    """What PTP and MUE rows share: the dates they are in force, and how far to trust them."""
+
+    __slots__ = ()
+    effective: date
+    deletion: date | None
+    source: str
+    confidence: str
+
+    def in_force(self, on: date) -> bool:
+        return self.effective <= on and (self.deletion is None or on < self.deletion)
+
+    @property
+    def confirmed(self) -> bool:
+        return row_confirmed(self.source, self.confidence)
+
+    @property
+    def provenance(self) -> str:
+        return row_provenance(self.source, self.confidence)
+
+
 @dataclass(frozen=True, slots=True)
-class PtpEdit:
+class PtpEdit(_SourcedRow):
     column1: str
     column2: str
     pre_1996: bool
@@ -67,20 +88,9 @@ class PtpEdit:
     source: str
     confidence: str = "H"
 
-    def in_force(self, on: date) -> bool:
-        return self.effective <= on and (self.deletion is None or on < self.deletion)
-
-    @property
-    def confirmed(self) -> bool:
-        return row_confirmed(self.source, self.confidence)
-
-    @property
-    def provenance(self) -> str:
-        return row_provenance(self.source, self.confidence)
-
 
 @dataclass(frozen=True, slots=True)
-class Mue:
+class Mue(_SourcedRow):
     code: str
     value: int
     adjudication_indicator: int
@@ -89,17 +99,6 @@ class Mue:
     effective: date
     deletion: date | None
     confidence: str = "H"
-
-    def in_force(self, on: date) -> bool:
-        return self.effective <= on and (self.deletion is None or on < self.deletion)
-
-    @property
-    def confirmed(self) -> bool:
-        return row_confirmed(self.source, self.confidence)
-
-    @property
-    def provenance(self) -> str:
-        return row_provenance(self.source, self.confidence)
 
 
 # How honest a row is (docs/decisions/0320): a CMS file's row, or a bundled row checked against
