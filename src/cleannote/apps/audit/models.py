@@ -45,6 +45,21 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an append-only row."""
 
 
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it raises AppendOnlyError."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events are append-only")
+
+
 class AuditChainHead(models.Model):
     organisation = models.OneToOneField(
         Organisation, on_delete=models.PROTECT, related_name="audit_chain_head", null=True
@@ -70,7 +85,7 @@ def chain_head_of(organisation: Organisation | None) -> models.QuerySet[AuditCha
     return AuditChainHead.objects.filter(organisation=organisation)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="audit_events", null=True
     )
@@ -105,14 +120,6 @@ class AuditEvent(models.Model):
             ),
         )
         indexes = (models.Index(fields=["organisation", "patient_id"]),)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("audit events are append-only")
 
     def canonical(self) -> dict[str, Any]:
         """The fields the hash covers, as JSON-ready values with a fixed shape.
@@ -151,7 +158,7 @@ class AuditEvent(models.Model):
         return [shown.patient_id for shown in self.shown_patients.all()]
 
 
-class AuditShownPatient(models.Model):
+class AuditShownPatient(AppendOnlyModel):
     """One patient a list or search page showed (by name) to the event's actor."""
 
     event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="shown_patients")
@@ -161,11 +168,3 @@ class AuditShownPatient(models.Model):
     class Meta:
         ordering = ("event_id", "position")
         indexes = (models.Index(fields=["patient_id"]),)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("audit events are append-only")
