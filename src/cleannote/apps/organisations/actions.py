@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -43,37 +43,43 @@ def do_create_location(organisation: Organisation, **fields: Any) -> Location:
     return location
 
 
+class NewStaff(TypedDict):
+    """A new login's staff row: what do_create_staff and do_invite_staff take."""
+
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    credential: NotRequired[str]
+    npi: NotRequired[str]
+    taxonomy: NotRequired[str]
+    default_location: NotRequired[Location | None]
+
+
 @transaction.atomic
 def do_create_staff(
     organisation: Organisation,
     *,
-    username: str,
     password: str | None,
-    first_name: str,
-    last_name: str,
-    role: Role,
-    credential: str = "",
-    npi: str = "",
-    taxonomy: str = "",
-    default_location: Location | None = None,
     email: str = "",
+    **fields: Unpack[NewStaff],
 ) -> Staff:
     """A login and its staff row; no password (None) leaves the login unusable until one is set."""
     user = get_user_model().objects.create_user(
-        username=username,
+        username=fields["username"],
         password=password,
-        first_name=first_name,
-        last_name=last_name,
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
         email=email,
     )
     staff = Staff(
         user=user,
         organisation=organisation,
-        role=role,
-        credential=credential,
-        npi=npi,
-        taxonomy=taxonomy,
-        default_location=default_location,
+        role=fields["role"],
+        credential=fields.get("credential", ""),
+        npi=fields.get("npi", ""),
+        taxonomy=fields.get("taxonomy", ""),
+        default_location=fields.get("default_location"),
     )
     staff.full_clean()
     staff.save()
@@ -113,31 +119,9 @@ def _keep_an_owner(staff: Staff) -> None:
 
 
 @transaction.atomic
-def do_invite_staff(
-    actor: Actor,
-    *,
-    username: str,
-    first_name: str,
-    last_name: str,
-    role: Role,
-    credential: str = "",
-    npi: str = "",
-    taxonomy: str = "",
-    default_location: Location | None = None,
-) -> tuple[Staff, str]:
+def do_invite_staff(actor: Actor, **fields: Unpack[NewStaff]) -> tuple[Staff, str]:
     """Add a login without a password and issue its one-time invitation token (ADR 0220)."""
-    staff = do_create_staff(
-        actor.organisation,
-        username=username,
-        password=None,
-        first_name=first_name,
-        last_name=last_name,
-        role=role,
-        credential=credential,
-        npi=npi,
-        taxonomy=taxonomy,
-        default_location=default_location,
-    )
+    staff = do_create_staff(actor.organisation, password=None, **fields)
     do_record_audit_event(actor, AuditAction.CREATE, "staff", staff.pk)
     return staff, _issue_invitation(actor, staff)
 
