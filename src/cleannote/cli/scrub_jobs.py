@@ -28,6 +28,7 @@ from cleannote.cli.scrub import Report, reports
 from cleannote.rules.ncci import MueTable, PtpTable, active_tables
 from cleannote.rules.visit_format import (
     ReadItem,
+    VisitErrorCode,
     VisitFormatError,
     parse_visit_json,
     read_visits,
@@ -194,16 +195,16 @@ def _line_units(stream: TextIO, source: str, first: int, batch: list[str]) -> It
                 first += len(batch)
                 batch = []
     except UnicodeDecodeError:
-        problem = "not UTF-8 text"
+        problem, code = "not UTF-8 text", VisitErrorCode.NOT_UTF8
     except OSError as exc:
-        problem = f"cannot read: {exc.strerror or exc}"
+        problem, code = f"cannot read: {exc.strerror or exc}", VisitErrorCode.CANNOT_READ
     else:
         if batch:
             yield _Lines(source, first, batch)
         return
     if batch:
         yield _Lines(source, first, batch)
-    yield _Failed(VisitFormatError(source, None, None, None, problem))
+    yield _Failed(VisitFormatError(source, None, None, None, problem, code))
 
 
 # --- the worker: read, scrub and render one unit ----------------------------------------------

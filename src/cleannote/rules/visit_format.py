@@ -23,13 +23,30 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal, TextIO, get_args, get_origin, get_type_hints
+from types import UnionType
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    TextIO,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import msgspec
 
 from cleannote.rules.errors import RulesError
-from cleannote.rules.payer_overrides import OverrideError, check_overrides, overrides_as_json
+from cleannote.rules.payer_overrides import (
+    OVERRIDE_FIELD_BY_NAME,
+    FieldType,
+    OverrideError,
+    check_overrides,
+    overrides_as_json,
+)
 from cleannote.rules.visit import (
     ASSISTANT_CREDENTIALS,
     AccidentKind,
@@ -56,8 +73,28 @@ from cleannote.rules.visit import (
 SCHEMA_ID = "cleannote.visit/1"
 
 
+class VisitErrorCode(StrEnum):
+    """What kind of problem a `VisitFormatError` is, for a caller that maps it (an API status, a
+    help link) without reading the message. The values are a public contract, like rule ids."""
+
+    NOT_JSON = "not-json"  # the text is not JSON
+    NOT_UTF8 = "not-utf8"  # the bytes are not UTF-8 text
+    CANNOT_READ = "cannot-read"  # a file or folder the system would not read
+    NO_INPUT = "no-input"  # "-" with no standard input
+    NOT_AN_OBJECT = "not-an-object"  # a visit that is not a JSON object
+    UNKNOWN_FIELD = "unknown-field"  # a field the format does not have
+    MISSING_FIELD = "missing-field"  # a required field left out
+    WRONG_TYPE = "wrong-type"  # a value of the wrong JSON type (a number for a text ...)
+    OUT_OF_RANGE = "out-of-range"  # a number, length or count outside its bounds
+    BAD_FORMAT = "bad-format"  # text of the wrong shape (an NPI, a state, an amount ...)
+    BAD_CODE = "bad-code"  # a value outside its list of codes (a payer kind, a credential ...)
+    BAD_DATE = "bad-date"  # not a YYYY-MM-DD date, or a date that cannot be (a birth date)
+    BAD_TIME = "bad-time"  # not an HH:MM time of day
+
+
 class VisitFormatError(RulesError):
-    """One problem with one visit (or one unreadable file), located precisely enough to fix."""
+    """One problem with one visit (or one unreadable file), located precisely enough to fix;
+    `code` says what kind of problem it is."""
 
     def __init__(
         self,
@@ -66,12 +103,14 @@ class VisitFormatError(RulesError):
         visit_id: str | None,
         field: str | None,
         problem: str,
+        code: VisitErrorCode,
     ) -> None:
         self.source = source
         self.line = line
         self.visit_id = visit_id
         self.field = field
         self.problem = problem
+        self.code = code
         where = source if line is None else f"{source}:{line}"
         if visit_id is not None:
             where += f": visit {visit_id}"
@@ -82,9 +121,12 @@ class VisitFormatError(RulesError):
     def __reduce__(self) -> tuple[type[VisitFormatError], tuple[object, ...]]:
         return (
             VisitFormatError,
-            (self.source, self.line, self.visit_id, self.field, self.problem),
+            (self.source, self.line, self.visit_id, self.field, self.problem, self.code),
         )
 
+
+_Code = VisitErrorCode
+_NOT_UTF8 = "not UTF-8 text"
 
 # The earliest birth date accepted (the web forms refuse the same, and any date after today).
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
@@ -403,14 +445,22 @@ def _build(shape: _VisitIn) -> Visit:
         visit = _with_overrides(visit, shape.payer.overrides)
     bp = visit.billing_provider
     if bp.first_name is not None and bp.last_name is None:
-        raise _Problem("billing_provider.last_name", "required when first_name is given (a person)")
+        raise _Problem(
+            "billing_provider.last_name",
+            "required when first_name is given (a person)",
+            _Code.MISSING_FIELD,
+        )
     for person, path in ((visit.subscriber, "subscriber"), (visit.patient, "patient")):
         # The core reads no clock, so the date of service stands for today. The message
         # withholds the date: it is patient data.
         if person.birth_date < EARLIEST_BIRTH_DATE:
-            raise _Problem(f"{path}.birth_date", "before 1900-01-01 (check the year)")
+            raise _Problem(
+                f"{path}.birth_date", "before 1900-01-01 (check the year)", _Code.BAD_DATE
+            )
         if person.birth_date > visit.date_of_service:
-            raise _Problem(f"{path}.birth_date", "after the date of service (check the year)")
+            raise _Problem(
+                f"{path}.birth_date", "after the date of service (check the year)", _Code.BAD_DATE
+            )
     return visit
 
 
@@ -421,17 +471,32 @@ def _with_overrides(visit: Visit, raw: dict[str, Any]) -> Visit:
     except OverrideError as refused:
         name, problem = sorted(refused.errors.items())[0]
         shown = name if len(name) <= 40 else name[:37] + "..."
-        raise _Problem(f"payer.policy_overrides.{shown}", problem) from None
+        code = _override_code(name, raw[name])
+        raise _Problem(f"payer.policy_overrides.{shown}", problem, code) from None
     return replace(visit, payer=replace(visit.payer, policy_overrides=checked))
+
+
+def _override_code(name: str, value: object) -> VisitErrorCode:
+    spec = OVERRIDE_FIELD_BY_NAME.get(name)
+    if spec is None:
+        return _Code.UNKNOWN_FIELD
+    if spec.type is FieldType.CHOICE and isinstance(value, str):
+        return _Code.BAD_CODE
+    if spec.type is FieldType.NUMBER and type(value) is int:
+        return _Code.OUT_OF_RANGE
+    if spec.type is FieldType.STATES and isinstance(value, list):
+        return _Code.BAD_FORMAT
+    return _Code.WRONG_TYPE
 
 
 class _Problem(Exception):
     """A located problem; the caller adds the source, line and visit id."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, problem: str, code: VisitErrorCode) -> None:
         super().__init__(problem)
         self.field = field
         self.problem = problem
+        self.code = code
 
 
 def parse_visit(data: object, *, source: str = "<input>", line: int | None = None) -> Visit:
@@ -442,7 +507,12 @@ def parse_visit(data: object, *, source: str = "<input>", line: int | None = Non
     """
     if type(data) is not dict:
         raise VisitFormatError(
-            source, line, None, None, f"expected a JSON object (one visit), got {_kind(data)}"
+            source,
+            line,
+            None,
+            None,
+            f"expected a JSON object (one visit), got {_kind(data)}",
+            _Code.NOT_AN_OBJECT,
         )
     try:
         return _build(msgspec.convert(data, _VisitIn, dec_hook=_decode_hook))
@@ -450,7 +520,9 @@ def parse_visit(data: object, *, source: str = "<input>", line: int | None = Non
         problem = _translate(str(error), data)
     except _Problem as found:
         problem = found
-    raise VisitFormatError(source, line, _shown_id(data), problem.field, problem.problem)
+    raise VisitFormatError(
+        source, line, _shown_id(data), problem.field, problem.problem, problem.code
+    )
 
 
 def parse_visit_json(
@@ -465,9 +537,11 @@ def parse_visit_json(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise VisitFormatError(source, line, None, None, _json_problem(exc)) from None
+        raise VisitFormatError(
+            source, line, None, None, _json_problem(exc), _Code.NOT_JSON
+        ) from None
     except UnicodeDecodeError:
-        raise VisitFormatError(source, line, None, None, "not UTF-8 text") from None
+        raise VisitFormatError(source, line, None, None, _NOT_UTF8, _Code.NOT_UTF8) from None
     return parse_visit(data, source=source, line=line)
 
 
@@ -493,7 +567,7 @@ def _translate(message: str, data: dict[str, object]) -> _Problem:
     ]
     path = raw_path.lstrip(".")
     if match["key"]:  # only a Python caller can send a key that is not text
-        return _Problem(path, "expected an object with text keys")
+        return _Problem(path, "expected an object with text keys", _Code.WRONG_TYPE)
     try:
         value: object = data
         for step in steps:
@@ -502,25 +576,58 @@ def _translate(message: str, data: dict[str, object]) -> _Problem:
     except (LookupError, TypeError):
         # A value JSON cannot hold (a non-text key from a Python caller): say where, and
         # never echo it, since msgspec's own text may quote it.
-        return _Problem(path, f"not a value {SCHEMA_ID} allows")
+        return _Problem(path, f"not a value {SCHEMA_ID} allows", _Code.WRONG_TYPE)
     if what.startswith("Object missing required field `"):
         name = what.split("`")[1]
         field = f"{path}.{name}" if path else name
         if field == "schema":
-            return _Problem(field, f'required field is missing (expected "{SCHEMA_ID}")')
-        return _Problem(field, "required field is missing")
+            return _Problem(
+                field, f'required field is missing (expected "{SCHEMA_ID}")', _Code.MISSING_FIELD
+            )
+        return _Problem(field, "required field is missing", _Code.MISSING_FIELD)
     if what.startswith("Object contains unknown field `"):
         known = {f.encode_name for f in msgspec.structs.fields(_struct_of(kind))}
         unknown = sorted(str(k) for k in value.keys() - known)[0]  # type: ignore[attr-defined]
         shown = unknown if len(unknown) <= 40 else unknown[:37] + "..."
         return _Problem(
-            f"{path}.{shown}" if path else shown, f"unknown field (not part of {SCHEMA_ID})"
+            f"{path}.{shown}" if path else shown,
+            f"unknown field (not part of {SCHEMA_ID})",
+            _Code.UNKNOWN_FIELD,
         )
     if path == "id" and type(value) is str and len(value) > _VISIT_ID_MAX:
-        return _Problem("id", f"longer than {_VISIT_ID_MAX} characters (the claim's limit)")
+        return _Problem(
+            "id", f"longer than {_VISIT_ID_MAX} characters (the claim's limit)", _Code.OUT_OF_RANGE
+        )
     if _struct_of(kind) is not None:
-        return _Problem(path, f"expected an object, got {_kind(value)}")
-    return _Problem(path, f"expected {_description(kind)}, {_got(value, path)}")
+        return _Problem(path, f"expected an object, got {_kind(value)}", _Code.WRONG_TYPE)
+    return _Problem(path, f"expected {_description(kind)}, {_got(value, path)}", _code(kind, value))
+
+
+def _code(kind: Any, value: object) -> VisitErrorCode:
+    """What kind of refusal a value of the declared `kind` is: of the wrong JSON type, or of the
+    right type and wrong in its text, code list or bounds (read from the declared type)."""
+    bare = _strip(kind)
+    if get_origin(bare) in (Union, UnionType):  # an amount: text like "120.00", or a whole number
+        if type(value) is str:
+            return _Code.BAD_FORMAT
+        return _Code.OUT_OF_RANGE if type(value) is int else _Code.WRONG_TYPE
+    if bare is bool:
+        return _Code.WRONG_TYPE
+    if bare is int:
+        return _Code.OUT_OF_RANGE if type(value) is int else _Code.WRONG_TYPE
+    if get_origin(bare) is tuple:
+        return _Code.OUT_OF_RANGE if type(value) is list else _Code.WRONG_TYPE
+    if type(value) is not str:
+        return _Code.WRONG_TYPE
+    if bare is dt.date:
+        return _Code.BAD_DATE
+    if bare is _ClockTime:
+        return _Code.BAD_TIME
+    if get_origin(bare) is Literal or (isinstance(bare, type) and issubclass(bare, Enum)):
+        return _Code.BAD_CODE
+    if value == "":
+        return _Code.OUT_OF_RANGE  # a non-empty text left empty
+    return _Code.BAD_FORMAT
 
 
 def _strip(kind: Any) -> Any:
@@ -856,8 +963,8 @@ def _item(data: object, source: str, line: int | None) -> ReadItem:
         return ReadItem(source, line, None, error)
 
 
-def _failure(source: str, line: int | None, problem: str) -> ReadItem:
-    return ReadItem(source, line, None, VisitFormatError(source, line, None, None, problem))
+def _failure(source: str, line: int | None, problem: str, code: VisitErrorCode) -> ReadItem:
+    return ReadItem(source, line, None, VisitFormatError(source, line, None, None, problem, code))
 
 
 def _json_problem(exc: json.JSONDecodeError) -> str:
@@ -869,7 +976,7 @@ def _read_document(text: str, source: str, first_line: int = 1) -> Iterator[Read
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield _failure(source, first_line + exc.lineno - 1, _json_problem(exc))
+        yield _failure(source, first_line + exc.lineno - 1, _json_problem(exc), _Code.NOT_JSON)
         return
     if type(data) is list:
         for i, element in enumerate(data):
@@ -925,9 +1032,9 @@ def _read_file(path: Path) -> Iterator[ReadItem]:
             else:
                 yield from _read_stream(stream, source)
     except UnicodeDecodeError:
-        yield _failure(source, None, "not UTF-8 text")
+        yield _failure(source, None, _NOT_UTF8, _Code.NOT_UTF8)
     except OSError as exc:
-        yield _failure(source, None, f"cannot read: {exc.strerror or exc}")
+        yield _failure(source, None, f"cannot read: {exc.strerror or exc}", _Code.CANNOT_READ)
 
 
 def _short_source(name: str) -> str:
@@ -946,7 +1053,7 @@ def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Ite
     for raw in paths:
         if str(raw) == "-":
             if stdin is None:
-                yield _failure("<stdin>", None, "no standard input to read from")
+                yield _failure("<stdin>", None, "no standard input to read from", _Code.NO_INPUT)
             else:
                 yield from _read_stream(stdin, "<stdin>")
             continue
@@ -954,7 +1061,12 @@ def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Ite
         try:
             is_dir = path.is_dir()
         except OSError as exc:  # a name too long for the file system, for one
-            yield _failure(_short_source(str(raw)), None, f"cannot read: {exc.strerror or exc}")
+            yield _failure(
+                _short_source(str(raw)),
+                None,
+                f"cannot read: {exc.strerror or exc}",
+                _Code.CANNOT_READ,
+            )
             continue
         if is_dir:
             found = sorted(
