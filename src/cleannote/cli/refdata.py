@@ -12,13 +12,13 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK, UsageError
+from cleannote.private_files import write_private
 from cleannote.rules.errors import ReferenceDataError
 from cleannote.rules.ncci import (
     DEFAULT_MARK,
@@ -200,7 +200,7 @@ def store(
     for path, rows in zip(files, counts, strict=True):
         digest = sha256_of(path)
         stored_as = digest + path.suffix.lower()
-        _write_atomically(directory / stored_as, path.read_bytes())
+        write_private(directory / stored_as, path.read_bytes())
         imported.append(ImportedFile(path.name, stored_as, digest, rows))
     manifest = ImportManifest(
         kind,
@@ -210,25 +210,12 @@ def store(
         quarter=quarter[0] if quarter else None,
         quarter_basis=quarter[1] if quarter else None,
     )
-    _write_atomically(directory / MANIFEST_NAME, (manifest.to_json() + "\n").encode())
+    write_private(directory / MANIFEST_NAME, (manifest.to_json() + "\n").encode())
     keep = {f.stored_as for f in imported} | {MANIFEST_NAME}
     for old in directory.iterdir():
         if old.is_file() and old.name not in keep and not old.name.startswith("."):
             old.unlink()
     return manifest
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".import-")
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def bundled_summary(rows: Sequence[PtpEdit | Mue]) -> dict[str, Any]:
