@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import QuerySet
 
@@ -14,6 +15,8 @@ from cleannote.apps.eligibility.models import (
     ManualVerification,
 )
 from cleannote.apps.organisations.models import Organisation
+
+_Row = TypeVar("_Row", EligibilityCheck, ManualVerification)
 
 
 def checks_of(organisation: Organisation) -> QuerySet[EligibilityCheck]:
@@ -45,25 +48,29 @@ class CoverageStatus:
     verification: ManualVerification | None
 
 
+def _newest_per_patient(rows: Iterable[_Row]) -> dict[int, _Row]:
+    """The first row of each patient from rows ordered newest first."""
+    newest: dict[int, _Row] = {}
+    for row in rows:
+        newest.setdefault(row.patient_id, row)
+    return newest
+
+
 def latest_by_patient(
     organisation_id: int, patient_ids: Iterable[int]
 ) -> dict[int, CoverageStatus]:
     """Two queries whatever the number of patients; newest first, first one kept."""
     ids = set(patient_ids)
-    checks: dict[int, EligibilityCheck] = {}
-    for check in (
+    checks = _newest_per_patient(
         EligibilityCheck.objects.filter(organisation_id=organisation_id, patient_id__in=ids)
         .select_related("coverage")
         .order_by("-created_at", "-id")
-    ):
-        checks.setdefault(check.patient_id, check)
-    verifications: dict[int, ManualVerification] = {}
-    for verification in (
+    )
+    verifications = _newest_per_patient(
         ManualVerification.objects.filter(organisation_id=organisation_id, patient_id__in=ids)
         .select_related("checked_by")
         .order_by("-checked_at", "-id")
-    ):
-        verifications.setdefault(verification.patient_id, verification)
+    )
     return {
         pid: CoverageStatus(checks.get(pid), verifications.get(pid))
         for pid in ids
