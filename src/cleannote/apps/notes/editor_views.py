@@ -41,6 +41,7 @@ from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_pre
 from cleannote.apps.notes.note_pdf import render_note_pdf
 from cleannote.apps.notes.objective import MEASURED_VALUE, is_carried
 from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
+from cleannote.apps.notes.views import shown_note
 from cleannote.apps.notes.visit_builder import (
     VisitBuildError,
     load_note_for_visit,
@@ -425,10 +426,7 @@ def add_addendum(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @staff_view(Capability.READ_NOTES)
 def note_pdf(request: HttpRequest, note_id: int) -> HttpResponse:
-    staff = request.staff  # type: ignore[attr-defined]
-    note = selectors.note_detail(staff.organisation, note_id)
-    if note is None:
-        raise Http404("no such note")
+    note = shown_note(request.staff, note_id)  # type: ignore[attr-defined]
     audience = request.GET.get("for", "referrer")
     pdf = render_note_pdf(note, audience=audience)
     do_record_audit_event(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes import selectors
+from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.note_reading import (
     block_details,
     goal_texts,
@@ -17,6 +18,7 @@ from cleannote.apps.notes.note_reading import (
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
 from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.views import actor_of
 from cleannote.rules.scope_of_practice import cosign_refusal, scope_of
@@ -40,12 +42,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/home.html", context)
 
 
-@staff_view(Capability.READ_NOTES)
-def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    staff = request.staff  # type: ignore[attr-defined]
+def shown_note(staff: Staff, note_id: int) -> Note:
+    """The note with all its page and its PDF show; 404 outside the staff's organisation."""
     note = selectors.note_detail(staff.organisation, note_id)
     if note is None:
         raise Http404("no such note")
+    return note
+
+
+@staff_view(Capability.READ_NOTES)
+def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    note = shown_note(staff, note_id)
     do_record_audit_event(
         actor_of(request), AuditAction.VIEW, "note", note.pk, patient_id=note.patient_id
     )
