@@ -44,7 +44,7 @@ def worklist(
     if location_id is not None:
         claims = claims.filter(location_id=location_id)
     return (
-        claims.select_related("patient", "location")
+        claims.select_related("patient", "location", "note")
         .prefetch_related(Prefetch("findings", queryset=ClaimFinding.objects.order_by("id")))
         .order_by("date_of_service", "id")[:WORKLIST_LIMIT]
     )

@@ -4,6 +4,7 @@ chart screen that fixes a scrub finding (`patients.fix_links`, the one map)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -19,6 +20,20 @@ register = template.Library()
 def billed_today(case: Case, coverages: Iterable[Coverage]) -> list[Coverage]:
     """The payers a visit in `case` today would bill, first to last (ADR 0500)."""
     return claim_order(case, coverages, timezone.localdate())
+
+
+@register.simple_tag
+def visit_chart_fix(rule: str, note: Any) -> FixLink | None:
+    """`{% visit_chart_fix finding.rule note as fix %}` on the note page: the chart screen for
+    the note's patient, case and the coverage its claim would bill (duck-typed: the notes app
+    sits above this one)."""
+    order = claim_order(note.case, note.patient.coverages.all(), note.date_of_service)
+    return chart_fix_link(
+        rule,
+        patient_id=note.patient_id,
+        case_id=note.case_id,
+        coverage_id=order[0].pk if order else None,
+    )
 
 
 @register.simple_tag
