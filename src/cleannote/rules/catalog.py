@@ -126,7 +126,9 @@ def procedure(code: str) -> Procedure:
 
 
 def find_procedure(code: str) -> Procedure | None:
-    return _by_code().get(code.strip().upper())
+    by_code = _by_code()
+    found = by_code.get(code)  # a code spelled as the catalog spells it: one lookup
+    return found if found is not None else by_code.get(code.strip().upper())
 
 
 def all_procedures() -> tuple[Procedure, ...]:

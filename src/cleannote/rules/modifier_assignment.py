@@ -226,16 +226,6 @@ def bypass_distinction(
     return None
 
 
-def _discipline_modifier(
-    designation: TherapyDesignation | None, discipline: Discipline, visit: Visit
-) -> tuple[str, str] | None:
-    if designation is None or designation is _NEVER:
-        return None
-    return _DISCIPLINE_REASONS.get(
-        (discipline, designation is _ALWAYS or visit.plan_of_care is not None, designation)
-    )
-
-
 def _discipline_reason(discipline: Discipline, designation: TherapyDesignation) -> str:
     mod = DISCIPLINE_MODIFIER[discipline]
     if designation is _ALWAYS:
@@ -339,12 +329,18 @@ def assign_modifiers(
     else:
         if procedures is None:
             procedures = [find_procedure(s.code) for s in services]
-        therapy = [
-            None
-            if count <= 0 or procedure is None
-            else _discipline_modifier(procedure.medicare_therapy, discipline, visit)
-            for count, procedure in zip(units, procedures, strict=True)
-        ]
+        # A billed line's discipline modifier: none for a code never therapy; a sometimes-therapy
+        # code stands as therapy only under a plan of care.
+        therapy = []
+        under_plan = visit.plan_of_care is not None
+        reasons_for = _DISCIPLINE_REASONS.get
+        for count, procedure in zip(units, procedures, strict=True):
+            designation = None if count <= 0 or procedure is None else procedure.medicare_therapy
+            if designation is None or designation is _NEVER:
+                therapy.append(None)
+            else:
+                stands = under_plan or designation is _ALWAYS
+                therapy.append(reasons_for((discipline, stands, designation)))
 
     kx_lines = (
         _kx_lines(visit, services, therapy, skip_kx_without_threshold) if policy.kx_applies else {}
@@ -408,13 +404,17 @@ def ncci_pairs(
     """
     found = []
     count = len(codes)
+    partners_of = ptp.partners
     for i in range(count - 1):
         if units[i] <= 0:
             continue
         first = codes[i]
+        partners = partners_of(first)
+        if not partners:
+            continue
         for j in range(i + 1, count):
             second = codes[j]
-            if units[j] <= 0 or first == second:
+            if units[j] <= 0 or second not in partners or first == second:
                 continue
             edit = ptp.edit_for(first, second, on)
             if edit is not None:

@@ -127,10 +127,13 @@ def row_provenance(source: str, confidence: str) -> str:
     return f"Cleannote bundled row, {CONFIDENCE_WORDS.get(confidence, confidence)}"
 
 
+_NO_PARTNERS: frozenset[str] = frozenset()
+
+
 class PtpTable:
     """PTP edits indexed by the unordered code pair; each pair's rows newest first."""
 
-    __slots__ = ("_by_pair", "_count")
+    __slots__ = ("_by_pair", "_count", "_partners")
 
     def __init__(self, edits: Iterable[PtpEdit]) -> None:
         grouped: dict[tuple[str, str], list[PtpEdit]] = {}
@@ -144,6 +147,16 @@ class PtpTable:
             for key, rows in grouped.items()
         }
         self._count = count
+        partners: dict[str, set[str]] = {}
+        for a, b in self._by_pair:
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+        self._partners = {code: frozenset(others) for code, others in partners.items()}
+
+    def partners(self, code: str) -> frozenset[str]:
+        """The codes that have an edit with `code` on some date (in either column): a pair
+        outside them needs no `edit_for`."""
+        return self._partners.get(code, _NO_PARTNERS)
 
     def edit_for(self, code_a: str, code_b: str, on: date) -> PtpEdit | None:
         """The edit between two codes in force on `on`, whichever order they are given in.
@@ -196,7 +209,7 @@ class MueTable:
 
     def mue_for(self, code: str, on: date) -> Mue | None:
         for mue in self._by_code.get(code, ()):
-            if mue.in_force(on):
+            if mue.effective <= on and (mue.deletion is None or on < mue.deletion):  # in force
                 return mue
         return None
 

@@ -73,8 +73,7 @@ def scrub(
     """
     policy = policy_for(visit.payer)
     services = visit.services
-    procedures, minutes = _procedures_and_minutes(services)
-    billed_codes = _billed_codes(services, procedures, policy)
+    procedures, minutes, billed_codes = _resolve(services, policy)
     units = _units(services, procedures, minutes, policy, visit.rendering_provider.npi)
     ptp = ptp if ptp is not None else bundled_ptp()
     ctx = ScrubContext(
@@ -110,41 +109,35 @@ def scrub_all(visits: Iterable[Visit], as_of: dt.date | None = None) -> Iterator
         yield scrub(visit, ptp, mue, as_of)
 
 
-def _procedures_and_minutes(
-    services: tuple[Service, ...],
-) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...]]:
-    """Catalog entry and `Service.documented_minutes` per service, in one pass.
-
-    Both are asked of every service of every visit; the minutes are the property's
-    arithmetic, inlined.
-    """
+def _resolve(
+    services: tuple[Service, ...], policy: PayerPolicy
+) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...], tuple[str, ...]]:
+    """Per service, in one pass: its catalog entry, its `Service.documented_minutes` (the
+    property's arithmetic, inlined) and its code as billed: a payer that refuses 97014
+    (Medicare and its plans) gets G0283."""
     procedures: list[Procedure | None] = []
     minutes: list[int | None] = []
+    codes: list[str] = []
+    replace = not policy.accepts_97014
     for service in services:
-        procedures.append(find_procedure(service.code))
+        code = service.code
+        procedure = find_procedure(code)
+        procedures.append(procedure)
         start, end = service.start, service.end
         if start is not None and end is not None:
             span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
             minutes.append(span if span >= 0 else None)
         else:
             minutes.append(service.minutes)
-    return tuple(procedures), tuple(minutes)
-
-
-def _billed_codes(
-    services: tuple[Service, ...], procedures: tuple[Procedure | None, ...], policy: PayerPolicy
-) -> tuple[str, ...]:
-    """Codes as billed: a payer that refuses 97014 (Medicare and its plans) gets G0283."""
-    if policy.accepts_97014:
-        return tuple([s.code for s in services])
-    return tuple(
-        [
-            p.medicare_replacement
-            if p is not None and p.medicare_status is _INVALID and p.medicare_replacement
-            else s.code
-            for s, p in zip(services, procedures, strict=True)
-        ]
-    )
+        if (
+            replace
+            and procedure is not None
+            and procedure.medicare_status is _INVALID
+            and procedure.medicare_replacement
+        ):
+            code = procedure.medicare_replacement
+        codes.append(code)
+    return tuple(procedures), tuple(minutes), tuple(codes)
 
 
 def _units(
