@@ -68,7 +68,14 @@ def check_duplicate_lines(ctx: ScrubContext) -> None:
         )
 
 
+_EVALUATION_CODES = frozenset(
+    code for code, row in CODE_ACTS.items() if row.act is _EVALUATION or row.act is _RE_EVALUATION
+)
+
+
 def check_evaluations(ctx: ScrubContext) -> None:
+    if ctx.codes.isdisjoint(_EVALUATION_CODES):
+        return
     leveled = leveled_disciplines()
     evaluations: dict[Discipline, list[int]] = {}
     re_evaluations: dict[Discipline, list[int]] = {}

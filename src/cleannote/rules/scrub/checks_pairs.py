@@ -3,6 +3,9 @@ primary, and once-a-day codes."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from cleannote.rules.catalog import all_procedures
 from cleannote.rules.modifier_assignment import accepted_distinctions, bypass_distinction
 from cleannote.rules.modifiers import NCCI_BYPASS_MODIFIERS
 from cleannote.rules.scrub.context import ScrubContext
@@ -105,6 +108,8 @@ def check_requested_bypass(ctx: ScrubContext) -> None:
 
 
 def check_massage_manual_region(ctx: ScrubContext) -> None:
+    if not ctx.codes >= _MASSAGE_MANUAL:
+        return
     services = ctx.visit.services
     codes = [s.code for s in services]
     if _MASSAGE not in codes or _MANUAL not in codes:
@@ -126,8 +131,16 @@ def check_massage_manual_region(ctx: ScrubContext) -> None:
                 )
 
 
+@cache
+def _add_on_codes() -> frozenset[str]:
+    """Catalog codes billed only with a primary code, read once."""
+    return frozenset(procedure.code for procedure in all_procedures() if procedure.add_on_to)
+
+
 def check_addon_primary(ctx: ScrubContext) -> None:
     """An add-on code is paid only with its primary code billed the same day on the claim."""
+    if ctx.codes.isdisjoint(_add_on_codes()):
+        return
     units = ctx.units
     billed: set[str] | None = None  # built at the first add-on: most visits have none
     for index, procedure in enumerate(ctx.procedures):

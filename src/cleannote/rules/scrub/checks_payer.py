@@ -146,6 +146,8 @@ def check_pip_massage(ctx: ScrubContext) -> None:
 
 
 def check_medicare_status(ctx: ScrubContext) -> None:
+    if _STATUS_CODES.isdisjoint(ctx.codes):
+        return
     policy = ctx.policy
     for index, service in enumerate(ctx.visit.services):
         code = service.code

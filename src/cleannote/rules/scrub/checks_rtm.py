@@ -42,6 +42,8 @@ def _tier_code(family: str, days: int) -> str | None:
 
 def check_device_tier(ctx: ScrubContext) -> None:
     tiers = _device_tiers()
+    if ctx.codes.isdisjoint(tiers):
+        return
     for index, service in enumerate(ctx.visit.services):
         tier = tiers.get(ctx.billed_codes[index])
         if tier is None:
@@ -66,6 +68,8 @@ def check_device_tier(ctx: ScrubContext) -> None:
 
 def check_device_repeat(ctx: ScrubContext) -> None:
     tiers = _device_tiers()
+    if ctx.codes.isdisjoint(tiers):
+        return
     dos = ctx.visit.date_of_service
     devices = [i for i, code in enumerate(ctx.billed_codes) if code in tiers and ctx.units[i]]
     if not devices:
@@ -87,7 +91,21 @@ def check_device_repeat(ctx: ScrubContext) -> None:
         )
 
 
+@cache
+def _management_codes() -> frozenset[str]:
+    """Catalog codes of treatment management with a minutes floor, read once."""
+    return frozenset(
+        procedure.code
+        for procedure in all_procedures()
+        if procedure.rtm is not None
+        and procedure.rtm.role == _MANAGEMENT
+        and procedure.rtm.management_minutes_floor is not None
+    )
+
+
 def check_management_minutes(ctx: ScrubContext) -> None:
+    if ctx.codes.isdisjoint(_management_codes()):
+        return
     for index, procedure in enumerate(ctx.procedures):
         rtm = procedure.rtm if procedure is not None else None
         if rtm is None or rtm.role != _MANAGEMENT or rtm.management_minutes_floor is None:
@@ -111,6 +129,8 @@ _FIRST_MANAGEMENT = frozenset({_TEN_MINUTE, _TWENTY_MINUTE})
 
 
 def check_98979_with_98980(ctx: ScrubContext) -> None:
+    if ctx.codes.isdisjoint(_FIRST_MANAGEMENT):
+        return
     services = ctx.visit.services
     here = [i for i, s in enumerate(services) if s.code in _FIRST_MANAGEMENT]
     if not here:

@@ -5,6 +5,9 @@ scrubber cannot disagree (docs/decisions/0200)."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from cleannote.rules.catalog import Procedure, all_procedures
 from cleannote.rules.scope_of_practice import (
     RULE_ASSISTANT_RENDERING,
     RULE_NOT_ENROLLED,
@@ -19,7 +22,7 @@ from cleannote.rules.scope_of_practice import (
     scope_of,
 )
 from cleannote.rules.scrub.context import ScrubContext
-from cleannote.rules.visit import RenderingProvider
+from cleannote.rules.visit import Credential, RenderingProvider
 
 
 def _furnished_by(ctx: ScrubContext) -> RenderingProvider:
@@ -36,12 +39,26 @@ def _add(ctx: ScrubContext, refusal: ScopeRefusal, line: int | None) -> None:
 def check_codes_in_scope(ctx: ScrubContext) -> None:
     """Each code within the furnishing clinician's discipline and acts (no PTA evaluation)."""
     credential = _furnished_by(ctx).credential
+    in_scope = _in_scope(credential)
     for index, procedure in enumerate(ctx.procedures):
         if procedure is None:
             continue  # code.unknown
+        if in_scope.get(procedure.code) is procedure:
+            continue
         refusal = procedure_refusal(credential, procedure)
         if refusal is not None:
             _add(ctx, refusal, index)
+
+
+@cache
+def _in_scope(credential: Credential) -> dict[str, Procedure]:
+    """The catalog entries `credential` may furnish (`procedure_refusal` has nothing against
+    them), worked out once per credential."""
+    return {
+        procedure.code: procedure
+        for procedure in all_procedures()
+        if procedure_refusal(credential, procedure) is None
+    }
 
 
 def check_progress_report_in_scope(ctx: ScrubContext) -> None:

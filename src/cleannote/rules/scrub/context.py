@@ -33,6 +33,9 @@ class ScrubContext:
     """Documented minutes per service: the stamped span, else the minutes entered."""
     units: tuple[int, ...]
     """Units the documentation supports per service under the payer's unit method."""
+    codes: frozenset[str]
+    """Every code the visit names: as documented, as the catalog spells it, as billed. A check
+    about particular codes returns at once when none of them is here."""
     modifiers: tuple[LineModifiers, ...] = ()
     pair_edits: list[tuple[int, int, PtpEdit]] = field(default_factory=list)
     """NCCI edits in force between billed lines: (column-1 index, column-2 index, edit)."""

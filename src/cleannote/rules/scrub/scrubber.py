@@ -85,6 +85,7 @@ def scrub(
         billed_codes=billed_codes,
         minutes=minutes,
         units=units,
+        codes=_codes_named(services, procedures, billed_codes),
         pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
         as_of=as_of,
     )
@@ -138,6 +139,18 @@ def _resolve(
             code = procedure.medicare_replacement
         codes.append(code)
     return tuple(procedures), tuple(minutes), tuple(codes)
+
+
+def _codes_named(
+    services: tuple[Service, ...],
+    procedures: tuple[Procedure | None, ...],
+    billed_codes: tuple[str, ...],
+) -> frozenset[str]:
+    """Every code the visit names: documented, as the catalog spells it, and as billed."""
+    names = {p.code for p in procedures if p is not None}
+    names.update([service.code for service in services])
+    names.update(billed_codes)
+    return frozenset(names)
 
 
 def _units(
