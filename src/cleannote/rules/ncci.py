@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -294,6 +294,43 @@ def _confidence(value: str, where: tuple[str, int]) -> str:
     return text
 
 
+def _cms_rows(
+    lines: list[str],
+    split: Callable[[str], list[str]],
+    starts_data: Callable[[list[str]], bool],
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a CMS file's rows. The notice lines CMS puts above the data are
+    skipped: data starts at the first line `starts_data` accepts, and from there on every
+    non-blank line is a row."""
+    started = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        fields = split(line)
+        if not started:
+            if not starts_data(fields):
+                continue
+            started = True
+        yield number, fields
+
+
+def _ptp_fields(line: str) -> list[str]:
+    return [field.strip().strip('"') for field in line.split("\t")]
+
+
+def _starts_ptp(fields: list[str]) -> bool:
+    return len(fields) >= 2 and looks_like_hcpcs(fields[0]) and looks_like_hcpcs(fields[1])
+
+
+def _mue_fields(line: str) -> list[str]:
+    delimiter = "\t" if "\t" in line else ","
+    return [field.strip() for field in next(csv.reader([line], delimiter=delimiter))]
+
+
+def _starts_mue(fields: list[str]) -> bool:
+    return len(fields) >= 2 and looks_like_hcpcs(fields[0]) and fields[1].isdigit()
+
+
 def parse_ptp_file(path: Path | str, *, source: str | None = None) -> list[PtpEdit]:
     """Rows of a CMS quarterly practitioner PTP file, or ReferenceDataError for its first bad row.
 
@@ -305,17 +342,10 @@ def parse_ptp_file(path: Path | str, *, source: str | None = None) -> list[PtpEd
     label = str(path)
     origin = source or f"CMS NCCI practitioner PTP file {path.name}"
     lines = _read_lines(path)
-    edits: list[PtpEdit] = []
-    started = False
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        fields = [field.strip().strip('"') for field in line.split("\t")]
-        if not started:
-            if len(fields) < 2 or not (looks_like_hcpcs(fields[0]) and looks_like_hcpcs(fields[1])):
-                continue
-            started = True
-        edits.append(_ptp_row(fields, (label, number), origin))
+    edits = [
+        _ptp_row(fields, (label, number), origin)
+        for number, fields in _cms_rows(lines, _ptp_fields, _starts_ptp)
+    ]
     if not edits:
         raise ReferenceDataError(
             label, len(lines), "no PTP rows found (expected tab-separated column 1 and 2 codes)"
@@ -358,18 +388,10 @@ def parse_mue_file(
     label = str(path)
     origin = source or f"CMS practitioner MUE file {path.name}"
     lines = _read_lines(path)
-    mues: list[Mue] = []
-    started = False
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        delimiter = "\t" if "\t" in line else ","
-        fields = [field.strip() for field in next(csv.reader([line], delimiter=delimiter))]
-        if not started:
-            if len(fields) < 2 or not (looks_like_hcpcs(fields[0]) and fields[1].isdigit()):
-                continue
-            started = True
-        mues.append(_mue_row(fields, (label, number), origin, effective or UNDATED))
+    mues = [
+        _mue_row(fields, (label, number), origin, effective or UNDATED)
+        for number, fields in _cms_rows(lines, _mue_fields, _starts_mue)
+    ]
     if not mues:
         raise ReferenceDataError(
             label, len(lines), "no MUE rows found (expected a code and a number of units)"
