@@ -23,6 +23,7 @@ from cleannote.apps.notes.actions import (
     do_start_note,
     do_update_note,
 )
+from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.actions import (
     do_create_location,
     do_create_organisation,
@@ -30,6 +31,7 @@ from cleannote.apps.organisations.actions import (
 )
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.patients.actions import do_create_plan_of_care, do_register_patient
+from cleannote.apps.patients.measure_actions import do_record_outcome_measure
 from cleannote.apps.patients.models import (
     Case,
     Coverage,
@@ -334,6 +336,8 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     for index in range(patients):
         notes += _demo_patient(rng, index, actor, staff, (main, eastside), today)
 
+    _demo_outcome_measures(clinic)
+
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
     do_register_patient(
@@ -618,6 +622,53 @@ def _demo_patient(
                 )
         count += 1
     return count
+
+
+# Three LEFS administrations, item by item (each 0-4), a real course: 31/80 at the evaluation,
+# 39/80 mid-way (8 points: below the MCID of 9), 48/80 at the progress report (+17: meets it).
+_DEMO_LEFS = (
+    "2 2 1 1 2 1 1 2 2 1 2 2 1 1 2 2 1 1 1 3",
+    "2 2 2 2 2 2 1 2 2 2 2 2 2 1 2 2 1 2 2 4",
+    "3 3 2 2 3 2 2 3 3 2 3 3 2 2 2 2 2 2 2 3",
+)
+
+
+def _demo_outcome_measures(clinic: Organisation) -> None:
+    """One PT case with three real LEFS measurements (the first visit, one mid-way, and the
+    last visit) and its last visit, written by the therapist, as the progress report that
+    shows them: the chart's measure panel and the report's chart read these (ADR 0541)."""
+    notes = list(
+        Note.objects.filter(
+            patient__organisation=clinic,
+            case__discipline=Discipline.PT.value,
+            therapist__credential=Credential.PT.value,
+        )
+        .select_related("case", "therapist__user")
+        .order_by("case__patient_id", "date_of_service", "id")
+    )
+    by_case: dict[int, list[Note]] = {}
+    for note in notes:
+        by_case.setdefault(note.case_id, []).append(note)
+    for case_notes in by_case.values():
+        last = case_notes[-1]
+        if len(case_notes) < 3 or last.is_signed:
+            continue
+        therapist = last.therapist
+        actor = Actor(user=therapist.user, organisation=clinic)
+        days = (case_notes[0], case_notes[len(case_notes) // 2], last)
+        for note, answers in zip(days, _DEMO_LEFS, strict=True):
+            do_record_outcome_measure(
+                actor,
+                case=last.case,
+                recorded_by=therapist,
+                instrument_code="LEFS",
+                measured_on=note.date_of_service,
+                today=last.date_of_service,
+                answers=answers.split(),
+            )
+        if not last.is_progress_report:
+            do_update_note(actor, last, is_progress_report=True)
+        return
 
 
 def _visit_days(opened: dt.date, today: dt.date, rng: random.Random) -> list[dt.date]:

@@ -29,8 +29,9 @@ from cleannote.rules.outcome_measures import (
     find_instrument,
 )
 
-WIDTH, HEIGHT = 440, 170
-LEFT, RIGHT, TOP, BOTTOM = 46, 56, 18, 30
+WIDTH, HEIGHT = 520, 190
+LEFT, RIGHT, TOP, BOTTOM = 46, 56, 22, 30
+INSET = 22  # points stay clear of the scale on the left and the threshold label on the right
 INK, MUTED, LINE, ACCENT, GOOD = "#1f2a33", "#5b6b78", "#d9e1e7", "#1d6a8a", "#2e7d4f"
 LABEL_EVERY_POINT_UP_TO = 8
 _QUOTE = {'"': "&quot;"}
@@ -114,7 +115,7 @@ def series_svg(series: MeasureSeries) -> SafeString:
     def x(day: dt.date) -> float:
         if days == 0:
             return LEFT + plot_w / 2
-        return LEFT + plot_w * (day - first_day).days / days
+        return LEFT + INSET + (plot_w - 2 * INSET) * (day - first_day).days / days
 
     def y(value: Decimal) -> float:
         clamped = min(max(value, low), high)
@@ -129,7 +130,7 @@ def series_svg(series: MeasureSeries) -> SafeString:
             f'stroke="{LINE}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="12" '
             f'fill="{MUTED}">{escape(_number(value, found))}</text>'
         )
     # The threshold line: first score plus the MCID (or MDC) in the better direction.
@@ -144,7 +145,7 @@ def series_svg(series: MeasureSeries) -> SafeString:
                 f'stroke="{GOOD}" stroke-width="1.5" stroke-dasharray="5 4"/>'
             )
             parts.append(
-                f'<text x="{WIDTH - RIGHT + 4}" y="{ty + 4:.1f}" font-size="11" '
+                f'<text x="{WIDTH - RIGHT + 4}" y="{ty + 4:.1f}" font-size="12" '
                 f'fill="{GOOD}">{escape(threshold.kind)}</text>'
             )
     # The line through the real measurements, and each point with its value.
@@ -171,7 +172,7 @@ def series_svg(series: MeasureSeries) -> SafeString:
     shown_days = [p.measured_on for p in series.points] if label_all else [first_day, last_day]
     for day in dict.fromkeys(shown_days):
         parts.append(
-            f'<text x="{x(day):.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="11" '
+            f'<text x="{x(day):.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" '
             f'fill="{MUTED}">{day:%-d %b}</text>'
         )
     label = (
