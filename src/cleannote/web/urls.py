@@ -16,7 +16,7 @@ urlpatterns = [
     path("payers/", include("cleannote.apps.payers.urls")),
     path("patients/", include("cleannote.apps.patients.urls")),
     path("notes/", include("cleannote.apps.notes.urls")),
-    path("audit/", include("cleannote.apps.audit.urls")),
+    path("audit/", include("cleannote.apps.organisations.audit_urls")),
     path("claims/", include("cleannote.apps.claims.urls")),
     path("schedule/", include("cleannote.apps.scheduling.urls")),
     path("eligibility/", include("cleannote.apps.eligibility.urls")),

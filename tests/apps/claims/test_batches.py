@@ -11,7 +11,7 @@ from django.db import connection
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import (
-    _next_control_number,
+    next_control_number,
     do_build_batch,
     do_file_batch,
     do_mark_ready,
@@ -190,7 +190,7 @@ def test_two_workers_never_get_the_same_control_number(clinic):
             barrier.wait()
             for _ in range(20):
                 with transaction.atomic():
-                    got.append(_next_control_number(organisation, "CLEANNOTE"))
+                    got.append(next_control_number(organisation, "CLEANNOTE"))
         finally:
             connection.close()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -28,7 +28,9 @@ from cleannote.apps.audit.models import (
     AuditShownPatient,
     chain_head_of,
 )
-from cleannote.apps.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from cleannote.apps.organisations.models import Organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,12 @@ class Actor:
     @property
     def username(self) -> str:
         return self.user.get_username() if self.user is not None else "system"
+
+
+def do_open_chain(organisation: Organisation) -> AuditChainHead:
+    """The new organisation's chain head, created with the organisation so the first audit
+    write can lock it."""
+    return AuditChainHead.objects.create(organisation=organisation)
 
 
 def _locked_head(organisation: Organisation | None) -> AuditChainHead:

@@ -12,14 +12,19 @@ site chain: the rows and the head whose organisation is empty.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
-from cleannote.apps.organisations.models import Organisation
+if TYPE_CHECKING:
+    from cleannote.apps.organisations.models import Organisation
+
+# The lowest app (ADR 0401): every app writes audit rows, so this one imports none. An event
+# names its organisation through Django's lazy reference, which needs no import.
+ORGANISATION = "organisations.Organisation"
 
 GENESIS_HASH = "0" * 64
 
@@ -62,7 +67,7 @@ class AppendOnlyModel(models.Model):
 
 class AuditChainHead(models.Model):
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.PROTECT, related_name="audit_chain_head", null=True
+        ORGANISATION, on_delete=models.PROTECT, related_name="audit_chain_head", null=True
     )
     sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
@@ -87,7 +92,7 @@ def chain_head_of(organisation: Organisation | None) -> models.QuerySet[AuditCha
 
 class AuditEvent(AppendOnlyModel):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="audit_events", null=True
+        ORGANISATION, on_delete=models.PROTECT, related_name="audit_events", null=True
     )
     sequence = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from cleannote.apps.audit.chain import ANCHOR_KIND, anchor_matches, chain_hash, key_fingerprint
 from cleannote.apps.audit.models import GENESIS_HASH, AuditEvent, chain_head_of
-from cleannote.apps.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from cleannote.apps.organisations.models import Organisation
 
 
 def audit_events_of(organisation: Organisation | None) -> QuerySet[AuditEvent]:

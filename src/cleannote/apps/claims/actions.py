@@ -579,7 +579,7 @@ def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
 # --- batches ---------------------------------------------------------------------------------
 
 
-def _next_control_number(organisation: Organisation, sender_id: str) -> int:
+def next_control_number(organisation: Organisation, sender_id: str) -> int:
     """Allocate under a row lock: never reused, safe with any number of workers (ADR 0112)."""
     ControlNumberCounter.objects.get_or_create(organisation=organisation, sender_id=sender_id)
     counter = ControlNumberCounter.objects.select_for_update().get(
@@ -641,7 +641,7 @@ def do_build_batch(
         raise ClaimError(f"claim {first.pk}", f"is {first.status}; only ready claims go in a batch")
     parties = edi_parties(organisation)
     sender_id = parties.submitter.id
-    number = _next_control_number(organisation, sender_id)
+    number = next_control_number(organisation, sender_id)
     created = at or timezone.now()
     try:
         content = write_837p(

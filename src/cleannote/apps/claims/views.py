@@ -23,7 +23,7 @@ from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.apps.notes.selectors import note_detail
-from cleannote.apps.patients.views import actor_of
+from cleannote.apps.organisations.access import actor_of
 from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
 from cleannote.platform.request_params import param_choice, param_id, param_text
 from cleannote.platform.tasks import enqueue

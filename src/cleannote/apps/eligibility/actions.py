@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.claims.actions import _next_control_number
+from cleannote.apps.claims.actions import next_control_number
 from cleannote.apps.claims.claim_export import edi_parties
 from cleannote.apps.claims.clearinghouse import ClearinghouseAdapter
 from cleannote.apps.eligibility.errors import EligibilityError
@@ -110,7 +110,7 @@ def do_build_270(
                 f"coverage {question.coverage.pk}", "belongs to another organisation"
             )
     parties = edi_parties(organisation)
-    number = _next_control_number(organisation, parties.submitter.id)
+    number = next_control_number(organisation, parties.submitter.id)
     created = at or timezone.now()
     provider = billing_provider(organisation)
     traces = [f"{organisation.pk}-{number}-{i}" for i in range(1, len(questions) + 1)]

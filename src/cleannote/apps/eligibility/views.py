@@ -29,10 +29,9 @@ from cleannote.apps.eligibility.forms import (
     ResponseUploadForm,
 )
 from cleannote.apps.eligibility.tasks import check_appointments_on
-from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Coverage
-from cleannote.apps.patients.views import actor_of
 from cleannote.platform.request_params import bounded_message, form_problem
 from cleannote.platform.tasks import enqueue
 

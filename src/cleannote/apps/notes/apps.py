@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class NotesConfig(AppConfig):
     name = "cleannote.apps.notes"
     label = "notes"
+
+    def ready(self) -> None:
+        # Patients sit below notes: the chart asks for its notes through these hooks (ADR 0401).
+        from cleannote.apps.notes import selectors
+        from cleannote.apps.patients import selectors as patients
+
+        patients.chart_notes.register(selectors.notes_for_chart)
+        patients.with_visits_used.register(selectors.with_visits_used)

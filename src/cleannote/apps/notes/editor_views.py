@@ -47,11 +47,10 @@ from cleannote.apps.notes.visit_builder import (
     load_note_for_visit,
     refresh_saved_draft,
 )
-from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare
-from cleannote.apps.patients.views import actor_of
 from cleannote.rules.catalog import all_procedures
 from cleannote.rules.scope_of_practice import RULE_TREATING_CLINICIAN, code_refusal
 from cleannote.rules.visit import Credential, Discipline

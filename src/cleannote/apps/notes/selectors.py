@@ -12,6 +12,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -22,7 +23,8 @@ from django.db.models.functions import Coalesce
 
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Role, Staff
-from cleannote.apps.patients.models import Case, PlanOfCare
+from cleannote.apps.patients.models import Case, Patient, PlanOfCare, Referral
+from cleannote.apps.patients.selectors import FAR_FUTURE
 from cleannote.rules.scope_of_practice import SCOPE
 
 # Medicare asks for a progress report at least once every 10 treatment days (BPM 100-02
@@ -31,6 +33,36 @@ from cleannote.rules.scope_of_practice import SCOPE
 PROGRESS_REPORT_EVERY = 10
 RECERT_WINDOW_DAYS = 14
 LONG_AGO = dt.date(1900, 1, 1)
+
+
+def notes_for_chart(patient: Patient) -> list[Note]:
+    """The patient's notes for the chart, newest first, with their block counts (one query)."""
+    return list(
+        Note.objects.filter(patient=patient)
+        .select_related("therapist__user", "case", "location")
+        .annotate(block_count=Count("blocks"))
+        .order_by("-date_of_service", "-id")
+    )
+
+
+def with_visits_used(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Referrals annotated with `visits_used`: signed notes in the case from the referral date
+    on, up to its expiry (a draft may be abandoned)."""
+    used = (
+        Note.objects.filter(
+            case=OuterRef("case"),
+            status=NoteStatus.SIGNED,
+            date_of_service__gte=OuterRef("referral_date"),
+            date_of_service__lte=Coalesce(OuterRef("expires_on"), Value(FAR_FUTURE)),
+        )
+        .order_by()
+        .values("case")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return referrals.annotate(
+        visits_used=Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
+    )
 
 
 def notes_of(organisation: Organisation) -> QuerySet[Note]:

@@ -18,8 +18,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cleannote.apps.audit.actions import Actor, do_record_audit_event
-from cleannote.apps.audit.models import AuditAction, AuditChainHead
+from cleannote.apps.audit.actions import Actor, do_open_chain, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.invitations import invitation_tokens
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.organisations.roles import TWO_FACTOR_ROLES
@@ -31,7 +31,7 @@ def do_create_organisation(**fields: Any) -> Organisation:
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
-    AuditChainHead.objects.create(organisation=organisation)
+    do_open_chain(organisation)
     return organisation
 
 

@@ -2,6 +2,9 @@
 
 The chart loads in a fixed number of queries however many cases, referrals, goals or notes a
 patient has: counts are annotated in SQL and children are prefetched, never looked up per row.
+
+Notes sit above patients (a note points at its patient and case), so this module never imports
+them: the notes app answers `chart_notes` and `with_visits_used` at start-up (ADR 0401).
 """
 
 from __future__ import annotations
@@ -10,19 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet, Value
 
-from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import (
     Case,
@@ -33,8 +25,16 @@ from cleannote.apps.patients.models import (
     PlanOfCare,
     Referral,
 )
+from cleannote.platform.hooks import Hook
 
 FAR_FUTURE = dt.date(9999, 12, 31)
+
+# The patient's notes for the chart, newest first (the notes app's `notes_for_chart`).
+chart_notes: Hook[[Patient], list[Any]] = Hook("patients.chart_notes", lambda patient: [])
+# Referrals annotated with `visits_used` (the notes app's `with_visits_used`).
+with_visits_used: Hook[[QuerySet[Referral]], QuerySet[Referral]] = Hook(
+    "patients.with_visits_used", lambda referrals: referrals.annotate(visits_used=Value(0))
+)
 
 
 def patients_of(organisation: Organisation) -> QuerySet[Patient]:
@@ -57,32 +57,12 @@ def cases_of(organisation: Organisation) -> QuerySet[Case]:
     return Case.objects.filter(patient__organisation=organisation)
 
 
-def referrals_with_visits_used() -> QuerySet[Referral]:
-    """Referrals annotated with `visits_used`: signed notes in the case from the referral date
-    on, up to its expiry (a draft may be abandoned)."""
-    used = (
-        Note.objects.filter(
-            case=OuterRef("case"),
-            status=NoteStatus.SIGNED,
-            date_of_service__gte=OuterRef("referral_date"),
-            date_of_service__lte=Coalesce(OuterRef("expires_on"), Value(FAR_FUTURE)),
-        )
-        .order_by()
-        .values("case")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Referral.objects.annotate(
-        visits_used=Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Chart:
     patient: Patient
     coverages: list[Coverage]
     cases: list[Case]
-    notes: list[Note]
+    notes: list[Any]  # the notes app's rows (see chart_notes)
 
 
 def patient_chart(organisation: Organisation, patient_id: int, *, with_notes: bool) -> Chart | None:
@@ -94,7 +74,9 @@ def patient_chart(organisation: Organisation, patient_id: int, *, with_notes: bo
     if patient is None:
         return None
     coverages = list(patient.coverages.all())
-    case_prefetches: list[Any] = [Prefetch("referrals", queryset=referrals_with_visits_used())]
+    case_prefetches: list[Any] = [
+        Prefetch("referrals", queryset=with_visits_used(Referral.objects.all()))
+    ]
     if with_notes:
         case_prefetches.append(
             Prefetch(
@@ -108,11 +90,5 @@ def patient_chart(organisation: Organisation, patient_id: int, *, with_notes: bo
             Prefetch("outcome_measures", queryset=OutcomeMeasureResult.objects.order_by())
         )
     cases = list(patient.cases.select_related("coverage").prefetch_related(*case_prefetches))
-    notes: list[Note] = []
-    if with_notes:
-        notes = list(
-            patient.notes.select_related("therapist__user", "case", "location")
-            .annotate(block_count=Count("blocks"))
-            .order_by("-date_of_service", "-id")
-        )
+    notes = chart_notes(patient) if with_notes else []
     return Chart(patient=patient, coverages=coverages, cases=cases, notes=notes)

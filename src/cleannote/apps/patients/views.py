@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.organisations.access import client_ip, staff_view
+from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients import selectors
 from cleannote.apps.patients.actions import do_register_patient
@@ -22,11 +22,6 @@ from cleannote.platform.request_params import param_text
 
 PAGE_SIZE = 50
 SEARCH_MAX = 80
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    staff = request.staff  # type: ignore[attr-defined]
-    return Actor(user=staff.user, organisation=staff.organisation, ip_address=client_ip(request))
 
 
 @staff_view(Capability.SEE_PATIENTS)

@@ -12,9 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
-from cleannote.apps.patients.views import actor_of
 from cleannote.apps.remittance import selectors
 from cleannote.apps.remittance.actions import do_match_payment
 from cleannote.apps.remittance.errors import RemittanceError

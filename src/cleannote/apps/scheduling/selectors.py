@@ -1,14 +1,28 @@
-"""Reads of the schedule, always within one organisation."""
+"""Reads of the schedule, always within one organisation.
+
+Eligibility sits above scheduling (a check points at the appointment it was run for), so the
+day list asks for each patient's newest coverage check through `coverage_by_patient`, which the
+eligibility app answers at start-up (ADR 0401).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.scheduling.models import Appointment
+from cleannote.platform.hooks import Hook, no_answer
+
+# {patient id: its newest coverage status} for an organisation's patients (eligibility's
+# `latest_by_patient`); nothing known when eligibility is not installed.
+coverage_by_patient: Hook[[int, Iterable[int]], Mapping[int, Any]] = Hook(
+    "scheduling.coverage_by_patient", no_answer
+)
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -8,10 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cleannote.apps.eligibility.selectors import latest_by_patient
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability
-from cleannote.apps.scheduling.selectors import appointments_on
+from cleannote.apps.scheduling.selectors import appointments_on, coverage_by_patient
 from cleannote.platform.request_params import param_date
 
 
@@ -25,7 +24,7 @@ def day_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     day = _day(request)
     appointments = list(appointments_on(organisation, day))
-    statuses = latest_by_patient(organisation.pk, {a.patient_id for a in appointments})
+    statuses = coverage_by_patient(organisation.pk, {a.patient_id for a in appointments})
     rows = [(a, statuses.get(a.patient_id)) for a in appointments]
     return render(
         request,

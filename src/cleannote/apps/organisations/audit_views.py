@@ -1,4 +1,7 @@
-"""The owner's audit page: recent events and a check of the whole chain."""
+"""The owner's audit page: recent events and a check of the whole chain.
+
+The page belongs to the organisation's owner (it needs `staff_view`); the chain it reads is
+`apps.audit`'s, the lowest app (ADR 0401)."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     check = check_chain(organisation) if verified else None
     return render(
         request,
-        "audit/log.html",
+        "organisations/audit_log.html",
         {
             "page": page,
             "verified": verified,
