@@ -42,10 +42,10 @@ def test_the_check_finds_a_private_import(tmp_path):
     # given one app importing another's private helper, and one importing its own
     (tmp_path / "eligibility").mkdir()
     (tmp_path / "eligibility" / "actions.py").write_text(
-        "from cleannote.apps.claims.actions import next_control_number, do_thing\n"
+        "from cleannote.apps.claims.actions import _next_control_number, do_thing\n"
         "from cleannote.apps.eligibility.models import _own\n"
     )
     # then only the foreign one is reported
     assert _foreign_private_imports(tmp_path) == [
-        "eligibility/actions.py:1 imports cleannote.apps.claims.actions: next_control_number"
+        "eligibility/actions.py:1 imports cleannote.apps.claims.actions: _next_control_number"
     ]

@@ -11,10 +11,10 @@ from django.db import connection
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import (
-    next_control_number,
     do_build_batch,
     do_file_batch,
     do_mark_ready,
+    next_control_number,
 )
 from cleannote.apps.claims.clearinghouse import FilingReceipt, OutboxFolderAdapter
 from cleannote.apps.claims.errors import ClaimError
