@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.notes.authorization_usage import usage
 from cleannote.apps.notes.live_scrub import scrub_loaded_note
 from cleannote.apps.notes.visit_builder import build_visit, load_note_for_visit
-from cleannote.apps.patients.authorizations import usage
 from cleannote.apps.patients.chart_actions import ChartChangeRefused
 from cleannote.apps.patients.clinical_access import ChartAccessRefused
 from cleannote.apps.patients.clinical_actions import (

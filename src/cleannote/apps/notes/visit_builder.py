@@ -18,9 +18,10 @@ from typing import TypeVar
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from cleannote.apps.notes.authorization_usage import chart_authorization
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Organisation, Staff
-from cleannote.apps.patients.chart_visit import chart_authorization, chart_plan, goal_id
+from cleannote.apps.patients.chart_visit import chart_plan, goal_id
 from cleannote.apps.patients.coverage_order import claim_order
 from cleannote.apps.patients.models import (
     Case,

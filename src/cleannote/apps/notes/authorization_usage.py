@@ -1,5 +1,8 @@
 """How much of a referral's authorization signed notes used: visits and units per code group.
 
+It reads notes, so it lives in the notes app, above the patients app that holds the referral
+(ADR 0401).
+
 Counts come from signed notes only (a draft may be abandoned, and nobody types a count in).
 Units are what the notes' minutes support under the payer's unit method, timed codes pooled per
 note the way the scrubber pools them (`rules/units.py`), untimed codes one each. One query per
@@ -13,11 +16,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cleannote.apps.notes.models import NoteStatus, TreatmentBlock
+from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.patients.models import AuthorizedCodeGroup, Referral
 from cleannote.rules.catalog import find_procedure
 from cleannote.rules.units import units_for_minutes
-from cleannote.rules.visit import UnitMethod, minute_of_day
+from cleannote.rules.visit import (
+    Authorization,
+    AuthorizedServices,
+    UnitMethod,
+    minute_of_day,
+)
 
 _Block = tuple[str, int | None]  # (code, documented minutes)
 
@@ -107,3 +115,37 @@ def usage(
                 found[group.pk][0] += 1
                 found[group.pk][1] += sum(units[i] for i in hits)
     return [GroupUsage(g, found[g.pk][0], found[g.pk][1]) for g in groups]
+
+
+def chart_authorization(
+    note: Note, referral: Referral | None, method: UnitMethod | None
+) -> Authorization | None:
+    """The referral's authorization for the visit: its window and, per code group, what signed
+    notes other than this one used up to the visit's date."""
+    if referral is None:
+        return None
+    groups = list(referral.code_groups.all())
+    if not groups and not referral.authorization_number:
+        return None
+    used = usage(
+        referral,
+        groups,
+        method=method or UnitMethod.CMS,
+        through=note.date_of_service,
+        exclude_note_id=note.pk,
+    )
+    return Authorization(
+        number=referral.authorization_number or None,
+        start=referral.referral_date,
+        end=referral.expires_on,
+        services=tuple(
+            AuthorizedServices(
+                codes=tuple(u.group.codes),
+                visits=u.group.visits,
+                units=u.group.units,
+                visits_used=u.visits_used,
+                units_used=u.units_used,
+            )
+            for u in used
+        ),
+    )
