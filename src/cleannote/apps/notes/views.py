@@ -17,8 +17,8 @@ from cleannote.apps.notes.note_reading import (
     progress_measures,
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
-from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.rules.scope_of_practice import cosign_refusal, scope_of
 from cleannote.rules.visit import Credential
