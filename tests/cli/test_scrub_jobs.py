@@ -20,6 +20,7 @@ from benchmarks.visit_generator import generate_visits
 
 from cleannote.cli import scrub_jobs
 from cleannote.cli.main import main
+from cleannote.rules.visit_format import read_raw
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _RUN_TIMEOUT_S = 120  # far above a run here; a hung pool fails the test instead of the suite
@@ -158,16 +159,16 @@ def test_every_shape_of_standard_input_scrubs_the_same(
     _same_for_jobs(["--json", "-"], capsys, monkeypatch, stdin_text)
 
 
-def test_json_lines_on_standard_input_is_cut_into_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_lines_on_standard_input_is_cut_into_chunks() -> None:
     # given 25 JSON Lines visits after a blank line, and chunks of 10 lines
-    monkeypatch.setattr(scrub_jobs, "CHUNK_LINES", 10)
     stdin = io.StringIO("\n" + "\n".join(_lines(25, seed=22)))
-    # when the parent cuts standard input, then each chunk is raw lines with its first number
-    units = list(scrub_jobs._units(["-"], stdin))
+    # when the reader cuts standard input as the parent asks, then each chunk is raw lines with
+    # its first number
+    units = list(read_raw(["-"], stdin, chunk_lines=10))
     assert [(type(u).__name__, getattr(u, "first", None)) for u in units] == [
-        ("_Lines", 1),
-        ("_Lines", 11),
-        ("_Lines", 21),
+        ("RawLines", 1),
+        ("RawLines", 11),
+        ("RawLines", 21),
     ]
 
 

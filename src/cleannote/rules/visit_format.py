@@ -996,83 +996,173 @@ def _read_lines(lines: Iterable[str], source: str, start: int = 1) -> Iterator[R
             yield ReadItem(source, number, None, error)
 
 
-def _read_stream(stream: TextIO, source: str) -> Iterator[ReadItem]:
-    """Tell JSON Lines from a single document by the first non-blank line, then read on.
-
-    A first line that is a complete JSON object means one visit per line; anything else (an
-    array, or an object spread over lines) is read as one document.
-    """
-    number = 0
-    for first in stream:
-        number += 1
-        if first.isspace():
-            continue
-        if first.lstrip().startswith("{"):
-            try:
-                data = json.loads(first)
-            except json.JSONDecodeError:
-                pass
-            else:
-                yield _item(data, source, number)
-                yield from _read_lines(stream, source, number + 1)
-                return
-        yield from _read_document(first + stream.read(), source, number)
-        return
-
-
-def _read_file(path: Path) -> Iterator[ReadItem]:
-    source = str(path)
-    try:
-        with path.open(encoding="utf-8") as stream:
-            suffix = path.suffix.lower()
-            if suffix == ".json":
-                yield from _read_document(stream.read(), source)
-            elif suffix in (".jsonl", ".ndjson"):
-                yield from _read_lines(stream, source)
-            else:
-                yield from _read_stream(stream, source)
-    except UnicodeDecodeError:
-        yield _failure(source, None, _NOT_UTF8, _Code.NOT_UTF8)
-    except OSError as exc:
-        yield _failure(source, None, f"cannot read: {exc.strerror or exc}", _Code.CANNOT_READ)
-
-
 def _short_source(name: str) -> str:
     """A file name as given, cut short when it is too long to be one (one line per error)."""
     return name if len(name) <= 200 else name[:197] + "..."
 
 
-def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iterator[ReadItem]:
-    """Stream visits from files, folders and "-" (standard input), one item per visit.
+@dataclass(frozen=True, slots=True)
+class RawLines:
+    """JSON Lines lines as read, not yet parsed; `first` is the number of the first one."""
 
-    A `.json` file holds one visit or an array of visits; `.jsonl`/`.ndjson` hold one per line
-    and are read a line at a time, so a file of any size streams in constant memory. A folder
-    is searched recursively for those three kinds, in path order. An unreadable file or line
-    becomes one error item and reading carries on.
-    """
+    source: str
+    first: int
+    texts: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One JSON document (a visit or an array of visits), not yet read: a `.json` file's path,
+    or the text of a stream that is one document, from its line `first_line`."""
+
+    source: str
+    path: str | None = None
+    text: str | None = None
+    first_line: int = 1
+
+
+# What `read_raw` hands out: lines, a document, or why a path or stream could not be read.
+RawUnit = RawLines | RawDocument | VisitFormatError
+_RAW_CHUNK_LINES = 64  # lines per `RawLines` when the caller does not say: a few hundred KB
+
+
+def read_raw(
+    paths: Iterable[str | Path],
+    stdin: TextIO | None = None,
+    *,
+    chunk_lines: int = _RAW_CHUNK_LINES,
+) -> Iterator[RawUnit]:
+    """The input as `read_visits` walks it, before any visit is parsed: the folder walk, JSON
+    Lines told from a document, and a file that stops being UTF-8 text part way (its lines
+    before, then the error). JSON Lines come as chunks of at most `chunk_lines` raw lines, so a
+    stream of any length passes in constant memory. `items_of` parses a unit; `cleannote scrub
+    --jobs N` hands the units to its workers to parse there."""
     for raw in paths:
         if str(raw) == "-":
             if stdin is None:
-                yield _failure("<stdin>", None, "no standard input to read from", _Code.NO_INPUT)
+                yield _unreadable("<stdin>", "no standard input to read from", _Code.NO_INPUT)
             else:
-                yield from _read_stream(stdin, "<stdin>")
+                yield from _raw_stream(stdin, "<stdin>", chunk_lines)
             continue
         path = Path(raw)
         try:
             is_dir = path.is_dir()
         except OSError as exc:  # a name too long for the file system, for one
-            yield _failure(
-                _short_source(str(raw)),
-                None,
-                f"cannot read: {exc.strerror or exc}",
-                _Code.CANNOT_READ,
-            )
+            yield _cannot_read(_short_source(str(raw)), exc)
             continue
         if is_dir:
             found = sorted(
                 p for p in path.rglob("*") if p.suffix.lower() in _VISIT_SUFFIXES and p.is_file()
             )
             for file in found:
-                yield from _read_file(file)
+                yield from _raw_file(file, chunk_lines)
         else:
-            yield from _read_file(path)
+            yield from _raw_file(path, chunk_lines)
+
+
+def _unreadable(source: str, problem: str, code: VisitErrorCode) -> VisitFormatError:
+    return VisitFormatError(source, None, None, None, problem, code)
+
+
+def _cannot_read(source: str, exc: OSError) -> VisitFormatError:
+    return _unreadable(source, f"cannot read: {exc.strerror or exc}", _Code.CANNOT_READ)
+
+
+def _raw_file(path: Path, chunk_lines: int) -> Iterator[RawUnit]:
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        yield RawDocument(source, path=source)  # read whole by whoever parses it
+        return
+    try:
+        stream = path.open(encoding="utf-8")
+    except OSError as exc:
+        yield _cannot_read(source, exc)
+        return
+    with stream:
+        if suffix in (".jsonl", ".ndjson"):
+            yield from _raw_lines(stream, source, 1, [], chunk_lines)
+        else:
+            yield from _raw_stream(stream, source, chunk_lines)
+
+
+def _raw_stream(stream: TextIO, source: str, chunk_lines: int) -> Iterator[RawUnit]:
+    """Tell JSON Lines from a single document by the first non-blank line, then read on.
+
+    A first line that is a complete JSON object means one visit per line; anything else (an
+    array, or an object spread over lines) is one document.
+    """
+    head: list[str] = []
+    try:
+        for first in stream:
+            head.append(first)
+            if first.isspace():
+                continue
+            if first.lstrip().startswith("{"):
+                try:
+                    json.loads(first)
+                except json.JSONDecodeError:
+                    pass
+                else:
+                    yield from _raw_lines(stream, source, 1, head, chunk_lines)
+                    return
+            yield RawDocument(source, text=first + stream.read(), first_line=len(head))
+            return
+    except UnicodeDecodeError:
+        yield _unreadable(source, _NOT_UTF8, _Code.NOT_UTF8)
+    except OSError as exc:
+        yield _cannot_read(source, exc)
+
+
+def _raw_lines(
+    stream: TextIO, source: str, first: int, batch: list[str], chunk_lines: int
+) -> Iterator[RawUnit]:
+    """The stream's lines in chunks, after `batch` (lines already read, from line `first`); a
+    stream that fails part way gives its lines before, then the reason."""
+    failed: VisitFormatError | None = None
+    try:
+        for text in stream:
+            batch.append(text)
+            if len(batch) >= chunk_lines:
+                yield RawLines(source, first, batch)
+                first += len(batch)
+                batch = []
+    except UnicodeDecodeError:
+        failed = _unreadable(source, _NOT_UTF8, _Code.NOT_UTF8)
+    except OSError as exc:
+        failed = _cannot_read(source, exc)
+    if batch:
+        yield RawLines(source, first, batch)
+    if failed is not None:
+        yield failed
+
+
+def items_of(unit: RawUnit) -> Iterator[ReadItem]:
+    """The visits of one `read_raw` unit, parsed, or why they could not be."""
+    if isinstance(unit, VisitFormatError):
+        yield ReadItem(unit.source, unit.line, None, unit)
+    elif isinstance(unit, RawLines):
+        yield from _read_lines(unit.texts, unit.source, unit.first)
+    elif unit.text is not None:
+        yield from _read_document(unit.text, unit.source, unit.first_line)
+    else:
+        try:
+            text = Path(unit.path or unit.source).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            yield _failure(unit.source, None, _NOT_UTF8, _Code.NOT_UTF8)
+        except OSError as exc:
+            yield ReadItem(unit.source, None, None, _cannot_read(unit.source, exc))
+        else:
+            yield from _read_document(text, unit.source)
+
+
+def read_visits(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iterator[ReadItem]:
+    """Stream visits from files, folders and "-" (standard input), one item per visit.
+
+    A `.json` file holds one visit or an array of visits; `.jsonl`/`.ndjson` hold one per line
+    and are read a chunk of lines at a time, so a file of any size streams in constant memory.
+    A folder is searched recursively for those three kinds, in path order. An unreadable file
+    or line becomes one error item and reading carries on.
+    """
+    for unit in read_raw(paths, stdin):
+        yield from items_of(unit)
