@@ -7,29 +7,7 @@ import json
 import pytest
 
 from cleannote.cli.main import main
-
-LEFS_44 = [
-    "4",
-    "4",
-    "3",
-    "3",
-    "2",
-    "2",
-    "1",
-    "1",
-    "0",
-    "0",
-    "4",
-    "4",
-    "3",
-    "3",
-    "2",
-    "2",
-    "1",
-    "1",
-    "0",
-    "4",
-]
+from tests.rules.test_outcome_measures import LEFS_ANSWERS as LEFS_44
 
 
 def test_measures_score_lefs_prints_the_total_out_of_80(

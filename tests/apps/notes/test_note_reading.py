@@ -14,19 +14,10 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.notes.models import Note
 from cleannote.apps.patients.measure_actions import do_record_outcome_measure
+from tests.apps.notes.test_note_page import COMPLETE_97110
 from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
-
-PARAMETERS = {
-    "exercise": "sit-to-stand",
-    "position": "standing",
-    "sets": 3,
-    "reps": 10,
-    "resistance": "none",
-    "target_outcome": "quad strength",
-    "baseline_measure": "5x STS 18 s",
-}
 
 
 def _actor(clinic) -> Actor:
@@ -63,7 +54,7 @@ def _signed_note_with_details(clinic, *, day: dt.date, at: dt.datetime, progress
         goals=[clinic.plan.goals.get()],
         code="97110",
         minutes=23,
-        parameters=PARAMETERS,
+        parameters=COMPLETE_97110,
         justification="cued knee alignment",
     )
     return do_sign_note(actor, note, clinic.therapist, at=at)

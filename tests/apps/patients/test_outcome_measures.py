@@ -14,10 +14,11 @@ from cleannote.apps.patients.measure_actions import MeasureRecordError, do_recor
 from cleannote.apps.patients.measure_chart import measure_series
 from cleannote.apps.patients.models import OutcomeMeasureResult
 from tests.personas import TODAY, client_for
+from tests.rules.test_outcome_measures import LEFS_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
-LEFS_44 = "4 4 3 3 2 2 1 1 0 0 4 4 3 3 2 2 1 1 0 4"
+LEFS_44 = " ".join(LEFS_ANSWERS)
 
 
 def _actor(staff) -> Actor:
