@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,9 +32,15 @@ from cleannote.apps.organisations.actions import (
 )
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.patients.actions import do_create_plan_of_care, do_register_patient
+from cleannote.apps.patients.chart_actions import (
+    do_add_coverage_to_chart,
+    do_close_case,
+    do_update_patient,
+)
 from cleannote.apps.patients.measure_actions import do_record_outcome_measure
 from cleannote.apps.patients.models import (
     Case,
+    CaseClosure,
     Coverage,
     Goal,
     Patient,
@@ -42,6 +49,7 @@ from cleannote.apps.patients.models import (
     ReportSchedule,
 )
 from cleannote.apps.payers.actions import do_find_or_add_payer, do_update_payer
+from cleannote.apps.payers.models import Payer
 from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.scope_of_practice import Act, act_refusal
@@ -335,6 +343,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     notes = 0
     for index in range(patients):
         notes += _demo_patient(rng, index, actor, staff, (main, eastside), today)
+    _demo_chart_upkeep(actor, Actor(user=staff["demo-pt"].user, organisation=clinic), today)
 
     _demo_outcome_measures(clinic)
 
@@ -360,6 +369,68 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         ),
     )
     return DemoSummary(organisations=2, staff=len(staff) + 1, patients=patients + 1, notes=notes)
+
+
+def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> None:
+    """The chart kept current after registration (ADR 0501), through the chart's actions: the
+    first patient with a health plan brings a second card (the spouse's plan, secondary), and
+    the last patient's case ends in a discharge."""
+    patients = list(
+        Patient.objects.filter(organisation=front_desk.organisation)
+        .prefetch_related("coverages")
+        .order_by("chart_number")
+    )
+    plans = {"medicare", "medicare_advantage", "commercial"}
+    health = [
+        p for p in patients if len(p.coverages.all()) == 1 and p.coverages.all()[0].kind in plans
+    ]
+    if health:
+        patient = health[0]
+        primary = patient.coverages.all()[0]
+        second = "DEMO-KHP" if primary.payer_id == "DEMO-LSM" else "DEMO-LSM"
+        do_update_patient(
+            front_desk,
+            patient,
+            reason="Updated at check-in",
+            preferred_name=patient.first_name[:3],
+            emergency_contact_name="Jamie " + patient.last_name,
+            emergency_contact_relationship="Spouse",
+            emergency_contact_phone="217-555-0148",
+            phone=patient.phone or "217-555-0147",
+            sms_consent=True,
+            sms_consent_on=today - dt.timedelta(days=7),
+        )
+        do_add_coverage_to_chart(
+            front_desk,
+            patient,
+            Coverage(
+                priority="secondary",
+                payer_record=Payer.objects.get(
+                    organisation=front_desk.organisation, claims_payer_id=second
+                ),
+                member_id=f"{second[-3:]}{patient.pk:08d}",
+                group_number="G7710",
+                subscriber_relationship=Relationship.SPOUSE.value,
+                subscriber_first_name="Jamie",
+                subscriber_last_name=patient.last_name,
+                subscriber_birth_date=dt.date(patient.birth_date.year, 2, 14),
+                subscriber_sex="U",
+                active_from=dt.date(today.year, 1, 1),
+                copay=Decimal("20.00"),
+                coinsurance_percent=Decimal("20"),
+                deductible=Decimal("500.00"),
+            ),
+            reason="Second insurance card shown at check-in",
+        )
+    case = Case.objects.filter(patient=patients[-1], closed_on__isnull=True).first()
+    if case is not None:
+        do_close_case(
+            therapist,
+            case,
+            closed_on=today,
+            closure=CaseClosure.DISCHARGED,
+            reason="Goals met",
+        )
 
 
 def _address(address: _Address) -> dict[str, str]:
