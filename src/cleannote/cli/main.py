@@ -2,7 +2,8 @@
 
 Each command module exposes `register(subparsers)`; the sub-parser it adds sets `handler`, a
 function taking the parsed arguments and returning the exit status. Bad input of any kind ends
-as one line on stderr and exit status 2, never a traceback.
+as one line on stderr and exit status 2, never a traceback. A run that stops part way (a worker
+process that died, or a bug: then with its traceback) exits 3, apart from findings (1).
 """
 
 from __future__ import annotations
@@ -10,9 +11,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
 from collections.abc import Sequence
 
-from cleannote.cli.errors import EXIT_BAD_INPUT, UsageError, one_short_line
+from cleannote.cli.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_CRASH,
+    UsageError,
+    WorkerCrashed,
+    one_short_line,
+)
 from cleannote.rules.errors import RulesError
 
 COMMAND_MODULES = (
@@ -34,7 +42,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="cleannote", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="cleannote",
+        description=__doc__.splitlines()[0],
+        epilog="exit status: 0 done, 1 findings (e.g. a visit with an error finding), 2 bad "
+        "input, 3 the run stopped part way (a worker process died, or a bug)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for name in COMMAND_MODULES:
@@ -51,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except WorkerCrashed as exc:
+        print(f"cleannote: error: {exc}", file=sys.stderr)
+        return EXIT_CRASH
+    except Exception:
+        traceback.print_exc()
+        print("cleannote: error: stopped by a bug in Cleannote (the traceback is above); "
+              "the output is incomplete", file=sys.stderr)  # fmt: skip
+        return EXIT_CRASH
     return status
 
 

@@ -3,7 +3,8 @@
 Output streams: each visit is read, scrubbed and printed before the next is read, so a
 million-visit file runs in constant memory. Bad input never stops the batch: the visit or file
 that could not be read is reported (exit 2) and every other visit is still scrubbed. With
-`--jobs N` the visits are scrubbed by N worker processes (`scrub_jobs.py`), same output.
+`--jobs N` the visits are scrubbed by N worker processes (`scrub_jobs.py`), same output; a
+worker that dies stops the run with exit 3, never 1 (which means error findings).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "scrub",
         help="scrub visits: claim lines and every finding that would deny the claim",
         description="Scrub visit-format files (.json, .jsonl), folders, or - for stdin. "
-        "Exit 0 when every visit is clean, 1 when any has an error finding, 2 on bad input.",
+        "Exit 0 when every visit is clean, 1 when any has an error finding, 2 on bad input, 3 "
+        "when the run stopped part way (a --jobs worker process died, or a bug).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--json", action="store_true", help="machine-readable output")

@@ -17,11 +17,13 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from cleannote.cli.errors import WorkerCrashed
 from cleannote.cli.scrub import Report, reports
 from cleannote.rules.ncci import MueTable, PtpTable, active_tables
 from cleannote.rules.visit_format import RawUnit, VisitFormatError, items_of, read_raw
@@ -85,9 +87,14 @@ def in_order(
 
 
 def _unpack(done: Iterable[_Done], errors: list[VisitFormatError]) -> Iterator[Report]:
-    for unit_reports, unit_errors in done:
-        errors.extend(unit_errors)
-        yield from unit_reports
+    try:
+        for unit_reports, unit_errors in done:
+            errors.extend(unit_errors)
+            yield from unit_reports
+    except BrokenProcessPool:
+        raise WorkerCrashed(
+            "a scrub worker process died (killed, or out of memory); the output is incomplete"
+        ) from None
 
 
 # --- the worker: read, scrub and render one unit ----------------------------------------------
