@@ -55,7 +55,7 @@ def claims_from_signed_notes(demo: Demo) -> tuple[list[Claim], list[ClaimRefused
     notes = Note.objects.filter(patient__organisation=demo.organisation, signed_at__isnull=False)
     for note in notes.order_by("date_of_service", "id"):
         try:
-            claims.append(do_create_claim_from_note(demo.actor, note))
+            claims.append(do_create_claim_from_note(demo.actor, note, as_of=DEMO_TODAY))
         except ClaimRefusedError as refusal:
             refusals.append(refusal)
     return claims, refusals

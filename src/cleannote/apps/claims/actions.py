@@ -273,8 +273,12 @@ def do_create_claim_from_note(
     prior_authorization: str | None = None,
     ptp: PtpTable | None = None,
     mue: MueTable | None = None,
+    as_of: dt.date | None = None,
 ) -> Claim:
     """A draft claim for a signed note: scrubbed by the core, priced from the fee schedule.
+
+    `as_of` is the day the claim is made, which the date rules judge (a future service, timely
+    filing); the clinic's today unless given (a demo dated in the past passes its own day).
 
     Refuses (`ClaimRefusedError`, carrying every finding) when the scrubber reports an error;
     warnings and notes are kept on the claim for the worklist. A note is billed once to each
@@ -301,7 +305,7 @@ def do_create_claim_from_note(
         raise ClaimError(subject, exc.problem) from exc
     if ptp is None or mue is None:
         ptp, mue = scrub_tables()
-    result = scrub(visit, ptp, mue, as_of=timezone.localdate())  # the clinic's today
+    result = scrub(visit, ptp, mue, as_of=as_of or timezone.localdate())  # the clinic's today
     if not result.clean:
         raise ClaimRefusedError(note.pk, result.findings)
     if not result.lines:

@@ -142,6 +142,12 @@ class PayerForm(forms.ModelForm):  # type: ignore[type-arg]
         kind = self._kind()
         defaults = default_policy(kind)
         self.kind_label = KIND_LABELS.get(kind.value, kind.value)
+        default_days = defaults.timely_filing_days
+        self.fields["timely_filing_days"].help_text = (
+            "Days after the date of service within which this payer takes a claim; a claim made "
+            f"later is refused, 14 days before it warned. Blank: the {self.kind_label} default, "
+            + (f"{default_days} days." if default_days else "none (timely filing not checked).")
+        )
         stored = dict(self.instance.policy_overrides or {}) if self.instance.pk else {}
         for spec in OVERRIDE_FIELDS:
             name = PREFIX + spec.name
