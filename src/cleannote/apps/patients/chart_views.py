@@ -97,16 +97,17 @@ def _page(
     template: str = "patients/chart_edit.html",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    first = next((name for name in form.fields if name != "reason"), None)
+    grouped = _sections(form, sections)
+    first = next((fields[0] for _, fields in grouped if fields), None)
     if first is not None and not form.errors:
-        form.fields[first].widget.attrs["autofocus"] = True
+        first.field.widget.attrs["autofocus"] = True
     context = {
         "patient": patient,
         "title": title,
         "form": form,
         "action": action,
         "back": f"{reverse('patients:chart', kwargs={'patient_id': patient.pk})}#{anchor}",
-        "sections": _sections(form, sections),
+        "sections": grouped,
         **(extra or {}),
     }
     inline = request.headers.get("HX-Request") == "true" and request.method == "GET"

@@ -1,0 +1,110 @@
+"""The chart kept current in a real browser: the front desk adds a secondary coverage from the
+payer directory (the form opens inline on the chart), and a therapist discharges the case.
+Screenshots of the chart and its forms at 1280 and 390 px wide go to test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.payers.actions import do_create_payer
+from cleannote.apps.payers.models import Payer
+from tests.browser.conftest import ARTIFACTS
+from tests.personas import PASSWORD, TODAY, clinic  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+WIDE_JS = """() => { const w = document.documentElement.clientWidth; const out = [];
+for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
+ if (r.right > w + 1) out.push(el.tagName + '#' + el.id + '.' + el.className + ' right=' + Math.round(r.right)); }
+return out.slice(0, 15); }"""
+
+
+def _shoot(page, name: str) -> None:
+    """The page at 1280 and at 390 px wide; at 390 nothing may scroll sideways."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        if width == 390:
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            wide = page.evaluate(WIDE_JS) if overflow > 0 else []
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 390 px: {wide}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_add_secondary_coverage_then_discharge(browser_page, live_server, clinic):  # noqa: F811
+    page, base = browser_page, live_server.url
+    do_create_payer(
+        Actor(user=clinic.owner.user, organisation=clinic.organisation),
+        Payer(name="Lakeshore Mutual", claims_payer_id="LSM01", kind="commercial"),
+    )
+    patient, case = clinic.patient, clinic.case
+    chart = f"{base}/patients/{patient.pk}/"
+
+    # the front desk opens the chart and the add-coverage form inline (htmx)
+    _login(page, base, "fran")
+    page.goto(chart)
+    page.click("#add-coverage")
+    form = page.locator("#coverage-panel form")
+    expect(form).to_be_visible()
+    expect(page.locator("#id_payer_record")).to_be_focused()
+    page.select_option("#id_payer_record", label="Lakeshore Mutual (LSM01)")
+    page.select_option("#id_priority", "secondary")
+    page.fill("#id_member_id", "LSM998877")
+    page.fill("#id_group_number", "G7710")
+    page.select_option("#id_subscriber_relationship", "spouse")
+    page.fill("#id_subscriber_first_name", "Sam")
+    page.fill("#id_subscriber_last_name", "Example")
+    page.fill("#id_subscriber_birth_date", "1958-02-03")
+    page.fill("#id_copay", "20.00")
+    _shoot(page, "chart-add-coverage")
+    # saving without a reason keeps what was typed and says what is missing
+    page.click("#coverage-panel button[type=submit]")
+    expect(page.locator(".field.has-error #id_reason")).to_be_visible()
+    expect(page.locator("#id_member_id")).to_have_value("LSM998877")
+    page.fill("#id_reason", "Second insurance card at check-in")
+    page.click("button[type=submit]:has-text('Save')")
+    page.wait_for_url(f"{chart}#coverage")
+    row = page.locator("tr", has_text="Lakeshore Mutual")
+    expect(row).to_contain_text("Secondary")
+    expect(row).to_contain_text("Sam Example")
+    expect(page.locator(f"section[aria-labelledby='case-{case.pk}']")).to_contain_text(
+        "Medicare → Lakeshore Mutual"
+    )
+    _shoot(page, "chart-with-secondary")
+
+    # a therapist discharges the case from its card
+    _login(page, base, "theo")
+    page.goto(chart)
+    page.click(f"#close-case-{case.pk}")
+    panel = page.locator(f"#case-panel-{case.pk} form")
+    expect(panel).to_be_visible()
+    expect(page.locator("#id_closure_1")).to_be_checked()  # discharged is the default
+    page.fill("#id_reason", "Goals met")
+    _shoot(page, "chart-discharge")
+    page.click(f"#case-panel-{case.pk} button[type=submit]")
+    page.wait_for_url(f"{chart}#case-{case.pk}")
+    expect(page.locator(f"#case-{case.pk}")).to_contain_text(f"discharged {TODAY:%Y-%m-%d}")
+    expect(page.locator(f"#close-case-{case.pk}")).to_have_count(0)
+    _shoot(page, "chart-discharged")
+
+    assert AuditEvent.objects.filter(
+        object_type="case.closure", reason="Goals met", actor_username="theo"
+    ).exists()
+    assert AuditEvent.objects.filter(
+        object_type="coverage", reason="Second insurance card at check-in", actor_username="fran"
+    ).exists()
