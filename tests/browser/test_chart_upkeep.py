@@ -26,10 +26,14 @@ def _login(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-WIDE_JS = """() => { const w = document.documentElement.clientWidth; const out = [];
-for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
- if (r.right > w + 1) out.push(el.tagName + '#' + el.id + '.' + el.className + ' right=' + Math.round(r.right)); }
-return out.slice(0, 15); }"""
+# The elements reaching past the viewport's right edge (named in a failure message).
+WIDE_JS = """() => {
+  const w = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > w + 1)
+    .slice(0, 15)
+    .map((el) => `${el.tagName}#${el.id}.${el.className}`);
+}"""
 
 
 def _shoot(page, name: str) -> None:
