@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cleannote.apps.claims.clearinghouse import OutboxFolderAdapter
+from cleannote.apps.exchange.clearinghouse import OutboxFolderAdapter
 from cleannote.private_files import (
     make_sqlite_private,
     private_folder,

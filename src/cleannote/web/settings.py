@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "cleannote.apps.patients",
     "cleannote.apps.notes",
     "cleannote.apps.audit",
+    "cleannote.apps.exchange",
     "cleannote.apps.claims",
     "cleannote.apps.scheduling",
     "cleannote.apps.eligibility",

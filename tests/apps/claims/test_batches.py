@@ -14,12 +14,13 @@ from cleannote.apps.claims.actions import (
     do_build_batch,
     do_file_batch,
     do_mark_ready,
-    next_control_number,
 )
-from cleannote.apps.claims.clearinghouse import FilingReceipt, OutboxFolderAdapter
 from cleannote.apps.claims.errors import ClaimError
-from cleannote.apps.claims.models import Batch, Claim, ClaimStatus, ControlNumberCounter
+from cleannote.apps.claims.models import Batch, Claim, ClaimStatus
 from cleannote.apps.claims.tasks import build_and_file_batch
+from cleannote.apps.exchange.actions import next_control_number
+from cleannote.apps.exchange.clearinghouse import FilingReceipt, OutboxFolderAdapter
+from cleannote.apps.exchange.models import ControlNumberCounter
 from cleannote.platform.tasks import enqueue
 from tests.apps.claims.conftest import another_claim, new_claim
 from tests.edi.pyx12_check import pyx12_errors

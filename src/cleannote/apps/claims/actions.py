@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.claims.claim_export import claim_to_send, edi_parties
-from cleannote.apps.claims.clearinghouse import ClearinghouseAdapter
+from cleannote.apps.claims.claim_export import claim_to_send
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import price_lines
 from cleannote.apps.claims.models import (
@@ -36,7 +35,6 @@ from cleannote.apps.claims.models import (
     ClaimLine,
     ClaimStatus,
     ClaimStatusEvent,
-    ControlNumberCounter,
     FeeSchedule,
     FeeScheduleEntry,
     Frequency,
@@ -44,6 +42,9 @@ from cleannote.apps.claims.models import (
 )
 from cleannote.apps.claims.selectors import settlement_of
 from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
+from cleannote.apps.exchange.actions import next_control_number
+from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
+from cleannote.apps.exchange.partners import edi_parties
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.visit_builder import (
     VisitBuildError,
@@ -581,17 +582,6 @@ def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
 
 
 # --- batches ---------------------------------------------------------------------------------
-
-
-def next_control_number(organisation: Organisation, sender_id: str) -> int:
-    """Allocate under a row lock: never reused, safe with any number of workers (ADR 0112)."""
-    ControlNumberCounter.objects.get_or_create(organisation=organisation, sender_id=sender_id)
-    counter = ControlNumberCounter.objects.select_for_update().get(
-        organisation=organisation, sender_id=sender_id
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def _existing_batch(organisation: Organisation, ids: list[int]) -> Batch | None:

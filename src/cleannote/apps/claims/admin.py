@@ -6,7 +6,6 @@ from cleannote.apps.claims.models import (
     Claim,
     ClaimLine,
     ClaimStatusEvent,
-    ControlNumberCounter,
     FeeSchedule,
     FeeScheduleEntry,
 )
@@ -20,6 +19,5 @@ for model in (
     ClaimStatusEvent,
     Batch,
     BatchClaim,
-    ControlNumberCounter,
 ):
     admin.site.register(model, ReadOnlyAdmin)

@@ -1,4 +1,4 @@
-"""A stored claim as the 837P writer's `ClaimToSend`, and who sends and receives our files.
+"""A stored claim as the 837P writer's `ClaimToSend`.
 
 The visit comes back from the claim's snapshot, so a batch built today bills exactly what was
 scrubbed and priced when the claim was made. A secondary claim reports what its primary claim's
@@ -7,55 +7,19 @@ payer did (loop 2320/2430) from the adjudication recorded on the primary claim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
-from django.conf import settings
-
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, Frequency
-from cleannote.apps.organisations.models import Organisation
 from cleannote.edi.x12_837p import (
     Adjustment,
     ClaimToSend,
     PriorLinePayment,
     PriorPayment,
-    Receiver,
-    Submitter,
 )
 from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import Visit
 from cleannote.rules.visit_format import parse_visit
-
-DEFAULT_EDI = {
-    "sender_id": "CLEANNOTE",
-    "receiver_id": "CLEARINGHOUSE",
-    "receiver_name": "CLEARINGHOUSE",
-    "contact_phone": "2175550100",
-    "usage": "T",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class EdiParties:
-    submitter: Submitter
-    receiver: Receiver
-    usage: str
-
-
-def edi_parties(organisation: Organisation) -> EdiParties:
-    """Settings `CLEANNOTE_EDI` (sender_id, receiver_id, receiver_name, contact_phone, usage)
-    over the defaults; usage defaults to T (test) so a demo never files a production claim."""
-    edi = {**DEFAULT_EDI, **getattr(settings, "CLEANNOTE_EDI", {})}
-    return EdiParties(
-        submitter=Submitter(
-            name=organisation.name,
-            id=edi["sender_id"],
-            contact_name=organisation.name,
-            contact_phone=edi["contact_phone"],
-        ),
-        receiver=Receiver(name=edi["receiver_name"], id=edi["receiver_id"]),
-        usage=edi["usage"],
-    )
 
 
 def claim_visit(claim: Claim) -> Visit:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_build_batch, do_file_batch
-from cleannote.apps.claims.clearinghouse import adapter_from_settings
+from cleannote.apps.exchange.clearinghouse import adapter_from_settings
 from cleannote.apps.organisations.models import Organisation
 
 

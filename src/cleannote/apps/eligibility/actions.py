@@ -22,9 +22,6 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.claims.actions import next_control_number
-from cleannote.apps.claims.claim_export import edi_parties
-from cleannote.apps.claims.clearinghouse import ClearinghouseAdapter
 from cleannote.apps.eligibility.errors import EligibilityError
 from cleannote.apps.eligibility.models import (
     CheckStatus,
@@ -35,6 +32,9 @@ from cleannote.apps.eligibility.models import (
     ManualVerification,
 )
 from cleannote.apps.eligibility.request_builder import billing_provider, eligibility_request
+from cleannote.apps.exchange.actions import next_control_number
+from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
+from cleannote.apps.exchange.partners import edi_parties
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.coverage_order import in_cob_order

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.claims.clearinghouse import adapter_from_settings
 from cleannote.apps.eligibility.actions import do_build_270_for_day, do_file_270
+from cleannote.apps.exchange.clearinghouse import adapter_from_settings
 from cleannote.apps.organisations.models import Organisation
 
 

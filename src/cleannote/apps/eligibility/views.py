@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.claims.clearinghouse import adapter_from_settings
 from cleannote.apps.eligibility import selectors
 from cleannote.apps.eligibility.actions import (
     Question,
@@ -29,6 +28,7 @@ from cleannote.apps.eligibility.forms import (
     ResponseUploadForm,
 )
 from cleannote.apps.eligibility.tasks import check_appointments_on
+from cleannote.apps.exchange.clearinghouse import adapter_from_settings
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Coverage
