@@ -112,3 +112,21 @@ def test_add_secondary_coverage_then_discharge(browser_page, live_server, clinic
     assert AuditEvent.objects.filter(
         object_type="coverage", reason="Second insurance card at check-in", actor_username="fran"
     ).exists()
+
+
+def test_chart_edit_pages_fit_a_phone(browser_page, live_server, clinic):  # noqa: F811
+    """Each edit screen as a full page (a link opened without htmx) at 1280 and 390 px."""
+    page, base = browser_page, live_server.url
+    patient, case = clinic.patient, clinic.case
+    coverage = patient.coverages.get()
+    _login(page, base, "fran")
+    for name, path in (
+        ("chart-edit-details", "details/"),
+        ("chart-edit-coverage", f"coverages/{coverage.pk}/"),
+        ("chart-end-coverage", f"coverages/{coverage.pk}/end/"),
+        ("chart-open-case", "cases/new/"),
+        ("chart-edit-case", f"cases/{case.pk}/edit/"),
+    ):
+        page.goto(f"{base}/patients/{patient.pk}/{path}")
+        expect(page.locator("form.chart-form")).to_be_visible()
+        _shoot(page, name)

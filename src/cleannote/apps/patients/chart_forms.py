@@ -143,7 +143,7 @@ class ChartCaseForm(CaseForm):
             "adjuster_email",
         )
         labels: ClassVar[dict[str, str]] = {
-            "coverage": "Accident carrier",
+            "coverage": "Carrier for this case",
             "employer_name": "Employer (work injury)",
             "insurer_claim_number": "Carrier's claim number",
         }
@@ -155,7 +155,10 @@ class ChartCaseForm(CaseForm):
             patient.coverages.all() if patient is not None else Coverage.objects.none()
         )
         field.empty_label = "None: the patient's coverages in their order"  # type: ignore[attr-defined]
-        field.help_text = "For an auto or work accident: the carrier that pays first for this case."
+        field.help_text = (
+            "An auto or work-injury carrier chosen here pays first for this case; "
+            "otherwise the order of the coverages decides."
+        )
 
     SECTIONS = (
         ("Case", ("discipline", "title", "opened_on", "onset_date", "initial_treatment_date")),
