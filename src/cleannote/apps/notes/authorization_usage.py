@@ -117,6 +117,13 @@ def usage(
     return [GroupUsage(g, found[g.pk][0], found[g.pk][1]) for g in groups]
 
 
+def usage_by_method(
+    referral: Referral, groups: list[AuthorizedCodeGroup], method: UnitMethod
+) -> list[GroupUsage]:
+    """`usage` as the chart's referrals screen asks for it (`patients.referral_usage`)."""
+    return usage(referral, groups, method=method)
+
+
 def chart_authorization(
     note: Note, referral: Referral | None, method: UnitMethod | None
 ) -> Authorization | None:

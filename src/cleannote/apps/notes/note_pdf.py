@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.note_reading import (
@@ -27,41 +25,15 @@ from cleannote.apps.notes.note_reading import (
     progress_measures,
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
+from cleannote.platform.pdf_parts import paragraph as _p
+from cleannote.platform.pdf_parts import styles as _styles
+from cleannote.platform.pdf_parts import table as _table
 
 AUDIENCES = {
     "referrer": "Referring provider",
     "case_manager": "Case manager",
     "attorney": "Attorney",
 }
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontSize=16, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=12, spaceBefore=8),
-        "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12),
-        "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=8, leading=10),
-    }
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
-def _table(rows: list[list[object]], widths: list[float], style: ParagraphStyle) -> Table:
-    cells = [[_p(c, style) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef2")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa9b4")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
 
 
 def _recipient(note: Note, audience: str) -> str:

@@ -481,7 +481,7 @@ class PlanOfCare(models.Model):
         return bool(self.certification)
 
     @property
-    def recertify_by(self) -> object:
+    def recertify_by(self) -> dt.date:
         """The last day this certification covers: the plan's end or day 90, whichever first."""
         return min(self.certified_through, self.start_date + _RECERTIFY)
 

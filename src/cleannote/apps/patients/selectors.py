@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet, Value
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import (
     Case,
+    CaseDiagnosis,
     Coverage,
     Goal,
     OutcomeMeasureResult,
@@ -88,6 +89,9 @@ def patient_chart(organisation: Organisation, patient_id: int, *, with_notes: bo
         )
         case_prefetches.append(
             Prefetch("outcome_measures", queryset=OutcomeMeasureResult.objects.order_by())
+        )
+        case_prefetches.append(
+            Prefetch("diagnoses", queryset=CaseDiagnosis.objects.order_by("position", "id"))
         )
     cases = list(patient.cases.select_related("coverage").prefetch_related(*case_prefetches))
     notes = chart_notes(patient) if with_notes else []

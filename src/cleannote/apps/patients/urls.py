@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleannote.apps.patients import chart_views, measure_views, views
+from cleannote.apps.patients import chart_views, clinical_views, measure_views, views
 
 app_name = "patients"
 urlpatterns = [
@@ -33,4 +33,29 @@ urlpatterns = [
         measure_views.record_measure,
         name="record_measure",
     ),
+    # The chart's clinical part (clinical_views, ADR 0521).
+    *[
+        path(f"<int:patient_id>/cases/<int:case_id>/{route}", view, name=name)
+        for route, view, name in (
+            ("referrals/", clinical_views.referrals, "referrals"),
+            ("referrals/<int:referral_id>/renew/", clinical_views.renew_referral, "renew_referral"),
+            ("referrals/<int:referral_id>/edit/", clinical_views.edit_referral, "edit_referral"),
+            ("diagnoses/", clinical_views.diagnoses, "diagnoses"),
+            ("diagnoses/check/", clinical_views.check_code, "check_code"),
+            ("diagnoses/<int:diagnosis_id>/", clinical_views.change_diagnosis, "change_diagnosis"),
+            ("diagnoses/<int:diagnosis_id>/move/", clinical_views.move_diagnosis, "move_diagnosis"),
+            (
+                "diagnoses/<int:diagnosis_id>/remove/",
+                clinical_views.remove_diagnosis,
+                "remove_diagnosis",
+            ),
+            ("plan/", clinical_views.plan, "plan"),
+            ("plan/new/", clinical_views.write_plan, "write_plan"),
+            ("plan/<int:plan_id>/edit/", clinical_views.edit_plan, "edit_plan"),
+            ("plan/<int:plan_id>/revise/", clinical_views.revise_plan, "revise_plan"),
+            ("plan/<int:plan_id>/certify/", clinical_views.certify_plan, "certify_plan"),
+            ("plan/<int:plan_id>/send/", clinical_views.send_plan, "send_plan"),
+            ("plan/<int:plan_id>/pdf/", clinical_views.plan_pdf, "plan_pdf"),
+        )
+    ],
 ]

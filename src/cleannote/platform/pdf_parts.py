@@ -1,0 +1,60 @@
+"""The clinic's printed documents look alike: one set of paragraph styles, a paragraph that
+keeps line breaks and escapes its text, and a gridded table with a shaded header row (the note
+PDF, the plan of care PDF). Letter size, margins of 0.7 inch."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontSize=16, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=12, spaceBefore=8),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=12),
+        "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=8, leading=10),
+    }
+
+
+def paragraph(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def table(rows: list[list[object]], widths: list[float], style: ParagraphStyle) -> Table:
+    cells = [[paragraph(c, style) for c in row] for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef2")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa9b4")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def letter_pdf(story: list[Flowable], *, title: str, author: str) -> bytes:
+    """The story as a Letter-size PDF with the documents' margins."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=0.7 * inch,
+        rightMargin=0.7 * inch,
+        topMargin=0.7 * inch,
+        bottomMargin=0.7 * inch,
+        title=title,
+        author=author,
+    )
+    document.build(story)
+    return buffer.getvalue()
