@@ -201,3 +201,28 @@ def test_the_chart_links_each_case_to_its_clinical_screens(clinic, login):
     for route in ("referrals/", "diagnoses/", "plan/"):
         assert _url(clinic, route).encode() in page.content
     assert b"awaiting the physician" in page.content
+
+
+@pytest.mark.parametrize(
+    ("rule", "screen"),
+    [
+        ("referral.visits-used", "referrals/"),
+        ("auth.units-used-up", "referrals/"),
+        ("dx.retired", "diagnoses/"),
+        ("dx.onset-after-service", "diagnoses/"),
+        ("poc.not-certified", "plan/"),
+        ("poc.signed-order-unmet", "plan/"),
+    ],
+)
+def test_each_chart_finding_links_to_the_screen_that_fixes_it(clinic, rule, screen):
+    from cleannote.apps.patients.fix_links import chart_fix_link
+
+    link = chart_fix_link(rule, patient_id=clinic.patient.pk, case_id=clinic.case.pk)
+    assert link is not None
+    assert link.url == _url(clinic, screen)
+
+
+def test_the_blocked_note_links_its_uncertified_plan_to_the_plan_screen(clinic, login):
+    page = login(clinic.therapist).get(f"/notes/{clinic.draft_note.pk}/edit/")
+    assert b"poc.not-certified" in page.content
+    assert f'href="{_url(clinic, "plan/")}"'.encode() in page.content

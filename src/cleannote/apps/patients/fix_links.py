@@ -21,6 +21,9 @@ class ChartScreen(StrEnum):
     COVERAGE_ORDER = "coverage_order"  # which coverage pays first
     COVERAGES = "coverages"  # add a coverage (a carrier the case lacks)
     CASE = "case"  # the case: accident or work-injury details, claim number, dates
+    REFERRALS = "referrals"  # the case's referrals and authorizations: renew, correct (ADR 0521)
+    DIAGNOSES = "diagnoses"  # the case's diagnoses: correct, reorder, onset dates
+    PLAN = "plan"  # the plan of care: write, revise, send, record certification
 
 
 # rule id (or family prefix ending in ".") -> the screen that fixes it
@@ -45,6 +48,33 @@ CHART_SCREEN_OF_RULE: dict[str, ChartScreen] = {
     "msp.type-contradicts-case": ChartScreen.COVERAGE,
     "msp.type-not-medicare": ChartScreen.COVERAGE,
     "format.payer-not-billable": ChartScreen.COVERAGES,
+    # The order, its window and its limits (checks_referral.py, checks_dates.py, checks_chart.py).
+    "referral.": ChartScreen.REFERRALS,
+    "auth.": ChartScreen.REFERRALS,
+    # The case's diagnoses (checks_diagnoses.py, checks_chart.py); dx.block-side-missing and
+    # dx.pointer are fixed on the note's block or the claim line.
+    "dx.none": ChartScreen.DIAGNOSES,
+    "dx.invalid": ChartScreen.DIAGNOSES,
+    "dx.seventh-character": ChartScreen.DIAGNOSES,
+    "dx.retired": ChartScreen.DIAGNOSES,
+    "dx.excludes1": ChartScreen.DIAGNOSES,
+    "dx.laterality": ChartScreen.DIAGNOSES,
+    "dx.referral-mismatch": ChartScreen.DIAGNOSES,
+    "dx.onset-after-service": ChartScreen.DIAGNOSES,
+    # The plan and its certification; the progress report is written in the note.
+    "poc.missing": ChartScreen.PLAN,
+    "poc.not-certified": ChartScreen.PLAN,
+    "poc.certification-lapsed": ChartScreen.PLAN,
+    "poc.after-service": ChartScreen.PLAN,
+    "poc.certification-late": ChartScreen.PLAN,
+    "poc.delayed-incomplete": ChartScreen.PLAN,
+    "poc.signed-order-unmet": ChartScreen.PLAN,
+    "poc.recertification-due": ChartScreen.PLAN,
+}
+_CASE_SCREENS = {
+    ChartScreen.REFERRALS: "patients:referrals",
+    ChartScreen.DIAGNOSES: "patients:diagnoses",
+    ChartScreen.PLAN: "patients:plan",
 }
 
 LINK_TEXT = {
@@ -53,6 +83,9 @@ LINK_TEXT = {
     ChartScreen.COVERAGE_ORDER: "Change the order of the coverages",
     ChartScreen.COVERAGES: "Add or choose the coverage",
     ChartScreen.CASE: "Fix the case",
+    ChartScreen.REFERRALS: "Renew or correct the referral",
+    ChartScreen.DIAGNOSES: "Correct the diagnoses",
+    ChartScreen.PLAN: "Open the plan of care",
 }
 
 
@@ -87,6 +120,8 @@ def chart_fix_link(
         url = reverse("patients:edit_case", args=[patient_id, case_id])
     elif screen is ChartScreen.COVERAGES:
         url = reverse("patients:add_coverage", args=[patient_id])
+    elif screen in _CASE_SCREENS and case_id is not None:
+        url = reverse(_CASE_SCREENS[screen], args=[patient_id, case_id])
     else:
         url = reverse("patients:chart", args=[patient_id]) + f"#{screen.value}"
     return FixLink(url, LINK_TEXT[screen])
