@@ -63,7 +63,7 @@ from cleannote.rules.findings import Severity
 from cleannote.rules.ncci import MueTable, PtpTable
 from cleannote.rules.scrub.scrubber import scrub
 from cleannote.rules.visit import Visit
-from cleannote.rules.visit_format import parse_visit, visit_to_dict
+from cleannote.rules.visit_format import visit_to_dict
 
 CLAIM_ROLES = frozenset({Role.OWNER, Role.BILLER})
 _NEVER_TAKEN = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY, ClaimStatus.REJECTED})
@@ -434,24 +434,6 @@ def do_record_adjudication(
 # --- claims that follow a claim ----------------------------------------------------------------
 
 
-def _copied_lines(claim: Claim, only: Iterable[ClaimLine] | None = None) -> list[CoreLine]:
-    return [
-        CoreLine(
-            code=line.code,
-            units=line.units,
-            modifiers=tuple(line.modifiers),
-            diagnosis_pointers=tuple(line.diagnosis_pointers),
-            charge=line.charge,
-            service_index=line.service_index,
-        )
-        for line in (only if only is not None else claim.lines.all())
-    ]
-
-
-def _snapshot(claim: Claim) -> Visit:
-    return parse_visit(claim.visit, source=f"claim {claim.pk}")
-
-
 def _follow_up(
     actor: Actor, claim: Claim, origin: Origin, frequency: Frequency, reason: str
 ) -> Claim:
@@ -464,8 +446,8 @@ def _follow_up(
     if not locked.payer_claim_number:
         raise ClaimError(subject, "has no payer claim number to reference (REF*F8)")
     return _save_claim(
-        actor, note=locked.note, coverage=locked.coverage, visit=_snapshot(locked),
-        lines=_copied_lines(locked), origin=origin, frequency=frequency,
+        actor, note=locked.note, coverage=locked.coverage, visit=locked.snapshot(),
+        lines=locked.core_lines(), origin=origin, frequency=frequency,
         payer_claim_number=locked.payer_claim_number, original=locked,
         location=locked.location, reason=reason or f"{origin.value} of claim {locked.pk}",
     )  # fmt: skip
@@ -512,9 +494,9 @@ def _next_payer_claim(
     note = load_note_for_visit(primary.note_id)
     assert note is not None  # a claim's note is protected from deletion
     next_visit = build_visit(note, coverage=coverage)
-    visit = replace(_snapshot(primary), payer=next_visit.payer, subscriber=next_visit.subscriber)
+    visit = replace(primary.snapshot(), payer=next_visit.payer, subscriber=next_visit.subscriber)
     return _save_claim(
-        actor, note=primary.note, coverage=coverage, visit=visit, lines=_copied_lines(primary),
+        actor, note=primary.note, coverage=coverage, visit=visit, lines=primary.core_lines(),
         origin=origin, primary=primary, location=primary.location, reason=reason, status=status,
     )  # fmt: skip
 
@@ -574,8 +556,8 @@ def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     if not denied:
         raise ClaimError(subject, "has no denied line")
     return _save_claim(
-        actor, note=locked.note, coverage=locked.coverage, visit=_snapshot(locked),
-        lines=_copied_lines(locked, denied), origin=Origin.SPLIT, original=locked,
+        actor, note=locked.note, coverage=locked.coverage, visit=locked.snapshot(),
+        lines=locked.core_lines(denied), origin=Origin.SPLIT, original=locked,
         location=locked.location,
         reason=reason or f"denied lines {', '.join(str(d.number) for d in denied)}",
     )  # fmt: skip

@@ -17,17 +17,14 @@ from cleannote.edi.x12_837p import (
     PriorLinePayment,
     PriorPayment,
 )
-from cleannote.rules.findings import ClaimLine
 from cleannote.rules.visit import Visit
-from cleannote.rules.visit_format import parse_visit
 
 
 def claim_visit(claim: Claim) -> Visit:
     """The billed visit with this claim's CLM01. The payer keeps the snapshot's property-and-
     casualty claim number (REF*Y4, box 11b) on every claim, corrections included; the payer's
     control number of a replaced claim travels separately (`ClaimToSend.original_reference`)."""
-    visit = parse_visit(claim.visit, source=f"claim {claim.pk}")
-    return replace(visit, id=claim.patient_control_number or str(claim.pk))
+    return replace(claim.snapshot(), id=claim.patient_control_number or str(claim.pk))
 
 
 def original_reference(claim: Claim) -> str | None:
@@ -43,7 +40,7 @@ def _adjustments(rows: list[ClaimAdjustment]) -> tuple[Adjustment, ...]:
 
 def prior_payment(primary: Claim) -> PriorPayment:
     """What the primary payer did, from the adjudication recorded on the primary claim."""
-    visit = parse_visit(primary.visit, source=f"claim {primary.pk}")
+    visit = primary.snapshot()
     lines = list(primary.lines.all())
     adjustments = list(primary.adjustments.all())
     per_line: tuple[PriorLinePayment, ...] = ()
@@ -69,21 +66,12 @@ def prior_payment(primary: Claim) -> PriorPayment:
 
 
 def claim_to_send(claim: Claim) -> ClaimToSend:
-    lines = tuple(
-        ClaimLine(
-            code=line.code,
-            units=line.units,
-            modifiers=tuple(line.modifiers),
-            diagnosis_pointers=tuple(line.diagnosis_pointers),
-            charge=line.charge,
-            service_index=line.service_index,
-        )
-        for line in claim.lines.all()
-    )
+    """The one conversion of a stored claim to the core's claim value: the 837P batch, the
+    CMS-1500 (`claim_form.claim_to_form`) and every export read it."""
     priors = (prior_payment(claim.primary_claim),) if claim.primary_claim is not None else ()
     return ClaimToSend(
         visit=claim_visit(claim),
-        lines=lines,
+        lines=claim.core_lines(),
         frequency=claim.frequency,
         prior_payments=priors,
         original_reference=original_reference(claim),

@@ -13,13 +13,17 @@ For the engineer posting 835s: match CLP01 to `Claim.patient_control_number` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Location, Organisation
 from cleannote.apps.patients.models import Coverage, Patient
-from cleannote.rules.visit import PayerKind
+from cleannote.rules.findings import ClaimLine as CoreLine
+from cleannote.rules.visit import PayerKind, Visit
+from cleannote.rules.visit_format import parse_visit
 
 
 class FeeSchedule(models.Model):
@@ -180,6 +184,14 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return f"Claim {self.pk} ({self.status})"
 
+    def snapshot(self) -> Visit:
+        """The visit exactly as billed, read back from the stored snapshot."""
+        return parse_visit(self.visit, source=f"claim {self.pk}")
+
+    def core_lines(self, only: Iterable[ClaimLine] | None = None) -> tuple[CoreLine, ...]:
+        """The lines (or `only` these) as the core's claim lines (`ClaimLine.to_core`)."""
+        return tuple(line.to_core() for line in (only if only is not None else self.lines.all()))
+
 
 class ClaimDiagnosis(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="diagnoses")
@@ -220,6 +232,18 @@ class ClaimLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}: {self.code} x{self.units}"
+
+    def to_core(self) -> CoreLine:
+        """The line as the core's claim line: what the 837P, the CMS-1500 and every claim that
+        copies this one's lines (corrected, secondary, split) are built from."""
+        return CoreLine(
+            code=self.code,
+            units=self.units,
+            modifiers=tuple(self.modifiers),
+            diagnosis_pointers=tuple(self.diagnosis_pointers),
+            charge=self.charge,
+            service_index=self.service_index,
+        )
 
     @property
     def is_denied(self) -> bool:
