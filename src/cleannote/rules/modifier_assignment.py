@@ -349,7 +349,16 @@ def assign_modifiers(
     at_applies = policy.kind in at.payer_kinds
     at_codes = at.codes
     kx_allowed = policy.kx_applies
-    assistant_required = policy.assistant_modifiers_required
+    # The assistant modifier: the same on every therapy line when an assistant furnished the
+    # whole visit, else judged per line from the service's assistant minutes.
+    assistant_mod = (
+        ASSISTANT_MODIFIER.get(discipline) if policy.assistant_modifiers_required else None
+    )
+    whole_visit_assistant = (
+        (assistant_mod, f"{assistant_mod}: an assistant furnished the visit")
+        if assistant_mod is not None and by_assistant
+        else None
+    )
 
     result: list[LineModifiers] = []
     for index, service in enumerate(services):
@@ -362,11 +371,12 @@ def assign_modifiers(
         if line_therapy is not None:
             mods.append(line_therapy[0])
             reasons.append(line_therapy[1])
-            assistant = (
-                _assistant_modifier(service, discipline, by_assistant)
-                if assistant_required
-                else None
-            )
+            if assistant_mod is None:
+                assistant = None
+            elif whole_visit_assistant is not None:
+                assistant = whole_visit_assistant
+            else:
+                assistant = _assistant_modifier(service, discipline, False)
             if assistant is not None:
                 mods.append(assistant[0])
                 reasons.append(assistant[1])

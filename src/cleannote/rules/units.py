@@ -74,9 +74,10 @@ def units_for_minutes(
 ) -> tuple[int, ...]:
     """`assign_units` over parallel lists of codes and minutes, for callers (the scrubber)
     that hold them already and need not build a `TimedEntry` per service."""
-    for code, count in zip(codes, minutes, strict=True):
-        if count < 0:
-            _check_minutes(count, f"code {code}")
+    if len(codes) != len(minutes) or (minutes and min(minutes) < 0):
+        for code, count in zip(codes, minutes, strict=True):  # raises for the first bad one
+            if count < 0:
+                _check_minutes(count, f"code {code}")
     if method is _PER_CODE:
         return tuple(
             0 if count < MIDPOINT_MINUTES else (count + _ROUND_UP) // UNIT_MINUTES

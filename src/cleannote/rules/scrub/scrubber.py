@@ -178,6 +178,8 @@ def _units(
                     pools[npi] = [index]
                 else:
                     pool.append(index)
+        elif procedure.rtm is None:
+            units[index] = 1
         else:
             units[index] = _untimed_units(procedure, minutes[index])
     method = policy.unit_method
