@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from itertools import chain, product
-from operator import attrgetter, itemgetter
 from string import ascii_letters, digits
 
 from cleannote.rules.addresses import same_place
+from cleannote.rules.catalog import all_procedures
 from cleannote.rules.claim_format_limits import (
     FORM_IDENTIFIER_WIDTHS,
     FORMAT_LIMITS,
@@ -105,7 +106,13 @@ def _is_cents(amount: Decimal, dollar_places: int) -> bool:
         return False
     if not _ZERO <= amount < _DOLLARS[dollar_places]:
         return False
-    return amount % _CENT == _ZERO  # exact: no rounding, and bounded above
+    return not amount % _CENT  # exact: no rounding, and bounded above
+
+
+@cache
+def _catalog_codes() -> frozenset[str]:
+    """Every catalog code: each is five letters or digits (the catalog refuses others)."""
+    return frozenset(procedure.code for procedure in all_procedures())
 
 
 def check_payer(ctx: ScrubContext) -> None:
@@ -158,22 +165,24 @@ def check_lines(ctx: ScrubContext) -> None:
     on_claim = min(len(visit.diagnoses), _POINTER_TARGETS)
     pointed = _POINTED[on_claim]
     services, codes, line_modifiers = visit.services, ctx.billed_codes, ctx.modifiers
-    line_dollars = _DOLLARS[_DOLLAR_PLACES]
+    most_modifiers, most_pointers, most_units = _MODIFIERS, _POINTERS, _UNITS
+    modifier_codes, catalog_codes = _MODIFIER_CODES, _catalog_codes()
+    zero, cent, line_dollars = _ZERO, _CENT, _DOLLARS[_DOLLAR_PLACES]
     rendering = visit.rendering_provider.npi
-    total = _ZERO
+    total = zero
     for index in billed:
         service = services[index]
         modifiers = line_modifiers[index].modifiers if line_modifiers else service.modifiers
         code = codes[index]
         if modifiers:
-            if len(modifiers) > _MODIFIERS:
+            if len(modifiers) > most_modifiers:
                 _add(
                     ctx,
                     "format.modifier-count",
                     f"{code} carries {len(modifiers)} modifiers; a claim line holds {_MODIFIERS}.",
                     index,
                 )
-            if not _MODIFIER_CODES.issuperset(modifiers):
+            if not modifier_codes.issuperset(modifiers):
                 _add(
                     ctx,
                     "format.modifier-code",
@@ -181,7 +190,7 @@ def check_lines(ctx: ScrubContext) -> None:
                     index,
                 )
         pointers = service.diagnosis_pointers
-        if not 1 <= len(pointers) <= _POINTERS:
+        if not 1 <= len(pointers) <= most_pointers:
             _add(
                 ctx,
                 "format.pointer-count",
@@ -195,7 +204,9 @@ def check_lines(ctx: ScrubContext) -> None:
                 f"{code} points past the {on_claim} diagnoses the claim carries.",
                 index,
             )
-        if not (code.isascii() and code.isalnum() and len(code) == 5):
+        # A catalog code (or its replacement) is five letters or digits by the catalog's own
+        # check; anything else is judged here.
+        if code not in catalog_codes and not (code.isascii() and code.isalnum() and len(code) == 5):
             _add(
                 ctx,
                 "format.procedure-code",
@@ -203,7 +214,7 @@ def check_lines(ctx: ScrubContext) -> None:
                 index,
             )
         units = units_of[index]
-        if not 1 <= units <= _UNITS:
+        if not 1 <= units <= most_units:
             _add(
                 ctx,
                 "format.units",
@@ -214,8 +225,8 @@ def check_lines(ctx: ScrubContext) -> None:
         if (  # _is_cents(charge, _DOLLAR_PLACES), its usual answer without the call
             charge.__class__ is Decimal
             and charge.is_finite()
-            and _ZERO <= charge < line_dollars
-            and charge % _CENT == _ZERO
+            and zero <= charge < line_dollars
+            and not charge % cent
         ):
             if total.is_finite():
                 total += charge
@@ -421,37 +432,32 @@ def _required(visit: Visit) -> list[tuple[str, str | None, int]]:
     return found
 
 
-# Every free value of the visit that the 837P carries, named by what it is, as groups of
-# (names, values) read in one call each: the visit's own fields, then the referring provider,
-# the accident, the service location, each address and the diagnoses when present.
-_VISIT_TEXTS = (
-    ("visit id", "id"),
-    ("billing provider's name", "billing_provider.name"),
-    ("billing provider's last name", "billing_provider.last_name"),
-    ("billing provider's first name", "billing_provider.first_name"),
-    ("billing provider's taxonomy", "billing_provider.taxonomy"),
-    ("billing provider's tax id", "billing_provider.tax_id"),
-    ("rendering provider's last name", "rendering_provider.last_name"),
-    ("rendering provider's first name", "rendering_provider.first_name"),
-    ("rendering provider's taxonomy", "rendering_provider.taxonomy"),
-    ("subscriber's last name", "subscriber.last_name"),
-    ("subscriber's first name", "subscriber.first_name"),
-    ("subscriber's member id", "subscriber.member_id"),
-    ("subscriber's group number", "subscriber.group_number"),
-    ("patient's last name", "patient.last_name"),
-    ("patient's first name", "patient.first_name"),
-    ("patient's member id", "patient.member_id"),
-    ("patient's group number", "patient.group_number"),
-    ("payer's name", "payer.name"),
-    ("payer id", "payer.payer_id"),
-    ("carrier's claim number", "payer.claim_number"),
-    ("prior authorization number", "prior_authorization"),
+# The names of the values `_texts` reads, in its order: the visit's own fields, the referring
+# provider's, the accident's, the service location's, each address's parts and the diagnoses.
+_VISIT_NAMES: tuple[str, ...] = (
+    "visit id",
+    "billing provider's name",
+    "billing provider's last name",
+    "billing provider's first name",
+    "billing provider's taxonomy",
+    "billing provider's tax id",
+    "rendering provider's last name",
+    "rendering provider's first name",
+    "rendering provider's taxonomy",
+    "subscriber's last name",
+    "subscriber's first name",
+    "subscriber's member id",
+    "subscriber's group number",
+    "patient's last name",
+    "patient's first name",
+    "patient's member id",
+    "patient's group number",
+    "payer's name",
+    "payer id",
+    "carrier's claim number",
+    "prior authorization number",
 )
-_VISIT_NAMES = tuple(name for name, _path in _VISIT_TEXTS)
-_visit_values = attrgetter(*(path for _name, path in _VISIT_TEXTS))
 _REFERRAL_NAMES = ("referring provider's last name", "referring provider's first name")
-_referral_values = attrgetter("last_name", "first_name")
-_address_values = attrgetter("line1", "line2", "city", "zip")
 _ADDRESS_NAMES = {
     where: (f"{where} street", f"{where} second line", f"{where} city", f"{where} ZIP")
     for where in (
@@ -464,50 +470,80 @@ _ADDRESS_NAMES = {
 }
 _DIAGNOSIS_NAMES = tuple(f"diagnosis {position}" for position in range(1, 33))
 
-_TextGroup = tuple[tuple[str, ...], tuple[str | None, ...]]
 
-
-def _texts(visit: Visit) -> list[_TextGroup]:
-    """Every free value of the visit that the 837P carries, in groups of (names, values)."""
-    groups: list[_TextGroup] = [(_VISIT_NAMES, _visit_values(visit))]
+def _texts(visit: Visit) -> tuple[list[tuple[str, ...]], list[str | None]]:
+    """Every free value of the visit that the 837P carries, and the names of what they are
+    (in groups, one per part of the visit, read only when a value is refused)."""
+    provider = visit.billing_provider
+    rendering = visit.rendering_provider
+    subscriber, patient = visit.subscriber, visit.patient
+    payer = visit.payer
+    names: list[tuple[str, ...]] = [_VISIT_NAMES]
+    values: list[str | None] = [
+        visit.id,
+        provider.name,
+        provider.last_name,
+        provider.first_name,
+        provider.taxonomy,
+        provider.tax_id,
+        rendering.last_name,
+        rendering.first_name,
+        rendering.taxonomy,
+        subscriber.last_name,
+        subscriber.first_name,
+        subscriber.member_id,
+        subscriber.group_number,
+        patient.last_name,
+        patient.first_name,
+        patient.member_id,
+        patient.group_number,
+        payer.name,
+        payer.payer_id,
+        payer.claim_number,
+        visit.prior_authorization,
+    ]
     referral = visit.referral
     if referral is not None:
-        groups.append((_REFERRAL_NAMES, _referral_values(referral)))
+        names.append(_REFERRAL_NAMES)
+        values += (referral.last_name, referral.first_name)
     if visit.accident is not None:
-        groups.append((("accident state",), (visit.accident.state,)))
+        names.append(("accident state",))
+        values.append(visit.accident.state)
     facility = visit.service_facility
     if facility is not None:
-        groups.append((("service location's name",), (facility.name,)))
+        names.append(("service location's name",))
+        values.append(facility.name)
     for where, address, _whose in _addresses(visit):
-        groups.append((_ADDRESS_NAMES[where], _address_values(address)))
+        names.append(_ADDRESS_NAMES[where])
+        values += (address.line1, address.line2, address.city, address.zip)
     diagnoses = visit.diagnoses
     if diagnoses:
-        names = _DIAGNOSIS_NAMES[: len(diagnoses)]
-        if len(names) < len(diagnoses):
-            names = tuple(f"diagnosis {position}" for position in range(1, len(diagnoses) + 1))
-        groups.append((names, diagnoses))
-    return groups
+        listed = _DIAGNOSIS_NAMES[: len(diagnoses)]
+        if len(listed) < len(diagnoses):
+            listed = tuple(f"diagnosis {position}" for position in range(1, len(diagnoses) + 1))
+        names.append(listed)
+        values += diagnoses
+    return names, values
 
 
 def check_characters(ctx: ScrubContext) -> None:
-    groups = _texts(ctx.visit)
-    joined = "\n".join(filter(None, chain.from_iterable(map(itemgetter(1), groups))))
+    names, values = _texts(ctx.visit)
+    joined = "\n".join(filter(None, values))
     if joined.isascii() and not any(map(joined.__contains__, X12_SEPARATORS)):
         return  # the usual visit: one scan of all its text
     reported: set[str] = set()
-    for names, values in groups:
-        for field, value in zip(names, values, strict=True):
-            text = _squeezed(value)
-            if field in reported or not text:
-                continue
-            if _NOT_X12.search(text) is not None:
-                reported.add(field)
-                _add(
-                    ctx,
-                    "format.x12-characters",
-                    f"The {field} holds a separator (* : ^ ~) or a non-ASCII character, which "
-                    "an 837P cannot carry.",
-                )
+    for field, value in zip(chain.from_iterable(names), values, strict=True):
+        text = _squeezed(value)
+        if field in reported or not text:
+            continue
+        if _NOT_X12.search(text) is not None:
+            reported.add(field)
+            _add(
+                ctx,
+                "format.x12-characters",
+                f"The {field} holds a separator (* : ^ ~) or a non-ASCII character, which an "
+                "837P cannot carry.",
+            )
 
 
 def check_form_boxes(ctx: ScrubContext) -> None:

@@ -39,6 +39,7 @@ def check_blocks(ctx: ScrubContext) -> None:
     known = {goal.id for goal in plan.goals} if plan is not None else None
     services, procedures, minutes = ctx.visit.services, ctx.procedures, ctx.minutes
     later: list[tuple[int, Callable[[], None]]] = []  # (rule's pass, adds its finding)
+    needs = _needs_by_code()
     for index in range(len(services)):
         service = services[index]
         code = service.code
@@ -56,7 +57,7 @@ def check_blocks(ctx: ScrubContext) -> None:
             justification = service.justification
             if not (justification and justification.strip()):
                 later.append((1, partial(_add_no_justification, ctx, service, index)))
-        fields, names = _needs_by_code()[procedure.code]
+        fields, names = needs[procedure.code]
         if fields and (
             (fields & _GOAL and not goal_ids)
             or (fields & _REGIONS and not service.body_regions)
@@ -64,7 +65,7 @@ def check_blocks(ctx: ScrubContext) -> None:
             or (fields & _DOSAGE and not any(map(service.parameters.get, _PARAMETER_KEYS)))
         ):
             later.append((2, partial(_add_missing, ctx, procedure, service, index)))
-        elif names:
+        elif names and not all(map(service.parameters.get, names)):  # all filled: one test
             get = service.parameters.get
             for name in names:
                 value = get(name)
