@@ -19,4 +19,6 @@ def test_the_default_demo_loads_every_discipline_within_scope(db, settings, tmp_
     notes = Note.objects.filter(patient__organisation=demo.organisation, signed_at__isnull=False)
     credentials = set(notes.values_list("therapist__credential", flat=True))
     assert {"PT", "OT", "SLP", "DC", "LMT"} <= credentials
-    assert PlanOfCare.objects.filter(case__patient__organisation=demo.organisation).count() == 30
+    # one plan per patient, and the blocked charts' revised plan (ADR 0521)
+    plans = PlanOfCare.objects.filter(case__patient__organisation=demo.organisation)
+    assert plans.count() == 30 + 3 + 1

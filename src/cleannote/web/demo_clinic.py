@@ -37,6 +37,7 @@ from cleannote.apps.patients.chart_actions import (
     do_close_case,
     do_update_patient,
 )
+from cleannote.apps.patients.clinical_actions import do_revise_plan_of_care
 from cleannote.apps.patients.measure_actions import do_record_outcome_measure
 from cleannote.apps.patients.models import (
     Case,
@@ -346,6 +347,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     _demo_chart_upkeep(actor, Actor(user=staff["demo-pt"].user, organisation=clinic), today)
 
     _demo_outcome_measures(clinic)
+    _demo_blocked_charts(actor, staff["demo-pt"], main, today)
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
@@ -368,7 +370,12 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
             opened_on=today - dt.timedelta(days=10),
         ),
     )
-    return DemoSummary(organisations=2, staff=len(staff) + 1, patients=patients + 1, notes=notes)
+    return DemoSummary(
+        organisations=2,
+        staff=len(staff) + 1,
+        patients=patients + 1 + len(_BLOCKED),
+        notes=notes + 3 * len(_BLOCKED),
+    )
 
 
 def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> None:
@@ -431,6 +438,125 @@ def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> N
             closure=CaseClosure.DISCHARGED,
             reason="Goals met",
         )
+
+
+# Charts whose next note is blocked until the chart is fixed (ADR 0521): (first name, last
+# name, what blocks it). Each has two signed visits and today's draft.
+_BLOCKED = (
+    ("Nora", "Quill", "uncertified plan"),
+    ("Otto", "Renner", "used-up referral"),
+    ("Ines", "Marlow", "retired diagnosis"),
+)
+_DEMO_97110 = {
+    "exercise": "sit-to-stand",
+    "position": "standing",
+    "sets": 3,
+    "reps": 10,
+    "resistance": "none",
+    "target_outcome": "quad strength",
+    "baseline_measure": "5x sit-to-stand 18 s",
+}
+
+
+def _demo_blocked_charts(
+    front_desk: Actor, therapist: Staff, location: Location, today: dt.date
+) -> None:
+    """Three PT patients whose draft today cannot be signed, each fixed from the chart: a plan
+    revised and awaiting the physician's signature, a referral whose visits signed notes used up,
+    and a referral that wrote the retired M54.5 (the case's diagnosis until corrected). Built
+    through the same actions the front desk and the therapist use."""
+    pt = Actor(user=therapist.user, organisation=front_desk.organisation)
+    medicare = Payer.objects.get(organisation=front_desk.organisation, claims_payer_id="DEMO-MCR")
+    opened = today - dt.timedelta(days=14)
+    for first, last, blocked in _BLOCKED:
+        patient = do_register_patient(
+            front_desk,
+            patient=Patient(
+                first_name=first,
+                last_name=last,
+                birth_date=dt.date(1952, 4, 9),
+                sex="F",
+                address_line1="12 Elm St",
+                city="Springfield",
+                state="IL",
+                zip="62704",
+            ),
+            coverage=Coverage(
+                priority="primary",
+                payer_record=medicare,
+                payer_name=medicare.name,
+                payer_id=medicare.claims_payer_id,
+                kind=medicare.kind,
+                member_id=f"1EG4TE5MK{len(last):02d}",
+                active_from=dt.date(today.year - 1, 1, 1),
+            ),
+            case=Case(
+                discipline=Discipline.PT.value,
+                title="Low back pain",
+                opened_on=opened,
+                onset_date=opened - dt.timedelta(days=30),
+                initial_treatment_date=opened,
+            ),
+            referral=Referral(
+                provider_first_name="Maya",
+                provider_last_name="Chen",
+                provider_npi="1003000126",
+                referral_date=opened - dt.timedelta(days=2),
+                diagnoses=["M54.5" if blocked == "retired diagnosis" else "M54.50"],
+                authorized_visits=2 if blocked == "used-up referral" else 12,
+                expires_on=today + dt.timedelta(days=60),
+            ),
+        )
+        case = patient.cases.get()
+        plan = do_create_plan_of_care(
+            pt,
+            case,
+            PlanOfCare(
+                diagnoses=["M54.50"],
+                frequency_per_week=2,
+                duration_weeks=6,
+                start_date=opened,
+                certified_through=opened + dt.timedelta(weeks=6, days=-1),
+                signature_received_on=opened + dt.timedelta(days=5),
+                certifier_name="Maya Chen MD",
+                certifier_npi="1003000126",
+                interventions="Therapeutic exercise, manual therapy, home programme.",
+            ),
+            goals=_goals(Discipline.PT, opened),
+        )
+        for day in (opened, opened + dt.timedelta(days=7), today):
+            if day == today and blocked == "uncertified plan":
+                plan = do_revise_plan_of_care(
+                    pt,
+                    plan,
+                    PlanOfCare(
+                        frequency_per_week=3,
+                        duration_weeks=4,
+                        start_date=today - dt.timedelta(days=1),
+                        certified_through=today + dt.timedelta(days=26),
+                        certifier_name="Maya Chen MD",
+                        certifier_npi="1003000126",
+                        interventions="Therapeutic exercise three times a week; gait training.",
+                    ),
+                    _goals(Discipline.PT, opened),
+                    reason="Slower progress than planned: more visits a week",
+                )
+            note = do_start_note(
+                pt, case=case, therapist=therapist, location=location, date_of_service=day
+            )
+            do_add_treatment_block(
+                pt,
+                note,
+                goals=list(plan.goals.all())[:1],
+                code="97110",
+                start_time=dt.time(9, 0),
+                stop_time=dt.time(9, 23),
+                body_regions=["lumbar"],
+                justification="Skilled progression of loading for lumbar stability.",
+                parameters=_DEMO_97110,
+            )
+            if day != today:
+                do_sign_note(pt, note, therapist, at=_at(day, 18))
 
 
 def _address(address: _Address) -> dict[str, str]:
