@@ -132,4 +132,32 @@ def test_a_progress_report_without_measures_links_to_the_chart(clinic, login):
     )
     html = login(clinic.therapist).get(f"/notes/{note.pk}/").content.decode()
     assert "No outcome measure recorded in this case up to this visit" in html
-    assert f'href="/patients/{clinic.patient.pk}/#measures-{clinic.case.pk}"' in html
+    record = f"/patients/{clinic.patient.pk}/cases/{clinic.case.pk}/measures/new/"
+    assert f'href="{record}" id="record-progress-measure"' in html
+
+
+def test_the_progress_report_editor_shows_the_measures_too(clinic, login):
+    # given a LEFS measurement and today's draft progress report
+    do_record_outcome_measure(
+        _actor(clinic),
+        case=clinic.case,
+        recorded_by=clinic.therapist,
+        instrument_code="LEFS",
+        measured_on=TODAY - dt.timedelta(days=3),
+        today=TODAY,
+        total="40",
+    )
+    Note.objects.filter(pk=clinic.draft_note.pk).delete()
+    note = do_start_note(
+        _actor(clinic),
+        case=clinic.case,
+        therapist=clinic.therapist,
+        location=clinic.location,
+        date_of_service=TODAY,
+        is_progress_report=True,
+    )
+    # when
+    html = login(clinic.therapist).get(f"/notes/{note.pk}/edit/").content.decode()
+    # then
+    assert "40/80 on" in html
+    assert html.count("<circle") == 1

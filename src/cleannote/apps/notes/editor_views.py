@@ -39,6 +39,7 @@ from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, sc
 from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_prefix, parse_draft
 from cleannote.apps.notes.note_pdf import render_note_pdf
+from cleannote.apps.notes.note_reading import progress_measures
 from cleannote.apps.notes.objective import MEASURED_VALUE, is_carried
 from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
 from cleannote.apps.notes.views import shown_note
@@ -227,6 +228,7 @@ def _render_editor(
         "lateralities": LATERALITY_CHOICES,
         "codes": _codes_for(note.case.discipline, note.therapist.credential),
         "trend": trend,
+        "measures": progress_measures(note) if note.is_progress_report else [],
         "refused": refused,
         "today": timezone.localdate(),
     }
