@@ -8,13 +8,11 @@ banner so it cannot pass for the record. It reads models (a shell module), see A
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
-from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.note_reading import (
@@ -25,6 +23,7 @@ from cleannote.apps.notes.note_reading import (
     progress_measures,
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
+from cleannote.platform.pdf_parts import letter_pdf
 from cleannote.platform.pdf_parts import paragraph as _p
 from cleannote.platform.pdf_parts import styles as _styles
 from cleannote.platform.pdf_parts import table as _table
@@ -197,16 +196,8 @@ def _measures(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
 
 def render_note_pdf(note: Note, *, audience: str = "referrer") -> bytes:
     """The note as a Letter-size PDF for `audience` (referrer, case_manager or attorney)."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        leftMargin=0.7 * inch,
-        rightMargin=0.7 * inch,
-        topMargin=0.7 * inch,
-        bottomMargin=0.7 * inch,
+    return letter_pdf(
+        note_story(note, audience if audience in AUDIENCES else "referrer"),
         title=f"Visit note {note.pk}",
         author=note.patient.organisation.name,
     )
-    document.build(note_story(note, audience if audience in AUDIENCES else "referrer"))
-    return buffer.getvalue()

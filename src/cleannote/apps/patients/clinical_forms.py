@@ -27,6 +27,12 @@ GROUP_ROWS = 3
 GOAL_ROWS = 6
 
 
+def _reason_help(form: forms.BaseForm, example: str, *, required: bool) -> None:
+    field = form.fields["reason"]
+    field.required = required
+    field.help_text = f"Kept in the audit log with your name, e.g. “{example}”."
+
+
 class ReferralChartForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     diagnoses_text = forms.CharField(
         label="Diagnoses on the order",
@@ -62,7 +68,7 @@ class ReferralChartForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-a
 
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
+        _reason_help(self, "payer approved 12 more visits", required=reason_required)
         if self.instance.pk is not None or self.initial.get("diagnoses_text") is None:
             self.initial.setdefault("diagnoses_text", ", ".join(self.instance.diagnoses or []))
 
@@ -133,7 +139,7 @@ class DiagnosisForm(SaneDatesMixin, forms.Form):
 
     def __init__(self, *args: Any, reason_required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
+        _reason_help(self, "onset confirmed with the referrer", required=reason_required)
 
 
 class RemoveDiagnosisForm(forms.Form):
@@ -174,7 +180,7 @@ class PlanForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
+        _reason_help(self, "re-evaluation: slower progress", required=reason_required)
 
 
 class GoalForm(forms.Form):

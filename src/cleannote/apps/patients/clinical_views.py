@@ -28,6 +28,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients import clinical_selectors as chart
 from cleannote.apps.patients.chart_actions import ChartChangeRefused
+from cleannote.apps.patients.chart_views import _refused
 from cleannote.apps.patients.clinical_access import clinical_refusal, paperwork_refusal
 from cleannote.apps.patients.clinical_actions import (
     do_add_diagnosis,
@@ -78,18 +79,6 @@ def _viewed(request: HttpRequest, what: str, case: Case) -> None:
 def _back(name: str, case: Case, anchor: str = "") -> HttpResponseRedirect:
     url = reverse(f"patients:{name}", args=[case.patient_id, case.pk])
     return HttpResponseRedirect(url + (f"#{anchor}" if anchor else ""))
-
-
-def _refused(form: BaseForm, error: ValidationError | ChartChangeRefused) -> None:
-    if isinstance(error, ChartChangeRefused):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _may(request: HttpRequest, case: Case) -> dict[str, bool]:
