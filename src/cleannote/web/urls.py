@@ -9,6 +9,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cleannote.apps.notes.views import home
+from cleannote.web import errors
+
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", home, name="home"),
