@@ -12,8 +12,10 @@ so that a number is never reused, and the core stays free of state and clocks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
+from typing import NotRequired, TypedDict, TypeVar
 
 from cleannote.edi.error_codes import WriteErrorCode, write_code_of
 from cleannote.rules.errors import RulesError
@@ -139,6 +141,19 @@ class Receiver:
     interchange_qualifier: str = "ZZ"
     interchange_id: str | None = None
     application_code: str | None = None
+
+
+class InterchangeOptions(TypedDict):
+    """The keyword arguments every X12 writer takes for its envelope (`write_837p`, `write_270`
+    and their streaming forms): who sends, who receives, the control numbers the shell
+    allocated, when, test or production (ISA15, default "P") and the delimiters."""
+
+    submitter: Submitter
+    receiver: Receiver
+    control: ControlNumbers
+    created: dt.datetime
+    usage: NotRequired[str]
+    delimiters: NotRequired[Delimiters]
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,3 +441,63 @@ def iter_interchange(
         yield writer.chunk([("SE", str(segments + 1), control)])
         count += 1
     yield interchange_trailer(envelope, writer, count)
+
+
+_Item = TypeVar("_Item")
+
+
+def iter_batch(
+    items: Iterable[_Item],
+    options: InterchangeOptions,
+    *,
+    transaction_set_id: str,
+    functional_id: str,
+    version: str,
+    per_set: int,
+    body: Callable[[int, Iterator[_Item]], Iterable[Chunk]],
+    empty: X12WriteError,
+) -> Iterator[bytes]:
+    """An interchange of `items` in transaction sets of at most `per_set` each, `body(offset,
+    items)` writing the set at `offset` (0-based). Items are consumed lazily, so a batch of any
+    size streams; no items raises `empty` at once, before anything is written."""
+    envelope = Envelope(
+        submitter=options["submitter"],
+        receiver=options["receiver"],
+        control=options["control"],
+        created=options["created"],
+        usage=options.get("usage", "P"),
+        functional_id=functional_id,
+        version=version,
+        delimiters=options.get("delimiters", DEFAULT_DELIMITERS),
+    )
+    source = iter(items)
+    head = next(source, None)
+    if head is None:
+        raise empty
+
+    def transactions() -> Iterator[Iterable[Chunk]]:
+        first: _Item | None = head
+        offset = 0
+        while first is not None:
+            yield body(offset, chain((first,), islice(source, per_set - 1)))
+            offset += 1
+            first = next(source, None)
+
+    return iter_interchange(envelope, transaction_set_id, transactions())
+
+
+def beginning_segment(
+    structure: str, purpose: str, options: InterchangeOptions, offset: int, *more: str
+) -> Segment:
+    """BHT of the transaction set at `offset`: BHT03 is "<ISA13>-<ST02>", then the date and
+    time the file was created, then whatever the guide adds (`more`)."""
+    control, created = options["control"], options["created"]
+    return (
+        "BHT",
+        structure,
+        purpose,
+        f"{control.interchange}-{control.transaction(offset)}",
+        created.date().isoformat().replace("-", ""),
+        f"{created.hour:02d}{created.minute:02d}",
+        *more,
+    )

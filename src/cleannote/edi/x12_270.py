@@ -14,19 +14,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain, islice
+from typing import Unpack
 
 from cleannote.edi.envelope import (
-    DEFAULT_DELIMITERS,
     Chunk,
-    ControlNumbers,
-    Delimiters,
-    Envelope,
-    Receiver,
+    InterchangeOptions,
     Segment,
-    Submitter,
     X12WriteError,
-    iter_interchange,
+    beginning_segment,
+    iter_batch,
 )
 from cleannote.edi.error_codes import WriteErrorCode
 from cleannote.edi.x12_values import digits, fit, npi, required_text, x12_date
@@ -100,74 +96,29 @@ class EligibilityRequest:
 
 
 def iter_270(
-    requests: Iterable[EligibilityRequest],
-    *,
-    submitter: Submitter,
-    receiver: Receiver,
-    control: ControlNumbers,
-    created: dt.datetime,
-    usage: str = "P",
-    delimiters: Delimiters = DEFAULT_DELIMITERS,
+    requests: Iterable[EligibilityRequest], **options: Unpack[InterchangeOptions]
 ) -> Iterator[bytes]:
     """The interchange in chunks; at most 99 requests per ST/SE transaction set."""
-    envelope = Envelope(
-        submitter=submitter,
-        receiver=receiver,
-        control=control,
-        created=created,
-        usage=usage,
+    return iter_batch(
+        requests,
+        options,
+        transaction_set_id="270",
         functional_id="HS",
         version=VERSION,
-        delimiters=delimiters,
-    )
-    source = iter(requests)
-    head = next(source, None)
-    if head is None:
-        raise X12WriteError(
+        per_set=MAX_REQUESTS_PER_TRANSACTION,
+        body=lambda offset, batch: _transaction_body(
+            beginning_segment("0022", "13", options, offset), batch
+        ),
+        empty=X12WriteError(
             "a 270 batch needs at least one request", code=WriteErrorCode.EMPTY_BATCH
-        )
-
-    def transactions() -> Iterator[Iterator[Chunk]]:
-        first: EligibilityRequest | None = head
-        offset = 0
-        while first is not None:
-            batch = chain((first,), islice(source, MAX_REQUESTS_PER_TRANSACTION - 1))
-            bht: Segment = (
-                "BHT",
-                "0022",
-                "13",
-                f"{control.interchange}-{control.transaction(offset)}",
-                x12_date(created.date()),
-                f"{created.hour:02d}{created.minute:02d}",
-            )
-            yield _transaction_body(bht, batch)
-            offset += 1
-            first = next(source, None)
-
-    return iter_interchange(envelope, "270", transactions())
+        ),
+    )
 
 
 def write_270(
-    requests: Iterable[EligibilityRequest],
-    *,
-    submitter: Submitter,
-    receiver: Receiver,
-    control: ControlNumbers,
-    created: dt.datetime,
-    usage: str = "P",
-    delimiters: Delimiters = DEFAULT_DELIMITERS,
+    requests: Iterable[EligibilityRequest], **options: Unpack[InterchangeOptions]
 ) -> bytes:
-    return b"".join(
-        iter_270(
-            requests,
-            submitter=submitter,
-            receiver=receiver,
-            control=control,
-            created=created,
-            usage=usage,
-            delimiters=delimiters,
-        )
-    )
+    return b"".join(iter_270(requests, **options))
 
 
 def _transaction_body(bht: Segment, requests: Iterable[EligibilityRequest]) -> Iterator[Chunk]:

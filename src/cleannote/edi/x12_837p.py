@@ -15,19 +15,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import chain, islice
+from typing import Unpack
 
 from cleannote.edi.envelope import (
-    DEFAULT_DELIMITERS,
     Chunk,
     ControlNumbers,
-    Delimiters,
-    Envelope,
+    InterchangeOptions,
     Receiver,
     Segment,
     Submitter,
     X12WriteError,
-    iter_interchange,
+    beginning_segment,
+    iter_batch,
 )
 from cleannote.edi.x12_values import (
     address_segments,
@@ -167,14 +166,7 @@ def claim_filing_indicator(kind: PayerKind) -> str:
 
 
 def iter_837p(
-    claims: Iterable[ClaimToSend],
-    *,
-    submitter: Submitter,
-    receiver: Receiver,
-    control: ControlNumbers,
-    created: dt.datetime,
-    usage: str = "P",
-    delimiters: Delimiters = DEFAULT_DELIMITERS,
+    claims: Iterable[ClaimToSend], **options: Unpack[InterchangeOptions]
 ) -> Iterator[bytes]:
     """The interchange as chunks of bytes: envelope headers, one chunk per claim, trailers.
 
@@ -183,94 +175,35 @@ def iter_837p(
     refuses raises `X12WriteError` part way through, so write to a temporary file and move it
     into the outbox only once the iterator is exhausted.
     """
-    envelope = Envelope(
-        submitter=submitter,
-        receiver=receiver,
-        control=control,
-        created=created,
-        usage=usage,
+    return iter_batch(
+        claims,
+        options,
+        transaction_set_id="837",
         functional_id="HC",
         version=VERSION,
-        delimiters=delimiters,
+        per_set=MAX_CLAIMS_PER_TRANSACTION,
+        body=lambda offset, batch: _transaction_body(_header(options, offset), batch),
+        empty=X12WriteError("an 837P batch needs at least one claim", rule="caller.batch"),
     )
-    header = _Header(submitter, receiver, control, created)
-    source = iter(claims)
-    head = next(source, None)
-    if head is None:
-        raise X12WriteError("an 837P batch needs at least one claim", rule="caller.batch")
-
-    def transactions() -> Iterator[Iterator[Chunk]]:
-        first: ClaimToSend | None = head
-        offset = 0
-        while first is not None:
-            batch = chain((first,), islice(source, MAX_CLAIMS_PER_TRANSACTION - 1))
-            yield _transaction_body(header(offset), batch)
-            offset += 1
-            first = next(source, None)
-
-    return iter_interchange(envelope, "837", transactions())
 
 
-def write_837p(
-    claims: Iterable[ClaimToSend],
-    *,
-    submitter: Submitter,
-    receiver: Receiver,
-    control: ControlNumbers,
-    created: dt.datetime,
-    usage: str = "P",
-    delimiters: Delimiters = DEFAULT_DELIMITERS,
-) -> bytes:
+def write_837p(claims: Iterable[ClaimToSend], **options: Unpack[InterchangeOptions]) -> bytes:
     """The whole interchange in memory; prefer `iter_837p` when writing a large batch to a file."""
-    return b"".join(
-        iter_837p(
-            claims,
-            submitter=submitter,
-            receiver=receiver,
-            control=control,
-            created=created,
-            usage=usage,
-            delimiters=delimiters,
-        )
-    )
+    return b"".join(iter_837p(claims, **options))
 
 
-class _Header:
+def _header(options: InterchangeOptions, offset: int) -> list[Segment]:
     """BHT and loops 1000A/1000B, rebuilt per transaction set (BHT03 names the set)."""
-
-    __slots__ = ("_control", "_created", "_receiver", "_submitter")
-
-    def __init__(
-        self,
-        submitter: Submitter,
-        receiver: Receiver,
-        control: ControlNumbers,
-        created: dt.datetime,
-    ) -> None:
-        self._submitter = submitter
-        self._receiver = receiver
-        self._control = control
-        self._created = created
-
-    def __call__(self, offset: int) -> list[Segment]:
-        sub, rec = self._submitter, self._receiver
-        return [
-            (
-                "BHT",
-                "0019",
-                "00",
-                f"{self._control.interchange}-{self._control.transaction(offset)}",
-                x12_date(self._created.date()),
-                f"{self._created.hour:02d}{self._created.minute:02d}",
-                "CH",
-            ),
-            ("NM1", "41", "2", required_text(sub.name, 60, "1000A NM103", _CALLER), "", "", "",
-             "", "46", required_text(sub.id, 80, "1000A NM109", _CALLER)),
-            ("PER", "IC", required_text(sub.contact_name, 60, "1000A PER02", _CALLER), "TE",
-             phone(sub.contact_phone, "1000A PER04")),
-            ("NM1", "40", "2", required_text(rec.name, 60, "1000B NM103", _CALLER), "", "", "",
-             "", "46", required_text(rec.id, 80, "1000B NM109", _CALLER)),
-        ]  # fmt: skip
+    sub, rec = options["submitter"], options["receiver"]
+    return [
+        beginning_segment("0019", "00", options, offset, "CH"),
+        ("NM1", "41", "2", required_text(sub.name, 60, "1000A NM103", _CALLER), "", "", "",
+         "", "46", required_text(sub.id, 80, "1000A NM109", _CALLER)),
+        ("PER", "IC", required_text(sub.contact_name, 60, "1000A PER02", _CALLER), "TE",
+         phone(sub.contact_phone, "1000A PER04")),
+        ("NM1", "40", "2", required_text(rec.name, 60, "1000B NM103", _CALLER), "", "", "",
+         "", "46", required_text(rec.id, 80, "1000B NM109", _CALLER)),
+    ]  # fmt: skip
 
 
 def _transaction_body(header: list[Segment], claims: Iterable[ClaimToSend]) -> Iterator[Chunk]:
