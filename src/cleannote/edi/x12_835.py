@@ -9,7 +9,7 @@ without a second read of the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -227,30 +227,30 @@ class _Values:
         return batch_segment(elements, number, self.delimiters)
 
     def amount(self, elements: list[str], number: int, position: int) -> Decimal:
-        try:
-            return self.amounts[elements[position]]
-        except (KeyError, IndexError):
-            pass
-        value = parse_amount(self.source, self.segment(elements, number), position)
-        _remember(self.amounts, elements[position], value)
-        return value
+        return self._element(self.amounts, parse_amount, elements, number, position)
 
     def date(self, elements: list[str], number: int, position: int) -> date:
-        try:
-            return self.dates[elements[position]]
-        except (KeyError, IndexError):
-            pass
-        value = parse_date(self.source, self.segment(elements, number), position)
-        _remember(self.dates, elements[position], value)
-        return value
+        return self._element(self.dates, parse_date, elements, number, position)
 
     def procedure(self, elements: list[str], number: int, position: int) -> Procedure:
+        return self._element(self.procedures, _procedure, elements, number, position)
+
+    def _element(
+        self,
+        cache: dict[str, _V],
+        parse: Callable[[str, Segment, int], _V],
+        elements: list[str],
+        number: int,
+        position: int,
+    ) -> _V:
+        """The element at `position` converted by `parse`, through `cache` (an element the
+        segment does not reach is parsed, so the parser words the error)."""
         try:
-            return self.procedures[elements[position]]
+            return cache[elements[position]]
         except (KeyError, IndexError):
             pass
-        value = _procedure(self.source, self.segment(elements, number), position)
-        _remember(self.procedures, elements[position], value)
+        value = parse(self.source, self.segment(elements, number), position)
+        _remember(cache, elements[position], value)
         return value
 
     def cas(self, elements: list[str], number: int) -> tuple[Adjustment, ...]:
