@@ -312,69 +312,50 @@ def _remember(cache: dict[_K, _V], key: _K, value: _V) -> None:
     cache[key] = value
 
 
-class _ServiceDraft:
-    """An SVC whose values are converted when the line closes (next SVC, CLP, PLB or SE).
+class _Draft:
+    """A CLP or SVC loop whose values are converted when it closes (the next SVC, CLP, PLB or
+    SE): its segment, and the CAS adjustments, remarks and dates gathered until then.
 
     Adjustments and remarks are tuples grown by concatenation rather than lists: most lines
     carry one CAS and no LQ, and `() + cached` is `cached` itself, so the common line allocates
     nothing for them (fewer container allocations also means fewer garbage collector passes).
     Concatenation is quadratic in the count, so the guide's limit of 99 CAS and 99 LQ segments
-    per line is enforced (`_REPEAT_LIMIT`, decision 0240).
+    per loop is enforced (`_REPEAT_LIMIT`, decision 0240).
     """
 
-    __slots__ = (
-        "adjustments",
-        "allowed",
-        "cas_count",
-        "elements",
-        "end",
-        "line_control",
-        "number",
-        "remarks",
-        "start",
-    )
+    __slots__ = ("adjustments", "cas_count", "elements", "end", "number", "remarks", "start")
 
     def __init__(self, elements: list[str], number: int) -> None:
         self.elements = elements
         self.number = number
         self.adjustments: tuple[Adjustment, ...] = ()
+        self.cas_count = 0
+        self.remarks: tuple[str, ...] = ()
         self.start: date | None = None
         self.end: date | None = None
+
+
+class _ServiceDraft(_Draft):
+    """An SVC: a service line of the claim payment."""
+
+    __slots__ = ("allowed", "line_control")
+
+    def __init__(self, elements: list[str], number: int) -> None:
+        super().__init__(elements, number)
         self.line_control = ""
         self.allowed: Decimal | None = None
-        self.remarks: tuple[str, ...] = ()
-        self.cas_count = 0
 
 
-class _ClaimDraft:
-    """A CLP whose values are converted when the claim closes (next CLP, PLB or SE)."""
+class _ClaimDraft(_Draft):
+    """A CLP: a claim payment, with its finished service lines."""
 
-    __slots__ = (
-        "adjustments",
-        "cas_count",
-        "crossover",
-        "elements",
-        "end",
-        "interest",
-        "number",
-        "received",
-        "remark_segments",
-        "remarks",
-        "services",
-        "start",
-    )
+    __slots__ = ("crossover", "interest", "received", "remark_segments", "services")
 
     def __init__(self, elements: list[str], number: int) -> None:
-        self.elements = elements
-        self.number = number
+        super().__init__(elements, number)
         self.interest: Decimal | None = None
         self.crossover = ""
-        self.adjustments: tuple[Adjustment, ...] = ()
-        self.cas_count = 0
-        self.remarks: tuple[str, ...] = ()
         self.remark_segments: tuple[str, ...] = ()
-        self.start: date | None = None
-        self.end: date | None = None
         self.received: date | None = None
         self.services: list[ServicePayment] = []
 
@@ -385,9 +366,10 @@ def _walk(
     """One pass over checked segment batches, dispatching on the segment id.
 
     The branches are ordered by how often the segment occurs in a remittance (CAS and DTM
-    first; NM1 gets an empty branch so it leaves the chain early). Envelope segments match no
-    branch: the batches are already checked, and every other segment id can only occur inside
-    a transaction set, which here is always an 835.
+    first; NM1 gets an empty branch so it leaves the chain early; CLP shares one branch with
+    the rare PLB and SE, since each closes the open claim). Envelope segments other than ST and
+    SE match no branch: the batches are already checked, and every other segment id can only
+    occur inside a transaction set, which here is always an 835.
     """
     header: dict[str, Segment] = {}
     payer: Party | None = None
@@ -461,14 +443,23 @@ def _walk(
                 # names and member ids are PHI and are not kept; NM1*TT names a payer
                 if claim is not None and len(elements) > 3 and elements[1] == "TT":
                     claim.crossover = elements[3]
-            elif sid == "CLP":
-                if claim is not None:
+            elif sid == "CLP" or sid == "PLB" or sid == "SE":
+                if claim is not None:  # each of these closes the open claim
                     finished = _finish_claim(values, claim, service)
                     paid_total += finished.paid
                     if collect:
                         claims.append(finished)
                     yield finished
-                claim, service = _ClaimDraft(elements, number), None
+                    claim = service = None
+                if sid == "CLP":
+                    claim = _ClaimDraft(elements, number)
+                elif sid == "PLB":
+                    plb.extend(_provider_adjustments(source, values.segment(elements, number)))
+                else:
+                    closing = values.segment(elements, number)
+                    yield _remittance(
+                        source, header, payer, payee, claims, plb, paid_total, closing
+                    )
             elif sid == "LQ":
                 if service is not None and len(elements) > 1 and elements[1] == "HE":
                     if len(service.remarks) >= _REPEAT_LIMIT:
@@ -498,25 +489,6 @@ def _walk(
                     payee = party
             elif sid == "BPR" or sid == "TRN":
                 header[sid] = values.segment(elements, number)
-            elif sid == "PLB":
-                if claim is not None:
-                    finished = _finish_claim(values, claim, service)
-                    paid_total += finished.paid
-                    if collect:
-                        claims.append(finished)
-                    yield finished
-                    claim = service = None
-                plb.extend(_provider_adjustments(source, values.segment(elements, number)))
-            elif sid == "SE":
-                if claim is not None:
-                    finished = _finish_claim(values, claim, service)
-                    paid_total += finished.paid
-                    if collect:
-                        claims.append(finished)
-                    yield finished
-                    claim = service = None
-                closing = values.segment(elements, number)
-                yield _remittance(source, header, payer, payee, claims, plb, paid_total, closing)
             elif sid == "ST":
                 segment = values.segment(elements, number)
                 check_transaction(source, segment, "835")
