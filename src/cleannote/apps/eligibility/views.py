@@ -124,7 +124,7 @@ def run_day(request: HttpRequest) -> HttpResponse:
     except EligibilityError as exc:
         messages.error(request, str(exc))
         return redirect("eligibility:home")
-    if queued.job_id:
+    if queued.job_id or queued.on_commit:
         messages.success(request, f"Eligibility run for {day.isoformat()} queued.")
     else:
         count = len(queued.result)  # type: ignore[arg-type]

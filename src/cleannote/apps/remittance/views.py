@@ -48,7 +48,7 @@ def import_era(request: HttpRequest) -> HttpResponse:
     except RemittanceError as exc:
         messages.error(request, bounded_message(str(exc)))
     else:
-        done = "queued for posting" if queued.job_id else "posted"
+        done = "queued for posting" if queued.job_id or queued.on_commit else "posted"
         messages.success(request, bounded_message(f"{upload.name} {done}."))
         if isinstance(queued.result, int):  # posted in process: say what did not match
             waiting = selectors.unmatched_payments(staff.organisation).filter(
