@@ -35,11 +35,21 @@
       slot.textContent = message;
       var input = document.getElementById(name);
       if (input) {
-        if (message) {
+        // The message is named by its slot's id, kept beside any other description (the
+        // carried measurement); never an empty aria-describedby (ADR 0561).
+        var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+          return id && id !== slot.id;
+        });
+        if (message && slot.id) {
           input.setAttribute("aria-invalid", "true");
-          input.setAttribute("aria-describedby", slot.id || "");
+          ids.push(slot.id);
         } else {
           input.removeAttribute("aria-invalid");
+        }
+        if (ids.length) {
+          input.setAttribute("aria-describedby", ids.join(" "));
+        } else {
+          input.removeAttribute("aria-describedby");
         }
       }
     });
