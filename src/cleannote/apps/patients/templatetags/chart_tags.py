@@ -23,6 +23,13 @@ def billed_today(case: Case, coverages: Iterable[Coverage]) -> list[Coverage]:
 
 
 @register.simple_tag
+def visit_payers(note: Any) -> list[Coverage]:
+    """`{% visit_payers note as payers %}`: who the note's claim bills, first to last, on its
+    date of service (ADR 0500; duck-typed, the notes app sits above this one)."""
+    return claim_order(note.case, note.patient.coverages.all(), note.date_of_service)
+
+
+@register.simple_tag
 def visit_chart_fix(rule: str, note: Any) -> FixLink | None:
     """`{% visit_chart_fix finding.rule note as fix %}` on the note page: the chart screen for
     the note's patient, case and the coverage its claim would bill (duck-typed: the notes app
