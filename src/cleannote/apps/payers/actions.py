@@ -13,22 +13,9 @@ from django.db import IntegrityError, transaction
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.payers.models import Payer
+from cleannote.apps.payers.models import IDENTITY_FIELDS, Payer
 
-EDITABLE_FIELDS = (
-    "name",
-    "claims_payer_id",
-    "eligibility_payer_id",
-    "kind",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip",
-    "timely_filing_days",
-    "policy_overrides",
-    "is_active",
-)
+EDITABLE_FIELDS = (*IDENTITY_FIELDS, "policy_overrides")
 # What a linked coverage copies from its payer (patients.Coverage field: Payer field).
 COVERAGE_COPY = {"payer_name": "name", "payer_id": "claims_payer_id", "kind": "kind"}
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from cleannote.apps.payers.models import KIND_LABELS, Payer
+from cleannote.apps.payers.models import IDENTITY_FIELDS, KIND_LABELS, Payer
 from cleannote.rules.payer_overrides import (
     OVERRIDE_FIELDS,
     FieldType,
@@ -122,19 +122,7 @@ _INHERIT = object()
 class PayerForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Payer
-        fields = (
-            "name",
-            "claims_payer_id",
-            "eligibility_payer_id",
-            "kind",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "zip",
-            "timely_filing_days",
-            "is_active",
-        )
+        fields = IDENTITY_FIELDS
         labels: ClassVar[dict[str, str]] = {"is_active": "Active (offered at registration)"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

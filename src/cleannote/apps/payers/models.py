@@ -18,6 +18,22 @@ from cleannote.rules.payer_overrides import OverrideError, check_overrides, poli
 from cleannote.rules.payer_policy import PayerPolicy
 from cleannote.rules.visit import PayerKind
 
+# The payer's identity: what the payer form edits as plain fields and `do_update_payer` accepts
+# (with `policy_overrides`, which the form edits one typed field per setting).
+IDENTITY_FIELDS = (
+    "name",
+    "claims_payer_id",
+    "eligibility_payer_id",
+    "kind",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "zip",
+    "timely_filing_days",
+    "is_active",
+)
+
 KIND_LABELS = {
     "medicare": "Medicare",
     "medicare_advantage": "Medicare Advantage",
