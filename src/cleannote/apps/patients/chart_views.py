@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -33,6 +32,8 @@ from cleannote.apps.patients.chart_actions import (
     do_update_coverage,
     do_update_patient,
 )
+from cleannote.apps.patients.chart_edit import refused as _refused
+from cleannote.apps.patients.chart_edit import save_or_refuse
 from cleannote.apps.patients.chart_forms import (
     ChartCaseForm,
     ChartCoverageForm,
@@ -70,19 +71,6 @@ def _case(patient: Patient, case_id: int) -> Case:
 def _to_chart(patient: Patient, anchor: str) -> HttpResponseRedirect:
     url = reverse("patients:chart", kwargs={"patient_id": patient.pk})
     return HttpResponseRedirect(f"{url}#{anchor}")
-
-
-def _refused(form: BaseForm, error: ChartChangeRefused | ValidationError) -> None:
-    """Put an action's refusal next to the field it names (the form's top when it has none)."""
-    if isinstance(error, ChartChangeRefused):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _page(
@@ -136,18 +124,20 @@ def edit_details(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = DemographicsForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            changed = do_update_patient(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_update_patient(
                 actor_of(request),
                 patient,
                 reason=data["reason"],
                 **{f: data[f] for f in PATIENT_FIELDS if f in data},
-            )
-        except (ChartChangeRefused, ValidationError) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _saved(changed, "details"))
-            return _to_chart(patient, "details")
+            ),
+            said=lambda changed: _saved(changed, "details"),
+            then=_to_chart(patient, "details"),
+        )
+        if saved is not None:
+            return saved
     return _page(
         request,
         patient,
@@ -180,20 +170,20 @@ def add_coverage(request: HttpRequest, patient_id: int) -> HttpResponse:
         initial={"priority": free, "active_from": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            coverage = do_add_coverage_to_chart(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_add_coverage_to_chart(
                 actor_of(request),
                 patient,
                 form.save(commit=False),
                 reason=form.cleaned_data["reason"],
-            )
-        except (ChartChangeRefused, ValidationError) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(
-                request, f"Added {coverage.payer_name} as {coverage.get_priority_display()}."
-            )
-            return _to_chart(patient, "coverage")
+            ),
+            said=lambda added: f"Added {added.payer_name} as {added.get_priority_display()}.",
+            then=_to_chart(patient, "coverage"),
+        )
+        if saved is not None:
+            return saved
     return _page(
         request,
         patient,
@@ -218,18 +208,20 @@ def edit_coverage(request: HttpRequest, patient_id: int, coverage_id: int) -> Ht
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            changed = do_update_coverage(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_update_coverage(
                 actor_of(request),
                 coverage,
                 reason=data["reason"],
                 **{f: data[f] for f in COVERAGE_FIELDS if f in data},
-            )
-        except (ChartChangeRefused, ValidationError) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _saved(changed, f"{coverage.payer_name} coverage"))
-            return _to_chart(patient, f"coverage-{coverage.pk}")
+            ),
+            said=lambda changed: _saved(changed, f"{coverage.payer_name} coverage"),
+            then=_to_chart(patient, f"coverage-{coverage.pk}"),
+        )
+        if saved is not None:
+            return saved
     return _page(
         request,
         patient,
@@ -325,18 +317,20 @@ def open_case(request: HttpRequest, patient_id: int) -> HttpResponse:
         request.POST or None, patient=patient, initial={"opened_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            case = do_open_case_on_chart(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_open_case_on_chart(
                 actor_of(request),
                 patient,
                 form.save(commit=False),
                 reason=form.cleaned_data["reason"],
-            )
-        except (ChartChangeRefused, ValidationError) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, f"Opened the case “{case.title}”.")
-            return _to_chart(patient, f"case-{case.pk}")
+            ),
+            said=lambda case: f"Opened the case “{case.title}”.",
+            then=lambda case: _to_chart(patient, f"case-{case.pk}"),
+        )
+        if saved is not None:
+            return saved
     return _page(
         request,
         patient,
@@ -356,18 +350,20 @@ def edit_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespon
     form = ChartCaseForm(request.POST or None, instance=_case(patient, case_id), patient=patient)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            changed = do_update_case(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_update_case(
                 actor_of(request),
                 case,
                 reason=data["reason"],
                 **{f: data[f] for f in CASE_FIELDS if f in data},
-            )
-        except (ChartChangeRefused, ValidationError) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _saved(changed, "case"))
-            return _to_chart(patient, f"case-{case.pk}")
+            ),
+            said=lambda changed: _saved(changed, "case"),
+            then=_to_chart(patient, f"case-{case.pk}"),
+        )
+        if saved is not None:
+            return saved
     return _page(
         request,
         patient,
@@ -390,22 +386,23 @@ def close_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespo
     form = CloseCaseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            do_close_case(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_close_case(
                 actor_of(request),
                 case,
                 closed_on=data["closed_on"],
                 closure=data["closure"],
                 reason=data["reason"],
-            )
-        except (ChartChangeRefused, ValidationError) as exc:
-            _refused(form, exc)
-        else:
-            messages.success(
-                request,
-                f"“{case.title}”: {case.get_closure_display().lower()} on {case.closed_on}.",
-            )
-            return _to_chart(patient, f"case-{case.pk}")
+            ),
+            said=lambda _: (
+                f"“{case.title}”: {case.get_closure_display().lower()} on {case.closed_on}."
+            ),
+            then=_to_chart(patient, f"case-{case.pk}"),
+        )
+        if saved is not None:
+            return saved
     return _page(
         request,
         patient,

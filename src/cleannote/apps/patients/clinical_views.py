@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -28,7 +27,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients import clinical_selectors as chart
 from cleannote.apps.patients.chart_actions import ChartChangeRefused
-from cleannote.apps.patients.chart_views import _refused
+from cleannote.apps.patients.chart_edit import posted, save_or_refuse
 from cleannote.apps.patients.clinical_access import clinical_refusal, paperwork_refusal
 from cleannote.apps.patients.clinical_actions import (
     do_add_diagnosis,
@@ -97,26 +96,32 @@ def _may(request: HttpRequest, case: Case) -> dict[str, bool]:
 @require_http_methods(["GET", "POST"])
 def referrals(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
     case = _case(request, patient_id, case_id)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = ReferralChartForm(data, prefix="new")
     groups = group_forms(data)
     if data is not None and _valid(form, groups):
-        try:
-            do_record_referral(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_record_referral(
                 actor_of(request),
                 case,
                 form.save(commit=False),
-                [g for g in (f.group() for f in groups) if g is not None],
+                _groups(groups),
                 reason=form.cleaned_data.get("reason") or "",
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Referral added.")
-            return _back("referrals", case)
+            ),
+            said="Referral added.",
+            then=_back("referrals", case),
+        )
+        if saved is not None:
+            return saved
     if data is None:
         _viewed(request, "referrals", case)
     return _referral_page(request, case, form, groups, title="Add a referral or authorization")
+
+
+def _groups(forms: list[Any]) -> list[Any]:
+    return [g for g in (f.group() for f in forms) if g is not None]
 
 
 def _valid(form: BaseForm, groups: list[Any]) -> bool:
@@ -166,7 +171,7 @@ def renew_referral(
 ) -> HttpResponse:
     case = _case(request, patient_id, case_id)
     old = _referral(case, referral_id)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     start = max(timezone.localdate(), old.referral_date)
     initial = {
         "provider_first_name": old.provider_first_name,
@@ -181,19 +186,21 @@ def renew_referral(
     form = ReferralChartForm(data, prefix="new", initial=initial)
     groups = group_forms(data, list(old.code_groups.all()))
     if data is not None and _valid(form, groups):
-        try:
-            do_renew_referral(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_renew_referral(
                 actor_of(request),
                 old,
                 form.save(commit=False),
-                [g for g in (f.group() for f in groups) if g is not None],
+                _groups(groups),
                 reason=form.cleaned_data.get("reason") or "",
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Referral renewed: visits from its date count against it.")
-            return _back("referrals", case)
+            ),
+            said="Referral renewed: visits from its date count against it.",
+            then=_back("referrals", case),
+        )
+        if saved is not None:
+            return saved
     return _referral_page(
         request,
         case,
@@ -212,22 +219,24 @@ def edit_referral(
 ) -> HttpResponse:
     case = _case(request, patient_id, case_id)
     referral = _referral(case, referral_id)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = ReferralChartForm(data, prefix="new", instance=referral, reason_required=True)
     groups = group_forms(data, list(referral.code_groups.all()))
     if data is not None and _valid(form, groups):
-        try:
-            do_update_referral(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_update_referral(
                 actor_of(request),
                 form.save(commit=False),
-                [g for g in (f.group() for f in groups) if g is not None],
+                _groups(groups),
                 reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Referral corrected.")
-            return _back("referrals", case)
+            ),
+            said="Referral corrected.",
+            then=_back("referrals", case),
+        )
+        if saved is not None:
+            return saved
     return _referral_page(
         request,
         case,
@@ -245,22 +254,24 @@ def edit_referral(
 @require_http_methods(["GET", "POST"])
 def diagnoses(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
     case = _case(request, patient_id, case_id)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = DiagnosisForm(data, prefix="add", reason_required=False)
     if data is not None and form.is_valid():
-        try:
-            do_add_diagnosis(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_add_diagnosis(
                 actor_of(request),
                 case,
                 form.cleaned_data["code"],
                 form.cleaned_data["onset_date"],
                 reason=form.cleaned_data.get("reason") or "",
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Diagnosis added.")
-            return _back("diagnoses", case)
+            ),
+            said="Diagnosis added.",
+            then=_back("diagnoses", case),
+        )
+        if saved is not None:
+            return saved
     if data is None:
         _viewed(request, "diagnoses", case)
     return _diagnosis_page(request, case, add_form=form)
@@ -321,19 +332,21 @@ def change_diagnosis(
         )[:200]
     form = DiagnosisForm(post, prefix=f"dx{row.pk}")
     if form.is_valid():
-        try:
-            do_change_diagnosis(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_change_diagnosis(
                 actor_of(request),
                 row,
                 form.cleaned_data["code"],
                 form.cleaned_data["onset_date"],
                 reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"Diagnosis {row.position} is now {row.code}.")
-            return _back("diagnoses", case)
+            ),
+            said=lambda _: f"Diagnosis {row.position} is now {row.code}.",
+            then=_back("diagnoses", case),
+        )
+        if saved is not None:
+            return saved
     return _diagnosis_page(request, case, editing=row.pk, edit_form=form)
 
 
@@ -357,13 +370,16 @@ def remove_diagnosis(
     row = _diagnosis(case, diagnosis_id)
     form = RemoveDiagnosisForm(request.POST, prefix=f"rm{row.pk}")
     if form.is_valid():
-        try:
-            do_remove_diagnosis(actor_of(request), row, reason=form.cleaned_data["reason"])
-        except ChartChangeRefused as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"Removed {row.code}.")
-            return _back("diagnoses", case)
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_remove_diagnosis(actor_of(request), row, reason=form.cleaned_data["reason"]),
+            said=f"Removed {row.code}.",
+            then=_back("diagnoses", case),
+            catching=(ChartChangeRefused,),
+        )
+        if saved is not None:
+            return saved
     messages.error(request, "Say why the diagnosis is removed.")
     return _back("diagnoses", case, f"dx-{row.pk}")
 
@@ -438,7 +454,7 @@ def _goals(forms: list[GoalForm], existing: dict[int, Goal]) -> list[Goal]:
 @require_http_methods(["GET", "POST"])
 def write_plan(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
     case = _case(request, patient_id, case_id)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     start = timezone.localdate()
     form = PlanForm(
         data,
@@ -452,19 +468,21 @@ def write_plan(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespo
     )
     goals = goal_forms(data, [], keep_ids=False)
     if data is not None and _valid(form, goals):
-        try:
-            do_write_plan_of_care(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_write_plan_of_care(
                 actor_of(request),
                 case,
                 form.save(commit=False),
                 _goals(goals, {}),
                 reason=form.cleaned_data.get("reason") or "",
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Plan of care written: send it and record its certification.")
-            return _back("plan", case)
+            ),
+            said="Plan of care written: send it and record its certification.",
+            then=_back("plan", case),
+        )
+        if saved is not None:
+            return saved
     return _plan_form_page(request, case, form, goals, title="Write the plan of care")
 
 
@@ -499,22 +517,24 @@ def edit_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: int)
     case = _case(request, patient_id, case_id)
     current = _plan_of(case, plan_id)
     existing = {g.pk: g for g in current.goals.all()}
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     form = PlanForm(data, prefix="plan", instance=current, reason_required=True)
     goals = goal_forms(data, list(existing.values()), keep_ids=True)
     if data is not None and _valid(form, goals):
-        try:
-            do_update_plan_of_care(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_update_plan_of_care(
                 actor_of(request),
                 form.save(commit=False),
                 _goals(goals, existing),
                 reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Plan of care changed.")
-            return _back("plan", case)
+            ),
+            said="Plan of care changed.",
+            then=_back("plan", case),
+        )
+        if saved is not None:
+            return saved
     return _plan_form_page(
         request,
         case,
@@ -530,7 +550,7 @@ def edit_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: int)
 def revise_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: int) -> HttpResponse:
     case = _case(request, patient_id, case_id)
     old = _plan_of(case, plan_id)
-    data = request.POST if request.method == "POST" else None
+    data = posted(request)
     start = max(timezone.localdate(), old.start_date)
     form = PlanForm(
         data,
@@ -548,19 +568,21 @@ def revise_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: in
     )
     goals = goal_forms(data, list(old.goals.all()), keep_ids=False)
     if data is not None and _valid(form, goals):
-        try:
-            do_revise_plan_of_care(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_revise_plan_of_care(
                 actor_of(request),
                 old,
                 form.save(commit=False),
                 _goals(goals, {}),
                 reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Revised plan written: it needs its own certification.")
-            return _back("plan", case)
+            ),
+            said="Revised plan written: it needs its own certification.",
+            then=_back("plan", case),
+        )
+        if saved is not None:
+            return saved
     return _plan_form_page(
         request,
         case,
@@ -579,8 +601,10 @@ def certify_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: i
     form = CertificationForm(request.POST, prefix="cert")
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            do_record_certification(
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_record_certification(
                 actor_of(request),
                 current,
                 kind=CertificationKind(data["kind"]),
@@ -589,14 +613,12 @@ def certify_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: i
                 delay_reason=data.get("delay_reason") or "",
                 certifier_name=data.get("certifier_name") or current.certifier_name,
                 certifier_npi=data.get("certifier_npi") or current.certifier_npi,
-            )
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(
-                request, "Certification recorded: notes under this plan can be signed."
-            )
-            return _back("plan", case, "certification")
+            ),
+            said="Certification recorded: notes under this plan can be signed.",
+            then=_back("plan", case, "certification"),
+        )
+        if saved is not None:
+            return saved
     return _plan_page(request, case, certify=form)
 
 
@@ -607,13 +629,15 @@ def send_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: int)
     current = _plan_of(case, plan_id)
     form = DeliveryForm(request.POST, prefix="send")
     if form.is_valid():
-        try:
-            do_record_plan_sent(actor_of(request), current, form.save(commit=False))
-        except (ValidationError, ChartChangeRefused) as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Recorded that the plan was sent.")
-            return _back("plan", case, "sending")
+        saved = save_or_refuse(
+            request,
+            form,
+            lambda: do_record_plan_sent(actor_of(request), current, form.save(commit=False)),
+            said="Recorded that the plan was sent.",
+            then=_back("plan", case, "sending"),
+        )
+        if saved is not None:
+            return saved
     return _plan_page(request, case, send=form)
 
 
