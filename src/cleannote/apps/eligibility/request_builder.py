@@ -10,6 +10,7 @@ import datetime as dt
 
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.apps.patients.selectors import to_core_person
 from cleannote.edi.x12_270 import EligibilityRequest, service_type_for
 from cleannote.rules.visit import (
     Address,
@@ -36,16 +37,6 @@ def billing_provider(organisation: Organisation) -> BillingProvider:
             state=organisation.state,
             zip=organisation.zip,
         ),
-    )
-
-
-def _patient(patient: Patient) -> Person:
-    return Person(
-        first_name=patient.first_name,
-        last_name=patient.last_name,
-        birth_date=patient.birth_date,
-        sex=Sex(patient.sex),
-        id=str(patient.pk),
     )
 
 
@@ -91,5 +82,5 @@ def eligibility_request(
         subscriber=_subscriber(coverage, patient),
         date_of_service=day,
         service_types=(service_type_for(discipline),),
-        patient=_patient(patient) if dependent else None,
+        patient=to_core_person(patient, with_address=False) if dependent else None,
     )

@@ -32,13 +32,13 @@ from cleannote.apps.patients.models import (
     Referral,
 )
 from cleannote.apps.patients.models import Goal as GoalRow
+from cleannote.apps.patients.selectors import core_address, to_core_person
 from cleannote.rules.addresses import is_po_box
 from cleannote.rules.payer_policy import policy_for
 from cleannote.rules.scope_of_practice import bills_under_supervisor
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
-    Address,
     BillingProvider,
     Credential,
     DiagnosisOnset,
@@ -172,7 +172,7 @@ def build_visit(
     )
     pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
     price = charge_of or (lambda _code: NO_CHARGE)
-    patient_person = _patient(patient)
+    patient_person = to_core_person(patient)
     payer, subscriber = _payer_and_subscriber(
         case, billed_coverage(note) if coverage is None else coverage, patient, patient_person
     )
@@ -224,12 +224,6 @@ def _referral_dx(referral: Referral | None) -> list[str]:
     return list(referral.diagnoses) if referral is not None else []
 
 
-def _address(line1: str, line2: str, city: str, state: str, zip_code: str) -> Address | None:
-    if not (line1 and city and state and zip_code):
-        return None
-    return Address(line1=line1, line2=line2 or None, city=city, state=state, zip=zip_code)
-
-
 def _billing_provider(org: Organisation, note: Note) -> BillingProvider:
     """The organisation as the claim's billing provider (837P 2010AA, box 33).
 
@@ -238,12 +232,12 @@ def _billing_provider(org: Organisation, note: Note) -> BillingProvider:
     organisation whose NPI is the treating clinician's own is a sole proprietor billing under
     that NPI, so the billing provider is that person (ADR 0263).
     """
-    address = _address(org.address_line1, org.address_line2, org.city, org.state, org.zip)
+    address = core_address(org.address_line1, org.address_line2, org.city, org.state, org.zip)
     assert address is not None  # an organisation's address fields are all required
     pay_to = None
     if is_po_box(address):
         place = note.location
-        street = _address(
+        street = core_address(
             place.address_line1, place.address_line2, place.city, place.state, place.zip
         )
         if street is not None and not is_po_box(street):
@@ -265,7 +259,7 @@ def _billing_provider(org: Organisation, note: Note) -> BillingProvider:
 
 def _service_facility(location: Location) -> ServiceFacility | None:
     """Where the visit took place (837P 2310C when it is not the billing address)."""
-    address = _address(
+    address = core_address(
         location.address_line1, location.address_line2, location.city, location.state, location.zip
     )
     if address is None:
@@ -301,19 +295,6 @@ def _provider(note: Note, staff: Staff, org: Organisation) -> RenderingProvider:
         npi=staff.npi,
         credential=Credential(staff.credential),
         taxonomy=staff.taxonomy or org.taxonomy,
-    )
-
-
-def _patient(patient: Patient) -> Person:
-    return Person(
-        first_name=patient.first_name,
-        last_name=patient.last_name,
-        birth_date=patient.birth_date,
-        sex=Sex(patient.sex),
-        address=_address(
-            patient.address_line1, patient.address_line2, patient.city, patient.state, patient.zip
-        ),
-        id=str(patient.pk),
     )
 
 

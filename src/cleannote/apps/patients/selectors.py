@@ -27,6 +27,7 @@ from cleannote.apps.patients.models import (
     Referral,
 )
 from cleannote.platform.hooks import Hook
+from cleannote.rules.visit import Address, Person, Sex
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 
@@ -36,6 +37,32 @@ chart_notes: Hook[[Patient], list[Any]] = Hook("patients.chart_notes", lambda pa
 with_visits_used: Hook[[QuerySet[Referral]], QuerySet[Referral]] = Hook(
     "patients.with_visits_used", lambda referrals: referrals.annotate(visits_used=Value(0))
 )
+
+
+def core_address(line1: str, line2: str, city: str, state: str, zip_code: str) -> Address | None:
+    """An address as the core's `Address`; None unless street, city, state and ZIP are all there."""
+    if not (line1 and city and state and zip_code):
+        return None
+    return Address(line1=line1, line2=line2 or None, city=city, state=state, zip=zip_code)
+
+
+def to_core_person(patient: Patient, *, with_address: bool = True) -> Person:
+    """The patient as the core's `Person` (a claim's patient, a 270's dependent), id = the pk.
+
+    `with_address=False` leaves the address out (the 270 sends none for the dependent)."""
+    address = None
+    if with_address:
+        address = core_address(
+            patient.address_line1, patient.address_line2, patient.city, patient.state, patient.zip
+        )
+    return Person(
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        birth_date=patient.birth_date,
+        sex=Sex(patient.sex),
+        address=address,
+        id=str(patient.pk),
+    )
 
 
 def patients_of(organisation: Organisation) -> QuerySet[Patient]:
