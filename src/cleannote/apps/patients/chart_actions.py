@@ -21,6 +21,8 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.patients.actions import do_add_coverage, do_open_case
 from cleannote.apps.patients.models import (
+    COVERAGE_POLICY_FIELDS,
+    PATIENT_CONTACT_FIELDS,
     Case,
     CaseClosure,
     Coverage,
@@ -46,27 +48,12 @@ PATIENT_FIELDS = (
     "city",
     "state",
     "zip",
-    "emergency_contact_name",
-    "emergency_contact_relationship",
-    "emergency_contact_phone",
-    "sms_consent",
-    "sms_consent_on",
-    "email_consent",
-    "email_consent_on",
+    *PATIENT_CONTACT_FIELDS,
 )
 COVERAGE_FIELDS = (
     "priority",
     "payer_record",
-    "member_id",
-    "group_number",
-    "subscriber_relationship",
-    "subscriber_first_name",
-    "subscriber_last_name",
-    "subscriber_birth_date",
-    "subscriber_sex",
-    "active_from",
-    "active_through",
-    "medicare_secondary_type",
+    *COVERAGE_POLICY_FIELDS,
     "copay",
     "coinsurance_percent",
     "deductible",

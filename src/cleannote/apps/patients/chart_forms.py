@@ -11,6 +11,7 @@ from cleannote.apps.patients.chart_actions import REASON_LIMIT
 from cleannote.apps.patients.forms import DATE, CaseForm, CoverageForm, PatientForm
 from cleannote.apps.patients.models import (
     DISCHARGE_REASONS,
+    PATIENT_CONTACT_FIELDS,
     CaseClosure,
     Coverage,
     Patient,
@@ -39,13 +40,7 @@ class DemographicsForm(PatientForm):
             *PatientForm.Meta.fields,
             "preferred_name",
             "pronouns",
-            "emergency_contact_name",
-            "emergency_contact_relationship",
-            "emergency_contact_phone",
-            "sms_consent",
-            "sms_consent_on",
-            "email_consent",
-            "email_consent_on",
+            *PATIENT_CONTACT_FIELDS,
         )
         widgets: ClassVar[dict[str, Any]] = {
             **PatientForm.Meta.widgets,

@@ -234,14 +234,7 @@ def do_write_plan_of_care(
 ) -> PlanOfCare:
     """A first plan of care for the case, written by a clinician who treats the patient."""
     require_clinical(actor, case)
-    plan.case = case
-    _plan_diagnoses(case, plan)
-    plan.certification_kind = ""
-    plan.full_clean()
-    plan.save()
-    _save_goals(plan, goals)
-    _audit(actor, AuditAction.CREATE, "plan_of_care", plan.pk, case, reason)
-    return plan
+    return _save_new_plan(actor, case, plan, goals, reason)
 
 
 @transaction.atomic
@@ -254,13 +247,20 @@ def do_revise_plan_of_care(
     require_clinical(actor, case)
     reason = checked_reason(reason)
     plan.pk = None
-    plan.case = case
     plan.revises = old
     plan.diagnoses = []
-    _plan_diagnoses(case, plan)
-    plan.certification_kind = ""
     plan.signature_received_on = plan.order_signed_on = None
     plan.delay_reason = ""
+    return _save_new_plan(actor, case, plan, goals, reason)
+
+
+def _save_new_plan(
+    actor: Actor, case: Case, plan: PlanOfCare, goals: Sequence[Goal], reason: str
+) -> PlanOfCare:
+    """Save a plan not yet certified, listing the case's diagnoses, with its goals; audited."""
+    plan.case = case
+    _plan_diagnoses(case, plan)
+    plan.certification_kind = ""
     plan.full_clean()
     plan.save()
     _save_goals(plan, goals)

@@ -12,6 +12,7 @@ from cleannote.apps.patients.chart_forms import reason_field
 from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_code_shapes
 from cleannote.apps.patients.forms import DATE
 from cleannote.apps.patients.models import (
+    REFERRER_FIELDS,
     AuthorizedCodeGroup,
     Goal,
     GoalStatus,
@@ -45,10 +46,7 @@ class ReferralChartForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-a
     class Meta:
         model = Referral
         fields = (
-            "provider_first_name",
-            "provider_last_name",
-            "provider_npi",
-            "qualifier",
+            *REFERRER_FIELDS,
             "referral_date",
             "expires_on",
             "received_on",

@@ -12,7 +12,14 @@ from django import forms
 from django.utils import timezone
 
 from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_diagnosis_list
-from cleannote.apps.patients.models import Case, Coverage, Patient, Referral
+from cleannote.apps.patients.models import (
+    COVERAGE_POLICY_FIELDS,
+    REFERRER_FIELDS,
+    Case,
+    Coverage,
+    Patient,
+    Referral,
+)
 from cleannote.apps.payers.models import Payer
 from cleannote.platform.request_params import SaneDatesMixin, validate_birth_date
 
@@ -61,16 +68,7 @@ class CoverageForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
             "payer_name",
             "payer_id",
             "kind",
-            "member_id",
-            "group_number",
-            "subscriber_relationship",
-            "subscriber_first_name",
-            "subscriber_last_name",
-            "subscriber_birth_date",
-            "subscriber_sex",
-            "active_from",
-            "active_through",
-            "medicare_secondary_type",
+            *COVERAGE_POLICY_FIELDS,
         )
         widgets: ClassVar[dict[str, Any]] = {
             "subscriber_birth_date": DATE,
@@ -149,10 +147,7 @@ class ReferralForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Referral
         fields = (
-            "provider_first_name",
-            "provider_last_name",
-            "provider_npi",
-            "qualifier",
+            *REFERRER_FIELDS,
             "referral_date",
             "authorized_visits",
             "expires_on",

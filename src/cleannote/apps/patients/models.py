@@ -128,6 +128,31 @@ class Patient(models.Model):
             raise ValidationError(errors)
 
 
+# Field lists the chart's forms and its actions both name, kept here once (issue 10).
+PATIENT_CONTACT_FIELDS = (
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "sms_consent",
+    "sms_consent_on",
+    "email_consent",
+    "email_consent_on",
+)
+COVERAGE_POLICY_FIELDS = (
+    "member_id",
+    "group_number",
+    "subscriber_relationship",
+    "subscriber_first_name",
+    "subscriber_last_name",
+    "subscriber_birth_date",
+    "subscriber_sex",
+    "active_from",
+    "active_through",
+    "medicare_secondary_type",
+)
+REFERRER_FIELDS = ("provider_first_name", "provider_last_name", "provider_npi", "qualifier")
+
+
 class CoveragePriority(models.TextChoices):
     """Coordination-of-benefits order: who pays first, second and third."""
 
