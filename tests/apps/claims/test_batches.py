@@ -18,6 +18,7 @@ from cleannote.apps.claims.models import Batch, Claim, ClaimStatus
 from cleannote.apps.claims.tasks import build_and_file_batch
 from cleannote.apps.exchange.clearinghouse import FilingReceipt, OutboxFolderAdapter
 from cleannote.apps.exchange.models import ControlNumberCounter
+from cleannote.edi.error_codes import WriteErrorCode
 from cleannote.platform.tasks import enqueue
 from tests.apps.claims.conftest import another_claim, new_claim
 from tests.edi.pyx12_check import pyx12_errors
@@ -95,6 +96,27 @@ def test_writer_refusal_becomes_a_claim_error_and_nothing_is_kept(billing):
     with pytest.raises(ClaimError, match=r"format\.billing-zip"):
         _ready_claim(billing)
     assert not Batch.objects.exists()
+
+
+def test_writer_refusal_keeps_the_writers_code_and_keeps_nothing(billing, settings):
+    # given a trading-partner set-up the 837P writer refuses (usage is T or P, never X)
+    claim = _ready_claim(billing)
+    settings.CLEANNOTE_EDI = {"usage": "X"}
+    # when / then: the claim error carries the writer's code, not only its message
+    with pytest.raises(ClaimError, match=r"batch: .*usage indicator") as refused:
+        do_build_batch(billing.actor, [claim.pk])
+    assert refused.value.code is WriteErrorCode.ENVELOPE
+    assert not Batch.objects.exists()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.READY
+
+
+def test_a_claim_error_of_our_own_has_no_core_code(billing):
+    claim = _ready_claim(billing)
+    do_build_batch(billing.actor, [claim.pk])
+    with pytest.raises(ClaimError, match="only ready claims") as refused:
+        do_build_batch(billing.actor, [claim.pk, _ready_claim(billing).pk])
+    assert refused.value.code is None
 
 
 class _CountingAdapter:

@@ -24,6 +24,7 @@ from cleannote.apps.eligibility.models import CheckStatus, EligibilityCheck, Eli
 from cleannote.apps.eligibility.tasks import check_appointments_on
 from cleannote.apps.scheduling.actions import do_book_appointment
 from cleannote.edi.eligibility_summary import summarise_271
+from cleannote.edi.error_codes import WriteErrorCode, X12ReadErrorCode
 from cleannote.edi.x12_271 import explain_aaa, read_271
 from tests.apps.x12_files import eligibility_271
 from tests.corpus import corpus_path
@@ -178,6 +179,25 @@ def test_unknown_trace_refuses_the_whole_file(clinic):
     check.refresh_from_db()
     assert check.status == CheckStatus.PENDING
     assert not EligibilityFile.objects.filter(kind="271").exists()
+
+
+def test_writer_refusal_keeps_the_writers_code_and_keeps_nothing(clinic, settings):
+    # given a trading-partner set-up the 270 writer refuses (usage is T or P, never X)
+    settings.CLEANNOTE_EDI = {"usage": "X"}
+    coverage = clinic.patient.coverages.get()
+    # when / then
+    with pytest.raises(EligibilityError, match=r"eligibility request: .*usage") as refused:
+        do_build_270(actor_for(clinic.front_desk), [Question(coverage, DAY)])
+    assert refused.value.code is WriteErrorCode.ENVELOPE
+    assert not EligibilityFile.objects.exists()
+    assert not EligibilityCheck.objects.exists()
+
+
+def test_reader_refusal_keeps_the_readers_code(clinic):
+    with pytest.raises(EligibilityError, match="nothing stored") as refused:
+        do_record_271(actor_for(clinic.front_desk), b"not an interchange", file_name="x.271")
+    assert refused.value.code is X12ReadErrorCode.NOT_X12
+    assert not EligibilityFile.objects.exists()
 
 
 def test_same_271_twice_changes_nothing(clinic):

@@ -629,7 +629,7 @@ def do_build_batch(
             usage=parties.usage,
         )
     except X12WriteError as exc:
-        raise ClaimError("batch", str(exc)) from exc
+        raise ClaimError("batch", str(exc), code=exc.code) from exc
     batch = Batch.objects.create(
         organisation=organisation,
         sender_id=sender_id,

@@ -5,16 +5,21 @@ Messages carry internal ids, codes and statuses only, never a patient's name or 
 
 from __future__ import annotations
 
+from cleannote.edi.error_codes import WriteErrorCode
 from cleannote.rules.findings import Finding
 
 
 class ClaimError(ValueError):
-    """The action does not fit the claim, the note or the batch it was asked about."""
+    """The action does not fit the claim, the note or the batch it was asked about.
 
-    def __init__(self, subject: str, problem: str) -> None:
+    A refusal of the 837P writer keeps the writer's `code` (ADR 0420), so a caller can tell a
+    trading-partner set-up fault from a claim to fix without reading the message."""
+
+    def __init__(self, subject: str, problem: str, *, code: WriteErrorCode | None = None) -> None:
         super().__init__(f"{subject}: {problem}")
         self.subject = subject
         self.problem = problem
+        self.code = code
 
 
 class ClaimRefusedError(ClaimError):

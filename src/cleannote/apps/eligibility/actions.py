@@ -129,7 +129,7 @@ def do_build_270(
             usage=parties.usage,
         )
     except X12WriteError as exc:
-        raise EligibilityError("eligibility request", str(exc)) from None
+        raise EligibilityError("eligibility request", str(exc), code=exc.code) from None
     request_file = EligibilityFile.objects.create(
         organisation=organisation,
         kind=FileKind.REQUEST,
@@ -293,7 +293,7 @@ def do_record_271(
     try:
         responses = read_271(data, source=file_name)
     except X12Error as exc:
-        raise EligibilityError(str(exc), "nothing stored") from None
+        raise EligibilityError(str(exc), "nothing stored", code=exc.code) from None
     # X12 is ASCII; Latin-1 keeps any stray byte as it came, so the stored text is the file.
     text = data.removeprefix(codecs.BOM_UTF8).decode("latin-1")
     # A subscriber loop that only parents a dependent's answer carries no trace and says
