@@ -22,6 +22,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.patients.actions import do_add_coverage, do_open_case
 from cleannote.apps.patients.models import (
     COVERAGE_POLICY_FIELDS,
+    PATIENT_ADDRESS_FIELDS,
     PATIENT_CONTACT_FIELDS,
     Case,
     CaseClosure,
@@ -41,13 +42,7 @@ PATIENT_FIELDS = (
     "pronouns",
     "birth_date",
     "sex",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip",
+    *PATIENT_ADDRESS_FIELDS,
     *PATIENT_CONTACT_FIELDS,
 )
 COVERAGE_FIELDS = (

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_diagnosis_list
 from cleannote.apps.patients.models import (
     COVERAGE_POLICY_FIELDS,
+    PATIENT_ADDRESS_FIELDS,
     REFERRER_FIELDS,
     Case,
     Coverage,
@@ -34,13 +35,7 @@ class PatientForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
             "last_name",
             "birth_date",
             "sex",
-            "phone",
-            "email",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "zip",
+            *PATIENT_ADDRESS_FIELDS,
         )
         widgets: ClassVar[dict[str, Any]] = {"birth_date": DATE}
         labels: ClassVar[dict[str, str]] = {

@@ -129,6 +129,15 @@ class Patient(models.Model):
 
 
 # Field lists the chart's forms and its actions both name, kept here once (issue 10).
+PATIENT_ADDRESS_FIELDS = (
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "zip",
+)
 PATIENT_CONTACT_FIELDS = (
     "emergency_contact_name",
     "emergency_contact_relationship",
