@@ -3,14 +3,17 @@ never handed out twice, whatever the number of workers (ADR 0112, 0402)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 import threading
 
 import pytest
 from django.db import connection
 
-from cleannote.apps.exchange.actions import next_control_number
+from cleannote.apps.exchange.actions import next_control_number, open_envelope
 from cleannote.apps.exchange.clearinghouse import OutboxFolderAdapter
+from cleannote.edi.envelope import ControlNumbers
 
 
 @pytest.mark.parametrize("name", ["../escape.x12", ".hidden", "a/b.x12", ""], ids=repr)
@@ -49,3 +52,31 @@ def test_two_workers_never_get_the_same_control_number(clinic):
         thread.join()
     # then every number was handed out exactly once
     assert sorted(got) == list(range(1, 41))
+
+
+@pytest.mark.django_db
+def test_an_envelope_numbers_writes_and_stores_one_interchange(clinic):
+    # given two envelopes of one organisation at a fixed time
+    at = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    first = open_envelope(clinic.organisation, at=at)
+    second = open_envelope(clinic.organisation, at=at)
+    # when a writer fills one
+    seen: dict[str, object] = {}
+
+    def writer(items, **options):
+        seen.update(options, items=list(items))
+        return b"ISA*...~"
+
+    content = second.write(writer, iter([1, 2]))
+    # then the numbers count up, the writer gets the envelope, and the stored fields match it
+    assert (first.number, second.number) == (1, 2)
+    assert seen["items"] == [1, 2]
+    assert seen["usage"] == "T"
+    assert seen["submitter"] == second.parties.submitter
+    assert seen["control"] == ControlNumbers(2, 2, 2)
+    assert second.stored(content) == {
+        "content": "ISA*...~",
+        "sha256": hashlib.sha256(b"ISA*...~").hexdigest(),
+        "control_number": 2,
+        "created_at": at,
+    }

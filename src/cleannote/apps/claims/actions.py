@@ -42,9 +42,8 @@ from cleannote.apps.claims.models import (
 )
 from cleannote.apps.claims.selectors import settlement_of
 from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
-from cleannote.apps.exchange.actions import next_control_number
+from cleannote.apps.exchange.actions import do_file_with_clearinghouse, open_envelope
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
-from cleannote.apps.exchange.partners import edi_parties
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.visit_builder import (
     VisitBuildError,
@@ -55,7 +54,7 @@ from cleannote.apps.notes.visit_builder import (
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.patients.coverage_order import claim_order
 from cleannote.apps.patients.models import Case, Coverage
-from cleannote.edi.envelope import ControlNumbers, X12WriteError
+from cleannote.edi.envelope import X12WriteError
 from cleannote.edi.x12_837p import write_837p
 from cleannote.platform.reference_tables import scrub_tables
 from cleannote.rules.findings import ClaimLine as CoreLine
@@ -615,31 +614,20 @@ def do_build_batch(
             return existing
         first = not_ready[0]
         raise ClaimError(f"claim {first.pk}", f"is {first.status}; only ready claims go in a batch")
-    parties = edi_parties(organisation)
-    sender_id = parties.submitter.id
-    number = next_control_number(organisation, sender_id)
-    created = at or timezone.now()
+    envelope = open_envelope(organisation, at=at)
+    created = envelope.created
+    sender_id = envelope.parties.submitter.id
     try:
-        content = write_837p(
-            (claim_to_send(c) for c in claims),
-            submitter=parties.submitter,
-            receiver=parties.receiver,
-            control=ControlNumbers(number, number, number),
-            created=timezone.localtime(created),
-            usage=parties.usage,
-        )
+        content = envelope.write(write_837p, (claim_to_send(c) for c in claims))
     except X12WriteError as exc:
         raise ClaimError("batch", str(exc), code=exc.code) from exc
     batch = Batch.objects.create(
         organisation=organisation,
         sender_id=sender_id,
-        receiver_id=parties.receiver.id,
-        control_number=number,
-        file_name=batch_file_name(organisation, sender_id, number),
-        content=content.decode("ascii"),
-        sha256=hashlib.sha256(content).hexdigest(),
-        created_at=created,
+        receiver_id=envelope.parties.receiver.id,
+        file_name=batch_file_name(organisation, sender_id, envelope.number),
         created_by=actor.user,
+        **envelope.stored(content),
     )
     BatchClaim.objects.bulk_create(
         BatchClaim(batch=batch, claim=c, position=i) for i, c in enumerate(claims, start=1)
@@ -668,9 +656,5 @@ def do_file_batch(actor: Actor, batch: Batch, adapter: ClearinghouseAdapter) -> 
     content = locked.content.encode("ascii")
     if hashlib.sha256(content).hexdigest() != locked.sha256:
         raise ClaimError(f"batch {batch.pk}", "content does not match its sha256; not filed")
-    receipt = adapter.send(locked.file_name, content)
-    locked.filed_at = receipt.at
-    locked.receipt = receipt.reference[:300]
-    locked.save(update_fields=["filed_at", "receipt"])
-    do_record_audit_event(actor, AuditAction.EXPORT, "batch", locked.pk)
+    do_file_with_clearinghouse(actor, locked, adapter, entity="batch")
     return locked

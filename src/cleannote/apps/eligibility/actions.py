@@ -32,9 +32,8 @@ from cleannote.apps.eligibility.models import (
     ManualVerification,
 )
 from cleannote.apps.eligibility.request_builder import billing_provider, eligibility_request
-from cleannote.apps.exchange.actions import next_control_number
+from cleannote.apps.exchange.actions import do_file_with_clearinghouse, open_envelope
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
-from cleannote.apps.exchange.partners import edi_parties
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.coverage_order import in_cob_order
@@ -42,7 +41,7 @@ from cleannote.apps.patients.models import Coverage
 from cleannote.apps.scheduling.models import EXPECTED, Appointment
 from cleannote.apps.scheduling.selectors import appointments_on
 from cleannote.edi.eligibility_summary import EligibilitySummary, summarise_271
-from cleannote.edi.envelope import ControlNumbers, X12WriteError
+from cleannote.edi.envelope import X12WriteError
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.x12_270 import write_270
 from cleannote.edi.x12_271 import explain_aaa, read_271
@@ -109,36 +108,24 @@ def do_build_270(
             raise EligibilityError(
                 f"coverage {question.coverage.pk}", "belongs to another organisation"
             )
-    parties = edi_parties(organisation)
-    number = next_control_number(organisation, parties.submitter.id)
-    created = at or timezone.now()
+    envelope = open_envelope(organisation, at=at)
+    created = envelope.created
     provider = billing_provider(organisation)
-    traces = [f"{organisation.pk}-{number}-{i}" for i in range(1, len(questions) + 1)]
+    traces = [f"{organisation.pk}-{envelope.number}-{i}" for i in range(1, len(questions) + 1)]
+    requests = (
+        eligibility_request(q.coverage, q.day, trace=t, provider=provider, discipline=q.discipline)
+        for q, t in zip(questions, traces, strict=True)
+    )
     try:
-        content = write_270(
-            (
-                eligibility_request(
-                    q.coverage, q.day, trace=t, provider=provider, discipline=q.discipline
-                )
-                for q, t in zip(questions, traces, strict=True)
-            ),
-            submitter=parties.submitter,
-            receiver=parties.receiver,
-            control=ControlNumbers(number, number, number),
-            created=timezone.localtime(created),
-            usage=parties.usage,
-        )
+        content = envelope.write(write_270, requests)
     except X12WriteError as exc:
         raise EligibilityError("eligibility request", str(exc), code=exc.code) from None
     request_file = EligibilityFile.objects.create(
         organisation=organisation,
         kind=FileKind.REQUEST,
-        file_name=request_file_name(organisation, parties.submitter.id, number),
-        content=content.decode("ascii"),
-        sha256=hashlib.sha256(content).hexdigest(),
-        control_number=number,
-        created_at=created,
+        file_name=request_file_name(organisation, envelope.parties.submitter.id, envelope.number),
         created_by=actor.user,
+        **envelope.stored(content),
     )
     checks = EligibilityCheck.objects.bulk_create(
         EligibilityCheck(
@@ -216,11 +203,7 @@ def do_file_270(
         raise EligibilityError(f"eligibility file {locked.pk}", "is not a 270 request")
     if locked.filed_at is not None:
         return locked
-    receipt = adapter.send(locked.file_name, locked.content.encode("ascii"))
-    locked.filed_at = receipt.at
-    locked.receipt = receipt.reference[:300]
-    locked.save(update_fields=["filed_at", "receipt"])
-    do_record_audit_event(actor, AuditAction.EXPORT, "eligibility_file", locked.pk)
+    do_file_with_clearinghouse(actor, locked, adapter, entity="eligibility_file")
     return locked
 
 
