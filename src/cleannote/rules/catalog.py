@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from cleannote.rules.catalog_entries import CatalogDataError, EntryReader, read_catalog
+from cleannote.rules.catalog_entries import CatalogDataError, EntryReader, read_entries
 from cleannote.rules.errors import UnknownCodeError
 from cleannote.rules.visit import Discipline
 
@@ -145,14 +145,8 @@ def load_procedures(path: Path | None = None) -> tuple[Procedure, ...]:
 
     Any bad entry refuses the whole file with a CatalogDataError naming the code and field.
     """
-    source, raw_entries = read_catalog(path, "procedures.json", "procedures")
-    procedures = [_procedure(EntryReader(source, raw, i)) for i, raw in enumerate(raw_entries)]
-    by_code: dict[str, Procedure] = {}
-    for p in procedures:
-        if p.code in by_code:
-            raise CatalogDataError(source, p.code, "code", "appears twice")
-        by_code[p.code] = p
-    for p in procedures:
+    source, by_code = read_entries(path, "procedures.json", "procedures", _procedure)
+    for p in by_code.values():
         for primary in p.add_on_to:
             if primary not in by_code or primary == p.code:
                 raise CatalogDataError(
@@ -165,7 +159,7 @@ def load_procedures(path: Path | None = None) -> tuple[Procedure, ...]:
                 "medicare_replacement",
                 f"{p.medicare_replacement!r} is not in the catalog",
             )
-    return tuple(sorted(procedures, key=lambda p: p.code))
+    return tuple(sorted(by_code.values(), key=lambda p: p.code))
 
 
 @cache
@@ -179,9 +173,7 @@ def _by_code() -> dict[str, Procedure]:
 
 
 def _procedure(entry: EntryReader) -> Procedure:
-    code = entry.text("code")
-    if not _CODE.match(code):
-        raise entry.fail("code", f"{code!r} is not a five-character CPT or HCPCS code")
+    code = entry.matching_text("code", _CODE, "a five-character CPT or HCPCS code")
     status = entry.choice("medicare_status", MedicareStatus)
     replacement = entry.optional_text("medicare_replacement")
     if (status is MedicareStatus.INVALID) != (replacement is not None):

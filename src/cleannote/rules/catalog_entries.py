@@ -8,15 +8,24 @@ field. Both catalogs share this reader so they report bad data the same way.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from cleannote.rules.errors import RulesError
 
 E = TypeVar("E", bound=StrEnum)
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+C = TypeVar("C", bound=_Coded)
 
 
 class CatalogDataError(RulesError):
@@ -59,6 +68,25 @@ def read_catalog(path: Path | None, bundled_name: str, list_key: str) -> tuple[s
     return source, entries
 
 
+def read_entries(
+    path: Path | None, bundled_name: str, list_key: str, build: Callable[[EntryReader], C]
+) -> tuple[str, dict[str, C]]:
+    """Every entry of a catalog file, built by `build` and keyed by code, in file order.
+
+    A code that appears twice refuses the file: a lookup by code must have one answer. Every
+    entry is built (and checked) before codes are compared, so a malformed entry is reported
+    first. Returns the name to cite in errors too, for the caller's checks across entries.
+    """
+    source, raw_entries = read_catalog(path, bundled_name, list_key)
+    entries = [build(EntryReader(source, raw, i)) for i, raw in enumerate(raw_entries)]
+    by_code: dict[str, C] = {}
+    for entry in entries:
+        if entry.code in by_code:
+            raise CatalogDataError(source, entry.code, "code", "appears twice")
+        by_code[entry.code] = entry
+    return source, by_code
+
+
 class EntryReader:
     """Typed access to one entry's fields; any wrong field raises naming the code and field."""
 
@@ -85,6 +113,14 @@ class EntryReader:
         value = self._get(field)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(field, f"expected non-empty text, got {value!r}")
+        return value
+
+    def matching_text(self, field: str, pattern: re.Pattern[str], what: str) -> str:
+        """Text that `pattern` matches from its start; otherwise the failure says it is not `what`
+        (a code's form is checked where it is read, so a typo never reaches a claim)."""
+        value = self.text(field)
+        if not pattern.match(value):
+            raise self.fail(field, f"{value!r} is not {what}")
         return value
 
     def optional_text(self, field: str) -> str | None:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from cleannote.rules.catalog_entries import CatalogDataError, EntryReader, read_catalog
+from cleannote.rules.catalog_entries import EntryReader, read_entries
 from cleannote.rules.errors import RulesError
 from cleannote.rules.visit import Discipline
 
@@ -77,14 +77,8 @@ def all_modifiers() -> tuple[Modifier, ...]:
 
 def load_modifiers(path: Path | None = None) -> tuple[Modifier, ...]:
     """Read and check a modifiers file (the bundled one when `path` is None)."""
-    source, raw_entries = read_catalog(path, "modifiers.json", "modifiers")
-    modifiers = tuple(_modifier(EntryReader(source, raw, i)) for i, raw in enumerate(raw_entries))
-    seen: set[str] = set()
-    for m in modifiers:
-        if m.code in seen:
-            raise CatalogDataError(source, m.code, "code", "appears twice")
-        seen.add(m.code)
-    return modifiers
+    _source, by_code = read_entries(path, "modifiers.json", "modifiers", _modifier)
+    return tuple(by_code.values())
 
 
 @cache
@@ -98,11 +92,8 @@ def _by_code() -> dict[str, Modifier]:
 
 
 def _modifier(entry: EntryReader) -> Modifier:
-    code = entry.text("code")
-    if not _CODE.match(code):
-        raise entry.fail("code", f"{code!r} is not a two-character modifier")
     return Modifier(
-        code=code,
+        code=entry.matching_text("code", _CODE, "a two-character modifier"),
         meaning=entry.text("meaning"),
         applies_when=entry.text("applies_when"),
         kind=entry.choice("kind", ModifierKind),
