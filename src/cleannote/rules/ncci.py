@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from cleannote.rules.errors import ReferenceDataError
 from cleannote.rules.memo import memo
@@ -129,26 +130,60 @@ def row_provenance(source: str, confidence: str) -> str:
 
 _NO_PARTNERS: frozenset[str] = frozenset()
 
+K = TypeVar("K")
+R = TypeVar("R", bound=_SourcedRow)
 
-class PtpTable:
-    """PTP edits indexed by the unordered code pair; each pair's rows newest first."""
 
-    __slots__ = ("_by_pair", "_count", "_partners")
+class _DatedRows(Generic[K, R]):
+    """Rows grouped by what the scrubber looks them up by, each group newest first.
 
-    def __init__(self, edits: Iterable[PtpEdit]) -> None:
-        grouped: dict[tuple[str, str], list[PtpEdit]] = {}
+    A CMS file may repeat a key with other dates, so a lookup walks the group from the latest
+    effective date and takes the first row in force on the date of service. PTP and MUE tables
+    differ only in their key.
+    """
+
+    __slots__ = ("_count", "_rows")
+
+    def __init__(self, rows: Iterable[R], key: Callable[[R], K]) -> None:
+        grouped: dict[K, list[R]] = {}
         count = 0
-        for edit in edits:
-            a, b = edit.column1, edit.column2
-            grouped.setdefault((a, b) if a < b else (b, a), []).append(edit)
+        for row in rows:
+            grouped.setdefault(key(row), []).append(row)
             count += 1
-        self._by_pair = {
-            key: tuple(sorted(rows, key=lambda e: e.effective, reverse=True))
-            for key, rows in grouped.items()
+        self._rows = {
+            k: tuple(sorted(group, key=lambda r: r.effective, reverse=True))
+            for k, group in grouped.items()
         }
         self._count = count
+
+    def _in_force(self, key: K, on: date) -> R | None:
+        for row in self._rows.get(key, ()):
+            if row.effective <= on and (row.deletion is None or on < row.deletion):  # in force
+                return row
+        return None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[R]:
+        for rows in self._rows.values():
+            yield from rows
+
+
+def _pair_key(code_a: str, code_b: str) -> tuple[str, str]:
+    """The unordered pair as one key: NCCI edits hold whichever code order they are asked in."""
+    return (code_a, code_b) if code_a < code_b else (code_b, code_a)
+
+
+class PtpTable(_DatedRows[tuple[str, str], PtpEdit]):
+    """PTP edits indexed by the unordered code pair; each pair's rows newest first."""
+
+    __slots__ = ("_partners",)
+
+    def __init__(self, edits: Iterable[PtpEdit]) -> None:
+        super().__init__(edits, lambda edit: _pair_key(edit.column1, edit.column2))
         partners: dict[str, set[str]] = {}
-        for a, b in self._by_pair:
+        for a, b in self._rows:
             partners.setdefault(a, set()).add(b)
             partners.setdefault(b, set()).add(a)
         self._partners = {code: frozenset(others) for code, others in partners.items()}
@@ -163,13 +198,7 @@ class PtpTable:
 
         When a CMS file repeats a pair, the row in force with the latest effective date wins.
         """
-        rows = self._by_pair.get((code_a, code_b) if code_a < code_b else (code_b, code_a))
-        if rows is None:
-            return None
-        for edit in rows:
-            if edit.effective <= on and (edit.deletion is None or on < edit.deletion):
-                return edit
-        return None
+        return self._in_force(_pair_key(code_a, code_b), on)
 
     def edits_among(self, codes: Sequence[str], on: date) -> list[PtpEdit]:
         """Every edit in force between any two distinct codes of one visit, in code order."""
@@ -182,43 +211,17 @@ class PtpTable:
                     found.append(edit)
         return found
 
-    def __len__(self) -> int:
-        return self._count
 
-    def __iter__(self) -> Iterator[PtpEdit]:
-        for rows in self._by_pair.values():
-            yield from rows
-
-
-class MueTable:
+class MueTable(_DatedRows[str, Mue]):
     """MUE rows indexed by code; each code's rows newest first."""
 
-    __slots__ = ("_by_code", "_count")
+    __slots__ = ()
 
     def __init__(self, mues: Iterable[Mue]) -> None:
-        grouped: dict[str, list[Mue]] = {}
-        count = 0
-        for mue in mues:
-            grouped.setdefault(mue.code, []).append(mue)
-            count += 1
-        self._by_code = {
-            code: tuple(sorted(rows, key=lambda m: m.effective, reverse=True))
-            for code, rows in grouped.items()
-        }
-        self._count = count
+        super().__init__(mues, lambda mue: mue.code)
 
     def mue_for(self, code: str, on: date) -> Mue | None:
-        for mue in self._by_code.get(code, ()):
-            if mue.effective <= on and (mue.deletion is None or on < mue.deletion):  # in force
-                return mue
-        return None
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[Mue]:
-        for rows in self._by_code.values():
-            yield from rows
+        return self._in_force(code, on)
 
 
 # --- reading files -----------------------------------------------------------------------------
