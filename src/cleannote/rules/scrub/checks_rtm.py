@@ -10,34 +10,28 @@ import datetime as dt
 from functools import cache
 
 from cleannote.rules.catalog import RtmRole, all_procedures
+from cleannote.rules.rtm import (
+    PERIOD_DAYS,
+    TEN_MINUTE_CODE,
+    TWENTY_MINUTE_CODE,
+    device_supply_code,
+    device_supply_tiers,
+)
 from cleannote.rules.scrub.context import ScrubContext
 
-_PERIOD = dt.timedelta(days=30)
-_DEVICE_SUPPLY = RtmRole.DEVICE_SUPPLY.value
+_PERIOD = dt.timedelta(days=PERIOD_DAYS)
 _MANAGEMENT = RtmRole.MANAGEMENT.value
 
 
 @cache
 def _device_tiers() -> dict[str, tuple[str, int, int]]:
-    """Device-supply code -> (family, first day, last day), read from the catalog once.
+    """Device-supply code -> (family, first day, last day): the core's one RTM tier table
+    (`rules/rtm.py`), keyed by code for the checks.
 
     History services are not resolved by the scrubber, so checks over them look codes up here
     instead of in the catalog for every past visit.
     """
-    tiers: dict[str, tuple[str, int, int]] = {}
-    for procedure in all_procedures():
-        rtm = procedure.rtm
-        if rtm is not None and rtm.role == _DEVICE_SUPPLY and rtm.device_days and rtm.family:
-            tiers[procedure.code] = (rtm.family, *rtm.device_days)
-    return tiers
-
-
-def _tier_code(family: str, days: int) -> str | None:
-    """The device-supply code of `family` whose tier covers `days`, if any."""
-    for code, (other_family, low, high) in _device_tiers().items():
-        if other_family == family and low <= days <= high:
-            return code
-    return None
+    return {t.code: (t.family, t.first_day, t.last_day) for t in device_supply_tiers()}
 
 
 def check_device_tier(ctx: ScrubContext) -> None:
@@ -54,7 +48,7 @@ def check_device_tier(ctx: ScrubContext) -> None:
         family, low, high = tier
         if low <= days <= high:
             continue
-        right = _tier_code(family, days)
+        right = device_supply_code(family, days)
         ctx.add(
             "rtm.device-tier",
             f"{service.code} covers {low}-{high} days of data; {days} were recorded.",
@@ -124,8 +118,7 @@ def check_management_minutes(ctx: ScrubContext) -> None:
             )
 
 
-_TEN_MINUTE, _TWENTY_MINUTE = "98979", "98980"
-_FIRST_MANAGEMENT = frozenset({_TEN_MINUTE, _TWENTY_MINUTE})
+_FIRST_MANAGEMENT = frozenset({TEN_MINUTE_CODE, TWENTY_MINUTE_CODE})
 
 
 def check_98979_with_98980(ctx: ScrubContext) -> None:
