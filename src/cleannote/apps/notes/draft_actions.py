@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes.actions import (
@@ -220,7 +221,7 @@ def check_sign_note(
     require_treating_actor(actor, locked)
     loaded = load_note_for_visit(note.pk)
     assert loaded is not None  # locked above
-    result = scrub_loaded_note(loaded)
+    result = scrub_loaded_note(loaded, as_of=timezone.localdate(at) if at else None)
     if not sign_off_clean(result):
         raise SignOffRefused(note.pk, result.findings)
     return do_sign_note(actor, locked, signer, at=at)

@@ -8,7 +8,10 @@ block at that position on the note, and the rule id says which of the block's in
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.visit_builder import build_visit
@@ -16,6 +19,7 @@ from cleannote.platform.reference_tables import scrub_tables
 from cleannote.rules.claim_format_limits import CLINIC_SETUP_RULES
 from cleannote.rules.findings import Finding, ScrubResult, Severity
 from cleannote.rules.scope_of_practice import RULE_ASSISTANT_RENDERING
+from cleannote.rules.scrub.checks_timely_filing import RULE_TIMELY_FILING
 from cleannote.rules.scrub.scrubber import scrub
 
 # Which input of a block fixes a finding, by rule id (prefix match); the block itself otherwise.
@@ -48,7 +52,15 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # The claim still waits for them (claims are refused while they stand).
 # So do the claim-format errors a clinic fixes in its settings or the chart (a billing ZIP of
 # five digits, a payer id), not in the note (ADR 0350).
-AFTER_SIGNATURE = frozenset({RULE_ASSISTANT_RENDERING}) | CLINIC_SETUP_RULES
+# And a visit past the payer's filing limit: the claim is late, the note still has to be signed
+# (it is the clinical record whatever the payer does; ADR 0390).
+AFTER_SIGNATURE = frozenset({RULE_ASSISTANT_RENDERING, RULE_TIMELY_FILING}) | CLINIC_SETUP_RULES
+# What the page says instead of "error" for each of them.
+_AFTER_SIGNATURE_NOTE = {
+    RULE_ASSISTANT_RENDERING: "after you sign: the claim waits for the co-signature",
+    RULE_TIMELY_FILING: "stops the claim, not your signature",
+}
+_CLINIC_SETUP_NOTE = "after you sign: the claim waits for the clinic's settings or the chart"
 
 
 def blocks_sign_off(finding: Finding) -> bool:
@@ -72,8 +84,13 @@ class ShownFinding:
 
     @property
     def after_signature(self) -> bool:
-        """An error the co-signature resolves, shown but not blocking the signature."""
+        """An error that stops the claim, shown but not blocking the signature."""
         return self.finding.rule in AFTER_SIGNATURE
+
+    @property
+    def after_signature_note(self) -> str:
+        """What happens to an after-signature error, said in place of its severity."""
+        return _AFTER_SIGNATURE_NOTE.get(self.finding.rule, _CLINIC_SETUP_NOTE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +111,25 @@ class LiveScrub:
         return sum(1 for f in self.findings if f.is_error)
 
     @property
+    def claim_error_count(self) -> int:
+        """Errors that stop the claim but not the signature."""
+        return sum(
+            1 for f in self.findings if f.after_signature and f.finding.severity is Severity.ERROR
+        )
+
+    @property
     def total_units(self) -> int:
         return sum(b.units for b in self.billing.values())
 
 
-def scrub_loaded_note(note: Note) -> ScrubResult:
-    """Scrub a note loaded by `load_note_for_visit` (no further queries beyond the builder's)."""
+def scrub_loaded_note(note: Note, *, as_of: dt.date | None = None) -> ScrubResult:
+    """Scrub a note loaded by `load_note_for_visit` (no further queries beyond the builder's).
+
+    `as_of` is the day a claim would be made, which the timely-filing and future-date rules
+    judge: the clinic's today unless given (the shell reads the clock, the core never does;
+    ADR 0390)."""
     ptp, mue = scrub_tables()
-    return scrub(build_visit(note), ptp, mue)
+    return scrub(build_visit(note), ptp, mue, as_of=as_of or timezone.localdate())
 
 
 def present(result: ScrubResult, blocks: list[TreatmentBlock]) -> LiveScrub:

@@ -15,6 +15,8 @@ from cleannote.rules.scrub.context import ScrubContext
 # Days before the limit from which the scrub warns: two weekly billing runs, time to send the
 # claim, see a clearinghouse or payer rejection (999/277CA) and send it again corrected.
 TIMELY_FILING_WARNING_DAYS = 14
+RULE_TIMELY_FILING = "payer.timely-filing"
+"""The error: late for the claim, not for the note (the note page shows it; signing goes on)."""
 
 
 def _days(count: int) -> str:
@@ -30,7 +32,7 @@ def check_timely_filing(ctx: ScrubContext) -> None:
         return  # a service after the claim's day is date.future-service
     if elapsed > limit:
         ctx.add(
-            "payer.timely-filing",
+            RULE_TIMELY_FILING,
             f"The claim is made {_days(elapsed)} after the date of service, "
             f"{_days(elapsed - limit)} past this payer's filing limit of {_days(limit)}.",
             "If the claim was sent in time before (a rejection or a lost claim), send that proof "
