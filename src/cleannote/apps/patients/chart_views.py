@@ -5,7 +5,8 @@ organisation. Each screen is a full page, or its form alone when the chart asks 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.forms import BaseForm
@@ -22,7 +23,6 @@ from cleannote.apps.patients.chart_actions import (
     CASE_FIELDS,
     COVERAGE_FIELDS,
     PATIENT_FIELDS,
-    ChartChangeRefused,
     do_add_coverage_to_chart,
     do_close_case,
     do_end_coverage,
@@ -32,8 +32,7 @@ from cleannote.apps.patients.chart_actions import (
     do_update_coverage,
     do_update_patient,
 )
-from cleannote.apps.patients.chart_edit import refused as _refused
-from cleannote.apps.patients.chart_edit import save_or_refuse
+from cleannote.apps.patients.chart_edit import edit_screen
 from cleannote.apps.patients.chart_forms import (
     ChartCaseForm,
     ChartCoverageForm,
@@ -45,6 +44,7 @@ from cleannote.apps.patients.chart_forms import (
 from cleannote.apps.patients.models import Case, Coverage, Patient
 
 edit_view = staff_view(Capability.EDIT_CHART)
+T = TypeVar("T")
 
 
 def _patient(request: HttpRequest, patient_id: int) -> Patient:
@@ -73,13 +73,41 @@ def _to_chart(patient: Patient, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{url}#{anchor}")
 
 
+def _screen(
+    request: HttpRequest,
+    patient: Patient,
+    form: BaseForm,
+    change: Callable[[], T],
+    *,
+    title: str,
+    anchor: str,
+    said: str | Callable[[T], str],
+    then: Callable[[T], HttpResponse] | None = None,
+    sections: Any = None,
+    extra: dict[str, Any] | None = None,
+    renamed: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A chart edit screen: its form posts back to the screen's own address; a save returns to
+    the chart at `anchor` (or where `then` says, from what the action made)."""
+    return edit_screen(
+        request,
+        form,
+        change,
+        said=said,
+        then=then or _to_chart(patient, anchor),
+        renamed=renamed,
+        page=lambda: _page(
+            request, patient, title=title, form=form, anchor=anchor, sections=sections, extra=extra
+        ),
+    )
+
+
 def _page(
     request: HttpRequest,
     patient: Patient,
     *,
     title: str,
     form: BaseForm,
-    action: str,
     anchor: str,
     sections: Any = None,
     template: str = "patients/chart_edit.html",
@@ -93,7 +121,7 @@ def _page(
         "patient": patient,
         "title": title,
         "form": form,
-        "action": action,
+        "action": request.path,
         "back": f"{reverse('patients:chart', kwargs={'patient_id': patient.pk})}#{anchor}",
         "sections": grouped,
         **(extra or {}),
@@ -114,6 +142,11 @@ def _sections(form: BaseForm, sections: Any) -> list[tuple[str, list[Any]]]:
     ]
 
 
+def _changes(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The posted values of the fields an update action takes."""
+    return {f: data[f] for f in fields if f in data}
+
+
 # --- demographics -----------------------------------------------------------------------------
 
 
@@ -122,29 +155,19 @@ def _sections(form: BaseForm, sections: Any) -> list[tuple[str, list[Any]]]:
 def edit_details(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     form = DemographicsForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_update_patient(
-                actor_of(request),
-                patient,
-                reason=data["reason"],
-                **{f: data[f] for f in PATIENT_FIELDS if f in data},
-            ),
-            said=lambda changed: _saved(changed, "details"),
-            then=_to_chart(patient, "details"),
-        )
-        if saved is not None:
-            return saved
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_update_patient(
+            actor_of(request),
+            patient,
+            reason=form.cleaned_data["reason"],
+            **_changes(form.cleaned_data, PATIENT_FIELDS),
+        ),
         title="Details and contact",
-        form=form,
-        action=reverse("patients:edit_details", args=[patient.pk]),
         anchor="details",
+        said=lambda changed: _saved(changed, "details"),
         sections=DemographicsForm.SECTIONS,
     )
 
@@ -169,28 +192,16 @@ def add_coverage(request: HttpRequest, patient_id: int) -> HttpResponse:
         organisation=request.staff.organisation,  # type: ignore[attr-defined]
         initial={"priority": free, "active_from": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_add_coverage_to_chart(
-                actor_of(request),
-                patient,
-                form.save(commit=False),
-                reason=form.cleaned_data["reason"],
-            ),
-            said=lambda added: f"Added {added.payer_name} as {added.get_priority_display()}.",
-            then=_to_chart(patient, "coverage"),
-        )
-        if saved is not None:
-            return saved
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_add_coverage_to_chart(
+            actor_of(request), patient, form.save(commit=False), reason=form.cleaned_data["reason"]
+        ),
         title="Add a coverage",
-        form=form,
-        action=reverse("patients:add_coverage", args=[patient.pk]),
         anchor="coverage",
+        said=lambda added: f"Added {added.payer_name} as {added.get_priority_display()}.",
         sections=ChartCoverageForm.SECTIONS,
     )
 
@@ -206,29 +217,19 @@ def edit_coverage(request: HttpRequest, patient_id: int, coverage_id: int) -> Ht
         organisation=request.staff.organisation,  # type: ignore[attr-defined]
         editing=True,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_update_coverage(
-                actor_of(request),
-                coverage,
-                reason=data["reason"],
-                **{f: data[f] for f in COVERAGE_FIELDS if f in data},
-            ),
-            said=lambda changed: _saved(changed, f"{coverage.payer_name} coverage"),
-            then=_to_chart(patient, f"coverage-{coverage.pk}"),
-        )
-        if saved is not None:
-            return saved
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_update_coverage(
+            actor_of(request),
+            coverage,
+            reason=form.cleaned_data["reason"],
+            **_changes(form.cleaned_data, COVERAGE_FIELDS),
+        ),
         title=f"Coverage: {coverage.payer_name}",
-        form=form,
-        action=reverse("patients:edit_coverage", args=[patient.pk, coverage.pk]),
         anchor=f"coverage-{coverage.pk}",
+        said=lambda changed: _saved(changed, f"{coverage.payer_name} coverage"),
         sections=ChartCoverageForm.SECTIONS,
     )
 
@@ -242,29 +243,20 @@ def end_coverage(request: HttpRequest, patient_id: int, coverage_id: int) -> Htt
         request.POST or None,
         initial={"ended_on": coverage.active_through or timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_end_coverage(
-                actor_of(request),
-                coverage,
-                ended_on=form.cleaned_data["ended_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ChartChangeRefused as exc:
-            if exc.field == "active_through":
-                form.add_error("ended_on", exc.message)
-            else:
-                _refused(form, exc)
-        else:
-            messages.success(request, f"{coverage.payer_name} ends on {coverage.active_through}.")
-            return _to_chart(patient, "coverage")
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_end_coverage(
+            actor_of(request),
+            coverage,
+            ended_on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["reason"],
+        ),
         title=f"End coverage: {coverage.payer_name}",
-        form=form,
-        action=reverse("patients:end_coverage", args=[patient.pk, coverage.pk]),
         anchor="coverage",
+        said=lambda _: f"{coverage.payer_name} ends on {coverage.active_through}.",
+        renamed={"active_through": "ended_on"},
     )
 
 
@@ -277,32 +269,23 @@ def reorder_coverages(request: HttpRequest, patient_id: int) -> HttpResponse:
         c for c in patient.coverages.all() if c.active_through is None or c.active_through >= today
     ]
     form = ReorderForm(request.POST or None, coverages=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_reorder_coverages(
-                actor_of(request),
-                patient,
-                form.order(),
-                reason=form.cleaned_data["reason"],
-                medicare_secondary_types=form.medicare_secondary_types(),
-            )
-        except ChartChangeRefused as exc:
-            msp = [f for f in form.fields if f.startswith("msp_")]
-            if exc.field == "medicare_secondary_type" and msp:
-                form.add_error(msp[0], exc.message)
-            else:
-                _refused(form, exc)
-        else:
-            messages.success(request, "Saved the order of the coverages.")
-            return _to_chart(patient, "coverage")
-    return _page(
+    msp = [f for f in form.fields if f.startswith("msp_")]
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_reorder_coverages(
+            actor_of(request),
+            patient,
+            form.order(),
+            reason=form.cleaned_data["reason"],
+            medicare_secondary_types=form.medicare_secondary_types(),
+        ),
         title="Order of the coverages",
-        form=form,
-        action=reverse("patients:reorder_coverages", args=[patient.pk]),
         anchor="coverage",
+        said="Saved the order of the coverages.",
         extra={"intro": "Who pays first on a claim from today: 1st is the primary payer."},
+        renamed={"medicare_secondary_type": msp[0]} if msp else None,
     )
 
 
@@ -316,28 +299,17 @@ def open_case(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = ChartCaseForm(
         request.POST or None, patient=patient, initial={"opened_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_open_case_on_chart(
-                actor_of(request),
-                patient,
-                form.save(commit=False),
-                reason=form.cleaned_data["reason"],
-            ),
-            said=lambda case: f"Opened the case “{case.title}”.",
-            then=lambda case: _to_chart(patient, f"case-{case.pk}"),
-        )
-        if saved is not None:
-            return saved
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_open_case_on_chart(
+            actor_of(request), patient, form.save(commit=False), reason=form.cleaned_data["reason"]
+        ),
         title="Open a new case",
-        form=form,
-        action=reverse("patients:open_case", args=[patient.pk]),
         anchor="cases",
+        said=lambda case: f"Opened the case “{case.title}”.",
+        then=lambda case: _to_chart(patient, f"case-{case.pk}"),
         sections=ChartCaseForm.SECTIONS,
     )
 
@@ -348,29 +320,19 @@ def edit_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespon
     patient = _patient(request, patient_id)
     case = _case(patient, case_id)
     form = ChartCaseForm(request.POST or None, instance=_case(patient, case_id), patient=patient)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_update_case(
-                actor_of(request),
-                case,
-                reason=data["reason"],
-                **{f: data[f] for f in CASE_FIELDS if f in data},
-            ),
-            said=lambda changed: _saved(changed, "case"),
-            then=_to_chart(patient, f"case-{case.pk}"),
-        )
-        if saved is not None:
-            return saved
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_update_case(
+            actor_of(request),
+            case,
+            reason=form.cleaned_data["reason"],
+            **_changes(form.cleaned_data, CASE_FIELDS),
+        ),
         title=f"Case: {case.title}",
-        form=form,
-        action=reverse("patients:edit_case", args=[patient.pk, case.pk]),
         anchor=f"case-{case.pk}",
+        said=lambda changed: _saved(changed, "case"),
         sections=ChartCaseForm.SECTIONS,
     )
 
@@ -384,31 +346,19 @@ def close_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespo
         messages.error(request, f"“{case.title}” is already {case.get_closure_display()}.")
         return _to_chart(patient, f"case-{case.pk}")
     form = CloseCaseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_close_case(
-                actor_of(request),
-                case,
-                closed_on=data["closed_on"],
-                closure=data["closure"],
-                reason=data["reason"],
-            ),
-            said=lambda _: (
-                f"“{case.title}”: {case.get_closure_display().lower()} on {case.closed_on}."
-            ),
-            then=_to_chart(patient, f"case-{case.pk}"),
-        )
-        if saved is not None:
-            return saved
-    return _page(
+    return _screen(
         request,
         patient,
+        form,
+        lambda: do_close_case(
+            actor_of(request),
+            case,
+            closed_on=form.cleaned_data["closed_on"],
+            closure=form.cleaned_data["closure"],
+            reason=form.cleaned_data["reason"],
+        ),
         title=f"Close or discharge: {case.title}",
-        form=form,
-        action=reverse("patients:close_case", args=[patient.pk, case.pk]),
         anchor=f"case-{case.pk}",
+        said=lambda _: f"“{case.title}”: {case.get_closure_display().lower()} on {case.closed_on}.",
         extra={"suggestions": CloseCaseForm.SUGGESTIONS, "suggestions_id": "discharge-reasons"},
     )

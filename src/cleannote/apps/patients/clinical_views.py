@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients import clinical_selectors as chart
 from cleannote.apps.patients.chart_actions import ChartChangeRefused
-from cleannote.apps.patients.chart_edit import posted, save_or_refuse
+from cleannote.apps.patients.chart_edit import edit_screen, posted
 from cleannote.apps.patients.clinical_access import clinical_refusal, paperwork_refusal
 from cleannote.apps.patients.clinical_actions import (
     do_add_diagnosis,
@@ -99,33 +98,29 @@ def referrals(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespon
     data = posted(request)
     form = ReferralChartForm(data, prefix="new")
     groups = group_forms(data)
-    if data is not None and _valid(form, groups):
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_record_referral(
-                actor_of(request),
-                case,
-                form.save(commit=False),
-                _groups(groups),
-                reason=form.cleaned_data.get("reason") or "",
-            ),
-            said="Referral added.",
-            then=_back("referrals", case),
-        )
-        if saved is not None:
-            return saved
     if data is None:
         _viewed(request, "referrals", case)
-    return _referral_page(request, case, form, groups, title="Add a referral or authorization")
+    return edit_screen(
+        request,
+        form,
+        lambda: do_record_referral(
+            actor_of(request),
+            case,
+            form.save(commit=False),
+            _groups(groups),
+            reason=form.cleaned_data.get("reason") or "",
+        ),
+        also=groups,
+        said="Referral added.",
+        then=_back("referrals", case),
+        page=lambda: _referral_page(
+            request, case, form, groups, title="Add a referral or authorization"
+        ),
+    )
 
 
 def _groups(forms: list[Any]) -> list[Any]:
     return [g for g in (f.group() for f in forms) if g is not None]
-
-
-def _valid(form: BaseForm, groups: list[Any]) -> bool:
-    return all([form.is_valid(), *[g.is_valid() for g in groups]])
 
 
 def _referral_page(
@@ -185,30 +180,28 @@ def renew_referral(
     }
     form = ReferralChartForm(data, prefix="new", initial=initial)
     groups = group_forms(data, list(old.code_groups.all()))
-    if data is not None and _valid(form, groups):
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_renew_referral(
-                actor_of(request),
-                old,
-                form.save(commit=False),
-                _groups(groups),
-                reason=form.cleaned_data.get("reason") or "",
-            ),
-            said="Referral renewed: visits from its date count against it.",
-            then=_back("referrals", case),
-        )
-        if saved is not None:
-            return saved
-    return _referral_page(
+    return edit_screen(
         request,
-        case,
         form,
-        groups,
-        title="Renew the referral",
-        action=reverse("patients:renew_referral", args=[case.patient_id, case.pk, old.pk]),
-        renewing=old,
+        lambda: do_renew_referral(
+            actor_of(request),
+            old,
+            form.save(commit=False),
+            _groups(groups),
+            reason=form.cleaned_data.get("reason") or "",
+        ),
+        also=groups,
+        said="Referral renewed: visits from its date count against it.",
+        then=_back("referrals", case),
+        page=lambda: _referral_page(
+            request,
+            case,
+            form,
+            groups,
+            title="Renew the referral",
+            action=request.path,
+            renewing=old,
+        ),
     )
 
 
@@ -222,28 +215,21 @@ def edit_referral(
     data = posted(request)
     form = ReferralChartForm(data, prefix="new", instance=referral, reason_required=True)
     groups = group_forms(data, list(referral.code_groups.all()))
-    if data is not None and _valid(form, groups):
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_update_referral(
-                actor_of(request),
-                form.save(commit=False),
-                _groups(groups),
-                reason=form.cleaned_data["reason"],
-            ),
-            said="Referral corrected.",
-            then=_back("referrals", case),
-        )
-        if saved is not None:
-            return saved
-    return _referral_page(
+    return edit_screen(
         request,
-        case,
         form,
-        groups,
-        title="Correct the referral",
-        action=reverse("patients:edit_referral", args=[case.patient_id, case.pk, referral.pk]),
+        lambda: do_update_referral(
+            actor_of(request),
+            form.save(commit=False),
+            _groups(groups),
+            reason=form.cleaned_data["reason"],
+        ),
+        also=groups,
+        said="Referral corrected.",
+        then=_back("referrals", case),
+        page=lambda: _referral_page(
+            request, case, form, groups, title="Correct the referral", action=request.path
+        ),
     )
 
 
@@ -256,25 +242,22 @@ def diagnoses(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespon
     case = _case(request, patient_id, case_id)
     data = posted(request)
     form = DiagnosisForm(data, prefix="add", reason_required=False)
-    if data is not None and form.is_valid():
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_add_diagnosis(
-                actor_of(request),
-                case,
-                form.cleaned_data["code"],
-                form.cleaned_data["onset_date"],
-                reason=form.cleaned_data.get("reason") or "",
-            ),
-            said="Diagnosis added.",
-            then=_back("diagnoses", case),
-        )
-        if saved is not None:
-            return saved
     if data is None:
         _viewed(request, "diagnoses", case)
-    return _diagnosis_page(request, case, add_form=form)
+    return edit_screen(
+        request,
+        form,
+        lambda: do_add_diagnosis(
+            actor_of(request),
+            case,
+            form.cleaned_data["code"],
+            form.cleaned_data["onset_date"],
+            reason=form.cleaned_data.get("reason") or "",
+        ),
+        said="Diagnosis added.",
+        then=_back("diagnoses", case),
+        page=lambda: _diagnosis_page(request, case, add_form=form),
+    )
 
 
 def _diagnosis_page(
@@ -331,23 +314,20 @@ def change_diagnosis(
             f"{row.code} {chart.code_advice(row.code).problem or 'corrected'}; chose {replacement}"
         )[:200]
     form = DiagnosisForm(post, prefix=f"dx{row.pk}")
-    if form.is_valid():
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_change_diagnosis(
-                actor_of(request),
-                row,
-                form.cleaned_data["code"],
-                form.cleaned_data["onset_date"],
-                reason=form.cleaned_data["reason"],
-            ),
-            said=lambda _: f"Diagnosis {row.position} is now {row.code}.",
-            then=_back("diagnoses", case),
-        )
-        if saved is not None:
-            return saved
-    return _diagnosis_page(request, case, editing=row.pk, edit_form=form)
+    return edit_screen(
+        request,
+        form,
+        lambda: do_change_diagnosis(
+            actor_of(request),
+            row,
+            form.cleaned_data["code"],
+            form.cleaned_data["onset_date"],
+            reason=form.cleaned_data["reason"],
+        ),
+        said=lambda _: f"Diagnosis {row.position} is now {row.code}.",
+        then=_back("diagnoses", case),
+        page=lambda: _diagnosis_page(request, case, editing=row.pk, edit_form=form),
+    )
 
 
 @clinical_view
@@ -369,19 +349,20 @@ def remove_diagnosis(
     case = _case(request, patient_id, case_id)
     row = _diagnosis(case, diagnosis_id)
     form = RemoveDiagnosisForm(request.POST, prefix=f"rm{row.pk}")
-    if form.is_valid():
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_remove_diagnosis(actor_of(request), row, reason=form.cleaned_data["reason"]),
-            said=f"Removed {row.code}.",
-            then=_back("diagnoses", case),
-            catching=(ChartChangeRefused,),
-        )
-        if saved is not None:
-            return saved
-    messages.error(request, "Say why the diagnosis is removed.")
-    return _back("diagnoses", case, f"dx-{row.pk}")
+
+    def ask_why() -> HttpResponse:
+        messages.error(request, "Say why the diagnosis is removed.")
+        return _back("diagnoses", case, f"dx-{row.pk}")
+
+    return edit_screen(
+        request,
+        form,
+        lambda: do_remove_diagnosis(actor_of(request), row, reason=form.cleaned_data["reason"]),
+        said=f"Removed {row.code}.",
+        then=_back("diagnoses", case),
+        page=ask_why,
+        catching=(ChartChangeRefused,),
+    )
 
 
 @clinical_view
@@ -467,23 +448,21 @@ def write_plan(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespo
         },
     )
     goals = goal_forms(data, [], keep_ids=False)
-    if data is not None and _valid(form, goals):
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_write_plan_of_care(
-                actor_of(request),
-                case,
-                form.save(commit=False),
-                _goals(goals, {}),
-                reason=form.cleaned_data.get("reason") or "",
-            ),
-            said="Plan of care written: send it and record its certification.",
-            then=_back("plan", case),
-        )
-        if saved is not None:
-            return saved
-    return _plan_form_page(request, case, form, goals, title="Write the plan of care")
+    return edit_screen(
+        request,
+        form,
+        lambda: do_write_plan_of_care(
+            actor_of(request),
+            case,
+            form.save(commit=False),
+            _goals(goals, {}),
+            reason=form.cleaned_data.get("reason") or "",
+        ),
+        also=goals,
+        said="Plan of care written: send it and record its certification.",
+        then=_back("plan", case),
+        page=lambda: _plan_form_page(request, case, form, goals, title="Write the plan of care"),
+    )
 
 
 def _plan_form_page(
@@ -520,28 +499,21 @@ def edit_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: int)
     data = posted(request)
     form = PlanForm(data, prefix="plan", instance=current, reason_required=True)
     goals = goal_forms(data, list(existing.values()), keep_ids=True)
-    if data is not None and _valid(form, goals):
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_update_plan_of_care(
-                actor_of(request),
-                form.save(commit=False),
-                _goals(goals, existing),
-                reason=form.cleaned_data["reason"],
-            ),
-            said="Plan of care changed.",
-            then=_back("plan", case),
-        )
-        if saved is not None:
-            return saved
-    return _plan_form_page(
+    return edit_screen(
         request,
-        case,
         form,
-        goals,
-        title="Change the plan of care",
-        action=reverse("patients:edit_plan", args=[case.patient_id, case.pk, current.pk]),
+        lambda: do_update_plan_of_care(
+            actor_of(request),
+            form.save(commit=False),
+            _goals(goals, existing),
+            reason=form.cleaned_data["reason"],
+        ),
+        also=goals,
+        said="Plan of care changed.",
+        then=_back("plan", case),
+        page=lambda: _plan_form_page(
+            request, case, form, goals, title="Change the plan of care", action=request.path
+        ),
     )
 
 
@@ -567,29 +539,27 @@ def revise_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: in
         },
     )
     goals = goal_forms(data, list(old.goals.all()), keep_ids=False)
-    if data is not None and _valid(form, goals):
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_revise_plan_of_care(
-                actor_of(request),
-                old,
-                form.save(commit=False),
-                _goals(goals, {}),
-                reason=form.cleaned_data["reason"],
-            ),
-            said="Revised plan written: it needs its own certification.",
-            then=_back("plan", case),
-        )
-        if saved is not None:
-            return saved
-    return _plan_form_page(
+    return edit_screen(
         request,
-        case,
         form,
-        goals,
-        title="Revise or recertify the plan of care",
-        action=reverse("patients:revise_plan", args=[case.patient_id, case.pk, old.pk]),
+        lambda: do_revise_plan_of_care(
+            actor_of(request),
+            old,
+            form.save(commit=False),
+            _goals(goals, {}),
+            reason=form.cleaned_data["reason"],
+        ),
+        also=goals,
+        said="Revised plan written: it needs its own certification.",
+        then=_back("plan", case),
+        page=lambda: _plan_form_page(
+            request,
+            case,
+            form,
+            goals,
+            title="Revise or recertify the plan of care",
+            action=request.path,
+        ),
     )
 
 
@@ -599,27 +569,28 @@ def certify_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: i
     case = _case(request, patient_id, case_id)
     current = _plan_of(case, plan_id)
     form = CertificationForm(request.POST, prefix="cert")
-    if form.is_valid():
+
+    def certify() -> Any:
         data = form.cleaned_data
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_record_certification(
-                actor_of(request),
-                current,
-                kind=CertificationKind(data["kind"]),
-                signed_on=data.get("signed_on"),
-                order_signed_on=data.get("order_signed_on"),
-                delay_reason=data.get("delay_reason") or "",
-                certifier_name=data.get("certifier_name") or current.certifier_name,
-                certifier_npi=data.get("certifier_npi") or current.certifier_npi,
-            ),
-            said="Certification recorded: notes under this plan can be signed.",
-            then=_back("plan", case, "certification"),
+        return do_record_certification(
+            actor_of(request),
+            current,
+            kind=CertificationKind(data["kind"]),
+            signed_on=data.get("signed_on"),
+            order_signed_on=data.get("order_signed_on"),
+            delay_reason=data.get("delay_reason") or "",
+            certifier_name=data.get("certifier_name") or current.certifier_name,
+            certifier_npi=data.get("certifier_npi") or current.certifier_npi,
         )
-        if saved is not None:
-            return saved
-    return _plan_page(request, case, certify=form)
+
+    return edit_screen(
+        request,
+        form,
+        certify,
+        said="Certification recorded: notes under this plan can be signed.",
+        then=_back("plan", case, "certification"),
+        page=lambda: _plan_page(request, case, certify=form),
+    )
 
 
 @see_view
@@ -628,17 +599,14 @@ def send_plan(request: HttpRequest, patient_id: int, case_id: int, plan_id: int)
     case = _case(request, patient_id, case_id)
     current = _plan_of(case, plan_id)
     form = DeliveryForm(request.POST, prefix="send")
-    if form.is_valid():
-        saved = save_or_refuse(
-            request,
-            form,
-            lambda: do_record_plan_sent(actor_of(request), current, form.save(commit=False)),
-            said="Recorded that the plan was sent.",
-            then=_back("plan", case, "sending"),
-        )
-        if saved is not None:
-            return saved
-    return _plan_page(request, case, send=form)
+    return edit_screen(
+        request,
+        form,
+        lambda: do_record_plan_sent(actor_of(request), current, form.save(commit=False)),
+        said="Recorded that the plan was sent.",
+        then=_back("plan", case, "sending"),
+        page=lambda: _plan_page(request, case, send=form),
+    )
 
 
 @see_view
