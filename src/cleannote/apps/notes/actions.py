@@ -21,7 +21,13 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
-from cleannote.apps.notes.models import Addendum, Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.models import (
+    TREATMENT_VISIT,
+    Addendum,
+    Note,
+    NoteStatus,
+    TreatmentBlock,
+)
 from cleannote.apps.notes.objective import carry_objective
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
@@ -158,7 +164,7 @@ def do_start_note(
     )
     if carry_forward:
         previous = (
-            Note.objects.filter(case=case, status=NoteStatus.SIGNED)
+            Note.objects.filter(TREATMENT_VISIT, case=case, status=NoteStatus.SIGNED)
             .order_by("-date_of_service", "-id")
             .first()
         )

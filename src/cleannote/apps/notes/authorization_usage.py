@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.models import TREATMENT_VISIT_BLOCK, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.patients.models import AuthorizedCodeGroup, Referral
 from cleannote.rules.catalog import find_procedure
 from cleannote.rules.units import units_for_minutes
@@ -90,6 +90,7 @@ def usage(
         else None
     )
     rows = TreatmentBlock.objects.filter(
+        TREATMENT_VISIT_BLOCK,
         note__case_id=referral.case_id,
         note__status=NoteStatus.SIGNED,
         note__date_of_service__gte=referral.referral_date,

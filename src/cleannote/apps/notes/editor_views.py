@@ -36,7 +36,13 @@ from cleannote.apps.notes.draft_actions import (
 )
 from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
 from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, scrub_loaded_note
-from cleannote.apps.notes.models import LATERALITY_CHOICES, Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.models import (
+    LATERALITY_CHOICES,
+    TREATMENT_VISIT,
+    Note,
+    NoteStatus,
+    TreatmentBlock,
+)
 from cleannote.apps.notes.note_form import OBJECTIVE_ROWS, DraftInput, block_prefix, parse_draft
 from cleannote.apps.notes.note_pdf import render_note_pdf
 from cleannote.apps.notes.note_reading import progress_measures
@@ -264,7 +270,11 @@ def start_note(request: HttpRequest, case_id: int) -> HttpResponse:
     today = timezone.localdate()
     existing = (
         Note.objects.filter(
-            case=case, therapist=staff, status=NoteStatus.DRAFT, date_of_service=today
+            TREATMENT_VISIT,
+            case=case,
+            therapist=staff,
+            status=NoteStatus.DRAFT,
+            date_of_service=today,
         )
         .values_list("pk", flat=True)
         .first()

@@ -17,13 +17,19 @@ from django.db import models
 
 from cleannote.apps.notes.objective import empty_objective, validate_objective
 from cleannote.apps.organisations.models import Location, Staff
-from cleannote.apps.patients.models import Case, Goal, Patient
+from cleannote.apps.patients.models import Case, Goal, Patient, RtmEnrolment
 from cleannote.rules.visit import Laterality
 
 
 class NoteStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SIGNED = "signed", "Signed"
+
+
+# Notes that are treatment visits (every note but an RTM billing note, ADR 0570): what counts
+# as a treatment day, a visit used, or the note the next visit starts from.
+TREATMENT_VISIT = models.Q(rtm_enrolment__isnull=True)
+TREATMENT_VISIT_BLOCK = models.Q(note__rtm_enrolment__isnull=True)
 
 
 class SignedNoteError(RuntimeError):
@@ -61,6 +67,11 @@ class Note(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_into"
     )
     is_progress_report = models.BooleanField(default=False)
+    # An RTM billing note (ADR 0570): the enrolment whose period or month it bills. It is not a
+    # treatment visit: it counts as no treatment day and is never carried into the next note.
+    rtm_enrolment = models.ForeignKey(
+        RtmEnrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="notes"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cleannote.apps.notes.models import Note, NoteStatus
+from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.notes.objective import is_carried
 from cleannote.apps.notes.selectors import PROGRESS_REPORT_EVERY
 from cleannote.apps.patients.models import Case
@@ -22,7 +22,7 @@ def progress_report_due(case: Case, date_of_service: dt.date) -> bool:
     """True when a visit on `date_of_service` is the treatment day a report falls due."""
     days: dict[dt.date, bool] = {}
     rows = Note.objects.filter(
-        case=case, status=NoteStatus.SIGNED, date_of_service__lt=date_of_service
+        TREATMENT_VISIT, case=case, status=NoteStatus.SIGNED, date_of_service__lt=date_of_service
     ).values_list("date_of_service", "is_progress_report")
     for day, is_report in rows:
         days[day] = days.get(day, False) or is_report
@@ -79,6 +79,7 @@ def measures_since_last_report(note: Note) -> RomTrend:
     and including this note: one query."""
     earlier = list(
         Note.objects.filter(
+            TREATMENT_VISIT,
             case_id=note.case_id,
             status=NoteStatus.SIGNED,
             date_of_service__lt=note.date_of_service,

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cleannote.apps.notes.models import Note, NoteStatus
+from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Role, Staff
 from cleannote.apps.patients.models import Case, Patient, PlanOfCare, Referral
 from cleannote.apps.patients.selectors import FAR_FUTURE
@@ -50,6 +50,7 @@ def with_visits_used(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     on, up to its expiry (a draft may be abandoned)."""
     used = (
         Note.objects.filter(
+            TREATMENT_VISIT,
             case=OuterRef("case"),
             status=NoteStatus.SIGNED,
             date_of_service__gte=OuterRef("referral_date"),

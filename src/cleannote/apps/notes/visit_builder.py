@@ -19,7 +19,7 @@ from typing import TypeVar
 from django.db.models import Prefetch, prefetch_related_objects
 
 from cleannote.apps.notes.authorization_usage import chart_authorization
-from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.chart_visit import chart_plan, goal_id
 from cleannote.apps.patients.coverage_order import claim_order
@@ -351,6 +351,7 @@ def _case_days(note: Note) -> list[tuple[dt.date, bool]]:
     """
     rows = (
         Note.objects.filter(
+            TREATMENT_VISIT,
             case_id=note.case_id,
             status=NoteStatus.SIGNED,
             date_of_service__lt=note.date_of_service,

@@ -20,7 +20,7 @@ from cleannote.apps.patients.diagnoses import (
     validate_code_shapes,
     validate_diagnosis_list,
 )
-from cleannote.rules.catalog import find_procedure
+from cleannote.rules.catalog import RtmFamily, find_procedure
 from cleannote.rules.scrub.checks_chart import RECERTIFY_EVERY_DAYS
 from cleannote.rules.visit import (
     AccidentKind,
@@ -59,6 +59,8 @@ _LABELS = {
     "42": "42 Veterans Affairs",
     "43": "43 Disability: large group health plan",
     "47": "47 Liability insurance",
+    "msk": "Musculoskeletal",
+    "cbt": "Cognitive behavioural therapy",
 }
 
 
@@ -602,3 +604,110 @@ class OutcomeMeasureResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.measured_on:%Y-%m-%d}"
+
+
+# --- remote therapeutic monitoring (ADR 0570) ------------------------------------------------
+
+
+class RtmContact(models.TextChoices):
+    """How a management entry's minutes were spent: a live exchange with the patient counts as
+    the month's interactive communication."""
+
+    REVIEW = "review", "Data review and management (no live contact)"
+    PHONE = "phone", "Live phone call with the patient"
+    VIDEO = "video", "Live video visit with the patient"
+
+
+class RtmDataSource(models.TextChoices):
+    ENTERED = "entered", "Entered by staff"
+    IMPORTED = "imported", "Imported from the app's CSV"
+
+
+class RtmEnrolment(models.Model):
+    """A patient monitored remotely under a case's plan of care: one RTM episode. Written only
+    by patients.rtm_actions; what it makes billable is the core's `rules.rtm.rtm_billing`."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="rtm_enrolments")
+    plan = models.ForeignKey(
+        PlanOfCare, on_delete=models.PROTECT, related_name="rtm_enrolments",
+        verbose_name="plan of care",
+    )  # fmt: skip
+    family = models.CharField(
+        "monitoring", max_length=12, choices=_choices(RtmFamily), default=RtmFamily.MSK.value
+    )
+    device = models.CharField("device or app", max_length=120)
+    app_reference = models.CharField(
+        "the app's patient reference", max_length=60, blank=True,
+        help_text="how the monitoring app names the patient in its export, if not RTM-<id>",
+    )  # fmt: skip
+    start_date = models.DateField("set-up and education on")
+    end_date = models.DateField(null=True, blank=True)
+    supervising = models.ForeignKey(
+        "organisations.Staff", on_delete=models.PROTECT, related_name="rtm_enrolments",
+        verbose_name="supervising clinician",
+    )  # fmt: skip
+    education = models.TextField("set-up and education given", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("case_id", "-start_date", "-id")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="rtm_enrolment_end_after_start",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """What the clinic and the monitoring app's export call the enrolment."""
+        return f"RTM-{self.pk}"
+
+
+class RtmDataDay(models.Model):
+    """A day on which the device or app recorded data for the enrolment."""
+
+    enrolment = models.ForeignKey(RtmEnrolment, on_delete=models.CASCADE, related_name="data_days")
+    day = models.DateField()
+    source = models.CharField(max_length=8, choices=RtmDataSource.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("enrolment_id", "day")
+        constraints = (
+            models.UniqueConstraint(fields=["enrolment", "day"], name="rtm_data_day_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.day:%Y-%m-%d}"
+
+
+class RtmTimeEntry(models.Model):
+    """Minutes of treatment management on one day, by one clinician; `contact` says whether
+    they were a live exchange with the patient."""
+
+    enrolment = models.ForeignKey(RtmEnrolment, on_delete=models.CASCADE, related_name="time")
+    day = models.DateField()
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    contact = models.CharField(max_length=6, choices=RtmContact.choices)
+    note = models.TextField("what was reviewed, decided or discussed")
+    staff = models.ForeignKey(
+        "organisations.Staff", on_delete=models.PROTECT, related_name="rtm_time"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("enrolment_id", "day", "id")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.day:%Y-%m-%d} {self.minutes} min"
+
+    @property
+    def interactive(self) -> bool:
+        return self.contact != RtmContact.REVIEW
