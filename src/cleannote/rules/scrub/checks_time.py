@@ -11,11 +11,8 @@ _LINE_MUE = 1
 
 
 def check_time_documented(ctx: ScrubContext) -> None:
-    services, procedures = ctx.visit.services, ctx.procedures
-    for index in range(len(services)):
-        procedure = procedures[index]
-        if procedure is None or not procedure.timed:
-            continue
+    services = ctx.visit.services
+    for index in ctx.timed:
         service = services[index]
         if service.start is not None and service.end is not None:
             if service.end < service.start:
@@ -50,11 +47,8 @@ def check_overlap(ctx: ScrubContext) -> None:
     """One provider cannot furnish two one-on-one timed services in the same minutes."""
     blocks: dict[str, list[tuple[int, int, int]]] = {}
     default_npi = ctx.visit.rendering_provider.npi
-    services, procedures = ctx.visit.services, ctx.procedures
-    for index in range(len(services)):
-        procedure = procedures[index]
-        if procedure is None or not procedure.timed:
-            continue
+    services = ctx.visit.services
+    for index in ctx.timed:
         service = services[index]
         began, ended = service.start, service.end
         if began is None or ended is None or ended < began:

@@ -31,6 +31,8 @@ class ScrubContext:
     """Code per service as it goes on the claim (97014 becomes G0283 for Medicare)."""
     minutes: tuple[int | None, ...]
     """Documented minutes per service: the stamped span, else the minutes entered."""
+    timed: tuple[int, ...]
+    """Indexes of the services whose catalog entry is timed (billed per 15 minutes)."""
     units: tuple[int, ...]
     """Units the documentation supports per service under the payer's unit method."""
     codes: frozenset[str]

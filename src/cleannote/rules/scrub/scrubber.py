@@ -73,7 +73,7 @@ def scrub(
     """
     policy = policy_for(visit.payer)
     services = visit.services
-    procedures, minutes, billed_codes = _resolve(services, policy)
+    procedures, minutes, billed_codes, timed = _resolve(services, policy)
     units = _units(services, procedures, minutes, policy, visit.rendering_provider.npi)
     ptp = ptp if ptp is not None else bundled_ptp()
     ctx = ScrubContext(
@@ -84,6 +84,7 @@ def scrub(
         procedures=procedures,
         billed_codes=billed_codes,
         minutes=minutes,
+        timed=timed,
         units=units,
         codes=_codes_named(services, procedures, billed_codes),
         pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
@@ -112,18 +113,21 @@ def scrub_all(visits: Iterable[Visit], as_of: dt.date | None = None) -> Iterator
 
 def _resolve(
     services: tuple[Service, ...], policy: PayerPolicy
-) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...], tuple[str, ...]]:
+) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...], tuple[str, ...], tuple[int, ...]]:
     """Per service, in one pass: its catalog entry, its `Service.documented_minutes` (the
     property's arithmetic, inlined) and its code as billed: a payer that refuses 97014
-    (Medicare and its plans) gets G0283."""
+    (Medicare and its plans) gets G0283; and the indexes of the timed services."""
     procedures: list[Procedure | None] = []
     minutes: list[int | None] = []
     codes: list[str] = []
+    timed: list[int] = []
     replace = not policy.accepts_97014
-    for service in services:
+    for index, service in enumerate(services):
         code = service.code
         procedure = find_procedure(code)
         procedures.append(procedure)
+        if procedure is not None and procedure.timed:
+            timed.append(index)
         start, end = service.start, service.end
         if start is not None and end is not None:
             span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
@@ -138,7 +142,7 @@ def _resolve(
         ):
             code = procedure.medicare_replacement
         codes.append(code)
-    return tuple(procedures), tuple(minutes), tuple(codes)
+    return tuple(procedures), tuple(minutes), tuple(codes), tuple(timed)
 
 
 def _codes_named(
