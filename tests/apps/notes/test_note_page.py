@@ -106,7 +106,7 @@ def test_live_scrub_saves_the_draft_and_shows_units_and_findings(clinic, login):
     ("field", "value", "message"),
     [
         ("stop", "08:00", "is before start"),
-        ("start", "9h", "time must be HH:MM"),
+        ("start", "9h", "'9h' is not a time; write it as 2:05 PM"),
         ("p-sets", "three", "sets must be a whole number"),
     ],
     ids=["stop-before-start", "bad-time", "non-numeric-sets"],

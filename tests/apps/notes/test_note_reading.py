@@ -90,10 +90,10 @@ def test_signature_time_is_the_clinic_s_on_the_page_and_in_the_pdf(clinic, login
     client = login(clinic.therapist)
     # when
     page, pdf = _page_text(client, note.pk), _pdf_text(client, note.pk)
-    # then
-    assert "3 Dec 2026 22:25 EST" in page
-    assert "03 Dec 2026 22:25 EST" in pdf
-    assert "03:25" not in pdf
+    # then both say it the same way, in the clinic's zone and its (default 12-hour) cycle
+    assert "3 Dec 2026 10:25 PM EST" in page
+    assert "3 Dec 2026 10:25 PM EST" in pdf
+    assert "3:25" not in pdf
     assert "UTC" not in pdf
 
 

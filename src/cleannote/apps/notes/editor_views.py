@@ -58,6 +58,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare
+from cleannote.platform.clock import hour_cycle_of
 from cleannote.rules.catalog import all_procedures
 from cleannote.rules.scope_of_practice import RULE_TREATING_CLINICIAN, code_refusal
 from cleannote.rules.visit import Credential, Discipline
@@ -249,6 +250,7 @@ def _save_posted(request: HttpRequest, note: Note, *, refresh: bool = False) -> 
         note.blocks.all(),
         today=timezone.localdate(),
         stored_objective=note.objective,
+        hour_cycle=hour_cycle_of(request.staff.organisation.hour_cycle),  # type: ignore[attr-defined]
     )
     saved = do_save_draft(actor_of(request), note, draft)
     if refresh:

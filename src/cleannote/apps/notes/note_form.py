@@ -13,7 +13,6 @@ fields `b<block id>-<field>`, block parameters `b<block id>-p-<key>`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,13 +20,19 @@ from typing import Any
 from cleannote.apps.notes.block_fields import InputKind, inputs_for
 from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.objective import MEASURED_VALUE, SIDES, is_carried, row_identity
+from cleannote.platform.clock import (
+    DEFAULT_HOUR_CYCLE,
+    HourCycle,
+    format_time,
+    parse_time,
+    time_example,
+)
 from cleannote.platform.request_params import EARLIEST_DATE
 from cleannote.rules.visit import Laterality
 
 TEXT_FIELDS = ("pain_location", "functional_limits", "patient_words", "assessment", "plan")
 MAX_ROWS = 40
 MAX_MINUTES = 600
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 OBJECTIVE_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     # section: (input prefix, row inputs)
     "rom": ("rom", ("joint", "motion", "side", "degrees")),
@@ -66,11 +71,14 @@ def parse_draft(
     *,
     today: dt.date,
     stored_objective: Mapping[str, Any] | None = None,
+    hour_cycle: HourCycle = DEFAULT_HOUR_CYCLE,
 ) -> DraftInput:
     """The posted note form as values to save, and a message per input that did not parse.
 
     A carried row (one with `measured_on` in `stored_objective`) posted with its value left
     empty stays as it was: last measured on its day. A value typed into it is a new measurement.
+    A block's start and stop are read in either cycle; messages write times the clinic's way
+    (`hour_cycle`, ADR 0590).
     """
     draft = DraftInput()
     _note_fields(data, draft, today)
@@ -79,7 +87,7 @@ def parse_draft(
         draft.note_fields["objective"] = objective
     for block in blocks:
         if f"{block_prefix(block.pk)}present" in data:
-            draft.blocks[block.pk] = _block(data, block, draft.errors)
+            draft.blocks[block.pk] = _block(data, block, draft.errors, hour_cycle)
     return draft
 
 
@@ -211,17 +219,12 @@ def _number_or_text(raw: str) -> int | str:
     return raw if number is None else number
 
 
-def _time(raw: str) -> dt.time | None:
-    match = _TIME.match(raw)
-    if match is None:
-        raise ValueError(raw)
-    return dt.time(int(match.group(1)), int(match.group(2)))
-
-
-def _block(data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str]) -> BlockInput:
+def _block(
+    data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str], cycle: HourCycle
+) -> BlockInput:
     prefix = block_prefix(block.pk)
     parsed = BlockInput()
-    _block_times(data, prefix, parsed, errors)
+    _block_times(data, prefix, parsed, errors, cycle)
     for name in ("minutes", "assistant_minutes"):
         key = prefix + name
         if key not in data:
@@ -258,7 +261,11 @@ def _block(data: Mapping[str, Any], block: TreatmentBlock, errors: dict[str, str
 
 
 def _block_times(
-    data: Mapping[str, Any], prefix: str, parsed: BlockInput, errors: dict[str, str]
+    data: Mapping[str, Any],
+    prefix: str,
+    parsed: BlockInput,
+    errors: dict[str, str],
+    cycle: HourCycle,
 ) -> None:
     """Start and stop are saved together or not at all, so the saved pair is always ordered."""
     if prefix + "start" not in data and prefix + "stop" not in data:
@@ -267,15 +274,18 @@ def _block_times(
     for name in ("start", "stop"):
         raw = _get(data, prefix + name)
         try:
-            times[name] = _time(raw) if raw else None
+            times[name] = parse_time(raw) if raw else None
         except ValueError:
-            errors[prefix + name] = f"time must be HH:MM (24-hour), not {_shown(raw)}"
+            errors[prefix + name] = (
+                f"{_shown(raw)} is not a time; write it as {time_example(cycle)}"
+            )
     if len(times) < 2:
         return
     start, stop = times["start"], times["stop"]
     if start is not None and stop is not None and stop < start:
         errors[prefix + "stop"] = (
-            f"stop {stop:%H:%M} is before start {start:%H:%M}; fix one of them"
+            f"stop {format_time(stop, cycle)} is before start {format_time(start, cycle)}; "
+            "fix one of them"
         )
         return
     parsed.fields["start_time"] = start

@@ -17,12 +17,12 @@ from reportlab.platypus import Flowable, Spacer
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.note_reading import (
     block_details,
-    clinic_time,
     goal_texts,
     objective_lines,
     progress_measures,
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
+from cleannote.platform.clock import HourCycle, format_moment, format_time, hour_cycle_of
 from cleannote.platform.pdf_parts import letter_pdf
 from cleannote.platform.pdf_parts import paragraph as _p
 from cleannote.platform.pdf_parts import styles as _styles
@@ -47,6 +47,7 @@ def _recipient(note: Note, audience: str) -> str:
 def note_story(note: Note, audience: str) -> list[Flowable]:
     s = _styles()
     org = note.patient.organisation
+    cycle = hour_cycle_of(org.hour_cycle)
     patient = note.patient
     story: list[Flowable] = [
         _p(org.name, s["title"]),
@@ -81,7 +82,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     if note.patient_words:
         story.append(_p(f"In the patient's words: “{note.patient_words}”", s["body"]))
     story += _objective(note, s)
-    story += _treatment(note, s)
+    story += _treatment(note, s, cycle)
     if note.is_progress_report:
         story += _trend(note, s)
         story += _measures(note, s)
@@ -97,7 +98,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
             _p(
                 f"Electronically signed by {note.signed_by.display_name}"
                 f"{', NPI ' + note.signed_by.npi if note.signed_by.npi else ''} on "
-                f"{clinic_time(note.signed_at):%d %b %Y %H:%M %Z}",
+                f"{format_moment(note.signed_at, cycle, zone=True)}",
                 s["body"],
             ),
         ]
@@ -106,7 +107,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
             _p(
                 f"Co-signed as supervising therapist by {note.cosigned_by.display_name}"
                 f"{', NPI ' + note.cosigned_by.npi if note.cosigned_by.npi else ''} on "
-                f"{clinic_time(note.cosigned_at):%d %b %Y %H:%M %Z}",
+                f"{format_moment(note.cosigned_at, cycle, zone=True)}",
                 s["body"],
             )
         )
@@ -115,7 +116,8 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
         story.append(_p("Addenda", s["h2"]))
         story += [
             _p(
-                f"{clinic_time(a.signed_at):%d %b %Y %H:%M %Z}, {a.author.display_name}: {a.text}",
+                f"{format_moment(a.signed_at, cycle, zone=True)}, "
+                f"{a.author.display_name}: {a.text}",
                 s["body"],
             )
             for a in addenda
@@ -142,13 +144,17 @@ def _objective(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
     return out
 
 
-def _treatment(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+def _treatment(note: Note, s: dict[str, ParagraphStyle], cycle: HourCycle) -> Iterable[Flowable]:
     blocks = list(note.blocks.all())
     if not blocks:
         return [_p("Treatment", s["h2"]), _p("No treatment documented.", s["body"])]
     rows: list[list[object]] = [["Code", "Time", "Min", "Details", "Goals", "Skilled need"]]
     for b in blocks:
-        time = f"{b.start_time:%H:%M}–{b.stop_time:%H:%M}" if b.start_time and b.stop_time else ""
+        time = (
+            f"{format_time(b.start_time, cycle)}–{format_time(b.stop_time, cycle)}"
+            if b.start_time and b.stop_time
+            else ""
+        )
         details = "; ".join(f"{label}: {value}" for label, value in block_details(b))
         regions = ", ".join(b.body_regions)
         if regions:
@@ -157,7 +163,8 @@ def _treatment(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
         rows.append(
             [b.code, time, b.documented_minutes or "", details, goals, b.justification or ""]
         )
-    widths = [0.55 * inch, 0.9 * inch, 0.4 * inch, 2.35 * inch, 1.2 * inch, 1.6 * inch]
+    # The time column holds "12:05 PM–12:58 PM" on one line (ADR 0590).
+    widths = [0.55 * inch, 1.3 * inch, 0.4 * inch, 2.0 * inch, 1.2 * inch, 1.55 * inch]
     return [_p("Treatment", s["h2"]), _table(rows, widths, s["small"])]
 
 

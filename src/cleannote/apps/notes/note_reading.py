@@ -5,7 +5,8 @@ details (the per-code parameters, labelled as the editor labels them), goals by 
 objective values marked when they were carried from an earlier visit rather than measured on
 this one (ADR 0542), and, on a progress report, the case's outcome measures up to the note's
 date of service with their change since the first and the MCID (ADR 0541). Times are the
-clinic's (settings.TIME_ZONE), on the page and on paper alike.
+clinic's, in its zone and its 12- or 24-hour way, on the page and on paper alike
+(`cleannote.platform.clock`, ADR 0590).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-
-from django.utils import timezone
 
 from cleannote.apps.notes.block_fields import inputs_for
 from cleannote.apps.notes.models import Note, TreatmentBlock
@@ -86,8 +85,3 @@ def progress_measures(note: Note) -> list[MeasureSeries]:
             case_id=note.case_id, measured_on__lte=note.date_of_service
         )
     )
-
-
-def clinic_time(moment: dt.datetime) -> dt.datetime:
-    """A stored (UTC) moment in the clinic's time zone, as the page shows it."""
-    return timezone.localtime(moment)

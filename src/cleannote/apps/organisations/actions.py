@@ -23,6 +23,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.invitations import invitation_tokens
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.organisations.roles import TWO_FACTOR_ROLES
+from cleannote.platform.clock import HourCycle
 
 
 @transaction.atomic
@@ -232,17 +233,26 @@ def _set_password(actor: Actor, staff: Staff, password: str, *, temporary: bool)
     do_record_audit_event(actor, AuditAction.UPDATE, kind, row.pk)
 
 
-@transaction.atomic
 def do_set_require_two_factor(actor: Actor, *, required: bool) -> bool:
+    return _set_organisation_setting(actor, "require_two_factor", required)
+
+
+def do_set_hour_cycle(actor: Actor, cycle: HourCycle) -> bool:
+    """The clinic's 12- or 24-hour setting, for every page, time input and PDF (ADR 0590)."""
+    return _set_organisation_setting(actor, "hour_cycle", cycle)
+
+
+@transaction.atomic
+def _set_organisation_setting(actor: Actor, name: str, value: object) -> bool:
+    """One of the owner's organisation-wide settings, audited as `organisation.<name>`; False
+    when it already had that value (nothing written)."""
     organisation = Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
-    if organisation.require_two_factor == required:
+    if getattr(organisation, name) == value:
         return False
-    organisation.require_two_factor = required
-    organisation.save(update_fields=["require_two_factor"])
-    actor.organisation.require_two_factor = required
-    do_record_audit_event(
-        actor, AuditAction.UPDATE, "organisation.require_two_factor", organisation.pk
-    )
+    setattr(organisation, name, value)
+    organisation.save(update_fields=[name])
+    setattr(actor.organisation, name, value)
+    do_record_audit_event(actor, AuditAction.UPDATE, f"organisation.{name}", organisation.pk)
     return True
 
 

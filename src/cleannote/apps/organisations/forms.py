@@ -24,6 +24,7 @@ from cleannote.apps.organisations.models import (
     Staff,
 )
 from cleannote.apps.organisations.validators import validate_npi, validate_taxonomy
+from cleannote.platform.clock import HourCycle
 from cleannote.rules.visit import ASSISTANT_CREDENTIALS, DISCIPLINE_OF_CREDENTIAL, Credential
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
@@ -188,6 +189,16 @@ class TemporaryPasswordForm(forms.Form):
 class OrganisationSecurityForm(forms.Form):
     require_two_factor = forms.BooleanField(
         label="Require two-factor sign-in for owners and billers", required=False
+    )
+
+
+class HourCycleForm(forms.Form):
+    hour_cycle = forms.TypedChoiceField(
+        label="Times shown as",
+        choices=HourCycle.choices,
+        coerce=HourCycle,
+        widget=forms.RadioSelect,
+        help_text="On every page, in the note editor's start and stop times, and on PDFs.",
     )
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from cleannote.apps.organisations.validators import validate_npi, validate_state, validate_taxonomy
+from cleannote.platform.clock import DEFAULT_HOUR_CYCLE, HourCycle
 from cleannote.rules.visit import (
     ASSISTANT_CREDENTIALS,
     DISCIPLINE_OF_CREDENTIAL,
@@ -32,6 +33,10 @@ class Organisation(models.Model):
     # Owners and billers must sign in with a second factor when this is on (ADR 0221).
     require_two_factor = models.BooleanField(
         "require two-factor sign-in for owners and billers", default=False
+    )
+    # How every time is shown and typed, on pages, in time inputs and on paper (ADR 0590).
+    hour_cycle = models.CharField(
+        "times shown as", max_length=2, choices=HourCycle.choices, default=DEFAULT_HOUR_CYCLE
     )
 
     class Meta:

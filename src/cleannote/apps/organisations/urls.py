@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/add/", views.staff_add, name="staff_add"),
     path("staff/security/", views.organisation_security, name="organisation_security"),
+    path("staff/times/", views.organisation_hour_cycle, name="organisation_hour_cycle"),
     path("staff/<int:staff_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:staff_id>/active/", views.staff_set_active, name="staff_set_active"),
     path("staff/<int:staff_id>/password/", views.staff_reset_password, name="staff_reset_password"),

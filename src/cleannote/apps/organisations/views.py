@@ -1,5 +1,6 @@
 """The owner's staff pages: the list, add (with an invitation link), edit, deactivate,
-reactivate, reset a password or a lost authenticator, and the two-factor requirement.
+reactivate, reset a password or a lost authenticator, the two-factor requirement, and the
+clinic's 12- or 24-hour times (ADR 0590).
 
 Only the owner role reaches them (403 for others); another organisation's staff is 404. A
 temporary password or an invitation link is shown once, in the answer to the POST that made it,
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cleannote.apps.organisations import actions
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.forms import (
+    HourCycleForm,
     OrganisationSecurityForm,
     StaffForm,
     TemporaryPasswordForm,
@@ -68,7 +70,12 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/staff_list.html",
-        {"members": members, "security_form": security_form, "missing_two_factor": missing},
+        {
+            "members": members,
+            "security_form": security_form,
+            "missing_two_factor": missing,
+            "hour_cycle_form": HourCycleForm(initial={"hour_cycle": organisation.hour_cycle}),
+        },
     )
 
 
@@ -224,4 +231,15 @@ def organisation_security(request: HttpRequest) -> HttpResponse:
             if required
             else "Two-factor sign-in is now optional for every role.",
         )
+    return redirect("organisations:staff_list")
+
+
+@staff_view(Capability.MANAGE_STAFF)
+@require_POST
+def organisation_hour_cycle(request: HttpRequest) -> HttpResponse:
+    form = HourCycleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose 12-hour or 24-hour times.")
+    elif actions.do_set_hour_cycle(actor_of(request), form.cleaned_data["hour_cycle"]):
+        messages.success(request, f"Times are now shown {form.cleaned_data['hour_cycle'].label}.")
     return redirect("organisations:staff_list")

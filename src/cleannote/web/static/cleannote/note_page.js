@@ -10,7 +10,13 @@
     var input = document.getElementById(inputId);
     if (!input) { return; }
     var now = new Date();
-    input.value = pad(now.getHours()) + ":" + pad(now.getMinutes());
+    var hours = now.getHours();
+    // Written the clinic's way (ADR 0590): "2:05 PM" or "14:05", as the page shows times.
+    if (input.getAttribute("data-hour-cycle") === "24") {
+      input.value = pad(hours) + ":" + pad(now.getMinutes());
+    } else {
+      input.value = (hours % 12 || 12) + ":" + pad(now.getMinutes()) + (hours < 12 ? " AM" : " PM");
+    }
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
