@@ -819,22 +819,35 @@ def check_transaction(source: str, start: Segment, transaction_set: str) -> None
         )
 
 
-def stream_transaction_sets(
-    segments: Iterator[Segment],
-) -> Iterator[tuple[Segment, Segment, Iterator[Segment]]]:
-    """(GS, ST, the set's segments after ST up to and including SE), one set at a time.
+class TransactionSet(NamedTuple):
+    """One transaction set as a reader meets it: ST02, its guide, and the segments after ST."""
+
+    control_number: str
+    implementation_guide: str
+    """ST03, or the group's GS08 when ST03 is empty (it is optional in 5010)."""
+    body: Iterator[Segment]
+    """The set's segments after ST up to and including SE."""
+
+
+def transaction_sets(
+    data: bytes | BinaryIO | Path, *, source: str, transaction_set: str
+) -> Iterator[TransactionSet]:
+    """A file's transaction sets one at a time, each refused unless ST01 is `transaction_set`.
 
     The body is an iterator over the same checked stream, so a set is never held whole: the
     271, 277, 999 and 837P readers turn segments into values as they pass (decision 0240).
     A consumer that stops early leaves the rest of the body to be skipped here.
     """
+    segments = iter_segments(data, source=source)
     group: Segment | None = None
     for segment in segments:
         segment_id = segment.id
         if segment_id == "GS":
             group = segment
         elif segment_id == "ST" and group is not None:
-            yield group, segment, _through_se(segments)
+            check_transaction(source, segment, transaction_set)
+            guide = segment.get(3) or group.get(8)
+            yield TransactionSet(segment.get(2), guide, _through_se(segments))
 
 
 def _through_se(segments: Iterator[Segment]) -> Iterator[Segment]:

@@ -21,13 +21,11 @@ from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Segment,
     X12Error,
-    check_transaction,
-    iter_segments,
     parse_optional_amount,
     parse_period,
     segment_error,
     shown_code,
-    stream_transaction_sets,
+    transaction_sets,
 )
 
 IMPLEMENTATION_GUIDE = "005010X279A1"
@@ -133,9 +131,8 @@ def iter_271(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[Eligibil
     Still raises X12Error at a fault after the responses before it were yielded: act only
     once the iteration completes (as `read_271` does).
     """
-    for _group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        check_transaction(source, start, "271")
-        yield from _read_set(source, start.get(2), body)
+    for control, _guide, body in transaction_sets(data, source=source, transaction_set="271"):
+        yield from _read_set(source, control, body)
 
 
 @dataclass

@@ -17,12 +17,10 @@ from typing import BinaryIO
 
 from cleannote.edi.tokenizer import (
     Segment,
-    check_transaction,
-    iter_segments,
     parse_optional_amount,
     parse_optional_date,
     parse_period,
-    stream_transaction_sets,
+    transaction_sets,
 )
 
 _CLAIM_LEVELS = {"22", "23", "PT"}
@@ -91,10 +89,8 @@ def iter_claim_statuses(data: bytes | BinaryIO | Path, *, source: str) -> Iterat
 def _walk(
     data: bytes | BinaryIO | Path, source: str, *, collect: bool
 ) -> Iterator[ClaimStatus | StatusReport]:
-    for group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        check_transaction(source, start, "277")
-        guide = start.get(3) or group.get(8)
-        yield from _read_set(source, start.get(2), guide, body, collect)
+    for control, guide, body in transaction_sets(data, source=source, transaction_set="277"):
+        yield from _read_set(source, control, guide, body, collect)
 
 
 @dataclass

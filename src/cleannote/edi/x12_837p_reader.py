@@ -19,16 +19,14 @@ from typing import BinaryIO
 from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Segment,
-    check_transaction,
     count_value,
-    iter_segments,
     parse_amount,
     parse_count,
     parse_optional_amount,
     parse_period,
     segment_error,
-    stream_transaction_sets,
     to_date,
+    transaction_sets,
 )
 
 _PROVIDER_ROLES = {
@@ -157,10 +155,8 @@ def iter_837p(data: bytes | BinaryIO | Path, *, source: str) -> Iterator[Profess
     Still raises X12Error at a fault after the claims before it were yielded: use it to count
     or stage, and act only once the iteration completes (as `read_837p` does).
     """
-    for group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        check_transaction(source, start, "837")
-        guide = start.get(3) or group.get(8)
-        yield from _read_set(source, start.get(2), guide, body)
+    for control, guide, body in transaction_sets(data, source=source, transaction_set="837"):
+        yield from _read_set(source, control, guide, body)
 
 
 @dataclass

@@ -14,11 +14,9 @@ from typing import BinaryIO
 from cleannote.edi.error_codes import X12ReadErrorCode
 from cleannote.edi.tokenizer import (
     Segment,
-    check_transaction,
-    iter_segments,
     parse_count,
     segment_error,
-    stream_transaction_sets,
+    transaction_sets,
 )
 
 ACCEPTED = "A"
@@ -96,9 +94,8 @@ def iter_set_responses(data: bytes | BinaryIO | Path, *, source: str) -> Iterato
 def _walk(
     data: bytes | BinaryIO | Path, source: str, *, collect: bool
 ) -> Iterator[SetResponse | Acknowledgment]:
-    for _group, start, body in stream_transaction_sets(iter_segments(data, source=source)):
-        check_transaction(source, start, "999")
-        yield from _read_set(source, start.get(2), body, collect)
+    for control, _guide, body in transaction_sets(data, source=source, transaction_set="999"):
+        yield from _read_set(source, control, body, collect)
 
 
 @dataclass
