@@ -39,6 +39,9 @@ from tests.edi.factories import CONTROL, CREATED, RECEIVER, SUBMITTER, claim, vi
 # --- the guard -------------------------------------------------------------------------------
 
 _READ_ERRORS = ("X12Error", "segment_error")
+# Helpers that build a read error with one fixed code. Their own `segment_error` call is checked
+# below like any other; each call to them is a raise site too, so the count below sees them.
+_CODED_READ_HELPERS = ("_before_any_clp", "_envelope_error", "_too_many")
 _WRITE_ERRORS = {"X12WriteError": (1, 2)}  # positions of its `rule` and `code` arguments
 
 
@@ -76,10 +79,24 @@ def _calls() -> Iterator[tuple[str, str, ast.Call]]:
 CALLS = list(_calls())
 
 
+def _coded_helper_calls() -> list[str]:
+    """The names of the calls to `_CODED_READ_HELPERS`, one per raise site."""
+    return [
+        node.func.id
+        for module in _core_modules()
+        for node in ast.walk(ast.parse(inspect.getsource(module)))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _CODED_READ_HELPERS
+    ]
+
+
 def test_the_guard_finds_the_raise_sites() -> None:
     # a refactor that hid the calls from the parse would make the test below vacuous
     names = [name for _, name, _ in CALLS]
-    assert names.count("segment_error") >= 30
+    helpers = _coded_helper_calls()
+    assert set(helpers) == set(_CODED_READ_HELPERS)
+    assert names.count("segment_error") + len(helpers) >= 30
     assert names.count("X12Error") >= 8
     assert names.count("X12WriteError") >= 40
 

@@ -672,12 +672,8 @@ class _Envelope:
                 self.state, self.in_set = "group", 0
                 return
             if segment_id in _ENVELOPE_IDS:
-                raise segment_error(
-                    source,
-                    segment,
-                    f"{segment_id} came before the set's SE",
-                    "SE",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                raise _envelope_error(
+                    source, segment, f"{segment_id} came before the set's SE", "SE"
                 )
             if not _SEGMENT_ID.match(segment_id):
                 raise segment_error(
@@ -691,66 +687,32 @@ class _Envelope:
             return
         if segment_id == "ISA":
             if state not in ("start", "done"):
-                raise segment_error(
-                    source,
-                    segment,
-                    "a new ISA came before the IEA",
-                    "IEA",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
-                )
+                raise _envelope_error(source, segment, "a new ISA came before the IEA", "IEA")
             if len(elements) != _ISA_ELEMENT_COUNT + 1:
-                raise segment_error(
-                    source,
-                    segment,
-                    f"the ISA has {len(elements) - 1} elements",
-                    "16 elements",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
+                raise _envelope_error(
+                    source, segment, f"the ISA has {len(elements) - 1} elements", "16 elements"
                 )
             self.isa_control, self.groups, self.state = elements[13], 0, "interchange"
         elif segment_id == "IEA":
             if state != "interchange":
-                raise segment_error(
-                    source,
-                    segment,
-                    f"IEA came while a {state} was open",
-                    "GE",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
-                )
+                raise _envelope_error(source, segment, f"IEA came while a {state} was open", "GE")
             _check_count(source, segment, self.groups, "functional groups", 5)
             _check_control(source, segment, 2, self.isa_control, "ISA13")
             self.state = "done"
         elif segment_id == "GS":
             if state != "interchange":
-                raise segment_error(
-                    source,
-                    segment,
-                    "GS came outside an interchange",
-                    "ISA",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
-                )
+                raise _envelope_error(source, segment, "GS came outside an interchange", "ISA")
             self.gs_control, self.sets, self.state = segment.get(6), 0, "group"
             self.groups += 1
         elif segment_id == "GE":
             if state != "group":
-                raise segment_error(
-                    source,
-                    segment,
-                    "GE came without a GS",
-                    "GS",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
-                )
+                raise _envelope_error(source, segment, "GE came without a GS", "GS")
             _check_count(source, segment, self.sets, "transaction sets", 6)
             _check_control(source, segment, 2, self.gs_control, "GS06")
             self.state = "interchange"
         elif segment_id == "ST":
             if state != "group":
-                raise segment_error(
-                    source,
-                    segment,
-                    "ST came outside a functional group",
-                    "GS",
-                    code=X12ReadErrorCode.BAD_ENVELOPE,
-                )
+                raise _envelope_error(source, segment, "ST came outside a functional group", "GS")
             self.st_control, self.state, self.in_set = segment.get(2), "set", 1
             self.sets += 1
         else:
@@ -760,13 +722,14 @@ class _Envelope:
                 "group": "ST or GE",
                 "done": "ISA or the end of the file",
             }[state]
-            raise segment_error(
-                source,
-                segment,
-                f"{shown_id(segment_id)} came outside a transaction set",
-                expected,
-                code=X12ReadErrorCode.BAD_ENVELOPE,
+            raise _envelope_error(
+                source, segment, f"{shown_id(segment_id)} came outside a transaction set", expected
             )
+
+
+def _envelope_error(source: str, segment: Segment, problem: str, expected: str) -> X12Error:
+    """An envelope segment where the ISA/GS/ST nesting does not allow it, or a malformed ISA."""
+    return segment_error(source, segment, problem, expected, code=X12ReadErrorCode.BAD_ENVELOPE)
 
 
 def _check_se(source: str, segment: Segment, counted: int, st_control: str) -> None:

@@ -390,13 +390,7 @@ def _walk(
             if sid == "CAS":
                 target = service if service is not None else claim
                 if target is None:
-                    raise segment_error(
-                        source,
-                        values.segment(elements, number),
-                        "CAS came before any CLP",
-                        "CLP",
-                        code=X12ReadErrorCode.OUT_OF_ORDER,
-                    )
+                    raise _before_any_clp(source, values.segment(elements, number))
                 target.cas_count += 1
                 if target.cas_count > _REPEAT_LIMIT:
                     raise _too_many(source, values.segment(elements, number), target is service)
@@ -421,13 +415,7 @@ def _walk(
                     header["DTM405"] = values.segment(elements, number)
             elif sid == "SVC":
                 if claim is None:
-                    raise segment_error(
-                        source,
-                        values.segment(elements, number),
-                        "SVC came before any CLP",
-                        "CLP",
-                        code=X12ReadErrorCode.OUT_OF_ORDER,
-                    )
+                    raise _before_any_clp(source, values.segment(elements, number))
                 if service is not None:
                     claim.services.append(_finish_service(values, service))
                 service = _ServiceDraft(elements, number)
@@ -499,6 +487,17 @@ def _walk(
 
 # CAS in loops 2100 and 2110, and LQ in 2110, repeat at most 99 times (005010X221A1).
 _REPEAT_LIMIT = 99
+
+
+def _before_any_clp(source: str, segment: Segment) -> X12Error:
+    """A CAS or SVC before the first CLP: an adjustment or a service line needs a claim."""
+    return segment_error(
+        source,
+        segment,
+        f"{segment.id} came before any CLP",
+        "CLP",
+        code=X12ReadErrorCode.OUT_OF_ORDER,
+    )
 
 
 def _too_many(source: str, segment: Segment, line: bool) -> X12Error:
