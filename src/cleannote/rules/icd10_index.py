@@ -167,9 +167,8 @@ class Icd10Index:
         return code not in self._position and self._extended(code) is not None
 
     def is_leaf(self, code: str) -> bool:
-        number = self._position.get(code)
+        number = self._stored_row(code)
         if number is None:
-            self._require_extended(code)
             return True
         return not self._field(number, 3) and not self._has_child_rows(number)
 
@@ -203,9 +202,8 @@ class Icd10Index:
         return tuple(names)
 
     def children(self, code: str) -> tuple[str, ...]:
-        number = self._position.get(code)
+        number = self._stored_row(code)
         if number is None:
-            self._require_extended(code)
             return ()
         if self._field(number, 3):
             return self._extended_children(number)
@@ -219,9 +217,8 @@ class Icd10Index:
 
     def leaf_descendants(self, code: str) -> tuple[str, ...]:
         """Billable codes below `code`, in tabular order."""
-        number = self._position.get(code)
+        number = self._stored_row(code)
         if number is None:
-            self._require_extended(code)
             return ()
         leaves: list[str] = []
         for n in (number, *self._subtree(number)):
@@ -238,9 +235,8 @@ class Icd10Index:
 
     def excludes1(self, code: str) -> tuple[Excludes1Note, ...]:
         """The code's own Excludes1 notes that name codes (not its ancestors')."""
-        number = self._position.get(code)
+        number = self._stored_row(code)
         if number is None:
-            self._require_extended(code)
             return ()
         fields = self._rows[number].split("\t")[4:]
         return tuple(_parse_note(field) for field in fields)
@@ -292,6 +288,14 @@ class Icd10Index:
             if not stem.endswith("X"):
                 return None
             stem = stem[:-1]
+
+    def _stored_row(self, code: str) -> int | None:
+        """The row of a stored code; None for a 7-character code, which has no row of its own
+        (it is its stem's row and a 7th character); UnknownIcd10CodeError for any other."""
+        number = self._position.get(code)
+        if number is None:
+            self._require_extended(code)
+        return number
 
     def _require_extended(self, code: str) -> tuple[int, str]:
         found = self._extended(code)

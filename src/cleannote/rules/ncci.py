@@ -442,6 +442,21 @@ def _bundled_rows(
         yield dict(zip(columns, fields, strict=True)), (label, number)
 
 
+def _bundled_dates(row: dict[str, str], where: tuple[str, int]) -> tuple[date, date | None]:
+    """A bundled row's ISO effective date and optional deletion date, in order."""
+    effective = _iso_date(row["effective"], "effective date", where)
+    deletion = _iso_date(row["deletion"], "deletion date", where) if row["deletion"] else None
+    _dates_in_order(effective, deletion, where)
+    return effective, deletion
+
+
+def _bundled_source(row: dict[str, str], where: tuple[str, int]) -> str:
+    """A bundled row's source: every row names one, so a finding can say where its rule is from."""
+    if not row["source"].strip():
+        raise ReferenceDataError(*where, "every bundled row must name its source")
+    return row["source"]
+
+
 PTP_COLUMNS = (
     "column1", "column2", "pre_1996", "effective", "deletion", "modifier_indicator",
     "rationale", "source", "confidence",
@@ -456,13 +471,10 @@ def read_bundled_ptp(path: Path) -> list[PtpEdit]:
     """Rows of a file in the bundled layout (header line, ISO dates, source and confidence)."""
     edits = []
     for row, where in _bundled_rows(path, PTP_COLUMNS):
-        effective = _iso_date(row["effective"], "effective date", where)
-        deletion = _iso_date(row["deletion"], "deletion date", where) if row["deletion"] else None
-        _dates_in_order(effective, deletion, where)
+        effective, deletion = _bundled_dates(row, where)
         if row["pre_1996"] not in ("yes", "no"):
             raise ReferenceDataError(*where, f"pre_1996 {row['pre_1996']!r} is not yes or no")
-        if not row["source"].strip():
-            raise ReferenceDataError(*where, "every bundled row must name its source")
+        source = _bundled_source(row, where)
         edits.append(
             PtpEdit(
                 column1=_code(row["column1"], "column 1 code", where),
@@ -474,7 +486,7 @@ def read_bundled_ptp(path: Path) -> list[PtpEdit]:
                     row["modifier_indicator"], MODIFIER_INDICATOR_MEANING, "modifier", where
                 ),
                 rationale=row["rationale"],
-                source=row["source"],
+                source=source,
                 confidence=_confidence(row["confidence"], where),
             )
         )
@@ -484,13 +496,10 @@ def read_bundled_ptp(path: Path) -> list[PtpEdit]:
 def read_bundled_mue(path: Path) -> list[Mue]:
     mues = []
     for row, where in _bundled_rows(path, MUE_COLUMNS):
-        effective = _iso_date(row["effective"], "effective date", where)
-        deletion = _iso_date(row["deletion"], "deletion date", where) if row["deletion"] else None
-        _dates_in_order(effective, deletion, where)
+        effective, deletion = _bundled_dates(row, where)
         if not row["value"].isdigit():
             raise ReferenceDataError(*where, f"MUE value {row['value']!r} is not a whole number")
-        if not row["source"].strip():
-            raise ReferenceDataError(*where, "every bundled row must name its source")
+        source = _bundled_source(row, where)
         mues.append(
             Mue(
                 code=_code(row["code"], "code", where),
@@ -502,7 +511,7 @@ def read_bundled_mue(path: Path) -> list[Mue]:
                     where,
                 ),
                 rationale=row["rationale"],
-                source=row["source"],
+                source=source,
                 effective=effective,
                 deletion=deletion,
                 confidence=_confidence(row["confidence"], where),
