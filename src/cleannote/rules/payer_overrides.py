@@ -62,6 +62,7 @@ _LABELS = {
     "enrols_assistants": "Enrols assistants as rendering providers",
     "enrols_massage_therapists": "Enrols massage therapists as rendering providers",
     "max_dependent_age": "Dependents covered until age",
+    "corrected_claim_days": "Corrected claims within (days of the payer's determination)",
 }
 _ENUMS: dict[str, type[StrEnum]] = {"UnitMethod": UnitMethod, "ModifierStyle": ModifierStyle}
 # Not settings a clinic overrides here: what the policy is for, where its defaults come from,

@@ -63,6 +63,11 @@ class PayerPolicy:
     # contract or state law. The payer record's own figure (`Payer.timely_filing_days`) wins
     # (scrub rules payer.timely-filing and payer.timely-filing-soon, ADR 0370).
     timely_filing_days: int | None
+    # Days after the payer's determination of a claim within which it takes a replacement
+    # (frequency 7) of it (Medicare: a reopening within one year of the initial determination,
+    # 42 CFR 405.980(b)(1)); None where the payer states no such rule, and then the replacement
+    # is judged by the original limit from the date of service (ADR 0391).
+    corrected_claim_days: int | None
     source: str
 
 
@@ -79,6 +84,14 @@ _BOOL_FIELDS = frozenset(
         "chiropractor_cmt_only",
         "enrols_assistants",
         "enrols_massage_therapists",
+    }
+)
+_DAY_FIELDS = frozenset(
+    {
+        "progress_report_interval_days",
+        "max_dependent_age",
+        "timely_filing_days",
+        "corrected_claim_days",
     }
 )
 _OVERRIDABLE = frozenset(f.name for f in dataclasses.fields(PayerPolicy)) - {"kind"}
@@ -124,7 +137,7 @@ def _checked(name: str, value: object) -> object:
         if not isinstance(value, bool):
             raise PayerPolicyError(f"payer policy {name}: {value!r} is not true or false")
         return value
-    if name in ("progress_report_interval_days", "max_dependent_age", "timely_filing_days"):
+    if name in _DAY_FIELDS:
         if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
             return value
         raise PayerPolicyError(f"payer policy {name}: {value!r} is not a positive whole number")

@@ -126,7 +126,7 @@ def adjudicated_claim(
     return do_record_adjudication(
         billing.actor,
         claim,
-        adjudicated_on=dt.date(2026, 1, 20),
+        adjudicated_on=TODAY - dt.timedelta(days=1),  # corrected claims count from it (ADR 0391)
         payer_claim_number=payer_claim_number,
         lines=outcomes,
     )

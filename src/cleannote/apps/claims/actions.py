@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
@@ -58,8 +58,9 @@ from cleannote.edi.envelope import X12WriteError
 from cleannote.edi.x12_837p import write_837p
 from cleannote.platform.reference_tables import scrub_tables
 from cleannote.rules.findings import ClaimLine as CoreLine
-from cleannote.rules.findings import Severity
+from cleannote.rules.findings import Finding, ScrubResult, Severity
 from cleannote.rules.ncci import MueTable, PtpTable
+from cleannote.rules.scrub.context import Replacement
 from cleannote.rules.scrub.scrubber import scrub
 from cleannote.rules.visit import Visit
 from cleannote.rules.visit_format import visit_to_dict
@@ -320,19 +321,7 @@ def do_create_claim_from_note(
         if existing is None:
             raise
         return existing
-    ClaimFinding.objects.bulk_create(
-        ClaimFinding(
-            claim=claim,
-            rule=f.rule,
-            severity=f.severity.value,
-            message=f.message,
-            fix=f.fix,
-            source=f.source,
-            service_index=f.line,
-        )
-        for f in result.findings
-        if f.severity is not Severity.ERROR
-    )
+    _keep_findings(claim, result.findings)
     return claim
 
 
@@ -434,8 +423,9 @@ def do_record_adjudication(
 
 
 def _follow_up(
-    actor: Actor, claim: Claim, origin: Origin, frequency: Frequency, reason: str
-) -> Claim:
+    actor: Actor, claim: Claim, origin: Origin, frequency: Frequency, reason: str,
+    judge: Callable[[Claim], Visit] | None = None,
+) -> Claim:  # fmt: skip
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
@@ -445,7 +435,8 @@ def _follow_up(
     if not locked.payer_claim_number:
         raise ClaimError(subject, "has no payer claim number to reference (REF*F8)")
     return _save_claim(
-        actor, note=locked.note, coverage=locked.coverage, visit=locked.snapshot(),
+        actor, note=locked.note, coverage=locked.coverage,
+        visit=judge(locked) if judge is not None else locked.snapshot(),
         lines=locked.core_lines(), origin=origin, frequency=frequency,
         payer_claim_number=locked.payer_claim_number, original=locked,
         location=locked.location, reason=reason or f"{origin.value} of claim {locked.pk}",
@@ -453,9 +444,60 @@ def _follow_up(
 
 
 @transaction.atomic
-def do_create_corrected_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
-    """A replacement claim (frequency 7) carrying the payer's claim number of `claim`."""
-    return _follow_up(actor, claim, Origin.CORRECTED, Frequency.REPLACEMENT, reason)
+def do_create_corrected_claim(
+    actor: Actor, claim: Claim, *, reason: str = "", as_of: dt.date | None = None
+) -> Claim:
+    """A replacement claim (frequency 7) carrying the payer's claim number of `claim`.
+
+    It is scrubbed again on `as_of` (the clinic's today unless given) as a replacement of a
+    claim the payer decided on its adjudication day, with the payer directory's rules as they
+    stand: timely filing then follows the payer's corrected-claim rule (ADR 0391). Refused
+    (`ClaimRefusedError`) on an error finding; warnings are kept on the new claim."""
+    day = as_of or timezone.localdate()
+    found: list[Finding] = []
+
+    def judged(locked: Claim) -> Visit:
+        visit, result = _scrub_replacement(locked, day)
+        found.extend(result.findings)
+        return visit
+
+    corrected = _follow_up(actor, claim, Origin.CORRECTED, Frequency.REPLACEMENT, reason, judged)
+    _keep_findings(corrected, found)
+    return corrected
+
+
+def _scrub_replacement(claim: Claim, as_of: dt.date) -> tuple[Visit, ScrubResult]:
+    visit = claim.snapshot()
+    record = claim.coverage.payer_record if claim.coverage_id else None
+    if record is not None:
+        payer = replace(
+            visit.payer,
+            policy_overrides=record.core_overrides,
+            timely_filing_days=record.timely_filing_days or None,
+        )
+        visit = replace(visit, payer=payer)
+    ptp, mue = scrub_tables()
+    result = scrub(visit, ptp, mue, as_of=as_of, replaces=Replacement(claim.adjudicated_on))
+    if not result.clean:
+        raise ClaimRefusedError(claim.note_id, result.findings, subject=f"claim {claim.pk}")
+    return visit, result
+
+
+def _keep_findings(claim: Claim, findings: Iterable[Finding]) -> None:
+    """The scrub's warnings and notes on the claim, for the worklist (errors refused it)."""
+    ClaimFinding.objects.bulk_create(
+        ClaimFinding(
+            claim=claim,
+            rule=f.rule,
+            severity=f.severity.value,
+            message=f.message,
+            fix=f.fix,
+            source=f.source,
+            service_index=f.line,
+        )
+        for f in findings
+        if f.severity is not Severity.ERROR
+    )
 
 
 @transaction.atomic

@@ -23,13 +23,14 @@ class ClaimError(ValueError):
 
 
 class ClaimRefusedError(ClaimError):
-    """The scrubber found errors: no claim is created until the note (or its record) is fixed.
+    """The scrubber found errors: no claim is created until the note (or its record) is fixed
+    (`subject` names the claim when a corrected claim of it is refused).
 
     `findings` holds every finding, so a page can show the errors and their fixes.
     """
 
-    def __init__(self, note_id: int, findings: tuple[Finding, ...]) -> None:
+    def __init__(self, note_id: int, findings: tuple[Finding, ...], *, subject: str = "") -> None:
         errors = [f for f in findings if f.severity.value == "error"]
         rules = ", ".join(sorted({f.rule for f in errors}))
-        super().__init__(f"note {note_id}", f"{len(errors)} error finding(s): {rules}")
+        super().__init__(subject or f"note {note_id}", f"{len(errors)} error finding(s): {rules}")
         self.findings = findings

@@ -6,6 +6,11 @@ else its kind's default (`PayerPolicy.timely_filing_days`: Medicare one calendar
 12 months; None where the contract or state law decides). The day the claim is made comes from
 the caller as `ScrubContext.as_of` (the core never reads the clock); without it, or without a
 limit, these rules do not run. Messages give day counts, never the dates themselves.
+
+A replacement claim (frequency 7, `ScrubContext.replaces`) is judged by the payer's
+corrected-claim rule when it has one (`PayerPolicy.corrected_claim_days`, counted from the
+payer's determination of the claim replaced: Medicare's one-year reopening), else by the
+original limit from the date of service (docs/decisions/0391).
 """
 
 from __future__ import annotations
@@ -24,17 +29,34 @@ def _days(count: int) -> str:
 
 
 def check_timely_filing(ctx: ScrubContext) -> None:
-    as_of, limit = ctx.as_of, ctx.policy.timely_filing_days
-    if as_of is None or limit is None:
+    as_of, policy, replaced = ctx.as_of, ctx.policy, ctx.replaces
+    if as_of is None:
+        return
+    if replaced is not None and policy.corrected_claim_days is not None:
+        if replaced.determined_on is None:
+            return  # the payer has not decided the claim replaced: its count has not begun
+        elapsed = (as_of - replaced.determined_on).days
+        since = "the payer's determination of the claim it replaces"
+        _judge(ctx, elapsed, policy.corrected_claim_days, since, "corrected-claim limit")
+        return
+    if policy.timely_filing_days is None:
         return
     elapsed = (as_of - ctx.visit.date_of_service).days
     if elapsed < 0:
         return  # a service after the claim's day is date.future-service
+    note = " (it states no corrected-claim rule)" if replaced is not None else ""
+    _judge(ctx, elapsed, policy.timely_filing_days, "the date of service", "filing limit", note)
+
+
+def _judge(
+    ctx: ScrubContext, elapsed: int, limit: int, since: str, name: str, note: str = ""
+) -> None:
+    claim = "The corrected claim" if ctx.replaces is not None else "The claim"
     if elapsed > limit:
         ctx.add(
             RULE_TIMELY_FILING,
-            f"The claim is made {_days(elapsed)} after the date of service, "
-            f"{_days(elapsed - limit)} past this payer's filing limit of {_days(limit)}.",
+            f"{claim} is made {_days(elapsed)} after {since}, {_days(elapsed - limit)} past "
+            f"this payer's {name} of {_days(limit)}{note}.",
             "If the claim was sent in time before (a rejection or a lost claim), send that proof "
             "with it or ask the payer for an exception; if the payer record's limit is wrong, "
             "correct it in the payer directory.",
@@ -44,7 +66,7 @@ def check_timely_filing(ctx: ScrubContext) -> None:
         ctx.add(
             "payer.timely-filing-soon",
             (f"{_days(left)} left" if left else "This is the last day")
-            + f" of this payer's filing limit of {_days(limit)} from the date of service.",
+            + f" of this payer's {name} of {_days(limit)} from {since}{note}.",
             "Send this claim in the next batch, and work any rejection the same day.",
         )
 

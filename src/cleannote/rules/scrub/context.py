@@ -19,6 +19,14 @@ from cleannote.rules.scrub.rule_catalog import RULES
 from cleannote.rules.visit import Visit
 
 
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """The claim being made replaces (frequency 7) one the payer took: `determined_on` is the
+    day the payer decided that claim (its 835's or EOB's date), None while it has not."""
+
+    determined_on: dt.date | None = None
+
+
 @dataclass(slots=True)
 class ScrubContext:
     visit: Visit
@@ -45,6 +53,9 @@ class ScrubContext:
     as_of: dt.date | None = None
     """The day the claim is made, from the caller (the core never reads the clock); None when
     not given, and then no rule judges the date of service against it."""
+    replaces: Replacement | None = None
+    """Set when the claim made is a replacement: timely filing judges it by the payer's
+    corrected-claim rule (ADR 0391)."""
 
     def add(
         self, rule_id: str, message: str, fix: str, line: int | None = None, row: str = ""

@@ -298,7 +298,10 @@ _RULES: tuple[RuleSpec, ...] = (
         "Claim made after the payer's timely filing limit",
         "Medicare: 42 CFR 424.44(a)(1), one calendar year after the date of service (100-04 "
         "Ch.1 §70); Medicaid: 42 CFR 447.45(d)(1), 12 months; other payers: the limit on the "
-        "payer directory's record (contract or state law)",
+        "payer directory's record (contract or state law). A corrected claim (frequency 7): "
+        "the payer's corrected-claim limit from its determination of the claim replaced "
+        "(Medicare: 42 CFR 405.980(b)(1), a reopening within one year; 100-04 Ch.34 "
+        "§10.6.2), else the filing limit from the date of service (ADR 0391)",
         "A claim received after the limit is denied for timely filing and is not paid, "
         "however clean it is otherwise.",
     ),

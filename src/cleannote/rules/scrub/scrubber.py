@@ -33,7 +33,7 @@ from cleannote.rules.scrub import (
     checks_time,
     checks_timely_filing,
 )
-from cleannote.rules.scrub.context import ScrubContext
+from cleannote.rules.scrub.context import Replacement, ScrubContext
 from cleannote.rules.units import units_for_minutes
 from cleannote.rules.visit import Service, Visit
 
@@ -65,11 +65,14 @@ def scrub(
     ptp: PtpTable | None = None,
     mue: MueTable | None = None,
     as_of: dt.date | None = None,
+    replaces: Replacement | None = None,
 ) -> ScrubResult:
     """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given.
 
     `as_of` is the day the claim is made (the caller's today: the core never reads the clock);
     a date of service after it is `date.future-service`. Without it that rule does not run.
+    `replaces` says the claim made replaces one the payer took (timely filing then follows the
+    payer's corrected-claim rule).
     """
     policy = policy_for(visit.payer)
     services = visit.services
@@ -89,6 +92,7 @@ def scrub(
         codes=_codes_named(services, procedures, billed_codes),
         pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
         as_of=as_of,
+        replaces=replaces,
     )
     ctx.modifiers = assign_modifiers(
         visit,
