@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests' accessibility checks (package.json, pinned by package-lock.json).
+NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test check static lint typecheck imports bench fuzz clean migrations-check
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 run: install
 	CLEANNOTE_DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -51,4 +57,4 @@ fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_CLAIMS) FUZZ_FRESH=1 $(BIN)/pytest tests/rules/scrub/test_clean_means_accepted.py -p no:cacheprovider --hypothesis-show-statistics
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

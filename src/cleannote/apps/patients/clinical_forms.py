@@ -117,6 +117,9 @@ class CodeGroupForm(forms.Form):
         )
 
 
+_GROUP_COLUMNS = {"label": "Label", "codes": "Codes", "visits": "Visits", "units": "Units"}
+
+
 def group_forms(data: Any, groups: list[AuthorizedCodeGroup] | None = None) -> list[CodeGroupForm]:
     rows = list(groups or [])
     initial = [
@@ -124,10 +127,16 @@ def group_forms(data: Any, groups: list[AuthorizedCodeGroup] | None = None) -> l
         for g in rows
     ]
     count = max(GROUP_ROWS, len(initial) + 1)
-    return [
+    forms_ = [
         CodeGroupForm(data, prefix=f"group-{i}", initial=initial[i] if i < len(initial) else None)
         for i in range(count)
     ]
+    # The rows sit in a table whose column headers are not labels: each input names its
+    # column and row, as the note editor's objective rows do.
+    for row, form in enumerate(forms_, start=1):
+        for name, column in _GROUP_COLUMNS.items():
+            form.fields[name].widget.attrs["aria-label"] = f"{column}, group {row}"
+    return forms_
 
 
 class DiagnosisForm(SaneDatesMixin, forms.Form):
