@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +48,7 @@ from cleannote.apps.notes.note_pdf import render_note_pdf
 from cleannote.apps.notes.note_reading import progress_measures
 from cleannote.apps.notes.objective import MEASURED_VALUE, is_carried
 from cleannote.apps.notes.progress_report import RomTrend, measures_since_last_report
+from cleannote.apps.notes.rtm_note import do_start_rtm_note
 from cleannote.apps.notes.views import shown_note
 from cleannote.apps.notes.visit_builder import (
     VisitBuildError,
@@ -57,8 +58,9 @@ from cleannote.apps.notes.visit_builder import (
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability
-from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare
+from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare, RtmEnrolment
 from cleannote.platform.clock import hour_cycle_of
+from cleannote.platform.request_params import BadRequestParameter, param_date
 from cleannote.rules.catalog import all_procedures
 from cleannote.rules.scope_of_practice import RULE_TREATING_CLINICIAN, code_refusal
 from cleannote.rules.visit import Credential, Discipline
@@ -448,3 +450,28 @@ def note_pdf(request: HttpRequest, note_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="note-{note.pk}.pdf"'
     return response
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
+def start_rtm_note(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """Write the RTM note for one date of service of the enrolment (ADR 0570) and open it."""
+    staff = request.staff  # type: ignore[attr-defined]
+    enrolment = (
+        RtmEnrolment.objects.select_related("case__patient", "plan")
+        .filter(pk=enrolment_id, case__patient__organisation=staff.organisation)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("no such enrolment")
+    back = reverse("patients:rtm", args=[enrolment.case.patient_id, enrolment.case_id])
+    day = param_date(request.POST, "date_of_service")
+    if day is None:
+        raise BadRequestParameter("date_of_service", "is required")
+    try:
+        note = do_start_rtm_note(actor_of(request), enrolment, day, today=timezone.localdate())
+    except (ValidationError, NoteStateError) as error:
+        problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, problem)
+        return redirect(back)
+    return redirect("notes:edit", note_id=note.pk)

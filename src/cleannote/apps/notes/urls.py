@@ -6,6 +6,7 @@ app_name = "notes"
 urlpatterns = [
     path("<int:note_id>/", views.note_detail, name="detail"),
     path("start/<int:case_id>/", editor_views.start_note, name="start"),
+    path("rtm/<int:enrolment_id>/", editor_views.start_rtm_note, name="start_rtm"),
     path("<int:note_id>/edit/", editor_views.edit_note, name="edit"),
     path("<int:note_id>/live/", editor_views.live_scrub, name="live"),
     path("<int:note_id>/blocks/", editor_views.add_block, name="add_block"),

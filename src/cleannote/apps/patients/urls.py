@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleannote.apps.patients import chart_views, clinical_views, measure_views, views
+from cleannote.apps.patients import chart_views, clinical_views, measure_views, rtm_views, views
 
 app_name = "patients"
 urlpatterns = [
@@ -56,6 +56,12 @@ urlpatterns = [
             ("plan/<int:plan_id>/certify/", clinical_views.certify_plan, "certify_plan"),
             ("plan/<int:plan_id>/send/", clinical_views.send_plan, "send_plan"),
             ("plan/<int:plan_id>/pdf/", clinical_views.plan_pdf, "plan_pdf"),
+            # Remote therapeutic monitoring (rtm_views, ADR 0570).
+            ("rtm/", rtm_views.rtm, "rtm"),
+            ("rtm/<int:enrolment_id>/days/", rtm_views.rtm_days, "rtm_days"),
+            ("rtm/<int:enrolment_id>/import/", rtm_views.rtm_import, "rtm_import"),
+            ("rtm/<int:enrolment_id>/time/", rtm_views.rtm_time, "rtm_time"),
+            ("rtm/<int:enrolment_id>/end/", rtm_views.rtm_end, "rtm_end"),
         )
     ],
 ]
