@@ -10,19 +10,16 @@ import argparse
 import json
 from typing import Any
 
+from cleannote.cli.action_groups import add_action_group
 from cleannote.cli.errors import EXIT_OK
 from cleannote.rules.catalog import Procedure, all_procedures, procedure
 from cleannote.rules.modifiers import Modifier, all_modifiers
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "codes",
-        help="the therapy procedure and modifier catalogs",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+    actions = add_action_group(
+        subparsers, "codes", __doc__, help="the therapy procedure and modifier catalogs"
     )
-    actions = parser.add_subparsers(dest="codes_command", metavar="ACTION")
-    actions.required = True
 
     listing = actions.add_parser("list", help="every procedure code, one per line")
     listing.add_argument("--json", action="store_true", help="print JSON with every attribute")

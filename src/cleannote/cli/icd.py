@@ -10,6 +10,7 @@ import dataclasses
 import json
 from typing import Any
 
+from cleannote.cli.action_groups import add_action_group
 from cleannote.cli.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from cleannote.rules.icd10 import ProblemKind, check, excludes1_conflict
 
@@ -25,13 +26,7 @@ _EXCLUDES_EPILOG = (
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "icd",
-        help="check ICD-10-CM diagnosis codes",
-        description=__doc__.splitlines()[0] if __doc__ else None,
-    )
-    actions = parser.add_subparsers(dest="icd_command", metavar="ACTION")
-    actions.required = True
+    actions = add_action_group(subparsers, "icd", __doc__, help="check ICD-10-CM diagnosis codes")
 
     check_parser = actions.add_parser(
         "check",

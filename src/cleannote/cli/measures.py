@@ -10,6 +10,7 @@ import argparse
 import json
 from typing import Any
 
+from cleannote.cli.action_groups import add_action_group
 from cleannote.cli.errors import EXIT_OK
 from cleannote.rules.outcome_measures import Instrument, Licence, all_instruments, score
 
@@ -28,13 +29,12 @@ _SCORE_EPILOG = (
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    actions = add_action_group(
+        subparsers,
         "measures",
+        __doc__,
         help="list and score standardized outcome measures (LEFS, PSFS, Berg, DHI, TUG, ...)",
-        description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    actions = parser.add_subparsers(dest="measures_command", metavar="ACTION")
-    actions.required = True
 
     list_parser = actions.add_parser(
         "list",

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from cleannote.cli.action_groups import add_action_group
 from cleannote.cli.errors import EXIT_BAD_INPUT, EXIT_OK, UsageError
 from cleannote.private_files import write_private
 from cleannote.rules.errors import ReferenceDataError
@@ -67,13 +68,12 @@ def quarter_argument(text: str) -> str:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    actions = add_action_group(
+        subparsers,
         "refdata",
+        __doc__,
         help="import CMS reference data (NCCI PTP edits, MUEs) and show what is active",
-        description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    actions = parser.add_subparsers(dest="refdata_action", metavar="ACTION")
-    actions.required = True
 
     do_import = actions.add_parser("import", help="validate CMS files and make them active")
     do_import.add_argument("kind", choices=KINDS)

@@ -1,17 +1,36 @@
 """The clinic's printed documents look alike: one set of paragraph styles, a paragraph that
-keeps line breaks and escapes its text, and a gridded table with a shaded header row (the note
-PDF, the plan of care PDF). Letter size, margins of 0.7 inch."""
+keeps line breaks and escapes its text, the clinic's letterhead, and a gridded table with a
+shaded header row (the note PDF, the plan of care PDF). Letter size, margins of 0.7 inch."""
 
 from __future__ import annotations
 
 import io
+from typing import Protocol
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+
+class Clinic(Protocol):
+    """What a letterhead shows of the organisation (its model, known here by shape only)."""
+
+    name: str
+    address_line1: str
+    city: str
+    state: str
+    zip: str
+    npi: str
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -26,6 +45,16 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def paragraph(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def letterhead(clinic: Clinic, style: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The top of every clinic document: its name, then its address and NPI, then a gap."""
+    where = f"{clinic.address_line1}, {clinic.city}, {clinic.state} {clinic.zip}"
+    return [
+        paragraph(clinic.name, style["title"]),
+        paragraph(f"{where} · NPI {clinic.npi}", style["small"]),
+        Spacer(1, 6),
+    ]
 
 
 def table(rows: list[list[object]], widths: list[float], style: ParagraphStyle) -> Table:

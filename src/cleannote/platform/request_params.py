@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -126,6 +126,22 @@ def refuse_nul_bytes(upload: Any) -> None:
             upload.seek(0)
             raise ValidationError("holds a NUL byte; an X12 file is plain text", code="nul_byte")
     upload.seek(0)
+
+
+class X12UploadForm(forms.Form):
+    """One uploaded X12 file, kept by `clean_file` when it is at most `max_bytes` (else
+    `too_big`, which says what to do instead) and holds no NUL byte. A subclass names its
+    `file` field's label, the limit and the words."""
+
+    max_bytes: ClassVar[int]
+    too_big: ClassVar[str]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise ValidationError(self.too_big)
+        refuse_nul_bytes(upload)
+        return upload
 
 
 # --- forms ------------------------------------------------------------------------------------

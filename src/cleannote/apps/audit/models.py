@@ -12,7 +12,7 @@ site chain: the rows and the head whose organisation is empty.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -51,18 +51,22 @@ class AppendOnlyError(RuntimeError):
 
 
 class AppendOnlyModel(models.Model):
-    """A row that is written once: saving it again or deleting it raises AppendOnlyError."""
+    """A row that is written once: saving it again or deleting it raises `refusal` (an
+    audit event's AppendOnlyError; a note's addendum says so with its own error)."""
+
+    refusal: ClassVar[type[Exception]] = AppendOnlyError
+    refusal_message: ClassVar[str] = "audit events are append-only"
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise AppendOnlyError("audit events are append-only")
+            raise self.refusal(self.refusal_message)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("audit events are append-only")
+        raise self.refusal(self.refusal_message)
 
 
 class AuditChainHead(models.Model):

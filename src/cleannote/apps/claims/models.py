@@ -21,6 +21,7 @@ from django.db import models
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Location, Organisation
 from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.platform.model_constraints import dates_in_order
 from cleannote.rules.findings import ClaimLine as CoreLine
 from cleannote.rules.visit import PayerKind, Visit
 from cleannote.rules.visit_format import parse_visit
@@ -46,10 +47,8 @@ class FeeSchedule(models.Model):
     class Meta:
         ordering = ("location_id", "payer_id", "-effective_from")
         constraints = (
-            models.CheckConstraint(
-                condition=models.Q(effective_through__isnull=True)
-                | models.Q(effective_through__gte=models.F("effective_from")),
-                name="fee_schedule_dates_in_order",
+            dates_in_order(
+                "effective_from", "effective_through", name="fee_schedule_dates_in_order"
             ),
         )
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from cleannote.apps.eligibility.models import HetsEnrollment, ManualVerification
-from cleannote.platform.request_params import SaneDatesMixin, refuse_nul_bytes
+from cleannote.platform.request_params import SaneDatesMixin, X12UploadForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_271_BYTES = 20 * 1024 * 1024
@@ -35,15 +35,10 @@ class HetsEnrollmentForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-
         widgets: ClassVar[dict[str, Any]] = {"effective_from": DATE, "effective_through": DATE}
 
 
-class ResponseUploadForm(forms.Form):
+class ResponseUploadForm(X12UploadForm):
     file = forms.FileField(label="271 file")
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_271_BYTES:
-            raise forms.ValidationError("larger than 20 MB; split the file")
-        refuse_nul_bytes(upload)
-        return upload
+    max_bytes = MAX_271_BYTES
+    too_big = "larger than 20 MB; split the file"
 
 
 class DayForm(SaneDatesMixin, forms.Form):

@@ -14,6 +14,7 @@ from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.validators import validate_npi
 from cleannote.apps.patients.models import Coverage, Patient
 from cleannote.apps.scheduling.models import Appointment
+from cleannote.platform.model_constraints import dates_in_order
 
 
 class HetsEnrollment(models.Model):
@@ -34,10 +35,8 @@ class HetsEnrollment(models.Model):
     class Meta:
         ordering = ("npi", "-effective_from")
         constraints = (
-            models.CheckConstraint(
-                condition=models.Q(effective_through__isnull=True)
-                | models.Q(effective_through__gte=models.F("effective_from")),
-                name="hets_enrollment_dates_in_order",
+            dates_in_order(
+                "effective_from", "effective_through", name="hets_enrollment_dates_in_order"
             ),
         )
 

@@ -10,11 +10,10 @@ so building a core `Service` from a block is field-for-field.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from cleannote.apps.audit.models import AppendOnlyModel
 from cleannote.apps.notes.objective import empty_objective, validate_objective
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.patients.models import Case, Goal, Patient, RtmEnrolment
@@ -154,8 +153,11 @@ class TreatmentBlock(models.Model):
         return self.minutes
 
 
-class Addendum(models.Model):
+class Addendum(AppendOnlyModel):
     """A signed correction or late entry attached to a note. Never edited, never deleted."""
+
+    refusal = SignedNoteError
+    refusal_message = "addenda are append-only"
 
     note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="addenda")
@@ -168,11 +170,3 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.pk}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise SignedNoteError("addenda are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise SignedNoteError("addenda are append-only")

@@ -23,7 +23,7 @@ from cleannote.apps.notes.note_reading import (
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
 from cleannote.platform.clock import HourCycle, format_moment, format_time, hour_cycle_of
-from cleannote.platform.pdf_parts import letter_pdf
+from cleannote.platform.pdf_parts import letter_pdf, letterhead
 from cleannote.platform.pdf_parts import paragraph as _p
 from cleannote.platform.pdf_parts import styles as _styles
 from cleannote.platform.pdf_parts import table as _table
@@ -50,9 +50,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     cycle = hour_cycle_of(org.hour_cycle)
     patient = note.patient
     story: list[Flowable] = [
-        _p(org.name, s["title"]),
-        _p(f"{org.address_line1}, {org.city}, {org.state} {org.zip} · NPI {org.npi}", s["small"]),
-        Spacer(1, 6),
+        *letterhead(org, s),
         _p(
             f"{'Progress report' if note.is_progress_report else 'Visit note'} · "
             f"{note.date_of_service:%d %b %Y} · prepared for {_recipient(note, audience)}",

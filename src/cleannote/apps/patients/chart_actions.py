@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.patients.actions import do_add_coverage, do_open_case
 from cleannote.apps.patients.models import (
+    CASE_CONTACT_FIELDS,
     COVERAGE_POLICY_FIELDS,
     PATIENT_ADDRESS_FIELDS,
     PATIENT_CONTACT_FIELDS,
@@ -33,6 +34,8 @@ from cleannote.apps.patients.models import (
 from cleannote.apps.payers.actions import COVERAGE_COPY
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.visit import PayerKind
+
+R = TypeVar("R", Coverage, Case)
 
 REASON_LIMIT = 200  # the audit row keeps 200 characters
 PATIENT_FIELDS = (
@@ -66,12 +69,7 @@ CASE_FIELDS = (
     "insurer_claim_number",
     "employer_name",
     "initial_treatment_date",
-    "case_manager_name",
-    "case_manager_phone",
-    "case_manager_email",
-    "attorney_name",
-    "attorney_phone",
-    "attorney_email",
+    *CASE_CONTACT_FIELDS,
     "adjuster_name",
     "adjuster_phone",
     "adjuster_email",
@@ -133,6 +131,14 @@ def _in_organisation(actor: Actor, patient_id: int) -> Patient:
     if patient is None:
         raise ChartChangeRefused("patient", f"patient {patient_id} is not in this organisation")
     return patient
+
+
+def _locked(actor: Actor, model: type[R], row: R) -> tuple[Patient, R]:
+    """The patient's row, then this coverage or case of it, locked in that order: every chart
+    action locks the patient first, so two edits of one chart wait for each other instead of
+    deadlocking; a row of another organisation's patient is refused."""
+    patient = _in_organisation(actor, row.patient_id)
+    return patient, model.objects.select_for_update().get(pk=row.pk, patient=patient)
 
 
 # --- demographics -----------------------------------------------------------------------------
@@ -212,8 +218,7 @@ def do_update_coverage(
 ) -> list[str]:
     """Edit a coverage (member id, subscriber, dates, the patient's share, its payer)."""
     why = checked_reason(reason)
-    patient = _in_organisation(actor, coverage.patient_id)
-    row = Coverage.objects.select_for_update().get(pk=coverage.pk, patient=patient)
+    patient, row = _locked(actor, Coverage, coverage)
     changed = _apply(row, COVERAGE_FIELDS, changes)
     if not changed:
         return []
@@ -233,8 +238,7 @@ def do_end_coverage(
     """End a coverage on `ended_on` (its last day in force); visits after it bill the next
     coverage in the order."""
     why = checked_reason(reason)
-    patient = _in_organisation(actor, coverage.patient_id)
-    row = Coverage.objects.select_for_update().get(pk=coverage.pk, patient=patient)
+    patient, row = _locked(actor, Coverage, coverage)
     if ended_on < row.active_from:
         raise ChartChangeRefused(
             "active_through",
@@ -328,8 +332,7 @@ def do_open_case_on_chart(actor: Actor, patient: Patient, case: Case, *, reason:
 def do_update_case(actor: Actor, case: Case, *, reason: str, **changes: Any) -> list[str]:
     """Edit a case: its accident or work-injury details, contacts, the carrier it bills."""
     why = checked_reason(reason)
-    patient = _in_organisation(actor, case.patient_id)
-    row = Case.objects.select_for_update().get(pk=case.pk, patient=patient)
+    patient, row = _locked(actor, Case, case)
     changed = _apply(row, CASE_FIELDS, changes)
     if not changed:
         return []
@@ -373,8 +376,7 @@ def do_close_case(
     """Close a case, or discharge the patient from it, on `closed_on` with the reason (kept on
     the case and in the audit row). No visit of the case may come after that day."""
     why = checked_reason(reason)
-    patient = _in_organisation(actor, case.patient_id)
-    row = Case.objects.select_for_update().get(pk=case.pk, patient=patient)
+    patient, row = _locked(actor, Case, case)
     if row.closed_on is not None:
         raise ChartChangeRefused(
             "closed_on", f"This case was already {row.closure or 'closed'} on {row.closed_on}."

@@ -43,28 +43,6 @@ def refused(
             form.add_error(field if field in form.fields else None, problem)
 
 
-def save_or_refuse(
-    request: HttpRequest,
-    form: BaseForm,
-    change: Callable[[], T],
-    *,
-    said: str | Callable[[T], str],
-    then: HttpResponse | Callable[[T], HttpResponse],
-    catching: tuple[type[Exception], ...] = (ChartChangeRefused, ValidationError),
-    renamed: Mapping[str, str] | None = None,
-) -> HttpResponse | None:
-    """Run `change`; on a refusal put it on the form and return None (the caller shows the form
-    again), else flash `said` and return `then` (both may be worked out from the change's
-    result, after it ran)."""
-    try:
-        result = change()
-    except catching as error:
-        refused(form, error, renamed)  # type: ignore[arg-type]
-        return None
-    messages.success(request, said(result) if callable(said) else said)
-    return then(result) if callable(then) else then
-
-
 def edit_screen(
     request: HttpRequest,
     form: BaseForm,
@@ -83,9 +61,11 @@ def edit_screen(
     (`catching`; the refusal is put on the form), draw `page()`: fresh on a GET, with the errors
     on a POST. `page` is called only then, so it sees the errors."""
     if request.method == "POST" and all([form.is_valid(), *[f.is_valid() for f in also]]):
-        saved = save_or_refuse(
-            request, form, change, said=said, then=then, catching=catching, renamed=renamed
-        )
-        if saved is not None:
-            return saved
+        try:
+            result = change()
+        except catching as error:
+            refused(form, error, renamed)  # type: ignore[arg-type]
+        else:
+            messages.success(request, said(result) if callable(said) else said)
+            return then(result) if callable(then) else then
     return page()

@@ -4,13 +4,13 @@ next to the field; the actions check again and have the last word."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 
 from cleannote.apps.patients.chart_forms import reason_field
-from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_code_shapes
-from cleannote.apps.patients.forms import DATE
+from cleannote.apps.patients.diagnoses import validate_code_shapes
+from cleannote.apps.patients.forms import DATE, ReferralDiagnosesForm
 from cleannote.apps.patients.models import (
     REFERRER_FIELDS,
     AuthorizedCodeGroup,
@@ -28,13 +28,34 @@ GROUP_ROWS = 3
 GOAL_ROWS = 6
 
 
+F = TypeVar("F", bound=forms.Form)
+
+
+def _row_forms(
+    form_class: type[F],
+    data: Any,
+    prefix: str,
+    initial: list[dict[str, Any]],
+    *,
+    at_least: int,
+    spare: int,
+) -> list[F]:
+    """One form per row there is (`initial`) and `spare` empty ones, `at_least` in all: the
+    page shows a plain grid of rows (`prefix-0`, `prefix-1`, ...), no script adds them."""
+    count = max(at_least, len(initial) + spare)
+    return [
+        form_class(data, prefix=f"{prefix}-{i}", initial=initial[i] if i < len(initial) else None)
+        for i in range(count)
+    ]
+
+
 def _reason_help(form: forms.BaseForm, example: str, *, required: bool) -> None:
     field = form.fields["reason"]
     field.required = required
     field.help_text = f"Kept in the audit log with your name, e.g. “{example}”."
 
 
-class ReferralChartForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ReferralChartForm(ReferralDiagnosesForm):
     diagnoses_text = forms.CharField(
         label="Diagnoses on the order",
         required=False,
@@ -70,14 +91,8 @@ class ReferralChartForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-a
         if self.instance.pk is not None or self.initial.get("diagnoses_text") is None:
             self.initial.setdefault("diagnoses_text", ", ".join(self.instance.diagnoses or []))
 
-    def clean_diagnoses_text(self) -> list[str]:
-        codes = parse_diagnosis_list(self.cleaned_data.get("diagnoses_text") or "")
+    def check_codes(self, codes: list[str]) -> None:
         validate_code_shapes(codes)
-        return codes
-
-    def save(self, commit: bool = True) -> Any:
-        self.instance.diagnoses = self.cleaned_data.get("diagnoses_text") or []
-        return super().save(commit=commit)
 
 
 class CodeGroupForm(forms.Form):
@@ -126,11 +141,7 @@ def group_forms(data: Any, groups: list[AuthorizedCodeGroup] | None = None) -> l
         {"label": g.label, "codes": " ".join(g.codes), "visits": g.visits, "units": g.units}
         for g in rows
     ]
-    count = max(GROUP_ROWS, len(initial) + 1)
-    forms_ = [
-        CodeGroupForm(data, prefix=f"group-{i}", initial=initial[i] if i < len(initial) else None)
-        for i in range(count)
-    ]
+    forms_ = _row_forms(CodeGroupForm, data, "group", initial, at_least=GROUP_ROWS, spare=1)
     # The rows sit in a table whose column headers are not labels: each input names its
     # column and row, as the note editor's objective rows do.
     for row, form in enumerate(forms_, start=1):
@@ -227,11 +238,7 @@ def goal_forms(data: Any, goals: list[Goal], *, keep_ids: bool) -> list[GoalForm
         }
         for g in goals
     ]
-    count = max(GOAL_ROWS, len(initial) + 2)
-    return [
-        GoalForm(data, prefix=f"goal-{i}", initial=initial[i] if i < len(initial) else None)
-        for i in range(count)
-    ]
+    return _row_forms(GoalForm, data, "goal", initial, at_least=GOAL_ROWS, spare=2)
 
 
 class CertificationForm(SaneDatesMixin, forms.Form):

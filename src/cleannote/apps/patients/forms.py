@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cleannote.apps.patients.diagnoses import parse_diagnosis_list, validate_diagnosis_list
 from cleannote.apps.patients.models import (
+    CASE_CONTACT_FIELDS,
     COVERAGE_POLICY_FIELDS,
     PATIENT_ADDRESS_FIELDS,
     REFERRER_FIELDS,
@@ -114,12 +115,7 @@ class CaseForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
             "accident_state",
             "insurer_claim_number",
             "initial_treatment_date",
-            "case_manager_name",
-            "case_manager_phone",
-            "case_manager_email",
-            "attorney_name",
-            "attorney_phone",
-            "attorney_email",
+            *CASE_CONTACT_FIELDS,
             "lien_on_file",
             "report_schedule",
         )
@@ -132,7 +128,26 @@ class CaseForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class ReferralForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ReferralDiagnosesForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A referral's form whose diagnoses are typed as one list ("M54.50, M25.561"): parsed on
+    clean, checked by `check_codes`, kept on the referral on save. Registration checks each code
+    against the code set; the chart checks their shape only (it corrects the case's own list on
+    its diagnoses screen)."""
+
+    def check_codes(self, codes: list[str]) -> None:
+        validate_diagnosis_list(codes)
+
+    def clean_diagnoses_text(self) -> list[str]:
+        codes = parse_diagnosis_list(self.cleaned_data.get("diagnoses_text") or "")
+        self.check_codes(codes)
+        return codes
+
+    def save(self, commit: bool = True) -> Any:
+        self.instance.diagnoses = self.cleaned_data.get("diagnoses_text") or []
+        return super().save(commit=commit)
+
+
+class ReferralForm(ReferralDiagnosesForm):
     diagnoses_text = forms.CharField(
         label="Diagnoses (ICD-10-CM)",
         required=False,
@@ -159,12 +174,3 @@ class ReferralForm(SaneDatesMixin, forms.ModelForm):  # type: ignore[type-arg]
             for name in self.fields
             if name not in ignored
         )
-
-    def clean_diagnoses_text(self) -> list[str]:
-        codes = parse_diagnosis_list(self.cleaned_data.get("diagnoses_text") or "")
-        validate_diagnosis_list(codes)
-        return codes
-
-    def save(self, commit: bool = True) -> Any:
-        self.instance.diagnoses = self.cleaned_data.get("diagnoses_text") or []
-        return super().save(commit=commit)

@@ -20,6 +20,7 @@ from cleannote.apps.patients.diagnoses import (
     validate_code_shapes,
     validate_diagnosis_list,
 )
+from cleannote.platform.model_constraints import dates_in_order
 from cleannote.rules.catalog import RtmFamily, find_procedure
 from cleannote.rules.scrub.checks_chart import RECERTIFY_EVERY_DAYS
 from cleannote.rules.visit import (
@@ -162,6 +163,14 @@ COVERAGE_POLICY_FIELDS = (
     "medicare_secondary_type",
 )
 REFERRER_FIELDS = ("provider_first_name", "provider_last_name", "provider_npi", "qualifier")
+CASE_CONTACT_FIELDS = (
+    "case_manager_name",
+    "case_manager_phone",
+    "case_manager_email",
+    "attorney_name",
+    "attorney_phone",
+    "attorney_email",
+)
 
 
 class CoveragePriority(models.TextChoices):
@@ -237,11 +246,7 @@ class Coverage(models.Model):
     class Meta:
         ordering = ("patient_id", "priority", "-active_from")
         constraints = (
-            models.CheckConstraint(
-                condition=models.Q(active_through__isnull=True)
-                | models.Q(active_through__gte=models.F("active_from")),
-                name="coverage_dates_in_order",
-            ),
+            dates_in_order("active_from", "active_through", name="coverage_dates_in_order"),
         )
 
     def __str__(self) -> str:

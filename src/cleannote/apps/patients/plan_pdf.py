@@ -12,7 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
 from cleannote.apps.patients.models import PlanOfCare
-from cleannote.platform.pdf_parts import letter_pdf
+from cleannote.platform.pdf_parts import letter_pdf, letterhead
 from cleannote.platform.pdf_parts import paragraph as _p
 from cleannote.platform.pdf_parts import styles as _styles
 from cleannote.platform.pdf_parts import table as _table
@@ -26,9 +26,7 @@ def plan_story(plan: PlanOfCare) -> list[Flowable]:
     org = patient.organisation
     referral = case.referrals.order_by("-referral_date", "-id").first()
     story: list[Flowable] = [
-        _p(org.name, s["title"]),
-        _p(f"{org.address_line1}, {org.city}, {org.state} {org.zip} · NPI {org.npi}", s["small"]),
-        Spacer(1, 6),
+        *letterhead(org, s),
         _p(
             f"{'Revised plan' if plan.revises_id else 'Plan'} of care · "
             f"{case.get_discipline_display()} · {plan.start_date:%d %b %Y} to "

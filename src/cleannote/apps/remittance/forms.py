@@ -7,21 +7,16 @@ from typing import Any
 
 from django import forms
 
-from cleannote.platform.request_params import SaneDatesMixin, refuse_nul_bytes
+from cleannote.platform.request_params import SaneDatesMixin, X12UploadForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_835_BYTES = 50 * 1024 * 1024
 
 
-class EraUploadForm(forms.Form):
+class EraUploadForm(X12UploadForm):
     file = forms.FileField(label="835 file")
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_835_BYTES:
-            raise forms.ValidationError("larger than 50 MB; ask the payer to split it")
-        refuse_nul_bytes(upload)
-        return upload
+    max_bytes = MAX_835_BYTES
+    too_big = "larger than 50 MB; ask the payer to split it"
 
 
 class MatchForm(forms.Form):
