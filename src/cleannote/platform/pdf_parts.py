@@ -1,9 +1,11 @@
 """The clinic's printed documents look alike: one set of paragraph styles, a paragraph that
-keeps line breaks and escapes its text, the clinic's letterhead, and a gridded table with a
-shaded header row (the note PDF, the plan of care PDF). Letter size, margins of 0.7 inch."""
+keeps line breaks and escapes its text, the clinic's letterhead, the patient line, and a
+gridded table with a shaded header row (the note PDF, the plan of care PDF). Letter size,
+margins of 0.7 inch."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Protocol
 from xml.sax.saxutils import escape
@@ -55,6 +57,24 @@ def letterhead(clinic: Clinic, style: dict[str, ParagraphStyle]) -> list[Flowabl
         paragraph(f"{where} · NPI {clinic.npi}", style["small"]),
         Spacer(1, 6),
     ]
+
+
+class Person(Protocol):
+    """Who a document is about, as its patient line shows them (known here by shape only)."""
+
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    chart_number: str
+
+
+def patient_line(patient: Person, style: ParagraphStyle) -> Paragraph:
+    """The line that says whose document this is: name, date of birth and chart number."""
+    return paragraph(
+        f"Patient: {patient.last_name}, {patient.first_name} · born "
+        f"{patient.birth_date:%Y-%m-%d} · chart {patient.chart_number}",
+        style,
+    )
 
 
 def table(rows: list[list[object]], widths: list[float], style: ParagraphStyle) -> Table:

@@ -23,7 +23,7 @@ from cleannote.apps.notes.note_reading import (
 )
 from cleannote.apps.notes.progress_report import measures_since_last_report
 from cleannote.platform.clock import HourCycle, format_moment, format_time, hour_cycle_of
-from cleannote.platform.pdf_parts import letter_pdf, letterhead
+from cleannote.platform.pdf_parts import letter_pdf, letterhead, patient_line
 from cleannote.platform.pdf_parts import paragraph as _p
 from cleannote.platform.pdf_parts import styles as _styles
 from cleannote.platform.pdf_parts import table as _table
@@ -60,11 +60,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     if not note.is_signed:
         story.append(_p("DRAFT — not signed; not part of the medical record.", s["h2"]))
     story += [
-        _p(
-            f"Patient: {patient.last_name}, {patient.first_name} · born "
-            f"{patient.birth_date:%Y-%m-%d} · chart {patient.chart_number}",
-            s["body"],
-        ),
+        patient_line(patient, s["body"]),
         _p(
             f"Case: {note.case.title} · clinician {note.therapist.display_name} · "
             f"{note.location.name}",

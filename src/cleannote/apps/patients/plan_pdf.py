@@ -12,7 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
 from cleannote.apps.patients.models import PlanOfCare
-from cleannote.platform.pdf_parts import letter_pdf, letterhead
+from cleannote.platform.pdf_parts import letter_pdf, letterhead, patient_line
 from cleannote.platform.pdf_parts import paragraph as _p
 from cleannote.platform.pdf_parts import styles as _styles
 from cleannote.platform.pdf_parts import table as _table
@@ -33,11 +33,7 @@ def plan_story(plan: PlanOfCare) -> list[Flowable]:
             f"{plan.certified_through:%d %b %Y}",
             s["h2"],
         ),
-        _p(
-            f"Patient: {patient.last_name}, {patient.first_name} · born "
-            f"{patient.birth_date:%Y-%m-%d} · chart {patient.chart_number}",
-            s["body"],
-        ),
+        patient_line(patient, s["body"]),
         _p(f"Case: {case.title}", s["body"]),
     ]
     if referral is not None:
