@@ -347,6 +347,9 @@ class Service:
     body_regions: tuple[str, ...] = ()
     laterality: Laterality | None = None
     goal_ids: tuple[str, ...] = ()
+    goal_texts: tuple[str, ...] = ()
+    """The linked goals' words, in `goal_ids` order, where the source knows them: a finding
+    names a goal by what it says, not by its id (the clinic app's ids are row numbers)."""
     justification: str | None = None
     parameters: dict[str, object] = field(default_factory=dict)
     modifiers: tuple[str, ...] = ()

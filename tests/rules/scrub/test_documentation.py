@@ -63,6 +63,19 @@ def test_a_goal_the_plan_of_care_does_not_hold_is_an_error():
     assert "g1" not in found[0].message
 
 
+def test_an_unknown_goal_is_named_by_its_words_when_the_visit_carries_them():
+    # given the clinic app's goals, whose ids are row numbers, with their words
+    v = visit(service(goal_ids=("g1", "417"), goal_texts=("Walk 30 minutes", "Climb 12 stairs")))
+
+    # when
+    _, found = _shape(scrub(v), "doc.unknown-goal")
+
+    # then the reader sees the goal, not its number
+    assert found[0].message == (
+        "97110 is linked to goal “Climb 12 stairs”, which the plan of care does not hold."
+    )
+
+
 @pytest.mark.parametrize(
     ("goals", "plan"),
     [(("g1", "g2"), visit().plan_of_care), (("g9",), None)],

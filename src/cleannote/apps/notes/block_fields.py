@@ -66,7 +66,9 @@ ELEMENT_INPUTS: dict[DocElement, tuple[ParameterInput, ...]] = {
     DocElement.HISTORY: (ParameterInput("history", "History / profile", L),),
     DocElement.EXAMINATION: (ParameterInput("examination", "Examination", L),),
     DocElement.CLINICAL_PRESENTATION: (
-        ParameterInput("clinical_presentation", "Presentation", T, "stable, evolving, unstable"),
+        ParameterInput(
+            "clinical_presentation", "Presentation", T, "one of: stable, evolving, unstable"
+        ),
     ),
     DocElement.COMPLEXITY: (ParameterInput("complexity", "Complexity and why", T),),
     DocElement.PLAN_OF_CARE: (ParameterInput("plan_of_care", "Plan of care", L),),

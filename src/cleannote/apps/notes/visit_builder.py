@@ -135,7 +135,7 @@ def refresh_saved_draft(note: Note, saved: Note) -> None:
 def _block_prefetches() -> tuple[Prefetch[str], Prefetch[str]]:
     return (
         Prefetch("blocks", queryset=TreatmentBlock.objects.order_by("order")),
-        Prefetch("blocks__goals", queryset=GoalRow.objects.only("pk", "plan_id")),
+        Prefetch("blocks__goals", queryset=GoalRow.objects.only("pk", "plan_id", "text")),
     )
 
 
@@ -408,6 +408,7 @@ def _accident(case: Case) -> Accident | None:
 
 
 def _service(block: TreatmentBlock, price: ChargeOf, pointers: tuple[int, ...]) -> Service:
+    goals = sorted(block.goals.all(), key=goal_id)
     return Service(
         code=block.code,
         charge=price(block.code),
@@ -417,7 +418,8 @@ def _service(block: TreatmentBlock, price: ChargeOf, pointers: tuple[int, ...]) 
         assistant_minutes=block.assistant_minutes,
         body_regions=tuple(block.body_regions),
         laterality=Laterality(block.laterality) if block.laterality else None,
-        goal_ids=tuple(sorted(goal_id(g) for g in block.goals.all())),
+        goal_ids=tuple(goal_id(g) for g in goals),
+        goal_texts=tuple(g.text for g in goals),
         justification=block.justification or None,
         parameters=dict(block.parameters),
         modifiers=tuple(block.modifiers_requested),

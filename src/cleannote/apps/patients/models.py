@@ -583,7 +583,7 @@ class Goal(models.Model):
         ordering = ("plan_id", "order", "id")
 
     def __str__(self) -> str:
-        return f"Goal {self.order}: {self.text[:40]}"
+        return self.text[:60]  # a goal is read by what it says, never by its number
 
 
 class OutcomeMeasureResult(models.Model):

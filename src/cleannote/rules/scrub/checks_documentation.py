@@ -88,7 +88,8 @@ def _add_no_goal(ctx: ScrubContext, service: Service, index: int) -> None:
 
 
 def _add_unknown_goal(ctx: ScrubContext, service: Service, index: int, known: set[str]) -> None:
-    missing = [g for g in service.goal_ids if g not in known]
+    texts = dict(zip(service.goal_ids, service.goal_texts, strict=False))
+    missing = [f"“{texts[g]}”" if texts.get(g) else g for g in service.goal_ids if g not in known]
     ctx.add(
         "doc.unknown-goal",
         f"{service.code} is linked to goal {', '.join(missing)}, which the plan "
