@@ -23,6 +23,8 @@ ACCEPTED = "A"
 ACCEPTED_WITH_ERRORS = "E"
 PARTIALLY_ACCEPTED = "P"
 REJECTED = "R"
+# IK501/AK901 codes that mean the receiver took the set (with errors noted, for E).
+ACCEPTING = frozenset({ACCEPTED, ACCEPTED_WITH_ERRORS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class SetResponse:
 
     @property
     def accepted(self) -> bool:
-        return self.status in (ACCEPTED, ACCEPTED_WITH_ERRORS)
+        return self.status in ACCEPTING
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ class Acknowledgment:
 
     @property
     def accepted(self) -> bool:
-        return self.status in (ACCEPTED, ACCEPTED_WITH_ERRORS)
+        return self.status in ACCEPTING
 
 
 def read_999(data: bytes | BinaryIO | Path, *, source: str) -> list[Acknowledgment]:
