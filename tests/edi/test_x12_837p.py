@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from cleannote.edi.envelope import Delimiters, X12WriteError
@@ -142,7 +143,9 @@ def _chiro_claim(initial: dt.date | None = dt.date(2026, 1, 12)) -> ClaimToSend:
         diagnoses=("M99.03", "M54.50"),
         initial_treatment=initial,
     )
-    return claim(v, lines=tuple(replace(line, modifiers=("AT",)) for line in lines_for(v)))
+    return claim(
+        v, lines=tuple(msgspec.structs.replace(line, modifiers=("AT",)) for line in lines_for(v))
+    )
 
 
 SATELLITE = ServiceFacility(
@@ -456,7 +459,10 @@ REFUSED = {
     "pointer-past-diagnoses": (
         claim(
             visit(diagnoses=("M54.50",)),
-            lines=tuple(replace(line, diagnosis_pointers=(2,)) for line in lines_for(visit())),
+            lines=tuple(
+                msgspec.structs.replace(line, diagnosis_pointers=(2,))
+                for line in lines_for(visit())
+            ),
         ),
         "line 1 SV107 pointer 2 has no diagnosis",
     ),

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 from cleannote.edi.envelope import SegmentWriter, X12WriteError
@@ -68,10 +69,10 @@ def test_memory_is_bounded_and_still_writes_correctly_after_it_is_emptied():
 def test_an_int_charge_is_refused_even_after_the_equal_decimal_was_written():
     # given a claim whose line charge was written as a whole Decimal
     good = claim()
-    line = replace(good.lines[0], charge=Decimal("50"))
+    line = msgspec.structs.replace(good.lines[0], charge=Decimal("50"))
     _write([replace(good, lines=(line, *good.lines[1:]))])
     # when the same line comes with an int charge, which compares equal to the Decimal
-    bad = replace(good, lines=(replace(line, charge=50), *good.lines[1:]))
+    bad = replace(good, lines=(msgspec.structs.replace(line, charge=50), *good.lines[1:]))
     # then
     with pytest.raises(X12WriteError, match="SV102 must be a Decimal"):
         _write([bad])

@@ -17,6 +17,8 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+import msgspec
+
 from cleannote.rules.catalog import Procedure, TherapyDesignation, find_procedure
 from cleannote.rules.errors import RulesError
 from cleannote.rules.modifiers import (
@@ -97,8 +99,10 @@ class UnitsMismatchError(RulesError):
         super().__init__(f"units given for {units} lines but the visit has {services} services")
 
 
-@dataclass(frozen=True, slots=True)
-class LineModifiers:
+class LineModifiers(msgspec.Struct, frozen=True, gc=False):
+    """A line's modifiers and why; a frozen struct, like the scrub's lines and findings
+    (`rules/findings.py`), since every billed line makes one."""
+
     service_index: int
     modifiers: tuple[str, ...]
     reasons: tuple[str, ...]

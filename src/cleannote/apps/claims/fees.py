@@ -8,10 +8,10 @@ the location's general schedule; among several in force on the date, the newest 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Q
+from msgspec.structs import replace
 
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import FeeSchedule
