@@ -24,7 +24,8 @@ def test_demo_loads_once_and_prints_logins():
     call_command("cleannote_demo", "--patients", "3", "--today", "2026-03-16", stdout=second)
     # then the second run changes nothing and both print the logins
     assert (Organisation.objects.count(), Patient.objects.count(), Note.objects.count()) == counts
-    assert counts[:2] == (2, 4 + 3)  # and the three blocked charts (ADR 0521)
+    # and the three blocked charts (ADR 0521) and the two RTM patients (ADR 0570)
+    assert counts[:2] == (2, 4 + 3 + 2)
     assert counts[2] > 3
     assert "Loaded the demo clinic" in first.getvalue()
     assert "already has an organisation" in second.getvalue()

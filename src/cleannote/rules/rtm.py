@@ -328,4 +328,4 @@ def _month(
     )
     if as_of <= end:
         return month(Standing.OPEN, f"Runs to {end.isoformat()}; {codes} so far.")
-    return month(Standing.BILLABLE, f"{minutes} minutes with a live contact: {codes}.", lines)
+    return month(Standing.BILLABLE, f"{minutes} minutes with a live contact.", lines)

@@ -55,6 +55,7 @@ from cleannote.rules.icd10 import check as check_icd
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.scope_of_practice import Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
+from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 
 DEMO_PASSWORD = "cleannote-demo"
 
@@ -348,6 +349,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
 
     _demo_outcome_measures(clinic)
     _demo_blocked_charts(actor, staff["demo-pt"], main, today)
+    notes += load_demo_rtm(actor, staff["demo-pt"], main, today, rng)
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
@@ -373,7 +375,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     return DemoSummary(
         organisations=2,
         staff=len(staff) + 1,
-        patients=patients + 1 + len(_BLOCKED),
+        patients=patients + 1 + len(_BLOCKED) + len(RTM_PATIENTS),
         notes=notes + 3 * len(_BLOCKED),
     )
 
