@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.patients.models import OutcomeMeasureResult
+from cleannote.rules.note_types import NoteType
 from tests.e2e.conftest import load_demo
 from tests.personas import client_for
 
@@ -23,7 +24,7 @@ def test_the_demo_has_three_lefs_measurements_and_a_progress_report_showing_them
     ]
     case = results[0].case
     report = Note.objects.get(case=case, date_of_service=results[-1].measured_on)
-    assert report.is_progress_report
+    assert report.note_type == NoteType.PROGRESS_REPORT
     # and the report's page draws the three and says the change meets the MCID
     html = client_for(report.therapist).get(f"/notes/{report.pk}/").content.decode()
     assert html.count("<circle") == 3

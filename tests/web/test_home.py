@@ -7,6 +7,8 @@ import pytest
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes import selectors
 from cleannote.apps.notes.actions import do_sign_note, do_start_note
+from cleannote.rules.note_types import NoteType
+from tests.apps.notes.reports import fill_report
 from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +23,10 @@ def _visits(clinic, days, *, progress_on=()):
             therapist=clinic.therapist,
             location=clinic.location,
             date_of_service=day,
-            is_progress_report=day in progress_on,
+            note_type=NoteType.PROGRESS_REPORT if day in progress_on else NoteType.DAILY,
         )
+        if day in progress_on:
+            note = fill_report(actor, note)
         do_sign_note(actor, note, clinic.therapist)
 
 

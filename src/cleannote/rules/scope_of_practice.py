@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 
 from cleannote.rules.catalog import Procedure, find_procedure
@@ -154,9 +155,17 @@ class CodeAct:
     code: str
     act: Act
     source: str
+    names_visit: bool = True
+    """The code is the evaluation or re-evaluation itself, so the note that bills it is an
+    evaluation or re-evaluation note (rules/note_types.py); False for a standardized test given
+    within any visit."""
+    complexity: str = ""
+    """The complexity a leveled evaluation code is billed at (low, moderate, high), which the
+    evaluation note's assessment states; empty where the code has no level."""
 
 
 _EVAL_SOURCE = "CPT evaluation codes; CMS 100-02 Ch.15 §220.1.2 (evaluation by the therapist)"
+_LEVELS = ("low", "moderate", "high")
 _TEST_SOURCE = (
     "CPT standardized testing with interpretation and report by the qualified professional; "
     "ASHA SLPA scope (no diagnostic testing)"
@@ -165,16 +174,24 @@ CODE_ACTS: Mapping[str, CodeAct] = MappingProxyType(
     {
         row.code: row
         for row in (
-            *(CodeAct(c, Act.EVALUATION, _EVAL_SOURCE) for c in ("97161", "97162", "97163")),
+            *(
+                CodeAct(c, Act.EVALUATION, _EVAL_SOURCE, complexity=level)
+                for c, level in zip(("97161", "97162", "97163"), _LEVELS, strict=True)
+            ),
             CodeAct("97164", Act.RE_EVALUATION, _EVAL_SOURCE),
-            *(CodeAct(c, Act.EVALUATION, _EVAL_SOURCE) for c in ("97165", "97166", "97167")),
+            *(
+                CodeAct(c, Act.EVALUATION, _EVAL_SOURCE, complexity=level)
+                for c, level in zip(("97165", "97166", "97167"), _LEVELS, strict=True)
+            ),
             CodeAct("97168", Act.RE_EVALUATION, _EVAL_SOURCE),
             *(
                 CodeAct(c, Act.EVALUATION, _EVAL_SOURCE)
                 for c in ("92521", "92522", "92523", "92524", "92597", "92610")
             ),
-            *(CodeAct(c, Act.EVALUATION, _TEST_SOURCE) for c in ("96105", "96112", "96113")),
-            CodeAct("96125", Act.EVALUATION, _TEST_SOURCE),
+            *(
+                CodeAct(c, Act.EVALUATION, _TEST_SOURCE, names_visit=False)
+                for c in ("96105", "96112", "96113", "96125")
+            ),
         )
     }
 )
@@ -203,6 +220,20 @@ def is_assistant(credential: Credential) -> bool:
 def act_of_code(code: str) -> Act:
     row = CODE_ACTS.get(code.strip().upper())
     return Act.TREATMENT if row is None else row.act
+
+
+@cache
+def leveled_disciplines() -> frozenset[Discipline]:
+    """Disciplines whose evaluation is one service billed at one complexity level, with its own
+    re-evaluation code (PT 97161-97164, OT 97165-97168). SLP evaluation codes each assess a
+    different function (fluency, language, swallowing) and SLP has no re-evaluation code (its
+    re-evaluation bills the evaluation code), so two of them on one day can both be payable."""
+    found: set[Discipline] = set()
+    for row in CODE_ACTS.values():
+        procedure = find_procedure(row.code)
+        if row.act is Act.RE_EVALUATION and procedure is not None:
+            found.update(procedure.disciplines)
+    return frozenset(found)
 
 
 def act_refusal(credential: Credential, act: Act) -> ScopeRefusal | None:

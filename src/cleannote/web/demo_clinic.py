@@ -24,7 +24,7 @@ from cleannote.apps.notes.actions import (
     do_start_note,
     do_update_note,
 )
-from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.actions import (
     do_create_location,
     do_create_organisation,
@@ -52,8 +52,9 @@ from cleannote.apps.patients.models import (
 from cleannote.apps.payers.actions import do_find_or_add_payer, do_update_payer
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.icd10 import check as check_icd
+from cleannote.rules.note_types import NoteType, template_of
 from cleannote.rules.npi import npi_check_digit
-from cleannote.rules.scope_of_practice import Act, act_refusal
+from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 
@@ -345,7 +346,9 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     notes = 0
     for index in range(patients):
         notes += _demo_patient(rng, index, actor, staff, (main, eastside), today)
-    _demo_chart_upkeep(actor, Actor(user=staff["demo-pt"].user, organisation=clinic), today)
+    notes += _demo_chart_upkeep(
+        actor, Actor(user=staff["demo-pt"].user, organisation=clinic), today
+    )
 
     _demo_outcome_measures(clinic)
     _demo_blocked_charts(actor, staff["demo-pt"], main, today)
@@ -380,10 +383,11 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     )
 
 
-def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> None:
+def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> int:
     """The chart kept current after registration (ADR 0501), through the chart's actions: the
     first patient with a health plan brings a second card (the spouse's plan, secondary), and
-    the last patient's case ends in a discharge."""
+    one case ends in a discharge: a PT case with the therapist's discharge summary (ADR 0580),
+    else the last patient's. The notes it wrote (0 or 1)."""
     patients = list(
         Patient.objects.filter(organisation=front_desk.organisation)
         .prefetch_related("coverages")
@@ -431,6 +435,8 @@ def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> N
             ),
             reason="Second insurance card shown at check-in",
         )
+    if _demo_discharge_summary(front_desk.organisation, today):
+        return 1
     case = Case.objects.filter(patient=patients[-1], closed_on__isnull=True).first()
     if case is not None:
         do_close_case(
@@ -440,6 +446,7 @@ def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> N
             closure=CaseClosure.DISCHARGED,
             reason="Goals met",
         )
+    return 0
 
 
 # Charts whose next note is blocked until the chart is fixed (ADR 0521): (first name, last
@@ -739,19 +746,14 @@ def _demo_patient(
         writer = clinician
         if assistant is not None and number > 1 and number % 3 == 0:
             writer = assistant
-        progress = (
-            number > 1
-            and number % 10 == 0
-            and writer is clinician
-            and act_refusal(Credential(clinician.credential), Act.PROGRESS_REPORT) is None
-        )
+        note_type = _demo_note_type(index, number, discipline, writer, clinician)
         note = do_start_note(
             Actor(user=writer.user, organisation=actor.organisation),
             case=case,
             therapist=writer,
             location=location,
             date_of_service=day,
-            is_progress_report=progress,
+            note_type=note_type,
         )
         pain = max(1, previous_pain - rng.randint(0, 1))
         previous_pain = pain
@@ -786,8 +788,13 @@ def _demo_patient(
             },
             assessment="Tolerated treatment well; progressing toward goals.",
             plan="Continue plan of care; progress resistance as tolerated.",
+            **_demo_report(note_type, eval_code, goals),
         )
-        blocks = _blocks(rng, discipline, eval_code if number == 1 else "", codes, writer)
+        visit_code = {
+            NoteType.EVALUATION: eval_code,
+            NoteType.RE_EVALUATION: _RE_EVALUATION_CODE.get(discipline, ""),
+        }.get(note_type, "")
+        blocks = _blocks(rng, discipline, visit_code, codes, writer)
         start = dt.time(8 + (index % 8), 0)
         minute = start.hour * 60
         for code, minutes, timed in blocks:
@@ -865,9 +872,141 @@ def _demo_outcome_measures(clinic: Organisation) -> None:
                 today=last.date_of_service,
                 answers=answers.split(),
             )
-        if not last.is_progress_report:
-            do_update_note(actor, last, is_progress_report=True)
+        if last.note_type != NoteType.PROGRESS_REPORT:
+            goals = last.case.plans_of_care.first()
+            do_update_note(
+                actor,
+                last,
+                **_demo_report(
+                    NoteType.PROGRESS_REPORT, "", list(goals.goals.all()) if goals else []
+                ),
+                note_type=NoteType.PROGRESS_REPORT,
+            )
         return
+
+
+# A re-evaluation in every third PT and OT case, on its seventh visit (a therapist's day).
+_RE_EVALUATION_CODE = {Discipline.PT: "97164", Discipline.OT: "97168"}
+_RE_EVALUATION_VISIT = 7
+
+
+def _demo_note_type(
+    index: int, number: int, discipline: Discipline, writer: Staff, clinician: Staff
+) -> NoteType:
+    """The first visit is the evaluation (a massage therapist does not evaluate: a daily note),
+    every 10th the progress report, the 7th of every third PT or OT case a re-evaluation; an
+    assistant's visit is always a daily note (scope table)."""
+    credential = Credential(writer.credential)
+    if writer is not clinician:
+        return NoteType.DAILY
+    if number == 1:
+        evaluates = act_refusal(credential, Act.EVALUATION) is None
+        return NoteType.EVALUATION if evaluates else NoteType.DAILY
+    if number % 10 == 0 and act_refusal(credential, Act.PROGRESS_REPORT) is None:
+        return NoteType.PROGRESS_REPORT
+    if number == _RE_EVALUATION_VISIT and index % 3 == 0 and discipline in _RE_EVALUATION_CODE:
+        return NoteType.RE_EVALUATION
+    return NoteType.DAILY
+
+
+def _demo_report(note_type: NoteType, eval_code: str, goals: list[Goal]) -> dict[str, object]:
+    """The sections, stated complexity and goal statuses a clinical report carries (ADR 0580),
+    as the therapist types them; nothing for a daily note."""
+    if note_type is NoteType.EVALUATION:
+        row = CODE_ACTS.get(eval_code)
+        return {
+            "sections": {
+                "history": "Gradual onset six weeks ago after lifting; no prior episodes. "
+                "Independent in all activities before onset. Hypertension, controlled.",
+                "systems_review": "Cardiovascular and pulmonary intact; skin intact; "
+                "musculoskeletal and neuromuscular impaired as tested; alert and oriented, "
+                "learns best by demonstration.",
+                "tests_and_measures": "Special tests and standardized measures as listed in "
+                "the objective table; gait observed with reduced stance time on the painful side.",
+            },
+            "complexity": row.complexity if row is not None else "",
+        }
+    template = template_of(note_type)
+    if not template.reports_goals:
+        return {}
+    report: dict[str, object] = {
+        "goal_report": [
+            {"goal": g.pk, "status": "active", "current": g.current or g.baseline} for g in goals
+        ]
+    }
+    if note_type is NoteType.RE_EVALUATION:
+        report["sections"] = {
+            "reason": "Pain rose after a fall at home; plan reviewed before continuing.",
+            "tests_and_measures": "Repeated the evaluation's tests; results in the objective.",
+        }
+    else:
+        report["sections"] = {
+            "narrative": "Steady gains in range and tolerance since the last report; "
+            "skilled progression of loading still needed to reach the plan's goals."
+        }
+    return report
+
+
+def _demo_discharge_summary(clinic: Organisation, today: dt.date) -> int:
+    """One PT case ends today with the therapist's discharge summary (each goal's final status,
+    the final measures, the home program), signed, and the case discharged through the chart's
+    own action, as the note page offers (ADR 0580). The case: the last open PT case whose
+    visits are all signed and before today, evaluated by a PT."""
+    cases = (
+        Case.objects.filter(
+            patient__organisation=clinic,
+            discipline=Discipline.PT.value,
+            closed_on__isnull=True,
+            notes__note_type=NoteType.EVALUATION.value,
+            notes__therapist__credential=Credential.PT.value,
+        )
+        .exclude(notes__status=NoteStatus.DRAFT)
+        .exclude(notes__date_of_service__gte=today)
+        .order_by("-patient__chart_number")
+    )
+    case = cases.first()
+    if case is None:
+        return 0
+    evaluation = case.notes.get(note_type=NoteType.EVALUATION.value)
+    therapist = evaluation.therapist
+    actor = Actor(user=therapist.user, organisation=clinic)
+    note = do_start_note(
+        actor,
+        case=case,
+        therapist=therapist,
+        location=evaluation.location,
+        date_of_service=today,
+        note_type=NoteType.DISCHARGE_SUMMARY,
+    )
+    plan = case.plans_of_care.first()
+    goals = list(plan.goals.all()) if plan is not None else []
+    final = ("met", "partially_met", "met")
+    do_update_note(
+        actor,
+        note,
+        pain_level=1,
+        objective={
+            "rom": [{"joint": "knee", "motion": "flexion", "side": "right", "degrees": 128}],
+            "strength": [],
+            "outcome_measures": [{"name": "NPRS", "score": 1, "max": 10}],
+        },
+        assessment="Goals met or nearly met; independent with the home program.",
+        plan="Discharge to the home program; return if symptoms recur.",
+        sections={
+            "discharge_reason": "Goals met",
+            "final_status": "Walks 30 minutes with pain 1/10; back at work with one "
+            "restriction on lifting overhead.",
+            "recommendations": "Home program three times a week: bridges 3x10, sit-to-stand "
+            "3x10, walking 30 minutes daily. Call the clinic if pain rises above 4/10.",
+        },
+        goal_report=[
+            {"goal": g.pk, "status": final[i % len(final)], "current": g.target}
+            for i, g in enumerate(goals)
+        ],
+    )
+    do_sign_note(actor, note, therapist, at=_at(today, 12))
+    do_close_case(actor, case, closed_on=today, closure=CaseClosure.DISCHARGED, reason="Goals met")
+    return 1
 
 
 def _visit_days(opened: dt.date, today: dt.date, rng: random.Random) -> list[dt.date]:

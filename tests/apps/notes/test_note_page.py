@@ -17,6 +17,7 @@ from cleannote.apps.notes.draft_actions import (
 )
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.patients.models import PlanOfCare
+from cleannote.rules.note_types import NoteType
 from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -355,7 +356,7 @@ def test_tenth_treatment_day_starts_a_progress_report_with_the_rom_trend(clinic,
     html = client.get(f"/notes/{note.pk}/edit/").content.decode()
 
     # then it is a progress report, pre-filled with the trend of the measures
-    assert note.is_progress_report
+    assert note.note_type == NoteType.PROGRESS_REPORT
     assert "Range of motion since the last report" in html
     assert "knee flexion right" in html
     assert "+16°" in html
@@ -364,7 +365,8 @@ def test_tenth_treatment_day_starts_a_progress_report_with_the_rom_trend(clinic,
 def test_ninth_treatment_day_is_an_ordinary_note(clinic, login):
     _signed_visits(clinic, range(30, 23, -1), [90, 92, 95, 97, 100, 101, 104])
     login(clinic.therapist).post(f"/notes/start/{clinic.case.pk}/")
-    assert not Note.objects.get(case=clinic.case, date_of_service=TODAY).is_progress_report
+    note = Note.objects.get(case=clinic.case, date_of_service=TODAY)
+    assert note.note_type == NoteType.DAILY
 
 
 # --- PDF --------------------------------------------------------------------------------------

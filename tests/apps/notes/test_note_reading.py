@@ -14,6 +14,8 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.notes.models import Note
 from cleannote.apps.patients.measure_actions import do_record_outcome_measure
+from cleannote.rules.note_types import NoteType
+from tests.apps.notes.reports import fill_report
 from tests.apps.notes.test_note_page import COMPLETE_97110
 from tests.personas import TODAY
 
@@ -46,7 +48,7 @@ def _signed_note_with_details(clinic, *, day: dt.date, at: dt.datetime, progress
         location=clinic.location,
         date_of_service=day,
         carry_forward=False,
-        is_progress_report=progress,
+        note_type=NoteType.PROGRESS_REPORT if progress else NoteType.DAILY,
     )
     do_add_treatment_block(
         actor,
@@ -57,6 +59,8 @@ def _signed_note_with_details(clinic, *, day: dt.date, at: dt.datetime, progress
         parameters=COMPLETE_97110,
         justification="cued knee alignment",
     )
+    if progress:
+        note = fill_report(actor, note)
     return do_sign_note(actor, note, clinic.therapist, at=at)
 
 
@@ -154,7 +158,7 @@ def test_the_progress_report_editor_shows_the_measures_too(clinic, login):
         therapist=clinic.therapist,
         location=clinic.location,
         date_of_service=TODAY,
-        is_progress_report=True,
+        note_type=NoteType.PROGRESS_REPORT,
     )
     # when
     html = login(clinic.therapist).get(f"/notes/{note.pk}/edit/").content.decode()

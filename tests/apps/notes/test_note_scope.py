@@ -37,6 +37,7 @@ from cleannote.apps.patients.models import Patient, PlanOfCare
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import write_837p
 from cleannote.forms.cms1500 import FormMode, render_cms1500
+from cleannote.rules.note_types import NoteType
 from tests.apps.notes.test_note_page import COMPLETE_97110
 from tests.e2e.conftest import load_demo
 from tests.forms.test_cms1500 import boxes_by_page
@@ -224,7 +225,7 @@ def test_the_action_refuses_a_pta_evaluation_and_an_assistant_progress_report(cl
     with pytest.raises(ScopeRefused, match=r"scope\.act"):
         do_add_treatment_block(actor, note, code="97163", minutes=45)
     with pytest.raises(ScopeRefused, match=r"scope\.act"):
-        do_update_note(actor, note, is_progress_report=True)
+        do_update_note(actor, note, note_type=NoteType.PROGRESS_REPORT)
     assert list(note.blocks.values_list("code", flat=True)) == ["97110"]
 
 

@@ -13,6 +13,7 @@ from cleannote.apps.notes.actions import (
 )
 from cleannote.apps.notes.visit_builder import build_visit, goal_id, load_note_for_visit
 from cleannote.apps.patients.models import Coverage
+from cleannote.rules.note_types import NoteType
 from cleannote.rules.visit import Laterality, PayerKind, ReferralQualifier, Relationship
 from tests.personas import TODAY
 
@@ -111,7 +112,7 @@ def test_progress_report_note_is_its_own_last_report_day(clinic):
         therapist=clinic.therapist,
         location=clinic.location,
         date_of_service=TODAY,
-        is_progress_report=True,
+        note_type=NoteType.PROGRESS_REPORT,
     )
 
     # when

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cleannote.rules.findings import Severity
-from cleannote.rules.scope_of_practice import CODE_ACTS, Act
-from cleannote.rules.scrub.checks_lines import leveled_disciplines
+from cleannote.rules.scope_of_practice import CODE_ACTS, Act, leveled_disciplines
 from cleannote.rules.scrub.rule_catalog import RULES
 from cleannote.rules.scrub.scrubber import scrub
 from cleannote.rules.visit import Credential, Discipline, PayerKind, Service

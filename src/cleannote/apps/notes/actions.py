@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
+from cleannote.apps.notes.clinical_reports import frozen_goal_report, plan_goals, type_refusals
+from cleannote.apps.notes.errors import NoteStateError, NoteTypeRefused, ScopeRefused
 from cleannote.apps.notes.models import (
     TREATMENT_VISIT,
     Addendum,
@@ -31,10 +32,11 @@ from cleannote.apps.notes.models import (
 from cleannote.apps.notes.objective import carry_objective
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
-from cleannote.apps.patients.models import Case, Goal, Patient
+from cleannote.apps.patients.actions import do_record_goal_progress
+from cleannote.apps.patients.models import Case, Goal, GoalStatus, Patient
+from cleannote.rules.note_types import NoteType, template_of
 from cleannote.rules.scope_of_practice import (
     RULE_TREATING_CLINICIAN,
-    Act,
     act_refusal,
     code_refusal,
     cosign_refusal,
@@ -56,7 +58,10 @@ EDITABLE_FIELDS = frozenset(
         "objective",
         "assessment",
         "plan",
-        "is_progress_report",
+        "note_type",
+        "sections",
+        "complexity",
+        "goal_report",
     }
 )
 # Foreign keys an action sets from objects it was handed (so they exist); full_clean skips
@@ -128,11 +133,36 @@ def _require_code_in_scope(note: Note, therapist: Staff, code: str) -> None:
         raise ScopeRefused(note.pk, refusal.message, refusal.rule)
 
 
-def _require_progress_report_in_scope(note_id: int | None, therapist: Staff) -> None:
+def _require_type_in_scope(note_id: int | None, therapist: Staff, note_type: str) -> None:
+    """An assistant writes no evaluation, re-evaluation, progress report or discharge summary:
+    the note type's act, asked of the scope table."""
     credential = _credential(therapist)
-    refusal = act_refusal(credential, Act.PROGRESS_REPORT) if credential is not None else None
+    act = template_of(note_type).act
+    refusal = act_refusal(credential, act) if credential is not None else None
     if refusal is not None:
         raise ScopeRefused(note_id, refusal.message, refusal.rule)
+
+
+def _require_signable_type(note: Note) -> list[Goal]:
+    """The note's type's sign-off rules (rules/note_types.py); the plan goals it reports on."""
+    goals = plan_goals(note) if note.template.reports_goals else []
+    refusals = type_refusals(note, goals)
+    if refusals:
+        raise NoteTypeRefused(note.pk, refusals)
+    return goals
+
+
+def _record_reported_goals(actor: Actor, note: Note, goals: list[Goal]) -> None:
+    """A signed report freezes each goal's row (with its text) and gives the plan's goals the
+    status and latest value it reports, through the chart's own action."""
+    note.goal_report = frozen_goal_report(note, goals)
+    reported = {row["goal"]: row for row in note.goal_report}
+    for goal in goals:
+        row = reported[goal.pk]
+        if (goal.status, goal.current) != (row["status"], row["current"]):
+            do_record_goal_progress(
+                actor, goal, current=row["current"], status=GoalStatus(row["status"])
+            )
 
 
 @transaction.atomic
@@ -144,11 +174,10 @@ def do_start_note(
     location: Location,
     date_of_service: dt.date,
     carry_forward: bool = True,
-    is_progress_report: bool = False,
+    note_type: NoteType = NoteType.DAILY,
 ) -> Note:
     _require_writer(therapist, None)
-    if is_progress_report:
-        _require_progress_report_in_scope(None, therapist)
+    _require_type_in_scope(None, therapist, note_type)
     patient_org = Patient.objects.filter(pk=case.patient_id).values_list(
         "organisation_id", flat=True
     )
@@ -160,7 +189,7 @@ def do_start_note(
         therapist=therapist,
         location=location,
         date_of_service=date_of_service,
-        is_progress_report=is_progress_report,
+        note_type=NoteType(note_type).value,
     )
     if carry_forward:
         previous = (
@@ -188,8 +217,10 @@ def do_update_note(actor: Actor, note: Note, **fields: Any) -> Note:
     staff = _actor_staff(actor, note.pk)
     locked = _lock_draft(note)
     _require_treating(staff, locked)
-    if fields.get("is_progress_report") and not locked.is_progress_report:
-        _require_progress_report_in_scope(note.pk, staff)
+    if "note_type" in fields:
+        fields["note_type"] = NoteType(fields["note_type"]).value
+        if fields["note_type"] != locked.note_type:
+            _require_type_in_scope(note.pk, staff, fields["note_type"])
     if (
         "location" in fields
         and fields["location"].organisation_id != locked.location.organisation_id
@@ -233,7 +264,9 @@ def do_add_treatment_block(
 
 @transaction.atomic
 def do_sign_note(actor: Actor, note: Note, signer: Staff, *, at: dt.datetime | None = None) -> Note:
-    """Sign the draft: only its treating clinician, acting for themself, signs it."""
+    """Sign the draft: only its treating clinician, acting for themself, signs it, and only
+    when its type's rules hold (rules/note_types.py: who may write it, its sections, each
+    goal's status, its evaluation code). A report's goal statuses go to the plan's goals."""
     locked = _lock_draft(note)
     _require_writer(signer, note.pk)
     if signer.organisation_id != locked.therapist.organisation_id:
@@ -241,10 +274,13 @@ def do_sign_note(actor: Actor, note: Note, signer: Staff, *, at: dt.datetime | N
     _require_treating(signer, locked)
     if actor.user is None or actor.user.pk != signer.user_id:
         raise ScopeRefused(note.pk, "is signed by its clinician in person", RULE_TREATING_CLINICIAN)
+    goals = _require_signable_type(locked)
+    if locked.template.reports_goals:
+        _record_reported_goals(actor, locked, goals)
     locked.status = NoteStatus.SIGNED
     locked.signed_by = signer
     locked.signed_at = at or timezone.now()
-    locked.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+    locked.save(update_fields=["status", "signed_by", "signed_at", "goal_report", "updated_at"])
     do_record_audit_event(actor, AuditAction.SIGN, "note", note.pk, patient_id=locked.patient_id)
     return locked
 

@@ -22,18 +22,19 @@ from cleannote.apps.notes.actions import (
     do_update_note,
     require_treating_actor,
 )
+from cleannote.apps.notes.clinical_reports import suggested_note_type
 from cleannote.apps.notes.errors import NoteStateError
 from cleannote.apps.notes.live_scrub import blocks_sign_off, scrub_loaded_note, sign_off_clean
 from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.notes.note_form import DraftInput
-from cleannote.apps.notes.progress_report import progress_report_due
 from cleannote.apps.notes.visit_builder import load_note_for_visit
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.patients.models import Case, Goal
 from cleannote.rules.catalog import find_procedure
 from cleannote.rules.findings import Finding
+from cleannote.rules.note_types import NoteType, code_fits_type
 from cleannote.rules.scope_of_practice import code_refusal
-from cleannote.rules.visit import Credential
+from cleannote.rules.visit import Credential, Discipline
 
 # What a carried block keeps: what was done and why, never when or for how long.
 CARRIED_BLOCK_FIELDS = (
@@ -75,13 +76,17 @@ def do_start_follow_up_note(
     therapist: Staff,
     location: Location,
     date_of_service: dt.date,
+    note_type: NoteType | None = None,
 ) -> Note:
     """A new draft that starts from the case's last signed note: its blocks and parameters,
     goals and regions, with times, minutes and justifications cleared (each visit's own).
 
-    On the visit where a progress report falls due (every 10th treatment day) the draft is a
-    progress-report note.
+    Its type is the one chosen, else the one suggested (`suggested_note_type`: the case's
+    first visit is its evaluation; on the visit where a progress report falls due, every 10th
+    treatment day, the report), never one the clinician may not write (scope). An evaluation
+    or re-evaluation code is carried only onto a note of that type.
     """
+    chosen = note_type or suggested_note_type(case, therapist, date_of_service)
     note = do_start_note(
         actor,
         case=case,
@@ -89,21 +94,22 @@ def do_start_follow_up_note(
         location=location,
         date_of_service=date_of_service,
         carry_forward=True,
-        # The report is the therapist's to write: an assistant's note never is one (scope).
-        is_progress_report=progress_report_due(case, date_of_service)
-        and not therapist.is_assistant,
+        note_type=chosen,
     )
     if note.carried_from_id is None:
         return note
     credential = Credential(therapist.credential) if therapist.credential else None
+    discipline = Discipline(case.discipline)
     previous = [
         old
         for old in TreatmentBlock.objects.filter(note_id=note.carried_from_id)
         .prefetch_related("goals")
         .order_by("order")
         # A code outside this clinician's scope (the therapist's evaluation, for the assistant
-        # who treats next) is not carried: they could not sign it.
-        if credential is None or code_refusal(credential, old.code) is None
+        # who treats next) is not carried: they could not sign it. Nor is a code whose type
+        # differs from this note's (the evaluation code onto the next daily note).
+        if (credential is None or code_refusal(credential, old.code) is None)
+        and code_fits_type(chosen, discipline, old.code)
     ]
     active = set(Goal.objects.filter(plan__case=case, status="active").values_list("pk", flat=True))
     blocks = [

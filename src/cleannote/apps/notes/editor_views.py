@@ -24,8 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes import selectors
-from cleannote.apps.notes.actions import do_add_addendum, do_cosign_note
+from cleannote.apps.notes.actions import do_add_addendum, do_cosign_note, do_update_note
 from cleannote.apps.notes.block_fields import ParameterInput, inputs_for, needs_regions
+from cleannote.apps.notes.clinical_reports import ReportedGoal, reported_goals, type_refusals
 from cleannote.apps.notes.draft_actions import (
     SignOffRefused,
     check_sign_note,
@@ -37,6 +38,7 @@ from cleannote.apps.notes.draft_actions import (
 from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
 from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, scrub_loaded_note
 from cleannote.apps.notes.models import (
+    COMPLEXITY_CHOICES,
     LATERALITY_CHOICES,
     TREATMENT_VISIT,
     Note,
@@ -62,10 +64,23 @@ from cleannote.apps.patients.models import Case, GoalStatus, PlanOfCare, RtmEnro
 from cleannote.platform.clock import hour_cycle_of
 from cleannote.platform.request_params import BadRequestParameter, param_date
 from cleannote.rules.catalog import all_procedures
-from cleannote.rules.scope_of_practice import RULE_TREATING_CLINICIAN, code_refusal
+from cleannote.rules.note_types import (
+    TEMPLATES,
+    NoteType,
+    Section,
+    template_of,
+    with_article,
+)
+from cleannote.rules.scope_of_practice import (
+    RULE_TREATING_CLINICIAN,
+    ScopeRefusal,
+    act_refusal,
+    code_refusal,
+)
 from cleannote.rules.visit import Credential, Discipline
 
 BLANK_OBJECTIVE_ROWS = 2
+NOTE_TYPES = frozenset(t.value for t in NoteType)
 ADDENDUM_MAX = 4000  # refused beyond this, never cut
 
 
@@ -212,6 +227,33 @@ def _codes_for(discipline: str, credential: str) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class TypeView:
+    """The note type's parts of the editor: its sections with their text, the goals it
+    reports on, the types the clinician may switch to, and what still stops the signature."""
+
+    sections: list[tuple[Section, str]]
+    goals: list[ReportedGoal]
+    choices: list[tuple[str, str]]
+    problems: list[ScopeRefusal]
+
+
+def _type_view(note: Note, plan: PlanOfCare | None) -> TypeView:
+    template = note.template
+    goals = list(plan.goals.all()) if plan is not None else []
+    credential = Credential(note.therapist.credential) if note.therapist.credential else None
+    return TypeView(
+        sections=[(s, note.sections.get(s.key, "")) for s in template.sections],
+        goals=reported_goals(note, goals),
+        choices=[
+            (t.value, row.label)
+            for t, row in TEMPLATES.items()
+            if credential is None or act_refusal(credential, row.act) is None
+        ],
+        problems=type_refusals(note, goals),
+    )
+
+
 def _render_editor(
     request: HttpRequest,
     note: Note,
@@ -223,8 +265,12 @@ def _render_editor(
     live, build_problem = _scrub(note)
     plan = _current_plan(note)
     goals = [g for g in plan.goals.all() if g.status == GoalStatus.ACTIVE] if plan else []
-    trend: RomTrend | None = measures_since_last_report(note) if note.is_progress_report else None
+    reports = note.counts_as_progress_report
+    trend: RomTrend | None = measures_since_last_report(note) if reports else None
     context = {
+        "kind": _type_view(note, plan),
+        "goal_statuses": GoalStatus.choices,
+        "complexities": COMPLEXITY_CHOICES,
         "note": note,
         "plan": plan,
         "goals": goals,
@@ -237,7 +283,7 @@ def _render_editor(
         "lateralities": LATERALITY_CHOICES,
         "codes": _codes_for(note.case.discipline, note.therapist.credential),
         "trend": trend,
-        "measures": progress_measures(note) if note.is_progress_report else [],
+        "measures": progress_measures(note) if reports else [],
         "refused": refused,
         "today": timezone.localdate(),
     }
@@ -253,6 +299,7 @@ def _save_posted(request: HttpRequest, note: Note, *, refresh: bool = False) -> 
         today=timezone.localdate(),
         stored_objective=note.objective,
         hour_cycle=hour_cycle_of(request.staff.organisation.hour_cycle),  # type: ignore[attr-defined]
+        note=note,
     )
     saved = do_save_draft(actor_of(request), note, draft)
     if refresh:
@@ -285,6 +332,10 @@ def start_note(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     if existing is not None:
         return redirect("notes:edit", note_id=existing)
+    chosen = request.POST.get("note_type", "")
+    if chosen and chosen not in NOTE_TYPES:
+        messages.error(request, f"{chosen[:20]!r} is not a note type.")
+        return redirect("patients:chart", patient_id=case.patient_id)
     location = (
         staff.default_location
         or Location.objects.filter(organisation=staff.organisation).order_by("pk").first()
@@ -294,7 +345,12 @@ def start_note(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect("patients:chart", patient_id=case.patient_id)
     try:
         note = do_start_follow_up_note(
-            actor_of(request), case=case, therapist=staff, location=location, date_of_service=today
+            actor_of(request),
+            case=case,
+            therapist=staff,
+            location=location,
+            date_of_service=today,
+            note_type=NoteType(chosen) if chosen else None,
         )
     except NoteStateError as error:
         messages.error(request, str(error))
@@ -322,6 +378,26 @@ def edit_note(request: HttpRequest, note_id: int) -> HttpResponse:
 
 @staff_view(Capability.WRITE_NOTES)
 @require_POST
+def set_note_type(request: HttpRequest, note_id: int) -> HttpResponse:
+    """Make the draft another type (its sections change; text already written is kept)."""
+    note = _load(request, note_id)
+    if note.is_signed:
+        return redirect("notes:detail", note_id=note.pk)
+    chosen = request.POST.get("note_type", "")
+    if chosen not in NOTE_TYPES:
+        messages.error(request, f"{chosen[:20]!r} is not a note type.")
+        return redirect("notes:edit", note_id=note.pk)
+    try:
+        do_update_note(actor_of(request), note, note_type=NoteType(chosen))
+    except NoteStateError as error:
+        messages.error(request, error.problem.capitalize() + ".")
+    else:
+        messages.success(request, f"This note is now {with_article(template_of(chosen).label)}.")
+    return redirect("notes:edit", note_id=note.pk)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_POST
 def live_scrub(request: HttpRequest, note_id: int) -> HttpResponse:
     """Autosave what parsed and answer with the scrub of the saved draft (an htmx fragment)."""
     note = _load(request, note_id)
@@ -338,6 +414,7 @@ def live_scrub(request: HttpRequest, note_id: int) -> HttpResponse:
         "errors": draft.errors,
         "blocks": _block_views(note, live, carried=False),
         "saved_at": timezone.localtime(),
+        "kind": _type_view(note, _current_plan(note)),
     }
     return render(request, "notes/_live.html", context)
 

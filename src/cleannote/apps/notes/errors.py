@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from cleannote.rules.scope_of_practice import ScopeRefusal
+
 
 class NoteStateError(ValueError):
     """The action does not fit the note's state (e.g. editing a signed note)."""
@@ -20,3 +24,15 @@ class ScopeRefused(NoteStateError):
     def __init__(self, note_id: int | None, problem: str, rule: str) -> None:
         super().__init__(note_id, f"{problem} (rule {rule})")
         self.rule = rule
+
+
+class NoteTypeRefused(NoteStateError):
+    """The note does not meet its type's sign-off rules (rules/note_types.py): each refusal
+    names its rule, what is wrong and the fix. The first is in the message."""
+
+    def __init__(self, note_id: int | None, refusals: Sequence[ScopeRefusal]) -> None:
+        first = refusals[0]
+        more = f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""
+        super().__init__(note_id, f"{first.message} (rule {first.rule}){more}")
+        self.refusals = tuple(refusals)
+        self.rule = first.rule

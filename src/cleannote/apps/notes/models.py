@@ -10,6 +10,7 @@ so building a core `Service` from a block is field-for-field.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
@@ -17,7 +18,17 @@ from cleannote.apps.audit.models import AppendOnlyModel
 from cleannote.apps.notes.objective import empty_objective, validate_objective
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.patients.models import Case, Goal, Patient, RtmEnrolment
+from cleannote.rules.note_types import TEMPLATES, Complexity, NoteTemplate, NoteType, template_of
 from cleannote.rules.visit import Laterality
+
+# A note's type (daily note, evaluation, re-evaluation, progress report, discharge summary),
+# labelled and ruled by the core's table (rules/note_types.py, ADR 0580).
+NOTE_TYPE_CHOICES = [(t.value, TEMPLATES[t].label) for t in NoteType]
+COMPLEXITY_CHOICES = [(c.value, c.value.capitalize()) for c in Complexity]
+# The types that restart the every-10-treatment-days progress report count.
+PROGRESS_REPORT_TYPES = tuple(
+    t.value for t, row in TEMPLATES.items() if row.counts_as_progress_report
+)
 
 
 class NoteStatus(models.TextChoices):
@@ -65,7 +76,16 @@ class Note(models.Model):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_into"
     )
-    is_progress_report = models.BooleanField(default=False)
+    note_type = models.CharField(
+        max_length=17, choices=NOTE_TYPE_CHOICES, default=NoteType.DAILY.value
+    )
+    # The type's own sections (history, systems review...; rules/note_types.py), key -> text.
+    sections = models.JSONField(default=dict, blank=True)
+    # An evaluation's stated complexity, which its leveled code (97161-97163...) must match.
+    complexity = models.CharField(max_length=8, choices=COMPLEXITY_CHOICES, blank=True)
+    # On a report: each plan goal's status and latest value ({"goal", "status", "current"});
+    # signing adds the goal's text, so the signed report reads the same if the plan changes.
+    goal_report = models.JSONField(default=list, blank=True)
     # An RTM billing note (ADR 0570): the enrolment whose period or month it bills. It is not a
     # treatment visit: it counts as no treatment day and is never carried into the next note.
     rtm_enrolment = models.ForeignKey(
@@ -94,6 +114,7 @@ class Note(models.Model):
         )
         indexes = (
             models.Index(fields=["therapist", "status", "date_of_service"]),
+            models.Index(fields=["case", "note_type"]),
             models.Index(fields=["case", "date_of_service"]),
         )
 
@@ -107,6 +128,33 @@ class Note(models.Model):
     @property
     def is_cosigned(self) -> bool:
         return self.cosigned_at is not None
+
+    @property
+    def template(self) -> NoteTemplate:
+        return template_of(self.note_type)
+
+    @property
+    def is_daily(self) -> bool:
+        return self.note_type == NoteType.DAILY.value
+
+    @property
+    def counts_as_progress_report(self) -> bool:
+        """Restarts the every-10-treatment-days count: a progress report, a re-evaluation or
+        a discharge summary (rules/note_types.py)."""
+        return self.template.counts_as_progress_report
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not isinstance(self.sections, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.sections.items()
+        ):
+            errors["sections"] = "must map each section's key to its text"
+        if not isinstance(self.goal_report, list) or not all(
+            isinstance(row, dict) and isinstance(row.get("goal"), int) for row in self.goal_report
+        ):
+            errors["goal_report"] = "must list each goal's id with its status"
+        if errors:
+            raise ValidationError(errors)
 
 
 LATERALITY_CHOICES = [(m.value, m.value.capitalize()) for m in Laterality]

@@ -13,6 +13,7 @@ fields `b<block id>-<field>`, block parameters `b<block id>-p-<key>`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from cleannote.apps.notes.block_fields import InputKind, inputs_for
 from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.notes.objective import MEASURED_VALUE, SIDES, is_carried, row_identity
+from cleannote.apps.patients.models import GoalStatus
 from cleannote.platform.clock import (
     DEFAULT_HOUR_CYCLE,
     HourCycle,
@@ -28,6 +30,7 @@ from cleannote.platform.clock import (
     time_example,
 )
 from cleannote.platform.request_params import EARLIEST_DATE
+from cleannote.rules.note_types import Complexity
 from cleannote.rules.visit import Laterality
 
 TEXT_FIELDS = ("pain_location", "functional_limits", "patient_words", "assessment", "plan")
@@ -72,16 +75,21 @@ def parse_draft(
     today: dt.date,
     stored_objective: Mapping[str, Any] | None = None,
     hour_cycle: HourCycle = DEFAULT_HOUR_CYCLE,
+    note: Note | None = None,
 ) -> DraftInput:
     """The posted note form as values to save, and a message per input that did not parse.
 
     A carried row (one with `measured_on` in `stored_objective`) posted with its value left
     empty stays as it was: last measured on its day. A value typed into it is a new measurement.
     A block's start and stop are read in either cycle; messages write times the clinic's way
-    (`hour_cycle`, ADR 0590).
+    (`hour_cycle`, ADR 0590). With the stored `note`, its type's own parts are read too: each
+    section (`section-<key>`), the stated complexity, and each goal's status and latest value
+    (`goal-<id>-status`, `goal-<id>-current`).
     """
     draft = DraftInput()
     _note_fields(data, draft, today)
+    if note is not None:
+        _report_fields(data, draft, note)
     objective = _objective(data, draft, stored_objective or {})
     if objective is not None:
         draft.note_fields["objective"] = objective
@@ -125,6 +133,61 @@ def _note_fields(data: Mapping[str, Any], draft: DraftInput, today: dt.date) -> 
                 draft.errors["date_of_service"] = "a visit cannot be dated before 1900-01-01"
             else:
                 draft.note_fields["date_of_service"] = day
+
+
+SECTION_MAX = 4000
+GOAL_VALUE_MAX = 80  # Goal.current
+GOAL_STATUSES = frozenset(GoalStatus.values)
+
+
+def _report_fields(data: Mapping[str, Any], draft: DraftInput, note: Note) -> None:
+    """The note type's sections (merged into the stored ones, so switching type loses no
+    text), its complexity and the goal statuses it reports."""
+    template = note.template
+    sections = dict(note.sections)
+    posted = False
+    for section in template.sections:
+        name = f"section-{section.key}"
+        if name in data:
+            posted = True
+            text = _get(data, name)
+            if len(text) > SECTION_MAX:
+                draft.errors[name] = f"at most {SECTION_MAX} characters; this has {len(text)}"
+            else:
+                sections[section.key] = text
+    if posted:
+        draft.note_fields["sections"] = sections
+    if "complexity" in data:
+        raw = _get(data, "complexity")
+        if raw and raw not in {c.value for c in Complexity}:
+            draft.errors["complexity"] = f"complexity is low, moderate or high, not {_shown(raw)}"
+        else:
+            draft.note_fields["complexity"] = raw
+    if not template.reports_goals:
+        return
+    rows = {row["goal"]: dict(row) for row in note.goal_report}
+    changed = False
+    for key in data:
+        match = _GOAL_STATUS.match(key)
+        if match is None:
+            continue
+        goal_id = int(match.group(1))
+        status, current = _get(data, key), _get(data, f"goal-{goal_id}-current")
+        if status and status not in GOAL_STATUSES:
+            draft.errors[key] = f"status {_shown(status)} is not one of the goal statuses"
+            continue
+        if len(current) > GOAL_VALUE_MAX:
+            draft.errors[f"goal-{goal_id}-current"] = (
+                f"at most {GOAL_VALUE_MAX} characters; this has {len(current)}"
+            )
+            continue
+        rows[goal_id] = {"goal": goal_id, "status": status, "current": current}
+        changed = True
+    if changed:
+        draft.note_fields["goal_report"] = [rows[k] for k in sorted(rows)]
+
+
+_GOAL_STATUS = re.compile(r"^goal-(\d{1,18})-status$")
 
 
 def _objective(

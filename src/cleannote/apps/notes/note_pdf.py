@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
+from cleannote.apps.notes.clinical_reports import goals_shown, sections_shown
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.note_reading import (
     block_details,
@@ -52,7 +53,7 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     story: list[Flowable] = [
         *letterhead(org, s),
         _p(
-            f"{'Progress report' if note.is_progress_report else 'Visit note'} · "
+            f"{note.template.label} · "
             f"{note.date_of_service:%d %b %Y} · prepared for {_recipient(note, audience)}",
             s["h2"],
         ),
@@ -75,14 +76,17 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
     ]
     if note.patient_words:
         story.append(_p(f"In the patient's words: “{note.patient_words}”", s["body"]))
+    story += _sections(note, s)
     story += _objective(note, s)
     story += _treatment(note, s, cycle)
-    if note.is_progress_report:
+    story += _goals(note, s)
+    if note.counts_as_progress_report:
         story += _trend(note, s)
         story += _measures(note, s)
+    complexity = f" Complexity: {note.get_complexity_display().lower()}." if note.complexity else ""
     story += [
         _p("Assessment", s["h2"]),
-        _p(note.assessment or "—", s["body"]),
+        _p((note.assessment or "—") + complexity, s["body"]),
         _p("Plan", s["h2"]),
         _p(note.plan or "—", s["body"]),
     ]
@@ -117,6 +121,37 @@ def note_story(note: Note, audience: str) -> list[Flowable]:
             for a in addenda
         ]
     return story
+
+
+def _sections(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+    """The note type's own sections (history, reason for discharge...), each under its name."""
+    out: list[Flowable] = []
+    for label, text in sections_shown(note):
+        out += [_p(label, s["h2"]), _p(text or "—", s["body"])]
+    return out
+
+
+def _goals(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
+    """Each goal by its text (never its number): on a report with the status it gives it."""
+    goals = goals_shown(note)
+    if not goals:
+        return []
+    template = note.template
+    if not template.reports_goals:
+        rows: list[list[object]] = [["Goal of the plan of care", "Baseline → target"]]
+        rows += [[g.text, f"{g.baseline or '—'} → {g.target or '—'}"] for g in goals]
+        return [_p("Goals", s["h2"]), _table(rows, [4.6 * inch, 2.4 * inch], s["small"])]
+    value = "Final value" if template.closes_goals else "Latest value"
+    rows = [["Goal", "Baseline → target", "Status", value]]
+    rows += [
+        [g.text, f"{g.baseline or '—'} → {g.target or '—'}", g.status_label, g.current or "—"]
+        for g in goals
+    ]
+    title = "Goals at discharge" if template.closes_goals else "Goals: status this period"
+    return [
+        _p(title, s["h2"]),
+        _table(rows, [3.4 * inch, 1.4 * inch, 1.1 * inch, 1.1 * inch], s["small"]),
+    ]
 
 
 def _objective(note: Note, s: dict[str, ParagraphStyle]) -> Iterable[Flowable]:
@@ -199,6 +234,6 @@ def render_note_pdf(note: Note, *, audience: str = "referrer") -> bytes:
     """The note as a Letter-size PDF for `audience` (referrer, case_manager or attorney)."""
     return letter_pdf(
         note_story(note, audience if audience in AUDIENCES else "referrer"),
-        title=f"Visit note {note.pk}",
+        title=f"{note.template.label} {note.pk}",
         author=note.patient.organisation.name,
     )

@@ -1,6 +1,7 @@
 """When a note must be a progress report, and the measures trend it reports.
 
 Medicare wants a progress report at least every 10 treatment days (BPM 100-02 ch.15 §220.3D);
+a re-evaluation or a discharge summary serves as one (`PROGRESS_REPORT_TYPES`, ADR 0580);
 the episode counts treatment days as the visit builder does (signed visits, plus this one), so
 the note page, the scrubber's `poc.progress-report-due` and this rule agree on the day.
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
+from cleannote.apps.notes.models import PROGRESS_REPORT_TYPES, TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.notes.objective import is_carried
 from cleannote.apps.notes.selectors import PROGRESS_REPORT_EVERY
 from cleannote.apps.patients.models import Case
@@ -23,9 +24,9 @@ def progress_report_due(case: Case, date_of_service: dt.date) -> bool:
     days: dict[dt.date, bool] = {}
     rows = Note.objects.filter(
         TREATMENT_VISIT, case=case, status=NoteStatus.SIGNED, date_of_service__lt=date_of_service
-    ).values_list("date_of_service", "is_progress_report")
-    for day, is_report in rows:
-        days[day] = days.get(day, False) or is_report
+    ).values_list("date_of_service", "note_type")
+    for day, note_type in rows:
+        days[day] = days.get(day, False) or note_type in PROGRESS_REPORT_TYPES
     ordered = sorted(days.items())
     last_report = max((i for i, (_, r) in enumerate(ordered, start=1) if r), default=0)
     treatment_day = len(ordered) + 1
@@ -85,9 +86,11 @@ def measures_since_last_report(note: Note) -> RomTrend:
             date_of_service__lt=note.date_of_service,
         )
         .order_by("date_of_service", "id")
-        .values_list("date_of_service", "is_progress_report", "objective")
+        .values_list("date_of_service", "note_type", "objective")
     )
-    start = max((i for i, (_, report, _) in enumerate(earlier) if report), default=0)
+    start = max(
+        (i for i, (_, kind, _) in enumerate(earlier) if kind in PROGRESS_REPORT_TYPES), default=0
+    )
     visits = [(day, objective) for day, _, objective in earlier[start:]]
     visits.append((note.date_of_service, note.objective))
     return rom_trend(visits)

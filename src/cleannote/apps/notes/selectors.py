@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
+from cleannote.apps.notes.models import PROGRESS_REPORT_TYPES, TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Role, Staff
 from cleannote.apps.patients.models import Case, Patient, PlanOfCare, Referral
 from cleannote.apps.patients.selectors import FAR_FUTURE
@@ -140,7 +140,7 @@ def progress_reports_due(staff: Staff) -> QuerySet[Case]:
     Each case carries `last_report_on` (None before the first report) and `days_since_report`.
     """
     last_report = (
-        Note.objects.filter(case=OuterRef("pk"), is_progress_report=True)
+        Note.objects.filter(case=OuterRef("pk"), note_type__in=PROGRESS_REPORT_TYPES)
         .order_by("-date_of_service")
         .values("date_of_service")[:1]
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rtm/<int:enrolment_id>/", editor_views.start_rtm_note, name="start_rtm"),
     path("<int:note_id>/edit/", editor_views.edit_note, name="edit"),
     path("<int:note_id>/live/", editor_views.live_scrub, name="live"),
+    path("<int:note_id>/type/", editor_views.set_note_type, name="set_type"),
     path("<int:note_id>/blocks/", editor_views.add_block, name="add_block"),
     path(
         "<int:note_id>/blocks/<int:block_id>/remove/",

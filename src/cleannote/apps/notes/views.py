@@ -9,6 +9,7 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.notes import selectors
+from cleannote.apps.notes.clinical_reports import goals_shown, sections_shown
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.note_reading import (
     block_details,
@@ -20,6 +21,7 @@ from cleannote.apps.notes.progress_report import measures_since_last_report
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.rules.note_types import NoteType
 from cleannote.rules.scope_of_practice import cosign_refusal, scope_of
 from cleannote.rules.visit import Credential
 
@@ -62,10 +64,16 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     blocks = list(note.blocks.all())
     context = {
         "note": note,
+        "sections": sections_shown(note),
+        "goals": goals_shown(note),
+        "offer_discharge": note.is_signed
+        and note.note_type == NoteType.DISCHARGE_SUMMARY
+        and note.case.is_open
+        and has_capability(staff.role, Capability.EDIT_CHART),
         "objective": objective_lines(note.objective),
         "blocks": [(b, block_details(b), goal_texts(b)) for b in blocks],
-        "trend": measures_since_last_report(note) if note.is_progress_report else None,
-        "measures": progress_measures(note) if note.is_progress_report else [],
+        "trend": measures_since_last_report(note) if note.counts_as_progress_report else None,
+        "measures": progress_measures(note) if note.counts_as_progress_report else [],
         "is_treating": writes and note.therapist_id == staff.pk,
         "supervisor_credential": supervisor.value if supervisor is not None else "",
         "may_cosign": writes

@@ -19,7 +19,13 @@ from typing import TypeVar
 from django.db.models import Prefetch, prefetch_related_objects
 
 from cleannote.apps.notes.authorization_usage import chart_authorization
-from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus, TreatmentBlock
+from cleannote.apps.notes.models import (
+    PROGRESS_REPORT_TYPES,
+    TREATMENT_VISIT,
+    Note,
+    NoteStatus,
+    TreatmentBlock,
+)
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.chart_visit import chart_plan, goal_id
 from cleannote.apps.patients.coverage_order import claim_order
@@ -345,7 +351,8 @@ def _payer_and_subscriber(
 
 def _case_days(note: Note) -> list[tuple[dt.date, bool]]:
     """The case's treatment days up to this visit, oldest first, each with whether a progress
-    report was written that day: the signed visits before it, and this visit's own day.
+    report (or a note that serves as one, ADR 0580) was written that day: the signed visits
+    before it, and this visit's own day.
 
     Unsigned drafts of other days do not count (a draft may be abandoned); one query.
     """
@@ -357,12 +364,12 @@ def _case_days(note: Note) -> list[tuple[dt.date, bool]]:
             date_of_service__lt=note.date_of_service,
         )
         .order_by("date_of_service")
-        .values_list("date_of_service", "is_progress_report")
+        .values_list("date_of_service", "note_type")
     )
     days: dict[dt.date, bool] = {}
-    for day, is_report in rows:
-        days[day] = days.get(day, False) or is_report
-    days[note.date_of_service] = note.is_progress_report
+    for day, note_type in rows:
+        days[day] = days.get(day, False) or note_type in PROGRESS_REPORT_TYPES
+    days[note.date_of_service] = note.counts_as_progress_report
     return sorted(days.items())
 
 

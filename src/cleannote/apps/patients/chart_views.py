@@ -5,6 +5,8 @@ organisation. Each screen is a full page, or its form alone when the chart asks 
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,6 +25,7 @@ from cleannote.apps.patients.chart_actions import (
     CASE_FIELDS,
     COVERAGE_FIELDS,
     PATIENT_FIELDS,
+    REASON_LIMIT,
     do_add_coverage_to_chart,
     do_close_case,
     do_end_coverage,
@@ -41,7 +44,7 @@ from cleannote.apps.patients.chart_forms import (
     EndCoverageForm,
     ReorderForm,
 )
-from cleannote.apps.patients.models import Case, Coverage, Patient
+from cleannote.apps.patients.models import Case, CaseClosure, Coverage, Patient
 
 edit_view = staff_view(Capability.EDIT_CHART)
 T = TypeVar("T")
@@ -337,6 +340,22 @@ def edit_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespon
     )
 
 
+def _closure_offered(request: HttpRequest) -> dict[str, object]:
+    """The close-or-discharge form filled in as a link offers it (a signed discharge summary
+    links here with its date and reason, ADR 0580); today, when nothing is offered. The form
+    checks every value when it is posted."""
+    offered: dict[str, object] = {"closed_on": timezone.localdate()}
+    # a date that does not parse is not offered; today stands
+    with contextlib.suppress(ValueError):
+        offered["closed_on"] = dt.date.fromisoformat(request.GET.get("closed_on", ""))
+    if request.GET.get("closure") in CaseClosure.values:
+        offered["closure"] = request.GET["closure"]
+    reason = request.GET.get("reason", "").strip()
+    if reason:
+        offered["reason"] = reason[:REASON_LIMIT]
+    return offered
+
+
 @edit_view
 @require_http_methods(["GET", "POST"])
 def close_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
@@ -345,7 +364,7 @@ def close_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespo
     if not case.is_open:
         messages.error(request, f"“{case.title}” is already {case.get_closure_display()}.")
         return _to_chart(patient, f"case-{case.pk}")
-    form = CloseCaseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    form = CloseCaseForm(request.POST or None, initial=_closure_offered(request))
     return _screen(
         request,
         patient,

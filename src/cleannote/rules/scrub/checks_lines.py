@@ -8,30 +8,13 @@ evaluations and re-evaluations is the scope table's (`scope_of_practice.CODE_ACT
 
 from __future__ import annotations
 
-from functools import cache
-
-from cleannote.rules.catalog import find_procedure
-from cleannote.rules.scope_of_practice import CODE_ACTS, Act
+from cleannote.rules.scope_of_practice import CODE_ACTS, Act, leveled_disciplines
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Discipline
 
 # pair.97010-repeat already says this code's once-a-day rule in its own words.
 _OWN_RULE = frozenset({"97010"})
 _EVALUATION, _RE_EVALUATION = Act.EVALUATION, Act.RE_EVALUATION
-
-
-@cache
-def leveled_disciplines() -> frozenset[Discipline]:
-    """Disciplines whose evaluation is one service billed at one complexity level, with its own
-    re-evaluation code (PT 97161-97164, OT 97165-97168). SLP evaluation codes each assess a
-    different function (fluency, language, swallowing) and SLP has no re-evaluation code, so
-    two of them on one day can both be payable."""
-    found: set[Discipline] = set()
-    for row in CODE_ACTS.values():
-        procedure = find_procedure(row.code)
-        if row.act is _RE_EVALUATION and procedure is not None:
-            found.update(procedure.disciplines)
-    return frozenset(found)
 
 
 def check_duplicate_lines(ctx: ScrubContext) -> None:
