@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cleannote.apps.organisations.context_processors.current_staff",
+                "cleannote.apps.accounts.context_processors.idle_warning",
             ],
         },
     },

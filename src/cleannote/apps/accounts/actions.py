@@ -12,7 +12,9 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
+from cleannote.apps.accounts.session_store import LAST_SEEN_KEY
 from cleannote.apps.audit.actions import do_record_access_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import client_ip
@@ -61,6 +63,13 @@ def do_sign_out(request: HttpRequest, *, idle: bool = False) -> None:
         kind = IDLE_SESSION if idle else SESSION
         _record(request, user, user.get_username(), AuditAction.SIGN_OUT, kind)
     logout(request)
+
+
+def do_extend_session(request: HttpRequest) -> None:
+    """The person chose "Stay signed in" in the idle warning (ADR 0591): the session's
+    last-seen mark moves to now, whatever the refresh interval, so the full idle timeout runs
+    again. Not an audit event: it reads and writes no record, as any page request does not."""
+    request.session[LAST_SEEN_KEY] = timezone.now().isoformat()
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Sign in (with the lockout, ADR 0214) and sign out; every try is an audit event."""
+"""Sign in (with the lockout, ADR 0214) and sign out; every try is an audit event. The idle
+warning's two requests: how long the session has left, and "Stay signed in" (ADR 0591)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +16,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cleannote.apps.accounts.actions import do_record_failed_sign_in, do_sign_in, do_sign_out
+from cleannote.apps.accounts.actions import (
+    do_extend_session,
+    do_record_failed_sign_in,
+    do_sign_in,
+    do_sign_out,
+)
 from cleannote.apps.accounts.forms import LoginForm
+from cleannote.apps.accounts.middleware import seconds_left
 from cleannote.apps.accounts.throttle import lock_of
 
 LOCKED_MESSAGE = (
@@ -89,3 +96,23 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     do_sign_out(request)
     return redirect("accounts:login")
+
+
+def _signed_out() -> JsonResponse:
+    return JsonResponse({"seconds_left": 0, "signed_in": False}, status=401)
+
+
+@require_http_methods(["GET"])
+def idle_status(request: HttpRequest) -> HttpResponse:
+    """How long the session has left; reading it is not activity (the middleware skips it)."""
+    if not request.user.is_authenticated:
+        return _signed_out()
+    return JsonResponse({"seconds_left": seconds_left(request), "signed_in": True})
+
+
+@require_POST
+def extend_session(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _signed_out()
+    do_extend_session(request)
+    return JsonResponse({"seconds_left": seconds_left(request), "signed_in": True})
