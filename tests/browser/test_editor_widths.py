@@ -30,6 +30,14 @@ _CUT_OFF = """() => {
 }"""
 
 
+def _sign_in(page, base: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "theo")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
 @pytest.mark.parametrize("width", [320, 390, 768])
 def test_the_editor_fits_the_width_with_every_field_reachable(
     browser_page,
@@ -49,11 +57,7 @@ def test_the_editor_fits_the_width_with_every_field_reachable(
         parameters={"exercise": "sit-to-stand", "sets": 3, "reps": 10},
     )
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "theo")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    _sign_in(page, live_server.url)
 
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/notes/{clinic.draft_note.pk}/edit/")
@@ -64,3 +68,59 @@ def test_the_editor_fits_the_width_with_every_field_reachable(
     inner_width = page.evaluate("window.innerWidth")
     assert scroll_width <= inner_width, f"the editor is {scroll_width}px wide at {width}px"
     assert page.evaluate(_CUT_OFF) == []
+
+
+# Where the focused element sits against the sign bar: its bottom and the bar's top.
+_FOCUSED_AGAINST_BAR = """() => {
+  const el = document.activeElement;
+  const bar = document.querySelector('.sign-bar').getBoundingClientRect();
+  const r = el.getBoundingClientRect();
+  return {id: el.id, inBar: !!el.closest('.sign-bar'), top: r.top, bottom: r.bottom,
+          barTop: bar.top};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 640), (768, 1024)])
+def test_the_sign_bar_never_hides_the_field_that_has_focus(
+    browser_page,
+    live_server,
+    clinic,  # noqa: F811
+    width,
+    height,
+):
+    """Tabbing down the editor on a phone and a tablet: each field that takes focus (Sets,
+    Reps, Skilled direction, Add a code among them) is shown whole above the sticky sign bar."""
+    therapist = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    block = do_add_treatment_block(
+        therapist,
+        clinic.draft_note,
+        code="97116",
+        start_time=dt.time(9, 0),
+        stop_time=dt.time(9, 23),
+        body_regions=["lumbar"],
+        justification="Skilled cueing of step length and trunk control.",
+        parameters={"activity": "stairs", "sets": 3, "reps": 10},
+    )
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": height})
+    _sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/notes/{clinic.draft_note.pk}/edit/")
+    page.wait_for_selector("#note-form")
+    wanted = {f"b{block.pk}-p-{key}" for key in ("sets", "reps", "skilled_direction")}
+    wanted.add("add-code")
+
+    hidden, seen = [], set()
+    page.locator("#date_of_service").focus()
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
+        where = page.evaluate(_FOCUSED_AGAINST_BAR)
+        if where["id"] in wanted:
+            seen.add(where["id"])
+        if where["id"] and not where["inBar"] and where["bottom"] > where["barTop"] + 0.5:
+            hidden.append(where)
+        if where["id"] == "sign":
+            break
+    page.screenshot(path=str(ARTIFACTS / f"editor-focus-{width}.png"))
+    assert seen == wanted, f"never reached {wanted - seen}"
+    assert hidden == [], f"behind the sign bar at {width}px: {hidden}"

@@ -36,6 +36,7 @@ from cleannote.apps.notes.draft_actions import (
     do_start_follow_up_note,
 )
 from cleannote.apps.notes.errors import NoteStateError, ScopeRefused
+from cleannote.apps.notes.live_news import SHOWN_FIELD, live_news, shown_keys
 from cleannote.apps.notes.live_scrub import LiveScrub, ShownFinding, present, scrub_loaded_note
 from cleannote.apps.notes.models import (
     COMPLEXITY_CHOICES,
@@ -286,6 +287,7 @@ def _render_editor(
         "measures": progress_measures(note) if reports else [],
         "refused": refused,
         "today": timezone.localdate(),
+        "shown_keys": shown_keys(live, build_problem, errors or {}),
     }
     return render(request, "notes/edit.html", context, status=status)
 
@@ -415,6 +417,7 @@ def live_scrub(request: HttpRequest, note_id: int) -> HttpResponse:
         "blocks": _block_views(note, live, carried=False),
         "saved_at": timezone.localtime(),
         "kind": _type_view(note, _current_plan(note)),
+        "news": live_news(request.POST.get(SHOWN_FIELD, ""), live, build_problem, draft.errors),
     }
     return render(request, "notes/_live.html", context)
 

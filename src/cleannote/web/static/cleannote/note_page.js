@@ -59,6 +59,10 @@
         }
       }
     });
+    // A message that appears under the field being typed in is not left behind the sign bar.
+    var active = document.activeElement;
+    var slot = active && active.id ? document.getElementById(active.id + "-error") : null;
+    if (slot && slot.textContent) { clearOfSignBar(slot); }
   }
 
   document.addEventListener("click", function (event) {
@@ -128,6 +132,37 @@
     }
   });
 
+  // The sticky sign bar's height, for the page's scroll-padding (note_page.css): a field that
+  // takes focus is scrolled clear of the bar, whose height changes when its buttons wrap.
+  function measureSignBar() {
+    var bar = document.querySelector(".sign-bar");
+    if (!bar) { return; }
+    var root = document.documentElement;
+    var update = function () {
+      root.style.setProperty("--sign-bar-height", bar.getBoundingClientRect().height + "px");
+    };
+    update();
+    if (window.ResizeObserver) { new ResizeObserver(update).observe(bar); }
+  }
+
+  // A textarea is scrolled only as far as its caret: bring the rest of the box clear of the
+  // bar too, as long as its top stays in view.
+  function clearOfSignBar(field) {
+    var bar = document.querySelector(".sign-bar");
+    if (!bar || bar.contains(field) || !field.getBoundingClientRect) { return; }
+    var box = field.getBoundingClientRect();
+    var overlap = box.bottom - bar.getBoundingClientRect().top + 8;
+    if (overlap > 0) { window.scrollBy(0, Math.min(overlap, Math.max(box.top - 8, 0))); }
+  }
+
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    // the field's label and message with it, where it has them
+    var field = target.closest ? target.closest(".field") || target : target;
+    window.requestAnimationFrame(function () { clearOfSignBar(field); });
+  });
+
   document.addEventListener("htmx:afterSwap", showFieldErrors);
   document.addEventListener("DOMContentLoaded", showFieldErrors);
+  document.addEventListener("DOMContentLoaded", measureSignBar);
 })();
