@@ -316,6 +316,9 @@ def _month(
         codes = ", ".join(sorted({b.code for b in billed}))
         return month(Standing.ON_NOTE, f"{codes} on a note for {label}.")
     lines = management_lines(minutes, end)
+    if not entries:
+        standing = Standing.OPEN if as_of <= end else Standing.NOT_BILLABLE
+        return month(standing, f"No management minutes recorded in {label}.")
     if not interactive:
         standing = Standing.OPEN if as_of <= end else Standing.NOT_BILLABLE
         return month(standing, f"No live interactive communication with the patient in {label}.")
