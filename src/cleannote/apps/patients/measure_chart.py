@@ -44,6 +44,7 @@ class MeasurePoint:
     shown: str
     band: str
     change: Change | None  # against the first point; None on the first
+    result_id: int | None = None  # the recorded row, for its correct/remove page
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ def measure_series(
                 shown=found.shown(row.score),
                 band=found.band_of(row.score),
                 change=None if index == 0 else change_between(found, first, row.score),
+                result_id=row.pk,
             )
             for index, row in enumerate(rows)
         )

@@ -1,4 +1,5 @@
-"""Recording an outcome measure on a case: a form that scores through the core (ADR 0541).
+"""Recording an outcome measure on a case: a form that scores through the core (ADR 0541);
+correcting or removing a result entered wrongly, with the reason (ADR 0592).
 
 A therapist picks the instrument, the day it was measured, and types either every answer
 (LEFS's 20, separated by spaces) or the result (a timed test, a licensed form's total). A
@@ -11,16 +12,26 @@ import re
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients import selectors
-from cleannote.apps.patients.measure_actions import MeasureRecordError, do_record_outcome_measure
+from cleannote.apps.patients.measure_actions import (
+    MeasureRecordError,
+    change_refusal,
+    do_correct_outcome_measure,
+    do_record_outcome_measure,
+    do_remove_outcome_measure,
+)
+from cleannote.apps.patients.models import OutcomeMeasureResult
 from cleannote.platform.request_params import SaneDatesMixin
 from cleannote.rules.outcome_measures import all_instruments
 
@@ -87,7 +98,7 @@ def record_measure(request: HttpRequest, patient_id: int, case_id: int) -> HttpR
                 instrument_code=data["instrument"],
                 measured_on=data["measured_on"],
                 today=today,
-                answers=[a for a in _SEPARATORS.split(data["answers"]) if a],
+                answers=_answers(data["answers"]),
                 total=data["total"].strip(),
             )
         except MeasureRecordError as exc:
@@ -102,4 +113,104 @@ def record_measure(request: HttpRequest, patient_id: int, case_id: int) -> HttpR
         request,
         "patients/record_measure.html",
         {"case": case, "form": form, "instruments": all_instruments()},
+    )
+
+
+def _answers(text: str) -> list[str]:
+    return [a for a in _SEPARATORS.split(text) if a]
+
+
+REASON_FIELD = forms.CharField(
+    label="Why",
+    max_length=200,
+    help_text="Kept in the audit trail, e.g. a typing slip, or the wrong patient's form.",
+)
+
+
+class CorrectMeasureForm(forms.Form):
+    answers = MeasureForm.base_fields["answers"]
+    total = MeasureForm.base_fields["total"]
+    reason = REASON_FIELD
+
+
+class RemoveMeasureForm(forms.Form):
+    reason = REASON_FIELD
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_http_methods(["GET", "POST"])
+def change_measure(
+    request: HttpRequest, patient_id: int, case_id: int, measure_id: int
+) -> HttpResponse:
+    """Correct a result's value or remove it, each with the reason; then back to the chart."""
+    staff = request.staff  # type: ignore[attr-defined]
+    measure = (
+        OutcomeMeasureResult.objects.filter(
+            pk=measure_id,
+            case_id=case_id,
+            case__patient_id=patient_id,
+            case__patient__organisation=staff.organisation,
+        )
+        .select_related("case__patient", "recorded_by__user")
+        .first()
+    )
+    if measure is None:
+        raise Http404("no such measure")
+    refusal = change_refusal(staff, measure)
+    if refusal is not None:
+        raise PermissionDenied(f"measure {measure.pk}: {refusal}")
+    action = request.POST.get("action") if request.method == "POST" else None
+    correct = CorrectMeasureForm(request.POST if action == "correct" else None, prefix="correct")
+    remove = RemoveMeasureForm(request.POST if action == "remove" else None, prefix="remove")
+    chart = reverse("patients:chart", kwargs={"patient_id": patient_id}) + f"#measures-{case_id}"
+    form = correct if action == "correct" else remove if action == "remove" else None
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "correct":
+                do_correct_outcome_measure(
+                    actor_of(request),
+                    measure,
+                    staff=staff,
+                    reason=data["reason"],
+                    answers=_answers(data["answers"]),
+                    total=data["total"].strip(),
+                )
+                done = "Corrected"
+            else:
+                do_remove_outcome_measure(
+                    actor_of(request),
+                    measure,
+                    staff=staff,
+                    reason=data["reason"],
+                    at=timezone.now(),
+                )
+                done = "Removed"
+        except MeasureRecordError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(
+                request, f"{done} {measure.instrument} of {measure.measured_on:%d %b %Y}."
+            )
+            return redirect(chart)
+    if request.method == "GET":
+        do_record_audit_event(
+            actor_of(request),
+            AuditAction.VIEW,
+            "outcome_measure",
+            measure.pk,
+            patient_id=patient_id,
+        )
+    return render(
+        request,
+        "patients/change_measure.html",
+        {
+            "measure": measure,
+            "case": measure.case,
+            "correct": correct,
+            "remove": remove,
+            "chart": chart,
+            "posted": form,
+        },
+        status=200 if form is None else 422,
     )

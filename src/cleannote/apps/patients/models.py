@@ -586,6 +586,13 @@ class Goal(models.Model):
         return self.text[:60]  # a goal is read by what it says, never by its number
 
 
+class KeptMeasures(models.Manager["OutcomeMeasureResult"]):
+    """The results that stand: a removed one is in `with_removed` and the audit trail only."""
+
+    def get_queryset(self) -> models.QuerySet[OutcomeMeasureResult]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class OutcomeMeasureResult(models.Model):
     """One standardized outcome measure taken in a case: the instrument (a code from
     cleannote.rules.outcome_measures), the day it was measured and the score. `answers` holds
@@ -602,10 +609,21 @@ class OutcomeMeasureResult(models.Model):
         "organisations.Staff", on_delete=models.PROTECT, related_name="outcome_measures"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # A result entered wrongly is removed softly (ADR 0592): the row stays for the audit trail,
+    # and every read through `objects` (the chart, the trend, a progress report) skips it.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        "organisations.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.CharField(max_length=200, blank=True)
+
+    objects = KeptMeasures()
+    with_removed = models.Manager()
 
     class Meta:
         ordering = ("case_id", "instrument", "measured_on", "id")
         indexes = (models.Index(fields=["case", "instrument", "measured_on"]),)
+        base_manager_name = "with_removed"
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.measured_on:%Y-%m-%d}"

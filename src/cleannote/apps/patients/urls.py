@@ -33,6 +33,11 @@ urlpatterns = [
         measure_views.record_measure,
         name="record_measure",
     ),
+    path(
+        "<int:patient_id>/cases/<int:case_id>/measures/<int:measure_id>/",
+        measure_views.change_measure,
+        name="change_measure",
+    ),
     # The chart's clinical part (clinical_views, ADR 0521).
     *[
         path(f"<int:patient_id>/cases/<int:case_id>/{route}", view, name=name)
