@@ -462,6 +462,7 @@ def _service(value: object, index: int) -> Service:
                 regions,
                 side,
                 goals,
+                (),  # goal_texts: the shell fills them; the JSON format has none
                 justification,
                 {} if parameters is _ABSENT else parameters,
                 modifiers,
@@ -1127,6 +1128,7 @@ def _service_checked(value: object, path: str) -> Service:
         _str_list(d, "body_regions", at),
         _opt_enum(d, "laterality", at, _LATERALITIES),
         _str_list(d, "goal_ids", at),
+        (),  # goal_texts
         _opt_str(d, "justification", at),
         _parameters(d, "parameters", at),
         _str_list(d, "modifiers", at),
