@@ -471,13 +471,15 @@ def _demo_blocked_charts(
     front_desk: Actor, therapist: Staff, location: Location, today: dt.date
 ) -> None:
     """Three PT patients whose draft today cannot be signed, each fixed from the chart: a plan
-    revised and awaiting the physician's signature, a referral whose visits signed notes used up,
-    and a referral that wrote the retired M54.5 (the case's diagnosis until corrected). Built
-    through the same actions the front desk and the therapist use."""
+    revised 35 days ago and still awaiting the physician's signature, a referral whose visits
+    signed notes used up, and a referral that wrote the retired M54.5 (the case's diagnosis
+    until corrected). Built through the same actions the front desk and the therapist use."""
     pt = Actor(user=therapist.user, organisation=front_desk.organisation)
     medicare = Payer.objects.get(organisation=front_desk.organisation, claims_payer_id="DEMO-MCR")
-    opened = today - dt.timedelta(days=14)
     for first, last, blocked in _BLOCKED:
+        # The uncertified plan's case began earlier: its revision has waited for the signature
+        # past the 30 days the physician has (within them it is only a warning, ADR 0392).
+        opened = today - dt.timedelta(days=45 if blocked == "uncertified plan" else 14)
         patient = do_register_patient(
             front_desk,
             patient=Patient(
@@ -541,7 +543,7 @@ def _demo_blocked_charts(
                     PlanOfCare(
                         frequency_per_week=3,
                         duration_weeks=4,
-                        start_date=today - dt.timedelta(days=1),
+                        start_date=today - dt.timedelta(days=35),
                         certified_through=today + dt.timedelta(days=26),
                         certifier_name="Maya Chen MD",
                         certifier_npi="1003000126",

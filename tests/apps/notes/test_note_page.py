@@ -232,7 +232,8 @@ def test_sign_refused_while_an_error_finding_stands_then_allowed(clinic, login):
 
 
 def test_check_sign_note_is_the_rule_in_the_action(clinic):
-    # given an uncertified plan (poc.not-certified is an error)
+    # given a plan uncertified 40 days after its start (poc.not-certified is an error)
+    PlanOfCare.objects.filter(pk=clinic.plan.pk).update(start_date=TODAY - dt.timedelta(days=40))
     note = _draft(clinic)
 
     # when / then

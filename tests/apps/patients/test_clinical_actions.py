@@ -153,8 +153,8 @@ def test_a_clinician_of_another_discipline_does_not_diagnose(clinic):
 
 
 def test_recording_the_physician_signature_unblocks_the_note(clinic):
-    # given: the persona's plan awaits its signature
-    assert "poc.not-certified" in _rules(clinic)
+    # given: the persona's plan awaits its signature, 19 days into the 30 the physician has
+    assert "poc.certification-pending" in _rules(clinic)
     # when: the front desk records it
     do_record_certification(
         _actor(clinic.front_desk),
@@ -166,7 +166,7 @@ def test_recording_the_physician_signature_unblocks_the_note(clinic):
     )
     # then
     rules = _rules(clinic)
-    assert not {"poc.not-certified", "poc.certification-late"} & rules
+    assert not {"poc.certification-pending", "poc.not-certified", "poc.certification-late"} & rules
 
 
 def test_a_late_signature_is_refused_unless_recorded_as_delayed(clinic):
@@ -203,7 +203,7 @@ def test_the_signed_order_exception_needs_the_plan_sent(clinic):
         kind=CertificationKind.SIGNED_ORDER,
         order_signed_on=clinic.plan.start_date,
     )
-    assert not {"poc.not-certified", "poc.signed-order-unmet"} & _rules(clinic)
+    assert not {"poc.certification-pending", "poc.signed-order-unmet"} & _rules(clinic)
 
 
 def test_a_revision_needs_its_own_certification_and_keeps_the_signed_one(clinic):
@@ -231,7 +231,7 @@ def test_a_revision_needs_its_own_certification_and_keeps_the_signed_one(clinic)
         ["M54.50"],
     )
     assert PlanOfCare.objects.get(pk=clinic.plan.pk).is_certified
-    assert "poc.not-certified" in _rules(clinic)
+    assert "poc.certification-pending" in _rules(clinic)
 
 
 def test_an_assistant_does_not_write_or_revise_a_plan(clinic):

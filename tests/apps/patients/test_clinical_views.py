@@ -210,6 +210,7 @@ def test_the_chart_links_each_case_to_its_clinical_screens(clinic, login):
         ("auth.units-used-up", "referrals/"),
         ("dx.retired", "diagnoses/"),
         ("dx.onset-after-service", "diagnoses/"),
+        ("poc.certification-pending", "plan/"),
         ("poc.not-certified", "plan/"),
         ("poc.signed-order-unmet", "plan/"),
     ],
@@ -223,6 +224,8 @@ def test_each_chart_finding_links_to_the_screen_that_fixes_it(clinic, rule, scre
 
 
 def test_the_blocked_note_links_its_uncertified_plan_to_the_plan_screen(clinic, login):
+    # given the plan started 40 days ago: past the 30 days the physician has to sign it
+    PlanOfCare.objects.filter(pk=clinic.plan.pk).update(start_date=TODAY - dt.timedelta(days=40))
     page = login(clinic.therapist).get(f"/notes/{clinic.draft_note.pk}/edit/")
     assert b"poc.not-certified" in page.content
     assert f'href="{_url(clinic, "plan/")}"'.encode() in page.content

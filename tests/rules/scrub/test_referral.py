@@ -22,6 +22,7 @@ from tests.rules.scrub.factories import (
 
 _REFERRAL = visit().referral
 _PLAN = visit().plan_of_care
+_PENDING, _LATE = "poc.certification-pending", "poc.not-certified"
 
 _NEEDS_REFERRAL = [
     PayerKind.AUTO_PIP,
@@ -137,22 +138,43 @@ def test_a_re_evaluation_still_needs_the_plan_of_care():
     assert "poc.missing" in rules_of(scrub(v))
 
 
-def test_an_uncertified_plan_of_care_is_an_error():
-    # given
-    v = visit(plan_of_care=replace(_PLAN, certified=False))
-
+@pytest.mark.parametrize(
+    ("day", "rule", "severity", "says"),
+    [
+        # the physician/NPP has 30 days from the plan's start (100-02 Ch.15 §220.1.3, ADR 0392)
+        pytest.param(0, _PENDING, Severity.WARNING, "30 days left", id="day-0"),
+        pytest.param(29, _PENDING, Severity.WARNING, "1 day left", id="day-29"),
+        pytest.param(30, _PENDING, Severity.WARNING, "0 days left", id="day-30-last"),
+        pytest.param(31, _LATE, Severity.ERROR, "1 day after the 30", id="day-31-late"),
+        pytest.param(75, _LATE, Severity.ERROR, "45 days after the 30", id="day-75"),
+    ],
+)  # fmt: skip
+def test_an_uncertified_plan_warns_within_30_days_of_its_start_and_is_an_error_after(
+    day: int, rule: str, severity: Severity, says: str
+) -> None:
+    # given a plan started `day` days before the visit, not certified
+    v = visit(plan_of_care=replace(_PLAN, certified=False, start=DOS - dt.timedelta(days=day)))
     # when
-    found = findings_of(scrub(v), "poc.not-certified")
+    result = scrub(v)
+    # then exactly one of the two rules, at its severity, with the count
+    found = findings_of(result, rule)
+    assert [(f.severity, f.line) for f in found] == [(severity, None)]
+    assert says in found[0].message
+    other = {"poc.certification-pending", "poc.not-certified"} - {rule}
+    assert not other & rules_of(result)
 
-    # then
-    assert [(f.severity, f.line) for f in found] == [(Severity.ERROR, None)]
-    assert "not yet certified" in found[0].message
+
+def test_a_certified_plan_has_neither_finding_on_any_day() -> None:
+    for day in (0, 30, 31, 80):
+        v = visit(plan_of_care=replace(_PLAN, start=DOS - dt.timedelta(days=day)))
+        assert not {"poc.certification-pending", "poc.not-certified"} & rules_of(scrub(v))
 
 
 def test_an_uncertified_plan_is_no_error_for_a_payer_without_certification():
-    v = visit(plan_of_care=replace(_PLAN, certified=False), payer=payer(PayerKind.COMMERCIAL))
+    late = replace(_PLAN, certified=False, start=DOS - dt.timedelta(days=60))
+    v = visit(plan_of_care=late, payer=payer(PayerKind.COMMERCIAL))
 
-    assert "poc.not-certified" not in rules_of(scrub(v))
+    assert not {"poc.certification-pending", "poc.not-certified"} & rules_of(scrub(v))
 
 
 def test_a_visit_after_the_certified_period_is_an_error():

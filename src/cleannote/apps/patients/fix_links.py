@@ -63,6 +63,7 @@ CHART_SCREEN_OF_RULE: dict[str, ChartScreen] = {
     "dx.onset-after-service": ChartScreen.DIAGNOSES,
     # The plan and its certification; the progress report is written in the note.
     "poc.missing": ChartScreen.PLAN,
+    "poc.certification-pending": ChartScreen.PLAN,
     "poc.not-certified": ChartScreen.PLAN,
     "poc.certification-lapsed": ChartScreen.PLAN,
     "poc.after-service": ChartScreen.PLAN,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cleannote.rules.catalog import DocElement, TherapyDesignation
+from cleannote.rules.scrub.checks_chart import CERTIFY_WITHIN_DAYS
 from cleannote.rules.scrub.context import ScrubContext
 
 _SOON = 2
@@ -59,12 +60,7 @@ def check_plan_of_care(ctx: ScrubContext) -> None:
         )
         return
     if not plan.certified:
-        ctx.add(
-            "poc.not-certified",
-            "The plan of care is not yet certified by the physician or NPP.",
-            "Get the signed, dated certification (within 30 days of the evaluation), or "
-            "document the delayed-certification reason.",
-        )
+        _uncertified(ctx, (visit.date_of_service - plan.start).days)
     if plan.certified_through is not None and visit.date_of_service > plan.certified_through:
         ctx.add(
             "poc.certification-lapsed",
@@ -72,6 +68,30 @@ def check_plan_of_care(ctx: ScrubContext) -> None:
             f"this visit is on {visit.date_of_service.isoformat()}.",
             "Recertify the plan of care before billing visits after its end date.",
         )
+
+
+def _uncertified(ctx: ScrubContext, day: int) -> None:
+    """An uncertified plan `day` days after it started: the physician/NPP has until day
+    CERTIFY_WITHIN_DAYS to sign (CMS 100-02 Ch.15 §220.1.3), so care in that window is
+    documented and billed while the signature is pending; after it the plan is late."""
+    left = CERTIFY_WITHIN_DAYS - day
+    if left >= 0:
+        ctx.add(
+            "poc.certification-pending",
+            f"The plan of care is not yet certified; the physician or NPP has "
+            f"{left} day{'s' if left != 1 else ''} left of the {CERTIFY_WITHIN_DAYS} days "
+            "from the plan's start to sign it.",
+            "Send the plan for signature now and record the certification when it comes back "
+            "(or the signed order and the plan's delivery).",
+        )
+        return
+    ctx.add(
+        "poc.not-certified",
+        f"The plan of care is not certified by the physician or NPP, {-left} day"
+        f"{'s' if left != -1 else ''} after the {CERTIFY_WITHIN_DAYS} days from its start.",
+        "Record the certification if it was signed, or the delayed certification with its "
+        "reason once the physician or NPP signs.",
+    )
 
 
 def check_progress_report(ctx: ScrubContext) -> None:

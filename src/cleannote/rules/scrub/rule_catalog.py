@@ -227,10 +227,19 @@ _RULES: tuple[RuleSpec, ...] = (
         "Medicare pays therapy only under a certified plan of care.",
     ),
     RuleSpec(
+        "poc.certification-pending",
+        W,
+        "Plan of care not yet certified, within the 30 days the physician/NPP has to sign",
+        "CMS 100-02 Ch.15 §220.1.3 (initial certification within 30 days of the first "
+        "treatment day; ADR 0392)",
+        "Care in the window is covered once the plan is certified in time; after it the "
+        "plan is late and needs a delayed certification.",
+    ),
+    RuleSpec(
         "poc.not-certified",
         E,
-        "Plan of care not certified by the physician/NPP",
-        "CMS 100-02 Ch.15 §220.1.3 (certification within 30 days)",
+        "Plan of care not certified by the physician/NPP 30 days after its start",
+        "CMS 100-02 Ch.15 §220.1.3 (certification within 30 days; ADR 0392)",
         "Uncertified care is denied on review and recouped.",
     ),
     RuleSpec(
