@@ -29,7 +29,7 @@ from cleannote.apps.eligibility.actions import Question, do_build_270
 from cleannote.apps.eligibility.models import EligibilityCheck
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.patients.models import Coverage
+from cleannote.apps.patients.models import Coverage, RtmEnrolment
 from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.actions import do_import_835
 from cleannote.web import errors
@@ -112,6 +112,9 @@ def _pages(organisation: Organisation) -> dict[str, str]:
     assert claim is not None, "the demo bills a claim"
     assert check is not None, "and asks a payer about a coverage"
     assert payer is not None
+    rtm = RtmEnrolment.objects.filter(case__patient__organisation=organisation).order_by("pk")
+    monitored = rtm.select_related("case").first()
+    assert monitored is not None, "the demo monitors a patient remotely (ADR 0570)"
     chart = f"/patients/{patient}"
     return {
         "home": "/",
@@ -121,6 +124,9 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "referrals": f"{chart}/cases/{case}/referrals/",
         "diagnoses": f"{chart}/cases/{case}/diagnoses/",
         "plan of care": f"{chart}/cases/{case}/plan/",
+        "remote monitoring": (
+            f"/patients/{monitored.case.patient_id}/cases/{monitored.case_id}/rtm/"
+        ),
         "note editor": f"/notes/{draft.pk}/edit/",
         "note page": f"/notes/{signed_note.pk}/",
         "claims list": "/claims/",

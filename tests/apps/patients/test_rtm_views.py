@@ -8,12 +8,14 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.notes.models import Note
 from cleannote.apps.patients.models import RtmEnrolment, RtmTimeEntry
-from cleannote.apps.patients.rtm_actions import do_enrol_rtm
+from cleannote.apps.patients.rtm_actions import do_enrol_rtm, do_record_rtm_days, do_record_rtm_time
 from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,30 @@ def test_a_day_with_nothing_billable_says_so(clinic, enrolment, login):
     )
     assert b"nothing of this enrolment is billable that day" in response.content
     assert not Note.objects.filter(rtm_enrolment=enrolment).exists()
+
+
+def test_the_screen_reads_a_fixed_number_of_queries(
+    clinic, enrolment, login, django_assert_num_queries
+):
+    # given a client that has seen the page once (session, staff loaded)
+    client = login(clinic.therapist)
+    front = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    therapist = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    do_record_rtm_days(front, enrolment, START, START + dt.timedelta(days=2), today=TODAY)
+    do_record_rtm_time(
+        therapist, enrolment, day=START, minutes=5, contact="phone", note="a", today=TODAY
+    )
+    client.get(_url(clinic))
+    with CaptureQueriesContext(connection) as first:
+        client.get(_url(clinic))
+    # when the enrolment gathers many more days and minutes
+    do_record_rtm_days(front, enrolment, START + dt.timedelta(days=3), TODAY, today=TODAY)
+    for day in range(1, 12):
+        do_record_rtm_time(
+            therapist, enrolment, day=START + dt.timedelta(days=day), minutes=5,
+            contact="review", note="b", today=TODAY,
+        )  # fmt: skip
+    # then the page costs the same queries
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = client.get(_url(clinic))
+    assert page.status_code == 200
