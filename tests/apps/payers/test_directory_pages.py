@@ -12,6 +12,8 @@ from cleannote.apps.payers.actions import PayerChangeRefused, do_create_payer, d
 from cleannote.apps.payers.forms import PREFIX
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.payer_overrides import OVERRIDE_FIELDS
+from cleannote.rules.payer_policy import default_policy
+from cleannote.rules.visit import PayerKind
 
 
 def _form(payer: Payer, **overrides: str) -> dict[str, str]:
@@ -266,3 +268,38 @@ def test_a_refused_edit_keeps_the_stored_name_in_the_heading(clinic, keystone, l
     assert "<h1>Keystone <span" in response.content.decode()
     keystone.refresh_from_db()
     assert keystone.name == "Keystone"
+
+
+def test_the_list_says_which_filing_limits_apply_never_a_blank(clinic, keystone, login):
+    # given Keystone (commercial, no limit set), the persona's Medicare record (no limit set),
+    # and a commercial payer with its contract's limits on the record
+    owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    do_create_payer(
+        owner,
+        Payer(
+            name="Lakeshore", claims_payer_id="LSM", kind="commercial", timely_filing_days=90,
+            policy_overrides={"corrected_claim_days": 120},
+        ),
+    )  # fmt: skip
+    # when
+    text = login(clinic.biller).get("/payers/").content.decode()
+    rows = {name: row for name in ("Keystone", "Medicare", "Lakeshore") for row in
+            text.split("<tr") if f">{name}</a>" in row}  # fmt: skip
+    # then each says what applies and where it comes from, read from the scrubber's table
+    medicare = default_policy(PayerKind.MEDICARE)
+    assert (
+        f'{medicare.timely_filing_days} days <span class="subtle">(Medicare default)'
+        in (rows["Medicare"])
+    )
+    assert (
+        f"corrected claims: {medicare.corrected_claim_days} days from the decision"
+        in (rows["Medicare"])
+    )
+    assert 'not checked <span class="subtle">(Commercial default: none' in rows["Keystone"]
+    assert "corrected claims: the filing limit (Commercial default)" in rows["Keystone"]
+    assert '90 days <span class="subtle">(this payer&#x27;s record)' in rows["Lakeshore"]
+    assert (
+        "corrected claims: 120 days from the decision (this payer&#x27;s record)"
+        in (rows["Lakeshore"])
+    )
+    assert "—" not in text

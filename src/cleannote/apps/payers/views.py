@@ -7,6 +7,7 @@ Input is checked by the form; writes go through `actions`; another organisation'
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,8 +19,41 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.payers import selectors
 from cleannote.apps.payers.actions import PayerChangeRefused, do_create_payer, do_update_payer
 from cleannote.apps.payers.forms import PayerForm, shown_override
-from cleannote.apps.payers.models import Payer
+from cleannote.apps.payers.models import KIND_LABELS, Payer
 from cleannote.rules.payer_overrides import OVERRIDE_FIELD_BY_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class FilingShown:
+    """The timely-filing limits that apply to a payer's claims, each with where it comes from:
+    the payer's record, or its kind's default in the table the scrubber reads (ADRs 0370,
+    0391), never a blank."""
+
+    limit: str
+    limit_from: str
+    corrected: str
+    corrected_from: str
+
+
+def filing_shown(payer: Payer) -> FilingShown:
+    policy = payer.policy  # the kind's defaults with this payer's overrides, as scrubbed
+    kind = KIND_LABELS.get(payer.kind, payer.kind)
+    default = f"{kind} default"
+    if payer.timely_filing_days:
+        limit, limit_from = f"{payer.timely_filing_days} days", "this payer's record"
+    elif policy.timely_filing_days is not None:
+        limit, limit_from = f"{policy.timely_filing_days} days", default
+    else:
+        limit, limit_from = "not checked", f"{default}: none (set the contract's limit)"
+    if "corrected_claim_days" in (payer.policy_overrides or {}):
+        corrected_from = "this payer's record"
+    else:
+        corrected_from = default
+    if policy.corrected_claim_days is not None:
+        corrected = f"corrected claims: {policy.corrected_claim_days} days from the decision"
+    else:
+        corrected = "corrected claims: the filing limit"
+    return FilingShown(limit, limit_from, corrected, corrected_from)
 
 
 @staff_view(Capability.MANAGE_PAYERS)
@@ -33,6 +67,7 @@ def payer_list(request: HttpRequest) -> HttpResponse:
                 for name, value in (p.policy_overrides or {}).items()
                 if name in OVERRIDE_FIELD_BY_NAME
             ],
+            filing_shown(p),
         )
         for p in payers
     ]
