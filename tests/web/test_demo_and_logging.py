@@ -11,7 +11,7 @@ from django.db import transaction
 from cleannote.apps.audit.selectors import verify_chain
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.patients.models import Patient
+from cleannote.apps.patients.models import OutcomeMeasureResult, Patient
 from cleannote.web.log_filters import StripQueryStrings
 
 
@@ -35,6 +35,11 @@ def test_demo_loads_once_and_prints_logins():
     assert roles == {"owner", "therapist", "assistant", "front_desk", "biller"}
     for organisation in Organisation.objects.all():
         assert verify_chain(organisation) is None
+    # and a LEFS typed twice, removed with its reason: kept, but off the chart (ADR 0592)
+    removed = OutcomeMeasureResult.with_removed.exclude(removed_at=None).get()
+    assert removed.removal_reason == "typing slip: the day's LEFS entered twice"
+    assert not OutcomeMeasureResult.objects.filter(pk=removed.pk).exists()
+    assert OutcomeMeasureResult.objects.filter(case=removed.case).count() == 3
 
 
 class _RollBack(Exception):

@@ -38,7 +38,10 @@ from cleannote.apps.patients.chart_actions import (
     do_update_patient,
 )
 from cleannote.apps.patients.clinical_actions import do_revise_plan_of_care
-from cleannote.apps.patients.measure_actions import do_record_outcome_measure
+from cleannote.apps.patients.measure_actions import (
+    do_record_outcome_measure,
+    do_remove_outcome_measure,
+)
 from cleannote.apps.patients.models import (
     Case,
     CaseClosure,
@@ -874,6 +877,24 @@ def _demo_outcome_measures(clinic: Organisation) -> None:
                 today=last.date_of_service,
                 answers=answers.split(),
             )
+        # A total typed twice by mistake, removed with its reason: off the chart and the
+        # report, kept in the audit trail (ADR 0592).
+        slip = do_record_outcome_measure(
+            actor,
+            case=last.case,
+            recorded_by=therapist,
+            instrument_code="LEFS",
+            measured_on=last.date_of_service,
+            today=last.date_of_service,
+            total="8",
+        )
+        do_remove_outcome_measure(
+            actor,
+            slip,
+            staff=therapist,
+            reason="typing slip: the day's LEFS entered twice",
+            at=timezone.now(),
+        )
         if last.note_type != NoteType.PROGRESS_REPORT:
             goals = last.case.plans_of_care.first()
             do_update_note(
