@@ -104,6 +104,12 @@ def _new_case(org, therapist, patient):
     return ankle
 
 
+def _settled(page):
+    """Wait for the autosave in flight: the page posts itself after a pause in typing, and a
+    second writer on the test's SQLite database while it saves would find it locked."""
+    page.wait_for_load_state("networkidle")
+
+
 def test_write_and_sign_an_evaluation_and_a_discharge_summary(browser_page, live_server):
     page, base = browser_page, live_server.url
     org, location = _clinic("Riverside", NPIS[0])
@@ -130,6 +136,7 @@ def test_write_and_sign_an_evaluation_and_a_discharge_summary(browser_page, live
     page.fill("#section-systems_review", "Cardiopulmonary and skin intact; alert, oriented.")
     page.fill("#section-tests_and_measures", "Anterior drawer negative; single-leg stance 5 s.")
     page.clock.fast_forward(1_000)
+    _settled(page)
     expect(page.locator("#type-problems")).not_to_contain_text("section")
     # and bills the evaluation at the complexity the assessment states
     page.fill("#add-code", "97162")
@@ -139,6 +146,7 @@ def test_write_and_sign_an_evaluation_and_a_discharge_summary(browser_page, live
     page.fill("#assessment", "Lateral ankle sprain, grade II; moderate complexity.")
     page.fill("#plan", "Twice a week for four weeks: balance, strength, gait.")
     page.clock.fast_forward(1_000)
+    _settled(page)
     expect(page.locator("#live")).not_to_contain_text("still needs")
     _shot(page, "types-02-evaluation")
     page.click("#sign")
@@ -166,6 +174,7 @@ def test_write_and_sign_an_evaluation_and_a_discharge_summary(browser_page, live
     page.select_option(f"#goal-{goal.pk}-status", "met")
     page.fill(f"#goal-{goal.pk}-current", "12 stairs, one rail")
     page.clock.fast_forward(1_000)
+    _settled(page)
     expect(page.locator("#live")).not_to_contain_text("still needs")
     _shot(page, "types-04-discharge-summary")
     page.click("#sign")
