@@ -140,6 +140,9 @@ def test_the_timed_duplicate_fix_says_one_block() -> None:
         pytest.param(
             ("92523", "92610"), Credential.SLP, set(), id="near-miss-slp-evaluates-two-functions"
         ),
+        # a standardized test given at the evaluation is not a second evaluation level, as a
+        # note type reads it (ADR 0580)
+        pytest.param(("97162", "96112"), Credential.PT, set(), id="near-miss-eval-with-a-test"),
     ],
 )
 def test_evaluations_that_exclude_each_other(

@@ -51,8 +51,12 @@ def check_duplicate_lines(ctx: ScrubContext) -> None:
         )
 
 
+# The evaluation and re-evaluation services themselves; a standardized test given within one
+# (96112, 96125: `names_visit` False) is not a second evaluation level (ADR 0580).
 _EVALUATION_CODES = frozenset(
-    code for code, row in CODE_ACTS.items() if row.act is _EVALUATION or row.act is _RE_EVALUATION
+    code
+    for code, row in CODE_ACTS.items()
+    if row.names_visit and (row.act is _EVALUATION or row.act is _RE_EVALUATION)
 )
 
 
@@ -66,7 +70,7 @@ def check_evaluations(ctx: ScrubContext) -> None:
         if procedure is None or ctx.units[index] == 0:
             continue
         row = CODE_ACTS.get(procedure.code)  # catalog codes are already canonical
-        if row is None:
+        if row is None or not row.names_visit:
             continue
         act = row.act
         if act is not _EVALUATION and act is not _RE_EVALUATION:
