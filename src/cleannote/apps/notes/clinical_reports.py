@@ -9,11 +9,12 @@ reports for each goal of the plan of care in force on the date of service.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cleannote.apps.notes.models import Note, NoteStatus
-from cleannote.apps.notes.progress_report import progress_report_due
+from cleannote.apps.notes.progress_report import progress_report_due, report_due_after
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.patients.models import Case, Goal, GoalStatus, PlanOfCare
 from cleannote.rules.note_types import NoteType, sign_refusals
@@ -115,21 +116,41 @@ def type_refusals(note: Note, goals: list[Goal] | None = None) -> list[ScopeRefu
     )
 
 
-def suggested_note_type(case: Case, therapist: Staff, date_of_service: dt.date) -> NoteType:
+def suggested_note_type(
+    case: Case,
+    therapist: Staff,
+    date_of_service: dt.date,
+    earlier: Sequence[Note] | None = None,
+) -> NoteType:
     """The type a new note starts as: the case's first visit is its evaluation, the visit a
     progress report falls due on is the report; a clinician who may not write either (an
-    assistant) writes a daily note."""
+    assistant) writes a daily note. `earlier` is the case's notes before the day when the
+    caller has them already (the chart), else they are read."""
     credential = Credential(therapist.credential) if therapist.credential else None
 
     def may(act: Act) -> bool:
         return credential is None or act_refusal(credential, act) is None
 
-    first_visit = not Note.objects.filter(case=case, date_of_service__lt=date_of_service).exists()
+    if earlier is None:
+        first_visit = not Note.objects.filter(
+            case=case, date_of_service__lt=date_of_service
+        ).exists()
+    else:
+        first_visit = not earlier
     if first_visit and may(Act.EVALUATION):
         return NoteType.EVALUATION
-    if not first_visit and may(Act.PROGRESS_REPORT) and progress_report_due(case, date_of_service):
-        return NoteType.PROGRESS_REPORT
-    return NoteType.DAILY
+    if first_visit or not may(Act.PROGRESS_REPORT):
+        return NoteType.DAILY
+    due = (
+        progress_report_due(case, date_of_service)
+        if earlier is None
+        else report_due_after(
+            (n.date_of_service, n.note_type)
+            for n in earlier
+            if n.status == NoteStatus.SIGNED and n.rtm_enrolment_id is None
+        )
+    )
+    return NoteType.PROGRESS_REPORT if due else NoteType.DAILY
 
 
 def goals_shown(note: Note) -> list[ReportedGoal]:

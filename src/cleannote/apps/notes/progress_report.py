@@ -21,11 +21,17 @@ from cleannote.apps.patients.models import Case
 
 def progress_report_due(case: Case, date_of_service: dt.date) -> bool:
     """True when a visit on `date_of_service` is the treatment day a report falls due."""
-    days: dict[dt.date, bool] = {}
     rows = Note.objects.filter(
         TREATMENT_VISIT, case=case, status=NoteStatus.SIGNED, date_of_service__lt=date_of_service
     ).values_list("date_of_service", "note_type")
-    for day, note_type in rows:
+    return report_due_after(rows)
+
+
+def report_due_after(visits: Iterable[tuple[dt.date, str]]) -> bool:
+    """`progress_report_due` over rows already read: the case's signed treatment visits before
+    the day, as (date of service, note type)."""
+    days: dict[dt.date, bool] = {}
+    for day, note_type in visits:
         days[day] = days.get(day, False) or note_type in PROGRESS_REPORT_TYPES
     ordered = sorted(days.items())
     last_report = max((i for i, (_, r) in enumerate(ordered, start=1) if r), default=0)

@@ -22,10 +22,17 @@ register = template.Library()
 def new_note_form(context: dict[str, Any], case: Case) -> dict[str, Any]:
     staff = getattr(context["request"], "staff", None)
     credential = Credential(staff.credential) if staff is not None and staff.credential else None
+    today = timezone.localdate()
+    # The chart has the patient's notes loaded already: the suggestion reads them, so the
+    # chart's query count does not grow with its cases.
+    chart_notes = getattr(context.get("chart"), "notes", None)
+    earlier = (
+        [n for n in chart_notes if n.case_id == case.pk and n.date_of_service < today]
+        if chart_notes is not None
+        else None
+    )
     suggested = (
-        suggested_note_type(case, staff, timezone.localdate())
-        if staff is not None
-        else NoteType.DAILY
+        suggested_note_type(case, staff, today, earlier) if staff is not None else NoteType.DAILY
     )
     return {
         "case": case,
