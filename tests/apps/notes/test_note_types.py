@@ -16,7 +16,11 @@ from cleannote.apps.notes.actions import (
     do_update_note,
 )
 from cleannote.apps.notes.clinical_reports import reported_goals, suggested_note_type
-from cleannote.apps.notes.draft_actions import do_start_follow_up_note
+from cleannote.apps.notes.draft_actions import (
+    SignOffRefused,
+    check_sign_note,
+    do_start_follow_up_note,
+)
 from cleannote.apps.notes.errors import NoteTypeRefused, ScopeRefused
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.patients.models import Case, Goal, GoalStatus
@@ -213,3 +217,25 @@ def test_the_evaluation_code_is_not_carried_onto_the_next_daily_note(clinic):
     # then it is a daily note carrying the treatment, not the evaluation
     assert follow_up.note_type == NoteType.DAILY
     assert list(follow_up.blocks.values_list("code", flat=True)) == ["97110"]
+
+
+@pytest.mark.parametrize(
+    ("note_type", "signs"),
+    [
+        (NoteType.DISCHARGE_SUMMARY, True),
+        (NoteType.PROGRESS_REPORT, True),
+        (NoteType.DAILY, False),
+    ],
+)
+def test_a_report_with_no_treatment_is_signed_and_bills_nothing(clinic, note_type, signs):
+    # given a note with no treatment block, its own parts written
+    actor = _actor(clinic.therapist)
+    note = fill_report(actor, _start(clinic, clinic.therapist, note_type), status="met")
+    # when it is signed through the scrubber, then a report is signed (no claim comes of it)
+    # and a daily note with nothing on it is refused for having no billable line
+    if signs:
+        assert check_sign_note(actor, note, clinic.therapist).is_signed
+    else:
+        with pytest.raises(SignOffRefused) as refused:
+            check_sign_note(actor, note, clinic.therapist)
+        assert "format.no-lines" in {f.rule for f in refused.value.findings}

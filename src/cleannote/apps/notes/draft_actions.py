@@ -62,8 +62,10 @@ BLOCK_WRITABLE = frozenset(
 class SignOffRefused(NoteStateError):
     """Signing would produce a denied claim: the error findings say what to fix."""
 
-    def __init__(self, note_id: int, findings: tuple[Finding, ...]) -> None:
-        errors = [f for f in findings if blocks_sign_off(f)]
+    def __init__(
+        self, note_id: int, findings: tuple[Finding, ...], *, report: bool = False
+    ) -> None:
+        errors = [f for f in findings if blocks_sign_off(f, report=report)]
         super().__init__(note_id, f"cannot be signed while {len(errors)} error finding(s) stand")
         self.findings = findings
 
@@ -228,6 +230,7 @@ def check_sign_note(
     loaded = load_note_for_visit(note.pk)
     assert loaded is not None  # locked above
     result = scrub_loaded_note(loaded, as_of=timezone.localdate(at) if at else None)
-    if not sign_off_clean(result):
-        raise SignOffRefused(note.pk, result.findings)
+    report = loaded.template.reports_goals
+    if not sign_off_clean(result, report=report):
+        raise SignOffRefused(note.pk, result.findings, report=report)
     return do_sign_note(actor, locked, signer, at=at)

@@ -129,7 +129,8 @@ def _load(request: HttpRequest, note_id: int) -> Note:
 
 def _scrub(note: Note) -> tuple[LiveScrub | None, str]:
     try:
-        return present(scrub_loaded_note(note), list(note.blocks.all())), ""
+        report = note.template.reports_goals
+        return present(scrub_loaded_note(note), list(note.blocks.all()), report=report), ""
     except VisitBuildError as error:
         return None, str(error)
 

@@ -61,15 +61,27 @@ _AFTER_SIGNATURE_NOTE = {
     RULE_TIMELY_FILING: "stops the claim, not your signature",
 }
 _CLINIC_SETUP_NOTE = "after you sign: the claim waits for the clinic's settings or the chart"
+# A report (progress report, discharge summary) may be written on a day with no treatment: it is
+# the clinical record, and no claim comes of it. The "no billable line" error then says so
+# instead of stopping the signature (ADR 0580).
+RULE_NO_LINES = "format.no-lines"
+_NO_CLAIM_NOTE = "no claim: nothing on this report is billed"
 
 
-def blocks_sign_off(finding: Finding) -> bool:
-    """An error finding the clinician must fix before signing."""
-    return finding.severity is Severity.ERROR and finding.rule not in AFTER_SIGNATURE
+def waits_for_claim(finding: Finding, *, report: bool = False) -> bool:
+    """A finding that stops the claim, not the signature: the rules above, and on a report
+    the absence of any billable line."""
+    return finding.rule in AFTER_SIGNATURE or (report and finding.rule == RULE_NO_LINES)
 
 
-def sign_off_clean(result: ScrubResult) -> bool:
-    return not any(blocks_sign_off(f) for f in result.findings)
+def blocks_sign_off(finding: Finding, *, report: bool = False) -> bool:
+    """An error finding the clinician must fix before signing (`report`: the note is of a type
+    that reports goals, which may bill nothing)."""
+    return finding.severity is Severity.ERROR and not waits_for_claim(finding, report=report)
+
+
+def sign_off_clean(result: ScrubResult, *, report: bool = False) -> bool:
+    return not any(blocks_sign_off(f, report=report) for f in result.findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +89,18 @@ class ShownFinding:
     finding: Finding
     anchor: str
     block_id: int | None
+    after_signature: bool = False
+    """An error that stops the claim, shown but not blocking the signature."""
 
     @property
     def is_error(self) -> bool:
-        return blocks_sign_off(self.finding)
-
-    @property
-    def after_signature(self) -> bool:
-        """An error that stops the claim, shown but not blocking the signature."""
-        return self.finding.rule in AFTER_SIGNATURE
+        return self.finding.severity is Severity.ERROR and not self.after_signature
 
     @property
     def after_signature_note(self) -> str:
         """What happens to an after-signature error, said in place of its severity."""
+        if self.finding.rule == RULE_NO_LINES:
+            return _NO_CLAIM_NOTE
         return _AFTER_SIGNATURE_NOTE.get(self.finding.rule, _CLINIC_SETUP_NOTE)
 
 
@@ -132,25 +143,29 @@ def scrub_loaded_note(note: Note, *, as_of: dt.date | None = None) -> ScrubResul
     return scrub(build_visit(note), ptp, mue, as_of=as_of or timezone.localdate())
 
 
-def present(result: ScrubResult, blocks: list[TreatmentBlock]) -> LiveScrub:
-    """Map a scrub result onto the note's blocks, in the order the visit listed them."""
+def present(
+    result: ScrubResult, blocks: list[TreatmentBlock], *, report: bool = False
+) -> LiveScrub:
+    """Map a scrub result onto the note's blocks, in the order the visit listed them
+    (`report` as for `blocks_sign_off`)."""
     billing = {
         blocks[line.service_index].pk: BlockBilling(line.code, line.units, line.modifiers)
         for line in result.lines
         if line.service_index < len(blocks)
     }
-    shown = [_shown(f, blocks) for f in result.findings]
+    shown = [_shown(f, blocks, waits_for_claim(f, report=report)) for f in result.findings]
     shown.sort(key=lambda s: SEVERITY_ORDER[s.finding.severity])
-    return LiveScrub(clean=sign_off_clean(result), findings=tuple(shown), billing=billing)
+    clean = sign_off_clean(result, report=report)
+    return LiveScrub(clean=clean, findings=tuple(shown), billing=billing)
 
 
-def _shown(finding: Finding, blocks: list[TreatmentBlock]) -> ShownFinding:
+def _shown(finding: Finding, blocks: list[TreatmentBlock], waits: bool) -> ShownFinding:
     if finding.line is not None and 0 <= finding.line < len(blocks):
         block_id = blocks[finding.line].pk
         field = next((f for rule, f in FIELD_OF_RULE if finding.rule.startswith(rule)), None)
         anchor = f"b{block_id}-{field}" if field else f"block-{block_id}"
-        return ShownFinding(finding, anchor, block_id)
+        return ShownFinding(finding, anchor, block_id, waits)
     anchor = next(
         (a for rule, a in NOTE_ANCHOR_OF_RULE if finding.rule.startswith(rule)), "note-head"
     )
-    return ShownFinding(finding, anchor, None)
+    return ShownFinding(finding, anchor, None, waits)
