@@ -631,7 +631,11 @@ def _visit(rng: random.Random, world: _World, number: int) -> tuple[dict[str, An
     treatment_day = rng.randrange(3, 30)
     if flaw == "progress-report-overdue":
         treatment_day = max(treatment_day, 13)
-    start_of_care = date_of_service - dt.timedelta(days=treatment_day * 2)
+    days_in_care = treatment_day * 2
+    if flaw == "poc-not-certified":
+        # past the physician's 30 days to certify: inside them the plan is only pending (ADR 0392)
+        days_in_care = max(days_in_care, 31 + treatment_day)
+    start_of_care = date_of_service - dt.timedelta(days=days_in_care)
 
     clock = rng.randrange(7 * 60, 16 * 60, 15)
     services: list[dict[str, Any]] = []
