@@ -12,18 +12,10 @@ from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.payers.actions import do_create_payer
 from cleannote.apps.payers.models import Payer
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.sign_in import sign_in
 from tests.personas import PASSWORD, TODAY, clinic  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 # The elements reaching past the viewport's right edge (named in a failure message).
@@ -60,7 +52,7 @@ def test_add_secondary_coverage_then_discharge(browser_page, live_server, clinic
     chart = f"{base}/patients/{patient.pk}/"
 
     # the front desk opens the chart and the add-coverage form inline (htmx)
-    _login(page, base, "fran")
+    sign_in(page, base, "fran")
     page.goto(chart)
     page.click("#add-coverage")
     form = page.locator("#coverage-panel form")
@@ -92,7 +84,7 @@ def test_add_secondary_coverage_then_discharge(browser_page, live_server, clinic
     _shoot(page, "chart-with-secondary")
 
     # a therapist discharges the case from its card
-    _login(page, base, "theo")
+    sign_in(page, base, "theo")
     page.goto(chart)
     page.click(f"#close-case-{case.pk}")
     panel = page.locator(f"#case-panel-{case.pk} form")
@@ -119,7 +111,7 @@ def test_chart_edit_pages_fit_a_phone(browser_page, live_server, clinic):  # noq
     page, base = browser_page, live_server.url
     patient, case = clinic.patient, clinic.case
     coverage = patient.coverages.get()
-    _login(page, base, "fran")
+    sign_in(page, base, "fran")
     for name, path in (
         ("chart-edit-details", "details/"),
         ("chart-edit-coverage", f"coverages/{coverage.pk}/"),

@@ -18,6 +18,7 @@ from cleannote.apps.patients.actions import do_open_case
 from cleannote.apps.patients.clinical_actions import do_record_referral
 from cleannote.apps.patients.models import Case, CaseDiagnosis, PlanOfCare, Referral
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.sign_in import sign_in
 from tests.personas import PASSWORD, TODAY, VALID_NPIS, clinic  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,15 +32,6 @@ COMPLETE_97110 = {
     "target_outcome": "quad strength",
     "baseline_measure": "5x STS 18 s",
 }
-
-
-def _login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _shoot(page, name: str) -> None:
@@ -116,7 +108,7 @@ def test_unblock_a_note_from_the_chart_and_sign_it(browser_page, live_server, cl
     block = draft.blocks.get()
 
     # given: the therapist opens today's note, which cannot be signed
-    _login(page, base, "theo")
+    sign_in(page, base, "theo")
     page.goto(f"{base}/notes/{draft.pk}/edit/")
     live = page.locator("#live")
     expect(live).to_contain_text("referral.visits-used")

@@ -15,6 +15,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.patients.actions import do_create_plan_of_care
 from cleannote.apps.patients.models import Goal, PlanOfCare, RtmEnrolment
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.sign_in import sign_in
 from tests.personas import PASSWORD, TODAY, clinic  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,15 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 START = TODAY - dt.timedelta(days=70)
 PERIOD_1_END = START + dt.timedelta(days=29)
 LAST_MONTH_END = TODAY.replace(day=1) - dt.timedelta(days=1)
-
-
-def _login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _shoot(page, name: str) -> None:
@@ -71,7 +63,7 @@ def test_enrol_import_record_minutes_and_see_the_billable_codes(
     screen = f"{base}/patients/{clinic.patient.pk}/cases/{clinic.case.pk}/rtm/"
 
     # the therapist enrols the patient from the case's RTM tab
-    _login(page, base, "theo")
+    sign_in(page, base, "theo")
     page.goto(screen)
     page.select_option("#id_enrol-plan", str(plan.pk))
     page.fill("#id_enrol-device", "KneeCoach app")
@@ -84,7 +76,7 @@ def test_enrol_import_record_minutes_and_see_the_billable_codes(
     expect(page.locator("#rtm-enrolment")).to_contain_text(f"{enrolment.reference} · KneeCoach app")
 
     # the front desk imports the app's export: a bad file first, refused row by row
-    _login(page, base, "fran")
+    sign_in(page, base, "fran")
     page.goto(screen)
     page.click("#import summary")
     good = [f"{(START + dt.timedelta(days=i)).isoformat()},kc-0042,2" for i in range(18)]
@@ -103,7 +95,7 @@ def test_enrol_import_record_minutes_and_see_the_billable_codes(
     expect(page.locator(".messages, [role=status]").first).to_contain_text("18 new day(s)")
 
     # the therapist records last month's minutes with a video contact
-    _login(page, base, "theo")
+    sign_in(page, base, "theo")
     page.goto(screen)
     page.click("#time summary")
     page.fill("#id_time-day", (LAST_MONTH_END - dt.timedelta(days=3)).isoformat())
