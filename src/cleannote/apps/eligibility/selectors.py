@@ -7,14 +7,24 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cleannote.apps.eligibility.models import (
+    CheckStatus,
     EligibilityCheck,
     EligibilityFile,
     HetsEnrollment,
     ManualVerification,
 )
 from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.scheduling.copay import (
+    CopayDue,
+    CopaySource,
+    appointment_day,
+    copay_from_coverage,
+    paying_coverage,
+)
+from cleannote.apps.scheduling.models import Appointment
 
 _Row = TypeVar("_Row", EligibilityCheck, ManualVerification)
 
@@ -84,3 +94,32 @@ def enrollments_of(organisation: Organisation) -> QuerySet[HetsEnrollment]:
 
 def response_files_of(organisation: Organisation) -> QuerySet[EligibilityFile]:
     return EligibilityFile.objects.filter(organisation=organisation, kind="271")
+
+
+def copay_due_for(appointment: Appointment) -> CopayDue:
+    """The copay of the newest active answer about the paying coverage on or before the
+    appointment's day, the one asked for this appointment first; else the coverage's own
+    (answers `scheduling.copay.copay_due`, ADR 0632). Two queries at most."""
+    coverage = paying_coverage(appointment)
+    if coverage is None:
+        return copay_from_coverage(appointment)
+    answers = list(
+        EligibilityCheck.objects.filter(
+            organisation_id=appointment.organisation_id,
+            coverage=coverage,
+            status=CheckStatus.ACTIVE,
+            responded_at__isnull=False,
+            requested_for__lte=appointment_day(appointment),
+        ).order_by("-responded_at", "-id")[:20]
+    )
+    answers.sort(key=lambda c: c.appointment_id != appointment.pk)  # stable: newest kept first
+    newest = answers[0] if answers else None
+    if newest is None or newest.copay is None or newest.responded_at is None:
+        return copay_from_coverage(appointment)
+    return CopayDue(
+        newest.copay,
+        CopaySource.ELIGIBILITY,
+        coverage.pk,
+        answered_on=timezone.localtime(newest.responded_at).date(),
+        check_id=newest.pk,
+    )
