@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cleannote.rules.catalog import DocElement, TherapyDesignation
+from cleannote.rules.forward_view import progress_report_due
 from cleannote.rules.scrub.checks_chart import CERTIFY_WITHIN_DAYS
 from cleannote.rules.scrub.context import ScrubContext
 
@@ -103,7 +104,7 @@ def check_progress_report(ctx: ScrubContext) -> None:
     if last == episode.treatment_day:
         return
     due_day = last + interval
-    if episode.treatment_day >= due_day:
+    if progress_report_due(episode.treatment_day, last, interval):
         ctx.add(
             "poc.progress-report-due",
             f"Treatment day {episode.treatment_day}: a progress report was due by treatment "
