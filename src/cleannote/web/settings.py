@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "cleannote.apps.organisations",
     "cleannote.apps.accounts",
     "cleannote.apps.payers",
+    "cleannote.apps.messaging",
     "cleannote.apps.patients",
     "cleannote.apps.notes",
     "cleannote.apps.audit",
@@ -247,6 +248,29 @@ USE_TZ = True
 # REDIS_URL is set and run in-process otherwise (ADR 0110).
 CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "outbox"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Patient emails and texts (ADR 0640; README "Email and text messages"). Email goes through
+# Django's backend: the console by default, a folder with CLEANNOTE_EMAIL_FILE_DIR, SMTP when
+# CLEANNOTE_EMAIL_HOST is set. Texts go to the class CLEANNOTE_SMS_SENDER names (default: a file
+# per text in CLEANNOTE_SMS_OUTBOX_DIR).
+DEFAULT_FROM_EMAIL = os.environ.get("CLEANNOTE_EMAIL_FROM", "Cleannote <no-reply@localhost>")
+EMAIL_HOST = os.environ.get("CLEANNOTE_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("CLEANNOTE_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("CLEANNOTE_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CLEANNOTE_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("CLEANNOTE_EMAIL_TLS", "1") == "1"
+    EMAIL_TIMEOUT = 30
+elif os.environ.get("CLEANNOTE_EMAIL_FILE_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["CLEANNOTE_EMAIL_FILE_DIR"]
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CLEANNOTE_SMS_SENDER = os.environ.get(
+    "CLEANNOTE_SMS_SENDER", "cleannote.apps.messaging.senders.OutboxFolderSender"
+)
+CLEANNOTE_SMS_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_SMS_OUTBOX_DIR", DATA_DIR / "sms-outbox"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

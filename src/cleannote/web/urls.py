@@ -19,6 +19,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("cleannote.apps.accounts.urls")),
     path("payers/", include("cleannote.apps.payers.urls")),
+    path("outbox/", include("cleannote.apps.messaging.urls")),
     path("patients/", include("cleannote.apps.patients.urls")),
     path("notes/", include("cleannote.apps.notes.urls")),
     path("audit/", include("cleannote.apps.organisations.audit_urls")),

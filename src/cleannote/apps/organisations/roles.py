@@ -26,6 +26,8 @@ class Capability(StrEnum):
     MANAGE_PAYERS = "manage_payers"
     # Keep a chart current after registration: demographics, coverages, cases (ADR 0501).
     EDIT_CHART = "edit_chart"
+    # The outbox of patient emails and texts: see, send on, retry (ADR 0640).
+    SEND_MESSAGES = "send_messages"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -47,6 +49,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REGISTER_PATIENTS,
             Capability.CHECK_ELIGIBILITY,
             Capability.EDIT_CHART,
+            Capability.SEND_MESSAGES,
         }
     ),
     Role.BILLER: frozenset(

@@ -1,0 +1,163 @@
+"""The only writers of outbound messages: queue one, send it at most once, queue a failed one
+again (ADR 0640).
+
+`do_queue_message` is idempotent by its key: a second call with the same key returns the first
+row and queues nothing, so a reminder run repeated (or two runs racing) sends one message. The
+send task claims the row by moving it from queued to sending in its own committed transaction
+before it calls the sender, so a task run twice (an RQ retry, two workers) finds the row
+claimed and sends nothing: at most once, never twice. A sender's refusal marks the row failed
+with the kind of error (never its text, which may hold an address); a person queues it again
+from the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.messaging.errors import MessageRefused
+from cleannote.apps.messaging.models import Channel, MessageStatus, OutboundMessage
+from cleannote.apps.messaging.senders import send_email, sms_sender
+from cleannote.platform.tasks import Enqueued, enqueue
+
+OBJECT_TYPE = "outbound_message"
+
+
+def _checked(channel: str, to: str, body: str, purpose: str, idempotency_key: str) -> None:
+    if channel not in Channel.values:
+        raise MessageRefused("channel", f"{channel!r} is not one of {', '.join(Channel.values)}")
+    if not to.strip():
+        raise MessageRefused("to", "no address or number to send to")
+    if channel == Channel.EMAIL and "@" not in to:
+        raise MessageRefused("to", "an email address needs an @")
+    if channel == Channel.SMS and sum(c.isdigit() for c in to) < 10:
+        raise MessageRefused("to", "a text needs a phone number of at least 10 digits")
+    if not body.strip():
+        raise MessageRefused("body", "the message is empty")
+    if not purpose.strip():
+        raise MessageRefused("purpose", "say what the message is for")
+    if not idempotency_key.strip() or len(idempotency_key) > 200:
+        raise MessageRefused("idempotency_key", "needs 1 to 200 characters")
+
+
+@transaction.atomic
+def do_queue_message(
+    actor: Actor,
+    *,
+    channel: str,
+    to: str,
+    body: str,
+    purpose: str,
+    idempotency_key: str,
+    subject: str = "",
+    reference_type: str = "",
+    reference_id: int | None = None,
+    patient_id: int | None = None,
+) -> OutboundMessage:
+    """Queue one message, or return the one already queued under `idempotency_key`."""
+    _checked(channel, to, body, purpose, idempotency_key)
+    existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.organisation_id != actor.organisation.pk:
+            raise MessageRefused("idempotency_key", "is already used by another organisation")
+        return existing
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                organisation=actor.organisation,
+                channel=channel,
+                to=to.strip(),
+                subject=subject,
+                body=body,
+                purpose=purpose,
+                idempotency_key=idempotency_key,
+                created_at=timezone.now(),
+                reference_type=reference_type,
+                reference_id=reference_id,
+                patient_id=patient_id,
+            )
+    except IntegrityError:
+        # Another writer queued the same key between our look and our insert: theirs stands.
+        return OutboundMessage.objects.get(idempotency_key=idempotency_key)
+    do_record_audit_event(actor, AuditAction.CREATE, OBJECT_TYPE, message.pk, patient_id=patient_id)
+    return message
+
+
+@transaction.atomic
+def do_retry_message(actor: Actor, message: OutboundMessage) -> OutboundMessage:
+    """Queue a failed message again (the outbox's Retry); any other status is refused."""
+    claimed = OutboundMessage.objects.filter(
+        pk=message.pk, organisation=actor.organisation, status=MessageStatus.FAILED
+    ).update(status=MessageStatus.QUEUED, error="")
+    if not claimed:
+        raise MessageRefused("status", "only a failed message can be sent again")
+    message.refresh_from_db()
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, OBJECT_TYPE, message.pk, patient_id=message.patient_id
+    )
+    return message
+
+
+def _claim(message_id: int) -> OutboundMessage | None:
+    """Move the row from queued to sending, committed before anything is sent; None when it
+    is not queued (already claimed, sent or failed), so the caller sends nothing."""
+    with transaction.atomic():
+        claimed = OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENDING, attempts=F("attempts") + 1
+        )
+        if not claimed:
+            return None
+        return OutboundMessage.objects.select_related("organisation").get(pk=message_id)
+
+
+def _carry(message: OutboundMessage) -> None:
+    if message.channel == Channel.EMAIL:
+        send_email(message.to, message.subject, message.body)
+    else:
+        sms_sender().send(message.to, message.body)
+
+
+@transaction.atomic
+def _finish(message: OutboundMessage, error: str) -> None:
+    message.status = MessageStatus.FAILED if error else MessageStatus.SENT
+    message.error = error
+    message.sent_at = None if error else timezone.now()
+    message.save(update_fields=["status", "error", "sent_at"])
+    system = Actor(user=None, organisation=message.organisation)
+    do_record_audit_event(
+        system, AuditAction.EXPORT, OBJECT_TYPE, message.pk, patient_id=message.patient_id
+    )
+
+
+def send_message(message_id: int) -> str:
+    """The send task: send one queued message at most once; returns the row's status after."""
+    message = _claim(message_id)
+    if message is None:
+        status = OutboundMessage.objects.filter(pk=message_id).values_list("status", flat=True)
+        return status.first() or "missing"
+    try:
+        _carry(message)
+    except Exception as exc:  # any sender failure is recorded on the row, never raised
+        _finish(message, f"{type(exc).__name__}: the {message.channel} sender refused it")
+    else:
+        _finish(message, "")
+    return message.status
+
+
+def send_messages(message_ids: Iterable[int]) -> dict[str, int]:
+    """The batch task: each message through `send_message`; counts by resulting status."""
+    counts: dict[str, int] = {}
+    for message_id in message_ids:
+        status = send_message(message_id)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def enqueue_sends(message_ids: Iterable[int]) -> Enqueued:
+    """Run `send_messages` for these rows as a task (in-process, or on RQ with REDIS_URL)."""
+    return enqueue(send_messages, sorted(set(message_ids)))
