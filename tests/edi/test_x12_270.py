@@ -3,12 +3,18 @@ published examples in the shared corpus, segment by segment and loop by loop."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from cleannote.edi.envelope import X12WriteError
-from cleannote.edi.x12_270 import EligibilityRequest, service_type_for, write_270
+from cleannote.edi.x12_270 import (
+    EligibilityRequest,
+    service_type_for,
+    service_types_for,
+    write_270,
+)
 from cleannote.rules.visit import Credential, Discipline, Relationship, Sex
 from tests.corpus import corpus_path
 from tests.edi.factories import (
@@ -84,10 +90,12 @@ def _dependent_request() -> EligibilityRequest:
     ],
 )
 def test_segment_order_and_loops_match_the_published_examples(sample, request_for):
-    # given a published example and our request for the same kind of person
+    # given a published example (one EQ) and our request for the same kind of person, asking
+    # one service type as the example does
     expected = _shape(_segments(corpus_path("270", sample).read_text(encoding="utf-8")))
+    one_question = dataclasses.replace(request_for(), service_types=("30",))
     # when
-    ours = _shape(_segments(_write([request_for()]).decode("ascii")))
+    ours = _shape(_segments(_write([one_question]).decode("ascii")))
     # then
     assert ours == expected
 
@@ -108,7 +116,8 @@ def test_subscriber_request_fields():
         "DMG*D8*19500417*F",
         "DTP*291*D8*20260227",
         "EQ*PT",
-        "SE*13*0001",
+        "EQ*30",
+        "SE*14*0001",
         "GE*1*201",
         "IEA*1*000000101",
     ]
@@ -153,7 +162,42 @@ def test_request_from_an_ot_visit_asks_for_occupational_therapy():
             "Lee", "Park", "1666666668", Credential.OT, "225X00000X"
         )
     )
-    assert EligibilityRequest.from_visit(ot, trace="E-1").service_types == ("AD",)
+    assert EligibilityRequest.from_visit(ot, trace="E-1").service_types == ("AD", "30")
+
+
+@pytest.mark.parametrize(
+    ("discipline", "codes"),
+    [
+        pytest.param(Discipline.PT, ("PT", "30"), id="physical-therapy"),
+        pytest.param(Discipline.OT, ("AD", "30"), id="occupational-therapy"),
+        pytest.param(Discipline.SLP, ("AF", "30"), id="speech-therapy"),
+        pytest.param(Discipline.CHIRO, ("33", "30"), id="chiropractic"),
+        pytest.param(Discipline.MASSAGE, ("30",), id="massage-asks-the-plan-only"),
+        pytest.param(None, ("30",), id="unknown"),
+    ],
+)
+def test_a_visit_asks_its_discipline_first_then_the_plan(discipline, codes):
+    assert service_types_for(discipline) == codes
+
+
+def test_each_service_type_is_its_own_eq_loop_for_subscriber_and_dependent():
+    # given a PT question about a subscriber and one about a dependent
+    dependent = dataclasses.replace(_dependent_request(), service_types=("PT", "30"))
+    segments = ["*".join(s) for s in _segments(_write([_subscriber_request(), dependent]).decode())]
+    # then each person's 2110 loops follow its DTP*291, the discipline first
+    assert [s for s in segments if s.startswith(("DTP*291", "EQ*", "HL*"))][2:] == [
+        "HL*3*2*22*0",
+        "DTP*291*D8*20260227",
+        "EQ*PT",
+        "EQ*30",
+        "HL*4**20*1",
+        "HL*5*4*21*1",
+        "HL*6*5*22*1",
+        "HL*7*6*23*0",
+        "DTP*291*D8*20260227",
+        "EQ*PT",
+        "EQ*30",
+    ]
 
 
 def test_many_requests_split_into_transaction_sets_of_ninety_nine():

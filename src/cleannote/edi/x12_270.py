@@ -40,6 +40,7 @@ __all__ = [
     "EligibilityRequest",
     "iter_270",
     "service_type_for",
+    "service_types_for",
     "write_270",
 ]
 
@@ -63,6 +64,15 @@ def service_type_for(discipline: Discipline | None) -> str:
     return by_discipline.get(discipline.value, default)
 
 
+def service_types_for(discipline: Discipline | None) -> tuple[str, ...]:
+    """The EQ loops a visit's 270 asks, in order: the discipline's service type, then 30
+    (health benefit plan coverage) for whether the plan is active at all; 30 alone when the
+    discipline has no code of its own (massage, or none known). ADR 0630."""
+    default = _service_types()[0]
+    specific = service_type_for(discipline)
+    return (default,) if specific == default else (specific, default)
+
+
 @dataclass(frozen=True, slots=True)
 class EligibilityRequest:
     """One question to one payer. `trace` is our id for it; the 271 echoes it in TRN02.
@@ -81,7 +91,8 @@ class EligibilityRequest:
 
     @classmethod
     def from_visit(cls, visit: Visit, trace: str) -> EligibilityRequest:
-        """Ask about the visit's payer, patient and date for the rendering discipline."""
+        """Ask about the visit's payer, patient and date for the rendering discipline and
+        the plan as a whole."""
         relationship = visit.subscriber.relationship
         dependent = relationship not in (None, Relationship.SELF)
         return cls(
@@ -90,7 +101,7 @@ class EligibilityRequest:
             provider=visit.billing_provider,
             subscriber=visit.subscriber,
             date_of_service=visit.date_of_service,
-            service_types=(service_type_for(visit.rendering_provider.discipline),),
+            service_types=service_types_for(visit.rendering_provider.discipline),
             patient=visit.patient if dependent else None,
         )
 

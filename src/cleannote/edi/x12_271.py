@@ -69,8 +69,32 @@ class DateRange:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryLimit:
+    """One HSD segment under an EB: `quantity` of `quantity_qualifier` (VS visits) per
+    `periods` × `time_period` (HSD05/06, EB06's codes: 22 service year, 23 calendar year, 29
+    remaining...); many payers send a therapy visit limit here instead of in EB09/EB10."""
+
+    quantity_qualifier: str
+    quantity: Decimal | None
+    time_period: str
+    periods: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEntity:
+    """An NM1 in loop 2120C/D under an EB: another payer (NM101 PR, PRP, SEP, TTP), a primary
+    care provider (P3) or whom to contact. Its name is a payer's or a provider's, not PHI."""
+
+    entity_code: str
+    name: str
+    id_qualifier: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
 class Benefit:
-    """One EB segment with the MSG and DTP segments that follow it in loop 2110."""
+    """One EB segment with the HSD, MSG, DTP and 2120 (LS/NM1/LE) segments that follow it in
+    loop 2110."""
 
     info_code: str
     coverage_level: str
@@ -87,6 +111,8 @@ class Benefit:
     procedure: tuple[str, ...]
     messages: tuple[str, ...]
     dates: tuple[DateRange, ...]
+    limits: tuple[DeliveryLimit, ...] = ()
+    related: tuple[RelatedEntity, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +181,7 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
     person: _Person | None = None
     emitted_below = {"20": False, "21": False}
     subscriber_id = ""
+    in_2120 = False  # between LS*2120 and LE*2120: NM1 names an entity of the last EB
 
     def close() -> None:
         nonlocal person
@@ -182,6 +209,7 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
                     code=X12ReadErrorCode.BAD_ELEMENT,
                 )
             close()
+            in_2120 = False
             if code == "20":
                 close_upper("21")
                 close_upper("20")
@@ -199,6 +227,12 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
                     person.member_id = subscriber_id
 
             level_code = code
+        elif sid in ("LS", "LE"):
+            in_2120 = sid == "LS" and person is not None and bool(person.benefits)
+        elif sid == "NM1" and in_2120 and person is not None:
+            person.benefits[-1]["related"].append(
+                RelatedEntity(segment.get(1), segment.get(3), segment.get(8), segment.get(9))
+            )
         elif sid == "NM1":
             if level_code in ("20", "21") and person is None:
                 names[level_code] = (segment.get(3), segment.get(9))
@@ -219,7 +253,10 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
             start, end = parse_period(source, segment, 2)
             dated = DateRange(segment.get(1), start, end)
             (person.benefits[-1]["dates"] if person.benefits else person.dates).append(dated)
+        elif sid == "HSD" and person is not None and person.benefits:
+            person.benefits[-1]["limits"].append(_delivery_limit(source, segment))
         elif sid == "EB":
+            in_2120 = False
             if person is None:
                 raise segment_error(
                     source,
@@ -238,6 +275,15 @@ def _read_set(source: str, control: str, body: Iterable[Segment]) -> Iterator[El
         if out:
             yield from out
             out.clear()
+
+
+def _delivery_limit(source: str, segment: Segment) -> DeliveryLimit:
+    return DeliveryLimit(
+        quantity_qualifier=segment.get(1),
+        quantity=parse_optional_amount(source, segment, 2),
+        time_period=segment.get(5),
+        periods=parse_optional_amount(source, segment, 6),
+    )
 
 
 def _rejection(loop: str, segment: Segment) -> Rejection:
@@ -262,6 +308,8 @@ def _benefit_fields(source: str, segment: Segment) -> dict[str, Any]:
         "procedure": segment.components(13),
         "messages": [],
         "dates": [],
+        "limits": [],
+        "related": [],
     }
 
 
@@ -269,7 +317,7 @@ def _freeze(
     control: str, names: dict[str, tuple[str, str]], person: _Person
 ) -> EligibilityResponse:
     benefits = tuple(
-        Benefit(**{**b, "messages": tuple(b["messages"]), "dates": tuple(b["dates"])})
+        Benefit(**{**b, **{k: tuple(b[k]) for k in ("messages", "dates", "limits", "related")}})
         for b in person.benefits
     )
     return EligibilityResponse(
@@ -338,9 +386,11 @@ __all__ = [
     "AaaReason",
     "Benefit",
     "DateRange",
+    "DeliveryLimit",
     "EligibilityResponse",
     "FollowUp",
     "Rejection",
+    "RelatedEntity",
     "code_label",
     "explain_aaa",
     "explain_follow_up",

@@ -11,7 +11,7 @@ import datetime as dt
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Coverage, Patient
 from cleannote.apps.patients.selectors import to_core_person
-from cleannote.edi.x12_270 import EligibilityRequest, service_type_for
+from cleannote.edi.x12_270 import EligibilityRequest, service_types_for
 from cleannote.rules.visit import (
     Address,
     BillingProvider,
@@ -81,6 +81,6 @@ def eligibility_request(
         provider=provider,
         subscriber=_subscriber(coverage, patient),
         date_of_service=day,
-        service_types=(service_type_for(discipline),),
+        service_types=service_types_for(discipline),
         patient=to_core_person(patient, with_address=False) if dependent else None,
     )
