@@ -7,16 +7,32 @@ from django.contrib.auth import get_user_model
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_build_batch, do_file_batch
-from cleannote.apps.exchange.clearinghouse import adapter_from_settings
+from cleannote.apps.claims.models import Batch
+from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter, filing_adapter
 from cleannote.apps.organisations.models import Organisation
 
 
 def build_and_file_batch(
     organisation_id: int, claim_ids: list[int], user_id: int | None = None
 ) -> int:
-    """Build (or find) the batch of these claims and file it in the outbox; its id."""
+    """Build (or find) the batch of these claims and file it in the outbox; its id. With an
+    SFTP clearinghouse the batch waits for `cleannote_exchange_poll` (ADR 0700)."""
     organisation = Organisation.objects.get(pk=organisation_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     actor = Actor(user=user, organisation=organisation)
     batch = do_build_batch(actor, claim_ids)
-    return do_file_batch(actor, batch, adapter_from_settings()).pk
+    adapter = filing_adapter(organisation.pk)
+    if adapter is None:
+        return batch.pk
+    return do_file_batch(actor, batch, adapter).pk
+
+
+def file_pending_batches(actor: Actor, adapter: ClearinghouseAdapter) -> int:
+    """The exchange's poll: file every built batch not filed yet, oldest first; how many.
+    Each is filed (and its receipt committed) on its own, so a failure keeps those before."""
+    pending = Batch.objects.filter(organisation=actor.organisation, filed_at__isnull=True)
+    filed = 0
+    for batch in pending.order_by("pk"):
+        do_file_batch(actor, batch, adapter)
+        filed += 1
+    return filed

@@ -13,3 +13,11 @@ class EligibilityConfig(AppConfig):
 
         scheduling.coverage_by_patient.register(latest_by_patient)
         copay.copay_due.register(copay_due_for)
+
+        # The exchange sits below eligibility: it files waiting 270s and hands over downloaded
+        # 271s through its hooks (ADR 0701).
+        from cleannote.apps.eligibility.tasks import file_pending_requests, import_downloaded_271
+        from cleannote.apps.exchange.routing import IMPORTERS, UPLOADERS
+
+        UPLOADERS["270"].register(file_pending_requests)
+        IMPORTERS["271"].register(import_downloaded_271)

@@ -28,7 +28,7 @@ from cleannote.apps.eligibility.forms import (
     ResponseUploadForm,
 )
 from cleannote.apps.eligibility.tasks import check_appointments_on
-from cleannote.apps.exchange.clearinghouse import adapter_from_settings
+from cleannote.apps.exchange.clearinghouse import filing_adapter
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Coverage
@@ -98,13 +98,16 @@ def check_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
     actor = actor_of(request)
     try:
         (check,) = do_build_270(actor, [Question(coverage, day)])
-        do_file_270(actor, check.request_file, adapter_from_settings())
+        adapter = filing_adapter(actor.organisation.pk)
+        if adapter is not None:  # with SFTP, the exchange's poll files it (ADR 0700)
+            do_file_270(actor, check.request_file, adapter)
     except EligibilityError as exc:
         messages.error(request, str(exc))
         return redirect("patients:chart", patient_id=coverage.patient_id)
     if check.warning:
         messages.warning(request, check.warning)
-    messages.success(request, f"Eligibility request {check.trace_number} sent.")
+    sent = "sent" if adapter is not None else "queued for the clearinghouse"
+    messages.success(request, f"Eligibility request {check.trace_number} {sent}.")
     return redirect("patients:chart", patient_id=coverage.patient_id)
 
 

@@ -6,11 +6,9 @@ temporary file in the same folder, fsyncs it and renames it into place, so a rea
 half a file, and writing the same batch twice leaves one file (the name is the batch's). The
 files hold patient data: they are owner-only (0600), and a folder it creates is 0700.
 
-An SFTP adapter has the same shape (ADR 0113): `SftpAdapter(host, port, username, key_path,
-remote_dir, known_hosts)` would upload to `remote_dir/.name.part` and rename to `name` once the
-upload is complete (most clearinghouses poll for complete names), verify the remote size, and
-return the remote path as the receipt. It is not written yet because no trading partner is set
-up; it needs a network library (paramiko or asyncssh) that the core must never import.
+`exchange.sftp.SftpAdapter` has the same shape (ADR 0113, 0700): it uploads to
+`upload_dir/.name.part`, checks the size and renames it to the final name. `adapter_for(profile)`
+picks the adapter a clearinghouse profile names; `adapter_from_settings()` is the outbox folder.
 """
 
 from __future__ import annotations
@@ -19,12 +17,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.utils import timezone
 
+from cleannote.apps.exchange.errors import ExchangeError
 from cleannote.private_files import private_folder, write_private
+
+if TYPE_CHECKING:
+    from cleannote.apps.exchange.models import ClearinghouseProfile
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
 
@@ -35,6 +37,13 @@ class FilingReceipt:
 
     reference: str
     at: dt.datetime
+
+
+def safe_file_name(name: str, *, subject: str) -> str:
+    """`name` when it is a plain file name (no folder, not hidden), else an ExchangeError."""
+    if not _SAFE_NAME.fullmatch(name):
+        raise ExchangeError(subject, f"file name {name!r} is not a plain file name")
+    return name
 
 
 class ClearinghouseAdapter(Protocol):
@@ -56,3 +65,26 @@ class OutboxFolderAdapter:
 def adapter_from_settings() -> ClearinghouseAdapter:
     folder = Path(getattr(settings, "CLEANNOTE_OUTBOX_DIR", settings.DATA_DIR / "outbox"))
     return OutboxFolderAdapter(folder)
+
+
+def adapter_for(profile: ClearinghouseProfile | None) -> ClearinghouseAdapter:
+    """The adapter a profile names: SFTP, or the outbox folder (also with no profile)."""
+    if profile is not None and profile.transport == "sftp":
+        from cleannote.apps.exchange.sftp import SftpAdapter  # paramiko only when used
+
+        return SftpAdapter(profile)
+    return adapter_from_settings()
+
+
+def filing_adapter(organisation_id: int) -> ClearinghouseAdapter | None:
+    """The adapter a request or task files through at once: the outbox folder, unless the
+    organisation's default profile is SFTP, when None: the file waits for
+    `cleannote_exchange_poll`, so no request waits on a clearinghouse's server (ADR 0700)."""
+    from cleannote.apps.exchange.models import ClearinghouseProfile, Transport
+
+    profile = ClearinghouseProfile.objects.filter(
+        organisation_id=organisation_id, is_default=True
+    ).first()
+    if profile is not None and profile.transport == Transport.SFTP:
+        return None
+    return adapter_for(profile)

@@ -28,6 +28,8 @@ class Capability(StrEnum):
     EDIT_CHART = "edit_chart"
     # The outbox of patient emails and texts: see, send on, retry (ADR 0640).
     SEND_MESSAGES = "send_messages"
+    # Clearinghouse profiles: hosts, users, key paths, pinned host keys (ADR 0700). Owner only.
+    MANAGE_CLEARINGHOUSE = "manage_clearinghouse"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {

@@ -16,3 +16,9 @@ def import_835(
     organisation = Organisation.objects.get(pk=organisation_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return do_import_835(Actor(user=user, organisation=organisation), data, file_name=file_name).pk
+
+
+def import_downloaded_835(actor: Actor, data: bytes, file_name: str) -> str:
+    """The exchange's importer for a downloaded 835 (ADR 0701): post it; what was posted."""
+    era = do_import_835(actor, data, file_name=file_name)
+    return f"835 file {era.pk}: {era.postings.count()} claim payment(s) posted"
