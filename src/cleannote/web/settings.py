@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "cleannote.apps.scheduling",
     "cleannote.apps.eligibility",
     "cleannote.apps.remittance",
+    "cleannote.apps.ledger",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("schedule/", include("cleannote.apps.scheduling.urls")),
     path("eligibility/", include("cleannote.apps.eligibility.urls")),
     path("remittance/", include("cleannote.apps.remittance.urls")),
+    path("ledger/", include("cleannote.apps.ledger.urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]
 if settings.DEBUG:

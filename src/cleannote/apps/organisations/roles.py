@@ -30,6 +30,8 @@ class Capability(StrEnum):
     SEND_MESSAGES = "send_messages"
     # Clearinghouse profiles: hosts, users, key paths, pinned host keys (ADR 0700). Owner only.
     MANAGE_CLEARINGHOUSE = "manage_clearinghouse"
+    # Check a patient in and take a payment at the desk, with its receipt (ADR 0650).
+    CHECK_IN = "check_in"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -52,6 +54,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CHECK_ELIGIBILITY,
             Capability.EDIT_CHART,
             Capability.SEND_MESSAGES,
+            Capability.CHECK_IN,
         }
     ),
     Role.BILLER: frozenset(

@@ -11,7 +11,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.errors import SchedulingError
-from cleannote.apps.scheduling.models import Appointment
+from cleannote.apps.scheduling.models import Appointment, AppointmentStatus
 
 
 @transaction.atomic
@@ -46,3 +46,25 @@ def do_book_appointment(
         actor, AuditAction.CREATE, "appointment", appointment.pk, patient_id=patient.pk
     )
     return appointment
+
+
+@transaction.atomic
+def do_mark_arrived(
+    actor: Actor, appointment: Appointment, *, at: dt.datetime | None = None
+) -> Appointment:
+    """The patient is here: a booked appointment becomes arrived (the desk's check-in)."""
+    if appointment.organisation_id != actor.organisation.pk:
+        raise SchedulingError(f"appointment {appointment.pk}", "belongs to another organisation")
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if locked.status != AppointmentStatus.BOOKED:
+        raise SchedulingError(
+            f"appointment {appointment.pk}",
+            f"is {locked.get_status_display().lower()}; only a booked one can be marked arrived",
+        )
+    locked.status = AppointmentStatus.ARRIVED
+    locked.save(update_fields=["status"])
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, "appointment", locked.pk, patient_id=locked.patient_id, at=at
+    )
+    appointment.status = locked.status
+    return locked

@@ -1,0 +1,1 @@
+"""The patient's side of the money: desk payments, receipts and check-in (ADR 0650)."""

@@ -1,0 +1,11 @@
+"""Refusals of the ledger's actions: the field to fix and how, never the typed value (a card
+number typed by mistake must not reach a message or a log)."""
+
+from __future__ import annotations
+
+from cleannote.apps.patients.chart_actions import ChartChangeRefused
+
+
+class LedgerRefused(ChartChangeRefused):
+    """A payment or check-in the ledger will not record; `field` names the input to fix, so a
+    screen built on `patients.chart_edit.edit_screen` puts it next to that input."""
