@@ -53,7 +53,7 @@ def test_check_in_screen_shows_coverage_copay_and_links_to_the_chart(clinic, log
     assert "Medicare" in page
     assert "1EG4TE5MK73" in page
     assert "$30.00" in page
-    assert "coverage on file" in page
+    assert "recorded on the coverage" in page
     assert f"/patients/{clinic.patient.pk}/details/" in page
     assert "never checked" in page
     assert "issue 16" in page

@@ -16,22 +16,31 @@ from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.coverage_order import claim_order, in_cob_order
 from cleannote.apps.patients.models import Case, Coverage, Patient
 from cleannote.apps.remittance.models import PatientLedgerEntry
+from cleannote.apps.scheduling.copay import CopayDue, copay_due
 from cleannote.apps.scheduling.models import Appointment
 
 
 @dataclass(frozen=True, slots=True)
-class CopayDue:
-    """The copay of one visit: what the patient owes at the desk and where the figure is from."""
+class DeskCopay:
+    """The copay of one visit: the figure and its source from `scheduling.copay.copay_due`
+    (answered by eligibility, ADR 0632), and what was collected for the visit already."""
 
-    copay: Decimal | None  # None: nothing known (self-pay, or no copay on record)
-    source: str  # "eligibility answer of 2026-12-04", "coverage on file", ""
-    collected: Decimal  # taken already for this appointment
+    due: CopayDue
+    collected: Decimal
+
+    @property
+    def copay(self) -> Decimal | None:
+        return self.due.amount
+
+    @property
+    def source(self) -> str:
+        return self.due.explained
 
     @property
     def remaining(self) -> Decimal:
-        if self.copay is None:
+        if self.due.amount is None:
             return Decimal("0.00")
-        return max(self.copay - self.collected, Decimal("0.00"))
+        return max(self.due.amount - self.collected, Decimal("0.00"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class DeskView:
     coverage: Coverage | None  # the one that bills the visit; None is self-pay
     answer: EligibilityCheck | None  # its newest electronic answer
     verification: ManualVerification | None  # its newest check by phone or portal
-    copay: CopayDue
+    copay: DeskCopay
     check_in: CheckIn | None
     payments: list[PatientPayment]
 
@@ -72,34 +81,11 @@ def billing_coverage(patient: Patient, day: dt.date) -> Coverage | None:
     return order[0] if order else None
 
 
-def copay_due(
-    appointment: Appointment,
-    coverage: Coverage | None,
-    answer: EligibilityCheck | None,
-    verification: ManualVerification | None,
-) -> CopayDue:
-    """The newest copay a payer stated (271 answer or a verification by phone), else the one on
-    the coverage; less what was collected for this appointment already."""
+def desk_copay(appointment: Appointment) -> DeskCopay:
     collected = PatientPayment.objects.filter(appointment=appointment).aggregate(
         total=Sum("amount")
     )["total"] or Decimal("0.00")
-    if coverage is None:
-        return CopayDue(None, "", collected)
-    stated = [
-        (row.responded_at or row.created_at, row.copay, "eligibility answer")
-        for row in (answer,)
-        if row is not None and row.copay is not None
-    ] + [
-        (row.checked_at, row.copay, "verification")
-        for row in (verification,)
-        if row is not None and row.copay is not None
-    ]
-    if stated:
-        when, amount, what = max(stated, key=lambda s: s[0])
-        return CopayDue(amount, f"{what} of {local_day(when):%Y-%m-%d}", collected)
-    if coverage.copay is not None:
-        return CopayDue(coverage.copay, "coverage on file", collected)
-    return CopayDue(None, "", collected)
+    return DeskCopay(copay_due(appointment), collected)
 
 
 def desk_view(appointment: Appointment) -> DeskView:
@@ -122,7 +108,7 @@ def desk_view(appointment: Appointment) -> DeskView:
         coverage=coverage,
         answer=answer,
         verification=verification,
-        copay=copay_due(appointment, coverage, answer, verification),
+        copay=desk_copay(appointment),
         check_in=CheckIn.objects.filter(appointment=appointment)
         .select_related("checked_in_by")
         .first(),
