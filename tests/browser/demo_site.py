@@ -119,6 +119,7 @@ def _pages(organisation: Organisation) -> dict[str, str]:
     return {
         "home": "/",
         "schedule": "/schedule/",
+        "needs attention": "/schedule/attention/",
         "patient list": "/patients/",
         "chart": f"{chart}/",
         "referrals": f"{chart}/cases/{case}/referrals/",

@@ -21,6 +21,7 @@ from cleannote.rules.forward_view import (
     forward_flags,
     last_report_day,
     progress_report_due,
+    type_plans_report,
 )
 from cleannote.rules.thresholds import TherapyBucket
 from cleannote.rules.visit import Discipline
@@ -275,3 +276,18 @@ def test_pip_medpay_limit(
     assert flag.kind is FlagKind.PIP_LIMIT
     assert flag.severity is severity
     assert flag.remedy is Remedy.REVIEW_CASE_BENEFITS
+
+
+@pytest.mark.parametrize(
+    ("name", "plans"),
+    [
+        ("Progress report", True),
+        ("Re-evaluation", True),
+        ("PT reevaluation", True),
+        ("Discharge", True),
+        ("Follow-up", False),
+        ("Evaluation", False),
+    ],
+)
+def test_appointment_types_that_plan_a_report(name: str, plans: bool) -> None:
+    assert type_plans_report(name) is plans

@@ -90,6 +90,10 @@ class Flag:
         """Stable across recomputations: the kind, the case and the date it triggers."""
         return f"{self.kind.value}:{self.case_key}:{self.triggers_on.isoformat()}"
 
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
 
 @dataclass(frozen=True, slots=True)
 class PlanWindow:
@@ -139,6 +143,17 @@ class BookedVisit:
     case_key: Hashable
     date: dt.date
     plans_report: bool = False
+
+
+# Words in an appointment type's name that make the visit a progress report: a progress
+# report, a re-evaluation or a discharge summary restarts the count (rules/note_types.py).
+_REPORT_WORDS = ("progress", "re-eval", "reeval", "re-assess", "reassess", "discharge")
+
+
+def type_plans_report(type_name: str) -> bool:
+    """Whether an appointment type called `type_name` books a visit whose note is a report."""
+    name = type_name.casefold()
+    return any(word in name for word in _REPORT_WORDS)
 
 
 def progress_report_due(treatment_day: int, last_report_day: int | None, every: int) -> bool:
@@ -220,8 +235,9 @@ def _progress_report(
                     FlagKind.PROGRESS_REPORT,
                     Severity.ERROR,
                     visit.date,
-                    f"Treatment day {day}: a progress report is due (last on day "
-                    f"{last or 'none'}; every {every} treatment days) and none is planned.",
+                    f"Treatment day {day}: a progress report is due every {every} treatment "
+                    f"days ({f'the last on day {last}' if last else 'none yet this episode'}) "
+                    "and none is planned for this visit.",
                     Remedy.PLAN_PROGRESS_REPORT,
                 ),
             )

@@ -75,6 +75,7 @@ CASE_FIELDS = (
     "adjuster_email",
     "lien_on_file",
     "report_schedule",
+    "pip_medpay_limit",
 )
 PRIORITIES = tuple(CoveragePriority)
 

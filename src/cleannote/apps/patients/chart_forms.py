@@ -136,6 +136,7 @@ class ChartCaseForm(CaseForm):
             "adjuster_name",
             "adjuster_phone",
             "adjuster_email",
+            "pip_medpay_limit",
         )
         labels: ClassVar[dict[str, str]] = {
             "coverage": "Carrier for this case",
@@ -166,6 +167,7 @@ class ChartCaseForm(CaseForm):
                 "accident_state",
                 "coverage",
                 "insurer_claim_number",
+                "pip_medpay_limit",
                 "employer_name",
             ),
         ),

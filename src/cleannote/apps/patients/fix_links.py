@@ -111,6 +111,17 @@ def chart_fix_link(
     screen = chart_screen(rule)
     if screen is None:
         return None
+    return screen_link(screen, patient_id=patient_id, case_id=case_id, coverage_id=coverage_id)
+
+
+def screen_link(
+    screen: ChartScreen,
+    *,
+    patient_id: int,
+    case_id: int | None = None,
+    coverage_id: int | None = None,
+) -> FixLink:
+    """The link to one chart screen for this patient (and case and coverage)."""
     if screen is ChartScreen.DETAILS:
         url = reverse("patients:edit_details", args=[patient_id])
     elif screen is ChartScreen.COVERAGE and coverage_id is not None:

@@ -352,6 +352,17 @@ class Case(models.Model):
     adjuster_phone = models.CharField(max_length=20, blank=True)
     adjuster_email = models.EmailField(blank=True)
     lien_on_file = models.BooleanField("lien agreement on file", default=False)
+    # An auto carrier's personal-injury protection or MedPay limit for this case: what the
+    # forward view counts billed and booked visits against (ADR 0620).
+    pip_medpay_limit = models.DecimalField(
+        "PIP/MedPay limit",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_MONEY,
+        help_text="The auto carrier's PIP or MedPay limit for this injury, if it has one.",
+    )
     report_schedule = models.CharField(max_length=8, choices=ReportSchedule.choices, blank=True)
 
     class Meta:

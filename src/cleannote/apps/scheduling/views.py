@@ -8,9 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cleannote.apps.organisations.access import staff_view
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
-from cleannote.apps.scheduling.selectors import appointments_on, coverage_by_patient
+from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for
+from cleannote.apps.scheduling.models import EXPECTED, Appointment
+from cleannote.apps.scheduling.selectors import appointments_on, coverage_by_patient, day_bounds
 from cleannote.platform.request_params import param_date
 
 
@@ -25,7 +29,8 @@ def day_list(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     appointments = list(appointments_on(organisation, day))
     statuses = coverage_by_patient(organisation.pk, {a.patient_id for a in appointments})
-    rows = [(a, statuses.get(a.patient_id)) for a in appointments]
+    flags = flags_for(organisation, appointments, timezone.localdate())
+    rows = [(a, statuses.get(a.patient_id), flags.get(a.pk, ())) for a in appointments]
     return render(
         request,
         "scheduling/day.html",
@@ -35,4 +40,38 @@ def day_list(request: HttpRequest) -> HttpResponse:
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
         },
+    )
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@staff_view(Capability.SEE_PATIENTS)
+def attention(request: HttpRequest) -> HttpResponse:
+    """Needs attention: this week's and next week's booked visits that will break a limit,
+    grouped by what breaks (the forward compliance view, ADR 0620)."""
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    start, _ = day_bounds(today)
+    last = _monday(today) + dt.timedelta(days=13)
+    _, until = day_bounds(last)
+    appointments = list(
+        Appointment.objects.filter(
+            organisation=organisation, start__gte=start, start__lt=until, status__in=EXPECTED
+        ).select_related("patient", "staff__user", "location")
+    )
+    flags = flags_for(organisation, appointments, today)
+    groups = attention_groups(appointments, flags)
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.LIST,
+        "attention_list",
+        today.isoformat(),
+        shown_patient_ids=sorted({r.appointment.patient_id for g in groups for r in g.rows}),
+    )
+    return render(
+        request,
+        "scheduling/attention.html",
+        {"today": today, "last": last, "groups": groups, "count": sum(len(g.rows) for g in groups)},
     )

@@ -1,0 +1,290 @@
+"""The forward compliance view's shell: chart facts for a set of appointments, read in bulk, and
+the core's flags per appointment (rules/forward_view.py, ADR 0620).
+
+`flags_for(organisation, appointments, today)` reads a constant number of queries however many
+appointments it is given: the patients' booked visits from `today` on, their open cases with
+plans and referrals (visits used through patients' `with_visits_used` hook), their coverages,
+and two hooks answered by the apps above scheduling (ADR 0401):
+
+- `case_treatment_days` (notes): each case's signed treatment days with whether each was a
+  progress report, and the days a report note is already drafted (a planned report);
+- `therapy_billing` (claims): each patient's Medicare therapy charges this year per bucket, and
+  each case's billed charges and claim count (the expected charge of a visit is the case's
+  average claim: ADR 0620).
+
+An appointment belongs to the patient's open case of its discipline (the appointment type's,
+else the clinician's), the most recently opened when there are several. It plans a progress
+report when its type's name says so (`type_plans_report`) or a report note is drafted for it.
+
+Which chart facts trip each flag (for the demo calendar and tests) is listed in
+rules/forward_view.py's docstring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.patients.coverage_order import claim_order
+from cleannote.apps.patients.fix_links import ChartScreen, FixLink, screen_link
+from cleannote.apps.patients.models import Case, Coverage, PlanOfCare, Referral
+from cleannote.apps.patients.selectors import with_visits_used
+from cleannote.apps.scheduling.models import EXPECTED, Appointment
+from cleannote.platform.hooks import Hook, no_answer
+from cleannote.rules.forward_view import (
+    KIND_LABELS,
+    BookedVisit,
+    CaseFacts,
+    Flag,
+    FlagKind,
+    PatientFacts,
+    PlanWindow,
+    ReferralWindow,
+    Remedy,
+    forward_flags,
+    type_plans_report,
+)
+from cleannote.rules.payer_policy import PayerPolicy, default_policy
+from cleannote.rules.thresholds import TherapyBucket
+from cleannote.rules.visit import Discipline, PayerKind
+
+# What the notes know of one case: its signed treatment days, each with whether it was a
+# progress report, and the days a report note is drafted for.
+CaseDays = tuple[tuple[tuple[dt.date, bool], ...], frozenset[dt.date]]
+_NO_DAYS: CaseDays = ((), frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyBilling:
+    """What the claims know: Medicare therapy charges this year per patient and bucket, and
+    each case's billed charges (the total and the number of claims)."""
+
+    ytd: Mapping[int, Mapping[TherapyBucket, Decimal]] = field(default_factory=dict)
+    billed: Mapping[int, tuple[Decimal, int]] = field(default_factory=dict)
+
+
+# {case id: CaseDays} (notes.forward_facts.case_days, registered by claims above both).
+case_treatment_days: Hook[[Collection[int]], Mapping[int, CaseDays]] = Hook(
+    "scheduling.case_treatment_days", no_answer
+)
+# TherapyBilling for (patient ids, case ids, year) (the claims app's answer).
+therapy_billing: Hook[[Collection[int], Collection[int], int], TherapyBilling] = Hook(
+    "scheduling.therapy_billing", lambda patients, cases, year: TherapyBilling()
+)
+
+
+def _policy(coverage: Coverage | None) -> PayerPolicy | None:
+    if coverage is None:
+        return None
+    if coverage.payer_record is not None:
+        return coverage.payer_record.policy
+    return default_policy(PayerKind(coverage.kind))
+
+
+_PIP_KINDS = frozenset({PayerKind.AUTO_PIP.value, PayerKind.AUTO_MEDPAY.value})
+
+
+def appointment_discipline(appointment: Appointment) -> str | None:
+    kind: Any = getattr(appointment, "appointment_type", None)
+    if kind is not None and kind.discipline:
+        return str(kind.discipline)
+    discipline = appointment.staff.discipline
+    return discipline.value if discipline is not None else None
+
+
+def _appointment_plans_report(appointment: Appointment) -> bool:
+    kind = getattr(appointment, "appointment_type", None)
+    return kind is not None and type_plans_report(str(kind.name))
+
+
+def _case_for(cases: Sequence[Case], discipline: str | None, day: dt.date) -> Case | None:
+    mine = [c for c in cases if c.discipline == discipline and c.opened_on <= day]
+    return max(mine, key=lambda c: (c.opened_on, c.pk), default=None)
+
+
+def _case_facts(
+    case: Case,
+    coverages: list[Coverage],
+    today: dt.date,
+    days: CaseDays,
+    billed: tuple[Decimal, int] | None,
+) -> CaseFacts:
+    order = claim_order(case, coverages, today)
+    payer = order[0] if order else None
+    policy = _policy(payer)
+    total, claims = billed or (Decimal("0"), 0)
+    per_visit = (total / claims).quantize(Decimal("0.01")) if claims else None
+    named = next((c for c in coverages if c.pk == case.coverage_id), None)
+    pip = named is not None and named.kind in _PIP_KINDS
+    return CaseFacts(
+        key=case.pk,
+        discipline=Discipline(case.discipline),
+        signed_days=days[0],
+        progress_report_every=policy.progress_report_interval_days if policy else None,
+        certification_required=bool(policy and policy.plan_of_care_certification_required),
+        plans=tuple(
+            PlanWindow(p.start_date, p.certified_through) for p in case.plans_of_care.all()
+        ),
+        referrals=tuple(
+            ReferralWindow(
+                r.referral_date,
+                r.expires_on,
+                r.authorized_visits,
+                getattr(r, "visits_used", 0),
+            )
+            for r in case.referrals.all()
+        ),
+        kx_applies=bool(policy and policy.kx_applies),
+        charge_per_visit=per_visit,
+        pip_limit=case.pip_medpay_limit if pip else None,
+        pip_used=total if pip else Decimal("0"),
+    )
+
+
+def flags_for(
+    organisation: Organisation, appointments: Iterable[Appointment], today: dt.date
+) -> dict[int, tuple[Flag, ...]]:
+    """{appointment id: its flags} for `appointments` of `organisation` on or after `today`
+    (earlier ones are history: left out). Counts run over every booked visit of the same
+    patients from `today` on, not only the ones given."""
+    wanted = [a for a in appointments if local_day(a) >= today]
+    if not wanted:
+        return {}
+    patient_ids = {a.patient_id for a in wanted}
+    last_day = max(local_day(a) for a in wanted)
+    booked = list(
+        Appointment.objects.filter(
+            organisation=organisation,
+            patient_id__in=patient_ids,
+            status__in=EXPECTED,
+            start__date__gte=today,
+            start__date__lte=last_day,
+        )
+        .select_related("staff", *_type_relation())
+        .order_by("start", "id")
+    )
+    cases = list(
+        Case.objects.filter(patient_id__in=patient_ids, closed_on__isnull=True)
+        .prefetch_related(
+            Prefetch("plans_of_care", queryset=PlanOfCare.objects.order_by("start_date")),
+            Prefetch("referrals", queryset=with_visits_used(Referral.objects.all())),
+        )
+        .order_by("pk")
+    )
+    coverages: dict[int, list[Coverage]] = defaultdict(list)
+    for coverage in Coverage.objects.filter(patient_id__in=patient_ids).select_related(
+        "payer_record"
+    ):
+        coverages[coverage.patient_id].append(coverage)
+    case_ids = {c.pk for c in cases}
+    days = case_treatment_days(case_ids)
+    billing = therapy_billing(patient_ids, case_ids, today.year)
+    by_patient: dict[int, list[Case]] = defaultdict(list)
+    for case in cases:
+        by_patient[case.patient_id].append(case)
+    visits: dict[int, list[BookedVisit]] = defaultdict(list)
+    for appointment in booked:
+        day = local_day(appointment)
+        mine = _case_for(
+            by_patient[appointment.patient_id], appointment_discipline(appointment), day
+        )
+        if mine is None:
+            continue
+        planned = _appointment_plans_report(appointment) or day in days.get(mine.pk, _NO_DAYS)[1]
+        visits[appointment.patient_id].append(BookedVisit(appointment.pk, mine.pk, day, planned))
+    found: dict[int, tuple[Flag, ...]] = {}
+    wanted_ids = {a.pk for a in wanted}
+    for patient_id, patient_visits in visits.items():
+        facts = PatientFacts(
+            cases=tuple(
+                _case_facts(
+                    case,
+                    coverages[patient_id],
+                    today,
+                    days.get(case.pk, _NO_DAYS),
+                    billing.billed.get(case.pk),
+                )
+                for case in by_patient[patient_id]
+            ),
+            ytd_year=today.year,
+            ytd=billing.ytd.get(patient_id, {}),
+        )
+        for key, flags in forward_flags(facts, patient_visits).items():
+            if key in wanted_ids:
+                found[int(key)] = flags
+    return found
+
+
+def _type_relation() -> tuple[str, ...]:
+    """The appointment type's relation when the model has one (the calendar's types)."""
+    names = {f.name for f in Appointment._meta.get_fields()}
+    return ("appointment_type",) if "appointment_type" in names else ()
+
+
+def local_day(appointment: Appointment) -> dt.date:
+    return timezone.localtime(appointment.start).date()
+
+
+# The chart screen that fixes each remedy (patients/fix_links.py).
+_SCREEN_OF_REMEDY: Mapping[Remedy, ChartScreen] = {
+    Remedy.PLAN_PROGRESS_REPORT: ChartScreen.PLAN,
+    Remedy.RECERTIFY_PLAN: ChartScreen.PLAN,
+    Remedy.CONFIRM_MEDICAL_NECESSITY: ChartScreen.PLAN,
+    Remedy.REQUEST_AUTHORIZATION: ChartScreen.REFERRALS,
+    Remedy.RENEW_REFERRAL: ChartScreen.REFERRALS,
+    Remedy.REVIEW_CASE_BENEFITS: ChartScreen.CASE,
+}
+_LINK_TEXT: Mapping[Remedy, str] = {
+    Remedy.PLAN_PROGRESS_REPORT: "Plan the progress report",
+    Remedy.RECERTIFY_PLAN: "Recertify the plan",
+    Remedy.CONFIRM_MEDICAL_NECESSITY: "Review the plan (KX)",
+    Remedy.REQUEST_AUTHORIZATION: "Request authorization",
+    Remedy.RENEW_REFERRAL: "Renew the referral",
+    Remedy.REVIEW_CASE_BENEFITS: "Review the case's limit",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionRow:
+    flag: Flag
+    appointment: Appointment
+    fix: FixLink
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionGroup:
+    kind: FlagKind
+    label: str
+    rows: tuple[AttentionRow, ...]
+
+
+def fix_link(flag: Flag, appointment: Appointment) -> FixLink:
+    link = screen_link(
+        _SCREEN_OF_REMEDY[flag.remedy],
+        patient_id=appointment.patient_id,
+        case_id=int(flag.case_key),  # type: ignore[call-overload]
+    )
+    return FixLink(link.url, _LINK_TEXT[flag.remedy])
+
+
+def attention_groups(
+    appointments: Iterable[Appointment], flags: Mapping[int, tuple[Flag, ...]]
+) -> list[AttentionGroup]:
+    """The flags grouped by kind (in the order of KIND_LABELS), each by date and time."""
+    by_kind: dict[FlagKind, list[AttentionRow]] = defaultdict(list)
+    for appointment in sorted(appointments, key=lambda a: (a.start, a.pk)):
+        for flag in flags.get(appointment.pk, ()):
+            by_kind[flag.kind].append(AttentionRow(flag, appointment, fix_link(flag, appointment)))
+    return [
+        AttentionGroup(kind, label, tuple(by_kind[kind]))
+        for kind, label in KIND_LABELS.items()
+        if by_kind.get(kind)
+    ]

@@ -1,0 +1,182 @@
+"""The forward compliance view in the shell (scheduling/forward_flags.py, ADR 0620): chart
+facts read in bulk, flags on the day list and the Needs attention page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.notes.actions import do_start_note
+from cleannote.apps.patients.models import Case, Coverage
+from cleannote.apps.scheduling import forward_flags
+from cleannote.apps.scheduling.actions import do_book_appointment
+from cleannote.apps.scheduling.forward_flags import flags_for
+from cleannote.apps.scheduling.models import Appointment
+from cleannote.rules.note_types import NoteType
+from tests.personas import TODAY, Clinic, _note, _patient
+
+
+def _book(clinic: Clinic, patient, offsets, hour: int = 9) -> list[Appointment]:
+    actor = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    zone = timezone.get_current_timezone()
+    booked = []
+    for offset in offsets:
+        start = dt.datetime.combine(TODAY + dt.timedelta(days=offset), dt.time(hour), tzinfo=zone)
+        booked.append(
+            do_book_appointment(
+                actor,
+                patient=patient,
+                staff=clinic.therapist,
+                location=clinic.location,
+                start=start,
+                end=start + dt.timedelta(minutes=45),
+            )
+        )
+    return booked
+
+
+def _kinds(clinic: Clinic, appointments: list[Appointment]) -> dict[int, list[str]]:
+    flags = flags_for(clinic.organisation, appointments, TODAY)
+    return {
+        offset: [f.kind.value for f in flags.get(a.pk, ())]
+        for offset, a in enumerate(appointments)
+        if flags.get(a.pk)
+    }
+
+
+def test_the_hooks_are_answered_by_the_apps_above():
+    assert forward_flags.case_treatment_days.registered
+    assert forward_flags.therapy_billing.registered
+
+
+def test_the_tenth_treatment_day_and_the_plans_end(clinic):
+    # Pat (Medicare) has one signed visit (treatment day 1); the plan ends TODAY + 7 and the
+    # referral allows 12 visits. Ten visits booked daily from today: the 9th is treatment day 10.
+    booked = _book(clinic, clinic.patient, range(10))
+    assert _kinds(clinic, booked) == {
+        8: ["progress-report", "plan-ended"],
+        9: ["plan-ended"],
+    }
+
+
+def test_a_drafted_progress_report_plans_it(clinic):
+    booked = _book(clinic, clinic.patient, range(9))
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    do_start_note(
+        clinical,
+        case=clinic.case,
+        therapist=clinic.therapist,
+        location=clinic.location,
+        date_of_service=TODAY + dt.timedelta(days=8),
+        note_type=NoteType.PROGRESS_REPORT,
+    )
+    assert "progress-report" not in _kinds(clinic, booked).get(8, [])
+
+
+def test_authorized_visits_run_out(clinic):
+    clinic.case.referrals.update(authorized_visits=3)
+    booked = _book(clinic, clinic.patient, range(3))
+    # 1 signed visit + 3 booked: the 3rd booked is visit 4 of 3.
+    assert _kinds(clinic, booked) == {2: ["authorization-visits"]}
+
+
+def test_a_pip_limit_on_an_auto_case(clinic, billing_claims):
+    case = clinic.case
+    pip = Coverage.objects.create(
+        patient=clinic.patient,
+        priority="primary",
+        payer_name="Acme Auto",
+        payer_id="ACME",
+        kind="auto_pip",
+        member_id="POL-1",
+        active_from=dt.date(2025, 1, 1),
+    )
+    Case.objects.filter(pk=case.pk).update(
+        coverage=pip, pip_medpay_limit=Decimal("300.00"), accident_kind="auto"
+    )
+    booked = _book(clinic, clinic.patient, range(3))
+    flags = flags_for(clinic.organisation, booked, TODAY)
+    # One claim of $190 billed: $110 left, the first booked visit ($190) exhausts it.
+    assert [f.kind.value for f in flags[booked[0].pk]] == ["pip-limit"]
+    assert "$110.00 left of the $300.00" in flags[booked[0].pk][0].message
+
+
+@pytest.fixture
+def billing_claims(billing):
+    """The claims app's Riverside billing (conftest.py): one claim of $190 on the case."""
+    from cleannote.apps.claims.actions import do_create_claim_from_note
+
+    return do_create_claim_from_note(billing.actor, billing.note)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_appointments(clinic):
+    actor = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    few = _book(clinic, clinic.patient, range(3))
+    with CaptureQueriesContext(connection) as small:
+        flags_for(clinic.organisation, few, TODAY)
+    many = list(few)
+    for n in range(4):
+        patient, _case = _patient(actor, f"Pat{n}", "More")
+        many += _book(clinic, patient, range(5), hour=10 + n)
+    with CaptureQueriesContext(connection) as large:
+        flags_for(clinic.organisation, many, TODAY)
+    assert len(large) == len(small)
+
+
+def test_history_is_not_flagged(clinic):
+    booked = _book(clinic, clinic.patient, range(10))
+    later = TODAY + dt.timedelta(days=30)
+    assert flags_for(clinic.organisation, booked, later) == {}
+
+
+def _six_treatment_days(clinic: Clinic) -> None:
+    """Five more signed visits before today: with the fixture's one, treatment day 6."""
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    for days_ago in range(3, 8):
+        _note(
+            clinical,
+            clinic.case,
+            clinic.therapist,
+            clinic.location,
+            TODAY - dt.timedelta(days=days_ago),
+            sign=True,
+        )
+
+
+def test_needs_attention_lists_each_flag_with_its_fix(clinic, login):
+    _six_treatment_days(clinic)
+    # Treatment day 10 is the 4th booked, 3 days out; the list runs to the end of next week,
+    # at least 7 days ahead whatever today's weekday.
+    booked = _book(clinic, clinic.patient, range(5))
+    response = login(clinic.front_desk).get(reverse("scheduling:attention"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Progress report due" in page
+    plan_url = reverse("patients:plan", args=[clinic.patient.pk, clinic.case.pk])
+    assert plan_url in page
+    assert f'data-appointment="{booked[3].pk}" data-flag="progress-report"' in page
+    assert "Treatment day 10" in page
+    event = AuditEvent.objects.filter(object_type="attention_list").get()
+    assert clinic.patient.pk in event.shown_patient_ids()
+
+
+def test_the_day_list_shows_the_flags(clinic, login):
+    _book(clinic, clinic.patient, range(10))
+    day = (TODAY + dt.timedelta(days=8)).isoformat()
+    page = login(clinic.front_desk).get(reverse("scheduling:day") + f"?day={day}")
+    assert 'data-flag="progress-report"' in page.content.decode()
+
+
+def test_the_case_form_takes_a_pip_limit(clinic, login):
+    url = reverse("patients:edit_case", args=[clinic.patient.pk, clinic.case.pk])
+    client = login(clinic.owner)
+    form = client.get(url)
+    assert 'name="pip_medpay_limit"' in form.content.decode()

@@ -1,0 +1,101 @@
+"""The forward compliance view in a real browser (issue 12, ADR 0620): a Medicare patient whose
+booked visits include the 10th treatment day with no progress report planned. The front desk
+sees the flag in Needs attention and on that day's schedule; once the report is planned for
+that visit, the flag is gone. Screenshots at 1280, 768 and 390 px go to test-artifacts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.notes.actions import do_start_note
+from cleannote.apps.scheduling.actions import do_book_appointment
+from cleannote.rules.note_types import NoteType
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.sign_in import sign_in
+from tests.personas import TODAY, _note, clinic  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots/fwd")
+
+
+def _shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 768, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for folder in (ARTIFACTS, SHOTS):
+            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        if width == 390:
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 390 px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_server, clinic):  # noqa: F811
+    page, base = browser_page, live_server.url
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    # Five more signed visits: with the fixture's one, Pat is on treatment day 6.
+    for days_ago in range(3, 8):
+        _note(
+            clinical,
+            clinic.case,
+            clinic.therapist,
+            clinic.location,
+            TODAY - dt.timedelta(days=days_ago),
+            sign=True,
+        )
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    zone = timezone.get_current_timezone()
+    booked = []
+    for offset in range(5):
+        start = dt.datetime.combine(TODAY + dt.timedelta(days=offset), dt.time(10), tzinfo=zone)
+        booked.append(
+            do_book_appointment(
+                desk,
+                patient=clinic.patient,
+                staff=clinic.therapist,
+                location=clinic.location,
+                start=start,
+                end=start + dt.timedelta(minutes=45),
+            )
+        )
+    tenth = booked[3]  # treatment day 10
+    day_of_tenth = (TODAY + dt.timedelta(days=3)).isoformat()
+
+    sign_in(page, base, "fran")
+    page.goto(f"{base}/schedule/attention/")
+    row = page.locator(f'tr[data-appointment="{tenth.pk}"][data-flag="progress-report"]')
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("Treatment day 10")
+    expect(row.get_by_role("link", name="Plan the progress report")).to_be_visible()
+    _shoot(page, "fwd-attention")
+
+    # The same flag on that day's schedule, on that appointment only.
+    row.get_by_role("link", name=dt.date.fromisoformat(day_of_tenth).strftime("%a %m-%d")).click()
+    page.wait_for_url(f"**/schedule/?day={day_of_tenth}")
+    card = page.locator(f'tr[data-appointment="{tenth.pk}"]')
+    expect(card.locator('[data-flag="progress-report"]')).to_have_text("Progress report due")
+    _shoot(page, "fwd-day")
+
+    # The therapist plans the report for that visit: the flag is gone from both places.
+    do_start_note(
+        clinical,
+        case=clinic.case,
+        therapist=clinic.therapist,
+        location=clinic.location,
+        date_of_service=TODAY + dt.timedelta(days=3),
+        note_type=NoteType.PROGRESS_REPORT,
+    )
+    page.reload()
+    expect(card).to_be_visible()
+    expect(card.locator('[data-flag="progress-report"]')).to_have_count(0)
+    page.goto(f"{base}/schedule/attention/")
+    expect(page.locator('[data-flag="progress-report"]')).to_have_count(0)
