@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cleannote.apps.audit.actions import Actor, do_open_chain, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.invitations import invitation_tokens
-from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
+from cleannote.apps.organisations.models import Location, Organisation, Role, Room, Staff
 from cleannote.apps.organisations.roles import TWO_FACTOR_ROLES
 from cleannote.platform.clock import HourCycle
 
@@ -42,6 +42,27 @@ def do_create_location(organisation: Organisation, **fields: Any) -> Location:
     location.full_clean()
     location.save()
     return location
+
+
+class RoomRefused(ValueError):
+    """A room that cannot be saved as given; the message says which field and why."""
+
+
+@transaction.atomic
+def do_create_room(actor: Actor, *, location: Location, name: str, equipment: str = "") -> Room:
+    """A bookable room at one of the organisation's locations, audited (`room`)."""
+    if location.organisation_id != actor.organisation.pk:
+        raise RoomRefused(f"location {location.pk}: belongs to another organisation")
+    name = " ".join(name.split())
+    if not name:
+        raise RoomRefused("room name: give the room a name")
+    if Room.objects.filter(location=location, name__iexact=name).exists():
+        raise RoomRefused(f"room name: {location.name} already has a room called {name}")
+    room = Room(organisation=actor.organisation, location=location, name=name, equipment=equipment)
+    room.full_clean()
+    room.save()
+    do_record_audit_event(actor, AuditAction.CREATE, "room", room.pk)
+    return room
 
 
 class NewStaff(TypedDict):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cleannote.apps.organisations.models import Location, Organisation, Staff
+from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
 from cleannote.platform.readonly_admin import ReadOnlyAdmin
 
 # django-otp registers editable admins that show each TOTP key and QR code and every recovery
@@ -26,3 +26,8 @@ class LocationAdmin(ReadOnlyAdmin):
 class StaffAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "organisation", "role", "credential", "npi")
     list_filter = ("role", "credential")
+
+
+@admin.register(Room)
+class RoomAdmin(ReadOnlyAdmin):
+    list_display = ("name", "location", "equipment", "active")

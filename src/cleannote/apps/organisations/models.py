@@ -135,3 +135,35 @@ class Staff(models.Model):
     @property
     def is_assistant(self) -> bool:
         return bool(self.credential) and Credential(self.credential) in ASSISTANT_CREDENTIALS
+
+
+class Room(models.Model):
+    """A treatment room (or a bay, a pool, a gym corner) at one location; the schedule books it
+    so two visits never share it. `equipment` lists what it holds, comma-separated tags
+    ("plinth, traction"), which an appointment type may ask for."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rooms")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=60)
+    equipment = models.CharField(
+        max_length=200, blank=True, help_text="comma-separated tags, e.g. plinth, traction"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("location__name", "name")
+        constraints = (
+            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def equipment_tags(self) -> frozenset[str]:
+        return equipment_tags(self.equipment)
+
+
+def equipment_tags(text: str) -> frozenset[str]:
+    """ "Plinth, traction table" -> {"plinth", "traction table"}: lower case, spaces collapsed."""
+    return frozenset(" ".join(tag.split()).lower() for tag in text.split(",") if tag.strip())

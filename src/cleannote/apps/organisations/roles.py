@@ -32,6 +32,8 @@ class Capability(StrEnum):
     MANAGE_CLEARINGHOUSE = "manage_clearinghouse"
     # Check a patient in and take a payment at the desk, with its receipt (ADR 0650).
     CHECK_IN = "check_in"
+    # Book, move, cancel and check appointments in and out; set rooms and clinicians' hours.
+    MANAGE_SCHEDULE = "manage_schedule"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -42,10 +44,16 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.READ_NOTES,
             Capability.WRITE_NOTES,
             Capability.EDIT_CHART,
+            Capability.MANAGE_SCHEDULE,
         }
     ),
     Role.ASSISTANT: frozenset(
-        {Capability.SEE_PATIENTS, Capability.READ_NOTES, Capability.WRITE_NOTES}
+        {
+            Capability.SEE_PATIENTS,
+            Capability.READ_NOTES,
+            Capability.WRITE_NOTES,
+            Capability.MANAGE_SCHEDULE,
+        }
     ),
     Role.FRONT_DESK: frozenset(
         {
@@ -55,6 +63,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_CHART,
             Capability.SEND_MESSAGES,
             Capability.CHECK_IN,
+            Capability.MANAGE_SCHEDULE,
         }
     ),
     Role.BILLER: frozenset(
