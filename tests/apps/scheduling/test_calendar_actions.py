@@ -303,7 +303,7 @@ def test_cancel_records_the_reason_and_note_and_refuses_an_unknown_reason(calend
     assert cancelled.cancel_reason == CancelReason.LATE
     assert cancelled.cancel_note == "car trouble"
     assert cancelled.cancelled_at == at(MONDAY, 8, 30)
-    event = AuditEvent.objects.filter(object_type="appointment.status").latest("pk")
+    event = AuditEvent.objects.filter(object_type="appointment").latest("pk")
     assert event.reason == "cancelled: Late cancel; car trouble"
 
 

@@ -455,7 +455,7 @@ def _step(
     do_record_audit_event(
         actor,
         AuditAction.UPDATE,
-        "appointment.status",
+        "appointment",
         row.pk,
         patient_id=row.patient_id,
         reason=reason or f"{_STEP_WORDS[step]}",
