@@ -38,6 +38,7 @@ from cleannote.rules.visit import (
 __all__ = [
     "VERSION",
     "EligibilityRequest",
+    "discipline_asked",
     "iter_270",
     "service_type_for",
     "service_types_for",
@@ -62,6 +63,12 @@ def service_type_for(discipline: Discipline | None) -> str:
     if discipline is None:
         return default
     return by_discipline.get(discipline.value, default)
+
+
+def discipline_asked(service_type: str) -> Discipline | None:
+    """The discipline whose EQ01 is `service_type` (PT for PT, OT for AD...), else None."""
+    _, by_discipline = _service_types()
+    return next((Discipline(d) for d, code in by_discipline.items() if code == service_type), None)
 
 
 def service_types_for(discipline: Discipline | None) -> tuple[str, ...]:

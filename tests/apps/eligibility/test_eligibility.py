@@ -332,7 +332,7 @@ def test_chart_and_day_list_show_the_answer(clinic, login):
     assert b"copay $25.00" in chart.content
     day = client.get(f"/schedule/?day={DAY.isoformat()}")
     assert b"Active coverage" in day.content
-    assert b"12 left" in day.content
+    assert b"12 visits left" in day.content
 
 
 @pytest.mark.usefixtures("_outbox")

@@ -4,7 +4,9 @@
 the same per-sender counter as 837P batches, so a number is never reused across both), and
 warns before sending when a Medicare question would meet HETS without an enrollment in force.
 `do_record_271` reads a whole 271 file, matches every answer to its check by our trace number
-and stores all of them or none (ADR 0162).
+and stores all of them or none (ADR 0162). `do_check_next_clinic_day` is the front desk's
+"eligibility for tomorrow": one batched 270 for the next day with appointments, skipping the
+carriers that do not answer 270s and the patients whose answer is still fresh (ADR 0633).
 """
 
 from __future__ import annotations
@@ -36,18 +38,28 @@ from cleannote.apps.exchange.actions import do_file_with_clearinghouse, open_env
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
-from cleannote.apps.patients.coverage_order import in_cob_order
-from cleannote.apps.patients.models import Coverage
+from cleannote.apps.patients.coverage_order import PROPERTY_AND_CASUALTY, in_cob_order
+from cleannote.apps.patients.models import Coverage, Patient
 from cleannote.apps.scheduling.models import EXPECTED, Appointment
-from cleannote.apps.scheduling.selectors import appointments_on
+from cleannote.apps.scheduling.selectors import appointments_on, day_bounds
 from cleannote.edi.eligibility_summary import EligibilitySummary, summarise_271
 from cleannote.edi.envelope import X12WriteError
 from cleannote.edi.tokenizer import X12Error
-from cleannote.edi.x12_270 import write_270
+from cleannote.edi.x12_270 import service_types_for, write_270
 from cleannote.edi.x12_271 import explain_aaa, read_271
 from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential, Discipline, PayerKind
 
 HETS_REJECT_CODE = "41"
+# An active answer about the same coverage and service, received this many days before the
+# day asked and about a date in the same month, is not asked again (ADR 0633).
+FRESH_DAYS = 7
+# How far ahead "the next clinic day" is looked for: a week covers any weekend or holiday.
+NEXT_DAY_HORIZON = 7
+CARRIER_SKIP_NOTE = (
+    "Not asked: {payer} is an auto, liability or workers' compensation carrier ({kind}), and "
+    "such carriers do not answer eligibility requests. Confirm the claim number and what is "
+    "left of the medical limit with the adjuster."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,11 @@ class Question:
     day: dt.date
     appointment: Appointment | None = None
     discipline: Discipline | None = None
+
+    @property
+    def service_type(self) -> str:
+        """The EQ01 whose answer the check shows: the discipline's, else 30 (ADR 0631)."""
+        return service_types_for(self.discipline)[0]
 
 
 def _require(actor: Actor, capability: Capability, subject: str) -> None:
@@ -111,6 +128,8 @@ def do_build_270(
     envelope = open_envelope(organisation, at=at)
     created = envelope.created
     provider = billing_provider(organisation)
+    # Grouped by payer, so each payer's questions share one information-source loop.
+    questions = sorted(questions, key=lambda q: (q.coverage.payer_id, q.coverage.payer_name))
     traces = [f"{organisation.pk}-{envelope.number}-{i}" for i in range(1, len(questions) + 1)]
     requests = (
         eligibility_request(q.coverage, q.day, trace=t, provider=provider, discipline=q.discipline)
@@ -136,6 +155,7 @@ def do_build_270(
             requested_for=q.day,
             trace_number=trace,
             request_file=request_file,
+            service_type=q.service_type,
             warning=hets_warning(organisation, q.coverage, q.day),
             created_at=created,
             created_by=actor.user,
@@ -155,31 +175,157 @@ def primary_coverage_on(coverages: Sequence[Coverage], day: dt.date) -> Coverage
     return in_force[0] if in_force else None
 
 
-def questions_for_day(organisation: Organisation, day: dt.date) -> list[Question]:
-    """One question per patient expected on `day` who has coverage and no check for the day
-    yet, so running the batch twice asks nothing twice."""
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """What a day's run will do: the questions to send, the carriers skipped, the fresh."""
+
+    questions: list[Question]
+    skipped: list[Question]
+    fresh: int
+
+
+def open_case_discipline(patient: Patient) -> Discipline | None:
+    """The discipline of the patient's newest open case: what a check from the chart asks."""
+    case = patient.cases.filter(closed_on__isnull=True).order_by("-opened_on", "-pk").first()
+    return Discipline(case.discipline) if case is not None else None
+
+
+def _discipline(appointment: Appointment) -> Discipline | None:
+    credential = appointment.staff.credential
+    return DISCIPLINE_OF_CREDENTIAL.get(Credential(credential)) if credential else None
+
+
+def _fresh_answers(organisation: Organisation, day: dt.date) -> set[tuple[int, str]]:
+    """(coverage id, service type) of active answers still fresh for `day`."""
+    since, _ = day_bounds(day - dt.timedelta(days=FRESH_DAYS))
+    rows = EligibilityCheck.objects.filter(
+        organisation=organisation,
+        status=CheckStatus.ACTIVE,
+        responded_at__gte=since,
+        requested_for__lte=day,
+        requested_for__year=day.year,
+        requested_for__month=day.month,
+    ).values_list("coverage_id", "service_type")
+    return set(rows)
+
+
+def plan_day(organisation: Organisation, day: dt.date) -> DayPlan:
+    """One question per patient and coverage expected on `day`, none asked twice (ADR 0633).
+
+    Left out: a coverage already asked (or skipped) for `day`, so a second run asks nothing;
+    an active answer about the same coverage and service still fresh; and an auto, liability
+    or workers' compensation carrier, which becomes a skipped check with a note. A patient
+    whose first coverage is such a carrier is asked about their first health coverage too.
+    """
     appointments = list(
         appointments_on(organisation, day)
         .filter(status__in=EXPECTED)
-        .prefetch_related("patient__coverages")
+        .prefetch_related("patient__coverages__payer_record")
     )
     already = set(
         EligibilityCheck.objects.filter(organisation=organisation, requested_for=day).values_list(
-            "patient_id", flat=True
+            "coverage_id", flat=True
         )
     )
+    fresh_answers = _fresh_answers(organisation, day)
     questions: list[Question] = []
+    skipped: list[Question] = []
+    fresh = 0
     for appointment in appointments:
-        if appointment.patient_id in already:
+        in_force = in_cob_order(list(appointment.patient.coverages.all()), day)
+        if not in_force:
             continue
-        coverage = primary_coverage_on(list(appointment.patient.coverages.all()), day)
-        if coverage is None:
-            continue
-        already.add(appointment.patient_id)
-        credential = appointment.staff.credential
-        discipline = DISCIPLINE_OF_CREDENTIAL.get(Credential(credential)) if credential else None
-        questions.append(Question(coverage, day, appointment, discipline))
-    return questions
+        discipline = _discipline(appointment)
+        carriers = [c for c in in_force if c.kind in PROPERTY_AND_CASUALTY][:1]
+        health = [c for c in in_force if c.kind not in PROPERTY_AND_CASUALTY][:1]
+        firsts = carriers if in_force[0] in carriers else []
+        for coverage in [*firsts, *health]:
+            if coverage.pk in already:
+                continue
+            already.add(coverage.pk)
+            question = Question(coverage, day, appointment, discipline)
+            if coverage.kind in PROPERTY_AND_CASUALTY:
+                skipped.append(question)
+            elif (coverage.pk, question.service_type) in fresh_answers:
+                fresh += 1
+            else:
+                questions.append(question)
+    return DayPlan(questions, skipped, fresh)
+
+
+def questions_for_day(organisation: Organisation, day: dt.date) -> list[Question]:
+    """The questions `plan_day` would send for `day`."""
+    return plan_day(organisation, day).questions
+
+
+def next_clinic_day(organisation: Organisation, today: dt.date) -> dt.date:
+    """The first day after `today` with an expected appointment, within a week; tomorrow
+    when none is booked (ADR 0633). `today` is the clinic's date, given by the caller."""
+    start, _ = day_bounds(today + dt.timedelta(days=1))
+    _, end = day_bounds(today + dt.timedelta(days=NEXT_DAY_HORIZON))
+    first = (
+        Appointment.objects.filter(
+            organisation=organisation, status__in=EXPECTED, start__gte=start, start__lt=end
+        )
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    return timezone.localtime(first).date() if first else today + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DayRun:
+    """What one run for a day did."""
+
+    day: dt.date
+    asked: list[EligibilityCheck]
+    skipped: list[EligibilityCheck]
+    fresh: int
+
+
+@transaction.atomic
+def do_check_day(actor: Actor, day: dt.date, *, at: dt.datetime | None = None) -> DayRun:
+    """Build one 270 for everyone on `day` still to ask, and a skipped check (with its note)
+    for each carrier that does not answer 270s. Running it again adds nothing."""
+    _require(actor, Capability.CHECK_ELIGIBILITY, "eligibility run")
+    plan = plan_day(actor.organisation, day)
+    asked = do_build_270(actor, plan.questions, at=at) if plan.questions else []
+    when = at or timezone.now()
+    skipped = EligibilityCheck.objects.bulk_create(
+        EligibilityCheck(
+            organisation=actor.organisation,
+            patient_id=q.coverage.patient_id,
+            coverage=q.coverage,
+            appointment=q.appointment,
+            requested_for=day,
+            service_type=q.service_type,
+            status=CheckStatus.SKIPPED,
+            warning=CARRIER_SKIP_NOTE.format(
+                payer=q.coverage.payer_name, kind=PayerKind(q.coverage.kind).value
+            ),
+            created_at=when,
+            created_by=actor.user,
+        )
+        for q in plan.skipped
+    )
+    for check in skipped:
+        do_record_audit_event(
+            actor, AuditAction.CREATE, "eligibility_check", check.pk, patient_id=check.patient_id
+        )
+    return DayRun(day, asked, skipped, plan.fresh)
+
+
+def unfiled_requests(organisation: Organisation, day: dt.date) -> list[EligibilityFile]:
+    """The 270s built for `day` and not yet handed over (a run stopped between the two)."""
+    return list(
+        EligibilityFile.objects.filter(
+            organisation=organisation,
+            kind=FileKind.REQUEST,
+            filed_at__isnull=True,
+            requested_checks__requested_for=day,
+        ).distinct()
+    )
 
 
 @transaction.atomic
@@ -187,8 +333,7 @@ def do_build_270_for_day(
     actor: Actor, day: dt.date, *, at: dt.datetime | None = None
 ) -> list[EligibilityCheck]:
     """Ask about everyone booked on `day` not asked about yet; [] when nobody is left."""
-    questions = questions_for_day(actor.organisation, day)
-    return do_build_270(actor, questions, at=at) if questions else []
+    return do_check_day(actor, day, at=at).asked
 
 
 @transaction.atomic
@@ -237,6 +382,17 @@ def _apply(check: EligibilityCheck, summary: EligibilitySummary) -> None:
         f"{first.action} Payer's follow-up: {first.follow_up}." if first else ""
     )
     check.payer_messages = list(summary.messages)
+    check.authorization_required = summary.authorization_required
+    check.other_payers = [
+        {
+            "name": p.name,
+            "identifier": p.identifier,
+            "insurance_type": p.insurance_type,
+            "medicare_advantage": p.medicare_advantage,
+            "plan": p.plan_description,
+        }
+        for p in summary.other_payers
+    ]
 
 
 _ANSWER_FIELDS = [
@@ -252,6 +408,8 @@ _ANSWER_FIELDS = [
     "rejection_meaning",
     "rejection_action",
     "payer_messages",
+    "authorization_required",
+    "other_payers",
     "response_file",
     "responded_at",
 ]
@@ -327,7 +485,7 @@ def do_record_271(
     answered: list[EligibilityCheck] = []
     for position, response in enumerate(responses, start=1):
         check = matched[position]
-        _apply(check, summarise_271(response))
+        _apply(check, summarise_271(response, check.service_type or None))
         check.response_file = response_file
         check.responded_at = when
         answered.append(check)

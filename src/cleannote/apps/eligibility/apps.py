@@ -7,12 +7,17 @@ class EligibilityConfig(AppConfig):
 
     def ready(self) -> None:
         # Scheduling sits below eligibility: its day list asks through this hook (ADR 0401).
-        from cleannote.apps.eligibility.selectors import copay_due_for, latest_by_patient
-        from cleannote.apps.scheduling import copay
+        from cleannote.apps.eligibility.selectors import (
+            badges_for_appointments,
+            copay_due_for,
+            latest_by_patient,
+        )
+        from cleannote.apps.scheduling import copay, coverage_badges
         from cleannote.apps.scheduling import selectors as scheduling
 
         scheduling.coverage_by_patient.register(latest_by_patient)
         copay.copay_due.register(copay_due_for)
+        coverage_badges.coverage_badges.register(badges_for_appointments)
 
         # The exchange sits below eligibility: it files waiting 270s and hands over downloaded
         # 271s through its hooks (ADR 0701).

@@ -88,6 +88,7 @@ class CheckStatus(models.TextChoices):
     INACTIVE = "inactive", "Not active"
     REJECTED = "rejected", "Rejected by the payer"
     UNCLEAR = "unclear", "Answered, coverage not stated"
+    SKIPPED = "skipped", "Not asked"
 
 
 class EligibilityCheck(models.Model):
@@ -108,11 +109,19 @@ class EligibilityCheck(models.Model):
         related_name="eligibility_checks",
     )
     requested_for = models.DateField(help_text="the date of service asked about")
-    trace_number = models.CharField(max_length=50, unique=True)
+    # Both empty only on a SKIPPED check: a question we chose not to send (ADR 0633).
+    trace_number = models.CharField(max_length=50, unique=True, null=True, blank=True)
     request_file = models.ForeignKey(
-        EligibilityFile, on_delete=models.PROTECT, related_name="requested_checks"
+        EligibilityFile,
+        on_delete=models.PROTECT,
+        related_name="requested_checks",
+        null=True,
+        blank=True,
     )
-    warning = models.TextField(blank=True)
+    # The EQ01 asked for the visit's discipline (PT, AD, AF, 33) or 30; the answer shown is
+    # that service's benefit (ADR 0631). Empty on checks from before it was kept.
+    service_type = models.CharField(max_length=2, blank=True)
+    warning = models.TextField(blank=True, help_text="a caution before sending, or why not sent")
     status = models.CharField(
         max_length=8, choices=CheckStatus.choices, default=CheckStatus.PENDING
     )
@@ -137,6 +146,9 @@ class EligibilityCheck(models.Model):
     rejection_meaning = models.TextField(blank=True)
     rejection_action = models.TextField(blank=True)
     payer_messages = models.JSONField(default=list, blank=True)
+    authorization_required = models.BooleanField(null=True, blank=True)
+    # Other payers the answer names (EB*R): name, id, whether a Medicare Advantage plan.
+    other_payers = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -148,6 +160,13 @@ class EligibilityCheck(models.Model):
             models.Index(fields=["organisation", "patient", "-created_at"]),
             models.Index(fields=["organisation", "requested_for"]),
         )
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(status="skipped")
+                | models.Q(request_file__isnull=False, trace_number__isnull=False),
+                name="eligibility_check_sent_unless_skipped",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"Eligibility check {self.pk} ({self.status})"
@@ -155,6 +174,10 @@ class EligibilityCheck(models.Model):
     @property
     def answered(self) -> bool:
         return self.responded_at is not None
+
+    @property
+    def medicare_advantage(self) -> bool:
+        return any(p.get("medicare_advantage") for p in self.other_payers)
 
 
 class VerificationSource(models.TextChoices):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from cleannote.apps.eligibility.models import (
@@ -24,7 +26,9 @@ from cleannote.apps.scheduling.copay import (
     copay_from_coverage,
     paying_coverage,
 )
+from cleannote.apps.scheduling.coverage_badges import CoverageBadge
 from cleannote.apps.scheduling.models import Appointment
+from cleannote.edi.x12_270 import discipline_asked
 
 _Row = TypeVar("_Row", EligibilityCheck, ManualVerification)
 
@@ -123,3 +127,83 @@ def copay_due_for(appointment: Appointment) -> CopayDue:
         answered_on=timezone.localtime(newest.responded_at).date(),
         check_id=newest.pk,
     )
+
+
+_TONES = {
+    CheckStatus.ACTIVE: "good",
+    CheckStatus.PENDING: "warn",
+    CheckStatus.UNCLEAR: "warn",
+    CheckStatus.SKIPPED: "warn",
+}
+# Appointment answers look this far back for a patient's newest check when none was asked for
+# the appointment itself.
+_BADGE_LOOKBACK_DAYS = 31
+
+
+def _visits_of(service_type: str) -> str:
+    """ "PT visits", "OT visits"...: what the visits left are of; "visits" for the plan."""
+    discipline = discipline_asked(service_type)
+    return f"{discipline.value} visits" if discipline else "visits"
+
+
+def _badge(check: EligibilityCheck, for_this_visit: bool) -> CoverageBadge:
+    other = next((p for p in check.other_payers if p.get("name")), None)
+    note = check.warning if check.status == CheckStatus.SKIPPED else ""
+    if check.rejection_code:
+        note = f"AAA {check.rejection_code}: {check.rejection_meaning}"
+    return CoverageBadge(
+        label=check.get_status_display(),
+        tone=_TONES.get(CheckStatus(check.status), "bad"),
+        url=reverse("eligibility:detail", args=[check.pk]),
+        visits_left=check.visits_remaining,
+        service=_visits_of(check.service_type),
+        copay=check.copay,
+        authorization_required=check.authorization_required,
+        other_payer=other["name"] if other else "",
+        medicare_advantage=check.medicare_advantage,
+        note=note,
+        for_this_visit=for_this_visit,
+    )
+
+
+def badges_for_appointments(
+    organisation_id: int, appointments: Iterable[tuple[int, int]]
+) -> dict[int, CoverageBadge]:
+    """The answer to show on each (appointment id, patient id): the check asked for that
+    appointment (an asked one before a skipped one), else the patient's newest asked check
+    of the last month. One query whatever the number of appointments (answers
+    `scheduling.coverage_badges.coverage_badges`)."""
+    pairs = list(appointments)
+    if not pairs:
+        return {}
+    since = timezone.now() - dt.timedelta(days=_BADGE_LOOKBACK_DAYS)
+    rows = (
+        EligibilityCheck.objects.filter(organisation_id=organisation_id)
+        .filter(
+            Q(appointment_id__in={a for a, _ in pairs})
+            | Q(patient_id__in={p for _, p in pairs}, created_at__gte=since)
+        )
+        .exclude(status=CheckStatus.SKIPPED, appointment_id__isnull=True)
+        .order_by("-created_at", "-id")
+    )
+    own: dict[int, EligibilityCheck] = {}
+    newest: dict[int, EligibilityCheck] = {}
+    for check in rows:
+        if check.appointment_id is not None:
+            held = own.get(check.appointment_id)
+            asked_over_skipped = (
+                held is not None
+                and held.status == CheckStatus.SKIPPED
+                and check.status != CheckStatus.SKIPPED
+            )
+            if held is None or asked_over_skipped:
+                own[check.appointment_id] = check
+        if check.status != CheckStatus.SKIPPED:
+            newest.setdefault(check.patient_id, check)
+    badges: dict[int, CoverageBadge] = {}
+    for appointment_id, patient_id in pairs:
+        if appointment_id in own:
+            badges[appointment_id] = _badge(own[appointment_id], True)
+        elif patient_id in newest:
+            badges[appointment_id] = _badge(newest[patient_id], False)
+    return badges

@@ -3,9 +3,13 @@ day's checks in the background, record a manual verification, HETS enrollments."
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +23,8 @@ from cleannote.apps.eligibility.actions import (
     do_file_270,
     do_record_271,
     do_record_manual_verification,
+    next_clinic_day,
+    open_case_discipline,
 )
 from cleannote.apps.eligibility.errors import EligibilityError
 from cleannote.apps.eligibility.forms import (
@@ -27,7 +33,7 @@ from cleannote.apps.eligibility.forms import (
     ManualVerificationForm,
     ResponseUploadForm,
 )
-from cleannote.apps.eligibility.tasks import check_appointments_on
+from cleannote.apps.eligibility.tasks import check_appointments_on, check_next_clinic_day
 from cleannote.apps.exchange.clearinghouse import filing_adapter
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
@@ -97,10 +103,11 @@ def check_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
         day = timezone.localdate()
     actor = actor_of(request)
     try:
-        (check,) = do_build_270(actor, [Question(coverage, day)])
+        question = Question(coverage, day, discipline=open_case_discipline(coverage.patient))
+        (check,) = do_build_270(actor, [question])
         adapter = filing_adapter(actor.organisation.pk)
         if adapter is not None:  # with SFTP, the exchange's poll files it (ADR 0700)
-            do_file_270(actor, check.request_file, adapter)
+            do_file_270(actor, check.request_file, adapter)  # type: ignore[arg-type]
     except EligibilityError as exc:
         messages.error(request, str(exc))
         return redirect("patients:chart", patient_id=coverage.patient_id)
@@ -133,6 +140,29 @@ def run_day(request: HttpRequest) -> HttpResponse:
         count = len(queued.result)  # type: ignore[arg-type]
         messages.success(request, f"Sent {count} eligibility request(s) for {day.isoformat()}.")
     return redirect("eligibility:home")
+
+
+@staff_view(Capability.CHECK_ELIGIBILITY)
+@require_POST
+def run_tomorrow(request: HttpRequest) -> HttpResponse:
+    """The schedule's "Check tomorrow's eligibility": the next clinic day's run (ADR 0633)."""
+    staff = request.staff  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    queued = enqueue(check_next_clinic_day, staff.organisation.pk, today.isoformat(), staff.user.pk)
+    if queued.job_id or queued.on_commit:
+        day = next_clinic_day(staff.organisation, today)
+        messages.success(request, f"Eligibility run for {day.isoformat()} queued.")
+    else:
+        result: dict[str, Any] = queued.result  # type: ignore[assignment]
+        day = dt.date.fromisoformat(result["day"])
+        asked, skipped, fresh = len(result["asked"]), len(result["skipped"]), result["fresh"]
+        text = f"Sent {asked} eligibility request(s) for {day.isoformat()}"
+        if skipped:
+            text += f"; {skipped} auto or injury carrier(s) not asked (they do not answer)"
+        if fresh:
+            text += f"; {fresh} patient(s) not asked again, their answer is under a week old"
+        messages.success(request, text + ".")
+    return redirect(f"{reverse('scheduling:day')}?day={day.isoformat()}")
 
 
 @staff_view(Capability.CHECK_ELIGIBILITY)

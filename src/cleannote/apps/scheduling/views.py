@@ -12,6 +12,7 @@ from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for
 from cleannote.apps.scheduling.models import EXPECTED, Appointment
 from cleannote.apps.scheduling.selectors import appointments_on, coverage_by_patient, day_bounds
@@ -30,7 +31,10 @@ def day_list(request: HttpRequest) -> HttpResponse:
     appointments = list(appointments_on(organisation, day))
     statuses = coverage_by_patient(organisation.pk, {a.patient_id for a in appointments})
     flags = flags_for(organisation, appointments, timezone.localdate())
-    rows = [(a, statuses.get(a.patient_id), flags.get(a.pk, ())) for a in appointments]
+    badges = coverage_badges(organisation.pk, [(a.pk, a.patient_id) for a in appointments])
+    rows = [
+        (a, badges.get(a.pk), statuses.get(a.patient_id), flags.get(a.pk, ())) for a in appointments
+    ]
     return render(
         request,
         "scheduling/day.html",

@@ -12,6 +12,7 @@ from django import template
 from cleannote.apps.eligibility.selectors import latest_by_patient
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.edi.x12_271 import code_label
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def coverage_status(
         "coverages": coverages,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def service_type_label(code: str) -> str:
+    """`PT` → `physical therapy (PT)`: an EB03/EQ01 service type in words."""
+    return f"{code_label('service_types', code)} ({code})"
