@@ -20,6 +20,8 @@ import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
+import msgspec
+
 from benchmarks.claim_generator import generate_claims
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import ClaimToSend, iter_837p
@@ -36,7 +38,7 @@ def _cycled(claims: list[ClaimToSend], count: int) -> Iterator[ClaimToSend]:
     pool = claims[:100]
     for n in range(count):
         claim = pool[n % 100]
-        yield replace(claim, visit=replace(claim.visit, id=f"R{n:08d}"))
+        yield replace(claim, visit=msgspec.structs.replace(claim.visit, id=f"R{n:08d}"))
 
 
 def _write(claims: Iterable[ClaimToSend]) -> int:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
+import msgspec
+
 from cleannote.edi.envelope import ControlNumbers, Receiver, Submitter
 from cleannote.edi.x12_837p import ClaimToSend
 from cleannote.rules.findings import ClaimLine
@@ -109,7 +111,7 @@ def visit(visit_id: str = "V1001", **changes: object) -> Visit:
             date=dt.date(2026, 2, 1),
         ),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return msgspec.structs.replace(base, **changes)
 
 
 def lines_for(v: Visit, units: tuple[int, ...] | None = None) -> tuple[ClaimLine, ...]:

@@ -10,13 +10,13 @@ them clean and `cleannote edi 837` refused them.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import datetime as dt
 import inspect
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+import msgspec
 import pytest
 
 from cleannote.edi import envelope, x12_837p, x12_values
@@ -195,13 +195,13 @@ def test_form_identifier_widths_are_the_layouts() -> None:
 
 # --- the refusals the issue saw, each a scrub finding first, and its near miss -------------
 
-_FIVE_DIGIT_ZIP = dataclasses.replace(BILLING_ADDRESS, zip="97201")
+_FIVE_DIGIT_ZIP = msgspec.structs.replace(BILLING_ADDRESS, zip="97201")
 _THIRTEEN = tuple(f"M{n:02d}.0" for n in range(10, 23))  # invented shapes, 13 of them
 
 
 def _with_billing_address(address: Address) -> Any:
     base = visit()
-    return visit(billing_provider=dataclasses.replace(base.billing_provider, address=address))
+    return visit(billing_provider=msgspec.structs.replace(base.billing_provider, address=address))
 
 
 def _with_diagnoses(count: int) -> Any:

@@ -8,14 +8,15 @@ and review the diff before committing it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import msgspec
 import pytest
+from msgspec.structs import replace
 
 from cleannote.edi.envelope import Delimiters, X12WriteError
 from cleannote.edi.x12_837p import (
@@ -626,7 +627,7 @@ def test_sbr05_names_the_medicare_secondary_payer_type_only_when_medicare_is_not
 ):
     # given
     base = _medicare_secondary_claim()
-    sent = replace(
+    sent = dataclasses.replace(
         base, visit=replace(base.visit, payer=payer), prior_payments=base.prior_payments[:priors]
     )
     # when
@@ -639,7 +640,7 @@ def test_sbr05_names_the_medicare_secondary_payer_type_only_when_medicare_is_not
 
 def test_initial_treatment_date_goes_in_dtp_454_between_onset_and_accident():
     # given a chiropractic claim with onset, initial treatment and accident dates
-    sent = replace(
+    sent = dataclasses.replace(
         _chiro_claim(),
         onset=dt.date(2026, 1, 2),
         visit=replace(

@@ -6,7 +6,6 @@ The PDF's text is mapped back to layout spots by where each string starts, so a 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -14,6 +13,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import msgspec
 import pytest
 from pypdf import PdfReader
 
@@ -314,8 +314,8 @@ def test_box1_marks_the_payer_kind(kind: PayerKind, box: str) -> None:
 def test_box6_marks_the_relationship(relationship: Relationship, box: str) -> None:
     # given
     base = visit()
-    subscriber = dataclasses.replace(base.subscriber, relationship=relationship)
-    claim = FormClaim(dataclasses.replace(base, subscriber=subscriber), ONE_LINE)
+    subscriber = msgspec.structs.replace(base.subscriber, relationship=relationship)
+    claim = FormClaim(msgspec.structs.replace(base, subscriber=subscriber), ONE_LINE)
     # when / then
     assert [b for b in values_of(claim) if b.startswith("6.")] == [box]
 
@@ -336,8 +336,8 @@ GROUP_CASES = [
 def test_box11_group_number(kind: PayerKind, group: str | None, expected: str | None) -> None:
     # given
     base = visit(payer=Payer(name="P", payer_id="P1", kind=kind))
-    subscriber = dataclasses.replace(base.subscriber, group_number=group)
-    claim = FormClaim(dataclasses.replace(base, subscriber=subscriber), ONE_LINE)
+    subscriber = msgspec.structs.replace(base.subscriber, group_number=group)
+    claim = FormClaim(msgspec.structs.replace(base, subscriber=subscriber), ONE_LINE)
     # when / then
     assert values_of(claim).get("11") == expected
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import pytest
 
 from cleannote.rules.errors import RulesError
@@ -380,7 +380,7 @@ def test_bypass_distinction_is_none_for_the_same_block() -> None:
     a, b = svc("97140"), svc("97530")
     # when / then
     assert bypass_distinction(a, b, NPI) is None
-    assert bypass_distinction(a, dataclasses.replace(b, encounter=2), NPI) == "XE"
+    assert bypass_distinction(a, msgspec.structs.replace(b, encounter=2), NPI) == "XE"
 
 
 def test_medicare_year_without_kx_data_is_refused() -> None:
@@ -419,6 +419,6 @@ def test_bypass_distinction_skips_distinctions_the_pair_does_not_accept() -> Non
     assert bypass_distinction(a, b, NPI) == "XU"
     assert bypass_distinction(a, b, NPI, frozenset({"XS", "XE"})) is None
     assert (
-        bypass_distinction(a, dataclasses.replace(b, encounter=2), NPI, frozenset({"XS", "XE"}))
+        bypass_distinction(a, msgspec.structs.replace(b, encounter=2), NPI, frozenset({"XS", "XE"}))
         == "XE"
     )

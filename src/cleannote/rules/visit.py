@@ -5,14 +5,25 @@ the visit-format reader (`cleannote.rules.visit_format`) builds them from JSON, 
 builds them from its models, and the scrubber, unit calculator and modifier engine read them.
 They hold no behaviour beyond small derived facts, so a rule never has to know where a visit
 came from.
+
+They are frozen `msgspec` structs, and their field types are the format's declaration: the
+reader decodes and checks JSON straight into them (docs/decisions/0300). Each constrained type
+carries what an error says was expected (`Meta.description`); an optional field is `Opt[...]`,
+which is `X | None` to the type checker but `X` to the decoder, so that a field left out is
+None (its default) while JSON `null` is refused. Building one in Python checks nothing; a copy
+with a field changed is `msgspec.structs.replace`.
 """
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union
+
+import msgspec
 
 
 class PayerKind(StrEnum):
@@ -127,22 +138,120 @@ class GoalKind(StrEnum):
     IMPAIRMENT = "impairment"
 
 
+# --- the format's types -----------------------------------------------------------------------
+# `description` is what a reader's error says was expected. Patterns use \Z, not $, so that a
+# value ending in a newline is refused.
+
+SCHEMA_ID = "cleannote.visit/1"
+VISIT_ID_MAX = 20  # CLM01, the 837P patient control number, holds at most 20 characters
+
+_T = TypeVar("_T")
+
+
+def _one_of(values: Iterable[str]) -> str:
+    return "one of " + "|".join(values)
+
+
+def _code_of(enum: type[StrEnum]) -> msgspec.Meta:
+    return msgspec.Meta(description=_one_of(m.value for m in enum))
+
+
+class ClockTimeType(abc.ABC):  # noqa: B024  # a marker: "HH:MM", decoded by the reader's hook
+    """A time of day written HH:MM (JSON has no time type; RFC 3339 would want seconds)."""
+
+
+class AmountType(abc.ABC):  # noqa: B024  # a marker: "120.00" or 120, decoded by the hook
+    """An amount of money: a decimal string of at most two places, or a whole number."""
+
+
+class OverridesType(abc.ABC):  # noqa: B024  # a marker: the payer record's JSON object
+    """A payer record's policy overrides, checked by the reader's hook."""
+
+
+class NotInFormatType(abc.ABC):  # noqa: B024  # a marker: a field JSON may not set
+    """A field the app fills and the format does not have: the reader refuses it by name."""
+
+
+ClockTimeType.register(dt.time)
+AmountType.register(Decimal)
+OverridesType.register(tuple)
+
+if TYPE_CHECKING:
+    Opt = Union[_T, None]  # noqa: UP007  # a generic alias: `X | None` cannot take a parameter
+    ClockTime = dt.time
+    Money = Decimal
+    Overrides = tuple[tuple[str, object], ...]
+    GoalTexts = tuple[str, ...]
+    Parameters = dict[str, object]
+else:
+
+    class Opt:
+        """`Opt[X]` is X to the decoder (JSON null refused) and `X | None` to the type checker."""
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return item
+
+    ClockTime = Annotated[ClockTimeType, msgspec.Meta(description="HH:MM")]
+    Money = Annotated[
+        AmountType, msgspec.Meta(description='an amount as a decimal string like "120.00"')
+    ]
+    Overrides = Annotated[OverridesType, msgspec.Meta(description="an object")]
+    GoalTexts = NotInFormatType
+    Parameters = Annotated[dict[str, Any], msgspec.Meta(description="an object")]
+
+Text = Annotated[str, msgspec.Meta(min_length=1, description="a non-empty string")]
+Npi = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{10}\Z", description="an NPI of 10 digits")]
+State = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Z]{2}\Z", description="a two-letter state code in capitals")
+]
+Day = Annotated[dt.date, msgspec.Meta(description="a date YYYY-MM-DD")]
+Minutes = Annotated[int, msgspec.Meta(ge=0, description="an integer of at least 0")]
+Count = Annotated[int, msgspec.Meta(ge=1, description="an integer of at least 1")]
+Pointer = Annotated[int, msgspec.Meta(ge=1, le=12, description="an integer from 1 to 12")]
+Flag = Annotated[bool, msgspec.Meta(description="true or false")]
+Array = Annotated[tuple[_T, ...], msgspec.Meta(description="an array")]
+NonEmptyArray = Annotated[
+    tuple[_T, ...], msgspec.Meta(min_length=1, description="a non-empty array")
+]
+Texts = Array[Text]
+VisitId = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=VISIT_ID_MAX, description="a non-empty string")
+]
+PlaceOfService = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9]{2}\Z", description="a two-digit place of service code")
+]
+PayerKindCode = Annotated[PayerKind, _code_of(PayerKind)]
+UnitMethodCode = Annotated[UnitMethod, _code_of(UnitMethod)]
+ModifierStyleCode = Annotated[ModifierStyle, _code_of(ModifierStyle)]
+MedicareSecondaryTypeCode = Annotated[MedicareSecondaryType, _code_of(MedicareSecondaryType)]
+CredentialCode = Annotated[Credential, _code_of(Credential)]
+SexCode = Annotated[Sex, _code_of(Sex)]
+RelationshipCode = Annotated[Relationship, _code_of(Relationship)]
+LateralityCode = Annotated[Laterality, _code_of(Laterality)]
+ReferralQualifierCode = Annotated[ReferralQualifier, _code_of(ReferralQualifier)]
+AccidentKindCode = Annotated[AccidentKind, _code_of(AccidentKind)]
+GoalKindCode = Annotated[GoalKind, _code_of(GoalKind)]
+
+
+class _Value(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
+    """Every value object: frozen, and an unknown field is an error when decoded. Without
+    cycles, so the garbage collector need not track them (`gc=False`)."""
+
+
 def minute_of_day(value: dt.time) -> int:
     """Minutes since midnight: time blocks are stamped to the minute, so spans compare as ints."""
     return value.hour * 60 + value.minute
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
-    line1: str
-    city: str
-    state: str
-    zip: str
-    line2: str | None = None
+class Address(_Value, frozen=True):
+    line1: Text
+    city: Text
+    state: State
+    zip: Text
+    line2: Opt[Text] = None
 
 
-@dataclass(frozen=True, slots=True)
-class BillingProvider:
+class BillingProvider(_Value, frozen=True):
     """The billing provider (837P 2010AA, CMS-1500 box 33).
 
     `address` is where the provider is (a street address: 2010AA refuses a PO box);
@@ -151,102 +260,95 @@ class BillingProvider:
     `first_name`) make 2010AA an individual (NM102 = 1); `name` stays the practice's name.
     """
 
-    name: str
-    npi: str
-    tax_id: str
-    taxonomy: str
+    name: Text
+    npi: Npi
+    tax_id: Text
+    taxonomy: Text
     address: Address
-    pay_to_address: Address | None = None
-    last_name: str | None = None
-    first_name: str | None = None
+    pay_to_address: Opt[Address] = None
+    last_name: Opt[Text] = None
+    first_name: Opt[Text] = None
 
     @property
     def is_individual(self) -> bool:
         return bool(self.last_name)
 
 
-@dataclass(frozen=True, slots=True)
-class RenderingProvider:
-    first_name: str
-    last_name: str
-    npi: str
-    credential: Credential
-    taxonomy: str
+class RenderingProvider(_Value, frozen=True):
+    first_name: Text
+    last_name: Text
+    npi: Npi
+    credential: CredentialCode
+    taxonomy: Text
 
     @property
     def discipline(self) -> Discipline:
         return DISCIPLINE_OF_CREDENTIAL[self.credential]
 
 
-@dataclass(frozen=True, slots=True)
-class Payer:
-    name: str
-    payer_id: str
-    kind: PayerKind
-    claim_number: str | None = None
+class Payer(_Value, frozen=True):
+    name: Text
+    payer_id: Text
+    kind: PayerKindCode
+    claim_number: Opt[Text] = None
     """The property-and-casualty carrier's claim number (837P REF*Y4, CMS-1500 box 11b)."""
-    unit_method: UnitMethod | None = None
-    modifier_style: ModifierStyle | None = None
-    medicare_secondary_type: MedicareSecondaryType | None = None
+    unit_method: Opt[UnitMethodCode] = None
+    modifier_style: Opt[ModifierStyleCode] = None
+    medicare_secondary_type: Opt[MedicareSecondaryTypeCode] = None
     """Why Medicare pays second (837P SBR05), for a claim to Medicare when it is not primary."""
-    policy_overrides: tuple[tuple[str, object], ...] = ()
+    policy_overrides: Overrides = ()
     """The clinic's settings for this payer over its kind's defaults, as sorted (field, value)
     pairs already checked by `payer_overrides.check_overrides` (the payer directory's record);
     `payer_policy.policy_for` applies them. `unit_method`/`modifier_style` above win over them."""
-    timely_filing_days: int | None = None
+    timely_filing_days: Opt[Count] = None
     """Days after the date of service within which this payer accepts a claim, from the payer
     directory's record; None leaves the kind's default (`PayerPolicy.timely_filing_days`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(_Value, frozen=True):
     """A subscriber or a patient. `member_id` and `relationship` are the subscriber's."""
 
-    first_name: str
-    last_name: str
-    birth_date: dt.date
-    sex: Sex
-    address: Address | None = None
-    id: str | None = None
-    member_id: str | None = None
-    relationship: Relationship | None = None
-    group_number: str | None = None
+    first_name: Text
+    last_name: Text
+    birth_date: Day
+    sex: SexCode
+    address: Opt[Address] = None
+    id: Opt[Text] = None
+    member_id: Opt[Text] = None
+    relationship: Opt[RelationshipCode] = None
+    group_number: Opt[Text] = None
 
 
-@dataclass(frozen=True, slots=True)
-class Referral:
-    first_name: str
-    last_name: str
-    npi: str
-    qualifier: ReferralQualifier
-    date: dt.date
-    diagnoses: tuple[str, ...] = ()
-    authorized_visits: int | None = None
-    visit_number: int | None = None
-    expires: dt.date | None = None
+class Referral(_Value, frozen=True):
+    first_name: Text
+    last_name: Text
+    npi: Npi
+    qualifier: ReferralQualifierCode
+    date: Day
+    diagnoses: Texts = ()
+    authorized_visits: Opt[Count] = None
+    visit_number: Opt[Count] = None
+    expires: Opt[Day] = None
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceFacility:
+class ServiceFacility(_Value, frozen=True):
     """Where the visit took place (837P 2310C, CMS-1500 box 32)."""
 
-    name: str
+    name: Text
     address: Address
-    npi: str | None = None
+    npi: Opt[Npi] = None
 
 
-@dataclass(frozen=True, slots=True)
-class Accident:
-    kind: AccidentKind
-    date: dt.date | None = None
-    state: str | None = None
+class Accident(_Value, frozen=True):
+    kind: AccidentKindCode
+    date: Opt[Day] = None
+    state: Opt[State] = None
 
 
-@dataclass(frozen=True, slots=True)
-class Goal:
-    id: str
-    text: str
-    kind: GoalKind
+class Goal(_Value, frozen=True):
+    id: Text
+    text: Text
+    kind: GoalKindCode
 
 
 class CertificationKind(StrEnum):
@@ -261,102 +363,97 @@ class CertificationKind(StrEnum):
     """Signed late, with the reason for the delay documented."""
 
 
-@dataclass(frozen=True, slots=True)
-class Certification:
+CertificationKindCode = Annotated[CertificationKind, _code_of(CertificationKind)]
+
+
+class Certification(_Value, frozen=True):
     """The evidence behind a plan's certification; the scrubber judges it
     (`rules/scrub/checks_chart.py`)."""
 
-    kind: CertificationKind
-    signed_on: dt.date | None = None
+    kind: CertificationKindCode
+    signed_on: Opt[Day] = None
     """The physician's or NPP's signature date on the plan (signed, delayed)."""
-    order_signed_on: dt.date | None = None
+    order_signed_on: Opt[Day] = None
     """The signed order's date (signed_order)."""
-    sent_on: dt.date | None = None
+    sent_on: Opt[Day] = None
     """The day the plan was sent to the referrer."""
-    delay_reason: str | None = None
+    delay_reason: Opt[Text] = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlanOfCare:
-    start: dt.date
-    certified: bool
-    certified_through: dt.date | None = None
-    goals: tuple[Goal, ...] = ()
-    certification: Certification | None = None
+class PlanOfCare(_Value, frozen=True):
+    start: Day
+    certified: Flag
+    certified_through: Opt[Day] = None
+    goals: Array[Goal] = ()
+    certification: Opt[Certification] = None
     """What `certified` rests on, when the source records it; None for a bare yes or no."""
 
 
-@dataclass(frozen=True, slots=True)
-class DiagnosisOnset:
+class DiagnosisOnset(_Value, frozen=True):
     """When the condition a diagnosis names began (837P DTP*431, CMS-1500 box 14)."""
 
-    code: str
-    onset: dt.date
+    code: Text
+    onset: Day
 
 
-@dataclass(frozen=True, slots=True)
-class AuthorizedServices:
+class AuthorizedServices(_Value, frozen=True):
     """What an authorization allows for one group of codes, and how much signed visits used."""
 
-    codes: tuple[str, ...] = ()
+    codes: Texts = ()
     """The group's procedure codes; empty means every code on the visit."""
-    visits: int | None = None
-    units: int | None = None
-    visits_used: int = 0
+    visits: Opt[Count] = None
+    units: Opt[Count] = None
+    visits_used: Minutes = 0
     """Visits of the group on signed notes inside the window, before this visit."""
-    units_used: int = 0
+    units_used: Minutes = 0
     """Units of the group's codes on signed notes inside the window, before this visit."""
 
 
-@dataclass(frozen=True, slots=True)
-class Authorization:
+class Authorization(_Value, frozen=True):
     """The payer's or referrer's authorization the visit is billed under: its window and its
     visit and unit limits per code group."""
 
-    number: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    services: tuple[AuthorizedServices, ...] = ()
+    number: Opt[Text] = None
+    start: Opt[Day] = None
+    end: Opt[Day] = None
+    services: Array[AuthorizedServices] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TherapyYearToDate:
+class TherapyYearToDate(_Value, frozen=True):
     """Allowed amounts so far this calendar year, per Medicare therapy bucket."""
 
-    pt_slp: Decimal = Decimal("0")
-    ot: Decimal = Decimal("0")
+    pt_slp: Money = Decimal("0")
+    ot: Money = Decimal("0")
 
 
-@dataclass(frozen=True, slots=True)
-class Episode:
-    treatment_day: int
-    last_progress_report_day: int | None = None
-    therapy_ytd: TherapyYearToDate | None = None
+class Episode(_Value, frozen=True):
+    treatment_day: Count
+    last_progress_report_day: Opt[Count] = None
+    therapy_ytd: Opt[TherapyYearToDate] = None
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(_Value, frozen=True):
     """One documented service line: a code with its time block and documentation."""
 
-    code: str
-    charge: Decimal
-    start: dt.time | None = None
-    end: dt.time | None = None
-    minutes: int | None = None
-    assistant_minutes: int = 0
-    body_regions: tuple[str, ...] = ()
-    laterality: Laterality | None = None
-    goal_ids: tuple[str, ...] = ()
-    goal_texts: tuple[str, ...] = ()
+    code: Text
+    charge: Money
+    start: Opt[ClockTime] = None
+    end: Opt[ClockTime] = None
+    minutes: Opt[Minutes] = None
+    assistant_minutes: Minutes = 0
+    body_regions: Texts = ()
+    laterality: Opt[LateralityCode] = None
+    goal_ids: Texts = ()
+    goal_texts: GoalTexts = ()
     """The linked goals' words, in `goal_ids` order, where the source knows them: a finding
     names a goal by what it says, not by its id (the clinic app's ids are row numbers)."""
-    justification: str | None = None
-    parameters: dict[str, object] = field(default_factory=dict)
-    modifiers: tuple[str, ...] = ()
-    diagnosis_pointers: tuple[int, ...] = ()
-    encounter: int = 1
-    rendering_npi: str | None = None
-    units: int | None = None
+    justification: Opt[Text] = None
+    parameters: Parameters = msgspec.field(default_factory=dict)
+    modifiers: Texts = ()
+    diagnosis_pointers: Array[Pointer] = ()
+    encounter: Count = 1
+    rendering_npi: Opt[Npi] = None
+    units: Opt[Count] = None
     """Units already billed by another system (scrubbing an export); None when we compute them."""
 
     @property
@@ -368,52 +465,48 @@ class Service:
         return self.minutes
 
 
-@dataclass(frozen=True, slots=True)
-class OtherProviderService:
-    code: str
-    npi: str
+class OtherProviderService(_Value, frozen=True):
+    code: Text
+    npi: Npi
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryService:
-    code: str
-    body_regions: tuple[str, ...] = ()
-    parameters: dict[str, object] = field(default_factory=dict)
+class HistoryService(_Value, frozen=True):
+    code: Text
+    body_regions: Texts = ()
+    parameters: Parameters = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryVisit:
-    date_of_service: dt.date
-    services: tuple[HistoryService, ...] = ()
+class HistoryVisit(_Value, frozen=True):
+    date_of_service: Day
+    services: Array[HistoryService] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
-    id: str
-    date_of_service: dt.date
+class Visit(_Value, frozen=True, tag_field="schema", tag=SCHEMA_ID):
+    id: VisitId
+    date_of_service: Day
     billing_provider: BillingProvider
     rendering_provider: RenderingProvider
     payer: Payer
     subscriber: Person
     patient: Person
-    diagnoses: tuple[str, ...]
-    services: tuple[Service, ...]
-    place_of_service: str = "11"
-    referral: Referral | None = None
-    accident: Accident | None = None
-    prior_authorization: str | None = None
-    plan_of_care: PlanOfCare | None = None
-    episode: Episode | None = None
-    other_providers_same_day: tuple[OtherProviderService, ...] = ()
-    history: tuple[HistoryVisit, ...] = ()
-    initial_treatment: dt.date | None = None
+    diagnoses: NonEmptyArray[Text]
+    services: NonEmptyArray[Service]
+    place_of_service: PlaceOfService = "11"
+    referral: Opt[Referral] = None
+    accident: Opt[Accident] = None
+    prior_authorization: Opt[Text] = None
+    plan_of_care: Opt[PlanOfCare] = None
+    episode: Opt[Episode] = None
+    other_providers_same_day: Array[OtherProviderService] = ()
+    history: Array[HistoryVisit] = ()
+    initial_treatment: Opt[Day] = None
     """First day of treatment for this episode (837P DTP*454, CMS-1500 box 15 qualifier 454);
     Medicare needs it on spinal manipulation."""
-    service_facility: ServiceFacility | None = None
-    assistant: RenderingProvider | None = None
+    service_facility: Opt[ServiceFacility] = None
+    assistant: Opt[RenderingProvider] = None
     """The assistant (PTA, COTA, SLPA) who furnished the visit when `rendering_provider` is the
     supervising therapist billing for it: Medicare enrols no assistants, so the claim names the
     therapist and CQ/CO mark the assistant's lines (docs/decisions/0200). None when the
     rendering provider furnished the visit."""
-    diagnosis_onsets: tuple[DiagnosisOnset, ...] = ()
-    authorization: Authorization | None = None
+    diagnosis_onsets: Array[DiagnosisOnset] = ()
+    authorization: Opt[Authorization] = None

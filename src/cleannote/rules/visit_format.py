@@ -6,36 +6,25 @@ unknown field, a wrong type or a malformed date is an error that names the file,
 visit and the JSON path. It checks shape only; whether a code, NPI check digit or diagnosis
 pointer makes sense for billing is the scrubber's business, reported as findings.
 
-The shape is declared once, as `msgspec` structs (`_VisitIn` and the types under it), and
-`msgspec` decodes and checks it in compiled code, then builds the `Visit` dataclasses from the
-checked structs (docs/decisions/0300-visit-reader-on-msgspec.md). Its errors are translated
-into ours: the path, the visit id, and what was expected (each field's `Meta.description`),
-never a patient's value. The first problem found is raised; the reader moves on to the next
-visit.
+The shape is declared once, by the value objects themselves (`rules/visit.py`, frozen
+`msgspec` structs whose field types carry the constraints), and `msgspec` decodes and checks
+JSON straight into them in compiled code (docs/decisions/0300-visit-reader-on-msgspec.md). Its
+errors are translated into ours: the path, the visit id, and what was expected (each field's
+`Meta.description`), never a patient's value. The first problem found is raised; the reader
+moves on to the next visit.
 """
 
 from __future__ import annotations
 
-import abc
 import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum, StrEnum
 from pathlib import Path
-from types import UnionType
-from typing import (
-    Annotated,
-    Any,
-    Literal,
-    TextIO,
-    Union,
-    get_args,
-    get_origin,
-    get_type_hints,
-)
+from typing import Annotated, Any, Literal, NoReturn, TextIO, get_args, get_origin
 
 import msgspec
 
@@ -49,28 +38,22 @@ from cleannote.rules.payer_overrides import (
 )
 from cleannote.rules.visit import (
     ASSISTANT_CREDENTIALS,
-    AccidentKind,
+    SCHEMA_ID,
+    VISIT_ID_MAX,
     Address,
+    AmountType,
     Authorization,
     Certification,
-    CertificationKind,
+    ClockTimeType,
     Credential,
-    GoalKind,
     HistoryService,
-    Laterality,
-    MedicareSecondaryType,
-    ModifierStyle,
-    PayerKind,
+    NotInFormatType,
+    OverridesType,
     Person,
-    ReferralQualifier,
-    Relationship,
+    RenderingProvider,
     Service,
-    Sex,
-    UnitMethod,
     Visit,
 )
-
-SCHEMA_ID = "cleannote.visit/1"
 
 
 class VisitErrorCode(StrEnum):
@@ -132,317 +115,149 @@ _NOT_UTF8 = "not UTF-8 text"
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 # Values under these roots are patient data: an error says what is wrong, never what was sent.
 _PHI_ROOTS = ("subscriber", "patient")
-_VISIT_ID_MAX = 20  # CLM01, the 837P patient control number, holds at most 20 characters
-# An optional field's default. Left out it is None; sent as JSON null it is refused, because
-# each field's type leaves null out.
-_LEFT_OUT: Any = None
 
 
-# --- the shape, declared once ----------------------------------------------------------------
-# `description` is what an error says was expected. Patterns use \Z, not $, so that a value
-# ending in a newline is refused as the old reader refused it.
+# --- decoding straight into the value objects ------------------------------------------------
+# The value objects in `rules/visit.py` are the format's declaration (docs/decisions/0300). Three
+# places where the format is narrower than them are checked after decoding, cheaply, and any
+# visit they refuse is read again by `_EXPLAIN` (derived from the same declarations) for the
+# message: a subscriber and a patient are both a `Person` but have different required fields,
+# and an assistant's credential is an assistant's.
 
-
-def _one_of(values: Iterable[str]) -> str:
-    return "one of " + "|".join(values)
-
-
-Text = Annotated[str, msgspec.Meta(min_length=1, description="a non-empty string")]
-Npi = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{10}\Z", description="an NPI of 10 digits")]
-State = Annotated[
-    str, msgspec.Meta(pattern=r"^[A-Z]{2}\Z", description="a two-letter state code in capitals")
-]
-Day = Annotated[dt.date, msgspec.Meta(description="a date YYYY-MM-DD")]
-Money = Annotated[
-    Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,9}(?:\.[0-9]{1,2})?\Z")]
-    | Annotated[int, msgspec.Meta(ge=0)],
-    msgspec.Meta(description='an amount as a decimal string like "120.00"'),
-]
-Minutes = Annotated[int, msgspec.Meta(ge=0, description="an integer of at least 0")]
-Count = Annotated[int, msgspec.Meta(ge=1, description="an integer of at least 1")]
-Pointer = Annotated[int, msgspec.Meta(ge=1, le=12, description="an integer from 1 to 12")]
-Texts = Annotated[tuple[Text, ...], msgspec.Meta(description="an array")]
-Flag = Annotated[bool, msgspec.Meta(description="true or false")]
-
-
-def _enum(enum: type[Any]) -> Any:
-    return Annotated[enum, msgspec.Meta(description=_one_of(m.value for m in enum))]
-
-
-class _ClockTime(abc.ABC):  # noqa: B024  # a marker: "HH:MM", decoded by `_decode_hook`
-    """A time of day written HH:MM (JSON has no time type; RFC 3339 would want seconds)."""
-
-
-_ClockTime.register(dt.time)
-ClockTime = Annotated[_ClockTime, msgspec.Meta(description="HH:MM")]
-Parameters = Annotated[dict[str, Any], msgspec.Meta(description="an object")]
+_MONEY = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,2})?")
 _CLOCK = {f"{h:02d}:{m:02d}": dt.time(h, m) for h in range(24) for m in range(60)}  # a table
 
 
+class _UncheckedOverrides(dict[str, Any]):
+    """A payer record's overrides that `check_overrides` refused: kept until the whole visit is
+    decoded, so that a problem before it in the visit is named first, as before."""
+
+
+OverridesType.register(_UncheckedOverrides)
+
+
 def _decode_hook(kind: type, value: Any) -> Any:
-    if kind is _ClockTime:
+    if kind is AmountType:
+        if type(value) is str:
+            if _MONEY.fullmatch(value):
+                return Decimal(value)
+        elif type(value) is int and value >= 0:
+            return Decimal(value)
+    elif kind is ClockTimeType:
         clock = _CLOCK.get(value) if type(value) is str else None
         if clock is not None:
             return clock
-    else:
+    elif kind is OverridesType:
+        if type(value) is dict and all(type(k) is str for k in value):
+            try:
+                return check_overrides(value)
+            except OverrideError:
+                return _UncheckedOverrides(value)
+    elif kind is not NotInFormatType:
         raise NotImplementedError(kind)
     raise ValueError("refused")  # the message is ours, from the field's description
 
 
-class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """Every object of the format: an unknown field is an error. Short-lived and without
-    cycles, so the garbage collector need not track them (`gc=False`)."""
+class _NotAVisit(msgspec.Struct, frozen=True, tag_field="schema", tag="\x00"):
+    """Never decoded: with it, `Visit` is one of a tagged union, so `schema` is required."""
 
 
-class _AddressIn(_Shape):
-    line1: Text
-    city: Text
-    state: State
-    zip: Text
-    line2: Text = _LEFT_OUT
+_TOP = Visit | _NotAVisit
+_TEXT_DECODER = msgspec.json.Decoder(_TOP, dec_hook=_decode_hook)
 
 
-class _BillingProviderIn(_Shape):
-    name: Text
-    npi: Npi
-    tax_id: Text
-    taxonomy: Text
-    address: _AddressIn
-    pay_to_address: _AddressIn = _LEFT_OUT
-    last_name: Text = _LEFT_OUT
-    first_name: Text = _LEFT_OUT
+def _fields(struct: type[msgspec.Struct], names: Iterable[str], required: set[str]) -> list[Any]:
+    """Fields of `struct` named `names`, in that order, as `msgspec.defstruct` takes them."""
+    info = {f.name: f for f in msgspec.structs.fields(struct)}
+    out: list[Any] = []
+    for name in names:
+        f = info[name]
+        if name in required:
+            out.append((name, f.type))
+        elif f.default_factory is not msgspec.NODEFAULT:
+            out.append((name, f.type, msgspec.field(default_factory=f.default_factory)))
+        else:
+            out.append((name, f.type, f.default))
+    return out
 
 
-class _RenderingProviderIn(_Shape):
-    first_name: Text
-    last_name: Text
-    npi: Npi
-    credential: _enum(Credential)  # type: ignore[valid-type]
-    taxonomy: Text
+def _shape(name: str, fields: list[Any]) -> Any:
+    return msgspec.defstruct(name, fields, forbid_unknown_fields=True, frozen=True, gc=False)
 
 
+_PERSON = ("first_name", "last_name", "birth_date", "sex", "address")
+_SUBSCRIBER_ONLY = ("member_id", "relationship", "group_number")
+# Fields in the order their absence is reported.
+_SubscriberIn = _shape(
+    "Subscriber",
+    _fields(Person, (*_PERSON, *_SUBSCRIBER_ONLY), {*_PERSON, "member_id", "relationship"}),
+)
+_PatientIn = _shape("Patient", _fields(Person, (*_PERSON, "id"), {*_PERSON, "id"}))
 _ASSISTANT_CODES = tuple(c.value for c in Credential if c in ASSISTANT_CREDENTIALS)
+_AssistantIn = _shape(
+    "Assistant",
+    [
+        (name, type_, *rest)
+        if name != "credential"
+        else (
+            name,
+            Annotated[
+                Literal["PTA", "COTA", "SLPA"],
+                msgspec.Meta(description="one of " + "|".join(_ASSISTANT_CODES)),
+            ],
+        )
+        for name, type_, *rest in _fields(
+            RenderingProvider,
+            (f.name for f in msgspec.structs.fields(RenderingProvider)),
+            {f.name for f in msgspec.structs.fields(RenderingProvider)},
+        )
+    ],
+)
+_NARROWER = {"subscriber": _SubscriberIn, "patient": _PatientIn, "assistant": _AssistantIn}
+_VISIT_FIELDS = msgspec.structs.fields(Visit)
+# The whole format for the messages: `schema` first, then the visit's fields, the three above
+# narrowed. Only a visit the decoder or `_fits` refused is read with it.
+_EXPLAIN = _shape(
+    "VisitIn",
+    [
+        (
+            "schema",
+            Annotated[Literal["cleannote.visit/1"], msgspec.Meta(description=f'"{SCHEMA_ID}"')],
+        ),
+        *(
+            (name, _NARROWER.get(name, type_), *rest)
+            for name, type_, *rest in _fields(
+                Visit,
+                (f.name for f in _VISIT_FIELDS),
+                {f.name for f in _VISIT_FIELDS if f.required},
+            )
+        ),
+    ],
+)
 
 
-class _AssistantIn(_Shape):
-    first_name: Text
-    last_name: Text
-    npi: Npi
-    credential: Annotated[
-        Literal["PTA", "COTA", "SLPA"], msgspec.Meta(description=_one_of(_ASSISTANT_CODES))
-    ]
-    taxonomy: Text
+def _fits(visit: Visit) -> bool:
+    """Whether the decoded visit is also inside the three narrower shapes."""
+    s, p, a = visit.subscriber, visit.patient, visit.assistant
+    return (
+        s.address is not None
+        and s.member_id is not None
+        and s.relationship is not None
+        and s.id is None
+        and p.address is not None
+        and p.id is not None
+        and p.member_id is None
+        and p.relationship is None
+        and p.group_number is None
+        and (a is None or a.credential in ASSISTANT_CREDENTIALS)
+    )
 
 
-class _PayerIn(_Shape):
-    name: Text
-    payer_id: Text
-    kind: _enum(PayerKind)  # type: ignore[valid-type]
-    claim_number: Text = _LEFT_OUT
-    unit_method: _enum(UnitMethod) = _LEFT_OUT  # type: ignore[valid-type]
-    modifier_style: _enum(ModifierStyle) = _LEFT_OUT  # type: ignore[valid-type]
-    medicare_secondary_type: _enum(MedicareSecondaryType) = _LEFT_OUT  # type: ignore[valid-type]
-    timely_filing_days: Count = _LEFT_OUT
-    # The payer record's checked overrides (rules/payer_overrides.py), read in `_build`; named
-    # apart from `Payer.policy_overrides`, which holds them checked, so the conversion skips it.
-    overrides: Parameters = msgspec.field(default=_LEFT_OUT, name="policy_overrides")
-
-
-class _SubscriberIn(_Shape):  # fields in the order their absence is reported
-    first_name: Text
-    last_name: Text
-    birth_date: Day
-    sex: _enum(Sex)  # type: ignore[valid-type]
-    address: _AddressIn
-    member_id: Text
-    relationship: _enum(Relationship)  # type: ignore[valid-type]
-    group_number: Text = _LEFT_OUT
-
-
-class _PatientIn(_Shape):
-    first_name: Text
-    last_name: Text
-    birth_date: Day
-    sex: _enum(Sex)  # type: ignore[valid-type]
-    address: _AddressIn
-    id: Text
-
-
-class _ReferralIn(_Shape):
-    first_name: Text
-    last_name: Text
-    npi: Npi
-    qualifier: _enum(ReferralQualifier)  # type: ignore[valid-type]
-    date: Day
-    diagnoses: Texts = ()
-    authorized_visits: Count = _LEFT_OUT
-    visit_number: Count = _LEFT_OUT
-    expires: Day = _LEFT_OUT
-
-
-class _AccidentIn(_Shape):
-    kind: _enum(AccidentKind)  # type: ignore[valid-type]
-    date: Day = _LEFT_OUT
-    state: State = _LEFT_OUT
-
-
-class _GoalIn(_Shape):
-    id: Text
-    text: Text
-    kind: _enum(GoalKind)  # type: ignore[valid-type]
-
-
-class _CertificationIn(_Shape):
-    kind: _enum(CertificationKind)  # type: ignore[valid-type]
-    signed_on: Day = _LEFT_OUT
-    order_signed_on: Day = _LEFT_OUT
-    sent_on: Day = _LEFT_OUT
-    delay_reason: Text = _LEFT_OUT
-
-
-class _PlanOfCareIn(_Shape):
-    start: Day
-    certified: Flag
-    certified_through: Day = _LEFT_OUT
-    goals: Annotated[tuple[_GoalIn, ...], msgspec.Meta(description="an array")] = ()
-    certification: _CertificationIn = _LEFT_OUT
-
-
-class _DiagnosisOnsetIn(_Shape):
-    code: Text
-    onset: Day
-
-
-class _AuthorizedServicesIn(_Shape):
-    codes: Texts = ()
-    visits: Count = _LEFT_OUT
-    units: Count = _LEFT_OUT
-    visits_used: Minutes = 0
-    units_used: Minutes = 0
-
-
-class _AuthorizationIn(_Shape):
-    number: Text = _LEFT_OUT
-    start: Day = _LEFT_OUT
-    end: Day = _LEFT_OUT
-    services: Annotated[
-        tuple[_AuthorizedServicesIn, ...], msgspec.Meta(description="an array")
-    ] = ()
-
-
-class _TherapyYearToDateIn(_Shape):
-    pt_slp: Money = 0
-    ot: Money = 0
-
-
-class _EpisodeIn(_Shape):
-    treatment_day: Count
-    last_progress_report_day: Count = _LEFT_OUT
-    therapy_ytd: _TherapyYearToDateIn = _LEFT_OUT
-
-
-class _ServiceIn(_Shape):
-    code: Text
-    charge: Money
-    start: ClockTime = _LEFT_OUT
-    end: ClockTime = _LEFT_OUT
-    minutes: Minutes = _LEFT_OUT
-    assistant_minutes: Minutes = 0
-    body_regions: Texts = ()
-    laterality: _enum(Laterality) = _LEFT_OUT  # type: ignore[valid-type]
-    goal_ids: Texts = ()
-    justification: Text = _LEFT_OUT
-    parameters: Parameters = msgspec.field(default_factory=dict)
-    modifiers: Texts = ()
-    diagnosis_pointers: Annotated[tuple[Pointer, ...], msgspec.Meta(description="an array")] = ()
-    encounter: Count = 1
-    rendering_npi: Npi = _LEFT_OUT
-    units: Count = _LEFT_OUT
-
-
-class _OtherProviderIn(_Shape):
-    code: Text
-    npi: Npi
-
-
-class _HistoryServiceIn(_Shape):
-    code: Text
-    body_regions: Texts = ()
-    parameters: Parameters = msgspec.field(default_factory=dict)
-
-
-class _HistoryVisitIn(_Shape):
-    date_of_service: Day
-    services: Annotated[tuple[_HistoryServiceIn, ...], msgspec.Meta(description="an array")] = ()
-
-
-class _FacilityIn(_Shape):
-    name: Text
-    address: _AddressIn
-    npi: Npi = _LEFT_OUT
-
-
-def _array(item: Any) -> Any:
-    return Annotated[tuple[item, ...], msgspec.Meta(description="an array")]
-
-
-class _VisitIn(_Shape):
-    schema: Annotated[Literal["cleannote.visit/1"], msgspec.Meta(description=f'"{SCHEMA_ID}"')]
-    id: Annotated[
-        str,
-        msgspec.Meta(min_length=1, max_length=_VISIT_ID_MAX, description="a non-empty string"),
-    ]
-    date_of_service: Day
-    billing_provider: _BillingProviderIn
-    rendering_provider: _RenderingProviderIn
-    payer: _PayerIn
-    subscriber: _SubscriberIn
-    patient: _PatientIn
-    diagnoses: Annotated[
-        tuple[Text, ...], msgspec.Meta(min_length=1, description="a non-empty array")
-    ]
-    services: Annotated[
-        tuple[_ServiceIn, ...], msgspec.Meta(min_length=1, description="a non-empty array")
-    ]
-    place_of_service: Annotated[
-        str,
-        msgspec.Meta(pattern=r"^[0-9]{2}\Z", description="a two-digit place of service code"),
-    ] = "11"
-    referral: _ReferralIn = _LEFT_OUT
-    accident: _AccidentIn = _LEFT_OUT
-    prior_authorization: Text = _LEFT_OUT
-    plan_of_care: _PlanOfCareIn = _LEFT_OUT
-    episode: _EpisodeIn = _LEFT_OUT
-    other_providers_same_day: _array(_OtherProviderIn) = ()  # type: ignore[valid-type]
-    history: _array(_HistoryVisitIn) = ()  # type: ignore[valid-type]
-    initial_treatment: Day = _LEFT_OUT
-    service_facility: _FacilityIn = _LEFT_OUT
-    assistant: _AssistantIn = _LEFT_OUT
-    diagnosis_onsets: _array(_DiagnosisOnsetIn) = ()  # type: ignore[valid-type]
-    authorization: _AuthorizationIn = _LEFT_OUT
-
-
-_TEXT_DECODER = msgspec.json.Decoder(_VisitIn, dec_hook=_decode_hook)
-
-
-def _field_types(shape: type[_Shape]) -> dict[str, Any]:
-    hints = get_type_hints(shape, include_extras=True)
-    return {f.encode_name: hints[f.name] for f in msgspec.structs.fields(shape)}
-
-
-# Each struct's field types with their `Meta` by JSON name, for wording errors.
-_FIELD_TYPES = {shape: _field_types(shape) for shape in _Shape.__subclasses__()}
-
-
-# --- from the checked shape to the value objects ---------------------------------------------
-
-
-def _build(shape: _VisitIn) -> Visit:
-    """The `Visit` for a checked shape, built in compiled code (attributes by name); then the
-    two checks that span fields."""
-    visit = msgspec.convert(shape, Visit, from_attributes=True)
-    if shape.payer.overrides is not None:
-        visit = _with_overrides(visit, shape.payer.overrides)
+def _checked(visit: Visit) -> Visit:
+    """The visit, after the checks that span fields (in the order the old reader made them)."""
+    overrides: object = visit.payer.policy_overrides
+    if type(overrides) is _UncheckedOverrides:
+        _refuse_overrides(overrides)
     bp = visit.billing_provider
     if bp.first_name is not None and bp.last_name is None:
         raise _Problem(
@@ -464,16 +279,17 @@ def _build(shape: _VisitIn) -> Visit:
     return visit
 
 
-def _with_overrides(visit: Visit, raw: dict[str, Any]) -> Visit:
-    """The visit with its payer record's overrides checked as the payer directory checks them."""
+def _refuse_overrides(raw: dict[str, Any]) -> NoReturn:
+    """The payer record's first refused override, named as the payer directory names it."""
     try:
-        checked = check_overrides(raw)
+        check_overrides(raw)
     except OverrideError as refused:
         name, problem = sorted(refused.errors.items())[0]
         shown = name if len(name) <= 40 else name[:37] + "..."
-        code = _override_code(name, raw[name])
-        raise _Problem(f"payer.policy_overrides.{shown}", problem, code) from None
-    return replace(visit, payer=replace(visit.payer, policy_overrides=checked))
+        raise _Problem(
+            f"payer.policy_overrides.{shown}", problem, _override_code(name, raw[name])
+        ) from None
+    raise AssertionError("overrides refused once are refused again")
 
 
 def _override_code(name: str, value: object) -> VisitErrorCode:
@@ -499,6 +315,23 @@ class _Problem(Exception):
         self.code = code
 
 
+def _read(data: dict[str, object]) -> Visit:
+    """The visit for decoded data, or `_Problem`: decoded straight into the value objects; a
+    refusal is explained by reading the data again with `_EXPLAIN`."""
+    try:
+        visit = msgspec.convert(data, _TOP, dec_hook=_decode_hook)
+    except msgspec.ValidationError:
+        pass
+    else:
+        if type(visit) is Visit and _fits(visit):
+            return _checked(visit)
+    try:
+        msgspec.convert(data, _EXPLAIN, dec_hook=_decode_hook)
+    except msgspec.ValidationError as error:
+        raise _translate(str(error), data) from None
+    raise AssertionError("the format refuses what the value objects refused")
+
+
 def parse_visit(data: object, *, source: str = "<input>", line: int | None = None) -> Visit:
     """Build a `Visit` from one decoded JSON object, or raise `VisitFormatError`.
 
@@ -515,14 +348,11 @@ def parse_visit(data: object, *, source: str = "<input>", line: int | None = Non
             _Code.NOT_AN_OBJECT,
         )
     try:
-        return _build(msgspec.convert(data, _VisitIn, dec_hook=_decode_hook))
-    except msgspec.ValidationError as error:
-        problem = _translate(str(error), data)
-    except _Problem as found:
-        problem = found
-    raise VisitFormatError(
-        source, line, _shown_id(data), problem.field, problem.problem, problem.code
-    )
+        return _read(data)
+    except _Problem as problem:
+        raise VisitFormatError(
+            source, line, _shown_id(data), problem.field, problem.problem, problem.code
+        ) from None
 
 
 def parse_visit_json(
@@ -531,7 +361,9 @@ def parse_visit_json(
     """Build a `Visit` from one visit's JSON text (a JSON Lines line), or raise
     `VisitFormatError`; decoding and checking are one compiled pass, without `json.loads`."""
     try:
-        return _build(_TEXT_DECODER.decode(text))
+        visit = _TEXT_DECODER.decode(text)
+        if type(visit) is Visit and _fits(visit):
+            return _checked(visit)
     except (msgspec.DecodeError, _Problem):
         pass  # the rare path: read the text the plain way, for the message
     try:
@@ -577,6 +409,12 @@ def _translate(message: str, data: dict[str, object]) -> _Problem:
         # A value JSON cannot hold (a non-text key from a Python caller): say where, and
         # never echo it, since msgspec's own text may quote it.
         return _Problem(path, f"not a value {SCHEMA_ID} allows", _Code.WRONG_TYPE)
+    bare = _strip(kind)
+    if bare is NotInFormatType:  # a field of the value object that the format leaves out
+        what, kind, path = "Object contains unknown field `", _type_at(steps[:-1]), _parent(path)
+        value = data
+        for step in steps[:-1]:
+            value = value[step]  # type: ignore[index]
     if what.startswith("Object missing required field `"):
         name = what.split("`")[1]
         field = f"{path}.{name}" if path else name
@@ -586,7 +424,11 @@ def _translate(message: str, data: dict[str, object]) -> _Problem:
             )
         return _Problem(field, "required field is missing", _Code.MISSING_FIELD)
     if what.startswith("Object contains unknown field `"):
-        known = {f.encode_name for f in msgspec.structs.fields(_struct_of(kind))}
+        known = {
+            f.encode_name
+            for f in msgspec.structs.fields(_struct_of(kind))
+            if _strip(f.type) is not NotInFormatType
+        }
         unknown = sorted(str(k) for k in value.keys() - known)[0]  # type: ignore[attr-defined]
         shown = unknown if len(unknown) <= 40 else unknown[:37] + "..."
         return _Problem(
@@ -594,20 +436,26 @@ def _translate(message: str, data: dict[str, object]) -> _Problem:
             f"unknown field (not part of {SCHEMA_ID})",
             _Code.UNKNOWN_FIELD,
         )
-    if path == "id" and type(value) is str and len(value) > _VISIT_ID_MAX:
+    if path == "id" and type(value) is str and len(value) > VISIT_ID_MAX:
         return _Problem(
-            "id", f"longer than {_VISIT_ID_MAX} characters (the claim's limit)", _Code.OUT_OF_RANGE
+            "id", f"longer than {VISIT_ID_MAX} characters (the claim's limit)", _Code.OUT_OF_RANGE
         )
+    if bare is OverridesType and type(value) is dict:  # a key that is not text
+        return _Problem(path, "expected an object with text keys", _Code.WRONG_TYPE)
     if _struct_of(kind) is not None:
         return _Problem(path, f"expected an object, got {_kind(value)}", _Code.WRONG_TYPE)
     return _Problem(path, f"expected {_description(kind)}, {_got(value, path)}", _code(kind, value))
+
+
+def _parent(path: str) -> str:
+    return path.rpartition(".")[0]
 
 
 def _code(kind: Any, value: object) -> VisitErrorCode:
     """What kind of refusal a value of the declared `kind` is: of the wrong JSON type, or of the
     right type and wrong in its text, code list or bounds (read from the declared type)."""
     bare = _strip(kind)
-    if get_origin(bare) in (Union, UnionType):  # an amount: text like "120.00", or a whole number
+    if bare is AmountType:  # an amount: text like "120.00", or a whole number
         if type(value) is str:
             return _Code.BAD_FORMAT
         return _Code.OUT_OF_RANGE if type(value) is int else _Code.WRONG_TYPE
@@ -621,7 +469,7 @@ def _code(kind: Any, value: object) -> VisitErrorCode:
         return _Code.WRONG_TYPE
     if bare is dt.date:
         return _Code.BAD_DATE
-    if bare is _ClockTime:
+    if bare is ClockTimeType:
         return _Code.BAD_TIME
     if get_origin(bare) is Literal or (isinstance(bare, type) and issubclass(bare, Enum)):
         return _Code.BAD_CODE
@@ -638,14 +486,17 @@ def _strip(kind: Any) -> Any:
 
 def _struct_of(kind: Any) -> Any:
     bare = _strip(kind)
-    return bare if isinstance(bare, type) and issubclass(bare, _Shape) else None
+    return bare if isinstance(bare, type) and issubclass(bare, msgspec.Struct) else None
 
 
 def _type_at(steps: list[str | int]) -> Any:
-    kind: Any = _VisitIn
+    kind: Any = _EXPLAIN
     for step in steps:
         bare = _strip(kind)
-        kind = get_args(bare)[0] if isinstance(step, int) else _FIELD_TYPES[bare][step]
+        if isinstance(step, int):
+            kind = get_args(bare)[0]
+        else:
+            kind = next(f.type for f in msgspec.structs.fields(bare) if f.encode_name == step)
     return kind
 
 

@@ -6,10 +6,11 @@ about, so a test shows exactly which fact trips the rule and which near-miss doe
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from cleannote.rules.catalog import find_procedure
 from cleannote.rules.visit import (
@@ -176,7 +177,7 @@ def visit(*services: Service, **changes: Any) -> Visit:
 
 
 def replace(obj: Any, **changes: Any) -> Any:
-    return dataclasses.replace(obj, **changes)
+    return msgspec.structs.replace(obj, **changes)
 
 
 def rules_of(result: Any) -> set[str]:

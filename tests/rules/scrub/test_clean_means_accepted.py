@@ -13,13 +13,13 @@ A handful of batches run in CI (pyx12 is slow, so a batch is validated in one ca
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import string
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -243,7 +243,7 @@ def visits(draw: Any, number: int) -> Visit:
             ),
         )
     )
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         base,
         id=draw(_mostly(st.sampled_from([f"v-{number}", f"V{number:013d}"]), "v-" + "9" * 30)),
         billing_provider=billing,

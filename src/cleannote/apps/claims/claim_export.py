@@ -7,8 +7,9 @@ payer did (loop 2320/2430) from the adjudication recorded on the primary claim.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
+
+from msgspec.structs import replace
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, Frequency
 from cleannote.edi.x12_837p import (
