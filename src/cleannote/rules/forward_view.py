@@ -147,7 +147,16 @@ class BookedVisit:
 
 # Words in an appointment type's name that make the visit a progress report: a progress
 # report, a re-evaluation or a discharge summary restarts the count (rules/note_types.py).
-_REPORT_WORDS = ("progress", "re-eval", "reeval", "re-assess", "reassess", "discharge")
+_REPORT_WORDS = (
+    "progress",
+    "re-eval",
+    "reeval",
+    "re-assess",
+    "reassess",
+    "re-exam",
+    "reexam",
+    "discharge",
+)
 
 
 def type_plans_report(type_name: str) -> bool:

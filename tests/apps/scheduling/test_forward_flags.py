@@ -17,14 +17,19 @@ from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.notes.actions import do_start_note
 from cleannote.apps.patients.models import Case, Coverage
 from cleannote.apps.scheduling import forward_flags
-from cleannote.apps.scheduling.actions import do_book_appointment
+from cleannote.apps.scheduling.actions import (
+    do_book_appointment,
+    do_create_appointment_type,
+)
 from cleannote.apps.scheduling.forward_flags import flags_for
 from cleannote.apps.scheduling.models import Appointment
 from cleannote.rules.note_types import NoteType
 from tests.personas import TODAY, Clinic, _note, _patient
 
 
-def _book(clinic: Clinic, patient, offsets, hour: int = 9) -> list[Appointment]:
+def _book(
+    clinic: Clinic, patient, offsets, hour: int = 9, appointment_type=None
+) -> list[Appointment]:
     actor = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
     zone = timezone.get_current_timezone()
     booked = []
@@ -38,6 +43,7 @@ def _book(clinic: Clinic, patient, offsets, hour: int = 9) -> list[Appointment]:
                 location=clinic.location,
                 start=start,
                 end=start + dt.timedelta(minutes=45),
+                appointment_type=appointment_type,
             )
         )
     return booked
@@ -79,6 +85,17 @@ def test_a_drafted_progress_report_plans_it(clinic):
         note_type=NoteType.PROGRESS_REPORT,
     )
     assert "progress-report" not in _kinds(clinic, booked).get(8, [])
+
+
+def test_a_progress_report_type_on_the_tenth_day_plans_the_report(clinic):
+    owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    follow_up, report = (
+        do_create_appointment_type(owner, name=name, discipline="PT", default_minutes=45)
+        for name in ("Follow-up", "Progress report")
+    )
+    follow_ups = _book(clinic, clinic.patient, range(8), appointment_type=follow_up)
+    (planned,) = _book(clinic, clinic.patient, [8], appointment_type=report)
+    assert _kinds(clinic, [*follow_ups, planned]) == {8: ["plan-ended"]}
 
 
 def test_authorized_visits_run_out(clinic):
