@@ -302,7 +302,7 @@ def do_check_day(actor: Actor, day: dt.date, *, at: dt.datetime | None = None) -
             service_type=q.service_type,
             status=CheckStatus.SKIPPED,
             warning=CARRIER_SKIP_NOTE.format(
-                payer=q.coverage.payer_name, kind=PayerKind(q.coverage.kind).value
+                payer=q.coverage.payer_name, kind=q.coverage.get_kind_display()
             ),
             created_at=when,
             created_by=actor.user,

@@ -135,6 +135,10 @@ _TONES = {
     CheckStatus.UNCLEAR: "warn",
     CheckStatus.SKIPPED: "warn",
 }
+# The schedule's short form of a skipped check's note; the check's page has it in full.
+_SKIPPED_BADGE_NOTE = (
+    "Auto or injury carrier: it does not answer eligibility requests; ask the adjuster."
+)
 # Appointment answers look this far back for a patient's newest check when none was asked for
 # the appointment itself.
 _BADGE_LOOKBACK_DAYS = 31
@@ -148,7 +152,7 @@ def _visits_of(service_type: str) -> str:
 
 def _badge(check: EligibilityCheck, for_this_visit: bool) -> CoverageBadge:
     other = next((p for p in check.other_payers if p.get("name")), None)
-    note = check.warning if check.status == CheckStatus.SKIPPED else ""
+    note = _SKIPPED_BADGE_NOTE if check.status == CheckStatus.SKIPPED else ""
     if check.rejection_code:
         note = f"AAA {check.rejection_code}: {check.rejection_meaning}"
     return CoverageBadge(
