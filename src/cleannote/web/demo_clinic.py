@@ -59,6 +59,7 @@ from cleannote.rules.note_types import NoteType, template_of
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
+from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 
 DEMO_PASSWORD = "cleannote-demo"
@@ -356,6 +357,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     _demo_outcome_measures(clinic)
     _demo_blocked_charts(actor, staff["demo-pt"], main, today)
     notes += load_demo_rtm(actor, staff["demo-pt"], main, today, rng)
+    load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)

@@ -268,6 +268,8 @@ elif os.environ.get("CLEANNOTE_EMAIL_FILE_DIR"):
     EMAIL_FILE_PATH = os.environ["CLEANNOTE_EMAIL_FILE_DIR"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where patients reach the public pages (links in reminders, self-booking, calendar feeds).
+CLEANNOTE_PUBLIC_URL = os.environ.get("CLEANNOTE_PUBLIC_URL", "http://127.0.0.1:8000")
 CLEANNOTE_SMS_SENDER = os.environ.get(
     "CLEANNOTE_SMS_SENDER", "cleannote.apps.messaging.senders.OutboxFolderSender"
 )

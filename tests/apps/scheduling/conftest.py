@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
@@ -25,6 +26,15 @@ from tests.apps.claims.conftest import billing  # noqa: F401 (a fixture)
 from tests.personas import VALID_NPIS, Clinic, _staff
 
 MONDAY = dt.date(2027, 1, 4)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The public pages count requests per address in the default cache: each test starts
+    with none counted (ADR 0641)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -72,6 +72,11 @@ class AppointmentType(models.Model):
         return f"{self.discipline} {self.name}" if self.discipline else self.name
 
 
+class PatientReply(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed by the patient"
+    CANCELLED = "cancelled", "Cancelled by the patient"
+
+
 class Appointment(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="appointments"
@@ -111,6 +116,10 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=7, choices=CancelReason.choices, blank=True)
     cancel_note = models.CharField(max_length=200, blank=True)
+    # The patient's answer from a reminder's link (ADR 0641): confirmed, or cancelled (the
+    # cancel itself is the status and its reason); blank when they have not answered.
+    patient_reply = models.CharField(max_length=9, choices=PatientReply.choices, blank=True)
+    patient_replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("start", "id")
@@ -208,3 +217,74 @@ class TimeOff(models.Model):
                 name="time_off_last_day_not_before_first",
             ),
         )
+
+
+class ReminderHours(models.IntegerChoices):
+    DAY = 24, "24 hours ahead"
+    TWO_DAYS = 48, "2 days ahead"
+
+
+class FrontDeskSettings(models.Model):
+    """A clinic's reminder and online self-booking rules (ADRs 0641, 0643); a clinic with no
+    row has the defaults: no reminders, no self-booking."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="front_desk_settings"
+    )
+    reminders_on = models.BooleanField("send appointment reminders", default=False)
+    reminder_hours = models.PositiveSmallIntegerField(
+        "send them", choices=ReminderHours.choices, default=ReminderHours.DAY
+    )
+    # A patient's cancel this close to the start is a late cancel.
+    late_cancel_hours = models.PositiveSmallIntegerField("late cancel inside (hours)", default=24)
+    self_booking_on = models.BooleanField("patients may book online", default=False)
+    min_notice_hours = models.PositiveSmallIntegerField("minimum notice (hours)", default=24)
+    max_open_bookings = models.PositiveSmallIntegerField(
+        "most booked visits a patient may hold", default=2
+    )
+    # The types a patient may book online (none: self-booking offers nothing); each offered
+    # clinician gets the first of their discipline, at its default length.
+    booking_types = models.ManyToManyField(AppointmentType, blank=True, related_name="+")
+    # Blank: every clinician / location may be booked online.
+    booking_staff = models.ManyToManyField(Staff, blank=True, related_name="+")
+    booking_locations = models.ManyToManyField(Location, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "front desk settings"
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(late_cancel_hours__lte=168, min_notice_hours__lte=720),
+                name="front_desk_settings_hours_in_range",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Front desk settings of organisation {self.organisation_id}"
+
+
+class CalendarFeed(models.Model):
+    """A clinician's secret iCalendar address (ADR 0642): only the token's SHA-256 is stored;
+    making a new one replaces the row, so the old address stops answering."""
+
+    staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Calendar feed of staff {self.staff_id}"
+
+
+class SelfBookingLink(models.Model):
+    """A patient's personal online-booking link (ADR 0643): the signed token names this row,
+    and revoking it (a new link, or Revoke) makes every older token refused."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="self_booking_link"
+    )
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Self-booking link of patient {self.patient_id}"

@@ -1,0 +1,78 @@
+"""The clinic's reminder and self-booking rules as a form (ADRs 0641, 0643)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from cleannote.apps.organisations.models import Location, Organisation, Staff
+from cleannote.apps.scheduling.models import AppointmentType, FrontDeskSettings
+
+
+class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = FrontDeskSettings
+        fields = (
+            "reminders_on",
+            "reminder_hours",
+            "late_cancel_hours",
+            "self_booking_on",
+            "min_notice_hours",
+            "max_open_bookings",
+            "booking_types",
+            "booking_staff",
+            "booking_locations",
+        )
+        widgets: ClassVar[dict[str, Any]] = {
+            "reminder_hours": forms.RadioSelect,
+            "booking_types": forms.CheckboxSelectMultiple,
+            "booking_staff": forms.CheckboxSelectMultiple,
+            "booking_locations": forms.CheckboxSelectMultiple,
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "reminders_on": "Email and text, each only when the patient consented in the chart.",
+            "late_cancel_hours": "A patient's cancel from a reminder this close to the start "
+            "is recorded as a late cancel.",
+            "self_booking_on": "Patients with a personal link from their chart may book a "
+            "follow-up online.",
+            "booking_staff": "None ticked: every clinician.",
+            "booking_locations": "None ticked: every location.",
+            "booking_types": "Each clinician is offered with the first of these for their "
+            "discipline, at its usual length.",
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["booking_staff"].queryset = Staff.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation, user__is_active=True
+        ).select_related("user")
+        self.fields["booking_locations"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation
+        )
+        for name, top in (("late_cancel_hours", 168), ("min_notice_hours", 720)):
+            self.fields[name].max_value = top  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["max"] = top
+        self.fields["max_open_bookings"].widget.attrs.update(min=1, max=20)
+        # A patient cannot choose a room, so only types that need none can be booked online.
+        self.fields["booking_types"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation, active=True, needs_room=False, needs_equipment=""
+        )
+
+    def clean_max_open_bookings(self) -> int:
+        value = int(self.cleaned_data["max_open_bookings"])
+        if not 1 <= value <= 20:
+            raise forms.ValidationError("between 1 and 20 booked visits")
+        return value
+
+    def clean_late_cancel_hours(self) -> int:
+        value = int(self.cleaned_data["late_cancel_hours"])
+        if value > 168:
+            raise forms.ValidationError("at most 168 hours (a week)")
+        return value
+
+    def clean_min_notice_hours(self) -> int:
+        value = int(self.cleaned_data["min_notice_hours"])
+        if value > 720:
+            raise forms.ValidationError("at most 720 hours (30 days)")
+        return value

@@ -1,0 +1,127 @@
+"""A patient answers from a message in a real browser (ADRs 0641, 0643): the reminder's link
+opens a page with the clinic, the time and the clinician's initials, Confirm records it on the
+appointment, and the schedule shows it; the self-booking page books a slot. Each public page
+passes axe-core and fits 390 px; screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.scheduling.actions import (
+    do_add_standard_appointment_types,
+    do_add_working_hours,
+    do_book_appointment,
+)
+from cleannote.apps.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    FrontDeskSettings,
+    PatientReply,
+    Weekday,
+)
+from cleannote.apps.scheduling.reminders import do_queue_reminders
+from cleannote.apps.scheduling.self_booking import do_issue_self_booking_link, self_booking_address
+from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.browser.sign_in import sign_in
+from tests.personas import clinic  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _check(page, name: str) -> None:
+    """axe-core, then the page at 390 px: a screenshot, and nothing scrolls sideways."""
+    assert axe_violations(page, name) == []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name} scrolls sideways at 390 px"
+
+
+def test_a_patient_confirms_from_the_reminder(browser_page, live_server, clinic, settings):  # noqa: F811
+    cache.clear()
+    page, base = browser_page, live_server.url
+    settings.CLEANNOTE_PUBLIC_URL = base
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    FrontDeskSettings.objects.create(organisation=clinic.organisation, reminders_on=True)
+    patient = clinic.patient
+    patient.email, patient.email_consent, patient.email_consent_on = (
+        "pat@example.com",
+        True,
+        timezone.localdate(),
+    )
+    patient.save()
+    start = (timezone.now() + dt.timedelta(hours=20)).replace(minute=0, second=0, microsecond=0)
+    appointment = do_book_appointment(
+        desk,
+        patient=patient,
+        staff=clinic.therapist,
+        location=clinic.location,
+        start=start,
+        end=start + dt.timedelta(minutes=45),
+    )
+    (reminder,) = do_queue_reminders(desk, now=timezone.now())
+    found = re.search(r"(http://\S+/p/reminder/\S+/)", reminder.body)
+    assert found is not None
+
+    page.goto(found.group(1))
+    expect(page.locator("h1")).to_have_text("Riverside")
+    expect(page.locator(".public-facts")).to_contain_text("T.D.")
+    expect(page.locator("body")).not_to_contain_text("Example")
+    _check(page, "reminder-page")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("status")).to_contain_text("Confirmed")
+    expect(page.get_by_role("button", name="Confirm")).to_have_count(0)
+    _check(page, "reminder-confirmed")
+    appointment.refresh_from_db()
+    assert appointment.patient_reply == PatientReply.CONFIRMED
+    assert appointment.status == AppointmentStatus.BOOKED
+
+    # the front desk sees it on the day list
+    sign_in(page, base, "fran")
+    page.goto(f"{base}/schedule/?day={timezone.localtime(start).date().isoformat()}")
+    expect(page.locator("tr", has_text="Example")).to_contain_text("Patient confirmed")
+
+    # a changed link is a clear page
+    page.goto(found.group(1)[:-3] + "zz/")
+    expect(page.get_by_role("alert")).to_contain_text("not complete or has been changed")
+    _check(page, "reminder-refused")
+
+
+def test_a_patient_books_online(browser_page, live_server, clinic, settings):  # noqa: F811
+    cache.clear()
+    page, base = browser_page, live_server.url
+    settings.CLEANNOTE_PUBLIC_URL = base
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    types = {(t.discipline, t.name): t for t in do_add_standard_appointment_types(desk)}
+    for weekday in Weekday:
+        do_add_working_hours(
+            desk, staff=clinic.therapist, weekday=weekday, start=dt.time(8), end=dt.time(12)
+        )
+    rules = FrontDeskSettings.objects.create(
+        organisation=clinic.organisation, self_booking_on=True, min_notice_hours=24
+    )
+    rules.booking_types.set([types[("PT", "Follow-up")]])
+    link = do_issue_self_booking_link(desk, clinic.patient)
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(self_booking_address(link))
+    expect(page.locator("body")).to_contain_text("Hi Pat.")
+    expect(page.locator("body")).not_to_contain_text("Example")
+    _check(page, "self-booking-page")
+    first = page.locator(".slot-list button").first
+    first.click()
+    expect(page.get_by_role("status")).to_contain_text("Booked.")
+    _check(page, "self-booking-booked")
+    made = Appointment.objects.filter(patient=clinic.patient, booked_note__contains="online")
+    assert made.count() == 1
