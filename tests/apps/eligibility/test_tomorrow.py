@@ -271,3 +271,21 @@ def test_badges_for_a_week_cost_one_query_whatever_the_number(clinic, django_ass
     assert badges[appointments[0].pk].for_this_visit is True
     assert badges[appointments[0].pk].visits_left == 21
     assert [badges[a.pk].for_this_visit for a in appointments[1:]] == [False] * 4
+
+
+def test_the_chart_does_not_ask_an_auto_carrier_and_asks_a_pt_case_for_pt(
+    clinic, login, settings, tmp_path
+):
+    settings.CLEANNOTE_OUTBOX_DIR = tmp_path
+    injured = patient_with(clinic, "Crash", coverage("auto_pip", "STATE AUTO", "AUTO1"))
+    client = login(clinic.front_desk)
+    auto = injured.coverages.get()
+    response = client.post(f"/eligibility/coverage/{auto.pk}/check/", follow=True)
+    assert b"No eligibility request sent" in response.content
+    assert not EligibilityCheck.objects.filter(coverage=auto).exists()
+    # Pat's open case is PT: the chart's check asks PT, then 30
+    pat = clinic.patient.coverages.get()
+    client.post(f"/eligibility/coverage/{pat.pk}/check/")
+    check = EligibilityCheck.objects.get(coverage=pat)
+    assert check.service_type == "PT"
+    assert "EQ*PT~EQ*30~" in check.request_file.content.replace("\n", "")

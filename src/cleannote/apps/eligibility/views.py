@@ -17,6 +17,7 @@ from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.eligibility import selectors
 from cleannote.apps.eligibility.actions import (
+    CARRIER_SKIP_NOTE,
     Question,
     do_add_hets_enrollment,
     do_build_270,
@@ -37,6 +38,7 @@ from cleannote.apps.eligibility.tasks import check_appointments_on, check_next_c
 from cleannote.apps.exchange.clearinghouse import filing_adapter
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.patients.coverage_order import PROPERTY_AND_CASUALTY
 from cleannote.apps.patients.models import Coverage
 from cleannote.platform.request_params import bounded_message, form_problem
 from cleannote.platform.tasks import enqueue
@@ -101,6 +103,10 @@ def check_coverage(request: HttpRequest, coverage_id: int) -> HttpResponse:
         return redirect("patients:chart", patient_id=coverage.patient_id)
     else:
         day = timezone.localdate()
+    if coverage.kind in PROPERTY_AND_CASUALTY:
+        note = CARRIER_SKIP_NOTE.format(payer=coverage.payer_name, kind=coverage.get_kind_display())
+        messages.error(request, f"No eligibility request sent. {note}")
+        return redirect("patients:chart", patient_id=coverage.patient_id)
     actor = actor_of(request)
     try:
         question = Question(coverage, day, discipline=open_case_discipline(coverage.patient))
