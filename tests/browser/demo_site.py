@@ -29,7 +29,7 @@ from cleannote.apps.eligibility.actions import Question, do_build_270
 from cleannote.apps.eligibility.models import EligibilityCheck
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.patients.models import Coverage, RtmEnrolment
+from cleannote.apps.patients.models import Coverage, PlanOfCare, RtmEnrolment
 from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.actions import do_import_835
 from cleannote.web import errors
@@ -125,6 +125,8 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "referrals": f"{chart}/cases/{case}/referrals/",
         "diagnoses": f"{chart}/cases/{case}/diagnoses/",
         "plan of care": f"{chart}/cases/{case}/plan/",
+        "book series": f"/schedule/series/new/{_plan_of(case)}/",
+        "waitlist": "/schedule/waitlist/",
         "remote monitoring": (
             f"/patients/{monitored.case.patient_id}/cases/{monitored.case_id}/rtm/"
         ),
@@ -149,6 +151,12 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "security": "/account/security/",
         "404": "/patients/999999/",
     }
+
+
+def _plan_of(case_id: int) -> int:
+    plan = PlanOfCare.objects.filter(case_id=case_id).order_by("-start_date", "-pk").first()
+    assert plan is not None, "the demo's draft note has a plan of care"
+    return plan.pk
 
 
 def serve_demo(django_db_blocker, tmp: Path) -> Iterator[DemoSite]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.patients.models import AuthorizedCodeGroup, Referral
-from cleannote.apps.scheduling.actions import do_book_appointment
+from cleannote.apps.scheduling.actions import do_add_break, do_add_time_off, do_book_appointment
 from cleannote.apps.scheduling.models import Appointment, AppointmentStatus
 from cleannote.apps.scheduling.series_selectors import (
     authorization_in_force,
@@ -96,3 +96,35 @@ def test_busy_is_the_clinicians_and_the_patients_held_appointments(clinic, other
         )
         == []
     )
+
+
+def test_time_off_and_breaks_are_busy(clinic) -> None:
+    actor = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    zone = timezone.get_current_timezone()
+    monday = TODAY + dt.timedelta(days=7 - TODAY.weekday())
+    do_add_time_off(
+        actor, staff=clinic.therapist, first_day=monday, last_day=monday + dt.timedelta(days=1)
+    )
+    do_add_break(
+        actor, staff=clinic.therapist, weekday=3, start=dt.time(12), end=dt.time(13), label="lunch"
+    )
+    busy = busy_between(
+        clinic.organisation,
+        staff_id=clinic.therapist.pk,
+        patient_id=clinic.patient.pk,
+        start=dt.datetime.combine(monday, dt.time.min, tzinfo=zone),
+        end=dt.datetime.combine(monday + dt.timedelta(days=7), dt.time.min, tzinfo=zone),
+    )
+    thursday = monday + dt.timedelta(days=3)
+    assert [(b.kind, b.start, b.end) for b in busy] == [
+        (
+            "time off",
+            dt.datetime.combine(monday, dt.time.min, tzinfo=zone),
+            dt.datetime.combine(monday + dt.timedelta(days=2), dt.time.min, tzinfo=zone),
+        ),
+        (
+            "break",
+            dt.datetime.combine(thursday, dt.time(12), tzinfo=zone),
+            dt.datetime.combine(thursday, dt.time(13), tzinfo=zone),
+        ),
+    ]

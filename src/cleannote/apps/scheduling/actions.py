@@ -61,6 +61,7 @@ from cleannote.apps.scheduling.models import (
     Weekday,
     WorkingHours,
 )
+from cleannote.apps.scheduling.open_slots import record_opened_slot
 from cleannote.apps.scheduling.standard_types import STANDARD_TYPES
 from cleannote.platform.clock import format_time, hour_cycle_of
 from cleannote.rules.visit import Discipline
@@ -411,6 +412,7 @@ def do_reschedule_appointment(
     if end is None and timezone.is_aware(start):
         end = start + (row.end - row.start)
     new_start, new_end = _times(start, end, row.appointment_type)
+    was = (row.staff_id, row.location_id, row.start, row.end)
     before = f"{_when(actor, row.start, row.end)} with staff {row.staff_id}" + (
         f" in room {row.room_id}" if row.room_id else ""
     )
@@ -422,6 +424,11 @@ def do_reschedule_appointment(
         f" in room {row.room_id}" if row.room_id else ""
     )
     reason = f"moved from {before} to {after}" + (f"; {confirmed}" if confirmed else "")
+    if was != (row.staff_id, row.location_id, row.start, row.end):
+        # the time it left may suit someone on the waitlist (ADR 0611)
+        record_opened_slot(
+            row, "moved", staff_id=was[0], location_id=was[1], start=was[2], end=was[3]
+        )
     do_record_audit_event(
         actor,
         AuditAction.UPDATE,
@@ -489,13 +496,23 @@ def do_cancel_appointment(
             Code.CANCEL_REASON,
         ) from None
     note = " ".join(note.split())[:200]
-    return _step(
+    row = _step(
         actor,
         appointment,
         "cancel",
         reason=f"cancelled: {why.label}" + (f"; {note}" if note else ""),
         fields={"cancel_reason": why.value, "cancel_note": note, "cancelled_at": _aware(at)},
     )
+    # the time it gave back may suit someone on the waitlist (ADR 0611)
+    record_opened_slot(
+        row,
+        "cancelled",
+        staff_id=row.staff_id,
+        location_id=row.location_id,
+        start=row.start,
+        end=row.end,
+    )
+    return row
 
 
 @transaction.atomic

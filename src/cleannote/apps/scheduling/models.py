@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
-from cleannote.apps.patients.models import Patient
+from cleannote.apps.patients.models import Patient, PlanOfCare
 from cleannote.rules.visit import Discipline
 
 DISCIPLINE_CHOICES = [(d.value, d.value) for d in Discipline]
@@ -116,6 +116,15 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=7, choices=CancelReason.choices, blank=True)
     cancel_note = models.CharField(max_length=200, blank=True)
+    # The series it was booked in (ADR 0610); an appointment of a series is still an ordinary
+    # appointment: moved, cancelled and checked in one at a time.
+    series = models.ForeignKey(
+        "AppointmentSeries",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
     # The patient's answer from a reminder's link (ADR 0641): confirmed, or cancelled (the
     # cancel itself is the status and its reason); blank when they have not answered.
     patient_reply = models.CharField(max_length=9, choices=PatientReply.choices, blank=True)
@@ -288,3 +297,126 @@ class SelfBookingLink(models.Model):
 
     def __str__(self) -> str:
         return f"Self-booking link of patient {self.patient_id}"
+
+
+class AppointmentSeries(models.Model):
+    """Visits booked together, usually from a plan of care: the RFC 5545 rule they were made
+    by (`scheduling.series`, ADR 0610). Each visit is an ordinary `Appointment` pointing here;
+    "this and following" splits a series, the rest `continues` the first."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="appointment_series"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="appointment_series"
+    )
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    plan_of_care = models.ForeignKey(
+        PlanOfCare, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rule = models.TextField()
+    minutes = models.PositiveSmallIntegerField()
+    ends_because = models.CharField(max_length=30, blank=True)
+    continues = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continuations"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name_plural = "appointment series"
+
+    def __str__(self) -> str:
+        return f"Series {self.pk}"
+
+
+class OpenSlot(models.Model):
+    """A clinician's time given back by a cancelled or moved appointment, which the waitlist
+    may fill (ADR 0611). Still open while no appointment holds that time again."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    source = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=20)  # "cancelled", "moved"
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("start", "id")
+        indexes = (models.Index(fields=["organisation", "start"]),)
+
+    def __str__(self) -> str:
+        return f"Open slot {self.pk}"
+
+
+class WaitlistStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    OFFERED = "offered", "Offered"
+    BOOKED = "booked", "Booked"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WaitlistEntry(models.Model):
+    """A patient who wants an earlier visit: with whom (none: anyone), where (none: any
+    location), which weekdays and times of day, between which dates (ADR 0611)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="waitlist_entries")
+    clinicians = models.ManyToManyField(Staff, blank=True, related_name="+")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    weekdays = models.JSONField(default=list, blank=True)  # [0, 3]: Monday and Thursday
+    windows = models.JSONField(default=list, blank=True)  # [["08:00", "12:00"]]
+    earliest = models.DateField(null=True, blank=True)
+    latest = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=9, choices=WaitlistStatus.choices, default=WaitlistStatus.OPEN
+    )
+    offered_slot = models.ForeignKey(
+        OpenSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offered_by = models.CharField(max_length=5, blank=True)  # "sms", "email", "phone"
+    offer_message = models.ForeignKey(
+        "messaging.OutboundMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    booked_appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name_plural = "waitlist entries"
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(latest__isnull=True)
+                | models.Q(earliest__isnull=True)
+                | models.Q(latest__gte=models.F("earliest")),
+                name="waitlist_dates_in_order",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Waitlist entry {self.pk} ({self.status})"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.clinical_selectors import referral_rows
 from cleannote.apps.patients.models import PlanOfCare, Referral
-from cleannote.apps.scheduling.models import Appointment, AppointmentStatus
+from cleannote.apps.scheduling.models import Appointment, AppointmentStatus, StaffBreak, TimeOff
 from cleannote.apps.scheduling.series import Busy, SeriesLimits
 
 _FREED = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
@@ -56,8 +57,9 @@ def busy_between(
     end: dt.datetime,
     exclude_ids: frozenset[int] = frozenset(),
 ) -> list[Busy]:
-    """The clinician's and the patient's appointments that hold their time in [start, end)
-    (a cancelled or missed one gave it back)."""
+    """What stands in [start, end): the clinician's and the patient's appointments that hold
+    their time (a cancelled or missed one gave it back), the clinician's days off and weekly
+    breaks."""
     rows = (
         Appointment.objects.filter(
             Q(staff_id=staff_id) | Q(patient_id=patient_id),
@@ -70,4 +72,34 @@ def busy_between(
         .order_by("start", "id")
         .values_list("pk", "start", "end")
     )
-    return [Busy(s, e, "appointment", pk) for pk, s, e in rows]
+    busy = [Busy(s, e, "appointment", pk) for pk, s, e in rows]
+    zone = timezone.get_current_timezone()
+    first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    for pk, off_from, off_to in TimeOff.objects.filter(
+        staff_id=staff_id, first_day__lte=last, last_day__gte=first
+    ).values_list("pk", "first_day", "last_day"):
+        busy.append(
+            Busy(
+                dt.datetime.combine(off_from, dt.time.min, tzinfo=zone),
+                dt.datetime.combine(off_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+                "time off",
+                pk,
+            )
+        )
+    breaks = list(
+        StaffBreak.objects.filter(staff_id=staff_id).values_list("pk", "weekday", "start", "end")
+    )
+    day = first
+    while breaks and day <= last:
+        for pk, weekday, low, high in breaks:
+            if day.weekday() == weekday:
+                busy.append(
+                    Busy(
+                        dt.datetime.combine(day, low, tzinfo=zone),
+                        dt.datetime.combine(day, high, tzinfo=zone),
+                        "break",
+                        pk,
+                    )
+                )
+        day += dt.timedelta(days=1)
+    return busy

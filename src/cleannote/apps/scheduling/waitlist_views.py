@@ -1,0 +1,156 @@
+"""The waitlist worklist, `/schedule/waitlist/` (ADR 0611): the entries still waiting, each
+opened slot with the patients it suits, Offer (a text or an email through the outbox, by
+consent) and Book on acceptance; adding and withdrawing an entry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.messaging.errors import MessageRefused
+from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.scheduling.errors import SchedulingError
+from cleannote.apps.scheduling.models import OpenSlot, WaitlistEntry
+from cleannote.apps.scheduling.series import WEEKDAY_NAMES
+from cleannote.apps.scheduling.series_forms import WaitlistForm
+from cleannote.apps.scheduling.waitlist import windows_text
+from cleannote.apps.scheduling.waitlist_actions import (
+    OBJECT_TYPE,
+    do_add_waitlist_entry,
+    do_book_from_waitlist,
+    do_offer_slot,
+    do_withdraw_waitlist_entry,
+)
+from cleannote.apps.scheduling.waitlist_selectors import slot_matches, waiting_entries
+
+
+@staff_view(Capability.SEE_PATIENTS)
+def waitlist(request: HttpRequest) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    entries = list(waiting_entries(organisation))
+    matches = slot_matches(organisation, timezone.now(), entries)
+    rows = [
+        (
+            entry,
+            ", ".join(WEEKDAY_NAMES[d] for d in entry.weekdays) or "any day",
+            windows_text(entry.windows) or "any time",
+        )
+        for entry in entries
+    ]
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.LIST,
+        OBJECT_TYPE,
+        "waitlist",
+        shown_patient_ids=sorted({e.patient_id for e in entries}),
+    )
+    return render(request, "scheduling/waitlist.html", {"rows": rows, "matches": matches})
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+def add_entry(request: HttpRequest) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    if request.method == "POST":
+        form = WaitlistForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                do_add_waitlist_entry(
+                    actor_of(request),
+                    patient=data["patient"],
+                    clinicians=data["clinicians"],
+                    location=data["location"],
+                    weekdays=data["weekdays"],
+                    windows=data["windows"],
+                    earliest=data["earliest"],
+                    latest=data["latest"],
+                    note=data["note"],
+                )
+            except SchedulingError as problem:
+                form.add_error(None, str(problem))
+            else:
+                messages.success(request, "Added to the waitlist.")
+                return redirect("scheduling:waitlist")
+    else:
+        patient = request.GET.get("patient", "")
+        form = WaitlistForm(
+            initial={"patient": patient} if patient.isdigit() else {}, organisation=organisation
+        )
+    return render(
+        request,
+        "scheduling/waitlist_add.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _entry(organisation: Organisation, entry_id: int) -> WaitlistEntry:
+    entry = WaitlistEntry.objects.filter(pk=entry_id, organisation=organisation).first()
+    if entry is None:
+        raise Http404("no such waitlist entry in this organisation")
+    return entry
+
+
+def _slot(organisation: Organisation, slot_id: int) -> OpenSlot:
+    slot = (
+        OpenSlot.objects.select_related("staff__user", "location")
+        .filter(pk=slot_id, organisation=organisation)
+        .first()
+    )
+    if slot is None:
+        raise Http404("no such open slot in this organisation")
+    return slot
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+@require_POST
+def offer(request: HttpRequest, entry_id: int, slot_id: int) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    entry, slot = _entry(organisation, entry_id), _slot(organisation, slot_id)
+    try:
+        row = do_offer_slot(actor_of(request), entry=entry, slot=slot)
+    except (SchedulingError, MessageRefused) as problem:
+        messages.error(request, f"Waitlist entry {entry.pk} was not offered the slot: {problem}")
+    else:
+        how = {"sms": "by text", "email": "by email"}.get(row.offered_by)
+        messages.success(
+            request,
+            f"Offer queued {how} (see the outbox)."
+            if how
+            else "No consent to text or email on file: call the patient; the offer is recorded.",
+        )
+    return redirect("scheduling:waitlist")
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+@require_POST
+def book(request: HttpRequest, entry_id: int, slot_id: int) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    entry, slot = _entry(organisation, entry_id), _slot(organisation, slot_id)
+    try:
+        do_book_from_waitlist(actor_of(request), entry=entry, slot=slot)
+    except SchedulingError as problem:
+        messages.error(request, f"Not booked: {problem}")
+    else:
+        messages.success(request, "Booked; the waitlist entry is closed.")
+    return redirect("scheduling:waitlist")
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+@require_POST
+def withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    try:
+        do_withdraw_waitlist_entry(actor_of(request), entry=_entry(organisation, entry_id))
+    except SchedulingError as problem:
+        messages.error(request, f"Not withdrawn: {problem}")
+    else:
+        messages.success(request, "Withdrawn from the waitlist.")
+    return redirect("scheduling:waitlist")

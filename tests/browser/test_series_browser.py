@@ -1,0 +1,88 @@
+"""Book a series from a plan of care in a real browser (issue 12): the front desk opens the
+chart, follows "Book series" from the plan, previews the dates (one collides with a visit the
+patient already has), books the free ones, and finds them on the schedule. Screenshots at 1280,
+768 and 390 px go to test-artifacts/ (ADR 0610)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from cleannote.apps.scheduling.actions import do_book_appointment
+from cleannote.apps.scheduling.models import Appointment, AppointmentSeries
+from tests.apps.scheduling.series_fixtures import MONDAY, at, series_setup
+from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.browser.sign_in import sign_in
+from tests.personas import clinic  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _shoot(page, name: str) -> None:
+    """The page at 1280, 768 and 390 px; at 390 nothing may scroll sideways."""
+    for width in (1280, 768, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"series-{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_book_a_series_from_the_plan_of_care(browser_page, live_server, clinic) -> None:  # noqa: F811
+    page, base = browser_page, live_server.url
+    setup = series_setup(clinic)
+    # the patient already sees the assistant on the second Monday at 10:00
+    do_book_appointment(
+        setup.actor,
+        patient=clinic.patient,
+        staff=clinic.assistant,
+        location=clinic.location,
+        start=at(MONDAY + dt.timedelta(days=7), 10),
+        end=at(MONDAY + dt.timedelta(days=7), 10, 45),
+    )
+    sign_in(page, base, "fran")
+
+    # the chart: Book series from the plan
+    page.goto(f"{base}/patients/{clinic.patient.pk}/")
+    page.click(f"#book-series-{setup.plan.pk}")
+    expect(page.locator("h1")).to_have_text("Book series")
+    expect(page.locator("#id_weekdays_0")).to_be_checked()  # Monday
+    expect(page.locator("#id_weekdays_3")).to_be_checked()  # Thursday
+    expect(page.locator("#visit-count")).to_have_text("6 visits")
+    page.fill("#id_first_day", MONDAY.isoformat())
+    page.click("#preview-series")
+
+    # the preview: six dates, the second Monday collides
+    rows = page.locator("#series-dates tbody tr")
+    expect(rows).to_have_count(6)
+    expect(page.locator("#ends-because")).to_have_text("plan's visit count")
+    expect(page.locator("#series-dates tr.row-bad")).to_have_count(1)
+    assert axe_violations(page, "series preview") == []
+    _shoot(page, "preview")
+
+    # booking all of it is refused with the colliding date; nothing is booked
+    page.click("#book-series")
+    expect(page.locator("#series-refusal")).to_contain_text("1 date(s) collide")
+    assert not AppointmentSeries.objects.exists()
+
+    # book the free dates
+    page.check("#id_skip_conflicts")
+    page.click("#book-series")
+    expect(page.locator("h1")).to_contain_text("Series #")
+    expect(page.locator("#series-occurrences tbody tr")).to_have_count(5)
+    expect(page.locator(".message")).to_contain_text("Booked 5 visits, 1 left out")
+    assert axe_violations(page, "series page") == []
+    _shoot(page, "booked")
+    series = AppointmentSeries.objects.get()
+    assert Appointment.objects.filter(series=series).count() == 5
+
+    # the schedule shows them: the first Thursday at 10:00 with the therapist
+    thursday = MONDAY + dt.timedelta(days=3)
+    page.goto(f"{base}/schedule/?day={thursday.isoformat()}")
+    expect(page.get_by_text("Example, Pat")).to_have_count(1)
+    expect(page.locator("main")).to_contain_text("Theo Demo, PT")
+    _shoot(page, "schedule")
