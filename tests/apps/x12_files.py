@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def interchange(kind: str, version: str, body: list[str], *, control: int = 1) -> bytes:
     """ISA/GS/ST ... SE/GE/IEA around `body`, with the SE count right."""
-    functional = {"271": "HB", "835": "HP"}[kind]
+    functional = {"271": "HB", "835": "HP", "277": "HN", "999": "FA"}[kind]
     isa = (
         f"ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLEANNOTE      "
         f"*260101*1200*^*00501*{control:09d}*0*T*:"
@@ -13,7 +13,7 @@ def interchange(kind: str, version: str, body: list[str], *, control: int = 1) -
     segments = [
         isa,
         f"GS*{functional}*PAYER*CLEANNOTE*20260101*1200*{control}*X*{version}",
-        f"ST*{kind}*0001*{version}" if kind == "271" else f"ST*{kind}*0001",
+        f"ST*{kind}*0001" if kind == "835" else f"ST*{kind}*0001*{version}",
         *body,
         f"SE*{len(body) + 2}*0001",
         f"GE*1*{control}",
@@ -95,3 +95,31 @@ def remittance_835(payments: list[tuple[str, list[str]]], *, control: int = 7) -
     for _, loop in payments:
         body += loop
     return interchange("835", "005010X221A1", body, control=control)
+
+
+def claim_acknowledgment_277ca(claims: list[tuple[str, list[str]]]) -> bytes:
+    """A 277CA (005010X214): the payer, the clearinghouse's receipt of the batch, the billing
+    provider, then one patient loop per (patient control number, its STC/REF/SVC segments)."""
+    body = [
+        "BHT*0085*08*B1*20261206*1200*TH",
+        "HL*1**20*1",
+        "NM1*PR*2*ACME HEALTH PLAN*****PI*12345",
+        "TRN*1*0",
+        "DTP*050*D8*20261206",
+        "DTP*009*D8*20261206",
+        "HL*2*1*21*1",
+        "NM1*41*2*RIVERSIDE PT*****46*CLEANNOTE",
+        "TRN*2*1",
+        "STC*A1:19:PR*20261206*WQ*570.00",
+        "QTY*90*3",
+        "AMT*YU*570.00",
+        "HL*3*2*19*1",
+        "NM1*85*2*RIVERSIDE PT*****XX*1234567893",
+        "TRN*1*0",
+        "REF*TJ*123456789",
+    ]
+    for number, (pcn, statuses) in enumerate(claims, start=4):
+        body += [f"HL*{number}*3*PT", "NM1*QC*1*DOE*JANE****MI*XYZ123", f"TRN*2*{pcn}"]
+        body += statuses
+        body += ["DTP*472*RD8*20261130-20261130"]
+    return interchange("277", "005010X214", body)

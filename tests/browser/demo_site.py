@@ -22,9 +22,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.claims.actions import do_create_claim_from_note
+from cleannote.apps.claims.acknowledgments import do_import_277ca
+from cleannote.apps.claims.actions import do_change_claim_status, do_create_claim_from_note
 from cleannote.apps.claims.errors import ClaimRefusedError
-from cleannote.apps.claims.models import Claim
+from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.eligibility.actions import Question, do_build_270
 from cleannote.apps.eligibility.models import EligibilityCheck
 from cleannote.apps.notes.models import Note, NoteStatus
@@ -34,7 +35,12 @@ from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.actions import do_import_835
 from cleannote.web import errors
 from cleannote.web.demo_clinic import DEMO_PASSWORD, load_demo_clinic
-from tests.apps.x12_files import claim_payment, remittance_835, service
+from tests.apps.x12_files import (
+    claim_acknowledgment_277ca,
+    claim_payment,
+    remittance_835,
+    service,
+)
 
 DEMO_PATIENTS = 4
 # The four roles of issue 11's sweep: owner, clinician, front desk, biller.
@@ -88,6 +94,12 @@ def _bill_and_post(organisation: Organisation, today: dt.date) -> None:
             claim_payment(str(claim.patient_control_number), status, total, paid_total, "0", lines)
         )
     do_import_835(actor, remittance_835(payments), file_name="a11y-demo.835")
+    if len(claims) == 3:
+        # The third claim sent and rejected by a 277CA, for the rejections worklist (ADR 0702).
+        for status in (ClaimStatus.READY, ClaimStatus.IN_BATCH):
+            do_change_claim_status(actor, claims[2], status)
+        rejection = [(str(claims[2].patient_control_number), ["STC*A6:164:IL*20261206*U"])]
+        do_import_277ca(actor, claim_acknowledgment_277ca(rejection), file_name="a11y-demo.277")
     coverage = Coverage.objects.filter(patient__organisation=organisation).order_by("pk").first()
     if coverage is not None:
         do_build_270(actor, [Question(coverage=coverage, day=today)])
@@ -135,6 +147,9 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "claims list": "/claims/",
         "claim page": f"/claims/{claim.pk}/",
         "batches": "/claims/batches/",
+        "rejections": "/claims/rejections/",
+        "clearinghouses": "/exchange/profiles/",
+        "clearinghouse form": "/exchange/profiles/add/",
         "eligibility": "/eligibility/",
         "eligibility check": f"/eligibility/{check.pk}/",
         "remittance": "/remittance/",

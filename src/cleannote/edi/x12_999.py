@@ -2,6 +2,11 @@
 
 IK4 may copy the bad element's data (IK404), which can be PHI, so it is kept in the value
 object for matching but never shown by the command line.
+
+A CTX after an IK3 names where the error sits: the business unit context `CTX*CLM01:<patient
+control number>` ties the error to one claim of an 837 set (`SegmentError.claim`); a situational
+trigger context (`CTX*SITUATIONAL TRIGGER*...`) names the segment whose presence made the
+erroneous one required (`SegmentError.trigger`).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ class SegmentError:
     loop_id: str
     error_code: str
     elements: tuple[ElementError, ...]
+    claim: str = ""  # CLM01 of the claim the error sits in (CTX business unit), if named
+    trigger: str = ""  # the segment id of a situational trigger context, if named
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,8 @@ class _Set:
     errors: list[SegmentError] = field(default_factory=list)
     ik3: Segment | None = None
     ik4: list[ElementError] = field(default_factory=list)
+    claim: str = ""
+    trigger: str = ""
 
 
 def _read_set(
@@ -123,9 +132,17 @@ def _read_set(
         if current is not None and current.ik3 is not None:
             ik3 = current.ik3
             current.errors.append(
-                SegmentError(ik3.get(1), ik3.get(2), ik3.get(3), ik3.get(4), tuple(current.ik4))
+                SegmentError(
+                    ik3.get(1),
+                    ik3.get(2),
+                    ik3.get(3),
+                    ik3.get(4),
+                    tuple(current.ik4),
+                    current.claim,
+                    current.trigger,
+                )
             )
-            current.ik3, current.ik4 = None, []
+            current.ik3, current.ik4, current.claim, current.trigger = None, [], "", ""
 
     for segment in body:
         last = segment
@@ -137,6 +154,12 @@ def _read_set(
         elif sid == "IK3" and current is not None:
             close_ik3()
             current.ik3 = segment
+        elif sid == "CTX" and current is not None and current.ik3 is not None:
+            context = segment.components(1)
+            if context and context[0] == "SITUATIONAL TRIGGER":
+                current.trigger = segment.get(2)
+            elif context and context[0] == "CLM01" and len(context) > 1:
+                current.claim = context[1]
         elif sid == "IK4" and current is not None:
             current.ik4.append(
                 ElementError(segment.get(1), segment.get(2), segment.get(3), segment.get(4))

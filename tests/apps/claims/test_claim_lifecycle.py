@@ -35,6 +35,7 @@ S = ClaimStatus
         (S.DRAFT, S.IN_BATCH, False),
         (S.READY, S.IN_BATCH, True),
         (S.IN_BATCH, S.REJECTED, True),
+        (S.ACCEPTED, S.REJECTED, True),
         (S.IN_BATCH, S.PAID, True),
         (S.REJECTED, S.READY, True),
         (S.ACCEPTED, S.DRAFT, False),

@@ -32,6 +32,9 @@ def test_every_mapped_rule_is_in_the_catalog():
         pytest.param("payer.auto-primary", "add_coverage", (1,), id="auto-carrier"),
         pytest.param("payer.claim-number-missing", "edit_case", (1, 2), id="claim-number"),
         pytest.param("format.accident-state", "edit_case", (1, 2), id="accident-state"),
+        pytest.param("ack.patient", "edit_coverage", (1, 3), id="rejected-member-id"),
+        pytest.param("ack.payer", "add_coverage", (1,), id="rejected-wrong-payer"),
+        pytest.param("ack.diagnosis", "diagnoses", (1, 2), id="rejected-diagnosis"),
     ],
 )
 def test_rule_to_screen(rule, url_name, args):

@@ -360,3 +360,27 @@ class BatchClaim(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id} claim {self.claim_id}"
+
+
+class ClaimRejection(models.Model):
+    """Why a 999 or a 277CA rejected the claim, in plain words (ADR 0702).
+
+    `code` is what the file said (IK5 and IK3/IK4 codes, or the STC category:status:entity);
+    `explanation` the words from `cleannote.edi.acknowledgment_codes`; `rule` the part of the
+    record the fix is in (`ack.patient`, `ack.payer`, `ack.provider`, `ack.diagnosis`,
+    `ack.visit`, or `ack.file`), which `patients.fix_links` maps to the chart screen.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="rejections")
+    kind = models.CharField(max_length=5)  # "999" or "277CA"
+    file_name = models.CharField(max_length=255)
+    received_at = models.DateTimeField()
+    code = models.CharField(max_length=60)
+    explanation = models.TextField()
+    rule = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ("claim_id", "-received_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"

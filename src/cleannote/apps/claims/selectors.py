@@ -114,3 +114,19 @@ def settlement_of(claim: Claim) -> Settlement:
         written_off=other,
         patient_share=patient,
     )
+
+
+def rejected_claims(organisation: Organisation) -> QuerySet[Claim]:
+    """The rejections worklist: rejected claims, oldest service first, with their reasons
+    (newest file first) in a fixed number of queries (ADR 0702)."""
+    from cleannote.apps.claims.models import ClaimRejection
+
+    return (
+        claims_of(organisation)
+        .filter(status=ClaimStatus.REJECTED)
+        .select_related("patient", "note")
+        .prefetch_related(
+            Prefetch("rejections", queryset=ClaimRejection.objects.order_by("-received_at", "id"))
+        )
+        .order_by("date_of_service", "id")[:WORKLIST_LIMIT]
+    )

@@ -25,7 +25,8 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.DRAFT: frozenset({S.READY, S.CLOSED}),
     S.READY: frozenset({S.DRAFT, S.IN_BATCH, S.CLOSED}),
     S.IN_BATCH: frozenset({S.ACCEPTED, S.REJECTED}) | _ADJUDICATED,
-    S.ACCEPTED: _ADJUDICATED | {S.CLOSED},
+    # A payer's 277CA may reject a claim its clearinghouse accepted (ADR 0702).
+    S.ACCEPTED: _ADJUDICATED | {S.REJECTED, S.CLOSED},
     S.REJECTED: frozenset({S.READY, S.CLOSED}),
     S.PAID: _ANSWERED - {S.PAID} | {S.CLOSED},
     S.PARTIALLY_PAID: _ANSWERED - {S.PARTIALLY_PAID} | {S.APPEALED, S.CLOSED},

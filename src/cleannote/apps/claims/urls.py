@@ -1,10 +1,12 @@
 from django.urls import path
 
-from cleannote.apps.claims import views
+from cleannote.apps.claims import rejection_views, views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("rejections/", rejection_views.rejections, name="rejections"),
+    path("<int:claim_id>/resubmit/", rejection_views.resubmit, name="resubmit"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),
     path("<int:claim_id>/cms1500.pdf", views.cms1500, name="cms1500"),
     path("<int:claim_id>/ready/", views.mark_ready, name="ready"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 class ExchangeError(ValueError):
     """Talking to a clearinghouse failed, or a profile or file does not fit the request."""
 
-    def __init__(self, subject: str, problem: str) -> None:
+    def __init__(self, subject: str, problem: str, *, field: str | None = None) -> None:
         super().__init__(f"{subject}: {problem}")
         self.subject = subject
         self.problem = problem
+        self.field = field  # the profile field a form shows the problem on, if one

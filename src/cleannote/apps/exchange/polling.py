@@ -107,7 +107,7 @@ def do_download_responses(
                 result.new_files.append(received.pk)
                 if received.state == ReceivedState.NEW:
                     enqueue(import_received_file, received.pk)
-        _dispose(locked, session)
+        _dispose(locked, session, {f.name for f in listed})
     return result
 
 
@@ -138,11 +138,13 @@ def _record(
     return received
 
 
-def _dispose(profile: ClearinghouseProfile, session: SftpSession) -> None:
-    """Archive or delete, as the profile says, every recorded file still on the server."""
-    if profile.after_download == "keep":
+def _dispose(profile: ClearinghouseProfile, session: SftpSession, listed: set[str]) -> None:
+    """Archive or delete, as the profile says, every recorded file this poll listed (one a
+    crash kept on the server last time included)."""
+    if profile.after_download == "keep" or not listed:
         return
-    for received in ReceivedFile.objects.filter(profile=profile, disposed=False):
+    waiting = ReceivedFile.objects.filter(profile=profile, disposed=False, name__in=listed)
+    for received in waiting:
         try:
             session.dispose(received.name)
         except ExchangeError:

@@ -7,6 +7,7 @@ following the setting) the first time its profiles are listed or polled (ADR 070
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from cleannote.apps.exchange.models import ClearinghouseProfile, Transport
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 PROFILE_FIELDS = (
     "name",
     "is_default",
@@ -78,11 +80,25 @@ def check_profile(values: dict[str, Any]) -> None:
     name = values.get("name") or "profile"
     for required in ("host", "username", "host_key_fingerprint"):
         if not values.get(required):
-            raise ExchangeError(name, f"{required.replace('_', ' ')} is required for SFTP")
+            raise ExchangeError(
+                name, f"{required.replace('_', ' ')} is required for SFTP", field=required
+            )
     if not values.get("key_path") and not values.get("password_env"):
-        raise ExchangeError(name, "SFTP needs a key file path or a password variable name")
+        raise ExchangeError(
+            name, "SFTP needs a key file path or a password variable name", field="key_path"
+        )
+    if values.get("password_env") and not _ENV_NAME.fullmatch(values["password_env"]):
+        raise ExchangeError(
+            name,
+            "password variable must be the name of an environment variable, not a password",
+            field="password_env",
+        )
     if not str(values["host_key_fingerprint"]).startswith("SHA256:"):
-        raise ExchangeError(name, "host key fingerprint must be SHA256:… as ssh-keygen prints")
+        raise ExchangeError(
+            name,
+            "host key fingerprint must be SHA256:… as ssh-keygen prints",
+            field="host_key_fingerprint",
+        )
 
 
 @transaction.atomic

@@ -72,6 +72,14 @@ CHART_SCREEN_OF_RULE: dict[str, ChartScreen] = {
     "poc.signed-order-unmet": ChartScreen.PLAN,
     "poc.recertification-due": ChartScreen.PLAN,
 }
+# A 999/277CA rejection (not a scrub rule), by the part of the record its status and entity
+# codes point at (`claims.ClaimRejection.rule`, ADR 0702): the member id and the subscriber are
+# on the coverage, a wrong payer is fixed by choosing the coverage, a diagnosis on the case.
+CHART_SCREEN_OF_REJECTION: dict[str, ChartScreen] = {
+    "ack.patient": ChartScreen.COVERAGE,
+    "ack.payer": ChartScreen.COVERAGES,
+    "ack.diagnosis": ChartScreen.DIAGNOSES,
+}
 _CASE_SCREENS = {
     ChartScreen.REFERRALS: "patients:referrals",
     ChartScreen.DIAGNOSES: "patients:diagnoses",
@@ -97,6 +105,8 @@ class FixLink:
 
 
 def chart_screen(rule: str) -> ChartScreen | None:
+    if rule in CHART_SCREEN_OF_REJECTION:
+        return CHART_SCREEN_OF_REJECTION[rule]
     if rule in CHART_SCREEN_OF_RULE:
         return CHART_SCREEN_OF_RULE[rule]
     families = [p for p in CHART_SCREEN_OF_RULE if p.endswith(".") and rule.startswith(p)]

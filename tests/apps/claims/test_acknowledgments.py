@@ -1,0 +1,267 @@
+"""999 and 277CA import move claims to accepted or rejected with the reasons in plain words, on
+the rejections worklist; a rejected claim is resubmitted as a new original (ADR 0702)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cleannote.apps.claims.acknowledgments import (
+    do_import_277ca,
+    do_import_999,
+    do_resubmit_rejected_claim,
+)
+from cleannote.apps.claims.actions import do_build_batch, do_mark_ready
+from cleannote.apps.claims.errors import ClaimError
+from cleannote.apps.claims.models import Claim, ClaimRejection, ClaimStatus, Frequency
+from tests.apps.claims.conftest import another_claim
+from tests.apps.x12_files import claim_acknowledgment_277ca
+from tests.edi.envelopes import wrap
+
+
+def _batch(billing, count: int = 3):
+    claims = [do_mark_ready(billing.actor, another_claim(billing, 4 + n)) for n in range(count)]
+    batch = do_build_batch(billing.actor, [c.pk for c in claims])
+    return batch, claims
+
+
+def _999(body: list[str]) -> bytes:
+    return wrap(body, st01="999", guide="005010X231A1", functional="FA").encode()
+
+
+def _statuses(claims: list[Claim]) -> list[str]:
+    return [Claim.objects.get(pk=c.pk).status for c in claims]
+
+
+# --- 999 ----------------------------------------------------------------------------------------
+
+
+def test_a_999_accepting_the_set_moves_nothing(billing):
+    batch, claims = _batch(billing)
+    ack = _999(
+        [
+            f"AK1*HC*{batch.control_number}*005010X222A1",
+            f"AK2*837*{batch.control_number:04d}*005010X222A1",
+            "IK5*A",
+            "AK9*A*1*1*1",
+        ]
+    )
+    outcome = do_import_999(billing.actor, ack, file_name="ack.999")
+    assert outcome == "999: 1 transaction set(s) answered, 0 claim(s) rejected"
+    assert _statuses(claims) == [ClaimStatus.IN_BATCH] * 3
+
+
+def test_a_999_rejecting_the_set_rejects_every_claim_with_its_own_reasons(billing):
+    # given a batch of three claims and a 999 rejecting its set, with an error tied to the
+    # second claim (CTX CLM01) and one tied to none
+    batch, claims = _batch(billing)
+    second = claims[1].patient_control_number
+    ack = _999(
+        [
+            f"AK1*HC*{batch.control_number}*005010X222A1",
+            f"AK2*837*{batch.control_number:04d}*005010X222A1",
+            "IK3*CLM*22*2300*8",
+            f"CTX*CLM01:{second}",
+            "IK4*5:3*1325*7*9",
+            "IK3*NM1*4*1000B*8",
+            "IK4*9*67*6",
+            "IK5*R*5",
+            "AK9*R*1*1*0",
+        ]
+    )
+    # when
+    outcome = do_import_999(billing.actor, ack, file_name="ack.999")
+    # then all three are rejected; each reason is the set's verdict, then its own errors
+    assert outcome == "999: 1 transaction set(s) answered, 3 claim(s) rejected"
+    assert _statuses(claims) == [ClaimStatus.REJECTED] * 3
+    set_words = (
+        f"the file's transaction set {batch.control_number:04d} was rejected: "
+        "one or more segments are in error"
+    )
+    shared = (
+        "segment NM1 (segment 4 of the set, loop 1000B): a segment whose data elements are in "
+        "error (see the element errors); NM109 (data element 67): the value holds an invalid "
+        "character"
+    )
+    own = (
+        "segment CLM (segment 22 of the set, loop 2300): a segment whose data elements are in "
+        "error (see the element errors); CLM05-3 (data element 1325): the value is not a valid "
+        "code"
+    )
+    assert [r.explanation for r in claims[0].rejections.order_by("id")] == [set_words, shared]
+    assert [(r.code, r.explanation) for r in claims[1].rejections.order_by("id")] == [
+        ("IK5:R:5", set_words),
+        ("CLM:8:7", own),
+        ("NM1:8:6", shared),
+    ]
+    # and the status history says why, naming the file
+    event = claims[1].events.order_by("-id").first()
+    assert (event.previous_status, event.status) == (ClaimStatus.IN_BATCH, ClaimStatus.REJECTED)
+    assert event.reason.startswith(f"999 ack.999: {set_words}")
+    # when the same file comes again, then nothing moves and nothing is added
+    assert do_import_999(billing.actor, ack, file_name="ack.999").endswith("0 claim(s) rejected")
+    assert ClaimRejection.objects.count() == 7
+
+
+def test_a_999_for_a_group_we_never_sent_is_refused(billing):
+    ack = _999(["AK1*HC*987*005010X222A1", "AK2*837*0987*005010X222A1", "IK5*A", "AK9*A*1*1*1"])
+    with pytest.raises(ClaimError, match="answers group 987, which is no batch of ours"):
+        do_import_999(billing.actor, ack, file_name="ack.999")
+
+
+def test_a_file_that_is_not_a_999_is_refused_with_where(billing):
+    with pytest.raises(ClaimError, match=r"^bad\.999: not read: "):
+        do_import_999(billing.actor, b"ISA*garbage", file_name="bad.999")
+
+
+# --- 277CA --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stc", "status", "rule"),
+    [
+        ("STC*A2:20*20261206*WQ*190.00", ClaimStatus.ACCEPTED, None),
+        ("STC*A1:19:PR*20261206*WQ*190.00", ClaimStatus.ACCEPTED, None),
+        ("STC*A7:562:85*20261206*U*190.00", ClaimStatus.REJECTED, "ack.provider"),
+        ("STC*A6:164:IL*20261206*U*190.00", ClaimStatus.REJECTED, "ack.patient"),
+        ("STC*A3:116*20261206*U*190.00", ClaimStatus.REJECTED, "ack.payer"),
+        ("STC*A7:255*20261206*U*190.00", ClaimStatus.REJECTED, "ack.diagnosis"),
+        ("STC*A8:21*20261206*U*190.00", ClaimStatus.REJECTED, "ack.file"),
+        ("STC*E0:0*20261206*U*190.00", ClaimStatus.IN_BATCH, None),
+    ],
+    ids=lambda v: str(v),
+)
+def test_277ca_category_moves_the_claim(billing, stc, status, rule):
+    _, [claim] = _batch(billing, 1)
+    data = claim_acknowledgment_277ca([(claim.patient_control_number, [stc])])
+    do_import_277ca(billing.actor, data, file_name="ca.277")
+    claim.refresh_from_db()
+    assert claim.status == status
+    assert [r.rule for r in claim.rejections.all()] == ([rule] if rule else [])
+
+
+def test_a_277ca_accepts_one_rejects_another_and_counts_what_is_not_ours(billing):
+    # given a batch of two claims and a 277CA answering them and a claim we never sent
+    _, claims = _batch(billing, 2)
+    first, second = (c.patient_control_number for c in claims)
+    data = claim_acknowledgment_277ca(
+        [
+            (first, ["STC*A2:20*20261206*WQ*190.00", "REF*1K*PAYER-77"]),
+            (second, ["STC*A7:562:85*20261206*U*190.00"]),
+            ("NOT-OURS-1", ["STC*A2:20*20261206*WQ*190.00"]),
+        ]
+    )
+    # when
+    outcome = do_import_277ca(billing.actor, data, file_name="ca.277")
+    # then
+    assert outcome == "277CA: 1 claim(s) accepted, 1 rejected, 1 not ours or not found"
+    accepted, rejected = (Claim.objects.get(pk=c.pk) for c in claims)
+    assert (accepted.status, accepted.payer_claim_number) == (ClaimStatus.ACCEPTED, "PAYER-77")
+    assert rejected.status == ClaimStatus.REJECTED
+    [reason] = rejected.rejections.all()
+    assert (reason.kind, reason.code, reason.explanation) == (
+        "277CA",
+        "A7:562:85",
+        "A7: rejected for invalid information; 562: the entity's National Provider "
+        "Identifier (NPI) (the billing provider)",
+    )
+    # and importing it again changes nothing
+    again = do_import_277ca(billing.actor, data, file_name="ca.277")
+    assert again == "277CA: 0 claim(s) accepted, 0 rejected, 1 not ours or not found"
+
+
+def test_a_line_rejection_rejects_the_claim(billing):
+    _, [claim] = _batch(billing, 1)
+    data = claim_acknowledgment_277ca(
+        [
+            (
+                claim.patient_control_number,
+                [
+                    "STC*A2:20*20261206*WQ*190.00",
+                    "SVC*HC:97110:GP*130.00*0",
+                    "STC*A7:454*20261206*U*130.00",
+                    "REF*FJ*1",
+                ],
+            )
+        ]
+    )
+    do_import_277ca(billing.actor, data, file_name="ca.277")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REJECTED
+    assert [r.rule for r in claim.rejections.all()] == ["ack.visit"]
+
+
+def test_a_payer_may_reject_what_its_clearinghouse_accepted(billing):
+    _, [claim] = _batch(billing, 1)
+    pcn = claim.patient_control_number
+    do_import_277ca(
+        billing.actor,
+        claim_acknowledgment_277ca([(pcn, ["STC*A1:19:41*20261206*WQ*190.00"])]),
+        file_name="ch.277",
+    )
+    do_import_277ca(
+        billing.actor,
+        claim_acknowledgment_277ca([(pcn, ["STC*A3:33:IL*20261207*U*190.00"])]),
+        file_name="payer.277",
+    )
+    claim.refresh_from_db()
+    assert [e.status for e in claim.events.order_by("id")][-2:] == [
+        ClaimStatus.ACCEPTED,
+        ClaimStatus.REJECTED,
+    ]  # fmt: skip
+
+
+# --- the worklist and resubmitting --------------------------------------------------------------
+
+
+def _rejected(billing) -> Claim:
+    _, [claim] = _batch(billing, 1)
+    data = claim_acknowledgment_277ca(
+        [(claim.patient_control_number, ["STC*A6:164:IL*20261206*U*190.00"])]
+    )
+    do_import_277ca(billing.actor, data, file_name="ca.277")
+    claim.refresh_from_db()
+    return claim
+
+
+def test_resubmitting_makes_a_new_original_claim_and_closes_the_rejected_one(billing):
+    # given a rejected claim
+    rejected = _rejected(billing)
+    # when it is resubmitted
+    fresh = do_resubmit_rejected_claim(billing.actor, rejected)
+    # then a new original claim bills the same note, with a new control number
+    rejected.refresh_from_db()
+    assert (rejected.status, rejected.voided) == (ClaimStatus.CLOSED, True)
+    assert fresh.pk != rejected.pk
+    assert (fresh.frequency, fresh.note_id) == (Frequency.ORIGINAL, rejected.note_id)
+    assert fresh.patient_control_number != rejected.patient_control_number
+    assert fresh.status == ClaimStatus.DRAFT
+    # and only a rejected claim is resubmitted
+    with pytest.raises(ClaimError, match="only a rejected claim is resubmitted"):
+        do_resubmit_rejected_claim(billing.actor, fresh)
+
+
+def test_the_rejections_worklist_lists_the_reason_and_the_fix(billing, client):
+    rejected = _rejected(billing)
+    client.force_login(billing.clinic.biller.user)
+    page = client.get(reverse("claims:rejections"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert rejected.patient_control_number in html
+    words = "A6: rejected for missing information; 164: the entity&#x27;s contract or member "
+    assert words + "number (the subscriber)" in html
+    assert reverse("claims:resubmit", args=[rejected.pk]) in html
+
+
+def test_resubmit_from_the_worklist_goes_to_the_new_claim(billing, client):
+    rejected = _rejected(billing)
+    client.force_login(billing.clinic.biller.user)
+    response = client.post(reverse("claims:resubmit", args=[rejected.pk]))
+    fresh = Claim.objects.exclude(pk=rejected.pk).get(note=rejected.note, voided=False)
+    assert response.status_code == 302
+    assert response.url == reverse("claims:detail", args=[fresh.pk])
+
+
+def test_the_rejections_worklist_is_for_billers_and_owners(billing, client):
+    client.force_login(billing.clinic.therapist.user)
+    assert client.get(reverse("claims:rejections")).status_code == 403
