@@ -7,13 +7,18 @@ no-show). btree_gist lets `=` on the id sit beside `&&` on the range in one GiST
 They are written in SQL and run on PostgreSQL only, outside the models' state: SQLite has no
 exclusion constraints (the booking transaction checks there), and a constraint in
 `Meta.constraints` would be rebuilt into every SQLite table copy.
+
+The extension is created here too rather than by Django's `BtreeGistExtension` operation,
+whose reverse asks `pg_extension` on any database and so fails when a test migrates SQLite
+backwards past this migration. Reversing leaves the extension installed: other schemas may
+use it.
 """
 
-from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
+EXTENSION = "CREATE EXTENSION IF NOT EXISTS btree_gist;"
 HOLDS_TIME = "status NOT IN ('cancelled', 'no_show')"
 
 ADD = f"""
@@ -32,6 +37,7 @@ ALTER TABLE scheduling_appointment DROP CONSTRAINT IF EXISTS appointment_staff_n
 
 def add(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(EXTENSION)
         schema_editor.execute(ADD)
 
 
@@ -44,6 +50,5 @@ class Migration(migrations.Migration):
     dependencies = [("scheduling", "0002_calendar_types_rooms_hours")]
 
     operations = [
-        BtreeGistExtension(),
         migrations.RunPython(add, drop, elidable=False),
     ]
