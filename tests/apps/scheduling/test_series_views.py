@@ -257,3 +257,51 @@ def test_a_bad_window_is_refused_at_its_field(setup, login) -> None:
     assert page.status_code == 400
     assert "write it as 08:00-12:00" in page.content.decode()
     assert not WaitlistEntry.objects.exists()
+
+
+def _open_and_wait(setup, n: int) -> None:  # type: ignore[no-untyped-def]
+    """n waiting entries (one per patient) and n opened slots on the first Thursday."""
+    from cleannote.apps.patients.models import Patient
+    from cleannote.apps.scheduling.waitlist_actions import do_add_waitlist_entry
+
+    thursday = MONDAY + dt.timedelta(days=3)
+    for i in range(n):
+        patient = Patient.objects.create(
+            organisation=setup.clinic.organisation,
+            chart_number=f"Q-{n}-{i}",
+            first_name="Quinn",
+            last_name=f"Query{i}",
+            birth_date=dt.date(1980, 1, 1),
+            sex="M",
+        )
+        do_add_waitlist_entry(
+            setup.actor, patient=patient, clinicians=[setup.clinic.therapist], weekdays=[3]
+        )
+        hour = 8 + i + (n - 1) * 3
+        visit = do_book_appointment(
+            setup.actor,
+            patient=patient,
+            staff=setup.clinic.therapist,
+            location=setup.clinic.location,
+            start=at(thursday, hour),
+            end=at(thursday, hour, 45),
+        )
+        do_cancel_appointment(setup.actor, appointment=visit, reason=CancelReason.PATIENT)
+
+
+def test_the_waitlist_page_query_count_does_not_grow(setup, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(setup.clinic.front_desk)
+    _open_and_wait(setup, 1)
+    client.get(reverse("scheduling:waitlist"))  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(reverse("scheduling:waitlist"))
+    assert len(page.context["matches"]) == 1
+    _open_and_wait(setup, 3)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(reverse("scheduling:waitlist"))
+    assert len(page.context["matches"]) == 4
+    assert all(len(m.entries) == 4 for m in page.context["matches"])
+    assert len(large) == len(small)
