@@ -14,6 +14,7 @@ from cleannote.edi.acknowledgment_codes import (
 )
 from cleannote.edi.x12_277 import Status
 from cleannote.edi.x12_999 import ElementError, SegmentError, SetResponse, read_999
+from tests.corpus import corpus_path
 from tests.edi.envelopes import wrap
 
 
@@ -137,3 +138,22 @@ def test_the_table_names_its_source():
 def test_set_response_without_errors_is_plain():
     response = SetResponse("837", "0009", "R", ("5",), ())
     assert explain_set_response(response).endswith("rejected: one or more segments are in error")
+
+
+def test_a_published_999_names_its_claims_and_errors_in_words():
+    # the Wisconsin DHS sample: set 002 rejected for CLM02 missing in claim 123456789, set 0003
+    # for a REF required because CLM is present in claim 987654321
+    data = corpus_path("999", "Inteligenz__DHS_Wisconsin_Sample.txt").read_bytes()
+    [ack] = read_999(data, source="wi.999")
+    _, second, third = ack.sets
+    [missing] = second.segment_errors
+    [required] = third.segment_errors
+    assert (missing.claim, required.claim, required.trigger) == ("123456789", "987654321", "CLM")
+    assert explain_segment_error(missing) == (
+        "segment CLM (segment 22 of the set): a segment whose data elements are in error (see "
+        "the element errors); CLM02 (data element 782): a required value is missing"
+    )
+    assert explain_segment_error(required) == (
+        "segment REF (segment 57 of the set): a required segment is missing (required because "
+        "segment CLM is present)"
+    )

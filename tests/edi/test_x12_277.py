@@ -65,3 +65,20 @@ def test_the_stream_yields_the_claims_of_the_report() -> None:
     [report] = read_277(data, source="s.277")
     assert tuple(streamed) == report.claims
     assert len(streamed) == 1
+
+
+def test_a_status_at_the_information_receiver_level_keeps_its_trace() -> None:
+    # given a 277CA whose clearinghouse rejects the whole 837 set 7-0007 at HL 21
+    body = [
+        "BHT*0085*08*B1*20261206*1200*TH",
+        "HL*1**20*1",
+        "NM1*PR*2*ACME HEALTH PLAN*****PI*12345",
+        "HL*2*1*21*0",
+        "NM1*41*2*RIVERSIDE PT*****46*CLEANNOTE",
+        "TRN*2*7-0007",
+        "STC*A3:24:41*20261206*U*570.00",
+    ]
+    [report] = read_277(wrap(body, st01="277", guide="005010X214").encode(), source="r.277")
+    [(trace, status)] = report.receiver_statuses
+    assert (trace, status.category, status.status, status.entity) == ("7-0007", "A3", "24", "41")
+    assert report.claims == ()

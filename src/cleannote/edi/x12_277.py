@@ -3,7 +3,9 @@
 Each claim is keyed by its trace (TRN02) and, where sent, our patient control number (REF*EJ
 in X212; in a 277CA TRN02 itself is the patient control number) and the payer's claim number
 (REF*1K). Status sent at the payer, receiver or provider level (a 277CA's batch acceptance)
-is kept separately in `level_statuses`.
+is kept separately in `level_statuses`; a status at the information receiver level (HL 21) is
+also kept with that level's trace (`receiver_statuses`): in a 277CA that trace is the BHT03 of
+the 837 transaction set it answers, so a batch rejected whole names the set.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from cleannote.edi.tokenizer import (
 )
 
 _CLAIM_LEVELS = {"22", "23", "PT"}
+_RECEIVER_LEVEL = "21"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,8 @@ class StatusReport:
     implementation_guide: str
     level_statuses: tuple[tuple[str, Status], ...]
     claims: tuple[ClaimStatus, ...]
+    # (TRN02 of the information receiver level, a status there), in file order
+    receiver_statuses: tuple[tuple[str, Status], ...] = ()
 
 
 def read_277(data: bytes | BinaryIO | Path, *, source: str) -> list[StatusReport]:
@@ -110,6 +115,8 @@ def _read_set(
     level = ""
     closed: list[ClaimStatus] = []  # claims closed by the segment just read
     level_statuses: list[tuple[str, Status]] = []
+    receiver_statuses: list[tuple[str, Status]] = []
+    receiver_trace = ""
     claims: list[ClaimStatus] = []
     claim: _Claim | None = None
     line: Segment | None = None
@@ -159,10 +166,14 @@ def _read_set(
         if sid == "HL":
             close_claim()
             level = segment.get(3)
+            if level == _RECEIVER_LEVEL:
+                receiver_trace = ""
         elif sid == "TRN":
             if level in _CLAIM_LEVELS and segment.get(1) == "2":
                 close_claim()
                 claim = _Claim(segment.get(2))
+            elif level == _RECEIVER_LEVEL and segment.get(1) == "2":
+                receiver_trace = segment.get(2)
         elif sid == "STC":
             status = _status(source, segment)
             if line is not None:
@@ -171,6 +182,8 @@ def _read_set(
                 claim.statuses.append(status)
             else:
                 level_statuses.append((level, status))
+                if level == _RECEIVER_LEVEL:
+                    receiver_statuses.append((receiver_trace, status))
         elif sid == "REF":
             if line is not None and segment.get(1) == "FJ":
                 line_ref = segment.get(2)
@@ -192,7 +205,9 @@ def _read_set(
             if collect:
                 claims.extend(closed)
             closed.clear()
-    yield StatusReport(control, guide, tuple(level_statuses), tuple(claims))
+    yield StatusReport(
+        control, guide, tuple(level_statuses), tuple(claims), tuple(receiver_statuses)
+    )
 
 
 def _status(source: str, segment: Segment) -> Status:

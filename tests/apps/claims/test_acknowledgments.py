@@ -16,6 +16,7 @@ from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import Claim, ClaimRejection, ClaimStatus, Frequency
 from tests.apps.claims.conftest import another_claim
 from tests.apps.x12_files import claim_acknowledgment_277ca
+from tests.corpus import corpus_path
 from tests.edi.envelopes import wrap
 
 
@@ -265,3 +266,49 @@ def test_resubmit_from_the_worklist_goes_to_the_new_claim(billing, client):
 def test_the_rejections_worklist_is_for_billers_and_owners(billing, client):
     client.force_login(billing.clinic.therapist.user)
     assert client.get(reverse("claims:rejections")).status_code == 403
+
+
+def test_a_published_277ca_rejects_our_claim_for_the_billing_providers_npi(billing):
+    # given a claim in a batch whose control number is the one a published 277CA answers
+    # (the corpus's emedny sample: TRN*2*3920394930203, STC*A7|562|85, REF*1K)
+    data = corpus_path("277", "Inteligenz__FromAlexbrodsky.txt").read_bytes()
+    _, [claim] = _batch(billing, 1)
+    Claim.objects.filter(pk=claim.pk).update(patient_control_number="3920394930203")
+    # when
+    outcome = do_import_277ca(billing.actor, data, file_name="emedny.277")
+    # then
+    assert outcome == "277CA: 0 claim(s) accepted, 1 rejected, 0 not ours or not found"
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REJECTED
+    [reason] = claim.rejections.all()
+    assert (reason.code, reason.rule) == ("A7:562:85", "ack.provider")
+    assert "National Provider Identifier (NPI) (the billing provider)" in reason.explanation
+
+
+def test_a_277ca_rejecting_the_whole_set_at_the_receiver_level_rejects_its_claims(billing):
+    # given a batch of two claims and a 277CA whose clearinghouse refuses its set (HL 21,
+    # TRN02 = the 837's BHT03, "<ISA13>-<ST02>")
+    batch, claims = _batch(billing, 2)
+    trace = f"{batch.control_number}-{batch.control_number:04d}"
+    assert f"BHT*0019*00*{trace}*".encode() in batch.content.encode()
+    body = [
+        "BHT*0085*08*B1*20261206*1200*TH",
+        "HL*1**20*1",
+        "NM1*PR*2*ACME CLEARINGHOUSE*****46*CH1",
+        "HL*2*1*21*0",
+        "NM1*41*2*RIVERSIDE PT*****46*CLEANNOTE",
+        f"TRN*2*{trace}",
+        "STC*A3:24:41*20261206*U*380.00",
+    ]
+    data = wrap(body, st01="277", guide="005010X214", functional="HN").encode()
+    # when
+    outcome = do_import_277ca(billing.actor, data, file_name="refused.277")
+    # then both claims are rejected, saying the whole set was
+    assert outcome == "277CA: 0 claim(s) accepted, 2 rejected, 0 not ours or not found"
+    for claim in claims:
+        [reason] = Claim.objects.get(pk=claim.pk).rejections.all()
+        assert reason.explanation == (
+            f"the whole transaction set {trace} was rejected: A3: returned as unprocessable: "
+            "rejected before adjudication; 24: the entity is not approved as an electronic "
+            "submitter (the submitter)"
+        )

@@ -8,7 +8,9 @@ moves nothing: it says the file was readable, not that the payer took the claim.
 
 A 277CA answers each claim by its patient control number (TRN02, our CLM01; else the payer's
 claim number, REF*1K): a rejecting category (A3, A4, A6, A7, A8) on the claim or any of its
-lines rejects it, an accepting one (A0, A1, A2, A5) accepts it.
+lines rejects it, an accepting one (A0, A1, A2, A5) accepts it. A rejection at the information
+receiver level (the clearinghouse refusing the file) names the 837 set by its BHT03 and rejects
+all its claims.
 
 Each move is a status-history row with the reason and `ClaimRejection` rows in plain words
 (ADR 0702). Importing a file again moves nothing: a claim already rejected, closed or resubmitted
@@ -43,7 +45,7 @@ from cleannote.edi.acknowledgment_codes import (
 )
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.x12_277 import ClaimStatus as StatusOfClaim
-from cleannote.edi.x12_277 import Status, read_277
+from cleannote.edi.x12_277 import Status, StatusReport, read_277
 from cleannote.edi.x12_837p import MAX_CLAIMS_PER_TRANSACTION
 from cleannote.edi.x12_999 import Acknowledgment, SegmentError, SetResponse, read_999
 
@@ -105,11 +107,11 @@ def _batch_of(actor: Actor, ack: Acknowledgment, file_name: str) -> Batch:
     return batch
 
 
-def _set_claims(batch: Batch, claims: list[Claim], response: SetResponse) -> list[Claim]:
-    """The claims the batch's set `response.control_number` carried (ST02 counts up from the
-    batch's control number, one set per `MAX_CLAIMS_PER_TRANSACTION` claims)."""
+def _set_claims(batch: Batch, claims: list[Claim], set_control_number: str) -> list[Claim]:
+    """The claims the batch's set `set_control_number` (its ST02) carried: ST02 counts up from
+    the batch's control number, one set per `MAX_CLAIMS_PER_TRANSACTION` claims."""
     try:
-        offset = int(response.control_number) - batch.control_number
+        offset = int(set_control_number) - batch.control_number
     except ValueError:
         return []
     if offset < 0:
@@ -162,7 +164,7 @@ def do_import_999(
             sets += 1
             if response.accepted:
                 continue
-            for claim in _set_claims(batch, claims, response):
+            for claim in _set_claims(batch, claims, response.control_number):
                 reasons = _999_reasons(claim, response)
                 if _reject(actor, claim, kind="999", file_name=file_name, reasons=reasons, at=when):
                     rejected += 1
@@ -206,7 +208,8 @@ def do_import_277ca(
     by_payer_number = {
         c.payer_claim_number: c for c in mine.filter(payer_claim_number__in=payer_numbers)
     }
-    accepted = rejected = unknown = 0
+    rejected = _reject_whole_sets(actor, reports, file_name, when)
+    accepted = unknown = 0
     for answer in answers:
         claim = by_pcn.get(answer.patient_control_number) or by_payer_number.get(
             answer.payer_claim_control_number
@@ -227,6 +230,45 @@ def do_import_277ca(
     return (
         f"277CA: {accepted} claim(s) accepted, {rejected} rejected, {unknown} not ours or not found"
     )
+
+
+def _claims_of_trace(actor: Actor, trace: str) -> list[Claim]:
+    """The claims of the 837 set whose BHT03 ("<ISA13>-<ST02>") a 277CA's information
+    receiver level names; none when it names no batch of ours."""
+    interchange, _, set_number = trace.partition("-")
+    try:
+        number = int(interchange)
+    except ValueError:
+        return []
+    batch = (
+        Batch.objects.filter(organisation=actor.organisation, control_number=number)
+        .order_by("-created_at")
+        .first()
+    )
+    if batch is None:
+        return []
+    claims = [e.claim for e in batch.entries.select_related("claim").order_by("position")]
+    return _set_claims(batch, claims, set_number)
+
+
+def _reject_whole_sets(
+    actor: Actor, reports: list[StatusReport], file_name: str, at: dt.datetime
+) -> int:
+    """A rejection at the information receiver level rejects every claim of the 837 set its
+    trace names (the file was refused before any claim was looked at)."""
+    rejected = 0
+    for report in reports:
+        for trace, status in report.receiver_statuses:
+            if status_outcome(status.category) != "rejected":
+                continue
+            code, words, rule = _277_reason(status)
+            reason = (code, f"the whole transaction set {trace} was rejected: {words}", rule)
+            for claim in _claims_of_trace(actor, trace):
+                if _reject(
+                    actor, claim, kind="277CA", file_name=file_name, reasons=[reason], at=at
+                ):
+                    rejected += 1
+    return rejected
 
 
 def _accept(
