@@ -125,3 +125,58 @@ def test_a_patient_books_online(browser_page, live_server, clinic, settings):  #
     _check(page, "self-booking-booked")
     made = Appointment.objects.filter(patient=clinic.patient, booked_note__contains="online")
     assert made.count() == 1
+
+
+def test_the_staff_pages_fit_a_tablet_and_a_phone(browser_page, live_server, clinic, settings):  # noqa: F811
+    """The outbox (with a failed text and Retry), the owner's settings and the clinician's feed
+    page: axe-core, and at 768 and 390 px nothing scrolls sideways but a table in its wrap."""
+    cache.clear()
+    page, base = browser_page, live_server.url
+    settings.CLEANNOTE_PUBLIC_URL = base
+    settings.CLEANNOTE_SMS_SENDER = "tests.apps.messaging.test_outbox.RefusingSender"
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    from cleannote.apps.messaging.actions import do_queue_message, send_message
+
+    failed = do_queue_message(
+        desk,
+        channel="sms",
+        to="217-555-0100",
+        body="Hi Pat, a reminder.",
+        purpose="appointment reminder",
+        idempotency_key="browser:1",
+    )
+    send_message(failed.pk)
+    do_queue_message(
+        desk,
+        channel="email",
+        to="pat@example.com",
+        subject="Your appointment",
+        body="Hi Pat, a reminder.",
+        purpose="appointment reminder",
+        idempotency_key="browser:2",
+    )
+    sign_in(page, base, "olive")
+    for name, path in (
+        ("outbox", "/outbox/"),
+        ("front-desk-settings", "/schedule/front-desk/settings/"),
+        ("calendar-feed", "/schedule/front-desk/calendar-feed/"),
+    ):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(base + path)
+        assert axe_violations(page, name) == []
+        for width in (768, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            wide = page.evaluate(
+                """() => [...document.body.querySelectorAll('*')].filter(el =>
+                   !el.closest('.table-wrap') &&
+                   el.getBoundingClientRect().right > window.innerWidth + 0.5).length"""
+            )
+            assert wide == 0, f"{name} is wider than {width} px"
+    page.goto(base + "/schedule/front-desk/calendar-feed/")
+    page.get_by_role("button", name="Make my feed address").click()
+    expect(page.locator("#feed-address")).to_have_value(re.compile(r"/p/feed/.+\.ics$"))
+    page.screenshot(path=str(ARTIFACTS / "calendar-feed-made-390.png"), full_page=True)
+    page.goto(base + "/outbox/")
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator(".messages")).to_contain_text("queued again")

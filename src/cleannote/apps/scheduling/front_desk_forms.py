@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from cleannote.apps.organisations.models import Location, Organisation, Staff
+from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
 from cleannote.apps.scheduling.models import AppointmentType, FrontDeskSettings
 
 
@@ -44,9 +44,11 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["booking_staff"].queryset = Staff.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation, user__is_active=True
-        ).select_related("user")
+        self.fields["booking_staff"].queryset = (  # type: ignore[attr-defined]
+            Staff.objects.filter(organisation=organisation, user__is_active=True)
+            .exclude(role__in=(Role.FRONT_DESK, Role.BILLER))
+            .select_related("user")
+        )
         self.fields["booking_locations"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation
         )

@@ -22,7 +22,7 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.messaging.actions import do_queue_message, enqueue_sends
 from cleannote.apps.messaging.models import Channel
-from cleannote.apps.organisations.models import Location, Staff
+from cleannote.apps.organisations.models import Location, Role, Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.actions import do_book_appointment
 from cleannote.apps.scheduling.errors import SchedulingError
@@ -169,7 +169,9 @@ def offers(rules: FrontDeskSettings, now: dt.datetime) -> list[Offer]:
         return []
     chosen_staff = list(rules.booking_staff.all())
     staff_rows = chosen_staff or list(
-        Staff.objects.filter(organisation=organisation, user__is_active=True).select_related("user")
+        Staff.objects.filter(organisation=organisation, user__is_active=True)
+        .exclude(role__in=(Role.FRONT_DESK, Role.BILLER))
+        .select_related("user")
     )
     allowed_locations = list(rules.booking_locations.all()) or list(
         Location.objects.filter(organisation=organisation).order_by("pk")
