@@ -1,7 +1,8 @@
 """The forward compliance view in a real browser (issue 12, ADR 0620): a Medicare patient whose
 booked visits include the 10th treatment day with no progress report planned. The front desk
-sees the flag in Needs attention and on that day's schedule; once the report is planned for
-that visit, the flag is gone. Screenshots at 1280, 768 and 390 px go to test-artifacts/."""
+sees the flag in Needs attention and on that day's schedule; once the visit is booked as a
+progress report from the list, the flag is gone. Screenshots at 1280, 768 and 390 px go to
+test-artifacts/ and /tmp/shots/fwd/."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.notes.actions import do_start_note
-from cleannote.apps.scheduling.actions import do_book_appointment
-from cleannote.rules.note_types import NoteType
+from cleannote.apps.scheduling.actions import do_book_appointment, do_create_appointment_type
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.sign_in import sign_in
 from tests.personas import TODAY, _note, clinic  # noqa: F401  (the fixture)
@@ -53,6 +52,11 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
             sign=True,
         )
     desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    follow_up, _report = (
+        do_create_appointment_type(owner, name=name, discipline="PT", default_minutes=45)
+        for name in ("Follow-up", "Progress report")
+    )
     zone = timezone.get_current_timezone()
     booked = []
     for offset in range(5):
@@ -65,6 +69,7 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
                 location=clinic.location,
                 start=start,
                 end=start + dt.timedelta(minutes=45),
+                appointment_type=follow_up,
             )
         )
     tenth = booked[3]  # treatment day 10
@@ -75,7 +80,7 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
     row = page.locator(f'tr[data-appointment="{tenth.pk}"][data-flag="progress-report"]')
     expect(row).to_be_visible()
     expect(row).to_contain_text("Treatment day 10")
-    expect(row.get_by_role("link", name="Plan the progress report")).to_be_visible()
+    expect(row.get_by_role("button", name="Plan the report")).to_be_visible()
     _shoot(page, "fwd-attention")
 
     # The same flag on that day's schedule, on that appointment only.
@@ -85,17 +90,13 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
     expect(card.locator('[data-flag="progress-report"]')).to_have_text("Progress report due")
     _shoot(page, "fwd-day")
 
-    # The therapist plans the report for that visit: the flag is gone from both places.
-    do_start_note(
-        clinical,
-        case=clinic.case,
-        therapist=clinic.therapist,
-        location=clinic.location,
-        date_of_service=TODAY + dt.timedelta(days=3),
-        note_type=NoteType.PROGRESS_REPORT,
-    )
-    page.reload()
+    # The front desk books that visit as the progress report, from the list: the flag is gone
+    # from both places.
+    page.goto(f"{base}/schedule/attention/")
+    row.get_by_label("Book as").select_option(label="Progress report")
+    row.get_by_role("button", name="Plan the report").click()
+    expect(page.get_by_text("The visit is now a progress report.")).to_be_visible()
+    expect(page.locator('[data-flag="progress-report"]')).to_have_count(0)
+    page.goto(f"{base}/schedule/?day={day_of_tenth}")
     expect(card).to_be_visible()
     expect(card.locator('[data-flag="progress-report"]')).to_have_count(0)
-    page.goto(f"{base}/schedule/attention/")
-    expect(page.locator('[data-flag="progress-report"]')).to_have_count(0)

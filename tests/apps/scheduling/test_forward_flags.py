@@ -197,3 +197,71 @@ def test_the_case_form_takes_a_pip_limit(clinic, login):
     client = login(clinic.owner)
     form = client.get(url)
     assert 'name="pip_medpay_limit"' in form.content.decode()
+
+
+def _report_setup(clinic: Clinic) -> tuple[list[Appointment], object]:
+    """Treatment day 10 is the 4th of five booked follow-ups; a "Progress report" type exists."""
+    _six_treatment_days(clinic)
+    owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    follow_up, report = (
+        do_create_appointment_type(owner, name=name, discipline="PT", default_minutes=45)
+        for name in ("Follow-up", "Progress report")
+    )
+    return _book(clinic, clinic.patient, range(5), appointment_type=follow_up), report
+
+
+def test_planning_the_report_from_needs_attention_clears_the_flag(clinic, login):
+    booked, report = _report_setup(clinic)
+    client = login(clinic.front_desk)
+    page = client.get(reverse("scheduling:attention")).content.decode()
+    action = reverse("scheduling:plan_report", args=[booked[3].pk])
+    assert f'action="{action}"' in page
+    response = client.post(action, {"appointment_type": report.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("scheduling:attention")
+    page = response.content.decode()
+    assert "The visit is now a progress report." in page
+    assert 'data-flag="progress-report"' not in page
+    booked[3].refresh_from_db()
+    assert booked[3].appointment_type == report
+    assert AuditEvent.objects.filter(
+        object_type="appointment", object_id=str(booked[3].pk), reason__contains="Progress report"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("form", "said"),
+    [
+        ({}, "appointment type: choose the type that books the report"),
+        ({"appointment_type": "999999"}, "appointment type: choose the type that books the report"),
+    ],
+)
+def test_planning_the_report_refuses_clearly(clinic, login, form, said):
+    booked, _report = _report_setup(clinic)
+    response = login(clinic.front_desk).post(
+        reverse("scheduling:plan_report", args=[booked[3].pk]), form, follow=True
+    )
+    assert said in response.content.decode()
+    booked[3].refresh_from_db()
+    assert booked[3].appointment_type.name == "Follow-up"
+
+
+def test_a_type_of_another_discipline_is_refused(clinic, login):
+    booked, _report = _report_setup(clinic)
+    owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
+    ot_report = do_create_appointment_type(
+        owner, name="OT progress report", discipline="OT", default_minutes=45
+    )
+    response = login(clinic.front_desk).post(
+        reverse("scheduling:plan_report", args=[booked[3].pk]),
+        {"appointment_type": ot_report.pk},
+        follow=True,
+    )
+    assert "clinician Theo Demo, PT: gives physical therapy, not a OT" in response.content.decode()
+
+
+def test_a_biller_may_not_plan_it(clinic, login):
+    booked, report = _report_setup(clinic)
+    response = login(clinic.biller).post(
+        reverse("scheduling:plan_report", args=[booked[3].pk]), {"appointment_type": report.pk}
+    )
+    assert response.status_code == 403

@@ -21,6 +21,8 @@ Appointments
 - `do_cancel_appointment(actor, *, appointment, reason: CancelReason, note="", at=None)`
 - `do_mark_no_show(actor, *, appointment, at=None)`: not before the appointment's start.
 - `do_mark_arrived(actor, appointment, *, at=None)` (the appointment by position or keyword)
+- `do_change_appointment_type(actor, *, appointment, appointment_type)`: a booked visit's type,
+  its time kept (the forward view plans a progress report this way, ADR 0620).
 - `do_check_out(actor, *, appointment, at=None)`: from arrived (or booked, recording the
   arrival at the same moment).
   Each moves the status along `TRANSITIONS` only (booked -> arrived -> completed; booked ->
@@ -689,3 +691,30 @@ def do_remove_availability(actor: Actor, *, row: WorkingHours | StaffBreak | Tim
     pk = row.pk
     row.delete()
     do_record_audit_event(actor, AuditAction.DELETE, kind, pk)
+
+
+@transaction.atomic
+def do_change_appointment_type(
+    actor: Actor, *, appointment: Appointment, appointment_type: AppointmentType
+) -> Appointment:
+    """Give a booked appointment another type, its time kept: a follow-up becomes a progress
+    report (the forward view's fix, ADR 0620). Refused like a booking: another organisation's
+    type, a type of another discipline than the clinician's, or one that needs a room the
+    appointment does not have."""
+    row = _locked(actor, appointment, "reschedule")
+    _same_organisation(
+        actor, (f"appointment type {appointment_type.pk}", appointment_type.organisation_id)
+    )
+    _check_fit(row.staff, row.location, appointment_type, row.room)
+    before = row.appointment_type.name if row.appointment_type is not None else "none"
+    row.appointment_type = appointment_type
+    row.save(update_fields=["appointment_type"])
+    do_record_audit_event(
+        actor,
+        AuditAction.UPDATE,
+        "appointment",
+        row.pk,
+        patient_id=row.patient_id,
+        reason=f"type changed from {before} to {appointment_type.name}",
+    )
+    return row

@@ -37,7 +37,7 @@ from cleannote.apps.patients.coverage_order import claim_order
 from cleannote.apps.patients.fix_links import ChartScreen, FixLink, screen_link
 from cleannote.apps.patients.models import Case, Coverage, PlanOfCare, Referral
 from cleannote.apps.patients.selectors import with_visits_used
-from cleannote.apps.scheduling.models import EXPECTED, Appointment
+from cleannote.apps.scheduling.models import EXPECTED, Appointment, AppointmentType
 from cleannote.platform.hooks import Hook, no_answer
 from cleannote.rules.forward_view import (
     KIND_LABELS,
@@ -257,6 +257,9 @@ class AttentionRow:
     flag: Flag
     appointment: Appointment
     fix: FixLink
+    report_types: tuple[AppointmentType, ...] = ()
+    """For a progress report due: the clinic's types that book one, for the visit's discipline
+    (choosing one plans the report: `do_change_appointment_type`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,14 +278,33 @@ def fix_link(flag: Flag, appointment: Appointment) -> FixLink:
     return FixLink(link.url, _LINK_TEXT[flag.remedy])
 
 
+def report_types(organisation: Organisation) -> dict[str, tuple[AppointmentType, ...]]:
+    """{discipline: the active appointment types that book a progress report}: one query."""
+    found: dict[str, list[AppointmentType]] = defaultdict(list)
+    for kind in AppointmentType.objects.filter(organisation=organisation, active=True).order_by(
+        "name", "pk"
+    ):
+        if type_plans_report(kind.name) and not (kind.needs_room or kind.needs_equipment):
+            found[kind.discipline].append(kind)
+    return {discipline: tuple(kinds) for discipline, kinds in found.items()}
+
+
 def attention_groups(
-    appointments: Iterable[Appointment], flags: Mapping[int, tuple[Flag, ...]]
+    appointments: Iterable[Appointment],
+    flags: Mapping[int, tuple[Flag, ...]],
+    types: Mapping[str, tuple[AppointmentType, ...]] | None = None,
 ) -> list[AttentionGroup]:
-    """The flags grouped by kind (in the order of KIND_LABELS), each by date and time."""
+    """The flags grouped by kind (in the order of KIND_LABELS), each by date and time; a
+    progress report's row carries the `types` that would plan it (`report_types`)."""
     by_kind: dict[FlagKind, list[AttentionRow]] = defaultdict(list)
     for appointment in sorted(appointments, key=lambda a: (a.start, a.pk)):
         for flag in flags.get(appointment.pk, ()):
-            by_kind[flag.kind].append(AttentionRow(flag, appointment, fix_link(flag, appointment)))
+            choices: tuple[AppointmentType, ...] = ()
+            if flag.kind is FlagKind.PROGRESS_REPORT and types:
+                choices = types.get(appointment_discipline(appointment) or "", ())
+            by_kind[flag.kind].append(
+                AttentionRow(flag, appointment, fix_link(flag, appointment), choices)
+            )
     return [
         AttentionGroup(kind, label, tuple(by_kind[kind]))
         for kind, label in KIND_LABELS.items()

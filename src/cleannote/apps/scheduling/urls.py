@@ -6,6 +6,7 @@ app_name = "scheduling"
 urlpatterns = [
     path("", views.day_list, name="day"),
     path("attention/", views.attention, name="attention"),
+    path("attention/<int:appointment_id>/plan-report/", views.plan_report, name="plan_report"),
     path("series/new/<int:plan_id>/", series_views.book_series, name="book_series"),
     path("series/<int:series_id>/", series_views.series_page, name="series"),
     path(

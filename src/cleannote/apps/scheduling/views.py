@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.scheduling.actions import do_change_appointment_type
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
-from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for
-from cleannote.apps.scheduling.models import EXPECTED, Appointment
+from cleannote.apps.scheduling.errors import SchedulingError
+from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for, report_types
+from cleannote.apps.scheduling.models import EXPECTED, Appointment, AppointmentType
 from cleannote.apps.scheduling.selectors import appointments_on, coverage_by_patient, day_bounds
-from cleannote.platform.request_params import param_date
+from cleannote.platform.request_params import param_date, param_id
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -63,10 +67,10 @@ def attention(request: HttpRequest) -> HttpResponse:
     appointments = list(
         Appointment.objects.filter(
             organisation=organisation, start__gte=start, start__lt=until, status__in=EXPECTED
-        ).select_related("patient", "staff__user", "location")
+        ).select_related("patient", "staff__user", "location", "appointment_type")
     )
     flags = flags_for(organisation, appointments, today)
-    groups = attention_groups(appointments, flags)
+    groups = attention_groups(appointments, flags, report_types(organisation))
     do_record_audit_event(
         actor_of(request),
         AuditAction.LIST,
@@ -79,3 +83,31 @@ def attention(request: HttpRequest) -> HttpResponse:
         "scheduling/attention.html",
         {"today": today, "last": last, "groups": groups, "count": sum(len(g.rows) for g in groups)},
     )
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+@require_POST
+def plan_report(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """Plan the progress report on a visit the forward view flagged: give the appointment a
+    type that books a report (`appointment_type` from the form), then back to the list."""
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    appointment = Appointment.objects.filter(organisation=organisation, pk=appointment_id).first()
+    if appointment is None:
+        raise Http404("no such appointment")
+    chosen = param_id(request.POST, "appointment_type")
+    kind = (
+        AppointmentType.objects.filter(organisation=organisation, pk=chosen).first()
+        if chosen is not None
+        else None
+    )
+    try:
+        if kind is None:
+            raise SchedulingError("appointment type", "choose the type that books the report")
+        do_change_appointment_type(
+            actor_of(request), appointment=appointment, appointment_type=kind
+        )
+    except SchedulingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The visit is now a {kind.name.lower()}.")
+    return redirect("scheduling:attention")
