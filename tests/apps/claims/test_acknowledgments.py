@@ -312,3 +312,12 @@ def test_a_277ca_rejecting_the_whole_set_at_the_receiver_level_rejects_its_claim
             "rejected before adjudication; 24: the entity is not approved as an electronic "
             "submitter (the submitter)"
         )
+
+
+def test_the_claim_page_shows_its_rejections_and_offers_resubmit(billing, client):
+    rejected = _rejected(billing)
+    client.force_login(billing.clinic.biller.user)
+    html = client.get(reverse("claims:detail", args=[rejected.pk])).content.decode()
+    assert "Rejections (999, 277CA)" in html
+    assert "164: the entity&#x27;s contract or member number (the subscriber)" in html
+    assert reverse("claims:resubmit", args=[rejected.pk]) in html

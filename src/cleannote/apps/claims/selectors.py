@@ -63,7 +63,8 @@ def claim_detail(organisation: Organisation, claim_id: int) -> Claim | None:
                         "primary_claim", "created_by")
         .prefetch_related("lines__adjustments", "diagnoses", "findings", "events",
                           "follow_ups", "secondary_claims", "batch_entries__batch",
-                          "postings__era_file", "provider_adjustments__era_file")
+                          "postings__era_file", "provider_adjustments__era_file",
+                          "rejections")
         .filter(pk=claim_id)
         .first()
     )  # fmt: skip
