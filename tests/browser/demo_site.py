@@ -28,11 +28,13 @@ from cleannote.apps.claims.errors import ClaimRefusedError
 from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.eligibility.actions import Question, do_build_270
 from cleannote.apps.eligibility.models import EligibilityCheck
+from cleannote.apps.ledger.models import PatientPayment
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.patients.models import Coverage, PlanOfCare, RtmEnrolment
 from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.actions import do_import_835
+from cleannote.apps.scheduling.models import Appointment
 from cleannote.web import errors
 from cleannote.web.demo_clinic import DEMO_PASSWORD, load_demo_clinic
 from tests.apps.x12_files import (
@@ -128,6 +130,11 @@ def _pages(organisation: Organisation) -> dict[str, str]:
     monitored = rtm.select_related("case").first()
     assert monitored is not None, "the demo monitors a patient remotely (ADR 0570)"
     chart = f"/patients/{patient}"
+    booked = Appointment.objects.filter(organisation=organisation, status="booked")
+    coming = booked.order_by("start", "pk").first()
+    payment = PatientPayment.objects.filter(organisation=organisation).order_by("pk").first()
+    assert coming is not None, "the demo calendar books visits ahead (ADR 0651)"
+    assert payment is not None, "and took copays at check-in"
     return {
         "home": "/",
         "schedule": "/schedule/",
@@ -152,6 +159,9 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "clearinghouse form": "/exchange/profiles/add/",
         "eligibility": "/eligibility/",
         "eligibility check": f"/eligibility/{check.pk}/",
+        "check-in": f"/ledger/check-in/{coming.pk}/",
+        "patient ledger": f"/ledger/patients/{payment.patient_id}/",
+        "receipt": f"/ledger/receipts/{payment.pk}/",
         "remittance": "/remittance/",
         "denials": "/remittance/denials/",
         "unmatched payments": "/remittance/unmatched/",
