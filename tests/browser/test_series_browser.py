@@ -1,7 +1,8 @@
-"""Book a series from a plan of care in a real browser (issue 12): the front desk opens the
-chart, follows "Book series" from the plan, previews the dates (one collides with a visit the
-patient already has), books the free ones, and finds them on the schedule. Screenshots at 1280,
-768 and 390 px go to test-artifacts/ (ADR 0610)."""
+"""Series and the waitlist in a real browser (issue 12). The front desk opens the chart,
+follows "Book series" from the plan, previews the dates (one collides with a visit the patient
+already has), books the free ones and finds them on the schedule; then cancels one occurrence
+alone and fills its time from the waitlist (Offer by text, Book). Screenshots at 1280, 768 and
+390 px go to test-artifacts/ (ADR 0610, 0611)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.actions import do_book_appointment
 from cleannote.apps.scheduling.models import Appointment, AppointmentSeries
+from cleannote.apps.scheduling.series_actions import book_series_from_plan
 from tests.apps.scheduling.series_fixtures import MONDAY, at, series_setup
 from tests.browser.conftest import ARTIFACTS, axe_violations
 from tests.browser.sign_in import sign_in
@@ -86,3 +89,62 @@ def test_book_a_series_from_the_plan_of_care(browser_page, live_server, clinic) 
     expect(page.get_by_text("Example, Pat")).to_have_count(1)
     expect(page.locator("main")).to_contain_text("Theo Demo, PT")
     _shoot(page, "schedule")
+
+
+def test_cancel_one_and_fill_it_from_the_waitlist(browser_page, live_server, clinic) -> None:  # noqa: F811
+    page, base = browser_page, live_server.url
+    setup = series_setup(clinic)
+    booked = book_series_from_plan(
+        setup.actor,
+        setup.plan,
+        staff=clinic.therapist,
+        location=clinic.location,
+        first_day=MONDAY,
+        at=dt.time(10),
+    )
+    waiting = Patient.objects.create(
+        organisation=clinic.organisation,
+        chart_number="W-1",
+        first_name="Wren",
+        last_name="Waiting",
+        birth_date=dt.date(1970, 1, 1),
+        sex="F",
+        phone="217-555-0100",
+        sms_consent=True,
+        sms_consent_on=dt.date(2026, 1, 1),
+    )
+    sign_in(page, base, "fran")
+
+    # Wren joins the waitlist for Theo on Thursday mornings
+    page.goto(f"{base}/schedule/waitlist/add/?patient={waiting.pk}")
+    page.check(f"#id_clinicians input[value='{clinic.therapist.pk}']")
+    page.check("#id_weekdays_3")
+    page.fill("#id_windows", "08:00-12:00")
+    page.click("#add-entry")
+    expect(page.locator("#waiting-entries")).to_contain_text("Waiting, Wren")
+
+    # the series' second visit (Thursday 10:00) is cancelled alone
+    second = booked.appointments[1]
+    page.goto(f"{base}/schedule/series/{booked.series.pk}/visit/{second.pk}/")
+    assert axe_violations(page, "occurrence page") == []
+    _shoot(page, "occurrence")
+    page.select_option("#id_cancel-reason", "patient")
+    page.click("#cancel-one-go")
+    expect(page.locator(".message")).to_contain_text("the others stay booked")
+    statuses = list(booked.series.appointments.values_list("status", flat=True))
+    assert statuses == ["booked", "cancelled", "booked", "booked", "booked", "booked"]
+
+    # the waitlist shows the opened slot with Wren; Offer queues a text, Book takes the slot
+    page.goto(f"{base}/schedule/waitlist/")
+    slot = page.locator("#open-slots li.slot")
+    expect(slot).to_have_count(1)
+    expect(slot).to_contain_text("Waiting, Wren")
+    assert axe_violations(page, "waitlist") == []
+    _shoot(page, "waitlist")
+    slot.get_by_role("button", name="Offer").click()
+    expect(page.locator(".message")).to_contain_text("Offer queued by text")
+    page.locator("#open-slots li.slot").get_by_role("button", name="Book").click()
+    expect(page.locator(".message")).to_contain_text("Booked")
+    expect(page.locator("#open-slots li.slot")).to_have_count(0)
+    taken = Appointment.objects.get(patient=waiting)
+    assert (taken.staff, taken.start) == (clinic.therapist, second.start)

@@ -15,7 +15,6 @@ from cleannote.apps.scheduling.series import (
     SeriesLimits,
     SeriesPattern,
     default_weekdays,
-    describe,
     plan_series,
     rule_starts,
 )
@@ -228,7 +227,3 @@ def test_a_series_that_cannot_be_made_says_where(
 )
 def test_default_weekdays_spread_the_week(frequency: int, days: tuple[int, ...]) -> None:
     assert default_weekdays(frequency) == days
-
-
-def test_describe() -> None:
-    assert describe(_pattern((THU, MON))) == "Mon, Thu at 10:00 for 45 min"

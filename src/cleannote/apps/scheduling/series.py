@@ -210,9 +210,3 @@ def collisions(start: dt.datetime, end: dt.datetime, busy: Sequence[Busy]) -> tu
 def rule_starts(rule: str, zone: ZoneInfo) -> list[dt.datetime]:
     """The aware start times a stored rule gives (the series page and "this and following")."""
     return [naive.replace(tzinfo=zone) for naive in rrulestr(rule)]
-
-
-def describe(pattern: SeriesPattern) -> str:
-    """`Mon, Thu at 10:00 for 45 min` (no patient data)."""
-    names = ", ".join(WEEKDAY_NAMES[d] for d in sorted(set(pattern.weekdays)))
-    return f"{names} at {pattern.at:%H:%M} for {pattern.minutes} min"

@@ -23,10 +23,10 @@ from cleannote.apps.scheduling.actions import do_cancel_appointment, do_reschedu
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.models import Appointment, AppointmentSeries
 from cleannote.apps.scheduling.series import (
+    WEEKDAY_NAMES,
     SeriesError,
     SeriesPattern,
     default_weekdays,
-    describe,
 )
 from cleannote.apps.scheduling.series_actions import (
     OBJECT_TYPE,
@@ -44,6 +44,7 @@ from cleannote.apps.scheduling.series_forms import (
     clinicians_of,
 )
 from cleannote.apps.scheduling.series_selectors import series_limits
+from cleannote.platform.clock import format_time, hour_cycle_of
 
 
 def _plan_of(organisation: Organisation, plan_id: int) -> PlanOfCare:
@@ -73,7 +74,7 @@ def _initial(plan: PlanOfCare, staff: Staff, organisation: Organisation) -> dict
     today = timezone.localdate()
     return {
         "weekdays": [str(d) for d in default_weekdays(plan.frequency_per_week)],
-        "at": "10:00 AM" if organisation.hour_cycle != "24" else "10:00",
+        "at": format_time(dt.time(10), hour_cycle_of(organisation.hour_cycle)),
         "minutes": 45,
         "staff": clinician,
         "location": location,
@@ -258,13 +259,16 @@ def occurrence_page(request: HttpRequest, series_id: int, appointment_id: int) -
     if request.method == "POST" and step not in STEPS:
         return HttpResponse("step: not one of " + ", ".join(STEPS), status=400)
     local = timezone.localtime(row.start)
+    cycle = hour_cycle_of(organisation.hour_cycle)
 
     def bound(name: str) -> dict[str, Any]:
         return {"data": request.POST} if step == name else {}
 
     forms = {
         "move": MoveOneForm(
-            prefix="move", initial={"day": local.date(), "at": f"{local:%H:%M}"}, **bound("move")
+            prefix="move",
+            initial={"day": local.date(), "at": format_time(local, cycle)},
+            **bound("move"),
         ),
         "following": FollowingForm(
             prefix="following", organisation=organisation, **bound("following")
@@ -295,14 +299,8 @@ def occurrence_page(request: HttpRequest, series_id: int, appointment_id: int) -
             "appointment": row,
             "forms": forms,
             "step": step,
-            "pattern": describe(
-                SeriesPattern(
-                    weekdays=(local.weekday(),),
-                    at=local.time(),
-                    minutes=row.series.minutes if row.series else 45,
-                    first_day=local.date(),
-                )
-            ),
+            "pattern": f"{WEEKDAY_NAMES[local.weekday()]} at {format_time(local, cycle)} "
+            f"for {row.minutes} min",
         },
         status=400 if step else 200,
     )
