@@ -7,14 +7,14 @@ five times what `json.loads` alone costs on the same line, on one core; and scru
 The batch is reproducible (fixed seed), realistic and distinct: several payer kinds, 3-5
 services a visit, two visits of history, no two visits alike. A visit is read from its JSON
 Lines text the way `cleannote scrub` reads it (`parse_visit_json`: msgspec decodes and checks
-in one compiled pass, no `json.loads` first). The core's memos are cleared before every round,
-so no round profits from the one before. Timings are CPU time, the best of several
-alternating rounds, so a busy machine inflates them less.
+it straight into the `Visit` structs in one compiled pass, no `json.loads` first). The core's
+memos are cleared before every round, so no round profits from the one before. Timings are CPU
+time, the best of several alternating rounds, so a busy machine inflates them less.
 
-For the decision between the two libraries the issue names (docs/decisions/0300), the reader
-is also timed against pydantic v2 in strict mode validating the same JSON straight into the
-visit dataclasses: pydantic's best case, since it then checks no pattern, range or unknown
-field.
+The reader was once also timed against pydantic v2 in strict mode validating the same JSON
+into the visit dataclasses, for the choice between the two libraries; the figures are in
+docs/decisions/0300. The value objects are msgspec structs now, which pydantic does not
+validate into, so that comparison is history.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from benchmarks.visit_generator import generate_visits
 from cleannote.rules.memo import clear_memos
 from cleannote.rules.ncci import bundled_mue, bundled_ptp
 from cleannote.rules.scrub.scrubber import scrub
-from cleannote.rules.visit import Visit
 from cleannote.rules.visit_format import parse_visit_json
 
 VISITS = int(os.environ.get("BENCH_SCRUB_VISITS", "20000"))
@@ -84,33 +83,12 @@ def run() -> None:
         f"({scrub_s / VISITS * 1e6:.1f} µs per visit, one core)"
     )
     print(f"scrub/json.loads time ratio: {scrub_s / parse_s:.2f}x (target <= 5x)")
-    pydantic_s = _pydantic_best_case(lines)
-    if pydantic_s is not None:
-        print(
-            f"pydantic v2 strict into the dataclasses (no patterns, best case): "
-            f"{pydantic_s / VISITS * 1e6:.1f} µs per visit ({pydantic_s / parse_s:.2f}x)"
-        )
     for count in STREAM_VISITS:
         rss_mb, seconds = _stream_peak_rss(count)
         print(
             f"streaming {count:,} visits through `cleannote scrub --json -`: "
             f"peak RSS {rss_mb:.0f} MB, {seconds:.0f} s (target < 200 MB)"
         )
-
-
-def _pydantic_best_case(lines: list[str]) -> float | None:
-    """CPU time for pydantic v2 (the bench extra) to validate the lines in strict mode."""
-    try:
-        import pydantic  # measured only, never a dependency of the core
-    except ImportError:
-        return None
-    adapter = pydantic.TypeAdapter(Visit)
-
-    def validate() -> None:
-        for line in lines:
-            adapter.validate_json(line, strict=True)
-
-    return _best_alternating(validate, rounds=3)[0]
 
 
 def _stream_peak_rss(count: int) -> tuple[float, float]:

@@ -316,10 +316,21 @@ def _relationship(visit: Visit) -> Relationship | None:
     return relationship
 
 
-def check_addresses(ctx: ScrubContext) -> None:
+def check_parties(ctx: ScrubContext) -> None:
+    """The claim's parties as the 837P carries them: addresses, then identifiers, then
+    characters (three checks in one, sharing the list of addresses; findings in that order)."""
     visit = ctx.visit
+    addresses = _addresses(visit)
+    _check_addresses(ctx, visit, addresses)
+    _check_identifiers(ctx, visit)
+    _check_characters(ctx, visit, addresses)
+
+
+def _check_addresses(
+    ctx: ScrubContext, visit: Visit, addresses: list[tuple[str, Address, str]]
+) -> None:
     shortest_city = _SHORTEST
-    for where, address, whose in _addresses(visit):
+    for where, address, whose in addresses:
         zip_code = address.zip.translate(_DASHES_AND_SPACES)
         if whose is _BILLING:
             if not (zip_code.isascii() and zip_code.isdigit() and len(zip_code) in _BILLING_ZIP):
@@ -370,8 +381,7 @@ def _npis(visit: Visit) -> list[tuple[str, str]]:
     return found
 
 
-def check_identifiers(ctx: ScrubContext) -> None:
-    visit = ctx.visit
+def _check_identifiers(ctx: ScrubContext, visit: Visit) -> None:
     npi_length = _NPI
     for role, number in _npis(visit):
         if not (number.isascii() and number.isdigit() and len(number) == npi_length):
@@ -471,7 +481,9 @@ _ADDRESS_NAMES = {
 _DIAGNOSIS_NAMES = tuple(f"diagnosis {position}" for position in range(1, 33))
 
 
-def _texts(visit: Visit) -> tuple[list[tuple[str, ...]], list[str | None]]:
+def _texts(
+    visit: Visit, addresses: list[tuple[str, Address, str]]
+) -> tuple[list[tuple[str, ...]], list[str | None]]:
     """Every free value of the visit that the 837P carries, and the names of what they are
     (in groups, one per part of the visit, read only when a value is refused)."""
     provider = visit.billing_provider
@@ -513,7 +525,7 @@ def _texts(visit: Visit) -> tuple[list[tuple[str, ...]], list[str | None]]:
     if facility is not None:
         names.append(("service location's name",))
         values.append(facility.name)
-    for where, address, _whose in _addresses(visit):
+    for where, address, _whose in addresses:
         names.append(_ADDRESS_NAMES[where])
         values += (address.line1, address.line2, address.city, address.zip)
     diagnoses = visit.diagnoses
@@ -526,8 +538,10 @@ def _texts(visit: Visit) -> tuple[list[tuple[str, ...]], list[str | None]]:
     return names, values
 
 
-def check_characters(ctx: ScrubContext) -> None:
-    names, values = _texts(ctx.visit)
+def _check_characters(
+    ctx: ScrubContext, visit: Visit, addresses: list[tuple[str, Address, str]]
+) -> None:
+    names, values = _texts(visit, addresses)
     joined = "\n".join(filter(None, values))
     if joined.isascii() and not any(map(joined.__contains__, X12_SEPARATORS)):
         return  # the usual visit: one scan of all its text
@@ -578,8 +592,6 @@ CHECKS: tuple[Callable[[ScrubContext], None], ...] = (
     check_diagnoses,
     check_lines,
     check_claim,
-    check_addresses,
-    check_identifiers,
-    check_characters,
+    check_parties,
     check_form_boxes,
 )

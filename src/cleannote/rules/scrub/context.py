@@ -8,7 +8,9 @@ Checks only read it and call `add`; they never change the visit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import msgspec
 
 from cleannote.rules.catalog import Procedure
 from cleannote.rules.findings import Finding
@@ -27,8 +29,10 @@ class Replacement:
     determined_on: dt.date | None = None
 
 
-@dataclass(slots=True)
-class ScrubContext:
+class ScrubContext(msgspec.Struct, gc=False):
+    """Built once per visit (in compiled code: a struct, not a dataclass) and read by every
+    check; nothing in it refers back to it, so the garbage collector need not track it."""
+
     visit: Visit
     policy: PayerPolicy
     ptp: PtpTable
@@ -47,9 +51,9 @@ class ScrubContext:
     """Every code the visit names: as documented, as the catalog spells it, as billed. A check
     about particular codes returns at once when none of them is here."""
     modifiers: tuple[LineModifiers, ...] = ()
-    pair_edits: list[tuple[int, int, PtpEdit]] = field(default_factory=list)
+    pair_edits: list[tuple[int, int, PtpEdit]] = msgspec.field(default_factory=list)
     """NCCI edits in force between billed lines: (column-1 index, column-2 index, edit)."""
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = msgspec.field(default_factory=list)
     as_of: dt.date | None = None
     """The day the claim is made, from the caller (the core never reads the clock); None when
     not given, and then no rule judges the date of service against it."""

@@ -76,7 +76,7 @@ def scrub(
     """
     policy = policy_for(visit.payer)
     services = visit.services
-    procedures, minutes, billed_codes, timed = _resolve(services, policy)
+    procedures, minutes, billed_codes, timed, named = _resolve(services, policy)
     units = _units(services, procedures, minutes, policy, visit.rendering_provider.npi)
     ptp = ptp if ptp is not None else bundled_ptp()
     ctx = ScrubContext(
@@ -89,7 +89,7 @@ def scrub(
         minutes=minutes,
         timed=timed,
         units=units,
-        codes=_codes_named(services, procedures, billed_codes),
+        codes=named,
         pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
         as_of=as_of,
         replaces=replaces,
@@ -117,21 +117,32 @@ def scrub_all(visits: Iterable[Visit], as_of: dt.date | None = None) -> Iterator
 
 def _resolve(
     services: tuple[Service, ...], policy: PayerPolicy
-) -> tuple[tuple[Procedure | None, ...], tuple[int | None, ...], tuple[str, ...], tuple[int, ...]]:
+) -> tuple[
+    tuple[Procedure | None, ...],
+    tuple[int | None, ...],
+    tuple[str, ...],
+    tuple[int, ...],
+    frozenset[str],
+]:
     """Per service, in one pass: its catalog entry, its `Service.documented_minutes` (the
     property's arithmetic, inlined) and its code as billed: a payer that refuses 97014
-    (Medicare and its plans) gets G0283; and the indexes of the timed services."""
+    (Medicare and its plans) gets G0283; the indexes of the timed services; and every code the
+    visit names (documented, as the catalog spells it, and as billed)."""
     procedures: list[Procedure | None] = []
     minutes: list[int | None] = []
     codes: list[str] = []
     timed: list[int] = []
+    named: set[str] = set()
     replace = not policy.accepts_97014
     for index, service in enumerate(services):
         code = service.code
+        named.add(code)
         procedure = find_procedure(code)
         procedures.append(procedure)
-        if procedure is not None and procedure.timed:
-            timed.append(index)
+        if procedure is not None:
+            named.add(procedure.code)
+            if procedure.timed:
+                timed.append(index)
         start, end = service.start, service.end
         if start is not None and end is not None:
             span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
@@ -145,20 +156,9 @@ def _resolve(
             and procedure.medicare_replacement
         ):
             code = procedure.medicare_replacement
+            named.add(code)
         codes.append(code)
-    return tuple(procedures), tuple(minutes), tuple(codes), tuple(timed)
-
-
-def _codes_named(
-    services: tuple[Service, ...],
-    procedures: tuple[Procedure | None, ...],
-    billed_codes: tuple[str, ...],
-) -> frozenset[str]:
-    """Every code the visit names: documented, as the catalog spells it, and as billed."""
-    names = {p.code for p in procedures if p is not None}
-    names.update([service.code for service in services])
-    names.update(billed_codes)
-    return frozenset(names)
+    return tuple(procedures), tuple(minutes), tuple(codes), tuple(timed), frozenset(named)
 
 
 def _units(
