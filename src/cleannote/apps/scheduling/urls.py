@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleannote.apps.scheduling import series_views, views, waitlist_views
+from cleannote.apps.scheduling import calendar_views, series_views, views, waitlist_views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -23,4 +23,19 @@ urlpatterns = [
     ),
     path("waitlist/<int:entry_id>/book/<int:slot_id>/", waitlist_views.book, name="waitlist_book"),
     path("waitlist/<int:entry_id>/withdraw/", waitlist_views.withdraw, name="waitlist_withdraw"),
+    path("week/", calendar_views.week, name="week"),
+    path("book/", calendar_views.book, name="book"),
+    path("book/patients/", calendar_views.patient_choices, name="patient_choices"),
+    path("mine/", calendar_views.my_day, name="my_day"),
+    path("appointment/<int:appointment_id>/", calendar_views.appointment_page, name="appointment"),
+    path(
+        "appointment/<int:appointment_id>/move/",
+        calendar_views.reschedule,
+        name="reschedule",
+    ),
+    path(
+        "appointment/<int:appointment_id>/<slug:step>/",
+        calendar_views.appointment_step,
+        name="step",
+    ),
 ]

@@ -15,6 +15,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.scheduling.actions import do_change_appointment_type
+from cleannote.apps.scheduling.calendar_views import day_grid_context
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for, report_types
@@ -47,6 +48,7 @@ def day_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
+            **day_grid_context(request, day),
         },
     )
 

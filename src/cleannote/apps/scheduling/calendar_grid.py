@@ -1,0 +1,261 @@
+"""The calendar pages' reads: the day grid (a column per clinician, a row per 15 minutes) and
+the week grid (a row per clinician, a column per day), each in a fixed number of queries
+whatever the number of appointments (a test holds the week to it; `benchmarks/bench_schedule`).
+
+Each appointment is drawn as a `Card` that carries `extra`: what other parts of the clinic
+day put on it (eligibility answers, forward flags, reminder state), read in bulk by
+`card_extras` and drawn by `scheduling/_appointment_badges.html`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
+from cleannote.apps.scheduling.models import FREED, Appointment, WorkingHours
+from cleannote.apps.scheduling.selectors import day_bounds
+
+SLOT_MINUTES = 15
+DAY_START = dt.time(7)
+DAY_END = dt.time(19)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The page's `?location=`, `?room=` and `?staff=` (ids, or None for all)."""
+
+    location: int | None = None
+    room: int | None = None
+    staff: int | None = None
+
+
+@dataclass(slots=True)
+class Card:
+    appointment: Appointment
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def card_extras(organisation: Organisation, cards: Sequence[Card], today: dt.date) -> None:
+    """Fill each card's `extra` in bulk: one query per kind of fact, never one per card.
+
+    Other parts of the clinic day add a line here (a bulk selector keyed by appointment id)
+    and draw it in `_appointment_badges.html`."""
+
+
+def clinicians(organisation: Organisation, filters: Filters) -> list[Staff]:
+    """Active staff with a clinical credential, the filtered one alone when `staff` is set."""
+    rows = Staff.objects.filter(organisation=organisation, user__is_active=True).exclude(
+        credential=""
+    )
+    if filters.staff is not None:
+        rows = rows.filter(pk=filters.staff)
+    return list(rows.select_related("user").order_by("user__last_name", "user__first_name", "pk"))
+
+
+def appointments_between(
+    organisation: Organisation,
+    start: dt.datetime,
+    end: dt.datetime,
+    filters: Filters,
+    *,
+    holding_time_only: bool = True,
+) -> QuerySet[Appointment]:
+    rows = Appointment.objects.filter(organisation=organisation, start__lt=end, end__gt=start)
+    if holding_time_only:
+        rows = rows.exclude(status__in=FREED)
+    if filters.location is not None:
+        rows = rows.filter(location_id=filters.location)
+    if filters.room is not None:
+        rows = rows.filter(room_id=filters.room)
+    if filters.staff is not None:
+        rows = rows.filter(staff_id=filters.staff)
+    return rows.select_related(
+        "patient", "staff__user", "location", "room", "appointment_type"
+    ).order_by("start", "id")
+
+
+def _shown_clinicians(
+    staff: list[Staff], appointments: Iterable[Appointment], filters: Filters, day_from: dt.date
+) -> list[Staff]:
+    """With a location or room filter, only clinicians who work there or are booked there."""
+    if filters.location is None and filters.room is None:
+        return staff
+    booked = {a.staff_id for a in appointments}
+    there: set[int] = set()
+    if filters.location is not None:
+        there = set(
+            WorkingHours.objects.filter(
+                staff__in=[s.pk for s in staff], location_id=filters.location
+            ).values_list("staff_id", flat=True)
+        ) | {s.pk for s in staff if s.default_location_id == filters.location}
+    return [s for s in staff if s.pk in booked or (filters.room is None and s.pk in there)]
+
+
+# -- the day grid -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Block:
+    """One cell of a clinician's column: free slots (no cards) or the cards of [first, last)."""
+
+    first: int
+    last: int
+    cards: list[Card]
+
+    @property
+    def span(self) -> int:
+        return self.last - self.first
+
+
+@dataclass(slots=True)
+class Column:
+    staff: Staff
+    index: int
+    # {slot index: the block that starts there}; slots inside a longer block are absent.
+    starts: dict[int, Block]
+
+
+@dataclass(slots=True)
+class DayGrid:
+    day: dt.date
+    slots: list[dt.datetime]
+    columns: list[Column]
+    cards: list[Card]
+
+    def rows(self) -> list[tuple[int, dt.datetime, list[tuple[Column, str, Block | None]]]]:
+        """Per slot: its index, its time, and per column "block" (a block starts here), "free"
+        or "covered" (a longer block above reaches over it: no cell)."""
+        covered = {
+            (c.index, i)
+            for c in self.columns
+            for b in c.starts.values()
+            for i in range(b.first + 1, b.last)
+        }
+        return [
+            (
+                i,
+                moment,
+                [
+                    (c, "block", c.starts[i])
+                    if i in c.starts
+                    else (c, "covered" if (c.index, i) in covered else "free", None)
+                    for c in self.columns
+                ],
+            )
+            for i, moment in enumerate(self.slots)
+        ]
+
+
+def _slot_of(moment: dt.datetime, first: dt.datetime) -> int:
+    return int((moment - first).total_seconds() // (SLOT_MINUTES * 60))
+
+
+def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayGrid:
+    midnight, next_midnight = day_bounds(day)
+    appointments = list(appointments_between(organisation, midnight, next_midnight, filters))
+    staff = _shown_clinicians(clinicians(organisation, filters), appointments, filters, day)
+    zone = timezone.get_current_timezone()
+    first = dt.datetime.combine(day, DAY_START, tzinfo=zone)
+    last = dt.datetime.combine(day, DAY_END, tzinfo=zone)
+    if appointments:
+        first = min(first, min(a.start for a in appointments).astimezone(zone))
+        last = max(last, max(a.end for a in appointments).astimezone(zone))
+    first = first.replace(minute=first.minute - first.minute % SLOT_MINUTES, second=0)
+    first = max(first, midnight)
+    count = max(
+        1, -(-int((min(last, next_midnight) - first).total_seconds()) // (SLOT_MINUTES * 60))
+    )
+    slots = [first + dt.timedelta(minutes=SLOT_MINUTES * i) for i in range(count)]
+    by_staff: dict[int, list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        by_staff[appointment.staff_id].append(appointment)
+    cards: list[Card] = []
+    columns = []
+    for index, person in enumerate(staff):
+        starts: dict[int, Block] = {}
+        current: Block | None = None
+        for appointment in by_staff.get(person.pk, []):
+            card = Card(appointment)
+            cards.append(card)
+            begin = max(0, _slot_of(appointment.start, first))
+            end = min(
+                count,
+                max(
+                    begin + 1,
+                    -(-int((appointment.end - first).total_seconds()) // (SLOT_MINUTES * 60)),
+                ),
+            )
+            if current is not None and begin < current.last:
+                current.last = max(current.last, end)
+                current.cards.append(card)
+                continue
+            current = Block(begin, end, [card])
+            starts[begin] = current
+        columns.append(Column(person, index, starts))
+    return DayGrid(day, slots, columns, cards)
+
+
+# -- the week grid ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class WeekRow:
+    staff: Staff
+    index: int
+    days: list[tuple[dt.date, list[Card]]]
+
+
+@dataclass(slots=True)
+class WeekGrid:
+    monday: dt.date
+    days: list[dt.date]
+    rows: list[WeekRow]
+    cards: list[Card]
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> WeekGrid:
+    """Monday to Sunday of `day`'s week; Saturday and Sunday only when something is booked."""
+    monday = monday_of(day)
+    start, _ = day_bounds(monday)
+    _, end = day_bounds(monday + dt.timedelta(days=6))
+    appointments = list(appointments_between(organisation, start, end, filters))
+    staff = _shown_clinicians(clinicians(organisation, filters), appointments, filters, monday)
+    cells: dict[tuple[int, dt.date], list[Card]] = defaultdict(list)
+    cards = []
+    for appointment in appointments:
+        card = Card(appointment)
+        cards.append(card)
+        cells[(appointment.staff_id, timezone.localtime(appointment.start).date())].append(card)
+    weekend = {d for (_, d) in cells if d.weekday() >= 5}
+    days = [
+        monday + dt.timedelta(days=i)
+        for i in range(7)
+        if i < 5 or monday + dt.timedelta(days=i) in weekend
+    ]
+    rows = [
+        WeekRow(person, index, [(d, cells.get((person.pk, d), [])) for d in days])
+        for index, person in enumerate(staff)
+    ]
+    return WeekGrid(monday, days, rows, cards)
+
+
+def filter_choices(organisation: Organisation) -> tuple[list[Location], list[Room]]:
+    return (
+        list(Location.objects.filter(organisation=organisation).order_by("name")),
+        list(
+            Room.objects.filter(organisation=organisation, active=True)
+            .select_related("location")
+            .order_by("location__name", "name")
+        ),
+    )
