@@ -83,6 +83,7 @@ def feed_calendar(staff: Staff, appointments: list[Appointment], now: dt.datetim
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{staff.organisation.name} schedule")
     calendar.add("refresh-interval;value=duration", "PT1H")
+    calendar.add("x-published-ttl", "PT1H")
     for appointment in appointments:
         kind = appointment.appointment_type.name if appointment.appointment_type else "Visit"
         who = patient_initials(appointment.patient.first_name, appointment.patient.last_name)
