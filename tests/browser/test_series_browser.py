@@ -83,12 +83,20 @@ def test_book_a_series_from_the_plan_of_care(browser_page, live_server, clinic) 
     series = AppointmentSeries.objects.get()
     assert Appointment.objects.filter(series=series).count() == 5
 
-    # the schedule shows them: the first Thursday at 10:00 with the therapist
-    thursday = MONDAY + dt.timedelta(days=3)
-    page.goto(f"{base}/schedule/?day={thursday.isoformat()}")
-    expect(page.get_by_text("Example, Pat")).to_have_count(1)
-    expect(page.locator("main")).to_contain_text("Theo Demo, PT")
-    _shoot(page, "schedule")
+    # the week view shows them: Monday and Thursday of the first week, only Thursday of the
+    # second (its Monday was left out), each card opening the appointment and its series
+    booked = list(Appointment.objects.filter(series=series).order_by("start"))
+    page.goto(f"{base}/schedule/week/?day={MONDAY.isoformat()}")
+    for appointment in booked[:2]:
+        expect(page.locator(f"#card-{appointment.pk}")).to_contain_text("Example, P.")
+    _shoot(page, "week")
+    page.goto(f"{base}/schedule/week/?day={(MONDAY + dt.timedelta(days=7)).isoformat()}")
+    expect(page.locator(f"#card-{booked[2].pk}")).to_be_visible()
+    # the series' Thursday and the visit with the assistant that took the Monday
+    expect(page.locator(".appt-who", has_text="Example, P.")).to_have_count(2)
+    page.goto(f"{base}/schedule/appointment/{booked[2].pk}/")
+    page.click("#open-series")
+    expect(page.locator("#series-occurrences tbody tr")).to_have_count(5)
 
 
 def test_cancel_one_and_fill_it_from_the_waitlist(browser_page, live_server, clinic) -> None:  # noqa: F811
