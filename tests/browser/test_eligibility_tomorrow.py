@@ -133,7 +133,18 @@ def test_run_eligibility_for_tomorrow_and_see_the_answers(
     assert axe_violations(page, "schedule with eligibility answers") == []
     _shoot(page, "eligibility-tomorrow-answered")
 
+    # the week grid's card carries the same answer
+    page.goto(f"{base}/schedule/week/?day={TOMORROW.isoformat()}")
+    card = page.locator(f"#card-{pat}")
+    expect(card).to_contain_text("Active coverage")
+    expect(card).to_contain_text("21 PT visits left")
+    expect(card).to_contain_text("copay $40.00")
+    expect(page.locator(f"#card-{cam}")).to_contain_text("Not asked")
+    assert axe_violations(page, "week with eligibility answers") == []
+    _shoot(page, "eligibility-tomorrow-week")
+
     # and the full answer opens from the badge
+    page.goto(f"{base}/schedule/?day={TOMORROW.isoformat()}")
     row.get_by_role("link", name="Active coverage").click()
     expect(page.get_by_text("asked for physical therapy (PT)")).to_be_visible()
     expect(page.get_by_text("limit 30 visits")).to_be_visible()

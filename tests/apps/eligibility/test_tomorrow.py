@@ -289,3 +289,23 @@ def test_the_chart_does_not_ask_an_auto_carrier_and_asks_a_pt_case_for_pt(
     check = EligibilityCheck.objects.get(coverage=pat)
     assert check.service_type == "PT"
     assert "EQ*PT~EQ*30~" in check.request_file.content.replace("\n", "")
+
+
+def test_the_week_and_day_grids_show_the_answer_on_each_card(clinic, login):
+    # given Monday's answered check and Tuesday's visit of the same patient
+    monday = book(clinic, MONDAY, 9)
+    tuesday = book(clinic, MONDAY + dt.timedelta(days=1), 9)
+    (check,) = do_check_day(actor_for(clinic.front_desk), MONDAY).asked
+    answer(clinic, check, CHIRO_FIRST)
+    client = login(clinic.front_desk)
+    # when
+    week = client.get("/schedule/week/", {"day": MONDAY.isoformat()}).content.decode()
+    # then Monday's card carries its own answer and Tuesday's the earlier one
+    for appointment, title in ((monday, "for this visit"), (tuesday, "newest")):
+        card = week[week.index(f'id="card-{appointment.pk}"') :]
+        card = card[: card.index("</div>")]
+        assert "Active coverage" in card
+        assert "21 PT visits left" in card
+        assert "copay $40.00" in card
+        assert title in card
+        assert f'href="/eligibility/{check.pk}/"' in card

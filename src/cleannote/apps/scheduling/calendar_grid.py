@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
+from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.models import FREED, Appointment, WorkingHours
 from cleannote.apps.scheduling.selectors import day_bounds
 
@@ -47,6 +48,11 @@ def card_extras(organisation: Organisation, cards: Sequence[Card], today: dt.dat
 
     Other parts of the clinic day add a line here (a bulk selector keyed by appointment id)
     and draw it in `_appointment_badges.html`."""
+    coverage = coverage_badges(  # eligibility's answer (ADR 0633): one query
+        organisation.pk, [(c.appointment.pk, c.appointment.patient_id) for c in cards]
+    )
+    for card in cards:
+        card.extra["coverage"] = coverage.get(card.appointment.pk)
 
 
 def clinicians(organisation: Organisation, filters: Filters) -> list[Staff]:
