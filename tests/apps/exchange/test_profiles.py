@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cleannote.apps.audit.actions import Actor
+from cleannote.apps.audit.models import AuditAction, AuditEvent
 from cleannote.apps.exchange.clearinghouse import OutboxFolderAdapter, filing_adapter
 from cleannote.apps.exchange.errors import ExchangeError
 from cleannote.apps.exchange.models import ClearinghouseProfile, Transport
@@ -67,12 +68,19 @@ def test_a_default_profiles_identities_override_the_setting(clinic, settings):
 
 
 @pytest.mark.django_db
-def test_one_default_at_a_time(clinic):
+def test_one_default_at_a_time_and_each_save_is_audited(clinic):
     owner = _owner(clinic)
     first = do_save_profile(owner, None, {**SFTP, "is_default": True})
     second = do_save_profile(owner, None, {**SFTP, "name": "backup", "is_default": True})
+    do_save_profile(owner, second, {"port": 2222})
     first.refresh_from_db()
     assert (first.is_default, second.is_default) == (False, True)
+    audited = AuditEvent.objects.filter(object_type="clearinghouse_profile").order_by("id")
+    assert [(e.action, e.object_id, e.actor_id) for e in audited] == [
+        (AuditAction.CREATE, str(first.pk), clinic.owner.user_id),
+        (AuditAction.CREATE, str(second.pk), clinic.owner.user_id),
+        (AuditAction.UPDATE, str(second.pk), clinic.owner.user_id),
+    ]
 
 
 @pytest.mark.parametrize(

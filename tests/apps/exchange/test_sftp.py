@@ -25,9 +25,11 @@ from cleannote.apps.exchange.polling import (
     do_poll_profile,
     response_kind,
 )
-from cleannote.apps.exchange.routing import IMPORTERS
+from cleannote.apps.exchange.routing import IMPORTERS, UPLOADERS
 from cleannote.apps.exchange.sftp import SftpAdapter, SftpSession, is_final_name
+from cleannote.apps.remittance.models import EraFile, UnmatchedPayment
 from tests.apps.exchange.sftp_server import PASSWORD, USER, SftpServer
+from tests.apps.x12_files import claim_payment, remittance_835, service
 from tests.edi.envelopes import REMIT_BODY, wrap
 
 ACK_999 = wrap(
@@ -328,3 +330,56 @@ def test_two_workers_polling_at_once_never_fetch_the_same_file(
     assert ReceivedFile.objects.count() == 10
     assert sum(len(r.new_files) for r in results) == 10
     assert len(recorded_imports) == 10
+
+
+def test_every_response_kind_is_imported_by_the_app_that_owns_it():
+    # claims answers 999 and 277CA, eligibility 271, remittance 835 (registered at start-up)
+    assert {kind: hook.registered for kind, hook in IMPORTERS.items()} == {
+        "999": True,
+        "277CA": True,
+        "271": True,
+        "835": True,
+    }
+    assert [hook.registered for hook in UPLOADERS.values()] == [True, True]
+
+
+@pytest.mark.django_db
+def test_a_downloaded_835_is_posted_by_remittance(
+    clinic, sftp_server, django_capture_on_commit_callbacks
+):
+    # given an 835 paying a claim that is none of ours, waiting on the server
+    profile = _profile(clinic.organisation, sftp_server)
+    payment = claim_payment("NOT-OURS-1", "1", "50", "50", "0", [service("97110", "50", "50", 1)])
+    _drop(sftp_server, "era.835", remittance_835([payment]))
+    # when downloaded, then remittance imported it (keeping the stranger as unmatched)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_download_responses(profile)
+    received = ReceivedFile.objects.get()
+    assert (received.kind, received.state) == (ResponseKind.REMITTANCE_835, ReceivedState.IMPORTED)
+    assert received.outcome.endswith(": 0 claim payment(s) posted")
+    assert EraFile.objects.get().file_name == "era.835"
+    assert UnmatchedPayment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_file_that_changes_while_downloading_is_left_and_the_others_are_recorded(
+    clinic, sftp_server, recorded_imports, django_capture_on_commit_callbacks
+):
+    # given two responses, one of which the clearinghouse is still appending to
+    profile = _profile(clinic.organisation, sftp_server)
+    _drop(sftp_server, "a.999", ACK_999)
+    _drop(sftp_server, "b.835", REMIT_835)
+
+    class Growing(SftpSession):
+        def fetch(self, remote):  # type: ignore[no-untyped-def]
+            if remote.name == "a.999":
+                (sftp_server.root / "outbound" / "a.999").write_bytes(ACK_999 + b"\n")
+            return super().fetch(remote)
+
+    # when downloaded
+    with django_capture_on_commit_callbacks(execute=True):
+        result = do_download_responses(profile, session_factory=Growing)
+    # then the growing one is left on the server for the next poll, the other recorded
+    assert [f.name for f in ReceivedFile.objects.all()] == ["b.835"]
+    assert result.left == ["a.999 changed while downloading; left for the next poll"]
+    assert (sftp_server.root / "outbound" / "a.999").exists()

@@ -63,6 +63,7 @@ class DownloadResult:
     busy: bool = False
     new_files: list[int] = field(default_factory=list)
     already_seen: int = 0
+    left: list[str] = field(default_factory=list)  # files left for the next poll, and why
 
 
 def system_actor(profile: ClearinghouseProfile) -> Actor:
@@ -100,7 +101,12 @@ def do_download_responses(
             fresh = [f for f in listed if (f.name, f.size, f.mtime) not in seen]
             result.already_seen = len(listed) - len(fresh)
             for remote in fresh:
-                received = _record(locked, remote, session.fetch(remote), when)
+                try:
+                    data = session.fetch(remote)
+                except ExchangeError as exc:
+                    result.left.append(exc.problem)  # grew, or vanished: the next poll
+                    continue
+                received = _record(locked, remote, data, when)
                 if received is None:
                     result.already_seen += 1
                     continue

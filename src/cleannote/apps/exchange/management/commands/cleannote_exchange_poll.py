@@ -45,5 +45,7 @@ class Command(BaseCommand):
                 f"{label}: {result.uploaded} file(s) filed, {new} new file(s) downloaded, "
                 f"{seen} seen before"
             )
+            for problem in download.left if download else ():
+                self.stderr.write(f"{label}: {problem}")
         if failed:
             raise CommandError(f"{failed} profile(s) could not be polled")
