@@ -45,7 +45,12 @@ from cleannote.apps.scheduling.calendar_grid import (
     week_grid,
 )
 from cleannote.apps.scheduling.errors import SchedulingError
-from cleannote.apps.scheduling.models import Appointment, AppointmentType, CancelReason
+from cleannote.apps.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    CancelReason,
+    WorkingHours,
+)
 from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.platform.clock import format_time, hour_cycle_of, parse_time
 from cleannote.platform.request_params import (
@@ -331,6 +336,27 @@ def _book_context(
     }
 
 
+def _usual_location(
+    organisation: Organisation, staff: Staff, room: Room | None, start: dt.datetime
+) -> Location | None:
+    """Where a visit is when the form leaves it open: the room's location, the clinician's
+    hours that weekday, the clinician's default, or the clinic's only location."""
+    if room is not None:
+        return room.location
+    weekday = timezone.localtime(start).weekday()
+    hours = (
+        WorkingHours.objects.filter(staff=staff, weekday=weekday, location__isnull=False)
+        .select_related("location")
+        .first()
+    )
+    if hours is not None:
+        return hours.location
+    if staff.default_location is not None:
+        return staff.default_location
+    only = list(Location.objects.filter(organisation=organisation)[:2])
+    return only[0] if len(only) == 1 else None
+
+
 @staff_view(Capability.MANAGE_SCHEDULE)
 def book(request: HttpRequest) -> HttpResponse:
     """GET: the form (prefilled from `?staff=&day=&time=` when a free slot was chosen);
@@ -350,11 +376,11 @@ def book(request: HttpRequest) -> HttpResponse:
             raise SchedulingError("clinician", "choose who sees the patient")
         room = _row_of(Room, organisation, param_id(request.POST, "room"), "room")
         location = _row_of(Location, organisation, param_id(request.POST, "location"), "location")
-        location = location or (room.location if room is not None else staff.default_location)
-        if location is None:
-            raise SchedulingError("location", "choose where the visit is")
         kind = _row_of(AppointmentType, organisation, param_id(request.POST, "type"), "type")
         start = _moment(param_date(request.POST, "day"), form["time"], "appointment")
+        location = location or _usual_location(organisation, staff, room, start)
+        if location is None:
+            raise SchedulingError("location", "choose where the visit is")
         minutes = _minutes(form["minutes"])
         appointment = do_book_appointment(
             actor_of(request),
