@@ -34,7 +34,7 @@ from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.patients.models import Coverage, PlanOfCare, RtmEnrolment
 from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.actions import do_import_835
-from cleannote.apps.scheduling.models import Appointment
+from cleannote.apps.scheduling.models import Appointment, AppointmentSeries
 from cleannote.web import errors
 from cleannote.web.demo_clinic import DEMO_PASSWORD, load_demo_clinic
 from tests.apps.x12_files import (
@@ -149,6 +149,7 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "plan of care": f"{chart}/cases/{case}/plan/",
         "book series": f"/schedule/series/new/{_plan_of(case)}/",
         "waitlist": "/schedule/waitlist/",
+        "series": f"/schedule/series/{_series_of(organisation)}/",
         "remote monitoring": (
             f"/patients/{monitored.case.patient_id}/cases/{monitored.case_id}/rtm/"
         ),
@@ -185,6 +186,12 @@ def _plan_of(case_id: int) -> int:
     plan = PlanOfCare.objects.filter(case_id=case_id).order_by("-start_date", "-pk").first()
     assert plan is not None, "the demo's draft note has a plan of care"
     return plan.pk
+
+
+def _series_of(organisation: Organisation) -> int:
+    series = AppointmentSeries.objects.filter(organisation=organisation).order_by("pk").first()
+    assert series is not None, "the demo books plans of care as series"
+    return series.pk
 
 
 def serve_demo(django_db_blocker, tmp: Path) -> Iterator[DemoSite]:
