@@ -309,3 +309,24 @@ def test_the_week_and_day_grids_show_the_answer_on_each_card(clinic, login):
         assert "copay $40.00" in card
         assert title in card
         assert f'href="/eligibility/{check.pk}/"' in card
+
+
+def test_a_coverage_the_writer_refuses_is_set_aside_and_the_others_still_go(clinic):
+    # given a child's coverage without the subscriber's name, beside Pat's good one
+    child = patient_with(clinic, "Young", coverage("commercial", "ACME HEALTH", "ACME1"))
+    child.coverages.update(subscriber_relationship="child", subscriber_last_name="")
+    book(clinic, MONDAY, 9)
+    book_for(clinic, child, MONDAY, 10)
+    # when
+    run = do_check_day(actor_for(clinic.front_desk), MONDAY)
+    # then Pat is asked and the child's check says why not, naming the element only
+    assert [c.patient_id for c in run.asked] == [clinic.patient.pk]
+    (refused,) = run.skipped
+    assert refused.patient_id == child.pk
+    assert refused.warning.startswith("Not asked: the request could not be written (2100C NM103")
+    assert "Young" not in refused.warning
+    # a second run refuses it again without a second note; fixed, it is asked
+    assert do_check_day(actor_for(clinic.front_desk), MONDAY).skipped == []
+    child.coverages.update(subscriber_last_name="Young", subscriber_first_name="Pat")
+    (asked,) = do_check_day(actor_for(clinic.front_desk), MONDAY).asked
+    assert asked.patient_id == child.pk

@@ -34,8 +34,9 @@ from cleannote.apps.eligibility.models import (
     ManualVerification,
 )
 from cleannote.apps.eligibility.request_builder import billing_provider, eligibility_request
-from cleannote.apps.exchange.actions import do_file_with_clearinghouse, open_envelope
+from cleannote.apps.exchange.actions import Envelope, do_file_with_clearinghouse, open_envelope
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
+from cleannote.apps.exchange.partners import edi_parties
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.coverage_order import PROPERTY_AND_CASUALTY, in_cob_order
@@ -44,6 +45,7 @@ from cleannote.apps.scheduling.models import EXPECTED, Appointment
 from cleannote.apps.scheduling.selectors import appointments_on, day_bounds
 from cleannote.edi.eligibility_summary import EligibilitySummary, summarise_271
 from cleannote.edi.envelope import X12WriteError
+from cleannote.edi.error_codes import WriteErrorCode
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.x12_270 import service_types_for, write_270
 from cleannote.edi.x12_271 import explain_aaa, read_271
@@ -55,6 +57,10 @@ HETS_REJECT_CODE = "41"
 FRESH_DAYS = 7
 # How far ahead "the next clinic day" is looked for: a week covers any weekend or holiday.
 NEXT_DAY_HORIZON = 7
+REFUSED_NOTE = (
+    "Not asked: the request could not be written ({reason}). Fix the coverage on the chart, "
+    "then run the day again."
+)
 CARRIER_SKIP_NOTE = (
     "Not asked: {payer} is an auto, liability or workers' compensation carrier ({kind}), and "
     "such carriers do not answer eligibility requests. Confirm the claim number and what is "
@@ -222,10 +228,12 @@ def plan_day(organisation: Organisation, day: dt.date) -> DayPlan:
         .filter(status__in=EXPECTED)
         .prefetch_related("patient__coverages__payer_record")
     )
+    # A health coverage set aside because its request could not be written is asked again
+    # once fixed; a carrier that does not answer stays skipped.
     already = set(
-        EligibilityCheck.objects.filter(organisation=organisation, requested_for=day).values_list(
-            "coverage_id", flat=True
-        )
+        EligibilityCheck.objects.filter(organisation=organisation, requested_for=day)
+        .exclude(Q(status=CheckStatus.SKIPPED) & ~Q(coverage__kind__in=PROPERTY_AND_CASUALTY))
+        .values_list("coverage_id", flat=True)
     )
     fresh_answers = _fresh_answers(organisation, day)
     questions: list[Question] = []
@@ -284,13 +292,70 @@ class DayRun:
     fresh: int
 
 
+def _refusal(organisation: Organisation, question: Question) -> str:
+    """Why the 270 writer refuses this one question ("" when it writes), without allocating a
+    control number: the probe envelope is numbered 1 and thrown away."""
+    probe = Envelope(edi_parties(organisation), 1, timezone.now())
+    request = eligibility_request(
+        question.coverage,
+        question.day,
+        trace="probe",
+        provider=billing_provider(organisation),
+        discipline=question.discipline,
+    )
+    try:
+        probe.write(write_270, [request])
+    except X12WriteError as exc:
+        return str(exc).removeprefix("eligibility request probe: ")
+    return ""
+
+
+def _build_what_can_be_written(
+    actor: Actor, questions: list[Question], at: dt.datetime | None
+) -> tuple[list[EligibilityCheck], list[tuple[Question, str]]]:
+    """The batch's checks; when the writer refuses the batch, the questions it refuses are
+    set aside with the reason and the others still go, so one coverage's missing subscriber
+    name does not stop the night's run for everyone (ADR 0633)."""
+    if not questions:
+        return [], []
+    try:
+        with transaction.atomic():
+            return do_build_270(actor, questions, at=at), []
+    except EligibilityError as exc:
+        if not isinstance(exc.code, WriteErrorCode):
+            raise
+    refused = [(q, reason) for q in questions if (reason := _refusal(actor.organisation, q))]
+    if not refused:
+        raise EligibilityError("eligibility run", "the 270 could not be written")
+    left = [q for q in questions if all(q is not r for r, _ in refused)]
+    return (do_build_270(actor, left, at=at) if left else []), refused
+
+
 @transaction.atomic
 def do_check_day(actor: Actor, day: dt.date, *, at: dt.datetime | None = None) -> DayRun:
     """Build one 270 for everyone on `day` still to ask, and a skipped check (with its note)
     for each carrier that does not answer 270s. Running it again adds nothing."""
     _require(actor, Capability.CHECK_ELIGIBILITY, "eligibility run")
     plan = plan_day(actor.organisation, day)
-    asked = do_build_270(actor, plan.questions, at=at) if plan.questions else []
+    notes = [
+        (
+            q,
+            CARRIER_SKIP_NOTE.format(
+                payer=q.coverage.payer_name, kind=q.coverage.get_kind_display()
+            ),
+        )
+        for q in plan.skipped
+    ]
+    asked, refused = _build_what_can_be_written(actor, plan.questions, at)
+    noted = set(
+        EligibilityCheck.objects.filter(
+            organisation=actor.organisation, requested_for=day, status=CheckStatus.SKIPPED
+        ).values_list("coverage_id", "warning")
+    )
+    for question, reason in refused:
+        note = REFUSED_NOTE.format(reason=reason)
+        if (question.coverage.pk, note) not in noted:  # pressed again, still refused: once
+            notes.append((question, note))
     when = at or timezone.now()
     skipped = EligibilityCheck.objects.bulk_create(
         EligibilityCheck(
@@ -301,13 +366,11 @@ def do_check_day(actor: Actor, day: dt.date, *, at: dt.datetime | None = None) -
             requested_for=day,
             service_type=q.service_type,
             status=CheckStatus.SKIPPED,
-            warning=CARRIER_SKIP_NOTE.format(
-                payer=q.coverage.payer_name, kind=q.coverage.get_kind_display()
-            ),
+            warning=note,
             created_at=when,
             created_by=actor.user,
         )
-        for q in plan.skipped
+        for q, note in notes
     )
     for check in skipped:
         do_record_audit_event(
