@@ -110,6 +110,7 @@ def test_check_a_patient_in_with_a_copay(browser_page, live_server, clinic):  # 
 
     # and the schedule shows both visits arrived
     page.goto(f"{base}/schedule/?day={TODAY:%Y-%m-%d}")
-    expect(page.locator("tbody")).not_to_contain_text("Booked")
+    expect(page.locator("tbody tr", has_text="Example, Pat").first).to_contain_text("Arrived")
+    expect(page.locator("a", has_text="Check in")).to_have_count(0)
     assert {a.status for a in Appointment.objects.all()} == {AppointmentStatus.ARRIVED}
     assert sorted(p.method for p in PatientPayment.objects.all()) == ["card", "cash"]

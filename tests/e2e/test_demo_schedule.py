@@ -5,6 +5,7 @@ check-in, series from plans of care, a waitlist, and the week view the front des
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from cleannote.apps.scheduling.models import (
     WaitlistEntry,
 )
 from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.personas import client_for
 
 
 def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
@@ -70,3 +72,26 @@ def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
         assert 15 <= minutes <= 60
         start, end = timezone.localtime(appointment.start), timezone.localtime(appointment.end)
         assert end.time() <= dt.time(12) or start.time() >= dt.time(13), appointment.pk
+    # and the front desk's week view of last week shows five clinicians' appointments
+    _front_desk_sees_five_clinicians_in_a_week(demo)
+
+
+def _front_desk_sees_five_clinicians_in_a_week(demo) -> None:
+    front_desk = Staff.objects.get(user__username="demo-frontdesk")
+    last_week = DEMO_TODAY - dt.timedelta(days=7)
+    # when they open last week's calendar
+    response = client_for(front_desk).get(f"/schedule/week/?day={last_week:%Y-%m-%d}")
+    # then it shows appointments of at least five clinicians, each under its clinician's row
+    assert response.status_code == 200
+    page = response.content.decode()
+    shown = {int(pk) for pk in re.findall(r'data-appointment="(\d+)"', page)}
+    week = Appointment.objects.filter(organisation=demo.organisation, pk__in=shown)
+    clinicians = Staff.objects.filter(pk__in=week.values("staff"))
+    assert len(shown) >= 50
+    assert clinicians.count() >= 5
+    for clinician in clinicians:
+        assert clinician.display_name in page
+    monday = last_week - dt.timedelta(days=last_week.weekday())
+    assert all(
+        monday <= timezone.localtime(a.start).date() < monday + dt.timedelta(days=7) for a in week
+    )
