@@ -49,7 +49,11 @@ def load_demo_messaging(front_desk: Actor, today: dt.date) -> int:
     )
     rules.booking_types.set(
         AppointmentType.objects.filter(
-            organisation=organisation, active=True, name__icontains="follow"
+            organisation=organisation,
+            active=True,
+            name__icontains="follow",
+            needs_room=False,
+            needs_equipment="",
         )
     )
     zone = timezone.get_current_timezone()

@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone
 
 from cleannote.apps.messaging.models import OutboundMessage
+from cleannote.apps.scheduling.actions import do_add_working_hours
 from cleannote.apps.scheduling.models import (
     Appointment,
     AppointmentStatus,
     FrontDeskSettings,
     SelfBookingLink,
+    Weekday,
 )
 from cleannote.apps.scheduling.patient_links import booking_token
 from cleannote.apps.scheduling.self_booking import do_issue_self_booking_link, offers
@@ -231,3 +233,14 @@ def test_the_settings_page_is_the_owners(calendar, login):
     assert "Select a valid choice" in text
     assert "at most 168 hours" in text or "less than or equal to 168" in text
     assert "between 1 and 20" in text
+
+
+def test_a_patient_is_offered_their_own_clinicians(calendar, rules, now):
+    do_add_working_hours(
+        calendar.desk, staff=calendar.ot, weekday=Weekday.MONDAY, start=dt.time(8), end=dt.time(9)
+    )
+    everyone = {o.staff for o in offers(rules, now)}
+    assert everyone == {calendar.clinic.therapist, calendar.ot}
+    # Pat is booked with Theo: Pat's page offers Theo only.
+    mine = {o.staff for o in offers(rules, now, calendar.clinic.patient)}
+    assert mine == {calendar.clinic.therapist}

@@ -149,7 +149,9 @@ def self_booking_page(request: HttpRequest, token: str) -> HttpResponse:
             patient_id=link.patient_id,
             reason="opened the self-booking page",
         )
-    shown = [] if booked is not None or not rules.self_booking_on else offers(rules, now)
+    shown = (
+        [] if booked is not None or not rules.self_booking_on else offers(rules, now, link.patient)
+    )
     by_day: dict[object, list[Offer]] = {}
     for offer in shown:
         by_day.setdefault(timezone.localtime(offer.start).date(), []).append(offer)

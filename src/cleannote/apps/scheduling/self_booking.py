@@ -152,8 +152,12 @@ def _earliest(rules: FrontDeskSettings, now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(hours=rules.min_notice_hours)
 
 
-def offers(rules: FrontDeskSettings, now: dt.datetime) -> list[Offer]:
-    """Every open slot the clinic offers online, by time then clinician."""
+def offers(
+    rules: FrontDeskSettings, now: dt.datetime, patient: Patient | None = None
+) -> list[Offer]:
+    """Every open slot the clinic offers online, by time then clinician. For a patient who
+    has seen (or is booked with) offered clinicians in the last 180 days, only those: a
+    follow-up stays with the patient's own therapists."""
     organisation = rules.organisation
     # A type that needs a room or equipment is never offered: the patient cannot choose one.
     kinds = (
@@ -173,6 +177,13 @@ def offers(rules: FrontDeskSettings, now: dt.datetime) -> list[Offer]:
         .exclude(role__in=(Role.FRONT_DESK, Role.BILLER))
         .select_related("user")
     )
+    if patient is not None:
+        own = set(
+            Appointment.objects.filter(
+                patient=patient, start__gte=now - dt.timedelta(days=180)
+            ).values_list("staff_id", flat=True)
+        )
+        staff_rows = [s for s in staff_rows if s.pk in own] or staff_rows
     allowed_locations = list(rules.booking_locations.all()) or list(
         Location.objects.filter(organisation=organisation).order_by("pk")
     )
@@ -238,7 +249,7 @@ def do_self_book(link: SelfBookingLink, choice: str, *, now: dt.datetime) -> App
     """Book the offer the patient chose (`Offer.value`), or BookingRefused saying why."""
     rules = front_desk_settings(link.organisation)
     patient = Patient.objects.select_for_update().get(pk=link.patient_id)
-    available = {offer.value: offer for offer in offers(rules, now)}
+    available = {offer.value: offer for offer in offers(rules, now, patient)}
     offer = available.get(choice)
     try:
         start = dt.datetime.fromtimestamp(int(choice.rsplit("|", 1)[-1]), tz=dt.UTC)
