@@ -90,7 +90,10 @@ def test_a_patient_confirms_from_the_reminder(browser_page, live_server, clinic,
     # the front desk sees it on the day list
     sign_in(page, base, "fran")
     page.goto(f"{base}/schedule/?day={timezone.localtime(start).date().isoformat()}")
-    expect(page.locator("tr", has_text="Example")).to_contain_text("Patient confirmed")
+    expect(page.locator(f"#card-{appointment.pk}")).to_contain_text("Patient confirmed")
+    expect(page.locator(f"#appointment-{appointment.pk}")).to_contain_text("Patient confirmed")
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.locator(f"#card-{appointment.pk}").screenshot(path=str(ARTIFACTS / "card-confirmed.png"))
 
     # a changed link is a clear page
     page.goto(found.group(1)[:-3] + "zz/")
