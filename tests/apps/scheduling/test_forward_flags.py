@@ -265,3 +265,29 @@ def test_a_biller_may_not_plan_it(clinic, login):
         reverse("scheduling:plan_report", args=[booked[3].pk]), {"appointment_type": report.pk}
     )
     assert response.status_code == 403
+
+
+def test_the_calendar_cards_and_the_therapists_day_show_the_flags(clinic, login):
+    _six_treatment_days(clinic)
+    booked = _book(clinic, clinic.patient, range(5))
+    day = (TODAY + dt.timedelta(days=3)).isoformat()
+    for url in (
+        reverse("scheduling:day") + f"?day={day}",
+        reverse("scheduling:week") + f"?day={day}",
+    ):
+        response = login(clinic.front_desk).get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        page = response.content.decode()
+        card = page[page.index(f'id="card-{booked[3].pk}"') :]
+        assert 'data-flag="progress-report"' in card[: card.index("</div>")], url
+    # The therapist's own day (the home page loads it): today's visit has no flag.
+    mine = login(clinic.therapist).get(reverse("scheduling:my_day"))
+    assert mine.status_code == 200
+    assert f'id="my-appointment-{booked[0].pk}"' in mine.content.decode()
+
+
+def test_the_appointment_page_shows_its_flag(clinic, login):
+    _six_treatment_days(clinic)
+    booked = _book(clinic, clinic.patient, range(5))
+    page = login(clinic.front_desk).get(reverse("scheduling:appointment", args=[booked[3].pk]))
+    assert 'data-flag="progress-report"' in page.content.decode()

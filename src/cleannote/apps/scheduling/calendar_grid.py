@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
+from cleannote.apps.scheduling.forward_flags import flags_for
 from cleannote.apps.scheduling.models import FREED, Appointment, WorkingHours
 from cleannote.apps.scheduling.selectors import day_bounds
 
@@ -53,6 +54,10 @@ def card_extras(organisation: Organisation, cards: Sequence[Card], today: dt.dat
     )
     for card in cards:
         card.extra["coverage"] = coverage.get(card.appointment.pk)
+    # The forward compliance view's flags (ADR 0620): constant queries for any number of cards.
+    flags = flags_for(organisation, [card.appointment for card in cards], today)
+    for card in cards:
+        card.extra["flags"] = flags.get(card.appointment.pk, ())
 
 
 def clinicians(organisation: Organisation, filters: Filters) -> list[Staff]:

@@ -156,6 +156,8 @@ def _detail(
     request: HttpRequest, appointment: Appointment, *, error: SchedulingError | None = None
 ) -> HttpResponse:
     organisation = _org(request)
+    card = Card(appointment)
+    card_extras(organisation, [card], timezone.localdate())
     local = timezone.localtime(appointment.start)
     cycle = hour_cycle_of(organisation.hour_cycle)
     form = {
@@ -170,7 +172,7 @@ def _detail(
         "scheduling/appointment.html",
         {
             "appointment": appointment,
-            "card": Card(appointment),
+            "card": card,
             "cases": _open_cases(appointment),
             "reasons": CancelReason.choices,
             "error": error,
