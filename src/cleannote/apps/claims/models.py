@@ -384,3 +384,35 @@ class ClaimRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code}"
+
+
+class ChargeRefusal(models.Model):
+    """Why the last "Create claims" on a signed note made no claim (ADR 0710).
+
+    One row per note, rewritten on each attempt and deleted when the note's claim is created,
+    so the refused list is the notes still waiting for a fix. `findings` holds the scrubber's
+    findings as `{"rule", "severity", "message", "fix", "source"}` objects (codes and words,
+    never PHI); `problem` the refusal in one line. `coverage` is the payer the attempt billed,
+    for the fix links that open a coverage.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="charge_refusals"
+    )
+    note = models.OneToOneField(Note, on_delete=models.CASCADE, related_name="charge_refusal")
+    coverage = models.ForeignKey(
+        Coverage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    problem = models.CharField(max_length=300)
+    findings = models.JSONField(default=list)
+    attempted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("attempted_at", "id")
+
+    def __str__(self) -> str:
+        return f"note {self.note_id}: {self.problem}"
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        return [f for f in self.findings if f.get("severity") == "error"]

@@ -6,12 +6,16 @@ prefetched, the patient and location joined, never looked up per row.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 
 from cleannote.apps.claims.models import (
+    BILLED_ONCE,
     Batch,
+    ChargeRefusal,
     Claim,
     ClaimAdjustment,
     ClaimFinding,
@@ -19,7 +23,10 @@ from cleannote.apps.claims.models import (
     FeeSchedule,
 )
 from cleannote.apps.claims.status import PATIENT_GROUP, Settlement
+from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.patients.coverage_order import claim_order
+from cleannote.apps.patients.models import Coverage
 
 WORKLIST_LIMIT = 200
 # Settled claims leave the default worklist: only a balance a payer still owes keeps a claim open.
@@ -130,4 +137,90 @@ def rejected_claims(organisation: Organisation) -> QuerySet[Claim]:
             Prefetch("rejections", queryset=ClaimRejection.objects.order_by("-received_at", "id"))
         )
         .order_by("date_of_service", "id")[:WORKLIST_LIMIT]
+    )
+
+
+# --- the charge queue (ADR 0710) --------------------------------------------------------------
+
+CHARGE_SORTS = {
+    "date": lambda r: (r.note.date_of_service, r.note.pk),
+    "patient": lambda r: (r.note.patient.last_name, r.note.patient.first_name, r.note.pk),
+    "clinician": lambda r: (r.note.therapist.display_name, r.note.date_of_service, r.note.pk),
+    "location": lambda r: (r.note.location.name, r.note.date_of_service, r.note.pk),
+    "payer": lambda r: (r.payer_name, r.note.date_of_service, r.note.pk),
+}
+
+
+@dataclass(frozen=True)
+class ChargeFilter:
+    """The charge queue's filters; `sort` is a key of CHARGE_SORTS, "-" first for descending."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    location_id: int | None = None
+    clinician_id: int | None = None
+    payer_id: str = ""
+    sort: str = "date"
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    note: Note
+    coverage: Coverage | None
+    refusal: ChargeRefusal | None
+
+    @property
+    def payer_name(self) -> str:
+        return self.coverage.payer_name if self.coverage is not None else "Self-pay"
+
+
+def unbilled_notes(organisation: Organisation, filters: ChargeFilter) -> list[ChargeRow]:
+    """Signed notes with no claim from the note (not voided), oldest first unless sorted, with
+    the payer each goes to first and its last refusal, at most WORKLIST_LIMIT rows, in a fixed
+    number of queries."""
+    billed = Claim.objects.filter(note=OuterRef("pk"), origin__in=BILLED_ONCE, voided=False)
+    notes = Note.objects.filter(
+        patient__organisation=organisation, status=NoteStatus.SIGNED
+    ).exclude(Exists(billed))
+    if filters.date_from is not None:
+        notes = notes.filter(date_of_service__gte=filters.date_from)
+    if filters.date_to is not None:
+        notes = notes.filter(date_of_service__lte=filters.date_to)
+    if filters.location_id is not None:
+        notes = notes.filter(location_id=filters.location_id)
+    if filters.clinician_id is not None:
+        notes = notes.filter(therapist_id=filters.clinician_id)
+    notes = (
+        notes.select_related("patient", "case", "therapist__user", "location", "charge_refusal")
+        .prefetch_related("patient__coverages")
+        .order_by("date_of_service", "id")
+    )
+    rows = []
+    for note in notes[: WORKLIST_LIMIT * 5]:
+        order = claim_order(note.case, note.patient.coverages.all(), note.date_of_service)
+        coverage = order[0] if order else None
+        if filters.payer_id and (coverage is None or coverage.payer_id != filters.payer_id):
+            continue
+        refusal = getattr(note, "charge_refusal", None)
+        rows.append(ChargeRow(note, coverage, refusal))
+    key = CHARGE_SORTS.get(filters.sort.removeprefix("-"), CHARGE_SORTS["date"])
+    rows.sort(key=key, reverse=filters.sort.startswith("-"))
+    return rows[:WORKLIST_LIMIT]
+
+
+def payers_covered(organisation: Organisation) -> list[tuple[str, str]]:
+    """(payer id, payer name) pairs of the patients' coverages, for the queue's payer filter."""
+    rows = Coverage.objects.filter(patient__organisation=organisation)
+    return sorted(set(rows.values_list("payer_id", "payer_name").distinct()))
+
+
+def refused_notes(organisation: Organisation) -> QuerySet[ChargeRefusal]:
+    """The refused list: notes whose last "Create claims" was refused and that still have no
+    claim, oldest attempt first."""
+    billed = Claim.objects.filter(note=OuterRef("note_id"), origin__in=BILLED_ONCE, voided=False)
+    return (
+        ChargeRefusal.objects.filter(organisation=organisation)
+        .exclude(Exists(billed))
+        .select_related("note__patient", "note__therapist__user", "note__location", "coverage")
+        .order_by("note__date_of_service", "note_id")[:WORKLIST_LIMIT]
     )

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from cleannote.apps.claims import rejection_views, views
+from cleannote.apps.claims import charge_views, rejection_views, views
 
 app_name = "claims"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("unbilled/", charge_views.unbilled, name="unbilled"),
+    path("unbilled/create/", charge_views.create_claims, name="create_claims"),
+    path("refused/", charge_views.refused, name="refused"),
     path("rejections/", rejection_views.rejections, name="rejections"),
     path("<int:claim_id>/resubmit/", rejection_views.resubmit, name="resubmit"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),

@@ -1,0 +1,99 @@
+"""The charge queue's one write: "Create claims" on many signed notes at once (ADR 0710).
+
+Each note goes through `do_create_claim_from_note` (the per-note claim gate) in its own
+savepoint, so a refusal undoes only that note's work. A refused note keeps one
+`ChargeRefusal` row with the findings of its latest attempt; a created claim deletes it. A note
+already billed answers with its claim (the constraint `claim_once_per_note_and_payer`), so
+posting the same selection twice makes no second claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.claims.actions import _require_biller, do_create_claim_from_note
+from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
+from cleannote.apps.claims.models import BILLED_ONCE, ChargeRefusal, Claim
+from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.visit_builder import billed_coverage, load_note_for_visit
+from cleannote.rules.findings import Finding
+
+BULK_LIMIT = 1000  # notes in one "Create claims"; the page never offers more
+
+
+@dataclass
+class ChargeOutcome:
+    """What one "Create claims" did, by note id."""
+
+    created: list[Claim] = field(default_factory=list)
+    already_billed: list[Claim] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def findings_to_rows(findings: Iterable[Finding]) -> list[dict[str, str]]:
+    return [
+        {"rule": f.rule, "severity": f.severity.value, "message": f.message, "fix": f.fix,
+         "source": f.source}
+        for f in findings
+    ]  # fmt: skip
+
+
+def _record_refusal(actor: Actor, note_id: int, exc: ClaimError) -> None:
+    note = load_note_for_visit(note_id, actor.organisation)
+    if note is None:
+        return  # another organisation's note, or none: nothing to list
+    coverage = billed_coverage(note)
+    findings = exc.findings if isinstance(exc, ClaimRefusedError) else ()
+    ChargeRefusal.objects.update_or_create(
+        note=note,
+        defaults={
+            "organisation": actor.organisation,
+            "coverage": coverage,
+            "problem": exc.problem[:300],
+            "findings": findings_to_rows(findings),
+            "attempted_at": timezone.now(),
+        },
+    )
+
+
+@transaction.atomic
+def do_create_claims_from_notes(
+    actor: Actor, note_ids: Iterable[int], *, as_of: dt.date | None = None
+) -> ChargeOutcome:
+    """A draft claim for each note (in id order), each in its own savepoint; refusals are
+    listed, not raised. Refuses the whole request only when the actor may not bill or the
+    selection is larger than BULK_LIMIT."""
+    ids = sorted(set(note_ids))
+    _require_biller(actor, "charge queue")
+    if len(ids) > BULK_LIMIT:
+        raise ClaimError("charge queue", f"at most {BULK_LIMIT} notes at once, not {len(ids)}")
+    outcome = ChargeOutcome()
+    billed_before = set(
+        Claim.objects.filter(
+            note_id__in=ids, origin__in=BILLED_ONCE, voided=False, organisation=actor.organisation
+        ).values_list("pk", flat=True)
+    )
+    for note_id in ids:
+        note = Note(pk=note_id)
+        try:
+            with transaction.atomic():
+                claim = do_create_claim_from_note(actor, note, as_of=as_of)
+        except ClaimError as exc:
+            outcome.refused[note_id] = exc.problem
+            _record_refusal(actor, note_id, exc)
+            continue
+        if claim.pk in billed_before:
+            outcome.already_billed.append(claim)
+        else:
+            outcome.created.append(claim)
+    ChargeRefusal.objects.filter(
+        organisation=actor.organisation,
+        note_id__in=[c.note_id for c in (*outcome.created, *outcome.already_billed)],
+    ).delete()
+    return outcome
