@@ -250,6 +250,18 @@ USE_TZ = True
 CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "outbox"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# One cache that every server process shares, so the patient pages' rate limits count once
+# (ADR 0641): Redis at CLEANNOTE_CACHE_URL. Without it each process keeps its own memory cache,
+# which is right for `make run` and the tests.
+CLEANNOTE_CACHE_URL = os.environ.get("CLEANNOTE_CACHE_URL", "")
+if CLEANNOTE_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLEANNOTE_CACHE_URL,
+        }
+    }
+
 # Patient emails and texts (ADR 0640; README "Email and text messages"). Email goes through
 # Django's backend: the console by default, a folder with CLEANNOTE_EMAIL_FILE_DIR, SMTP when
 # CLEANNOTE_EMAIL_HOST is set. Texts go to the class CLEANNOTE_SMS_SENDER names (default: a file
