@@ -41,7 +41,7 @@ def price_lines(
             f"location {location.pk}", f"no fee schedule in force on {day.isoformat()}"
         )
     fees: dict[str, Decimal] = dict(
-        schedule.entries.filter(code__in={line.code for line in lines}).values_list(
+        schedule.entries.filter(code__in={line.code for line in lines}, modifier="").values_list(
             "code", "amount"
         )
     )

@@ -60,24 +60,28 @@ class FeeScheduleEntry(models.Model):
     """Per-unit prices: a line's charge is `amount` × units (ADR 0111).
 
     `contracted_amount` is what the payer agreed to allow per unit, kept for underpayment
-    checks when remittances are posted; None when there is no contract.
+    checks when remittances are posted; None when there is no contract. `modifier` blank is
+    the code's rate; a row with a modifier is the rate for lines carrying it (ADR 0720).
     """
 
     schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="entries")
     code = models.CharField(max_length=5)
+    modifier = models.CharField(max_length=2, blank=True, default="")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     contracted_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
-        ordering = ("schedule_id", "code")
+        ordering = ("schedule_id", "code", "modifier")
         verbose_name_plural = "fee schedule entries"
         constraints = (
-            models.UniqueConstraint(fields=["schedule", "code"], name="fee_entry_code_unique"),
+            models.UniqueConstraint(
+                fields=["schedule", "code", "modifier"], name="fee_entry_code_modifier_unique"
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="fee_amount_positive"),
         )
 
     def __str__(self) -> str:
-        return f"{self.code} {self.amount}"
+        return f"{self.code}{'-' + self.modifier if self.modifier else ''} {self.amount}"
 
 
 class ClaimStatus(models.TextChoices):

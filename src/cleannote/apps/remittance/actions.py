@@ -115,9 +115,10 @@ def _triplets(adjustments: Iterable[Adjustment]) -> tuple[tuple[str, str, Decima
 
 
 def _contracted(
-    claim: Claim, cache: dict[tuple[int, str, dt.date], dict[str, Decimal]]
-) -> dict[str, Decimal]:
-    """Contracted per-unit amounts of the fee schedule in force for the claim, by code."""
+    claim: Claim, cache: dict[tuple[int, str, dt.date], dict[tuple[str, str], Decimal]]
+) -> dict[tuple[str, str], Decimal]:
+    """Contracted per-unit amounts of the fee schedule in force for the claim, by code and
+    modifier (blank for the code's own rate; ADR 0720)."""
     key = (claim.location_id, claim.payer_id, claim.date_of_service)
     if key not in cache:
         schedule = fee_schedule_for(claim.location, claim.payer_id, claim.date_of_service)
@@ -127,11 +128,23 @@ def _contracted(
             else FeeScheduleEntry.objects.none()
         )
         cache[key] = {
-            code: amount
-            for code, amount in entries.values_list("code", "contracted_amount")
+            (code, modifier): amount
+            for code, modifier, amount in entries.values_list(
+                "code", "modifier", "contracted_amount"
+            )
             if amount is not None
         }
     return cache[key]
+
+
+def contracted_rate(
+    contracted: dict[tuple[str, str], Decimal], code: str, modifiers: Iterable[str]
+) -> Decimal | None:
+    """The rate for the first of the line's modifiers the contract names, else the code's."""
+    for modifier in modifiers:
+        if (code, modifier) in contracted:
+            return contracted[(code, modifier)]
+    return contracted.get((code, ""))
 
 
 def _posted_on(remittance: Remittance, fallback: dt.date) -> dt.date:
@@ -181,7 +194,7 @@ def do_import_835(
             patient_control_number__in={i.payment.patient_control_number for i in items},
         )
     }
-    fees: dict[tuple[int, str, dt.date], dict[str, Decimal]] = {}
+    fees: dict[tuple[int, str, dt.date], dict[tuple[str, str], Decimal]] = {}
     for item in items:
         try:
             with transaction.atomic():  # one payment's refusal undoes that payment only
@@ -296,7 +309,7 @@ def _post(
     era: EraFile,
     item: _Item,
     claim: Claim,
-    fees: dict[tuple[int, str, dt.date], dict[str, Decimal]],
+    fees: dict[tuple[int, str, dt.date], dict[tuple[str, str], Decimal]],
     when: dt.datetime,
 ) -> ClaimPosting:
     payment = item.payment
@@ -356,7 +369,7 @@ def _post(
     rows: list[LinePosting] = []
     for match, service, problem in zip(matches, payment.services, line_problems, strict=True):
         line = match.line
-        per_unit = contracted.get(line.code)
+        per_unit = contracted_rate(contracted, line.code, line.modifiers)
         priced = per_unit is not None and line.pk not in split and not payment.reversed
         expected = per_unit * line.units if priced and per_unit is not None else None
         patient_share = sum(
