@@ -17,12 +17,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.forward_flags import flags_for
-from cleannote.apps.scheduling.models import FREED, Appointment, WorkingHours
+from cleannote.apps.scheduling.models import FREED, Appointment, AppointmentType, WorkingHours
 from cleannote.apps.scheduling.selectors import day_bounds
+from cleannote.platform.clock import HourCycle, format_time
 
 SLOT_MINUTES = 15
 DAY_START = dt.time(7)
@@ -42,22 +45,93 @@ class Filters:
 class Card:
     appointment: Appointment
     extra: dict[str, Any] = field(default_factory=dict)
+    # The card's markup up to its badges (`draw_cards`, escaped, so marked safe); the
+    # template adds the badges and closes it.
+    html: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+@dataclass(frozen=True, slots=True)
+class CardLinks:
+    """What every card of a page shares: the URL prefixes and who may do what."""
+
+    cycle: HourCycle
+    may_move: bool
+    may_write: bool
+    appointment_prefix: str = "/schedule/appointment/"
+    chart_prefix: str = "/patients/"
+
+
+_CARD = (
+    '<div class="appt appt-{status}" id="card-{pk}" data-appointment="{pk}" data-start="{iso}" '
+    'data-staff="{staff}"{movable}>'
+    '<a class="appt-open" href="{open}" tabindex="-1"><span class="appt-time">{when}</span> '
+    '<span class="appt-who">{who}</span></a>'
+    '<span class="appt-what subtle">{what}</span>'
+    '<span class="appt-links"><a href="{chart}" tabindex="-1">chart</a>{note}</span>'
+)
+
+
+def draw_cards(cards: Iterable[Card], links: CardLinks) -> None:
+    """Each card's markup, written here rather than in a template included per card: the
+    week of 2,000 visits draws in a few milliseconds instead of most of its budget
+    (benchmarks/bench_schedule.py). Everything shown is escaped."""
+    zone = timezone.get_current_timezone()
+    for card in cards:
+        a = card.appointment
+        local, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
+        kind = a.appointment_type.name if a.appointment_type is not None else "Visit"
+        what = [kind]
+        if a.room is not None:
+            what.append(a.room.name)
+        if a.status != "booked":
+            what.append(a.get_status_display())
+        if a.outside_hours:
+            what.append("outside hours")
+        opened = f"{links.appointment_prefix}{a.pk}/"
+        first = a.patient.first_name[:1]
+        card.html = mark_safe(
+            _CARD.format(  # every value escaped, or a number
+                status=escape(a.status),
+                pk=a.pk,
+                iso=local.isoformat(),
+                staff=a.staff_id,
+                movable=(
+                    f' draggable="true" data-move="{opened}move/"'
+                    if links.may_move and a.status == "booked"
+                    else ""
+                ),
+                open=opened,
+                when=f"{format_time(local, links.cycle)}–{format_time(local_end, links.cycle)}",
+                who=escape(f"{a.patient.last_name}, {first}." if first else a.patient.last_name),
+                what=escape(" · ".join(what)),
+                chart=f"{links.chart_prefix}{a.patient_id}/",
+                note=f' · <a href="{opened}#start-note" tabindex="-1">start note</a>'
+                if links.may_write
+                else "",
+            )
+        )
 
 
 def card_extras(organisation: Organisation, cards: Sequence[Card], today: dt.date) -> None:
     """Fill each card's `extra` in bulk: one query per kind of fact, never one per card.
 
     Other parts of the clinic day add a line here (a bulk selector keyed by appointment id)
-    and draw it in `_appointment_badges.html`."""
+    and draw it in `_appointment_badges.html`. The grids include that template only for a
+    card whose `extra` holds something, so a week of 2,000 quiet visits pays nothing for it."""
     coverage = coverage_badges(  # eligibility's answer (ADR 0633): one query
         organisation.pk, [(c.appointment.pk, c.appointment.patient_id) for c in cards]
     )
-    for card in cards:
-        card.extra["coverage"] = coverage.get(card.appointment.pk)
     # The forward compliance view's flags (ADR 0620): constant queries for any number of cards.
     flags = flags_for(organisation, [card.appointment for card in cards], today)
+    # A key only where there is something to draw: an empty `extra` skips the badges include.
     for card in cards:
-        card.extra["flags"] = flags.get(card.appointment.pk, ())
+        pk = card.appointment.pk
+        if (badge := coverage.get(pk)) is not None:
+            card.extra["coverage"] = badge
+        if flagged := flags.get(pk, ()):
+            card.extra["flags"] = flagged
+        if card.appointment.patient_reply:  # the reminder's answer (_patient_reply_badge.html)
+            card.extra["reply"] = card.appointment.patient_reply
 
 
 def clinicians(organisation: Organisation, filters: Filters) -> list[Staff]:
@@ -87,9 +161,40 @@ def appointments_between(
         rows = rows.filter(room_id=filters.room)
     if filters.staff is not None:
         rows = rows.filter(staff_id=filters.staff)
-    return rows.select_related(
-        "patient", "staff__user", "location", "room", "appointment_type"
-    ).order_by("start", "id")
+    # Of the patient, only the name the card shows: a chart row is wide, and 2,000 of them
+    # whole cost more than the rest of the page.
+    own = [f.attname for f in Appointment._meta.concrete_fields]
+    return (
+        rows.select_related("patient")
+        .only(*own, "patient__first_name", "patient__last_name", "patient__organisation_id")
+        .order_by("start", "id")
+    )
+
+
+def _attach(
+    organisation: Organisation, appointments: list[Appointment], staff: list[Staff]
+) -> None:
+    """The few clinicians, locations, rooms and types the appointments name, read once each
+    and set on every appointment, instead of joined into each of thousands of rows."""
+    people = {s.pk: s for s in staff}
+    missing = {a.staff_id for a in appointments} - people.keys()
+    if missing:
+        people.update(
+            {s.pk: s for s in Staff.objects.filter(pk__in=missing).select_related("user")}
+        )
+    places = {loc.pk: loc for loc in Location.objects.filter(organisation=organisation)}
+    rooms = {r.pk: r for r in Room.objects.filter(organisation=organisation)}
+    kinds = {k.pk: k for k in AppointmentType.objects.filter(organisation=organisation)}
+    # Filled straight into each row's relation cache: the same as reading `a.staff` after a
+    # join, without the assignment's checks (a third of the week's time at 2,000 visits).
+    fields = Appointment._meta
+    staff_field, location_field = fields.get_field("staff"), fields.get_field("location")
+    room_field, kind_field = fields.get_field("room"), fields.get_field("appointment_type")
+    for a in appointments:
+        staff_field.set_cached_value(a, people[a.staff_id])
+        location_field.set_cached_value(a, places[a.location_id])
+        room_field.set_cached_value(a, rooms.get(a.room_id or 0))
+        kind_field.set_cached_value(a, kinds.get(a.appointment_type_id or 0))
 
 
 def _shown_clinicians(
@@ -171,7 +276,9 @@ def _slot_of(moment: dt.datetime, first: dt.datetime) -> int:
 def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayGrid:
     midnight, next_midnight = day_bounds(day)
     appointments = list(appointments_between(organisation, midnight, next_midnight, filters))
-    staff = _shown_clinicians(clinicians(organisation, filters), appointments, filters, day)
+    every = clinicians(organisation, Filters(staff=filters.staff))
+    _attach(organisation, appointments, every)
+    staff = _shown_clinicians(every, appointments, filters, day)
     zone = timezone.get_current_timezone()
     first = dt.datetime.combine(day, DAY_START, tzinfo=zone)
     last = dt.datetime.combine(day, DAY_END, tzinfo=zone)
@@ -241,7 +348,9 @@ def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> Wee
     start, _ = day_bounds(monday)
     _, end = day_bounds(monday + dt.timedelta(days=6))
     appointments = list(appointments_between(organisation, start, end, filters))
-    staff = _shown_clinicians(clinicians(organisation, filters), appointments, filters, monday)
+    every = clinicians(organisation, Filters(staff=filters.staff))
+    _attach(organisation, appointments, every)
+    staff = _shown_clinicians(every, appointments, filters, monday)
     cells: dict[tuple[int, dt.date], list[Card]] = defaultdict(list)
     cards = []
     for appointment in appointments:

@@ -22,7 +22,7 @@ from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
-from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Case, Patient
 from cleannote.apps.patients.selectors import search_patients
 from cleannote.apps.scheduling.actions import (
@@ -36,10 +36,12 @@ from cleannote.apps.scheduling.actions import (
 )
 from cleannote.apps.scheduling.calendar_grid import (
     Card,
+    CardLinks,
     Filters,
     card_extras,
     clinicians,
     day_grid,
+    draw_cards,
     filter_choices,
     monday_of,
     week_grid,
@@ -104,10 +106,22 @@ def _filter_context(request: HttpRequest, filters: Filters) -> dict[str, Any]:
     }
 
 
+def _links(request: HttpRequest) -> CardLinks:
+    staff = request.staff  # type: ignore[attr-defined]
+    return CardLinks(
+        cycle=hour_cycle_of(staff.organisation.hour_cycle),
+        may_move=has_capability(staff.role, Capability.MANAGE_SCHEDULE),
+        may_write=has_capability(staff.role, Capability.WRITE_NOTES),
+        appointment_prefix=reverse("scheduling:appointment", args=[1]).removesuffix("1/"),
+        chart_prefix=reverse("patients:chart", args=[1]).removesuffix("1/"),
+    )
+
+
 def day_grid_context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
     """What `_day_grid.html` draws; the day list page (views.day_list) includes it."""
     filters = _filters(request)
     grid = day_grid(_org(request), day, filters)
+    draw_cards(grid.cards, _links(request))
     card_extras(_org(request), grid.cards, timezone.localdate())
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
     return {"grid": grid, **_filter_context(request, filters)}
@@ -118,6 +132,7 @@ def week(request: HttpRequest) -> HttpResponse:
     day = param_date(request.GET, "day") or timezone.localdate()
     filters = _filters(request)
     grid = week_grid(_org(request), day, filters)
+    draw_cards(grid.cards, _links(request))
     card_extras(_org(request), grid.cards, timezone.localdate())
     _audit_shown(request, "schedule_week", grid.monday.isoformat(), grid.cards)
     return render(
