@@ -90,6 +90,12 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
     expect(card.locator('[data-flag="progress-report"]')).to_have_text("Progress report due")
     _shoot(page, "fwd-day")
 
+    # And on the card in the week grid.
+    page.goto(f"{base}/schedule/week/?day={day_of_tenth}")
+    week_card = page.locator(f"#card-{tenth.pk}")
+    expect(week_card.locator('[data-flag="progress-report"]')).to_have_text("Progress report due")
+    _shoot(page, "fwd-week")
+
     # The front desk books that visit as the progress report, from the list: the flag is gone
     # from both places.
     page.goto(f"{base}/schedule/attention/")

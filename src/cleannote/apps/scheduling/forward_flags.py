@@ -38,6 +38,7 @@ from cleannote.apps.patients.fix_links import ChartScreen, FixLink, screen_link
 from cleannote.apps.patients.models import Case, Coverage, PlanOfCare, Referral
 from cleannote.apps.patients.selectors import with_visits_used
 from cleannote.apps.scheduling.models import EXPECTED, Appointment, AppointmentType
+from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.platform.hooks import Hook, no_answer
 from cleannote.rules.forward_view import (
     KIND_LABELS,
@@ -54,7 +55,7 @@ from cleannote.rules.forward_view import (
 )
 from cleannote.rules.payer_policy import PayerPolicy, default_policy
 from cleannote.rules.thresholds import TherapyBucket
-from cleannote.rules.visit import Discipline, PayerKind
+from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential, Discipline, PayerKind
 
 # What the notes know of one case: its signed treatment days, each with whether it was a
 # progress report, and the days a report note is drafted for.
@@ -98,11 +99,6 @@ def appointment_discipline(appointment: Appointment) -> str | None:
         return str(kind.discipline)
     discipline = appointment.staff.discipline
     return discipline.value if discipline is not None else None
-
-
-def _appointment_plans_report(appointment: Appointment) -> bool:
-    kind = getattr(appointment, "appointment_type", None)
-    return kind is not None and type_plans_report(str(kind.name))
 
 
 def _case_for(cases: Sequence[Case], discipline: str | None, day: dt.date) -> Case | None:
@@ -155,21 +151,25 @@ def flags_for(
     """{appointment id: its flags} for `appointments` of `organisation` on or after `today`
     (earlier ones are history: left out). Counts run over every booked visit of the same
     patients from `today` on, not only the ones given."""
-    wanted = [a for a in appointments if local_day(a) >= today]
+    zone = timezone.get_current_timezone()
+    wanted = [a for a in appointments if a.start.astimezone(zone).date() >= today]
     if not wanted:
         return {}
     patient_ids = {a.patient_id for a in wanted}
-    last_day = max(local_day(a) for a in wanted)
+    last_day = max(a.start.astimezone(zone).date() for a in wanted)
+    start, _ = day_bounds(today)
+    _, end = day_bounds(last_day)
+    # Plain rows, not model instances: a week view hands in thousands of appointments.
     booked = list(
         Appointment.objects.filter(
             organisation=organisation,
             patient_id__in=patient_ids,
             status__in=EXPECTED,
-            start__date__gte=today,
-            start__date__lte=last_day,
+            start__gte=start,
+            start__lt=end,
         )
-        .select_related("staff", *_type_relation())
         .order_by("start", "id")
+        .values_list("pk", "patient_id", "start", "staff__credential", *_TYPE_FIELDS)
     )
     cases = list(
         Case.objects.filter(patient_id__in=patient_ids, closed_on__isnull=True)
@@ -191,15 +191,17 @@ def flags_for(
     for case in cases:
         by_patient[case.patient_id].append(case)
     visits: dict[int, list[BookedVisit]] = defaultdict(list)
-    for appointment in booked:
-        day = local_day(appointment)
-        mine = _case_for(
-            by_patient[appointment.patient_id], appointment_discipline(appointment), day
-        )
+    for pk, patient_id, moment, credential, *kind in booked:
+        day = moment.astimezone(zone).date()
+        type_name, type_discipline = kind or ("", "")
+        discipline = type_discipline or _credential_discipline(credential)
+        mine = _case_for(by_patient[patient_id], discipline, day)
         if mine is None:
             continue
-        planned = _appointment_plans_report(appointment) or day in days.get(mine.pk, _NO_DAYS)[1]
-        visits[appointment.patient_id].append(BookedVisit(appointment.pk, mine.pk, day, planned))
+        planned = bool(type_name and type_plans_report(type_name)) or (
+            day in days.get(mine.pk, _NO_DAYS)[1]
+        )
+        visits[patient_id].append(BookedVisit(pk, mine.pk, day, planned))
     found: dict[int, tuple[Flag, ...]] = {}
     wanted_ids = {a.pk for a in wanted}
     for patient_id, patient_visits in visits.items():
@@ -223,14 +225,18 @@ def flags_for(
     return found
 
 
-def _type_relation() -> tuple[str, ...]:
-    """The appointment type's relation when the model has one (the calendar's types)."""
-    names = {f.name for f in Appointment._meta.get_fields()}
-    return ("appointment_type",) if "appointment_type" in names else ()
+# The appointment type's name and discipline, when the model has types (the calendar's).
+_TYPE_FIELDS: tuple[str, ...] = (
+    ("appointment_type__name", "appointment_type__discipline")
+    if "appointment_type" in {f.name for f in Appointment._meta.get_fields()}
+    else ()
+)
 
 
-def local_day(appointment: Appointment) -> dt.date:
-    return timezone.localtime(appointment.start).date()
+def _credential_discipline(credential: str) -> str | None:
+    if not credential:
+        return None
+    return DISCIPLINE_OF_CREDENTIAL[Credential(credential)].value
 
 
 # The chart screen that fixes each remedy (patients/fix_links.py).
