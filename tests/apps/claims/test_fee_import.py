@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
@@ -33,6 +34,7 @@ def medicare(billing: Billing):  # noqa: F811
 def test_contract_prices_as_the_charge_master_and_an_835_below_it_is_one_underpayment(
     billing: Billing,  # noqa: F811
     medicare,
+    login,
 ):
     # given the payer's contract: 97110 with GP at $32.00 a unit, 97140 at $28.00
     (schedule,) = do_import_fees(
@@ -63,6 +65,10 @@ def test_contract_prices_as_the_charge_master_and_an_835_below_it_is_one_underpa
     )  # fmt: skip
     at_contract = LinePosting.objects.get(claim_line__code="97140")
     assert (at_contract.expected, at_contract.underpaid) == (Decimal("28.00"), False)
+    # and the underpayments page shows it with its variance and next step
+    page = login(billing.clinic.biller).get("/remittance/underpayments/").content.decode()
+    assert "<strong>$14.00</strong>" in page
+    assert "Ask the payer to reprocess 97110 at the contracted rate" in page
 
 
 def test_charge_master_makes_one_schedule_per_location(billing: Billing):  # noqa: F811
@@ -104,3 +110,58 @@ def test_a_therapist_may_not_import(billing: Billing):  # noqa: F811
     therapist = Actor(user=billing.clinic.therapist.user, organisation=billing.clinic.organisation)
     with pytest.raises(FeeImportError, match="only billers and owners"):
         do_import_fees(therapist, CONTRACT.encode(), file_name="mcr.csv")
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def test_import_page_previews_every_problem_and_loads_nothing(billing, medicare, login):  # noqa: F811
+    bad = HEADER + "99999,,2024-01-01,,1\n97110,,2024-01-01,,1.234\n"
+    upload = SimpleUploadedFile("bad.csv", bad.encode())
+    page = login(billing.clinic.biller).post(
+        "/claims/fees/import/", {"payer": "MCR", "file": upload, "load": "1"}
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2 problems: nothing loaded" in text
+    assert "&#x27;99999&#x27; is not a CPT or HCPCS code" in text
+    assert "<td>3</td><td>amount</td>" in text
+    assert not FeeSchedule.objects.filter(payer_id="MCR").exists()
+
+
+def test_import_page_checks_then_loads_then_lists_the_rates(billing, medicare, login):  # noqa: F811
+    client = login(billing.clinic.biller)
+    checked = client.post(
+        "/claims/fees/import/",
+        {"payer": "MCR", "file": SimpleUploadedFile("mcr.csv", CONTRACT.encode()), "check": "1"},
+    )
+    assert "ready to load: 2 rows" in checked.content.decode()
+    assert not FeeSchedule.objects.filter(payer_id="MCR").exists()
+    loaded = client.post(
+        "/claims/fees/import/",
+        {"payer": "MCR", "file": SimpleUploadedFile("mcr.csv", CONTRACT.encode()), "load": "1"},
+        follow=True,
+    )
+    text = loaded.content.decode()
+    assert "mcr.csv loaded: 1 schedule(s)" in text
+    assert "$32.00" in text
+    assert "$28.00" in text
+    search = client.get("/claims/fees/", {"payer": "MCR", "q": "9714"}).content.decode()
+    assert "$28.00" in search
+    assert "97110" not in search
+
+
+def test_template_downloads_and_reads_cleanly(billing, login):  # noqa: F811
+    response = login(billing.clinic.biller).get("/claims/fees/template.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().startswith(
+        "code,modifier,effective_from,effective_through,amount"
+    )
+
+
+@pytest.mark.parametrize(
+    "page", ["/claims/fees/", "/claims/fees/import/", "/claims/fees/template.csv"]
+)
+def test_fee_pages_are_for_billers_and_owners(billing, login, page):  # noqa: F811
+    assert login(billing.clinic.owner).get(page).status_code == 200
+    assert login(billing.clinic.therapist).get(page).status_code == 403

@@ -21,6 +21,7 @@ from cleannote.apps.claims.models import (
     ClaimFinding,
     ClaimStatus,
     FeeSchedule,
+    FeeScheduleEntry,
 )
 from cleannote.apps.claims.status import PATIENT_GROUP, Settlement
 from cleannote.apps.notes.models import Note, NoteStatus
@@ -87,6 +88,20 @@ def batches_of(organisation: Organisation) -> QuerySet[Batch]:
 
 def batch_detail(organisation: Organisation, batch_id: int) -> Batch | None:
     return batches_of(organisation).prefetch_related("entries__claim").filter(pk=batch_id).first()
+
+
+def fee_rates(
+    organisation: Organisation, *, payer_id: str, code_prefix: str = ""
+) -> QuerySet[FeeScheduleEntry]:
+    """The rates of a payer's schedules (blank: the charge master), newest dates first."""
+    entries = FeeScheduleEntry.objects.filter(
+        schedule__organisation=organisation, schedule__payer_id=payer_id
+    )
+    if code_prefix:
+        entries = entries.filter(code__startswith=code_prefix)
+    return entries.select_related("schedule__location").order_by(
+        "code", "modifier", "-schedule__effective_from", "schedule__location__name"
+    )
 
 
 def fee_schedules_of(organisation: Organisation) -> QuerySet[FeeSchedule]:

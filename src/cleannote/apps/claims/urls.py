@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleannote.apps.claims import charge_views, rejection_views, views
+from cleannote.apps.claims import charge_views, fee_views, rejection_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("unbilled/", charge_views.unbilled, name="unbilled"),
     path("unbilled/create/", charge_views.create_claims, name="create_claims"),
     path("refused/", charge_views.refused, name="refused"),
+    path("fees/", fee_views.rates, name="fees"),
+    path("fees/import/", fee_views.import_fees, name="fee_import"),
+    path("fees/template.csv", fee_views.fee_template, name="fee_template"),
     path("rejections/", rejection_views.rejections, name="rejections"),
     path("<int:claim_id>/resubmit/", rejection_views.resubmit, name="resubmit"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),
