@@ -208,3 +208,9 @@ class PatientLedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+from cleannote.apps.remittance.denial_models import (  # noqa: E402,F401  (ADR 0730)
+    Denial,
+    DenialAction,
+)

@@ -1,0 +1,245 @@
+"""Denials worked to an end (assign, appeal, correct and resubmit, write off, resolve), the
+appeal packet read back, and A/R aging (ADR 0730-0732)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.claims.actions import do_build_batch, do_change_claim_status, do_mark_ready
+from cleannote.apps.claims.models import Claim, ClaimStatus, Frequency
+from cleannote.apps.eligibility.models import EligibilityCheck, EligibilityFile
+from cleannote.apps.notes.models import TreatmentBlock
+from cleannote.apps.remittance import denial_actions as da
+from cleannote.apps.remittance.actions import do_import_835
+from cleannote.apps.remittance.appeal_packet import render_appeal_packet
+from cleannote.apps.remittance.denial_models import (
+    Denial,
+    DenialAction,
+    DenialState,
+    DenialStep,
+    WriteOffReason,
+)
+from cleannote.apps.remittance.denial_selectors import ar_aging, bucket_of
+from cleannote.apps.remittance.errors import RemittanceError
+from tests.apps.claims.conftest import another_claim
+from tests.apps.remittance.test_posting import denial as denial_835
+from tests.personas import TODAY
+
+S = DenialState
+
+
+@pytest.fixture
+def denied(billing, claim) -> Claim:
+    do_import_835(billing.actor, denial_835(claim.patient_control_number, "50"), file_name="d.835")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DENIED
+    return claim
+
+
+def _take(billing, claim: Claim, step: DenialStep) -> Denial:
+    actor = billing.actor
+    if step is DenialStep.ASSIGN:
+        return da.do_assign_denial(actor, claim, billing.clinic.biller)
+    if step is DenialStep.APPEAL:
+        return da.do_appeal_denial(actor, claim, note="records attached")
+    if step is DenialStep.RESUBMIT:
+        return da.do_resubmit_denial(actor, claim, note="added KX modifier")
+    if step is DenialStep.WRITE_OFF:
+        return da.do_write_off_denial(actor, claim, WriteOffReason.TIMELY_FILING)
+    return da.do_resolve_denial(actor, claim, note="paid on appeal")
+
+
+# (steps taken before, the step tried, the state it leaves, or None when it is refused)
+TRANSITIONS = [
+    ((), DenialStep.ASSIGN, S.OPEN),
+    ((), DenialStep.APPEAL, S.APPEALED),
+    ((), DenialStep.RESUBMIT, S.RESUBMITTED),
+    ((), DenialStep.WRITE_OFF, S.WRITTEN_OFF),
+    ((), DenialStep.RESOLVE, S.RESOLVED),
+    ((DenialStep.APPEAL,), DenialStep.ASSIGN, S.APPEALED),
+    ((DenialStep.APPEAL,), DenialStep.APPEAL, None),
+    ((DenialStep.APPEAL,), DenialStep.RESUBMIT, S.RESUBMITTED),
+    ((DenialStep.APPEAL,), DenialStep.WRITE_OFF, S.WRITTEN_OFF),
+    ((DenialStep.APPEAL,), DenialStep.RESOLVE, S.RESOLVED),
+    ((DenialStep.RESUBMIT,), DenialStep.APPEAL, None),
+    ((DenialStep.RESUBMIT,), DenialStep.RESUBMIT, None),
+    ((DenialStep.RESUBMIT,), DenialStep.RESOLVE, S.RESOLVED),
+    ((DenialStep.WRITE_OFF,), DenialStep.ASSIGN, None),
+    ((DenialStep.WRITE_OFF,), DenialStep.RESOLVE, None),
+    ((DenialStep.RESOLVE,), DenialStep.APPEAL, None),
+    ((DenialStep.RESOLVE,), DenialStep.WRITE_OFF, None),
+]
+
+
+@pytest.mark.parametrize(("before", "step", "after"), TRANSITIONS)
+def test_each_step_is_allowed_only_from_its_states(billing, denied, before, step, after):
+    for earlier in before:
+        _take(billing, denied, earlier)
+    history_before = DenialAction.objects.count()
+    if after is None:
+        with pytest.raises(RemittanceError, match=f"denial of claim {denied.pk}"):
+            _take(billing, denied, step)
+        assert DenialAction.objects.count() == history_before  # nothing half-written
+        return
+    denial = _take(billing, denied, step)
+    assert denial.state == after
+    last = denial.actions.order_by("-id").first()
+    assert (last.step, last.to_state) == (step, after)
+    assert AuditEvent.objects.filter(object_type="denial", object_id=str(denial.pk)).count() == (
+        len(before) + 1
+    )
+
+
+def test_appeal_moves_the_claim_to_appealed(billing, denied):
+    da.do_appeal_denial(billing.actor, denied)
+    denied.refresh_from_db()
+    assert denied.status == ClaimStatus.APPEALED
+
+
+def test_resubmit_sends_a_frequency_7_claim_through_the_correction_path(billing, denied):
+    denial = da.do_resubmit_denial(billing.actor, denied, note="added KX")
+    corrected = denial.corrected_claim
+    assert corrected.frequency == Frequency.REPLACEMENT
+    assert corrected.original_claim_id == denied.pk
+
+
+def test_write_off_needs_a_reason_and_closes_the_claim(billing, denied):
+    with pytest.raises(RemittanceError, match="choose the reason"):
+        da.do_write_off_denial(billing.actor, denied, "because")
+    with pytest.raises(RemittanceError, match="say why"):
+        da.do_write_off_denial(billing.actor, denied, WriteOffReason.OTHER)
+    assert not DenialAction.objects.exists()  # nothing half-written
+    denial = da.do_write_off_denial(billing.actor, denied, WriteOffReason.NOT_COVERED)
+    denied.refresh_from_db()
+    assert (denial.write_off_reason, denied.status) == ("not_covered", ClaimStatus.CLOSED)
+
+
+def test_only_billers_of_the_clinic_work_denials(billing, denied, other_clinic):
+    therapist = Actor(user=billing.clinic.therapist.user, organisation=billing.clinic.organisation)
+    with pytest.raises(RemittanceError, match="only a biller"):
+        da.do_appeal_denial(therapist, denied)
+    with pytest.raises(RemittanceError, match="active staff member"):
+        da.do_assign_denial(billing.actor, denied, other_clinic.therapist)
+
+
+def test_a_claim_never_denied_cannot_be_worked(billing):
+    draft = another_claim(billing, 5)
+    with pytest.raises(RemittanceError, match="nothing was denied"):
+        da.do_appeal_denial(billing.actor, draft)
+
+
+# --- the packet -------------------------------------------------------------------------------
+
+
+def test_packet_read_back_holds_every_part(billing, denied, caplog):
+    clinic = billing.clinic
+    TreatmentBlock.objects.filter(note=denied.note, code="97110").update(
+        start_time=dt.time(9, 5), stop_time=dt.time(9, 43)
+    )
+    sent = EligibilityFile.objects.create(
+        organisation=clinic.organisation, kind="270", file_name="e.270", content="ISA*",
+        sha256="0" * 64, created_at=timezone.now(),
+    )  # fmt: skip
+    EligibilityCheck.objects.create(
+        organisation=clinic.organisation, patient=clinic.patient, coverage=denied.coverage,
+        requested_for=denied.date_of_service, status="active", copay=Decimal("20.00"),
+        created_at=timezone.now(), request_file=sent, trace_number="T1",
+    )  # fmt: skip
+    caplog.set_level(logging.DEBUG)
+    pdf = render_appeal_packet(denied)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    flat = " ".join(text.split())
+    assert "Request for reconsideration" in flat
+    assert "CARC 50" in flat
+    assert "97110 09:05-09:43" in flat  # note times on the index
+    assert "core strength for walking tolerance" in flat  # the note's justification
+    assert f"certified {TODAY:%Y-%m-%d}" in flat  # plan certification date
+    assert "Referral from Laura Singh" in flat
+    assert "Active coverage" in flat
+    assert "copay 20.00" in flat
+    assert denied.patient_control_number in flat  # claim control number
+    assert "HEALTH INSURANCE CLAIM FORM" in text.upper()  # the CMS-1500 as sent
+    patient = clinic.patient
+    assert patient.last_name not in caplog.text
+    assert patient.first_name not in caplog.text
+
+
+def test_packet_and_denial_pages_for_billers_only(billing, denied, login):
+    biller = login(billing.clinic.biller)
+    response = biller.get(f"/remittance/claims/{denied.pk}/packet.pdf?letter=0")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"audit-packet" in biller.get(f"/claims/{denied.pk}/").content
+    assert (
+        login(billing.clinic.therapist).get(f"/remittance/denials/claim/{denied.pk}/").status_code
+        == 403
+    )
+
+
+def test_denial_page_appeals_and_shows_the_history(billing, denied, login):
+    biller = login(billing.clinic.biller)
+    url = f"/remittance/denials/claim/{denied.pk}/"
+    response = biller.post(url + "appeal/", {"note": "medical records sent"}, follow=True)
+    assert b"Appeal sent" in response.content
+    assert b"medical records sent" in response.content
+    response = biller.post(url + "appeal/", {}, follow=True)
+    assert b"Not done" in response.content
+    response = biller.post(url + "write_off/", {"reason": "nonsense"}, follow=True)
+    assert b"choose the reason" in response.content
+    assert biller.post(url + "explode/").status_code == 404
+
+
+# --- A/R aging --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [(0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"),
+     (91, "91-120"), (120, "91-120"), (121, "120+"), (400, "120+")],
+)  # fmt: skip
+def test_age_buckets(days, bucket):
+    assert bucket_of(days) == bucket
+
+
+def test_aging_buckets_by_payer_with_the_last_action(billing, denied):
+    da.do_appeal_denial(billing.actor, denied, note="records sent")
+    report = ar_aging(billing.clinic.organisation, denied.date_of_service + dt.timedelta(days=45))
+    (row,) = report.rows
+    assert (row.bucket, row.balance) == ("31-60", Decimal("190.00"))
+    assert row.last_action == "Appealed: records sent"
+    (payer,) = report.payers
+    assert payer.totals["31-60"] == Decimal("190.00")
+    assert report.total == Decimal("190.00")
+
+
+def test_aging_query_count_does_not_grow_with_claims(
+    billing, denied, login, django_assert_max_num_queries
+):
+    organisation = billing.clinic.organisation
+    with CaptureQueriesContext(connection) as one:
+        ar_aging(organisation, TODAY)
+    for n, days in enumerate((40, 70, 100, 150)):
+        claim = another_claim(billing, 4 + n)
+        do_mark_ready(billing.actor, claim)
+        do_build_batch(billing.actor, [claim.pk])
+        do_change_claim_status(billing.actor, claim, ClaimStatus.ACCEPTED)
+        # aged by hand: the fixture's plan of care starts a few weeks back
+        Claim.objects.filter(pk=claim.pk).update(date_of_service=TODAY - dt.timedelta(days=days))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        report = ar_aging(organisation, TODAY)
+    assert len(report.rows) == 5
+    assert {r.bucket for r in report.rows} == {"0-30", "31-60", "61-90", "91-120", "120+"}
+    page = login(billing.clinic.biller).get("/remittance/aging/")
+    assert page.status_code == 200
+    assert b"aging-payers" in page.content
