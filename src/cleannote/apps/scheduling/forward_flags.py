@@ -157,6 +157,17 @@ def flags_for(
         return {}
     patient_ids = {a.patient_id for a in wanted}
     last_day = max(a.start.astimezone(zone).date() for a in wanted)
+    cases = list(
+        Case.objects.filter(patient_id__in=patient_ids, closed_on__isnull=True)
+        .prefetch_related(
+            Prefetch("plans_of_care", queryset=PlanOfCare.objects.order_by("start_date")),
+            Prefetch("referrals", queryset=with_visits_used(Referral.objects.all())),
+        )
+        .order_by("pk")
+    )
+    if not cases:
+        return {}  # no open case, nothing to count against
+    patient_ids = {c.patient_id for c in cases}
     start, _ = day_bounds(today)
     _, end = day_bounds(last_day)
     # Plain rows, not model instances: a week view hands in thousands of appointments.
@@ -170,14 +181,6 @@ def flags_for(
         )
         .order_by("start", "id")
         .values_list("pk", "patient_id", "start", "staff__credential", *_TYPE_FIELDS)
-    )
-    cases = list(
-        Case.objects.filter(patient_id__in=patient_ids, closed_on__isnull=True)
-        .prefetch_related(
-            Prefetch("plans_of_care", queryset=PlanOfCare.objects.order_by("start_date")),
-            Prefetch("referrals", queryset=with_visits_used(Referral.objects.all())),
-        )
-        .order_by("pk")
     )
     coverages: dict[int, list[Coverage]] = defaultdict(list)
     for coverage in Coverage.objects.filter(patient_id__in=patient_ids).select_related(
