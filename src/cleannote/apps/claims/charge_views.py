@@ -9,11 +9,11 @@ fixes it; once fixed, "Create claims" there again empties the list.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -37,13 +37,13 @@ from cleannote.platform.request_params import (
 SORT_CHOICES = [*selectors.CHARGE_SORTS, *(f"-{k}" for k in selectors.CHARGE_SORTS)]
 
 
-def sort_links(params: Mapping[str, Any], current: str) -> dict[str, str]:
+def sort_links(params: QueryDict, current: str, keys: Iterable[str]) -> dict[str, str]:
     """For each sortable column, the query string that sorts by it (again: the other way)."""
     links = {}
-    for key in selectors.CHARGE_SORTS:
-        query = params.copy() if hasattr(params, "copy") else dict(params)
+    for key in keys:
+        query = params.copy()
         query["sort"] = f"-{key}" if current == key else key
-        links[key] = "?" + query.urlencode() if hasattr(query, "urlencode") else ""
+        links[key] = "?" + query.urlencode()
     return links
 
 
@@ -76,7 +76,7 @@ def unbilled(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "filters": filters,
-            "sort_links": sort_links(request.GET, filters.sort),
+            "sort_links": sort_links(request.GET, filters.sort, selectors.CHARGE_SORTS),
             "locations": organisation.locations.all(),
             "clinicians": staff_of(organisation).select_related("user"),
             "payers": selectors.payers_covered(organisation),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from cleannote.apps.claims.models import (
     BILLED_ONCE,
@@ -38,23 +39,55 @@ def claims_of(organisation: Organisation) -> QuerySet[Claim]:
     return Claim.objects.filter(organisation=organisation)
 
 
+# A/R age buckets in days since the date of service: (label, first day, last day or None).
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("91-120", 91, 120),
+    ("120+", 121, None),
+)
+WORKLIST_SORTS = {
+    "date": ("date_of_service", "id"),
+    "patient": ("patient__last_name", "patient__first_name", "id"),
+    "payer": ("payer_name", "date_of_service", "id"),
+    "location": ("location__name", "date_of_service", "id"),
+    "charge": ("total_charge", "id"),
+    "status": ("status", "date_of_service", "id"),
+}
+
+
 def worklist(
     organisation: Organisation,
     *,
     status: str = "",
     payer_id: str = "",
     location_id: int | None = None,
+    age_bucket: str = "",
+    today: dt.date | None = None,
+    sort: str = "date",
 ) -> QuerySet[Claim]:
+    """Open claims (or those of `status`), filtered; `age_bucket` is a label of AGE_BUCKETS
+    counted back from `today`; `sort` a key of WORKLIST_SORTS, "-" first for descending (the
+    age sort is the date's reverse). A fixed number of queries however many rows."""
     claims = claims_of(organisation)
     claims = claims.filter(status=status) if status else claims.exclude(status__in=SETTLED)
     if payer_id:
         claims = claims.filter(payer_id=payer_id)
     if location_id is not None:
         claims = claims.filter(location_id=location_id)
+    if age_bucket:
+        _, first, last = next(b for b in AGE_BUCKETS if b[0] == age_bucket)
+        day = today or timezone.localdate()  # the clinic's today
+        claims = claims.filter(date_of_service__lte=day - dt.timedelta(days=first))
+        if last is not None:
+            claims = claims.filter(date_of_service__gte=day - dt.timedelta(days=last))
+    fields = WORKLIST_SORTS.get(sort.removeprefix("-"), WORKLIST_SORTS["date"])
+    order = [f"-{f}" for f in fields] if sort.startswith("-") else list(fields)
     return (
         claims.select_related("patient", "location", "note")
         .prefetch_related(Prefetch("findings", queryset=ClaimFinding.objects.order_by("id")))
-        .order_by("date_of_service", "id")[:WORKLIST_LIMIT]
+        .order_by(*order)[:WORKLIST_LIMIT]
     )
 
 

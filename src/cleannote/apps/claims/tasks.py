@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_build_batch, do_file_batch
+from cleannote.apps.claims.batching import do_build_batches, ready_claim_ids
 from cleannote.apps.claims.models import Batch
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter, filing_adapter
 from cleannote.apps.organisations.models import Organisation
@@ -36,3 +37,26 @@ def file_pending_batches(actor: Actor, adapter: ClearinghouseAdapter) -> int:
         do_file_batch(actor, batch, adapter)
         filed += 1
     return filed
+
+
+def file_built_batches(actor: Actor, batches: list[Batch]) -> None:
+    """File each batch in the outbox now; with an SFTP clearinghouse they wait for the poll."""
+    adapter = filing_adapter(actor.organisation.pk)
+    if adapter is None:
+        return
+    for batch in batches:
+        do_file_batch(actor, batch, adapter)
+
+
+def build_ready_batches(organisation_id: int) -> dict[str, object]:
+    """The nightly run (`cleannote_build_batches`): every ready claim of the organisation into
+    one batch per payer, filed; what was built and what was left out (ADR 0711)."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    actor = Actor(user=None, organisation=organisation)
+    outcome = do_build_batches(actor, ready_claim_ids(actor))
+    file_built_batches(actor, outcome.batches)
+    return {
+        "batches": [b.pk for b in outcome.batches],
+        "claims": len(outcome.batched),
+        "skipped": outcome.skipped,
+    }

@@ -23,5 +23,6 @@ urlpatterns = [
     path("<int:claim_id>/batch/", views.build_batch, name="batch"),
     path("from-note/<int:note_id>/", views.create_from_note, name="from_note"),
     path("batches/", views.batch_list, name="batches"),
+    path("batches/build/", views.build_batches, name="build_batches"),
     path("batches/<int:batch_id>/file/", views.batch_file, name="batch_file"),
 ]

@@ -18,10 +18,12 @@ from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims import actions, selectors
 from cleannote.apps.claims.access import biller_view
+from cleannote.apps.claims.batching import do_build_batches
+from cleannote.apps.claims.charge_views import sort_links
 from cleannote.apps.claims.claim_form import claim_to_form
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.models import Claim, ClaimStatus
-from cleannote.apps.claims.tasks import build_and_file_batch
+from cleannote.apps.claims.tasks import build_and_file_batch, file_built_batches
 from cleannote.apps.notes.selectors import note_detail
 from cleannote.apps.organisations.access import actor_of
 from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
@@ -32,14 +34,33 @@ from cleannote.rules.findings import Severity
 REASON_MAX = 300  # Claim.reason's length
 
 
+WORKLIST_SORT_CHOICES = [*selectors.WORKLIST_SORTS, *(f"-{k}" for k in selectors.WORKLIST_SORTS)]
+AGE_BUCKET_CHOICES = [label for label, _, _ in selectors.AGE_BUCKETS]
+
+
 @biller_view
 def worklist(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     status = param_choice(request.GET, "status", ClaimStatus.values)
     payer = param_text(request.GET, "payer", max_length=80)
     location = param_id(request.GET, "location")
+    age = param_choice(request.GET, "age", AGE_BUCKET_CHOICES)
+    sort = param_choice(request.GET, "sort", WORKLIST_SORT_CHOICES) or "date"
+    today = timezone.localdate()
     claims = list(
-        selectors.worklist(organisation, status=status, payer_id=payer, location_id=location)
+        selectors.worklist(
+            organisation, status=status, payer_id=payer, location_id=location,
+            age_bucket=age, today=today, sort=sort,
+        )
+    )  # fmt: skip
+    for claim in claims:
+        claim.age_days = (today - claim.date_of_service).days  # type: ignore[attr-defined]
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.LIST,
+        "claims",
+        "worklist",
+        shown_patient_ids=sorted({c.patient_id for c in claims}),
     )
     return render(
         request,
@@ -49,9 +70,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "statuses": ClaimStatus.choices,
             "payers": selectors.payers_billed(organisation),
             "locations": organisation.locations.all(),
+            "age_buckets": AGE_BUCKET_CHOICES,
             "status": status,
             "payer": payer,
             "location": location,
+            "age": age,
+            "sort": sort,
+            "sort_links": sort_links(request.GET, sort, selectors.WORKLIST_SORTS),
         },
     )
 
@@ -185,6 +210,33 @@ def create_from_note(request: HttpRequest, note_id: int) -> HttpResponse:
     else:
         messages.success(request, "Draft claim created.")
     return redirect("claims:detail", claim.pk)
+
+
+@require_POST
+@biller_view
+def build_batches(request: HttpRequest) -> HttpResponse:
+    """The worklist's "Build batches": the ticked ready claims, one 837P per payer (ADR 0711)."""
+    ids = [param_id({"claim": raw}, "claim") for raw in request.POST.getlist("claim")]
+    claim_ids = [i for i in ids if i is not None]
+    if not claim_ids:
+        messages.error(request, "No batch built: tick at least one ready claim.")
+        return redirect("claims:worklist")
+    actor = actor_of(request)
+    try:
+        outcome = do_build_batches(actor, claim_ids)
+        file_built_batches(actor, outcome.batches)
+    except ClaimError as exc:
+        messages.error(request, f"No batch built: {exc}")
+        return redirect("claims:worklist")
+    if outcome.batches:
+        messages.success(
+            request,
+            f"{len(outcome.batches)} batch(es) of {len(outcome.batched)} claim(s) built, "
+            "one per payer.",
+        )
+    for claim_id, why in sorted(outcome.skipped.items()):
+        messages.error(request, f"Claim {claim_id} left out: {why}.")
+    return redirect("claims:batches" if outcome.batches else "claims:worklist")
 
 
 @biller_view

@@ -1,0 +1,76 @@
+"""Batches of many claims: one 837P per payer, from a selection or the nightly run (ADR 0711).
+
+The organisation sends through its default clearinghouse profile (ADR 0700), so the groups
+are per payer within it. Each group is one transaction: its claims are locked and read again
+as ready under the lock before `do_build_batch` writes, so a claim another builder took
+meanwhile is left out, never put in two batches. The envelope splits a large group into
+transaction sets (`envelope.iter_batch`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.claims.actions import _require_biller, do_build_batch
+from cleannote.apps.claims.errors import ClaimError
+from cleannote.apps.claims.models import Batch, Claim, ClaimStatus
+
+BATCH_LIMIT = 5000  # claims in one request or nightly run per organisation
+
+
+@dataclass
+class BatchOutcome:
+    batches: list[Batch] = field(default_factory=list)
+    batched: list[int] = field(default_factory=list)  # claim ids put in the batches
+    skipped: dict[int, str] = field(default_factory=dict)  # claim id -> why it was left out
+
+
+def ready_claim_ids(actor: Actor) -> list[int]:
+    """Every ready claim of the organisation (the nightly run's selection), oldest first."""
+    ready = Claim.objects.filter(organisation=actor.organisation, status=ClaimStatus.READY)
+    return list(ready.order_by("pk").values_list("pk", flat=True)[:BATCH_LIMIT])
+
+
+def do_build_batches(
+    actor: Actor, claim_ids: Iterable[int], *, at: dt.datetime | None = None
+) -> BatchOutcome:
+    """One batch per payer of the ready claims among `claim_ids`; the others are skipped with
+    their status. A group the 837P writer refuses is skipped whole, with the writer's reason."""
+    _require_biller(actor, "batch")
+    ids = sorted(set(claim_ids))
+    if len(ids) > BATCH_LIMIT:
+        raise ClaimError("batch", f"at most {BATCH_LIMIT} claims at once, not {len(ids)}")
+    outcome = BatchOutcome()
+    groups: dict[str, list[int]] = defaultdict(list)
+    rows = Claim.objects.filter(organisation=actor.organisation, pk__in=ids)
+    found = set()
+    for pk, payer_id, status in rows.values_list("pk", "payer_id", "status"):
+        found.add(pk)
+        if status == ClaimStatus.READY:
+            groups[payer_id].append(pk)
+        else:
+            outcome.skipped[pk] = f"is {status}; only ready claims go in a batch"
+    for pk in set(ids) - found:
+        outcome.skipped[pk] = "no such claim in this organisation"
+    for payer_id in sorted(groups):
+        try:
+            with transaction.atomic():
+                locked = Claim.objects.select_for_update().filter(
+                    pk__in=groups[payer_id], status=ClaimStatus.READY
+                )
+                still_ready = list(locked.order_by("pk").values_list("pk", flat=True))
+                for pk in set(groups[payer_id]) - set(still_ready):
+                    outcome.skipped[pk] = "was put in another batch meanwhile"
+                if still_ready:
+                    outcome.batches.append(do_build_batch(actor, still_ready, at=at))
+                    outcome.batched.extend(still_ready)
+        except ClaimError as exc:
+            for pk in groups[payer_id]:
+                outcome.skipped.setdefault(pk, exc.problem)
+    return outcome
