@@ -59,6 +59,7 @@ from cleannote.rules.note_types import NoteType, template_of
 from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
+from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
@@ -347,6 +348,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         do_ensure_default_fee_schedule(location)
     staff = {row[0]: _add_staff(clinic, row, rng, locations) for row in _STAFF}
     _demo_payers(Actor(user=staff["demo-biller"].user, organisation=clinic))
+    load_demo_contracts(Actor(user=staff["demo-biller"].user, organisation=clinic))
     actor = Actor(user=staff["demo-frontdesk"].user, organisation=clinic)
     notes = 0
     for index in range(patients):
