@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cleannote.apps.claims.actions import do_build_batch, do_mark_ready
+from cleannote.apps.claims.fees import contracted_rate
 from cleannote.apps.claims.models import FeeSchedule
-from cleannote.apps.remittance.actions import contracted_rate, do_import_835
+from cleannote.apps.remittance.actions import do_import_835
 from cleannote.apps.remittance.models import LinePosting
 from cleannote.web.demo_contracts import CONTRACT_PAYER
 from tests.apps.x12_files import claim_payment, remittance_835, service

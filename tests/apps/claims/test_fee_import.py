@@ -65,6 +65,11 @@ def test_contract_prices_as_the_charge_master_and_an_835_below_it_is_one_underpa
     )  # fmt: skip
     at_contract = LinePosting.objects.get(claim_line__code="97140")
     assert (at_contract.expected, at_contract.underpaid) == (Decimal("28.00"), False)
+    # and the claim page shows each line's expected allowed amount
+    claim_page = login(billing.clinic.biller).get(f"/claims/{claim.pk}/").content.decode()
+    assert "Expected allowed" in claim_page
+    assert "$64.00" in claim_page
+    assert "$28.00" in claim_page
     # and the underpayments page shows it with its variance and next step
     page = login(billing.clinic.biller).get("/remittance/underpayments/").content.decode()
     assert "<strong>$14.00</strong>" in page

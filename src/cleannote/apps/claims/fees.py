@@ -8,13 +8,14 @@ the location's general schedule; among several in force on the date, the newest 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Q
 from msgspec.structs import replace
 
 from cleannote.apps.claims.errors import ClaimError
-from cleannote.apps.claims.models import FeeSchedule
+from cleannote.apps.claims.models import Claim, FeeSchedule, FeeScheduleEntry
 from cleannote.apps.organisations.models import Location
 from cleannote.rules.findings import ClaimLine
 
@@ -49,3 +50,39 @@ def price_lines(
     if missing:
         raise ClaimError(f"fee schedule {schedule.pk}", f"has no fee for {', '.join(missing)}")
     return tuple(replace(line, charge=fees[line.code] * line.units) for line in lines)
+
+
+def contracted_rates(schedule: FeeSchedule | None) -> dict[tuple[str, str], Decimal]:
+    """The schedule's contracted per-unit amounts by (code, modifier) (ADR 0720)."""
+    if schedule is None:
+        return {}
+    entries = FeeScheduleEntry.objects.filter(schedule=schedule, contracted_amount__isnull=False)
+    return {
+        (code, modifier): amount
+        for code, modifier, amount in entries.values_list("code", "modifier", "contracted_amount")
+        if amount is not None
+    }
+
+
+def contracted_rate(
+    contracted: dict[tuple[str, str], Decimal], code: str, modifiers: Iterable[str]
+) -> Decimal | None:
+    """The rate for the first of the line's modifiers the contract names, else the code's."""
+    for modifier in modifiers:
+        if (code, modifier) in contracted:
+            return contracted[(code, modifier)]
+    return contracted.get((code, ""))
+
+
+def expected_allowed(claim: Claim) -> dict[int, Decimal]:
+    """Per claim line id, the contracted rate × units of the payer's contract in force on the
+    date of service; lines without a contracted rate are left out."""
+    rates = contracted_rates(
+        fee_schedule_for(claim.location, claim.payer_id, claim.date_of_service)
+    )
+    out: dict[int, Decimal] = {}
+    for line in claim.lines.all():
+        rate = contracted_rate(rates, line.code, line.modifiers)
+        if rate is not None:
+            out[line.pk] = rate * line.units
+    return out

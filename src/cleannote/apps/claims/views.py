@@ -22,6 +22,7 @@ from cleannote.apps.claims.batching import do_build_batches
 from cleannote.apps.claims.charge_views import sort_links
 from cleannote.apps.claims.claim_form import claim_to_form
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
+from cleannote.apps.claims.fees import expected_allowed
 from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.claims.tasks import build_and_file_batch, file_built_batches
 from cleannote.apps.notes.selectors import note_detail
@@ -95,10 +96,15 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     do_record_audit_event(
         actor_of(request), AuditAction.VIEW, "claim", claim.pk, patient_id=claim.patient_id
     )
+    expected = expected_allowed(claim)
     return render(
         request,
         "claims/detail.html",
-        {"claim": claim, "settlement": selectors.settlement_of(claim)},
+        {
+            "claim": claim,
+            "settlement": selectors.settlement_of(claim),
+            "lines": [(line, expected.get(line.pk)) for line in claim.lines.all()],
+        },
     )
 
 

@@ -36,12 +36,11 @@ from cleannote.apps.claims.actions import (
     do_record_crossover_claim,
 )
 from cleannote.apps.claims.errors import ClaimError
-from cleannote.apps.claims.fees import fee_schedule_for
+from cleannote.apps.claims.fees import contracted_rate, contracted_rates, fee_schedule_for
 from cleannote.apps.claims.models import (
     Claim,
     ClaimAdjustment,
     ClaimLine,
-    FeeScheduleEntry,
     Origin,
 )
 from cleannote.apps.claims.selectors import to_cents
@@ -122,29 +121,8 @@ def _contracted(
     key = (claim.location_id, claim.payer_id, claim.date_of_service)
     if key not in cache:
         schedule = fee_schedule_for(claim.location, claim.payer_id, claim.date_of_service)
-        entries = (
-            FeeScheduleEntry.objects.filter(schedule=schedule, contracted_amount__isnull=False)
-            if schedule is not None
-            else FeeScheduleEntry.objects.none()
-        )
-        cache[key] = {
-            (code, modifier): amount
-            for code, modifier, amount in entries.values_list(
-                "code", "modifier", "contracted_amount"
-            )
-            if amount is not None
-        }
+        cache[key] = contracted_rates(schedule)
     return cache[key]
-
-
-def contracted_rate(
-    contracted: dict[tuple[str, str], Decimal], code: str, modifiers: Iterable[str]
-) -> Decimal | None:
-    """The rate for the first of the line's modifiers the contract names, else the code's."""
-    for modifier in modifiers:
-        if (code, modifier) in contracted:
-            return contracted[(code, modifier)]
-    return contracted.get((code, ""))
 
 
 def _posted_on(remittance: Remittance, fallback: dt.date) -> dt.date:
