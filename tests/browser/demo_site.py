@@ -168,6 +168,8 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "receipt": f"/ledger/receipts/{payment.pk}/",
         "remittance": "/remittance/",
         "denials": "/remittance/denials/",
+        "denial": f"/remittance/denials/claim/{claim.pk}/",
+        "A/R aging": "/remittance/aging/",
         "unmatched payments": "/remittance/unmatched/",
         "underpayments": "/remittance/underpayments/",
         "fee schedules": "/claims/fees/",

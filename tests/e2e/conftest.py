@@ -50,9 +50,12 @@ def demo(db, settings, tmp_path) -> Demo:
 
 
 def claims_from_signed_notes(demo: Demo) -> tuple[list[Claim], list[ClaimRefusedError]]:
-    """Bill every signed note of the clinic, oldest first: the claims and the refusals."""
+    """Bill every signed note of the clinic not yet billed, oldest first: the claims and the
+    refusals. (The demo bills one note itself: its denial under appeal, ADR 0730.)"""
     claims, refusals = [], []
-    notes = Note.objects.filter(patient__organisation=demo.organisation, signed_at__isnull=False)
+    notes = Note.objects.filter(
+        patient__organisation=demo.organisation, signed_at__isnull=False, claims__isnull=True
+    )
     for note in notes.order_by("date_of_service", "id"):
         try:
             claims.append(do_create_claim_from_note(demo.actor, note, as_of=DEMO_TODAY))

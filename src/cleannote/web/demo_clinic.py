@@ -60,6 +60,7 @@ from cleannote.rules.npi import npi_check_digit
 from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 from cleannote.web.demo_contracts import load_demo_contracts
+from cleannote.web.demo_denials import load_demo_denial
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
@@ -363,6 +364,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     # The calendar: its appointments follow the notes written above (ADR 0651).
     load_demo_schedule(actor, staff, today, random.Random(seed + 1))
     load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
+    load_demo_denial(clinic, today)  # a denied claim under appeal (ADR 0730)
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
