@@ -32,6 +32,7 @@ from cleannote.apps.remittance.denial_models import (
 )
 from cleannote.apps.remittance.denial_selectors import ar_aging, bucket_of
 from cleannote.apps.remittance.errors import RemittanceError
+from cleannote.platform.clock import format_time, hour_cycle_of
 from tests.apps.claims.conftest import another_claim
 from tests.apps.remittance.test_posting import denial as denial_835
 from tests.personas import TODAY
@@ -162,7 +163,9 @@ def test_packet_read_back_holds_every_part(billing, denied, caplog):
     flat = " ".join(text.split())
     assert "Request for reconsideration" in flat
     assert "CARC 50" in flat
-    assert "97110 09:05-09:43" in flat  # note times on the index
+    cycle = hour_cycle_of(clinic.organisation.hour_cycle)  # times as the clinic reads them
+    start, stop = format_time(dt.time(9, 5), cycle), format_time(dt.time(9, 43), cycle)
+    assert f"97110 {start}–{stop}" in flat  # note times on the index
     assert "core strength for walking tolerance" in flat  # the note's justification
     assert f"certified {TODAY:%Y-%m-%d}" in flat  # plan certification date
     assert "Referral from Laura Singh" in flat

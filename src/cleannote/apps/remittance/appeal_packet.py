@@ -25,6 +25,7 @@ from cleannote.apps.patients.models import PlanOfCare, Referral
 from cleannote.apps.patients.plan_pdf import render_plan_pdf
 from cleannote.edi.carc import explain_carc
 from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
+from cleannote.platform.clock import format_moment, format_time, hour_cycle_of
 from cleannote.platform.pdf_parts import letter_pdf, letterhead, paragraph, patient_line, styles
 from cleannote.platform.pdf_parts import table as pdf_table
 
@@ -135,11 +136,14 @@ def _index(parts: PacketParts) -> list[Flowable]:
     claim, plan, referral, check = parts.claim, parts.plan, parts.referral, parts.eligibility
     s = styles()
     note = claim.note
+    cycle = hour_cycle_of(claim.organisation.hour_cycle)
     signed = (
-        f"signed {timezone.localtime(note.signed_at):%Y-%m-%d %H:%M}" if note.signed_at else MISSING
+        f"signed {format_moment(note.signed_at, cycle, 'Y-m-d', zone=True)}"
+        if note.signed_at
+        else MISSING
     )
     times = [
-        f"{b.code} {b.start_time:%H:%M}-{b.stop_time:%H:%M}"
+        f"{b.code} {format_time(b.start_time, cycle)}–{format_time(b.stop_time, cycle)}"
         if b.start_time and b.stop_time
         else f"{b.code} {b.minutes or 0} min"
         for b in note.blocks.all()
