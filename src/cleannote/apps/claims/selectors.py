@@ -126,10 +126,13 @@ def batch_detail(organisation: Organisation, batch_id: int) -> Batch | None:
 def fee_rates(
     organisation: Organisation, *, payer_id: str, code_prefix: str = ""
 ) -> QuerySet[FeeScheduleEntry]:
-    """The rates of a payer's schedules (blank: the charge master), newest dates first."""
+    """The rates of a payer's schedules (blank: the charge master), newest dates first; for a
+    payer, only its contracted rates (the charges it copies are the charge master's)."""
     entries = FeeScheduleEntry.objects.filter(
         schedule__organisation=organisation, schedule__payer_id=payer_id
     )
+    if payer_id:
+        entries = entries.filter(contracted_amount__isnull=False)
     if code_prefix:
         entries = entries.filter(code__startswith=code_prefix)
     return entries.select_related("schedule__location").order_by(
