@@ -256,7 +256,10 @@ def test_a_type_of_another_discipline_is_refused(clinic, login):
         {"appointment_type": ot_report.pk},
         follow=True,
     )
-    assert "clinician Theo Demo, PT: gives physical therapy, not a OT" in response.content.decode()
+    assert (
+        "clinician Theo Demo, PT: gives physical therapy, and OT progress report is "
+        "occupational therapy"
+    ) in response.content.decode()
 
 
 def test_a_biller_may_not_plan_it(clinic, login):

@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.organisations.models import Location, Room, Staff
+from cleannote.apps.organisations.models import DISCIPLINE_NAMES, Location, Room, Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
@@ -149,8 +149,8 @@ def _check_fit(
         if kind.discipline and staff.discipline is not None and kind.discipline != staff.discipline:
             raise SchedulingError(
                 f"clinician {staff.display_name}",
-                f"gives {staff.discipline_name}, not a {Discipline(kind.discipline).value} "
-                f"{kind.name.lower()}",
+                f"gives {staff.discipline_name}, and {kind.name} is "
+                f"{DISCIPLINE_NAMES[Discipline(kind.discipline)]}",
                 Code.DISCIPLINE,
             )
         if (kind.needs_room or kind.needs_equipment) and room is None:
