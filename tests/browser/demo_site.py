@@ -177,6 +177,7 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "payers": "/payers/",
         "outbox": "/outbox/",
         "reminder settings": "/schedule/front-desk/settings/",
+        "schedule settings": "/schedule/settings/",
         "calendar feed": "/schedule/front-desk/calendar-feed/",
         "self-booking link": f"/schedule/front-desk/self-booking/{patient}/",
         "payer": f"/payers/{payer.pk}/",

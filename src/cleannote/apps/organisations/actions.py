@@ -65,6 +65,37 @@ def do_create_room(actor: Actor, *, location: Location, name: str, equipment: st
     return room
 
 
+@transaction.atomic
+def do_update_room(actor: Actor, *, room: Room, name: str, equipment: str = "") -> Room:
+    """Rename a room or change its equipment tags, audited (`room`); refused like a new one."""
+    if room.organisation_id != actor.organisation.pk:
+        raise RoomRefused(f"room {room.pk}: belongs to another organisation")
+    name = " ".join(name.split())
+    if not name:
+        raise RoomRefused("room name: give the room a name")
+    clash = Room.objects.filter(location_id=room.location_id, name__iexact=name).exclude(pk=room.pk)
+    if clash.exists():
+        raise RoomRefused(f"room name: {room.location.name} already has a room called {name}")
+    room.name, room.equipment = name, equipment
+    room.full_clean()
+    room.save(update_fields=["name", "equipment"])
+    do_record_audit_event(actor, AuditAction.UPDATE, "room", room.pk)
+    return room
+
+
+@transaction.atomic
+def do_set_room_active(actor: Actor, *, room: Room, active: bool) -> Room:
+    """Take a room out of booking (its past appointments keep it) or bring it back, audited."""
+    if room.organisation_id != actor.organisation.pk:
+        raise RoomRefused(f"room {room.pk}: belongs to another organisation")
+    room.active = active
+    room.save(update_fields=["active"])
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, "room", room.pk, reason="activated" if active else "deactivated"
+    )
+    return room
+
+
 class NewStaff(TypedDict):
     """A new login's staff row: what do_create_staff and do_invite_staff take."""
 

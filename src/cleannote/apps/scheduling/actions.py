@@ -31,7 +31,10 @@ Appointments
 Types and hours
 - `do_create_appointment_type(actor, *, name, discipline, default_minutes, needs_room=False,
   needs_equipment="")`, `do_add_standard_appointment_types(actor)` (the `standard_types`
-  table, skipping names the clinic already has).
+  table, skipping names the clinic already has),
+  `do_update_appointment_type(actor, *, appointment_type, name, discipline, default_minutes,
+  needs_room=False, needs_equipment="")`, `do_set_appointment_type_active(actor, *,
+  appointment_type, active)`.
 - `do_add_working_hours(actor, *, staff, weekday, start, end, location=None)`,
   `do_add_break(actor, *, staff, weekday, start, end, label="")`,
   `do_add_time_off(actor, *, staff, first_day, last_day, note="")`,
@@ -611,6 +614,64 @@ def do_add_standard_appointment_types(actor: Actor) -> list[AppointmentType]:
         for row in STANDARD_TYPES
         if (row.discipline.value, row.name.lower()) not in have
     ]
+
+
+@transaction.atomic
+def do_update_appointment_type(
+    actor: Actor,
+    *,
+    appointment_type: AppointmentType,
+    name: str,
+    discipline: Discipline | str,
+    default_minutes: int,
+    needs_room: bool = False,
+    needs_equipment: str = "",
+) -> AppointmentType:
+    """Change a type's name, discipline, length or what it needs; booked visits keep their
+    times. Refused like a new type; audited (`appointment_type`)."""
+    kind = appointment_type
+    _same_organisation(actor, (f"appointment type {kind.pk}", kind.organisation_id))
+    name = " ".join(name.split())
+    if not name:
+        raise SchedulingError("appointment type name", "give the type a name")
+    if discipline and discipline not in set(Discipline):
+        raise SchedulingError("appointment type discipline", f"{discipline} is not a discipline")
+    if not 5 <= default_minutes <= 480:
+        raise SchedulingError(
+            f"appointment type {name}", f"lasts {default_minutes} minutes; give 5 to 480"
+        )
+    clash = AppointmentType.objects.filter(
+        organisation=actor.organisation, discipline=discipline, name__iexact=name
+    ).exclude(pk=kind.pk)
+    if clash.exists():
+        raise SchedulingError(f"appointment type {name}", "already exists for that discipline")
+    kind.name = name
+    kind.discipline = str(discipline)
+    kind.default_minutes = default_minutes
+    kind.needs_room = needs_room or bool(needs_equipment)
+    kind.needs_equipment = " ".join(needs_equipment.split()).lower()
+    kind.save()
+    do_record_audit_event(actor, AuditAction.UPDATE, "appointment_type", kind.pk)
+    return kind
+
+
+@transaction.atomic
+def do_set_appointment_type_active(
+    actor: Actor, *, appointment_type: AppointmentType, active: bool
+) -> AppointmentType:
+    """Stop offering a type for new bookings (booked visits keep it) or offer it again."""
+    kind = appointment_type
+    _same_organisation(actor, (f"appointment type {kind.pk}", kind.organisation_id))
+    kind.active = active
+    kind.save(update_fields=["active"])
+    do_record_audit_event(
+        actor,
+        AuditAction.UPDATE,
+        "appointment_type",
+        kind.pk,
+        reason="activated" if active else "deactivated",
+    )
+    return kind
 
 
 # -- working hours, breaks, time off -------------------------------------------------------------

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from cleannote.apps.scheduling import calendar_views, series_views, views, waitlist_views
+from cleannote.apps.scheduling import (
+    calendar_views,
+    series_views,
+    settings_views,
+    views,
+    waitlist_views,
+)
 
 app_name = "scheduling"
 urlpatterns = [
@@ -14,6 +20,7 @@ urlpatterns = [
         series_views.occurrence_page,
         name="series_occurrence",
     ),
+    path("settings/", settings_views.rooms_and_types, name="settings"),
     path("waitlist/", waitlist_views.waitlist, name="waitlist"),
     path("waitlist/add/", waitlist_views.add_entry, name="waitlist_add"),
     path(
