@@ -5,8 +5,12 @@ Target (issue 12): under 300 ms median server time, and a query count that does 
 the number of appointments: the same page is measured on a week of 500 and a week of 2,000.
 Every appointment is distinct: its own patient (distinct names), its own time, length, type
 and clinician; a third are in rooms (each room belongs to one clinician's day, so the
-exclusion constraints hold). The data goes in with bulk inserts (the booking action's checks
-are measured by the tests, not here); the page is read by a front-desk login through Django's
+exclusion constraints hold). Every patient is charted as a clinic's patient is: a primary
+coverage (Medicare for most, a commercial plan or auto PIP for some), an open case of the
+visit's discipline and its plan of care (one in ten certified only to the Friday before, so
+the forward flags find real work: `scheduling/forward_flags.flags_for`, ADR 0620). The data
+goes in with bulk inserts (the booking action's checks are measured by the tests, not here);
+the page is read by a front-desk login through Django's
 test client, so the figure is the whole server path (middleware, session, audit row, queries,
 template) without a network.
 
@@ -20,6 +24,7 @@ import datetime as dt
 import os
 import random
 import secrets
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
@@ -78,7 +83,7 @@ def _clinic() -> Any:
         do_create_staff,
     )
     from cleannote.apps.organisations.models import Role
-    from cleannote.apps.patients.models import Patient
+    from cleannote.apps.patients.models import Case, Coverage, Patient, PlanOfCare
     from cleannote.apps.scheduling.actions import do_add_standard_appointment_types
     from cleannote.apps.scheduling.models import Appointment
 
@@ -131,7 +136,7 @@ def _clinic() -> Any:
             )
             for n in range(size)
         )
-        rows = []
+        rows, charts = [], []
         for n, patient in enumerate(patients):
             person = staff[n % CLINICIANS]
             visit = n // CLINICIANS  # the clinician's n-th visit of the week, in time order
@@ -158,11 +163,52 @@ def _clinic() -> Any:
                     created_by=desk.user,
                 )
             )
+            charts.append((patient, kind.discipline if kind else "PT", monday))
             serial += 1
         Appointment.objects.bulk_create(rows)
+        _chart(charts, Case, Coverage, PlanOfCare)
     client = Client()
     client.force_login(desk.user)
     return client
+
+
+PAYERS = (("medicare", "Medicare", "00431"),) * 6 + (
+    ("commercial", "Acme Health", "60054"),
+    ("commercial", "Keystone Health Plan", "KHP01"),
+    ("auto_pip", "State Auto", "AUTO1"),
+    ("medicare", "Medicare", "00431"),
+)
+
+
+def _chart(charts: list[tuple[Any, str, dt.date]], case: Any, coverage: Any, plan: Any) -> None:
+    """A coverage, an open case of the visit's discipline and its plan of care per patient."""
+    opened = FIRST_WEEK - dt.timedelta(days=45)
+    coverages = coverage.objects.bulk_create(
+        coverage(
+            patient=patient, priority="primary", kind=kind, payer_name=name, payer_id=payer,
+            member_id=f"M{patient.pk:09d}", active_from=dt.date(2026, 1, 1),
+        )
+        for n, (patient, _, _) in enumerate(charts)
+        for kind, name, payer in (PAYERS[n % len(PAYERS)],)
+    )  # fmt: skip
+    cases = case.objects.bulk_create(
+        case(
+            patient=patient, discipline=discipline, title=f"{discipline} episode",
+            coverage=covered, opened_on=opened,
+            pip_medpay_limit=Decimal("2500.00") if covered.kind == "auto_pip" else None,
+        )
+        for (patient, discipline, _), covered in zip(charts, coverages, strict=True)
+    )  # fmt: skip
+    plan.objects.bulk_create(
+        plan(
+            case=episode, diagnoses=["M54.50"], frequency_per_week=2, duration_weeks=8,
+            start_date=opened,
+            certified_through=(
+                monday - dt.timedelta(days=3) if n % 10 == 0 else opened + dt.timedelta(days=89)
+            ),
+        )
+        for n, (episode, (_, _, monday)) in enumerate(zip(cases, charts, strict=True))
+    )  # fmt: skip
 
 
 def _report(size: int, timing: Timing) -> None:
@@ -182,6 +228,13 @@ def run() -> None:
     for url in urls.values():
         page = client.get(url)  # warm: templates, the session
         assert page.status_code == 200, page.status_code
+    if os.environ.get("BENCH_SCHEDULE_PROFILE"):  # cProfile of one request at the larger size
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(client.get, urls[SIZES[-1]])
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
     before = reference_loop_ms()
     timings = {size: _measure(lambda u=url: client.get(u), ROUNDS) for size, url in urls.items()}
     after = reference_loop_ms()

@@ -76,6 +76,15 @@ def draw_cards(cards: Iterable[Card], links: CardLinks) -> None:
     week of 2,000 visits draws in a few milliseconds instead of most of its budget
     (benchmarks/bench_schedule.py). Everything shown is escaped."""
     zone = timezone.get_current_timezone()
+    # "2:05 PM" per distinct wall-clock time, not per card: a week repeats its slots (ADR 0603).
+    shown: dict[tuple[int, int], str] = {}
+
+    def clock(moment: dt.datetime) -> str:
+        key = (moment.hour, moment.minute)
+        if (text := shown.get(key)) is None:
+            text = shown[key] = format_time(moment.time(), links.cycle)
+        return text
+
     for card in cards:
         a = card.appointment
         local, local_end = a.start.astimezone(zone), a.end.astimezone(zone)
@@ -101,7 +110,7 @@ def draw_cards(cards: Iterable[Card], links: CardLinks) -> None:
                     else ""
                 ),
                 open=opened,
-                when=f"{format_time(local, links.cycle)}–{format_time(local_end, links.cycle)}",
+                when=f"{clock(local)}–{clock(local_end)}",
                 who=escape(f"{a.patient.last_name}, {first}." if first else a.patient.last_name),
                 what=escape(" · ".join(what)),
                 chart=f"{links.chart_prefix}{a.patient_id}/",

@@ -106,6 +106,12 @@ def _case_for(cases: Sequence[Case], discipline: str | None, day: dt.date) -> Ca
     return max(mine, key=lambda c: (c.opened_on, c.pk), default=None)
 
 
+def _prefetched(case: Case, name: str) -> list[Any]:
+    """A list `flags_for` prefetched onto `case` (`to_attr`)."""
+    rows: list[Any] = getattr(case, name)
+    return rows
+
+
 def _case_facts(
     case: Case,
     coverages: list[Coverage],
@@ -127,7 +133,7 @@ def _case_facts(
         progress_report_every=policy.progress_report_interval_days if policy else None,
         certification_required=bool(policy and policy.plan_of_care_certification_required),
         plans=tuple(
-            PlanWindow(p.start_date, p.certified_through) for p in case.plans_of_care.all()
+            PlanWindow(p.start_date, p.certified_through) for p in _prefetched(case, "plans")
         ),
         referrals=tuple(
             ReferralWindow(
@@ -136,7 +142,7 @@ def _case_facts(
                 r.authorized_visits,
                 getattr(r, "visits_used", 0),
             )
-            for r in case.referrals.all()
+            for r in _prefetched(case, "referral_rows")
         ),
         kx_applies=bool(policy and policy.kx_applies),
         charge_per_visit=per_visit,
@@ -160,8 +166,16 @@ def flags_for(
     cases = list(
         Case.objects.filter(patient_id__in=patient_ids, closed_on__isnull=True)
         .prefetch_related(
-            Prefetch("plans_of_care", queryset=PlanOfCare.objects.order_by("start_date")),
-            Prefetch("referrals", queryset=with_visits_used(Referral.objects.all())),
+            # Into plain lists (`to_attr`): `case.plans_of_care.all()` would build a queryset
+            # per case, a tenth of a 2,000-visit week's time (ADR 0603).
+            Prefetch(
+                "plans_of_care", queryset=PlanOfCare.objects.order_by("start_date"), to_attr="plans"
+            ),
+            Prefetch(
+                "referrals",
+                queryset=with_visits_used(Referral.objects.all()),
+                to_attr="referral_rows",
+            ),
         )
         .order_by("pk")
     )
