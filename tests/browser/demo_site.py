@@ -178,6 +178,7 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "outbox": "/outbox/",
         "reminder settings": "/schedule/front-desk/settings/",
         "schedule settings": "/schedule/settings/",
+        "schedule hours": "/schedule/settings/hours/",
         "calendar feed": "/schedule/front-desk/calendar-feed/",
         "self-booking link": f"/schedule/front-desk/self-booking/{patient}/",
         "payer": f"/payers/{payer.pk}/",

@@ -2,6 +2,7 @@ from django.urls import path
 
 from cleannote.apps.scheduling import (
     calendar_views,
+    hours_views,
     series_views,
     settings_views,
     views,
@@ -21,6 +22,7 @@ urlpatterns = [
         name="series_occurrence",
     ),
     path("settings/", settings_views.rooms_and_types, name="settings"),
+    path("settings/hours/", hours_views.hours, name="settings_hours"),
     path("waitlist/", waitlist_views.waitlist, name="waitlist"),
     path("waitlist/add/", waitlist_views.add_entry, name="waitlist_add"),
     path(
