@@ -24,14 +24,16 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.acknowledgments import do_import_277ca
 from cleannote.apps.claims.actions import do_change_claim_status, do_create_claim_from_note
+from cleannote.apps.claims.charges import do_create_claims_from_notes
 from cleannote.apps.claims.errors import ClaimRefusedError
 from cleannote.apps.claims.models import Claim, ClaimStatus
+from cleannote.apps.claims.selectors import refused_notes
 from cleannote.apps.eligibility.actions import Question, do_build_270
 from cleannote.apps.eligibility.models import EligibilityCheck
 from cleannote.apps.ledger.models import PatientPayment
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.patients.models import Coverage, PlanOfCare, RtmEnrolment
+from cleannote.apps.patients.models import Coverage, Patient, PlanOfCare, RtmEnrolment
 from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.actions import do_import_835
 from cleannote.apps.scheduling.models import Appointment, AppointmentSeries
@@ -69,11 +71,13 @@ def _bill_and_post(organisation: Organisation, today: dt.date) -> None:
     biller = Staff.objects.select_related("user").get(user__username=ROLES["biller"])
     actor = Actor(user=biller.user, organisation=organisation)
     claims = []
+    refused = []
     signed = Note.objects.filter(patient__organisation=organisation, signed_at__isnull=False)
     for note in signed.order_by("date_of_service", "pk"):
         try:
             claims.append(do_create_claim_from_note(actor, note, as_of=today))
         except ClaimRefusedError:
+            refused.append(note.pk)
             continue
         if len(claims) == 3:
             break
@@ -105,6 +109,15 @@ def _bill_and_post(organisation: Organisation, today: dt.date) -> None:
     coverage = Coverage.objects.filter(patient__organisation=organisation).order_by("pk").first()
     if coverage is not None:
         do_build_270(actor, [Question(coverage=coverage, day=today)])
+    # One more note through the charge queue, its patient's street address blanked, so the
+    # refused list has a row with its finding and fix link (ADR 0710); the rest stay unbilled.
+    unbilled = signed.filter(claims__isnull=True).order_by("-date_of_service", "-pk").first()
+    if unbilled is not None:
+        Patient.objects.filter(pk=unbilled.patient_id).update(
+            address_line1="", city="", state="", zip=""
+        )
+        refused.append(unbilled.pk)
+    do_create_claims_from_notes(actor, refused, as_of=today)
 
 
 def _pages(organisation: Organisation) -> dict[str, str]:
@@ -124,6 +137,7 @@ def _pages(organisation: Organisation) -> dict[str, str]:
     check = EligibilityCheck.objects.filter(organisation=organisation).order_by("pk").first()
     payer = Payer.objects.filter(organisation=organisation).order_by("pk").first()
     assert claim is not None, "the demo bills a claim"
+    assert refused_notes(organisation).exists(), "the charge queue refused a note"
     assert check is not None, "and asks a payer about a coverage"
     assert payer is not None
     rtm = RtmEnrolment.objects.filter(case__patient__organisation=organisation).order_by("pk")
@@ -158,6 +172,9 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "claims list": "/claims/",
         "claim page": f"/claims/{claim.pk}/",
         "batches": "/claims/batches/",
+        "charge queue": "/claims/unbilled/",
+        "refused notes": "/claims/refused/",
+        "worklist filtered": "/claims/?status=draft&age=0-30&sort=-date",
         "rejections": "/claims/rejections/",
         "clearinghouses": "/exchange/profiles/",
         "clearinghouse form": "/exchange/profiles/add/",
