@@ -62,10 +62,18 @@ def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
     # series booked from plans of care, and a waitlist
     assert AppointmentSeries.objects.filter(plan_of_care__isnull=False).count() >= 10
     assert WaitlistEntry.objects.count() == 3
-    # visits ahead raise the forward flags the chart's facts allow without claims (ADR 0651)
+    # visits ahead raise the forward flags: the chart's (ADR 0651), and a PIP case billed up
+    # to its limit and a plan past day 90 (ADR 0652)
     flags = flags_for(demo.organisation, appointments, DEMO_TODAY)
     kinds = {flag.kind.value for row in flags.values() for flag in row}
-    assert {"progress-report", "plan-ended", "authorization-visits", "referral-window"} <= kinds
+    assert {
+        "progress-report",
+        "plan-ended",
+        "authorization-visits",
+        "referral-window",
+        "pip-limit",
+        "recertify",
+    } <= kinds
     # lunch is kept free, and visits last 15 to 60 minutes
     for appointment in appointments:
         minutes = (appointment.end - appointment.start).total_seconds() / 60

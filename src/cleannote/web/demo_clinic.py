@@ -61,6 +61,7 @@ from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
+from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
@@ -363,6 +364,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     notes += load_demo_rtm(actor, staff["demo-pt"], main, today, rng)
     # The calendar: its appointments follow the notes written above (ADR 0651).
     load_demo_schedule(actor, staff, today, random.Random(seed + 1))
+    load_demo_flags(actor, staff, today)  # the flags that need claims or an older plan
     load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
     load_demo_denial(clinic, today)  # a denied claim under appeal (ADR 0730)
 

@@ -1,0 +1,118 @@
+"""The demo's forward flags that the calendar alone cannot trip (ADR 0652).
+
+The calendar (demo_schedule.py, ADR 0651) trips the flags that read only the chart. Two more
+need facts the demo does not otherwise have, and are set up here after the calendar, through
+the actions a person uses:
+
+- `pip-limit`: the biller bills the signed notes of the open auto-accident (PIP/MedPay) case
+  with a booked visit ahead (`do_create_claim_from_note`), and the front desk records the
+  insurer's limit as what is billed plus half a visit (`do_update_case`), so the first booked
+  visit exhausts it.
+- `recertify`: the front desk records that a Medicare case began 84 days ago (care moved over
+  from another clinic) and the therapist dates its plan, not yet certified, from that day for
+  120 days (`do_update_plan_of_care`), so a visit booked a week or more ahead falls on day 91+.
+
+Not tripped yet: `kx-threshold` and `targeted-review` need a Medicare patient whose billed
+charges this year sit just under $2,480 / $3,000, more signed visits than any demo patient has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.claims.actions import do_create_claim_from_note
+from cleannote.apps.claims.errors import ClaimRefusedError
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Staff
+from cleannote.apps.patients.chart_actions import do_update_case
+from cleannote.apps.patients.clinical_actions import do_update_plan_of_care
+from cleannote.apps.patients.models import Case
+from cleannote.apps.scheduling.models import Appointment, AppointmentStatus
+from cleannote.rules.visit import PayerKind
+
+RECERTIFY_OPENED_DAYS_AGO = 84
+RECERTIFY_PLAN_DAYS = 120
+
+
+def load_demo_flags(front_desk: Actor, staff: dict[str, Staff], today: dt.date) -> None:
+    biller = Actor(user=staff["demo-biller"].user, organisation=front_desk.organisation)
+    ahead = _cases_booked_ahead(front_desk, today)
+    _pip_limit(front_desk, biller, ahead, today)
+    _recertify(front_desk, ahead, today)
+
+
+def _cases_booked_ahead(actor: Actor, today: dt.date) -> list[Case]:
+    """The open cases of patients with a booked visit in the next week, oldest first."""
+    soon = Appointment.objects.filter(
+        organisation=actor.organisation,
+        status=AppointmentStatus.BOOKED,
+        start__date__gt=today,
+        start__date__lte=today + dt.timedelta(days=7),
+    ).values("patient_id")
+    return list(
+        Case.objects.filter(
+            patient__organisation=actor.organisation,
+            patient_id__in=soon,
+            closed_on__isnull=True,
+        )
+        .select_related("coverage")
+        .order_by("pk")
+    )
+
+
+def _pip_limit(front_desk: Actor, biller: Actor, cases: list[Case], today: dt.date) -> None:
+    pip = (PayerKind.AUTO_PIP.value, PayerKind.AUTO_MEDPAY.value)
+    case = next((c for c in cases if c.coverage is not None and c.coverage.kind in pip), None)
+    if case is None:
+        return
+    claims = []
+    for note in Note.objects.filter(case=case, signed_at__isnull=False).order_by(
+        "date_of_service", "pk"
+    ):
+        try:
+            claims.append(do_create_claim_from_note(biller, note, as_of=today))
+        except ClaimRefusedError:
+            continue
+    if not claims:
+        return
+    billed = sum((c.total_charge for c in claims), Decimal("0"))
+    half_visit = (billed / len(claims) / 2).quantize(Decimal("0.01"))
+    do_update_case(
+        front_desk,
+        case,
+        reason="Insurer's PIP letter: the limit left on the policy",
+        pip_medpay_limit=billed + half_visit,
+    )
+
+
+def _recertify(front_desk: Actor, cases: list[Case], today: dt.date) -> None:
+    medicare = (PayerKind.MEDICARE.value,)
+    for case in cases:
+        if case.coverage is None or case.coverage.kind not in medicare:
+            continue
+        plan = case.plans_of_care.filter(certification_kind="").order_by("-start_date").first()
+        note = Note.objects.filter(case=case).select_related("therapist__user").first()
+        if plan is None or note is None or case.plans_of_care.count() != 1:
+            continue
+        began = today - dt.timedelta(days=RECERTIFY_OPENED_DAYS_AGO)
+        changes: dict[str, object] = {"opened_on": began}
+        if case.onset_date is not None and case.onset_date > began:
+            changes["onset_date"] = began
+        do_update_case(
+            front_desk,
+            case,
+            reason="Care began at our sister clinic; the chart moved over",
+            **changes,
+        )
+        plan.start_date = began
+        plan.certified_through = began + dt.timedelta(days=RECERTIFY_PLAN_DAYS - 1)
+        therapist = Actor(user=note.therapist.user, organisation=front_desk.organisation)
+        do_update_plan_of_care(
+            therapist,
+            plan,
+            list(plan.goals.all()),
+            reason="Dated from the first visit at the sister clinic",
+        )
+        return
