@@ -9,8 +9,9 @@ the actions a person uses:
   insurer's limit as what is billed plus half a visit (`do_update_case`), so the first booked
   visit exhausts it.
 - `recertify`: the front desk records that a Medicare case began 84 days ago (care moved over
-  from another clinic) and the therapist dates its plan, not yet certified, from that day for
-  120 days (`do_update_plan_of_care`), so a visit booked a week or more ahead falls on day 91+.
+  from another clinic) and the therapist dates its plan, not yet signed by the physician, from
+  that day for 120 days (`do_update_plan_of_care`), so a visit booked a week or more ahead
+  falls on day 91+.
 
 Not tripped yet: `kx-threshold` and `targeted-review` need a Medicare patient whose billed
 charges this year sit just under $2,480 / $3,000, more signed visits than any demo patient has.
@@ -92,7 +93,10 @@ def _recertify(front_desk: Actor, cases: list[Case], today: dt.date) -> None:
     for case in cases:
         if case.coverage is None or case.coverage.kind not in medicare:
             continue
-        plan = case.plans_of_care.filter(certification_kind="").order_by("-start_date").first()
+        # A plan whose signature has not come back: dating it earlier makes nothing late.
+        plan = case.plans_of_care.filter(
+            certification_kind="", signature_received_on__isnull=True
+        ).first()
         note = Note.objects.filter(case=case).select_related("therapist__user").first()
         if plan is None or note is None or case.plans_of_care.count() != 1:
             continue
