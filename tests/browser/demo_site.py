@@ -174,7 +174,7 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         "batches": "/claims/batches/",
         "charge queue": "/claims/unbilled/",
         "refused notes": "/claims/refused/",
-        "worklist filtered": "/claims/?status=draft&age=0-30&sort=-date",
+        "worklist filtered": "/claims/?age=0-30&sort=-date",
         "rejections": "/claims/rejections/",
         "clearinghouses": "/exchange/profiles/",
         "clearinghouse form": "/exchange/profiles/add/",
