@@ -16,7 +16,6 @@ with a field changed is `msgspec.structs.replace`.
 
 from __future__ import annotations
 
-import abc
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -156,25 +155,46 @@ def _code_of(enum: type[StrEnum]) -> msgspec.Meta:
     return msgspec.Meta(description=_one_of(m.value for m in enum))
 
 
-class ClockTimeType(abc.ABC):  # noqa: B024  # a marker: "HH:MM", decoded by the reader's hook
+class _Marker(type):
+    """The type of a marker class: a value is an instance when its exact type is accepted.
+
+    msgspec checks that what the reader's hook returns is an instance of the field's type, a
+    dozen times a visit. As `abc.ABC`s with registered classes each check took about 270 ns
+    through the ABC machinery, about 3% of a visit's read and scrub (ADR 0300); this one set
+    lookup takes about 80 ns."""
+
+    accepts: frozenset[type]
+
+    def __instancecheck__(cls, value: object) -> bool:
+        return type(value) in cls.accepts
+
+    def register(cls, kind: type) -> None:
+        cls.accepts = cls.accepts | {kind}
+
+
+class ClockTimeType(metaclass=_Marker):  # a marker: "HH:MM", decoded by the reader's hook
     """A time of day written HH:MM (JSON has no time type; RFC 3339 would want seconds)."""
 
+    accepts = frozenset({dt.time})
 
-class AmountType(abc.ABC):  # noqa: B024  # a marker: "120.00" or 120, decoded by the hook
+
+class AmountType(metaclass=_Marker):  # a marker: "120.00" or 120, decoded by the hook
     """An amount of money: a decimal string of at most two places, or a whole number."""
 
+    accepts = frozenset({Decimal})
 
-class OverridesType(abc.ABC):  # noqa: B024  # a marker: the payer record's JSON object
+
+class OverridesType(metaclass=_Marker):  # a marker: the payer record's JSON object
     """A payer record's policy overrides, checked by the reader's hook."""
 
+    accepts = frozenset({tuple})
 
-class NotInFormatType(abc.ABC):  # noqa: B024  # a marker: a field JSON may not set
+
+class NotInFormatType(metaclass=_Marker):  # a marker: a field JSON may not set
     """A field the app fills and the format does not have: the reader refuses it by name."""
 
+    accepts: frozenset[type] = frozenset()
 
-ClockTimeType.register(dt.time)
-AmountType.register(Decimal)
-OverridesType.register(tuple)
 
 if TYPE_CHECKING:
     Opt = Union[_T, None]  # noqa: UP007  # a generic alias: `X | None` cannot take a parameter
