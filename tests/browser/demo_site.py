@@ -261,4 +261,5 @@ def signed_in_context(browser, site: DemoSite, username: str, *, width: int = 12
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{site.url}/")
+    page.wait_for_load_state("networkidle")  # the home page's htmx panel (sign_in.py)
     return context, page

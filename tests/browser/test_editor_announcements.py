@@ -49,6 +49,7 @@ def editor(browser_page, live_server, clinic):  # noqa: F811
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")  # the home page's htmx panel (sign_in.py)
     page.goto(f"{live_server.url}/notes/{clinic.draft_note.pk}/edit/")
     page.wait_for_selector("#note-form")
     return page, block

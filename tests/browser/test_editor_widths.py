@@ -36,6 +36,7 @@ def _sign_in(page, base: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+    page.wait_for_load_state("networkidle")  # the home page's htmx panel (sign_in.py)
 
 
 @pytest.mark.parametrize("width", [320, 390, 768])

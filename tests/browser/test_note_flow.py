@@ -118,6 +118,7 @@ def _login(page, base, username):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+    page.wait_for_load_state("networkidle")  # the home page's htmx panel (sign_in.py)
 
 
 def _logout(page):
