@@ -2,12 +2,11 @@
 booked visits include the 10th treatment day with no progress report planned. The front desk
 sees the flag in Needs attention and on that day's schedule; once the visit is booked as a
 progress report from the list, the flag is gone. Screenshots at 1280, 768 and 390 px go to
-test-artifacts/ and /tmp/shots/fwd/."""
+test-artifacts/."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,15 +20,12 @@ from tests.personas import TODAY, _note, clinic  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots/fwd")
-
 
 def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 768, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        for folder in (ARTIFACTS, SHOTS):
-            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
         if width == 390:
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
