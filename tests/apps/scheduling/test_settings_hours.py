@@ -196,3 +196,44 @@ def test_query_count_does_not_grow_with_rows(calendar):
     with CaptureQueriesContext(connection) as many:
         desk.get(_url(theo))
     assert len(many) == len(few)
+
+
+def test_a_therapist_sees_and_sets_only_their_own_hours(calendar):
+    """ADR 0612: without SET_ANY_HOURS the page is the signed-in clinician's own, no picker."""
+    me = calendar.clinic.therapist
+    therapist = client_for(me)
+    text = therapist.get(HOURS).content.decode()
+    assert 'id="own-hours"' in text
+    assert 'id="pick-clinician"' not in text
+    assert calendar.ot.display_name not in text
+    response = therapist.post(
+        HOURS, {"what": "break", "weekday": "2", "start": "15:00", "end": "15:10", "label": "Tea"}
+    )
+    assert response.status_code == 302
+    assert StaffBreak.objects.filter(staff=me, label="Tea").exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_therapist_asking_for_another_clinicians_hours_is_refused_with_a_way_on(calendar, method):
+    me = calendar.clinic.therapist
+    before = StaffBreak.objects.count()
+    client = client_for(me)
+    tea = {"what": "break", "weekday": "2", "start": "15:00", "end": "15:10", "label": "Tea"}
+    other = _url(calendar.ot)
+    response = client.get(other) if method == "get" else client.post(other, tea)
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "only your own hours" in text
+    assert f'href="{HOURS}?staff={me.pk}"' in text
+    assert StaffBreak.objects.count() == before
+
+
+def test_the_owner_and_the_desk_still_set_another_clinicians_hours(calendar):
+    for who in ("owner", "front_desk"):
+        client = client_for(getattr(calendar.clinic, who))
+        response = client.post(
+            _url(calendar.ot),
+            {"what": "break", "weekday": "3", "start": "15:00", "end": "15:10", "label": who},
+        )
+        assert response.status_code == 302
+        assert StaffBreak.objects.filter(staff=calendar.ot, label=who).exists()

@@ -34,6 +34,9 @@ class Capability(StrEnum):
     CHECK_IN = "check_in"
     # Book, move, cancel and check appointments in and out; set rooms and clinicians' hours.
     MANAGE_SCHEDULE = "manage_schedule"
+    # Set any clinician's working hours, breaks and time off. Without it, a clinician sees and
+    # sets only their own (ADR 0612): the owner and the desk that keeps the calendar have it.
+    SET_ANY_HOURS = "set_any_hours"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -64,6 +67,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEND_MESSAGES,
             Capability.CHECK_IN,
             Capability.MANAGE_SCHEDULE,
+            Capability.SET_ANY_HOURS,
         }
     ),
     Role.BILLER: frozenset(

@@ -1,7 +1,11 @@
 """Schedule settings, second page: one clinician's working hours per weekday and location,
 breaks and time off, added and removed through the audited `do_*` actions (issue 12).
 Time off over booked visits is confirmed first: the page lists the visits it would leave
-booked, each linked to its page to reschedule it (ADR 0606)."""
+booked, each linked to its page to reschedule it (ADR 0606).
+
+Who may set whose hours (ADR 0612): staff with `SET_ANY_HOURS` (the owner, the desk) pick any
+clinician; everyone else sees and sets only their own, and asking for another clinician's is a
+403 page that links to their own hours."""
 
 from __future__ import annotations
 
@@ -12,12 +16,13 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Staff
-from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.scheduling.actions import (
     do_add_break,
     do_add_time_off,
@@ -67,11 +72,16 @@ def booked_during(staff: Staff, first_day: dt.date, last_day: dt.date) -> list[A
 @staff_view(Capability.MANAGE_SCHEDULE)
 @require_http_methods(["GET", "POST"])
 def hours(request: HttpRequest) -> HttpResponse:
-    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    me: Staff = request.staff  # type: ignore[attr-defined]
+    organisation = me.organisation
     people = _clinicians(organisation)
+    wanted = request.GET.get("staff", "")
+    if not has_capability(me.role, Capability.SET_ANY_HOURS):
+        if wanted and wanted != str(me.pk):
+            return _refused(request, me)
+        people = [p for p in people if p.pk == me.pk]
     if not people:
         return render(request, "scheduling/settings_hours.html", {"people": people})
-    wanted = request.GET.get("staff", "")
     try:
         who = next(p for p in people if str(p.pk) == wanted) if wanted else people[0]
     except StopIteration as error:
@@ -111,6 +121,18 @@ def hours(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if request.method == "POST" and not clashes else 200
     return render(request, "scheduling/settings_hours.html", context, status=status)
+
+
+def _refused(request: HttpRequest, me: Staff) -> HttpResponse:
+    """403 with the way forward: the signed-in clinician's own hours (ADR 0612)."""
+    own = f"{reverse('scheduling:settings_hours')}?staff={me.pk}"
+    context = {
+        "exception": "you may see and change only your own hours and time off; "
+        "the owner or the front desk sets other clinicians' hours",
+        "back": {"url": own, "label": "Your own hours and time off"},
+    }
+    html = loader.render_to_string("403.html", context, request)
+    return HttpResponse(html, status=403)
 
 
 def _apply(
