@@ -150,3 +150,26 @@ def test_run_eligibility_for_tomorrow_and_see_the_answers(
     expect(page.get_by_text("limit 30 visits")).to_be_visible()
     expect(page.get_by_text("authorization required")).to_be_visible()
     _shoot(page, "eligibility-answer")
+
+
+def test_run_eligibility_for_tomorrow_from_the_week_view(
+    browser_page,
+    live_server,
+    settings,
+    tmp_path,
+    clinic,  # noqa: F811
+):
+    """The same action from the week grid: the desk lands on tomorrow's day with the run said."""
+    page, base = browser_page, live_server.url
+    settings.CLEANNOTE_OUTBOX_DIR = tmp_path / "outbox"
+    pat = _book(clinic, clinic.patient, 9)
+    sign_in(page, base, "fran")
+    page.goto(f"{base}/schedule/week/")
+    page.get_by_role("button", name="Check tomorrow's eligibility").click()
+    page.wait_for_url(f"{base}/schedule/?day={TOMORROW.isoformat()}")
+    expect(
+        page.get_by_text(f"Sent 1 eligibility request(s) for {TOMORROW.isoformat()}")
+    ).to_be_visible()
+    expect(page.locator(f"#appointment-{pat}")).to_contain_text("Waiting for the payer")
+    page.goto(f"{base}/schedule/week/")
+    page.screenshot(path=str(ARTIFACTS / "eligibility-tomorrow-week-button.png"))

@@ -330,3 +330,15 @@ def test_a_coverage_the_writer_refuses_is_set_aside_and_the_others_still_go(clin
     child.coverages.update(subscriber_last_name="Young", subscriber_first_name="Pat")
     (asked,) = do_check_day(actor_for(clinic.front_desk), MONDAY).asked
     assert asked.patient_id == child.pk
+
+
+@pytest.mark.parametrize("page", ["/schedule/", "/schedule/week/", "/schedule/attention/"])
+@pytest.mark.parametrize(("persona", "shown"), [("front_desk", True), ("therapist", False)])
+def test_the_check_tomorrow_button_is_on_the_day_week_and_desk_lists(
+    clinic, login, page, persona, shown
+):
+    """One include, one action (ADR 0633): the day view, the week view and the desk's
+    needs-attention list all post to the same run; roles without the capability see none."""
+    html = login(getattr(clinic, persona)).get(page).content.decode()
+    assert ('action="/eligibility/tomorrow/"' in html) is shown
+    assert ('id="check-tomorrow"' in html) is shown
