@@ -289,14 +289,17 @@ def _post(
     claim: Claim,
     fees: dict[tuple[int, str, dt.date], dict[tuple[str, str], Decimal]],
     when: dt.datetime,
+    matches: list[LineMatch] | None = None,
 ) -> ClaimPosting:
+    """Post one payer answer to one claim: the 835 import's and the paper check's (ADR 0750)
+    one path. `matches` pairs each service with its claim line when a biller already did."""
     payment = item.payment
     if claim.status not in POSTABLE:
         raise RemittanceError(
             _where(era, item), f"claim {claim.pk} is {claim.status}; it was never sent"
         )
-    lines = list(claim.lines.all())
-    matches = _match_lines(era, item, lines)
+    if matches is None:
+        matches = _match_lines(era, item, list(claim.lines.all()))
     posted_on = _posted_on(item.remittance, timezone.localdate(when))
     decided = payment.status_code not in NO_DECISION
     if decided:
@@ -499,3 +502,26 @@ def do_match_payment(
     row.save(update_fields=["posting", "matched_at", "matched_by"])
     do_record_audit_event(actor, AuditAction.UPDATE, "claim", fresh.pk, patient_id=fresh.patient_id)
     return posting
+
+
+# --- the shared posting, for a paper check ------------------------------------------------------
+
+PaymentItem = _Item
+
+
+def post_claim_payment(
+    actor: Actor,
+    era: EraFile,
+    item: _Item,
+    claim: Claim,
+    matches: list[LineMatch],
+    when: dt.datetime,
+) -> ClaimPosting:
+    """The posting `do_import_835` runs for each claim payment, for a payment keyed in from a
+    paper EOB (`manual_posting`, ADR 0750): the same adjudication, underpayment check and
+    patient share. The caller holds the transaction."""
+    return _post(actor, era, item, claim, {}, when, matches)
+
+
+def require_poster(actor: Actor, subject: str) -> None:
+    _require_poster(actor, subject)

@@ -21,6 +21,9 @@ from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.claims.status import ADJUDICATED
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.models import Patient
+from cleannote.apps.remittance.balance_actions import INSURANCE, write_off
+from cleannote.apps.remittance.balances import insurance_balance
 from cleannote.apps.remittance.denial_models import (
     Denial,
     DenialAction,
@@ -29,6 +32,7 @@ from cleannote.apps.remittance.denial_models import (
     WriteOffReason,
 )
 from cleannote.apps.remittance.errors import RemittanceError
+from cleannote.apps.remittance.models import BalanceWriteOffReason
 
 S = DenialState
 WORKING = frozenset({S.OPEN, S.APPEALED, S.RESUBMITTED})
@@ -162,6 +166,7 @@ def do_write_off_denial(
     _refuse_unless(denial, DenialStep.WRITE_OFF)
     if claim.status != ClaimStatus.CLOSED:
         _claim_status(actor, claim, ClaimStatus.CLOSED, f"written off: {reason}")
+    _write_off_balance(actor, claim, WriteOffReason(reason).label, note)
     denial.write_off_reason = reason
     return _step(
         actor, denial, DenialStep.WRITE_OFF, note or WriteOffReason(reason).label,
@@ -172,6 +177,24 @@ def do_write_off_denial(
 @transaction.atomic
 def do_resolve_denial(actor: Actor, claim: Claim, *, note: str = "") -> Denial:
     return _step(actor, _open(actor, claim), DenialStep.RESOLVE, note, [])
+
+
+def _write_off_balance(actor: Actor, claim: Claim, reason: str, note: str) -> None:
+    """What the payer was still asked for leaves the insurance balance, as a write-off on the
+    patient's ledger (ADR 0750); a claim already settled writes nothing."""
+    Patient.objects.select_for_update().filter(pk=claim.patient_id).first()
+    held = insurance_balance(claim)
+    if held > 0 and actor.user is not None:
+        write_off(
+            actor,
+            patient=claim.patient,
+            claim=claim,
+            side=INSURANCE,
+            amount=held,
+            reason=BalanceWriteOffReason.DENIAL,
+            approved_by=actor.user,
+            note=f"{reason}{': ' + note if note else ''}",
+        )
 
 
 def _claim_status(actor: Actor, claim: Claim, status: ClaimStatus, reason: str) -> None:

@@ -32,6 +32,10 @@ class EraFile(models.Model):
     payment_date = models.DateField(null=True, blank=True)
     trace_number = models.CharField("check or EFT trace number", max_length=50, blank=True)
     balance_warning = models.CharField(max_length=300, blank=True)
+    entered_manually = models.BooleanField(
+        default=False,
+        help_text="a paper check and its EOB keyed in by a biller (ADR 0750); no file content",
+    )
     imported_at = models.DateTimeField()
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -84,6 +88,7 @@ class MatchedBy(models.TextChoices):
     CODE_AND_MODIFIERS = "code_modifiers", "code and the same modifiers"
     CODE = "code", "code (payer dropped or changed modifiers)"
     SPLIT = "split", "a further part of a line the payer split"
+    MANUAL = "manual", "keyed in by a biller from a paper EOB"
 
 
 class LinePosting(models.Model):
@@ -181,10 +186,32 @@ class LedgerKind(models.TextChoices):
     PATIENT_RESPONSIBILITY = "patient_resp", "Patient responsibility from a remittance"
     PAYMENT = "payment", "Patient payment"
     ADJUSTMENT = "adjustment", "Adjustment"
+    REFUND = "refund", "Refund to the patient"
+    TRANSFER = "transfer", "Transfer between insurance and patient"
+    WRITE_OFF = "write_off", "Write-off"
+
+
+class RefundMethod(models.TextChoices):
+    CHECK = "check", "Check"
+    CARD = "card", "Back to the card"
+    CASH = "cash", "Cash"
+    EFT = "eft", "EFT"
+    OFFSET = "offset", "Offset against the payer's next payment"
+
+
+class BalanceWriteOffReason(models.TextChoices):
+    SMALL_BALANCE = "small_balance", "Small balance"
+    HARDSHIP = "hardship", "Financial hardship"
+    TIMELY_FILING = "timely_filing", "Timely filing"
+    CONTRACTUAL = "contractual", "Contractual"
+    DENIAL = "denial", "Denial written off"
 
 
 class PatientLedgerEntry(models.Model):
-    """What the patient owes (positive) or paid (negative); the balance is the sum."""
+    """What the patient owes (positive) or paid (negative); the balance is the sum.
+
+    Refunds, transfers and write-offs (ADR 0750) are entries here too, each with its sign fixed
+    by a check constraint, so the patient's balance stays the sum of this one table."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="ledger_entries"
@@ -193,21 +220,129 @@ class PatientLedgerEntry(models.Model):
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
     )
+    claim_line = models.ForeignKey(
+        ClaimLine, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
+    )
     era_file = models.ForeignKey(
         EraFile, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
     )
     kind = models.CharField(max_length=12, choices=LedgerKind.choices)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     reason = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=6, choices=RefundMethod.choices, blank=True)
+    reference = models.CharField(max_length=64, blank=True)
+    write_off_reason = models.CharField(
+        max_length=14, choices=BalanceWriteOffReason.choices, blank=True
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     posted_at = models.DateTimeField()
 
     class Meta:
         ordering = ("patient_id", "posted_at", "id")
         verbose_name_plural = "patient ledger entries"
         indexes = (models.Index(fields=["organisation", "patient"]),)
+        constraints = (
+            models.CheckConstraint(
+                condition=~models.Q(kind="payment") | models.Q(amount__lt=0),
+                name="ledger_payment_lowers_balance",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="refund") | models.Q(amount__gt=0),
+                name="ledger_refund_raises_balance",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="write_off")
+                | (models.Q(amount__lt=0) & ~models.Q(write_off_reason="")),
+                name="ledger_write_off_lowers_balance_with_reason",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class InsuranceKind(models.TextChoices):
+    TRANSFER = "transfer", "Transfer between insurance and patient"
+    WRITE_OFF = "write_off", "Write-off"
+    REFUND = "refund", "Refund or recoupment to the payer"
+
+
+class InsuranceLedgerEntry(models.Model):
+    """A movement of a claim's insurance balance that no payer answer records (ADR 0750):
+    positive raises what the payer is still asked for, negative lowers it.
+
+    The insurance balance of a claim is its charge less what payers paid, less their
+    adjustments (the patient's share included, which moved to `PatientLedgerEntry`), plus the
+    sum of these rows. A transfer is one row here and one `PatientLedgerEntry` of the opposite
+    sign, linked by `patient_entry`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="insurance_ledger_entries"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="insurance_ledger_entries"
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="insurance_ledger_entries"
+    )
+    claim_line = models.ForeignKey(
+        ClaimLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="insurance_ledger_entries",
+    )
+    kind = models.CharField(max_length=10, choices=InsuranceKind.choices)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=6, choices=RefundMethod.choices, blank=True)
+    reference = models.CharField(max_length=64, blank=True)
+    write_off_reason = models.CharField(
+        max_length=14, choices=BalanceWriteOffReason.choices, blank=True
+    )
+    patient_entry = models.OneToOneField(
+        PatientLedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="insurance_side",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    posted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("patient_id", "posted_at", "id")
+        verbose_name_plural = "insurance ledger entries"
+        indexes = (models.Index(fields=["organisation", "patient"]),)
+        constraints = (
+            models.CheckConstraint(condition=~models.Q(amount=0), name="insurance_entry_not_zero"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="refund") | models.Q(amount__gt=0),
+                name="insurance_refund_raises_balance",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="write_off")
+                | (models.Q(amount__lt=0) & ~models.Q(write_off_reason="")),
+                name="insurance_write_off_lowers_balance_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="transfer") | models.Q(patient_entry__isnull=False),
+                name="insurance_transfer_has_patient_side",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"insurance {self.kind} {self.amount}"
 
 
 from cleannote.apps.remittance.denial_models import (  # noqa: E402,F401  (ADR 0730)
