@@ -12,9 +12,10 @@ from the outbox.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,6 +27,8 @@ from cleannote.apps.messaging.senders import send_email, sms_sender
 from cleannote.platform.tasks import Enqueued, enqueue
 
 OBJECT_TYPE = "outbound_message"
+# A send takes seconds; a row claimed longer ago than this has lost its worker (ADR 0613).
+RELEASE_AFTER = dt.timedelta(minutes=10)
 
 
 def _checked(channel: str, to: str, body: str, purpose: str, idempotency_key: str) -> None:
@@ -103,12 +106,58 @@ def do_retry_message(actor: Actor, message: OutboundMessage) -> OutboundMessage:
     return message
 
 
+def is_stuck(message: OutboundMessage, now: dt.datetime) -> bool:
+    """Sending for longer than RELEASE_AFTER (claimed, or queued if the claim time is unknown)."""
+    since = message.claimed_at or message.created_at
+    return message.status == MessageStatus.SENDING and now - since >= RELEASE_AFTER
+
+
+@transaction.atomic
+def do_release_message(actor: Actor, message: OutboundMessage, reason: str) -> OutboundMessage:
+    """Put a message stuck in sending back to queued (the outbox's Release, owner only).
+
+    The person says why; the reason goes in the audit row. Refused unless the row is still
+    sending and was claimed at least RELEASE_AFTER ago: a younger claim may be a live worker.
+    The release is the one place a message can go out twice (the dead worker may have handed it
+    to the sender before dying), which is why a person decides it and the button says so.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise MessageRefused("reason", "say why the message is released (for the audit log)")
+    cutoff = timezone.now() - RELEASE_AFTER
+    claimed = (
+        OutboundMessage.objects.filter(
+            pk=message.pk, organisation=actor.organisation, status=MessageStatus.SENDING
+        )
+        .filter(
+            models.Q(claimed_at__lte=cutoff)
+            | models.Q(claimed_at__isnull=True, created_at__lte=cutoff)
+        )
+        .update(status=MessageStatus.QUEUED, error="", claimed_at=None)
+    )
+    if not claimed:
+        minutes = int(RELEASE_AFTER.total_seconds() // 60)
+        raise MessageRefused(
+            "status", f"only a message sending for more than {minutes} minutes can be released"
+        )
+    message.refresh_from_db()
+    do_record_audit_event(
+        actor,
+        AuditAction.UPDATE,
+        OBJECT_TYPE,
+        message.pk,
+        patient_id=message.patient_id,
+        reason=f"released from sending: {reason}",
+    )
+    return message
+
+
 def _claim(message_id: int) -> OutboundMessage | None:
     """Move the row from queued to sending, committed before anything is sent; None when it
     is not queued (already claimed, sent or failed), so the caller sends nothing."""
     with transaction.atomic():
         claimed = OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
-            status=MessageStatus.SENDING, attempts=F("attempts") + 1
+            status=MessageStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
         )
         if not claimed:
             return None
@@ -127,7 +176,14 @@ def _finish(message: OutboundMessage, error: str) -> None:
     message.status = MessageStatus.FAILED if error else MessageStatus.SENT
     message.error = error
     message.sent_at = None if error else timezone.now()
-    message.save(update_fields=["status", "error", "sent_at"])
+    # Only while no newer claim holds the row: a slow worker finishing after a person released
+    # it still records what happened (released but not yet resent: now sent, so never resent),
+    # but never overwrites a newer attempt's state (ADR 0613).
+    OutboundMessage.objects.filter(
+        pk=message.pk,
+        status__in=(MessageStatus.SENDING, MessageStatus.QUEUED),
+        attempts=message.attempts,
+    ).update(status=message.status, error=message.error, sent_at=message.sent_at)
     system = Actor(user=None, organisation=message.organisation)
     do_record_audit_event(
         system, AuditAction.EXPORT, OBJECT_TYPE, message.pk, patient_id=message.patient_id

@@ -44,6 +44,9 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a send task last claimed the row (queued -> sending): a row "sending" longer than
+    # RELEASE_AFTER is stuck, and only then may a person release it (ADR 0613).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     reference_type = models.CharField(max_length=40, blank=True)
     reference_id = models.PositiveBigIntegerField(null=True, blank=True)
     # The patient the message goes to, by id (patients is a higher app): the audit row's subject.

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.outbox_list, name="outbox"),
     path("send-queued/", views.outbox_send_queued, name="send_queued"),
     path("<int:message_id>/retry/", views.outbox_retry, name="retry"),
+    path("<int:message_id>/release/", views.outbox_release, name="release"),
 ]

@@ -37,6 +37,9 @@ class Capability(StrEnum):
     # Set any clinician's working hours, breaks and time off. Without it, a clinician sees and
     # sets only their own (ADR 0612): the owner and the desk that keeps the calendar have it.
     SET_ANY_HOURS = "set_any_hours"
+    # Release an outbox message stuck in "sending" back to queued: it may go out twice, so the
+    # owner decides, with a reason (ADR 0613). Owner only.
+    RELEASE_MESSAGES = "release_messages"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
