@@ -305,3 +305,74 @@ def test_the_waitlist_page_query_count_does_not_grow(setup, login) -> None:
     assert len(page.context["matches"]) == 4
     assert all(len(m.entries) == 4 for m in page.context["matches"])
     assert len(large) == len(small)
+
+
+def test_preview_marks_dates_outside_hours_in_a_break_or_time_off(setup, login) -> None:
+    """ADR 0614: the preview judges each date by the booking action's own hours rule.
+    Theo works Mondays 08:00-17:00 with a 10:00-10:30 coffee break, Thursdays only 13:00-17:00,
+    and is off the second week's Thursday: every Thursday is outside hours, every Monday in
+    the break, and the off day shows as time off."""
+    from cleannote.apps.scheduling.actions import (
+        do_add_break,
+        do_add_time_off,
+        do_add_working_hours,
+    )
+
+    theo = setup.clinic.therapist
+    for weekday, start, end in ((0, 8, 17), (3, 13, 17)):
+        do_add_working_hours(
+            setup.actor,
+            staff=theo,
+            weekday=weekday,
+            start=dt.time(start),
+            end=dt.time(end),
+            location=None,
+        )
+    do_add_break(
+        setup.actor, staff=theo, weekday=0, start=dt.time(10), end=dt.time(10, 30), label="Coffee"
+    )
+    off = MONDAY + dt.timedelta(days=10)
+    do_add_time_off(setup.actor, staff=theo, first_day=off, last_day=off, note="")
+    client = login(setup.clinic.front_desk)
+    url = reverse("scheduling:book_series", args=[setup.plan.pk])
+    page = client.post(url, {**_form(setup), "step": "preview"})
+    kinds = [sorted({b.kind for b in o.conflicts}) for o in page.context["preview"].occurrences]
+    assert kinds == [
+        ["break"],
+        ["outside hours"],
+        ["break"],
+        ["time off"],  # the day off is named first, as the booking action names it
+        ["break"],
+        ["outside hours"],
+    ]
+    body = page.content.decode()
+    assert "outside working hours" in body
+    assert body.count("book this one at another time") == 6
+    assert f"patient={setup.clinic.patient.pk}" in body
+    assert f"day={(MONDAY + dt.timedelta(days=3)).isoformat()}" in body
+    # the same dates at 14:00 fit Mondays and Thursdays; only the day off is left out
+    fits = client.post(url, {**_form(setup, at="2:00 PM"), "step": "book", "skip_conflicts": "on"})
+    assert fits.status_code == 302
+    series = AppointmentSeries.objects.get()
+    assert series.appointments.count() == 5
+    assert off not in [localtime(a.start).date() for a in series.appointments.all()]
+
+
+def test_booking_refuses_a_series_with_dates_outside_hours_listing_them(setup, login) -> None:
+    from cleannote.apps.scheduling.actions import do_add_working_hours
+
+    do_add_working_hours(
+        setup.actor,
+        staff=setup.clinic.therapist,
+        weekday=0,
+        start=dt.time(8),
+        end=dt.time(17),
+        location=None,
+    )
+    client = login(setup.clinic.front_desk)
+    url = reverse("scheduling:book_series", args=[setup.plan.pk])
+    refused = client.post(url, {**_form(setup), "step": "book"})
+    assert "3 date(s) collide" in refused.content.decode()  # the three Thursdays
+    assert not AppointmentSeries.objects.exists()
+    client.post(url, {**_form(setup), "step": "book", "skip_conflicts": "on"})
+    assert AppointmentSeries.objects.get().appointments.count() == 3

@@ -21,7 +21,7 @@ booked, moved and cancelled through `scheduling.actions`, so every check of a si
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -32,11 +32,12 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.models import Location, Room, Staff
 from cleannote.apps.patients.models import Patient, PlanOfCare
 from cleannote.apps.scheduling.actions import (
+    _hours_refusal,
     do_book_appointment,
     do_cancel_appointment,
     do_reschedule_appointment,
 )
-from cleannote.apps.scheduling.errors import SchedulingError
+from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
     Appointment,
     AppointmentSeries,
@@ -45,6 +46,8 @@ from cleannote.apps.scheduling.models import (
     CancelReason,
 )
 from cleannote.apps.scheduling.series import (
+    Busy,
+    Occurrence,
     SeriesLimits,
     SeriesPattern,
     SeriesPlan,
@@ -86,8 +89,11 @@ def preview_series(
     pattern: SeriesPattern,
     limits: SeriesLimits,
     exclude_ids: frozenset[int] = frozenset(),
+    location: Location | None = None,
 ) -> SeriesPlan:
-    """The occurrences with what each collides with on the clinician's or patient's calendar."""
+    """The occurrences with what each collides with on the clinician's or patient's calendar
+    (appointments, time off, breaks) and, given the location, each one outside the clinician's
+    working hours there, judged by the booking action's own rule (ADRs 0601, 0614)."""
     first = plan_series(pattern, limits, _zone())
     busy = busy_between(
         actor.organisation,
@@ -97,7 +103,22 @@ def preview_series(
         end=first.occurrences[-1].end,
         exclude_ids=exclude_ids,
     )
-    return plan_series(pattern, limits, _zone(), busy)
+    computed = plan_series(pattern, limits, _zone(), busy)
+    if location is None:
+        return computed
+    return replace(
+        computed,
+        occurrences=tuple(_with_hours(actor, staff, location, o) for o in computed.occurrences),
+    )
+
+
+def _with_hours(actor: Actor, staff: Staff, location: Location, o: Occurrence) -> Occurrence:
+    """The occurrence, marked "outside hours" when the booking action would refuse it so
+    (time off and breaks are already on the calendar's busy list)."""
+    refusal = _hours_refusal(actor, staff, location, o.start, o.end)
+    if refusal is None or refusal.code != SchedulingErrorCode.OUTSIDE_HOURS:
+        return o
+    return replace(o, conflicts=(*o.conflicts, Busy(o.start, o.end, "outside hours")))
 
 
 def _why(conflicts: object) -> str:
@@ -122,7 +143,14 @@ def do_book_series(
 ) -> BookedSeries:
     if plan is not None and plan.case.patient_id != patient.pk:
         raise SchedulingError(f"plan of care {plan.pk}", "is another patient's")
-    computed = preview_series(actor, patient=patient, staff=staff, pattern=pattern, limits=limits)
+    computed = preview_series(
+        actor,
+        patient=patient,
+        staff=staff,
+        pattern=pattern,
+        limits=limits,
+        location=None if override_hours else location,
+    )
     refused: list[tuple[dt.datetime, str]] = [
         (o.start, _why(o.conflicts)) for o in computed.conflicts
     ]

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import do_record_audit_event
@@ -100,9 +102,25 @@ def _first_preview(actor: Any, plan: PlanOfCare, initial: dict[str, Any]) -> Any
             staff=initial["staff"],
             pattern=pattern,
             limits=series_limits(plan, pattern.first_day),
+            location=initial["location"],
         )
     except SeriesError:
         return None
+
+
+def _move_link(patient: Any, form: SeriesForm) -> str:
+    """The booking form's address, filled with this series' patient, clinician, place, type and
+    length: a colliding date is booked at another day or time from there (ADR 0614)."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
+    kind = data.get("appointment_type")
+    fields = {
+        "patient": patient.pk,
+        "staff": getattr(data.get("staff"), "pk", ""),
+        "location": getattr(data.get("location"), "pk", ""),
+        "type": getattr(kind, "pk", ""),
+        "minutes": kind.default_minutes if kind else data.get("minutes") or "",
+    }
+    return f"{reverse('scheduling:book')}?{urlencode(fields)}"
 
 
 @staff_view(Capability.MANAGE_SCHEDULE)
@@ -143,7 +161,12 @@ def book_series(request: HttpRequest, plan_id: int) -> HttpResponse:
                     messages.success(request, f"Booked {len(booked.appointments)} visits{skipped}.")
                     return redirect("scheduling:series", booked.series.pk)
                 preview = preview_series(
-                    actor, patient=patient, staff=data["staff"], pattern=pattern, limits=limits
+                    actor,
+                    patient=patient,
+                    staff=data["staff"],
+                    pattern=pattern,
+                    limits=limits,
+                    location=data["location"],
                 )
             except SeriesConflict as conflict:
                 refusal = (
@@ -151,7 +174,12 @@ def book_series(request: HttpRequest, plan_id: int) -> HttpResponse:
                     "or tick the box to book the free dates only."
                 )
                 preview = preview_series(
-                    actor, patient=patient, staff=data["staff"], pattern=pattern, limits=limits
+                    actor,
+                    patient=patient,
+                    staff=data["staff"],
+                    pattern=pattern,
+                    limits=limits,
+                    location=data["location"],
                 )
             except (SeriesError, SchedulingError) as problem:
                 form.add_error(None, str(problem))
@@ -174,6 +202,7 @@ def book_series(request: HttpRequest, plan_id: int) -> HttpResponse:
             "limits": limits,
             "preview": preview,
             "refusal": refusal,
+            "move_link": _move_link(patient, form),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
