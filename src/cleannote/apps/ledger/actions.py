@@ -15,6 +15,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.ledger.errors import LedgerRefused
 from cleannote.apps.ledger.models import CheckIn, PatientPayment
 from cleannote.apps.ledger.payment_checks import checked_payment
+from cleannote.apps.ledger.statement_actions import do_stop_dunning_if_paid
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Coverage, Patient
@@ -95,6 +96,8 @@ def do_record_patient_payment(
     do_record_audit_event(
         actor, AuditAction.CREATE, "patient_payment", row.pk, patient_id=patient.pk, at=at
     )
+    # Paying the balance stops the statements' dunning sequence (ADR 0760).
+    do_stop_dunning_if_paid(actor, patient, day=timezone.localtime(received_at).date())
     return row
 
 

@@ -93,3 +93,14 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in of appointment {self.appointment_id}"
+
+
+from cleannote.apps.ledger.statement_models import (  # noqa: E402,F401  (ADR 0760)
+    Dunning,
+    DunningStep,
+    PaymentPlan,
+    Statement,
+    StatementEntry,
+    StatementRun,
+    StatementSettings,
+)
