@@ -264,3 +264,16 @@ def test_a_payment_plan_amount_is_refused_with_its_field(billing, posted, amount
         do_start_payment_plan(billing.actor, billing.clinic.patient, amount_per_month=amount,
                               day=TODAY)  # fmt: skip
     assert refused.value.field == "amount_per_month"
+
+
+def test_the_nightly_command_runs_due_steps_once(billing, posted):  # noqa: F811
+    from django.core.management import call_command
+
+    do_create_statement(billing.actor, billing.clinic.patient, day=TODAY)
+    day = (TODAY + dt.timedelta(days=30)).isoformat()
+    out = io.StringIO()
+    call_command("cleannote_statements", "--day", day, stdout=out)
+    call_command("cleannote_statements", "--day", day, stdout=out)
+    assert out.getvalue().count("1 dunning statement(s)") == 1
+    assert out.getvalue().count("0 dunning statement(s)") == 1
+    assert Statement.objects.count() == 2

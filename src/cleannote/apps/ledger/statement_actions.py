@@ -38,9 +38,9 @@ from cleannote.apps.ledger.statement_selectors import (
     steps_of,
 )
 from cleannote.apps.messaging.actions import do_queue_message
-from cleannote.apps.messaging.models import Channel
-from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.organisations.roles import Capability, Role, has_capability
+from cleannote.apps.messaging.models import Channel, OutboundMessage
+from cleannote.apps.organisations.models import Organisation, Role, Staff
+from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Patient
 
 
@@ -125,7 +125,7 @@ def _make_statement(
     return statement
 
 
-def _email_notice(actor: Actor, patient: Patient, statement: Statement) -> object:
+def _email_notice(actor: Actor, patient: Patient, statement: Statement) -> OutboundMessage:
     """A notice that a statement is ready: no amounts, visits or codes in the email (PHI kept
     out of mail); the patient reads it in the portal or calls the clinic."""
     return do_queue_message(

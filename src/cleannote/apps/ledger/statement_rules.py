@@ -26,26 +26,26 @@ def age_balance(movements: Iterable[tuple[dt.date, Decimal]], as_of: dt.date) ->
     """The balance split by age: each credit (payment, adjustment, negative amount) pays the
     oldest charge first, so what remains is the newest part of what was charged. The buckets
     add up to the balance whenever it is positive; a credit balance is all "0-30"."""
-    charges: list[list[object]] = []  # [day, remaining]
+    days_charged: list[dt.date] = []
+    remaining: list[Decimal] = []
     credit = ZERO
     for day, amount in sorted(movements, key=lambda m: m[0]):
         if amount > 0:
-            charges.append([day, amount])
+            days_charged.append(day)
+            remaining.append(amount)
         else:
             credit += -amount
-    for charge in charges:  # oldest first
-        take = min(credit, charge[1])  # type: ignore[type-var]
-        charge[1] = charge[1] - take  # type: ignore[operator]
+    for i, left in enumerate(remaining):  # oldest first
+        take = min(credit, left)
+        remaining[i] = left - take
         credit -= take
     buckets = {name: ZERO for name, _, _ in AGE_BUCKETS}
-    for day, remaining in charges:
-        days = (as_of - day).days  # type: ignore[operator]
+    for day, left in zip(days_charged, remaining, strict=True):
+        days = max((as_of - day).days, 0)  # charged after as_of: counts as current
         for name, low, high in AGE_BUCKETS:
             if days >= low and (high is None or days <= high):
-                buckets[name] += remaining  # type: ignore[operator]
+                buckets[name] += left
                 break
-        else:  # charged after as_of: counts as current
-            buckets["0-30"] += remaining  # type: ignore[operator]
     if credit > 0:
         buckets["0-30"] -= credit
     return buckets

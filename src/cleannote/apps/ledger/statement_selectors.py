@@ -192,7 +192,7 @@ def draft_statement(patient: Patient, day: dt.date) -> Draft:
     for entry in entries:
         kind = entry.kind
         if kind == LedgerKind.PATIENT_RESPONSIBILITY and entry.claim is not None:
-            primary_id = entry.claim.primary_claim_id or entry.claim_id
+            primary_id = entry.claim.primary_claim_id or entry.claim.pk
             shares[primary_id] += entry.amount
             by_kind["charges"] += entry.amount
             continue
@@ -326,4 +326,36 @@ def review_list(organisation: Organisation) -> QuerySet[Dunning]:
         Dunning.objects.filter(organisation=organisation, status=DunningStatus.COLLECTIONS_REVIEW)
         .select_related("patient")
         .order_by("step_on", "pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerStatements:
+    """What the patient's ledger page shows of statements: the step they are at, the plan that
+    pauses it, and their statements newest first."""
+
+    dunning: Dunning | None
+    step: DunningStep | None
+    plan: PaymentPlan | None
+    statements: list[Statement]
+
+
+def ledger_statements(patient: Patient) -> LedgerStatements:
+    dunning = open_dunning(patient) or Dunning.objects.filter(patient=patient).first()
+    step = (
+        DunningStep.objects.filter(
+            organisation_id=patient.organisation_id, number=dunning.step
+        ).first()
+        if dunning
+        else None
+    )
+    return LedgerStatements(
+        dunning=dunning,
+        step=step,
+        plan=open_plan(patient),
+        statements=list(
+            Statement.objects.filter(organisation_id=patient.organisation_id, patient=patient)
+            .select_related("patient")
+            .order_by("-statement_date", "-id")[:24]
+        ),
     )

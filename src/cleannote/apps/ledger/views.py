@@ -26,6 +26,7 @@ from cleannote.apps.ledger.selectors import (
     ledger_of,
     payment_of,
 )
+from cleannote.apps.ledger.statement_selectors import ledger_statements
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.chart_edit import edit_screen
@@ -149,6 +150,12 @@ def _ledger_page(request: HttpRequest, patient: Patient, form: PaymentForm) -> H
             "balance": lines[-1].balance if lines else 0,
             "form": form,
             "action": reverse("ledger:take_payment", args=[patient.pk]),
+            # statements and dunning (ADR 0760)
+            "billing": ledger_statements(patient),
+            "may_statement": has_capability(
+                request.staff.role,  # type: ignore[attr-defined]
+                Capability.POST_PAYMENTS,
+            ),
         },
         status=400 if form.is_bound else 200,
     )

@@ -1,0 +1,262 @@
+"""The statements screens (ADR 0760): `/ledger/statements/` with the runs, the recent
+statements and the collections review; a run and its print PDF; one statement and its PDF; and
+the posts from a patient's ledger page (a statement, a payment plan). Billers and the owner act;
+only the owner edits the dunning messages. "Today" is read here, in the view, and passed on."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.ledger.errors import LedgerRefused
+from cleannote.apps.ledger.statement_actions import (
+    do_create_statement,
+    do_decide_collections,
+    do_edit_dunning_step,
+    do_end_payment_plan,
+    do_run_statements,
+    do_start_payment_plan,
+)
+from cleannote.apps.ledger.statement_models import Dunning, DunningStep, StatementRun
+from cleannote.apps.ledger.statement_pdf import (
+    aging_rows,
+    render_statement_pdf,
+    render_statements_pdf,
+    summary_rows,
+    visit_rows,
+)
+from cleannote.apps.ledger.statement_selectors import (
+    recent_statements,
+    review_list,
+    runs_of,
+    settings_of,
+    statement_of,
+    steps_of,
+)
+from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.models import Role
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.patients.models import Patient
+
+billers = staff_view(Capability.POST_PAYMENTS)
+
+
+def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.staff.organisation  # type: ignore[attr-defined]
+
+
+@billers
+@require_http_methods(["GET"])
+def statements(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    shown = list(recent_statements(organisation))
+    review = list(review_list(organisation))
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.LIST,
+        "statement",
+        "statements",
+        shown_patient_ids=sorted({s.patient_id for s in shown} | {d.patient_id for d in review}),
+    )
+    return render(
+        request,
+        "ledger/statements.html",
+        {
+            "runs": runs_of(organisation).annotate(count=Count("statements"))[:50],
+            "statements": shown,
+            "review": review,
+            "settings": settings_of(organisation),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@billers
+@require_POST
+def run_statements(request: HttpRequest) -> HttpResponse:
+    try:
+        run = do_run_statements(actor_of(request), day=timezone.localdate())
+    except LedgerRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("ledger:statements")
+    count = run.statements.count()
+    messages.success(request, f"Made {count} statement{'s' if count != 1 else ''}.")
+    return redirect("ledger:statement_run", run.pk)
+
+
+def _run(request: HttpRequest, run_id: int) -> StatementRun:
+    run = StatementRun.objects.filter(organisation=_organisation(request), pk=run_id).first()
+    if run is None:
+        raise Http404("no such run")
+    return run
+
+
+@billers
+@require_http_methods(["GET"])
+def statement_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    rows = list(run.statements.select_related("patient").order_by("patient__last_name", "pk"))
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.LIST,
+        "statement_run",
+        run.pk,
+        shown_patient_ids=sorted({s.patient_id for s in rows}),
+    )
+    return render(request, "ledger/statement_run.html", {"run": run, "statements": rows})
+
+
+@billers
+@require_http_methods(["GET"])
+def statement_run_pdf(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    rows = list(run.statements.select_related("organisation").order_by("patient__last_name", "pk"))
+    for statement in rows:
+        do_record_audit_event(
+            actor_of(request),
+            AuditAction.EXPORT,
+            "statement",
+            statement.pk,
+            patient_id=statement.patient_id,
+        )
+    data = render_statements_pdf(rows, title=f"Statements of {run.run_on:%Y-%m-%d}")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statements-{run.run_on:%Y%m%d}.pdf"'
+    return response
+
+
+def _statement(request: HttpRequest, statement_id: int):  # type: ignore[no-untyped-def]
+    statement = statement_of(_organisation(request), statement_id)
+    if statement is None:
+        raise Http404("no such statement")
+    return statement
+
+
+@billers
+@require_http_methods(["GET"])
+def statement(request: HttpRequest, statement_id: int) -> HttpResponse:
+    found = _statement(request, statement_id)
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "statement", found.pk, patient_id=found.patient_id
+    )
+    return render(
+        request,
+        "ledger/statement.html",
+        {
+            "statement": found,
+            "summary": summary_rows(found),
+            "visits": visit_rows(found.content),
+            "aging": aging_rows(found.content),
+        },
+    )
+
+
+@billers
+@require_http_methods(["GET"])
+def statement_pdf(request: HttpRequest, statement_id: int) -> HttpResponse:
+    found = _statement(request, statement_id)
+    do_record_audit_event(
+        actor_of(request), AuditAction.EXPORT, "statement", found.pk, patient_id=found.patient_id
+    )
+    response = HttpResponse(render_statement_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{found.number}.pdf"'
+    return response
+
+
+def _patient(request: HttpRequest, patient_id: int) -> Patient:
+    patient = Patient.objects.filter(organisation=_organisation(request), pk=patient_id).first()
+    if patient is None:
+        raise Http404("no such patient")
+    return patient
+
+
+@billers
+@require_POST
+def patient_statement(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    try:
+        made = do_create_statement(
+            actor_of(request),
+            patient,
+            day=timezone.localdate(),
+            via=request.POST.get("via", "print"),
+        )
+    except LedgerRefused as refused:
+        messages.error(request, f"No statement made: {refused.message}.")
+        return redirect("ledger:patient", patient.pk)
+    messages.success(request, f"Made statement {made.number}.")
+    return redirect("ledger:statement", made.pk)
+
+
+@billers
+@require_POST
+def payment_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    actor, today = actor_of(request), timezone.localdate()
+    try:
+        if request.POST.get("end"):
+            do_end_payment_plan(actor, patient, day=today)
+            messages.success(request, "Payment plan ended; the statements' reminders resume.")
+        else:
+            plan = do_start_payment_plan(
+                actor, patient, amount_per_month=request.POST.get("amount_per_month"), day=today
+            )
+            messages.success(
+                request,
+                f"Payment plan of ${plan.amount_per_month:,.2f} a month; reminders paused.",
+            )
+    except LedgerRefused as refused:
+        messages.error(request, f"Payment plan: {refused.message}.")
+    return redirect("ledger:patient", patient.pk)
+
+
+@billers
+@require_POST
+def decide_collections(request: HttpRequest, dunning_id: int) -> HttpResponse:
+    dunning = Dunning.objects.filter(organisation=_organisation(request), pk=dunning_id).first()
+    if dunning is None:
+        raise Http404("no such dunning")
+    try:
+        do_decide_collections(
+            actor_of(request),
+            dunning,
+            send=request.POST.get("decision") == "send",
+            note=request.POST.get("note", ""),
+            day=timezone.localdate(),
+        )
+    except LedgerRefused as refused:
+        messages.error(request, f"Collections review: {refused.message}.")
+    else:
+        messages.success(request, "Decision recorded.")
+    return redirect("ledger:statements")
+
+
+@billers
+@require_http_methods(["GET", "POST"])
+def dunning_steps(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    steps = steps_of(organisation)
+    is_owner = request.staff.role == Role.OWNER  # type: ignore[attr-defined]
+    if request.method == "POST":
+        step_id = request.POST.get("step", "")
+        step = (
+            DunningStep.objects.filter(organisation=organisation, pk=int(step_id)).first()
+            if step_id.isdigit()
+            else None
+        )
+        if step is None:
+            raise Http404("no such step")
+        try:
+            do_edit_dunning_step(actor_of(request), step, message=request.POST.get("message", ""))
+        except LedgerRefused as refused:
+            messages.error(request, f"Step {step.number}: {refused.message}.")
+        else:
+            messages.success(request, f"Saved the message of step {step.number}.")
+        return redirect("ledger:dunning_steps")
+    return render(request, "ledger/dunning_steps.html", {"steps": steps, "is_owner": is_owner})

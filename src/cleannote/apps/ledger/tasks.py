@@ -1,0 +1,19 @@
+"""Background work of the ledger: the nightly dunning steps (ADR 0760)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cleannote.apps.audit.actions import Actor
+from cleannote.apps.ledger.statement_actions import do_run_dunning
+from cleannote.apps.organisations.models import Organisation
+
+
+def run_dunning_steps(organisation_id: int, day: str) -> dict[str, object]:
+    """The steps due on `day` (ISO date) for one organisation, as the system; a second run on
+    the same day makes nothing more."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    run = do_run_dunning(
+        Actor(user=None, organisation=organisation), day=dt.date.fromisoformat(day)
+    )
+    return {"run": run.pk if run else None, "statements": run.statements.count() if run else 0}

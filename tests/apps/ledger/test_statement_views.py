@@ -1,0 +1,78 @@
+"""The statements screens (ADR 0760): a statement from the ledger page, the runs page, the
+print PDF, the dunning messages the owner edits, and who may see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cleannote.apps.ledger.models import DunningStep, Statement
+from tests.apps.claims.conftest import billing, sent_claim  # noqa: F401
+from tests.apps.ledger.test_statements import pdf_text, posted  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_statement_from_the_ledger_page_then_the_statements_page(billing, posted, login):  # noqa: F811
+    client = login(billing.clinic.biller)
+    patient = billing.clinic.patient
+    page = client.get(reverse("ledger:patient", args=[patient.pk]))
+    assert b"Make a statement" in page.content
+    assert b"not started" in page.content
+    made = client.post(reverse("ledger:patient_statement", args=[patient.pk]), {"via": "print"})
+    statement = Statement.objects.get()
+    assert made.status_code == 302
+    assert made["Location"] == reverse("ledger:statement", args=[statement.pk])
+    shown = client.get(made["Location"])
+    assert b"$24.00" in shown.content
+    assert b"Statement" in shown.content
+    ledger = client.get(reverse("ledger:patient", args=[patient.pk]))
+    assert b"step 1 (Statement)" in ledger.content
+    pdf = client.get(reverse("ledger:statement_pdf", args=[statement.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Amount due $24.00" in pdf_text(pdf.content)
+
+
+def test_run_from_the_statements_page_prints_one_pdf(billing, posted, login):  # noqa: F811
+    client = login(billing.clinic.biller)
+    assert client.get(reverse("ledger:statements")).status_code == 200
+    answer = client.post(reverse("ledger:run_statements"))
+    run_page = client.get(answer["Location"])
+    assert b"1 statement" in run_page.content
+    run_id = int(answer["Location"].rstrip("/").split("/")[-1])
+    pdf = client.get(reverse("ledger:statement_run_pdf", args=[run_id]))
+    assert "Please detach and return" in pdf_text(pdf.content)
+
+
+def test_a_bad_plan_amount_is_a_message_not_an_error(billing, posted, login):  # noqa: F811
+    client = login(billing.clinic.biller)
+    patient = billing.clinic.patient
+    answer = client.post(
+        reverse("ledger:payment_plan", args=[patient.pk]), {"amount_per_month": "lots"}, follow=True
+    )
+    assert answer.status_code == 200
+    assert b"enter an amount such as 50.00" in answer.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("owner", 200), ("biller", 200), ("therapist", 403), ("front_desk", 403)],
+)
+def test_who_sees_statements(billing, login, persona, status):  # noqa: F811
+    assert (
+        login(getattr(billing.clinic, persona)).get(reverse("ledger:statements")).status_code
+        == status
+    )
+
+
+def test_only_the_owner_edits_a_dunning_message(billing, login):  # noqa: F811
+    owner = login(billing.clinic.owner)
+    owner.get(reverse("ledger:dunning_steps"))
+    step = DunningStep.objects.get(number=2)
+    owner.post(reverse("ledger:dunning_steps"), {"step": step.pk, "message": "Please pay soon."})
+    step.refresh_from_db()
+    assert step.message == "Please pay soon."
+    biller = login(billing.clinic.biller)
+    biller.post(reverse("ledger:dunning_steps"), {"step": step.pk, "message": "x"})
+    step.refresh_from_db()
+    assert step.message == "Please pay soon."
