@@ -65,6 +65,7 @@ from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
+from cleannote.web.demo_statements import load_demo_statements
 
 DEMO_PASSWORD = "cleannote-demo"
 
@@ -367,6 +368,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     load_demo_flags(actor, staff, today)  # the flags that need claims or an older plan
     load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
     load_demo_denial(clinic, today)  # a denied claim under appeal (ADR 0730)
+    load_demo_statements(clinic, today, patients)  # coinsurance statements, dunning (ADR 0760)
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
