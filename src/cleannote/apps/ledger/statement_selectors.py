@@ -47,6 +47,10 @@ INSURANCE_PENDING = (
     ClaimStatus.APPEALED,
 )
 
+# Entry kinds that are the patient's share of a visit when they name its claim: the 835's patient
+# responsibility, and a transfer of the claim's balance between insurance and the patient.
+VISIT_SHARE = (LedgerKind.PATIENT_RESPONSIBILITY, "transfer")
+
 # What the patient-responsibility reason codes (CARC, group PR) are called on a statement.
 PR_NAMES = {"1": "deductible", "2": "coinsurance", "3": "copay"}
 
@@ -191,7 +195,7 @@ def draft_statement(patient: Patient, day: dt.date) -> Draft:
     activity = []
     for entry in entries:
         kind = entry.kind
-        if kind == LedgerKind.PATIENT_RESPONSIBILITY and entry.claim is not None:
+        if kind in VISIT_SHARE and entry.claim is not None:
             primary_id = entry.claim.primary_claim_id or entry.claim.pk
             shares[primary_id] += entry.amount
             by_kind["charges"] += entry.amount
