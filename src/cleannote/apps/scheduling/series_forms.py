@@ -13,7 +13,7 @@ from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.models import AppointmentType, CancelReason
 from cleannote.apps.scheduling.series import WEEKDAY_NAMES
 from cleannote.apps.scheduling.waitlist import parse_windows
-from cleannote.platform.clock import parse_time
+from cleannote.platform.clock import format_time, hour_cycle_of, parse_time
 
 DATE = forms.DateInput(attrs={"type": "date"})
 WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
@@ -127,7 +127,7 @@ class WaitlistForm(forms.Form):
         label="Times of day",
         required=False,
         max_length=100,
-        help_text="24-hour windows, e.g. 08:00-12:00, 14:00-17:00; blank: any time",
+        help_text="windows, e.g. 8:00 AM-12:00 PM, 2:00 PM-5:00 PM; blank: any time",
     )
     earliest = forms.DateField(label="Earliest day", widget=DATE, required=False)
     latest = forms.DateField(label="Latest day", widget=DATE, required=False)
@@ -143,10 +143,20 @@ class WaitlistForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+        cycle = hour_cycle_of(organisation.hour_cycle)
+        morning, afternoon = (
+            f"{format_time(low, cycle)}-{format_time(high, cycle)}"
+            for low, high in ((dt.time(8), dt.time(12)), (dt.time(14), dt.time(17)))
+        )
+        self.fields[
+            "windows"
+        ].help_text = (
+            f"windows, e.g. {morning}, {afternoon}; either 12- or 24-hour; blank: any time"
+        )
 
     def clean_windows(self) -> tuple[tuple[dt.time, dt.time], ...]:
         try:
-            return parse_windows(self.cleaned_data.get("windows") or "")
+            return parse_windows(self.cleaned_data.get("windows") or "", parse_time)
         except ValueError as problem:
             raise forms.ValidationError(str(problem)) from None
 
@@ -156,3 +166,19 @@ class WaitlistForm(forms.Form):
         if earliest and latest and latest < earliest:
             self.add_error("latest", "must not be before the earliest day")
         return data
+
+
+class WaitlistEditForm(WaitlistForm):
+    """The same wish without the patient: an entry stays the patient's (ADR 0615)."""
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, organisation=organisation, **kwargs)
+        del self.fields["patient"]
+
+
+class WaitlistRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why remove",
+        max_length=150,
+        help_text="e.g. booked elsewhere, no longer needs an earlier visit; kept in the audit log",
+    )

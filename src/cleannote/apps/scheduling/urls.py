@@ -31,6 +31,7 @@ urlpatterns = [
         name="waitlist_offer",
     ),
     path("waitlist/<int:entry_id>/book/<int:slot_id>/", waitlist_views.book, name="waitlist_book"),
+    path("waitlist/<int:entry_id>/edit/", waitlist_views.edit_entry, name="waitlist_edit"),
     path("waitlist/<int:entry_id>/withdraw/", waitlist_views.withdraw, name="waitlist_withdraw"),
     path("week/", calendar_views.week, name="week"),
     path("book/", calendar_views.book, name="book"),

@@ -1,4 +1,5 @@
-"""The writers of the waitlist (ADR 0611): add and withdraw an entry, offer an opened slot to
+"""The writers of the waitlist (ADR 0611): add, edit and withdraw (with a reason) an entry
+(ADR 0615), offer an opened slot to
 it (a text or an email through the messaging outbox, by the patient's consent; else a phone
 call the desk records), and book the slot on acceptance through `do_book_appointment`."""
 
@@ -35,6 +36,35 @@ def _mine(actor: Actor, *rows: tuple[str, int | None]) -> None:
             raise SchedulingError(name, "belongs to another organisation")
 
 
+def _checked_wish(
+    actor: Actor,
+    patient: Patient,
+    clinicians: list[Staff],
+    location: Location | None,
+    weekdays: Iterable[int],
+    earliest: dt.date | None,
+    latest: dt.date | None,
+) -> list[int]:
+    """Refuse another organisation's rows, a weekday out of range or dates the wrong way
+    round; the weekdays sorted, once each."""
+    _mine(
+        actor,
+        (f"patient {patient.pk}", patient.organisation_id),
+        *((f"staff {s.pk}", s.organisation_id) for s in clinicians),
+        *([(f"location {location.pk}", location.organisation_id)] if location else []),
+    )
+    days = sorted(set(weekdays))
+    if any(d not in range(7) for d in days):
+        raise SchedulingError("weekdays", "a weekday is 0 (Monday) to 6 (Sunday)")
+    if earliest and latest and latest < earliest:
+        raise SchedulingError("latest", "must not be before the earliest date")
+    return days
+
+
+def _stored(windows: Iterable[tuple[dt.time, dt.time]]) -> list[list[str]]:
+    return [[f"{low:%H:%M}", f"{high:%H:%M}"] for low, high in windows]
+
+
 @transaction.atomic
 def do_add_waitlist_entry(
     actor: Actor,
@@ -49,23 +79,13 @@ def do_add_waitlist_entry(
     note: str = "",
 ) -> WaitlistEntry:
     clinicians = list(clinicians)
-    _mine(
-        actor,
-        (f"patient {patient.pk}", patient.organisation_id),
-        *((f"staff {s.pk}", s.organisation_id) for s in clinicians),
-        *([(f"location {location.pk}", location.organisation_id)] if location else []),
-    )
-    days = sorted(set(weekdays))
-    if any(d not in range(7) for d in days):
-        raise SchedulingError("weekdays", "a weekday is 0 (Monday) to 6 (Sunday)")
-    if earliest and latest and latest < earliest:
-        raise SchedulingError("latest", "must not be before the earliest date")
+    days = _checked_wish(actor, patient, clinicians, location, weekdays, earliest, latest)
     entry = WaitlistEntry.objects.create(
         organisation=actor.organisation,
         patient=patient,
         location=location,
         weekdays=days,
-        windows=[[f"{low:%H:%M}", f"{high:%H:%M}"] for low, high in windows],
+        windows=_stored(windows),
         earliest=earliest,
         latest=latest,
         note=" ".join(note.split())[:200],
@@ -85,7 +105,40 @@ def _locked(actor: Actor, entry: WaitlistEntry, *allowed: WaitlistStatus) -> Wai
 
 
 @transaction.atomic
-def do_withdraw_waitlist_entry(actor: Actor, *, entry: WaitlistEntry) -> WaitlistEntry:
+def do_update_waitlist_entry(
+    actor: Actor,
+    *,
+    entry: WaitlistEntry,
+    clinicians: Iterable[Staff] = (),
+    location: Location | None = None,
+    weekdays: Iterable[int] = (),
+    windows: Iterable[tuple[dt.time, dt.time]] = (),
+    earliest: dt.date | None = None,
+    latest: dt.date | None = None,
+    note: str = "",
+) -> WaitlistEntry:
+    """Change what a waiting patient wants (ADR 0615). An open or offered entry only; an offer
+    already made stands (the desk withdraws and re-adds to take it back)."""
+    row = _locked(actor, entry, WaitlistStatus.OPEN, WaitlistStatus.OFFERED)
+    clinicians = list(clinicians)
+    row.weekdays = _checked_wish(
+        actor, row.patient, clinicians, location, weekdays, earliest, latest
+    )
+    row.location = location
+    row.windows = _stored(windows)
+    row.earliest, row.latest = earliest, latest
+    row.note = " ".join(note.split())[:200]
+    row.save(update_fields=["weekdays", "location", "windows", "earliest", "latest", "note"])
+    row.clinicians.set(clinicians)
+    do_record_audit_event(actor, AuditAction.UPDATE, OBJECT_TYPE, row.pk, patient_id=row.patient_id)
+    return row
+
+
+@transaction.atomic
+def do_withdraw_waitlist_entry(
+    actor: Actor, *, entry: WaitlistEntry, reason: str = ""
+) -> WaitlistEntry:
+    """Take the entry off the waitlist; the person's reason goes in the audit row."""
     row = _locked(actor, entry, WaitlistStatus.OPEN, WaitlistStatus.OFFERED)
     row.status, row.closed_at = WaitlistStatus.WITHDRAWN, timezone.now()
     row.save(update_fields=["status", "closed_at"])
@@ -95,7 +148,7 @@ def do_withdraw_waitlist_entry(actor: Actor, *, entry: WaitlistEntry) -> Waitlis
         OBJECT_TYPE,
         row.pk,
         patient_id=row.patient_id,
-        reason="withdrawn",
+        reason=f"withdrawn: {' '.join(reason.split())}" if reason.strip() else "withdrawn",
     )
     return row
 

@@ -1,6 +1,7 @@
 """The waitlist worklist, `/schedule/waitlist/` (ADR 0611): the entries still waiting, each
 opened slot with the patients it suits, Offer (a text or an email through the outbox, by
-consent) and Book on acceptance; adding and withdrawing an entry."""
+consent) and Book on acceptance; adding, editing and removing (with a reason) an entry
+(ADR 0615). Times show the clinic's 12- or 24-hour way."""
 
 from __future__ import annotations
 
@@ -19,16 +20,22 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.models import OpenSlot, WaitlistEntry
 from cleannote.apps.scheduling.series import WEEKDAY_NAMES
-from cleannote.apps.scheduling.series_forms import WaitlistForm
+from cleannote.apps.scheduling.series_forms import (
+    WaitlistEditForm,
+    WaitlistForm,
+    WaitlistRemoveForm,
+)
 from cleannote.apps.scheduling.waitlist import windows_text
 from cleannote.apps.scheduling.waitlist_actions import (
     OBJECT_TYPE,
     do_add_waitlist_entry,
     do_book_from_waitlist,
     do_offer_slot,
+    do_update_waitlist_entry,
     do_withdraw_waitlist_entry,
 )
 from cleannote.apps.scheduling.waitlist_selectors import slot_matches, waiting_entries
+from cleannote.platform.clock import format_time, hour_cycle_of
 
 
 @staff_view(Capability.SEE_PATIENTS)
@@ -36,11 +43,12 @@ def waitlist(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     entries = list(waiting_entries(organisation))
     matches = slot_matches(organisation, timezone.now(), entries)
+    cycle = hour_cycle_of(organisation.hour_cycle)
     rows = [
         (
             entry,
             ", ".join(WEEKDAY_NAMES[d] for d in entry.weekdays) or "any day",
-            windows_text(entry.windows) or "any time",
+            windows_text(entry.windows, lambda t: format_time(t, cycle)) or "any time",
         )
         for entry in entries
     ]
@@ -88,6 +96,61 @@ def add_entry(request: HttpRequest) -> HttpResponse:
         "scheduling/waitlist_add.html",
         {"form": form},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+def edit_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Change an entry's wish, or remove it with a reason (ADR 0615)."""
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    entry = _entry(organisation, entry_id)
+    actor = actor_of(request)
+    cycle = hour_cycle_of(organisation.hour_cycle)
+    initial = {
+        "clinicians": list(entry.clinicians.all()),
+        "location": entry.location,
+        "weekdays": [str(d) for d in entry.weekdays],
+        "windows": windows_text(entry.windows, lambda t: format_time(t, cycle)).replace("–", "-"),
+        "earliest": entry.earliest,
+        "latest": entry.latest,
+        "note": entry.note,
+    }
+    step = request.POST.get("do", "") if request.method == "POST" else ""
+    form = WaitlistEditForm(
+        request.POST if step == "save" else None, initial=initial, organisation=organisation
+    )
+    remove = WaitlistRemoveForm(request.POST if step == "remove" else None)
+    try:
+        if step == "save" and form.is_valid():
+            data = form.cleaned_data
+            do_update_waitlist_entry(
+                actor,
+                entry=entry,
+                clinicians=data["clinicians"],
+                location=data["location"],
+                weekdays=data["weekdays"],
+                windows=data["windows"],
+                earliest=data["earliest"],
+                latest=data["latest"],
+                note=data["note"],
+            )
+            messages.success(request, "Waitlist entry saved.")
+            return redirect("scheduling:waitlist")
+        if step == "remove" and remove.is_valid():
+            do_withdraw_waitlist_entry(actor, entry=entry, reason=remove.cleaned_data["reason"])
+            messages.success(request, "Removed from the waitlist.")
+            return redirect("scheduling:waitlist")
+    except SchedulingError as problem:
+        (form if step == "save" else remove).add_error(None, str(problem))
+    if request.method == "GET":
+        do_record_audit_event(
+            actor, AuditAction.VIEW, OBJECT_TYPE, entry.pk, patient_id=entry.patient_id
+        )
+    return render(
+        request,
+        "scheduling/waitlist_edit.html",
+        {"entry": entry, "form": form, "remove": remove},
+        status=400 if step and (form.errors or remove.errors) else 200,
     )
 
 
