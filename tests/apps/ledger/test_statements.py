@@ -277,3 +277,15 @@ def test_the_nightly_command_runs_due_steps_once(billing, posted):  # noqa: F811
     assert out.getvalue().count("1 dunning statement(s)") == 1
     assert out.getvalue().count("0 dunning statement(s)") == 1
     assert Statement.objects.count() == 2
+
+
+def test_statement_pdf_is_written_for_a_look(billing, posted, tmp_path):  # noqa: F811
+    """The worked example's PDF, kept in test-artifacts/ for a person to look at."""
+    from pathlib import Path
+
+    _pays(billing, "10.00")
+    statement = do_create_statement(billing.actor, billing.clinic.patient, day=TODAY)
+    artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "statement-worked-example.pdf").write_bytes(render_statement_pdf(statement))
+    assert len(PdfReader(io.BytesIO(render_statement_pdf(statement))).pages) >= 1

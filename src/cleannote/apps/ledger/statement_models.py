@@ -22,7 +22,7 @@ from cleannote.apps.remittance.models import PatientLedgerEntry
 
 DEFAULT_HOW_TO_PAY = (
     "Pay at the front desk (cash, check or card), by phone, or mail a check payable to the "
-    "clinic with the stub below. Call us if you need a payment plan."
+    "clinic with the stub at the top. Call us if you need a payment plan."
 )
 
 

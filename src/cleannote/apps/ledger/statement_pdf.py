@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from cleannote.apps.ledger.statement_models import Statement
 from cleannote.platform.money import format_money
@@ -73,10 +73,10 @@ def aging_rows(content: dict[str, Any]) -> list[list[object]]:
 def _story(statement: Statement) -> list[Flowable]:
     s = _styles()
     c: dict[str, Any] = statement.content
-    clinic = c["clinic"]
     step = c.get("step")
     story: list[Flowable] = [
         *letterhead(statement.organisation, s),
+        *_stub(statement, s),
         _p("Patient statement", s["h2"]),
         _table(
             [
@@ -132,24 +132,35 @@ def _story(statement: Statement) -> list[Flowable]:
         _table(aging_rows(c), [1.7 * inch] * 4, s["body"]),
         _p("How to pay", s["h2"]),
         _p(c.get("how_to_pay", ""), s["body"]),
-        Spacer(1, 14),
-        _p(_CUT, s["small"]),
-        _p("Please detach and return this part with your payment", s["small"]),
-        _table(
-            [
-                ["Remit to", "\n".join([clinic["name"], *clinic["remit_to"]])],
-                ["Account number", statement.account_number],
-                ["Statement", f"{statement.number} of {statement.statement_date:%Y-%m-%d}"],
-                ["Amount due", _m(statement.amount_due)],
-                ["Due date", f"{statement.due_date:%Y-%m-%d}"],
-                ["Amount enclosed", "$ ______________"],
-                ["From", "\n".join([c["patient"]["name"], *c["patient"]["address"]])],
-            ],
-            [1.6 * inch, 5.2 * inch],
-            s["body"],
-        ),
     ]
     return story
+
+
+def _stub(statement: Statement, s: dict[str, Any]) -> list[Flowable]:
+    """The remittance stub, at the top of the first page so it is always there to tear off."""
+    c: dict[str, Any] = statement.content
+    clinic = c["clinic"]
+    return [
+        KeepTogether(
+            [
+                _table(
+                    [
+                        ["Remit to", "\n".join([clinic["name"], *clinic["remit_to"]]),
+                         "Account number", statement.account_number],
+                        ["From", "\n".join([c["patient"]["name"], *c["patient"]["address"]]),
+                         "Statement", f"{statement.number} of {statement.statement_date:%Y-%m-%d}"],
+                        ["Amount due", _m(statement.amount_due), "Due date",
+                         f"{statement.due_date:%Y-%m-%d}"],
+                        ["Amount enclosed", "$ ______________", "", ""],
+                    ],
+                    [1.1 * inch, 2.5 * inch, 1.1 * inch, 2.1 * inch],
+                    s["body"],
+                ),
+                _p("Please detach and return this part with your payment.", s["small"]),
+                _p(_CUT, s["small"]),
+            ]
+        ),
+    ]  # fmt: skip
 
 
 def render_statements_pdf(statements: Iterable[Statement], *, title: str) -> bytes:
