@@ -62,7 +62,7 @@ def _setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def _clinic() -> tuple[Any, list[int]]:
+def _clinic(patients: int = PATIENTS) -> tuple[Any, list[int]]:
     from django.utils import timezone
 
     from cleannote.apps.audit.actions import Actor, do_open_chain
@@ -110,7 +110,7 @@ def _clinic() -> tuple[Any, list[int]]:
     front = Actor(user=desk.user, organisation=organisation)
     clinical = Actor(user=therapist.user, organisation=organisation)
     note_ids = []
-    for i in range(PATIENTS):
+    for i in range(patients):
         start = today - dt.timedelta(days=40 + i % 20)
         medicare = i % 4 != 3
         coverage = Coverage(

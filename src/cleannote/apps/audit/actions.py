@@ -127,6 +127,48 @@ def _append(
     return event
 
 
+def do_record_audit_events(
+    actor: Actor,
+    action: AuditAction,
+    object_type: str,
+    subjects: Sequence[tuple[object, int | None]],
+) -> list[AuditEvent]:
+    """Append one event per (object id, patient id) to the actor's organisation's chain, in
+    order: the same rows as that many `do_record_audit_event` calls, in three queries (the
+    head locked once, the events inserted together, the head moved once), for the bulk actions
+    that touch a thousand claims at a time."""
+    if not subjects:
+        return []
+    head = _locked_head(actor.organisation)
+    key = settings.CLEANNOTE_AUDIT_KEY
+    events: list[AuditEvent] = []
+    sequence, last_hash = head.sequence, head.last_hash
+    for object_id, patient_id in subjects:
+        sequence += 1
+        event = AuditEvent(
+            organisation=actor.organisation,
+            sequence=sequence,
+            occurred_at=timezone.now().astimezone(dt.UTC),
+            actor=actor.user,
+            actor_username=actor.username[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:40],
+            patient_id=patient_id,
+            ip_address=actor.ip_address,
+            prev_hash=last_hash,
+        )
+        event._shown_patient_ids = []  # type: ignore[attr-defined]
+        event.hash = chain_hash(event.prev_hash, event.canonical())
+        last_hash = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events)
+    head.sequence, head.last_hash = sequence, last_hash
+    head.anchor = head_anchor(key, head.organisation_id, head.sequence, head.last_hash)
+    head.save(update_fields=["sequence", "last_hash", "anchor"])
+    return events
+
+
 def do_record_audit_event(
     actor: Actor,
     action: AuditAction,

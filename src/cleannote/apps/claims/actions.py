@@ -20,11 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from msgspec.structs import replace
 
-from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.actions import Actor, do_record_audit_event, do_record_audit_events
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.claim_export import claim_to_send
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
-from cleannote.apps.claims.fees import price_lines
+from cleannote.apps.claims.fees import FeeBook, price_lines
 from cleannote.apps.claims.models import (
     BILLED_ONCE,
     Batch,
@@ -111,6 +111,30 @@ def _set_status(
         fields.append("voided")
     claim.status = status
     claim.save(update_fields=fields)
+
+
+def _set_statuses(
+    actor: Actor, claims: Sequence[Claim], status: ClaimStatus, reason: str, *, at: dt.datetime
+) -> None:
+    """`_set_status` for many locked claims at once (a batch of a thousand): one insert of the
+    status events and one update, for a move that voids nothing (not to closed)."""
+    if status is ClaimStatus.CLOSED:
+        raise ValueError("closing may void a claim; close claims one by one")
+    for claim in claims:
+        if not can_move(claim.status, status):
+            raise ClaimError(
+                f"claim {claim.pk}", f"cannot go from {claim.status} to {status.value}"
+            )
+    ClaimStatusEvent.objects.bulk_create(
+        ClaimStatusEvent(
+            claim=claim, previous_status=claim.status, status=status, at=at, by=actor.user,
+            by_username=actor.username, reason=reason[:300],
+        )
+        for claim in claims
+    )  # fmt: skip
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(status=status)
+    for claim in claims:
+        claim.status = status
 
 
 def _lock(actor: Actor, claim: Claim) -> Claim:
@@ -287,12 +311,34 @@ def do_create_claim_from_note(
     payer: asking again answers with the claim it already has (the database constraint
     `claim_once_per_note_and_payer` decides a race between two requests the same way).
     """
-    subject = f"note {note.pk}"
-    _require_biller(actor, subject)
-    found = load_note_for_visit(note.pk, actor.organisation)
-    if found is None:
+    _require_biller(actor, f"note {note.pk}")
+    loaded = load_note_for_visit(note.pk, actor.organisation)
+    return claim_from_loaded_note(
+        actor, note.pk, loaded, coverage=coverage, prior_authorization=prior_authorization,
+        ptp=ptp, mue=mue, as_of=as_of,
+    )  # fmt: skip
+
+
+def claim_from_loaded_note(
+    actor: Actor,
+    note_id: int,
+    loaded: Note | None,
+    *,
+    coverage: Coverage | None = None,
+    prior_authorization: str | None = None,
+    ptp: PtpTable | None = None,
+    mue: MueTable | None = None,
+    as_of: dt.date | None = None,
+    fee_book: FeeBook | None = None,
+) -> Claim:
+    """`do_create_claim_from_note` for a note already loaded by `load_notes_for_visits` (None:
+    not found in the actor's organisation); the charge queue loads its notes in bulk and calls
+    this for each in its own savepoint, with one `FeeBook`. The caller checks the actor may
+    bill."""
+    subject = f"note {note_id}"
+    if loaded is None:
         raise ClaimError(subject, "no such note in this organisation")
-    note = found
+    note = loaded
     if not note.is_signed:
         raise ClaimError(subject, "is not signed; only signed notes are billed")
     coverage = coverage or _coverage_for(note)
@@ -312,7 +358,9 @@ def do_create_claim_from_note(
         raise ClaimRefusedError(note.pk, result.findings)
     if not result.lines:
         raise ClaimError(subject, "has no billable service lines")
-    lines = price_lines(note.location, coverage.payer_id, note.date_of_service, result.lines)
+    lines = price_lines(
+        note.location, coverage.payer_id, note.date_of_service, result.lines, fee_book
+    )
     try:
         with transaction.atomic():  # a savepoint: a lost race leaves the outer work usable
             claim = _save_claim(actor, note=note, coverage=coverage, visit=visit, lines=lines,
@@ -645,6 +693,7 @@ def do_build_batch(
         Claim.objects.select_for_update(of=("self",))
         .filter(organisation=organisation, pk__in=ids)
         .select_related("primary_claim")
+        .prefetch_related("lines")
         .order_by("pk")
     )
     found = {c.pk for c in claims}
@@ -675,11 +724,10 @@ def do_build_batch(
     BatchClaim.objects.bulk_create(
         BatchClaim(batch=batch, claim=c, position=i) for i, c in enumerate(claims, start=1)
     )
-    for claim in claims:
-        _set_status(actor, claim, ClaimStatus.IN_BATCH, f"batch {batch.pk}", at=created)
-        do_record_audit_event(
-            actor, AuditAction.EXPORT, "claim", claim.pk, patient_id=claim.patient_id
-        )
+    _set_statuses(actor, claims, ClaimStatus.IN_BATCH, f"batch {batch.pk}", at=created)
+    do_record_audit_events(
+        actor, AuditAction.EXPORT, "claim", [(c.pk, c.patient_id) for c in claims]
+    )
     return batch
 
 

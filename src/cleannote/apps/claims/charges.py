@@ -1,10 +1,11 @@
 """The charge queue's one write: "Create claims" on many signed notes at once (ADR 0710).
 
-Each note goes through `do_create_claim_from_note` (the per-note claim gate) in its own
-savepoint, so a refusal undoes only that note's work. A refused note keeps one
-`ChargeRefusal` row with the findings of its latest attempt; a created claim deletes it. A note
-already billed answers with its claim (the constraint `claim_once_per_note_and_payer`), so
-posting the same selection twice makes no second claim.
+The notes are loaded in bulk (`load_notes_for_visits`, a fixed number of queries per chunk of
+notes), then each goes through the per-note claim gate (`claim_from_loaded_note`, the body of
+`do_create_claim_from_note`) in its own savepoint, so a refusal undoes only that note's work.
+A refused note keeps one `ChargeRefusal` row with the findings of its latest attempt; a created
+claim deletes it. A note already billed answers with its claim (the constraint
+`claim_once_per_note_and_payer`), so posting the same selection twice makes no second claim.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.claims.actions import _require_biller, do_create_claim_from_note
+from cleannote.apps.claims.actions import _require_biller, claim_from_loaded_note
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
+from cleannote.apps.claims.fees import FeeBook
 from cleannote.apps.claims.models import BILLED_ONCE, ChargeRefusal, Claim
 from cleannote.apps.notes.models import Note
-from cleannote.apps.notes.visit_builder import billed_coverage, load_note_for_visit
+from cleannote.apps.notes.visit_builder import LOAD_CHUNK, billed_coverage, load_notes_for_visits
+from cleannote.platform.reference_tables import scrub_tables
 from cleannote.rules.findings import Finding
 
 BULK_LIMIT = 1000  # notes in one "Create claims"; the page never offers more
@@ -44,8 +47,7 @@ def findings_to_rows(findings: Iterable[Finding]) -> list[dict[str, str]]:
     ]  # fmt: skip
 
 
-def _record_refusal(actor: Actor, note_id: int, exc: ClaimError) -> None:
-    note = load_note_for_visit(note_id, actor.organisation)
+def _record_refusal(actor: Actor, note: Note | None, exc: ClaimError) -> None:
     if note is None:
         return  # another organisation's note, or none: nothing to list
     coverage = billed_coverage(note)
@@ -79,19 +81,25 @@ def do_create_claims_from_notes(
             note_id__in=ids, origin__in=BILLED_ONCE, voided=False, organisation=actor.organisation
         ).values_list("pk", flat=True)
     )
-    for note_id in ids:
-        note = Note(pk=note_id)
-        try:
-            with transaction.atomic():
-                claim = do_create_claim_from_note(actor, note, as_of=as_of)
-        except ClaimError as exc:
-            outcome.refused[note_id] = exc.problem
-            _record_refusal(actor, note_id, exc)
-            continue
-        if claim.pk in billed_before:
-            outcome.already_billed.append(claim)
-        else:
-            outcome.created.append(claim)
+    ptp, mue = scrub_tables()
+    fee_book = FeeBook()
+    for start in range(0, len(ids), LOAD_CHUNK):
+        chunk = ids[start : start + LOAD_CHUNK]
+        loaded = load_notes_for_visits(chunk, actor.organisation)
+        for note_id in chunk:
+            note = loaded.get(note_id)
+            try:
+                with transaction.atomic():
+                    claim = claim_from_loaded_note(actor, note_id, note, ptp=ptp, mue=mue,
+                                                   as_of=as_of, fee_book=fee_book)  # fmt: skip
+            except ClaimError as exc:
+                outcome.refused[note_id] = exc.problem
+                _record_refusal(actor, note, exc)
+                continue
+            if claim.pk in billed_before:
+                outcome.already_billed.append(claim)
+            else:
+                outcome.created.append(claim)
     ChargeRefusal.objects.filter(
         organisation=actor.organisation,
         note_id__in=[c.note_id for c in (*outcome.created, *outcome.already_billed)],

@@ -6,7 +6,7 @@ It reads notes, so it lives in the notes app, above the patients app that holds 
 Counts come from signed notes only (a draft may be abandoned, and nobody types a count in).
 Units are what the notes' minutes support under the payer's unit method, timed codes pooled per
 note the way the scrubber pools them (`rules/units.py`), untimed codes one each. One query per
-referral, however many notes.
+referral, however many notes; none when the visit builder passes the case's blocks it loaded.
 """
 
 from __future__ import annotations
@@ -71,6 +71,23 @@ def note_units(blocks: Sequence[_Block], method: UnitMethod) -> list[int]:
     return units
 
 
+@dataclass(frozen=True, slots=True)
+class UsageBlock:
+    """One block of a signed treatment visit of the case, as usage counts it."""
+
+    note_id: int
+    date_of_service: dt.date
+    code: str
+    start: dt.time | None
+    stop: dt.time | None
+    minutes: int | None
+
+
+def _last_day(referral: Referral, through: dt.date | None) -> dt.date | None:
+    dates = [d for d in (referral.expires_on, through) if d is not None]
+    return min(dates) if dates else None
+
+
 def usage(
     referral: Referral,
     groups: Iterable[AuthorizedCodeGroup],
@@ -84,11 +101,7 @@ def usage(
     groups = list(groups)
     if not groups:
         return []
-    last = (
-        min(d for d in (referral.expires_on, through) if d is not None)
-        if (referral.expires_on or through)
-        else None
-    )
+    last = _last_day(referral, through)
     rows = TreatmentBlock.objects.filter(
         TREATMENT_VISIT_BLOCK,
         note__case_id=referral.case_id,
@@ -99,19 +112,32 @@ def usage(
         rows = rows.filter(note__date_of_service__lte=last)
     if exclude_note_id is not None:
         rows = rows.exclude(note_id=exclude_note_id)
+    blocks = [
+        UsageBlock(note_id, day, code, start, stop, minutes)
+        for note_id, day, code, start, stop, minutes in rows.order_by(
+            "note_id", "order"
+        ).values_list("note_id", "note__date_of_service", "code", "start_time", "stop_time",
+                      "minutes")
+    ]  # fmt: skip
+    return _count(blocks, groups, method)
+
+
+def _count(
+    blocks: Iterable[UsageBlock], groups: list[AuthorizedCodeGroup], method: UnitMethod
+) -> list[GroupUsage]:
+    """Visits and units per group from the blocks, given in note then block order."""
     by_note: dict[int, list[_Block]] = defaultdict(list)
-    for note_id, code, start, stop, minutes in rows.order_by("note_id", "order").values_list(
-        "note_id", "code", "start_time", "stop_time", "minutes"
-    ):
-        if start is not None and stop is not None:
-            minutes = minute_of_day(stop) - minute_of_day(start)
-        by_note[note_id].append((code, minutes))
+    for block in blocks:
+        minutes = block.minutes
+        if block.start is not None and block.stop is not None:
+            minutes = minute_of_day(block.stop) - minute_of_day(block.start)
+        by_note[block.note_id].append((block.code, minutes))
     found = {g.pk: [0, 0] for g in groups}
-    for blocks in by_note.values():
-        units = note_units(blocks, method)
+    for note_blocks in by_note.values():
+        units = note_units(note_blocks, method)
         for group in groups:
             codes = set(group.codes)
-            hits = [i for i, (code, _m) in enumerate(blocks) if not codes or code in codes]
+            hits = [i for i, (code, _m) in enumerate(note_blocks) if not codes or code in codes]
             if hits:
                 found[group.pk][0] += 1
                 found[group.pk][1] += sum(units[i] for i in hits)
@@ -126,22 +152,29 @@ def usage_by_method(
 
 
 def chart_authorization(
-    note: Note, referral: Referral | None, method: UnitMethod | None
+    note: Note,
+    referral: Referral | None,
+    method: UnitMethod | None,
+    case_blocks: Iterable[UsageBlock],
 ) -> Authorization | None:
     """The referral's authorization for the visit: its window and, per code group, what signed
-    notes other than this one used up to the visit's date."""
+    notes other than this one used up to the visit's date. `case_blocks` are the blocks of the
+    case's signed treatment visits (loaded with the note, so no query here); the same window as
+    `usage` is applied to them."""
     if referral is None:
         return None
     groups = list(referral.code_groups.all())
     if not groups and not referral.authorization_number:
         return None
-    used = usage(
-        referral,
-        groups,
-        method=method or UnitMethod.CMS,
-        through=note.date_of_service,
-        exclude_note_id=note.pk,
+    last = _last_day(referral, note.date_of_service)
+    window = (
+        b
+        for b in case_blocks
+        if b.note_id != note.pk
+        and referral.referral_date <= b.date_of_service
+        and (last is None or b.date_of_service <= last)
     )
+    used = _count(window, groups, method or UnitMethod.CMS) if groups else []
     return Authorization(
         number=referral.authorization_number or None,
         start=referral.referral_date,

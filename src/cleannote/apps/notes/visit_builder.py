@@ -12,16 +12,16 @@ note page passes none and every line is charged zero, which no scrub rule reads 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from cleannote.apps.notes.authorization_usage import chart_authorization
+from cleannote.apps.notes.authorization_usage import UsageBlock, chart_authorization
 from cleannote.apps.notes.models import (
     PROGRESS_REPORT_TYPES,
-    TREATMENT_VISIT,
     Note,
     NoteStatus,
     TreatmentBlock,
@@ -87,42 +87,130 @@ class VisitBuildError(ValueError):
         self.problem = problem
 
 
+LOAD_CHUNK = 200  # notes per bulk load: a few hundred ids keep each IN list and its rows small
+
+
+@dataclass(frozen=True, slots=True)
+class CaseVisits:
+    """The case's signed notes and their blocks, which the episode count, the progression
+    history and the authorization usage are judged from (each filters by the visit's date).
+
+    Loaded once per case for a whole bulk load, so claims for a month of visits read them in a
+    fixed number of queries however many notes; a draft save leaves them true (a draft is not
+    signed), which is why the note page can keep them across saves.
+    """
+
+    notes: dict[int, SignedNote]
+    blocks: tuple[CaseBlock, ...]  # ordered by note, then the block's order
+
+
+@dataclass(frozen=True, slots=True)
+class SignedNote:
+    date_of_service: dt.date
+    note_type: str
+    treatment_visit: bool  # not a remote-monitoring note (`TREATMENT_VISIT`)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseBlock:
+    note_id: int
+    code: str
+    body_regions: tuple[str, ...]
+    parameters: dict[str, object]
+    start: dt.time | None
+    stop: dt.time | None
+    minutes: int | None
+
+
 def load_note_for_visit(note_id: int, organisation: Organisation | None = None) -> Note | None:
-    """The note with everything `build_visit` reads, in a fixed number of queries."""
-    notes = Note.objects.all()
-    if organisation is not None:
-        notes = notes.filter(patient__organisation=organisation)
-    return (
-        notes.select_related(
-            "patient__organisation",
-            "case__coverage__payer_record",
-            "therapist__user",
-            "signed_by__user",
-            "cosigned_by__user",
-            "location",
-        )
-        .prefetch_related(
-            *_block_prefetches(),
-            Prefetch(
-                "patient__coverages", queryset=Coverage.objects.select_related("payer_record")
-            ),
-            Prefetch(
-                "case__referrals",
-                queryset=Referral.objects.order_by("-referral_date", "-id").prefetch_related(
-                    "code_groups"
+    """The note with everything `build_visit` reads: `load_notes_for_visits` of one id."""
+    return load_notes_for_visits([note_id], organisation).get(note_id)
+
+
+def load_notes_for_visits(
+    note_ids: Iterable[int], organisation: Organisation | None = None
+) -> dict[int, Note]:
+    """The notes (by id; ids not found, or another organisation's, are left out) with
+    everything `build_visit` reads, in a fixed number of queries per `LOAD_CHUNK` notes: the
+    notes with their people and places, blocks and goals, the patients' coverages, the cases'
+    referrals, plans of care and diagnoses, and each case's signed visits (`CaseVisits`)."""
+    ids = sorted(set(note_ids))
+    found: dict[int, Note] = {}
+    for start in range(0, len(ids), LOAD_CHUNK):
+        notes = Note.objects.all()
+        if organisation is not None:
+            notes = notes.filter(patient__organisation=organisation)
+        chunk = list(
+            notes.select_related(
+                "patient__organisation",
+                "case__coverage__payer_record",
+                "therapist__user",
+                "signed_by__user",
+                "cosigned_by__user",
+                "location",
+            )
+            .prefetch_related(
+                *_block_prefetches(),
+                Prefetch(
+                    "patient__coverages", queryset=Coverage.objects.select_related("payer_record")
                 ),
-            ),
-            Prefetch(
-                "case__plans_of_care",
-                queryset=PlanOfCare.objects.order_by("-start_date", "-id").prefetch_related(
-                    Prefetch("goals", queryset=GoalRow.objects.order_by("order", "id"))
+                Prefetch(
+                    "case__referrals",
+                    queryset=Referral.objects.order_by("-referral_date", "-id").prefetch_related(
+                        "code_groups"
+                    ),
                 ),
-            ),
-            Prefetch("case__diagnoses", queryset=CaseDiagnosis.objects.order_by("position", "id")),
+                Prefetch(
+                    "case__plans_of_care",
+                    queryset=PlanOfCare.objects.order_by("-start_date", "-id").prefetch_related(
+                        Prefetch("goals", queryset=GoalRow.objects.order_by("order", "id"))
+                    ),
+                ),
+                Prefetch(
+                    "case__diagnoses", queryset=CaseDiagnosis.objects.order_by("position", "id")
+                ),
+            )
+            .filter(pk__in=ids[start : start + LOAD_CHUNK])
         )
-        .filter(pk=note_id)
-        .first()
+        visits = _case_visits({n.case_id for n in chunk})
+        for note in chunk:
+            note.case_visits = visits[note.case_id]  # type: ignore[attr-defined]
+            found[note.pk] = note
+    return found
+
+
+def _case_visits(case_ids: set[int]) -> dict[int, CaseVisits]:
+    """Each case's signed notes and their blocks, in two queries for all the cases."""
+    notes: dict[int, dict[int, SignedNote]] = {case_id: {} for case_id in case_ids}
+    case_of: dict[int, int] = {}
+    rows = Note.objects.filter(case_id__in=case_ids, status=NoteStatus.SIGNED).values_list(
+        "pk", "case_id", "date_of_service", "note_type", "rtm_enrolment_id"
     )
+    for pk, case_id, day, note_type, rtm in rows:
+        notes[case_id][pk] = SignedNote(day, note_type, rtm is None)
+        case_of[pk] = case_id
+    blocks: dict[int, list[CaseBlock]] = {case_id: [] for case_id in case_ids}
+    block_rows = (
+        TreatmentBlock.objects.filter(note__case_id__in=case_ids, note__status=NoteStatus.SIGNED)
+        .order_by("note_id", "order", "id")
+        .values_list(
+            "note_id", "code", "body_regions", "parameters", "start_time", "stop_time", "minutes"
+        )
+    )
+    for note_id, code, regions, parameters, start, stop, minutes in block_rows:
+        blocks[case_of[note_id]].append(
+            CaseBlock(note_id, code, tuple(regions), dict(parameters), start, stop, minutes)
+        )
+    return {c: CaseVisits(notes[c], tuple(blocks[c])) for c in case_ids}
+
+
+def case_visits(note: Note) -> CaseVisits:
+    """The case's signed visits loaded with the note (loaded now for a note that came without)."""
+    loaded: CaseVisits | None = getattr(note, "case_visits", None)
+    if loaded is None:
+        loaded = _case_visits({note.case_id})[note.case_id]
+        note.case_visits = loaded  # type: ignore[attr-defined]
+    return loaded
 
 
 def refresh_saved_draft(note: Note, saved: Note) -> None:
@@ -165,7 +253,8 @@ def build_visit(
     patient = note.patient
     organisation = patient.organisation
     dos = note.date_of_service
-    case_days = _case_days(note)
+    visits = case_visits(note)
+    case_days = _case_days(note, visits)
     plan = _current(list(case.plans_of_care.all()), lambda p: p.start_date, dos)
     referral = _current(list(case.referrals.all()), lambda r: r.referral_date, dos)
     # The case's diagnoses as the chart keeps them (ADR 0521); a case from before them, the plan's
@@ -183,7 +272,9 @@ def build_visit(
         case, billed_coverage(note) if coverage is None else coverage, patient, patient_person
     )
     rendering, assistant = _clinicians(note, organisation, payer)
-    authorization = chart_authorization(note, referral, policy_for(payer).unit_method)
+    authorization = chart_authorization(
+        note, referral, policy_for(payer).unit_method, _visit_blocks(visits)
+    )
     if prior_authorization is None and referral is not None:
         prior_authorization = referral.authorization_number or None
     return Visit(
@@ -202,7 +293,7 @@ def build_visit(
         prior_authorization=prior_authorization,
         plan_of_care=chart_plan(plan),
         episode=_episode(case_days, therapy_ytd),
-        history=_history(case, dos),
+        history=_history(visits, dos),
         initial_treatment=case.initial_treatment_date,
         service_facility=_service_facility(note.location),
         assistant=assistant,
@@ -349,28 +440,30 @@ def _payer_and_subscriber(
     return payer, subscriber
 
 
-def _case_days(note: Note) -> list[tuple[dt.date, bool]]:
+def _case_days(note: Note, visits: CaseVisits) -> list[tuple[dt.date, bool]]:
     """The case's treatment days up to this visit, oldest first, each with whether a progress
     report (or a note that serves as one, ADR 0580) was written that day: the signed visits
     before it, and this visit's own day.
 
-    Unsigned drafts of other days do not count (a draft may be abandoned); one query.
+    Unsigned drafts of other days do not count (a draft may be abandoned).
     """
-    rows = (
-        Note.objects.filter(
-            TREATMENT_VISIT,
-            case_id=note.case_id,
-            status=NoteStatus.SIGNED,
-            date_of_service__lt=note.date_of_service,
-        )
-        .order_by("date_of_service")
-        .values_list("date_of_service", "note_type")
-    )
     days: dict[dt.date, bool] = {}
-    for day, note_type in rows:
-        days[day] = days.get(day, False) or note_type in PROGRESS_REPORT_TYPES
+    for signed in visits.notes.values():
+        if signed.treatment_visit and signed.date_of_service < note.date_of_service:
+            day = signed.date_of_service
+            days[day] = days.get(day, False) or signed.note_type in PROGRESS_REPORT_TYPES
     days[note.date_of_service] = note.counts_as_progress_report
     return sorted(days.items())
+
+
+def _visit_blocks(visits: CaseVisits) -> list[UsageBlock]:
+    """The blocks of the case's signed treatment visits, as the authorization usage counts them."""
+    return [
+        UsageBlock(b.note_id, visits.notes[b.note_id].date_of_service, b.code, b.start, b.stop,
+                   b.minutes)
+        for b in visits.blocks
+        if visits.notes[b.note_id].treatment_visit
+    ]  # fmt: skip
 
 
 def _episode(case_days: list[tuple[dt.date, bool]], ytd: TherapyYearToDate | None) -> Episode:
@@ -435,18 +528,21 @@ def _service(block: TreatmentBlock, price: ChargeOf, pointers: tuple[int, ...]) 
     )
 
 
-def _history(case: Case, dos: dt.date) -> tuple[HistoryVisit, ...]:
+def _history(visits: CaseVisits, dos: dt.date) -> tuple[HistoryVisit, ...]:
     """Earlier signed visits of the case, newest first: what the progression check compares."""
-    rows = (
-        TreatmentBlock.objects.filter(
-            note__case=case, note__status=NoteStatus.SIGNED, note__date_of_service__lt=dos
-        )
-        .order_by("-note__date_of_service", "note_id", "order")
-        .values_list("note__date_of_service", "code", "body_regions", "parameters")
+    earlier = sorted(
+        (
+            (visits.notes[b.note_id].date_of_service, b.note_id, i, b)
+            for i, b in enumerate(visits.blocks)
+            if visits.notes[b.note_id].date_of_service < dos
+        ),
+        key=lambda row: (-row[0].toordinal(), row[1], row[2]),
     )
     by_day: dict[dt.date, list[HistoryService]] = {}
-    for day, code, regions, parameters in rows:
+    for day, _note_id, _index, block in earlier:
         by_day.setdefault(day, []).append(
-            HistoryService(code=code, body_regions=tuple(regions), parameters=dict(parameters))
+            HistoryService(
+                code=block.code, body_regions=block.body_regions, parameters=dict(block.parameters)
+            )
         )
     return tuple(HistoryVisit(date_of_service=d, services=tuple(s)) for d, s in by_day.items())
