@@ -234,7 +234,11 @@ def _save_claim(
     location: Location | None = None,
     reason: str = "",
     status: ClaimStatus = ClaimStatus.DRAFT,
+    audited: list[tuple[object, int | None]] | None = None,
 ) -> Claim:
+    """Write the claim, its diagnoses, lines and first status event, and audit it; with
+    `audited`, the audit event is left to the caller, which appends all of a request's at once
+    (`do_record_audit_events`) inside the same transaction."""
     claim = Claim(
         organisation=actor.organisation,
         location=location or note.location,
@@ -286,7 +290,10 @@ def _save_claim(
         by_username=actor.username,
         reason=reason[:300],
     )
-    _audit(actor, AuditAction.CREATE, claim)
+    if audited is None:
+        _audit(actor, AuditAction.CREATE, claim)
+    else:
+        audited.append((claim.pk, claim.patient_id))
     return claim
 
 
@@ -330,11 +337,12 @@ def claim_from_loaded_note(
     mue: MueTable | None = None,
     as_of: dt.date | None = None,
     fee_book: FeeBook | None = None,
+    audited: list[tuple[object, int | None]] | None = None,
 ) -> Claim:
     """`do_create_claim_from_note` for a note already loaded by `load_notes_for_visits` (None:
     not found in the actor's organisation); the charge queue loads its notes in bulk and calls
-    this for each in its own savepoint, with one `FeeBook`. The caller checks the actor may
-    bill."""
+    this for each in its own savepoint, with one `FeeBook`, and appends the created claims'
+    audit events (`audited`) together at the end. The caller checks the actor may bill."""
     subject = f"note {note_id}"
     if loaded is None:
         raise ClaimError(subject, "no such note in this organisation")
@@ -364,7 +372,8 @@ def claim_from_loaded_note(
     try:
         with transaction.atomic():  # a savepoint: a lost race leaves the outer work usable
             claim = _save_claim(actor, note=note, coverage=coverage, visit=visit, lines=lines,
-                                origin=Origin.NOTE, reason=f"from note {note.pk}")  # fmt: skip
+                                origin=Origin.NOTE, reason=f"from note {note.pk}",
+                                audited=audited)  # fmt: skip
     except IntegrityError:
         existing = billed_claim(note.pk, visit.payer.payer_id)
         if existing is None:

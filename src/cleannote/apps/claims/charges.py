@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from cleannote.apps.audit.actions import Actor
+from cleannote.apps.audit.actions import Actor, do_record_audit_events
+from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.actions import _require_biller, claim_from_loaded_note
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import FeeBook
@@ -83,6 +84,7 @@ def do_create_claims_from_notes(
     )
     ptp, mue = scrub_tables()
     fee_book = FeeBook()
+    created_events: list[tuple[object, int | None]] = []  # audited together at the end
     for start in range(0, len(ids), LOAD_CHUNK):
         chunk = ids[start : start + LOAD_CHUNK]
         loaded = load_notes_for_visits(chunk, actor.organisation)
@@ -90,8 +92,11 @@ def do_create_claims_from_notes(
             note = loaded.get(note_id)
             try:
                 with transaction.atomic():
+                    audited: list[tuple[object, int | None]] = []
                     claim = claim_from_loaded_note(actor, note_id, note, ptp=ptp, mue=mue,
-                                                   as_of=as_of, fee_book=fee_book)  # fmt: skip
+                                                   as_of=as_of, fee_book=fee_book,
+                                                   audited=audited)  # fmt: skip
+                created_events += audited
             except ClaimError as exc:
                 outcome.refused[note_id] = exc.problem
                 _record_refusal(actor, note, exc)
@@ -100,6 +105,7 @@ def do_create_claims_from_notes(
                 outcome.already_billed.append(claim)
             else:
                 outcome.created.append(claim)
+    do_record_audit_events(actor, AuditAction.CREATE, "claim", created_events)
     ChargeRefusal.objects.filter(
         organisation=actor.organisation,
         note_id__in=[c.note_id for c in (*outcome.created, *outcome.already_billed)],
