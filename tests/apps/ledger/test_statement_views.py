@@ -76,3 +76,32 @@ def test_only_the_owner_edits_a_dunning_message(billing, login):  # noqa: F811
     biller.post(reverse("ledger:dunning_steps"), {"step": step.pk, "message": "x"})
     step.refresh_from_db()
     assert step.message == "Please pay soon."
+
+
+def test_statements_page_reads_in_a_fixed_number_of_queries(
+    billing,  # noqa: F811
+    posted,  # noqa: F811
+    login,
+    django_assert_max_num_queries,
+):
+    from cleannote.apps.ledger.statement_actions import do_run_statements
+    from tests.personas import TODAY
+
+    do_run_statements(billing.actor, day=TODAY)
+    client = login(billing.clinic.biller)
+    client.get(reverse("ledger:statements"))  # settings and steps written once
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("ledger:statements")).status_code == 200
+
+
+def test_another_clinics_statement_answers_404(billing, posted, other_clinic, login):  # noqa: F811
+    from cleannote.apps.ledger.statement_actions import do_create_statement
+    from cleannote.apps.organisations.models import Role
+    from tests.personas import TODAY, _staff
+
+    statement = do_create_statement(billing.actor, billing.clinic.patient, day=TODAY)
+    client = login(_staff(other_clinic.organisation, "olga", Role.OWNER))
+    for name in ("ledger:statement", "ledger:statement_pdf"):
+        assert client.get(reverse(name, args=[statement.pk])).status_code == 404
+    answer = client.post(reverse("ledger:patient_statement", args=[billing.clinic.patient.pk]))
+    assert answer.status_code == 404
