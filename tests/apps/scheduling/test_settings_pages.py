@@ -158,3 +158,67 @@ def test_query_count_does_not_grow_with_rooms(calendar):
     with CaptureQueriesContext(connection) as many:
         desk.get(SETTINGS)
     assert len(many) == len(few)
+
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_an_htmx_save_answers_the_row_alone_saved_and_audited(calendar):
+    """ADR 0616: with htmx the answer is the row (no redirect, no page), saying what was saved."""
+    desk = client_for(calendar.clinic.front_desk)
+    room = calendar.room
+    answer = desk.post(
+        SETTINGS, {"what": "edit_room", "pk": room.pk, "name": "Pool B", "equipment": "lift"}, **HX
+    )
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert f'<tr id="room-{room.pk}"' in html
+    assert "<h1>" not in html
+    assert f'id="room-{room.pk}-said"' in html
+    room.refresh_from_db()
+    assert (room.name, room.equipment) == ("Pool B", "lift")
+    assert AuditEvent.objects.filter(object_type="room", object_id=str(room.pk)).exists()
+    out = desk.post(SETTINGS, {"what": "room_active", "pk": room.pk, "active": "0"}, **HX)
+    assert "Bring back" in out.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "says"), ROOM_REFUSALS, ids=[r[0] for r in ROOM_REFUSALS]
+)
+def test_an_htmx_room_refusal_is_in_the_row_with_what_was_typed(calendar, case, change, says):
+    desk = client_for(calendar.clinic.front_desk)
+    before = list(Room.objects.values_list("pk", "name", "equipment"))
+    answer = desk.post(
+        SETTINGS,
+        {"what": "edit_room", "pk": calendar.room.pk, "equipment": "typed", **change},
+        **HX,
+    )
+    assert answer.status_code == 200  # htmx swaps no 4xx answer
+    html = answer.content.decode()
+    assert f'id="room-{calendar.room.pk}-error"' in html
+    assert says in html
+    assert 'value="typed"' in html
+    assert list(Room.objects.values_list("pk", "name", "equipment")) == before
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "says"), TYPE_REFUSALS, ids=[r[0] for r in TYPE_REFUSALS]
+)
+def test_an_htmx_type_refusal_is_in_the_row(calendar, case, change, says):
+    desk = client_for(calendar.clinic.front_desk)
+    kind = calendar.types[("PT", "Follow-up")]
+    data = {
+        "what": "edit_type",
+        "pk": kind.pk,
+        "name": "Aquatic",
+        "discipline": "PT",
+        "default_minutes": "45",
+        **change,
+    }
+    before = list(AppointmentType.objects.values_list("pk", "name", "default_minutes"))
+    answer = desk.post(SETTINGS, data, **HX)
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert f'id="type-{kind.pk}-error"' in html
+    assert says in html
+    assert list(AppointmentType.objects.values_list("pk", "name", "default_minutes")) == before

@@ -1,6 +1,10 @@
 """Schedule settings: the clinic's rooms and their equipment and its appointment types, each
 added, edited inline and taken out of booking through the `do_*` actions, which audit them
-(owner and whoever has MANAGE_SCHEDULE, issue 12). A refusal is shown on the row's form."""
+(owner and whoever has MANAGE_SCHEDULE, issue 12). A refusal is shown on the row's form.
+
+A row's Save and its in/out of booking post through htmx when JS runs (ADR 0616): the answer
+is that row alone, saved or with the refusal in it, and the page does not reload. Without JS
+the same forms post the whole page and redirect, as before."""
 
 from __future__ import annotations
 
@@ -56,6 +60,8 @@ def rooms_and_types(request: HttpRequest) -> HttpResponse:
         "type_form": AppointmentTypeForm(request.POST if what == "add_type" else None),
     }
     failed_row: tuple[str, int, Form] | None = None
+    if request.method == "POST" and what in ROW_CHANGES and request.headers.get("HX-Request"):
+        return _row_answer(request, what, forms, actor)
     if request.method == "POST":
         try:
             said = _apply(request, what, forms, actor)
@@ -86,6 +92,51 @@ def rooms_and_types(request: HttpRequest) -> HttpResponse:
         {**forms, "rooms": rooms, "types": types, "failed_row": failed_row},
         status=status,
     )
+
+
+ROW_CHANGES = {
+    "edit_room": "room",
+    "room_active": "room",
+    "edit_type": "type",
+    "type_active": "type",
+}
+
+
+def _row_answer(
+    request: HttpRequest, what: str, forms: dict[str, Form], actor: Any
+) -> HttpResponse:
+    """The changed row alone, for htmx to swap in place: what was saved, or the refusal with
+    what was typed. Always 200 (htmx swaps no 4xx answer); nothing is written on a refusal."""
+    kind = ROW_CHANGES[what]
+    error = ""
+    said = None
+    try:
+        said = _apply(request, what, forms, actor)
+    except (RoomRefused, SchedulingError) as refusal:
+        error = str(refusal)
+    edit = forms.get("edit")
+    if said is None and not error and edit is not None:
+        error = " ".join(
+            [*edit.non_field_errors()]
+            + [
+                f"{edit.fields[name].label}: {e}"
+                for name, errs in edit.errors.items()
+                if name != "__all__"
+                for e in errs
+            ]
+        )
+    queryset = (
+        Room.objects.select_related("location") if kind == "room" else AppointmentType.objects
+    )
+    row = _row(queryset, request, "pk")
+    context: dict[str, Any] = {
+        "r" if kind == "room" else "t": row,
+        "row_error": error,
+        "row_said": said or "",
+        "row_values": request.POST if error else None,
+        "disciplines": AppointmentTypeForm().fields["discipline"].choices,  # type: ignore[attr-defined]
+    }
+    return render(request, f"scheduling/_{kind}_row.html", context)
 
 
 def _apply(request: HttpRequest, what: str, forms: dict[str, Form], actor: Any) -> str | None:
