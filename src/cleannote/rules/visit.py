@@ -363,6 +363,9 @@ class Accident(_Value, frozen=True):
     kind: AccidentKindCode
     date: Opt[Day] = None
     state: Opt[State] = None
+    pip_exhausted_on: Opt[Day] = None
+    """The day the auto carrier's PIP/MedPay benefits for this injury ran out (its letter, or
+    the payment that reached the limit): a health plan may be billed from then on (ADR 0770)."""
 
 
 class Goal(_Value, frozen=True):

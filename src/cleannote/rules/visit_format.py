@@ -716,6 +716,8 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
             accident["date"] = v.accident.date.isoformat()
         if v.accident.state is not None:
             accident["state"] = v.accident.state
+        if v.accident.pip_exhausted_on is not None:
+            accident["pip_exhausted_on"] = v.accident.pip_exhausted_on.isoformat()
         out["accident"] = accident
     if v.prior_authorization is not None:
         out["prior_authorization"] = v.prior_authorization

@@ -5,9 +5,10 @@ need facts the demo does not otherwise have, and are set up here after the calen
 the actions a person uses:
 
 - `pip-limit`: the biller bills the signed notes of the open auto-accident (PIP/MedPay) case
-  with a booked visit ahead (`do_create_claim_from_note`), and the front desk records the
-  insurer's limit as what is billed plus half a visit (`do_update_case`), so the first booked
-  visit exhausts it.
+  with a booked visit ahead (`do_create_claim_from_note`) and posts the carrier's payment in
+  full on all but the newest (sent on paper, `do_record_adjudication`); the front desk records
+  the insurer's limit as what is billed plus half a visit (`do_update_case`), so the first
+  booked visit exhausts it (the case page shows the limit, paid and remaining, ADR 0770).
 - `recertify`: the front desk records that a Medicare case began 84 days ago (care moved over
   from another clinic) and the therapist dates its plan, not yet signed by the physician, from
   that day for 120 days (`do_update_plan_of_care`), so a visit booked a week or more ahead
@@ -23,8 +24,15 @@ import datetime as dt
 from decimal import Decimal
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.claims.actions import do_create_claim_from_note
-from cleannote.apps.claims.errors import ClaimRefusedError
+from cleannote.apps.claims.actions import (
+    LineOutcome,
+    do_change_claim_status,
+    do_create_claim_from_note,
+    do_mark_ready,
+    do_record_adjudication,
+)
+from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
+from cleannote.apps.claims.models import Claim, ClaimStatus
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.patients.chart_actions import do_update_case
@@ -78,6 +86,8 @@ def _pip_limit(front_desk: Actor, biller: Actor, cases: list[Case], today: dt.da
             continue
     if not claims:
         return
+    for claim in claims[:-1]:
+        _paid_in_full(biller, claim, today)
     billed = sum((c.total_charge for c in claims), Decimal("0"))
     half_visit = (billed / len(claims) / 2).quantize(Decimal("0.01"))
     do_update_case(
@@ -86,6 +96,22 @@ def _pip_limit(front_desk: Actor, biller: Actor, cases: list[Case], today: dt.da
         reason="Insurer's PIP letter: the limit left on the policy",
         pip_medpay_limit=billed + half_visit,
     )
+
+
+def _paid_in_full(biller: Actor, claim: Claim, today: dt.date) -> None:
+    """The carrier's answer to a claim sent on paper: every line paid as billed."""
+    try:
+        do_mark_ready(biller, claim)
+        do_change_claim_status(biller, claim, ClaimStatus.IN_BATCH, reason="sent on paper (demo)")
+        do_record_adjudication(
+            biller,
+            claim,
+            adjudicated_on=min(claim.date_of_service + dt.timedelta(days=14), today),
+            payer_claim_number=f"RAI{claim.pk:08d}",
+            lines={line.number: LineOutcome(paid=line.charge) for line in claim.lines.all()},
+        )
+    except ClaimError:
+        return  # left unpaid: its charge still draws the limit
 
 
 def _recertify(front_desk: Actor, cases: list[Case], today: dt.date) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.claims.models import Claim
 from cleannote.apps.notes.actions import do_start_note
 from cleannote.apps.patients.models import Case, Coverage
 from cleannote.apps.scheduling import forward_flags
@@ -118,6 +119,10 @@ def test_a_pip_limit_on_an_auto_case(clinic, billing_claims):
     )
     Case.objects.filter(pk=case.pk).update(
         coverage=pip, pip_medpay_limit=Decimal("300.00"), accident_kind="auto"
+    )
+    # The claim was billed to the auto carrier: its charge draws the limit (ADR 0770).
+    Claim.objects.filter(pk=billing_claims.pk).update(
+        coverage=pip, payer_id="ACME", payer_kind="auto_pip"
     )
     booked = _book(clinic, clinic.patient, range(3))
     flags = flags_for(clinic.organisation, booked, TODAY)

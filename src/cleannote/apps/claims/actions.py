@@ -41,6 +41,7 @@ from cleannote.apps.claims.models import (
     Frequency,
     Origin,
 )
+from cleannote.apps.claims.pip_limits import note_limit_reached, stamp_exhausted_carrier
 from cleannote.apps.claims.selectors import settlement_of
 from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
 from cleannote.apps.exchange.actions import do_file_with_clearinghouse, open_envelope
@@ -380,6 +381,7 @@ def claim_from_loaded_note(
             raise
         return existing
     _keep_findings(claim, result.findings)
+    stamp_exhausted_carrier(claim, note.case, coverage)
     return claim
 
 
@@ -474,6 +476,7 @@ def do_record_adjudication(
     if status != locked.status:
         _set_status(actor, locked, status, f"adjudicated {adjudicated_on.isoformat()}", at=None)
     _audit(actor, AuditAction.UPDATE, locked)
+    note_limit_reached(actor, locked)
     return locked
 
 

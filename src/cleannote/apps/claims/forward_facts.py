@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from cleannote.apps.claims.models import Claim, Frequency
+from cleannote.apps.claims.pip_limits import pip_drawn
 from cleannote.apps.scheduling.forward_flags import TherapyBilling
 from cleannote.rules.thresholds import TherapyBucket, bucket_for
 from cleannote.rules.visit import Discipline, PayerKind
@@ -22,7 +23,7 @@ from cleannote.rules.visit import Discipline, PayerKind
 def therapy_billing(
     patient_ids: Collection[int], case_ids: Collection[int], year: int
 ) -> TherapyBilling:
-    """Two queries, however many patients and cases."""
+    """Three queries, however many patients and cases."""
     originals = Claim.objects.filter(
         frequency=Frequency.ORIGINAL, voided=False, primary_claim__isnull=True
     ).order_by()
@@ -47,4 +48,4 @@ def therapy_billing(
         .values_list("note__case_id")
         .annotate(total=Sum("total_charge"), count=Count("id"))
     }
-    return TherapyBilling(ytd=ytd, billed=billed)
+    return TherapyBilling(ytd=ytd, billed=billed, pip_drawn=pip_drawn(case_ids))

@@ -169,6 +169,12 @@ class Claim(models.Model):
         "the patient's share waits for that payer's answer",
     )
 
+    # A claim billed past an auto carrier whose PIP/MedPay benefits ran out: the date of the
+    # carrier's exhaustion letter (or of the payment that reached the limit) and how it is
+    # known, shown on the claim page and sent with the claim on paper (ADR 0770).
+    prior_payer_exhausted_on = models.DateField(null=True, blank=True)
+    prior_payer_exhaustion_note = models.CharField(max_length=200, blank=True)
+
     class Meta:
         ordering = ("-date_of_service", "-id")
         indexes = (

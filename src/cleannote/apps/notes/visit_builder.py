@@ -504,6 +504,7 @@ def _accident(case: Case) -> Accident | None:
         kind=AccidentKind(case.accident_kind),
         date=case.accident_date,
         state=case.accident_state or None,
+        pip_exhausted_on=case.pip_exhausted_on,
     )
 
 

@@ -194,6 +194,18 @@ class CloseCaseForm(SaneDatesMixin, forms.Form):
     SUGGESTIONS = DISCHARGE_REASONS
 
 
+class PipExhaustedForm(SaneDatesMixin, forms.Form):
+    """The auto carrier's letter saying the case's PIP/MedPay benefits are exhausted."""
+
+    exhausted_on = forms.DateField(label="Date of the carrier's exhaustion letter", widget=DATE)
+    note = forms.CharField(
+        label="How it is known",
+        max_length=200,
+        initial="Carrier's exhaustion letter, scanned to the chart",
+        help_text="Printed on the claims that bill the next payer.",
+    )
+
+
 class EndCoverageForm(SaneDatesMixin, forms.Form):
     ended_on = forms.DateField(
         label="Last day in force",

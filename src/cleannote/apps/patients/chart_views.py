@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients import selectors
+from cleannote.apps.patients.benefit_limits import do_record_pip_exhausted
 from cleannote.apps.patients.chart_actions import (
     CASE_FIELDS,
     COVERAGE_FIELDS,
@@ -42,6 +43,7 @@ from cleannote.apps.patients.chart_forms import (
     CloseCaseForm,
     DemographicsForm,
     EndCoverageForm,
+    PipExhaustedForm,
     ReorderForm,
 )
 from cleannote.apps.patients.models import Case, CaseClosure, Coverage, Patient
@@ -380,4 +382,29 @@ def close_case(request: HttpRequest, patient_id: int, case_id: int) -> HttpRespo
         anchor=f"case-{case.pk}",
         said=lambda _: f"“{case.title}”: {case.get_closure_display().lower()} on {case.closed_on}.",
         extra={"suggestions": CloseCaseForm.SUGGESTIONS, "suggestions_id": "discharge-reasons"},
+    )
+
+
+@edit_view
+@require_http_methods(["GET", "POST"])
+def pip_exhausted(request: HttpRequest, patient_id: int, case_id: int) -> HttpResponse:
+    """Record the auto carrier's exhaustion letter: the next claims bill the next payer."""
+    patient = _patient(request, patient_id)
+    case = _case(patient, case_id)
+    form = PipExhaustedForm(request.POST or None)
+    return _screen(
+        request,
+        patient,
+        form,
+        lambda: do_record_pip_exhausted(
+            actor_of(request),
+            case,
+            on=form.cleaned_data["exhausted_on"],
+            note=form.cleaned_data["note"],
+        ),
+        title=f"PIP/MedPay exhausted: {case.title}",
+        anchor=f"case-{case.pk}",
+        said=lambda _: (
+            f"“{case.title}”: PIP/MedPay exhausted; the next claims bill the next payer."
+        ),
     )

@@ -363,6 +363,13 @@ class Case(models.Model):
         validators=_MONEY,
         help_text="The auto carrier's PIP or MedPay limit for this injury, if it has one.",
     )
+    # When the PIP/MedPay benefits ran out: the date of the carrier's exhaustion letter, or of
+    # the posted payment that reached the limit. From then on the carrier no longer bills this
+    # case: `coverage_order.claim_order` passes to the next payer (ADR 0770).
+    pip_exhausted_on = models.DateField("PIP/MedPay exhausted on", null=True, blank=True)
+    pip_exhaustion_note = models.CharField(
+        "how the exhaustion is known", max_length=200, blank=True
+    )
     report_schedule = models.CharField(max_length=8, choices=ReportSchedule.choices, blank=True)
 
     class Meta:

@@ -29,6 +29,11 @@ urlpatterns = [
     path("<int:patient_id>/cases/<int:case_id>/edit/", chart_views.edit_case, name="edit_case"),
     path("<int:patient_id>/cases/<int:case_id>/close/", chart_views.close_case, name="close_case"),
     path(
+        "<int:patient_id>/cases/<int:case_id>/pip-exhausted/",
+        chart_views.pip_exhausted,
+        name="pip_exhausted",
+    ),
+    path(
         "<int:patient_id>/cases/<int:case_id>/measures/new/",
         measure_views.record_measure,
         name="record_measure",

@@ -70,6 +70,9 @@ class TherapyBilling:
 
     ytd: Mapping[int, Mapping[TherapyBucket, Decimal]] = field(default_factory=dict)
     billed: Mapping[int, tuple[Decimal, int]] = field(default_factory=dict)
+    pip_drawn: Mapping[int, Decimal] = field(default_factory=dict)
+    """Per case, what its PIP/MedPay carrier's claims draw from the limit: the posted payments,
+    and the charge of each claim not answered yet (ADR 0770)."""
 
 
 # {case id: CaseDays} (notes.forward_facts.case_days, registered by claims above both).
@@ -118,6 +121,7 @@ def _case_facts(
     today: dt.date,
     days: CaseDays,
     billed: tuple[Decimal, int] | None,
+    drawn: Decimal,
 ) -> CaseFacts:
     order = claim_order(case, coverages, today)
     payer = order[0] if order else None
@@ -125,7 +129,8 @@ def _case_facts(
     total, claims = billed or (Decimal("0"), 0)
     per_visit = (total / claims).quantize(Decimal("0.01")) if claims else None
     named = next((c for c in coverages if c.pk == case.coverage_id), None)
-    pip = named is not None and named.kind in _PIP_KINDS
+    # Exhausted: the next payer bills the visits (coverage_order), nothing left to flag.
+    pip = named is not None and named.kind in _PIP_KINDS and case.pip_exhausted_on is None
     return CaseFacts(
         key=case.pk,
         discipline=Discipline(case.discipline),
@@ -147,7 +152,7 @@ def _case_facts(
         kx_applies=bool(policy and policy.kx_applies),
         charge_per_visit=per_visit,
         pip_limit=case.pip_medpay_limit if pip else None,
-        pip_used=total if pip else Decimal("0"),
+        pip_used=drawn if pip else Decimal("0"),
     )
 
 
@@ -233,6 +238,7 @@ def flags_for(
                     today,
                     days.get(case.pk, _NO_DAYS),
                     billing.billed.get(case.pk),
+                    billing.pip_drawn.get(case.pk, Decimal("0")),
                 )
                 for case in by_patient[patient_id]
             ),
@@ -245,7 +251,15 @@ def flags_for(
     return found
 
 
-_CASE_FIELDS = ("pk", "patient_id", "discipline", "opened_on", "coverage_id", "pip_medpay_limit")
+_CASE_FIELDS = (
+    "pk",
+    "patient_id",
+    "discipline",
+    "opened_on",
+    "coverage_id",
+    "pip_medpay_limit",
+    "pip_exhausted_on",
+)
 
 # The appointment type's name and discipline, when the model has types (the calendar's).
 _TYPE_FIELDS: tuple[str, ...] = (

@@ -110,7 +110,7 @@ def check_auto_primary(ctx: ScrubContext) -> None:
         return
     if visit.payer.kind not in _HEALTH_PLANS or visit.payer.kind is PayerKind.MEDICARE:
         return  # Medicare (Part B) is checks_msp's: billed first, or secondary with its type
-    if accident.state in no_fault_states():
+    if accident.state in no_fault_states() and accident.pip_exhausted_on is None:
         ctx.add(
             "payer.auto-primary",
             f"The injury is from an auto accident in {accident.state}, a no-fault state: "

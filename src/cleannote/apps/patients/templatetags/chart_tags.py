@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from cleannote.apps.patients.benefit_limits import PipUse
+from cleannote.apps.patients.benefit_limits import pip_use as case_pip_use
 from cleannote.apps.patients.coverage_order import claim_order
 from cleannote.apps.patients.fix_links import FixLink, chart_fix_link
 from cleannote.apps.patients.models import Case, Coverage
@@ -49,3 +51,9 @@ def chart_fix(
 ) -> FixLink | None:
     """`{% chart_fix finding.rule patient.pk case.pk coverage.pk as fix %}`."""
     return chart_fix_link(rule, patient_id=patient_id, case_id=case_id, coverage_id=coverage_id)
+
+
+@register.simple_tag
+def pip_use(case: Case) -> PipUse | None:
+    """`{% pip_use case as pip %}`: the case's PIP/MedPay limit, paid and remaining (ADR 0770)."""
+    return case_pip_use(case)
