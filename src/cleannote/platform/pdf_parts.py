@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Protocol
 from xml.sax.saxutils import escape
 
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -107,3 +109,14 @@ def letter_pdf(story: list[Flowable], *, title: str, author: str) -> bytes:
     )
     document.build(story)
     return buffer.getvalue()
+
+
+def join_pdfs(documents: Sequence[bytes], *, title: str, author: str) -> bytes:
+    """Several PDFs as one, in order, titled: a packet of a letter and its enclosures."""
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(PdfReader(io.BytesIO(document)))
+    writer.add_metadata({"/Title": title, "/Author": author})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -62,6 +62,7 @@ from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKin
 from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
 from cleannote.web.demo_flags import load_demo_flags
+from cleannote.web.demo_injury import load_demo_lop
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
@@ -366,6 +367,8 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     # The calendar: its appointments follow the notes written above (ADR 0651).
     load_demo_schedule(actor, staff, today, random.Random(seed + 1))
     load_demo_flags(actor, staff, today)  # the flags that need claims or an older plan
+    # A letter-of-protection case with its lien ledger and settlement (ADR 0771).
+    load_demo_lop(actor, Actor(user=staff["demo-biller"].user, organisation=clinic), today)
     load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
     load_demo_denial(clinic, today)  # a denied claim under appeal (ADR 0730)
     load_demo_statements(clinic, today, patients)  # coinsurance statements, dunning (ADR 0760)

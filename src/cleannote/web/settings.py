@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "cleannote.apps.eligibility",
     "cleannote.apps.remittance",
     "cleannote.apps.ledger",
+    "cleannote.apps.injury",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("eligibility/", include("cleannote.apps.eligibility.urls")),
     path("remittance/", include("cleannote.apps.remittance.urls")),
     path("ledger/", include("cleannote.apps.ledger.urls")),
+    path("injury/", include("cleannote.apps.injury.urls")),
     path("exchange/", include("cleannote.apps.exchange.urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]

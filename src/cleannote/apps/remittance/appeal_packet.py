@@ -10,11 +10,9 @@ named as missing on the index, never silently left out.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
 from reportlab.platypus import Flowable, PageBreak
 
 from cleannote.apps.claims.claim_form import claim_to_form
@@ -26,7 +24,14 @@ from cleannote.apps.patients.plan_pdf import render_plan_pdf
 from cleannote.edi.carc import explain_carc
 from cleannote.forms.cms1500 import FormError, FormMode, render_cms1500
 from cleannote.platform.clock import format_moment, format_time, hour_cycle_of
-from cleannote.platform.pdf_parts import letter_pdf, letterhead, paragraph, patient_line, styles
+from cleannote.platform.pdf_parts import (
+    join_pdfs,
+    letter_pdf,
+    letterhead,
+    paragraph,
+    patient_line,
+    styles,
+)
 from cleannote.platform.pdf_parts import table as pdf_table
 
 MISSING = "not in the record"
@@ -65,7 +70,6 @@ def packet_parts(claim: Claim) -> PacketParts:
 
 def render_appeal_packet(claim: Claim, *, with_letter: bool = True) -> bytes:
     parts = packet_parts(claim)
-    writer = PdfWriter()
     front: list[Flowable] = []
     if with_letter:
         front += [*_letter(parts), PageBreak()]
@@ -83,12 +87,7 @@ def render_appeal_packet(claim: Claim, *, with_letter: bool = True) -> bytes:
         form = None  # the index lists the claim's numbers; the form could not be drawn
     if form is not None:
         documents.append(form)
-    for document in documents:
-        writer.append(PdfReader(io.BytesIO(document)))
-    writer.add_metadata({"/Title": f"Appeal packet, claim {claim.pk}", "/Author": org.name})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return join_pdfs(documents, title=f"Appeal packet, claim {claim.pk}", author=org.name)
 
 
 def _reasons(claim: Claim) -> list[str]:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InjuryConfig(AppConfig):
+    name = "cleannote.apps.injury"
+    label = "injury"
