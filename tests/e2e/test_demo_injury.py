@@ -35,7 +35,8 @@ def test_the_demo_shows_a_pip_limit_nearly_used_and_a_settled_lien(db, settings,
     # the letter-of-protection case: charged at the full fee, settled, nothing left
     settlement = Settlement.objects.get(case__patient__organisation=demo.organisation)
     lop = settlement.case
-    assert lop.coverage is not None and lop.coverage.kind == "auto_liability"
+    assert lop.coverage is not None
+    assert lop.coverage.kind == "auto_liability"
     ledger = lien_ledger(lop)
     assert lien_balance(lop.pk) == ledger.balance == Decimal("0.00")
     assert ledger.totals[LienKind.CHARGE] == settlement.balance_before > 0

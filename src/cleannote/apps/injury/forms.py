@@ -9,7 +9,11 @@ from cleannote.apps.injury.models import LienKind
 from cleannote.apps.patients.forms import DATE
 from cleannote.platform.request_params import SaneDatesMixin
 
-_MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+def _money(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, help_text=help_text, max_digits=12, decimal_places=2, min_value=0
+    )
 
 
 class LienEntryForm(SaneDatesMixin, forms.Form):
@@ -19,7 +23,7 @@ class LienEntryForm(SaneDatesMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=LienKind.PAYMENT.value,
     )
-    amount = forms.DecimalField(label="Amount ($)", **_MONEY)
+    amount = _money("Amount ($)")
     on = forms.DateField(label="Date", widget=DATE)
     memo = forms.CharField(
         label="Memo",
@@ -31,17 +35,10 @@ class LienEntryForm(SaneDatesMixin, forms.Form):
 
 class SettlementForm(SaneDatesMixin, forms.Form):
     settled_on = forms.DateField(label="Settled on", widget=DATE)
-    settlement_amount = forms.DecimalField(
-        label="Settlement (gross, $)", help_text="What the injury claim settled for.", **_MONEY
-    )
-    reduction = forms.DecimalField(
-        label="Reduction agreed ($)",
-        help_text="What the clinic agreed to take off its bill.",
-        **_MONEY,
-    )
-    payment = forms.DecimalField(
-        label="Payment received ($)",
-        help_text="Paid to the clinic from the settlement; the rest of the balance is written off.",
-        **_MONEY,
+    settlement_amount = _money("Settlement (gross, $)", "What the injury claim settled for.")
+    reduction = _money("Reduction agreed ($)", "What the clinic agreed to take off its bill.")
+    payment = _money(
+        "Payment received ($)",
+        "Paid to the clinic from the settlement; the rest of the balance is written off.",
     )
     memo = forms.CharField(label="Memo", max_length=200, required=False)
