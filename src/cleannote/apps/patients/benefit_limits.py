@@ -65,7 +65,8 @@ def do_record_pip_exhausted(actor: Actor, case: Case, *, on: dt.date, note: str)
     payment that reached the limit), with how it is known. The earlier date stands when it is
     already recorded; a case without a PIP/MedPay carrier is refused."""
     row = (
-        Case.objects.select_for_update()
+        # Only the case row is locked: its carrier is read beside it (an outer join).
+        Case.objects.select_for_update(of=("self",))
         .select_related("coverage")
         .filter(pk=case.pk, patient__organisation=actor.organisation)
         .first()
