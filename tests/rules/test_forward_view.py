@@ -18,6 +18,8 @@ from cleannote.rules.forward_view import (
     PlanWindow,
     ReferralWindow,
     Remedy,
+    UnitAllowance,
+    expected_units,
     forward_flags,
     last_report_day,
     progress_report_due,
@@ -183,6 +185,93 @@ def test_authorized_visits(referral: ReferralWindow, booked: int, flagged: list[
     found = _one_case(case, _booked(booked, case="v"))
     assert sorted(found) == flagged
     assert all(kinds == ["authorization-visits"] for kinds in found.values())
+
+
+@pytest.mark.parametrize(
+    ("recent", "expected"),
+    [
+        ((), (0, 0)),
+        ((3,), (3, 1)),
+        ((2, 3), (3, 2)),  # the median 2.5, rounded half up
+        ((2, 3, 2, 2, 3), (2, 5)),
+        ((4, 4, 1, 2, 3, 2, 2, 3), (2, 5)),  # the last 5 only: 2, 2, 2, 3, 3
+        ((0, 0, 2), (0, 3)),  # most visits billed none of the group's codes
+        ((1, 8, 2), (2, 3)),  # one long visit does not move the median
+    ],
+)
+def test_expected_units_is_the_median_of_the_last_five_visits(
+    recent: tuple[int, ...], expected: tuple[int, int]
+) -> None:
+    assert expected_units(recent) == expected
+
+
+UNIT_CASES = [
+    # 97110 x 24: 18 used, 2 a visit: 20, 22, 24, 26 -> the 4th booked visit and after
+    ("97110 x 24, 18 used, 2 a visit", 24, 18, (2, 3, 2, 2, 3), 5, ["u4", "u5"]),
+    ("exactly used up is not over", 24, 18, (2, 2, 2), 3, []),
+    ("already over: every booked visit", 24, 25, (2,), 2, ["u1", "u2"]),
+    ("no history: no forecast", 24, 0, (), 5, []),
+    ("visits billing none of the codes", 24, 23, (0, 0, 1), 3, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("units", "used", "recent", "booked", "flagged"),
+    [c[1:] for c in UNIT_CASES],
+    ids=[c[0] for c in UNIT_CASES],
+)
+def test_authorized_units(
+    units: int, used: int, recent: tuple[int, ...], booked: int, flagged: list[str]
+) -> None:
+    # given a referral whose 97110 group allows `units`, with no visit limit
+    group = UnitAllowance("97110", units, used, recent)
+    case = CaseFacts(
+        "u", Discipline.PT, referrals=(ReferralWindow(D(2026, 10, 1), None, None, 0, (group,)),)
+    )
+    # when `booked` visits are booked ahead
+    found = _one_case(case, _booked(booked, case="u"))
+    # then the visits past the units are flagged, and only those
+    assert sorted(found) == flagged
+    assert all(kinds == ["authorization-units"] for kinds in found.values())
+
+
+def test_authorized_units_flag_says_the_estimate_and_what_to_do() -> None:
+    group = UnitAllowance("97110", 24, 18, (2, 3, 2, 2, 3))
+    case = CaseFacts(
+        "u", Discipline.PT, referrals=(ReferralWindow(D(2026, 10, 1), None, None, 0, (group,)),)
+    )
+    patient = PatientFacts(cases=(case,), ytd_year=2026)
+    flag = forward_flags(patient, _booked(4, case="u"))["u4"][0]
+    assert flag.message == (
+        "About 26 of 24 authorized units of 97110: 18 used, and a visit is expected to bill 2 "
+        "(the median of the last 5 signed visits)."
+    )
+    assert flag.remedy is Remedy.REQUEST_AUTHORIZATION
+    assert flag.severity is Severity.ERROR
+    assert flag.label == "Authorized units exceeded"
+
+
+def test_two_appointments_on_one_day_are_one_visit_of_units() -> None:
+    group = UnitAllowance("97110", 4, 0, (2,))
+    case = CaseFacts(
+        "u", Discipline.PT, referrals=(ReferralWindow(D(2026, 10, 1), None, None, 0, (group,)),)
+    )
+    visits = [
+        BookedVisit("a", "u", MON),
+        BookedVisit("b", "u", MON),
+        BookedVisit("c", "u", MON + dt.timedelta(days=1)),
+        BookedVisit("d", "u", MON + dt.timedelta(days=2)),
+    ]
+    assert _one_case(case, visits) == {"d": ["authorization-units"]}
+
+
+def test_units_and_visits_are_flagged_apart() -> None:
+    group = UnitAllowance("Therapeutic exercise", 6, 4, (2,))
+    referral = ReferralWindow(D(2026, 10, 1), None, 3, 2, (group,))
+    case = CaseFacts("u", Discipline.PT, referrals=(referral,))
+    assert _one_case(case, _booked(2, case="u")) == {
+        "u2": ["authorization-units", "authorization-visits"]
+    }
 
 
 @pytest.mark.parametrize(

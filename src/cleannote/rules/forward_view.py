@@ -22,6 +22,13 @@ Each flag's chart facts (what a demo or a test sets up to trip it):
   Example (2026, KX $2,480): $2,400 so far, $100 a visit: the first booked visit is flagged.
 - `authorization-visits`: visits used on the referral (signed notes) plus the booked visits
   under it exceed its authorized visits. Example: 12 authorized, 11 used: the 2nd booked visit.
+- `authorization-units`: per code group of the referral that limits units (97110 x 24), the
+  units signed notes used plus the units each booked visit is expected to bill exceed the
+  group's units. A booked visit is expected to bill the median units of the group's codes over
+  the case's last `RECENT_VISITS` signed visits under the referral (0 where a visit billed none
+  of them), rounded half up; no history, no forecast (ADR 0654). Example: 24 units of 97110,
+  18 used, the last visits billed 2, 3, 2, 2, 3 units: 2 a visit, so the 4th booked visit
+  (18 + 8 = 26) is flagged.
 - `referral-window`: a booked visit before the referral's date or after its `expires`.
 - `pip-limit` (auto PIP / MedPay coverage): the case's billed charges plus `charge_per_visit`
   per booked visit pass the case's `pip_limit`.
@@ -48,6 +55,7 @@ class FlagKind(StrEnum):
     KX_THRESHOLD = "kx-threshold"
     TARGETED_REVIEW = "targeted-review"
     AUTHORIZATION_VISITS = "authorization-visits"
+    AUTHORIZATION_UNITS = "authorization-units"
     REFERRAL_WINDOW = "referral-window"
     PIP_LIMIT = "pip-limit"
 
@@ -69,6 +77,7 @@ KIND_LABELS: Mapping[FlagKind, str] = {
     FlagKind.PLAN_ENDED: "After the plan of care ends",
     FlagKind.RECERTIFY: "Recertification due",
     FlagKind.AUTHORIZATION_VISITS: "Authorized visits exceeded",
+    FlagKind.AUTHORIZATION_UNITS: "Authorized units exceeded",
     FlagKind.REFERRAL_WINDOW: "Outside the referral's window",
     FlagKind.KX_THRESHOLD: "Crosses the KX threshold",
     FlagKind.TARGETED_REVIEW: "Crosses the targeted review amount",
@@ -101,6 +110,24 @@ class PlanWindow:
     certified_through: dt.date
 
 
+# How many of the case's latest signed visits the expected units of a booked visit read.
+RECENT_VISITS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAllowance:
+    """One code group of an authorization that limits units (`AuthorizedCodeGroup.units`)."""
+
+    label: str
+    """What the flag names: the group's label or its codes ("97110")."""
+    units: int
+    units_used: int = 0
+    """Units signed notes billed under it."""
+    recent_units: tuple[int, ...] = ()
+    """The group's units on each signed visit of the case under the referral, oldest first
+    (0 where a visit billed none of its codes)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReferralWindow:
     start: dt.date
@@ -108,6 +135,7 @@ class ReferralWindow:
     authorized_visits: int | None = None
     visits_used: int = 0
     """Signed visits already counted against it."""
+    unit_groups: tuple[UnitAllowance, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +210,17 @@ def last_report_day(days: Iterable[tuple[dt.date, bool]]) -> tuple[int, int | No
         if is_report:
             last = index
     return len(by_day), last
+
+
+def expected_units(recent: Sequence[int]) -> tuple[int, int]:
+    """(units a booked visit is expected to bill, how many visits that came from): the median
+    of the last `RECENT_VISITS` visits' units, rounded half up; (0, 0) with no history."""
+    last = sorted(recent[-RECENT_VISITS:])
+    if not last:
+        return 0, 0
+    middle = len(last) // 2
+    doubled = last[middle] * 2 if len(last) % 2 else last[middle - 1] + last[middle]
+    return (doubled + 1) // 2, len(last)
 
 
 def forward_flags(
@@ -331,10 +370,13 @@ def _referral(case: CaseFacts, visits: list[BookedVisit]) -> Iterable[tuple[Book
                 ),
             )
             continue
+        days = booked.setdefault(referral, set())
+        first_that_day = visit.date not in days
+        days.add(visit.date)
+        if first_that_day:
+            yield from _units(case, referral, visit, len(days))
         if referral.authorized_visits is None:
             continue
-        days = booked.setdefault(referral, set())
-        days.add(visit.date)
         number = referral.visits_used + len(days)
         if number > referral.authorized_visits:
             yield (
@@ -348,6 +390,32 @@ def _referral(case: CaseFacts, visits: list[BookedVisit]) -> Iterable[tuple[Book
                     Remedy.REQUEST_AUTHORIZATION,
                 ),
             )
+
+
+def _units(
+    case: CaseFacts, referral: ReferralWindow, visit: BookedVisit, booked: int
+) -> Iterable[tuple[BookedVisit, Flag]]:
+    """The unit limits `visit`, the `booked`-th visit day under the referral, passes."""
+    for group in referral.unit_groups:
+        each, basis = expected_units(group.recent_units)
+        if each == 0:
+            continue
+        expected = group.units_used + each * booked
+        if expected <= group.units:
+            continue
+        yield (
+            visit,
+            _flag(
+                case,
+                FlagKind.AUTHORIZATION_UNITS,
+                Severity.ERROR,
+                visit.date,
+                f"About {expected} of {group.units} authorized units of {group.label}: "
+                f"{group.units_used} used, and a visit is expected to bill {each} (the median "
+                f"of the last {basis} signed visit{'s' if basis != 1 else ''}).",
+                Remedy.REQUEST_AUTHORIZATION,
+            ),
+        )
 
 
 def _pip(case: CaseFacts, visits: list[BookedVisit]) -> Iterable[tuple[BookedVisit, Flag]]:

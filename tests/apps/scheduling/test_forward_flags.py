@@ -16,7 +16,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.notes.actions import do_start_note
-from cleannote.apps.patients.models import Case, Coverage
+from cleannote.apps.patients.models import AuthorizedCodeGroup, Case, Coverage
 from cleannote.apps.scheduling import forward_flags
 from cleannote.apps.scheduling.actions import (
     do_book_appointment,
@@ -62,6 +62,7 @@ def _kinds(clinic: Clinic, appointments: list[Appointment]) -> dict[int, list[st
 def test_the_hooks_are_answered_by_the_apps_above():
     assert forward_flags.case_treatment_days.registered
     assert forward_flags.therapy_billing.registered
+    assert forward_flags.authorization_units.registered
 
 
 def test_the_tenth_treatment_day_and_the_plans_end(clinic):
@@ -106,6 +107,38 @@ def test_authorized_visits_run_out(clinic):
     assert _kinds(clinic, booked) == {2: ["authorization-visits"]}
 
 
+def test_authorized_units_run_out_at_the_units_recent_visits_billed(clinic):
+    # given Pat's referral allows 6 units of 97110 and the one signed visit billed 23 minutes
+    # of it (2 units, CMS): 2 used, 2 expected a visit
+    referral = clinic.case.referrals.get()
+    AuthorizedCodeGroup.objects.create(referral=referral, codes=["97110"], units=6)
+    AuthorizedCodeGroup.objects.create(referral=referral, codes=["97140"], visits=10)
+    # when three visits are booked
+    booked = _book(clinic, clinic.patient, range(3))
+    flags = flags_for(clinic.organisation, booked, TODAY)
+    # then the 3rd (2 + 3 x 2 = 8 units) is flagged, saying how the units were estimated
+    assert _kinds(clinic, booked) == {2: ["authorization-units"]}
+    (flag,) = flags[booked[2].pk]
+    assert flag.message == (
+        "About 8 of 6 authorized units of 97110: 2 used, and a visit is expected to bill 2 "
+        "(the median of the last 1 signed visit)."
+    )
+    # and its fix is the case's referrals screen
+    row = forward_flags.attention_groups(booked, flags)[0].rows[0]
+    assert row.fix.text == "Request authorization"
+    assert f"/cases/{clinic.case.pk}/" in row.fix.url
+
+
+def test_a_draft_and_a_visit_outside_the_referral_do_not_count_units(clinic):
+    # the fixture's draft (97110, 2 units) is not counted; a referral dated after the signed
+    # visit counts none of it, so there is no history and no forecast
+    clinic.case.referrals.update(referral_date=TODAY - dt.timedelta(days=1))
+    referral = clinic.case.referrals.get()
+    AuthorizedCodeGroup.objects.create(referral=referral, codes=["97110"], units=1)
+    booked = _book(clinic, clinic.patient, range(3))
+    assert _kinds(clinic, booked) == {}
+
+
 def test_a_pip_limit_on_an_auto_case(clinic, billing_claims):
     case = clinic.case
     pip = Coverage.objects.create(
@@ -141,12 +174,15 @@ def billing_claims(billing):
 
 def test_the_number_of_queries_does_not_grow_with_the_appointments(clinic):
     actor = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    referral = clinic.case.referrals.get()
+    AuthorizedCodeGroup.objects.create(referral=referral, codes=["97110"], units=6)
     few = _book(clinic, clinic.patient, range(3))
     with CaptureQueriesContext(connection) as small:
         flags_for(clinic.organisation, few, TODAY)
     many = list(few)
     for n in range(4):
-        patient, _case = _patient(actor, f"Pat{n}", "More")
+        patient, case = _patient(actor, f"Pat{n}", "More")
+        AuthorizedCodeGroup.objects.create(referral=case.referrals.get(), units=10)
         many += _book(clinic, patient, range(5), hour=10 + n)
     with CaptureQueriesContext(connection) as large:
         flags_for(clinic.organisation, many, TODAY)

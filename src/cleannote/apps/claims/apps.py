@@ -28,3 +28,4 @@ class ClaimsConfig(AppConfig):
         forward_flags.therapy_billing.register(forward_facts.therapy_billing)
         # The chart's case page shows what the PIP/MedPay carrier paid (ADR 0770).
         benefit_limits.pip_paid.register(pip_limits.pip_paid)
+        forward_flags.authorization_units.register(note_facts.referral_units)

@@ -10,7 +10,10 @@ and two hooks answered by the apps above scheduling (ADR 0401):
   progress report, and the days a report note is already drafted (a planned report);
 - `therapy_billing` (claims): each patient's Medicare therapy charges this year per bucket, and
   each case's billed charges and claim count (the expected charge of a visit is the case's
-  average claim: ADR 0620).
+  average claim: ADR 0620);
+- `authorization_units` (notes): per referral, each code group that limits units with the
+  units signed notes used and each signed visit's units of it, counted under the payer's unit
+  method as the chart's authorization usage counts them (ADR 0654).
 
 An appointment belongs to the patient's open case of its discipline (the appointment type's,
 else the clinician's), the most recently opened when there are several. It plans a progress
@@ -50,12 +53,19 @@ from cleannote.rules.forward_view import (
     PlanWindow,
     ReferralWindow,
     Remedy,
+    UnitAllowance,
     forward_flags,
     type_plans_report,
 )
 from cleannote.rules.payer_policy import PayerPolicy, default_policy
 from cleannote.rules.thresholds import TherapyBucket
-from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential, Discipline, PayerKind
+from cleannote.rules.visit import (
+    DISCIPLINE_OF_CREDENTIAL,
+    Credential,
+    Discipline,
+    PayerKind,
+    UnitMethod,
+)
 
 # What the notes know of one case: its signed treatment days, each with whether it was a
 # progress report, and the days a report note is drafted for.
@@ -82,6 +92,11 @@ case_treatment_days: Hook[[Collection[int]], Mapping[int, CaseDays]] = Hook(
 # TherapyBilling for (patient ids, case ids, year) (the claims app's answer).
 therapy_billing: Hook[[Collection[int], Collection[int], int], TherapyBilling] = Hook(
     "scheduling.therapy_billing", lambda patients, cases, year: TherapyBilling()
+)
+# {referral id: its unit limits} for {referral id: the payer's unit method} (the notes' answer,
+# `notes.forward_facts.referral_units`, registered by claims above both).
+authorization_units: Hook[[Mapping[int, UnitMethod]], Mapping[int, tuple[UnitAllowance, ...]]] = (
+    Hook("scheduling.authorization_units", no_answer)
 )
 
 
@@ -115,17 +130,21 @@ def _prefetched(case: Case, name: str) -> list[Any]:
     return rows
 
 
+def _case_policy(case: Case, coverages: list[Coverage], today: dt.date) -> PayerPolicy | None:
+    """The policy of the payer the case's visits bill first (ADR 0500)."""
+    order = claim_order(case, coverages, today)
+    return _policy(order[0] if order else None)
+
+
 def _case_facts(
     case: Case,
     coverages: list[Coverage],
-    today: dt.date,
+    policy: PayerPolicy | None,
     days: CaseDays,
     billed: tuple[Decimal, int] | None,
     drawn: Decimal,
+    units: Mapping[int, tuple[UnitAllowance, ...]],
 ) -> CaseFacts:
-    order = claim_order(case, coverages, today)
-    payer = order[0] if order else None
-    policy = _policy(payer)
     total, claims = billed or (Decimal("0"), 0)
     per_visit = (total / claims).quantize(Decimal("0.01")) if claims else None
     named = next((c for c in coverages if c.pk == case.coverage_id), None)
@@ -146,6 +165,7 @@ def _case_facts(
                 r.expires_on,
                 r.authorized_visits,
                 getattr(r, "visits_used", 0),
+                units.get(r.pk, ()),
             )
             for r in _prefetched(case, "referral_rows")
         ),
@@ -212,6 +232,15 @@ def flags_for(
     case_ids = {c.pk for c in cases}
     days = case_treatment_days(case_ids)
     billing = therapy_billing(patient_ids, case_ids, today.year)
+    policies = {c.pk: _case_policy(c, coverages[c.patient_id], today) for c in cases}
+    units = authorization_units(
+        {
+            referral.pk: policy.unit_method if policy else UnitMethod.CMS
+            for case in cases
+            for referral in _prefetched(case, "referral_rows")
+            for policy in (policies[case.pk],)
+        }
+    )
     by_patient: dict[int, list[Case]] = defaultdict(list)
     for case in cases:
         by_patient[case.patient_id].append(case)
@@ -235,10 +264,11 @@ def flags_for(
                 _case_facts(
                     case,
                     coverages[patient_id],
-                    today,
+                    policies[case.pk],
                     days.get(case.pk, _NO_DAYS),
                     billing.billed.get(case.pk),
                     billing.pip_drawn.get(case.pk, Decimal("0")),
+                    units,
                 )
                 for case in by_patient[patient_id]
             ),
