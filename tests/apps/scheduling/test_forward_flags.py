@@ -4,6 +4,7 @@ facts read in bulk, flags on the day list and the Needs attention page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -335,3 +336,45 @@ def test_the_appointment_page_shows_its_flag(clinic, login):
     booked = _book(clinic, clinic.patient, range(5))
     page = login(clinic.front_desk).get(reverse("scheduling:appointment", args=[booked[3].pk]))
     assert 'data-flag="progress-report"' in page.content.decode()
+
+
+def test_the_appointment_page_lists_each_flag_in_full_with_its_fix(clinic, login):
+    # given the 4th booked visit reaches treatment day 10 (no hover on a tablet: the text must
+    # be on the page, not only in a tooltip)
+    _six_treatment_days(clinic)
+    booked = _book(clinic, clinic.patient, range(5))
+    page = login(clinic.front_desk).get(reverse("scheduling:appointment", args=[booked[3].pk]))
+    html = page.content.decode()
+    # then its flags section names the flag, says it in full and links to the fix
+    section = html[html.index('id="flags"') : html.index("</section>", html.index('id="flags"'))]
+    assert 'data-flag-row="progress-report"' in section
+    assert "Treatment day 10: a progress report is due every 10 treatment days" in section
+    plan = reverse("patients:plan", args=[clinic.patient.pk, clinic.case.pk])
+    assert f'href="{plan}"' in section
+    assert "Plan the progress report" in section
+
+
+def test_a_flag_badge_opens_the_appointments_flags(clinic, login):
+    _six_treatment_days(clinic)
+    booked = _book(clinic, clinic.patient, range(5))
+    day = (TODAY + dt.timedelta(days=3)).isoformat()
+    target = reverse("scheduling:appointment", args=[booked[3].pk]) + "#flags"
+    client = login(clinic.front_desk)
+    # on the calendar grids the badge is a link out of the Tab order (arrows and F move there)
+    for url in (
+        reverse("scheduling:day") + f"?day={day}",
+        reverse("scheduling:week") + f"?day={day}",
+    ):
+        html = client.get(url).content.decode()
+        card = html[html.index(f'id="card-{booked[3].pk}"') :]
+        card = card[: card.index("</div>")]
+        badge = re.search(r'<a class="badge[^>]*data-flag="progress-report"[^>]*>', card)[0]
+        assert f'href="{target}"' in badge, url
+        assert 'tabindex="-1"' in badge, url
+        assert 'aria-label="Progress report due: Treatment day 10' in badge, url
+    # in the day's list it is an ordinary link, reached by Tab
+    html = client.get(reverse("scheduling:day") + f"?day={day}").content.decode()
+    row = html[html.index(f'id="appointment-{booked[3].pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'href="{target}"' in row
+    assert "tabindex" not in row[row.index('data-flag="progress-report"') - 200 :]

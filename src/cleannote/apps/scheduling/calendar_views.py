@@ -47,6 +47,7 @@ from cleannote.apps.scheduling.calendar_grid import (
     week_grid,
 )
 from cleannote.apps.scheduling.errors import SchedulingError
+from cleannote.apps.scheduling.forward_flags import fix_link
 from cleannote.apps.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -173,6 +174,8 @@ def _detail(
     organisation = _org(request)
     card = Card(appointment)
     card_extras(organisation, [card], timezone.localdate())
+    # Each flag in full with the screen that fixes it: the badges link here (#flags).
+    flag_rows = [(flag, fix_link(flag, appointment)) for flag in card.extra.get("flags", ())]
     local = timezone.localtime(appointment.start)
     cycle = hour_cycle_of(organisation.hour_cycle)
     form = {
@@ -188,6 +191,7 @@ def _detail(
         {
             "appointment": appointment,
             "card": card,
+            "flag_rows": flag_rows,
             "cases": _open_cases(appointment),
             "reasons": CancelReason.choices,
             "error": error,

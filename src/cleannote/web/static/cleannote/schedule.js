@@ -1,6 +1,7 @@
 // The calendar grids: keys and drag to move an appointment, posted to the reschedule view
 // through htmx. Arrows move focus between slots and appointments (a roving tabindex), Enter
-// opens one (or books a free slot), Shift+arrows move a booked appointment: 15 minutes up or
+// opens one (or books a free slot), F opens a flagged one's list of flags (their full text and
+// fixes, for keyboards and tablets: no hover), Shift+arrows move a booked appointment: 15 minutes up or
 // down, to the next clinician (day) or day (week) sideways. A refusal is drawn in the status
 // line; a move reloads the page and puts the focus back on the appointment.
 (function () {
@@ -104,6 +105,11 @@
       if (!current) { return; }
       var key = event.key;
       if (key === "Enter") { event.preventDefault(); openTarget(grid, current.el); return; }
+      if ((key === "f" || key === "F") && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        var flag = current.el.querySelector("a.forward-flag");
+        if (flag) { event.preventDefault(); window.location.href = flag.href; }
+        return;
+      }
       if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"].indexOf(key) < 0) { return; }
       event.preventDefault();
       var card = current.el;
