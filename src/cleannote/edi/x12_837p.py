@@ -117,6 +117,8 @@ class PriorPayment:
 
     `subscriber` is the person insured by that payer (their member id goes in 2330A).
     `responsibility` is that payer's SBR01 position: P primary, S secondary.
+    `remaining_patient_liability` is what that payer left to the patient (its PR adjustments),
+    sent as AMT*EAF when known; Medicare as secondary and many supplements price from it.
     """
 
     payer: Payer
@@ -126,6 +128,7 @@ class PriorPayment:
     responsibility: str = "P"
     claim_adjustments: tuple[Adjustment, ...] = ()
     lines: tuple[PriorLinePayment, ...] = ()
+    remaining_patient_liability: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +139,10 @@ class ClaimToSend:
     control number of the claim they replace (`original_reference`) in REF*F8. A claim to an
     auto or workers' comp carrier carries the carrier's claim number (`visit.payer.claim_number`)
     in REF*Y4 whatever its frequency (docs/decisions/0261-837p-what-payers-need.md).
-    `prior_payments` makes this a secondary (or tertiary) claim. `onset` is the onset of the
-    current illness (DTP*431) when known.
+    `prior_payments` makes this a secondary (or tertiary) claim. `responsibility` is this
+    payer's place in the order (SBR01: P, S or T) as the claim records it; empty, it follows
+    from the number of earlier payers. `onset` is the onset of the current illness (DTP*431)
+    when known.
     """
 
     visit: Visit
@@ -146,6 +151,7 @@ class ClaimToSend:
     prior_payments: tuple[PriorPayment, ...] = ()
     onset: dt.date | None = None
     original_reference: str | None = None
+    responsibility: str = ""
 
 
 @cache
@@ -315,11 +321,7 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
     relationship = _relationship(visit)
     is_patient = relationship is Relationship.SELF
     subscriber = visit.subscriber
-    responsibility = "PST"[len(claim.prior_payments)] if len(claim.prior_payments) < 3 else ""
-    if not responsibility:
-        raise X12WriteError(
-            "at most two earlier payers can be reported", rule="caller.prior-payment"
-        )
+    responsibility = _responsibility(claim)
 
     hl += 1
     subscriber_hl = hl
@@ -343,6 +345,25 @@ def _claim(chunk: list[Segment], claim: ClaimToSend, billing_hl: int, hl: int) -
 
     _claim_loop(chunk, claim)
     return hl
+
+
+def _responsibility(claim: ClaimToSend) -> str:
+    """SBR01: the claim's own payer sequence, which must match the earlier payers it reports
+    (a secondary claim carries the primary's adjudication in 2320, a tertiary both)."""
+    priors = len(claim.prior_payments)
+    if priors > 2:
+        raise X12WriteError(
+            "at most two earlier payers can be reported", rule="caller.prior-payment"
+        )
+    expected = "PST"[priors]
+    given = claim.responsibility or expected
+    if given != expected:
+        raise X12WriteError(
+            f"SBR01 {given!r} does not match the {priors} earlier payer(s) reported in loop "
+            "2320 (a primary claim reports none, a secondary one, a tertiary two)",
+            rule="caller.prior-payment",
+        )
+    return given
 
 
 def _property_casualty_number(number: str, loop: str) -> Segment:
@@ -705,11 +726,17 @@ def _other_payer(chunk: list[Segment], prior: PriorPayment, visit: Visit) -> Non
     )  # fmt: skip
     chunk.extend(_adjustments(prior.claim_adjustments, "2320"))
     chunk.append(("AMT", "D", amount(prior.paid, "2320 AMT*D", _PRIOR)))
+    liability = prior.remaining_patient_liability
+    if liability is not None:
+        chunk.append(("AMT", "EAF", amount(liability, "2320 AMT*EAF", _PRIOR)))
     chunk.append(("OI", "", "", "Y", "", "", "Y"))
     last, first = _person_name(other, "2330A")
     member_id = required_text(other.member_id, 80, "2330A NM109 member id", _PRIOR)
     chunk.append(("NM1", "IL", "1", last, first, "", "", "", "MI", member_id))
     chunk.append(_payer_name(prior.payer.name, prior.payer.payer_id, "2330B"))
+    if not prior.lines:
+        # The adjudication date sits with the payer when no 2430 line carries it (DTP*573).
+        chunk.append(("DTP", "573", "D8", x12_date(prior.adjudicated)))
     if prior.lines:
         paid = sum((line.paid for line in prior.lines), Decimal("0"))
         if paid != prior.paid:
