@@ -27,6 +27,7 @@ from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import FeeBook, price_lines
 from cleannote.apps.claims.models import (
     BILLED_ONCE,
+    NEXT_PAYER_ORIGINS,
     Batch,
     BatchClaim,
     Claim,
@@ -40,6 +41,7 @@ from cleannote.apps.claims.models import (
     FeeScheduleEntry,
     Frequency,
     Origin,
+    PayerSequence,
 )
 from cleannote.apps.claims.pip_limits import note_limit_reached, stamp_exhausted_carrier
 from cleannote.apps.claims.selectors import settlement_of
@@ -236,6 +238,8 @@ def _save_claim(
     reason: str = "",
     status: ClaimStatus = ClaimStatus.DRAFT,
     audited: list[tuple[object, int | None]] | None = None,
+    payer_sequence: str = PayerSequence.PRIMARY,
+    from_remittance_on: dt.date | None = None,
 ) -> Claim:
     """Write the claim, its diagnoses, lines and first status event, and audit it; with
     `audited`, the audit event is left to the caller, which appends all of a request's at once
@@ -255,6 +259,8 @@ def _save_claim(
         payer_claim_number=payer_claim_number,
         original_claim=original,
         primary_claim=primary,
+        payer_sequence=payer_sequence,
+        from_remittance_on=from_remittance_on,
         visit=visit_to_dict(replace(visit, id="pending")),
         total_charge=sum((line.charge for line in lines), Decimal("0")),
         created_by=actor.user,
@@ -501,6 +507,7 @@ def _follow_up(
         lines=locked.core_lines(), origin=origin, frequency=frequency,
         payer_claim_number=locked.payer_claim_number, original=locked,
         location=locked.location, reason=reason or f"{origin.value} of claim {locked.pk}",
+        primary=locked.primary_claim, payer_sequence=locked.payer_sequence,
     )  # fmt: skip
 
 
@@ -571,7 +578,7 @@ def do_void_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     return void
 
 
-def _secondary_coverage(claim: Claim) -> Coverage | None:
+def next_coverage(claim: Claim) -> Coverage | None:
     """The payer after the claim's in the coordination-of-benefits order on its date of
     service (ADR 0500): the case's order, from the patient's coverages of that day."""
     case = Case.objects.get(notes__pk=claim.note_id)
@@ -584,62 +591,168 @@ def _secondary_coverage(claim: Claim) -> Coverage | None:
     return order[after] if after < len(order) else None
 
 
+_NEXT_SEQUENCE = {PayerSequence.PRIMARY: PayerSequence.SECONDARY,
+                  PayerSequence.SECONDARY: PayerSequence.TERTIARY}  # fmt: skip
+
+
+def next_payer_claim(primary: Claim) -> Claim | None:
+    """The secondary or crossover claim that follows `primary` (at most one, not voided: the
+    constraint `one_next_payer_claim_per_claim`)."""
+    return (
+        Claim.objects.filter(primary_claim=primary, origin__in=NEXT_PAYER_ORIGINS, voided=False)
+        .order_by("id")
+        .first()
+    )
+
+
 def _next_payer_claim(
     actor: Actor, primary: Claim, coverage: Coverage, origin: Origin, reason: str,
-    status: ClaimStatus = ClaimStatus.DRAFT,
+    status: ClaimStatus = ClaimStatus.DRAFT, *, as_of: dt.date | None = None,
+    from_remittance_on: dt.date | None = None,
 ) -> Claim:  # fmt: skip
-    """The primary's lines billed to the payer of `coverage`; the claim that already bills the
-    note to that payer when there is one (one claim per note and payer)."""
-    existing = billed_claim(primary.note_id, coverage.payer_id)
+    """The primary's lines billed to the payer of `coverage`; the claim that already follows
+    the primary, or already bills the note to that payer, when there is one.
+
+    A secondary claim passes the same scrub gate as a claim from a note, judged on `as_of`
+    (`ClaimRefusedError` on an error finding; warnings are kept on it). A crossover claim is
+    the payer's own copy and is not scrubbed. Two postings racing to make the same secondary
+    meet the constraint `one_next_payer_claim_per_claim`: the loser answers with the winner's.
+    """
+    subject = f"claim {primary.pk}"
+    existing = next_payer_claim(primary) or billed_claim(primary.note_id, coverage.payer_id)
     if existing is not None:
         return existing
+    sequence = _NEXT_SEQUENCE.get(PayerSequence(primary.payer_sequence))
+    if sequence is None:
+        raise ClaimError(subject, "is the tertiary payer's; no fourth payer is billed")
     note = load_note_for_visit(primary.note_id)
     assert note is not None  # a claim's note is protected from deletion
-    next_visit = build_visit(note, coverage=coverage)
+    try:
+        next_visit = build_visit(note, coverage=coverage)
+    except VisitBuildError as exc:
+        raise ClaimError(subject, exc.problem) from exc
     visit = replace(primary.snapshot(), payer=next_visit.payer, subscriber=next_visit.subscriber)
-    return _save_claim(
-        actor, note=primary.note, coverage=coverage, visit=visit, lines=primary.core_lines(),
-        origin=origin, primary=primary, location=primary.location, reason=reason, status=status,
-    )  # fmt: skip
+    findings: tuple[Finding, ...] = ()
+    if origin is Origin.SECONDARY:
+        ptp, mue = scrub_tables()
+        result = scrub(visit, ptp, mue, as_of=as_of or timezone.localdate())
+        if not result.clean:
+            raise ClaimRefusedError(primary.note_id, result.findings, subject=subject)
+        findings = result.findings
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the outer work usable
+            claim = _save_claim(
+                actor, note=primary.note, coverage=coverage, visit=visit,
+                lines=primary.core_lines(), origin=origin, primary=primary,
+                location=primary.location, reason=reason, status=status,
+                payer_sequence=sequence, from_remittance_on=from_remittance_on,
+            )  # fmt: skip
+    except IntegrityError:
+        existing = next_payer_claim(primary) or billed_claim(primary.note_id, coverage.payer_id)
+        if existing is None:
+            raise
+        return existing
+    _keep_findings(claim, findings)
+    return claim
 
 
-@transaction.atomic
-def do_create_secondary_claim(
-    actor: Actor, claim: Claim, *, coverage: Coverage | None = None
-) -> Claim:
-    """Bill the next payer once the primary paid: same lines, the primary's payment reported.
-    Asking again answers with the secondary claim already made."""
-    subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
-    locked = _lock(actor, claim)
+def _secondary_allowed(locked: Claim, subject: str) -> None:
     if locked.status not in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID):
         raise ClaimError(subject, f"is {locked.status}; bill a secondary after the primary paid")
     if locked.crossover_payer:
         raise ClaimError(subject, f"the primary forwarded it to {locked.crossover_payer} "
                          "(crossover); the secondary answers without a claim from us")  # fmt: skip
-    coverage = coverage or _secondary_coverage(locked)
+
+
+@transaction.atomic
+def do_create_secondary_claim(
+    actor: Actor, claim: Claim, *, coverage: Coverage | None = None, as_of: dt.date | None = None
+) -> Claim:
+    """Bill the next payer once the primary paid, by hand: same lines, the primary's payment
+    reported, through the scrub gate, as a draft like a claim from a note. Asking again
+    answers with the secondary claim already made."""
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    _secondary_allowed(locked, subject)
+    coverage = coverage or next_coverage(locked)
     if coverage is None or coverage.patient_id != locked.patient_id:
         raise ClaimError(subject, "the patient has no secondary coverage")
     if not coverage.is_active_on(locked.date_of_service):
         raise ClaimError(subject, f"coverage {coverage.pk} is not active on the date of service")
-    return _next_payer_claim(
-        actor, locked, coverage, Origin.SECONDARY, f"secondary of claim {locked.pk}"
+    secondary = _next_payer_claim(
+        actor, locked, coverage, Origin.SECONDARY, f"secondary of claim {locked.pk}", as_of=as_of
     )
+    if locked.secondary_problem:
+        Claim.objects.filter(pk=locked.pk).update(secondary_problem="")
+    return secondary
+
+
+@transaction.atomic
+def do_bill_next_payer(
+    actor: Actor, claim: Claim, *, remittance_date: dt.date, as_of: dt.date | None = None
+) -> Claim | None:
+    """The secondary claim made when the primary's 835 posts (ADR 0740), ready to batch.
+
+    None when there is nothing to bill: the claim is not a primary claim (tertiary claims are
+    made by hand), not paid or partially paid, crossed over by the primary, nothing was left
+    to the patient, or the patient has no next payer active on the date of service. A scrub
+    refusal makes no claim either: its reason is kept on the primary (`secondary_problem`) for
+    the claim page, where the biller fixes the record and makes it by hand. Asking again
+    answers with the secondary claim already made."""
+    subject = f"claim {claim.pk}"
+    _require_biller(actor, subject)
+    locked = _lock(actor, claim)
+    if locked.payer_sequence != PayerSequence.PRIMARY or locked.origin in NEXT_PAYER_ORIGINS:
+        return None
+    try:
+        _secondary_allowed(locked, subject)
+    except ClaimError:
+        return None
+    if settlement_of(locked).patient_share <= 0:
+        return None
+    coverage = next_coverage(locked)
+    if coverage is None or not coverage.is_active_on(locked.date_of_service):
+        return None
+    reason = f"secondary of claim {locked.pk}, from the primary's 835 of {remittance_date}"
+    try:
+        with transaction.atomic():
+            secondary = _next_payer_claim(
+                actor, locked, coverage, Origin.SECONDARY, reason, ClaimStatus.READY,
+                as_of=as_of, from_remittance_on=remittance_date,
+            )  # fmt: skip
+    except ClaimError as exc:
+        Claim.objects.filter(pk=locked.pk).update(
+            secondary_problem=f"no secondary claim to {coverage.payer_name}: {exc.problem}"[:300]
+        )
+        return None
+    if locked.secondary_problem:
+        Claim.objects.filter(pk=locked.pk).update(secondary_problem="")
+    return secondary
 
 
 @transaction.atomic
 def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
     """The claim the primary forwarded to the secondary payer (crossover), recorded so that the
-    secondary's answer posts to it: accepted by that payer, never sent by us. Asking again
-    answers with the one already recorded."""
+    secondary's answer posts to it: accepted by that payer, never sent by us. A secondary claim
+    made for it and not yet sent is closed (the payer has the claim already); one already sent
+    takes the answer instead. Asking again answers with the one already recorded."""
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
-    coverage = _secondary_coverage(locked)
+    coverage = next_coverage(locked)
     if coverage is None or not coverage.is_active_on(locked.date_of_service):
         raise ClaimError(subject, "crossed over, but the patient has no secondary coverage "
                          "active on the date of service")  # fmt: skip
     to = locked.crossover_payer or "the secondary"
+    unsent = next_payer_claim(locked)
+    if unsent is not None and unsent.status in (ClaimStatus.DRAFT, ClaimStatus.READY):
+        # The secondary answered on the primary's number: the primary forwarded the claim
+        # after all, so the secondary claim we were about to send is closed, never sent.
+        closing = Claim.objects.select_for_update().get(pk=unsent.pk)
+        _set_status(actor, closing, ClaimStatus.CLOSED,
+                    f"crossed over by claim {locked.pk} to {to}", at=None)  # fmt: skip
+        _audit(actor, AuditAction.UPDATE, closing)
     return _next_payer_claim(
         actor, locked, coverage, Origin.CROSSOVER, f"crossover of claim {locked.pk} to {to}",
         status=ClaimStatus.ACCEPTED,
@@ -660,7 +773,8 @@ def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     return _save_claim(
         actor, note=locked.note, coverage=locked.coverage, visit=locked.snapshot(),
         lines=locked.core_lines(denied), origin=Origin.SPLIT, original=locked,
-        location=locked.location,
+        location=locked.location, primary=locked.primary_claim,
+        payer_sequence=locked.payer_sequence,
         reason=reason or f"denied lines {', '.join(str(d.number) for d in denied)}",
     )  # fmt: skip
 

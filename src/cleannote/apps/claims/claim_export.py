@@ -2,7 +2,8 @@
 
 The visit comes back from the claim's snapshot, so a batch built today bills exactly what was
 scrubbed and priced when the claim was made. A secondary claim reports what its primary claim's
-payer did (loop 2320/2430) from the adjudication recorded on the primary claim.
+payer did (loop 2320/2430) from the adjudication recorded on the primary claim; a tertiary
+claim reports both earlier payers, walking `primary_claim` back to the first (ADR 0740).
 """
 
 from __future__ import annotations
@@ -56,24 +57,39 @@ def prior_payment(primary: Claim) -> PriorPayment:
         )
     if primary.adjudicated_on is None or primary.paid_amount is None:
         raise ValueError(f"claim {primary.pk}: has no recorded adjudication")
+    patient_share = sum((a.amount for a in adjustments if a.group == "PR"), Decimal("0"))
     return PriorPayment(
         payer=visit.payer,
         subscriber=visit.subscriber,
         paid=primary.paid_amount,
         adjudicated=primary.adjudicated_on,
+        responsibility=primary.payer_sequence,
         claim_adjustments=_adjustments([a for a in adjustments if a.line_id is None]),
         lines=per_line,
+        remaining_patient_liability=patient_share,
     )
+
+
+def earlier_payers(claim: Claim) -> list[Claim]:
+    """The claims of the payers before this one, first payer first (at most two: the 837P
+    reports no more)."""
+    chain: list[Claim] = []
+    earlier = claim.primary_claim
+    while earlier is not None and len(chain) < 3:
+        chain.insert(0, earlier)
+        earlier = earlier.primary_claim
+    return chain
 
 
 def claim_to_send(claim: Claim) -> ClaimToSend:
     """The one conversion of a stored claim to the core's claim value: the 837P batch, the
     CMS-1500 (`claim_form.claim_to_form`) and every export read it."""
-    priors = (prior_payment(claim.primary_claim),) if claim.primary_claim is not None else ()
+    priors = tuple(prior_payment(earlier) for earlier in earlier_payers(claim))
     return ClaimToSend(
         visit=claim_visit(claim),
         lines=claim.core_lines(),
         frequency=claim.frequency,
         prior_payments=priors,
         original_reference=original_reference(claim),
+        responsibility=claim.payer_sequence,
     )

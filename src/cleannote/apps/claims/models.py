@@ -116,6 +116,17 @@ class Origin(models.TextChoices):
     CROSSOVER = "crossover", "Crossed over by the primary payer"
 
 
+class PayerSequence(models.TextChoices):
+    """The billed payer's place in the coordination-of-benefits order: the 837P's SBR01."""
+
+    PRIMARY = "P", "Primary"
+    SECONDARY = "S", "Secondary"
+    TERTIARY = "T", "Tertiary"
+
+
+# The claims that bill the next payer after a claim: at most one per claim, not voided.
+NEXT_PAYER_ORIGINS = ("secondary", "crossover")
+
 # A note is billed once to each payer: these origins are the claims the one-claim-per-note-and-
 # payer constraint counts (a corrected, void or split claim follows one of them).
 BILLED_ONCE = ("note", "secondary", "crossover")
@@ -145,6 +156,21 @@ class Claim(models.Model):
     )
     primary_claim = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="secondary_claims"
+    )
+    payer_sequence = models.CharField(
+        max_length=1, choices=PayerSequence.choices, default=PayerSequence.PRIMARY
+    )
+    from_remittance_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the date of the primary's 835 this claim was created from, when the "
+        "posting made it (ADR 0740)",
+    )
+    secondary_problem = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="why posting this claim's 835 made no secondary claim although the patient "
+        "has a next payer (the scrubber's refusal); empty once one is made",
     )
     status = models.CharField(max_length=14, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
     patient_control_number = models.CharField(max_length=38, unique=True, null=True, blank=True)
@@ -187,6 +213,12 @@ class Claim(models.Model):
                 condition=models.Q(origin__in=BILLED_ONCE, voided=False),
                 name="claim_once_per_note_and_payer",
                 violation_error_message="this note already has a claim to this payer",
+            ),
+            models.UniqueConstraint(
+                fields=["primary_claim"],
+                condition=models.Q(origin__in=NEXT_PAYER_ORIGINS, voided=False),
+                name="one_next_payer_claim_per_claim",
+                violation_error_message="this claim already has a secondary or crossover claim",
             ),
         )
 

@@ -32,8 +32,10 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.actions import (
     LineOutcome,
+    do_bill_next_payer,
     do_record_adjudication,
     do_record_crossover_claim,
+    next_coverage,
 )
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.fees import contracted_rate, contracted_rates, fee_schedule_for
@@ -76,6 +78,13 @@ NO_DECISION = {
     "25": "predetermination pricing only; no payment",
 }
 _FOLLOWERS = (Origin.SECONDARY, Origin.CROSSOVER)
+# Remark codes (MOA/MIA, or LQ on a line) by which a primary says it forwarded the claim to the
+# next payer itself (ADR 0740): we then bill no secondary claim.
+CROSSOVER_REMARKS = {
+    "MA18": "forwarded to the patient's supplemental insurer",
+    "MA07": "forwarded to Medicaid",
+    "N89": "forwarded to more than one other payer",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,10 +333,8 @@ def _post(
             )
         except ClaimError as exc:
             raise RemittanceError(_where(era, item), str(exc)) from None
-    crossover = payment.crossover_payer or (
-        "secondary" if payment.status_code in CROSSED_OVER else ""
-    )
-    if crossover and claim.origin not in _FOLLOWERS:
+    crossover = _crossed_over_to(claim, payment) if claim.origin not in _FOLLOWERS else ""
+    if crossover:
         Claim.objects.filter(pk=claim.pk).update(crossover_payer=crossover[:60])
     claim_problem, line_problems = _balance_problems(item)
     posting = ClaimPosting.objects.create(
@@ -378,7 +385,22 @@ def _post(
     LinePosting.objects.bulk_create(rows)
     if decided:
         _settle_patient_share(era, claim, payment, when)
+        if not crossover and claim.origin not in _FOLLOWERS:
+            do_bill_next_payer(actor, claim, remittance_date=posted_on)
     return posting
+
+
+def _crossed_over_to(claim: Claim, payment: ClaimPayment) -> str:
+    """Whom the primary forwarded the claim to, or "" when it did not: NM1*TT names the payer;
+    CLP02 19, 20 or 21, or a forwarding remark (MA18, MA07, N89) on the claim or a line, say
+    it happened without the name, which the patient's next coverage then gives."""
+    if payment.crossover_payer:
+        return payment.crossover_payer
+    remarks = {*payment.remark_codes, *(r for s in payment.services for r in s.remark_codes)}
+    if payment.status_code not in CROSSED_OVER and not remarks & CROSSOVER_REMARKS.keys():
+        return ""
+    coverage = next_coverage(claim)
+    return coverage.payer_name if coverage is not None else "secondary"
 
 
 # --- the patient's share ---------------------------------------------------------------------
