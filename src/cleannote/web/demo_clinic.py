@@ -61,6 +61,7 @@ from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
+from cleannote.web.demo_secondary import load_demo_secondary
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
 from cleannote.web.demo_messaging import load_demo_messaging
@@ -372,6 +373,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
     load_demo_denial(clinic, today)  # a denied claim under appeal (ADR 0730)
     load_demo_statements(clinic, today, patients)  # coinsurance statements, dunning (ADR 0760)
+    load_demo_secondary(clinic, today)  # a secondary claim and a crossover from 835s (ADR 0740)
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)

@@ -386,7 +386,10 @@ def _post(
     if decided:
         _settle_patient_share(era, claim, payment, when)
         if not crossover and claim.origin not in _FOLLOWERS:
-            do_bill_next_payer(actor, claim, remittance_date=posted_on)
+            # Judged on the day the posting runs, as a claim made by hand that day would be.
+            do_bill_next_payer(
+                actor, claim, remittance_date=posted_on, as_of=timezone.localdate(when)
+            )
     return posting
 
 
