@@ -35,4 +35,7 @@ def test_demo_has_a_secondary_claim_from_an_835_and_a_medicare_crossover(db, set
     client = client_for(demo.biller)
     page = client.get(f"/claims/{primary.pk}/").content.decode()
     assert "created from the primary's 835 of" in page
-    assert "Crossed over to STATE MEDICAID (DEMO)" in client.get(f"/claims/{crossed.pk}/").content.decode()
+    assert (
+        "Crossed over to STATE MEDICAID (DEMO)"
+        in client.get(f"/claims/{crossed.pk}/").content.decode()
+    )

@@ -160,7 +160,9 @@ def test_tertiary_names_both_earlier_payers_in_order():
 )
 def test_payer_sequence_must_match_the_earlier_payers_reported(responsibility, priors):
     base = _secondary()
-    bad = dataclasses.replace(base, prior_payments=base.prior_payments[:priors], responsibility=responsibility)
+    bad = dataclasses.replace(
+        base, prior_payments=base.prior_payments[:priors], responsibility=responsibility
+    )
     with pytest.raises(X12WriteError, match="SBR01") as refused:
         _write([bad])
     assert refused.value.rule == "caller.prior-payment"

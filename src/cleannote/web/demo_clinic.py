@@ -61,12 +61,12 @@ from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
-from cleannote.web.demo_secondary import load_demo_secondary
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
+from cleannote.web.demo_secondary import load_demo_secondary
 from cleannote.web.demo_statements import load_demo_statements
 
 DEMO_PASSWORD = "cleannote-demo"

@@ -1,9 +1,9 @@
 """The demo's secondary claim and Medicare crossover (ADR 0740), through the actions a biller
 uses: a claim of a signed note, sent on paper, answered by the payer's 835 posted with
-`do_import_835`. The patient with a second plan (the one `_demo_chart_upkeep` adds, or a spouse's plan
-shown by the first patient whose note bills cleanly) gets the secondary claim the 835's
-posting makes; a Medicare patient who is also on Medicaid has the
-claim crossed over by Medicare (MA07, NM1*TT), which is not billed again.
+`do_import_835`. The patient with a second plan (the one `_demo_chart_upkeep` adds, or the
+spouse's plan shown by the first patient whose note bills cleanly) gets the secondary claim the
+835's posting makes; a Medicare patient who is also on Medicaid has the claim crossed over by
+Medicare (MA07, NM1*TT), which is not billed again.
 
 The 835s are written here the way a payer writes them: each line allowed at 70% of the charge,
 80% of that paid, the rest of the allowed amount coinsurance (PR-2), the charge over the

@@ -146,8 +146,9 @@ def test_the_database_refuses_a_second_secondary_claim(billing, claim):
     [
         pytest.param(("MOA***MA18",), "1", "Lakeshore Mutual", id="moa-ma18"),
         pytest.param(("MIA*0****MA18",), "1", "Lakeshore Mutual", id="mia-ma18"),
-        pytest.param(("NM1*TT*2*LAKESHORE MUTUAL*****PI*LSM01",), "1", "LAKESHORE MUTUAL",
-                     id="nm1-tt"),  # fmt: skip
+        pytest.param(
+            ("NM1*TT*2*LAKESHORE MUTUAL*****PI*LSM01",), "1", "LAKESHORE MUTUAL", id="nm1-tt"
+        ),
         pytest.param((), "19", "Lakeshore Mutual", id="clp02-19"),
     ],
 )

@@ -11,34 +11,50 @@ def _secondaries_are_s(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0007_fee_entry_modifier'),
-        ('notes', '0004_note_type'),
-        ('organisations', '0004_rooms'),
-        ('patients', '0012_case_pip_medpay_limit'),
+        ("claims", "0007_fee_entry_modifier"),
+        ("notes", "0004_note_type"),
+        ("organisations", "0004_rooms"),
+        ("patients", "0012_case_pip_medpay_limit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='from_remittance_on',
-            field=models.DateField(blank=True, help_text="the date of the primary's 835 this claim was created from, when the posting made it (ADR 0740)", null=True),
+            model_name="claim",
+            name="from_remittance_on",
+            field=models.DateField(
+                blank=True,
+                help_text="the date of the primary's 835 this claim was created from, when the posting made it (ADR 0740)",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='payer_sequence',
-            field=models.CharField(choices=[('P', 'Primary'), ('S', 'Secondary'), ('T', 'Tertiary')], default='P', max_length=1),
+            model_name="claim",
+            name="payer_sequence",
+            field=models.CharField(
+                choices=[("P", "Primary"), ("S", "Secondary"), ("T", "Tertiary")],
+                default="P",
+                max_length=1,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='secondary_problem',
-            field=models.CharField(blank=True, help_text="why posting this claim's 835 made no secondary claim although the patient has a next payer (the scrubber's refusal); empty once one is made", max_length=300),
+            model_name="claim",
+            name="secondary_problem",
+            field=models.CharField(
+                blank=True,
+                help_text="why posting this claim's 835 made no secondary claim although the patient has a next payer (the scrubber's refusal); empty once one is made",
+                max_length=300,
+            ),
         ),
         migrations.RunPython(_secondaries_are_s, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('origin__in', ('secondary', 'crossover')), ('voided', False)), fields=('primary_claim',), name='one_next_payer_claim_per_claim', violation_error_message='this claim already has a secondary or crossover claim'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("origin__in", ("secondary", "crossover")), ("voided", False)),
+                fields=("primary_claim",),
+                name="one_next_payer_claim_per_claim",
+                violation_error_message="this claim already has a secondary or crossover claim",
+            ),
         ),
     ]
