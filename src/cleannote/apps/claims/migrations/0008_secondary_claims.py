@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def _secondaries_are_s(apps, schema_editor):
+def _secondaries_are_s(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Claims made for the next payer before the field existed bill it second (SBR01 S)."""
     Claim = apps.get_model("claims", "Claim")
     Claim.objects.filter(origin__in=("secondary", "crossover")).update(payer_sequence="S")
