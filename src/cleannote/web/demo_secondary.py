@@ -33,6 +33,8 @@ from cleannote.rules.visit import PayerKind
 
 _CENT = Decimal("0.01")
 _ANSWERED_AFTER = dt.timedelta(days=14)
+# A patient billed here keeps at least this many signed notes for the charge queue to show.
+_KEEP_UNBILLED = 4
 
 
 def load_demo_secondary(organisation: Organisation, today: dt.date) -> tuple[Claim | None, ...]:
@@ -129,10 +131,10 @@ def _crossover(actor: Actor, desk: Actor, today: dt.date) -> Claim | None:
 def _sent_claim(actor: Actor, patient: Patient, today: dt.date, *, since: dt.date) -> Claim | None:
     """A claim of the patient's newest signed, unbilled note old enough to have been answered,
     marked ready and sent on paper (no 837P file left for a clearinghouse poll)."""
-    notes = Note.objects.filter(
-        patient=patient,
-        status=NoteStatus.SIGNED,
-        claims__isnull=True,
+    unbilled = Note.objects.filter(patient=patient, status=NoteStatus.SIGNED, claims__isnull=True)
+    if unbilled.count() < _KEEP_UNBILLED + 1:
+        return None  # leave a short chart's notes to the charge queue
+    notes = unbilled.filter(
         date_of_service__gte=since,
         date_of_service__lte=today - _ANSWERED_AFTER - dt.timedelta(days=1),
     ).order_by("-date_of_service", "id")[:10]

@@ -10,7 +10,13 @@ from tests.e2e.conftest import DEMO_TODAY, load_demo
 
 def test_demo_has_a_secondary_coverage_and_a_discharged_case(db, settings, tmp_path):
     demo = load_demo(settings, tmp_path, patients=4)
-    secondary = Coverage.objects.get(patient__organisation=demo.organisation, priority="secondary")
+    # the first second card; the secondary-claim demo may add a spouse's plan later (ADR 0740)
+    secondary = (
+        Coverage.objects.filter(patient__organisation=demo.organisation, priority="secondary")
+        .order_by("id")
+        .first()
+    )
+    assert secondary is not None
     assert secondary.payer_record is not None
     assert secondary.payer_record.organisation_id == demo.organisation.pk
     added = AuditEvent.objects.get(object_type="coverage", object_id=str(secondary.pk))
