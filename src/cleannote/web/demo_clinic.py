@@ -64,6 +64,7 @@ from cleannote.web.demo_denials import load_demo_denial
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
 from cleannote.web.demo_messaging import load_demo_messaging
+from cleannote.web.demo_money import load_demo_money
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
 from cleannote.web.demo_secondary import load_demo_secondary
@@ -374,6 +375,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     load_demo_denial(clinic, today)  # a denied claim under appeal (ADR 0730)
     load_demo_statements(clinic, today, patients)  # coinsurance statements, dunning (ADR 0760)
     load_demo_secondary(clinic, today)  # a secondary claim and a crossover from 835s (ADR 0740)
+    load_demo_money(clinic, today, patients)  # a paper check, refund, transfer, write-off
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)

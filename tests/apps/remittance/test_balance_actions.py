@@ -5,7 +5,6 @@ the patient's balance is the sum of the patient's entries."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal as D
 
@@ -40,6 +39,7 @@ from cleannote.apps.remittance.models import (
     PatientLedgerEntry,
 )
 from tests.apps.remittance.test_denials import denied  # noqa: F401
+from tests.personas import TODAY
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def posted(billing, claim) -> Claim:
     do_post_manual_check(
         billing.actor,
         EnteredCheck(
-            "Medicare Part B", "5001", dt.date(2026, 11, 20), D("100.00"),
+            "Medicare Part B", "5001", TODAY, D("100.00"),
             (EnteredClaim(claim.pk, (
                 EnteredLine(one.pk, D("70.00"), D("100.00"),
                             (("CO", "45", D("30.00")), ("PR", "2", D("30.00")))),

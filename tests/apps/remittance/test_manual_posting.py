@@ -4,7 +4,6 @@ the contract pays 97110 at $30.12 a unit and 97140 at $28.00."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -28,6 +27,7 @@ from cleannote.apps.remittance.models import (
     PatientLedgerEntry,
 )
 from cleannote.apps.remittance.selectors import denials_worklist, underpayments
+from tests.personas import TODAY
 
 
 def _check(claim: Claim, line2: tuple[str, str, str], *, total: str = "120.00") -> EnteredCheck:
@@ -36,7 +36,7 @@ def _check(claim: Claim, line2: tuple[str, str, str], *, total: str = "120.00") 
     return EnteredCheck(
         payer_name="Medicare Part B",
         check_number="0047111",
-        paid_on=dt.date(2026, 11, 20),
+        paid_on=TODAY,
         total=D(total),
         claims=(
             EnteredClaim(
@@ -104,7 +104,7 @@ def test_a_denied_check_lands_on_the_denials_list(billing, claim):
     entered = EnteredCheck(
         "Medicare Part B",
         "0047112",
-        dt.date(2026, 11, 20),
+        TODAY,
         D("0.00"),
         (
             EnteredClaim(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from cleannote.apps.ledger.models import PaymentMethod
+from cleannote.apps.remittance.models import BalanceWriteOffReason, RefundMethod
 
 _METHODS = [("", "—"), *PaymentMethod.choices]
 
@@ -54,3 +55,54 @@ class PaymentForm(PaymentFields):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
     )
     method = forms.ChoiceField(choices=_METHODS)
+
+
+# --- the biller's balance moves (ADR 0750); the actions check amounts against balances -----
+
+_AMOUNT = forms.DecimalField(
+    max_digits=10,
+    decimal_places=2,
+    min_value=0,
+    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8}),
+)
+
+
+class _ClaimChoice(forms.ChoiceField):
+    """A claim of the patient's, by number; the page fills the choices."""
+
+
+class RefundForm(forms.Form):
+    amount = _AMOUNT
+    method = forms.ChoiceField(choices=[("", "—"), *RefundMethod.choices[:4]])
+    reference = forms.CharField(
+        required=False, max_length=64, help_text="Check number or EFT/card reference"
+    )
+    note = forms.CharField(required=False, max_length=200)
+
+
+class PayerRefundForm(forms.Form):
+    claim = _ClaimChoice()
+    amount = _AMOUNT
+    method = forms.ChoiceField(choices=[("", "—"), *RefundMethod.choices])
+    reference = forms.CharField(required=False, max_length=64)
+    note = forms.CharField(required=False, max_length=200)
+
+
+class TransferForm(forms.Form):
+    claim = _ClaimChoice()
+    to = forms.ChoiceField(
+        choices=[("patient", "Insurance → patient"), ("insurance", "Patient → insurance")]
+    )
+    amount = _AMOUNT
+    note = forms.CharField(max_length=200, help_text="Why the balance moves")
+
+
+class WriteOffForm(forms.Form):
+    claim = _ClaimChoice(required=False)
+    side = forms.ChoiceField(
+        choices=[("patient", "Patient balance"), ("insurance", "Insurance balance")]
+    )
+    amount = _AMOUNT
+    reason = forms.ChoiceField(choices=[("", "—"), *BalanceWriteOffReason.choices[:4]])
+    approved_by = forms.ChoiceField(label="Approved by")
+    note = forms.CharField(required=False, max_length=200)

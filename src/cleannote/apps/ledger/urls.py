@@ -7,6 +7,7 @@ urlpatterns = [
     path("check-in/<int:appointment_id>/", views.check_in, name="check_in"),
     path("patients/<int:patient_id>/", views.patient_ledger, name="patient"),
     path("patients/<int:patient_id>/pay/", views.take_payment, name="take_payment"),
+    path("patients/<int:patient_id>/move/<str:kind>/", views.move_balance, name="move"),
     path("receipts/<int:payment_id>/", views.receipt, name="receipt"),
     path("receipts/<int:payment_id>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     # statements and dunning (ADR 0760)

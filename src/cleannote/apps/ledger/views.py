@@ -7,15 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.ledger.account import AGE_BUCKETS, account_of
 from cleannote.apps.ledger.actions import do_check_in, do_record_patient_payment
+from cleannote.apps.ledger.balance_views import FORMS, move_forms, run_move
 from cleannote.apps.ledger.errors import LedgerRefused
 from cleannote.apps.ledger.forms import CheckInForm, PaymentForm
 from cleannote.apps.ledger.models import CheckIn, PatientPayment
@@ -23,7 +28,6 @@ from cleannote.apps.ledger.receipt_pdf import receipt_rows, render_receipt_pdf
 from cleannote.apps.ledger.selectors import (
     appointment_for_desk,
     desk_view,
-    ledger_of,
     payment_of,
 )
 from cleannote.apps.ledger.statement_selectors import ledger_statements
@@ -31,6 +35,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.chart_edit import edit_screen
 from cleannote.apps.patients.models import Patient
+from cleannote.apps.remittance.errors import RemittanceError
 
 View = Callable[..., HttpResponse]
 
@@ -135,20 +140,31 @@ def _patient(request: HttpRequest, patient_id: int) -> Patient:
     return patient
 
 
-def _ledger_page(request: HttpRequest, patient: Patient, form: PaymentForm) -> HttpResponse:
+def _ledger_page(
+    request: HttpRequest,
+    patient: Patient,
+    form: PaymentForm,
+    moves: dict[str, Form] | None = None,
+) -> HttpResponse:
     _forget_reference(form)
     do_record_audit_event(
         actor_of(request), AuditAction.VIEW, "patient_ledger", patient.pk, patient_id=patient.pk
     )
-    lines = ledger_of(patient)
+    staff = request.staff  # type: ignore[attr-defined]
+    biller = has_capability(staff.role, Capability.POST_PAYMENTS)
+    account = account_of(patient, timezone.localdate())
+    forms = move_forms(patient, account, moves) if biller else {}
+    bound = form.is_bound or any(f.is_bound for f in (moves or {}).values())
     return render(
         request,
         "ledger/patient.html",
         {
             "patient": patient,
-            "lines": lines,
-            "balance": lines[-1].balance if lines else 0,
+            "account": account,
+            "buckets": AGE_BUCKETS,
+            "balance": account.patient,
             "form": form,
+            "moves": forms,
             "action": reverse("ledger:take_payment", args=[patient.pk]),
             # statements and dunning (ADR 0760)
             "billing": ledger_statements(patient),
@@ -157,8 +173,28 @@ def _ledger_page(request: HttpRequest, patient: Patient, form: PaymentForm) -> H
                 Capability.POST_PAYMENTS,
             ),
         },
-        status=400 if form.is_bound else 200,
+        status=400 if bound else 200,
     )
+
+
+@staff_view(Capability.POST_PAYMENTS)
+@require_http_methods(["POST"])
+def move_balance(request: HttpRequest, patient_id: int, kind: str) -> HttpResponse:
+    """A refund, payer refund, transfer or write-off from the ledger page (billers, owners)."""
+    if kind not in FORMS:
+        raise Http404("no such move")
+    patient = _patient(request, patient_id)
+    form = FORMS[kind](request.POST, prefix=kind)
+    move_forms(patient, account_of(patient, timezone.localdate()), {kind: form})
+    if form.is_valid():
+        try:
+            said = run_move(kind, actor_of(request), patient, form.cleaned_data)
+        except RemittanceError as error:
+            form.add_error(error.subject if error.subject in form.fields else None, error.problem)
+        else:
+            messages.success(request, said)
+            return redirect("ledger:patient", patient.pk)
+    return _ledger_page(request, patient, PaymentForm(), {kind: form})
 
 
 @desk_or_biller

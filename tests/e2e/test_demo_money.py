@@ -1,0 +1,44 @@
+"""The standard demo's money in by hand (ADR 0750): one paper check posted with its EOB, one
+refund, one transfer and one write-off, each made through the actions, and the ledger pages
+that show them add up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cleannote.apps.claims.models import ClaimStatus
+from cleannote.apps.ledger.account import account_of
+from cleannote.apps.remittance.balances import patient_total
+from cleannote.apps.remittance.models import (
+    EraFile,
+    InsuranceLedgerEntry,
+    LedgerKind,
+    MatchedBy,
+    PatientLedgerEntry,
+)
+from tests.e2e.conftest import DEMO_TODAY, load_demo
+
+
+def test_the_standard_demo_posts_a_paper_check_and_moves_balances(db, settings, tmp_path, client):
+    demo = load_demo(settings, tmp_path, patients=30)
+    check = EraFile.objects.get(organisation=demo.organisation, entered_manually=True)
+    postings = list(check.postings.select_related("claim"))
+    assert len(postings) == 2
+    assert check.payment_amount == sum((p.paid for p in postings), Decimal("0"))
+    assert {line.matched_by for p in postings for line in p.lines.all()} == {MatchedBy.MANUAL}
+    first, second = (p.claim for p in postings)
+    assert first.status == ClaimStatus.PAID
+    refund = PatientLedgerEntry.objects.get(kind=LedgerKind.REFUND)
+    assert (refund.amount, refund.patient_id) == (Decimal("15.00"), first.patient_id)
+    assert patient_total(first.patient) == Decimal("0.00")
+    transfer = InsuranceLedgerEntry.objects.get(kind="transfer", claim=second)
+    write_off = PatientLedgerEntry.objects.get(kind=LedgerKind.WRITE_OFF, claim=second)
+    assert transfer.patient_entry.amount == -transfer.amount
+    assert write_off.approved_by.username == "demo-owner"
+    account = account_of(second.patient, DEMO_TODAY)
+    row = next(r for r in account.claims if r.claim.pk == second.pk)
+    assert (row.insurance, row.patient) == (Decimal("0.00"), Decimal("0.00"))
+    client.force_login(demo.biller.user)
+    page = client.get(f"/ledger/patients/{second.patient_id}/").content.decode()
+    assert "Financial hardship" in page
+    assert f"/remittance/files/{check.pk}/" in page
