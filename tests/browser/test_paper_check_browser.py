@@ -48,7 +48,7 @@ def test_post_a_paper_check_refused_then_balanced(browser_page, live_server, bil
 
     problems = page.locator("#check-problems")
     expect(problems).to_contain_text(
-        f"claim {claim.pk}, line {two.pk}: billed 60.00, but paid 30.00 + adjustments 25.00 "
+        f"claim {claim.pk}, line 2: billed 60.00, but paid 30.00 + adjustments 25.00 "
         "= 55.00 (off by 5.00)"
     )
     expect(page.locator(f"input[name=l{two.pk}_adj]")).to_have_value("CO-45 25.00")

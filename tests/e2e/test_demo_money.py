@@ -30,7 +30,8 @@ def test_the_standard_demo_posts_a_paper_check_and_moves_balances(db, settings, 
     assert first.status == ClaimStatus.PAID
     refund = PatientLedgerEntry.objects.get(kind=LedgerKind.REFUND)
     assert (refund.amount, refund.patient_id) == (Decimal("15.00"), first.patient_id)
-    assert patient_total(first.patient) == Decimal("0.00")
+    assert refund.method == "check"
+    assert account_of(first.patient, DEMO_TODAY).patient == patient_total(first.patient)
     transfer = InsuranceLedgerEntry.objects.get(kind="transfer", claim=second)
     write_off = PatientLedgerEntry.objects.get(kind=LedgerKind.WRITE_OFF, claim=second)
     assert transfer.patient_entry.amount == -transfer.amount

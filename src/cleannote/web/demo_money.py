@@ -1,6 +1,6 @@
 """The demo's money in by hand (ADR 0750), all through the actions a biller uses: one paper
 check from a payer posted with its EOB (two claims, coinsurance on each, one line not yet
-paid), a patient who paid more than the coinsurance and was refunded the difference, a
+paid), a patient who paid the coinsurance and was refunded a copay collected twice, a
 transfer of the unpaid line from the payer to the patient (the plan excludes it; the patient
 signed a waiver), and a hardship write-off of what that patient owes, approved by the owner.
 
@@ -31,7 +31,11 @@ from cleannote.apps.remittance.balance_actions import (
     do_transfer_balance,
     do_write_off_balance,
 )
-from cleannote.apps.remittance.balances import insurance_balance, patient_balance_of_claim
+from cleannote.apps.remittance.balances import (
+    insurance_balance,
+    patient_balance_of_claim,
+    patient_total,
+)
 from cleannote.apps.remittance.manual_posting import (
     EnteredCheck,
     EnteredClaim,
@@ -120,15 +124,24 @@ def load_demo_money(organisation: Organisation, today: dt.date, patients: int) -
         EnteredCheck(first.payer_name, "204417", paid_on, total, tuple(entered)),
         at=at,
     )
-    # the first patient paid the coinsurance and 15.00 too much by card, refunded by check
+    first.refresh_from_db()
+    second.refresh_from_db()
+    # the first patient pays the coinsurance by card; 15.00 of copays was collected twice at
+    # the desk, and is refunded by check from the credit
     owed = patient_balance_of_claim(first)
     do_record_patient_payment(
-        actor, first.patient, amount=owed + OVERPAID, method="card", reference="4417",
+        actor, first.patient, amount=owed, method="card", reference="4417",
         at=at + dt.timedelta(days=2),
     )  # fmt: skip
+    credit = -patient_total(first.patient)
+    if credit < OVERPAID:
+        do_record_patient_payment(
+            actor, first.patient, amount=OVERPAID - max(credit, Decimal("0")), method="cash",
+            at=at + dt.timedelta(days=2, hours=1),
+        )  # fmt: skip
     do_refund_patient(
         actor, first.patient, amount=OVERPAID, method="check", reference="3051",
-        note="paid twice at the desk", claim=first, at=at + dt.timedelta(days=3),
+        note="copay collected twice at the desk", at=at + dt.timedelta(days=3),
     )  # fmt: skip
     # the second claim's unpaid lines move to the patient, who then gets a hardship write-off
     do_transfer_balance(

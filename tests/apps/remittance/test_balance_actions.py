@@ -184,3 +184,22 @@ def test_the_database_refuses_a_ledger_row_with_the_wrong_sign(billing, kind, am
             organisation=billing.clinic.organisation, patient=billing.clinic.patient, kind=kind,
             amount=D(amount), posted_at=timezone.now(), **extra,
         )  # fmt: skip
+
+
+def test_a_stale_copy_of_the_claim_never_decides_the_balance(billing, claim):
+    """`claim` was read before the check posted (its paid amount None): the action reads the
+    claim again, so the insurance balance is the 0.00 the posting left, not 190.00."""
+    one, two = claim.lines.order_by("number")
+    stale = Claim.objects.get(pk=claim.pk)
+    do_post_manual_check(
+        billing.actor,
+        EnteredCheck(
+            "Medicare Part B", "5002", TODAY, D("100.00"),
+            (EnteredClaim(claim.pk, (
+                EnteredLine(one.pk, D("70.00"), None, (("CO", "45", D("60.00")),)),
+                EnteredLine(two.pk, D("30.00"), None, (("CO", "45", D("30.00")),)),
+            )),),
+        ),
+    )  # fmt: skip
+    with pytest.raises(RemittanceError, match=re.escape("more than the insurance balance 0.00")):
+        ba.do_transfer_balance(billing.actor, stale, amount="10.00", to="patient", note="x")

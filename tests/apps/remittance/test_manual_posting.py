@@ -124,7 +124,7 @@ def test_a_denied_check_lands_on_the_denials_list(billing, claim):
     assert [row.claim_id for row in group.claims] == [claim.pk]
 
 
-LINE_SHORT = "line {two}: billed 60.00, but paid 40.00 + adjustments 10.00 = 50.00 (off by 10.00)"
+LINE_SHORT = "line 2: billed 60.00, but paid 40.00 + adjustments 10.00 = 50.00 (off by 10.00)"
 TOTAL_OFF = "total 125.00, but the lines' payments add up to 120.00 (off by 5.00)"
 
 

@@ -93,12 +93,14 @@ def _lock(actor: Actor, patient: Patient) -> Patient:
 
 
 def _claim(actor: Actor, claim: Claim, line: ClaimLine | None) -> Claim:
+    """The claim as stored now, read after its patient's lock: a caller's copy may predate a
+    posting, and a balance must never be worked out from stale paid amounts."""
     if claim.organisation_id != actor.organisation.pk:
         raise RemittanceError("claim", "belongs to another organisation")
     if line is not None and line.claim_id != claim.pk:
         raise RemittanceError("claim_line", f"is not a line of claim {claim.pk}")
     _lock(actor, claim.patient)
-    return claim
+    return Claim.objects.get(pk=claim.pk)
 
 
 def _audit(actor: Actor, kind: str, pk: int, patient_id: int, note: str) -> None:
@@ -128,7 +130,7 @@ def do_refund_patient(
         raise RemittanceError("reference", "enter the check number, card or EFT reference")
     _lock(actor, patient)
     if claim is not None:
-        _claim(actor, claim, None)
+        claim = _claim(actor, claim, None)
     credit = -patient_total(patient)
     if credit <= 0:
         raise RemittanceError("amount", "the patient has no credit balance to refund")
@@ -167,7 +169,7 @@ def do_refund_payer(
     value = money(amount)
     if method not in RefundMethod.values:
         raise RemittanceError("method", "choose how the money went back to the payer")
-    _claim(actor, claim, None)
+    claim = _claim(actor, claim, None)
     paid = (claim.paid_amount or Decimal("0")) - refunded_to_payer(claim)
     if value > paid:
         raise RemittanceError("amount", f"{value} is more than the {paid} the payer paid")
@@ -207,7 +209,7 @@ def do_transfer_balance(
         raise RemittanceError("to", "choose patient or insurance")
     if not note.strip():
         raise RemittanceError("note", "say why the balance moves")
-    _claim(actor, claim, claim_line)
+    claim = _claim(actor, claim, claim_line)
     if to == PATIENT:
         held = insurance_balance(claim)
         if value > held:
@@ -305,7 +307,7 @@ def do_write_off_balance(
     approver = _approver(actor, approved_by)
     _lock(actor, patient)
     if claim is not None:
-        _claim(actor, claim, claim_line)
+        claim = _claim(actor, claim, claim_line)
         if claim.patient_id != patient.pk:
             raise RemittanceError("claim", "is another patient's")
     if side == INSURANCE:

@@ -183,6 +183,7 @@ def _write_off_balance(actor: Actor, claim: Claim, reason: str, note: str) -> No
     """What the payer was still asked for leaves the insurance balance, as a write-off on the
     patient's ledger (ADR 0750); a claim already settled writes nothing."""
     Patient.objects.select_for_update().filter(pk=claim.patient_id).first()
+    claim = Claim.objects.get(pk=claim.pk)  # as stored now, after the status change
     held = insurance_balance(claim)
     if held > 0 and actor.user is not None:
         write_off(

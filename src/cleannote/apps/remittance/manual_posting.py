@@ -95,17 +95,18 @@ def parse_adjustments(text: str, where: str) -> tuple[tuple[str, str, Decimal], 
     return tuple(out)
 
 
-def balance_problems(entered: EnteredCheck, billed: dict[int, Decimal]) -> list[str]:
+def balance_problems(entered: EnteredCheck, billed: dict[int, tuple[int, Decimal]]) -> list[str]:
     """Where the entry does not balance, each with the difference (empty when it does):
-    per line, charge == payment + adjustments; over the check, the lines' payments == total."""
+    per line, charge == payment + adjustments; over the check, the lines' payments == total.
+    `billed` gives each claim line's number and charge by its id."""
     problems = []
     for claim in entered.claims:
         for line in claim.lines:
-            charge = billed[line.line_id]
+            number, charge = billed[line.line_id]
             accounted = line.paid + line.adjusted
             if accounted != charge:
                 problems.append(
-                    f"claim {claim.claim_id}, line {line.line_id}: billed {charge}, but paid "
+                    f"claim {claim.claim_id}, line {number}: billed {charge}, but paid "
                     f"{line.paid} + adjustments {line.adjusted} = {accounted} "
                     f"(off by {charge - accounted})"
                 )
@@ -208,7 +209,9 @@ def do_post_manual_check(
     if not entered.check_number.strip():
         raise RemittanceError("check_number", "enter the check number")
     claims = _claims(actor, entered)
-    billed = {line.pk: line.charge for c in claims.values() for line in c.lines.all()}
+    billed = {
+        line.pk: (line.number, line.charge) for c in claims.values() for line in c.lines.all()
+    }
     problems = balance_problems(entered, billed)
     if problems:
         raise RemittanceError(subject, "does not balance: " + "; ".join(problems))
