@@ -64,7 +64,9 @@ def _claims(actor: Actor, organisation: Organisation, today: dt.date) -> list[Cl
     ).order_by("-date_of_service", "id")[:40]
     by_payer: dict[str, list[Note]] = defaultdict(list)
     for note in notes:
-        by_payer[note.case.coverage.payer_name].append(note)
+        coverage = note.case.coverage
+        if coverage is not None:
+            by_payer[coverage.payer_name].append(note)
     for payer_notes in by_payer.values():
         claims: list[Claim] = []
         patients: set[int] = set()

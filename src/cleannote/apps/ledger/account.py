@@ -201,6 +201,18 @@ def _detail(entry: PatientLedgerEntry | InsuranceLedgerEntry) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _visit(claim: Claim | None, claim_of: dict[int, Claim]) -> int | None:
+    """The charge claim a movement belongs to: its own claim, or the primary a secondary or
+    crossover follows; None for a movement on no visit (a copay) or a claim no longer billed."""
+    if claim is None:
+        return None
+    if claim.pk in claim_of:
+        return claim.pk
+    if claim.primary_claim_id in claim_of:
+        return claim.primary_claim_id
+    return None
+
+
 def _summed(
     lines: list[AccountLine],
     claims: list[Claim],
@@ -211,12 +223,10 @@ def _summed(
     by_claim_ins: dict[int, Decimal] = defaultdict(lambda: _ZERO)
     by_claim_pat: dict[int, Decimal] = defaultdict(lambda: _ZERO)
     for line in lines:
-        if line.claim is not None:
-            key = line.claim.primary_claim_id if line.claim.pk not in claim_of else line.claim.pk
-            if line.insurance:
-                by_claim_ins[line.claim.pk] += line.insurance
-            if line.patient and key is not None:
-                by_claim_pat[key] += line.patient
+        visit = _visit(line.claim, claim_of)
+        if visit is not None:
+            by_claim_ins[visit] += line.insurance
+            by_claim_pat[visit] += line.patient
     by_age = {side: dict.fromkeys(AGE_BUCKETS, _ZERO) for side in ("insurance", "patient")}
     balances = []
     for claim in claims:
@@ -227,9 +237,7 @@ def _summed(
         by_age["patient"][bucket] += row.patient
     unapplied = _ZERO
     for entry in entries:
-        if entry.claim_id is None or (
-            entry.claim_id not in claim_of and entry.claim.primary_claim_id not in claim_of
-        ):
+        if _visit(entry.claim, claim_of) is None:
             unapplied += entry.amount
             by_age["patient"][age_bucket((today - _local(entry.posted_at)).days)] += entry.amount
     return Account(
