@@ -14,8 +14,10 @@ the page is read by a front-desk login through Django's
 test client, so the figure is the whole server path (middleware, session, audit row, queries,
 template) without a network.
 
-The database is `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/cleannote_cal,
-which is dropped and made afresh); it must be PostgreSQL.
+The database is its own, named from `DATABASE_URL` with `_bench_cal` added
+(postgres://…/cleannote_x gives cleannote_x_bench_cal; without `DATABASE_URL`,
+cleannote_cal), dropped and made afresh each run, so a run never touches the database it was
+pointed at nor one of another checkout's; it must be PostgreSQL.
 """
 
 from __future__ import annotations
@@ -51,12 +53,19 @@ def _fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def _bench_url(given: str | None) -> str:
+    """The benchmark's own database beside the one `DATABASE_URL` names (never that one)."""
+    if not given:
+        return DEFAULT_URL
+    parts = urlparse(given)
+    return parts._replace(path=f"/{parts.path.lstrip('/')}_bench_cal").geturl()
+
+
 def _setup() -> Any:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    url = _bench_url(os.environ.get("DATABASE_URL"))
     if not url.startswith("postgres"):
         raise SystemExit("bench_schedule measures PostgreSQL: set DATABASE_URL to postgres://…")
-    if url == DEFAULT_URL:
-        _fresh_database(url)
+    _fresh_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ["CLEANNOTE_ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleannote.web.settings")
