@@ -30,7 +30,7 @@ def therapy_billing(
     ytd: dict[int, dict[TherapyBucket, Decimal]] = {}
     medicare = (
         originals.filter(
-            patient_id__in=patient_ids,
+            patient_id__any_of=patient_ids,
             payer_kind=PayerKind.MEDICARE.value,
             date_of_service__year=year,
         )
@@ -44,7 +44,7 @@ def therapy_billing(
             buckets[bucket] = buckets.get(bucket, Decimal("0")) + total
     billed = {
         case_id: (total, count)
-        for case_id, total, count in originals.filter(note__case_id__in=case_ids)
+        for case_id, total, count in originals.filter(note__case_id__any_of=case_ids)
         .values_list("note__case_id")
         .annotate(total=Sum("total_charge"), count=Count("id"))
     }

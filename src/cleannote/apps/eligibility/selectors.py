@@ -184,8 +184,8 @@ def badges_for_appointments(
     rows = (
         EligibilityCheck.objects.filter(organisation_id=organisation_id)
         .filter(
-            Q(appointment_id__in={a for a, _ in pairs})
-            | Q(patient_id__in={p for _, p in pairs}, created_at__gte=since)
+            Q(appointment_id__any_of={a for a, _ in pairs})
+            | Q(patient_id__any_of={p for _, p in pairs}, created_at__gte=since)
         )
         .exclude(status=CheckStatus.SKIPPED, appointment_id__isnull=True)
         .order_by("-created_at", "-id")

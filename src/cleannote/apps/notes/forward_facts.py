@@ -35,7 +35,7 @@ def case_days(case_ids: Collection[int]) -> dict[int, CaseDays]:
     signed: dict[int, dict[dt.date, bool]] = {}
     drafted: dict[int, set[dt.date]] = {}
     rows = (
-        Note.objects.filter(TREATMENT_VISIT, case_id__in=case_ids)
+        Note.objects.filter(TREATMENT_VISIT, case_id__any_of=case_ids)
         .order_by()
         .values_list("case_id", "date_of_service", "note_type", "status")
     )

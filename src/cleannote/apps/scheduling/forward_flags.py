@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from cleannote.apps.organisations.models import Organisation
@@ -124,12 +123,6 @@ def _case_for(cases: Sequence[Case], discipline: str | None, day: dt.date) -> Ca
     return max(mine, key=lambda c: (c.opened_on, c.pk), default=None)
 
 
-def _prefetched(case: Case, name: str) -> list[Any]:
-    """A list `flags_for` prefetched onto `case` (`to_attr`)."""
-    rows: list[Any] = getattr(case, name)
-    return rows
-
-
 def _case_policy(case: Case, coverages: list[Coverage], today: dt.date) -> PayerPolicy | None:
     """The policy of the payer the case's visits bill first (ADR 0500)."""
     order = claim_order(case, coverages, today)
@@ -144,6 +137,8 @@ def _case_facts(
     billed: tuple[Decimal, int] | None,
     drawn: Decimal,
     units: Mapping[int, tuple[UnitAllowance, ...]],
+    plans: Sequence[PlanWindow],
+    referrals: Sequence[Referral],
 ) -> CaseFacts:
     total, claims = billed or (Decimal("0"), 0)
     per_visit = (total / claims).quantize(Decimal("0.01")) if claims else None
@@ -156,9 +151,7 @@ def _case_facts(
         signed_days=days[0],
         progress_report_every=policy.progress_report_interval_days if policy else None,
         certification_required=bool(policy and policy.plan_of_care_certification_required),
-        plans=tuple(
-            PlanWindow(p.start_date, p.certified_through) for p in _prefetched(case, "plans")
-        ),
+        plans=tuple(plans),
         referrals=tuple(
             ReferralWindow(
                 r.referral_date,
@@ -167,7 +160,7 @@ def _case_facts(
                 getattr(r, "visits_used", 0),
                 units.get(r.pk, ()),
             )
-            for r in _prefetched(case, "referral_rows")
+            for r in referrals
         ),
         kx_applies=bool(policy and policy.kx_applies),
         charge_per_visit=per_visit,
@@ -188,27 +181,28 @@ def flags_for(
         return {}
     patient_ids = {a.patient_id for a in wanted}
     last_day = max(a.start.astimezone(zone).date() for a in wanted)
+    # Id lists go in as one array each (`any_of`, ADR 0607), not thousands of placeholders.
     cases = list(
-        Case.objects.filter(patient_id__in=patient_ids, closed_on__isnull=True)
+        Case.objects.filter(patient_id__any_of=patient_ids, closed_on__isnull=True)
         # Only what the flags read (`_case_for`, `_case_facts`, `claim_order`): a case row is
         # wide, and 2,000 of them whole cost more than the rule (ADR 0603).
         .only(*_CASE_FIELDS)
-        .prefetch_related(
-            # Into plain lists (`to_attr`): `case.plans_of_care.all()` would build a queryset
-            # per case, a tenth of a 2,000-visit week's time (ADR 0603).
-            Prefetch(
-                "plans_of_care", queryset=PlanOfCare.objects.order_by("start_date"), to_attr="plans"
-            ),
-            Prefetch(
-                "referrals",
-                queryset=with_visits_used(Referral.objects.all()),
-                to_attr="referral_rows",
-            ),
-        )
         .order_by("pk")
     )
     if not cases:
         return {}  # no open case, nothing to count against
+    case_ids = [c.pk for c in cases]
+    # The plans' two dates as plain rows, not 2,000 model rows (ADR 0607).
+    plans: dict[int, list[PlanWindow]] = defaultdict(list)
+    for case_id, first, through in (
+        PlanOfCare.objects.filter(case_id__any_of=case_ids)
+        .order_by("case_id", "start_date", "pk")
+        .values_list("case_id", "start_date", "certified_through")
+    ):
+        plans[case_id].append(PlanWindow(first, through))
+    referrals: dict[int, list[Referral]] = defaultdict(list)
+    for referral in with_visits_used(Referral.objects.filter(case_id__any_of=case_ids)):
+        referrals[referral.case_id].append(referral)
     patient_ids = {c.patient_id for c in cases}
     start, _ = day_bounds(today)
     _, end = day_bounds(last_day)
@@ -216,7 +210,7 @@ def flags_for(
     booked = list(
         Appointment.objects.filter(
             organisation=organisation,
-            patient_id__in=patient_ids,
+            patient_id__any_of=patient_ids,
             status__in=EXPECTED,
             start__gte=start,
             start__lt=end,
@@ -225,11 +219,10 @@ def flags_for(
         .values_list("pk", "patient_id", "start", "staff__credential", *_TYPE_FIELDS)
     )
     coverages: dict[int, list[Coverage]] = defaultdict(list)
-    for coverage in Coverage.objects.filter(patient_id__in=patient_ids).select_related(
+    for coverage in Coverage.objects.filter(patient_id__any_of=patient_ids).select_related(
         "payer_record"
     ):
         coverages[coverage.patient_id].append(coverage)
-    case_ids = {c.pk for c in cases}
     days = case_treatment_days(case_ids)
     billing = therapy_billing(patient_ids, case_ids, today.year)
     policies = {c.pk: _case_policy(c, coverages[c.patient_id], today) for c in cases}
@@ -237,7 +230,7 @@ def flags_for(
         {
             referral.pk: policy.unit_method if policy else UnitMethod.CMS
             for case in cases
-            for referral in _prefetched(case, "referral_rows")
+            for referral in referrals.get(case.pk, ())
             for policy in (policies[case.pk],)
         }
     )
@@ -269,6 +262,8 @@ def flags_for(
                     billing.billed.get(case.pk),
                     billing.pip_drawn.get(case.pk, Decimal("0")),
                     units,
+                    plans.get(case.pk, ()),
+                    referrals.get(case.pk, ()),
                 )
                 for case in by_patient[patient_id]
             ),
