@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -40,8 +41,10 @@ from cleannote.apps.scheduling.calendar_grid import (
     Filters,
     card_extras,
     clinicians,
+    BadgeDrawer,
     day_grid,
     draw_cards,
+    draw_week,
     filter_choices,
     monday_of,
     week_grid,
@@ -118,6 +121,19 @@ def _links(request: HttpRequest) -> CardLinks:
     )
 
 
+def _badges(request: HttpRequest) -> BadgeDrawer:
+    """`_appointment_badges.html` for one card, with what it reads of the page's context (the
+    clinic's hour cycle for `{% moment %}`, and `in_grid`, which keeps a flag's link out of the Tab
+    order where arrows move between cards): for the cards the grids draw in Python."""
+    template = get_template("scheduling/_appointment_badges.html")
+    cycle = request.staff.organisation.hour_cycle  # type: ignore[attr-defined]
+
+    def draw(card: Card) -> str:
+        return template.render({"card": card, "hour_cycle": cycle, "in_grid": True})
+
+    return draw
+
+
 def day_grid_context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
     """What `_day_grid.html` draws; the day list page (views.day_list) includes it."""
     filters = _filters(request)
@@ -135,6 +151,7 @@ def week(request: HttpRequest) -> HttpResponse:
     grid = week_grid(_org(request), day, filters)
     draw_cards(grid.cards, _links(request))
     card_extras(_org(request), grid.cards, timezone.localdate())
+    draw_week(grid, _badges(request))
     _audit_shown(request, "schedule_week", grid.monday.isoformat(), grid.cards)
     return render(
         request,
