@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cleannote.apps.audit.chain import chain_hash, head_anchor, search_digest
@@ -116,10 +116,7 @@ def _append(
     event.hash = chain_hash(event.prev_hash, event.canonical())
     event.save()
     if shown_patient_ids:
-        AuditShownPatient.objects.bulk_create(
-            AuditShownPatient(event=event, position=position, patient_id=patient)
-            for position, patient in enumerate(shown_patient_ids)
-        )
+        _insert_shown(event, [int(patient) for patient in shown_patient_ids])
     head.sequence = event.sequence
     head.last_hash = event.hash
     head.anchor = head_anchor(key, head.organisation_id, head.sequence, head.last_hash)
@@ -167,6 +164,31 @@ def do_record_audit_events(
     head.anchor = head_anchor(key, head.organisation_id, head.sequence, head.last_hash)
     head.save(update_fields=["sequence", "last_hash", "anchor"])
     return events
+
+
+def _insert_shown(event: AuditEvent, patient_ids: list[int]) -> None:
+    """The event's shown patients, in order. On PostgreSQL one INSERT over the id array: a
+    week view shows 2,000 patients, and 2,000 model rows built only to be inserted cost a
+    tenth of its time (ADR 0607). The rows are the same either way."""
+    if connection.vendor != "postgresql":
+        AuditShownPatient.objects.bulk_create(
+            AuditShownPatient(event=event, position=position, patient_id=patient)
+            for position, patient in enumerate(patient_ids)
+        )
+        return
+    fields = AuditShownPatient._meta
+    table = connection.ops.quote_name(fields.db_table)
+    event_column, position_column, patient_column = (
+        connection.ops.quote_name(fields.get_field(name).column)
+        for name in ("event", "position", "patient_id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({event_column}, {position_column}, {patient_column}) "
+            "SELECT %s, shown.ordinality - 1, shown.patient "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS shown(patient, ordinality)",
+            [event.pk, patient_ids],
+        )
 
 
 def do_record_audit_event(

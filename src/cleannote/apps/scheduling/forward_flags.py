@@ -219,8 +219,10 @@ def flags_for(
         .values_list("pk", "patient_id", "start", "staff__credential", *_TYPE_FIELDS)
     )
     coverages: dict[int, list[Coverage]] = defaultdict(list)
-    for coverage in Coverage.objects.filter(patient_id__any_of=patient_ids).select_related(
-        "payer_record"
+    for coverage in (
+        Coverage.objects.filter(patient_id__any_of=patient_ids)
+        .select_related("payer_record")
+        .only(*_COVERAGE_FIELDS)  # as for cases: what `claim_order` and `_policy` read
     ):
         coverages[coverage.patient_id].append(coverage)
     days = case_treatment_days(case_ids)
@@ -285,6 +287,9 @@ _CASE_FIELDS = (
     "pip_medpay_limit",
     "pip_exhausted_on",
 )
+_COVERAGE_FIELDS = (
+    "pk", "patient_id", "priority", "kind", "active_from", "active_through", "payer_record",
+)  # fmt: skip
 
 # The appointment type's name and discipline, when the model has types (the calendar's).
 _TYPE_FIELDS: tuple[str, ...] = (
