@@ -59,6 +59,7 @@ from cleannote.apps.scheduling.models import (
 )
 from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.platform.clock import format_time, hour_cycle_of, parse_time
+from cleannote.platform.collector import collector_paused
 from cleannote.platform.request_params import (
     BadRequestParameter,
     param_choice,
@@ -146,6 +147,11 @@ def day_grid_context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
 
 @staff_view(Capability.SEE_PATIENTS)
 def week(request: HttpRequest) -> HttpResponse:
+    with collector_paused():  # thousands of short-lived rows (ADR 0607)
+        return _week(request)
+
+
+def _week(request: HttpRequest) -> HttpResponse:
     day = param_date(request.GET, "day") or timezone.localdate()
     filters = _filters(request)
     grid = week_grid(_org(request), day, filters)
