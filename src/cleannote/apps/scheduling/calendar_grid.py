@@ -265,6 +265,9 @@ class DayGrid:
     slots: list[dt.datetime]
     columns: list[Column]
     cards: list[Card]
+    # The table's rows, markup and all (`draw_day`): a row per 15 minutes times a column per
+    # clinician is thousands of cells, too many for the template engine (ADR 0607).
+    body: SafeString = field(default_factory=lambda: mark_safe(""))
 
     def rows(self) -> list[tuple[int, dt.datetime, list[tuple[Column, str, Block | None]]]]:
         """Per slot: its index, its time, and per column "block" (a block starts here), "free"
@@ -288,6 +291,64 @@ class DayGrid:
             )
             for i, moment in enumerate(self.slots)
         ]
+
+
+_DAY_ROW = (
+    '<tr{hour}>\n      <th scope="row" class="slot-time">{time}</th>\n      {cells}\n    </tr>'
+)
+_DAY_BLOCK = (
+    '<td rowspan="{span}" class="slot slot-busy" tabindex="-1" data-col="{col}" '
+    'data-slot="{first}" data-span="{span}" data-staff="{staff}" data-start="{start}">'
+    "{cards}</td>"
+)
+_DAY_FREE = (
+    '<td class="slot" tabindex="-1" data-col="{col}" data-slot="{slot}" data-span="1" '
+    'data-staff="{staff}" data-start="{start}"><span class="visually-hidden">{who} {time} '
+    "free</span></td>"
+)
+
+
+def draw_day(grid: DayGrid, cycle: HourCycle, badges: BadgeDrawer) -> None:
+    """The day table's rows (`DayGrid.body`), after `draw_cards` and `card_extras`: the
+    markup _day_grid.html wrote per slot and clinician, every value escaped or a number."""
+    who = {c.index: escape(c.staff.display_name) for c in grid.columns}
+    rows = []
+    for index, moment, cells in grid.rows():
+        local = timezone.localtime(moment)
+        start = local.strftime("%Y-%m-%dT%H:%M")
+        time = format_time(moment, cycle)
+        drawn = []
+        for column, kind, block in cells:
+            if kind == "block" and block is not None:
+                drawn.append(
+                    _DAY_BLOCK.format(
+                        span=block.span,
+                        col=column.index,
+                        first=block.first,
+                        staff=column.staff.pk,
+                        start=start,
+                        cards=draw_cell(block.cards, badges),
+                    )
+                )
+            elif kind == "free":
+                drawn.append(
+                    _DAY_FREE.format(
+                        col=column.index,
+                        slot=index,
+                        staff=column.staff.pk,
+                        start=start,
+                        who=who[column.index],
+                        time=escape(time),
+                    )
+                )
+        rows.append(
+            _DAY_ROW.format(
+                hour=' class="hour"' if moment.minute == 0 else "",
+                time=escape(time) if moment.minute == 0 or index == 0 else "",
+                cells="".join(drawn),
+            )
+        )
+    grid.body = mark_safe("".join(rows))
 
 
 def _slot_of(moment: dt.datetime, first: dt.datetime) -> int:

@@ -44,6 +44,7 @@ from cleannote.apps.scheduling.calendar_grid import (
     BadgeDrawer,
     day_grid,
     draw_cards,
+    draw_day,
     draw_week,
     filter_choices,
     monday_of,
@@ -139,8 +140,10 @@ def day_grid_context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
     """What `_day_grid.html` draws; the day list page (views.day_list) includes it."""
     filters = _filters(request)
     grid = day_grid(_org(request), day, filters)
-    draw_cards(grid.cards, _links(request))
+    links = _links(request)
+    draw_cards(grid.cards, links)
     card_extras(_org(request), grid.cards, timezone.localdate())
+    draw_day(grid, links.cycle, _badges(request))
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
     return {"grid": grid, **_filter_context(request, filters)}
 

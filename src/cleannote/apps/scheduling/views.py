@@ -21,6 +21,7 @@ from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for, report_types
 from cleannote.apps.scheduling.models import EXPECTED, Appointment, AppointmentType
 from cleannote.apps.scheduling.selectors import appointments_on, coverage_by_patient, day_bounds
+from cleannote.platform.collector import collector_paused
 from cleannote.platform.request_params import param_date, param_id
 
 
@@ -31,6 +32,11 @@ def _day(request: HttpRequest) -> dt.date:
 
 @staff_view(Capability.SEE_PATIENTS)
 def day_list(request: HttpRequest) -> HttpResponse:
+    with collector_paused():  # hundreds of rows and thousands of cells (ADR 0607)
+        return _day_list(request)
+
+
+def _day_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     day = _day(request)
     appointments = list(appointments_on(organisation, day))
