@@ -36,12 +36,12 @@ from cleannote.apps.scheduling.actions import (
     do_reschedule_appointment,
 )
 from cleannote.apps.scheduling.calendar_grid import (
+    BadgeDrawer,
     Card,
     CardLinks,
     Filters,
     card_extras,
     clinicians,
-    BadgeDrawer,
     day_grid,
     draw_cards,
     draw_day,
