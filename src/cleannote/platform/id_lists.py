@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Field, ForeignObject, Lookup
 
 
-class AnyOf(Lookup):  # type: ignore[type-arg]
+class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
@@ -24,14 +24,14 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         values: Iterable[Any] = self.rhs
         return [int(value) for value in values]
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids: list[int] = self.rhs
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, ids)
         if not ids:
-            return "1 = 0", list(lhs_params)
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+            return "1 = 0", tuple(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
 
 
 def register() -> None:

@@ -178,9 +178,9 @@ def _insert_shown(event: AuditEvent, patient_ids: list[int]) -> None:
         return
     fields = AuditShownPatient._meta
     table = connection.ops.quote_name(fields.db_table)
+    column = {f.name: connection.ops.quote_name(str(f.column)) for f in fields.concrete_fields}
     event_column, position_column, patient_column = (
-        connection.ops.quote_name(fields.get_field(name).column)
-        for name in ("event", "position", "patient_id")
+        column[name] for name in ("event", "position", "patient_id")
     )
     with connection.cursor() as cursor:
         cursor.execute(
