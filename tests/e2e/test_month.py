@@ -5,7 +5,8 @@ a real SFTP server on 127.0.0.1 (issue 13's "Done when"): the charge queue's "Cr
 the rejection fixed and resubmitted as a new original, the payer's 835 -- generated from the
 claims as sent -- downloaded and posted (one line underpaid against the demo's Keystone
 contract, one claim denied CO-50 and appealed with its packet, PR-2 coinsurance on one
-patient), and that patient's statement PDF showing the coinsurance due.
+patient), that patient's statement PDF showing the coinsurance due, and the secondary claim
+the Keystone 835 made for a patient with a second plan, sent and pyx12-valid (ADR 0740).
 
 The clinic's clock is held at the demo's day (the demo is dated 2026-03-16), so the payers'
 filing limits judge the claims as on that day whatever day the test runs. Runs on SQLite and,
@@ -31,7 +32,15 @@ from pypdf import PdfReader
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.fees import contracted_rate
-from cleannote.apps.claims.models import Batch, Claim, ClaimLine, ClaimStatus, FeeSchedule
+from cleannote.apps.claims.models import (
+    Batch,
+    Claim,
+    ClaimLine,
+    ClaimStatus,
+    FeeSchedule,
+    Origin,
+    PayerSequence,
+)
 from cleannote.apps.exchange.models import ClearinghouseProfile, ReceivedFile, Transport
 from cleannote.apps.ledger.statement_models import Statement
 from cleannote.apps.notes.models import Note
@@ -158,13 +167,13 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
 
     # -- the charge queue lists the 61 unbilled signed notes; "Create claims" on all of them
     page = biller.get("/claims/unbilled/").content.decode()
-    assert len(unbilled_ids) == 61
+    assert len(unbilled_ids) == 60
     assert all(f'value="{n}"' in page for n in unbilled_ids)
     response = biller.post("/claims/unbilled/create/", {"all": "1", "sort": "date"})
     assert (response.status_code, response["Location"]) == (302, "/claims/refused/")
     claims = list(Claim.objects.filter(organisation=org).exclude(pk__in=before).order_by("pk"))
     billed = {c.note_id for c in claims}
-    assert len(claims) == len(billed) == 47
+    assert len(claims) == len(billed) == 46
     assert {c.status for c in claims} == {ClaimStatus.DRAFT}
     # the 14 refused notes wait on the refused list, each with its findings and its fix
     refused = sorted(unbilled_ids - billed)
@@ -175,7 +184,7 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     assert refused_page.count("Record the certification if it was signed") >= 1
     # and posting "Create claims" again on the billed notes adds no claim
     biller.post("/claims/unbilled/create/", {"note": [str(n) for n in sorted(billed)]})
-    assert Claim.objects.filter(organisation=org).exclude(pk__in=before).count() == 47
+    assert Claim.objects.filter(organisation=org).exclude(pk__in=before).count() == 46
 
     # -- each claim marked ready, then "Build batches": one 837P per payer
     for claim in claims:
@@ -188,7 +197,7 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     assert len(batches) == len(payers) == 5
     batch_payers = [{e.claim.payer_id for e in b.entries.select_related("claim")} for b in batches]
     assert [len(p) for p in batch_payers] == [1] * 5  # one payer per batch
-    assert sum(b.entries.count() for b in batches) == 47  # each claim in one batch
+    assert sum(b.entries.count() for b in batches) == 46  # each claim in one batch
     assert {b.filed_at for b in batches} == {None}  # SFTP: the poll uploads them
 
     # -- the poll uploads the five files, whole and pyx12-valid
@@ -214,7 +223,7 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     _answer(server, "ca.277", claim_acknowledgment_277ca(answers))
     assert "6 new file(s) downloaded" in _poll(capture)
     outcomes = dict(ReceivedFile.objects.values_list("name", "outcome"))
-    assert outcomes["ca.277"] == "277CA: 46 claim(s) accepted, 1 rejected, 0 not ours or not found"
+    assert outcomes["ca.277"] == "277CA: 45 claim(s) accepted, 1 rejected, 0 not ours or not found"
     assert _statuses(claims) == {rejected.pk: ClaimStatus.REJECTED} | {
         c.pk: ClaimStatus.ACCEPTED for c in others
     }
@@ -252,6 +261,11 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     }
     denied = next(c for c in sent_claims if c.payer_id == "DEMO-MCD")
     secondaries = Coverage.objects.exclude(priority=CoveragePriority.PRIMARY)
+    # Keystone's patient has a second plan: one claim's coinsurance goes to it as a secondary
+    seconded = [
+        c for c in sent_claims
+        if c.payer_id == CONTRACT_PAYER and secondaries.filter(patient=c.patient_id).exists()
+    ][1]  # fmt: skip
     coinsured = next(
         c for c in sent_claims
         if c.payer_id == "DEMO-MCR" and not secondaries.filter(patient=c.patient_id).exists()
@@ -273,7 +287,8 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
                 allowed = x.charge if rate is None else rate * x.units
                 if rate is not None and short_line is None:
                     allowed, short_line = allowed - SHORT, x
-                loops.append(_line(x, allowed))
+                share = (allowed * COINSURANCE).quantize(CENT) if claim == seconded else 0
+                loops.append(_line(x, allowed, Decimal(share)))
             payment = _pays(claim, loops)
         elif claim.pk == coinsured.pk:
             loops = []
@@ -294,7 +309,7 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     assert "5 new file(s) downloaded" in _poll(capture)
     outcomes = dict(ReceivedFile.objects.values_list("name", "outcome"))
     assert {k: v.split(": ")[1] for k, v in outcomes.items() if k.endswith(".835")} == {
-        "era-DEMO-KHP.835": "11 claim payment(s) posted",
+        "era-DEMO-KHP.835": "10 claim payment(s) posted",
         "era-DEMO-MCD.835": "7 claim payment(s) posted",
         "era-DEMO-MCR.835": "6 claim payment(s) posted",
         "era-DEMO-RAI.835": "14 claim payment(s) posted",
@@ -303,12 +318,13 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     paid = dict(Claim.objects.filter(pk__in=expected_paid).values_list("pk", "paid_amount"))
     assert paid == expected_paid
     assert expected_paid[denied.pk] == 0
-    assert sum(expected_paid.values()) == Decimal("8802.00")
+    assert sum(expected_paid.values()) == Decimal("8548.40")
     statuses = _statuses(sent_claims)
     assert statuses.pop(denied.pk) == ClaimStatus.DENIED
     assert set(statuses.values()) == {ClaimStatus.PAID}
+    made = Claim.objects.filter(origin=Origin.SECONDARY, primary_claim__in=sent_claims)
     # one underpayment, the Keystone line, $5.00 short of the contract
-    (under,) = LinePosting.objects.filter(claim_posting__era_file__organisation=org, underpaid=True)
+    (under,) = LinePosting.objects.filter(claim_posting__claim__in=sent_claims, underpaid=True)
     assert under.claim_line_id == short_line.pk
     assert under.shortfall == SHORT
     page = biller.get("/remittance/underpayments/").content.decode()
@@ -354,3 +370,26 @@ def test_month(month: Demo, server: SftpServer, django_capture_on_commit_callbac
     service_day = coinsured.note.date_of_service
     assert f"{service_day} 97110-GP" in text
     assert f"$130.00 $104.00 $0.00 coinsurance ${coinsurance}" in text
+
+    # -- the secondary claim the Keystone 835 made, with the primary's adjudication, goes out
+    (secondary,) = made
+    assert secondary.primary_claim_id == seconded.pk
+    assert (secondary.payer_id, secondary.payer_sequence, secondary.status) == (
+        "DEMO-LSM",
+        PayerSequence.SECONDARY,
+        ClaimStatus.READY,
+    )
+    assert secondary.total_charge == seconded.total_charge == Decimal("275.00")
+    assert biller.post("/claims/batches/build/", {"claim": [str(secondary.pk)]}).status_code == 302
+    last = Batch.objects.filter(organisation=org).latest("pk")
+    assert "1 file(s) filed" in _poll(capture)
+    sent = _uploaded(server, last)
+    assert pyx12_errors(sent) == []
+    text = sent.decode("ascii")
+    assert f"CLM*{secondary.patient_control_number}*275*" in text
+    assert "SBR*S*" in text  # billed to the second plan ...
+    assert "SBR*P*" in text  # ... after the first (2320)
+    assert "AMT*D*174.4~" in text  # what Keystone paid (2320 AMT*D)
+    assert expected_paid[seconded.pk] == Decimal("174.40")
+    assert "AMT*EAF*43.6~" in text  # the patient's share left for the second plan
+    assert text.count("CAS*PR*2*") == text.count("DTP*573*D8*20260120~") == 3
