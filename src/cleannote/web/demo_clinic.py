@@ -195,13 +195,20 @@ _PAYERS = (
 # The directory's settings per demo payer (claims id -> fields): timely filing, and the clinic's
 # contract terms where a payer departs from its kind's defaults (ADR 0330). Lakeshore counts
 # units by the CMS 8-minute rule and Keystone pays hot/cold packs, unlike most commercial plans.
+# The clinic is contracted with Medicare and Keystone, not with Lakeshore: a 271's benefits are
+# read for that side of the network (ADR 0655).
 _PAYER_SETTINGS: dict[str, dict[str, object]] = {
-    "DEMO-MCR": {"timely_filing_days": 365},  # 42 CFR 424.44: one calendar year
-    "DEMO-KHP": {"timely_filing_days": 90, "policy_overrides": {"pays_97010": True}},
+    "DEMO-MCR": {"timely_filing_days": 365, "network_status": "in_network"},  # 42 CFR 424.44
+    "DEMO-KHP": {
+        "timely_filing_days": 90,
+        "policy_overrides": {"pays_97010": True},
+        "network_status": "in_network",
+    },
     "DEMO-LSM": {
         "timely_filing_days": 180,
         "eligibility_payer_id": "DEMO-LSM-E",
         "policy_overrides": {"unit_method": "cms"},
+        "network_status": "out_of_network",
     },
 }
 

@@ -18,6 +18,10 @@ def test_demo_payers_are_in_the_directory_with_an_override(db, settings, tmp_pat
     assert lakeshore.eligibility_id == "DEMO-LSM-E"
     assert directory.get(claims_payer_id="DEMO-KHP").policy.pays_97010
     assert directory.get(claims_payer_id="DEMO-MCR").timely_filing_days == 365
+    # the clinic's side of each network (ADR 0655): contracted with Keystone, not Lakeshore
+    assert directory.get(claims_payer_id="DEMO-KHP").network_status == "in_network"
+    assert lakeshore.network_status == "out_of_network"
+    assert directory.get(claims_payer_id="DEMO-RAI").network_status == "unknown"
     assert not Coverage.objects.filter(payer_record__isnull=True).exists()
     assert AuditEvent.objects.filter(
         object_type="payer.policy_overrides", actor_username="demo-biller"

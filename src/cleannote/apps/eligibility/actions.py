@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,6 +41,7 @@ from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.coverage_order import PROPERTY_AND_CASUALTY, in_cob_order
 from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.apps.payers.models import reads_in_network
 from cleannote.apps.scheduling.models import EXPECTED, Appointment
 from cleannote.apps.scheduling.selectors import appointments_on, day_bounds
 from cleannote.edi.eligibility_summary import EligibilitySummary, summarise_271
@@ -425,6 +426,16 @@ def _status_of(summary: EligibilitySummary) -> CheckStatus:
     return CheckStatus.UNCLEAR
 
 
+def _networks(checks: Iterable[EligibilityCheck]) -> dict[int, bool]:
+    """{coverage id: whether the clinic is in its payer's network} (`Payer.in_network`, ADR
+    0655): the side of a 271's benefits read first. One query; a coverage typed without a
+    directory payer reads as in network, as an unknown status does."""
+    rows = Coverage.objects.filter(pk__in={c.coverage_id for c in checks}).values_list(
+        "pk", "payer_record__network_status"
+    )
+    return {pk: reads_in_network(status) for pk, status in rows}
+
+
 def _apply(check: EligibilityCheck, summary: EligibilitySummary) -> None:
     check.status = _status_of(summary)
     check.plan_start = summary.plan_start
@@ -546,9 +557,13 @@ def do_record_271(
         created_by=actor.user,
     )
     answered: list[EligibilityCheck] = []
+    networks = _networks(matched.values())
     for position, response in enumerate(responses, start=1):
         check = matched[position]
-        _apply(check, summarise_271(response, check.service_type or None))
+        summary = summarise_271(
+            response, check.service_type or None, in_network=networks.get(check.coverage_id, True)
+        )
+        _apply(check, summary)
         check.response_file = response_file
         check.responded_at = when
         answered.append(check)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from cleannote.apps.payers.models import IDENTITY_FIELDS, KIND_LABELS, Payer
+from cleannote.apps.payers.models import IDENTITY_FIELDS, KIND_LABELS, NetworkStatus, Payer
 from cleannote.rules.payer_overrides import (
     OVERRIDE_FIELDS,
     FieldType,
@@ -136,6 +136,8 @@ class PayerForm(forms.ModelForm):  # type: ignore[type-arg]
             f"later is refused, 14 days before it warned. Blank: the {self.kind_label} default, "
             + (f"{default_days} days." if default_days else "none (timely filing not checked).")
         )
+        # Not sent (a form from before the field, a script): the payer keeps its status.
+        self.fields["network_status"].required = False
         stored = dict(self.instance.policy_overrides or {}) if self.instance.pk else {}
         for spec in OVERRIDE_FIELDS:
             name = PREFIX + spec.name
@@ -159,6 +161,8 @@ class PayerForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not cleaned.get("network_status"):
+            cleaned["network_status"] = self.instance.network_status or NetworkStatus.UNKNOWN
         raw: dict[str, object] = {}
         for spec in OVERRIDE_FIELDS:
             name = PREFIX + spec.name

@@ -31,6 +31,7 @@ IDENTITY_FIELDS = (
     "state",
     "zip",
     "timely_filing_days",
+    "network_status",
     "is_active",
 )
 
@@ -59,6 +60,22 @@ def validate_overrides(value: object) -> None:
         raise ValidationError(
             [f"{name}: {problem}" for name, problem in exc.errors.items()]
         ) from None
+
+
+class NetworkStatus(models.TextChoices):
+    """Whether the clinic is contracted with the payer: which side of a 271's benefits (EB12 Y
+    in network, N out of network) its eligibility answers show first (ADR 0655)."""
+
+    IN_NETWORK = "in_network", "In network"
+    OUT_OF_NETWORK = "out_of_network", "Out of network"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def reads_in_network(status: str | None) -> bool:
+    """The side of the network a 271's benefits are read for, from a payer's network status:
+    out of network only when the clinic says so; unknown (or no directory payer) reads as in
+    network, as most clinics bill payers they are contracted with (ADR 0655)."""
+    return status != NetworkStatus.OUT_OF_NETWORK
 
 
 class Payer(models.Model):
@@ -92,6 +109,14 @@ class Payer(models.Model):
         validators=[validate_overrides],
         help_text="Settings that differ from the payer kind's defaults (ADR 0330).",
     )
+    network_status = models.CharField(
+        "network status",
+        max_length=16,
+        choices=NetworkStatus.choices,
+        default=NetworkStatus.UNKNOWN,
+        help_text="Whether the clinic is in this payer's network: eligibility answers show that "
+        "side's copay, coinsurance and deductible first (unknown: in network first).",
+    )
     is_active = models.BooleanField("active", default=True)
 
     class Meta:
@@ -118,6 +143,11 @@ class Payer(models.Model):
     def policy(self) -> PayerPolicy:
         """What the scrub applies to this payer's claims: the kind's defaults plus overrides."""
         return policy_with(PayerKind(self.kind), self.core_overrides)
+
+    @property
+    def in_network(self) -> bool:
+        """The side of the network a 271's benefits are read for (`reads_in_network`)."""
+        return reads_in_network(self.network_status)
 
     @property
     def eligibility_id(self) -> str:
