@@ -102,3 +102,54 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
     page.goto(f"{base}/schedule/?day={day_of_tenth}")
     expect(card).to_be_visible()
     expect(card.locator('[data-flag="progress-report"]')).to_have_count(0)
+
+
+def test_a_flags_full_text_on_a_tablet_without_hover(browser_page, live_server, clinic):  # noqa: F811
+    """At 768 px (a tablet: no hover, no tooltip) the week card's flag badge is a link to the
+    appointment's flags, each in full with its fix; the Needs attention row says it in full."""
+    page, base = browser_page, live_server.url
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    for days_ago in range(3, 8):
+        _note(
+            clinical,
+            clinic.case,
+            clinic.therapist,
+            clinic.location,
+            TODAY - dt.timedelta(days=days_ago),
+            sign=True,
+        )
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    zone = timezone.get_current_timezone()
+    booked = []
+    for offset in range(5):
+        start = dt.datetime.combine(TODAY + dt.timedelta(days=offset), dt.time(10), tzinfo=zone)
+        booked.append(
+            do_book_appointment(
+                desk,
+                patient=clinic.patient,
+                staff=clinic.therapist,
+                location=clinic.location,
+                start=start,
+                end=start + dt.timedelta(minutes=45),
+            )
+        )
+    tenth = booked[3]
+    page.set_viewport_size({"width": 768, "height": 1000})
+    sign_in(page, base, "fran")
+    page.goto(f"{base}/schedule/week/?day={(TODAY + dt.timedelta(days=3)).isoformat()}")
+    badge = page.locator(f'#card-{tenth.pk} a[data-flag="progress-report"]')
+    expect(badge).to_have_text("Progress report due")
+    page.screenshot(path=str(ARTIFACTS / "fwd-tablet-week-768.png"), full_page=False)
+    badge.click()
+    page.wait_for_url(f"**/schedule/appointment/{tenth.pk}/#flags")
+    section = page.locator("#flags")
+    expect(section).to_be_visible()
+    expect(section).to_contain_text("Treatment day 10: a progress report is due")
+    expect(section.get_by_role("link", name="Plan the progress report")).to_be_visible()
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "fwd-tablet-appointment-768.png"), full_page=True)
+    page.goto(f"{base}/schedule/attention/")
+    row = page.locator(f'tr[data-appointment="{tenth.pk}"][data-flag="progress-report"]')
+    expect(row).to_contain_text("none is planned for this visit")
+    page.screenshot(path=str(ARTIFACTS / "fwd-tablet-attention-768.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
