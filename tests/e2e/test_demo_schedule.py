@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cleannote.apps.ledger.models import CheckIn, PatientPayment
 from cleannote.apps.organisations.models import Staff
-from cleannote.apps.scheduling.forward_flags import flags_for
+from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for
 from cleannote.apps.scheduling.models import (
     Appointment,
     AppointmentSeries,
@@ -19,7 +19,8 @@ from cleannote.apps.scheduling.models import (
     CancelReason,
     WaitlistEntry,
 )
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from cleannote.rules.forward_view import FlagKind
+from tests.e2e.conftest import DEMO_TODAY, Demo, load_demo
 from tests.personas import client_for
 
 
@@ -63,7 +64,7 @@ def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
     assert AppointmentSeries.objects.filter(plan_of_care__isnull=False).count() >= 10
     assert WaitlistEntry.objects.count() == 3
     # visits ahead raise the forward flags: the chart's (ADR 0651), and a PIP case billed up
-    # to its limit and a plan past day 90 (ADR 0652)
+    # to its limit and a plan past day 90 (ADR 0652), a Medicare course billed up to KX (0653)
     flags = flags_for(demo.organisation, appointments, DEMO_TODAY)
     kinds = {flag.kind.value for row in flags.values() for flag in row}
     assert {
@@ -73,6 +74,8 @@ def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
         "referral-window",
         "pip-limit",
         "recertify",
+        "kx-threshold",
+        "targeted-review",
     } <= kinds
     # lunch is kept free, and visits last 15 to 60 minutes
     for appointment in appointments:
@@ -82,6 +85,33 @@ def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
         assert end.time() <= dt.time(12) or start.time() >= dt.time(13), appointment.pk
     # and the front desk's week view of last week shows five clinicians' appointments
     _front_desk_sees_five_clinicians_in_a_week(demo)
+    # and every kind of forward flag is on its calendar, with its fix (ADR 0653)
+    _every_forward_flag_on_the_calendar(demo)
+
+
+def _every_forward_flag_on_the_calendar(demo: Demo) -> None:
+    # given every visit the standard demo's (30 patients) calendar has booked ahead
+    ahead = list(
+        Appointment.objects.filter(
+            organisation=demo.organisation, start__date__gte=DEMO_TODAY
+        ).select_related("patient", "staff__user", "appointment_type")
+    )
+    # when the forward view flags them and groups them as the Needs attention list does
+    flags = flags_for(demo.organisation, ahead, DEMO_TODAY)
+    groups = attention_groups(ahead, flags)
+    # then every kind of flag has a group, each row with its text and the link that fixes it
+    assert {group.kind for group in groups} == set(FlagKind)
+    for group in groups:
+        for row in group.rows:
+            assert row.flag.message, row
+            assert row.fix.url.startswith("/"), row
+    # the KX course crosses $2,480 on its first booked visit and $3,000 on a later one
+    brandt = sorted((a for a in ahead if a.patient.last_name == "Brandt"), key=lambda a: a.start)
+    kinds = [{f.kind for f in flags.get(a.pk, ())} for a in brandt]
+    assert FlagKind.KX_THRESHOLD in kinds[0]
+    assert FlagKind.TARGETED_REVIEW in set().union(*kinds[1:])
+    kx = next(f for f in flags[brandt[0].pk] if f.kind is FlagKind.KX_THRESHOLD)
+    assert "2026 KX threshold of $2,480.00" in kx.message
 
 
 def _front_desk_sees_five_clinicians_in_a_week(demo) -> None:

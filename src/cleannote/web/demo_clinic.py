@@ -63,7 +63,9 @@ from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
+from cleannote.web.demo_kx_course import load_demo_kx_course
 from cleannote.web.demo_messaging import load_demo_messaging
+from cleannote.web.demo_money import MIN_PATIENTS as MONEY_MIN_PATIENTS
 from cleannote.web.demo_money import load_demo_money
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
@@ -367,15 +369,25 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     for index in range(patients):
         notes += _demo_patient(rng, index, actor, staff, (main, eastside), today)
     notes += _demo_chart_upkeep(
-        actor, Actor(user=staff["demo-pt"].user, organisation=clinic), today
+        actor, Actor(user=staff["demo-pt"].user, organisation=clinic), today, patients
     )
 
     _demo_outcome_measures(clinic)
     _demo_blocked_charts(actor, staff["demo-pt"], main, today)
     notes += load_demo_rtm(actor, staff["demo-pt"], main, today, rng)
+    # Billed up to the KX threshold: the KX and targeted review flags (ADR 0653).
+    kx_notes = load_demo_kx_course(
+        actor,
+        staff["demo-pt2"],
+        Actor(user=staff["demo-biller"].user, organisation=clinic),
+        main,
+        today,
+        patients,
+    )
+    notes += kx_notes
     # The calendar: its appointments follow the notes written above (ADR 0651).
     load_demo_schedule(actor, staff, today, random.Random(seed + 1))
-    load_demo_flags(actor, staff, today)  # the flags that need claims or an older plan
+    load_demo_flags(actor, staff, today, patients)  # the flags that need claims or an older plan
     # A letter-of-protection case with its lien ledger and settlement (ADR 0771).
     load_demo_lop(actor, Actor(user=staff["demo-biller"].user, organisation=clinic), today)
     load_demo_messaging(actor, today)  # after the calendar: reminders and self-booking
@@ -408,12 +420,14 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     return DemoSummary(
         organisations=2,
         staff=len(staff) + 1,
-        patients=patients + 1 + len(_BLOCKED) + len(RTM_PATIENTS),
+        patients=patients + 1 + len(_BLOCKED) + len(RTM_PATIENTS) + (1 if kx_notes else 0),
         notes=notes + 3 * len(_BLOCKED),
     )
 
 
-def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> int:
+def _demo_chart_upkeep(
+    front_desk: Actor, therapist: Actor, today: dt.date, demo_patients: int
+) -> int:
     """The chart kept current after registration (ADR 0501), through the chart's actions: the
     first patient with a health plan brings a second card (the spouse's plan, secondary), and
     one case ends in a discharge: a PT case with the therapist's discharge summary (ADR 0580),
@@ -465,7 +479,8 @@ def _demo_chart_upkeep(front_desk: Actor, therapist: Actor, today: dt.date) -> i
             ),
             reason="Second insurance card shown at check-in",
         )
-    if _demo_discharge_summary(front_desk.organisation, today):
+    keep_accident_open = demo_patients >= MONEY_MIN_PATIENTS
+    if _demo_discharge_summary(front_desk.organisation, today, keep_accident_open):
         return 1
     case = Case.objects.filter(patient=patients[-1], closed_on__isnull=True).first()
     if case is not None:
@@ -997,11 +1012,12 @@ def _demo_report(note_type: NoteType, eval_code: str, goals: list[Goal]) -> dict
     return report
 
 
-def _demo_discharge_summary(clinic: Organisation, today: dt.date) -> int:
+def _demo_discharge_summary(clinic: Organisation, today: dt.date, keep_accident_open: bool) -> int:
     """One PT case ends today with the therapist's discharge summary (each goal's final status,
     the final measures, the home program), signed, and the case discharged through the chart's
     own action, as the note page offers (ADR 0580). The case: the last open PT case whose
-    visits are all signed and before today, evaluated by a PT."""
+    visits are all signed and before today, evaluated by a PT; with `keep_accident_open` (demos
+    of 20 patients or more, as demo_money.py) billed to no accident carrier (ADR 0653)."""
     cases = (
         Case.objects.filter(
             patient__organisation=clinic,
@@ -1014,6 +1030,11 @@ def _demo_discharge_summary(clinic: Organisation, today: dt.date) -> int:
         .exclude(notes__date_of_service__gte=today)
         .order_by("-patient__chart_number")
     )
+    if keep_accident_open:
+        # An accident case stays open: its PIP/MedPay limit is a forward flag (ADR 0653).
+        cases = cases.exclude(
+            coverage__kind__in=(PayerKind.AUTO_PIP.value, PayerKind.AUTO_MEDPAY.value)
+        )
     case = cases.first()
     if case is None:
         return 0
