@@ -39,6 +39,7 @@ from cleannote.apps.patients.models import (
 )
 from cleannote.apps.patients.models import Goal as GoalRow
 from cleannote.apps.patients.selectors import core_address, to_core_person
+from cleannote.platform.request_params import MAX_ID
 from cleannote.rules.addresses import is_po_box
 from cleannote.rules.payer_policy import policy_for
 from cleannote.rules.scope_of_practice import bills_under_supervisor
@@ -133,8 +134,9 @@ def load_notes_for_visits(
     """The notes (by id; ids not found, or another organisation's, are left out) with
     everything `build_visit` reads, in a fixed number of queries per `LOAD_CHUNK` notes: the
     notes with their people and places, blocks and goals, the patients' coverages, the cases'
-    referrals, plans of care and diagnoses, and each case's signed visits (`CaseVisits`)."""
-    ids = sorted(set(note_ids))
+    referrals, plans of care and diagnoses, and each case's signed visits (`CaseVisits`).
+    An id no row can have (a hostile URL's 23 digits) is not found: SQLite refuses to bind it."""
+    ids = sorted({i for i in note_ids if 1 <= i <= MAX_ID})
     found: dict[int, Note] = {}
     for start in range(0, len(ids), LOAD_CHUNK):
         notes = Note.objects.all()
