@@ -24,6 +24,7 @@ def test_the_warning_offers_more_time_and_then_signs_out(browser_page, live_serv
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/")
+    page.wait_for_load_state("networkidle")  # the home page's htmx panel (sign_in.py)
     page.goto(f"{base}/patients/")
     dialog = page.get_by_role("alertdialog", name="Still working?")
     expect(dialog).to_be_hidden()
