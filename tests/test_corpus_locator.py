@@ -10,7 +10,7 @@ import pytest
 import tests.corpus
 from tests.corpus import MISSING, REPO_ROOT, corpus_files, corpus_path
 
-# An absolute path on one machine, used as a place to read or write: `"/work/…"`, `'/home/…'`.
+# An absolute path on one machine (quoted, under /work, /home and the like), read or written.
 MACHINE_PATH = re.compile(r"""["'`](?:/work|/home|/Users|/root|/mnt|/srv)/""")
 SCANNED = ("src", "tests", "benchmarks", "tools", "docs", "examples", ".ci", "Makefile")
 
