@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
@@ -26,6 +27,7 @@ from cleannote.apps.injury.selectors import ZERO, lien_balance
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Case
+from cleannote.apps.remittance.models import ClaimPosting, EraFile
 
 CENT = Decimal("0.01")
 # What a person may post by hand: charges come from claims, write-offs from a settlement.
@@ -72,8 +74,9 @@ def money(value: Decimal | str | None, field: str, *, zero_ok: bool = False) -> 
 
 
 def _entry(
-    actor: Actor, user: User, case: Case, kind: LienKind, amount: Decimal, on: dt.date, memo: str,
-    *, claim: Claim | None = None, settlement: Settlement | None = None,
+    actor: Actor, user: User | None, case: Case, kind: LienKind, amount: Decimal, on: dt.date,
+    memo: str, *, claim: Claim | None = None, settlement: Settlement | None = None,
+    posting: ClaimPosting | None = None,
 ) -> LienEntry:  # fmt: skip
     entry = LienEntry.objects.create(
         organisation=actor.organisation,
@@ -84,6 +87,7 @@ def _entry(
         memo=" ".join(memo.split())[:200],
         claim=claim,
         settlement=settlement,
+        claim_posting=posting,
         recorded_by=user,
         recorded_at=timezone.now(),
     )
@@ -134,8 +138,10 @@ def full_fee(claim: Claim) -> Decimal:
 def do_post_lien_charges(actor: Actor, case: Case) -> list[LienEntry]:
     """A charge for each of the case's claims not on the ledger yet, at the full fee; posting
     twice adds nothing (the constraint `lien_charge_once_per_claim` backs it)."""
-    user = _person(actor)
-    row = _locked(actor, case)
+    return _charge_claims(actor, _person(actor), _locked(actor, case))
+
+
+def _charge_claims(actor: Actor, user: User | None, row: Case) -> list[LienEntry]:
     charged = set(
         LienEntry.objects.filter(case=row, kind=LienKind.CHARGE).values_list("claim_id", flat=True)
     )
@@ -146,6 +152,57 @@ def do_post_lien_charges(actor: Actor, case: Case) -> list[LienEntry]:
         memo = f"Visit {claim.date_of_service:%Y-%m-%d}, claim {claim.patient_control_number}"
         fee, day = full_fee(claim), claim.date_of_service
         made.append(_entry(actor, user, row, LienKind.CHARGE, fee, day, memo, claim=claim))
+    return made
+
+
+def lien_cases() -> Q:
+    """The cases kept on a lien ledger: a lien (letter of protection) on file, or a ledger
+    already opened."""
+    return Q(lien_on_file=True) | Q(Exists(LienEntry.objects.filter(case=OuterRef("pk"))))
+
+
+def copy_carrier_payments(actor: Actor, era: EraFile) -> list[LienEntry]:
+    """Each payment (or reversal) the file posted on a claim of a lien case, onto that case's
+    lien ledger: once per posting, whoever posts it again (ADR 0761). The claim's visit charge
+    is put on the ledger first if it is not there, so the payment has a charge to pay. A
+    settled case's ledger is closed and takes nothing. Runs in the posting's transaction, as
+    the remittance app's `after_posting` hook; one query when the file touches no lien case."""
+    postings = list(
+        ClaimPosting.objects.filter(
+            era_file=era,
+            claim__note__case__in=Case.objects.filter(lien_cases()),
+            lien_entry__isnull=True,
+        )
+        .exclude(paid=0)
+        .select_related("claim__note")
+        .order_by("id")
+    )
+    if not postings:
+        return []
+    user = actor.user
+    if user is not None and not Staff.objects.filter(
+        user=user, organisation=actor.organisation
+    ).exists():
+        user = None
+    made = []
+    for posting in postings:
+        claim = posting.claim
+        row = Case.objects.select_for_update().get(pk=claim.note.case_id)
+        if Settlement.objects.filter(case=row).exists():
+            continue
+        _charge_claims(actor, user, row)
+        source = f"paper check {era.trace_number}" if era.entered_manually else f"835 {era.pk}"
+        if posting.paid > 0:
+            kind, memo = LienKind.PAYMENT, f"{claim.payer_name} paid"
+        else:
+            kind, memo = LienKind.REVERSAL, f"{claim.payer_name} reversed its payment"
+        memo = f"{memo}, claim {claim.patient_control_number} ({source})"
+        made.append(
+            _entry(
+                actor, user, row, kind, abs(posting.paid), posting.posted_on, memo,
+                claim=claim, posting=posting,
+            )  # fmt: skip
+        )
     return made
 
 

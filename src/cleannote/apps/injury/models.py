@@ -18,6 +18,7 @@ from django.db import models
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Case
+from cleannote.apps.remittance.models import ClaimPosting
 
 
 class LienKind(models.TextChoices):
@@ -25,10 +26,14 @@ class LienKind(models.TextChoices):
     PAYMENT = "payment", "Payment"
     REDUCTION = "reduction", "Reduction agreed"
     WRITE_OFF = "write_off", "Write-off"
+    # A carrier took back a payment it had made on one of the case's claims (an 835 reversal,
+    # CLP02 22): the copied payment stands and this row raises the balance again (ADR 0761).
+    REVERSAL = "reversal", "Payment reversed"
 
 
-# The kinds that lower the balance (a charge raises it).
+# The kinds that lower the balance (a charge and a reversal raise it).
 CREDITS = (LienKind.PAYMENT, LienKind.REDUCTION, LienKind.WRITE_OFF)
+DEBITS = (LienKind.CHARGE, LienKind.REVERSAL)
 
 
 class Settlement(models.Model):
@@ -86,8 +91,14 @@ class LienEntry(models.Model):
     settlement = models.ForeignKey(
         Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
+    # A payment (or its reversal) a carrier posted on one of the case's claims, copied here
+    # from its 835 or paper-check posting: once per posting (ADR 0761).
+    claim_posting = models.OneToOneField(
+        ClaimPosting, on_delete=models.PROTECT, null=True, blank=True, related_name="lien_entry"
+    )
+    # Empty only for a carrier payment copied by a background 835 import (no person acted).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField()
 
@@ -108,5 +119,5 @@ class LienEntry(models.Model):
 
     @property
     def signed_amount(self) -> Decimal:
-        """The effect on the balance: a charge adds, the rest subtract."""
-        return self.amount if self.kind == LienKind.CHARGE else -self.amount
+        """The effect on the balance: a charge or a reversal adds, the rest subtract."""
+        return self.amount if self.kind in DEBITS else -self.amount

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Case as When_
 from django.db.models import DecimalField, F, Sum, When
 
-from cleannote.apps.injury.models import LienEntry, LienKind, Settlement
+from cleannote.apps.injury.models import DEBITS, LienEntry, LienKind, Settlement
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Case
 
@@ -36,7 +36,7 @@ class LienLedger:
 def lien_balance(case_id: int) -> Decimal:
     """Charges less payments, reductions and write-offs: one query."""
     signed = When_(
-        When(kind=LienKind.CHARGE, then=F("amount")),
+        When(kind__in=DEBITS, then=F("amount")),
         default=-F("amount"),
         output_field=DecimalField(max_digits=12, decimal_places=2),
     )

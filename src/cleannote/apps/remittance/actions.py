@@ -62,6 +62,7 @@ from cleannote.apps.remittance.models import (
     UnmatchedPayment,
 )
 from cleannote.edi.tokenizer import X12Error
+from cleannote.platform.hooks import Hook
 from cleannote.edi.x12_835 import Adjustment, ClaimPayment, Remittance, read_835
 
 PATIENT_RESPONSIBILITY = PATIENT_GROUP
@@ -85,6 +86,18 @@ CROSSOVER_REMARKS = {
     "MA07": "forwarded to Medicaid",
     "N89": "forwarded to more than one other payer",
 }
+
+
+
+
+def _nothing_after(actor: Actor, era: EraFile) -> object:
+    return None
+
+
+# What a higher app does with a file's postings once they are made, in the same transaction:
+# the injury app copies carrier payments on lien cases onto the lien ledger (ADR 0761). Called
+# once per file (an 835, a paper check, a payment matched by hand), never per claim.
+after_posting: Hook[[Actor, EraFile], object] = Hook("remittance.after_posting", _nothing_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +204,7 @@ def do_import_835(
             where = exc.subject.removeprefix(f"{era.file_name}: ")
             _keep_unmatched(era, item, f"{where}: {exc.problem}")
     _post_provider_adjustments(era, remittances)
+    after_posting(actor, era)
     do_record_audit_event(actor, AuditAction.CREATE, "era_file", era.pk)
     return era
 
@@ -525,6 +539,7 @@ def do_match_payment(
     row.matched_at = when
     row.matched_by = actor.user
     row.save(update_fields=["posting", "matched_at", "matched_by"])
+    after_posting(actor, era)
     do_record_audit_event(actor, AuditAction.UPDATE, "claim", fresh.pk, patient_id=fresh.patient_id)
     return posting
 

@@ -26,7 +26,12 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.models import Claim, Origin
 from cleannote.apps.claims.status import PATIENT_GROUP, POSTABLE
-from cleannote.apps.remittance.actions import PaymentItem, post_claim_payment, require_poster
+from cleannote.apps.remittance.actions import (
+    PaymentItem,
+    after_posting,
+    post_claim_payment,
+    require_poster,
+)
 from cleannote.apps.remittance.errors import RemittanceError
 from cleannote.apps.remittance.line_matching import LineMatch
 from cleannote.apps.remittance.models import EraFile, MatchedBy
@@ -248,6 +253,7 @@ def do_post_manual_check(
             matches,
             when,
         )
+    after_posting(actor, era)
     do_record_audit_event(actor, AuditAction.CREATE, "era_file", era.pk, reason="paper check")
     return era
 
