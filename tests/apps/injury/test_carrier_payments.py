@@ -44,10 +44,8 @@ def _paying(claim: Claim, share: str, sign: int = 1) -> tuple[str, list[str]]:
         )
     status = "22" if sign < 0 else "1"
     total = sum((line.charge for line in lines), D("0"))
-    return claim_payment(
-        claim.patient_control_number, status, str(sign * total), str(sign * paid_total), "0",
-        services,
-    )  # fmt: skip
+    pcn = claim.patient_control_number
+    return claim_payment(pcn, status, str(sign * total), str(sign * paid_total), "0", services)
 
 
 def _rows(case: Case) -> list[tuple[str, D]]:
@@ -65,7 +63,8 @@ def test_an_835_payment_on_a_lien_case_reaches_the_lien_ledger_once(billing: Bil
     # then the visit's charge at the full fee and the carrier's payment are on the ledger, once
     assert _rows(lop) == [(LienKind.CHARGE, D("255.00")), (LienKind.PAYMENT, paid)]
     payment = LienEntry.objects.get(kind=LienKind.PAYMENT)
-    assert payment.claim_id == claim.pk and payment.claim_posting is not None
+    assert payment.claim_id == claim.pk
+    assert payment.claim_posting is not None
     assert "Harbor Casualty paid" in payment.memo
     assert lien_balance(lop.pk) == D("255.00") - paid
 

@@ -180,9 +180,10 @@ def copy_carrier_payments(actor: Actor, era: EraFile) -> list[LienEntry]:
     if not postings:
         return []
     user = actor.user
-    if user is not None and not Staff.objects.filter(
-        user=user, organisation=actor.organisation
-    ).exists():
+    if (
+        user is not None
+        and not Staff.objects.filter(user=user, organisation=actor.organisation).exists()
+    ):
         user = None
     made = []
     for posting in postings:
@@ -197,12 +198,8 @@ def copy_carrier_payments(actor: Actor, era: EraFile) -> list[LienEntry]:
         else:
             kind, memo = LienKind.REVERSAL, f"{claim.payer_name} reversed its payment"
         memo = f"{memo}, claim {claim.patient_control_number} ({source})"
-        made.append(
-            _entry(
-                actor, user, row, kind, abs(posting.paid), posting.posted_on, memo,
-                claim=claim, posting=posting,
-            )  # fmt: skip
-        )
+        amount, day = abs(posting.paid), posting.posted_on
+        made.append(_entry(actor, user, row, kind, amount, day, memo, claim=claim, posting=posting))
     return made
 
 

@@ -62,8 +62,8 @@ from cleannote.apps.remittance.models import (
     UnmatchedPayment,
 )
 from cleannote.edi.tokenizer import X12Error
-from cleannote.platform.hooks import Hook
 from cleannote.edi.x12_835 import Adjustment, ClaimPayment, Remittance, read_835
+from cleannote.platform.hooks import Hook
 
 PATIENT_RESPONSIBILITY = PATIENT_GROUP
 _ZERO = Decimal("0")
@@ -86,8 +86,6 @@ CROSSOVER_REMARKS = {
     "MA07": "forwarded to Medicaid",
     "N89": "forwarded to more than one other payer",
 }
-
-
 
 
 def _nothing_after(actor: Actor, era: EraFile) -> object:

@@ -6,27 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('injury', '0001_initial'),
-        ('remittance', '0004_manual_checks_refunds_transfers_write_offs'),
+        ("injury", "0001_initial"),
+        ("remittance", "0004_manual_checks_refunds_transfers_write_offs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lienentry',
-            name='claim_posting',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lien_entry', to='remittance.claimposting'),
+            model_name="lienentry",
+            name="claim_posting",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lien_entry",
+                to="remittance.claimposting",
+            ),
         ),
         migrations.AlterField(
-            model_name='lienentry',
-            name='kind',
-            field=models.CharField(choices=[('charge', 'Charge'), ('payment', 'Payment'), ('reduction', 'Reduction agreed'), ('write_off', 'Write-off'), ('reversal', 'Payment reversed')], max_length=9),
+            model_name="lienentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("charge", "Charge"),
+                    ("payment", "Payment"),
+                    ("reduction", "Reduction agreed"),
+                    ("write_off", "Write-off"),
+                    ("reversal", "Payment reversed"),
+                ],
+                max_length=9,
+            ),
         ),
         migrations.AlterField(
-            model_name='lienentry',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="lienentry",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
