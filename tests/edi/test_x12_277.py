@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from cleannote.edi.x12_277 import iter_claim_statuses, read_277
+from tests.corpus import corpus_path
 from tests.edi.envelopes import wrap
 
 BODY = [
@@ -82,3 +83,19 @@ def test_a_status_at_the_information_receiver_level_keeps_its_trace() -> None:
     [(trace, status)] = report.receiver_statuses
     assert (trace, status.category, status.status, status.entity) == ("7-0007", "A3", "24", "41")
     assert report.claims == ()
+
+
+def test_a_status_at_the_billing_provider_level_is_kept_with_its_npi_and_receiver_trace():
+    # given the published provider-level sample (HL 19 with STC, NM1*1P XX) and our own shape
+    published = corpus_path("277", "LinuxForHealth__provider-level-status.277").read_bytes()
+    # when
+    [report] = read_277(published, source="provider.277")
+    # then the HL 19 status names its provider, and the claim above it knows its provider
+    [level] = report.provider_statuses
+    assert (level.npi, level.status.category, level.status.status) == ("6166666666", "E0", "24")
+    [claim] = report.claims
+    assert (claim.patient_control_number, claim.provider_npi) == ("SM123456", "1666666661")
+    # and in a 277CA every claim carries the receiver trace it was listed under
+    [ours] = read_277(wrap(BODY, st01="277", guide="005010X214").encode(), source="ca.277")
+    assert [(c.receiver_trace, c.provider_npi) for c in ours.claims] == [("BATCH1", "1234567893")]
+    assert ours.provider_statuses == ()

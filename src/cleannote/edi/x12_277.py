@@ -5,7 +5,10 @@ in X212; in a 277CA TRN02 itself is the patient control number) and the payer's 
 (REF*1K). Status sent at the payer, receiver or provider level (a 277CA's batch acceptance)
 is kept separately in `level_statuses`; a status at the information receiver level (HL 21) is
 also kept with that level's trace (`receiver_statuses`): in a 277CA that trace is the BHT03 of
-the 837 transaction set it answers, so a batch rejected whole names the set.
+the 837 transaction set it answers, so a batch rejected whole names the set. A status at the
+billing provider level (HL 19) is kept with that provider's NPI (NM1*85 or 1P, XX) and the
+receiver trace above it (`provider_statuses`), and each claim carries the receiver trace and
+provider NPI it was listed under, so a provider refused whole names the claims it covers.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from cleannote.edi.tokenizer import (
 )
 
 _CLAIM_LEVELS = {"22", "23", "PT"}
+_SOURCE_LEVEL = "20"
 _RECEIVER_LEVEL = "21"
+_PROVIDER_LEVEL = "19"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,20 @@ class ClaimStatus:
     service_start: date | None
     service_end: date | None
     services: tuple[ServiceStatus, ...]
+    # where the claim was listed: the information receiver level's TRN02 and the billing
+    # provider level's NPI above it ("" when the file has none)
+    receiver_trace: str = ""
+    provider_npi: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderStatus:
+    """A status at the billing provider level (HL 19): about every claim of that provider in
+    the 837 set the receiver trace names."""
+
+    receiver_trace: str
+    npi: str
+    status: Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +92,7 @@ class StatusReport:
     claims: tuple[ClaimStatus, ...]
     # (TRN02 of the information receiver level, a status there), in file order
     receiver_statuses: tuple[tuple[str, Status], ...] = ()
+    provider_statuses: tuple[ProviderStatus, ...] = ()
 
 
 def read_277(data: bytes | BinaryIO | Path, *, source: str) -> list[StatusReport]:
@@ -117,6 +137,8 @@ def _read_set(
     level_statuses: list[tuple[str, Status]] = []
     receiver_statuses: list[tuple[str, Status]] = []
     receiver_trace = ""
+    provider_statuses: list[ProviderStatus] = []
+    provider_npi = ""
     claims: list[ClaimStatus] = []
     claim: _Claim | None = None
     line: Segment | None = None
@@ -157,6 +179,8 @@ def _read_set(
                     start,
                     end,
                     tuple(claim.services),
+                    receiver_trace,
+                    provider_npi,
                 )
             )
         claim = None
@@ -166,8 +190,13 @@ def _read_set(
         if sid == "HL":
             close_claim()
             level = segment.get(3)
-            if level == _RECEIVER_LEVEL:
+            if level in (_SOURCE_LEVEL, _RECEIVER_LEVEL):
                 receiver_trace = ""
+            if level in (_SOURCE_LEVEL, _RECEIVER_LEVEL, _PROVIDER_LEVEL):
+                provider_npi = ""
+        elif sid == "NM1":
+            if level == _PROVIDER_LEVEL and segment.get(1) in ("85", "1P"):
+                provider_npi = segment.get(9) if segment.get(8) == "XX" else ""
         elif sid == "TRN":
             if level in _CLAIM_LEVELS and segment.get(1) == "2":
                 close_claim()
@@ -184,6 +213,8 @@ def _read_set(
                 level_statuses.append((level, status))
                 if level == _RECEIVER_LEVEL:
                     receiver_statuses.append((receiver_trace, status))
+                elif level == _PROVIDER_LEVEL:
+                    provider_statuses.append(ProviderStatus(receiver_trace, provider_npi, status))
         elif sid == "REF":
             if line is not None and segment.get(1) == "FJ":
                 line_ref = segment.get(2)
@@ -206,7 +237,12 @@ def _read_set(
                 claims.extend(closed)
             closed.clear()
     yield StatusReport(
-        control, guide, tuple(level_statuses), tuple(claims), tuple(receiver_statuses)
+        control,
+        guide,
+        tuple(level_statuses),
+        tuple(claims),
+        tuple(receiver_statuses),
+        tuple(provider_statuses),
     )
 
 
@@ -225,6 +261,7 @@ def _status(source: str, segment: Segment) -> Status:
 
 __all__ = [
     "ClaimStatus",
+    "ProviderStatus",
     "ServiceStatus",
     "Status",
     "StatusReport",

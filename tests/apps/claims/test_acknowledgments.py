@@ -321,3 +321,98 @@ def test_the_claim_page_shows_its_rejections_and_offers_resubmit(billing, client
     assert "Rejections (999, 277CA)" in html
     assert "164: the entity&#x27;s contract or member number (the subscriber)" in html
     assert reverse("claims:resubmit", args=[rejected.pk]) in html
+
+
+# --- 277CA: the billing provider level (HL 19) --------------------------------------------------
+
+
+def _provider_level_277ca(trace: str, npi: str, stc: str, patients: list[str]) -> bytes:
+    """A clearinghouse's 277CA shaped as X214 sends it: the payer (HL 20), our receipt of the
+    set (HL 21, accepted), the billing provider refused (HL 19 with its STC), then the claims
+    listed beneath it, without a status of their own."""
+    body = [
+        "BHT*0085*08*B7*20261206*1200*TH",
+        "HL*1**20*1",
+        "NM1*PR*2*ACME CLEARINGHOUSE*****46*CH1",
+        "TRN*1*0",
+        "DTP*050*D8*20261206",
+        "DTP*009*D8*20261206",
+        "HL*2*1*21*1",
+        "NM1*41*2*RIVERSIDE PT*****46*CLEANNOTE",
+        f"TRN*2*{trace}",
+        "STC*A1:19:PR*20261206*WQ*380.00",
+        "HL*3*2*19*" + ("1" if patients else "0"),
+        f"NM1*85*2*RIVERSIDE PT*****XX*{npi}",
+        "TRN*1*0",
+        stc,
+        "QTY*AA*2",
+        "AMT*YY*380.00",
+    ]
+    for number, pcn in enumerate(patients, start=4):
+        body += [f"HL*{number}*3*PT", "NM1*QC*1*DOE*JANE****MI*XYZ123", f"TRN*2*{pcn}"]
+        body += ["DTP*472*RD8*20261130-20261130"]
+    return wrap(body, st01="277", guide="005010X214", functional="HN").encode()
+
+
+def test_a_277ca_refusing_the_billing_provider_rejects_its_claims_of_the_set(billing):
+    # given a batch of two claims and a 277CA whose HL 19 refuses our billing NPI (not
+    # enrolled with the payer), listing no claim beneath it
+    batch, claims = _batch(billing, 2)
+    trace = f"{batch.control_number}-{batch.control_number:04d}"
+    npi = claims[0].visit["billing_provider"]["npi"]
+    data = _provider_level_277ca(trace, npi, "STC*A3:562:85*20261206*U*380.00", [])
+    # when
+    outcome = do_import_277ca(billing.actor, data, file_name="provider.277")
+    # then both claims are rejected, each saying why in words, with the provider fix area
+    assert outcome == "277CA: 0 claim(s) accepted, 2 rejected, 0 not ours or not found"
+    for claim in claims:
+        fresh = Claim.objects.get(pk=claim.pk)
+        assert fresh.status == ClaimStatus.REJECTED
+        [reason] = fresh.rejections.all()
+        assert (reason.code, reason.rule) == ("A3:562:85", "ack.provider")
+        assert reason.explanation.startswith(
+            f"every claim of billing provider NPI {npi} in transaction set {trace} was "
+            "rejected: A3: returned as unprocessable: rejected before adjudication; 562:"
+        )
+        assert "(the billing provider)" in reason.explanation
+    # and importing it again moves nothing
+    again = do_import_277ca(billing.actor, data, file_name="provider.277")
+    assert again == "277CA: 0 claim(s) accepted, 0 rejected, 0 not ours or not found"
+
+
+def test_a_277ca_refusing_another_billing_npi_leaves_our_claims_alone(billing):
+    batch, claims = _batch(billing, 2)
+    trace = f"{batch.control_number}-{batch.control_number:04d}"
+    data = _provider_level_277ca(trace, "1999999984", "STC*A3:562:85*20261206*U*380.00", [])
+    outcome = do_import_277ca(billing.actor, data, file_name="other.277")
+    assert outcome == "277CA: 0 claim(s) accepted, 0 rejected, 0 not ours or not found"
+    assert _statuses(claims) == [ClaimStatus.IN_BATCH, ClaimStatus.IN_BATCH]
+
+
+def test_an_accepting_billing_provider_level_moves_nothing(billing):
+    batch, claims = _batch(billing, 1)
+    trace = f"{batch.control_number}-{batch.control_number:04d}"
+    npi = claims[0].visit["billing_provider"]["npi"]
+    data = _provider_level_277ca(trace, npi, "STC*A1:19:85*20261206*WQ*190.00", [])
+    outcome = do_import_277ca(billing.actor, data, file_name="fine.277")
+    assert outcome == "277CA: 0 claim(s) accepted, 0 rejected, 0 not ours or not found"
+    assert _statuses(claims) == [ClaimStatus.IN_BATCH]
+
+
+def test_claims_listed_under_a_refused_billing_provider_are_rejected_by_name(billing):
+    # given a 277CA whose receiver trace is not one of our sets (a clearinghouse that puts its
+    # own number there) but which lists our claims beneath the refused provider
+    _, claims = _batch(billing, 2)
+    npi = claims[0].visit["billing_provider"]["npi"]
+    pcns = [c.patient_control_number for c in claims]
+    data = _provider_level_277ca("CH-88231", npi, "STC*A8:496:85*20261206*U*380.00", pcns)
+    # when
+    outcome = do_import_277ca(billing.actor, data, file_name="listed.277")
+    # then each listed claim is rejected with the provider's reason
+    assert outcome == "277CA: 0 claim(s) accepted, 2 rejected, 0 not ours or not found"
+    for claim in claims:
+        [reason] = Claim.objects.get(pk=claim.pk).rejections.all()
+        assert reason.code == "A8:496:85"
+        assert reason.explanation.startswith(
+            f"every claim of billing provider NPI {npi} in transaction set CH-88231 was rejected"
+        )

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.claims.acknowledgments import do_resubmit_rejected_claim
 from cleannote.apps.claims.actions import do_build_batch, do_change_claim_status, do_mark_ready
 from cleannote.apps.claims.models import Claim, ClaimStatus, Frequency
 from cleannote.apps.eligibility.models import EligibilityCheck, EligibilityFile
@@ -238,7 +239,8 @@ def test_aging_query_count_does_not_grow_with_claims(
         do_build_batch(billing.actor, [claim.pk])
         do_change_claim_status(billing.actor, claim, ClaimStatus.ACCEPTED)
         # aged by hand: the fixture's plan of care starts a few weeks back
-        Claim.objects.filter(pk=claim.pk).update(date_of_service=TODAY - dt.timedelta(days=days))
+        sent = TODAY - dt.timedelta(days=days)
+        Claim.objects.filter(pk=claim.pk).update(date_of_service=sent, first_sent_on=sent)
     with django_assert_max_num_queries(len(one.captured_queries)):
         report = ar_aging(organisation, TODAY)
     assert len(report.rows) == 5
@@ -246,3 +248,35 @@ def test_aging_query_count_does_not_grow_with_claims(
     page = login(billing.clinic.biller).get("/remittance/aging/")
     assert page.status_code == 200
     assert b"aging-payers" in page.content
+
+
+def test_aging_counts_from_the_day_first_sent_and_a_resubmission_keeps_it(billing):
+    # given a claim seen 100 days ago, sent 20 days ago, rejected and resubmitted as a new
+    # original today (ADR 0704)
+    claim = do_mark_ready(billing.actor, another_claim(billing, 4))
+    sent_at = timezone.now() - dt.timedelta(days=20)
+    do_build_batch(billing.actor, [claim.pk], at=sent_at)
+    claim.refresh_from_db()
+    assert claim.first_sent_on == timezone.localdate(sent_at)
+    Claim.objects.filter(pk=claim.pk).update(
+        date_of_service=TODAY - dt.timedelta(days=100), status=ClaimStatus.REJECTED
+    )
+    claim.refresh_from_db()
+    fresh = do_resubmit_rejected_claim(billing.actor, claim)
+    do_build_batch(billing.actor, [do_mark_ready(billing.actor, fresh).pk])
+    fresh.refresh_from_db()
+    # then the new claim keeps the first sent day, and aging counts from it, not from the
+    # date of service (100 days: 91-120) nor from the resubmission (0 days)
+    assert fresh.first_sent_on == claim.first_sent_on
+    (row,) = ar_aging(billing.clinic.organisation, timezone.localdate()).rows
+    assert row.claim_id == fresh.pk
+    assert (row.first_sent_on, row.age_days, row.bucket) == (claim.first_sent_on, 20, "0-30")
+
+
+def test_a_claim_never_sent_ages_from_its_date_of_service(billing):
+    claim = another_claim(billing, 4)
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.ACCEPTED)
+    (row,) = ar_aging(
+        billing.clinic.organisation, claim.date_of_service + dt.timedelta(days=61)
+    ).rows
+    assert (row.first_sent_on, row.age_days, row.bucket) == (None, 61, "61-90")

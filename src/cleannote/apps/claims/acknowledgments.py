@@ -10,7 +10,8 @@ A 277CA answers each claim by its patient control number (TRN02, our CLM01; else
 claim number, REF*1K): a rejecting category (A3, A4, A6, A7, A8) on the claim or any of its
 lines rejects it, an accepting one (A0, A1, A2, A5) accepts it. A rejection at the information
 receiver level (the clearinghouse refusing the file) names the 837 set by its BHT03 and rejects
-all its claims.
+all its claims; one at the billing provider level (HL 19) rejects that provider's claims of the
+set, and either rejects every claim the file lists beneath it whatever the claim's own status.
 
 Each move is a status-history row with the reason and `ClaimRejection` rows in plain words
 (ADR 0702). Importing a file again moves nothing: a claim already rejected, closed or resubmitted
@@ -20,7 +21,7 @@ is left as it is. Claims not ours are counted, never guessed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -208,25 +209,35 @@ def do_import_277ca(
     by_payer_number = {
         c.payer_claim_number: c for c in mine.filter(payer_claim_number__in=payer_numbers)
     }
-    rejected = _reject_whole_sets(actor, reports, file_name, when)
-    accepted = unknown = 0
-    for answer in answers:
-        claim = by_pcn.get(answer.patient_control_number) or by_payer_number.get(
+
+    def claim_of(answer: StatusOfClaim) -> Claim | None:
+        return by_pcn.get(answer.patient_control_number) or by_payer_number.get(
             answer.payer_claim_control_number
         )
+
+    # Refusals above the claims (the receiver, the billing provider): each claim they cover,
+    # with those reasons first.
+    inherited = _level_rejections(actor, reports, claim_of)
+    accepted = rejected = unknown = 0
+    for answer in answers:
+        claim = claim_of(answer)
         if claim is None:
             unknown += 1
             continue
         statuses = _statuses(answer)
         refusals = [s for s in statuses if status_outcome(s.category) == "rejected"]
-        if refusals:
-            reasons = [_277_reason(s) for s in refusals]
+        above = inherited.pop(claim.pk, (claim, []))[1]
+        if refusals or above:
+            reasons = [*above, *(_277_reason(s) for s in refusals)]
             if _reject(actor, claim, kind="277CA", file_name=file_name, reasons=reasons, at=when):
                 rejected += 1
             continue
         taken = [s for s in statuses if status_outcome(s.category) == "accepted"]
         if taken and _accept(actor, claim, answer, taken[0], file_name, when):
             accepted += 1
+    for claim, reasons in inherited.values():
+        if _reject(actor, claim, kind="277CA", file_name=file_name, reasons=reasons, at=when):
+            rejected += 1
     return (
         f"277CA: {accepted} claim(s) accepted, {rejected} rejected, {unknown} not ours or not found"
     )
@@ -251,24 +262,62 @@ def _claims_of_trace(actor: Actor, trace: str) -> list[Claim]:
     return _set_claims(batch, claims, set_number)
 
 
-def _reject_whole_sets(
-    actor: Actor, reports: list[StatusReport], file_name: str, at: dt.datetime
-) -> int:
-    """A rejection at the information receiver level rejects every claim of the 837 set its
-    trace names (the file was refused before any claim was looked at)."""
-    rejected = 0
+def _billing_npi(claim: Claim) -> str:
+    """The billing provider's NPI the claim was sent with (2010AA NM109), from its snapshot."""
+    provider = claim.visit.get("billing_provider") if isinstance(claim.visit, dict) else None
+    return str(provider.get("npi", "")) if isinstance(provider, dict) else ""
+
+
+def _level_rejections(
+    actor: Actor,
+    reports: list[StatusReport],
+    claim_of: Callable[[StatusOfClaim], Claim | None],
+) -> dict[int, tuple[Claim, list[tuple[str, str, str]]]]:
+    """Each claim a rejection above the claim level covers, with its reasons (ADR 0702).
+
+    At the information receiver level (HL 21: the clearinghouse refusing the file) the trace
+    names the 837 set, every claim of which is covered. At the billing provider level (HL 19:
+    the provider not enrolled, its NPI unknown) the claims of that set sent with that
+    provider's NPI are covered (all of the set when the level names no NPI). Either way the
+    claims the file lists under the refused level are covered too, so a file whose trace is
+    not ours still rejects the claims it names.
+    """
+    covered: dict[int, tuple[Claim, list[tuple[str, str, str]]]] = {}
+
+    def cover(claims: Iterable[Claim], reason: tuple[str, str, str]) -> None:
+        for claim in claims:
+            reasons = covered.setdefault(claim.pk, (claim, []))[1]
+            if reason not in reasons:
+                reasons.append(reason)
+
     for report in reports:
         for trace, status in report.receiver_statuses:
             if status_outcome(status.category) != "rejected":
                 continue
             code, words, rule = _277_reason(status)
             reason = (code, f"the whole transaction set {trace} was rejected: {words}", rule)
-            for claim in _claims_of_trace(actor, trace):
-                if _reject(
-                    actor, claim, kind="277CA", file_name=file_name, reasons=[reason], at=at
-                ):
-                    rejected += 1
-    return rejected
+            listed = (claim_of(a) for a in report.claims if a.receiver_trace == trace)
+            cover([*_claims_of_trace(actor, trace), *filter(None, listed)], reason)
+        for level in report.provider_statuses:
+            if status_outcome(level.status.category) != "rejected":
+                continue
+            code, words, rule = _277_reason(level.status)
+            who = f"billing provider NPI {level.npi}" if level.npi else "the billing provider"
+            trace = level.receiver_trace
+            where = f"transaction set {trace}" if trace else "this file"
+            reason = (code, f"every claim of {who} in {where} was rejected: {words}", rule)
+            of_set = [
+                c
+                for c in _claims_of_trace(actor, level.receiver_trace)
+                if not level.npi or _billing_npi(c) == level.npi
+            ]
+            listed = (
+                claim_of(a)
+                for a in report.claims
+                if (a.receiver_trace, a.provider_npi) == (level.receiver_trace, level.npi)
+            )
+            cover([*of_set, *filter(None, listed)], reason)
+    return covered
 
 
 def _accept(
@@ -316,6 +365,9 @@ def do_resubmit_rejected_claim(
         )
     _set_status(actor, locked, ClaimStatus.CLOSED, "rejected; resubmitted as a new claim", at=None)
     fresh = do_create_claim_from_note(actor, locked.note, as_of=as_of)
+    # The payer's clock and the biller's A/R both run from the first submission (ADR 0704).
+    fresh.first_sent_on = locked.first_sent_on
+    fresh.save(update_fields=["first_sent_on"])
     _audit(actor, AuditAction.UPDATE, locked)
     return fresh
 

@@ -140,6 +140,17 @@ def _set_statuses(
         claim.status = status
 
 
+def _mark_first_sent(claims: Sequence[Claim], at: dt.datetime) -> None:
+    """The day claims going into a batch were first sent, for those never sent before (a
+    resubmitted claim already carries its predecessor's): what A/R aging counts from (ADR 0704).
+    One update however many claims."""
+    day = timezone.localdate(at)
+    unsent = [c for c in claims if c.first_sent_on is None]
+    Claim.objects.filter(pk__in=[c.pk for c in unsent]).update(first_sent_on=day)
+    for claim in unsent:
+        claim.first_sent_on = day
+
+
 def _lock(actor: Actor, claim: Claim) -> Claim:
     _require_same_organisation(actor, claim)
     return Claim.objects.select_for_update().get(pk=claim.pk)
@@ -851,6 +862,7 @@ def do_build_batch(
         BatchClaim(batch=batch, claim=c, position=i) for i, c in enumerate(claims, start=1)
     )
     _set_statuses(actor, claims, ClaimStatus.IN_BATCH, f"batch {batch.pk}", at=created)
+    _mark_first_sent(claims, created)
     do_record_audit_events(
         actor, AuditAction.EXPORT, "claim", [(c.pk, c.patient_id) for c in claims]
     )

@@ -173,6 +173,12 @@ class Claim(models.Model):
         "has a next payer (the scrubber's refusal); empty once one is made",
     )
     status = models.CharField(max_length=14, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    first_sent_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="the day the claim first went into a batch; a rejected claim resubmitted as a "
+        "new original keeps its predecessor's, so A/R ages from the first submission (ADR 0704)",
+    )
     patient_control_number = models.CharField(max_length=38, unique=True, null=True, blank=True)
     visit = models.JSONField(help_text="the visit as billed, in the cleannote.visit/1 format")
     total_charge = models.DecimalField(max_digits=10, decimal_places=2)

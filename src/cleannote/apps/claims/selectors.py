@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cleannote.apps.claims.models import (
@@ -39,7 +40,16 @@ def claims_of(organisation: Organisation) -> QuerySet[Claim]:
     return Claim.objects.filter(organisation=organisation)
 
 
-# A/R age buckets in days since the date of service: (label, first day, last day or None).
+def aged_from(claim: Claim) -> dt.date:
+    """The day a claim's age counts from: the day it was first sent (a resubmitted claim keeps
+    its predecessor's), or the date of service while it has never been sent (ADR 0704)."""
+    return claim.first_sent_on or claim.date_of_service
+
+
+# The same day as a database expression, for filters.
+AGED_FROM = Coalesce("first_sent_on", "date_of_service")
+
+# A/R age buckets in days since `aged_from`: (label, first day, last day or None).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0-30", 0, 30),
     ("31-60", 31, 60),
@@ -79,9 +89,10 @@ def worklist(
     if age_bucket:
         _, first, last = next(b for b in AGE_BUCKETS if b[0] == age_bucket)
         day = today or timezone.localdate()  # the clinic's today
-        claims = claims.filter(date_of_service__lte=day - dt.timedelta(days=first))
+        claims = claims.annotate(aged_from=AGED_FROM)
+        claims = claims.filter(aged_from__lte=day - dt.timedelta(days=first))
         if last is not None:
-            claims = claims.filter(date_of_service__gte=day - dt.timedelta(days=last))
+            claims = claims.filter(aged_from__gte=day - dt.timedelta(days=last))
     fields = WORKLIST_SORTS.get(sort.removeprefix("-"), WORKLIST_SORTS["date"])
     order = [f"-{f}" for f in fields] if sort.startswith("-") else list(fields)
     return (

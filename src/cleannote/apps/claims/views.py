@@ -24,6 +24,7 @@ from cleannote.apps.claims.claim_form import claim_to_form
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import expected_allowed
 from cleannote.apps.claims.models import Claim, ClaimStatus
+from cleannote.apps.claims.selectors import aged_from
 from cleannote.apps.claims.tasks import build_and_file_batch, file_built_batches
 from cleannote.apps.notes.selectors import note_detail
 from cleannote.apps.organisations.access import actor_of
@@ -55,7 +56,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         )
     )  # fmt: skip
     for claim in claims:
-        claim.age_days = (today - claim.date_of_service).days  # type: ignore[attr-defined]
+        claim.age_days = (today - aged_from(claim)).days  # type: ignore[attr-defined]
     do_record_audit_event(
         actor_of(request),
         AuditAction.LIST,

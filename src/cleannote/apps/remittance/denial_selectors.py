@@ -11,6 +11,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimStatus, ClaimStatusEvent
+from cleannote.apps.claims.selectors import aged_from
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.remittance.denial_models import Denial, DenialAction, DenialStep
@@ -75,6 +76,7 @@ class AgingRow:
     control_number: str
     payer_name: str
     date_of_service: dt.date
+    first_sent_on: dt.date | None
     status: str
     age_days: int
     bucket: str
@@ -127,8 +129,9 @@ def _aging_claims(organisation: Organisation) -> QuerySet[Claim]:
 
 
 def ar_aging(organisation: Organisation, as_of: dt.date) -> AgingReport:
-    """Insurance A/R by payer and age bucket (days since the date of service), with the last
-    thing done on each claim: a denial step if newer than its last status change."""
+    """Insurance A/R by payer and age bucket (days since the claim was first sent, ADR 0704;
+    since the date of service for a claim never sent in a batch), with the last thing done on
+    each claim: a denial step if newer than its last status change."""
     rows: list[AgingRow] = []
     payers: dict[str, PayerAging] = {}
     totals = dict.fromkeys(BUCKETS, Decimal(0))
@@ -139,7 +142,7 @@ def ar_aging(organisation: Organisation, as_of: dt.date) -> AgingReport:
             balance -= claim.adjusted  # type: ignore[attr-defined]
         if balance <= 0:
             continue
-        age = (as_of - claim.date_of_service).days
+        age = (as_of - aged_from(claim)).days
         bucket = bucket_of(max(age, 0))
         event_at = claim.event_at  # type: ignore[attr-defined]
         step_at = claim.step_at  # type: ignore[attr-defined]
@@ -159,6 +162,7 @@ def ar_aging(organisation: Organisation, as_of: dt.date) -> AgingReport:
                 control_number=claim.patient_control_number or str(claim.pk),
                 payer_name=claim.payer_name,
                 date_of_service=claim.date_of_service,
+                first_sent_on=claim.first_sent_on,
                 status=ClaimStatus(claim.status).label,
                 age_days=age,
                 bucket=bucket,
