@@ -72,6 +72,8 @@ class WriteErrorCode(StrEnum):
     """Text given when printing a CMS-1500 (box 19, the box 22 reference)."""
     SERVICE_TYPE = "service-type"
     """A 270 request's EQ service type codes."""
+    ATTACHMENT = "attachment"
+    """A paperwork attachment (2300 PWK): its report type, transmission or control number."""
 
 
 # The caller guards of `rules.claim_format_limits.CALLER_GUARDS`, each with its code (a test
@@ -83,6 +85,7 @@ _CALLER_CODES = {
     "caller.prior-payment": WriteErrorCode.PRIOR_PAYMENT,
     "caller.lines": WriteErrorCode.LINE_REFERENCE,
     "caller.form": WriteErrorCode.FORM_TEXT,
+    "caller.attachment": WriteErrorCode.ATTACHMENT,
 }
 _FORMAT_PREFIXES = ("format.", "address.")
 

@@ -54,8 +54,11 @@ from cleannote.rules.visit import (
 )
 
 __all__ = [
+    "ATTACHMENT_REPORT_TYPES",
+    "ATTACHMENT_TRANSMISSIONS",
     "VERSION",
     "Adjustment",
+    "Attachment",
     "ClaimToSend",
     "ControlNumbers",
     "PriorLinePayment",
@@ -131,6 +134,32 @@ class PriorPayment:
     remaining_patient_liability: Decimal | None = None
 
 
+# 2300 PWK (005010X222A1): the report types (PWK01) and transmission codes (PWK02) we send. One
+# table: the writer checks against it and the CMS-1500's box 19 note reads the same codes.
+ATTACHMENT_REPORT_TYPES = {
+    "EB": "Explanation of benefits: an earlier payer's EOB or its benefits-exhausted letter",
+    "OZ": "Support data for the claim",
+}
+ATTACHMENT_TRANSMISSIONS = {
+    "BM": "By mail",
+    "FX": "By fax",
+    "EM": "By e-mail",
+    "EL": "Electronically only (a 275 attachment transaction)",
+    "FT": "File transfer",
+}
+MAX_ATTACHMENTS = 10  # PWK repeats at most 10 times in loop 2300
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """Paperwork sent apart from the claim (2300 PWK): the payer matches it to the claim by its
+    attachment control number (PWK06, qualifier AC), which the paper or fax cover carries."""
+
+    report_type: str
+    transmission: str
+    control_number: str
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimToSend:
     """One claim: the visit, the lines to bill, and how this claim relates to earlier ones.
@@ -152,6 +181,7 @@ class ClaimToSend:
     onset: dt.date | None = None
     original_reference: str | None = None
     responsibility: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
 @cache
@@ -478,6 +508,8 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
         chunk.append(("DTP", "454", "D8", x12_date(visit.initial_treatment)))
     if accident is not None and accident.date is not None:
         chunk.append(("DTP", "439", "D8", x12_date(accident.date)))
+    if claim.attachments:
+        chunk += _paperwork(claim.attachments)
     if visit.prior_authorization:
         chunk.append(("REF", "G1", required_text(visit.prior_authorization, 50, "2300 REF*G1")))
     if claim.frequency != "1":
@@ -557,6 +589,36 @@ def _claim_loop(chunk: list[Segment], claim: ClaimToSend) -> None:
 
 
 @lru_cache(maxsize=256)
+def _paperwork(attachments: tuple[Attachment, ...]) -> list[Segment]:
+    """One PWK per attachment, after the 2300 dates and before its references."""
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise X12WriteError(
+            f"{len(attachments)} attachments; 2300 PWK repeats at most {MAX_ATTACHMENTS} times",
+            rule="caller.attachment",
+        )
+    out: list[Segment] = []
+    for attachment in attachments:
+        if attachment.report_type not in ATTACHMENT_REPORT_TYPES:
+            raise X12WriteError(
+                f"PWK01 report type {attachment.report_type!r} is not one we send",
+                rule="caller.attachment",
+            )
+        if attachment.transmission not in ATTACHMENT_TRANSMISSIONS:
+            raise X12WriteError(
+                f"PWK02 transmission {attachment.transmission!r} must be one of "
+                + ", ".join(ATTACHMENT_TRANSMISSIONS),
+                rule="caller.attachment",
+            )
+        number = attachment.control_number.strip()
+        if not 2 <= len(number) <= 50:
+            raise X12WriteError(
+                f"PWK06 attachment control number must be 2 to 50 characters, got {len(number)}",
+                rule="caller.attachment",
+            )
+        out.append(("PWK", attachment.report_type, attachment.transmission, "", "", "AC", number))
+    return out
+
+
 def _service_facility(facility: ServiceFacility) -> tuple[Segment, ...]:
     """Loop 2310C: where the visit took place, when that is not the billing provider's address
     (Medicare prices by it). A street address with the ZIP+4, like 2010AA."""

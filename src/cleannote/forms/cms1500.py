@@ -32,6 +32,7 @@ __all__ = [
     "FormError",
     "FormMode",
     "PrintedValue",
+    "attachment_note",
     "check_form_claim",
     "form_pages",
     "render_cms1500",
@@ -94,6 +95,13 @@ class FormClaim:
     """Box 29: what the patient or other payers already paid on these services."""
     additional_info: str | None = None
     """Box 19, when a payer asks for something there (e.g. a PWK attachment note)."""
+
+
+def attachment_note(report_type: str, transmission: str, control_number: str) -> str:
+    """Box 19 for paperwork sent apart from the claim (the 837P's 2300 PWK), as the NUCC
+    instructions give it: the qualifier PWK, the report type, the transmission code and the
+    attachment control number, with no spaces between them ("PWKEBFXEXH0000012")."""
+    return f"PWK{report_type}{transmission}{control_number.strip()}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -347,6 +347,7 @@ CALLER_GUARDS: dict[str, str] = {
     "caller.prior-payment": "2320/2430 earlier payers' amounts, adjustments and SBR01",
     "caller.lines": "a claim line that points at a service the visit lacks",
     "caller.form": "CMS-1500 box 19 text and box 22 reference, given when printing",
+    "caller.attachment": "2300 PWK attachment report type, transmission code and control number",
 }
 
 

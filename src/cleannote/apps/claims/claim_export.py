@@ -13,8 +13,10 @@ from decimal import Decimal
 from msgspec.structs import replace
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, Frequency
+from cleannote.apps.patients.benefit_limits import exhaustion_letters
 from cleannote.edi.x12_837p import (
     Adjustment,
+    Attachment,
     ClaimToSend,
     PriorLinePayment,
     PriorPayment,
@@ -81,6 +83,22 @@ def earlier_payers(claim: Claim) -> list[Claim]:
     return chain
 
 
+# PWK01 for the PIP/MedPay carrier's exhaustion letter: an earlier payer's explanation of
+# benefits (ATTACHMENT_REPORT_TYPES).
+EXHAUSTION_LETTER_REPORT = "EB"
+
+
+def attachments(claim: Claim) -> tuple[Attachment, ...]:
+    """The paperwork the claim announces (ADR 0762): for a claim billed past an exhausted
+    PIP/MedPay carrier, the carrier's letter kept on the case. No query for any other claim."""
+    if claim.prior_payer_exhausted_on is None:
+        return ()
+    letter = exhaustion_letters([claim.note.case_id]).get(claim.note.case_id)
+    if letter is None:
+        return ()
+    return (Attachment(EXHAUSTION_LETTER_REPORT, letter.transmission, letter.control_number),)
+
+
 def claim_to_send(claim: Claim) -> ClaimToSend:
     """The one conversion of a stored claim to the core's claim value: the 837P batch, the
     CMS-1500 (`claim_form.claim_to_form`) and every export read it."""
@@ -92,4 +110,5 @@ def claim_to_send(claim: Claim) -> ClaimToSend:
         prior_payments=priors,
         original_reference=original_reference(claim),
         responsibility=claim.payer_sequence,
+        attachments=attachments(claim),
     )

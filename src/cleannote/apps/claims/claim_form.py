@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from cleannote.apps.claims.claim_export import claim_to_send
 from cleannote.apps.claims.models import Claim
-from cleannote.forms.cms1500 import FormClaim
+from cleannote.forms.cms1500 import FormClaim, attachment_note
 
 
 def claim_to_form(claim: Claim) -> FormClaim:
@@ -26,4 +26,10 @@ def claim_to_form(claim: Claim) -> FormClaim:
         frequency=str(claim.frequency),
         original_reference=sent.original_reference,
         amount_paid=sum((prior.paid for prior in sent.prior_payments), Decimal("0")),
+        # Box 19 carries the first paperwork note, as the 837P's first PWK (NUCC).
+        additional_info=(
+            attachment_note(a.report_type, a.transmission, a.control_number)
+            if (a := next(iter(sent.attachments), None)) is not None
+            else None
+        ),
     )

@@ -204,6 +204,18 @@ class PipExhaustedForm(SaneDatesMixin, forms.Form):
         initial="Carrier's exhaustion letter, scanned to the chart",
         help_text="Printed on the claims that bill the next payer.",
     )
+    letter = forms.FileField(
+        label="The letter (PDF or scan)",
+        required=False,
+        help_text="Kept on the case; the next payer's claims name it (PWK) so you can fax or "
+        "mail it with its attachment number.",
+    )
+    transmission = forms.ChoiceField(
+        label="The next payer gets the letter",
+        choices=(("FX", "By fax"), ("BM", "By mail"), ("EM", "By e-mail")),
+        initial="FX",
+        required=False,
+    )
 
 
 class EndCoverageForm(SaneDatesMixin, forms.Form):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.db import transaction
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,10 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients import selectors
-from cleannote.apps.patients.benefit_limits import do_record_pip_exhausted
+from cleannote.apps.patients.benefit_limits import (
+    do_attach_exhaustion_letter,
+    do_record_pip_exhausted,
+)
 from cleannote.apps.patients.chart_actions import (
     CASE_FIELDS,
     COVERAGE_FIELDS,
@@ -46,7 +52,7 @@ from cleannote.apps.patients.chart_forms import (
     PipExhaustedForm,
     ReorderForm,
 )
-from cleannote.apps.patients.models import Case, CaseClosure, Coverage, Patient
+from cleannote.apps.patients.models import Case, CaseAttachment, CaseClosure, Coverage, Patient
 
 edit_view = staff_view(Capability.EDIT_CHART)
 T = TypeVar("T")
@@ -391,20 +397,51 @@ def pip_exhausted(request: HttpRequest, patient_id: int, case_id: int) -> HttpRe
     """Record the auto carrier's exhaustion letter: the next claims bill the next payer."""
     patient = _patient(request, patient_id)
     case = _case(patient, case_id)
-    form = PipExhaustedForm(request.POST or None)
+    form = PipExhaustedForm(request.POST or None, request.FILES or None)
+
+    @transaction.atomic
+    def record() -> Case:
+        actor, on = actor_of(request), form.cleaned_data["exhausted_on"]
+        row = do_record_pip_exhausted(actor, case, on=on, note=form.cleaned_data["note"])
+        letter = form.cleaned_data.get("letter")
+        if letter is not None:
+            do_attach_exhaustion_letter(
+                actor,
+                case,
+                data=letter.read(),
+                file_name=letter.name or "letter",
+                letter_date=on,
+                transmission=form.cleaned_data["transmission"] or "FX",
+            )
+        return row
+
     return _screen(
         request,
         patient,
         form,
-        lambda: do_record_pip_exhausted(
-            actor_of(request),
-            case,
-            on=form.cleaned_data["exhausted_on"],
-            note=form.cleaned_data["note"],
-        ),
+        record,
         title=f"PIP/MedPay exhausted: {case.title}",
         anchor=f"case-{case.pk}",
         said=lambda _: (
             f"“{case.title}”: PIP/MedPay exhausted; the next claims bill the next payer."
         ),
     )
+
+
+@staff_view(Capability.SEE_PATIENTS)
+@require_http_methods(["GET"])
+def case_attachment(
+    request: HttpRequest, patient_id: int, case_id: int, attachment_id: int
+) -> HttpResponse:
+    """A letter kept on the case (the PIP/MedPay exhaustion letter), as it was scanned."""
+    patient = _patient(request, patient_id)
+    case = _case(patient, case_id)
+    attachment = CaseAttachment.objects.filter(pk=attachment_id, case=case).first()
+    if attachment is None:
+        raise Http404("no such attachment")
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "case_attachment", attachment.pk, patient_id=patient.pk
+    )
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="{attachment.control_number}"'
+    return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -409,6 +410,43 @@ class Case(models.Model):
             errors["initial_treatment_date"] = "must not be after the date the case closed"
         if errors:
             raise ValidationError(errors)
+
+
+class CaseAttachment(models.Model):
+    """A document kept on a case and sent to payers apart from its claims: today the PIP/MedPay
+    carrier's exhaustion letter, which the next payer's claims announce in 2300 PWK (report
+    type EB) and box 19 under `control_number` (ADR 0762). The file is kept in the database, so
+    every web process and worker reads it alike."""
+
+    KIND_EXHAUSTION_LETTER = "exhaustion_letter"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(
+        max_length=20, choices=((KIND_EXHAUSTION_LETTER, "PIP/MedPay exhaustion letter"),)
+    )
+    letter_date = models.DateField()
+    file_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=60)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    transmission = models.CharField(
+        max_length=2,
+        choices=(("FX", "By fax"), ("BM", "By mail"), ("EM", "By e-mail")),
+        default="FX",
+        help_text="how the payer receives the letter (837P PWK02)",
+    )
+    control_number = models.CharField(max_length=50, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("case_id", "-letter_date", "-id")
+
+    def __str__(self) -> str:
+        return self.control_number
 
 
 class Referral(models.Model):

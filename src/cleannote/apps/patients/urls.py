@@ -34,6 +34,11 @@ urlpatterns = [
         name="pip_exhausted",
     ),
     path(
+        "<int:patient_id>/cases/<int:case_id>/attachments/<int:attachment_id>/",
+        chart_views.case_attachment,
+        name="case_attachment",
+    ),
+    path(
         "<int:patient_id>/cases/<int:case_id>/measures/new/",
         measure_views.record_measure,
         name="record_measure",
