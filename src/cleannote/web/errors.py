@@ -24,6 +24,7 @@ _LISTS: dict[str, tuple[str, str]] = {
     "remittance": ("remittance:list", "Back to payments"),
     "audit": ("audit:log", "Back to the audit log"),
     "staff": ("organisations:staff_list", "Back to staff"),
+    "reports": ("reports:index", "Back to reports"),
 }
 
 

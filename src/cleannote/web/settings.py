@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "cleannote.apps.remittance",
     "cleannote.apps.ledger",
     "cleannote.apps.injury",
+    "cleannote.apps.reports",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cleannote.apps.notes.views import home
+from cleannote.apps.reports.views import dashboard
 from cleannote.web import errors
 
 handler403 = errors.permission_denied
@@ -32,6 +33,8 @@ urlpatterns = [
     path("ledger/", include("cleannote.apps.ledger.urls")),
     path("injury/", include("cleannote.apps.injury.urls")),
     path("exchange/", include("cleannote.apps.exchange.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("reports/", include("cleannote.apps.reports.urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]
 if settings.DEBUG:

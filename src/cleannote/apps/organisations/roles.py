@@ -40,6 +40,10 @@ class Capability(StrEnum):
     # Release an outbox message stuck in "sending" back to queued: it may go out twice, so the
     # owner decides, with a reason (ADR 0613). Owner only.
     RELEASE_MESSAGES = "release_messages"
+    # The reports on the whole clinic: productivity, money, compliance, the 59/X monitor
+    # (ADR 0800). Clinicians have SEE_OWN_REPORTS instead: the same pages, their figures only.
+    RUN_REPORTS = "run_reports"
+    SEE_OWN_REPORTS = "see_own_reports"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -51,6 +55,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.WRITE_NOTES,
             Capability.EDIT_CHART,
             Capability.MANAGE_SCHEDULE,
+            Capability.SEE_OWN_REPORTS,
         }
     ),
     Role.ASSISTANT: frozenset(
@@ -59,6 +64,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.READ_NOTES,
             Capability.WRITE_NOTES,
             Capability.MANAGE_SCHEDULE,
+            Capability.SEE_OWN_REPORTS,
         }
     ),
     Role.FRONT_DESK: frozenset(
@@ -80,6 +86,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CHECK_ELIGIBILITY,
             Capability.POST_PAYMENTS,
             Capability.MANAGE_PAYERS,
+            Capability.RUN_REPORTS,
         }
     ),
 }

@@ -1,0 +1,444 @@
+"""The reports' reads: every figure counted by the database, grouped per clinician, location
+or payer, so a page reads a few dozen grouped rows whatever the number of visits. What the
+counts mean and the arithmetic on them live in `cleannote.rules.reporting`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import CharField, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
+
+from cleannote.apps.claims.models import Claim, ClaimLine
+from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
+from cleannote.apps.organisations.models import Location, Staff
+from cleannote.apps.reports.scope import ReportFilters
+from cleannote.apps.scheduling.models import Appointment, AppointmentStatus, WorkingHours
+from cleannote.rules import reporting
+from cleannote.rules.catalog import all_procedures
+from cleannote.rules.note_types import NoteType
+from cleannote.rules.reporting import DISTINCT_SERVICE_MODIFIERS
+
+EVALUATION_TYPES = (NoteType.EVALUATION.value, NoteType.RE_EVALUATION.value)
+TIMED_CODES = tuple(sorted(p.code for p in all_procedures() if p.timed))
+ARRIVED = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+
+# How a row is keyed: the note's column, the appointment's, the working hours'.
+GROUPS = {
+    "clinician": ("therapist_id", "staff_id"),
+    "location": ("location_id", "location_id"),
+}
+
+
+@dataclass
+class ProductivityRow:
+    key: int
+    name: str
+    visits: int = 0
+    days_worked: int = 0
+    evaluations: int = 0
+    fte: Decimal | None = None
+    billed_visits: int = 0
+    units: int = 0
+    timed_units: int = 0
+    discharged_cases: int = 0
+    discharged_case_visits: int = 0
+    booked: int = 0
+    cancelled: int = 0
+    no_show: int = 0
+    arrived: int = 0
+    signed_same_day: int = 0
+    signed_next_day: int = 0
+    unsigned_24h: int = 0
+    unsigned_72h: int = 0
+    documentation_seconds: float = 0.0
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+PRODUCTIVITY_FIGURES = (
+    "visits", "days_worked", "visits_per_day", "fte", "visits_per_fte_week", "units_per_visit",
+    "timed_units_per_visit", "evaluations", "visits_per_discharged_case", "cancellation_rate",
+    "no_show_rate", "arrived_to_booked", "signed_same_day", "signed_within_24h",
+    "unsigned_24h", "unsigned_72h", "documentation_hours", "notes_per_hour",
+)  # fmt: skip
+
+
+def _clinic_notes(filters: ReportFilters) -> Any:
+    notes = Note.objects.filter(
+        TREATMENT_VISIT, filters.notes_q(), patient__organisation=filters.organisation
+    )
+    if filters.payer_id:
+        notes = notes.filter(claims__payer_id=filters.payer_id, claims__origin="note")
+    return notes.order_by()
+
+
+def _primary_claims_q(prefix: str = "") -> Q:
+    return Q(
+        **{f"{prefix}origin": "note", f"{prefix}voided": False, f"{prefix}payer_sequence": "P"}
+    )
+
+
+def _names(group: str, filters: ReportFilters, keys: set[int]) -> dict[int, str]:
+    if group == "clinician":
+        staff = Staff.objects.filter(organisation=filters.organisation, pk__in=keys)
+        return {s.pk: s.display_name for s in staff.select_related("user")}
+    locations = Location.objects.filter(organisation=filters.organisation, pk__in=keys)
+    return {loc.pk: loc.name for loc in locations}
+
+
+def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
+    """One row per clinician or location with every productivity figure (PRODUCTIVITY_FIGURES)."""
+    note_key, appointment_key = GROUPS[group]
+    zone = timezone.get_current_timezone()
+    rows: dict[int, ProductivityRow] = {}
+
+    def row(key: int) -> ProductivityRow:
+        if key not in rows:
+            rows[key] = ProductivityRow(key=key, name="")
+        return rows[key]
+
+    notes = _clinic_notes(filters)
+    signed = notes.filter(status=NoteStatus.SIGNED)
+    for r in signed.values(note_key).annotate(
+        visits=Count("id", distinct=True),
+        days=Count("date_of_service", distinct=True),
+        evaluations=Count("id", filter=Q(note_type__in=EVALUATION_TYPES), distinct=True),
+        seconds=Sum(
+            ExpressionWrapper(F("signed_at") - F("created_at"), output_field=DurationField())
+        ),
+    ):
+        target = row(r[note_key])
+        target.visits, target.days_worked, target.evaluations = (
+            r["visits"],
+            r["days"],
+            r["evaluations"],
+        )
+        seconds = r["seconds"]
+        target.documentation_seconds = seconds.total_seconds() if seconds is not None else 0.0
+    # Signature lag: counted per (group, day of service, day signed), bucketed here.
+    for r in (
+        signed.annotate(signed_day=TruncDate("signed_at", tzinfo=zone))
+        .values(note_key, "date_of_service", "signed_day")
+        .annotate(n=Count("id", distinct=True))
+    ):
+        lag = (r["signed_day"] - r["date_of_service"]).days
+        if lag <= 0:
+            row(r[note_key]).signed_same_day += r["n"]
+        elif lag == 1:
+            row(r[note_key]).signed_next_day += r["n"]
+    cutoff_24, cutoff_72 = (
+        filters.today - dt.timedelta(days=2),
+        filters.today - dt.timedelta(days=4),
+    )
+    for r in (
+        notes.filter(status=NoteStatus.DRAFT, date_of_service__lte=cutoff_24)
+        .values(note_key)
+        .annotate(
+            n24=Count("id", distinct=True),
+            n72=Count("id", filter=Q(date_of_service__lte=cutoff_72), distinct=True),
+        )
+    ):
+        row(r[note_key]).unsigned_24h, row(r[note_key]).unsigned_72h = r["n24"], r["n72"]
+    # Units from the visits' primary claims.
+    lines = ClaimLine.objects.filter(
+        _primary_claims_q("claim__"),
+        filters.notes_q("claim__note__"),
+        claim__organisation=filters.organisation,
+        claim__note__status=NoteStatus.SIGNED,
+        claim__note__rtm_enrolment__isnull=True,
+    )
+    if filters.payer_id:
+        lines = lines.filter(claim__payer_id=filters.payer_id)
+    for r in (
+        lines.order_by()
+        .values(f"claim__note__{note_key}")
+        .annotate(
+            billed=Count("claim__note_id", distinct=True),
+            all_units=Sum("units"),
+            timed=Coalesce(Sum("units", filter=Q(code__in=TIMED_CODES)), 0),
+        )
+    ):
+        target = row(r[f"claim__note__{note_key}"])
+        target.billed_visits, target.units = r["billed"], r["all_units"]
+        target.timed_units = r["timed"]
+    # Visits per discharged case: cases discharged in the period, every visit they had.
+    discharged = Note.objects.filter(
+        TREATMENT_VISIT,
+        patient__organisation=filters.organisation,
+        status=NoteStatus.SIGNED,
+        case__closure="discharged",
+        case__closed_on__gte=filters.start,
+        case__closed_on__lte=filters.end,
+    )
+    if filters.location_id:
+        discharged = discharged.filter(location_id=filters.location_id)
+    if filters.clinician_id:
+        discharged = discharged.filter(therapist_id=filters.clinician_id)
+    if filters.discipline:
+        discharged = discharged.filter(case__discipline=filters.discipline)
+    for r in (
+        discharged.order_by()
+        .values(note_key)
+        .annotate(cases=Count("case_id", distinct=True), visits=Count("id", distinct=True))
+    ):
+        target = row(r[note_key])
+        target.discharged_cases, target.discharged_case_visits = r["cases"], r["visits"]
+    # Appointments booked for the period.
+    appointments = Appointment.objects.filter(
+        organisation=filters.organisation,
+        start__date__gte=filters.start,
+        start__date__lte=filters.end,
+    )
+    if filters.location_id:
+        appointments = appointments.filter(location_id=filters.location_id)
+    if filters.clinician_id:
+        appointments = appointments.filter(staff_id=filters.clinician_id)
+    if filters.discipline:
+        appointments = appointments.filter(staff__credential__in=filters.credentials())
+    for r in (
+        appointments.order_by()
+        .values(appointment_key)
+        .annotate(
+            booked=Count("id"),
+            cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
+            no_show=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+            arrived=Count("id", filter=Q(status__in=ARRIVED)),
+        )
+    ):
+        target = row(r[appointment_key])
+        target.booked, target.cancelled = r["booked"], r["cancelled"]
+        target.no_show, target.arrived = r["no_show"], r["arrived"]
+    # FTE from the schedule's working hours (a stretch with no location counts at the
+    # clinician's default location).
+    hours_key = "staff_id" if group == "clinician" else "at_location"
+    working = WorkingHours.objects.filter(staff__organisation=filters.organisation).annotate(
+        at_location=Coalesce("location_id", "staff__default_location_id")
+    )
+    for r in (
+        working.order_by()
+        .values(hours_key)
+        .annotate(span=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())))
+    ):
+        if r[hours_key] in rows and r["span"] is not None:
+            weekly = Decimal(str(r["span"].total_seconds())) / 3600
+            rows[r[hours_key]].fte = reporting.fte(weekly)
+    rows.pop(None, None)  # type: ignore[call-overload]
+    names = _names(group, filters, set(rows))
+    weeks = reporting.weeks_in(filters.start, filters.end)
+    result = []
+    for key, target in rows.items():
+        if key not in names:
+            continue
+        target.name = names[key]
+        target.figures = productivity_figures(target, weeks)
+        result.append(target)
+    return sorted(result, key=lambda r: r.name)
+
+
+def productivity_figures(r: ProductivityRow, weeks: Decimal) -> dict[str, Any]:
+    """Every figure of one row, from its counts (the report's arithmetic, one place)."""
+    doc_hours = reporting.hours(r.documentation_seconds)
+    return {
+        "visits": r.visits,
+        "days_worked": r.days_worked,
+        "visits_per_day": reporting.ratio(r.visits, r.days_worked),
+        "fte": r.fte,
+        "visits_per_fte_week": reporting.visits_per_fte_week(r.visits, r.fte, weeks),
+        "units_per_visit": reporting.ratio(r.units, r.billed_visits),
+        "timed_units_per_visit": reporting.ratio(r.timed_units, r.billed_visits),
+        "evaluations": r.evaluations,
+        "visits_per_discharged_case": reporting.ratio(r.discharged_case_visits, r.discharged_cases),
+        "cancellation_rate": reporting.percent(r.cancelled, r.booked),
+        "no_show_rate": reporting.percent(r.no_show, r.booked),
+        "arrived_to_booked": reporting.percent(r.arrived, r.booked),
+        "signed_same_day": reporting.percent(r.signed_same_day, r.visits),
+        "signed_within_24h": reporting.percent(r.signed_same_day + r.signed_next_day, r.visits),
+        "unsigned_24h": r.unsigned_24h,
+        "unsigned_72h": r.unsigned_72h,
+        "documentation_hours": doc_hours,
+        "notes_per_hour": reporting.ratio(r.visits, doc_hours),
+    }
+
+
+def _modifier_q(prefix: str = "") -> Q:
+    """A line carrying 59 or an X modifier: its modifiers' JSON text names one (works on
+    SQLite, where JSON containment is not available, and on PostgreSQL)."""
+    q = Q()
+    for modifier in sorted(DISTINCT_SERVICE_MODIFIERS):
+        q |= Q(**{f"{prefix}modifiers_text__contains": f'"{modifier}"'})
+    return q
+
+
+@dataclass
+class ModifierRow:
+    clinician_id: int
+    name: str
+    payer_id: str
+    payer_name: str
+    claims: int
+    claims_59: int
+    lines: int
+    lines_59: int
+    figures: dict[str, Any] = field(default_factory=dict)
+    finding: bool = False
+
+
+def _billed_lines(filters: ReportFilters) -> Any:
+    lines = ClaimLine.objects.filter(
+        _primary_claims_q("claim__"),
+        filters.notes_q("claim__note__"),
+        claim__organisation=filters.organisation,
+    )
+    if filters.payer_id:
+        lines = lines.filter(claim__payer_id=filters.payer_id)
+    return lines.order_by().annotate(modifiers_text=Cast("modifiers", CharField()))
+
+
+def _rest_filters(filters: ReportFilters) -> ReportFilters:
+    """The same filters without the clinician: what a clinician is compared with."""
+    return ReportFilters(
+        organisation=filters.organisation, start=filters.start, end=filters.end,
+        today=filters.today, location_id=filters.location_id, payer_id=filters.payer_id,
+        discipline=filters.discipline,
+    )  # fmt: skip
+
+
+def modifier_59(filters: ReportFilters) -> list[ModifierRow]:
+    """Per clinician and payer: claims and lines with 59 or X, against the rest of the clinic.
+
+    The comparison always reads the whole clinic (a clinician sees how they stand against
+    their colleagues' total, never a colleague's own figures)."""
+    counts = (
+        _billed_lines(_rest_filters(filters))
+        .values("claim__note__therapist_id", "claim__payer_id")
+        .annotate(
+            claim_count=Count("claim_id", distinct=True),
+            claims_59=Count("claim_id", filter=_modifier_q(), distinct=True),
+            line_count=Count("id"),
+            lines_59=Count("id", filter=_modifier_q()),
+        )
+    )
+    per_clinician: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    table = list(counts)
+    for r in table:
+        totals = per_clinician[r["claim__note__therapist_id"]]
+        totals[0] += r["line_count"]
+        totals[1] += r["lines_59"]
+    clinic_lines = sum(t[0] for t in per_clinician.values())
+    clinic_59 = sum(t[1] for t in per_clinician.values())
+    payer_names = dict(
+        Claim.objects.filter(organisation=filters.organisation)
+        .order_by()
+        .values_list("payer_id", "payer_name")
+        .distinct()
+    )
+    names = _names("clinician", filters, set(per_clinician))
+    flagged = {
+        clinician
+        for clinician, (lines, lines_59) in per_clinician.items()
+        if reporting.is_outlier(
+            lines,
+            reporting.percent(lines_59, lines),
+            reporting.percent(clinic_59 - lines_59, clinic_lines - lines),
+        )
+    }
+    rows = []
+    for r in table:
+        clinician = r["claim__note__therapist_id"]
+        if filters.clinician_id and clinician != filters.clinician_id:
+            continue
+        lines, lines_59 = per_clinician[clinician]
+        row = ModifierRow(
+            clinician_id=clinician,
+            name=names.get(clinician, ""),
+            payer_id=r["claim__payer_id"],
+            payer_name=payer_names.get(r["claim__payer_id"], r["claim__payer_id"]),
+            claims=r["claim_count"],
+            claims_59=r["claims_59"],
+            lines=r["line_count"],
+            lines_59=r["lines_59"],
+            finding=clinician in flagged,
+        )
+        row.figures = {
+            "claims": row.claims,
+            "lines": row.lines,
+            "claims_59_share": reporting.percent(row.claims_59, row.claims),
+            "lines_59_share": reporting.percent(row.lines_59, row.lines),
+            "rest_lines_59_share": reporting.percent(clinic_59 - lines_59, clinic_lines - lines),
+        }
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r.name, r.payer_name))
+
+
+def clinician_59_shares(filters: ReportFilters) -> list[tuple[str, Decimal | None, bool]]:
+    """(clinician, share of lines with 59/X, flagged) per clinician, for the chart."""
+    by_clinician: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    flags: dict[str, bool] = {}
+    for row in modifier_59(filters):
+        by_clinician[row.name][0] += row.lines
+        by_clinician[row.name][1] += row.lines_59
+        flags[row.name] = row.finding
+    return [
+        (name, reporting.percent(t[1], t[0]), flags[name])
+        for name, t in sorted(by_clinician.items())
+    ]
+
+
+def code_pairs_59(filters: ReportFilters, limit: int = 50) -> list[dict[str, Any]]:
+    """The code pairs behind the modifiers: each line with 59/X beside the other codes on its
+    claim (the column-one code it was unbundled from), counted per clinician."""
+    flagged = _billed_lines(filters).filter(_modifier_q())
+    pairs: dict[tuple[int, str, str], int] = defaultdict(int)
+    # Each flagged line joined to its claim's lines: grouped by (clinician, other code, code).
+    for r in flagged.values("claim__note__therapist_id", "claim__lines__code", "code").annotate(
+        n=Count("id")
+    ):
+        if r["claim__lines__code"] != r["code"]:
+            pairs[(r["claim__note__therapist_id"], r["claim__lines__code"], r["code"])] += r["n"]
+    names = _names("clinician", filters, {k[0] for k in pairs})
+    ranked = sorted(pairs.items(), key=lambda item: (-item[1], names.get(item[0][0], ""), item[0]))
+    return [
+        {"clinician": names.get(k[0], ""), "column_one": k[1], "column_two": k[2], "lines": n}
+        for k, n in ranked[:limit]
+    ]
+
+
+def notes_to_review(filters: ReportFilters, clinician_ids: set[int], limit: int = 25) -> list[Any]:
+    """The most recent notes of flagged clinicians whose claim carries 59 or X."""
+    if not clinician_ids:
+        return []
+    claim_ids = (
+        _billed_lines(filters)
+        .filter(_modifier_q(), claim__note__therapist_id__in=clinician_ids)
+        .values("claim_id")
+    )
+    return list(
+        Claim.objects.filter(pk__in=claim_ids)
+        .select_related("note__therapist__user")
+        .only("id", "note_id", "patient_id", "date_of_service", "payer_name",
+              "note__therapist__user__first_name", "note__therapist__user__last_name",
+              "note__therapist__credential", "note__therapist__user__username")
+        .order_by("-date_of_service", "-id")[:limit]
+    )  # fmt: skip
+
+
+def clinic_productivity(filters: ReportFilters) -> dict[str, Any]:
+    """The whole clinic's productivity figures: the clinicians' counts added up (days worked
+    become clinician-days, FTE the clinicians' sum)."""
+    total = ProductivityRow(key=0, name="")
+    fte_sum = Decimal(0)
+    for row in productivity(filters, "clinician"):
+        for name in ("visits", "days_worked", "evaluations", "billed_visits", "units",
+                     "timed_units", "discharged_cases", "discharged_case_visits", "booked",
+                     "cancelled", "no_show", "arrived", "signed_same_day", "signed_next_day",
+                     "unsigned_24h", "unsigned_72h", "documentation_seconds"):  # fmt: skip
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        fte_sum += row.fte or 0
+    total.fte = fte_sum or None
+    return productivity_figures(total, reporting.weeks_in(filters.start, filters.end))

@@ -1,0 +1,358 @@
+"""The reports pages: the list, each report (filters, chart, table, definitions, CSV at the
+same address with `?format=csv`) and the owner's dashboard.
+
+Every page records one audit row: `list` for a page, `export` for a CSV, naming the report;
+a page that names patients' notes (the 59/X monitor's notes to review) lists those patients.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.claims.models import Claim
+from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.models import Staff
+from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.reports import selectors
+from cleannote.apps.reports.charts import Chart, bar_chart
+from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
+from cleannote.rules import reporting
+from cleannote.rules.reporting import DEFAULT_TARGETS, Figure
+from cleannote.rules.visit import Discipline
+
+REFUSAL = "reports are for the owner, billers and clinicians (who see their own figures)"
+
+
+@dataclass
+class Cell:
+    text: str
+    raw: str  # what the CSV holds
+    url: str = ""
+    missed: bool = False  # a target this figure misses
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    target_row: list[str] | None = None
+
+
+@dataclass
+class ReportPage:
+    tables: list[Table]
+    charts: list[Chart]
+    figures: list[Figure]
+    notes: list[str] = field(default_factory=list)
+    shown_patient_ids: list[int] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    summary: str
+    build: Callable[[ReportFilters], ReportPage]
+
+
+def _figure_cell(key: str, value: Any) -> Cell:
+    target = DEFAULT_TARGETS.get(key)
+    missed = target.missed_by(value) if target is not None else False
+    text = reporting.shown(key, value)
+    return Cell(
+        text=text + (" (misses target)" if missed else ""),
+        raw="" if value is None else str(value),
+        missed=missed,
+    )
+
+
+def _productivity_table(caption: str, first: str, rows: list[selectors.ProductivityRow]) -> Table:
+    keys = selectors.PRODUCTIVITY_FIGURES
+    return Table(
+        caption=caption,
+        headers=[first, *(reporting.FIGURES[k].label for k in keys)],
+        rows=[[Cell(r.name, r.name), *(_figure_cell(k, r.figures[k]) for k in keys)] for r in rows],
+        target_row=[
+            "Clinic target",
+            *(DEFAULT_TARGETS[k].text if k in DEFAULT_TARGETS else "" for k in keys),
+        ],
+    )
+
+
+def productivity_page(filters: ReportFilters) -> ReportPage:
+    clinicians = selectors.productivity(filters, "clinician")
+    locations = selectors.productivity(filters, "location")
+    target = DEFAULT_TARGETS["visits_per_day"].value
+    chart = bar_chart(
+        "Visits per day, by clinician",
+        [r.name for r in clinicians],
+        [
+            ("Visits per day", [r.figures["visits_per_day"] for r in clinicians]),
+            ("Clinic target", [target for _ in clinicians]),
+        ],
+    )
+    timeliness = bar_chart(
+        "Notes signed within 24 hours of the day of service (%)",
+        [r.name for r in clinicians],
+        [("Signed within 24 h", [r.figures["signed_within_24h"] for r in clinicians])],
+    )
+    tables = [_productivity_table("By clinician", "Clinician", clinicians)]
+    if not filters.own_only:
+        tables.append(_productivity_table("By location", "Location", locations))
+    return ReportPage(
+        tables=tables,
+        charts=[chart, timeliness],
+        figures=reporting.definitions(*selectors.PRODUCTIVITY_FIGURES),
+        notes=[
+            "A payer filter keeps the visits billed to that payer; appointments have no payer, "
+            "so the cancellation, no-show and arrival figures ignore it.",
+        ],
+    )
+
+
+MODIFIER_FIGURES = (
+    "claims",
+    "lines",
+    "claims_59_share",
+    "lines_59_share",
+    "rest_lines_59_share",
+    "finding",
+)
+
+
+def modifier_59_page(filters: ReportFilters) -> ReportPage:
+    rows = selectors.modifier_59(filters)
+    shares = selectors.clinician_59_shares(filters)
+    chart = bar_chart(
+        "Share of lines with modifier 59 or X, by clinician (%)",
+        [name for name, _, _ in shares],
+        [("Lines with 59/X", [share for _, share, _ in shares])],
+    )
+    table = Table(
+        caption="By clinician and payer",
+        headers=["Clinician", "Payer", *(reporting.FIGURES[k].label for k in MODIFIER_FIGURES)],
+        rows=[
+            [
+                Cell(r.name, r.name),
+                Cell(r.payer_name, r.payer_name),
+                *(_figure_cell(k, r.figures[k]) for k in MODIFIER_FIGURES[:-1]),
+                Cell(
+                    "Far above the rest: review" if r.finding else "—",
+                    "far above the rest" if r.finding else "",
+                    missed=r.finding,
+                ),
+            ]
+            for r in rows
+        ],
+    )
+    pairs = selectors.code_pairs_59(filters)
+    pair_table = Table(
+        caption="Code pairs behind the modifiers",
+        headers=["Clinician", "Billed with", "Code with 59/X", "Lines"],
+        rows=[
+            [Cell(p["clinician"], p["clinician"]), Cell(p["column_one"], p["column_one"]),
+             Cell(p["column_two"], p["column_two"]), Cell(str(p["lines"]), str(p["lines"]))]
+            for p in pairs
+        ],
+    )  # fmt: skip
+    flagged = {r.clinician_id for r in rows if r.finding}
+    claims = selectors.notes_to_review(filters, flagged)
+    review = Table(
+        caption="Notes to review (clinicians far above the rest)",
+        headers=["Date of service", "Clinician", "Payer", "Note", "Claim"],
+        rows=[_review_row(c) for c in claims],
+    )
+    return ReportPage(
+        tables=[table, pair_table, review],
+        charts=[chart],
+        figures=reporting.definitions(*MODIFIER_FIGURES),
+        shown_patient_ids=sorted({c.patient_id for c in claims}),
+    )
+
+
+def _review_row(claim: Claim) -> list[Cell]:
+    day = claim.date_of_service.isoformat()
+    clinician = claim.note.therapist.display_name
+    return [
+        Cell(day, day),
+        Cell(clinician, clinician),
+        Cell(claim.payer_name, claim.payer_name),
+        Cell(
+            f"Note {claim.note_id}",
+            str(claim.note_id),
+            url=reverse("notes:detail", args=[claim.note_id]),
+        ),
+        Cell(f"Claim {claim.pk}", str(claim.pk), url=reverse("claims:detail", args=[claim.pk])),
+    ]
+
+
+REPORTS: dict[str, Report] = {
+    r.slug: r
+    for r in (
+        Report(
+            "productivity",
+            "Productivity",
+            "Visits per day and per FTE, units per visit, evaluations, cancellations and "
+            "no-shows, and how soon notes are signed, per clinician and location, against "
+            "the clinic's targets.",
+            productivity_page,
+        ),
+        Report(
+            "modifier-59",
+            "Modifier 59 / X monitor",
+            "Each clinician's share of claims and lines with 59, XE, XS, XP or XU by payer, "
+            "the code pairs behind them, and a finding when one is far above the rest.",
+            modifier_59_page,
+        ),
+    )
+}
+
+
+def _gate(request: HttpRequest) -> Staff:
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    if not may_see_reports(staff):
+        raise PermissionDenied(REFUSAL)
+    return staff
+
+
+@staff_view()
+def index(request: HttpRequest) -> HttpResponse:
+    _gate(request)
+    do_record_audit_event(actor_of(request), AuditAction.LIST, "report", "index")
+    return render(request, "reports/index.html", {"reports": REPORTS.values()})
+
+
+def _csv(report: Report, filters: ReportFilters, page: ReportPage) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{report.slug}-{filters.start.isoformat()}-{filters.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    for table in page.tables:
+        writer.writerow(["Table", *table.headers])
+        for row in table.rows:
+            writer.writerow([table.caption, *(_csv_safe(cell.raw) for cell in row)])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@staff_view()
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    staff = _gate(request)
+    found = REPORTS.get(slug)
+    if found is None:
+        raise Http404("no such report")
+    filters = read_filters(request.GET, staff, timezone.localdate())
+    page = found.build(filters)
+    as_csv = request.GET.get("format") == "csv"
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.EXPORT if as_csv else AuditAction.LIST,
+        "report",
+        slug,
+        shown_patient_ids=page.shown_patient_ids,
+    )
+    if as_csv:
+        return _csv(found, filters, page)
+    organisation = staff.organisation
+    clinicians = Staff.objects.filter(organisation=organisation, credential__gt="").select_related(
+        "user"
+    )
+    payers = (
+        Claim.objects.filter(organisation=organisation)
+        .order_by()
+        .values_list("payer_id", "payer_name")
+        .distinct()
+    )
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": found,
+            "reports": REPORTS.values(),
+            "page": page,
+            "filters": filters,
+            "locations": organisation.locations.all(),
+            "clinicians": [] if filters.own_only else clinicians,
+            "payers": sorted(set(payers), key=lambda p: p[1]),
+            "disciplines": [d.value for d in Discipline],
+            "csv_url": f"{request.path}?{urlencode([*filters.query_items(), ('format', 'csv')])}",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    url: str
+    missed: bool = False
+
+
+@staff_view(Capability.RUN_REPORTS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The owner's headline figures for the last four weeks, each linking into its report."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    filters = read_filters({}, staff, timezone.localdate())
+    clinic = selectors.clinic_productivity(filters)
+    shares = selectors.clinician_59_shares(filters)
+    productivity = reverse("reports:report", args=["productivity"])
+    monitor = reverse("reports:report", args=["modifier-59"])
+    headlines = [
+        Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity),
+        *(
+            Headline(
+                reporting.FIGURES[key].label,
+                reporting.shown(key, clinic[key]),
+                productivity,
+                missed=DEFAULT_TARGETS[key].missed_by(clinic[key])
+                if key in DEFAULT_TARGETS
+                else False,
+            )
+            for key in (
+                "visits_per_day",
+                "units_per_visit",
+                "cancellation_rate",
+                "no_show_rate",
+                "signed_within_24h",
+                "unsigned_72h",
+            )
+        ),
+        Headline(
+            "Clinicians far above the rest on 59/X",
+            str(sum(1 for _, _, flagged in shares if flagged)),
+            monitor,
+            missed=any(flagged for _, _, flagged in shares),
+        ),
+    ]
+    do_record_audit_event(actor_of(request), AuditAction.LIST, "report", "dashboard")
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"headlines": headlines, "filters": filters, "reports": REPORTS.values()},
+    )
