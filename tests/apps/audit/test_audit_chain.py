@@ -57,7 +57,8 @@ def test_changes_are_audited(clinic):
     } <= kinds
 
 
-def test_chain_links_each_row_to_the_one_before(clinic):
+def test_chain_links_each_row_to_the_one_before(clinic, link):
+    link()
     events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
     assert events[0].prev_hash == GENESIS_HASH
     assert [e.sequence for e in events] == list(range(1, len(events) + 1))
@@ -68,19 +69,22 @@ def test_chain_links_each_row_to_the_one_before(clinic):
     assert (head.sequence, head.last_hash) == (events[-1].sequence, events[-1].hash)
 
 
-def test_intact_chain_verifies(clinic, other_clinic):
+def test_intact_chain_verifies(clinic, other_clinic, link):
+    link()
     assert verify_chain(clinic.organisation) is None
     assert verify_chain(other_clinic.organisation) is None
 
 
-def test_each_organisation_has_its_own_chain(clinic, other_clinic):
+def test_each_organisation_has_its_own_chain(clinic, other_clinic, link):
+    link()
     first = AuditEvent.objects.filter(organisation=other_clinic.organisation).order_by("sequence")[
         0
     ]
     assert (first.sequence, first.prev_hash) == (1, GENESIS_HASH)
 
 
-def test_edited_row_is_detected(clinic):
+def test_edited_row_is_detected(clinic, link):
+    link()
     # given someone rewrites who viewed a record, straight in the database
     target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[3]
     AuditEvent.objects.filter(pk=target.pk).update(actor_username="someone-else")
@@ -90,7 +94,8 @@ def test_edited_row_is_detected(clinic):
     assert broken.problem == "content does not match its hash"
 
 
-def test_rehashed_edit_is_detected_at_the_next_row(clinic):
+def test_rehashed_edit_is_detected_at_the_next_row(clinic, link):
+    link()
     events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
     target = events[2]
     target.actor_username = "someone-else"
@@ -101,14 +106,16 @@ def test_rehashed_edit_is_detected_at_the_next_row(clinic):
     assert broken.problem == "does not point at the row before it"
 
 
-def test_deleted_middle_row_is_detected(clinic):
+def test_deleted_middle_row_is_detected(clinic, link):
+    link()
     target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[4]
     AuditEvent.objects.filter(pk=target.pk)._raw_delete(using="default")
     broken = verify_chain(clinic.organisation)
     assert (broken.sequence, broken.problem) == (target.sequence, "row missing from the chain")
 
 
-def test_deleted_newest_rows_are_detected_through_the_head(clinic):
+def test_deleted_newest_rows_are_detected_through_the_head(clinic, link):
+    link()
     newest = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("-sequence")[0]
     AuditEvent.objects.filter(pk=newest.pk)._raw_delete(using="default")
     broken = verify_chain(clinic.organisation)
@@ -118,13 +125,43 @@ def test_deleted_newest_rows_are_detected_through_the_head(clinic):
     )
 
 
-def test_owner_audit_page_verifies_and_reports_a_break(clinic, login):
+def _verify_from_the_page(client, scope: str = "full") -> str:
+    """Queue a verification from the audit page (it runs at once without REDIS_URL), then
+    read its result there."""
+    response = client.post("/audit/verify/", {"scope": scope})
+    assert response.status_code == 302
+    return client.get("/audit/").content.decode()
+
+
+def test_owner_audit_page_verifies_and_reports_a_break(clinic, login, link):
+    link()
     client = login(clinic.owner)
-    assert "Chain intact" in client.get("/audit/?verify=1").content.decode()
+    assert "This chain has not been verified yet" in client.get("/audit/").content.decode()
+    assert "Chain intact" in _verify_from_the_page(client)
     target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[1]
     AuditEvent.objects.filter(pk=target.pk).update(object_id="999")
-    page = client.get("/audit/?verify=1").content.decode()
+    page = _verify_from_the_page(client)
     assert f"Chain broken at event {target.sequence}" in page
+
+
+def test_the_audit_page_never_verifies_on_its_own(clinic, login, link):
+    # given a verified chain, then an edited row
+    link()
+    client = login(clinic.owner)
+    _verify_from_the_page(client)
+    target = AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence")[1]
+    AuditEvent.objects.filter(pk=target.pk).update(object_id="999")
+    # then opening the page shows the last result and walks no chain
+    page = client.get("/audit/").content.decode()
+    assert "Chain intact" in page
+    # and verifying the new events only checks from where the last check ended, against the
+    # row it ended on, so the whole-chain check is what catches an edit further back
+    assert "Chain intact" in _verify_from_the_page(client, "new")
+    assert f"Chain broken at event {target.sequence}" in _verify_from_the_page(client, "full")
+
+
+def test_the_audit_page_refuses_a_get_to_verify(clinic, login):
+    assert login(clinic.owner).get("/audit/verify/").status_code == 405
 
 
 def test_audit_page_filters_by_patient_id(clinic, other_clinic, login):
@@ -164,7 +201,8 @@ def _rewrite_from(organisation, index: int) -> None:
     AuditChainHead.objects.filter(organisation=organisation).update(last_hash=prev)
 
 
-def test_a_chain_rewritten_in_the_database_is_caught_by_the_anchor(clinic):
+def test_a_chain_rewritten_in_the_database_is_caught_by_the_anchor(clinic, link):
+    link()
     # given the chain rewritten from its third row on, head included, without the audit key
     _rewrite_from(clinic.organisation, 2)
     # then every link holds, but the head no longer matches its keyed anchor
@@ -173,7 +211,8 @@ def test_a_chain_rewritten_in_the_database_is_caught_by_the_anchor(clinic):
     assert broken.problem.startswith("the head does not match its anchor")
 
 
-def test_truncation_with_the_head_moved_back_is_caught_by_the_anchor(clinic):
+def test_truncation_with_the_head_moved_back_is_caught_by_the_anchor(clinic, link):
+    link()
     events = list(AuditEvent.objects.filter(organisation=clinic.organisation).order_by("sequence"))
     keep = events[:-2]
     AuditEvent.objects.filter(pk__in=[e.pk for e in events[-2:]])._raw_delete(using="default")
@@ -185,27 +224,30 @@ def test_truncation_with_the_head_moved_back_is_caught_by_the_anchor(clinic):
     )
 
 
-def test_verification_under_another_key_fails(clinic, settings):
+def test_verification_under_another_key_fails(clinic, settings, link):
+    link()
     assert verify_chain(clinic.organisation) is None
     settings.CLEANNOTE_AUDIT_KEY = "a different key"
     assert verify_chain(clinic.organisation).problem.endswith("or the audit key changed")
 
 
-def test_the_head_is_anchored_with_the_audit_key(clinic, settings):
+def test_the_head_is_anchored_with_the_audit_key(clinic, settings, link):
+    link()
     head = AuditChainHead.objects.get(organisation=clinic.organisation)
     assert head.anchor == head_anchor(
         settings.CLEANNOTE_AUDIT_KEY, clinic.organisation.pk, head.sequence, head.last_hash
     )
 
 
-def test_verify_page_says_which_anchor_and_key(clinic, login, settings):
-    page = login(clinic.owner).get("/audit/?verify=1").content.decode()
+def test_verify_page_says_which_anchor_and_key(clinic, login, settings, link):
+    link()
+    page = _verify_from_the_page(login(clinic.owner))
     assert "the head verified against the anchor key" in page
     assert "HMAC-SHA256 of the chain head" in page
     assert f"key fingerprint {key_fingerprint(settings.CLEANNOTE_AUDIT_KEY)}" in page
     assert settings.CLEANNOTE_AUDIT_KEY not in page
     _rewrite_from(clinic.organisation, 1)
-    page = login(clinic.owner).get("/audit/?verify=1").content.decode()
+    page = _verify_from_the_page(login(clinic.owner))
     assert "the head does not match its anchor" in page
 
 
@@ -222,6 +264,9 @@ def test_site_chain_for_events_of_no_organisation(db):
         )
         for action in (AuditAction.SIGN_IN_FAILED, AuditAction.LOCKED_OUT)
     )
+    # written outside any transaction: linked into the site chain at once
+    first.refresh_from_db()
+    second.refresh_from_db()
     assert (first.sequence, first.prev_hash, second.prev_hash) == (1, GENESIS_HASH, first.hash)
     assert AuditChainHead.objects.filter(organisation__isnull=True).count() == 1
     assert verify_chain(None) is None
@@ -233,7 +278,8 @@ def test_one_site_chain_head_only(db):
         AuditChainHead.objects.create(organisation=None)
 
 
-def test_audit_verify_command_checks_every_chain_and_names_the_anchor(clinic, other_clinic):
+def test_audit_verify_command_checks_every_chain_and_names_the_anchor(clinic, other_clinic, link):
+    link()
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     text = out.getvalue()
@@ -246,7 +292,8 @@ def test_audit_verify_command_checks_every_chain_and_names_the_anchor(clinic, ot
         call_command("audit_verify", stdout=io.StringIO())
 
 
-def test_a_change_keeps_why_in_the_hashed_row(clinic):
+def test_a_change_keeps_why_in_the_hashed_row(clinic, link):
+    link()
     # given: a chart change recorded with the person's reason
     actor = Actor(user=clinic.owner.user, organisation=clinic.organisation)
     event = do_record_audit_event(

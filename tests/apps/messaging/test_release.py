@@ -70,7 +70,7 @@ def test_a_message_is_released_only_after_ten_minutes_sending(clinic, minutes_ag
         message.refresh_from_db()
         assert message.status == MessageStatus.QUEUED
         assert message.claimed_at is None
-        event = AuditEvent.objects.filter(object_type="outbound_message").latest("sequence")
+        event = AuditEvent.objects.filter(object_type="outbound_message").latest("pk")
         assert event.reason == "released from sending: worker crashed overnight"
         assert event.patient_id == clinic.patient.pk
     else:

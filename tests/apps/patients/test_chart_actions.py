@@ -53,7 +53,7 @@ def _secondary(clinic, **extra) -> Coverage:
 
 
 def _events(kind_prefix: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(object_type__startswith=kind_prefix).order_by("sequence"))
+    return list(AuditEvent.objects.filter(object_type__startswith=kind_prefix).order_by("pk"))
 
 
 # --- demographics -----------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_remove_needs_a_reason_kept_in_the_audit_row(setup, login) -> None:
     assert done.status_code == 302
     entry.refresh_from_db()
     assert entry.status == WaitlistStatus.WITHDRAWN
-    event = AuditEvent.objects.filter(object_type="waitlist_entry").latest("sequence")
+    event = AuditEvent.objects.filter(object_type="waitlist_entry").latest("pk")
     assert event.reason == "withdrawn: booked at another clinic"
     # a removed entry is no longer edited
     again = client.post(url, {"do": "remove", "reason": "twice"})

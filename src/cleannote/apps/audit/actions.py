@@ -1,11 +1,11 @@
 """The only writer of audit events.
 
-`do_record_audit_event` locks the organisation's chain head (SELECT ... FOR UPDATE on
-PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers the same way), appends the row after
-the head and moves the head, all in one transaction, so concurrent writers queue instead of
-forking the chain. Callers inside a larger transaction keep the event with their change:
-rolled back together, committed together. Every move of the head re-signs it with the audit
-key (ADR 0211).
+`do_record_audit_event` appends the event unchained and takes no lock, so a long transaction
+that writes audit rows holds up no other writer (ADR 0830). Callers inside a larger
+transaction keep the event with their change: rolled back together, committed together. Once
+the event is committed, `chain_pending_events` links it into the organisation's chain under
+the locked head and re-signs the head with the audit key (ADR 0211): a task, run here at once
+by default and by a worker when REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -20,14 +20,10 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cleannote.apps.audit.chain import chain_hash, head_anchor, search_digest
-from cleannote.apps.audit.models import (
-    AuditAction,
-    AuditChainHead,
-    AuditEvent,
-    AuditShownPatient,
-    chain_head_of,
-)
+from cleannote.apps.audit.chain import search_digest
+from cleannote.apps.audit.chaining import chain_pending_events, verify_audit_chain
+from cleannote.apps.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditShownPatient
+from cleannote.platform.tasks import enqueue
 
 if TYPE_CHECKING:
     from cleannote.apps.organisations.models import Organisation
@@ -47,20 +43,9 @@ class Actor:
 
 
 def do_open_chain(organisation: Organisation) -> AuditChainHead:
-    """The new organisation's chain head, created with the organisation so the first audit
-    write can lock it."""
+    """The new organisation's chain head, created with the organisation so the chaining task
+    finds it."""
     return AuditChainHead.objects.create(organisation=organisation)
-
-
-def _locked_head(organisation: Organisation | None) -> AuditChainHead:
-    chain = chain_head_of(organisation).select_for_update()
-    head = chain.first()
-    if head is None:
-        # The chain's first event. get_or_create inserts in a savepoint, so when two writers
-        # race, the loser's unique-index error is caught and both lock the one head.
-        AuditChainHead.objects.get_or_create(organisation=organisation)
-        head = chain.get()
-    return head
 
 
 class AuditDetails(TypedDict, total=False):
@@ -95,11 +80,9 @@ def _append(
     shown_patient_ids = details.get("shown_patient_ids", ())
     search_text = details.get("search_text")
     at = details.get("at")
-    head = _locked_head(organisation)
     key = settings.CLEANNOTE_AUDIT_KEY
     event = AuditEvent(
         organisation=organisation,
-        sequence=head.sequence + 1,
         occurred_at=(at or timezone.now()).astimezone(dt.UTC),
         actor=writer.user,
         actor_username=writer.username[:150],
@@ -110,18 +93,18 @@ def _append(
         ip_address=writer.ip_address,
         search_digest=search_digest(key, search_text) if search_text is not None else "",
         reason=" ".join(details.get("reason", "").split())[:200],
-        prev_hash=head.last_hash,
     )
     event._shown_patient_ids = list(shown_patient_ids)  # type: ignore[attr-defined]
-    event.hash = chain_hash(event.prev_hash, event.canonical())
     event.save()
     if shown_patient_ids:
         _insert_shown(event, [int(patient) for patient in shown_patient_ids])
-    head.sequence = event.sequence
-    head.last_hash = event.hash
-    head.anchor = head_anchor(key, head.organisation_id, head.sequence, head.last_hash)
-    head.save(update_fields=["sequence", "last_hash", "anchor"])
     return event
+
+
+def _chain_soon(organisation: Organisation | None) -> None:
+    """Link the chain's pending events once the caller's transaction commits (at once when
+    there is none): in this process by default, by a worker when REDIS_URL is set."""
+    enqueue(chain_pending_events, organisation.pk if organisation is not None else None)
 
 
 def do_record_audit_events(
@@ -131,20 +114,14 @@ def do_record_audit_events(
     subjects: Sequence[tuple[object, int | None]],
 ) -> list[AuditEvent]:
     """Append one event per (object id, patient id) to the actor's organisation's chain, in
-    order: the same rows as that many `do_record_audit_event` calls, in three queries (the
-    head locked once, the events inserted together, the head moved once), for the bulk actions
-    that touch a thousand claims at a time."""
+    order: the same rows as that many `do_record_audit_event` calls, inserted together, for
+    the bulk actions that touch a thousand claims at a time."""
     if not subjects:
         return []
-    head = _locked_head(actor.organisation)
-    key = settings.CLEANNOTE_AUDIT_KEY
     events: list[AuditEvent] = []
-    sequence, last_hash = head.sequence, head.last_hash
     for object_id, patient_id in subjects:
-        sequence += 1
         event = AuditEvent(
             organisation=actor.organisation,
-            sequence=sequence,
             occurred_at=timezone.now().astimezone(dt.UTC),
             actor=actor.user,
             actor_username=actor.username[:150],
@@ -153,16 +130,11 @@ def do_record_audit_events(
             object_id=str(object_id)[:40],
             patient_id=patient_id,
             ip_address=actor.ip_address,
-            prev_hash=last_hash,
         )
         event._shown_patient_ids = []  # type: ignore[attr-defined]
-        event.hash = chain_hash(event.prev_hash, event.canonical())
-        last_hash = event.hash
         events.append(event)
     AuditEvent.objects.bulk_create(events)
-    head.sequence, head.last_hash = sequence, last_hash
-    head.anchor = head_anchor(key, head.organisation_id, head.sequence, head.last_hash)
-    head.save(update_fields=["sequence", "last_hash", "anchor"])
+    _chain_soon(actor.organisation)
     return events
 
 
@@ -206,7 +178,9 @@ def do_record_audit_event(
     200 characters, spaces collapsed), kept in the hashed row.
     """
     writer = _Writer(actor.organisation, actor.user, actor.username, actor.ip_address)
-    return _append(writer, action, object_type, object_id, **details)
+    event = _append(writer, action, object_type, object_id, **details)
+    _chain_soon(actor.organisation)
+    return event
 
 
 def do_record_access_event(
@@ -224,6 +198,18 @@ def do_record_access_event(
     A username that belongs to nobody, or a login without a staff profile, has no
     organisation; its events go to the site chain.
     """
-    return _append(
+    event = _append(
         _Writer(organisation, user, username, ip_address), action, object_type, object_id
     )
+    _chain_soon(organisation)
+    return event
+
+
+def do_request_verification(organisation: Organisation, *, full: bool) -> bool:
+    """Queue a verification of the organisation's chain (ADR 0830); whether it already ran
+    (in this process, without REDIS_URL) rather than waiting for a worker."""
+    AuditChainHead.objects.filter(organisation=organisation).update(
+        verification_requested_at=timezone.now()
+    )
+    queued = enqueue(verify_audit_chain, organisation.pk, full)
+    return queued.job_id is None and not queued.on_commit

@@ -1,10 +1,13 @@
 """Audit events, chained per organisation.
 
-Each row stores the hash of the row before it and a SHA-256 over that hash plus the row's own
-canonical JSON, so editing or deleting any row breaks every hash after it. The chain head row
-per organisation is what writers lock, so two processes never both append after the same row,
-and it carries an HMAC of the head under a key kept outside the database (ADR 0211), so a
-rewrite of the whole chain from any point is caught too.
+A writer appends its event unchained (no sequence, no hash) and takes no lock, so a long
+transaction that writes audit rows (a batch of 1,000 claims, an 835) makes nobody wait (ADR
+0830). A task then chains the pending events: under the organisation's chain head, locked in
+that task only, each gets the next sequence, the hash of the row before it and a SHA-256 over
+that hash plus the row's own canonical JSON, so editing or deleting any chained row breaks
+every hash after it. The head carries an HMAC of itself under a key kept outside the database
+(ADR 0211), so a rewrite of the whole chain from any point is caught too, and the result of
+the last verification, the point the next one continues from.
 
 Events that belong to no organisation (a failed sign-in for a username nobody has) go to the
 site chain: the rows and the head whose organisation is empty.
@@ -77,6 +80,15 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     # HMAC-SHA256 of (organisation, sequence, last_hash) under CLEANNOTE_AUDIT_KEY (ADR 0211).
     anchor = models.CharField(max_length=64, blank=True)
+    # The last verification (ADR 0830): when, how far it reached, and what it found. The next
+    # one continues from `verified_sequence` unless asked to walk the whole chain.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_sequence = models.PositiveBigIntegerField(default=0)
+    verified_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    verified_full = models.BooleanField(default=False)
+    verified_break_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    verified_problem = models.CharField(max_length=200, blank=True)
+    verification_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = (
@@ -98,7 +110,8 @@ class AuditEvent(AppendOnlyModel):
     organisation = models.ForeignKey(
         ORGANISATION, on_delete=models.PROTECT, related_name="audit_events", null=True
     )
-    sequence = models.PositiveBigIntegerField()
+    # Empty until the chaining task links the event (ADR 0830); then its place in the chain.
+    sequence = models.PositiveBigIntegerField(null=True, blank=True)
     occurred_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -113,11 +126,12 @@ class AuditEvent(AppendOnlyModel):
     search_digest = models.CharField(max_length=64, blank=True)
     # Why a person changed a record, in their words (a chart edit's reason); empty otherwise.
     reason = models.CharField(max_length=200, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ("organisation_id", "sequence")
+        # The order written: an event has no sequence until the chaining task links it.
+        ordering = ("organisation_id", "id")
         constraints = (
             models.UniqueConstraint(
                 fields=["organisation", "sequence"], name="audit_sequence_unique"
@@ -128,7 +142,15 @@ class AuditEvent(AppendOnlyModel):
                 name="audit_site_sequence_unique",
             ),
         )
-        indexes = (models.Index(fields=["organisation", "patient_id"]),)
+        indexes = (
+            models.Index(fields=["organisation", "patient_id"]),
+            # What the chaining task reads: the events not chained yet, in the order written.
+            models.Index(
+                fields=["organisation", "id"],
+                condition=Q(sequence__isnull=True),
+                name="audit_event_unchained",
+            ),
+        )
 
     def canonical(self) -> dict[str, Any]:
         """The fields the hash covers, as JSON-ready values with a fixed shape.

@@ -42,35 +42,57 @@ class ChainBreak:
 
 @dataclass(frozen=True, slots=True)
 class ChainCheck:
-    """What a verification found, and against which anchor and key it was made."""
+    """What a verification found, and against which anchor and key it was made.
+
+    `events` counts the rows walked; `reached` is the (sequence, hash) of the head it checked,
+    the point the next verification may continue from (ADR 0830)."""
 
     chain_break: ChainBreak | None
     events: int
     anchor_kind: str
     key_source: str
     key_fingerprint: str
+    reached: tuple[int, str] = (0, GENESIS_HASH)
 
     @property
     def intact(self) -> bool:
         return self.chain_break is None
 
 
-def check_chain(organisation: Organisation | None, *, batch_size: int = 2000) -> ChainCheck:
-    """Walk the chain from the start, then check its head against the anchor key.
+def unchained_events(organisation_id: int | None) -> QuerySet[AuditEvent]:
+    """Events appended but not linked into the chain yet, in the order they were written."""
+    events = AuditEvent.objects.filter(sequence__isnull=True)
+    if organisation_id is None:
+        return events.filter(organisation__isnull=True).order_by("pk")
+    return events.filter(organisation_id=organisation_id).order_by("pk")
+
+
+def check_chain(
+    organisation: Organisation | None,
+    *,
+    batch_size: int = 2000,
+    since: tuple[int, str] | None = None,
+) -> ChainCheck:
+    """Walk the chain, then check its head against the anchor key.
 
     Checks that sequences have no gaps, each row points at the hash before it, each row's hash
     matches its content, the head agrees with the last row (so deleting the newest rows is
     caught), and the head's HMAC matches under CLEANNOTE_AUDIT_KEY (so rewriting rows and head
     together, which needs only database access, is caught too; ADR 0211).
+
+    The walk starts at the first row, or with `since` = (sequence, hash) of a row an earlier
+    verification reached: that row must still carry that hash and match it, and the walk goes
+    on from the row after it (ADR 0830). Events not chained yet are not part of the chain.
     """
     key = settings.CLEANNOTE_AUDIT_KEY
-    chain_break = _walk(organisation, key, batch_size)
+    chain_break, events, reached = _walk(organisation, key, batch_size, since)
     return ChainCheck(
-        chain_break=chain_break[0],
-        events=chain_break[1],
+        chain_break=chain_break,
+        events=events,
         anchor_kind=ANCHOR_KIND,
         key_source=settings.CLEANNOTE_AUDIT_KEY_SOURCE,
         key_fingerprint=key_fingerprint(key),
+        reached=reached,
     )
 
 
@@ -79,40 +101,60 @@ def verify_chain(organisation: Organisation | None, *, batch_size: int = 2000) -
     return check_chain(organisation, batch_size=batch_size).chain_break
 
 
+_HEAD_MISMATCH = (
+    "the head does not match its anchor: the chain was rewritten in the database, "
+    "or the audit key changed"
+)
+
+
 def _walk(
-    organisation: Organisation | None, key: str, batch_size: int
-) -> tuple[ChainBreak | None, int]:
-    expected_prev = GENESIS_HASH
-    expected_sequence = 1
-    events = (
-        audit_events_of(organisation)
-        .order_by("sequence")
-        .prefetch_related("shown_patients")
-        .iterator(chunk_size=batch_size)
-    )
-    for event in events:
+    organisation: Organisation | None,
+    key: str,
+    batch_size: int,
+    since: tuple[int, str] | None,
+) -> tuple[ChainBreak | None, int, tuple[int, str]]:
+    # The head first: rows the chaining task links while the walk runs come after it.
+    head = chain_head_of(organisation).first()
+    top = head.sequence if head is not None else None
+    chained = audit_events_of(organisation).filter(sequence__isnull=False)
+    expected_prev, expected_sequence = GENESIS_HASH, 1
+    if since is not None and since[0] > 0:
+        start = chained.filter(sequence=since[0]).prefetch_related("shown_patients").first()
+        if start is None:
+            return ChainBreak(since[0], None, "row missing from the chain"), 0, (0, GENESIS_HASH)
+        if start.hash != since[1] or chain_hash(start.prev_hash, start.canonical()) != start.hash:
+            problem = "content does not match its hash"
+            return ChainBreak(since[0], start.pk, problem), 0, (0, GENESIS_HASH)
+        expected_prev, expected_sequence = start.hash, since[0] + 1
+        chained = chained.filter(sequence__gte=expected_sequence)
+    if top is not None:
+        chained = chained.filter(sequence__lte=top)
+    walked = 0
+    events = chained.order_by("sequence").prefetch_related("shown_patients")
+    for event in events.iterator(chunk_size=batch_size):
+        broken: ChainBreak | None = None
         if event.sequence != expected_sequence:
-            return ChainBreak(expected_sequence, None, "row missing from the chain"), 0
-        if event.prev_hash != expected_prev:
-            return ChainBreak(event.sequence, event.pk, "does not point at the row before it"), 0
-        if chain_hash(event.prev_hash, event.canonical()) != event.hash:
-            return ChainBreak(event.sequence, event.pk, "content does not match its hash"), 0
+            broken = ChainBreak(expected_sequence, None, "row missing from the chain")
+        elif event.prev_hash != expected_prev:
+            broken = ChainBreak(event.sequence, event.pk, "does not point at the row before it")
+        elif chain_hash(event.prev_hash, event.canonical()) != event.hash:
+            broken = ChainBreak(event.sequence, event.pk, "content does not match its hash")
+        if broken is not None:
+            return broken, walked, (0, GENESIS_HASH)
         expected_prev = event.hash
         expected_sequence += 1
+        walked += 1
     last_sequence = expected_sequence - 1
-    head = chain_head_of(organisation).first()
     if head is None:
         if last_sequence:
-            return ChainBreak(last_sequence, None, "the chain's head is missing"), last_sequence
-        return None, 0
+            missing = ChainBreak(last_sequence, None, "the chain's head is missing")
+            return missing, walked, (0, GENESIS_HASH)
+        return None, 0, (0, GENESIS_HASH)
     if head.sequence != last_sequence or head.last_hash != expected_prev:
-        return ChainBreak(last_sequence + 1, None, "rows after this point were removed"), 0
+        removed = ChainBreak(last_sequence + 1, None, "rows after this point were removed")
+        return removed, walked, (0, GENESIS_HASH)
     if last_sequence and not anchor_matches(
         key, head.anchor, head.organisation_id, head.sequence, head.last_hash
     ):
-        problem = (
-            "the head does not match its anchor: the chain was rewritten in the database, "
-            "or the audit key changed"
-        )
-        return ChainBreak(last_sequence, None, problem), last_sequence
-    return None, last_sequence
+        return ChainBreak(last_sequence, None, _HEAD_MISMATCH), walked, (0, GENESIS_HASH)
+    return None, walked, (last_sequence, expected_prev)

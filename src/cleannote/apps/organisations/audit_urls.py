@@ -7,4 +7,5 @@ from cleannote.apps.organisations import audit_views as views
 app_name = "audit"
 urlpatterns = [
     path("", views.audit_log, name="log"),
+    path("verify/", views.verify, name="verify"),
 ]
