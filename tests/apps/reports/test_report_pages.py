@@ -23,7 +23,7 @@ def test_the_owner_opens_each_report_with_its_chart_table_and_definitions(clinic
     assert "<table" in page
     assert 'id="definitions"' in page
     assert "cdn" not in page.lower()
-    event = AuditEvent.objects.filter(object_type="report").latest("sequence")
+    event = AuditEvent.objects.filter(object_type="report").latest("pk")
     assert (event.action, event.object_id) == ("list", slug)
 
 
@@ -35,7 +35,7 @@ def test_the_csv_is_the_same_address_with_format_csv(clinic, login, slug):
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][0] == "Table"
-    event = AuditEvent.objects.filter(object_type="report").latest("sequence")
+    event = AuditEvent.objects.filter(object_type="report").latest("pk")
     assert (event.action, event.object_id) == ("export", slug)
 
 
