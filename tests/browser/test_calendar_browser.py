@@ -114,7 +114,7 @@ def test_a_double_booking_is_refused_on_the_form(browser_page, live_server, cale
     page.click("button:has-text('Book')")
     refusal = page.locator("#refusal")
     expect(refusal).to_contain_text(
-        "clinician Theo Demo, PT: is already booked Mon 2027-01-04 9:00 AM–9:45 AM "
+        "clinician Theo Demo, PT: is already booked Mon 4 Jan 2027 9:00 AM–9:45 AM "
         f"(appointment {calendar.booked.pk})"
     )
     assert Appointment.objects.count() == 1

@@ -80,7 +80,8 @@ def test_the_visit_that_reaches_the_progress_report_day(browser_page, live_serve
     _shoot(page, "fwd-attention")
 
     # The same flag on that day's schedule, on that appointment only.
-    row.get_by_role("link", name=dt.date.fromisoformat(day_of_tenth).strftime("%a %m-%d")).click()
+    on = dt.date.fromisoformat(day_of_tenth)
+    row.get_by_role("link", name=f"{on:%a} {on.day} {on:%b}").click()  # the short form, "Wed 9 Dec"
     page.wait_for_url(f"**/schedule/?day={day_of_tenth}")
     card = page.locator(f'tr[data-appointment="{tenth.pk}"]')
     expect(card.locator('[data-flag="progress-report"]')).to_have_text("Progress report due")

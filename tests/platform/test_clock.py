@@ -8,6 +8,7 @@ from django.template import Context, Template
 
 from cleannote.platform.clock import (
     HourCycle,
+    format_date,
     format_moment,
     format_time,
     hour_cycle_of,
@@ -102,3 +103,33 @@ def test_the_template_tags_read_the_cycle_from_the_context(cycle, shown):
     assert f"[{shown}][2026-12-06 {shown}][]" in html
     assert f'placeholder="e.g. {shown}"' in html
     assert f'data-hour-cycle="{cycle or "12"}"' in html
+
+
+@pytest.mark.parametrize(
+    ("value", "long", "short"),
+    [
+        (dt.date(2026, 12, 8), "Tue 8 Dec 2026", "Tue 8 Dec"),
+        (dt.date(2027, 1, 4), "Mon 4 Jan 2027", "Mon 4 Jan"),
+        (dt.date(2027, 2, 28), "Sun 28 Feb 2027", "Sun 28 Feb"),
+        # 03:30 UTC on 1 Mar is still the evening of 28 Feb in New York (the settings' zone)
+        (dt.datetime(2027, 3, 1, 3, 30, tzinfo=dt.UTC), "Sun 28 Feb 2027", "Sun 28 Feb"),
+        (dt.datetime(2027, 3, 1, 14, 0, tzinfo=dt.UTC), "Mon 1 Mar 2027", "Mon 1 Mar"),
+    ],
+    ids=["a-date", "single-digit-day", "sunday", "late-moment-is-the-day-before", "a-moment"],
+)
+def test_a_date_is_shown_one_way_long_or_short(settings, value, long, short):
+    settings.TIME_ZONE = "America/New_York"
+
+    assert format_date(value) == long
+    assert format_date(value, short=True) == short
+    html = Template("{% load clock %}[{{ d|clinic_date }}][{{ d|clinic_date:'short' }}]").render(
+        Context({"d": value})
+    )
+    assert html == f"[{long}][{short}]"
+
+
+def test_no_date_shows_nothing_so_a_default_can_follow():
+    html = Template(
+        "{% load clock %}[{{ none|clinic_date|default:'open' }}][{{ text|clinic_date }}]"
+    )
+    assert html.render(Context({"none": None, "text": "2026-12-08"})) == "[open][]"

@@ -69,6 +69,20 @@ def format_moment(
     return f"{shown} {dateformat.format(value, 'T')}" if zone else shown
 
 
+# A date on screen, one way (ADR 0661): "Tue 8 Dec 2026", and without the year where a page
+# shows one week ("Tue 8 Dec": the week grid's headings). Dates a machine reads (URLs, form
+# values, data attributes, file names) stay ISO "2026-12-08".
+DATE_FORMAT = "D j M Y"
+SHORT_DATE_FORMAT = "D j M"
+
+
+def format_date(value: dt.date, *, short: bool = False) -> str:
+    """ "Tue 8 Dec 2026" ("Tue 8 Dec" short); a stored moment's day in the clinic's zone."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, SHORT_DATE_FORMAT if short else DATE_FORMAT)
+
+
 def time_example(cycle: HourCycle) -> str:
     """How a time is written in this clinic, for hints and error messages."""
     return format_time(dt.time(14, 5), cycle)

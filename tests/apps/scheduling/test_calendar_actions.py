@@ -69,7 +69,7 @@ REFUSALS: list[tuple[str, dict[str, Any], Code, str]] = [
      Code.EQUIPMENT, "Room 1: has no pool"),
     ("a room at the annex", {"room": "annex_room"}, Code.ROOM_ELSEWHERE, "is not at Riverside"),
     ("Theo at 9:30", {"start": at(MONDAY, 9, 30), "end": at(MONDAY, 10, 15)},
-     Code.CLINICIAN_BOOKED, "is already booked Mon 2027-01-04 9:00 AM–9:45 AM"),
+     Code.CLINICIAN_BOOKED, "is already booked Mon 4 Jan 2027 9:00 AM–9:45 AM"),
     ("touching is fine, overlapping one minute is not",
      {"start": at(MONDAY, 9, 44), "end": at(MONDAY, 10, 30)}, Code.CLINICIAN_BOOKED, "already"),
     ("Room 1 with the OT", {"staff": "ot", "room": "room", "start": at(MONDAY, 9, 15)},
@@ -185,7 +185,7 @@ def test_moving_keeps_the_length_and_checks_the_new_place(calendar):
         "pk"
     )
     assert event.action == "update"
-    assert "moved from Mon 2027-01-04 9:00 AM–9:45 AM" in event.reason
+    assert "moved from Mon 4 Jan 2027 9:00 AM–9:45 AM" in event.reason
 
 
 def test_moving_to_another_clinician_and_out_of_the_room(calendar):

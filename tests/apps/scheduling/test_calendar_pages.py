@@ -136,7 +136,7 @@ def test_booking_from_the_form(calendar):
 
 # (case, form changes, words on the page)
 BOOK_REFUSALS = [
-    ("double booking", {"time": "9:30 AM"}, "is already booked Mon 2027-01-04 9:00 AM–9:45 AM"),
+    ("double booking", {"time": "9:30 AM"}, "is already booked Mon 4 Jan 2027 9:00 AM–9:45 AM"),
     ("no patient", {"patient": ""}, "patient: search for the patient and choose one"),
     ("not a time", {"time": "soon"}, "appointment time: give a time such as 9:15 AM"),
     ("a foreign room", {"room": "999999"}, "room: 999999 is not one of this clinic&#x27;s"),

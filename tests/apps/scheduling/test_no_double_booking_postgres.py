@@ -85,5 +85,5 @@ def test_a_booking_that_raced_past_the_check_gets_the_same_refusal(calendar, mon
             end=at(MONDAY, 10),
         )
     assert refused.value.code == SchedulingErrorCode.CLINICIAN_BOOKED
-    assert "is already booked Mon 2027-01-04 9:00 AM–9:45 AM" in str(refused.value)
+    assert "is already booked Mon 4 Jan 2027 9:00 AM–9:45 AM" in str(refused.value)
     assert Appointment.objects.count() == 1

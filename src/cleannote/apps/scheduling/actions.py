@@ -68,7 +68,7 @@ from cleannote.apps.scheduling.models import (
 )
 from cleannote.apps.scheduling.open_slots import record_opened_slot
 from cleannote.apps.scheduling.standard_types import STANDARD_TYPES
-from cleannote.platform.clock import format_time, hour_cycle_of
+from cleannote.platform.clock import format_date, format_time, hour_cycle_of
 from cleannote.rules.visit import Discipline
 
 Code = SchedulingErrorCode
@@ -103,10 +103,9 @@ _STEP_WORDS = {
 
 
 def _when(actor: Actor, start: dt.datetime, end: dt.datetime) -> str:
-    """ "Mon 2026-12-07 9:00 AM–9:45 AM" in the clinic's zone and hour cycle."""
+    """ "Mon 7 Dec 2026 9:00 AM–9:45 AM" in the clinic's zone and hour cycle."""
     cycle = hour_cycle_of(actor.organisation.hour_cycle)
-    local = timezone.localtime(start)
-    return f"{local:%a %Y-%m-%d} {format_time(start, cycle)}–{format_time(end, cycle)}"
+    return f"{format_date(start)} {format_time(start, cycle)}–{format_time(end, cycle)}"
 
 
 def _clock(actor: Actor, value: dt.time) -> str:

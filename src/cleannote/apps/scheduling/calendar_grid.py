@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,7 +26,7 @@ from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.forward_flags import flags_for
 from cleannote.apps.scheduling.models import FREED, Appointment, AppointmentType, WorkingHours
 from cleannote.apps.scheduling.selectors import day_bounds
-from cleannote.platform.clock import HourCycle, format_time
+from cleannote.platform.clock import HourCycle, format_date, format_time
 from cleannote.platform.plain_rows import rows_as_instances
 
 SLOT_MINUTES = 15
@@ -484,7 +484,7 @@ _WEEK_CELL = (
 def draw_week(grid: WeekGrid, badges: BadgeDrawer) -> None:
     """Each row's day cells (`WeekRow.cells`), after `draw_cards` and `card_extras`: the
     markup week.html wrote per cell, every value escaped or a number."""
-    headings = {d: escape(dateformat.format(d, "l j F")) for d in grid.days}
+    headings = {d: escape(format_date(d, short=True)) for d in grid.days}
     for row in grid.rows:
         who = escape(row.staff.display_name)
         row.cells = mark_safe(

@@ -1,4 +1,5 @@
-"""`{% clock value %}` and `{% moment value "Y-m-d" %}`: `cleannote.platform.clock` for templates.
+"""`{% clock value %}`, `{% moment value "Y-m-d" %}` and `{{ value|clinic_date }}`:
+`cleannote.platform.clock` for templates.
 
 The cycle is the template context's `hour_cycle` (the signed-in clinic's setting, put there by
 the organisations context processor); a page with none (sign-in) uses the default.
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 
 from cleannote.platform.clock import (
     TIME_INPUT_PATTERN,
+    format_date,
     format_moment,
     format_time,
     hour_cycle_of,
@@ -45,6 +47,16 @@ def moment(
     return format_moment(
         value, cycle, date_format, seconds=detail == "seconds", zone=detail == "zone"
     )
+
+
+@register.filter
+def clinic_date(value: Any, form: str = "") -> str:
+    """A date (or a stored moment's day) as the clinic reads it on screen, "Tue 8 Dec 2026";
+    `|clinic_date:"short"` leaves out the year ("Tue 8 Dec", a week grid's headings); "" for
+    none. Dates a machine reads (URLs, form values) keep `|date:"Y-m-d"`."""
+    if not isinstance(value, dt.date):
+        return ""
+    return format_date(value, short=form == "short")
 
 
 @register.simple_tag(takes_context=True)
