@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.ledger.errors import LedgerRefused
+from cleannote.apps.ledger.errors import LedgerRefused, SettingsProblems
 from cleannote.apps.ledger.statement_models import (
     Dunning,
     DunningStatus,
@@ -25,8 +25,16 @@ from cleannote.apps.ledger.statement_models import (
     Statement,
     StatementEntry,
     StatementRun,
+    StatementSettings,
 )
-from cleannote.apps.ledger.statement_rules import StepAction, due_step
+from cleannote.apps.ledger.statement_rules import (
+    CycleDraft,
+    StepAction,
+    StepDraft,
+    check_cycle,
+    check_steps,
+    due_step,
+)
 from cleannote.apps.ledger.statement_selectors import (
     as_rules,
     balance_on,
@@ -371,3 +379,81 @@ def do_edit_dunning_step(actor: Actor, step: DunningStep, *, message: str) -> Du
     step.save(update_fields=["message"])
     do_record_audit_event(actor, AuditAction.UPDATE, "dunning_step", step.pk)
     return step
+
+
+@transaction.atomic
+def do_save_statement_settings(
+    actor: Actor, *, cycle: CycleDraft, steps: list[StepDraft]
+) -> StatementSettings:
+    """The statement cycle and the dunning steps as a biller or the owner set them on the
+    settings page (ADR 0763): all checked first (`statement_rules.check_cycle`,
+    `check_steps`), every problem refused at once with where and what (`SettingsProblems`),
+    nothing saved unless all is right. The steps replace the clinic's sequence; a patient's
+    dunning keeps its step number and goes on with the steps after it. One audit row."""
+    if _person(actor) is None:
+        raise LedgerRefused("actor", "a biller or the owner changes the statement settings")
+    checked, problems = check_cycle(cycle)
+    numbered, step_problems = check_steps(steps)
+    problems += step_problems
+    if problems or checked is None:
+        raise SettingsProblems(problems)
+    settings = StatementSettings.objects.select_for_update().get(
+        pk=settings_of(actor.organisation).pk
+    )
+    before = {
+        "cycle_day": settings.cycle_day,
+        "minimum_balance": str(settings.minimum_balance),
+        "ages": list(settings.ages_included),
+        "quiet_days": settings.quiet_days,
+        "steps": [(s.day, s.action, s.title) for s in steps_of(actor.organisation)],
+    }
+    settings.cycle_day = checked.cycle_day
+    settings.minimum_balance = checked.minimum_balance
+    settings.ages_included = list(checked.ages)
+    settings.quiet_days = checked.quiet_days
+    settings.save(update_fields=["cycle_day", "minimum_balance", "ages_included", "quiet_days"])
+    DunningStep.objects.filter(organisation=actor.organisation).delete()
+    DunningStep.objects.bulk_create(
+        DunningStep(
+            organisation=actor.organisation,
+            number=number,
+            day=int(draft.day),
+            action=draft.action,
+            title=draft.title.strip(),
+            message="" if draft.action == StepAction.COLLECTIONS_REVIEW else draft.message.strip(),
+        )
+        for number, draft in numbered
+    )
+    changed = [key for key, value in before.items() if value != _now_of(settings, key)]
+    do_record_audit_event(
+        actor,
+        AuditAction.UPDATE,
+        "statement_settings",
+        settings.pk,
+        reason=("changed " + ", ".join(changed)) if changed else "saved unchanged",
+    )
+    return settings
+
+
+def _now_of(settings: StatementSettings, key: str) -> object:
+    if key == "steps":
+        return [(s.day, s.action, s.title) for s in steps_of(settings.organisation)]
+    if key == "ages":
+        return list(settings.ages_included)
+    if key == "minimum_balance":
+        return str(settings.minimum_balance)
+    return getattr(settings, key)
+
+
+def run_statement_cycle(actor: Actor, *, day: dt.date) -> StatementRun | None:
+    """The nightly batch on the clinic's cycle day (ADR 0763): a batch run when `day` is the
+    cycle day and no batch run was made that day yet (a second run the same night, or a
+    person's run that morning, makes nothing more)."""
+    settings = settings_of(actor.organisation)
+    if settings.cycle_day is None or day.day != settings.cycle_day:
+        return None
+    if StatementRun.objects.filter(
+        organisation=actor.organisation, kind=RunKind.BATCH, run_on=day
+    ).exists():
+        return None
+    return do_run_statements(actor, day=day)

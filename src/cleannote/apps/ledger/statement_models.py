@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from cleannote.apps.ledger.statement_rules import StepAction
+from cleannote.apps.ledger.statement_rules import AGE_NAMES, StepAction
 from cleannote.apps.messaging.models import OutboundMessage
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Patient
@@ -24,6 +24,10 @@ DEFAULT_HOW_TO_PAY = (
     "Pay at the front desk (cash, check or card), by phone, or mail a check payable to the "
     "clinic with the stub at the top. Call us if you need a payment plan."
 )
+
+
+def _all_ages() -> list[str]:
+    return list(AGE_NAMES)
 
 
 class StatementSettings(models.Model):
@@ -45,6 +49,10 @@ class StatementSettings(models.Model):
     due_days = models.PositiveSmallIntegerField(default=21, help_text="due date: days after")
     remit_to = models.TextField(blank=True, help_text="empty: the clinic's address")
     how_to_pay = models.TextField(default=DEFAULT_HOW_TO_PAY)
+    # The statement cycle (ADR 0763): the nightly job runs the batch on this day of the month
+    # (empty: a person runs it), and a batch statements only balances in these ages.
+    cycle_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    ages_included = models.JSONField(default=_all_ages)
 
     def __str__(self) -> str:
         return f"statement settings of {self.organisation_id}"

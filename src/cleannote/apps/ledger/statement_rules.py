@@ -20,6 +20,7 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("61-90", 61, 90),
     ("over 90", 91, None),
 )
+AGE_NAMES = tuple(name for name, _, _ in AGE_BUCKETS)
 
 
 def age_balance(movements: Iterable[tuple[dt.date, Decimal]], as_of: dt.date) -> dict[str, Decimal]:
@@ -59,6 +60,7 @@ class Exclusion(StrEnum):
     INSURANCE_PENDING = "a claim still waits for the insurer"
     PAYMENT_PLAN = "on a payment plan"
     COLLECTIONS_REVIEW = "held for collections review"
+    TOO_NEW = "no balance in the ages statemented"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,8 @@ class BatchRules:
     minimum: Decimal
     quiet_days: int
     skip_insurance_pending: bool
+    ages: tuple[str, ...] = AGE_NAMES
+    """The age buckets statemented; a balance younger than all of them waits (ADR 0763)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +84,20 @@ class Candidate:
     insurance_pending: bool
     on_payment_plan: bool = False
     in_collections_review: bool = False
+    aged: dict[str, Decimal] | None = None
+    """The balance by age (`age_balance`), when the clinic statements only some ages."""
 
 
 def batch_exclusion(candidate: Candidate, rules: BatchRules, day: dt.date) -> Exclusion | None:
     """None when the batch run of `day` makes this patient a statement, else why not."""
     if candidate.balance <= rules.minimum:
         return Exclusion.BALANCE_TOO_SMALL
+    if (
+        set(rules.ages) != set(AGE_NAMES)
+        and candidate.aged is not None
+        and in_ages(candidate.aged, rules.ages) <= rules.minimum
+    ):
+        return Exclusion.TOO_NEW
     if candidate.in_collections_review:
         return Exclusion.COLLECTIONS_REVIEW
     if candidate.on_payment_plan:
@@ -120,3 +132,207 @@ def due_step(steps: Sequence[Step], at_step: int, started_on: dt.date, day: dt.d
     second run on the same day do nothing."""
     due = [s for s in steps if s.number > at_step and started_on + dt.timedelta(days=s.day) <= day]
     return max(due, key=lambda s: s.number) if due else None
+
+
+# --- the owner's or biller's settings page (ADR 0763) -------------------------------------------
+
+MAX_STEPS = 6
+MAX_STEP_DAY = 365
+MAX_TITLE = 40
+MAX_MESSAGE = 1000
+LAST_CYCLE_DAY = 28  # the 29th to the 31st are missing from some months
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong on the settings page: `field` is the input's name, `where` says which
+    part of the page in words, `what` what is wrong with it."""
+
+    field: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+@dataclass(frozen=True, slots=True)
+class StepDraft:
+    """One dunning step as typed on the page."""
+
+    day: str
+    action: str
+    title: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CycleDraft:
+    """The batch settings as typed on the page."""
+
+    cycle_day: str
+    minimum_balance: str
+    ages: tuple[str, ...]
+    quiet_days: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    cycle_day: int | None
+    minimum_balance: Decimal
+    ages: tuple[str, ...]
+    quiet_days: int
+
+
+def _whole(text: str, low: int, high: int) -> int | None:
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def check_cycle(draft: CycleDraft) -> tuple[Cycle | None, list[Problem]]:
+    """The batch settings, or what is wrong with each."""
+    problems: list[Problem] = []
+    day: int | None = None
+    if draft.cycle_day.strip():
+        day = _whole(draft.cycle_day, 1, LAST_CYCLE_DAY)
+        if day is None:
+            problems.append(
+                Problem(
+                    "cycle_day",
+                    "Statement cycle, day of the month",
+                    f"give a day from 1 to {LAST_CYCLE_DAY}, or leave it empty to run by hand",
+                )
+            )
+    minimum = ZERO
+    try:
+        minimum = Decimal(draft.minimum_balance.strip().lstrip("$").replace(",", ""))
+        if not minimum.is_finite() or minimum != minimum.quantize(Decimal("0.01")):
+            raise ValueError
+        if not ZERO <= minimum <= Decimal("1000"):
+            problems.append(
+                Problem(
+                    "minimum_balance",
+                    "Statement cycle, minimum balance",
+                    "must be from $0.00 to $1,000.00",
+                )
+            )
+    except (ArithmeticError, ValueError):
+        problems.append(
+            Problem(
+                "minimum_balance",
+                "Statement cycle, minimum balance",
+                "give an amount in dollars and cents, e.g. 5.00",
+            )
+        )
+    unknown = [a for a in draft.ages if a not in AGE_NAMES]
+    if unknown or not draft.ages:
+        problems.append(
+            Problem(
+                "ages",
+                "Statement cycle, ages included",
+                "tick at least one age: " + ", ".join(AGE_NAMES),
+            )
+        )
+    quiet = _whole(draft.quiet_days, 0, 90)
+    if quiet is None:
+        problems.append(
+            Problem(
+                "quiet_days",
+                "Statement cycle, days between statements",
+                "give a whole number of days from 0 to 90",
+            )
+        )
+    if problems:
+        return None, problems
+    ages = tuple(a for a in AGE_NAMES if a in draft.ages)
+    return Cycle(day, minimum.quantize(Decimal("0.01")), ages, quiet or 0), []
+
+
+def check_steps(drafts: Sequence[StepDraft]) -> tuple[list[tuple[int, StepDraft]], list[Problem]]:
+    """The dunning steps numbered from 1 with their days, or what is wrong with each: step 1 is
+    the first statement (day 0); each later step's day comes after the one before; a
+    collections review can only be the last step; titles are needed, messages are short."""
+    problems: list[Problem] = []
+    if not drafts:
+        return [], [Problem("steps", "Dunning steps", "keep at least the first statement")]
+    if len(drafts) > MAX_STEPS:
+        problems.append(Problem("steps", "Dunning steps", f"at most {MAX_STEPS} steps"))
+    previous: int | None = None
+    out: list[tuple[int, StepDraft]] = []
+    for number, draft in enumerate(drafts, start=1):
+        where = f"Step {number}"
+        day = _whole(draft.day, 0, MAX_STEP_DAY)
+        if day is None:
+            problems.append(
+                Problem(
+                    f"step-{number}-day",
+                    f"{where}, days after the first statement",
+                    f"give a whole number of days from 0 to {MAX_STEP_DAY}",
+                )
+            )
+        elif number == 1 and day != 0:
+            problems.append(
+                Problem(
+                    f"step-{number}-day",
+                    f"{where}, days after the first statement",
+                    "the first step is the first statement itself: day 0",
+                )
+            )
+        elif previous is not None and day <= previous:
+            problems.append(
+                Problem(
+                    f"step-{number}-day",
+                    f"{where}, days after the first statement",
+                    f"must be after step {number - 1}'s day ({previous})",
+                )
+            )
+        if day is not None:
+            previous = day
+        if draft.action not in {a.value for a in StepAction}:
+            problems.append(
+                Problem(f"step-{number}-action", f"{where}, what it does", "choose one")
+            )
+        elif draft.action == StepAction.COLLECTIONS_REVIEW and number != len(drafts):
+            problems.append(
+                Problem(
+                    f"step-{number}-action",
+                    f"{where}, what it does",
+                    "a collections review can only be the last step",
+                )
+            )
+        elif draft.action == StepAction.COLLECTIONS_REVIEW and number == 1:
+            problems.append(
+                Problem(
+                    f"step-{number}-action",
+                    f"{where}, what it does",
+                    "the first step sends the first statement",
+                )
+            )
+        title = draft.title.strip()
+        if not title or len(title) > MAX_TITLE:
+            problems.append(
+                Problem(
+                    f"step-{number}-title",
+                    f"{where}, title",
+                    f"give a title of 1 to {MAX_TITLE} characters, e.g. Final notice",
+                )
+            )
+        if len(draft.message.strip()) > MAX_MESSAGE:
+            problems.append(
+                Problem(
+                    f"step-{number}-message",
+                    f"{where}, message",
+                    f"keep it under {MAX_MESSAGE:,} characters "
+                    f"(it has {len(draft.message.strip()):,})",
+                )
+            )
+        out.append((number, draft))
+    return ([] if problems else out), problems
+
+
+def in_ages(buckets: dict[str, Decimal], ages: Iterable[str]) -> Decimal:
+    """The part of an aged balance in the ages a clinic statements."""
+    return sum((buckets.get(name, ZERO) for name in ages), ZERO)

@@ -24,6 +24,7 @@ from cleannote.apps.ledger.statement_models import (
     StatementSettings,
 )
 from cleannote.apps.ledger.statement_rules import (
+    AGE_NAMES,
     ZERO,
     BatchRules,
     Candidate,
@@ -260,8 +261,19 @@ def batch_candidates(
     it leaves them out (`statement_rules.batch_exclusion`); a fixed number of queries."""
     settings = settings_of(organisation)
     rules = BatchRules(
-        settings.minimum_balance, settings.quiet_days, settings.skip_insurance_pending
+        settings.minimum_balance,
+        settings.quiet_days,
+        settings.skip_insurance_pending,
+        tuple(a for a in AGE_NAMES if a in settings.ages_included),
     )
+    aged: dict[int, dict[str, Decimal]] = {}
+    if set(rules.ages) != set(AGE_NAMES):
+        movements: dict[int, list[tuple[dt.date, Decimal]]] = {}
+        for patient_id, posted_at, amount in PatientLedgerEntry.objects.filter(
+            organisation=organisation, posted_at__lt=_end_of(day)
+        ).values_list("patient_id", "posted_at", "amount"):
+            movements.setdefault(patient_id, []).append((_day(posted_at), amount))
+        aged = {pk: age_balance(rows, day) for pk, rows in movements.items()}
     balances = dict(
         PatientLedgerEntry.objects.filter(organisation=organisation, posted_at__lt=_end_of(day))
         .values("patient_id")
@@ -299,6 +311,7 @@ def batch_candidates(
             insurance_pending=patient.pk in pending,
             on_payment_plan=patient.pk in plans,
             in_collections_review=patient.pk in review,
+            aged=aged.get(patient.pk),
         )
         out.append((patient, candidate, batch_exclusion(candidate, rules, day)))
     return out

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.ledger.errors import LedgerRefused
+from cleannote.apps.ledger.errors import LedgerRefused, SettingsProblems
 from cleannote.apps.ledger.statement_actions import (
     do_create_statement,
     do_decide_collections,
     do_edit_dunning_step,
     do_end_payment_plan,
     do_run_statements,
+    do_save_statement_settings,
     do_start_payment_plan,
 )
 from cleannote.apps.ledger.statement_models import Dunning, DunningStep, StatementRun
@@ -30,6 +31,14 @@ from cleannote.apps.ledger.statement_pdf import (
     render_statements_pdf,
     summary_rows,
     visit_rows,
+)
+from cleannote.apps.ledger.statement_rules import (
+    AGE_NAMES,
+    MAX_STEPS,
+    CycleDraft,
+    Problem,
+    StepAction,
+    StepDraft,
 )
 from cleannote.apps.ledger.statement_selectors import (
     recent_statements,
@@ -45,6 +54,10 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Patient
 
 billers = staff_view(Capability.POST_PAYMENTS)
+STEP_ACTION_LABELS = {
+    StepAction.STATEMENT: "Statement + message",
+    StepAction.COLLECTIONS_REVIEW: "Collections review",
+}
 
 
 def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -260,3 +273,132 @@ def dunning_steps(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Saved the message of step {step.number}.")
         return redirect("ledger:dunning_steps")
     return render(request, "ledger/dunning_steps.html", {"steps": steps, "is_owner": is_owner})
+
+
+def _settings_rows(request: HttpRequest) -> tuple[list[dict[str, object]], list[int]]:
+    """The step rows as posted (each its original index), and which rows are kept, in order:
+    a row ticked "remove" and the empty row for a new step are left out."""
+    typed = request.POST.get("step_count", "")
+    count = int(typed) if typed.isdigit() else 0
+    rows, kept = [], []
+    for index in range(1, min(count, MAX_STEPS) + 2):
+        row: dict[str, object] = {
+            "index": index,
+            "day": request.POST.get(f"step-{index}-day", ""),
+            "action": request.POST.get(f"step-{index}-action", StepAction.STATEMENT.value),
+            "title": request.POST.get(f"step-{index}-title", ""),
+            "message": request.POST.get(f"step-{index}-message", ""),
+            "removed": bool(request.POST.get(f"step-{index}-remove")),
+            "new": index == count + 1,
+            "errors": {},
+        }
+        rows.append(row)
+        blank = not str(row["day"]).strip() and not str(row["title"]).strip()
+        if not row["removed"] and not (row["new"] and blank):
+            kept.append(index)
+    return rows, kept
+
+
+@billers
+@require_http_methods(["GET", "POST"])
+def statement_settings(request: HttpRequest) -> HttpResponse:
+    """The statement cycle and the dunning steps, set by a biller or the owner (ADR 0763)."""
+    organisation = _organisation(request)
+    settings = settings_of(organisation)
+    problems: list[Problem] = []
+    located: list[tuple[Problem, str]] = []
+    field_errors: dict[str, str] = {}
+    if request.method == "POST":
+        rows, kept = _settings_rows(request)
+        cycle = {
+            "cycle_day": request.POST.get("cycle_day", ""),
+            "minimum_balance": request.POST.get("minimum_balance", ""),
+            "ages": request.POST.getlist("ages"),
+            "quiet_days": request.POST.get("quiet_days", ""),
+        }
+        drafts = [
+            StepDraft(
+                day=str(rows[i - 1]["day"]),
+                action=str(rows[i - 1]["action"]),
+                title=str(rows[i - 1]["title"]),
+                message=str(rows[i - 1]["message"]),
+            )
+            for i in kept
+        ]
+        try:
+            do_save_statement_settings(
+                actor_of(request),
+                cycle=CycleDraft(
+                    cycle_day=str(cycle["cycle_day"]),
+                    minimum_balance=str(cycle["minimum_balance"]),
+                    ages=tuple(cycle["ages"]),
+                    quiet_days=str(cycle["quiet_days"]),
+                ),
+                steps=drafts,
+            )
+        except SettingsProblems as refused:
+            problems = refused.problems
+        except LedgerRefused as refused:
+            problems = [Problem(refused.field, "Statement settings", refused.message)]
+        else:
+            messages.success(request, "Saved the statement cycle and the dunning steps.")
+            return redirect("ledger:statements")
+        # each step problem goes to the row it came from (numbers count kept rows only)
+        for problem in problems:
+            anchor = problem.field
+            if anchor.startswith("step-") and anchor.count("-") == 2:
+                _, number, part = anchor.split("-")
+                if number.isdigit() and 0 < int(number) <= len(kept):
+                    index = kept[int(number) - 1]
+                    anchor = f"step-{index}-{part}"
+                    rows[index - 1]["errors"][part] = problem.what  # type: ignore[index]
+            located.append((problem, anchor))
+            field_errors[problem.field] = problem.what
+    else:
+        steps = steps_of(organisation)
+        rows = [
+            {
+                "index": n,
+                "day": str(s.day),
+                "action": s.action,
+                "title": s.title,
+                "message": s.message,
+                "removed": False,
+                "new": False,
+                "errors": {},
+            }
+            for n, s in enumerate(steps, start=1)
+        ]
+        rows.append(
+            {
+                "index": len(steps) + 1,
+                "day": "",
+                "action": StepAction.STATEMENT.value,
+                "title": "",
+                "message": "",
+                "removed": False,
+                "new": True,
+                "errors": {},
+            }
+        )
+        cycle = {
+            "cycle_day": "" if settings.cycle_day is None else str(settings.cycle_day),
+            "minimum_balance": f"{settings.minimum_balance:.2f}",
+            "ages": list(settings.ages_included),
+            "quiet_days": str(settings.quiet_days),
+        }
+    return render(
+        request,
+        "ledger/statement_settings.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "step_count": sum(1 for r in rows if not r["new"]),
+            "problems": located,
+            "field_errors": field_errors,
+            "age_names": AGE_NAMES,
+            "actions": [(a.value, STEP_ACTION_LABELS[a]) for a in StepAction],
+            "max_steps": MAX_STEPS,
+        },
+        status=400 if problems else 200,
+    )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("statements/<int:statement_id>/", statement_views.statement, name="statement"),
     path("statements/<int:statement_id>/pdf/", statement_views.statement_pdf, name="statement_pdf"),
     path("statements/dunning/", statement_views.dunning_steps, name="dunning_steps"),
+    path("statements/settings/", statement_views.statement_settings, name="statement_settings"),
     path(
         "statements/dunning/<int:dunning_id>/decide/",
         statement_views.decide_collections,

@@ -2,7 +2,8 @@
 
 For each organisation, a paid balance stops its sequence, a payment plan pauses it, and a step
 whose day has come sends its statement (one run, one PDF to print) or flags the patient for a
-collections review. A cron job or systemd timer runs it each night; running it twice on the
+collections review. On the clinic's statement cycle day it also makes the batch run (ADR
+0763). A cron job or systemd timer runs it each night; running it twice on the
 same day does nothing more. `--day` runs it as of another day (catching up, or a test).
 """
 
@@ -47,4 +48,9 @@ class Command(BaseCommand):
             result: dict[str, Any] = queued.result  # type: ignore[assignment]
             self.stdout.write(
                 f"organisation {organisation.pk}: {result['statements']} dunning statement(s)"
+                + (
+                    f", {result['batch_statements']} on the statement cycle"
+                    if result.get("batch")
+                    else ""
+                )
             )
