@@ -21,6 +21,7 @@ def test_the_default_demo_loads_every_discipline_within_scope(db, settings, tmp_
     assert {"PT", "OT", "SLP", "DC", "LMT"} <= credentials
     # one plan per patient, the blocked charts' revised plan (ADR 0521), and the plan each of
     # the two remote-monitoring patients is enrolled under (web/demo_rtm.py, ADR 0570), and the
-    # KX course's (web/demo_kx_course.py, ADR 0653)
+    # KX course's (web/demo_kx_course.py, ADR 0653), and the high modifier-59 course's
+    # (web/demo_reports.py, ADR 0801)
     plans = PlanOfCare.objects.filter(case__patient__organisation=demo.organisation)
-    assert plans.count() == 30 + 3 + 1 + 2 + 1
+    assert plans.count() == 30 + 3 + 1 + 2 + 1 + 1

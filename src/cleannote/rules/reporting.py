@@ -130,8 +130,9 @@ FIGURES: dict[str, Figure] = _figures(
     (
         "documentation_hours",
         "Documentation hours",
-        "Hours from opening each signed note to signing it, summed. An open draft counts "
-        "from when it was started, so a note left open overnight shows as long documentation.",
+        "Hours from opening each signed note to signing it, summed. A note counts from when "
+        "it was started, so one left open overnight shows as long documentation; a note "
+        "entered after the fact with an earlier signature time counts none.",
     ),
     (
         "notes_per_hour",

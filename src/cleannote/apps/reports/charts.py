@@ -52,6 +52,7 @@ def bar_chart(
     series: Sequence[tuple[str, Sequence[Decimal | int | None]]],
     *,
     horizontal: bool = True,
+    percent: bool = False,
 ) -> Chart:
     """A bar chart (pygal escapes every label it draws)."""
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
@@ -69,6 +70,8 @@ def bar_chart(
         truncate_label=40,
         no_data_text="No data for these filters",
     )
+    if percent:
+        chart.range = (0, 100)  # a share is read against the whole scale, not its own maximum
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, [_number(v) for v in values])

@@ -109,8 +109,11 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
         visits=Count("id", distinct=True),
         days=Count("date_of_service", distinct=True),
         evaluations=Count("id", filter=Q(note_type__in=EVALUATION_TYPES), distinct=True),
+        # Only notes signed after they were opened: a note entered after the fact (signed
+        # with an earlier time) has no documentation time to count.
         seconds=Sum(
-            ExpressionWrapper(F("signed_at") - F("created_at"), output_field=DurationField())
+            ExpressionWrapper(F("signed_at") - F("created_at"), output_field=DurationField()),
+            filter=Q(signed_at__gte=F("created_at")),
         ),
     ):
         target = row(r[note_key])

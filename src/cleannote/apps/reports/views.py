@@ -109,6 +109,7 @@ def productivity_page(filters: ReportFilters) -> ReportPage:
         "Notes signed within 24 hours of the day of service (%)",
         [r.name for r in clinicians],
         [("Signed within 24 h", [r.figures["signed_within_24h"] for r in clinicians])],
+        percent=True,
     )
     tables = [_productivity_table("By clinician", "Clinician", clinicians)]
     if not filters.own_only:
@@ -141,6 +142,7 @@ def modifier_59_page(filters: ReportFilters) -> ReportPage:
         "Share of lines with modifier 59 or X, by clinician (%)",
         [name for name, _, _ in shares],
         [("Lines with 59/X", [share for _, share, _ in shares])],
+        percent=True,
     )
     table = Table(
         caption="By clinician and payer",

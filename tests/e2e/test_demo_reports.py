@@ -1,0 +1,32 @@
+"""The demo's reports show real figures from its data, and its modifier-59 monitor flags the
+clinician whose course (web/demo_reports.py) adds XS to two lines of every visit (ADR 0801)."""
+
+from __future__ import annotations
+
+from cleannote.apps.organisations.models import Staff
+from cleannote.apps.reports import selectors
+from cleannote.apps.reports.scope import read_filters
+from cleannote.web.demo_money import MIN_PATIENTS
+from tests.e2e.conftest import DEMO_TODAY, load_demo
+
+
+def test_the_demo_shows_one_clinician_far_above_the_rest_on_59(db, settings, tmp_path):
+    demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
+    owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
+    filters = read_filters({}, owner, DEMO_TODAY)
+    flagged = {r.name for r in selectors.modifier_59(filters) if r.finding}
+    assert flagged == {"Priya Natarajan, PT"}
+    pairs = {(p["column_one"], p["column_two"]) for p in selectors.code_pairs_59(filters)}
+    assert ("97140", "97530") in pairs
+    assert selectors.notes_to_review(
+        filters, {r.clinician_id for r in selectors.modifier_59(filters) if r.finding}
+    )
+    clinic = selectors.clinic_productivity(filters)
+    assert clinic["visits"] > 0
+    assert clinic["units_per_visit"] is not None
+
+
+def test_a_small_demo_has_no_59_course(db, settings, tmp_path):
+    demo = load_demo(settings, tmp_path)
+    owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
+    assert not [r for r in selectors.modifier_59(read_filters({}, owner, DEMO_TODAY)) if r.finding]
