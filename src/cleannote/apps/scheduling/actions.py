@@ -67,6 +67,7 @@ from cleannote.apps.scheduling.models import (
     WorkingHours,
 )
 from cleannote.apps.scheduling.open_slots import record_opened_slot
+from cleannote.apps.scheduling.slot_holds import live_hold_over, lock_calendar
 from cleannote.apps.scheduling.standard_types import STANDARD_TYPES
 from cleannote.platform.clock import format_date, format_time, hour_cycle_of
 from cleannote.rules.visit import Discipline
@@ -185,30 +186,106 @@ def _refuse_overlaps(
     start: dt.datetime,
     end: dt.datetime,
     moving: int | None,
+    now: dt.datetime | None = None,
 ) -> None:
-    """No other appointment holding its time overlaps the clinician's or the room's [start, end)."""
-    who = Q(staff=staff) | Q(room=room) if room is not None else Q(staff=staff)
+    """No other appointment holding its time, and no waitlist offer's hold (ADR 0670),
+    overlaps the clinician's or the room's [start, end). Takes the calendar lock first, so a
+    hold and a booking racing for the same minutes cannot both pass on PostgreSQL. A hold
+    whose time ran out by `now` (default: the clock) is lapsed and refuses nothing."""
+    lock_calendar(staff.pk, room.pk if room is not None else None)
+    refusal = overlap_refusal(
+        actor, staff=staff, room=room, start=start, end=end, moving=moving, now=now
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def overlap_refusal(
+    actor: Actor,
+    *,
+    staff: Staff | None,
+    room: Room | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    moving: int | None = None,
+    now: dt.datetime | None = None,
+    lapse: bool = True,
+    exclude_ids: frozenset[int] = frozenset(),
+) -> SchedulingError | None:
+    """Why the clinician's (None: not asked) or the room's [start, end) is taken: an
+    appointment holding its time (ADR 0600), else a waitlist offer's hold (ADR 0670); None
+    when free. The one check the booking action and the series preview (ADR 0671) share.
+    `lapse=False` (a preview, which writes nothing) passes over a hold whose time ran out
+    instead of lapsing it. `exclude_ids`: appointments being moved, which free their time."""
+    who = Q(pk__in=[])
+    if staff is not None:
+        who |= Q(staff=staff)
+    if room is not None:
+        who |= Q(room=room)
     clash = (
         Appointment.objects.filter(who, start__lt=end, end__gt=start)
         .exclude(status__in=FREED)
         .exclude(pk=moving or 0)
+        .exclude(pk__in=exclude_ids)
         .order_by("start")
         .first()
     )
     if clash is None:
-        return
+        return _hold_refusal(
+            actor, staff=staff, room=room, start=start, end=end, now=now, lapse=lapse
+        )
     when = _when(actor, clash.start, clash.end)
-    if clash.staff_id == staff.pk:
-        raise SchedulingError(
+    if staff is not None and clash.staff_id == staff.pk:
+        return SchedulingError(
             f"clinician {staff.display_name}",
             f"is already booked {when} (appointment {clash.pk})",
             Code.CLINICIAN_BOOKED,
         )
     assert room is not None
-    raise SchedulingError(
+    return SchedulingError(
         f"room {room.name}",
         f"is already booked {when} (appointment {clash.pk})",
         Code.ROOM_BOOKED,
+    )
+
+
+def _hold_refusal(
+    actor: Actor,
+    *,
+    staff: Staff | None,
+    room: Room | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None,
+    lapse: bool,
+) -> SchedulingError | None:
+    """A time a waitlist offer holds (ADR 0670) is refused until the desk releases the hold;
+    a hold whose time ran out refuses nothing."""
+    hold = live_hold_over(
+        actor,
+        staff_id=staff.pk if staff is not None else None,
+        room_id=room.pk if room is not None else None,
+        start=start,
+        end=end,
+        now=now or timezone.now(),
+        lapse=lapse,
+    )
+    if hold is None:
+        return None
+    until = format_time(
+        timezone.localtime(hold.expires_at), hour_cycle_of(actor.organisation.hour_cycle)
+    )
+    subject = (
+        f"clinician {staff.display_name}"
+        if staff is not None and hold.staff_id == staff.pk
+        else f"room {hold.room.name if hold.room else ''}"
+    )
+    return SchedulingError(
+        subject,
+        f"is held {_when(actor, hold.start, hold.end)} for a waitlist offer to {hold.initials} "
+        f"until {until} (hold {hold.pk}); release the hold to book over it",
+        Code.SLOT_HELD,
+        ref=hold.pk,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,15 +51,17 @@ from cleannote.apps.scheduling.calendar_grid import (
     monday_of,
     week_grid,
 )
-from cleannote.apps.scheduling.errors import SchedulingError
+from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.forward_flags import fix_link
 from cleannote.apps.scheduling.models import (
     Appointment,
     AppointmentType,
     CancelReason,
+    SlotHold,
     WorkingHours,
 )
 from cleannote.apps.scheduling.selectors import day_bounds
+from cleannote.apps.scheduling.waitlist_selectors import holds_between
 from cleannote.platform.clock import format_time, hour_cycle_of, parse_time
 from cleannote.platform.collector import collector_paused
 from cleannote.platform.request_params import (
@@ -145,7 +148,22 @@ def day_grid_context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
     card_extras(_org(request), grid.cards, timezone.localdate())
     draw_day(grid, links.cycle, _badges(request))
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
-    return {"grid": grid, **_filter_context(request, filters)}
+    start, end = day_bounds(day)
+    return {"grid": grid, "holds": _holds(request, start, end), **_filter_context(request, filters)}
+
+
+def _holds(request: HttpRequest, start: dt.datetime, end: dt.datetime) -> list[SlotHold]:
+    """The waitlist offers holding time on the page (ADR 0670), by the page's clinician
+    filter; shown with initials only."""
+    filters = _filters(request)
+    holds = holds_between(_org(request), start, end, timezone.now())
+    return [
+        h
+        for h in holds
+        if (filters.staff is None or h.staff_id == filters.staff)
+        and (filters.location is None or h.location_id == filters.location)
+        and (filters.room is None or h.room_id == filters.room)
+    ]
 
 
 @staff_view(Capability.SEE_PATIENTS)
@@ -162,6 +180,8 @@ def _week(request: HttpRequest) -> HttpResponse:
     card_extras(_org(request), grid.cards, timezone.localdate())
     draw_week(grid, _badges(request))
     _audit_shown(request, "schedule_week", grid.monday.isoformat(), grid.cards)
+    start, _ = day_bounds(grid.monday)
+    _, end = day_bounds(grid.monday + dt.timedelta(days=6))
     return render(
         request,
         "scheduling/week.html",
@@ -171,6 +191,7 @@ def _week(request: HttpRequest) -> HttpResponse:
             "previous": grid.monday - dt.timedelta(days=7),
             "next": grid.monday + dt.timedelta(days=7),
             "this_week": monday_of(timezone.localdate()),
+            "holds": _holds(request, start, end),
             **_filter_context(request, filters),
         },
     )
@@ -368,9 +389,14 @@ def _book_context(
     patient = None
     if form["patient"].isdigit():
         patient = Patient.objects.filter(pk=int(form["patient"]), organisation=organisation).first()
+    release_url = ""
+    if error is not None and error.code == SchedulingErrorCode.SLOT_HELD and error.ref:
+        again = f"{reverse('scheduling:book')}?{urlencode(form)}"
+        release_url = f"{reverse('scheduling:hold', args=[error.ref])}?{urlencode({'next': again})}"
     return {
         "form": form,
         "error": error,
+        "release_url": release_url,
         "patient": patient,
         "clinicians": clinicians(organisation, Filters()),
         "locations": locations,

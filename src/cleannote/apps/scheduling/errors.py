@@ -29,6 +29,7 @@ class SchedulingErrorCode(StrEnum):
     TIME_OFF = "time_off"
     STATUS = "status"
     CANCEL_REASON = "cancel_reason"
+    SLOT_HELD = "slot_held"
 
 
 OVERRIDABLE = frozenset(
@@ -42,11 +43,16 @@ class SchedulingError(ValueError):
         subject: str,
         problem: str,
         code: SchedulingErrorCode = SchedulingErrorCode.INVALID,
+        *,
+        ref: int | None = None,
     ) -> None:
         super().__init__(f"{subject}: {problem}")
         self.subject = subject
         self.problem = problem
         self.code = code
+        # The id of what stands in the way, when a page can link to it (a slot hold's id for
+        # `SLOT_HELD`, ADR 0670).
+        self.ref = ref
 
     @property
     def overridable(self) -> bool:

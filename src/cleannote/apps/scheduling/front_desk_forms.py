@@ -20,6 +20,7 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "self_booking_on",
             "min_notice_hours",
             "max_open_bookings",
+            "offer_hold_hours",
             "booking_types",
             "booking_staff",
             "booking_locations",
@@ -37,6 +38,8 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "self_booking_on": "Patients with a personal link from their chart may book a "
             "follow-up online.",
             "booking_staff": "None ticked: every clinician.",
+            "offer_hold_hours": "An opened slot offered to a waitlist patient is kept for them "
+            "this long; then it lapses and the next patient can be offered it.",
             "booking_locations": "None ticked: every location.",
             "booking_types": "Each clinician is offered with the first of these for their "
             "discipline, at its usual length.",
@@ -56,6 +59,9 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields[name].max_value = top  # type: ignore[attr-defined]
             self.fields[name].widget.attrs["max"] = top
         self.fields["max_open_bookings"].widget.attrs.update(min=1, max=20)
+        # Blank keeps what the clinic has (4 hours when it never chose).
+        self.fields["offer_hold_hours"].required = False
+        self.fields["offer_hold_hours"].widget.attrs.update(min=1, max=72)
         # A patient cannot choose a room, so only types that need none can be booked online.
         self.fields["booking_types"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation, active=True, needs_room=False, needs_equipment=""
@@ -65,6 +71,15 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         value = int(self.cleaned_data["max_open_bookings"])
         if not 1 <= value <= 20:
             raise forms.ValidationError("between 1 and 20 booked visits")
+        return value
+
+    def clean_offer_hold_hours(self) -> int:
+        given = self.cleaned_data.get("offer_hold_hours")
+        if given is None:
+            return int(self.instance.offer_hold_hours or 4)
+        value = int(given)
+        if not 1 <= value <= 72:
+            raise forms.ValidationError("between 1 and 72 hours")
         return value
 
     def clean_late_cancel_hours(self) -> int:

@@ -251,6 +251,10 @@ class FrontDeskSettings(models.Model):
     max_open_bookings = models.PositiveSmallIntegerField(
         "most booked visits a patient may hold", default=2
     )
+    # How long a waitlist offer holds its slot before it lapses (ADR 0670).
+    offer_hold_hours = models.PositiveSmallIntegerField(
+        "a waitlist offer holds its slot for (hours)", default=4
+    )
     # The types a patient may book online (none: self-booking offers nothing); each offered
     # clinician gets the first of their discipline, at its default length.
     booking_types = models.ManyToManyField(AppointmentType, blank=True, related_name="+")
@@ -420,3 +424,65 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Waitlist entry {self.pk} ({self.status})"
+
+
+class HoldStatus(models.TextChoices):
+    HELD = "held", "Held"
+    ACCEPTED = "accepted", "Accepted (booked)"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Lapsed"
+    RELEASED = "released", "Released by the desk"
+
+
+class SlotHold(models.Model):
+    """An opened slot kept for the waitlist patient it was offered to (ADR 0670): the
+    clinician's time, and the room the cancelled visit had, until the patient accepts (booked
+    from this row), declines, the desk releases it, or it lapses at `expires_at`.
+
+    No two holds still held overlap for one clinician or one room: on PostgreSQL two exclusion
+    constraints say so (migration 0006), on SQLite the offering transaction checks; a booking
+    over a held time is refused by `actions._refuse_overlaps` either way."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="holds")
+    slot = models.ForeignKey(OpenSlot, on_delete=models.PROTECT, related_name="holds")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=HoldStatus.choices, default=HoldStatus.HELD)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("start", "id")
+        indexes = (
+            models.Index(fields=["organisation", "start"]),
+            models.Index(fields=["status", "expires_at"]),
+        )
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="slot_hold_ends_after_start"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Slot hold {self.pk} ({self.status})"
+
+    @property
+    def initials(self) -> str:
+        """Who it is held for, as the calendar shows it: "J. D." (ADR 0670)."""
+        return " ".join(
+            f"{n[:1].upper()}." for n in (self.patient.first_name, self.patient.last_name) if n
+        )

@@ -32,10 +32,12 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.models import Location, Room, Staff
 from cleannote.apps.patients.models import Patient, PlanOfCare
 from cleannote.apps.scheduling.actions import (
+    _check_fit,
     _hours_refusal,
     do_book_appointment,
     do_cancel_appointment,
     do_reschedule_appointment,
+    overlap_refusal,
 )
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
@@ -90,10 +92,19 @@ def preview_series(
     limits: SeriesLimits,
     exclude_ids: frozenset[int] = frozenset(),
     location: Location | None = None,
+    appointment_type: AppointmentType | None = None,
+    room: Room | None = None,
+    check_hours: bool = True,
 ) -> SeriesPlan:
     """The occurrences with what each collides with on the clinician's or patient's calendar
-    (appointments, time off, breaks) and, given the location, each one outside the clinician's
-    working hours there, judged by the booking action's own rule (ADRs 0601, 0614)."""
+    (appointments, time off, breaks); given the location, each one outside the clinician's
+    working hours there, judged by the booking action's own rule (ADRs 0601, 0614); and given
+    a room, each one the room is taken at or a waitlist offer holds (ADR 0671), judged by the
+    booking action's own `overlap_refusal`. A type that needs a room (or equipment) without a
+    room that has it, or a room at another location, refuses the whole series, as the booking
+    of each visit would (`_check_fit`)."""
+    if location is not None:
+        _check_fit(staff, location, appointment_type, room)
     first = plan_series(pattern, limits, _zone())
     busy = busy_between(
         actor.organisation,
@@ -104,12 +115,51 @@ def preview_series(
         exclude_ids=exclude_ids,
     )
     computed = plan_series(pattern, limits, _zone(), busy)
-    if location is None:
-        return computed
-    return replace(
-        computed,
-        occurrences=tuple(_with_hours(actor, staff, location, o) for o in computed.occurrences),
+    now = timezone.now()
+    occurrences = tuple(
+        _with_calendar(actor, staff, room, o, exclude_ids, now) for o in computed.occurrences
     )
+    if location is not None and check_hours:
+        occurrences = tuple(_with_hours(actor, staff, location, o) for o in occurrences)
+    return replace(computed, occurrences=occurrences)
+
+
+# What the preview calls each refusal of `overlap_refusal` it adds to an occurrence.
+_CALENDAR_KINDS = {
+    SchedulingErrorCode.ROOM_BOOKED: "room booked",
+    SchedulingErrorCode.SLOT_HELD: "held for a waitlist offer",
+}
+
+
+def _with_calendar(
+    actor: Actor,
+    staff: Staff,
+    room: Room | None,
+    o: Occurrence,
+    exclude_ids: frozenset[int],
+    now: dt.datetime,
+) -> Occurrence:
+    """The occurrence, marked where the room is taken (another clinician's visit in it, or a
+    hold on it) or where a waitlist offer holds the clinician: the booking action's own check,
+    asked for the room, then the clinician (the clinician's appointments are already on the
+    busy list). Nothing is written: a hold whose time ran out is passed over."""
+    found = []
+    for who, where in ((None, room), (staff, None)):
+        if who is None and where is None:
+            continue
+        refusal = overlap_refusal(
+            actor,
+            staff=who,
+            room=where,
+            start=o.start,
+            end=o.end,
+            now=now,
+            lapse=False,
+            exclude_ids=exclude_ids,
+        )
+        if refusal is not None and refusal.code in _CALENDAR_KINDS:
+            found.append(Busy(o.start, o.end, _CALENDAR_KINDS[refusal.code], refusal.ref))
+    return replace(o, conflicts=(*o.conflicts, *found)) if found else o
 
 
 def _with_hours(actor: Actor, staff: Staff, location: Location, o: Occurrence) -> Occurrence:
@@ -149,7 +199,10 @@ def do_book_series(
         staff=staff,
         pattern=pattern,
         limits=limits,
-        location=None if override_hours else location,
+        location=location,
+        appointment_type=appointment_type,
+        room=room,
+        check_hours=not override_hours,
     )
     refused: list[tuple[dt.datetime, str]] = [
         (o.start, _why(o.conflicts)) for o in computed.conflicts

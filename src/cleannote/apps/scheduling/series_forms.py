@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from cleannote.apps.organisations.models import Location, Organisation, Staff
+from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.models import AppointmentType, CancelReason
 from cleannote.apps.scheduling.series import WEEKDAY_NAMES
@@ -59,6 +59,12 @@ class SeriesForm(forms.Form):
     appointment_type = forms.ModelChoiceField(
         label="Type", queryset=AppointmentType.objects.none(), required=False
     )
+    room = forms.ModelChoiceField(
+        label="Room",
+        queryset=Room.objects.none(),
+        required=False,
+        help_text="Needed when the type needs a room or equipment; checked for every date.",
+    )
     first_day = forms.DateField(label="First day", widget=DATE)
     skip_conflicts = forms.BooleanField(
         label="Book the free dates and leave out the ones that collide", required=False
@@ -71,6 +77,12 @@ class SeriesForm(forms.Form):
         self._set(
             "appointment_type",
             AppointmentType.objects.filter(organisation=organisation, active=True),
+        )
+        self._set(
+            "room",
+            Room.objects.filter(organisation=organisation, active=True)
+            .select_related("location")
+            .order_by("location__name", "name"),
         )
 
     def _set(self, name: str, queryset: Any) -> None:

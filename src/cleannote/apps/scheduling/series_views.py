@@ -118,6 +118,7 @@ def _move_link(patient: Any, form: SeriesForm) -> str:
         "staff": getattr(data.get("staff"), "pk", ""),
         "location": getattr(data.get("location"), "pk", ""),
         "type": getattr(kind, "pk", ""),
+        "room": getattr(data.get("room"), "pk", ""),
         "minutes": kind.default_minutes if kind else data.get("minutes") or "",
     }
     return f"{reverse('scheduling:book')}?{urlencode(fields)}"
@@ -155,6 +156,7 @@ def book_series(request: HttpRequest, plan_id: int) -> HttpResponse:
                         limits=limits,
                         plan=plan,
                         appointment_type=kind,
+                        room=data["room"],
                         skip_conflicts=data["skip_conflicts"],
                     )
                     skipped = f", {len(booked.skipped)} left out" if booked.skipped else ""
@@ -167,6 +169,8 @@ def book_series(request: HttpRequest, plan_id: int) -> HttpResponse:
                     pattern=pattern,
                     limits=limits,
                     location=data["location"],
+                    appointment_type=kind,
+                    room=data["room"],
                 )
             except SeriesConflict as conflict:
                 refusal = (
@@ -180,6 +184,8 @@ def book_series(request: HttpRequest, plan_id: int) -> HttpResponse:
                     pattern=pattern,
                     limits=limits,
                     location=data["location"],
+                    appointment_type=kind,
+                    room=data["room"],
                 )
             except (SeriesError, SchedulingError) as problem:
                 form.add_error(None, str(problem))

@@ -13,7 +13,9 @@ from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.scheduling.models import (
     Appointment,
     AppointmentStatus,
+    HoldStatus,
     OpenSlot,
+    SlotHold,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -71,6 +73,26 @@ def open_slots(organisation: Organisation, now: dt.datetime) -> QuerySet[OpenSlo
 class SlotMatches:
     slot: OpenSlot
     entries: list[WaitlistEntry]
+    # The offer holding the slot now (ADR 0670): while it stands, no one else is offered it.
+    hold: SlotHold | None = None
+
+
+def live_holds(organisation: Organisation, now: dt.datetime) -> QuerySet[SlotHold]:
+    """Holds still held and still in time (one the sweep has not lapsed yet is not shown)."""
+    return (
+        SlotHold.objects.filter(
+            organisation=organisation, status=HoldStatus.HELD, expires_at__gt=now
+        )
+        .select_related("patient", "staff__user", "room", "location")
+        .order_by("start", "id")
+    )
+
+
+def holds_between(
+    organisation: Organisation, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> list[SlotHold]:
+    """The holds a calendar page of [start, end) shows as held."""
+    return list(live_holds(organisation, now).filter(start__lt=end, end__gt=start))
 
 
 def slot_matches(
@@ -78,6 +100,7 @@ def slot_matches(
 ) -> list[SlotMatches]:
     """Each open slot (one per clinician and time) with the waiting entries it meets."""
     wishes = [(entry, wish_of(entry)) for entry in entries]
+    holds = {h.slot_id: h for h in live_holds(organisation, now).filter(start__gt=now)}
     seen: set[tuple[int, dt.datetime]] = set()
     found = []
     for slot in open_slots(organisation, now):
@@ -85,5 +108,6 @@ def slot_matches(
             continue
         seen.add((slot.staff_id, slot.start))
         plain = slot_of(slot)
-        found.append(SlotMatches(slot, [e for e, wish in wishes if meets(plain, wish)]))
+        hold = holds.get(slot.pk)
+        found.append(SlotMatches(slot, [e for e, wish in wishes if meets(plain, wish)], hold))
     return found

@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cleannote.apps.audit.actions import do_record_audit_event
@@ -18,7 +20,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.scheduling.errors import SchedulingError
-from cleannote.apps.scheduling.models import OpenSlot, WaitlistEntry
+from cleannote.apps.scheduling.models import HoldStatus, OpenSlot, SlotHold, WaitlistEntry
 from cleannote.apps.scheduling.series import WEEKDAY_NAMES
 from cleannote.apps.scheduling.series_forms import (
     WaitlistEditForm,
@@ -30,7 +32,9 @@ from cleannote.apps.scheduling.waitlist_actions import (
     OBJECT_TYPE,
     do_add_waitlist_entry,
     do_book_from_waitlist,
+    do_decline_offer,
     do_offer_slot,
+    do_release_hold,
     do_update_waitlist_entry,
     do_withdraw_waitlist_entry,
 )
@@ -185,9 +189,12 @@ def offer(request: HttpRequest, entry_id: int, slot_id: int) -> HttpResponse:
         how = {"sms": "by text", "email": "by email"}.get(row.offered_by)
         messages.success(
             request,
-            f"Offer queued {how} (see the outbox)."
-            if how
-            else "No consent to text or email on file: call the patient; the offer is recorded.",
+            (
+                f"Offer queued {how} (see the outbox)."
+                if how
+                else "No consent to text or email on file: call the patient; the offer is recorded."
+            )
+            + " The slot is held for them until they answer or the hold lapses.",
         )
     return redirect("scheduling:waitlist")
 
@@ -217,3 +224,72 @@ def withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
     else:
         messages.success(request, "Withdrawn from the waitlist.")
     return redirect("scheduling:waitlist")
+
+
+# -- holds (ADR 0670) -------------------------------------------------------------------------
+
+
+def _hold(organisation: Organisation, hold_id: int) -> SlotHold:
+    hold = (
+        SlotHold.objects.select_related("patient", "staff__user", "room", "location", "entry")
+        .filter(pk=hold_id, organisation=organisation)
+        .first()
+    )
+    if hold is None:
+        raise Http404("no such hold in this organisation")
+    return hold
+
+
+def _back(request: HttpRequest) -> str:
+    """Where to go after a hold's step: `next` when it is a page of this site (the booking
+    form the refusal came from), else the waitlist."""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(reverse("scheduling:waitlist"))
+
+
+@staff_view(Capability.SEE_PATIENTS)
+def hold_page(request: HttpRequest, hold_id: int) -> HttpResponse:
+    """One hold: the slot, who it is held for (initials), until when, and the desk's steps:
+    the patient accepted (book it), declined, or release it to book someone else."""
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    hold = _hold(organisation, hold_id)
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "slot_hold", hold.pk, patient_id=hold.patient_id
+    )
+    live = hold.status == HoldStatus.HELD and hold.expires_at > timezone.now()
+    return render(
+        request,
+        "scheduling/hold.html",
+        {"hold": hold, "live": live, "next": _back(request)},
+    )
+
+
+@staff_view(Capability.MANAGE_SCHEDULE)
+@require_POST
+def hold_step(request: HttpRequest, hold_id: int, step: str) -> HttpResponse:
+    organisation = request.staff.organisation  # type: ignore[attr-defined]
+    hold = _hold(organisation, hold_id)
+    actor = actor_of(request)
+    try:
+        if step == "release":
+            do_release_hold(actor, hold=hold, reason=str(request.POST.get("reason", ""))[:200])
+            messages.success(request, "Hold released: the time can be booked.")
+            return redirect(_back(request))
+        if step == "decline":
+            do_decline_offer(actor, hold=hold)
+            messages.success(
+                request, "Recorded as declined: the slot can be offered to the next patient."
+            )
+            return redirect("scheduling:waitlist")
+        if step == "accept":
+            appointment = do_book_from_waitlist(actor, entry=hold.entry, slot=hold.slot)
+            messages.success(request, "Booked the held slot; the waitlist entry is closed.")
+            return redirect("scheduling:appointment", appointment.pk)
+    except SchedulingError as problem:
+        messages.error(request, f"Hold {hold.pk}: {problem}")
+        return redirect("scheduling:hold", hold.pk)
+    raise Http404("no such step")
