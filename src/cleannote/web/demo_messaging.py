@@ -10,7 +10,13 @@ Called by one line at the end of `load_demo_clinic`, after the calendar exists:
   shows each case);
 - queues tomorrow's reminders as the hourly run would at 6 PM today, leaves them queued (the
   demo's email backend is the console: "Send queued now" on /outbox/ sends them), and gives one
-  patient a self-booking link.
+  patient a self-booking link;
+- offers the slot the clinic's cancellation opened to the first waiting patient who suits it,
+  by text, to a mobile number the desk took down by phone with one digit wrong: the slot is held
+  for them (ADR 0670), the send task hands the text to the gateway, which refuses the number, so
+  the outbox shows it under "Needs attention" with its way forward (fix the number on the chart,
+  then Retry, ADR 0672). Only where the demo has a waitlist match (not in the messaging tests'
+  small calendar).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import datetime as dt
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
+from cleannote.apps.messaging.actions import send_messages
+from cleannote.apps.messaging.models import OutboundMessage
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.chart_actions import do_update_patient
 from cleannote.apps.scheduling.models import (
@@ -30,6 +38,8 @@ from cleannote.apps.scheduling.models import (
 )
 from cleannote.apps.scheduling.reminders import do_queue_reminders
 from cleannote.apps.scheduling.self_booking import do_issue_self_booking_link
+from cleannote.apps.scheduling.waitlist_actions import do_offer_slot
+from cleannote.apps.scheduling.waitlist_selectors import slot_matches, waiting_entries
 
 
 def load_demo_messaging(front_desk: Actor, today: dt.date) -> int:
@@ -92,4 +102,41 @@ def load_demo_messaging(front_desk: Actor, today: dt.date) -> int:
     queued = do_queue_reminders(front_desk, now=six_pm)
     if tomorrow:
         do_issue_self_booking_link(front_desk, tomorrow[0].patient)
+    failed_offer(front_desk, today)
     return len(queued)
+
+
+def failed_offer(front_desk: Actor, today: dt.date) -> OutboundMessage | None:
+    """The waitlist offer whose text the gateway refused (a digit of the number typed wrong),
+    made through the desk's own actions and the send task; None when no open slot suits anyone
+    waiting, or the offer was made already."""
+    organisation = front_desk.organisation
+    now = timezone.now()
+    match = next(
+        (
+            m
+            for m in slot_matches(organisation, now, list(waiting_entries(organisation)))
+            if m.entries and m.hold is None
+        ),
+        None,
+    )
+    if match is None:
+        return None
+    entry = match.entries[0]
+    patient = entry.patient
+    last_four = f"{patient.pk % 10000:04d}"
+    do_update_patient(
+        front_desk,
+        patient,
+        reason="Mobile number and text consent taken by phone",
+        phone=f"217-055-{last_four}",  # 555 heard as 055: no such exchange
+        sms_consent=True,
+        sms_consent_on=today,
+    )
+    offered = do_offer_slot(front_desk, entry=entry, slot=match.slot, now=now)
+    message = offered.offer_message
+    if message is None:
+        return None
+    send_messages([message.pk])  # what the outbox's send task runs; the gateway refuses it
+    message.refresh_from_db()
+    return message

@@ -36,6 +36,7 @@ from cleannote.apps.scheduling.waitlist_actions import (
     do_release_hold,
 )
 from cleannote.apps.scheduling.waitlist_selectors import slot_matches, waiting_entries
+from cleannote.web.demo_messaging import failed_offer
 from tests.apps.scheduling.series_fixtures import MONDAY, at, series_setup
 
 THURSDAY = MONDAY + dt.timedelta(days=3)
@@ -336,3 +337,24 @@ def test_the_sweep_command_counts_what_it_lapsed(setup, opened) -> None:
     call_command("cleannote_expire_holds", stdout=out)
     assert out.getvalue().strip() == "1 hold(s) lapsed."
 
+
+def test_the_demos_offer_to_a_mistyped_number_holds_the_slot_and_needs_attention(
+    setup, opened, settings, tmp_path
+) -> None:
+    settings.CLEANNOTE_SMS_OUTBOX_DIR = tmp_path / "sms"
+    settings.CLEANNOTE_SMS_SENDER = "cleannote.apps.messaging.senders.OutboxFolderSender"
+    entry = _entry(setup)
+    message = failed_offer(setup.actor, timezone.localdate())
+    assert message is not None
+    assert (message.status, message.bad_address, message.patient_id) == (
+        "failed",
+        True,
+        entry.patient_id,
+    )
+    hold = SlotHold.objects.get()
+    assert (hold.entry, hold.status) == (entry, HoldStatus.HELD)
+    entry.patient.refresh_from_db()
+    assert entry.patient.phone.startswith("217-055-")
+    # loading it again offers nothing more
+    assert failed_offer(setup.actor, timezone.localdate()) is None
+    assert OutboundMessage.objects.count() == 1

@@ -21,14 +21,25 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.messaging.errors import MessageRefused
-from cleannote.apps.messaging.models import Channel, MessageStatus, OutboundMessage
+from cleannote.apps.messaging.errors import MessageRefused, SenderRefused
+from cleannote.apps.messaging.models import BAD_ADDRESS, Channel, MessageStatus, OutboundMessage
 from cleannote.apps.messaging.senders import send_email, sms_sender
+from cleannote.platform.hooks import Hook
 from cleannote.platform.tasks import Enqueued, enqueue
 
 OBJECT_TYPE = "outbound_message"
 # A send takes seconds; a row claimed longer ago than this has lost its worker (ADR 0613).
 RELEASE_AFTER = dt.timedelta(minutes=10)
+
+
+def _unknown_address(patient_id: int, channel: str) -> str | None:
+    return None
+
+
+# The chart's address for a patient and channel, when they consent to it ("" when they do not,
+# or there is none; None: nobody answers). Patients sits above messaging and answers at start-up
+# (ADR 0401), so a retry after the chart was fixed goes to the fixed address (ADR 0672).
+current_address: Hook[[int, str], str | None] = Hook("messaging.current_address", _unknown_address)
 
 
 def _checked(channel: str, to: str, body: str, purpose: str, idempotency_key: str) -> None:
@@ -93,17 +104,36 @@ def do_queue_message(
 
 @transaction.atomic
 def do_retry_message(actor: Actor, message: OutboundMessage) -> OutboundMessage:
-    """Queue a failed message again (the outbox's Retry); any other status is refused."""
-    claimed = OutboundMessage.objects.filter(
-        pk=message.pk, organisation=actor.organisation, status=MessageStatus.FAILED
-    ).update(status=MessageStatus.QUEUED, error="")
-    if not claimed:
-        raise MessageRefused("status", "only a failed message can be sent again")
-    message.refresh_from_db()
-    do_record_audit_event(
-        actor, AuditAction.UPDATE, OBJECT_TYPE, message.pk, patient_id=message.patient_id
+    """Queue a failed message again (the outbox's Retry); any other status is refused.
+
+    A message to a patient goes to the chart's consented address as it is now (ADR 0672):
+    after the desk fixed a mistyped number, the retry uses the fixed one. With none on the
+    chart (or nobody answering the hook), the message keeps its own address."""
+    row = (
+        OutboundMessage.objects.select_for_update()
+        .filter(pk=message.pk, organisation=actor.organisation)
+        .first()
     )
-    return message
+    if row is None or row.status != MessageStatus.FAILED:
+        raise MessageRefused("status", "only a failed message can be sent again")
+    to, changed = row.to, ""
+    if row.patient_id is not None:
+        on_chart = current_address(row.patient_id, row.channel)
+        if on_chart and on_chart.strip() != row.to:
+            _checked(row.channel, on_chart, row.body, row.purpose, row.idempotency_key)
+            to, changed = on_chart.strip(), "to the chart's current address"
+    OutboundMessage.objects.filter(pk=row.pk).update(status=MessageStatus.QUEUED, error="", to=to)
+    row.refresh_from_db()
+    message.status, message.error, message.to = row.status, row.error, row.to
+    do_record_audit_event(
+        actor,
+        AuditAction.UPDATE,
+        OBJECT_TYPE,
+        row.pk,
+        patient_id=row.patient_id,
+        reason=f"queued again {changed}".strip(),
+    )
+    return row
 
 
 def is_stuck(message: OutboundMessage, now: dt.datetime) -> bool:
@@ -198,6 +228,9 @@ def send_message(message_id: int) -> str:
         return status.first() or "missing"
     try:
         _carry(message)
+    except SenderRefused as refused:  # the sender's own words, which carry no address
+        prefix = f"{BAD_ADDRESS}: " if refused.bad_address else ""
+        _finish(message, f"{prefix}{refused.kind}"[:200])
     except Exception as exc:  # any sender failure is recorded on the row, never raised
         _finish(message, f"{type(exc).__name__}: the {message.channel} sender refused it")
     else:

@@ -27,6 +27,10 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# How `error` starts when the address itself was refused (ADR 0672): fix it on the chart.
+BAD_ADDRESS = "bad address"
+
+
 class OutboundMessage(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="outbound_messages"
@@ -61,3 +65,9 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"OutboundMessage {self.pk} ({self.channel}, {self.status})"
+
+    @property
+    def bad_address(self) -> bool:
+        """Failed because the sender refused the address: the chart's number or email needs
+        fixing before a retry can go anywhere (ADR 0672)."""
+        return self.status == MessageStatus.FAILED and self.error.startswith(BAD_ADDRESS)

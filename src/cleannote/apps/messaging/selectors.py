@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from cleannote.apps.messaging.models import MessageStatus, OutboundMessage
 from cleannote.apps.organisations.models import Organisation
@@ -35,3 +37,19 @@ def status_counts(organisation: Organisation) -> dict[str, int]:
     ):
         counts[status] += 1
     return counts
+
+
+def needs_attention(
+    organisation: Organisation, now: dt.datetime, stuck_after: dt.timedelta
+) -> list[OutboundMessage]:
+    """What a person must act on (ADR 0672): failed messages (fix the address, or retry) and
+    ones stuck in sending longer than `stuck_after` (the owner releases them, ADR 0613)."""
+    cutoff = now - stuck_after
+    stuck = Q(status=MessageStatus.SENDING) & (
+        Q(claimed_at__lte=cutoff) | Q(claimed_at__isnull=True, created_at__lte=cutoff)
+    )
+    return list(
+        OutboundMessage.objects.filter(organisation=organisation)
+        .filter(Q(status=MessageStatus.FAILED) | stuck)
+        .order_by("-created_at", "-id")[:OUTBOX_PAGE]
+    )

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
+from cleannote.apps.messaging.errors import SenderRefused
+
 
 class SmsSender(Protocol):
     def send(self, to: str, body: str) -> str:
@@ -33,10 +35,23 @@ class OutboxFolderSender:
         self.folder = Path(folder or settings.CLEANNOTE_SMS_OUTBOX_DIR)
 
     def send(self, to: str, body: str) -> str:
+        refuse_undialable(to)
         self.folder.mkdir(parents=True, exist_ok=True)
         message_id = uuid.uuid4().hex
         (self.folder / f"{message_id}.txt").write_text(f"To: {to}\n\n{body}\n", encoding="utf-8")
         return message_id
+
+
+def refuse_undialable(to: str) -> None:
+    """Refuse a number no North American text gateway would take, as the gateways do (an
+    invalid "To" number is refused at once, not delivered late): ten digits after an optional
+    leading 1, the area code and the exchange each starting 2 to 9 (NANP). The queue took it
+    (ten digits is all `do_queue_message` asks); a digit typed wrong at the desk shows here."""
+    digits = "".join(c for c in to if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+        raise SenderRefused("the text gateway refused the number as not dialable", bad_address=True)
 
 
 def sms_sender() -> SmsSender:

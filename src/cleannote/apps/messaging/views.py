@@ -37,12 +37,16 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     stuck = {r.pk for r in rows if is_stuck(r, now)}
     counts = selectors.status_counts(organisation)
+    attention = selectors.needs_attention(organisation, now, RELEASE_AFTER)
+    stuck |= {r.pk for r in attention if r.status == MessageStatus.SENDING}
     do_record_audit_event(
         actor_of(request),
         AuditAction.LIST,
         OBJECT_TYPE,
         "outbox",
-        shown_patient_ids=sorted({r.patient_id for r in rows if r.patient_id is not None}),
+        shown_patient_ids=sorted(
+            {r.patient_id for r in [*rows, *attention] if r.patient_id is not None}
+        ),
     )
     return render(
         request,
@@ -54,6 +58,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "page_size": selectors.OUTBOX_PAGE,
             "stuck": stuck,
+            "attention": attention,
             "release_minutes": int(RELEASE_AFTER.total_seconds() // 60),
         },
     )
@@ -71,7 +76,14 @@ def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
         messages.error(request, f"Message {message.pk} was not queued again: {exc.problem}.")
     else:
         enqueue_sends([message.pk])
-        messages.success(request, f"Message {message.pk} queued again.")
+        message.refresh_from_db()
+        if message.status == MessageStatus.FAILED:
+            messages.error(
+                request,
+                f"Message {message.pk} failed again: {message.error}. See what to do below.",
+            )
+        else:
+            messages.success(request, f"Message {message.pk} queued again.")
     return redirect("messaging:outbox")
 
 

@@ -123,3 +123,19 @@ def patient_chart(organisation: Organisation, patient_id: int, *, with_notes: bo
     cases = list(patient.cases.select_related("coverage").prefetch_related(*case_prefetches))
     notes = chart_notes(patient) if with_notes else []
     return Chart(patient=patient, coverages=coverages, cases=cases, notes=notes)
+
+
+def consented_address(patient_id: int, channel: str) -> str:
+    """Where the patient agreed to be reached on `channel` ("sms" or "email"), from the chart
+    as it is now; "" when they did not agree or none is recorded (messaging's retry asks this
+    through its `current_address` hook, ADR 0672)."""
+    row = (
+        Patient.objects.filter(pk=patient_id)
+        .values("phone", "sms_consent", "email", "email_consent")
+        .first()
+    )
+    if row is None:
+        return ""
+    if channel == "sms":
+        return str(row["phone"]) if row["sms_consent"] else ""
+    return str(row["email"]) if row["email_consent"] else ""
