@@ -63,6 +63,8 @@ _LABELS = {
     "enrols_massage_therapists": "Enrols massage therapists as rendering providers",
     "max_dependent_age": "Dependents covered until age",
     "corrected_claim_days": "Corrected claims within (days of the payer's determination)",
+    "after_prior_payer_days": "Claims after another payer within (days of its remittance)",
+    "appeal_days": "Appeals within (days of the payer's determination)",
 }
 _ENUMS: dict[str, type[StrEnum]] = {"UnitMethod": UnitMethod, "ModifierStyle": ModifierStyle}
 # Not settings a clinic overrides here: what the policy is for, where its defaults come from,

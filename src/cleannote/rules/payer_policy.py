@@ -68,6 +68,16 @@ class PayerPolicy:
     # 42 CFR 405.980(b)(1)); None where the payer states no such rule, and then the replacement
     # is judged by the original limit from the date of service (ADR 0391).
     corrected_claim_days: int | None
+    # Days after the prior payer's remittance within which the payer takes a claim it pays
+    # after another payer (a secondary or tertiary claim); the claim is in time if within this
+    # or the date-of-service limit, whichever ends later (Medicaid: six months after the
+    # Medicare disposition, 42 CFR 447.45(d)(4)(ii)); None: the date-of-service limit alone
+    # (ADR 0705).
+    after_prior_payer_days: int | None
+    # Days after the payer's determination (the 835 that denied it) within which it takes a
+    # first-level appeal (Medicare: a redetermination within 120 days, 42 CFR 405.942(a));
+    # None where it depends on state law or the contract: then no deadline is shown (ADR 0706).
+    appeal_days: int | None
     source: str
 
 
@@ -92,6 +102,8 @@ _DAY_FIELDS = frozenset(
         "max_dependent_age",
         "timely_filing_days",
         "corrected_claim_days",
+        "after_prior_payer_days",
+        "appeal_days",
     }
 )
 _OVERRIDABLE = frozenset(f.name for f in dataclasses.fields(PayerPolicy)) - {"kind"}

@@ -293,3 +293,74 @@ def test_tertiary_is_made_by_hand_and_reports_both_payers(billing, claim):
     assert pyx12_errors(content.encode("ascii")) == []
     sbr = [s.split("*")[1] for s in _segments(content) if s.startswith("SBR*")]
     assert sbr == ["T", "P", "S"]
+
+
+def _tertiary_coverage(billing) -> Coverage:
+    return Coverage.objects.create(
+        patient=billing.clinic.patient, priority="tertiary", payer_name="State Medicaid",
+        payer_id="MCD01", kind="medicaid", member_id="MCD123", active_from=dt.date(2025, 1, 1),
+    )  # fmt: skip
+
+
+def _secondary_pays_10(billing, secondary: Claim) -> None:
+    """Lakeshore's 835: pays 10.00 of the 17.65 coinsurance, 7.65 left to the patient."""
+    _post(billing, _with(
+        claim_payment(secondary.patient_control_number, "2", "190", "10.00", "7.65", []),
+        "CAS*OA*23*172.35", "CAS*PR*2*7.65",
+    ), name="secondary.835")  # fmt: skip
+
+
+def test_the_secondarys_835_makes_the_tertiary_claim_with_both_payers_adjudication(billing, claim):
+    # given three plans on file: Medicare, Lakeshore Mutual, then State Medicaid
+    _secondary_coverage(billing)
+    tertiary_coverage = _tertiary_coverage(billing)
+    _post(billing, _coinsurance(claim.patient_control_number), name="primary.835")
+    secondary = _secondary_of(claim)
+    do_build_batch(billing.actor, [secondary.pk])
+    # when the secondary's 835 posts, leaving 7.65 to the patient
+    _secondary_pays_10(billing, secondary)
+    # then the tertiary claim is made, following the secondary, ready to batch
+    tertiary = Claim.objects.get(primary_claim=secondary, origin=Origin.SECONDARY)
+    assert (tertiary.coverage_id, tertiary.payer_id) == (tertiary_coverage.pk, "MCD01")
+    assert tertiary.payer_sequence == PayerSequence.TERTIARY
+    assert tertiary.status == S.READY
+    assert tertiary.from_remittance_on == PAID_ON
+    # and its 837P is valid and reports Medicare (P) and Lakeshore (S) in order: Medicare's
+    # line adjudication in 2430, Lakeshore's claim-level payment and adjustments in 2320
+    content = do_build_batch(billing.actor, [tertiary.pk]).content
+    assert pyx12_errors(content.encode("ascii")) == []
+    segments = _segments(content)
+    assert [s.split("*")[1] for s in segments if s.startswith("SBR*")] == ["T", "P", "S"]
+    assert "AMT*D*70.59" in segments
+    assert "AMT*D*10" in segments
+    lakeshore = segments.index(next(s for s in segments if s.startswith("SBR*S*")))
+    assert segments[lakeshore + 1 : lakeshore + 5] == [
+        "CAS*OA*23*172.35", "CAS*PR*2*7.65", "AMT*D*10", "AMT*EAF*7.65",
+    ]  # fmt: skip
+    assert "SVD*MCR*48.19*HC:97110:GP**2" in segments
+    # and the patient owes what is left after both payers until the tertiary answers
+    assert _balance(billing, claim) == Decimal("7.65")
+    # and posting the secondary's 835 again makes no second tertiary
+    _secondary_pays_10(billing, secondary)
+    assert Claim.objects.filter(primary_claim=secondary).count() == 1
+
+
+def test_the_tertiarys_835_settles_the_patient_share_after_three_payers(billing, claim):
+    # given the tertiary made by the secondary's 835
+    _secondary_coverage(billing)
+    _tertiary_coverage(billing)
+    _post(billing, _coinsurance(claim.patient_control_number), name="primary.835")
+    secondary = _secondary_of(claim)
+    do_build_batch(billing.actor, [secondary.pk])
+    _secondary_pays_10(billing, secondary)
+    tertiary = Claim.objects.get(primary_claim=secondary)
+    do_build_batch(billing.actor, [tertiary.pk])
+    # when Medicaid pays 5.00 of the 7.65 as third payer
+    _post(billing, _with(
+        claim_payment(tertiary.patient_control_number, "3", "190", "5.00", "2.65", []),
+        "CAS*OA*23*182.35", "CAS*PR*2*2.65",
+    ), name="tertiary.835")  # fmt: skip
+    # then the patient owes the primary's coinsurance less both later payers' payments, and
+    # no fourth claim is made
+    assert _balance(billing, claim) == Decimal("2.65")
+    assert not Claim.objects.filter(primary_claim=tertiary).exists()

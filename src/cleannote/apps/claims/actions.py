@@ -646,7 +646,11 @@ def _next_payer_claim(
     findings: tuple[Finding, ...] = ()
     if origin is Origin.SECONDARY:
         ptp, mue = scrub_tables()
-        result = scrub(visit, ptp, mue, as_of=as_of or timezone.localdate())
+        # Timely filing after a prior payer counts from its remittance (ADR 0705).
+        prior = from_remittance_on or primary.adjudicated_on
+        result = scrub(
+            visit, ptp, mue, as_of=as_of or timezone.localdate(), prior_remitted_on=prior
+        )
         if not result.clean:
             raise ClaimRefusedError(primary.note_id, result.findings, subject=subject)
         findings = result.findings
@@ -699,22 +703,39 @@ def do_create_secondary_claim(
     return secondary
 
 
+# What the claim after one of each place is called, and what that place is called.
+_NEXT_NAMES = {PayerSequence.PRIMARY: ("secondary", "primary"),
+               PayerSequence.SECONDARY: ("tertiary", "secondary")}  # fmt: skip
+
+
+def _bills_a_payer_in_order(claim: Claim) -> bool:
+    """A claim whose posting may make the next payer's claim: a primary claim (from a note, or
+    a corrected or split claim of one), or a secondary claim we sent; never a tertiary claim
+    (no fourth payer) nor a crossover (the payer's own copy: what follows it is its
+    business)."""
+    if claim.payer_sequence == PayerSequence.PRIMARY:
+        return claim.origin not in NEXT_PAYER_ORIGINS
+    return claim.payer_sequence == PayerSequence.SECONDARY and claim.origin == Origin.SECONDARY
+
+
 @transaction.atomic
 def do_bill_next_payer(
     actor: Actor, claim: Claim, *, remittance_date: dt.date, as_of: dt.date | None = None
 ) -> Claim | None:
-    """The secondary claim made when the primary's 835 posts (ADR 0740), ready to batch.
+    """The next payer's claim made when a claim's 835 posts (ADR 0740), ready to batch: the
+    secondary after the primary, the tertiary after the secondary (ADR 0705), which reports
+    both earlier payers' adjudication.
 
-    None when there is nothing to bill: the claim is not a primary claim (tertiary claims are
-    made by hand), not paid or partially paid, crossed over by the primary, nothing was left
-    to the patient, or the patient has no next payer active on the date of service. A scrub
+    None when there is nothing to bill: the claim bills no payer with one after it (a tertiary
+    claim), not paid or partially paid, crossed over, nothing was left to the patient, or the
+    patient has no next payer active on the date of service. A scrub
     refusal makes no claim either: its reason is kept on the primary (`secondary_problem`) for
     the claim page, where the biller fixes the record and makes it by hand. Asking again
     answers with the secondary claim already made."""
     subject = f"claim {claim.pk}"
     _require_biller(actor, subject)
     locked = _lock(actor, claim)
-    if locked.payer_sequence != PayerSequence.PRIMARY or locked.origin in NEXT_PAYER_ORIGINS:
+    if not _bills_a_payer_in_order(locked):
         return None
     try:
         _secondary_allowed(locked, subject)
@@ -725,7 +746,8 @@ def do_bill_next_payer(
     coverage = next_coverage(locked)
     if coverage is None or not coverage.is_active_on(locked.date_of_service):
         return None
-    reason = f"secondary of claim {locked.pk}, from the primary's 835 of {remittance_date}"
+    which, prior = _NEXT_NAMES[PayerSequence(locked.payer_sequence)]
+    reason = f"{which} of claim {locked.pk}, from the {prior}'s 835 of {remittance_date}"
     try:
         with transaction.atomic():
             secondary = _next_payer_claim(
@@ -734,7 +756,7 @@ def do_bill_next_payer(
             )  # fmt: skip
     except ClaimError as exc:
         Claim.objects.filter(pk=locked.pk).update(
-            secondary_problem=f"no secondary claim to {coverage.payer_name}: {exc.problem}"[:300]
+            secondary_problem=f"no {which} claim to {coverage.payer_name}: {exc.problem}"[:300]
         )
         return None
     if locked.secondary_problem:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
@@ -397,8 +397,9 @@ def _post(
     LinePosting.objects.bulk_create(rows)
     if decided:
         _settle_patient_share(era, claim, payment, when)
-        if not crossover and claim.origin not in _FOLLOWERS:
-            # Judged on the day the posting runs, as a claim made by hand that day would be.
+        if not crossover and claim.origin != Origin.CROSSOVER:
+            # The secondary after a primary, the tertiary after a secondary (ADR 0705); judged
+            # on the day the posting runs, as a claim made by hand that day would be.
             do_bill_next_payer(
                 actor, claim, remittance_date=posted_on, as_of=timezone.localdate(when)
             )
@@ -425,12 +426,20 @@ def _settle_patient_share(
     era: EraFile, claim: Claim, payment: ClaimPayment, when: dt.datetime
 ) -> None:
     """Bring the ledger to what the patient owes for the visit after this answer (ADR 0250):
-    the primary's patient responsibility less what every later payer paid, never below zero,
+    the primary's patient responsibility less what every later payer (secondary, tertiary)
+    paid, never below zero,
     and nothing while a crossover waits for the secondary's answer."""
     primary = claim.primary_claim if claim.primary_claim_id else claim
     assert primary is not None
+    if primary.primary_claim_id:  # a tertiary follows the secondary, which follows the primary
+        primary = Claim.objects.get(pk=primary.primary_claim_id)
     primary.refresh_from_db(fields=["crossover_payer"])
-    followers = list(Claim.objects.filter(primary_claim=primary, origin__in=_FOLLOWERS))
+    followers = list(
+        Claim.objects.filter(
+            Q(primary_claim=primary) | Q(primary_claim__primary_claim=primary),
+            origin__in=_FOLLOWERS,
+        )
+    )
     chain = [primary.pk, *(c.pk for c in followers)]
     responsibility = to_cents(
         ClaimAdjustment.objects.filter(claim=primary, group=PATIENT_RESPONSIBILITY).aggregate(

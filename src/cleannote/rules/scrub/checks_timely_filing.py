@@ -11,9 +11,16 @@ A replacement claim (frequency 7, `ScrubContext.replaces`) is judged by the paye
 corrected-claim rule when it has one (`PayerPolicy.corrected_claim_days`, counted from the
 payer's determination of the claim replaced: Medicare's one-year reopening), else by the
 original limit from the date of service (docs/decisions/0391).
+
+A claim to a payer after another (secondary, tertiary: `ScrubContext.prior_remitted_on`) is in
+time within the payer's window after the prior payer's remittance
+(`PayerPolicy.after_prior_payer_days`) or its limit from the date of service, whichever ends
+later, and is judged by that one (docs/decisions/0705).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from cleannote.rules.scrub.context import ScrubContext
 
@@ -39,6 +46,8 @@ def check_timely_filing(ctx: ScrubContext) -> None:
         since = "the payer's determination of the claim it replaces"
         _judge(ctx, elapsed, policy.corrected_claim_days, since, "corrected-claim limit")
         return
+    if replaced is None and _after_prior_payer(ctx, as_of):
+        return
     if policy.timely_filing_days is None:
         return
     elapsed = (as_of - ctx.visit.date_of_service).days
@@ -46,6 +55,24 @@ def check_timely_filing(ctx: ScrubContext) -> None:
         return  # a service after the claim's day is date.future-service
     note = " (it states no corrected-claim rule)" if replaced is not None else ""
     _judge(ctx, elapsed, policy.timely_filing_days, "the date of service", "filing limit", note)
+
+
+def _after_prior_payer(ctx: ScrubContext, as_of: dt.date) -> bool:
+    """Judge a claim that follows a prior payer by the window after that payer's remittance,
+    when the payer has one and it ends no sooner than the date-of-service limit; False when
+    the date-of-service limit is the one to judge by."""
+    remitted, window = ctx.prior_remitted_on, ctx.policy.after_prior_payer_days
+    if remitted is None or window is None:
+        return False
+    limit = ctx.policy.timely_filing_days
+    by_service = ctx.visit.date_of_service + dt.timedelta(days=limit) if limit else None
+    if by_service is not None and remitted + dt.timedelta(days=window) < by_service:
+        return False
+    elapsed = (as_of - remitted).days
+    if elapsed >= 0:
+        since = "the prior payer's remittance"
+        _judge(ctx, elapsed, window, since, "filing limit after another payer")
+    return True
 
 
 def _judge(

@@ -60,6 +60,9 @@ class ScrubContext(msgspec.Struct, gc=False):
     replaces: Replacement | None = None
     """Set when the claim made is a replacement: timely filing judges it by the payer's
     corrected-claim rule (ADR 0391)."""
+    prior_remitted_on: dt.date | None = None
+    """The prior payer's remittance date when the claim bills a payer after another (a
+    secondary or tertiary claim): timely filing may count from it (ADR 0705)."""
 
     def add(
         self, rule_id: str, message: str, fix: str, line: int | None = None, row: str = ""

@@ -310,7 +310,10 @@ _RULES: tuple[RuleSpec, ...] = (
         "payer directory's record (contract or state law). A corrected claim (frequency 7): "
         "the payer's corrected-claim limit from its determination of the claim replaced "
         "(Medicare: 42 CFR 405.980(b)(1), a reopening within one year; 100-04 Ch.34 "
-        "§10.6.2), else the filing limit from the date of service (ADR 0391)",
+        "§10.6.2), else the filing limit from the date of service (ADR 0391). A claim after "
+        "another payer: the payer's window after the prior payer's remittance when it ends "
+        "later (Medicaid: 42 CFR 447.45(d)(4)(ii), six months; commercial: the contract; ADR "
+        "0705)",
         "A claim received after the limit is denied for timely filing and is not paid, "
         "however clean it is otherwise.",
     ),

@@ -66,13 +66,15 @@ def scrub(
     mue: MueTable | None = None,
     as_of: dt.date | None = None,
     replaces: Replacement | None = None,
+    prior_remitted_on: dt.date | None = None,
 ) -> ScrubResult:
     """Scrub one visit against the bundled NCCI/MUE tables unless imported ones are given.
 
     `as_of` is the day the claim is made (the caller's today: the core never reads the clock);
     a date of service after it is `date.future-service`. Without it that rule does not run.
     `replaces` says the claim made replaces one the payer took (timely filing then follows the
-    payer's corrected-claim rule).
+    payer's corrected-claim rule). `prior_remitted_on` is the prior payer's remittance date
+    for a claim billing a payer after another (timely filing may count from it, ADR 0705).
     """
     policy = policy_for(visit.payer)
     services = visit.services
@@ -93,6 +95,7 @@ def scrub(
         pair_edits=ncci_pairs(billed_codes, units, ptp, visit.date_of_service),
         as_of=as_of,
         replaces=replaces,
+        prior_remitted_on=prior_remitted_on,
     )
     ctx.modifiers = assign_modifiers(
         visit,
