@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cleannote.apps.claims.models import Claim
-from cleannote.apps.claims.selectors import worklist
+from cleannote.apps.claims.selectors import payers_billed, worklist
 from tests.apps.claims.conftest import another_claim, new_claim
 from tests.personas import TODAY, client_for
 
@@ -79,3 +79,28 @@ def test_query_count_does_not_grow_with_rows_sorted_and_filtered(billing):
         page = client.get(url).content.decode()
     assert page.count('name="claim"') == 5
     assert len(five) == len(one)
+
+
+def test_the_payer_filter_reads_one_row_per_payer(billing):
+    # given several claims to the same payer on different days
+    for days in (3, 9, 12):
+        _aged(billing, days)
+    claims = Claim.objects.filter(organisation=billing.clinic.organisation)
+    payers = set(claims.values_list("payer_id", "payer_name"))
+    # when the worklist's payer filter is read
+    with CaptureQueriesContext(connection) as read:
+        got = payers_billed(billing.clinic.organisation)
+    # then each payer once, from a query that returns no more rows than there are payers:
+    # the claims' default ordering (date of service) is not dragged into the DISTINCT
+    assert got == sorted(payers)
+    assert "ORDER BY" not in read.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(read.captured_queries[0]["sql"])
+        assert len(cursor.fetchall()) == len(payers)
+
+
+def test_the_worklist_leaves_the_billed_visit_unread(billing):
+    _aged(billing, 3)
+    listed = list(worklist(billing.clinic.organisation))
+    assert listed
+    assert all("visit" in claim.get_deferred_fields() for claim in listed)

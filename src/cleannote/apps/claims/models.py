@@ -212,6 +212,8 @@ class Claim(models.Model):
         indexes = (
             models.Index(fields=["organisation", "status", "date_of_service"]),
             models.Index(fields=["organisation", "payer_id"]),
+            # The worklist's default order within an organisation (ADR 0831).
+            models.Index(fields=["organisation", "date_of_service", "id"]),
         )
         constraints = (
             models.UniqueConstraint(

@@ -249,7 +249,7 @@ def build_batches(request: HttpRequest) -> HttpResponse:
 @biller_view
 def batch_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    batches = selectors.batches_of(organisation).order_by("-id")[:100]
+    batches = selectors.batches_listed(organisation)[:100]
     return render(request, "claims/batches.html", {"batches": batches})
 
 

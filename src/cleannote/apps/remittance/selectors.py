@@ -33,9 +33,11 @@ def era_files_of(organisation: Organisation) -> QuerySet[EraFile]:
 
 
 def era_files_with_counts(organisation: Organisation) -> QuerySet[EraFile]:
-    """Files for the list page, each with how many of its payments still wait to be matched."""
+    """Files for the list page, each with how many of its payments still wait to be matched;
+    without each file's 835 text, which the list never shows (ADR 0831)."""
     return (
         era_files_of(organisation)
+        .defer("content")
         .select_related("imported_by")
         .annotate(
             waiting=Count("unmatched", filter=Q(unmatched__posting__isnull=True), distinct=True)
@@ -85,6 +87,9 @@ def denials_worklist(organisation: Organisation) -> list[DenialGroup]:
         .exclude(group=PATIENT_GROUP)
         .exclude(line__adjustments__group=PATIENT_GROUP)
         .select_related("claim")
+        # The claim's billed visit (1.6 KB of JSON) is not shown: 84,000 decodes on a grown
+        # database (ADR 0831).
+        .defer("claim__visit")
         .order_by("reason", "claim__date_of_service", "claim_id", "id")
     )
     claim_ids = {a.claim_id for a in adjustments}
