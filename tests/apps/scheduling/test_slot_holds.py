@@ -358,3 +358,25 @@ def test_the_demos_offer_to_a_mistyped_number_holds_the_slot_and_needs_attention
     # loading it again offers nothing more
     assert failed_offer(setup.actor, timezone.localdate()) is None
     assert OutboundMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "saved", "status"),
+    [("2", 2, 302), ("", 4, 302), ("0", None, 200), ("73", None, 200)],
+)
+def test_the_owner_sets_how_long_an_offer_holds(setup, login, given, saved, status) -> None:
+    response = login(setup.clinic.owner).post(
+        "/schedule/front-desk/settings/",
+        {
+            "reminder_hours": "24",
+            "late_cancel_hours": "24",
+            "min_notice_hours": "24",
+            "max_open_bookings": "2",
+            "offer_hold_hours": given,
+        },
+    )
+    assert response.status_code == status
+    rules = FrontDeskSettings.objects.filter(organisation=setup.clinic.organisation).first()
+    assert (rules.offer_hold_hours if rules else None) == saved
+    if saved is None:
+        assert "hours" in response.content.decode()
