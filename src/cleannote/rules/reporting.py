@@ -140,6 +140,89 @@ FIGURES: dict[str, Figure] = _figures(
         "Signed notes divided by documentation hours.",
     ),
     (
+        "charges",
+        "Charges",
+        "The clinic's charges on those claims (its fee per unit times the units), in dollars.",
+    ),
+    (
+        "payments",
+        "Payments",
+        "What the payer paid on those claims, as posted from its 835 or keyed in.",
+    ),
+    (
+        "contractual_adjustments",
+        "Contractual adjustments",
+        "Adjustments in group CO (contractual obligation: the part of the charge the contract "
+        "says the clinic may not collect) on those claims.",
+    ),
+    (
+        "other_adjustments",
+        "Other adjustments",
+        "Adjustments in the other groups: PR (the patient's share: deductible, "
+        "coinsurance, copay), OA and PI.",
+    ),
+    (
+        "net_collection_rate",
+        "Net collection rate",
+        "On the claims the payer has answered: payments divided by charges less contractual "
+        "adjustments. What was collected of what could be.",
+    ),
+    (
+        "ar_balance",
+        "A/R today",
+        "What the payer still owes today on open claims (sent and not settled, or denied and "
+        "being worked), whatever their date: charges less payments and, except on a denial "
+        "being worked, adjustments. The A/R aging page's rule.",
+    ),
+    (
+        "ar_over_90",
+        "A/R over 90 days",
+        "The part of A/R on claims first sent (or, never sent, dated) more than 90 days ago.",
+    ),
+    (
+        "days_in_ar",
+        "Days in A/R",
+        "A/R today divided by the average day's charges over the period.",
+    ),
+    (
+        "first_pass_rate",
+        "First-pass acceptance",
+        "Of the claims sent (in a batch, or answered by the payer), the share never "
+        "rejected by a 999 or 277CA and never denied.",
+    ),
+    (
+        "denial_rate",
+        "Denial rate",
+        "Of the claims the payer has answered, the share it denied (a denial opened on the claim).",
+    ),
+    (
+        "paid_per_visit",
+        "Paid per visit",
+        "Payments divided by the claims the payer has answered (one claim per visit).",
+    ),
+    (
+        "paid_per_unit",
+        "Paid per unit",
+        "What the payer paid on posted lines of the code divided by the units posted.",
+    ),
+    (
+        "contracted",
+        "Contracted rate",
+        "The payer's contracted amount per unit in force at the end of the period, from "
+        "the fee schedule the clinic loaded for that payer (Claims, Fees); blank without one.",
+    ),
+    (
+        "charge",
+        "Clinic charge",
+        "The clinic's own fee per unit (its general fee schedule), for reference.",
+    ),
+    (
+        "carc",
+        "CARC",
+        "Claim adjustment reason code with its group, on denied claims (the patient's share "
+        "left out): how many denied claims carry it and the amount adjusted.",
+    ),
+    (
         "claims",
         "Claims",
         "Primary claims (billed from a signed note, not voided) with a date of service in "
@@ -282,3 +365,33 @@ def shown(key: str, value: Decimal | int | str | None) -> str:
     if value is None:
         return "—"
     return f"{value}%" if key in PERCENT_FIGURES else str(value)
+
+
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal | int | None) -> Decimal:
+    """A summed amount to the cent (SQLite sums decimals in floating point)."""
+    return Decimal(amount or 0).quantize(CENT, ROUND_HALF_UP)
+
+
+def money_ratio(amount: Decimal | None, count: int | Decimal | None) -> Decimal | None:
+    """An amount per visit or per unit, to the cent; None when there is nothing to divide by."""
+    if not count or amount is None:
+        return None
+    return (Decimal(amount) / Decimal(count)).quantize(CENT, ROUND_HALF_UP)
+
+
+def net_collection_rate(
+    payments: Decimal, charges: Decimal, contractual: Decimal
+) -> Decimal | None:
+    """Payments as a percentage of what could be collected: charges less contractual (CO)
+    adjustments, on adjudicated claims."""
+    return percent(payments, charges - contractual)
+
+
+def days_in_ar(balance: Decimal, charges: Decimal, days: int) -> Decimal | None:
+    """A/R today divided by the average day's charges over the period, to one decimal."""
+    if not charges or not days:
+        return None
+    return (balance / (charges / days)).quantize(Decimal("0.1"), ROUND_HALF_UP)

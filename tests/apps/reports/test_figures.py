@@ -192,3 +192,33 @@ def test_the_59_finding_rule(case, lines, share, rest, flagged):
     from cleannote.rules.reporting import is_outlier
 
     assert is_outlier(lines, share, rest) is flagged, case
+
+
+def test_financial_per_payer_worked_example(billing):  # noqa: F811
+    from cleannote.apps.claims.actions import do_build_batch, do_mark_ready
+    from tests.apps.claims.conftest import adjudicated_claim, another_claim
+
+    # given: a claim of $190 (97110 x2 at $65, 97140 at $60) paid $100 + $40, the rest a CO-45
+    # contractual adjustment ($30 + $20); and a second $190 claim sent and not yet answered
+    paid = adjudicated_claim(billing, ("100.00", "40.00"))
+    waiting = another_claim(billing, 5)
+    do_mark_ready(billing.actor, waiting)
+    do_build_batch(billing.actor, [waiting.pk])
+
+    # when
+    (row,) = selectors.financial(_owner_filters(billing.clinic))
+
+    # then
+    figures = row.figures
+    assert paid.total_charge == Decimal("190.00")
+    assert figures["claims"] == 2
+    assert figures["charges"] == Decimal("380.00")
+    assert figures["payments"] == Decimal("140.00")
+    assert figures["contractual_adjustments"] == Decimal("50.00")
+    assert figures["net_collection_rate"] == Decimal("100.0")  # 140 / (190 - 50)
+    assert figures["ar_balance"] == Decimal("190.00")  # the waiting claim
+    assert figures["ar_over_90"] == Decimal("0.00")
+    assert figures["days_in_ar"] == Decimal("14.0")  # 190 / (380 / 28 days)
+    assert figures["first_pass_rate"] == Decimal("100.0")  # both sent, neither rejected
+    assert figures["denial_rate"] == Decimal("0.0")  # 0 of 1 answered
+    assert figures["paid_per_visit"] == Decimal("140.00")

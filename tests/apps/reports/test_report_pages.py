@@ -11,7 +11,7 @@ import pytest
 from cleannote.apps.audit.models import AuditEvent
 from tests.personas import TODAY
 
-REPORTS = ("productivity", "modifier-59")
+REPORTS = ("productivity", "financial", "modifier-59")
 
 
 @pytest.mark.parametrize("slug", REPORTS)
@@ -91,3 +91,4 @@ def test_the_owner_dashboard_links_into_the_reports(clinic, login):
     page = login(clinic.owner).get("/dashboard/").content.decode()
     assert "/reports/productivity/" in page
     assert "/reports/modifier-59/" in page
+    assert "/reports/financial/" in page

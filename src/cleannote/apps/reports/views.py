@@ -28,6 +28,7 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.reports import selectors
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
+from cleannote.platform.money import format_money
 from cleannote.rules import reporting
 from cleannote.rules.reporting import DEFAULT_TARGETS, Figure
 from cleannote.rules.visit import Discipline
@@ -202,6 +203,81 @@ def _review_row(claim: Claim) -> list[Cell]:
     ]
 
 
+MONEY_FIGURES = frozenset(
+    {"charges", "payments", "contractual_adjustments", "other_adjustments", "ar_balance",
+     "ar_over_90", "paid_per_visit", "paid_per_unit", "contracted", "charge"}
+)  # fmt: skip
+
+
+def _money_cell(key: str, value: Any) -> Cell:
+    if value is None:
+        return Cell("—", "")
+    return Cell(format_money(value), str(value))
+
+
+def _cell(key: str, value: Any) -> Cell:
+    return _money_cell(key, value) if key in MONEY_FIGURES else _figure_cell(key, value)
+
+
+def financial_page(filters: ReportFilters) -> ReportPage:
+    payers = selectors.financial(filters)
+    keys = selectors.FINANCIAL_FIGURES
+    chart = bar_chart(
+        "Charges and payments by payer ($)",
+        [p.payer_name for p in payers],
+        [("Charges", [p.charges for p in payers]), ("Payments", [p.payments for p in payers])],
+    )
+    by_payer = Table(
+        caption="By payer",
+        headers=["Payer", *(reporting.FIGURES[k].label for k in keys)],
+        rows=[
+            [Cell(p.payer_name, p.payer_name), *(_cell(k, p.figures[k]) for k in keys)]
+            for p in payers
+        ],
+    )
+    carc = Table(
+        caption="Denials by payer and CARC",
+        headers=["Payer", "CARC", "Denied claims", "Amount"],
+        rows=[
+            [Cell(r["claim__payer_name"], r["claim__payer_name"]),
+             Cell(f'{r["group"]}-{r["reason"]}', f'{r["group"]}-{r["reason"]}'),
+             Cell(str(r["claim_count"]), str(r["claim_count"])), _money_cell("amount", r["total"])]
+            for r in selectors.denials_by_carc(filters)
+        ],
+    )  # fmt: skip
+    codes = selectors.reimbursement_by_code(filters)
+    by_code = Table(
+        caption="Paid per unit by payer and code, beside the contract and the clinic's fee",
+        headers=["Payer", "Code", "Units", "Paid", "Paid per unit", "Contracted rate",
+                 "Clinic charge"],
+        rows=[
+            [Cell(r["payer"], r["payer"]), Cell(r["code"], r["code"]),
+             Cell(str(r["units"]), str(r["units"])), _money_cell("paid", r["paid"]),
+             _underpaid_cell(r["paid_per_unit"], r["contracted"]),
+             _money_cell("contracted", r["contracted"]), _money_cell("charge", r["charge"])]
+            for r in codes
+        ],
+    )  # fmt: skip
+    return ReportPage(
+        tables=[by_payer, carc, by_code],
+        charts=[chart],
+        figures=reporting.definitions(*keys, "paid_per_unit", "contracted", "charge", "carc"),
+        notes=[
+            "Load a payer's contracted rates, or a reference fee table such as a published "
+            "fee schedule, as a fee schedule under Claims, Fees: the paid-per-unit column is "
+            "compared with it.",
+        ],
+    )
+
+
+def _underpaid_cell(paid: Any, contracted: Any) -> Cell:
+    cell = _money_cell("paid_per_unit", paid)
+    if paid is not None and contracted is not None and paid < contracted:
+        cell.text += " (below contract)"
+        cell.missed = True
+    return cell
+
+
 REPORTS: dict[str, Report] = {
     r.slug: r
     for r in (
@@ -212,6 +288,14 @@ REPORTS: dict[str, Report] = {
             "no-shows, and how soon notes are signed, per clinician and location, against "
             "the clinic's targets.",
             productivity_page,
+        ),
+        Report(
+            "financial",
+            "Financial",
+            "Charges, payments and adjustments by payer; net collection rate, days in A/R "
+            "and A/R over 90 days; first-pass acceptance and denials by CARC; what each "
+            "payer pays per unit beside the contract.",
+            financial_page,
         ),
         Report(
             "modifier-59",
@@ -325,6 +409,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shares = selectors.clinician_59_shares(filters)
     productivity = reverse("reports:report", args=["productivity"])
     monitor = reverse("reports:report", args=["modifier-59"])
+    financial = reverse("reports:report", args=["financial"])
+    money = selectors.clinic_money(filters)
     headlines = [
         Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity),
         *(
@@ -344,6 +430,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "signed_within_24h",
                 "unsigned_72h",
             )
+        ),
+        *(
+            Headline(
+                reporting.FIGURES[key].label,
+                format_money(money[key])
+                if key in MONEY_FIGURES
+                else reporting.shown(key, money[key]),
+                financial,
+            )
+            for key in ("payments", "net_collection_rate", "days_in_ar", "ar_over_90")
         ),
         Headline(
             "Clinicians far above the rest on 59/X",
