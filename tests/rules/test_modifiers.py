@@ -43,6 +43,8 @@ KIND_TABLE = [
     ("52", ModifierKind.REDUCED),
     ("76", ModifierKind.REPEAT),
     ("77", ModifierKind.REPEAT),
+    ("NU", ModifierKind.DME),
+    ("RR", ModifierKind.DME),
 ]
 
 

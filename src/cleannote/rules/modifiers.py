@@ -37,6 +37,7 @@ class ModifierKind(StrEnum):
     REDUCED = "reduced"
     REPEAT = "repeat"
     EVALUATION = "evaluation"
+    DME = "dme"  # NU purchase, RR rental: from the dispensed item (rules/supplies.py)
 
 
 @dataclass(frozen=True, slots=True)

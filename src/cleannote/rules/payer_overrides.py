@@ -61,6 +61,7 @@ _LABELS = {
     "chiropractor_cmt_only": "Chiropractors paid for spinal manipulation only",
     "enrols_assistants": "Enrols assistants as rendering providers",
     "enrols_massage_therapists": "Enrols massage therapists as rendering providers",
+    "bundles_supplies": "Bundles supplies used with the same day's service (not billed apart)",
     "max_dependent_age": "Dependents covered until age",
     "corrected_claim_days": "Corrected claims within (days of the payer's determination)",
     "after_prior_payer_days": "Claims after another payer within (days of its remittance)",

@@ -78,6 +78,9 @@ class PayerPolicy:
     # first-level appeal (Medicare: a redetermination within 120 days, 42 CFR 405.942(a));
     # None where it depends on state law or the contract: then no deadline is shown (ADR 0706).
     appeal_days: int | None
+    # Whether the supply bundling table (data/supplies.json) applies: a supply the table bundles
+    # with a service billed the same day is not billed on its own line (ADR 0821).
+    bundles_supplies: bool
     source: str
 
 
@@ -94,6 +97,7 @@ _BOOL_FIELDS = frozenset(
         "chiropractor_cmt_only",
         "enrols_assistants",
         "enrols_massage_therapists",
+        "bundles_supplies",
     }
 )
 _DAY_FIELDS = frozenset(

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "cleannote.apps.ledger",
     "cleannote.apps.injury",
     "cleannote.apps.reports",
+    "cleannote.apps.inventory",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("remittance/", include("cleannote.apps.remittance.urls")),
     path("ledger/", include("cleannote.apps.ledger.urls")),
     path("injury/", include("cleannote.apps.injury.urls")),
+    path("inventory/", include("cleannote.apps.inventory.urls")),
     path("exchange/", include("cleannote.apps.exchange.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("reports/", include("cleannote.apps.reports.urls")),

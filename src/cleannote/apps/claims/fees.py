@@ -19,6 +19,7 @@ from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import Claim, FeeSchedule, FeeScheduleEntry
 from cleannote.apps.organisations.models import Location
 from cleannote.rules.findings import ClaimLine
+from cleannote.rules.supplies import find_supply
 
 
 def fee_schedule_for(location: Location, payer_id: str, day: dt.date) -> FeeSchedule | None:
@@ -65,6 +66,7 @@ def price_lines(
     book: FeeBook | None = None,
 ) -> tuple[ClaimLine, ...]:
     """The lines with `charge` = per-unit fee × units; refuses a code the schedule lacks.
+    A supply dispensed from the clinic's stock keeps the item's charge it came with (ADR 0821).
     `book` keeps schedules read for earlier claims of the same request."""
     book = book or FeeBook()
     schedule = book.schedule(location, payer_id, day)
@@ -73,10 +75,14 @@ def price_lines(
             f"location {location.pk}", f"no fee schedule in force on {day.isoformat()}"
         )
     fees = book.fees_of(schedule)
-    missing = sorted({line.code for line in lines} - set(fees))
+    supplies = {line.code for line in lines if find_supply(line.code) is not None}
+    missing = sorted({line.code for line in lines} - set(fees) - supplies)
     if missing:
         raise ClaimError(f"fee schedule {schedule.pk}", f"has no fee for {', '.join(missing)}")
-    return tuple(replace(line, charge=fees[line.code] * line.units) for line in lines)
+    return tuple(
+        line if line.code in supplies else replace(line, charge=fees[line.code] * line.units)
+        for line in lines
+    )
 
 
 def contracted_rates(schedule: FeeSchedule | None) -> dict[tuple[str, str], Decimal]:

@@ -26,6 +26,7 @@ from cleannote.apps.notes.models import (
     NoteStatus,
     TreatmentBlock,
 )
+from cleannote.apps.notes.supply_lines import DISPENSED_SUPPLIES, DispensedSupply, supply_services
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.chart_visit import chart_plan, goal_id
 from cleannote.apps.patients.coverage_order import claim_order
@@ -175,8 +176,10 @@ def load_notes_for_visits(
             .filter(pk__in=ids[start : start + LOAD_CHUNK])
         )
         visits = _case_visits({n.case_id for n in chunk})
+        supplies = DISPENSED_SUPPLIES([n.pk for n in chunk])
         for note in chunk:
             note.case_visits = visits[note.case_id]  # type: ignore[attr-defined]
+            note.dispensed_supplies = supplies.get(note.pk, [])  # type: ignore[attr-defined]
             found[note.pk] = note
     return found
 
@@ -212,6 +215,15 @@ def case_visits(note: Note) -> CaseVisits:
     if loaded is None:
         loaded = _case_visits({note.case_id})[note.case_id]
         note.case_visits = loaded  # type: ignore[attr-defined]
+    return loaded
+
+
+def dispensed_supplies(note: Note) -> list[DispensedSupply]:
+    """What the note dispensed (loaded with the note, or asked now for one loaded without)."""
+    loaded: list[DispensedSupply] | None = getattr(note, "dispensed_supplies", None)
+    if loaded is None:
+        loaded = DISPENSED_SUPPLIES([note.pk]).get(note.pk, [])
+        note.dispensed_supplies = loaded  # type: ignore[attr-defined]
     return loaded
 
 
@@ -288,7 +300,10 @@ def build_visit(
         subscriber=subscriber,
         patient=patient_person,
         diagnoses=diagnoses,
-        services=tuple(_service(b, price, pointers) for b in note.blocks.all()),
+        services=(
+            *(_service(b, price, pointers) for b in note.blocks.all()),
+            *supply_services(dispensed_supplies(note), pointers),
+        ),
         place_of_service=note.location.place_of_service or "11",
         referral=_referral(referral, case_days, dos),
         accident=_accident(case),

@@ -44,6 +44,9 @@ class Capability(StrEnum):
     # (ADR 0800). Clinicians have SEE_OWN_REPORTS instead: the same pages, their figures only.
     RUN_REPORTS = "run_reports"
     SEE_OWN_REPORTS = "see_own_reports"
+    # Supplies on the shelf: items, receipts, transfers, counts and the low-stock list (ADR 0820).
+    # Dispensing from a note is WRITE_NOTES.
+    MANAGE_INVENTORY = "manage_inventory"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -77,6 +80,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CHECK_IN,
             Capability.MANAGE_SCHEDULE,
             Capability.SET_ANY_HOURS,
+            Capability.MANAGE_INVENTORY,
         }
     ),
     Role.BILLER: frozenset(

@@ -57,6 +57,8 @@ def check_blocks(ctx: ScrubContext) -> None:
             justification = service.justification
             if not (justification and justification.strip()):
                 later.append((1, partial(_add_no_justification, ctx, service, index)))
+        if not procedure.documentation:
+            continue  # a dispensed supply: nothing the note must say for it
         fields, names = needs[procedure.code]
         if fields and (
             (fields & _GOAL and not goal_ids)

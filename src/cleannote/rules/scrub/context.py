@@ -63,6 +63,9 @@ class ScrubContext(msgspec.Struct, gc=False):
     prior_remitted_on: dt.date | None = None
     """The prior payer's remittance date when the claim bills a payer after another (a
     secondary or tertiary claim): timely filing may count from it (ADR 0705)."""
+    bundled_supplies: tuple[tuple[int, str, str], ...] = ()
+    """Dispensed supplies the payer pays within another line the same day: (service index, the
+    code it is bundled into, the bundling row's source); not billed (`rules.supplies`)."""
 
     def add(
         self, rule_id: str, message: str, fix: str, line: int | None = None, row: str = ""

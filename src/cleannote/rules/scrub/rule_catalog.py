@@ -794,6 +794,28 @@ _CHART_RULES: tuple[RuleSpec, ...] = (
 )
 _RULES = (*_RULES, *_CHART_RULES)
 
+# Supplies dispensed from a note (rules/supplies.py, rules/scrub/checks_supplies.py, ADR 0821).
+_SUPPLY_RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        "supply.bundled",
+        W,
+        "Supply paid within a service billed the same day",
+        "Medicare PFS status P, 100-04 Ch.23 §30.2.2 (the bundling table in "
+        "rules/data/supplies.json); the payer's 'bundles supplies' policy",
+        "A supply the payer pays within the service it was used for is denied as bundled "
+        "when billed on its own line; it is costed to the visit instead.",
+    ),
+    RuleSpec(
+        "supply.dme-modifier",
+        E,
+        "Durable medical equipment without exactly one of NU or RR",
+        "HCPCS pricing modifiers NU (new equipment) and RR (rental); 100-04 Ch.20 §130.2",
+        "A DME line without its purchase or rental modifier is returned unprocessable; the "
+        "modifier on a non-DME line is refused.",
+    ),
+)
+_RULES = (*_RULES, *_SUPPLY_RULES)
+
 RULES: dict[str, RuleSpec] = {rule.id: rule for rule in _RULES}
 
 

@@ -30,10 +30,12 @@ from cleannote.rules.scrub import (
     checks_referral,
     checks_rtm,
     checks_scope,
+    checks_supplies,
     checks_time,
     checks_timely_filing,
 )
 from cleannote.rules.scrub.context import Replacement, ScrubContext
+from cleannote.rules.supplies import SUPPLY_UNIT, bundled_into, supply_procedure
 from cleannote.rules.units import units_for_minutes
 from cleannote.rules.visit import Service, Visit
 
@@ -56,6 +58,7 @@ CHECKS: tuple[Check, ...] = (
     *checks_lines.CHECKS,
     *checks_chart.CHECKS,
     *checks_timely_filing.CHECKS,
+    *checks_supplies.CHECKS,
 )
 _INVALID = MedicareStatus.INVALID
 
@@ -96,6 +99,7 @@ def scrub(
         as_of=as_of,
         replaces=replaces,
         prior_remitted_on=prior_remitted_on,
+        bundled_supplies=_bundled_supplies(services, procedures, billed_codes, units, policy),
     )
     ctx.modifiers = assign_modifiers(
         visit,
@@ -140,7 +144,7 @@ def _resolve(
     for index, service in enumerate(services):
         code = service.code
         named.add(code)
-        procedure = find_procedure(code)
+        procedure = find_procedure(code) or supply_procedure(code)
         procedures.append(procedure)
         if procedure is not None:
             named.add(procedure.code)
@@ -189,6 +193,8 @@ def _units(
                     pools[npi] = [index]
                 else:
                     pool.append(index)
+        elif procedure.unit == SUPPLY_UNIT:
+            units[index] = services[index].units or 1  # the quantity dispensed
         elif procedure.rtm is None:
             units[index] = 1
         else:
@@ -200,6 +206,31 @@ def _units(
         for i, count in zip(indexes, assigned, strict=True):
             units[i] = count
     return tuple(units)
+
+
+def _bundled_supplies(
+    services: tuple[Service, ...],
+    procedures: tuple[Procedure | None, ...],
+    codes: tuple[str, ...],
+    units: tuple[int, ...],
+    policy: PayerPolicy,
+) -> tuple[tuple[int, str, str], ...]:
+    """(service index, the code it is paid within, the table row's source) for each supply
+    the payer pays within another line billed the same day (`rules.supplies`, ADR 0821)."""
+    if not policy.bundles_supplies:
+        return ()
+    supply_lines = [
+        i for i, p in enumerate(procedures) if p is not None and p.unit == SUPPLY_UNIT and units[i]
+    ]
+    if not supply_lines:
+        return ()
+    billed = [codes[i] for i, p in enumerate(procedures) if p is not None and units[i]]
+    found = []
+    for index in supply_lines:
+        hit = bundled_into(services[index].code, billed)
+        if hit is not None:
+            found.append((index, hit[0], hit[1].source))
+    return tuple(found)
 
 
 def _untimed_units(procedure: Procedure, minutes: int | None) -> int:
@@ -214,6 +245,7 @@ def _untimed_units(procedure: Procedure, minutes: int | None) -> int:
 def _claim_lines(ctx: ScrubContext) -> tuple[ClaimLine, ...]:
     units, codes, procedures = ctx.units, ctx.billed_codes, ctx.procedures
     modifiers = ctx.modifiers  # one entry per service, in service order
+    bundled = {index for index, _into, _source in ctx.bundled_supplies}
     return tuple(
         [
             ClaimLine(
@@ -225,6 +257,6 @@ def _claim_lines(ctx: ScrubContext) -> tuple[ClaimLine, ...]:
                 index,
             )
             for index, service in enumerate(ctx.visit.services)
-            if procedures[index] is not None and units[index] != 0
+            if procedures[index] is not None and units[index] != 0 and index not in bundled
         ]
     )

@@ -1,0 +1,339 @@
+"""The only writers of the stock ledger; each action one transaction with its audit row.
+
+Every change of stock is a `StockMovement` row, never an edit of a quantity, and the on-hand
+figure is their sum. An action that takes stock out locks the item's `StockBin` at that location
+first (PostgreSQL `SELECT ... FOR UPDATE`), reads the sum, and refuses what would take it below
+zero, so two people dispensing the last box at once cannot both succeed: the second waits for
+the first to commit and then sees what is left (ADR 0820).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.inventory.errors import InventoryRefused
+from cleannote.apps.inventory.models import (
+    Dispense,
+    Item,
+    ItemKind,
+    MovementKind,
+    StockBin,
+    StockMovement,
+)
+from cleannote.apps.inventory.selectors import on_hand
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Location, Staff
+from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.rules.ncci import looks_like_hcpcs
+from cleannote.rules.supplies import DmeMode, SupplyKind, dme_modifier, find_supply
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+CENT = Decimal("0.01")
+MAX_QUANTITY = 10_000
+
+
+def _person(actor: Actor, capability: Capability) -> User:
+    staff = (
+        Staff.objects.filter(user=actor.user, organisation=actor.organisation).first()
+        if actor.user is not None
+        else None
+    )
+    if staff is None or actor.user is None:
+        raise InventoryRefused("actor", "a staff member of this organisation moves stock")
+    if not has_capability(staff.role, capability):
+        raise InventoryRefused("actor", f"the {staff.get_role_display().lower()} role may not")
+    return actor.user
+
+
+def _quantity(value: int, field: str = "quantity") -> int:
+    if not isinstance(value, int) or value < 1:
+        raise InventoryRefused(field, "Give a whole number of 1 or more.")
+    if value > MAX_QUANTITY:
+        raise InventoryRefused(field, f"Give at most {MAX_QUANTITY:,} at a time.")
+    return value
+
+
+def _location(actor: Actor, location: Location, field: str = "location") -> Location:
+    if location.organisation_id != actor.organisation.pk:
+        raise InventoryRefused(field, "Choose one of this clinic's locations.")
+    return location
+
+
+def _item(actor: Actor, item: Item) -> Item:
+    if item.organisation_id != actor.organisation.pk:
+        raise InventoryRefused("item", "Choose one of this clinic's items.")
+    if not item.active:
+        raise InventoryRefused("item", f"{item.name} is no longer stocked.")
+    return item
+
+
+def _locked_bins(item: Item, *places: Location) -> None:
+    """Lock the item's bin at each location, in id order (two transfers cannot deadlock)."""
+    for place in sorted(places, key=lambda p: p.pk):
+        try:
+            with transaction.atomic():  # a savepoint: another request may create it first
+                StockBin.objects.get_or_create(item=item, location=place)
+        except IntegrityError:
+            pass
+        StockBin.objects.select_for_update().get(item=item, location=place)
+
+
+def _move(
+    actor: Actor, user: User, item: Item, location: Location, kind: MovementKind, quantity: int,
+    at: dt.datetime | None = None, **fields: object,
+) -> StockMovement:  # fmt: skip
+    movement = StockMovement.objects.create(
+        organisation=actor.organisation,
+        item=item,
+        location=location,
+        kind=kind,
+        quantity=quantity,
+        by=user,
+        at=at or timezone.now(),
+        **fields,
+    )
+    return movement
+
+
+def _refuse_short(item: Item, location: Location, wanted: int, field: str = "quantity") -> int:
+    have = on_hand(item, location)
+    if wanted > have:
+        raise InventoryRefused(
+            field, f"Only {have} {item.name} on hand at {location.name}; {wanted} asked."
+        )
+    return have
+
+
+# --- items -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInput:
+    name: str
+    kind: str
+    hcpcs: str
+    billable: bool
+    purchase_mode: str
+    cost: Decimal
+    charge: Decimal
+    reorder_level: int
+    reorder_quantity: int = 0
+    supplier: str = ""
+
+
+def _checked_item(data: ItemInput) -> dict[str, object]:
+    name = " ".join(data.name.split())
+    if not name:
+        raise InventoryRefused("name", "Name the item as it reads on the shelf.")
+    code = data.hcpcs.strip().upper()
+    kind = ItemKind(data.kind)
+    if code and not looks_like_hcpcs(code):
+        raise InventoryRefused("hcpcs", f"{code!r} is not a HCPCS code (a letter and 4 digits).")
+    if data.billable:
+        if not code:
+            raise InventoryRefused("hcpcs", "A billable item needs its HCPCS code.")
+        known = find_supply(code)
+        if known is None:
+            raise InventoryRefused(
+                "hcpcs", f"Cleannote does not bill {code} as a supply; bill a code of its table "
+                "or keep the item not billable (costed to the visit).",
+            )  # fmt: skip
+        if known.kind.value != kind.value:
+            raise InventoryRefused("kind", f"{code} is {known.kind.value.upper()}, not {kind}.")
+    mode = data.purchase_mode or ""
+    if kind is ItemKind.DME and data.billable and not mode:
+        raise InventoryRefused("purchase_mode", "Say whether the patient buys (NU) or rents (RR).")
+    if mode and kind is not ItemKind.DME:
+        raise InventoryRefused(
+            "purchase_mode", "Only durable medical equipment is rented or bought."
+        )
+    for field, amount in (("cost", data.cost), ("charge", data.charge)):
+        if amount < 0 or amount != amount.quantize(CENT):
+            raise InventoryRefused(field, "Give an amount in dollars and cents, e.g. 12.50.")
+    if data.billable and data.charge <= 0:
+        raise InventoryRefused("charge", "A billable item needs its charge, e.g. 25.00.")
+    return {
+        "name": name,
+        "kind": kind,
+        "hcpcs": code,
+        "billable": data.billable,
+        "purchase_mode": mode,
+        "cost": data.cost,
+        "charge": data.charge,
+        "reorder_level": data.reorder_level,
+        "reorder_quantity": data.reorder_quantity,
+        "supplier": data.supplier.strip(),
+    }
+
+
+@transaction.atomic
+def do_create_item(actor: Actor, data: ItemInput) -> Item:
+    _person(actor, Capability.MANAGE_INVENTORY)
+    values = _checked_item(data)
+    if Item.objects.filter(organisation=actor.organisation, name=values["name"]).exists():
+        raise InventoryRefused("name", "An item of this name is already on the list.")
+    item = Item.objects.create(organisation=actor.organisation, **values)
+    do_record_audit_event(actor, AuditAction.CREATE, "inventory_item", item.pk)
+    return item
+
+
+# --- movements -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_receive_stock(
+    actor: Actor, item: Item, location: Location, quantity: int, *, supplier: str = "",
+    reference: str = "", unit_cost: Decimal | None = None, at: dt.datetime | None = None,
+) -> StockMovement:  # fmt: skip
+    """Stock received from a supplier at a location (a packing slip or invoice as reference)."""
+    user = _person(actor, Capability.MANAGE_INVENTORY)
+    _item(actor, item)
+    _location(actor, location)
+    _quantity(quantity)
+    if unit_cost is not None and (unit_cost < 0 or unit_cost != unit_cost.quantize(CENT)):
+        raise InventoryRefused("unit_cost", "Give an amount in dollars and cents, e.g. 12.50.")
+    _locked_bins(item, location)
+    movement = _move(
+        actor, user, item, location, MovementKind.RECEIPT, quantity, at,
+        supplier=supplier.strip() or item.supplier, reference=reference.strip(),
+        unit_cost=item.cost if unit_cost is None else unit_cost,
+    )  # fmt: skip
+    do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", movement.pk)
+    return movement
+
+
+@transaction.atomic
+def do_transfer_stock(
+    actor: Actor, item: Item, source: Location, destination: Location, quantity: int,
+    *, reason: str = "",
+) -> tuple[StockMovement, StockMovement]:  # fmt: skip
+    """Stock sent from one location to another: out of one, into the other, the same moment."""
+    user = _person(actor, Capability.MANAGE_INVENTORY)
+    _item(actor, item)
+    _location(actor, source, "source")
+    _location(actor, destination, "destination")
+    if source.pk == destination.pk:
+        raise InventoryRefused("destination", "Choose a location other than the one it leaves.")
+    _quantity(quantity)
+    _locked_bins(item, source, destination)
+    _refuse_short(item, source, quantity)
+    now = timezone.now()
+    out = _move(actor, user, item, source, MovementKind.TRANSFER_OUT, -quantity, now,
+                other_location=destination, reason=reason.strip())  # fmt: skip
+    into = _move(actor, user, item, destination, MovementKind.TRANSFER_IN, quantity, now,
+                 other_location=source, reason=reason.strip())  # fmt: skip
+    do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", out.pk)
+    do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", into.pk)
+    return out, into
+
+
+@transaction.atomic
+def do_record_count(
+    actor: Actor, item: Item, location: Location, counted: int, *, reason: str
+) -> StockMovement | None:
+    """A physical count: the difference from the ledger is one adjustment row with the reason
+    the person gave (None when the shelf agrees with the ledger)."""
+    user = _person(actor, Capability.MANAGE_INVENTORY)
+    _item(actor, item)
+    _location(actor, location)
+    if not isinstance(counted, int) or counted < 0:
+        raise InventoryRefused("counted", "Give the number on the shelf: 0 or more.")
+    why = " ".join((reason or "").split())
+    if not why:
+        raise InventoryRefused("reason", "Say why the count differs, e.g. damaged in storage.")
+    _locked_bins(item, location)
+    difference = counted - on_hand(item, location)
+    if difference == 0:
+        return None
+    movement = _move(actor, user, item, location, MovementKind.COUNT, difference, reason=why[:200])
+    do_record_audit_event(actor, AuditAction.UPDATE, "stock_movement", movement.pk, reason=why)
+    return movement
+
+
+# --- dispensing from a note ------------------------------------------------------------------
+
+
+def _draft_note(actor: Actor, note: Note) -> Note:
+    locked = (
+        Note.objects.select_for_update()
+        .select_related("location")
+        .filter(pk=note.pk, patient__organisation=actor.organisation)
+        .first()
+    )
+    if locked is None:
+        raise InventoryRefused("note", "No such note in this clinic.")
+    if locked.is_signed:
+        raise InventoryRefused("note", "The note is signed; supplies are dispensed on a draft.")
+    return locked
+
+
+def line_modifiers(item: Item) -> list[str]:
+    """NU or RR for a billable durable-equipment item, by its purchase mode; else none."""
+    mode = DmeMode(item.purchase_mode) if item.purchase_mode else None
+    found = dme_modifier(SupplyKind(item.kind), mode) if item.billable else None
+    return [found] if found else []
+
+
+@transaction.atomic
+def do_dispense(actor: Actor, note: Note, item: Item, quantity: int) -> Dispense:
+    """Give the patient `quantity` of an item at the visit: out of stock at the note's location,
+    and onto the visit: a billable item as a line (its HCPCS code, NU/RR, the item's charge per
+    unit), a non-billable one as a cost of the visit. Refused beyond what is on hand there."""
+    user = _person(actor, Capability.WRITE_NOTES)
+    locked = _draft_note(actor, note)
+    _item(actor, item)
+    _quantity(quantity)
+    location = locked.location
+    _locked_bins(item, location)
+    _refuse_short(item, location, quantity)
+    movement = _move(
+        actor, user, item, location, MovementKind.DISPENSE, -quantity, note=locked,
+        unit_cost=item.cost,
+    )  # fmt: skip
+    dispense = Dispense.objects.create(
+        note=locked,
+        item=item,
+        movement=movement,
+        quantity=quantity,
+        billable=item.billable,
+        hcpcs=item.hcpcs,
+        modifiers=line_modifiers(item),
+        charge=(item.charge * quantity) if item.billable else Decimal("0.00"),
+        cost=item.cost * quantity,
+    )
+    do_record_audit_event(
+        actor, AuditAction.CREATE, "dispense", dispense.pk, patient_id=locked.patient_id
+    )
+    return dispense
+
+
+@transaction.atomic
+def do_take_back(actor: Actor, dispense: Dispense) -> StockMovement:
+    """Take a dispense back off a draft note: the items return to the shelf they left."""
+    user = _person(actor, Capability.WRITE_NOTES)
+    locked = _draft_note(actor, dispense.note)
+    row = (
+        Dispense.objects.select_for_update().select_related("item", "movement").get(pk=dispense.pk)
+    )
+    if row.removed_by_id is not None:
+        raise InventoryRefused("dispense", "Already taken back off the note.")
+    location = row.movement.location
+    _locked_bins(row.item, location)
+    back = _move(actor, user, row.item, location, MovementKind.RETURN, row.quantity, note=locked,
+                 unit_cost=row.movement.unit_cost)  # fmt: skip
+    row.removed_by = back
+    row.save(update_fields=["removed_by"])
+    do_record_audit_event(
+        actor, AuditAction.DELETE, "dispense", row.pk, patient_id=locked.patient_id
+    )
+    return back

@@ -1,0 +1,290 @@
+"""The inventory pages: items with stock per location, an item's movements, the low-stock
+worklist, the receive / transfer / count forms (owner and front desk, `manage_inventory`), and
+the supplies panel of a note (its treating clinician dispenses; ADRs 0820, 0821)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cleannote.apps.audit.actions import do_record_audit_event
+from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.inventory.actions import (
+    ItemInput,
+    do_create_item,
+    do_dispense,
+    do_receive_stock,
+    do_record_count,
+    do_take_back,
+    do_transfer_stock,
+)
+from cleannote.apps.inventory.errors import InventoryRefused
+from cleannote.apps.inventory.forms import (
+    CountForm,
+    DispenseForm,
+    ItemForm,
+    ReceiveForm,
+    TransferForm,
+)
+from cleannote.apps.inventory.models import Dispense, StockMovement
+from cleannote.apps.inventory.selectors import (
+    item_of,
+    locations,
+    low_stock,
+    movements,
+    note_dispenses,
+    stock_rows,
+    visit_cost,
+)
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.chart_edit import edit_screen
+
+MANAGE = Capability.MANAGE_INVENTORY
+
+
+def _org(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.staff.organisation  # type: ignore[attr-defined]
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET"])
+def item_list(request: HttpRequest) -> HttpResponse:
+    organisation = _org(request)
+    places = locations(organisation)
+    rows = stock_rows(organisation)
+    by_item: dict[int, list[object]] = {}
+    for row in rows:
+        by_item.setdefault(row.item.pk, []).append(row)
+    table = [(rows_of[0].item, rows_of) for rows_of in by_item.values()]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "inventory/items.html",
+        {"places": places, "table": table, "low_count": sum(1 for r in rows if r.low)},
+    )
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET"])
+def low_stock_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "inventory/low.html", {"rows": low_stock(_org(request))})
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET"])
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    organisation = _org(request)
+    item = item_of(organisation, item_id)
+    if item is None:
+        raise Http404("no such item")
+    return render(
+        request,
+        "inventory/item.html",
+        {
+            "item": item,
+            "rows": stock_rows(organisation, item),
+            "movements": movements(item),
+        },
+    )
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def new_item(request: HttpRequest) -> HttpResponse:
+    form = ItemForm(request.POST if request.method == "POST" else None)
+
+    def create():  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        return do_create_item(
+            actor_of(request),
+            ItemInput(
+                name=data["name"], kind=data["kind"], hcpcs=data["hcpcs"],
+                billable=data["billable"], purchase_mode=data["purchase_mode"] or "",
+                cost=data["cost"], charge=data["charge"] or Decimal("0"),
+                reorder_level=data["reorder_level"], reorder_quantity=data["reorder_quantity"],
+                supplier=data["supplier"],
+            ),
+        )  # fmt: skip
+
+    return edit_screen(
+        request, form, create,
+        said=lambda item: f"{item.name} added. Receive its first stock below.",
+        then=lambda item: redirect(f"{reverse('inventory:receive')}?item={item.pk}"),
+        page=lambda: render(request, "inventory/form.html", {
+            "form": form, "title": "New item", "button": "Add item",
+        }, status=400 if form.errors else 200),
+        catching=(InventoryRefused,),
+    )  # fmt: skip
+
+
+def _prefill(request: HttpRequest, *names: str) -> dict[str, str]:
+    """Initial values from the query string (the low-stock list's links); digits only for ids."""
+    found: dict[str, str] = {}
+    for name in names:
+        value = request.GET.get(name, "").strip()[:80]
+        if value and (name == "supplier" or value.isdigit()):
+            found[name] = value
+    return found
+
+
+def _movement_form(
+    request: HttpRequest, form_class: type, title: str, button: str, change, said: str,  # type: ignore[no-untyped-def]
+    prefill: tuple[str, ...] = ("item", "location"),
+) -> HttpResponse:  # fmt: skip
+    organisation = _org(request)
+    if request.method == "POST":
+        form = form_class(organisation, request.POST)
+    else:
+        form = form_class(organisation, initial=_prefill(request, *prefill))
+
+    def page() -> HttpResponse:
+        return render(
+            request, "inventory/form.html", {"form": form, "title": title, "button": button},
+            status=400 if form.errors else 200,
+        )  # fmt: skip
+
+    def done(result: object) -> HttpResponse:
+        item = form.cleaned_data["item"]
+        return redirect("inventory:item", item.pk)
+
+    return edit_screen(
+        request, form, lambda: change(form.cleaned_data), said=said, then=done, page=page,
+        catching=(InventoryRefused,),
+    )  # fmt: skip
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _movement_form(
+        request, ReceiveForm, "Receive stock", "Receive",
+        lambda d: do_receive_stock(
+            actor, d["item"], d["location"], d["quantity"], supplier=d["supplier"],
+            reference=d["reference"], unit_cost=d["unit_cost"],
+        ),
+        "Stock received.", ("item", "location", "quantity", "supplier"),
+    )  # fmt: skip
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _movement_form(
+        request, TransferForm, "Transfer between locations", "Transfer",
+        lambda d: do_transfer_stock(
+            actor, d["item"], d["source"], d["destination"], d["quantity"], reason=d["reason"]
+        ),
+        "Stock transferred.", ("item", "source", "destination", "quantity"),
+    )  # fmt: skip
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def count(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _movement_form(
+        request, CountForm, "Record a count", "Record count",
+        lambda d: do_record_count(
+            actor, d["item"], d["location"], d["counted"], reason=d["reason"]
+        ),
+        "Count recorded.",
+    )  # fmt: skip
+
+
+# --- the note's supplies panel ---------------------------------------------------------------
+
+
+def _note(request: HttpRequest, note_id: int, *, writing: bool) -> Note:
+    staff = request.staff  # type: ignore[attr-defined]
+    note = (
+        Note.objects.select_related("location")
+        .filter(pk=note_id, patient__organisation=staff.organisation)
+        .first()
+    )
+    if note is None:
+        raise Http404("no such note")
+    if writing and note.therapist_id != staff.pk:
+        raise PermissionDenied("only the note's treating clinician dispenses on it")
+    return note
+
+
+def _panel(request: HttpRequest, note: Note, form: DispenseForm, status: int = 200) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    given = note_dispenses(note.pk)
+    return render(
+        request,
+        "inventory/_note_supplies.html",
+        {
+            "note": note,
+            "given": given,
+            "form": form,
+            "cost": visit_cost(given),
+            "billed": sum((d.charge for d in given if d.billable), Decimal("0.00")),
+            "editable": not note.is_signed and note.therapist_id == staff.pk,
+        },
+        status=status,
+    )
+
+
+@staff_view(Capability.READ_NOTES)
+@require_http_methods(["GET", "POST"])
+def note_supplies(request: HttpRequest, note_id: int) -> HttpResponse:
+    """GET: the panel (htmx, on the editor and the note page). POST: dispense an item."""
+    organisation = _org(request)
+    if request.method == "GET":
+        note = _note(request, note_id, writing=False)
+        do_record_audit_event(
+            actor_of(request), AuditAction.VIEW, "note_supplies", note.pk,
+            patient_id=note.patient_id,
+        )  # fmt: skip
+        return _panel(request, note, DispenseForm(organisation))
+    staff = request.staff  # type: ignore[attr-defined]
+    if not has_capability(staff.role, Capability.WRITE_NOTES):
+        raise PermissionDenied("dispensing is part of writing the note")
+    note = _note(request, note_id, writing=True)
+    form = DispenseForm(organisation, request.POST)
+    if form.is_valid():
+        try:
+            given = do_dispense(
+                actor_of(request), note, form.cleaned_data["item"], form.cleaned_data["quantity"]
+            )
+        except InventoryRefused as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if request.headers.get("HX-Request"):
+                return _panel(request, note, DispenseForm(organisation))
+            from django.contrib import messages
+
+            messages.success(request, f"{given.item.name} × {given.quantity} dispensed.")
+            return redirect(f"{reverse('notes:edit', args=[note.pk])}#supplies")
+    if request.headers.get("HX-Request"):
+        return _panel(request, note, form, status=200)
+    return _panel(request, note, form, status=400)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_http_methods(["POST"])
+def take_back(request: HttpRequest, note_id: int, dispense_id: int) -> HttpResponse:
+    note = _note(request, note_id, writing=True)
+    dispense = Dispense.objects.filter(pk=dispense_id, note=note).first()
+    if dispense is None:
+        raise Http404("no such dispense on this note")
+    form = DispenseForm(_org(request))
+    try:
+        do_take_back(actor_of(request), dispense)
+    except InventoryRefused as error:
+        form.add_error(None, error.message)
+    if request.headers.get("HX-Request"):
+        return _panel(request, note, form)
+    return redirect(f"{reverse('notes:edit', args=[note.pk])}#supplies")
+
+
+__all__ = ["StockMovement"]
