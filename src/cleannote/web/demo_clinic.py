@@ -63,6 +63,7 @@ from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
+from cleannote.web.demo_inventory import load_demo_inventory
 from cleannote.web.demo_kx_course import load_demo_kx_course
 from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_money import MIN_PATIENTS as MONEY_MIN_PATIENTS
@@ -401,6 +402,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         actor, staff["demo-pt2"], Actor(user=staff["demo-biller"].user, organisation=clinic),
         main, today, patients,
     )  # fmt: skip
+    load_demo_inventory(actor, (main, eastside), patients)  # supplies, two low (ADR 0820)
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
