@@ -28,7 +28,8 @@ def test_who_sees_the_inventory(shelf: Shelf, who: str, status: int):
 def test_pages_show_stock_and_the_low_list_prefills_the_receipt(shelf: Shelf):
     client = client_for(shelf.clinic.front_desk)
     items = client.get(reverse("inventory:items")).content.decode()
-    assert "Electrodes 2x2 (pair)" in items and "Annex" in items
+    assert "Electrodes 2x2 (pair)" in items
+    assert "Annex" in items
     low = client.get(reverse("inventory:low")).content.decode()
     link = (
         f"{reverse('inventory:receive')}?item={shelf.electrodes.pk}&amp;"
@@ -40,9 +41,11 @@ def test_pages_show_stock_and_the_low_list_prefills_the_receipt(shelf: Shelf):
         "&quantity=10&supplier=Medline"
     ).content.decode()
     assert f'<option value="{shelf.electrodes.pk}" selected>' in form
-    assert 'value="10"' in form and 'value="Medline"' in form
+    assert 'value="10"' in form
+    assert 'value="Medline"' in form
     detail = client.get(reverse("inventory:item", args=[shelf.electrodes.pk])).content.decode()
-    assert "Received from a supplier" in detail and "PS-1" in detail
+    assert "Received from a supplier" in detail
+    assert "PS-1" in detail
 
 
 def test_forms_put_each_error_at_its_field(shelf: Shelf):
@@ -63,14 +66,16 @@ def test_forms_put_each_error_at_its_field(shelf: Shelf):
     )
     body = page.content.decode()
     assert page.status_code == 400
-    assert 'id="id_counted_error"' in body and 'id="id_reason_error"' in body
+    assert 'id="id_counted_error"' in body
+    assert 'id="id_reason_error"' in body
     # a good receipt lands on the item page
     done = client.post(
         reverse("inventory:receive"),
         {"item": shelf.tens.pk, "location": shelf.annex.pk, "quantity": "2",
          "supplier": "", "reference": "INV-7", "unit_cost": ""},
     )  # fmt: skip
-    assert done.status_code == 302 and on_hand(shelf.tens, shelf.annex) == 2
+    assert done.status_code == 302
+    assert on_hand(shelf.tens, shelf.annex) == 2
 
 
 def test_a_new_billable_item_needs_a_known_code(shelf: Shelf):
@@ -92,7 +97,8 @@ def test_the_note_panel_dispenses_and_takes_back(shelf: Shelf):
     # the panel answers htmx with itself, the dispensed line and the visit's cost
     page = client.post(url, {"item": shelf.tens.pk, "quantity": "1"}, HTTP_HX_REQUEST="true")
     body = page.content.decode()
-    assert page.status_code == 200 and "E0730-NU × 1" in body
+    assert page.status_code == 200
+    assert "E0730-NU × 1" in body
     page = client.post(url, {"item": shelf.tape.pk, "quantity": "2"}, HTTP_HX_REQUEST="true")
     assert 'id="visit-cost">$8.50' in page.content.decode()
     # too many: the error is at the quantity and nothing moves
@@ -104,4 +110,5 @@ def test_the_note_panel_dispenses_and_takes_back(shelf: Shelf):
     assert client_for(shelf.clinic.front_desk).post(url, {"item": shelf.tape.pk}).status_code == 403
     # the editor carries the panel
     editor = client.get(reverse("notes:edit", args=[note.pk])).content.decode()
-    assert 'id="dispense-form"' in editor and url in editor
+    assert 'id="dispense-form"' in editor
+    assert url in editor

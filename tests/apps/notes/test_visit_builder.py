@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 # +1 since ADR 0500: the patient's coverages, for the coordination-of-benefits order.
 # +2 since ADR 0521: the case's diagnoses and the referral's authorized code groups.
-BUILD_QUERIES = 11
+# +1 since ADR 0821: the supplies the note dispensed (the inventory app's answer).
+BUILD_QUERIES = 12
 
 
 def _actor(clinic):

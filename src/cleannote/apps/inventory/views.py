@@ -4,8 +4,11 @@ the supplies panel of a note (its treating clinician dispenses; ADRs 0820, 0821)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +34,9 @@ from cleannote.apps.inventory.forms import (
     ReceiveForm,
     TransferForm,
 )
-from cleannote.apps.inventory.models import Dispense, StockMovement
+from cleannote.apps.inventory.models import Dispense, Item
 from cleannote.apps.inventory.selectors import (
+    StockRow,
     item_of,
     locations,
     low_stock,
@@ -43,14 +47,15 @@ from cleannote.apps.inventory.selectors import (
 )
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.chart_edit import edit_screen
 
 MANAGE = Capability.MANAGE_INVENTORY
 
 
-def _org(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.staff.organisation  # type: ignore[attr-defined]
+def _org(request: HttpRequest) -> Organisation:
+    return request.staff.organisation  # type: ignore[attr-defined, no-any-return]
 
 
 @staff_view(MANAGE)
@@ -59,10 +64,10 @@ def item_list(request: HttpRequest) -> HttpResponse:
     organisation = _org(request)
     places = locations(organisation)
     rows = stock_rows(organisation)
-    by_item: dict[int, list[object]] = {}
+    by_item: dict[int, list[StockRow]] = {}
     for row in rows:
         by_item.setdefault(row.item.pk, []).append(row)
-    table = [(rows_of[0].item, rows_of) for rows_of in by_item.values()]  # type: ignore[attr-defined]
+    table = [(rows_of[0].item, rows_of) for rows_of in by_item.values()]
     return render(
         request,
         "inventory/items.html",
@@ -99,7 +104,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def new_item(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST if request.method == "POST" else None)
 
-    def create():  # type: ignore[no-untyped-def]
+    def create() -> Item:
         data = form.cleaned_data
         return do_create_item(
             actor_of(request),
@@ -134,7 +139,8 @@ def _prefill(request: HttpRequest, *names: str) -> dict[str, str]:
 
 
 def _movement_form(
-    request: HttpRequest, form_class: type, title: str, button: str, change, said: str,  # type: ignore[no-untyped-def]
+    request: HttpRequest, form_class: type[ReceiveForm | TransferForm | CountForm],
+    title: str, button: str, change: Callable[[dict[str, Any]], object], said: str,
     prefill: tuple[str, ...] = ("item", "location"),
 ) -> HttpResponse:  # fmt: skip
     organisation = _org(request)
@@ -261,8 +267,6 @@ def note_supplies(request: HttpRequest, note_id: int) -> HttpResponse:
         else:
             if request.headers.get("HX-Request"):
                 return _panel(request, note, DispenseForm(organisation))
-            from django.contrib import messages
-
             messages.success(request, f"{given.item.name} × {given.quantity} dispensed.")
             return redirect(f"{reverse('notes:edit', args=[note.pk])}#supplies")
     if request.headers.get("HX-Request"):
@@ -285,6 +289,3 @@ def take_back(request: HttpRequest, note_id: int, dispense_id: int) -> HttpRespo
     if request.headers.get("HX-Request"):
         return _panel(request, note, form)
     return redirect(f"{reverse('notes:edit', args=[note.pk])}#supplies")
-
-
-__all__ = ["StockMovement"]
