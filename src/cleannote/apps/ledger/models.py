@@ -99,6 +99,7 @@ from cleannote.apps.ledger.statement_models import (  # noqa: E402,F401  (ADR 07
     Dunning,
     DunningStep,
     PaymentPlan,
+    PlanMiss,
     Statement,
     StatementEntry,
     StatementRun,

@@ -15,11 +15,19 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.ledger.errors import LedgerRefused, SettingsProblems
+from cleannote.apps.ledger.payment_plan_rules import (
+    Frequency,
+    InstallmentState,
+    PlanTerms,
+    check_terms,
+)
 from cleannote.apps.ledger.statement_models import (
     Dunning,
     DunningStatus,
     DunningStep,
+    MissStatus,
     PaymentPlan,
+    PlanMiss,
     RunKind,
     SentVia,
     Statement,
@@ -42,6 +50,7 @@ from cleannote.apps.ledger.statement_selectors import (
     draft_statement,
     open_dunning,
     open_plan,
+    plan_installments,
     settings_of,
     steps_of,
 )
@@ -300,38 +309,90 @@ def _amount(value: Decimal | str | None) -> Decimal:
 
 @transaction.atomic
 def do_start_payment_plan(
-    actor: Actor, patient: Patient, *, amount_per_month: Decimal | str | None, day: dt.date
+    actor: Actor,
+    patient: Patient,
+    *,
+    amount_per_month: Decimal | str | None,
+    day: dt.date,
+    frequency: str = Frequency.MONTHLY.value,
+    first_due_on: dt.date | str | None = None,
+    payments: int | str | None = None,
+    adjusting: bool = False,
 ) -> PaymentPlan:
-    """An agreed amount a month; the patient's dunning pauses until the plan ends."""
+    """An agreed amount per installment; the patient's dunning pauses until the plan ends.
+    Given the number of payments (the ledger page always gives it), the plan has a schedule
+    (ADR 0764): its terms are checked against the balance (`payment_plan_rules.check_terms`),
+    the first problem refused with its input. `adjusting` replaces an open plan (its missed
+    installments closed as adjusted) and keeps the dunning paused."""
     user = _person(actor)
     if user is None or patient.organisation_id != actor.organisation.pk:
         raise LedgerRefused("patient", "belongs to another organisation")
-    amount = _amount(amount_per_month)
-    if open_plan(patient) is not None:
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    current = open_plan(patient)
+    if current is not None and not adjusting:
         raise LedgerRefused("amount_per_month", "the patient has a plan already: end it first")
+    if current is None and adjusting:
+        raise LedgerRefused("plan", "the patient has no open payment plan to adjust")
+    terms: PlanTerms | None = None
+    balance = balance_on(patient, day)
+    if payments is None:
+        amount = _amount(amount_per_month)
+    else:
+        first = first_due_on.isoformat() if isinstance(first_due_on, dt.date) else first_due_on
+        terms, problems = check_terms(
+            str(amount_per_month or ""), frequency, first or "", str(payments),
+            balance=balance, today=day,
+        )  # fmt: skip
+        if terms is None:
+            field, problem = next(iter(problems.items()))
+            raise LedgerRefused(field, problem)
+        amount = terms.amount
+    if current is not None:
+        current.ended_on, current.end_reason = day, "adjusted: a new plan replaces it"
+        current.save(update_fields=["ended_on", "end_reason"])
+        current.misses.filter(status=MissStatus.OPEN).update(
+            status=MissStatus.ADJUSTED, worked_on=day, worked_by=user, note="plan adjusted"
+        )
     plan = PaymentPlan.objects.create(
         organisation=actor.organisation,
         patient=patient,
         amount_per_month=amount,
         starts_on=day,
         created_by=user,
+        frequency=terms.frequency.value if terms else Frequency.MONTHLY.value,
+        payments=terms.payments if terms else None,
+        first_due_on=terms.first_due_on if terms else None,
+        total=balance if terms else None,
     )
     Dunning.objects.filter(
         patient=patient, status=DunningStatus.ACTIVE, paused_on__isnull=True
     ).update(paused_on=day)
-    do_record_audit_event(actor, AuditAction.CREATE, "payment_plan", plan.pk, patient_id=patient.pk)
+    do_record_audit_event(
+        actor,
+        AuditAction.CREATE,
+        "payment_plan",
+        plan.pk,
+        patient_id=patient.pk,
+        reason=f"replaces plan {current.pk}" if current is not None else "",
+    )
     return plan
 
 
 @transaction.atomic
-def do_end_payment_plan(actor: Actor, patient: Patient, *, day: dt.date) -> PaymentPlan:
-    """The plan ends; the dunning resumes where it paused (its step days move by the pause)."""
-    _person(actor)
+def do_end_payment_plan(
+    actor: Actor, patient: Patient, *, day: dt.date, reason: str = ""
+) -> PaymentPlan:
+    """The plan ends; the dunning resumes where it paused (its step days move by the pause);
+    its missed installments leave the worklist."""
+    user = _person(actor)
     plan = open_plan(patient)
     if plan is None or patient.organisation_id != actor.organisation.pk:
         raise LedgerRefused("plan", "the patient has no open payment plan")
-    plan.ended_on = day
-    plan.save(update_fields=["ended_on"])
+    plan.ended_on, plan.end_reason = day, " ".join(reason.split())[:200]
+    plan.save(update_fields=["ended_on", "end_reason"])
+    plan.misses.filter(status=MissStatus.OPEN).update(
+        status=MissStatus.ENDED, worked_on=day, worked_by=user, note="plan ended"
+    )
     for dunning in Dunning.objects.filter(
         patient=patient, status=DunningStatus.ACTIVE, paused_on__isnull=False
     ):
@@ -341,6 +402,65 @@ def do_end_payment_plan(actor: Actor, patient: Patient, *, day: dt.date) -> Paym
         dunning.save(update_fields=["started_on", "paused_on"])
     do_record_audit_event(actor, AuditAction.UPDATE, "payment_plan", plan.pk, patient_id=patient.pk)
     return plan
+
+
+@transaction.atomic
+def do_check_payment_plans(actor: Actor, *, today: dt.date) -> list[PlanMiss]:
+    """The nightly check of `today` (ADR 0764): each open plan's installments past their grace
+    days and not paid in full go on the missed-installments worklist, once each; a listed one
+    the patient has since paid leaves it as paid late. Running it again finds nothing new."""
+    made: list[PlanMiss] = []
+    plans = PaymentPlan.objects.filter(
+        organisation=actor.organisation, ended_on__isnull=True, payments__isnull=False
+    ).order_by("pk")
+    for plan in plans:
+        installments = plan_installments(plan, today)
+        listed = {m.number: m for m in plan.misses.all()}
+        for item in installments:
+            miss = listed.get(item.number)
+            if item.state == InstallmentState.MISSED and miss is None:
+                made.append(
+                    PlanMiss.objects.create(
+                        organisation=actor.organisation,
+                        plan=plan,
+                        number=item.number,
+                        due_on=item.due_on,
+                        short=item.short,
+                        found_on=today,
+                    )
+                )
+            elif (
+                item.state == InstallmentState.PAID
+                and miss is not None
+                and miss.status == MissStatus.OPEN
+            ):
+                miss.status, miss.worked_on, miss.note = MissStatus.PAID, today, "paid late"
+                miss.save(update_fields=["status", "worked_on", "note"])
+    for miss in made:
+        do_record_audit_event(
+            actor, AuditAction.CREATE, "plan_miss", miss.pk, patient_id=miss.plan.patient_id
+        )
+    return made
+
+
+@transaction.atomic
+def do_record_plan_contact(actor: Actor, miss: PlanMiss, *, note: str, day: dt.date) -> PlanMiss:
+    """The biller reached the patient about a missed installment: what was agreed, e.g. "will
+    pay Friday". The plan stands; the next night's check lists a later miss again."""
+    user = _person(actor)
+    if user is None or miss.organisation_id != actor.organisation.pk:
+        raise LedgerRefused("miss", "belongs to another organisation")
+    if miss.status != MissStatus.OPEN:
+        raise LedgerRefused("miss", "is already worked")
+    text = " ".join(note.split())[:300]
+    if not text:
+        raise LedgerRefused("note", "say what the patient said, e.g. will pay on Friday")
+    miss.status, miss.note, miss.worked_on, miss.worked_by = MissStatus.CONTACTED, text, day, user
+    miss.save(update_fields=["status", "note", "worked_on", "worked_by"])
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, "plan_miss", miss.pk, patient_id=miss.plan.patient_id
+    )
+    return miss
 
 
 @transaction.atomic

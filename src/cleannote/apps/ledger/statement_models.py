@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from cleannote.apps.ledger.payment_plan_rules import FREQUENCY_LABELS, Frequency
 from cleannote.apps.ledger.statement_rules import AGE_NAMES, StepAction
 from cleannote.apps.messaging.models import OutboundMessage
 from cleannote.apps.organisations.models import Organisation
@@ -124,13 +125,27 @@ class Dunning(models.Model):
 
 
 class PaymentPlan(models.Model):
-    """An agreed amount a month; while it runs the patient's dunning is paused."""
+    """An agreed amount per installment; while it runs the patient's dunning is paused. Its
+    schedule (ADR 0764) is `payments` installments from `first_due_on` at `frequency`; a plan
+    made before schedules (no `payments`) is monthly and open-ended."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="payment_plans")
+    # The amount of each installment (named for the monthly plans ADR 0760 began with).
     amount_per_month = models.DecimalField(max_digits=8, decimal_places=2)
-    starts_on = models.DateField()
+    starts_on = models.DateField(help_text="the day the plan was agreed")
     ended_on = models.DateField(null=True, blank=True)
+    frequency = models.CharField(
+        max_length=8, choices=[(f.value, FREQUENCY_LABELS[f]) for f in Frequency],
+        default=Frequency.MONTHLY.value,
+    )  # fmt: skip
+    payments = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_due_on = models.DateField(null=True, blank=True)
+    total = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text="the balance the plan pays off, as it was when agreed",
+    )  # fmt: skip
+    end_reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,7 +164,42 @@ class PaymentPlan(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"plan of {self.amount_per_month} a month"
+        return f"plan of {self.amount_per_month} {self.frequency}"
+
+
+class MissStatus(models.TextChoices):
+    OPEN = "open", "To work"
+    CONTACTED = "contacted", "Patient contacted"
+    ADJUSTED = "adjusted", "Plan adjusted"
+    PAID = "paid", "Paid late"
+    ENDED = "ended", "Plan ended"
+
+
+class PlanMiss(models.Model):
+    """An installment of a payment plan found missed by the nightly check (ADR 0764): on the
+    missed-installments worklist until a person contacts the patient, adjusts or ends the
+    plan, or the patient pays it. Once per installment."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.PROTECT, related_name="misses")
+    number = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    short = models.DecimalField(max_digits=8, decimal_places=2)
+    found_on = models.DateField()
+    status = models.CharField(max_length=9, choices=MissStatus.choices, default=MissStatus.OPEN)
+    note = models.CharField(max_length=300, blank=True)
+    worked_on = models.DateField(null=True, blank=True)
+    worked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ("due_on", "id")
+        constraints = (models.UniqueConstraint(fields=["plan", "number"], name="plan_miss_once"),)
+
+    def __str__(self) -> str:
+        return f"installment {self.number} of plan {self.plan_id}"
 
 
 class RunKind(models.TextChoices):

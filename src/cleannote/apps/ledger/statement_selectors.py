@@ -13,12 +13,20 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimStatus
+from cleannote.apps.ledger.payment_plan_rules import (
+    Frequency,
+    Installment,
+    match_payments,
+    schedule,
+)
 from cleannote.apps.ledger.statement_models import (
     OPEN_DUNNING,
     Dunning,
     DunningStatus,
     DunningStep,
+    MissStatus,
     PaymentPlan,
+    PlanMiss,
     Statement,
     StatementRun,
     StatementSettings,
@@ -121,6 +129,38 @@ def open_dunning(patient: Patient) -> Dunning | None:
 
 def open_plan(patient: Patient) -> PaymentPlan | None:
     return PaymentPlan.objects.filter(patient=patient, ended_on__isnull=True).first()
+
+
+def plan_installments(plan: PaymentPlan, today: dt.date) -> list[Installment]:
+    """The plan's schedule with what the patient's payments since the plan was agreed paid of
+    each installment, on `today` (ADR 0764); empty for an open-ended plan made before
+    schedules. Two queries at most."""
+    if not plan.payments:
+        return []
+    first = plan.first_due_on or plan.starts_on
+    planned = schedule(
+        first, Frequency(plan.frequency), plan.amount_per_month, plan.payments, plan.total
+    )
+    paid = [
+        -amount
+        for amount in PatientLedgerEntry.objects.filter(
+            organisation_id=plan.organisation_id,
+            patient_id=plan.patient_id,
+            kind=LedgerKind.PAYMENT,
+            posted_at__gte=timezone.make_aware(dt.datetime.combine(plan.starts_on, dt.time())),
+            posted_at__lt=_end_of(today),
+        ).values_list("amount", flat=True)
+    ]
+    return match_payments(planned, paid, today)
+
+
+def missed_installments(organisation: Organisation) -> QuerySet[PlanMiss]:
+    """The worklist: installments found missed and not yet worked, oldest first."""
+    return (
+        PlanMiss.objects.filter(organisation=organisation, status=MissStatus.OPEN)
+        .select_related("plan__patient")
+        .order_by("due_on", "pk")
+    )
 
 
 def _money(amount: Decimal | None) -> str:
@@ -355,9 +395,13 @@ class LedgerStatements:
     step: DunningStep | None
     plan: PaymentPlan | None
     statements: list[Statement]
+    installments: list[Installment]
+    misses: list[PlanMiss]
 
 
-def ledger_statements(patient: Patient) -> LedgerStatements:
+def ledger_statements(patient: Patient, today: dt.date | None = None) -> LedgerStatements:
+    plan = open_plan(patient)
+    day = today or timezone.localdate()
     dunning = open_dunning(patient) or Dunning.objects.filter(patient=patient).first()
     step = (
         DunningStep.objects.filter(
@@ -369,7 +413,9 @@ def ledger_statements(patient: Patient) -> LedgerStatements:
     return LedgerStatements(
         dunning=dunning,
         step=step,
-        plan=open_plan(patient),
+        plan=plan,
+        installments=plan_installments(plan, day) if plan else [],
+        misses=list(plan.misses.filter(status=MissStatus.OPEN)) if plan else [],
         statements=list(
             Statement.objects.filter(organisation_id=patient.organisation_id, patient=patient)
             .select_related("patient")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,11 +21,12 @@ from cleannote.apps.ledger.statement_actions import (
     do_decide_collections,
     do_edit_dunning_step,
     do_end_payment_plan,
+    do_record_plan_contact,
     do_run_statements,
     do_save_statement_settings,
     do_start_payment_plan,
 )
-from cleannote.apps.ledger.statement_models import Dunning, DunningStep, StatementRun
+from cleannote.apps.ledger.statement_models import Dunning, DunningStep, PlanMiss, StatementRun
 from cleannote.apps.ledger.statement_pdf import (
     aging_rows,
     render_statement_pdf,
@@ -41,6 +43,7 @@ from cleannote.apps.ledger.statement_rules import (
     StepDraft,
 )
 from cleannote.apps.ledger.statement_selectors import (
+    missed_installments,
     recent_statements,
     review_list,
     runs_of,
@@ -86,6 +89,7 @@ def statements(request: HttpRequest) -> HttpResponse:
             "review": review,
             "settings": settings_of(organisation),
             "today": timezone.localdate(),
+            "missed": missed_installments(organisation).count(),
         },
     )
 
@@ -210,23 +214,81 @@ def patient_statement(request: HttpRequest, patient_id: int) -> HttpResponse:
 @billers
 @require_POST
 def payment_plan(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Start, adjust or end the patient's payment plan from the ledger page (ADR 0764)."""
     patient = _patient(request, patient_id)
     actor, today = actor_of(request), timezone.localdate()
+    post = request.POST
     try:
-        if request.POST.get("end"):
-            do_end_payment_plan(actor, patient, day=today)
+        if post.get("end"):
+            do_end_payment_plan(actor, patient, day=today, reason=post.get("reason", ""))
             messages.success(request, "Payment plan ended; the statements' reminders resume.")
         else:
             plan = do_start_payment_plan(
-                actor, patient, amount_per_month=request.POST.get("amount_per_month"), day=today
+                actor,
+                patient,
+                amount_per_month=post.get("amount_per_month"),
+                day=today,
+                frequency=post.get("frequency", "monthly"),
+                first_due_on=post.get("first_due_on", ""),
+                payments=post.get("payments", ""),
+                adjusting=bool(post.get("adjust")),
             )
             messages.success(
                 request,
-                f"Payment plan of ${plan.amount_per_month:,.2f} a month; reminders paused.",
+                f"Payment plan: {plan.payments} payments of ${plan.amount_per_month:,.2f} "
+                f"{plan.get_frequency_display()} from {plan.first_due_on:%Y-%m-%d}; "
+                "reminders paused.",
             )
     except LedgerRefused as refused:
-        messages.error(request, f"Payment plan: {refused.message}.")
-    return redirect("ledger:patient", patient.pk)
+        messages.error(request, f"Payment plan, {PLAN_FIELDS.get(refused.field, refused.field)}: "
+                       f"{refused.message}.")  # fmt: skip
+    return redirect(f"{reverse('ledger:patient', args=[patient.pk])}#payment-plan")
+
+
+PLAN_FIELDS = {
+    "amount_per_month": "amount of each payment",
+    "frequency": "how often",
+    "first_due_on": "first payment",
+    "payments": "number of payments",
+    "plan": "plan",
+    "patient": "patient",
+}
+
+
+@billers
+@require_http_methods(["GET", "POST"])
+def missed_installments_page(request: HttpRequest) -> HttpResponse:
+    """The missed-installments worklist (ADR 0764): each row links to the patient's ledger page
+    (to adjust or end the plan) and records the contact with the patient."""
+    organisation = _organisation(request)
+    if request.method == "POST":
+        miss_id = request.POST.get("miss", "")
+        miss = (
+            PlanMiss.objects.filter(organisation=organisation, pk=int(miss_id)).first()
+            if miss_id.isdigit()
+            else None
+        )
+        if miss is None:
+            raise Http404("no such missed installment")
+        try:
+            do_record_plan_contact(
+                actor_of(request), miss, note=request.POST.get("note", ""),
+                day=timezone.localdate(),
+            )  # fmt: skip
+        except LedgerRefused as refused:
+            messages.error(request, f"Installment {miss.number}: {refused.message}.")
+        else:
+            messages.success(request, f"Recorded the contact about installment {miss.number}.")
+        return redirect("ledger:missed_installments")
+    rows = list(missed_installments(organisation))
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.LIST,
+        "plan_miss",
+        "missed_installments",
+        shown_patient_ids=sorted({m.plan.patient_id for m in rows}),
+    )
+    return render(request, "ledger/missed_installments.html", {"misses": rows})
 
 
 @billers

@@ -34,4 +34,9 @@ urlpatterns = [
         name="patient_statement",
     ),
     path("patients/<int:patient_id>/plan/", statement_views.payment_plan, name="payment_plan"),
+    path(
+        "payment-plans/missed/",
+        statement_views.missed_installments_page,
+        name="missed_installments",
+    ),
 ]

@@ -167,7 +167,8 @@ def _ledger_page(
             "moves": forms,
             "action": reverse("ledger:take_payment", args=[patient.pk]),
             # statements and dunning (ADR 0760)
-            "billing": ledger_statements(patient),
+            "billing": ledger_statements(patient, timezone.localdate()),
+            "today": timezone.localdate(),
             "may_statement": has_capability(
                 request.staff.role,  # type: ignore[attr-defined]
                 Capability.POST_PAYMENTS,
