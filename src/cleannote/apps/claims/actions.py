@@ -72,6 +72,9 @@ from cleannote.rules.visit_format import visit_to_dict
 CLAIM_ROLES = frozenset({Role.OWNER, Role.BILLER})
 _NEVER_TAKEN = frozenset({ClaimStatus.DRAFT, ClaimStatus.READY, ClaimStatus.REJECTED})
 _NON_FILE_CHARS = re.compile(r"[^A-Za-z0-9]+")
+NO_SECONDARY_TO_CROSS_TO = (
+    "crossed over, but the patient has no secondary coverage active on the date of service"
+)
 
 
 def may_bill(staff: Staff | None) -> bool:
@@ -775,8 +778,7 @@ def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
     locked = _lock(actor, claim)
     coverage = next_coverage(locked)
     if coverage is None or not coverage.is_active_on(locked.date_of_service):
-        raise ClaimError(subject, "crossed over, but the patient has no secondary coverage "
-                         "active on the date of service")  # fmt: skip
+        raise ClaimError(subject, NO_SECONDARY_TO_CROSS_TO)
     to = locked.crossover_payer or "the secondary"
     unsent = next_payer_claim(locked)
     if unsent is not None and unsent.status in (ClaimStatus.DRAFT, ClaimStatus.READY):

@@ -21,17 +21,19 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Q, Sum
+from django.db import connection, models, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from cleannote.apps.audit.actions import Actor, do_record_audit_event
+from cleannote.apps.audit.actions import Actor, do_record_audit_event, do_record_audit_events
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.actions import (
+    NO_SECONDARY_TO_CROSS_TO,
     LineOutcome,
+    _require_biller,
     do_bill_next_payer,
     do_record_adjudication,
     do_record_crossover_claim,
@@ -43,12 +45,24 @@ from cleannote.apps.claims.models import (
     Claim,
     ClaimAdjustment,
     ClaimLine,
+    ClaimStatus,
+    ClaimStatusEvent,
+    FeeSchedule,
+    FeeScheduleEntry,
     Origin,
 )
 from cleannote.apps.claims.selectors import to_cents
-from cleannote.apps.claims.status import PATIENT_GROUP, POSTABLE
+from cleannote.apps.claims.status import (
+    PATIENT_GROUP,
+    POSTABLE,
+    Settlement,
+    can_move,
+    settlement_status,
+)
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.coverage_order import NO_FAULT
+from cleannote.apps.patients.models import Coverage
 from cleannote.apps.remittance.errors import RemittanceError
 from cleannote.apps.remittance.line_matching import LineMatch, match_line
 from cleannote.apps.remittance.models import (
@@ -187,20 +201,38 @@ def do_import_835(
     )
     claims = {
         c.patient_control_number: c
-        for c in Claim.objects.filter(
+        for c in Claim.objects.select_for_update()
+        .filter(
             organisation=organisation,
             patient_control_number__in={i.payment.patient_control_number for i in items},
         )
+        .order_by("pk")
     }
     fees: dict[tuple[int, str, dt.date], dict[tuple[str, str], Decimal]] = {}
+    book = _Book.load(actor, claims.values())
+    pending = _Pending()
     for item in items:
+        claim = claims.get(item.payment.patient_control_number)
         try:
+            if claim is None:
+                raise _no_such_claim(era, item)
+            if book.posts_in_bulk(claim, item):
+                try:
+                    book.post(actor, era, item, claim, when, pending)
+                    continue
+                except _OneByOne:
+                    pass
+            # Anything else (a next payer's answer, a crossover, a claim with followers, a PIP
+            # carrier, a patient with another coverage) posts alone as before ADR 0781, after
+            # the pending rows are written; its claim stays off the bulk path for the file.
+            pending.write(actor)
+            book.by_hand.add(claim.pk)
             with transaction.atomic():  # one payment's refusal undoes that payment only
-                claim = _claim_for(actor, era, item, claims)
-                _post(actor, era, item, claim, fees, when)
+                _post(actor, era, item, _claim_for(actor, era, item, claims), fees, when)
         except RemittanceError as exc:
             where = exc.subject.removeprefix(f"{era.file_name}: ")
             _keep_unmatched(era, item, f"{where}: {exc.problem}")
+    pending.write(actor)
     _post_provider_adjustments(era, remittances)
     after_posting(actor, era)
     do_record_audit_event(actor, AuditAction.CREATE, "era_file", era.pk)
@@ -214,14 +246,17 @@ def _where(era: EraFile, item: _Item) -> str:
 def _claim_for(actor: Actor, era: EraFile, item: _Item, claims: dict[str | None, Claim]) -> Claim:
     """The claim CLP01 names; a secondary payer's answer on a crossed-over primary goes to the
     crossover claim (recorded on first sight)."""
-    payment = item.payment
-    claim = claims.get(payment.patient_control_number)
+    claim = claims.get(item.payment.patient_control_number)
     if claim is None:
-        raise RemittanceError(
-            _where(era, item),
-            f"CLP01 {payment.patient_control_number[:38]!r} matches no claim of this organisation",
-        )
+        raise _no_such_claim(era, item)
     return _answering(actor, era, item, Claim.objects.get(pk=claim.pk))
+
+
+def _no_such_claim(era: EraFile, item: _Item) -> RemittanceError:
+    number = item.payment.patient_control_number[:38]
+    return RemittanceError(
+        _where(era, item), f"CLP01 {number!r} matches no claim of this organisation"
+    )
 
 
 def _answering(actor: Actor, era: EraFile, item: _Item, claim: Claim) -> Claim:
@@ -364,7 +399,33 @@ def _post(
         crossover_payer=crossover[:60],
         balance_problem=(claim_problem or NO_DECISION.get(payment.status_code, ""))[:300],
     )
-    contracted = _contracted(claim, fees)
+    rows = _line_postings(
+        payment, matches, line_problems, _contracted(claim, fees), decided=decided
+    )
+    for row in rows:
+        row.claim_posting = posting
+    LinePosting.objects.bulk_create(rows)
+    if decided:
+        _settle_patient_share(era, claim, payment, when)
+        if not crossover and claim.origin != Origin.CROSSOVER:
+            # The secondary after a primary, the tertiary after a secondary (ADR 0705); judged
+            # on the day the posting runs, as a claim made by hand that day would be.
+            do_bill_next_payer(
+                actor, claim, remittance_date=posted_on, as_of=timezone.localdate(when)
+            )
+    return posting
+
+
+def _line_postings(
+    payment: ClaimPayment,
+    matches: list[LineMatch],
+    line_problems: list[str],
+    contracted: dict[tuple[str, str], Decimal],
+    *,
+    decided: bool,
+) -> list[LinePosting]:
+    """The payment's service lines against their claim lines, each with the contract's
+    expected amount and whether the payer paid under it (ADR 0720); not yet saved."""
     split = {m.line.pk for m in matches if m.matched_by == MatchedBy.SPLIT}
     rows: list[LinePosting] = []
     for match, service, problem in zip(matches, payment.services, line_problems, strict=True):
@@ -380,7 +441,6 @@ def _post(
         denied = service.paid == 0 and not patient_share
         rows.append(
             LinePosting(
-                claim_posting=posting,
                 claim_line=line,
                 segment_number=service.segment_number,
                 matched_by=match.matched_by,
@@ -394,19 +454,10 @@ def _post(
                 balance_problem=problem[:300],
             )
         )
-    LinePosting.objects.bulk_create(rows)
-    if decided:
-        _settle_patient_share(era, claim, payment, when)
-        if not crossover and claim.origin != Origin.CROSSOVER:
-            # The secondary after a primary, the tertiary after a secondary (ADR 0705); judged
-            # on the day the posting runs, as a claim made by hand that day would be.
-            do_bill_next_payer(
-                actor, claim, remittance_date=posted_on, as_of=timezone.localdate(when)
-            )
-    return posting
+    return rows
 
 
-def _crossed_over_to(claim: Claim, payment: ClaimPayment) -> str:
+def _crossed_over_to(claim: Claim, payment: ClaimPayment, *, one_coverage: bool = False) -> str:
     """Whom the primary forwarded the claim to, or "" when it did not: NM1*TT names the payer;
     CLP02 19, 20 or 21, or a forwarding remark (MA18, MA07, N89) on the claim or a line, say
     it happened without the name, which the patient's next coverage then gives."""
@@ -415,7 +466,7 @@ def _crossed_over_to(claim: Claim, payment: ClaimPayment) -> str:
     remarks = {*payment.remark_codes, *(r for s in payment.services for r in s.remark_codes)}
     if payment.status_code not in CROSSED_OVER and not remarks & CROSSOVER_REMARKS.keys():
         return ""
-    coverage = next_coverage(claim)
+    coverage = None if one_coverage else next_coverage(claim)  # one coverage: no next payer
     return coverage.payer_name if coverage is not None else "secondary"
 
 
@@ -458,11 +509,7 @@ def _settle_patient_share(
     if change == 0:
         return
     if claim.pk == primary.pk:
-        by_reason: dict[str, Decimal] = defaultdict(lambda: _ZERO)
-        for adjustment in payment.all_adjustments():
-            if adjustment.group_code == PATIENT_RESPONSIBILITY:
-                by_reason[adjustment.reason_code] += adjustment.amount
-        reason = ", ".join(f"PR-{code} {amount}" for code, amount in sorted(by_reason.items()))
+        reason = _patient_share_reason(payment)
     else:
         reason = f"{claim.payer_name[:60]} paid {payment.paid} as the next payer"
     PatientLedgerEntry.objects.create(
@@ -475,6 +522,15 @@ def _settle_patient_share(
         reason=(reason or f"patient share now {owed}")[:300],
         posted_at=when,
     )
+
+
+def _patient_share_reason(payment: ClaimPayment) -> str:
+    """The primary's patient responsibility by reason, as the ledger entry says it."""
+    by_reason: dict[str, Decimal] = defaultdict(lambda: _ZERO)
+    for adjustment in payment.all_adjustments():
+        if adjustment.group_code == PATIENT_RESPONSIBILITY:
+            by_reason[adjustment.reason_code] += adjustment.amount
+    return ", ".join(f"PR-{code} {amount}" for code, amount in sorted(by_reason.items()))
 
 
 # --- provider-level adjustments ----------------------------------------------------------------
@@ -572,3 +628,343 @@ def post_claim_payment(
 
 def require_poster(actor: Actor, subject: str) -> None:
     _require_poster(actor, subject)
+
+
+# --- a whole file in bulk (ADR 0781) ------------------------------------------------------------
+
+
+class _OneByOne(Exception):
+    """This payment is posted alone (`_post` in its own savepoint), not in bulk."""
+
+
+def _in_cents(*amounts: Decimal) -> bool:
+    """Every amount has at most two decimals, so sums in Python equal the database's."""
+    return all(int(a.as_tuple().exponent) >= -2 for a in amounts)
+
+
+@dataclass
+class _Pending:
+    """The rows of payments posted in bulk and not yet written, in file order."""
+
+    lines: dict[int, ClaimLine] = field(default_factory=dict)
+    adjustments: list[ClaimAdjustment] = field(default_factory=list)
+    claims: dict[int, Claim] = field(default_factory=dict)
+    events: list[ClaimStatusEvent] = field(default_factory=list)
+    audited: list[tuple[object, int | None]] = field(default_factory=list)
+    postings: list[tuple[ClaimPosting, list[LinePosting]]] = field(default_factory=list)
+    ledger: list[PatientLedgerEntry] = field(default_factory=list)
+
+    def write(self, actor: Actor) -> None:
+        """The same rows as `_post` once per payment, in a fixed number of queries; the claims'
+        audit events appended together (the organisation's chain head locked once, briefly)."""
+        if not self.postings:
+            return
+        _update_rows(ClaimLine, ["paid_amount"], self.lines.values())
+        ClaimAdjustment.objects.bulk_create(self.adjustments, batch_size=1000)
+        _update_rows(
+            Claim,
+            ["paid_amount", "adjudicated_on", "payer_claim_number", "status", "crossover_payer"],
+            self.claims.values(),
+        )
+        ClaimStatusEvent.objects.bulk_create(self.events, batch_size=1000)
+        do_record_audit_events(actor, AuditAction.UPDATE, "claim", self.audited)
+        ClaimPosting.objects.bulk_create([posting for posting, _ in self.postings], batch_size=1000)
+        rows = []
+        for posting, lines in self.postings:
+            for row in lines:
+                row.claim_posting = posting
+                rows.append(row)
+        LinePosting.objects.bulk_create(rows, batch_size=1000)
+        PatientLedgerEntry.objects.bulk_create(self.ledger, batch_size=1000)
+        self.__init__()  # type: ignore[misc]
+
+
+@dataclass
+class _Book:
+    """What posting a file reads about its claims, loaded for all of them in a few queries
+    (lines, adjustment totals, the patient's recorded share, followers, coverages, contracts)
+    and kept up to date in Python as the file's payments post, so a payment's posting reads
+    nothing more (ADR 0781)."""
+
+    lines: dict[int, list[ClaimLine]]
+    patient_share: dict[int, Decimal]  # PR adjustments on the claim so far
+    written_off: dict[int, Decimal]  # every other group
+    recorded: dict[int, Decimal]  # the patient-responsibility ledger entries so far
+    alone: set[int]  # claims posted one by one: followers, crossovers, more payers, PIP
+    contracted: dict[int, dict[tuple[str, str], Decimal]]  # by claim id
+    may_bill: bool
+    by_hand: set[int] = field(default_factory=set)  # claims a payment of this file posted alone
+
+    @classmethod
+    def load(cls, actor: Actor, claims: Iterable[Claim]) -> _Book:
+        claims = list(claims)
+        ids = [c.pk for c in claims]
+        lines: dict[int, list[ClaimLine]] = defaultdict(list)
+        for line in ClaimLine.objects.filter(claim_id__in=ids).order_by("claim_id", "number"):
+            lines[line.claim_id].append(line)
+        patient: dict[int, Decimal] = defaultdict(lambda: _ZERO)
+        other: dict[int, Decimal] = defaultdict(lambda: _ZERO)
+        totals = (
+            ClaimAdjustment.objects.filter(claim_id__in=ids)
+            .order_by()
+            .values("claim_id", "group")
+            .annotate(total=Sum("amount"))
+            .values_list("claim_id", "group", "total")
+        )
+        for claim_id, group, total in totals:
+            target = patient if group == PATIENT_RESPONSIBILITY else other
+            target[claim_id] += to_cents(total)
+        recorded = {
+            claim_id: to_cents(total)
+            for claim_id, total in PatientLedgerEntry.objects.filter(
+                claim_id__in=ids, kind=LedgerKind.PATIENT_RESPONSIBILITY
+            )
+            .order_by()
+            .values("claim_id")
+            .annotate(total=Sum("amount"))
+            .values_list("claim_id", "total")
+        }
+        followed = set(
+            Claim.objects.filter(primary_claim_id__in=ids).values_list(
+                "primary_claim_id", flat=True
+            )
+        )
+        coverages = dict(
+            Coverage.objects.filter(patient_id__in={c.patient_id for c in claims})
+            .order_by()
+            .values("patient_id")
+            .annotate(n=Count("id"))
+            .values_list("patient_id", "n")
+        )
+        alone = {
+            c.pk
+            for c in claims
+            if c.origin in _FOLLOWERS
+            or c.primary_claim_id is not None
+            or c.pk in followed
+            or c.crossover_payer
+            or c.payer_kind in NO_FAULT
+            or coverages.get(c.patient_id, 0) > 1
+            or c.status not in POSTABLE
+        }
+        return cls(
+            lines=lines, patient_share=patient, written_off=other, recorded=recorded,
+            alone=alone, contracted=_contracts(claims), may_bill=_may_bill(actor),
+        )  # fmt: skip
+
+    def posts_in_bulk(self, claim: Claim, item: _Item) -> bool:
+        payment = item.payment
+        if not self.may_bill or claim.pk in self.alone or claim.pk in self.by_hand:
+            return False
+        if claim.crossover_payer:  # crossed over earlier in this file: the share is held
+            return False
+        amounts = [payment.paid, *(a.amount for a in payment.all_adjustments())]
+        amounts += [s.paid for s in payment.services]
+        return _in_cents(*amounts)
+
+    def post(
+        self,
+        actor: Actor,
+        era: EraFile,
+        item: _Item,
+        claim: Claim,
+        when: dt.datetime,
+        pending: _Pending,
+    ) -> None:
+        """`_post` for a payment `posts_in_bulk` let through: the same checks and amounts, the
+        rows left in `pending`. Raises before anything is pending when the payment is refused
+        (`RemittanceError`) or turns out to need posting alone (`_OneByOne`)."""
+        payment = item.payment
+        if payment.status_code in AS_SECONDARY:
+            # A next payer's answer on the primary's number goes to the crossover claim, which
+            # needs a next coverage; this patient has one coverage only (`load`).
+            raise RemittanceError(
+                _where(era, item), str(ClaimError(f"claim {claim.pk}", NO_SECONDARY_TO_CROSS_TO))
+            )
+        if claim.status not in POSTABLE:
+            raise _OneByOne  # refused there, with the claim's status in the words
+        lines = self.lines[claim.pk]
+        matches = _match_lines(era, item, lines)
+        posted_on = _posted_on(item.remittance, timezone.localdate(when))
+        decided = payment.status_code not in NO_DECISION
+        paid_on_lines: dict[int, Decimal] = {}
+        patient_share = self.patient_share[claim.pk]
+        written_off = self.written_off[claim.pk]
+        adjustments: list[ClaimAdjustment] = []
+        status = ClaimStatus(claim.status)
+        if decided:
+            by_line: dict[int, list[ClaimAdjustment]] = {}  # in order, as the claims app
+            for match, service in zip(matches, payment.services, strict=True):
+                line = match.line
+                paid_on_lines[line.pk] = paid_on_lines.get(line.pk, _ZERO) + service.paid
+                by_line.setdefault(line.pk, []).extend(
+                    ClaimAdjustment(claim=claim, line=line, group=a.group_code,
+                                    reason=a.reason_code, amount=a.amount)
+                    for a in service.adjustments
+                )  # fmt: skip
+            adjustments = [row for rows in by_line.values() for row in rows]
+            adjustments += [
+                ClaimAdjustment(claim=claim, group=a.group_code, reason=a.reason_code,
+                                amount=a.amount)
+                for a in payment.adjustments
+            ]  # fmt: skip
+            for row in adjustments:
+                if row.group == PATIENT_RESPONSIBILITY:
+                    patient_share += row.amount
+                else:
+                    written_off += row.amount
+            paid = (claim.paid_amount or _ZERO) + payment.paid
+            status = settlement_status(
+                Settlement(
+                    charge=claim.total_charge, paid=paid, written_off=written_off,
+                    patient_share=patient_share,
+                ),
+                payer_denied=payment.denied,
+            )  # fmt: skip
+            if status != claim.status and not can_move(claim.status, status):
+                raise _OneByOne  # refused there, with the transition's own words
+        # Nothing below refuses: the payment posts.
+        if decided:
+            for line in lines:
+                if line.pk in paid_on_lines:
+                    line.paid_amount = (line.paid_amount or _ZERO) + paid_on_lines[line.pk]
+                    pending.lines[line.pk] = line
+            pending.adjustments += adjustments
+            self.patient_share[claim.pk] = patient_share
+            self.written_off[claim.pk] = written_off
+            claim.paid_amount = (claim.paid_amount or _ZERO) + payment.paid
+            claim.adjudicated_on = posted_on
+            claim.payer_claim_number = (
+                payment.payer_claim_control_number[:50] or claim.payer_claim_number
+            )
+            if status != claim.status:
+                pending.events.append(
+                    ClaimStatusEvent(
+                        claim=claim, previous_status=claim.status, status=status,
+                        at=timezone.now(), by=actor.user, by_username=actor.username,
+                        reason=f"adjudicated {posted_on.isoformat()}",
+                    )
+                )  # fmt: skip
+                claim.status = status
+            pending.audited.append((claim.pk, claim.patient_id))
+        crossover = _crossed_over_to(claim, payment, one_coverage=True)
+        if crossover:
+            claim.crossover_payer = crossover[:60]
+        if decided or crossover:
+            pending.claims[claim.pk] = claim
+        claim_problem, line_problems = _balance_problems(item)
+        posting = ClaimPosting(
+            era_file=era,
+            claim=claim,
+            segment_number=payment.segment_number,
+            status_code=payment.status_code[:2],
+            charge=payment.charge,
+            paid=payment.paid,
+            patient_responsibility=payment.patient_responsibility,
+            payer_claim_number=payment.payer_claim_control_number[:50],
+            remark_codes=list(payment.remark_codes),
+            posted_on=posted_on,
+            interest=payment.interest,
+            crossover_payer=crossover[:60],
+            balance_problem=(claim_problem or NO_DECISION.get(payment.status_code, ""))[:300],
+        )
+        rows = _line_postings(
+            payment, matches, line_problems, self.contracted[claim.pk], decided=decided
+        )
+        pending.postings.append((posting, rows))
+        if decided:
+            self._settle_patient_share(era, claim, payment, when, pending)
+
+    def _settle_patient_share(
+        self, era: EraFile, claim: Claim, payment: ClaimPayment, when: dt.datetime,
+        pending: _Pending,
+    ) -> None:  # fmt: skip
+        """`_settle_patient_share` for a claim with no followers: nothing owed while it is
+        crossed over (held for the secondary's answer)."""
+        owed = _ZERO if claim.crossover_payer else max(self.patient_share[claim.pk], _ZERO)
+        change = owed - self.recorded.get(claim.pk, _ZERO)
+        if change == 0:
+            return
+        self.recorded[claim.pk] = owed
+        pending.ledger.append(
+            PatientLedgerEntry(
+                organisation_id=claim.organisation_id,
+                patient_id=claim.patient_id,
+                claim=claim,
+                era_file=era,
+                kind=LedgerKind.PATIENT_RESPONSIBILITY,
+                amount=change,
+                reason=(_patient_share_reason(payment) or f"patient share now {owed}")[:300],
+                posted_at=when,
+            )
+        )
+
+
+def _may_bill(actor: Actor) -> bool:
+    try:
+        _require_biller(actor, "835")
+    except ClaimError:
+        return False
+    return True
+
+
+def _contracts(claims: list[Claim]) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """Per claim, `_contracted`'s rates, from every candidate schedule read at once: the
+    payer's own schedule before the location's general one, then the latest in force."""
+    schedules = list(
+        FeeSchedule.objects.filter(
+            location_id__in={c.location_id for c in claims},
+            payer_id__in={"", *(c.payer_id for c in claims)},
+        )
+    )
+    chosen: dict[int, int | None] = {}
+    for claim in claims:
+        day, payer = claim.date_of_service, claim.payer_id
+        candidates = sorted(
+            (
+                s
+                for s in schedules
+                if s.location_id == claim.location_id
+                and s.payer_id in ("", payer)
+                and s.effective_from <= day
+                and (s.effective_through is None or s.effective_through >= day)
+            ),
+            key=lambda s: (s.payer_id == payer, s.effective_from, s.pk),
+            reverse=True,
+        )
+        chosen[claim.pk] = candidates[0].pk if candidates else None
+    rates: dict[int, dict[tuple[str, str], Decimal]] = defaultdict(dict)
+    entries = FeeScheduleEntry.objects.filter(
+        schedule_id__in={pk for pk in chosen.values() if pk is not None},
+        contracted_amount__isnull=False,
+    )
+    for schedule_id, code, modifier, amount in entries.values_list(
+        "schedule_id", "code", "modifier", "contracted_amount"
+    ):
+        if amount is not None:
+            rates[schedule_id][(code, modifier)] = amount
+    return {pk: rates.get(schedule, {}) if schedule else {} for pk, schedule in chosen.items()}
+
+
+def _update_rows(
+    model: type[models.Model], fields: list[str], rows: Iterable[models.Model]
+) -> None:
+    """One UPDATE per row, sent together (`executemany`: one round trip in psycopg's pipeline);
+    Django's `bulk_update` spends longer building its CASE expressions than the database does
+    writing."""
+    rows = list(rows)
+    if not rows:
+        return
+    meta = model._meta
+    columns = [field for name in fields if isinstance(field := meta.get_field(name), models.Field)]
+    assert len(columns) == len(fields)
+    assert meta.pk is not None
+    quote = connection.ops.quote_name
+    setting = ", ".join(f"{quote(str(f.column))} = %s" for f in columns)
+    table, pk = quote(meta.db_table), quote(str(meta.pk.column))
+    params = [
+        [*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns), row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {setting} WHERE {pk} = %s", params)
