@@ -359,11 +359,14 @@ def claim_from_loaded_note(
     as_of: dt.date | None = None,
     fee_book: FeeBook | None = None,
     audited: list[tuple[object, int | None]] | None = None,
+    billed: dict[tuple[int, str], Claim] | None = None,
 ) -> Claim:
     """`do_create_claim_from_note` for a note already loaded by `load_notes_for_visits` (None:
     not found in the actor's organisation); the charge queue loads its notes in bulk and calls
     this for each in its own savepoint, with one `FeeBook`, and appends the created claims'
-    audit events (`audited`) together at the end. The caller checks the actor may bill."""
+    audit events (`audited`) together at the end, with the notes' claims already read
+    (`billed`, by note and payer, kept up to date here). The caller checks the actor may bill.
+    Nothing is written before a refusal."""
     subject = f"note {note_id}"
     if loaded is None:
         raise ClaimError(subject, "no such note in this organisation")
@@ -373,7 +376,10 @@ def claim_from_loaded_note(
     coverage = coverage or _coverage_for(note)
     if coverage.patient_id != note.patient_id:
         raise ClaimError(subject, f"coverage {coverage.pk} is another patient's")
-    existing = billed_claim(note.pk, coverage.payer_id)
+    if billed is None:
+        existing = billed_claim(note.pk, coverage.payer_id)
+    else:
+        existing = billed.get((note.pk, coverage.payer_id))
     if existing is not None:
         return existing
     try:
@@ -402,6 +408,8 @@ def claim_from_loaded_note(
         return existing
     _keep_findings(claim, result.findings)
     stamp_exhausted_carrier(claim, note.case, coverage)
+    if billed is not None:
+        billed[(note.pk, coverage.payer_id)] = claim
     return claim
 
 

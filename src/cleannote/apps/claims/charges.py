@@ -77,11 +77,14 @@ def do_create_claims_from_notes(
     if len(ids) > BULK_LIMIT:
         raise ClaimError("charge queue", f"at most {BULK_LIMIT} notes at once, not {len(ids)}")
     outcome = ChargeOutcome()
-    billed_before = set(
-        Claim.objects.filter(
-            note_id__in=ids, origin__in=BILLED_ONCE, voided=False, organisation=actor.organisation
-        ).values_list("pk", flat=True)
-    )
+    # The claims that already bill these notes, read once (not once per note): the first by
+    # id for each note and payer, as `billed_claim` answers.
+    billed: dict[tuple[int, str], Claim] = {}
+    for claim in Claim.objects.filter(
+        note_id__in=ids, origin__in=BILLED_ONCE, voided=False, organisation=actor.organisation
+    ).order_by("id"):
+        billed.setdefault((claim.note_id, claim.payer_id), claim)
+    billed_before = {claim.pk for claim in billed.values()}
     ptp, mue = scrub_tables()
     fee_book = FeeBook()
     created_events: list[tuple[object, int | None]] = []  # audited together at the end
@@ -91,12 +94,11 @@ def do_create_claims_from_notes(
         for note_id in chunk:
             note = loaded.get(note_id)
             try:
-                with transaction.atomic():
-                    audited: list[tuple[object, int | None]] = []
-                    claim = claim_from_loaded_note(actor, note_id, note, ptp=ptp, mue=mue,
-                                                   as_of=as_of, fee_book=fee_book,
-                                                   audited=audited)  # fmt: skip
-                created_events += audited
+                # No savepoint of its own: the gate refuses before it writes, and its one write
+                # that may fail (the claim, against `claim_once_per_note_and_payer`) has one.
+                claim = claim_from_loaded_note(actor, note_id, note, ptp=ptp, mue=mue,
+                                               as_of=as_of, fee_book=fee_book,
+                                               audited=created_events, billed=billed)  # fmt: skip
             except ClaimError as exc:
                 outcome.refused[note_id] = exc.problem
                 _record_refusal(actor, note, exc)
