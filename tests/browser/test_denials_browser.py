@@ -39,6 +39,10 @@ def test_appeal_a_denial_and_download_its_packet(browser_page, live_server, bill
     sign_in(page, live_server.url, billing.clinic.biller.user.username)
 
     page.goto(f"{live_server.url}/remittance/denials/")
+    # the appeal deadline table: Medicare's 120 days from the denial (ADR 0706)
+    expect(page.locator("#appeal-deadline-table")).to_contain_text(f"Appeal claim {claim.pk}")
+    assert axe_violations(page, "denials worklist") == []
+    _shoot(page, "denials-deadlines")
     page.get_by_role("link", name=f"Work claim {claim.pk}").click()
     expect(page.locator("#denial-state")).to_have_text("Open")
     page.fill("#appeal-note", "medical records attached")

@@ -21,6 +21,7 @@ from cleannote.apps.claims.actions import do_build_batch, do_change_claim_status
 from cleannote.apps.claims.models import Claim, ClaimStatus, Frequency
 from cleannote.apps.eligibility.models import EligibilityCheck, EligibilityFile
 from cleannote.apps.notes.models import TreatmentBlock
+from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance import denial_actions as da
 from cleannote.apps.remittance.actions import do_import_835
 from cleannote.apps.remittance.appeal_packet import render_appeal_packet
@@ -33,6 +34,7 @@ from cleannote.apps.remittance.denial_models import (
 )
 from cleannote.apps.remittance.denial_selectors import ar_aging, bucket_of
 from cleannote.apps.remittance.errors import RemittanceError
+from cleannote.apps.remittance.selectors import by_appeal_deadline, denials_worklist
 from cleannote.platform.clock import format_time, hour_cycle_of
 from tests.apps.claims.conftest import another_claim
 from tests.apps.remittance.test_posting import denial as denial_835
@@ -280,3 +282,62 @@ def test_a_claim_never_sent_ages_from_its_date_of_service(billing):
         billing.clinic.organisation, claim.date_of_service + dt.timedelta(days=61)
     ).rows
     assert (row.first_sent_on, row.age_days, row.bucket) == (None, 61, "61-90")
+
+
+# --- appeal deadlines (ADR 0706) ----------------------------------------------------------------
+
+
+def _deadline_rows(billing, today: dt.date):
+    groups = denials_worklist(billing.clinic.organisation, today)
+    return by_appeal_deadline(groups)
+
+
+def test_a_medicare_denial_is_appealed_within_120_days_of_the_remittance(billing, denied):
+    # given a Medicare claim denied by the 835 of its adjudication date
+    decided = denied.adjudicated_on
+    assert decided is not None
+    # when the worklist is read 110 days later
+    (row,) = _deadline_rows(billing, decided + dt.timedelta(days=110))
+    # then the redetermination is due 120 days after it, 10 days left, flagged
+    assert row.denied_on == decided
+    assert row.appeal is not None
+    assert (row.appeal.due, row.appeal.days_left) == (decided + dt.timedelta(days=120), 10)
+    assert row.appeal.urgent
+    (early,) = _deadline_rows(billing, decided + dt.timedelta(days=100))
+    assert early.appeal is not None
+    assert not early.appeal.urgent
+
+
+def test_the_payer_records_appeal_window_wins_over_its_kinds(billing, denied):
+    Payer.objects.update_or_create(
+        organisation=billing.clinic.organisation, claims_payer_id=denied.payer_id,
+        defaults={"name": denied.payer_name, "kind": denied.payer_kind,
+                  "policy_overrides": {"appeal_days": 30}},
+    )  # fmt: skip
+    (row,) = _deadline_rows(billing, denied.adjudicated_on)
+    assert row.appeal is not None
+    assert (row.appeal.window_days, row.appeal.days_left) == (30, 30)
+
+
+def test_the_deadline_table_sorts_nearest_first_and_flags(billing, denied, login):
+    # given a second denied claim to a payer with a shorter window (a commercial contract's 20)
+    other = do_mark_ready(billing.actor, another_claim(billing, 4))
+    do_build_batch(billing.actor, [other.pk])
+    do_import_835(billing.actor, denial_835(other.patient_control_number, "50"), file_name="d2.835")
+    other.refresh_from_db()
+    Payer.objects.update_or_create(
+        organisation=billing.clinic.organisation, claims_payer_id=other.payer_id,
+        defaults={"name": other.payer_name, "kind": other.payer_kind,
+                  "policy_overrides": {"appeal_days": 20}},
+    )  # fmt: skip
+    # when the worklist is read
+    rows = _deadline_rows(billing, TODAY)
+    # then the nearest deadline comes first
+    dues = [r.appeal.due for r in rows if r.appeal is not None]
+    assert dues == sorted(dues)
+    assert len(dues) == 2
+    page = login(billing.clinic.biller).get("/remittance/denials/").content.decode()
+    assert 'id="appeal-deadline-table"' in page
+    assert page.index(f"Appeal claim {rows[0].claim_id}") < page.index(
+        f"Appeal claim {rows[1].claim_id}"
+    )

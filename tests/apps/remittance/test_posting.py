@@ -373,7 +373,8 @@ def test_denials_page_shows_reason_and_next_step_in_a_fixed_number_of_queries(
     billing, claim, login, django_assert_num_queries
 ):
     do_import_835(biller_of(billing), denial(claim.patient_control_number, "50"), file_name="d.835")
-    with django_assert_num_queries(3):
+    # adjustments, claim remarks, line remarks, and the payers' records (appeal windows)
+    with django_assert_num_queries(4):
         denials_worklist(billing.clinic.organisation)
     response = login(billing.clinic.biller).get("/remittance/denials/")
     assert explain_carc("50").next_step.encode() in response.content

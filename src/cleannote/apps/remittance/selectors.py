@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimStatus
 from cleannote.apps.claims.selectors import to_cents
 from cleannote.apps.claims.status import PATIENT_GROUP
 from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.payers.models import Payer
 from cleannote.apps.remittance.models import (
     ClaimPosting,
     EraFile,
@@ -23,6 +25,9 @@ from cleannote.apps.remittance.models import (
     UnmatchedPayment,
 )
 from cleannote.edi.carc import explain_carc, explain_rarc, group_meaning
+from cleannote.rules.appeal_deadlines import AppealDeadline, appeal_deadline
+from cleannote.rules.payer_policy import PayerPolicy, default_policy
+from cleannote.rules.visit import PayerKind
 
 _UNLISTED = "Not in our code table: read the payer's remittance advice for the wording."
 _ASK_PAYER = "Call the payer or check its portal for what it needs."
@@ -53,6 +58,8 @@ class DeniedClaim:
     payer_name: str
     amount: Decimal
     remarks: list[tuple[str, str, str]] = field(default_factory=list)  # code, meaning, next step
+    denied_on: dt.date | None = None  # the payer's determination: the 835's date
+    appeal: AppealDeadline | None = None  # None: the payer states no window (ADR 0706)
 
 
 @dataclass
@@ -67,14 +74,27 @@ class DenialGroup:
     claims: list[DeniedClaim]
 
 
-def denials_worklist(organisation: Organisation) -> list[DenialGroup]:
+def _appeal_policies(organisation: Organisation, claims: set[Claim]) -> dict[str, PayerPolicy]:
+    """Each billed payer id's policy from the payer directory (the kind's defaults with the
+    clinic's overrides, such as its contract's appeal window); one query."""
+    ids = {c.payer_id for c in claims}
+    return {
+        p.claims_payer_id: p.policy
+        for p in Payer.objects.filter(organisation=organisation, claims_payer_id__in=ids)
+    }
+
+
+def denials_worklist(organisation: Organisation, today: dt.date | None = None) -> list[DenialGroup]:
     """Adjustments on denied claims and on denied lines of settled or part-paid claims, grouped
     by CARC. A line is denied when it was paid nothing and nothing of it was left to the
     patient: a line (or claim) applied to the deductible is settled, not denied (ADR 0250).
+    Each claim carries its appeal deadline on `today` (the clinic's today when not given):
+    the payer's window from the day it decided the claim (ADR 0706).
 
-    Three queries: the adjustments with their claims, the remark codes of the newest posting
-    of each claim, and the line remark codes.
+    Four queries: the adjustments with their claims, the remark codes of the newest posting
+    of each claim, the line remark codes, and the payers' records.
     """
+    today = today or timezone.localdate()
     adjustments = list(
         ClaimAdjustment.objects.filter(claim__organisation=organisation)
         .filter(
@@ -105,6 +125,7 @@ def denials_worklist(organisation: Organisation) -> list[DenialGroup]:
         claim_posting__claim_id__in=claim_ids
     ).values_list("claim_posting__claim_id", "remark_codes"):
         line_remarks[claim_id].update(codes)
+    policies = _appeal_policies(organisation, {a.claim for a in adjustments})
     groups: dict[str, DenialGroup] = {}
     by_claim: dict[tuple[str, int], DeniedClaim] = {}
     for adjustment in adjustments:
@@ -134,10 +155,29 @@ def denials_worklist(organisation: Organisation) -> list[DenialGroup]:
                 payer_name=claim.payer_name,
                 amount=Decimal("0"),
                 remarks=[_remark(code) for code in codes],
+                denied_on=claim.adjudicated_on,
+                appeal=appeal_deadline(
+                    policies.get(claim.payer_id) or default_policy(PayerKind(claim.payer_kind)),
+                    claim.adjudicated_on,
+                    today,
+                ),
             )
             group.claims.append(row)
         row.amount += adjustment.amount
     return sorted(groups.values(), key=lambda g: (-g.total, g.reason))
+
+
+def by_appeal_deadline(groups: list[DenialGroup]) -> list[DeniedClaim]:
+    """Each denied claim of the worklist once, the nearest appeal deadline first (claims whose
+    payer states no window last), for the deadline table above the groups."""
+    seen: dict[int, DeniedClaim] = {}
+    for group in groups:
+        for row in group.claims:
+            seen.setdefault(row.claim_id, row)
+    return sorted(
+        seen.values(),
+        key=lambda r: (r.appeal is None, r.appeal.due if r.appeal else dt.date.max, r.claim_id),
+    )
 
 
 def _remark(code: str) -> tuple[str, str, str]:

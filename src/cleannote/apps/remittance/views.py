@@ -21,6 +21,7 @@ from cleannote.apps.remittance.forms import DateRangeForm, EraUploadForm, MatchF
 from cleannote.apps.remittance.tasks import import_835
 from cleannote.platform.request_params import bounded_message, form_problem
 from cleannote.platform.tasks import enqueue
+from cleannote.rules.appeal_deadlines import APPEAL_WARNING_DAYS
 
 PAGE_SIZE = 100
 
@@ -68,8 +69,15 @@ def import_era(request: HttpRequest) -> HttpResponse:
 @staff_view(Capability.POST_PAYMENTS)
 def denials(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
+    groups = selectors.denials_worklist(organisation, timezone.localdate())
     return render(
-        request, "remittance/denials.html", {"groups": selectors.denials_worklist(organisation)}
+        request,
+        "remittance/denials.html",
+        {
+            "groups": groups,
+            "deadlines": selectors.by_appeal_deadline(groups),
+            "warning_days": APPEAL_WARNING_DAYS,
+        },
     )
 
 
