@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,17 +135,40 @@ def draw_cell(cards: Iterable[Card], badges: BadgeDrawer) -> SafeString:
     )
 
 
-def card_extras(organisation: Organisation, cards: Sequence[Card], today: dt.date) -> None:
+@dataclass(frozen=True, slots=True)
+class KnownExtras:
+    """What a page already read for some appointments (the day list, for the same day's
+    visits): `card_extras` reuses it for those, and reads only the rest (ADR 0660)."""
+
+    appointment_ids: frozenset[int]
+    coverage: Mapping[int, Any]
+    flags: Mapping[int, tuple[Any, ...]]
+
+
+def card_extras(
+    organisation: Organisation,
+    cards: Sequence[Card],
+    today: dt.date,
+    known: KnownExtras | None = None,
+) -> None:
     """Fill each card's `extra` in bulk: one query per kind of fact, never one per card.
 
     Other parts of the clinic day add a line here (a bulk selector keyed by appointment id)
     and draw it in `_appointment_badges.html`. The grids include that template only for a
-    card whose `extra` holds something, so a week of 2,000 quiet visits pays nothing for it."""
-    coverage = coverage_badges(  # eligibility's answer (ADR 0633): one query
-        organisation.pk, [(c.appointment.pk, c.appointment.patient_id) for c in cards]
-    )
-    # The forward compliance view's flags (ADR 0620): constant queries for any number of cards.
-    flags = flags_for(organisation, [card.appointment for card in cards], today)
+    card whose `extra` holds something, so a week of 2,000 quiet visits pays nothing for it.
+    Each appointment's answers depend only on its own patient's chart, so answers `known`
+    for a larger set of visits are the same ones."""
+    coverage: dict[int, Any] = dict(known.coverage) if known else {}
+    flags: dict[int, tuple[Any, ...]] = dict(known.flags) if known else {}
+    rest = [c for c in cards if known is None or c.appointment.pk not in known.appointment_ids]
+    if rest:
+        coverage.update(
+            coverage_badges(  # eligibility's answer (ADR 0633): one query
+                organisation.pk, [(c.appointment.pk, c.appointment.patient_id) for c in rest]
+            )
+        )
+        # The forward compliance view's flags (ADR 0620): constant queries for any number.
+        flags.update(flags_for(organisation, [card.appointment for card in rest], today))
     # A key only where there is something to draw: an empty `extra` skips the badges include.
     for card in cards:
         pk = card.appointment.pk

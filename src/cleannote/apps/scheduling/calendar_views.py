@@ -41,6 +41,7 @@ from cleannote.apps.scheduling.calendar_grid import (
     Card,
     CardLinks,
     Filters,
+    KnownExtras,
     card_extras,
     clinicians,
     day_grid,
@@ -139,13 +140,16 @@ def _badges(request: HttpRequest) -> BadgeDrawer:
     return draw
 
 
-def day_grid_context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
-    """What `_day_grid.html` draws; the day list page (views.day_list) includes it."""
+def day_grid_context(
+    request: HttpRequest, day: dt.date, known: KnownExtras | None = None
+) -> dict[str, Any]:
+    """What `_day_grid.html` draws; the day list page (views.day_list) includes it, and hands
+    in the badges and flags it read for the same day (`known`), so they are read once."""
     filters = _filters(request)
     grid = day_grid(_org(request), day, filters)
     links = _links(request)
     draw_cards(grid.cards, links)
-    card_extras(_org(request), grid.cards, timezone.localdate())
+    card_extras(_org(request), grid.cards, timezone.localdate(), known)
     draw_day(grid, links.cycle, _badges(request))
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
     start, end = day_bounds(day)

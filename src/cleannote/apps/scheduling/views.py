@@ -15,6 +15,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.scheduling.actions import do_change_appointment_type
+from cleannote.apps.scheduling.calendar_grid import KnownExtras
 from cleannote.apps.scheduling.calendar_views import day_grid_context
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.errors import SchedulingError
@@ -54,7 +55,11 @@ def _day_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
-            **day_grid_context(request, day),
+            # The grid's cards are this day's visits too: their badges and flags, read
+            # above, are not read again (ADR 0660).
+            **day_grid_context(
+                request, day, KnownExtras(frozenset(a.pk for a in appointments), badges, flags)
+            ),
         },
     )
 
