@@ -223,6 +223,29 @@ FIGURES: dict[str, Figure] = _figures(
         "left out): how many denied claims carry it and the amount adjusted.",
     ),
     (
+        "progress_due",
+        "Progress report due",
+        "Open cases with 9 or more treatment days since the last progress report, "
+        "re-evaluation or discharge summary (or since the start): the report is due at the "
+        "next visit (Medicare: at least once every 10 treatment days).",
+    ),
+    (
+        "past_certification",
+        "Plan of care past certification",
+        "Open cases whose current plan of care is certified through a date before today.",
+    ),
+    (
+        "authorization_ending",
+        "Authorization ending",
+        "A case's current referral or authorization valid through a date in the next 7 days, "
+        "or with 3 or fewer authorized visits left (signed visits since it started).",
+    ),
+    (
+        "referral_missing",
+        "Referral missing",
+        "Open cases with no referral on file.",
+    ),
+    (
         "claims",
         "Claims",
         "Primary claims (billed from a signed note, not voided) with a date of service in "

@@ -222,3 +222,49 @@ def test_financial_per_payer_worked_example(billing):  # noqa: F811
     assert figures["first_pass_rate"] == Decimal("100.0")  # both sent, neither rejected
     assert figures["denial_rate"] == Decimal("0.0")  # 0 of 1 answered
     assert figures["paid_per_visit"] == Decimal("140.00")
+
+
+def test_compliance_rows_link_to_the_screen_that_fixes_them(clinic):
+    from cleannote.apps.patients.models import PlanOfCare, Referral
+    from cleannote.apps.reports.compliance import compliance
+
+    # given: Pat's plan lapsed yesterday, the referral ends in three days, and a note of three
+    # days ago is still a draft (the fixture's draft of yesterday is not a day old yet)
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    stale = _note(
+        clinical,
+        clinic.case,
+        clinic.therapist,
+        clinic.location,
+        TODAY - dt.timedelta(days=3),
+        sign=False,
+    )
+    PlanOfCare.objects.filter(pk=clinic.plan.pk).update(
+        certified_through=TODAY - dt.timedelta(days=1)
+    )
+    Referral.objects.filter(case=clinic.case).update(expires_on=TODAY + dt.timedelta(days=3))
+
+    # when
+    rows, counts = compliance(_owner_filters(clinic))
+
+    # then
+    assert counts == {
+        "progress": 0,
+        "certification": 1,
+        "unsigned": 1,
+        "authorization": 1,
+        "referral": 0,
+    }
+    by_problem = {r.problem.split(" ")[0]: r for r in rows}
+    assert by_problem["Note"].fix_url == f"/notes/{stale.pk}/edit/"
+    assert by_problem["Plan"].location == clinic.location.name
+    assert by_problem["Plan"].clinician == clinic.therapist.display_name
+    assert f"/patients/{clinic.patient.pk}/" in by_problem["Plan"].fix_url
+    # 12 authorized, 1 signed visit since the referral: 11 left, ending by date
+    assert by_problem["Authorization"].detail == (
+        f"valid through {(TODAY + dt.timedelta(days=3)).isoformat()}; 11 visits left"
+    )
+    # a clinician's own view: the same rows, since Pat is Theo's
+    _, own_counts = compliance(read_filters({}, clinic.therapist, TODAY))
+    assert own_counts == counts
+    assert compliance(read_filters({}, clinic.assistant, TODAY))[1]["certification"] == 0

@@ -11,7 +11,7 @@ import pytest
 from cleannote.apps.audit.models import AuditEvent
 from tests.personas import TODAY
 
-REPORTS = ("productivity", "financial", "modifier-59")
+REPORTS = ("productivity", "financial", "compliance", "modifier-59")
 
 
 @pytest.mark.parametrize("slug", REPORTS)

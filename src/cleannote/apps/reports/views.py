@@ -25,7 +25,7 @@ from cleannote.apps.claims.models import Claim
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.organisations.roles import Capability
-from cleannote.apps.reports import selectors
+from cleannote.apps.reports import compliance, selectors
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
 from cleannote.platform.money import format_money
@@ -278,6 +278,54 @@ def _underpaid_cell(paid: Any, contracted: Any) -> Cell:
     return cell
 
 
+def compliance_page(filters: ReportFilters) -> ReportPage:
+    rows, counts = compliance.compliance(filters)
+    chart = bar_chart(
+        "Open problems by kind",
+        list(compliance.PROBLEMS.values()),
+        [("Cases or notes", [counts[k] for k in compliance.PROBLEMS])],
+    )
+    by_location: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_location.setdefault(row.location, dict.fromkeys(compliance.PROBLEMS.values(), 0))
+        by_location[row.location][row.problem] += 1
+    summary = Table(
+        caption="By location",
+        headers=["Location", *compliance.PROBLEMS.values()],
+        rows=[
+            [Cell(name, name), *(Cell(str(n), str(n)) for n in problems.values())]
+            for name, problems in sorted(by_location.items())
+        ],
+    )
+    listed = Table(
+        caption="Each problem, with the screen that fixes it",
+        headers=["Problem", "Location", "Clinician", "Patient", "Detail", "Fix"],
+        rows=[
+            [Cell(r.problem, r.problem), Cell(r.location, r.location),
+             Cell(r.clinician, r.clinician),
+             Cell(r.patient, r.patient, url=reverse("patients:chart", args=[r.patient_id])),
+             Cell(r.detail, r.detail), Cell(r.fix_text, r.fix_url, url=r.fix_url)]
+            for r in rows
+        ],
+    )  # fmt: skip
+    notes = [
+        "Problems are as of today, for open cases; the dates do not narrow them.",
+        "Patients at the KX threshold or the targeted medical review amount are flagged on "
+        "their booked visits: see the schedule's attention list.",
+    ]
+    if any(n > compliance.ROW_LIMIT for n in counts.values()):
+        notes.append(f"Each problem lists its oldest {compliance.ROW_LIMIT}; the chart counts all.")
+    return ReportPage(
+        tables=[summary, listed],
+        charts=[chart],
+        figures=[reporting.FIGURES[k] for k in ("progress_due", "past_certification",
+                 "unsigned_24h", "authorization_ending", "referral_missing")],
+        notes=notes,
+        shown_patient_ids=sorted({r.patient_id for r in rows}),
+        extra={"attention_url": reverse("scheduling:attention")},
+    )  # fmt: skip
+
+
 REPORTS: dict[str, Report] = {
     r.slug: r
     for r in (
@@ -296,6 +344,14 @@ REPORTS: dict[str, Report] = {
             "and A/R over 90 days; first-pass acceptance and denials by CARC; what each "
             "payer pays per unit beside the contract.",
             financial_page,
+        ),
+        Report(
+            "compliance",
+            "Compliance by location",
+            "Progress reports due, plans past certification, notes unsigned, authorizations "
+            "ending and referrals missing, by location and clinician, each with the screen "
+            "that fixes it.",
+            compliance_page,
         ),
         Report(
             "modifier-59",
