@@ -43,3 +43,19 @@ def test_the_standard_demo_posts_a_paper_check_and_moves_balances(db, settings, 
     page = client.get(f"/ledger/patients/{second.patient_id}/").content.decode()
     assert "Financial hardship" in page
     assert f"/remittance/files/{check.pk}/" in page
+
+
+def test_the_standard_demo_has_a_payment_plan_with_one_missed_installment(
+    db, settings, tmp_path, client
+):
+    from cleannote.apps.ledger.statement_models import MissStatus, PlanMiss
+    from cleannote.apps.ledger.statement_selectors import plan_installments
+
+    demo = load_demo(settings, tmp_path, patients=30)
+    (miss,) = PlanMiss.objects.filter(organisation=demo.organisation)
+    assert (miss.number, miss.status) == (2, MissStatus.OPEN)
+    states = [i.state for i in plan_installments(miss.plan, DEMO_TODAY)]
+    assert states == ["paid", "missed", "due"]
+    client.force_login(demo.biller.user)
+    page = client.get("/ledger/payment-plans/missed/").content.decode()
+    assert f"/ledger/patients/{miss.plan.patient_id}/#payment-plan" in page
