@@ -11,9 +11,10 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    F,
     IntegerField,
-    Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -137,24 +138,20 @@ def progress_reports_due(staff: Staff) -> QuerySet[Case]:
     """Open cases with 9 or more treatment days since the last progress report (or the start).
 
     Each case carries `last_report_on` (None before the first report) and `days_since_report`.
-    Both are one grouped read of the case's notes per case (its newest report, then its
-    distinct visit days after it), so the report's date is found once per case, not once per
-    note joined to it: as a filter inside the count it ran for every note row, 1,495 times on
-    a grown database, and PostgreSQL compiled it with JIT (ADR 0831).
     """
-    case_notes = Note.objects.filter(case=OuterRef("pk")).order_by().values("case")
-    last_report = case_notes.filter(note_type__in=PROGRESS_REPORT_TYPES).annotate(
-        last=Max("date_of_service")
+    last_report = (
+        Note.objects.filter(case=OuterRef("pk"), note_type__in=PROGRESS_REPORT_TYPES)
+        .order_by("-date_of_service")
+        .values("date_of_service")[:1]
     )
-    days_after = case_notes.filter(
-        date_of_service__gt=Coalesce(OuterRef("last_report_on"), Value(LONG_AGO))
-    ).annotate(days=Count("date_of_service", distinct=True))
     return (
         _cases_in_scope(staff)
-        .annotate(last_report_on=Subquery(last_report.values("last"), output_field=DateField()))
+        .annotate(last_report_on=Subquery(last_report, output_field=DateField()))
         .annotate(
-            days_since_report=Coalesce(
-                Subquery(days_after.values("days"), output_field=IntegerField()), Value(0)
+            days_since_report=Count(
+                "notes__date_of_service",
+                distinct=True,
+                filter=Q(notes__date_of_service__gt=Coalesce(F("last_report_on"), Value(LONG_AGO))),
             )
         )
         .filter(days_since_report__gte=PROGRESS_REPORT_EVERY - 1)
