@@ -92,3 +92,29 @@ def test_the_owner_dashboard_links_into_the_reports(clinic, login):
     assert "/reports/productivity/" in page
     assert "/reports/modifier-59/" in page
     assert "/reports/financial/" in page
+
+
+# The compliance report's rows are bounded per kind (ROW_LIMIT) rather than grouped: its
+# query count is not pinned here.
+@pytest.mark.parametrize("slug", ["productivity", "financial", "modifier-59"])
+def test_a_report_reads_in_a_fixed_number_of_queries_whatever_the_visits(
+    clinic, login, slug, django_assert_max_num_queries
+):
+    """Grouped aggregates: ten more signed visits add no query (ADR 0800)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cleannote.apps.audit.actions import Actor
+    from tests.personas import _note
+
+    client = login(clinic.owner)
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/reports/{slug}/")
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    for days in range(3, 13):
+        day = TODAY - dt.timedelta(days=days)
+        _note(clinical, clinic.case, clinic.therapist, clinic.location, day, sign=True)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(f"/reports/{slug}/")
