@@ -172,11 +172,21 @@ def run() -> None:
     started = time.perf_counter()
     actor, note_ids = _clinic()
     print(f"setup: {len(note_ids)} signed notes in {time.perf_counter() - started:.1f} s")
+    from django.db import connection
+
+    queries = {"create": 0, "build": 0}
+    step = ["create"]
+
+    def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries[step[0]] += 1
+        return execute(sql, params, many, context)
+
     profile = cProfile.Profile() if os.environ.get("BENCH_BILLING_PROFILE") else None
     started = time.perf_counter()
     if profile:
         profile.enable()
-    outcome = do_create_claims_from_notes(actor, note_ids)
+    with connection.execute_wrapper(counted):
+        outcome = do_create_claims_from_notes(actor, note_ids)
     if profile:
         profile.disable()
     create = time.perf_counter() - started
@@ -185,13 +195,18 @@ def run() -> None:
     ready = [do_mark_ready(actor, claim).pk for claim in outcome.created]
     mark = time.perf_counter() - started
     started = time.perf_counter()
-    batches = do_build_batches(actor, ready)
+    step[0] = "build"
+    with connection.execute_wrapper(counted):
+        batches = do_build_batches(actor, ready)
     build = time.perf_counter() - started
     print(f"batches: {len(batches.batches)} (skipped {len(batches.skipped)})")
     print(f"create_claims_1000: {create:.2f} s")
     print(f"mark_ready_1000: {mark:.2f} s (one action per claim; not in the target)")
     print(f"build_batches: {build:.2f} s")
     print(f"create_plus_build: {create + build:.2f} s (target < 10 s)")
+    claims = max(len(outcome.created), 1)
+    print(f"queries: create {queries['create']} ({queries['create'] / claims:.1f} per claim), "
+          f"build {queries['build']} ({queries['build'] / claims:.1f} per claim)")  # fmt: skip
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if profile:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
