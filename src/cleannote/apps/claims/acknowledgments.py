@@ -31,9 +31,9 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.actions import (
     _audit,
     _lock,
-    _require_biller,
     _set_status,
     do_create_claim_from_note,
+    require_biller,
 )
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import Batch, Claim, ClaimRejection, ClaimStatus, Origin
@@ -145,7 +145,7 @@ def do_import_999(
     actor: Actor, data: bytes, *, file_name: str, at: dt.datetime | None = None
 ) -> str:
     """Reject the claims of every 837 set the 999 rejects; what it did in one line."""
-    _require_biller(actor, file_name)
+    require_biller(actor, file_name)
     try:
         acknowledgments = read_999(data, source=file_name)
     except X12Error as exc:
@@ -190,7 +190,7 @@ def do_import_277ca(
     actor: Actor, data: bytes, *, file_name: str, at: dt.datetime | None = None
 ) -> str:
     """Accept or reject each claim the 277CA answers; what it did in one line."""
-    _require_biller(actor, file_name)
+    require_biller(actor, file_name)
     try:
         reports = read_277(data, source=file_name)
     except X12Error as exc:
@@ -354,7 +354,7 @@ def do_resubmit_rejected_claim(
     stands now, scrubbed afresh, so the fix is in the new claim. A refusal of the scrubber
     (`ClaimRefusedError`) leaves the rejected claim as it was."""
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     if locked.status != ClaimStatus.REJECTED:
         raise ClaimError(subject, f"is {locked.status}; only a rejected claim is resubmitted")

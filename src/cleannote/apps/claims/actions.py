@@ -81,7 +81,7 @@ def may_bill(staff: Staff | None) -> bool:
     return staff is not None and staff.role in CLAIM_ROLES
 
 
-def _require_biller(actor: Actor, subject: str) -> None:
+def require_biller(actor: Actor, subject: str) -> None:
     if actor.user is None:
         return  # a system task acting for the organisation
     staff = Staff.objects.filter(user=actor.user).only("role", "organisation_id").first()
@@ -339,7 +339,7 @@ def do_create_claim_from_note(
     payer: asking again answers with the claim it already has (the database constraint
     `claim_once_per_note_and_payer` decides a race between two requests the same way).
     """
-    _require_biller(actor, f"note {note.pk}")
+    require_biller(actor, f"note {note.pk}")
     loaded = load_note_for_visit(note.pk, actor.organisation)
     return claim_from_loaded_note(
         actor, note.pk, loaded, coverage=coverage, prior_authorization=prior_authorization,
@@ -433,7 +433,7 @@ def do_change_claim_status(
     at: dt.datetime | None = None,
 ) -> Claim:  # fmt: skip
     """Any move the transition table allows (accepted, rejected, appealed, closed...)."""
-    _require_biller(actor, f"claim {claim.pk}")
+    require_biller(actor, f"claim {claim.pk}")
     locked = _lock(actor, claim)
     _set_status(actor, locked, status, reason, at=at)
     _audit(actor, AuditAction.UPDATE, locked)
@@ -473,7 +473,7 @@ def do_record_adjudication(
     responsibility account for the charge, partially paid while the payer owes a balance,
     denied when nothing was paid and nothing left to the patient."""
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     if locked.status not in POSTABLE:
         raise ClaimError(subject, f"is {locked.status}; a payer cannot have answered it")
@@ -516,7 +516,7 @@ def _follow_up(
     judge: Callable[[Claim], Visit] | None = None,
 ) -> Claim:  # fmt: skip
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     if locked.status not in ADJUDICATED and locked.status != ClaimStatus.ACCEPTED:
         raise ClaimError(subject, f"is {locked.status}; only a claim the payer has taken can be "
@@ -698,7 +698,7 @@ def do_create_secondary_claim(
     reported, through the scrub gate, as a draft like a claim from a note. Asking again
     answers with the secondary claim already made."""
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     _secondary_allowed(locked, subject)
     coverage = coverage or next_coverage(locked)
@@ -744,7 +744,7 @@ def do_bill_next_payer(
     the claim page, where the biller fixes the record and makes it by hand. Asking again
     answers with the secondary claim already made."""
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     if not _bills_a_payer_in_order(locked):
         return None
@@ -782,7 +782,7 @@ def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
     made for it and not yet sent is closed (the payer has the claim already); one already sent
     takes the answer instead. Asking again answers with the one already recorded."""
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     coverage = next_coverage(locked)
     if coverage is None or not coverage.is_active_on(locked.date_of_service):
@@ -806,7 +806,7 @@ def do_record_crossover_claim(actor: Actor, claim: Claim) -> Claim:
 def do_split_claim(actor: Actor, claim: Claim, *, reason: str = "") -> Claim:
     """Rebill only the denied lines of `claim` on a new original claim."""
     subject = f"claim {claim.pk}"
-    _require_biller(actor, subject)
+    require_biller(actor, subject)
     locked = _lock(actor, claim)
     if locked.status not in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED):
         raise ClaimError(subject, f"is {locked.status}; only denied lines can be split off")
@@ -857,7 +857,7 @@ def do_build_batch(
     ids = sorted(set(claim_ids))
     if not ids:
         raise ClaimError("batch", "needs at least one claim")
-    _require_biller(actor, "batch")
+    require_biller(actor, "batch")
     claims = list(
         Claim.objects.select_for_update(of=("self",))
         .filter(organisation=organisation, pk__in=ids)

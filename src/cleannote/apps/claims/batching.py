@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.claims.actions import _require_biller, do_build_batch
+from cleannote.apps.claims.actions import do_build_batch, require_biller
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.models import Batch, Claim, ClaimStatus
 
@@ -42,7 +42,7 @@ def do_build_batches(
 ) -> BatchOutcome:
     """One batch per payer of the ready claims among `claim_ids`; the others are skipped with
     their status. A group the 837P writer refuses is skipped whole, with the writer's reason."""
-    _require_biller(actor, "batch")
+    require_biller(actor, "batch")
     ids = sorted(set(claim_ids))
     if len(ids) > BATCH_LIMIT:
         raise ClaimError("batch", f"at most {BATCH_LIMIT} claims at once, not {len(ids)}")

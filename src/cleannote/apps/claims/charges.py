@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_events
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.claims.actions import _require_biller, claim_from_loaded_note
+from cleannote.apps.claims.actions import claim_from_loaded_note, require_biller
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import FeeBook
 from cleannote.apps.claims.models import BILLED_ONCE, ChargeRefusal, Claim
@@ -73,7 +73,7 @@ def do_create_claims_from_notes(
     listed, not raised. Refuses the whole request only when the actor may not bill or the
     selection is larger than BULK_LIMIT."""
     ids = sorted(set(note_ids))
-    _require_biller(actor, "charge queue")
+    require_biller(actor, "charge queue")
     if len(ids) > BULK_LIMIT:
         raise ClaimError("charge queue", f"at most {BULK_LIMIT} notes at once, not {len(ids)}")
     outcome = ChargeOutcome()

@@ -43,7 +43,7 @@ class FeeImportError(ValueError):
         super().__init__(f"{shown}{more}")
 
 
-def _require_biller(actor: Actor, file_name: str) -> None:
+def require_biller(actor: Actor, file_name: str) -> None:
     if actor.user is None:
         return  # the demo loader or a task acting for the organisation
     staff = Staff.objects.filter(user=actor.user).only("role", "organisation_id").first()
@@ -120,7 +120,7 @@ def do_import_fees(
 ) -> list[FeeSchedule]:
     """Load a charge master (`payer_id` blank) or a payer's contract for every location of the
     organisation; all or nothing."""
-    _require_biller(actor, file_name)
+    require_biller(actor, file_name)
     rows, problems = check_fees(actor, data, file_name=file_name, payer_id=payer_id)
     if problems:
         raise FeeImportError(problems)

@@ -33,11 +33,11 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.actions import (
     NO_SECONDARY_TO_CROSS_TO,
     LineOutcome,
-    _require_biller,
     do_bill_next_payer,
     do_record_adjudication,
     do_record_crossover_claim,
     next_coverage,
+    require_biller,
 )
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.fees import contracted_rate, contracted_rates, fee_schedule_for
@@ -902,7 +902,7 @@ class _Book:
 
 def _may_bill(actor: Actor) -> bool:
     try:
-        _require_biller(actor, "835")
+        require_biller(actor, "835")
     except ClaimError:
         return False
     return True

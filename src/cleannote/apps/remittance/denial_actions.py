@@ -63,7 +63,7 @@ def _subject(claim: Claim) -> str:
     return f"denial of claim {claim.pk}"
 
 
-def _require_biller(actor: Actor, claim: Claim) -> None:
+def require_biller(actor: Actor, claim: Claim) -> None:
     staff = getattr(actor.user, "staff", None) if actor.user else None
     if (
         staff is None
@@ -75,7 +75,7 @@ def _require_biller(actor: Actor, claim: Claim) -> None:
 
 def _open(actor: Actor, claim: Claim) -> Denial:
     """The claim's denial, locked, made on the first action."""
-    _require_biller(actor, claim)
+    require_biller(actor, claim)
     if claim.status not in ADJUDICATED and claim.status != ClaimStatus.CLOSED:
         raise RemittanceError(_subject(claim), f"the claim is {claim.status}; nothing was denied")
     denial, _ = Denial.objects.get_or_create(
