@@ -48,6 +48,9 @@ from cleannote.apps.claims.selectors import settlement_of
 from cleannote.apps.claims.status import ADJUDICATED, POSTABLE, can_move, settlement_status
 from cleannote.apps.exchange.actions import do_file_with_clearinghouse, open_envelope
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
+from cleannote.apps.exchange.errors import ExchangeError
+from cleannote.apps.exchange.models import ClearinghouseProfile
+from cleannote.apps.exchange.routes import default_profile, routes_for, usable
 from cleannote.apps.notes.models import Note
 from cleannote.apps.notes.visit_builder import (
     VisitBuildError,
@@ -844,6 +847,31 @@ def batch_file_name(organisation: Organisation, sender_id: str, control_number: 
     return f"837P_{organisation.pk}_{sender}_{control_number:09d}.x12"
 
 
+def batch_route(organisation: Organisation, claims: Iterable[Claim]) -> ClearinghouseProfile | None:
+    """The one clearinghouse profile every claim's payer is routed through (ADR 0707); a
+    ClaimError when they go through different ones or the route is paused."""
+    claims = list(claims)
+    payer_ids = {c.coverage.payer_record_id for c in claims} - {None}
+    routed = routes_for(organisation, {p for p in payer_ids if p is not None})
+    default = default_profile(organisation)
+    chosen: dict[int | None, ClearinghouseProfile | None] = {}
+    for claim in claims:
+        profile = routed.get(claim.coverage.payer_record_id or 0, default)
+        try:
+            usable(profile, claim.payer_name)
+        except ExchangeError as exc:
+            raise ClaimError(f"claim {claim.pk}", str(exc)) from None
+        chosen.setdefault(profile.pk if profile else None, profile)
+    if len(chosen) > 1:
+        names = sorted(p.name if p else "the setting's" for p in chosen.values())
+        raise ClaimError(
+            "batch",
+            f"its claims go through different clearinghouses ({', '.join(names)}); "
+            "build batches by payer",
+        )
+    return next(iter(chosen.values()), None)
+
+
 @transaction.atomic
 def do_build_batch(
     actor: Actor, claim_ids: Iterable[int], *, at: dt.datetime | None = None
@@ -861,7 +889,7 @@ def do_build_batch(
     claims = list(
         Claim.objects.select_for_update(of=("self",))
         .filter(organisation=organisation, pk__in=ids)
-        .select_related("primary_claim")
+        .select_related("primary_claim", "coverage")
         .prefetch_related("lines")
         .order_by("pk")
     )
@@ -875,7 +903,8 @@ def do_build_batch(
             return existing
         first = not_ready[0]
         raise ClaimError(f"claim {first.pk}", f"is {first.status}; only ready claims go in a batch")
-    envelope = open_envelope(organisation, at=at)
+    profile = batch_route(organisation, claims)
+    envelope = open_envelope(organisation, at=at, profile=profile)
     created = envelope.created
     sender_id = envelope.parties.submitter.id
     try:
@@ -884,6 +913,7 @@ def do_build_batch(
         raise ClaimError("batch", str(exc), code=exc.code) from exc
     batch = Batch.objects.create(
         organisation=organisation,
+        profile=profile,
         sender_id=sender_id,
         receiver_id=envelope.parties.receiver.id,
         file_name=batch_file_name(organisation, sender_id, envelope.number),

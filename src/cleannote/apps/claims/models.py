@@ -365,6 +365,14 @@ class Batch(models.Model):
     """One 837P interchange: its bytes (ASCII, stored as text), control number and checksum."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="batches")
+    profile = models.ForeignKey(
+        "exchange.ClearinghouseProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batches",
+        help_text="the clearinghouse the batch is filed through (ADR 0707); none: the setting's",
+    )
     sender_id = models.CharField(max_length=80)
     receiver_id = models.CharField(max_length=80)
     control_number = models.PositiveIntegerField()

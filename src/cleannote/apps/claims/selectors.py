@@ -136,7 +136,7 @@ def batches_of(organisation: Organisation) -> QuerySet[Batch]:
 
 def batches_listed(organisation: Organisation) -> QuerySet[Batch]:
     """The batch list: newest first, without each file's 837P text, which it never shows."""
-    return batches_of(organisation).defer("content").order_by("-id")
+    return batches_of(organisation).select_related("profile").defer("content").order_by("-id")
 
 
 def batch_detail(organisation: Organisation, batch_id: int) -> Batch | None:

@@ -4,34 +4,55 @@ second run finds the first one's batch and files nothing again (ADR 0110)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_build_batch, do_file_batch
 from cleannote.apps.claims.batching import do_build_batches, ready_claim_ids
 from cleannote.apps.claims.models import Batch
-from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter, filing_adapter
+from cleannote.apps.exchange.clearinghouse import (
+    ClearinghouseAdapter,
+    filing_adapter,
+    filing_adapter_for,
+)
+from cleannote.apps.exchange.models import ClearinghouseProfile
 from cleannote.apps.organisations.models import Organisation
 
 
 def build_and_file_batch(
     organisation_id: int, claim_ids: list[int], user_id: int | None = None
 ) -> int:
-    """Build (or find) the batch of these claims and file it in the outbox; its id. With an
-    SFTP clearinghouse the batch waits for `cleannote_exchange_poll` (ADR 0700)."""
+    """Build (or find) the batch of these claims and file it through its route's clearinghouse
+    (ADR 0707); its id. Through an SFTP one the batch waits for `cleannote_exchange_poll`."""
     organisation = Organisation.objects.get(pk=organisation_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     actor = Actor(user=user, organisation=organisation)
     batch = do_build_batch(actor, claim_ids)
-    adapter = filing_adapter(organisation.pk)
+    adapter = batch_filing_adapter(batch)
     if adapter is None:
         return batch.pk
     return do_file_batch(actor, batch, adapter).pk
 
 
-def file_pending_batches(actor: Actor, adapter: ClearinghouseAdapter) -> int:
-    """The exchange's poll: file every built batch not filed yet, oldest first; how many.
+def batch_filing_adapter(batch: Batch) -> ClearinghouseAdapter | None:
+    """The adapter the batch is filed through now: its profile's outbox, or None when it
+    goes by SFTP (the poll files it). A batch built before routes follows the default."""
+    if batch.profile_id is None:
+        return filing_adapter(batch.organisation_id)
+    return filing_adapter_for(batch.profile)
+
+
+def file_pending_batches(
+    actor: Actor, adapter: ClearinghouseAdapter, profile: ClearinghouseProfile
+) -> int:
+    """The exchange's poll of one profile: file every built batch routed through it (and,
+    through the default, those built before routes) not filed yet, oldest first; how many.
     Each is filed (and its receipt committed) on its own, so a failure keeps those before."""
     pending = Batch.objects.filter(organisation=actor.organisation, filed_at__isnull=True)
+    if profile.is_default:
+        pending = pending.filter(Q(profile=profile) | Q(profile__isnull=True))
+    else:
+        pending = pending.filter(profile=profile)
     filed = 0
     for batch in pending.order_by("pk"):
         do_file_batch(actor, batch, adapter)
@@ -40,12 +61,11 @@ def file_pending_batches(actor: Actor, adapter: ClearinghouseAdapter) -> int:
 
 
 def file_built_batches(actor: Actor, batches: list[Batch]) -> None:
-    """File each batch in the outbox now; with an SFTP clearinghouse they wait for the poll."""
-    adapter = filing_adapter(actor.organisation.pk)
-    if adapter is None:
-        return
+    """File each batch through its route's outbox now; SFTP ones wait for the poll."""
     for batch in batches:
-        do_file_batch(actor, batch, adapter)
+        adapter = batch_filing_adapter(batch)
+        if adapter is not None:
+            do_file_batch(actor, batch, adapter)
 
 
 def build_ready_batches(organisation_id: int) -> dict[str, object]:

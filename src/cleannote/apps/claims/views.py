@@ -222,7 +222,8 @@ def create_from_note(request: HttpRequest, note_id: int) -> HttpResponse:
 @require_POST
 @biller_view
 def build_batches(request: HttpRequest) -> HttpResponse:
-    """The worklist's "Build batches": the ticked ready claims, one 837P per payer (ADR 0711)."""
+    """The worklist's "Build batches": the ticked ready claims, one 837P per clearinghouse route
+    and payer (ADR 0711, 0707)."""
     ids = [param_id({"claim": raw}, "claim") for raw in request.POST.getlist("claim")]
     claim_ids = [i for i in ids if i is not None]
     if not claim_ids:
@@ -239,7 +240,7 @@ def build_batches(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             f"{len(outcome.batches)} batch(es) of {len(outcome.batched)} claim(s) built, "
-            "one per payer.",
+            "one per clearinghouse and payer.",
         )
     for claim_id, why in sorted(outcome.skipped.items()):
         messages.error(request, f"Claim {claim_id} left out: {why}.")

@@ -25,6 +25,7 @@ from cleannote.apps.eligibility.actions import (
 )
 from cleannote.apps.eligibility.models import EligibilityFile, FileKind
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter, filing_adapter
+from cleannote.apps.exchange.models import ClearinghouseProfile
 from cleannote.apps.organisations.models import Organisation
 
 
@@ -71,8 +72,13 @@ def check_next_clinic_day(
     }
 
 
-def file_pending_requests(actor: Actor, adapter: ClearinghouseAdapter) -> int:
-    """The exchange's poll: file every built 270 not filed yet, oldest first; how many."""
+def file_pending_requests(
+    actor: Actor, adapter: ClearinghouseAdapter, profile: ClearinghouseProfile
+) -> int:
+    """The exchange's poll: file every built 270 not filed yet, oldest first, through the
+    default profile (270s are not routed per payer, ADR 0707); how many."""
+    if not profile.is_default:
+        return 0
     pending = EligibilityFile.objects.filter(
         organisation=actor.organisation, kind=FileKind.REQUEST, filed_at__isnull=True
     )

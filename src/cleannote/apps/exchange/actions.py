@@ -19,7 +19,7 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
-from cleannote.apps.exchange.models import ControlNumberCounter
+from cleannote.apps.exchange.models import ClearinghouseProfile, ControlNumberCounter
 from cleannote.apps.exchange.partners import EdiParties, edi_parties
 from cleannote.apps.organisations.models import Organisation
 from cleannote.edi.envelope import ControlNumbers
@@ -66,9 +66,15 @@ class Envelope:
         }
 
 
-def open_envelope(organisation: Organisation, *, at: dt.datetime | None = None) -> Envelope:
-    """The trading partners and a fresh control number (under the caller's transaction)."""
-    parties = edi_parties(organisation)
+def open_envelope(
+    organisation: Organisation,
+    *,
+    at: dt.datetime | None = None,
+    profile: ClearinghouseProfile | None = None,
+) -> Envelope:
+    """The trading partners (of `profile`, by default the default one) and a fresh control
+    number (under the caller's transaction)."""
+    parties = edi_parties(organisation, profile)
     number = next_control_number(organisation, parties.submitter.id)
     return Envelope(parties, number, at or timezone.now())
 

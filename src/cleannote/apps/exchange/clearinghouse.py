@@ -76,15 +76,21 @@ def adapter_for(profile: ClearinghouseProfile | None) -> ClearinghouseAdapter:
     return adapter_from_settings()
 
 
+def filing_adapter_for(profile: ClearinghouseProfile | None) -> ClearinghouseAdapter | None:
+    """The adapter a request or task files through at once for this profile: the outbox
+    folder, or None for an SFTP profile: the file waits for `cleannote_exchange_poll`, so no
+    request waits on a clearinghouse's server (ADR 0700)."""
+    if profile is not None and profile.transport == "sftp":
+        return None
+    return adapter_for(profile)
+
+
 def filing_adapter(organisation_id: int) -> ClearinghouseAdapter | None:
-    """The adapter a request or task files through at once: the outbox folder, unless the
-    organisation's default profile is SFTP, when None: the file waits for
-    `cleannote_exchange_poll`, so no request waits on a clearinghouse's server (ADR 0700)."""
-    from cleannote.apps.exchange.models import ClearinghouseProfile, Transport
+    """`filing_adapter_for` the organisation's default profile (270 requests, and batches
+    built before routes, ADR 0707)."""
+    from cleannote.apps.exchange.models import ClearinghouseProfile
 
     profile = ClearinghouseProfile.objects.filter(
         organisation_id=organisation_id, is_default=True
     ).first()
-    if profile is not None and profile.transport == Transport.SFTP:
-        return None
-    return adapter_for(profile)
+    return filing_adapter_for(profile)

@@ -178,3 +178,28 @@ class ReceivedFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PayerRoute(models.Model):
+    """The clearinghouse one payer's claims go through, when not the default one (ADR 0707).
+
+    A payer without a route goes through the organisation's default profile; the route lives
+    here, not on the payer, because the payer directory sits below the exchange.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="payer_routes"
+    )
+    payer = models.OneToOneField(
+        "payers.Payer", on_delete=models.CASCADE, related_name="clearinghouse_route"
+    )
+    profile = models.ForeignKey(
+        ClearinghouseProfile, on_delete=models.PROTECT, related_name="payer_routes"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("organisation_id", "payer_id")
+
+    def __str__(self) -> str:
+        return f"payer {self.payer_id} via {self.profile_id}"

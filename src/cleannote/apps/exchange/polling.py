@@ -201,9 +201,8 @@ def do_poll_profile(
     result = PollResult(profile.name)
     actor = system_actor(profile)
     try:
-        if profile.is_default:
-            adapter = adapter_for(profile)
-            result.uploaded = sum(upload(actor, adapter) for upload in UPLOADERS.values())
+        adapter = adapter_for(profile)
+        result.uploaded = sum(upload(actor, adapter, profile) for upload in UPLOADERS.values())
         result.download = do_download_responses(profile, session_factory=session_factory)
     except ValueError as exc:  # ExchangeError, or an app refusing to file a batch
         result.error = str(exc)

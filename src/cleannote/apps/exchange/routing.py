@@ -7,7 +7,9 @@ Each app registers its functions in its `AppConfig.ready()`.
 
 An importer takes (actor, the file's bytes, its name) and returns a one-line outcome (counts,
 never patient data); it raises `ValueError` (the apps' errors are ValueErrors) to refuse the
-file. An uploader takes (actor, adapter) and returns how many files it filed.
+file. An uploader takes (actor, adapter, the profile being polled) and returns how many files
+it filed through that profile: claims files the batches routed to it (ADR 0707), eligibility
+its 270 requests when it is the default.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cleannote.platform.hooks import Hook
 if TYPE_CHECKING:
     from cleannote.apps.audit.actions import Actor
     from cleannote.apps.exchange.clearinghouse import ClearinghouseAdapter
+    from cleannote.apps.exchange.models import ClearinghouseProfile
 
 
 class NotRoutedError(ValueError):
@@ -44,11 +47,13 @@ IMPORTERS: dict[str, Hook[[Actor, bytes, str], str]] = {
 }
 
 
-def _nothing_to_file(actor: Actor, adapter: ClearinghouseAdapter) -> int:
+def _nothing_to_file(
+    actor: Actor, adapter: ClearinghouseAdapter, profile: ClearinghouseProfile
+) -> int:
     return 0
 
 
-UPLOADERS: dict[str, Hook[[Actor, ClearinghouseAdapter], int]] = {
+UPLOADERS: dict[str, Hook[[Actor, ClearinghouseAdapter, ClearinghouseProfile], int]] = {
     "837P": Hook("exchange.file_pending_837p", _nothing_to_file),
     "270": Hook("exchange.file_pending_270", _nothing_to_file),
 }
