@@ -223,3 +223,14 @@ def test_the_batch_list_shows_each_batchs_clearinghouse(billing):
     assert b"acme" in page.content
     assert b"ACMESUB" in page.content
     assert b'href="/exchange/routes/"' in page.content
+
+
+def test_the_worklist_shows_a_routed_payers_clearinghouse(billing):
+    organisation = billing.clinic.organisation
+    _profile(organisation, "acme", is_default=True)
+    do_set_route(billing.actor, _medicare(billing), _profile(organisation, "mac-direct"))
+    _ready(billing, 4)
+    _ready(billing, 5, _commercial(billing))
+    page = client_for(billing.clinic.biller).get("/claims/")
+    assert page.status_code == 200
+    assert page.content.count(b"via mac-direct") == 1

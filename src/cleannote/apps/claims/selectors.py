@@ -26,6 +26,8 @@ from cleannote.apps.claims.models import (
     FeeScheduleEntry,
 )
 from cleannote.apps.claims.status import PATIENT_GROUP, Settlement
+from cleannote.apps.exchange.models import ClearinghouseProfile
+from cleannote.apps.exchange.routes import routes_for
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.coverage_order import claim_order
@@ -132,6 +134,20 @@ def claims_of_note(organisation: Organisation, note_id: int) -> QuerySet[Claim]:
 
 def batches_of(organisation: Organisation) -> QuerySet[Batch]:
     return Batch.objects.filter(organisation=organisation)
+
+
+def routed_profiles(
+    organisation: Organisation, claim_ids: list[int]
+) -> dict[int, ClearinghouseProfile]:
+    """The clearinghouse each of these claims is routed through when it is not the default
+    (ADR 0707): claim id -> profile, in two queries."""
+    records = dict(
+        Claim.objects.filter(organisation=organisation, pk__in=claim_ids).values_list(
+            "pk", "coverage__payer_record_id"
+        )
+    )
+    routed = routes_for(organisation, {r for r in records.values() if r is not None})
+    return {pk: routed[r] for pk, r in records.items() if r in routed}
 
 
 def batches_listed(organisation: Organisation) -> QuerySet[Batch]:

@@ -55,8 +55,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
             age_bucket=age, today=today, sort=sort,
         )
     )  # fmt: skip
+    routed = selectors.routed_profiles(organisation, [c.pk for c in claims])
     for claim in claims:
         claim.age_days = (today - aged_from(claim)).days  # type: ignore[attr-defined]
+        claim.routed = routed.get(claim.pk)  # type: ignore[attr-defined]
     do_record_audit_event(
         actor_of(request),
         AuditAction.LIST,
