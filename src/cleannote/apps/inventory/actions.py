@@ -70,11 +70,13 @@ def _location(actor: Actor, location: Location, field: str = "location") -> Loca
 
 
 def _item(actor: Actor, item: Item) -> Item:
-    if item.organisation_id != actor.organisation.pk:
+    """The item as it stands now (an edit may have changed its charge since it was read)."""
+    found = Item.objects.filter(pk=item.pk, organisation=actor.organisation).first()
+    if found is None:
         raise InventoryRefused("item", "Choose one of this clinic's items.")
-    if not item.active:
-        raise InventoryRefused("item", f"{item.name} is no longer stocked.")
-    return item
+    if not found.active:
+        raise InventoryRefused("item", f"{found.name} is no longer stocked.")
+    return found
 
 
 def _locked_bins(item: Item, *places: Location) -> None:
@@ -187,6 +189,44 @@ def do_create_item(actor: Actor, data: ItemInput) -> Item:
     return item
 
 
+ITEM_FIELDS = (
+    "name", "kind", "hcpcs", "billable", "purchase_mode", "cost", "charge", "reorder_level",
+    "reorder_quantity", "supplier",
+)  # fmt: skip
+
+
+@transaction.atomic
+def do_update_item(actor: Actor, item: Item, data: ItemInput) -> Item:
+    """Change an item's name, code, kind, billing, cost, charge or reorder figures. Lines
+    already dispensed keep the figures copied onto their `Dispense` row, so a new charge bills
+    only what is dispensed from now on (ADR 0821). The audit row names the fields changed."""
+    _person(actor, Capability.MANAGE_INVENTORY)
+    locked = (
+        Item.objects.select_for_update().filter(pk=item.pk, organisation=actor.organisation).first()
+    )
+    if locked is None:
+        raise InventoryRefused("item", "Choose one of this clinic's items.")
+    values = _checked_item(data)
+    taken = (
+        Item.objects.filter(organisation=actor.organisation, name=values["name"])
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if taken:
+        raise InventoryRefused("name", "An item of this name is already on the list.")
+    changed = [name for name in ITEM_FIELDS if getattr(locked, name) != values[name]]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, values[name])
+    locked.save(update_fields=changed)
+    do_record_audit_event(
+        actor, AuditAction.UPDATE, "inventory_item", locked.pk,
+        reason="changed " + ", ".join(name.replace("_", " ") for name in changed),
+    )  # fmt: skip
+    return locked
+
+
 # --- movements -------------------------------------------------------------------------------
 
 
@@ -291,7 +331,7 @@ def do_dispense(actor: Actor, note: Note, item: Item, quantity: int) -> Dispense
     unit), a non-billable one as a cost of the visit. Refused beyond what is on hand there."""
     user = _person(actor, Capability.WRITE_NOTES)
     locked = _draft_note(actor, note)
-    _item(actor, item)
+    item = _item(actor, item)
     _quantity(quantity)
     location = locked.location
     _locked_bins(item, location)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("low/", views.low_stock_list, name="low"),
     path("items/new/", views.new_item, name="new_item"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/edit/", views.edit_item, name="edit_item"),
     path("receive/", views.receive, name="receive"),
     path("transfer/", views.transfer, name="transfer"),
     path("count/", views.count, name="count"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.inventory.actions import (
+    ITEM_FIELDS,
     ItemInput,
     do_create_item,
     do_dispense,
@@ -25,6 +26,7 @@ from cleannote.apps.inventory.actions import (
     do_record_count,
     do_take_back,
     do_transfer_stock,
+    do_update_item,
 )
 from cleannote.apps.inventory.errors import InventoryRefused
 from cleannote.apps.inventory.forms import (
@@ -99,23 +101,22 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
+def _item_input(data: dict[str, Any]) -> ItemInput:
+    return ItemInput(
+        name=data["name"], kind=data["kind"], hcpcs=data["hcpcs"], billable=data["billable"],
+        purchase_mode=data["purchase_mode"] or "", cost=data["cost"],
+        charge=data["charge"] or Decimal("0"), reorder_level=data["reorder_level"],
+        reorder_quantity=data["reorder_quantity"], supplier=data["supplier"],
+    )  # fmt: skip
+
+
 @staff_view(MANAGE)
 @require_http_methods(["GET", "POST"])
 def new_item(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST if request.method == "POST" else None)
 
     def create() -> Item:
-        data = form.cleaned_data
-        return do_create_item(
-            actor_of(request),
-            ItemInput(
-                name=data["name"], kind=data["kind"], hcpcs=data["hcpcs"],
-                billable=data["billable"], purchase_mode=data["purchase_mode"] or "",
-                cost=data["cost"], charge=data["charge"] or Decimal("0"),
-                reorder_level=data["reorder_level"], reorder_quantity=data["reorder_quantity"],
-                supplier=data["supplier"],
-            ),
-        )  # fmt: skip
+        return do_create_item(actor_of(request), _item_input(form.cleaned_data))
 
     return edit_screen(
         request, form, create,
@@ -123,6 +124,31 @@ def new_item(request: HttpRequest) -> HttpResponse:
         then=lambda item: redirect(f"{reverse('inventory:receive')}?item={item.pk}"),
         page=lambda: render(request, "inventory/form.html", {
             "form": form, "title": "New item", "button": "Add item",
+        }, status=400 if form.errors else 200),
+        catching=(InventoryRefused,),
+    )  # fmt: skip
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET", "POST"])
+def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Change an item's figures; what was already dispensed keeps the charge it was billed at."""
+    item = item_of(_org(request), item_id)
+    if item is None:
+        raise Http404("no such item")
+    initial = {name: getattr(item, name) for name in ITEM_FIELDS}
+    form = ItemForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def save() -> Item:
+        return do_update_item(actor_of(request), item, _item_input(form.cleaned_data))
+
+    return edit_screen(
+        request, form, save,
+        said=lambda changed: f"{changed.name} saved. Lines already dispensed keep their charge.",
+        then=lambda changed: redirect("inventory:item", changed.pk),
+        page=lambda: render(request, "inventory/form.html", {
+            "form": form, "title": f"Edit {item.name}", "button": "Save item",
+            "cancel": reverse("inventory:item", args=[item.pk]),
         }, status=400 if form.errors else 200),
         catching=(InventoryRefused,),
     )  # fmt: skip
