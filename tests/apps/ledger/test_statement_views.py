@@ -1,5 +1,5 @@
 """The statements screens (ADR 0760): a statement from the ledger page, the runs page, the
-print PDF, the dunning messages the owner edits, and who may see them."""
+print PDF, the dunning messages billers and the owner word, and who may see them."""
 
 from __future__ import annotations
 
@@ -65,17 +65,47 @@ def test_who_sees_statements(billing, login, persona, status):  # noqa: F811
     )
 
 
-def test_only_the_owner_edits_a_dunning_message(billing, login):  # noqa: F811
-    owner = login(billing.clinic.owner)
-    owner.get(reverse("ledger:dunning_steps"))
+# Who words the dunning steps (ADR 0846): one rule, the same on the message page and on the
+# statement settings page. Billers run statements, so they word them, as the owner does.
+WORDING = [
+    ("owner", True),
+    ("biller", True),
+    ("therapist", False),
+    ("front_desk", False),
+]
+
+
+@pytest.mark.parametrize(("persona", "words"), WORDING)
+def test_one_rule_for_who_words_the_dunning_steps(billing, login, persona, words):  # noqa: F811
+    from cleannote.apps.ledger.statement_actions import may_word_dunning
+    from tests.apps.ledger.test_statement_settings import _form
+
+    staff = getattr(billing.clinic, persona)
+    assert may_word_dunning(staff.role) is words
+    login(billing.clinic.owner).get(reverse("ledger:dunning_steps"))  # the standard steps
     step = DunningStep.objects.get(number=2)
-    owner.post(reverse("ledger:dunning_steps"), {"step": step.pk, "message": "Please pay soon."})
+    client = login(staff)
+    # the message page
+    answer = client.post(
+        reverse("ledger:dunning_steps"), {"step": step.pk, "message": f"From the {persona}."}
+    )
     step.refresh_from_db()
-    assert step.message == "Please pay soon."
-    biller = login(billing.clinic.biller)
-    biller.post(reverse("ledger:dunning_steps"), {"step": step.pk, "message": "x"})
-    step.refresh_from_db()
-    assert step.message == "Please pay soon."
+    assert answer.status_code == (302 if words else 403)
+    assert (step.message == f"From the {persona}.") is words
+    # the statement settings page
+    answer = client.post(
+        reverse("ledger:statement_settings"),
+        _form(**{"step-2-message": f"Settings by the {persona}."}),
+    )
+    step = DunningStep.objects.get(number=2)
+    assert answer.status_code == (302 if words else 403)
+    assert (step.message == f"Settings by the {persona}.") is words
+
+
+def test_the_message_page_shows_the_form_to_whoever_words_the_steps(billing, login):  # noqa: F811
+    page = login(billing.clinic.biller).get(reverse("ledger:dunning_steps")).content.decode()
+    assert "Save step 2" in page
+    assert "Only the owner" not in page
 
 
 def test_statements_page_reads_in_a_fixed_number_of_queries(

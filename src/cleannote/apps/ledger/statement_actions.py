@@ -56,7 +56,7 @@ from cleannote.apps.ledger.statement_selectors import (
 )
 from cleannote.apps.messaging.actions import do_queue_message
 from cleannote.apps.messaging.models import Channel, OutboundMessage
-from cleannote.apps.organisations.models import Organisation, Role, Staff
+from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Patient
 
@@ -68,6 +68,19 @@ def _person(actor: Actor) -> User | None:
     staff = Staff.objects.filter(user=actor.user, organisation=actor.organisation).first()
     if staff is None or not has_capability(staff.role, Capability.POST_PAYMENTS):
         raise LedgerRefused("actor", "statements are made by a biller or the owner")
+    return actor.user
+
+
+def may_word_dunning(role: str) -> bool:
+    """Whether a role words the dunning steps: one rule for the message page and the statement
+    settings page (ADR 0846)."""
+    return has_capability(role, Capability.WORD_DUNNING)
+
+
+def _dunning_writer(actor: Actor) -> User:
+    staff = Staff.objects.filter(user=actor.user, organisation=actor.organisation).first()
+    if actor.user is None or staff is None or not may_word_dunning(staff.role):
+        raise LedgerRefused("actor", "a biller or the owner words the dunning steps")
     return actor.user
 
 
@@ -487,10 +500,9 @@ def do_decide_collections(
 
 @transaction.atomic
 def do_edit_dunning_step(actor: Actor, step: DunningStep, *, message: str) -> DunningStep:
-    """The owner's wording of a step's message, printed on the statements it sends."""
-    staff = Staff.objects.filter(user=actor.user, organisation=actor.organisation).first()
-    if staff is None or staff.role != Role.OWNER:
-        raise LedgerRefused("actor", "the owner edits the dunning messages")
+    """A step's message as a biller or the owner words it, printed on the statements it
+    sends (who may: `may_word_dunning`, ADR 0846)."""
+    _dunning_writer(actor)
     if step.organisation_id != actor.organisation.pk:
         raise LedgerRefused("step", "belongs to another organisation")
     if len(message) > 1000:
@@ -510,8 +522,7 @@ def do_save_statement_settings(
     `check_steps`), every problem refused at once with where and what (`SettingsProblems`),
     nothing saved unless all is right. The steps replace the clinic's sequence; a patient's
     dunning keeps its step number and goes on with the steps after it. One audit row."""
-    if _person(actor) is None:
-        raise LedgerRefused("actor", "a biller or the owner changes the statement settings")
+    _dunning_writer(actor)
     checked, problems = check_cycle(cycle)
     numbered, step_problems = check_steps(steps)
     problems += step_problems

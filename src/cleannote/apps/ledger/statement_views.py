@@ -1,11 +1,13 @@
 """The statements screens (ADR 0760): `/ledger/statements/` with the runs, the recent
 statements and the collections review; a run and its print PDF; one statement and its PDF; and
 the posts from a patient's ledger page (a statement, a payment plan). Billers and the owner act;
-only the owner edits the dunning messages. "Today" is read here, in the view, and passed on."""
+who words the dunning steps is one rule, `may_word_dunning`, on both pages that edit them
+(ADR 0846). "Today" is read here, in the view, and passed on."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +27,7 @@ from cleannote.apps.ledger.statement_actions import (
     do_run_statements,
     do_save_statement_settings,
     do_start_payment_plan,
+    may_word_dunning,
 )
 from cleannote.apps.ledger.statement_models import Dunning, DunningStep, PlanMiss, StatementRun
 from cleannote.apps.ledger.statement_pdf import (
@@ -52,7 +55,6 @@ from cleannote.apps.ledger.statement_selectors import (
     steps_of,
 )
 from cleannote.apps.organisations.access import actor_of, staff_view
-from cleannote.apps.organisations.models import Role
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Patient
 
@@ -65,6 +67,10 @@ STEP_ACTION_LABELS = {
 
 def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.staff.organisation  # type: ignore[attr-defined]
+
+
+def _words_dunning(request: HttpRequest) -> bool:
+    return may_word_dunning(request.staff.role)  # type: ignore[attr-defined]
 
 
 @billers
@@ -317,8 +323,10 @@ def decide_collections(request: HttpRequest, dunning_id: int) -> HttpResponse:
 def dunning_steps(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     steps = steps_of(organisation)
-    is_owner = request.staff.role == Role.OWNER  # type: ignore[attr-defined]
+    can_word = _words_dunning(request)
     if request.method == "POST":
+        if not can_word:
+            raise PermissionDenied("this role does not word the dunning steps")
         step_id = request.POST.get("step", "")
         step = (
             DunningStep.objects.filter(organisation=organisation, pk=int(step_id)).first()
@@ -334,7 +342,7 @@ def dunning_steps(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Saved the message of step {step.number}.")
         return redirect("ledger:dunning_steps")
-    return render(request, "ledger/dunning_steps.html", {"steps": steps, "is_owner": is_owner})
+    return render(request, "ledger/dunning_steps.html", {"steps": steps, "can_word": can_word})
 
 
 def _settings_rows(request: HttpRequest) -> tuple[list[dict[str, object]], list[int]]:
@@ -371,6 +379,8 @@ def statement_settings(request: HttpRequest) -> HttpResponse:
     located: list[tuple[Problem, str]] = []
     field_errors: dict[str, str] = {}
     if request.method == "POST":
+        if not _words_dunning(request):
+            raise PermissionDenied("this role does not word the dunning steps")
         rows, kept = _settings_rows(request)
         cycle = {
             "cycle_day": request.POST.get("cycle_day", ""),

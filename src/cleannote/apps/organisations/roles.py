@@ -47,6 +47,9 @@ class Capability(StrEnum):
     # Supplies on the shelf: items, receipts, transfers, counts and the low-stock list (ADR 0820).
     # Dispensing from a note is WRITE_NOTES.
     MANAGE_INVENTORY = "manage_inventory"
+    # Word the dunning steps printed on statements: the message page and the statement
+    # settings page ask this one capability (ADR 0846). Owner and biller.
+    WORD_DUNNING = "word_dunning"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -91,6 +94,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.POST_PAYMENTS,
             Capability.MANAGE_PAYERS,
             Capability.RUN_REPORTS,
+            Capability.WORD_DUNNING,
         }
     ),
 }
