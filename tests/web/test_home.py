@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 
 from cleannote.apps.audit.actions import Actor
-from cleannote.apps.notes import selectors
+from cleannote.apps.notes import selectors, views
 from cleannote.apps.notes.actions import do_sign_note, do_start_note
+from cleannote.apps.notes.views import HOME_ROWS
 from cleannote.rules.note_types import NoteType
 from tests.apps.notes.reports import fill_report
 from tests.personas import TODAY
@@ -90,3 +91,60 @@ def test_front_desk_home_has_no_clinical_lists(clinic, login):
     page = login(clinic.front_desk).get("/").content.decode()
     assert "Awaiting your signature" not in page
     assert "register a new patient" in page
+
+
+def _drafts(clinic, count):
+    actor = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    return [
+        do_start_note(
+            actor,
+            case=clinic.case,
+            therapist=clinic.therapist,
+            location=clinic.location,
+            date_of_service=TODAY - dt.timedelta(days=40 + n),
+        )
+        for n in range(count)
+    ]
+
+
+def test_home_list_shows_its_first_rows_and_links_to_the_whole_list(clinic, login):
+    # given 12 more past drafts: 13 await the signature with the fixture's draft
+    _drafts(clinic, 12)
+    page = login(clinic.therapist).get("/").content.decode()
+    # then the home shows the oldest 10, the whole count and a link to the paged list
+    assert page.count("/notes/") - page.count("/notes/worklist/") >= HOME_ROWS
+    assert '<span class="count">13</span>' in page
+    assert 'href="/notes/worklist/awaiting-signature/">See all 13</a>' in page
+
+
+def test_worklist_pages_the_whole_list(clinic, login, monkeypatch):
+    monkeypatch.setattr(views, "WORKLIST_PAGE", 5)
+    drafts = _drafts(clinic, 12)
+    client = login(clinic.therapist)
+    first = client.get("/notes/worklist/awaiting-signature/").content.decode()
+    last = client.get("/notes/worklist/awaiting-signature/?page=3").content.decode()
+    # 13 drafts, oldest first: the last page holds the 3 newest, the fixture's draft among them
+    assert "Page 1 of 3" in first
+    assert "Page 3 of 3" in last
+    assert f"/notes/{drafts[-1].pk}/" in first
+    assert f"/notes/{clinic.draft_note.pk}/" in last
+    assert f"/notes/{drafts[-1].pk}/" not in last
+
+
+def test_worklist_of_progress_reports_due_pages_the_grouped_query(clinic, login):
+    days = [TODAY - dt.timedelta(days=30 + n) for n in range(10)]
+    _visits(clinic, days)
+    page = login(clinic.therapist).get("/notes/worklist/progress-due/").content.decode()
+    assert '<span class="badge badge-bad">overdue: 12</span>' in page
+    assert f"/notes/start/{clinic.case.pk}/" in page
+
+
+def test_progress_reports_due_counts_beyond_its_page(clinic):
+    _visits(clinic, [TODAY - dt.timedelta(days=30 + n) for n in range(10)])
+    due = selectors.progress_reports_due(clinic.therapist, limit=1)
+    assert ([c.pk for c in due.cases], due.total) == ([clinic.case.pk], 1)
+    assert due.cases[0].last_report_on is None
+
+
+def test_unknown_worklist_is_not_found(clinic, login):
+    assert login(clinic.therapist).get("/notes/worklist/nothing/").status_code == 404

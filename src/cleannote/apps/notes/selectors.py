@@ -6,15 +6,16 @@ Each list is one query however long it grows: counts and dates are computed in S
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
-    DateField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -134,30 +135,107 @@ def _cases_in_scope(staff: Staff) -> QuerySet[Case]:
     return cases
 
 
-def progress_reports_due(staff: Staff) -> QuerySet[Case]:
-    """Open cases with 9 or more treatment days since the last progress report (or the start).
+@dataclass(frozen=True)
+class ProgressDue:
+    """A page of the progress-reports-due list and how many cases are due in all."""
+
+    cases: list[Case]
+    total: int
+
+    def __iter__(self) -> Iterator[Case]:
+        return iter(self.cases)
+
+
+class ProgressDueSequence:
+    """The whole list for a paginator: `count()` and slices each read only what they need."""
+
+    def __init__(self, staff: Staff) -> None:
+        self.staff = staff
+
+    def count(self) -> int:
+        return progress_reports_due(self.staff, limit=1).total
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        start = index.start or 0
+        stop = index.stop if index.stop is not None else start + 1_000_000
+        return progress_reports_due(self.staff, limit=stop - start, offset=start).cases
+
+
+# One grouped pass over the scoped cases' notes finds each case's last progress report; a
+# second counts the treatment days after it. Neither is correlated, so PostgreSQL plans two
+# hash aggregates instead of a subquery run for every note row (ADR 0836).
+_PROGRESS_DUE_SQL = """
+SELECT due.case_id, due.last_report_on, due.days, COUNT(*) OVER () AS total
+FROM (
+    SELECT n.case_id, r.last_report_on, COUNT(DISTINCT n.date_of_service) AS days
+    FROM {note} n
+    JOIN (
+        SELECT case_id,
+               MAX(CASE WHEN note_type IN ({types}) THEN date_of_service END) AS last_report_on
+        FROM {note}
+        WHERE case_id IN ({scope})
+        GROUP BY case_id
+    ) r ON r.case_id = n.case_id
+    WHERE n.date_of_service > COALESCE(r.last_report_on, %s)
+    GROUP BY n.case_id, r.last_report_on
+    HAVING COUNT(DISTINCT n.date_of_service) >= %s
+) due
+JOIN {case} c ON c.id = due.case_id
+JOIN {patient} p ON p.id = c.patient_id
+ORDER BY due.days DESC, p.last_name, c.id
+"""
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date column read through a cursor: a date on PostgreSQL, ISO text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def progress_reports_due(
+    staff: Staff,
+    *,
+    cases: QuerySet[Case] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> ProgressDue:
+    """Open cases with 9 or more treatment days since the last progress report (or the start),
+    most days first; `cases` narrows the scope (the compliance report's filters), `limit` and
+    `offset` take one page. Two queries whatever the number of notes.
 
     Each case carries `last_report_on` (None before the first report) and `days_since_report`.
     """
-    last_report = (
-        Note.objects.filter(case=OuterRef("pk"), note_type__in=PROGRESS_REPORT_TYPES)
-        .order_by("-date_of_service")
-        .values("date_of_service")[:1]
+    scope = _cases_in_scope(staff)
+    if cases is not None:
+        scope = scope.filter(pk__in=cases.values("pk"))
+    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    sql = _PROGRESS_DUE_SQL.format(
+        note=Note._meta.db_table,
+        case=Case._meta.db_table,
+        patient=Patient._meta.db_table,
+        types=", ".join(["%s"] * len(PROGRESS_REPORT_TYPES)),
+        scope=scope_sql,
     )
-    return (
-        _cases_in_scope(staff)
-        .annotate(last_report_on=Subquery(last_report, output_field=DateField()))
-        .annotate(
-            days_since_report=Count(
-                "notes__date_of_service",
-                distinct=True,
-                filter=Q(notes__date_of_service__gt=Coalesce(F("last_report_on"), Value(LONG_AGO))),
-            )
-        )
-        .filter(days_since_report__gte=PROGRESS_REPORT_EVERY - 1)
-        .select_related("patient")
-        .order_by("-days_since_report", "patient__last_name", "id")
-    )
+    params: list[Any] = [*PROGRESS_REPORT_TYPES, *scope_params, LONG_AGO]
+    params.append(PROGRESS_REPORT_EVERY - 1)
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params += [limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = rows[0][3] if rows else 0
+    if not rows and offset:
+        total = progress_reports_due(staff, cases=cases, limit=1).total
+    found = Case.objects.select_related("patient").in_bulk([r[0] for r in rows])
+    page: list[Case] = []
+    for case_id, last_report_on, days, _ in rows:
+        case = found[case_id]
+        case.last_report_on = _as_date(last_report_on)  # type: ignore[attr-defined]
+        case.days_since_report = days  # type: ignore[attr-defined]
+        page.append(case)
+    return ProgressDue(cases=page, total=total)
 
 
 def recertifications_due(staff: Staff, today: dt.date) -> QuerySet[PlanOfCare]:

@@ -5,6 +5,7 @@ from cleannote.apps.notes import editor_views, views
 app_name = "notes"
 urlpatterns = [
     path("<int:note_id>/", views.note_detail, name="detail"),
+    path("worklist/<slug:kind>/", views.worklist, name="worklist"),
     path("start/<int:case_id>/", editor_views.start_note, name="start"),
     path("rtm/<int:enrolment_id>/", editor_views.start_rtm_note, name="start_rtm"),
     path("<int:note_id>/edit/", editor_views.edit_note, name="edit"),

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -25,6 +32,57 @@ from cleannote.rules.note_types import NoteType
 from cleannote.rules.scope_of_practice import cosign_refusal, scope_of
 from cleannote.rules.visit import Credential
 
+HOME_ROWS = 10  # each home list shows its first rows; "See all" opens the paged worklist
+WORKLIST_PAGE = 50
+
+
+@dataclass(frozen=True)
+class HomeList:
+    rows: list[Any]
+    total: int
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _first_rows(rows: QuerySet[Any]) -> HomeList:
+    """The first HOME_ROWS of a list, counted in full only when it is longer (one query for a
+    short list, two for a long one)."""
+    shown = list(rows[: HOME_ROWS + 1])
+    if len(shown) <= HOME_ROWS:
+        return HomeList(shown, len(shown))
+    return HomeList(shown[:HOME_ROWS], rows.count())
+
+
+def _worklists(staff: Staff, today: dt.date) -> dict[str, tuple[str, Any]]:
+    """The home's lists in full, by the name their "See all" page carries."""
+    return {
+        "in-progress": (
+            "Notes in progress",
+            selectors.notes_in_progress(staff, today).select_related("therapist__user"),
+        ),
+        "awaiting-signature": (
+            "Awaiting your signature",
+            selectors.notes_awaiting_signature(staff, today).select_related("therapist__user"),
+        ),
+        "awaiting-cosignature": (
+            "Awaiting your co-signature",
+            selectors.notes_awaiting_cosignature(staff),
+        ),
+        "progress-due": ("Progress reports due", selectors.ProgressDueSequence(staff)),
+        "recertifications-due": (
+            "Recertifications due",
+            selectors.recertifications_due(staff, today),
+        ),
+    }
+
 
 @staff_view()
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,15 +90,33 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"today": timezone.localdate()}
     if has_capability(staff.role, Capability.WRITE_NOTES):
         today = timezone.localdate()
+        due = selectors.progress_reports_due(staff, limit=HOME_ROWS)
         context.update(
-            in_progress=list(selectors.notes_in_progress(staff, today)),
-            awaiting_signature=list(selectors.notes_awaiting_signature(staff, today)),
-            awaiting_cosignature=list(selectors.notes_awaiting_cosignature(staff)),
-            progress_due=list(selectors.progress_reports_due(staff)),
-            recerts_due=list(selectors.recertifications_due(staff, today)),
+            in_progress=_first_rows(selectors.notes_in_progress(staff, today)),
+            awaiting_signature=_first_rows(selectors.notes_awaiting_signature(staff, today)),
+            awaiting_cosignature=_first_rows(selectors.notes_awaiting_cosignature(staff)),
+            progress_due=HomeList(due.cases, due.total),
+            recerts_due=_first_rows(selectors.recertifications_due(staff, today)),
             clinician=True,
         )
     return render(request, "notes/home.html", context)
+
+
+@staff_view(Capability.WRITE_NOTES)
+def worklist(request: HttpRequest, kind: str) -> HttpResponse:
+    """One home list in full, a page at a time (the home shows its first rows)."""
+    staff = request.staff  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    lists = _worklists(staff, today)
+    if kind not in lists:
+        raise Http404("no such list")
+    title, rows = lists[kind]
+    page = Paginator(rows, WORKLIST_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notes/worklist.html",
+        {"kind": kind, "title": title, "page": page, "today": today},
+    )
 
 
 def shown_note(staff: Staff, note_id: int) -> Note:

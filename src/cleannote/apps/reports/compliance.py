@@ -97,7 +97,8 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
             )
         )  # fmt: skip
 
-    for case in note_selectors.progress_reports_due(staff).filter(pk__in=list(scope)):
+    in_scope = Case.objects.filter(pk__in=list(scope))
+    for case in note_selectors.progress_reports_due(staff, cases=in_scope):
         add(
             "progress", case.pk, case.patient_id, str(case.patient),
             f"{case.days_since_report} treatment days since the last report",  # type: ignore[attr-defined]
