@@ -5,6 +5,7 @@ import pytest
 from cleannote.apps.audit.chain import search_digest
 from cleannote.apps.audit.models import AuditEvent, AuditShownPatient
 from cleannote.apps.audit.selectors import verify_chain
+from cleannote.apps.organisations import audit_views
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,62 @@ def test_filtering_the_audit_log_by_patient_shows_the_lists_that_named_them(clin
     login(clinic.front_desk).get("/patients/?q=exam")
     page = login(clinic.owner).get(f"/audit/?patient={clinic.patient.pk}").content.decode()
     assert "patient_list 1 (1 patient shown, search text kept as a keyed hash)" in page
+
+
+# --- keyset pages of the audit page (ADR 0837) --------------------------------------------------
+
+
+def _ids(page: str) -> list[int]:
+    """The event ids a page lists, in its order (each row's object id is the chart viewed)."""
+    return [int(chunk.split('"', 1)[0]) for chunk in page.split('data-event="')[1:]]
+
+
+def test_the_audit_page_pages_by_event_id_without_counting_the_log(
+    clinic, login, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 3)
+    owner = login(clinic.owner)
+    for _ in range(4):
+        owner.get(f"/patients/{clinic.patient.pk}/")
+    every = list(
+        AuditEvent.objects.filter(organisation=clinic.organisation)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+    )
+    newest = owner.get("/audit/").content.decode()
+    # the newest 3 (the page's own view is written after it reads), a link to older ones only
+    assert _ids(newest) == every[:3]
+    assert f"before={every[2]}" in newest
+    assert "after=" not in newest
+    older = owner.get(f"/audit/?patient=&before={every[2]}").content.decode()
+    assert _ids(older) == every[3:6]
+    assert f"after={every[3]}" in older
+    back = owner.get(f"/audit/?patient=&after={every[3]}").content.decode()
+    assert _ids(back) == every[:3]
+    # no COUNT(*) over the log whatever its length
+    with django_assert_max_num_queries(12) as captured:
+        owner.get(f"/audit/?before={every[2]}")
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_patients_audit_pages_merge_its_records_and_the_lists_that_showed_it(
+    clinic, login, monkeypatch
+):
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 2)
+    login(clinic.front_desk).get("/patients/")  # a list that showed the patient
+    owner = login(clinic.owner)
+    owner.get(f"/patients/{clinic.patient.pk}/")  # the chart itself
+    about = set(
+        AuditEvent.objects.filter(
+            organisation=clinic.organisation, patient_id=clinic.patient.pk
+        ).values_list("pk", flat=True)
+    ) | set(
+        AuditShownPatient.objects.filter(patient_id=clinic.patient.pk).values_list(
+            "event_id", flat=True
+        )
+    )
+    expected = sorted(about, reverse=True)
+    first = owner.get(f"/audit/?patient={clinic.patient.pk}").content.decode()
+    assert _ids(first) == expected[:2]
+    rest = owner.get(f"/audit/?patient={clinic.patient.pk}&before={expected[1]}").content.decode()
+    assert _ids(rest) == expected[2:4]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,25 +16,29 @@ from django.views.decorators.http import require_POST
 from cleannote.apps.audit.actions import do_request_verification
 from cleannote.apps.audit.chain import ANCHOR_KIND, key_fingerprint
 from cleannote.apps.audit.models import chain_head_of
-from cleannote.apps.audit.selectors import audit_events_of, events_about_patient
+from cleannote.apps.audit.selectors import audit_page
 from cleannote.apps.organisations.access import staff_view
 from cleannote.apps.organisations.roles import Capability
 
 PAGE_SIZE = 100
 
 
+def _event_id(raw: str | None) -> int | None:
+    """A keyset bound from the address: an event id, or None when absent or not a number."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
 @staff_view(Capability.REVIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """Newest written first, PAGE_SIZE at a time: "Older" reads the events before the page's
+    last id, "Newer" those after its first (keyset paging, ADR 0837); no page counts the whole
+    log, which grows by millions of rows."""
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    events = audit_events_of(organisation)
-    patient = request.GET.get("patient", "").strip()
-    if patient.isascii() and patient.isdigit() and len(patient) <= 18:
-        # Its chart, and the lists and searches that showed its name.
-        events = events_about_patient(organisation, int(patient))
-    # Newest written first: an event not yet linked into the chain has no sequence yet.
-    page = Paginator(events.order_by("-pk").prefetch_related("shown_patients"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    raw_patient = request.GET.get("patient", "").strip()
+    patient = _event_id(raw_patient)
+    before, after = _event_id(request.GET.get("before")), _event_id(request.GET.get("after"))
+    page = audit_page(organisation, PAGE_SIZE, patient_id=patient, before=before, after=after)
     return render(
         request,
         "organisations/audit_log.html",
@@ -45,7 +48,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "anchor_kind": ANCHOR_KIND,
             "key_source": settings.CLEANNOTE_AUDIT_KEY_SOURCE,
             "key_fingerprint": key_fingerprint(settings.CLEANNOTE_AUDIT_KEY),
-            "patient": patient,
+            "patient": raw_patient,
         },
     )
 
