@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -24,15 +24,18 @@ from cleannote.apps.inventory.models import (
     Dispense,
     Item,
     ItemKind,
+    Lot,
     MovementKind,
     StockBin,
     StockMovement,
 )
-from cleannote.apps.inventory.selectors import on_hand
+from cleannote.apps.inventory.selectors import lot_of, lot_stock
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.platform.clock import format_date
 from cleannote.rules.ncci import looks_like_hcpcs
+from cleannote.rules.stock_lots import allocate, is_expired
 from cleannote.rules.supplies import DmeMode, SupplyKind, dme_modifier, find_supply
 
 if TYPE_CHECKING:
@@ -107,13 +110,77 @@ def _move(
     return movement
 
 
-def _refuse_short(item: Item, location: Location, wanted: int, field: str = "quantity") -> int:
-    have = on_hand(item, location)
-    if wanted > have:
+def _lot_number(value: str) -> str:
+    number = " ".join((value or "").split())
+    if len(number) > 40:
+        raise InventoryRefused("lot", "Give the lot number as printed, at most 40 characters.")
+    return number
+
+
+def _take(
+    actor: Actor, user: User, item: Item, location: Location, quantity: int,
+    kind: MovementKind, lot_number: str, verb: str, **fields: Any,
+) -> list[StockMovement]:  # fmt: skip
+    """The movements that take `quantity` out at a location (its bin locked): from the lot
+    chosen, else first expiring first (FEFO), one movement per lot; never from an expired lot,
+    never below zero (ADR 0822)."""
+    today = timezone.localdate()
+    stock = lot_stock(item, location)
+    number = _lot_number(lot_number)
+    takes: list[tuple[int | None, int]]
+    if number:
+        lot = lot_of(item, number)
+        if lot is None:
+            raise InventoryRefused("lot", f"No lot {number} of {item.name} has been received.")
+        if lot.expires is not None and is_expired(lot.expires, today):
+            raise InventoryRefused(
+                "lot", f"Lot {lot.number} expired on {format_date(lot.expires)} and cannot be "
+                f"{verb}: take it off the shelf with a count.",
+            )  # fmt: skip
+        have = next((s.on_hand for s in stock if s.lot == lot.pk), 0)
+        if quantity > have:
+            raise InventoryRefused(
+                "quantity", f"Only {have} of lot {lot.number} on hand at {location.name}; "
+                f"{quantity} asked.",
+            )  # fmt: skip
+        takes = [(lot.pk, quantity)]
+    else:
+        plan = allocate(stock, quantity, today)
+        if plan.short:
+            expired = (
+                f" {plan.expired} more are in expired lots, which cannot be {verb}: take them "
+                "off the shelf with a count."
+                if plan.expired
+                else ""
+            )
+            raise InventoryRefused(
+                "quantity", f"Only {plan.usable} {item.name} on hand at {location.name}; "
+                f"{quantity} asked.{expired}",
+            )  # fmt: skip
+        takes = [(s.lot, n) for s, n in plan.takes]
+    return [_move(actor, user, item, location, kind, -n, lot_id=lot, **fields) for lot, n in takes]
+
+
+def _receipt_lot(item: Item, lot_number: str, expires: dt.date | None) -> Lot | None:
+    """The lot a receipt goes into: found by its number, or recorded with its expiry."""
+    number = _lot_number(lot_number)
+    if not number:
+        if expires is not None:
+            raise InventoryRefused("lot", "Give the lot number printed beside the expiry date.")
+        return None
+    lot = Lot.objects.filter(item=item, number=number).first()
+    if lot is None:
+        try:
+            with transaction.atomic():
+                return Lot.objects.create(item=item, number=number, expires=expires)
+        except IntegrityError:  # received at another location at the same moment
+            lot = Lot.objects.get(item=item, number=number)
+    if expires is not None and lot.expires != expires:
+        recorded = format_date(lot.expires) if lot.expires else "no expiry date"
         raise InventoryRefused(
-            field, f"Only {have} {item.name} on hand at {location.name}; {wanted} asked."
+            "expires", f"Lot {number} was received before with {recorded}; check the box."
         )
-    return have
+    return lot
 
 
 # --- items -----------------------------------------------------------------------------------
@@ -234,19 +301,22 @@ def do_update_item(actor: Actor, item: Item, data: ItemInput) -> Item:
 def do_receive_stock(
     actor: Actor, item: Item, location: Location, quantity: int, *, supplier: str = "",
     reference: str = "", unit_cost: Decimal | None = None, at: dt.datetime | None = None,
+    lot_number: str = "", expires: dt.date | None = None,
 ) -> StockMovement:  # fmt: skip
-    """Stock received from a supplier at a location (a packing slip or invoice as reference)."""
+    """Stock received from a supplier at a location (a packing slip or invoice as reference),
+    in a lot when the box carries one (its number and the date it is good through)."""
     user = _person(actor, Capability.MANAGE_INVENTORY)
-    _item(actor, item)
+    item = _item(actor, item)
     _location(actor, location)
     _quantity(quantity)
     if unit_cost is not None and (unit_cost < 0 or unit_cost != unit_cost.quantize(CENT)):
         raise InventoryRefused("unit_cost", "Give an amount in dollars and cents, e.g. 12.50.")
     _locked_bins(item, location)
+    lot = _receipt_lot(item, lot_number, expires)
     movement = _move(
         actor, user, item, location, MovementKind.RECEIPT, quantity, at,
         supplier=supplier.strip() or item.supplier, reference=reference.strip(),
-        unit_cost=item.cost if unit_cost is None else unit_cost,
+        unit_cost=item.cost if unit_cost is None else unit_cost, lot=lot,
     )  # fmt: skip
     do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", movement.pk)
     return movement
@@ -255,47 +325,66 @@ def do_receive_stock(
 @transaction.atomic
 def do_transfer_stock(
     actor: Actor, item: Item, source: Location, destination: Location, quantity: int,
-    *, reason: str = "",
+    *, reason: str = "", lot_number: str = "",
 ) -> tuple[StockMovement, StockMovement]:  # fmt: skip
-    """Stock sent from one location to another: out of one, into the other, the same moment."""
+    """Stock sent from one location to another: out of one, into the other, the same moment,
+    lot by lot (the lot chosen, else first expiring first). Returns the first pair."""
     user = _person(actor, Capability.MANAGE_INVENTORY)
-    _item(actor, item)
+    item = _item(actor, item)
     _location(actor, source, "source")
     _location(actor, destination, "destination")
     if source.pk == destination.pk:
         raise InventoryRefused("destination", "Choose a location other than the one it leaves.")
     _quantity(quantity)
     _locked_bins(item, source, destination)
-    _refuse_short(item, source, quantity)
     now = timezone.now()
-    out = _move(actor, user, item, source, MovementKind.TRANSFER_OUT, -quantity, now,
-                other_location=destination, reason=reason.strip())  # fmt: skip
-    into = _move(actor, user, item, destination, MovementKind.TRANSFER_IN, quantity, now,
-                 other_location=source, reason=reason.strip())  # fmt: skip
-    do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", out.pk)
-    do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", into.pk)
-    return out, into
+    pairs: list[tuple[StockMovement, StockMovement]] = []
+    outs = _take(
+        actor, user, item, source, quantity, MovementKind.TRANSFER_OUT, lot_number, "sent",
+        at=now, other_location=destination, reason=reason.strip(),
+    )  # fmt: skip
+    for out in outs:
+        into = _move(
+            actor, user, item, destination, MovementKind.TRANSFER_IN, -out.quantity, now,
+            other_location=source, reason=reason.strip(), lot_id=out.lot_id,
+        )  # fmt: skip
+        do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", out.pk)
+        do_record_audit_event(actor, AuditAction.CREATE, "stock_movement", into.pk)
+        pairs.append((out, into))
+    return pairs[0]
 
 
 @transaction.atomic
 def do_record_count(
-    actor: Actor, item: Item, location: Location, counted: int, *, reason: str
-) -> StockMovement | None:
-    """A physical count: the difference from the ledger is one adjustment row with the reason
-    the person gave (None when the shelf agrees with the ledger)."""
+    actor: Actor, item: Item, location: Location, counted: int, *, reason: str,
+    lot_number: str = "",
+) -> StockMovement | None:  # fmt: skip
+    """A physical count of one lot (or of the stock kept without a lot): the difference from
+    the ledger is one adjustment row with the reason the person gave (None when the shelf
+    agrees with the ledger). An expired lot leaves the shelf by a count of 0."""
     user = _person(actor, Capability.MANAGE_INVENTORY)
-    _item(actor, item)
+    item = _item(actor, item)
     _location(actor, location)
     if not isinstance(counted, int) or counted < 0:
         raise InventoryRefused("counted", "Give the number on the shelf: 0 or more.")
     why = " ".join((reason or "").split())
     if not why:
         raise InventoryRefused("reason", "Say why the count differs, e.g. damaged in storage.")
+    number = _lot_number(lot_number)
+    lot = lot_of(item, number) if number else None
+    if number and lot is None:
+        raise InventoryRefused(
+            "lot", f"No lot {number} of {item.name} has been received; receive it first."
+        )
     _locked_bins(item, location)
-    difference = counted - on_hand(item, location)
+    lot_id = lot.pk if lot is not None else None
+    shelf = next((s.on_hand for s in lot_stock(item, location) if s.lot == lot_id), 0)
+    difference = counted - shelf
     if difference == 0:
         return None
-    movement = _move(actor, user, item, location, MovementKind.COUNT, difference, reason=why[:200])
+    movement = _move(
+        actor, user, item, location, MovementKind.COUNT, difference, reason=why[:200], lot=lot
+    )
     do_record_audit_event(actor, AuditAction.UPDATE, "stock_movement", movement.pk, reason=why)
     return movement
 
@@ -325,25 +414,27 @@ def line_modifiers(item: Item) -> list[str]:
 
 
 @transaction.atomic
-def do_dispense(actor: Actor, note: Note, item: Item, quantity: int) -> Dispense:
+def do_dispense(
+    actor: Actor, note: Note, item: Item, quantity: int, *, lot_number: str = ""
+) -> Dispense:
     """Give the patient `quantity` of an item at the visit: out of stock at the note's location,
     and onto the visit: a billable item as a line (its HCPCS code, NU/RR, the item's charge per
-    unit), a non-billable one as a cost of the visit. Refused beyond what is on hand there."""
+    unit), a non-billable one as a cost of the visit. Taken from the lot chosen, else the first
+    to expire; refused beyond what is on hand there and from an expired lot (ADR 0822)."""
     user = _person(actor, Capability.WRITE_NOTES)
     locked = _draft_note(actor, note)
     item = _item(actor, item)
     _quantity(quantity)
     location = locked.location
     _locked_bins(item, location)
-    _refuse_short(item, location, quantity)
-    movement = _move(
-        actor, user, item, location, MovementKind.DISPENSE, -quantity, note=locked,
-        unit_cost=item.cost,
+    moved = _take(
+        actor, user, item, location, quantity, MovementKind.DISPENSE, lot_number, "dispensed",
+        note=locked, unit_cost=item.cost,
     )  # fmt: skip
     dispense = Dispense.objects.create(
         note=locked,
         item=item,
-        movement=movement,
+        movement=moved[0],
         quantity=quantity,
         billable=item.billable,
         hcpcs=item.hcpcs,
@@ -351,6 +442,7 @@ def do_dispense(actor: Actor, note: Note, item: Item, quantity: int) -> Dispense
         charge=(item.charge * quantity) if item.billable else Decimal("0.00"),
         cost=item.cost * quantity,
     )
+    StockMovement.objects.filter(pk__in=[m.pk for m in moved]).update(dispense=dispense)
     do_record_audit_event(
         actor, AuditAction.CREATE, "dispense", dispense.pk, patient_id=locked.patient_id
     )
@@ -369,8 +461,13 @@ def do_take_back(actor: Actor, dispense: Dispense) -> StockMovement:
         raise InventoryRefused("dispense", "Already taken back off the note.")
     location = row.movement.location
     _locked_bins(row.item, location)
-    back = _move(actor, user, row.item, location, MovementKind.RETURN, row.quantity, note=locked,
-                 unit_cost=row.movement.unit_cost)  # fmt: skip
+    taken = list(row.movements.filter(kind=MovementKind.DISPENSE).order_by("id")) or [row.movement]
+    returns = [
+        _move(actor, user, row.item, location, MovementKind.RETURN, -m.quantity, note=locked,
+              unit_cost=m.unit_cost, lot_id=m.lot_id)
+        for m in taken
+    ]  # fmt: skip
+    back = returns[0]
     row.removed_by = back
     row.save(update_fields=["removed_by"])
     do_record_audit_event(

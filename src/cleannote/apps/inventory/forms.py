@@ -61,6 +61,10 @@ class ItemForm(forms.Form):
     supplier = _text("Supplier", "Medline", 80)
 
 
+def _lot(help_text: str) -> Any:
+    return _text("Lot", "L24117", 40, help_text=help_text)
+
+
 class ReceiveForm(_OrganisationForm):
     item = forms.ModelChoiceField(label="Item", queryset=Item.objects.none())
     location = forms.ModelChoiceField(label="Received at", queryset=Location.objects.none())
@@ -68,6 +72,11 @@ class ReceiveForm(_OrganisationForm):
     supplier = _text("Supplier", "Medline", 80)
     reference = _text("Packing slip or invoice", "INV-20931", 60)
     unit_cost = _money("Cost each ($)", "3.10", "Leave empty for the item's cost.", False)
+    lot = _lot("As printed on the box; leave empty for an item kept without lots.")
+    expires = forms.DateField(
+        label="Good through", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The expiry date printed beside the lot number.",
+    )  # fmt: skip
 
 
 class TransferForm(_OrganisationForm):
@@ -76,6 +85,7 @@ class TransferForm(_OrganisationForm):
     destination = forms.ModelChoiceField(label="To", queryset=Location.objects.none())
     quantity = _count("Quantity", "5")
     reason = _text("Why", "the annex ran short", 200)
+    lot = _lot("Leave empty to send the first to expire.")
 
 
 class CountForm(_OrganisationForm):
@@ -83,11 +93,13 @@ class CountForm(_OrganisationForm):
     location = forms.ModelChoiceField(label="Counted at", queryset=Location.objects.none())
     counted = _count("Counted on the shelf", "12", 0)
     reason = _text("Why it differs", "two pairs found torn", 200, required=True)
+    lot = _lot("The lot counted; leave empty for stock kept without a lot.")
 
 
 class DispenseForm(_OrganisationForm):
     item = forms.ModelChoiceField(label="Item", queryset=Item.objects.none())
     quantity = _count("Quantity", "1")
+    lot = _lot("Leave empty to take the first to expire.")
 
     def __init__(self, organisation: Organisation, *args: Any, **kwargs: Any) -> None:
         super().__init__(organisation, *args, **kwargs)

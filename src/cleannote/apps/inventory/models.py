@@ -82,6 +82,23 @@ class StockBin(models.Model):
         )
 
 
+class Lot(models.Model):
+    """A lot of an item as printed on the box: its number and the date it is good through."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="lots")
+    number = models.CharField(max_length=40)
+    expires = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("expires", "id")
+        constraints = (
+            models.UniqueConstraint(fields=("item", "number"), name="inventory_lot_once"),
+        )
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", "Received from a supplier"
     TRANSFER_OUT = "transfer_out", "Sent to another location"
@@ -112,6 +129,12 @@ class StockMovement(models.Model):
     note = models.ForeignKey(
         "notes.Note", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )  # None: stock kept without a lot
+    dispense = models.ForeignKey(
+        "Dispense", on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )  # a dispense's movements, one per lot it took from (ADR 0822)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
 
@@ -129,6 +152,11 @@ class StockMovement(models.Model):
                 name="inventory_move_out_negative",
             ),
         )
+
+    @property
+    def size(self) -> int:
+        """How many moved, in or out."""
+        return abs(self.quantity)
 
 
 class Dispense(models.Model):

@@ -3,15 +3,17 @@ worklist, an item's movements, and what each note dispensed (ADR 0820)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
 
-from cleannote.apps.inventory.models import Dispense, Item, StockMovement
+from cleannote.apps.inventory.models import Dispense, Item, Lot, StockMovement
 from cleannote.apps.notes.supply_lines import DispensedSupply
 from cleannote.apps.organisations.models import Location, Organisation
+from cleannote.rules.stock_lots import LotStock, expiring
 
 
 def on_hand(item: Item, location: Location) -> int:
@@ -19,6 +21,57 @@ def on_hand(item: Item, location: Location) -> int:
         total=Sum("quantity")
     )["total"]
     return int(total or 0)
+
+
+def lot_stock(item: Item, location: Location) -> list[LotStock]:
+    """The item's stock at a location per lot (None: received without a lot): one query."""
+    rows = (
+        StockMovement.objects.filter(item=item, location=location)
+        .values_list("lot_id", "lot__number", "lot__expires")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    return [
+        LotStock(lot, number or "", expires, int(total)) for lot, number, expires, total in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class LotRow:
+    item: Item
+    location: Location
+    stock: LotStock
+
+
+def lot_rows(organisation: Organisation, item: Item | None = None) -> list[LotRow]:
+    """Every lot with stock, per item and location, the first to expire first: one query."""
+    found = StockMovement.objects.filter(organisation=organisation, lot__isnull=False)
+    if item is not None:
+        found = found.filter(item=item)
+    rows = (
+        found.values_list("item_id", "location_id", "lot_id", "lot__number", "lot__expires")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    stock = [(i, loc, LotStock(lot, number, expires, int(total)))
+             for i, loc, lot, number, expires, total in rows if total > 0]  # fmt: skip
+    by_item = {i.pk: i for i in Item.objects.filter(pk__in={r[0] for r in stock})}
+    by_place = {p.pk: p for p in locations(organisation)}
+    shown = [LotRow(by_item[i], by_place[loc], s) for i, loc, s in stock]
+    return sorted(
+        shown, key=lambda r: (r.stock.expires or dt.date.max, r.item.name, r.location.name)
+    )
+
+
+def expiring_lots(organisation: Organisation, today: dt.date) -> list[LotRow]:
+    """Lots on a shelf that expire within 30 days, or have expired: take them off or use them."""
+    rows = lot_rows(organisation)
+    soon = {id(s) for s in expiring([r.stock for r in rows], today)}
+    return [r for r in rows if id(r.stock) in soon and r.item.active]
+
+
+def lot_of(item: Item, number: str) -> Lot | None:
+    return Lot.objects.filter(item=item, number=number.strip()).first()
 
 
 def stock_by_location(organisation: Organisation) -> dict[tuple[int, int], int]:
@@ -78,7 +131,7 @@ def item_of(organisation: Organisation, item_id: int) -> Item | None:
 def movements(item: Item, limit: int = 200) -> list[StockMovement]:
     return list(
         StockMovement.objects.filter(item=item)
-        .select_related("location", "other_location", "by")
+        .select_related("location", "other_location", "by", "lot")
         .order_by("-at", "-id")[:limit]
     )
 
@@ -88,6 +141,7 @@ def note_dispenses(note_id: int) -> list[Dispense]:
     return list(
         Dispense.objects.filter(note_id=note_id, removed_by__isnull=True)
         .select_related("item")
+        .prefetch_related("movements__lot")
         .order_by("id")
     )
 

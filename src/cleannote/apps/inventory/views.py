@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cleannote.apps.audit.actions import do_record_audit_event
@@ -39,8 +40,10 @@ from cleannote.apps.inventory.forms import (
 from cleannote.apps.inventory.models import Dispense, Item
 from cleannote.apps.inventory.selectors import (
     StockRow,
+    expiring_lots,
     item_of,
     locations,
+    lot_rows,
     low_stock,
     movements,
     note_dispenses,
@@ -52,6 +55,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.chart_edit import edit_screen
+from cleannote.rules.stock_lots import EXPIRING_WITHIN_DAYS
 
 MANAGE = Capability.MANAGE_INVENTORY
 
@@ -73,14 +77,30 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/items.html",
-        {"places": places, "table": table, "low_count": sum(1 for r in rows if r.low)},
+        {
+            "places": places,
+            "table": table,
+            "low_count": sum(1 for r in rows if r.low),
+            "expiring_count": len(expiring_lots(organisation, timezone.localdate())),
+        },
     )
 
 
 @staff_view(MANAGE)
 @require_http_methods(["GET"])
 def low_stock_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "inventory/low.html", {"rows": low_stock(_org(request))})
+    organisation = _org(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "inventory/low.html",
+        {
+            "rows": low_stock(organisation),
+            "expiring": expiring_lots(organisation, today),
+            "today": today,
+            "within": EXPIRING_WITHIN_DAYS,
+        },
+    )
 
 
 @staff_view(MANAGE)
@@ -96,6 +116,8 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         {
             "item": item,
             "rows": stock_rows(organisation, item),
+            "lots": lot_rows(organisation, item),
+            "today": timezone.localdate(),
             "movements": movements(item),
         },
     )
@@ -159,7 +181,7 @@ def _prefill(request: HttpRequest, *names: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in names:
         value = request.GET.get(name, "").strip()[:80]
-        if value and (name == "supplier" or value.isdigit()):
+        if value and (name in ("supplier", "lot", "reason") or value.isdigit()):
             found[name] = value
     return found
 
@@ -199,7 +221,8 @@ def receive(request: HttpRequest) -> HttpResponse:
         request, ReceiveForm, "Receive stock", "Receive",
         lambda d: do_receive_stock(
             actor, d["item"], d["location"], d["quantity"], supplier=d["supplier"],
-            reference=d["reference"], unit_cost=d["unit_cost"],
+            reference=d["reference"], unit_cost=d["unit_cost"], lot_number=d["lot"],
+            expires=d["expires"],
         ),
         "Stock received.", ("item", "location", "quantity", "supplier"),
     )  # fmt: skip
@@ -212,7 +235,8 @@ def transfer(request: HttpRequest) -> HttpResponse:
     return _movement_form(
         request, TransferForm, "Transfer between locations", "Transfer",
         lambda d: do_transfer_stock(
-            actor, d["item"], d["source"], d["destination"], d["quantity"], reason=d["reason"]
+            actor, d["item"], d["source"], d["destination"], d["quantity"], reason=d["reason"],
+            lot_number=d["lot"],
         ),
         "Stock transferred.", ("item", "source", "destination", "quantity"),
     )  # fmt: skip
@@ -225,9 +249,10 @@ def count(request: HttpRequest) -> HttpResponse:
     return _movement_form(
         request, CountForm, "Record a count", "Record count",
         lambda d: do_record_count(
-            actor, d["item"], d["location"], d["counted"], reason=d["reason"]
+            actor, d["item"], d["location"], d["counted"], reason=d["reason"],
+            lot_number=d["lot"],
         ),
-        "Count recorded.",
+        "Count recorded.", ("item", "location", "counted", "lot", "reason"),
     )  # fmt: skip
 
 
@@ -286,8 +311,9 @@ def note_supplies(request: HttpRequest, note_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             given = do_dispense(
-                actor_of(request), note, form.cleaned_data["item"], form.cleaned_data["quantity"]
-            )
+                actor_of(request), note, form.cleaned_data["item"],
+                form.cleaned_data["quantity"], lot_number=form.cleaned_data["lot"],
+            )  # fmt: skip
         except InventoryRefused as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
