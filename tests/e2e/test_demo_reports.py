@@ -30,3 +30,19 @@ def test_a_small_demo_has_no_59_course(db, settings, tmp_path):
     demo = load_demo(settings, tmp_path)
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
     assert not [r for r in selectors.modifier_59(read_filters({}, owner, DEMO_TODAY)) if r.finding]
+
+
+def test_the_demo_compliance_report_shows_the_kx_patient(db, settings, tmp_path):
+    """Walter Brandt's Medicare course is billed up to the KX amount and his series is booked
+    from tomorrow (demo_kx_course.py): his booked visits pass KX and then $3,000 (ADR 0802)."""
+    from cleannote.apps.reports.compliance import PROBLEMS, compliance
+
+    demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
+    owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
+    rows, counts = compliance(read_filters({}, owner, DEMO_TODAY))
+    kx = [r for r in rows if r.problem in (PROBLEMS["kx"], PROBLEMS["targeted_review"])]
+    assert {r.patient for r in kx} == {"Brandt, Walter"}
+    assert counts["kx"] == 1
+    assert counts["targeted_review"] == 1
+    assert all(r.detail.startswith("Booked visit of") for r in kx)
+    assert all("/plan/" in r.fix_url and r.location != "—" for r in kx)

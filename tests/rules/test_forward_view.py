@@ -23,6 +23,8 @@ from cleannote.rules.forward_view import (
     forward_flags,
     last_report_day,
     progress_report_due,
+    threshold_message,
+    thresholds_passed,
     type_plans_report,
 )
 from cleannote.rules.thresholds import TherapyBucket
@@ -311,6 +313,35 @@ def test_therapy_thresholds(
     case = CaseFacts("pt", discipline, kx_applies=True, charge_per_visit=Decimal(charge))
     ytd = {TherapyBucket.PT_SLP: Decimal(so_far)}
     assert _one_case(case, _booked(booked), ytd=ytd) == expected
+
+
+# (year, before, after, kinds passed): the one comparison the forward flags and the
+# compliance report's year-so-far rows share (ADR 0802). 2026: KX $2,480, review $3,000.
+PASSED_CASES = [
+    (2026, "0", "2480.00", []),  # at the amount is not past it
+    (2026, "0", "2480.01", ["kx-threshold"]),
+    (2026, "0", "3000.01", ["kx-threshold", "targeted-review"]),
+    (2026, "2400", "2500", ["kx-threshold"]),
+    (2026, "2500", "2600", []),  # already past before: passed at an earlier visit
+    (2026, "2900", "3100", ["targeted-review"]),
+    (2025, "0", "2450", ["kx-threshold"]),  # 2025's KX is $2,410
+    (2027, "0", "3100", ["targeted-review"]),  # no 2027 KX amount on file: none guessed
+]
+
+
+@pytest.mark.parametrize(("year", "before", "after", "kinds"), PASSED_CASES)
+def test_thresholds_passed(year: int, before: str, after: str, kinds: list[str]) -> None:
+    passed = thresholds_passed(year, Decimal(before), Decimal(after))
+    assert [kind.value for kind, _ in passed] == kinds
+
+
+def test_a_year_so_far_message_names_the_bucket_amount_and_threshold() -> None:
+    ((kind, row),) = thresholds_passed(2026, Decimal("0"), Decimal("2612.5"))
+    text = threshold_message(kind, TherapyBucket.OT, 2026, Decimal("2612.5"), row, expected=False)
+    assert text == (
+        "OT therapy is billed $2,612.50 this year, past the 2026 KX threshold of $2,480.00: "
+        "its lines need KX."
+    )
 
 
 def test_pt_and_slp_visits_add_up_in_one_bucket() -> None:

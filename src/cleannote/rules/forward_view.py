@@ -44,7 +44,13 @@ from enum import StrEnum
 
 from cleannote.rules.findings import Severity
 from cleannote.rules.scrub.checks_chart import RECERTIFY_EVERY_DAYS
-from cleannote.rules.thresholds import TherapyBucket, bucket_for, find_threshold_row
+from cleannote.rules.thresholds import (
+    TherapyBucket,
+    ThresholdKind,
+    ThresholdRow,
+    bucket_for,
+    find_threshold_row,
+)
 from cleannote.rules.visit import Discipline
 
 
@@ -459,32 +465,62 @@ def _threshold_flags(
         before = running.get((year, bucket), Decimal("0"))
         after = before + case.charge_per_visit
         running[(year, bucket)] = after
-        for kind, threshold_kind in (
-            (FlagKind.KX_THRESHOLD, "kx"),
-            (FlagKind.TARGETED_REVIEW, "targeted_review"),
-        ):
-            row = find_threshold_row(threshold_kind, year)  # type: ignore[arg-type]
-            if row is None or not (before <= row.amount < after):
-                continue
-            name = "PT and SLP" if bucket is TherapyBucket.PT_SLP else "OT"
-            if kind is FlagKind.KX_THRESHOLD:
-                text = (
-                    f"{name} therapy reaches about ${after:,.2f} this year, past the "
-                    f"{year} KX threshold of ${row.amount:,.2f}: its lines need KX."
-                )
-            else:
-                text = (
-                    f"{name} therapy reaches about ${after:,.2f} this year, past the "
-                    f"${row.amount:,.2f} targeted medical review amount."
-                )
+        for kind, row in thresholds_passed(year, before, after):
             yield (
                 visit,
                 Flag(
                     kind,
                     Severity.WARNING,
-                    text,
+                    threshold_message(kind, bucket, year, after, row, expected=True),
                     visit.date,
                     Remedy.CONFIRM_MEDICAL_NECESSITY,
                     case.key,
                 ),
             )
+
+
+# The Medicare therapy thresholds a bucket's year can pass, in the order they come.
+THRESHOLD_KINDS: tuple[tuple[FlagKind, ThresholdKind], ...] = (
+    (FlagKind.KX_THRESHOLD, "kx"),
+    (FlagKind.TARGETED_REVIEW, "targeted_review"),
+)
+
+
+def thresholds_passed(
+    year: int, before: Decimal, after: Decimal
+) -> list[tuple[FlagKind, ThresholdRow]]:
+    """The thresholds of `year` (KX, targeted medical review) that a bucket's amount passes in
+    going from `before` to `after`: `before` at or under the amount, `after` above it. From
+    zero, the ones a year's billing has already passed. A year with no amount on file passes
+    none (the scrubber reports the KX amount unknown). Example (2026): 2,400 to 2,500 passes
+    KX ($2,480); 0 to 3,100 passes both."""
+    passed = []
+    for kind, threshold_kind in THRESHOLD_KINDS:
+        row = find_threshold_row(threshold_kind, year)
+        if row is not None and before <= row.amount < after:
+            passed.append((kind, row))
+    return passed
+
+
+def threshold_message(
+    kind: FlagKind,
+    bucket: TherapyBucket,
+    year: int,
+    amount: Decimal,
+    row: ThresholdRow,
+    *,
+    expected: bool,
+) -> str:
+    """What passing a threshold means, for a booked visit (`expected`: an estimate) or for the
+    year's billing so far."""
+    name = "PT and SLP" if bucket is TherapyBucket.PT_SLP else "OT"
+    reach = f"reaches about ${amount:,.2f}" if expected else f"is billed ${amount:,.2f}"
+    if kind is FlagKind.KX_THRESHOLD:
+        return (
+            f"{name} therapy {reach} this year, past the {year} KX threshold of "
+            f"${row.amount:,.2f}: its lines need KX."
+        )
+    return (
+        f"{name} therapy {reach} this year, past the ${row.amount:,.2f} targeted medical "
+        "review amount."
+    )

@@ -253,6 +253,8 @@ def test_compliance_rows_link_to_the_screen_that_fixes_them(clinic):
         "certification": 1,
         "unsigned": 1,
         "authorization": 1,
+        "kx": 0,
+        "targeted_review": 0,
         "referral": 0,
     }
     by_problem = {r.problem.split(" ")[0]: r for r in rows}

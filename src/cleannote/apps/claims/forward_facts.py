@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from cleannote.apps.claims.models import Claim, Frequency
 from cleannote.apps.claims.pip_limits import pip_drawn
@@ -20,16 +20,22 @@ from cleannote.rules.thresholds import TherapyBucket, bucket_for
 from cleannote.rules.visit import Discipline, PayerKind
 
 
-def therapy_billing(
-    patient_ids: Collection[int], case_ids: Collection[int], year: int
-) -> TherapyBilling:
-    """Three queries, however many patients and cases."""
-    originals = Claim.objects.filter(
+def _originals() -> QuerySet[Claim]:
+    return Claim.objects.filter(
         frequency=Frequency.ORIGINAL, voided=False, primary_claim__isnull=True
     ).order_by()
+
+
+def medicare_therapy_ytd(
+    patient_ids: Collection[int], year: int
+) -> dict[int, dict[TherapyBucket, Decimal]]:
+    """{patient id: {bucket: Medicare therapy charges in `year`}}: one query. What the KX and
+    targeted review amounts are counted against, by the forward flags and the compliance
+    report alike."""
     ytd: dict[int, dict[TherapyBucket, Decimal]] = {}
     medicare = (
-        originals.filter(
+        _originals()
+        .filter(
             patient_id__any_of=patient_ids,
             payer_kind=PayerKind.MEDICARE.value,
             date_of_service__year=year,
@@ -42,10 +48,20 @@ def therapy_billing(
         if bucket is not None:
             buckets = ytd.setdefault(patient_id, {})
             buckets[bucket] = buckets.get(bucket, Decimal("0")) + total
+    return ytd
+
+
+def therapy_billing(
+    patient_ids: Collection[int], case_ids: Collection[int], year: int
+) -> TherapyBilling:
+    """Three queries, however many patients and cases."""
     billed = {
         case_id: (total, count)
-        for case_id, total, count in originals.filter(note__case_id__any_of=case_ids)
+        for case_id, total, count in _originals()
+        .filter(note__case_id__any_of=case_ids)
         .values_list("note__case_id")
         .annotate(total=Sum("total_charge"), count=Count("id"))
     }
-    return TherapyBilling(ytd=ytd, billed=billed, pip_drawn=pip_drawn(case_ids))
+    return TherapyBilling(
+        ytd=medicare_therapy_ytd(patient_ids, year), billed=billed, pip_drawn=pip_drawn(case_ids)
+    )

@@ -1,33 +1,56 @@
 """The compliance report's rows: what is slipping on each open case, where, and the chart
 screen (or note) that fixes it (ADR 0800). The progress-report and certification rules are the
-therapist home's own selectors (`notes.selectors`), read for the whole clinic."""
+therapist home's own selectors (`notes.selectors`), read for the whole clinic. KX and targeted
+review (ADR 0802) are the forward flags' own: the same year-to-date Medicare therapy charges
+(`claims.forward_facts.medicare_therapy_ytd`), the same comparison and words
+(`rules.forward_view.thresholds_passed`), and for booked visits `flags_for` itself."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
+from cleannote.apps.claims.forward_facts import medicare_therapy_ytd
 from cleannote.apps.notes import selectors as note_selectors
 from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.organisations.models import Location, Role, Staff
 from cleannote.apps.patients.fix_links import ChartScreen, screen_link
-from cleannote.apps.patients.models import Case, Referral
+from cleannote.apps.patients.models import Case, Patient, Referral
 from cleannote.apps.reports.scope import ReportFilters
+from cleannote.apps.scheduling.forward_flags import flags_for, remedy_link
+from cleannote.apps.scheduling.models import EXPECTED, Appointment
+from cleannote.apps.scheduling.selectors import day_bounds
+from cleannote.rules.forward_view import (
+    FlagKind,
+    Remedy,
+    threshold_message,
+    thresholds_passed,
+)
+from cleannote.rules.thresholds import TherapyBucket, bucket_for
+from cleannote.rules.visit import Discipline
 
 ROW_LIMIT = 200  # per problem: the count is whole, the list its oldest ROW_LIMIT
 AUTH_DAYS = 7
 AUTH_VISITS = 3
+BOOKED_DAYS = 14  # booked visits that will pass a threshold: the next two weeks, as the
+# schedule's attention list looks ahead
 
 PROBLEMS = {
     "progress": "Progress report due",
     "certification": "Plan of care past certification",
     "unsigned": "Note unsigned after 24 h",
     "authorization": f"Authorization ending (within {AUTH_DAYS} days or {AUTH_VISITS} visits)",
+    "kx": "KX threshold passed (Medicare therapy this year)",
+    "targeted_review": "Targeted medical review amount passed",
     "referral": "Referral missing",
 }
+_PROBLEM_OF_FLAG = {FlagKind.KX_THRESHOLD: "kx", FlagKind.TARGETED_REVIEW: "targeted_review"}
 
 
 @dataclass(frozen=True)
@@ -54,8 +77,16 @@ def _newest_note(field: str) -> Subquery:
     return Subquery(newest.values(field)[:1], output_field=IntegerField())
 
 
-def _open_cases(filters: ReportFilters) -> dict[int, tuple[int | None, int | None]]:
-    """Open cases in scope: case id -> (location, clinician) of the newest visit."""
+@dataclass(frozen=True)
+class CaseScope:
+    location_id: int | None  # of the case's newest visit
+    clinician_id: int | None
+    patient_id: int
+    discipline: str
+
+
+def _open_cases(filters: ReportFilters) -> dict[int, CaseScope]:
+    """Open cases in scope: case id -> where and by whom its newest visit was, its patient."""
     cases = Case.objects.filter(
         patient__organisation=filters.organisation, closed_on__isnull=True
     ).annotate(at=_newest_note("location_id"), by=_newest_note("therapist_id"))
@@ -65,7 +96,71 @@ def _open_cases(filters: ReportFilters) -> dict[int, tuple[int | None, int | Non
         cases = cases.filter(at=filters.location_id)
     if filters.clinician_id:
         cases = cases.filter(by=filters.clinician_id)
-    return {c["pk"]: (c["at"], c["by"]) for c in cases.order_by().values("pk", "at", "by")}
+    return {
+        c["pk"]: CaseScope(c["at"], c["by"], c["patient_id"], c["discipline"])
+        for c in cases.order_by().values("pk", "at", "by", "patient_id", "discipline")
+    }
+
+
+Add = Callable[[str, int, int, str, str, tuple[str, str]], None]
+
+
+def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -> None:
+    """KX and targeted review, per patient and bucket (PT and SLP together, OT apart): passed
+    by this year's Medicare therapy charges, or passed at a visit booked in the next
+    BOOKED_DAYS (the forward flags). Four queries for the charges and names, and `flags_for`'s
+    fixed number, however many patients."""
+    year = filters.today.year
+    newest: dict[tuple[int, TherapyBucket], int] = {}  # the newest open case of the bucket
+    for case_id, case in scope.items():
+        bucket = bucket_for(Discipline(case.discipline))
+        if bucket is not None:
+            key = (case.patient_id, bucket)
+            newest[key] = max(newest.get(key, 0), case_id)
+    if not newest:
+        return
+    ytd = medicare_therapy_ytd({patient_id for patient_id, _ in newest}, year)
+    billed = sorted(ytd)
+    names = {
+        p.pk: str(p)
+        for p in Patient.objects.filter(pk__any_of=billed).only("first_name", "last_name")
+    }
+    fix = Remedy.CONFIRM_MEDICAL_NECESSITY
+    for (patient_id, bucket), case_id in sorted(newest.items(), key=lambda i: i[1]):
+        amount = ytd.get(patient_id, {}).get(bucket, Decimal("0"))
+        for kind, row in thresholds_passed(year, Decimal("0"), amount):
+            link = remedy_link(fix, patient_id=patient_id, case_id=case_id)
+            text = threshold_message(
+                kind, bucket, year, amount or Decimal("0"), row, expected=False
+            )
+            add(
+                _PROBLEM_OF_FLAG[kind], case_id, patient_id, names[patient_id], text,
+                (link.url, link.text),
+            )  # fmt: skip
+    # Booked visits that will pass one: only a patient billed to Medicare this year has the
+    # charges the forward flags count from.
+    start, _ = day_bounds(filters.today)
+    _, until = day_bounds(filters.today + dt.timedelta(days=BOOKED_DAYS - 1))
+    booked = list(
+        Appointment.objects.filter(
+            organisation=filters.organisation, patient_id__any_of=billed, status__in=EXPECTED,
+            start__gte=start, start__lt=until,
+        ).only("pk", "patient_id", "start")
+    )  # fmt: skip
+    flags = flags_for(filters.organisation, booked, filters.today)
+    zone = timezone.get_current_timezone()
+    for appointment in sorted(booked, key=lambda a: (a.start, a.pk)):
+        for flag in flags.get(appointment.pk, ()):
+            problem = _PROBLEM_OF_FLAG.get(flag.kind)
+            case_id = int(flag.case_key)  # type: ignore[call-overload]
+            if problem is None or case_id not in scope:
+                continue
+            day = appointment.start.astimezone(zone).date().isoformat()
+            link = remedy_link(flag.remedy, patient_id=appointment.patient_id, case_id=case_id)
+            add(
+                problem, case_id, appointment.patient_id, names[appointment.patient_id],
+                f"Booked visit of {day}: {flag.message}", (link.url, link.text),
+            )  # fmt: skip
 
 
 def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, int]]:
@@ -88,7 +183,8 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         counts[problem] += 1
         if counts[problem] > ROW_LIMIT:
             return
-        at, by = scope.get(case_id, (None, None))
+        case = scope.get(case_id)
+        at, by = (case.location_id, case.clinician_id) if case else (None, None)
         rows.append(
             ComplianceRow(
                 problem=PROBLEMS[problem], location=locations.get(at, "—") if at else "—",
@@ -177,6 +273,7 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
             "authorization", referral.case_id, referral.case.patient_id, str(referral.case.patient),
             "; ".join(p for p in (through, left) if p), (link.url, link.text),
         )  # fmt: skip
+    _thresholds(filters, scope, add)
     for case in (
         Case.objects.filter(pk__in=list(scope))
         .exclude(Exists(Referral.objects.filter(case=OuterRef("pk"))))
@@ -191,4 +288,6 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
             case.title,
             (link.url, link.text),
         )
+    order = {label: n for n, label in enumerate(PROBLEMS.values())}
+    rows.sort(key=lambda r: order[r.problem])  # stable: each problem's rows keep their order
     return rows, counts

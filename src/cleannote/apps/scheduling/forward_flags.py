@@ -353,13 +353,18 @@ class AttentionGroup:
     rows: tuple[AttentionRow, ...]
 
 
+def remedy_link(remedy: Remedy, *, patient_id: int, case_id: int) -> FixLink:
+    """The chart screen that fixes a flag's remedy on the case, with its link text."""
+    link = screen_link(_SCREEN_OF_REMEDY[remedy], patient_id=patient_id, case_id=case_id)
+    return FixLink(link.url, _LINK_TEXT[remedy])
+
+
 def fix_link(flag: Flag, appointment: Appointment) -> FixLink:
-    link = screen_link(
-        _SCREEN_OF_REMEDY[flag.remedy],
+    return remedy_link(
+        flag.remedy,
         patient_id=appointment.patient_id,
         case_id=int(flag.case_key),  # type: ignore[call-overload]
     )
-    return FixLink(link.url, _LINK_TEXT[flag.remedy])
 
 
 def report_types(organisation: Organisation) -> dict[str, tuple[AppointmentType, ...]]:
