@@ -14,6 +14,7 @@ carrying 59 or an X modifier is above the rest of the clinic's share by more tha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -241,6 +242,21 @@ FIGURES: dict[str, Figure] = _figures(
         "or with 3 or fewer authorized visits left (signed visits since it started).",
     ),
     (
+        "kx_passed",
+        "KX threshold passed",
+        "Medicare patients whose PT and SLP charges this year (one amount, counted together) or "
+        "OT charges (apart) are above the year's KX threshold, from their claims (charges, "
+        "not allowed amounts, so the row comes early, never late), or will be at a visit "
+        "booked in the next two weeks at the case's average charge a visit. Their lines need "
+        "KX, which attests that the plan and notes document medical necessity.",
+    ),
+    (
+        "targeted_review_passed",
+        "Targeted medical review amount passed",
+        "The same, past the $3,000 targeted medical review amount: Medicare may choose the "
+        "claims for review, so the documentation must stand on its own.",
+    ),
+    (
         "referral_missing",
         "Referral missing",
         "Open cases with no referral on file.",
@@ -357,21 +373,98 @@ class Target:
         return Decimal(value) < self.value if self.at_least else Decimal(value) > self.value
 
 
-# The clinic's targets until it sets its own: common expectations for a full-time outpatient
-# therapist (ADR 0800): about ten visits a day, three to four units a visit, few cancellations
-# and no-shows, notes signed the next day at the latest and none left three days.
+# The clinic's targets until it sets its own (the targets page, ADR 0802): common
+# expectations for a full-time outpatient therapist (ADR 0800): about ten visits a day (fifty
+# a full-time week), three to four units a visit, few cancellations and no-shows, notes signed
+# the next day at the latest and none left three days; and for the money, 95 % of what could
+# be collected and under 40 days in A/R.
 DEFAULT_TARGETS: dict[str, Target] = {
     t.key: t
     for t in (
         Target("visits_per_day", Decimal("10"), at_least=True),
+        Target("visits_per_fte_week", Decimal("50"), at_least=True),
         Target("units_per_visit", Decimal("3.5"), at_least=True),
         Target("cancellation_rate", Decimal("10"), at_least=False),
         Target("no_show_rate", Decimal("5"), at_least=False),
         Target("arrived_to_booked", Decimal("85"), at_least=True),
         Target("signed_within_24h", Decimal("90"), at_least=True),
         Target("unsigned_72h", Decimal("0"), at_least=False),
+        Target("net_collection_rate", Decimal("95"), at_least=True),
+        Target("days_in_ar", Decimal("40"), at_least=False),
     )
 }
+
+# The largest value a clinic may set for each target (the least is 0); counts are whole.
+TARGET_MAXIMUM: dict[str, Decimal] = {
+    "visits_per_day": Decimal("60"),
+    "visits_per_fte_week": Decimal("300"),
+    "units_per_visit": Decimal("20"),
+    "cancellation_rate": Decimal("100"),
+    "no_show_rate": Decimal("100"),
+    "arrived_to_booked": Decimal("100"),
+    "signed_within_24h": Decimal("100"),
+    "unsigned_72h": Decimal("10000"),
+    "net_collection_rate": Decimal("100"),
+    "days_in_ar": Decimal("365"),
+}
+WHOLE_TARGETS = frozenset({"unsigned_72h"})
+TARGET_PLACES = 2
+
+
+class TargetError(ValueError):
+    """A target the clinic typed that cannot be kept: `field` is the target's key, the
+    message names the figure."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{FIGURES[field].label}: {message}")
+        self.field = field
+        self.message = message
+
+
+def parse_target(key: str, text: str) -> Decimal | None:
+    """A target as the clinic typed it: blank is None (back to the default), else a number
+    from 0 to the figure's maximum, at most two decimals, whole for counts; a % sign on a
+    percentage is allowed. Raises TargetError naming the figure."""
+    if key not in DEFAULT_TARGETS:
+        raise ValueError(f"no target for {key!r}")
+    cleaned = text.strip().replace(",", "")
+    if key in PERCENT_FIGURES:
+        cleaned = cleaned.removesuffix("%").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        raise TargetError(key, "enter a number, e.g. " + str(DEFAULT_TARGETS[key].value)) from None
+    if not value.is_finite():
+        raise TargetError(key, "enter a number, e.g. " + str(DEFAULT_TARGETS[key].value))
+    maximum = TARGET_MAXIMUM[key]
+    if value < 0 or value > maximum:
+        unit = "%" if key in PERCENT_FIGURES else ""
+        raise TargetError(key, f"must be from 0 to {maximum}{unit}")
+    if key in WHOLE_TARGETS and value != value.to_integral_value():
+        raise TargetError(key, "must be a whole number")
+    if value != value.quantize(Decimal(1).scaleb(-TARGET_PLACES), ROUND_HALF_UP):
+        raise TargetError(key, f"at most {TARGET_PLACES} decimal places")
+    return plain(value)
+
+
+def plain(value: Decimal) -> Decimal:
+    """A target without trailing zeros (12.00 is 12, 3.50 is 3.5), as the page shows it."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def targets_with(*layers: Mapping[str, Decimal]) -> dict[str, Target]:
+    """The defaults with each layer's values over them, later layers winning (the clinic's,
+    then a location's)."""
+    merged = dict(DEFAULT_TARGETS)
+    for layer in layers:
+        for key, value in layer.items():
+            default = DEFAULT_TARGETS.get(key)
+            if default is not None:
+                merged[key] = Target(key, value, default.at_least)
+    return merged
+
 
 # Figures that are percentages (shown with a % sign; the CSV keeps the bare number).
 PERCENT_FIGURES = frozenset(

@@ -44,6 +44,9 @@ class Capability(StrEnum):
     # (ADR 0800). Clinicians have SEE_OWN_REPORTS instead: the same pages, their figures only.
     RUN_REPORTS = "run_reports"
     SEE_OWN_REPORTS = "see_own_reports"
+    # The clinic's report targets (visits a day, units a visit, days in A/R...) (ADR 0802).
+    # Owner only.
+    SET_REPORT_TARGETS = "set_report_targets"
     # Supplies on the shelf: items, receipts, transfers, counts and the low-stock list (ADR 0820).
     # Dispensing from a note is WRITE_NOTES.
     MANAGE_INVENTORY = "manage_inventory"

@@ -28,9 +28,10 @@ from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.reports import compliance, selectors
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
+from cleannote.apps.reports.targets import report_targets
 from cleannote.platform.money import format_money
 from cleannote.rules import reporting
-from cleannote.rules.reporting import DEFAULT_TARGETS, Figure
+from cleannote.rules.reporting import Figure, Target
 from cleannote.rules.visit import Discipline
 
 REFUSAL = "reports are for the owner, billers and clinicians (who see their own figures)"
@@ -70,8 +71,20 @@ class Report:
     build: Callable[[ReportFilters], ReportPage]
 
 
-def _figure_cell(key: str, value: Any) -> Cell:
-    target = DEFAULT_TARGETS.get(key)
+Targets = dict[str, Target]
+
+
+def _targets(filters: ReportFilters) -> Targets:
+    """The clinic's targets, or the chosen location's (ADR 0802)."""
+    return report_targets(filters.organisation, filters.location_id)
+
+
+def _target_row(keys: tuple[str, ...], targets: Targets) -> list[str]:
+    return ["Clinic target", *(targets[k].text if k in targets else "" for k in keys)]
+
+
+def _figure_cell(key: str, value: Any, targets: Targets) -> Cell:
+    target = targets.get(key)
     missed = target.missed_by(value) if target is not None else False
     text = reporting.shown(key, value)
     return Cell(
@@ -81,23 +94,26 @@ def _figure_cell(key: str, value: Any) -> Cell:
     )
 
 
-def _productivity_table(caption: str, first: str, rows: list[selectors.ProductivityRow]) -> Table:
+def _productivity_table(
+    caption: str, first: str, rows: list[selectors.ProductivityRow], targets: Targets
+) -> Table:
     keys = selectors.PRODUCTIVITY_FIGURES
     return Table(
         caption=caption,
         headers=[first, *(reporting.FIGURES[k].label for k in keys)],
-        rows=[[Cell(r.name, r.name), *(_figure_cell(k, r.figures[k]) for k in keys)] for r in rows],
-        target_row=[
-            "Clinic target",
-            *(DEFAULT_TARGETS[k].text if k in DEFAULT_TARGETS else "" for k in keys),
+        rows=[
+            [Cell(r.name, r.name), *(_figure_cell(k, r.figures[k], targets) for k in keys)]
+            for r in rows
         ],
+        target_row=_target_row(keys, targets),
     )
 
 
 def productivity_page(filters: ReportFilters) -> ReportPage:
     clinicians = selectors.productivity(filters, "clinician")
     locations = selectors.productivity(filters, "location")
-    target = DEFAULT_TARGETS["visits_per_day"].value
+    targets = _targets(filters)
+    target = targets["visits_per_day"].value
     chart = bar_chart(
         "Visits per day, by clinician",
         [r.name for r in clinicians],
@@ -112,9 +128,9 @@ def productivity_page(filters: ReportFilters) -> ReportPage:
         [("Signed within 24 h", [r.figures["signed_within_24h"] for r in clinicians])],
         percent=True,
     )
-    tables = [_productivity_table("By clinician", "Clinician", clinicians)]
+    tables = [_productivity_table("By clinician", "Clinician", clinicians, targets)]
     if not filters.own_only:
-        tables.append(_productivity_table("By location", "Location", locations))
+        tables.append(_productivity_table("By location", "Location", locations, targets))
     return ReportPage(
         tables=tables,
         charts=[chart, timeliness],
@@ -152,7 +168,7 @@ def modifier_59_page(filters: ReportFilters) -> ReportPage:
             [
                 Cell(r.name, r.name),
                 Cell(r.payer_name, r.payer_name),
-                *(_figure_cell(k, r.figures[k]) for k in MODIFIER_FIGURES[:-1]),
+                *(_figure_cell(k, r.figures[k], {}) for k in MODIFIER_FIGURES[:-1]),
                 Cell(
                     "Far above the rest: review" if r.finding else "—",
                     "far above the rest" if r.finding else "",
@@ -215,13 +231,14 @@ def _money_cell(key: str, value: Any) -> Cell:
     return Cell(format_money(value), str(value))
 
 
-def _cell(key: str, value: Any) -> Cell:
-    return _money_cell(key, value) if key in MONEY_FIGURES else _figure_cell(key, value)
+def _cell(key: str, value: Any, targets: Targets) -> Cell:
+    return _money_cell(key, value) if key in MONEY_FIGURES else _figure_cell(key, value, targets)
 
 
 def financial_page(filters: ReportFilters) -> ReportPage:
     payers = selectors.financial(filters)
     keys = selectors.FINANCIAL_FIGURES
+    targets = _targets(filters)
     chart = bar_chart(
         "Charges and payments by payer ($)",
         [p.payer_name for p in payers],
@@ -231,9 +248,10 @@ def financial_page(filters: ReportFilters) -> ReportPage:
         caption="By payer",
         headers=["Payer", *(reporting.FIGURES[k].label for k in keys)],
         rows=[
-            [Cell(p.payer_name, p.payer_name), *(_cell(k, p.figures[k]) for k in keys)]
+            [Cell(p.payer_name, p.payer_name), *(_cell(k, p.figures[k], targets) for k in keys)]
             for p in payers
         ],
+        target_row=_target_row(keys, targets),
     )
     carc = Table(
         caption="Denials by payer and CARC",
@@ -310,8 +328,8 @@ def compliance_page(filters: ReportFilters) -> ReportPage:
     )  # fmt: skip
     notes = [
         "Problems are as of today, for open cases; the dates do not narrow them.",
-        "Patients at the KX threshold or the targeted medical review amount are flagged on "
-        "their booked visits: see the schedule's attention list.",
+        "KX and targeted review look ahead two weeks; the schedule's attention list shows "
+        "every limit a booked visit will break.",
     ]
     if any(n > compliance.ROW_LIMIT for n in counts.values()):
         notes.append(f"Each problem lists its oldest {compliance.ROW_LIMIT}; the chart counts all.")
@@ -319,7 +337,8 @@ def compliance_page(filters: ReportFilters) -> ReportPage:
         tables=[summary, listed],
         charts=[chart],
         figures=[reporting.FIGURES[k] for k in ("progress_due", "past_certification",
-                 "unsigned_24h", "authorization_ending", "referral_missing")],
+                 "unsigned_24h", "authorization_ending", "kx_passed",
+                 "targeted_review_passed", "referral_missing")],
         notes=notes,
         shown_patient_ids=sorted({r.patient_id for r in rows}),
         extra={"attention_url": reverse("scheduling:attention")},
@@ -349,8 +368,8 @@ REPORTS: dict[str, Report] = {
             "compliance",
             "Compliance by location",
             "Progress reports due, plans past certification, notes unsigned, authorizations "
-            "ending and referrals missing, by location and clinician, each with the screen "
-            "that fixes it.",
+            "ending, KX and targeted-review patients and referrals missing, by location and "
+            "clinician, each with the screen that fixes it.",
             compliance_page,
         ),
         Report(
@@ -467,6 +486,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     monitor = reverse("reports:report", args=["modifier-59"])
     financial = reverse("reports:report", args=["financial"])
     money = selectors.clinic_money(filters)
+    targets = _targets(filters)
     headlines = [
         Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity),
         *(
@@ -474,9 +494,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 reporting.FIGURES[key].label,
                 reporting.shown(key, clinic[key]),
                 productivity,
-                missed=DEFAULT_TARGETS[key].missed_by(clinic[key])
-                if key in DEFAULT_TARGETS
-                else False,
+                missed=targets[key].missed_by(clinic[key]) if key in targets else False,
             )
             for key in (
                 "visits_per_day",
@@ -494,6 +512,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if key in MONEY_FIGURES
                 else reporting.shown(key, money[key]),
                 financial,
+                missed=targets[key].missed_by(money[key]) if key in targets else False,
             )
             for key in ("payments", "net_collection_rate", "days_in_ar", "ar_over_90")
         ),
