@@ -46,7 +46,7 @@ PROBLEMS = {
     "certification": "Plan of care past certification",
     "unsigned": "Note unsigned after 24 h",
     "authorization": f"Authorization ending (within {AUTH_DAYS} days or {AUTH_VISITS} visits)",
-    "kx": "KX threshold passed (Medicare therapy this year)",
+    "kx": "KX threshold passed",
     "targeted_review": "Targeted medical review amount passed",
     "referral": "Referral missing",
 }

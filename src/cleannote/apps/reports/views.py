@@ -315,6 +315,18 @@ def compliance_page(filters: ReportFilters) -> ReportPage:
             for name, problems in sorted(by_location.items())
         ],
     )
+    by_clinician: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_clinician.setdefault(row.clinician, dict.fromkeys(compliance.PROBLEMS.values(), 0))
+        by_clinician[row.clinician][row.problem] += 1
+    clinician_summary = Table(
+        caption="By clinician",
+        headers=["Clinician", *compliance.PROBLEMS.values()],
+        rows=[
+            [Cell(name, name), *(Cell(str(n), str(n)) for n in problems.values())]
+            for name, problems in sorted(by_clinician.items())
+        ],
+    )
     listed = Table(
         caption="Each problem, with the screen that fixes it",
         headers=["Problem", "Location", "Clinician", "Patient", "Detail", "Fix"],
@@ -334,7 +346,7 @@ def compliance_page(filters: ReportFilters) -> ReportPage:
     if any(n > compliance.ROW_LIMIT for n in counts.values()):
         notes.append(f"Each problem lists its oldest {compliance.ROW_LIMIT}; the chart counts all.")
     return ReportPage(
-        tables=[summary, listed],
+        tables=[summary, clinician_summary, listed],
         charts=[chart],
         figures=[reporting.FIGURES[k] for k in ("progress_due", "past_certification",
                  "unsigned_24h", "authorization_ending", "kx_passed",
