@@ -95,7 +95,7 @@ def test_the_owner_dashboard_links_into_the_reports(clinic, login):
 
 
 # The compliance report's rows are bounded per kind (ROW_LIMIT) rather than grouped: its
-# query count is not pinned here.
+# query count is pinned in test_compliance_report.py, with rows of every kind added.
 @pytest.mark.parametrize("slug", ["productivity", "financial", "modifier-59"])
 def test_a_report_reads_in_a_fixed_number_of_queries_whatever_the_visits(
     clinic, login, slug, django_assert_max_num_queries
