@@ -193,8 +193,9 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
             )
         )  # fmt: skip
 
+    # No open case in scope (a clinician with none): an empty id list is no SQL to run.
     in_scope = Case.objects.filter(pk__in=list(scope))
-    for case in note_selectors.progress_reports_due(staff, cases=in_scope):
+    for case in note_selectors.progress_reports_due(staff, cases=in_scope) if scope else ():
         add(
             "progress", case.pk, case.patient_id, str(case.patient),
             f"{case.days_since_report} treatment days since the last report",  # type: ignore[attr-defined]
