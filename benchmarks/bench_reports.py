@@ -1,13 +1,16 @@
 """Server time of the pages an owner and a biller read on a group's database (issue 14).
 
-Target: under 1 s median server time each. With `DATABASE_URL` set, the pages are read from
-that database as it stands: grow it first with `manage.py cleannote_scale --visits N` (ADR
-0832). Without it, a temporary SQLite database is migrated, loaded with the demo clinic and
-grown by `BENCH_REPORTS_VISITS` visits (default 2,000), which labels the figures as a small
-case. Pages: the schedule, the owner's and a therapist's home, the claims worklist, the
-denials worklist, the audit page, and every report under /reports/, each read through
-Django's test client (middleware, session, audit row, queries, template; no network).
-The figure is the median of `BENCH_REPORTS_ROUNDS` reads (default 5) after one warm read.
+Target: under 1 s median server time each. With `BENCH_DATABASE_URL` set (e.g.
+postgres://postgres@127.0.0.1:5432/cleannote_scale1m), the pages are read from that database
+as it stands: grow it first with `manage.py cleannote_scale --visits N` (ADR 0832, 0833).
+`DATABASE_URL` is read the same way when `BENCH_DATABASE_URL` is not set. Without either, a
+temporary SQLite database is migrated, loaded with the demo clinic and grown by
+`BENCH_REPORTS_VISITS` visits (default 2,000), which labels the figures as a small case.
+Pages: the schedule (day list, clinician's day, week), the owner's and a therapist's home,
+the claims worklist, the denials worklist, the audit page, and every report under /reports/,
+each read through Django's test client (middleware, session, audit row, queries, template; no
+network). The figure is the median of `BENCH_REPORTS_ROUNDS` reads (default 5) after one warm
+read; a table of the medians closes the run.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ SMALL_VISITS = int(os.environ.get("BENCH_REPORTS_VISITS", "2000"))
 
 
 def _setup(data_dir: str) -> tuple[Any, Any, dict[str, tuple[str, str]], str]:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     grown_here = "DATABASE_URL" not in os.environ
     if grown_here:
         os.environ["CLEANNOTE_DATA_DIR"] = data_dir
@@ -59,7 +64,9 @@ def _setup(data_dir: str) -> tuple[Any, Any, dict[str, tuple[str, str]], str]:
     as_owner.force_login(owner.user)
     as_therapist.force_login(therapist.user)
     pages = {
-        "schedule": ("owner", "/schedule/"),
+        "schedule_day": ("owner", "/schedule/"),
+        "schedule_my_day": ("therapist", "/schedule/mine/"),
+        "schedule_week": ("owner", "/schedule/week/"),
         "home_owner": ("owner", "/"),
         "home_therapist": ("therapist", "/"),
         "claims_worklist": ("owner", "/claims/"),
@@ -69,7 +76,9 @@ def _setup(data_dir: str) -> tuple[Any, Any, dict[str, tuple[str, str]], str]:
     }
     pages.update({f"report_{slug}": ("owner", f"/reports/{slug}/") for slug in REPORTS})
     where = f"{connection.vendor}, " + (
-        f"grown here by {SMALL_VISITS} visits (small case)" if grown_here else "DATABASE_URL"
+        f"grown here by {SMALL_VISITS} visits (small case)"
+        if grown_here
+        else f"database {connection.settings_dict['NAME']}"
     )
     return as_owner, as_therapist, pages, where
 
@@ -86,9 +95,19 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         as_owner, as_therapist, pages, where = _setup(data_dir)
         before = reference_loop_ms()
+        timings: dict[str, Timing] = {}
         for name, (who, url) in pages.items():
             client = as_owner if who == "owner" else as_therapist
             client.get(url)  # warm: templates, catalog, tables
-            _report(name, _measure(lambda c=client, u=url: c.get(u), ROUNDS), where)
+            timings[name] = _measure(lambda c=client, u=url: c.get(u), ROUNDS)
+            _report(name, timings[name], where)
         after = reference_loop_ms()
         print(f"reference_loop: {before:.1f} ms before, {after:.1f} ms after (best of 5)")
+        print(f"\n| page | median ms | best ms | queries | < 1 s |  ({where})")
+        print("|---|---:|---:|---:|---|")
+        for name, t in timings.items():
+            within = "yes" if t.wall_median_ms < 1000 else "**no**"
+            print(
+                f"| {name} | {t.wall_median_ms:.0f} | {t.wall_best_ms:.0f} | {t.queries} | "
+                f"{within} |"
+            )

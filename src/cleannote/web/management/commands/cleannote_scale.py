@@ -21,6 +21,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--visits", type=int, required=True, help="visits to add, e.g. 300000")
         parser.add_argument("--seed", type=int, default=14)
+        parser.add_argument(
+            "--chain",
+            choices=("append", "task"),
+            default="append",
+            help="link the audit events as they are written (append, the default), or append "
+            "them unchained and let the chaining task link them (task; ADR 0830, 0833)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         visits = options["visits"]
@@ -33,13 +40,23 @@ class Command(BaseCommand):
         organisation = Organisation.objects.order_by("pk").first()
         assert organisation is not None
         try:
-            grown = grow(organisation, visits=visits, today=today, seed=options["seed"])
+            grown = grow(
+                organisation,
+                visits=visits,
+                today=today,
+                seed=options["seed"],
+                chain=options["chain"],
+                progress=lambda line: self.stdout.write(line, ending="\n") or self.stdout.flush(),
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         seconds = time.monotonic() - started
         self.stdout.write(
-            f"Added {grown.patients} patients, {grown.notes} notes, {grown.claims} claims and "
-            f"{grown.audit_events} audit events in {seconds:.0f} s."
+            f"Added {grown.clinicians} clinicians, {grown.patients} patients, {grown.notes} "
+            f"notes, {grown.appointments} appointments, {grown.claims} claims with "
+            f"{grown.claim_lines} lines, {grown.remittance_files} remittance files with "
+            f"{grown.postings} claim payments, and {grown.audit_events} audit events "
+            f"in {seconds:.0f} s."
         )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
