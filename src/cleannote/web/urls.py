@@ -11,6 +11,7 @@ from django.urls import include, path
 from cleannote.apps.notes.views import home
 from cleannote.apps.reports.views import dashboard
 from cleannote.web import errors
+from cleannote.web.settings_hub import settings_index
 
 handler403 = errors.permission_denied
 handler404 = errors.page_not_found
@@ -35,6 +36,7 @@ urlpatterns = [
     path("inventory/", include("cleannote.apps.inventory.urls")),
     path("exchange/", include("cleannote.apps.exchange.urls")),
     path("dashboard/", dashboard, name="dashboard"),
+    path("settings/", settings_index, name="settings"),
     path("reports/", include("cleannote.apps.reports.urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]
