@@ -45,6 +45,9 @@ KIND_TABLE = [
     ("77", ModifierKind.REPEAT),
     ("NU", ModifierKind.DME),
     ("RR", ModifierKind.DME),
+    ("KH", ModifierKind.DME),
+    ("KI", ModifierKind.DME),
+    ("KJ", ModifierKind.DME),
 ]
 
 
