@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
@@ -26,6 +28,8 @@ from cleannote.apps.inventory.models import (
     ItemKind,
     Lot,
     MovementKind,
+    PurchaseMode,
+    Rental,
     StockBin,
     StockMovement,
 )
@@ -33,10 +37,14 @@ from cleannote.apps.inventory.selectors import lot_of, lot_stock
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.coverage_order import in_cob_order
+from cleannote.apps.patients.models import Coverage
 from cleannote.platform.clock import format_date
+from cleannote.rules.dme_rentals import RentalMonth, rental_month
 from cleannote.rules.ncci import looks_like_hcpcs
 from cleannote.rules.stock_lots import allocate, is_expired
 from cleannote.rules.supplies import DmeMode, SupplyKind, dme_modifier, find_supply
+from cleannote.rules.visit import PayerKind
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -427,6 +435,8 @@ def do_dispense(
     _quantity(quantity)
     location = locked.location
     _locked_bins(item, location)
+    if is_rental(item):
+        return _lend(actor, user, locked, item, quantity, lot_number)
     moved = _take(
         actor, user, item, location, quantity, MovementKind.DISPENSE, lot_number, "dispensed",
         note=locked, unit_cost=item.cost,
@@ -449,16 +459,158 @@ def do_dispense(
     return dispense
 
 
+def is_rental(item: Item) -> bool:
+    """A billable durable-equipment item the clinic rents out: dispensing it lends a unit."""
+    return item.kind == ItemKind.DME and item.purchase_mode == PurchaseMode.RENTAL and item.billable
+
+
+def _medicare_primary(patient_id: int, day: dt.date) -> bool:
+    """Whether the patient's first payer on `day` is Medicare (Part B, billed to a DME MAC;
+    a Medicare Advantage plan sets its own rules and gets RR alone)."""
+    first = in_cob_order(Coverage.objects.filter(patient_id=patient_id), day)
+    return bool(first) and first[0].kind == PayerKind.MEDICARE.value
+
+
+def _month_line(item: Item, note: Note, month: int) -> RentalMonth:
+    line = rental_month(
+        item.hcpcs, month, medicare=_medicare_primary(note.patient_id, note.date_of_service)
+    )
+    if line.refused:
+        raise InventoryRefused("rental", line.refused)
+    return line
+
+
+def _lend(
+    actor: Actor, user: User, note: Note, item: Item, quantity: int, lot_number: str
+) -> Dispense:
+    """Dispensing a rental item lends one unit: out of stock, a `Rental` from the visit's day,
+    and month 1 billed on this visit (RR, and KH for Medicare)."""
+    if quantity != 1:
+        raise InventoryRefused("quantity", "Lend one unit at a time; dispense again for another.")
+    line = _month_line(item, note, 1)
+    moved = _take(
+        actor, user, item, note.location, 1, MovementKind.RENT_OUT, lot_number, "lent",
+        note=note, unit_cost=item.cost,
+    )  # fmt: skip
+    rental = Rental.objects.create(
+        organisation=actor.organisation, item=item, patient_id=note.patient_id,
+        location=note.location, started=note.date_of_service,
+    )  # fmt: skip
+    dispense = Dispense.objects.create(
+        note=note, item=item, movement=moved[0], quantity=1, billable=True, hcpcs=item.hcpcs,
+        modifiers=list(line.modifiers), charge=item.charge, cost=Decimal("0.00"), rental=rental,
+        rental_month=1,
+    )  # fmt: skip
+    StockMovement.objects.filter(pk=moved[0].pk).update(dispense=dispense)
+    do_record_audit_event(
+        actor, AuditAction.CREATE, "rental", rental.pk, patient_id=note.patient_id
+    )
+    do_record_audit_event(
+        actor, AuditAction.CREATE, "dispense", dispense.pk, patient_id=note.patient_id
+    )
+    return dispense
+
+
+def month_starts(rental: Rental, month: int) -> dt.date:
+    """The day month `month` of a rental begins (month 1 on the day it went out)."""
+    starts: dt.date = rental.started + relativedelta(months=month - 1)
+    return starts
+
+
+def _rental_of(actor: Actor, rental: Rental) -> Rental:
+    locked = (
+        Rental.objects.select_for_update(of=("self",))
+        .select_related("item", "location")
+        .filter(pk=rental.pk, organisation=actor.organisation)
+        .first()
+    )
+    if locked is None:
+        raise InventoryRefused("rental", "No such rental in this clinic.")
+    return locked
+
+
 @transaction.atomic
-def do_take_back(actor: Actor, dispense: Dispense) -> StockMovement:
-    """Take a dispense back off a draft note: the items return to the shelf they left."""
+def do_bill_rental_month(actor: Actor, note: Note, rental: Rental) -> Dispense:
+    """Bill the next month of a unit out on rental on one of the patient's visits in or after
+    that month: a line of the visit like a dispensed supply (ADR 0821), with RR and, for a
+    Medicare patient, the month's modifier; no stock moves."""
+    _person(actor, Capability.WRITE_NOTES)
+    locked = _draft_note(actor, note)
+    row = _rental_of(actor, rental)
+    if row.patient_id != locked.patient_id:
+        raise InventoryRefused("rental", "The unit is out to another patient.")
+    if row.returned is not None:
+        raise InventoryRefused(
+            "rental", f"The unit came back on {format_date(row.returned)}; nothing more to bill."
+        )
+    billed = list(row.months.order_by("rental_month"))
+    if any(d.note_id == locked.pk for d in billed):
+        raise InventoryRefused("rental", "This visit already bills a month of this rental.")
+    month = len(billed) + 1
+    starts = month_starts(row, month)
+    if locked.date_of_service < starts:
+        raise InventoryRefused(
+            "rental", f"Month {month} of the rental begins {format_date(starts)}; bill it on "
+            "a visit from that day.",
+        )  # fmt: skip
+    line = _month_line(row.item, locked, month)
+    dispense = Dispense.objects.create(
+        note=locked, item=row.item, movement=None, quantity=1, billable=True,
+        hcpcs=row.item.hcpcs, modifiers=list(line.modifiers), charge=row.item.charge,
+        cost=Decimal("0.00"), rental=row, rental_month=month,
+    )  # fmt: skip
+    do_record_audit_event(
+        actor, AuditAction.CREATE, "dispense", dispense.pk, patient_id=locked.patient_id
+    )
+    return dispense
+
+
+@transaction.atomic
+def do_return_rental(actor: Actor, rental: Rental, returned: dt.date) -> StockMovement:
+    """The unit is back on the shelf it left; no month after this is billed."""
+    user = _person(actor, Capability.MANAGE_INVENTORY)
+    row = _rental_of(actor, rental)
+    if row.returned is not None:
+        raise InventoryRefused("rental", "Already returned.")
+    if returned < row.started:
+        raise InventoryRefused(
+            "returned", f"The unit went out on {format_date(row.started)}; give a later day."
+        )
+    if returned > timezone.localdate():
+        raise InventoryRefused("returned", "Give today or a day before.")
+    _locked_bins(row.item, row.location)
+    out = StockMovement.objects.filter(dispense__rental=row, kind=MovementKind.RENT_OUT).first()
+    back = _move(
+        actor, user, row.item, row.location, MovementKind.RENT_BACK, 1,
+        lot_id=out.lot_id if out is not None else None, unit_cost=row.item.cost,
+    )  # fmt: skip
+    row.returned, row.back = returned, back
+    row.save(update_fields=["returned", "back"])
+    do_record_audit_event(actor, AuditAction.UPDATE, "rental", row.pk, patient_id=row.patient_id)
+    return back
+
+
+@transaction.atomic
+def do_take_back(actor: Actor, dispense: Dispense) -> StockMovement | None:
+    """Take a dispense back off a draft note: the items return to the shelf they left (None
+    for a later month of a rental, which moved no stock: its line goes)."""
     user = _person(actor, Capability.WRITE_NOTES)
     locked = _draft_note(actor, dispense.note)
     row = (
-        Dispense.objects.select_for_update().select_related("item", "movement").get(pk=dispense.pk)
+        Dispense.objects.select_for_update(of=("self",))
+        .select_related("item", "movement")
+        .get(pk=dispense.pk)
     )
     if row.removed_by_id is not None:
         raise InventoryRefused("dispense", "Already taken back off the note.")
+    if row.rental_id is not None and (row.rental_month or 1) > 1:
+        _unbill_month(actor, locked, row)
+        return None
+    if row.rental is not None and row.rental.months.filter(rental_month__gt=1).exists():
+        raise InventoryRefused(
+            "dispense", "Later months of this rental are billed; take those back first."
+        )
+    assert row.movement is not None  # only a rental's later months move no stock
     location = row.movement.location
     _locked_bins(row.item, location)
     taken = list(row.movements.filter(kind=MovementKind.DISPENSE).order_by("id")) or [row.movement]
@@ -470,7 +622,21 @@ def do_take_back(actor: Actor, dispense: Dispense) -> StockMovement:
     back = returns[0]
     row.removed_by = back
     row.save(update_fields=["removed_by"])
+    if row.rental_id is not None:  # the unit never left: the rental ends the day it began
+        Rental.objects.filter(pk=row.rental_id).update(returned=F("started"), back=back)
     do_record_audit_event(
         actor, AuditAction.DELETE, "dispense", row.pk, patient_id=locked.patient_id
     )
     return back
+
+
+def _unbill_month(actor: Actor, note: Note, row: Dispense) -> None:
+    """A later month of a rental taken off a draft note: the line goes; no stock moved. Only
+    the last month billed, so the months stay 1, 2, 3 with no gap."""
+    assert row.rental is not None
+    if row.rental.months.filter(rental_month__gt=row.rental_month).exists():
+        raise InventoryRefused(
+            "dispense", "A later month of this rental is billed; take that back first."
+        )
+    do_record_audit_event(actor, AuditAction.DELETE, "dispense", row.pk, patient_id=note.patient_id)
+    row.delete()

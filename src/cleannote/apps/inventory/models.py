@@ -106,6 +106,8 @@ class MovementKind(models.TextChoices):
     COUNT = "count", "Count adjustment"
     DISPENSE = "dispense", "Dispensed to a patient"
     RETURN = "return", "Taken back off a note"
+    RENT_OUT = "rent_out", "Lent to a patient (rental)"
+    RENT_BACK = "rent_back", "Rental unit returned"
 
 
 class StockMovement(models.Model):
@@ -144,11 +146,12 @@ class StockMovement(models.Model):
         constraints = (
             models.CheckConstraint(condition=~Q(quantity=0), name="inventory_move_nonzero"),
             models.CheckConstraint(
-                condition=~Q(kind__in=("receipt", "transfer_in", "return")) | Q(quantity__gt=0),
+                condition=~Q(kind__in=("receipt", "transfer_in", "return", "rent_back"))
+                | Q(quantity__gt=0),
                 name="inventory_move_in_positive",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=("transfer_out", "dispense")) | Q(quantity__lt=0),
+                condition=~Q(kind__in=("transfer_out", "dispense", "rent_out")) | Q(quantity__lt=0),
                 name="inventory_move_out_negative",
             ),
         )
@@ -159,12 +162,41 @@ class StockMovement(models.Model):
         return abs(self.quantity)
 
 
+class Rental(models.Model):
+    """A durable-equipment unit lent to a patient: out at a visit, billed month by month on the
+    patient's visits with RR (and Medicare's month modifier), until it comes back (ADR 0823)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="rentals")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        "organisations.Location", on_delete=models.PROTECT, related_name="+"
+    )
+    started = models.DateField()  # month 1 begins; month n begins n - 1 calendar months later
+    returned = models.DateField(null=True, blank=True)
+    back = models.OneToOneField(
+        StockMovement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-started", "-id")
+        indexes = (models.Index(fields=("organisation", "returned"), name="inventory_rental_out"),)
+
+
 class Dispense(models.Model):
     """An item given to the patient at a visit, with what it bills or costs as it stood then."""
 
     note = models.ForeignKey("notes.Note", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="dispenses")
-    movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
+    movement = models.OneToOneField(
+        StockMovement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # None: a later month of a rental, which moves no stock
+    rental = models.ForeignKey(
+        Rental, on_delete=models.PROTECT, null=True, blank=True, related_name="months"
+    )
+    rental_month = models.PositiveSmallIntegerField(null=True, blank=True)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     billable = models.BooleanField()
     hcpcs = models.CharField(max_length=5, blank=True)

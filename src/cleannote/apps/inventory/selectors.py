@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
-from cleannote.apps.inventory.models import Dispense, Item, Lot, StockMovement
+from cleannote.apps.inventory.models import Dispense, Item, Lot, Rental, StockMovement
 from cleannote.apps.notes.supply_lines import DispensedSupply
 from cleannote.apps.organisations.models import Location, Organisation
 from cleannote.rules.stock_lots import LotStock, expiring
@@ -72,6 +72,27 @@ def expiring_lots(organisation: Organisation, today: dt.date) -> list[LotRow]:
 
 def lot_of(item: Item, number: str) -> Lot | None:
     return Lot.objects.filter(item=item, number=number.strip()).first()
+
+
+def rentals_out(organisation: Organisation, patient_id: int | None = None) -> list[Rental]:
+    """Units out on rental (not returned), oldest first, each with `billed` (months billed so
+    far) annotated: one query."""
+    found = Rental.objects.filter(organisation=organisation, returned__isnull=True)
+    if patient_id is not None:
+        found = found.filter(patient_id=patient_id)
+    return list(
+        found.select_related("item", "patient", "location")
+        .annotate(billed=Count("months"))
+        .order_by("started", "id")
+    )
+
+
+def rental_of(organisation: Organisation, rental_id: int) -> Rental | None:
+    return (
+        Rental.objects.select_related("item", "patient", "location")
+        .filter(organisation=organisation, pk=rental_id)
+        .first()
+    )
 
 
 def stock_by_location(organisation: Organisation) -> dict[tuple[int, int], int]:
@@ -140,7 +161,7 @@ def note_dispenses(note_id: int) -> list[Dispense]:
     """What a note dispensed and still holds (taken-back rows left out), oldest first."""
     return list(
         Dispense.objects.filter(note_id=note_id, removed_by__isnull=True)
-        .select_related("item")
+        .select_related("item", "rental")
         .prefetch_related("movements__lot")
         .order_by("id")
     )

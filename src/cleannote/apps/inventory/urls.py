@@ -12,6 +12,13 @@ urlpatterns = [
     path("receive/", views.receive, name="receive"),
     path("transfer/", views.transfer, name="transfer"),
     path("count/", views.count, name="count"),
+    path("rentals/", views.rental_list, name="rentals"),
+    path("rentals/<int:rental_id>/return/", views.return_rental, name="return_rental"),
+    path(
+        "notes/<int:note_id>/rentals/<int:rental_id>/bill/",
+        views.bill_rental,
+        name="bill_rental",
+    ),
     path("notes/<int:note_id>/supplies/", views.note_supplies, name="note_supplies"),
     path(
         "notes/<int:note_id>/supplies/<int:dispense_id>/take-back/",

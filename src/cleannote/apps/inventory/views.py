@@ -4,6 +4,7 @@ the supplies panel of a note (its treating clinician dispenses; ADRs 0820, 0821)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -21,13 +22,16 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.inventory.actions import (
     ITEM_FIELDS,
     ItemInput,
+    do_bill_rental_month,
     do_create_item,
     do_dispense,
     do_receive_stock,
     do_record_count,
+    do_return_rental,
     do_take_back,
     do_transfer_stock,
     do_update_item,
+    month_starts,
 )
 from cleannote.apps.inventory.errors import InventoryRefused
 from cleannote.apps.inventory.forms import (
@@ -37,7 +41,7 @@ from cleannote.apps.inventory.forms import (
     ReceiveForm,
     TransferForm,
 )
-from cleannote.apps.inventory.models import Dispense, Item
+from cleannote.apps.inventory.models import Dispense, Item, Rental
 from cleannote.apps.inventory.selectors import (
     StockRow,
     expiring_lots,
@@ -47,6 +51,8 @@ from cleannote.apps.inventory.selectors import (
     low_stock,
     movements,
     note_dispenses,
+    rental_of,
+    rentals_out,
     stock_rows,
     visit_cost,
 )
@@ -256,6 +262,50 @@ def count(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
+# --- rentals --------------------------------------------------------------------------------
+
+
+def _next_month(rental: Rental) -> tuple[int, dt.date]:
+    month = int(getattr(rental, "billed", 0)) + 1
+    return month, month_starts(rental, month)
+
+
+@staff_view(MANAGE)
+@require_http_methods(["GET"])
+def rental_list(request: HttpRequest) -> HttpResponse:
+    """Units out on rental: to whom, since when, the months billed, the next month due."""
+    out = rentals_out(_org(request))
+    do_record_audit_event(
+        actor_of(request), AuditAction.VIEW, "rental_list", "",
+        shown_patient_ids=[r.patient_id for r in out],
+    )  # fmt: skip
+    rows = [(r, *_next_month(r)) for r in out]
+    return render(request, "inventory/rentals.html", {"rows": rows, "today": timezone.localdate()})
+
+
+@staff_view(MANAGE)
+@require_http_methods(["POST"])
+def return_rental(request: HttpRequest, rental_id: int) -> HttpResponse:
+    rental = rental_of(_org(request), rental_id)
+    if rental is None:
+        raise Http404("no such rental")
+    raw = request.POST.get("returned", "").strip()
+    try:
+        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, "Returned on: give a date, e.g. 2026-12-04.")
+        return redirect("inventory:rentals")
+    try:
+        do_return_rental(actor_of(request), rental, day)
+    except InventoryRefused as error:
+        messages.error(request, f"Returned on: {error.message}")
+    else:
+        messages.success(
+            request, f"{rental.item.name} is back on the shelf at {rental.location.name}."
+        )
+    return redirect("inventory:rentals")
+
+
 # --- the note's supplies panel ---------------------------------------------------------------
 
 
@@ -276,11 +326,23 @@ def _note(request: HttpRequest, note_id: int, *, writing: bool) -> Note:
 def _panel(request: HttpRequest, note: Note, form: DispenseForm, status: int = 200) -> HttpResponse:
     staff = request.staff  # type: ignore[attr-defined]
     given = note_dispenses(note.pk)
+    out = rentals_out(staff.organisation, note.patient_id)
+    rentals = [
+        (
+            r,
+            month,
+            starts,
+            starts <= note.date_of_service and all(d.rental_id != r.pk for d in given),
+        )
+        for r in out
+        for month, starts in [_next_month(r)]
+    ]
     return render(
         request,
         "inventory/_note_supplies.html",
         {
             "note": note,
+            "rentals": rentals,
             "given": given,
             "form": form,
             "cost": visit_cost(given),
@@ -324,6 +386,24 @@ def note_supplies(request: HttpRequest, note_id: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return _panel(request, note, form, status=200)
     return _panel(request, note, form, status=400)
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_http_methods(["POST"])
+def bill_rental(request: HttpRequest, note_id: int, rental_id: int) -> HttpResponse:
+    """Bill the next month of a unit the patient has on rental on this visit."""
+    note = _note(request, note_id, writing=True)
+    rental = rental_of(_org(request), rental_id)
+    if rental is None:
+        raise Http404("no such rental")
+    form = DispenseForm(_org(request))
+    try:
+        do_bill_rental_month(actor_of(request), note, rental)
+    except InventoryRefused as error:
+        form.add_error(None, error.message)
+    if request.headers.get("HX-Request"):
+        return _panel(request, note, form)
+    return redirect(f"{reverse('notes:edit', args=[note.pk])}#supplies")
 
 
 @staff_view(Capability.WRITE_NOTES)
