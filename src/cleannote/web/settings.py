@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -167,6 +169,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def _replica_database(url: str, default: Mapping[str, Any]) -> dj_database_url.DBConfig | None:
+    """The `replica` database for REPLICA_DATABASE_URL (ADR 0840), or None without one.
+
+    A PostgreSQL hot standby of the default database: reports read from it inside
+    `cleannote.platform.replica.replica_reads()`, nothing else does, and nothing writes to it.
+    In a test run it mirrors the default database, so no test database is made for it.
+    """
+    if not url:
+        return None
+    replica = dj_database_url.parse(url, conn_max_age=60)
+    engines = {default["ENGINE"], replica["ENGINE"]}
+    if engines != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "REPLICA_DATABASE_URL names a read replica of a PostgreSQL database: set it (and "
+            "DATABASE_URL) to postgres:// addresses, or unset it."
+        )
+    # A replica that does not answer within seconds is skipped for the primary, not waited on.
+    options = dict(replica.get("OPTIONS") or {})
+    options.setdefault("connect_timeout", 3)
+    replica["OPTIONS"] = options
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+_REPLICA = _replica_database(os.environ.get("REPLICA_DATABASE_URL", ""), DATABASES["default"])
+if _REPLICA is not None:
+    DATABASES["replica"] = _REPLICA
+# Without a `replica` database the router sends everything to the default one.
+DATABASE_ROUTERS = ["cleannote.platform.replica.ReplicaRouter"]
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

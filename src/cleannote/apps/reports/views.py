@@ -23,13 +23,14 @@ from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.organisations.access import actor_of, staff_view
-from cleannote.apps.organisations.models import Staff
+from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.reports import compliance, selectors
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
 from cleannote.apps.reports.targets import report_targets
 from cleannote.platform.money import format_money
+from cleannote.platform.replica import replica_reading, replica_reads
 from cleannote.rules import reporting
 from cleannote.rules.reporting import Figure, Target
 from cleannote.rules.visit import Discipline
@@ -434,25 +435,8 @@ def _is_number(text: str) -> bool:
     return True
 
 
-@staff_view()
-def report(request: HttpRequest, slug: str) -> HttpResponse:
-    staff = _gate(request)
-    found = REPORTS.get(slug)
-    if found is None:
-        raise Http404("no such report")
-    filters = read_filters(request.GET, staff, timezone.localdate())
-    page = found.build(filters)
-    as_csv = request.GET.get("format") == "csv"
-    do_record_audit_event(
-        actor_of(request),
-        AuditAction.EXPORT if as_csv else AuditAction.LIST,
-        "report",
-        slug,
-        shown_patient_ids=page.shown_patient_ids,
-    )
-    if as_csv:
-        return _csv(found, filters, page)
-    organisation = staff.organisation
+def _filter_choices(organisation: Organisation, filters: ReportFilters) -> dict[str, Any]:
+    """The filter form's locations, clinicians and payers, read now (not while rendering)."""
     clinicians = Staff.objects.filter(organisation=organisation, credential__gt="").select_related(
         "user"
     )
@@ -462,6 +446,36 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list("payer_id", "payer_name")
         .distinct()
     )
+    return {
+        "locations": list(organisation.locations.all()),
+        "clinicians": [] if filters.own_only else list(clinicians),
+        "payers": sorted(set(payers), key=lambda p: p[1]),
+    }
+
+
+@staff_view()
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    staff = _gate(request)
+    found = REPORTS.get(slug)
+    if found is None:
+        raise Http404("no such report")
+    filters = read_filters(request.GET, staff, timezone.localdate())
+    as_csv = request.GET.get("format") == "csv"
+    # The figures and the filters' choices are read from the replica when there is one
+    # (ADR 0840); the audit row below is written, like every write, to the primary.
+    with replica_reads():
+        page = found.build(filters)
+        reading = replica_reading()
+        choices = {} if as_csv else _filter_choices(staff.organisation, filters)
+    do_record_audit_event(
+        actor_of(request),
+        AuditAction.EXPORT if as_csv else AuditAction.LIST,
+        "report",
+        slug,
+        shown_patient_ids=page.shown_patient_ids,
+    )
+    if as_csv:
+        return _csv(found, filters, page)
     return render(
         request,
         "reports/report.html",
@@ -470,9 +484,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             "reports": REPORTS.values(),
             "page": page,
             "filters": filters,
-            "locations": organisation.locations.all(),
-            "clinicians": [] if filters.own_only else clinicians,
-            "payers": sorted(set(payers), key=lambda p: p[1]),
+            **choices,
+            "replica": reading,
             "disciplines": [d.value for d in Discipline],
             "csv_url": f"{request.path}?{urlencode([*filters.query_items(), ('format', 'csv')])}",
         },
@@ -492,13 +505,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The owner's headline figures for the last four weeks, each linking into its report."""
     staff: Staff = request.staff  # type: ignore[attr-defined]
     filters = read_filters({}, staff, timezone.localdate())
-    clinic = selectors.clinic_productivity(filters)
-    shares = selectors.clinician_59_shares(filters)
+    with replica_reads():  # ADR 0840
+        clinic = selectors.clinic_productivity(filters)
+        shares = selectors.clinician_59_shares(filters)
+        money = selectors.clinic_money(filters)
+        targets = _targets(filters)
+        reading = replica_reading()
     productivity = reverse("reports:report", args=["productivity"])
     monitor = reverse("reports:report", args=["modifier-59"])
     financial = reverse("reports:report", args=["financial"])
-    money = selectors.clinic_money(filters)
-    targets = _targets(filters)
     headlines = [
         Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity),
         *(
@@ -539,5 +554,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/dashboard.html",
-        {"headlines": headlines, "filters": filters, "reports": REPORTS.values()},
+        {
+            "headlines": headlines,
+            "filters": filters,
+            "reports": REPORTS.values(),
+            "replica": reading,
+        },
     )
