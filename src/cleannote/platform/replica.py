@@ -93,7 +93,9 @@ class ReplicaRouter:
 
 # Current when the replica has replayed all it received and is still receiving; otherwise as of
 # the last transaction it replayed (None if it has replayed none since it started). A database
-# that is not in recovery (a promoted replica) is current.
+# that is not in recovery (a promoted replica) is current. The receiver's status is visible only
+# to a role with pg_read_all_stats: without it, the page gives the last replayed transaction's
+# time, which may be earlier than the truth but never later.
 _AS_OF_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN now()
