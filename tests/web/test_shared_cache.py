@@ -1,4 +1,6 @@
-"""CLEANNOTE_CACHE_URL makes one cache for every server process (ADR 0641's rate limits)."""
+"""One cache for every server and worker process (ADR 0641's rate limits, ADR 0844): Redis at
+CLEANNOTE_CACHE_URL, else at REDIS_URL, else a table in the database; never a process's own
+memory."""
 
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _shell(command: str, cache_url: str) -> str:
+def _shell(command: str, cache_url: str, **environment: str) -> str:
     """Run `command` in `manage.py shell` in its own process, as a second server would."""
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-    env.update(CLEANNOTE_DEBUG="1", CLEANNOTE_CACHE_URL=cache_url)
+    env.update(CLEANNOTE_DEBUG="1", CLEANNOTE_CACHE_URL=cache_url, **environment)
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", command],
         cwd=REPO,
@@ -45,7 +47,39 @@ def test_two_processes_see_one_count():
     assert seen == "3"
 
 
-def test_without_it_each_process_has_its_own_memory_cache():
-    from django.conf import settings
+@pytest.mark.parametrize(
+    ("case", "cache_url", "redis_url", "backend", "location"),
+    [
+        ("cache_url", "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/2", "RedisCache",
+         "redis://127.0.0.1:6379/1"),
+        ("queue_redis", "", "redis://127.0.0.1:6379/2", "RedisCache", "redis://127.0.0.1:6379/2"),
+        ("no_redis", "", "", "DatabaseCache", "cleannote_cache"),
+    ],
+)  # fmt: skip
+def test_the_cache_is_shared_by_every_process(case, cache_url, redis_url, backend, location):
+    # given the environment of a deployment; when its settings load
+    seen = _shell(
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'].rsplit('.', 1)[1], c['LOCATION'])",
+        cache_url,
+        REDIS_URL=redis_url,
+    )
+    # then the cache is one every process reaches, never a process's own memory
+    assert seen == f"{backend} {location}"
 
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+@pytest.mark.django_db
+def test_without_redis_the_count_lives_in_the_database():
+    # the test run's cache (no REDIS_URL here), in the table the migration made
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        pytest.skip("REDIS_URL is set: the cache is Redis in this run")
+    cache.set("shared-count", 1, 60)
+    assert cache.incr("shared-count") == 2
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM cleannote_cache")
+        assert cursor.fetchone()[0] == 1

@@ -287,15 +287,25 @@ USE_TZ = True
 CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "outbox"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
-# One cache that every server process shares, so the patient pages' rate limits count once
-# (ADR 0641): Redis at CLEANNOTE_CACHE_URL. Without it each process keeps its own memory cache,
-# which is right for `make run` and the tests.
+# One cache that every server and worker process shares, so the patient pages' rate limits
+# count once however many processes serve them (ADRs 0641, 0844): Redis at
+# CLEANNOTE_CACHE_URL; else the Redis of the task queue (REDIS_URL), its keys apart under a
+# prefix; else a table in the database (`cleannote_cache`, made by a migration). Never a
+# process's own memory: a second process would count from zero.
 CLEANNOTE_CACHE_URL = os.environ.get("CLEANNOTE_CACHE_URL", "")
-if CLEANNOTE_CACHE_URL:
+if CLEANNOTE_CACHE_URL or REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CLEANNOTE_CACHE_URL,
+            "LOCATION": CLEANNOTE_CACHE_URL or REDIS_URL,
+            "KEY_PREFIX": "cleannote-cache",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cleannote_cache",
         }
     }
 

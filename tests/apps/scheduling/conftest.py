@@ -31,15 +31,23 @@ MONDAY = dt.date(2027, 1, 4)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(monkeypatch):
+def _fresh_rate_limits(request, monkeypatch):
     """The public pages count requests per address in the default cache: each test starts
     with none counted (ADR 0641). django-ratelimit counts in fixed one-minute windows read from
     the clock, so a test's requests that straddle a window's end would be counted in two: its
-    clock is held still for the test."""
+    clock is held still for the test. The cache is a database table without Redis (ADR 0844),
+    so only a test that reaches the database (the only kind that opens a page) clears it."""
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000))
-    cache.clear()
+    uses_database = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    if uses_database:
+        transactional = "transactional_db" in request.fixturenames
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        cache.clear()
     yield
-    cache.clear()
+    if uses_database:
+        cache.clear()
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

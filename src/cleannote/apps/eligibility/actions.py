@@ -50,6 +50,7 @@ from cleannote.edi.error_codes import WriteErrorCode
 from cleannote.edi.tokenizer import X12Error
 from cleannote.edi.x12_270 import service_types_for, write_270
 from cleannote.edi.x12_271 import explain_aaa, read_271
+from cleannote.platform.locks import LockScope, hold
 from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential, Discipline, PayerKind
 
 HETS_REJECT_CODE = "41"
@@ -335,8 +336,10 @@ def _build_what_can_be_written(
 @transaction.atomic
 def do_check_day(actor: Actor, day: dt.date, *, at: dt.datetime | None = None) -> DayRun:
     """Build one 270 for everyone on `day` still to ask, and a skipped check (with its note)
-    for each carrier that does not answer 270s. Running it again adds nothing."""
+    for each carrier that does not answer 270s. Running it again adds nothing, and a run beside
+    another (two workers) waits for it, then finds everyone asked (ADR 0844)."""
     _require(actor, Capability.CHECK_ELIGIBILITY, "eligibility run")
+    hold(LockScope.ELIGIBILITY_RUN, actor.organisation.pk)
     plan = plan_day(actor.organisation, day)
     notes = [
         (

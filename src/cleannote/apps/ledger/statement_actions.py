@@ -59,6 +59,7 @@ from cleannote.apps.messaging.models import Channel, OutboundMessage
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Patient
+from cleannote.platform.locks import LockScope, hold
 
 
 def _person(actor: Actor) -> User | None:
@@ -223,8 +224,10 @@ def _via_for(patient: Patient) -> str:
 @transaction.atomic
 def do_run_statements(actor: Actor, *, day: dt.date) -> StatementRun:
     """The batch run: a statement for each patient the clinic's rules take
-    (`statement_selectors.batch_candidates`), with how many were left out and why."""
+    (`statement_selectors.batch_candidates`), with how many were left out and why. Under the
+    organisation's nightly ledger lock, so the nightly cycle never runs beside it (ADR 0844)."""
     _person(actor)
+    hold(LockScope.LEDGER_NIGHT, actor.organisation.pk)
     candidates = batch_candidates(actor.organisation, day)
     run = StatementRun.objects.create(
         organisation=actor.organisation,
@@ -248,7 +251,9 @@ def do_run_statements(actor: Actor, *, day: dt.date) -> StatementRun:
 def do_run_dunning(actor: Actor, *, day: dt.date) -> StatementRun | None:
     """The nightly steps of `day`: a paid balance stops its sequence; a payment plan pauses
     it; a due step sends its statement, or flags the patient for collections review (never
-    sent anywhere without a person). Running it again on the same day does nothing more."""
+    sent anywhere without a person). Running it again on the same day does nothing more; a
+    run beside another (two workers) waits for it, then finds each step taken (ADR 0844)."""
+    hold(LockScope.LEDGER_NIGHT, actor.organisation.pk)
     steps = steps_of(actor.organisation)
     by_number = {s.number: s for s in steps}
     run: StatementRun | None = None
@@ -421,7 +426,9 @@ def do_end_payment_plan(
 def do_check_payment_plans(actor: Actor, *, today: dt.date) -> list[PlanMiss]:
     """The nightly check of `today` (ADR 0764): each open plan's installments past their grace
     days and not paid in full go on the missed-installments worklist, once each; a listed one
-    the patient has since paid leaves it as paid late. Running it again finds nothing new."""
+    the patient has since paid leaves it as paid late. Running it again finds nothing new; a
+    run beside another waits for it and reads its rows (ADR 0844)."""
+    hold(LockScope.LEDGER_NIGHT, actor.organisation.pk)
     made: list[PlanMiss] = []
     plans = PaymentPlan.objects.filter(
         organisation=actor.organisation, ended_on__isnull=True, payments__isnull=False
@@ -576,10 +583,13 @@ def _now_of(settings: StatementSettings, key: str) -> object:
     return getattr(settings, key)
 
 
+@transaction.atomic
 def run_statement_cycle(actor: Actor, *, day: dt.date) -> StatementRun | None:
     """The nightly batch on the clinic's cycle day (ADR 0763): a batch run when `day` is the
     cycle day and no batch run was made that day yet (a second run the same night, or a
-    person's run that morning, makes nothing more)."""
+    person's run that morning, makes nothing more). The look and the run are one transaction
+    under the organisation's nightly ledger lock, so two workers make one run (ADR 0844)."""
+    hold(LockScope.LEDGER_NIGHT, actor.organisation.pk)
     settings = settings_of(actor.organisation)
     if settings.cycle_day is None or day.day != settings.cycle_day:
         return None
