@@ -493,6 +493,7 @@ class _Line:
     units: int
     modifiers: list[str]
     charge: Decimal
+    paid: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -503,6 +504,8 @@ class _Bill:
     status: str
     lines: list[_Line]
     adjudicated_on: dt.date | None
+    # Each line's allowed and paid amounts and CAS adjustments, once adjudicated.
+    result: list[tuple[_Line, Decimal, Decimal, list[tuple[str, str, Decimal]]]] | None = None
 
 
 def _cents(value: float) -> Decimal:
@@ -558,6 +561,7 @@ def _grow_claims(
     )
     modifiers = [m for m in (line_template.modifiers or []) if m not in ("59", "XU", "KX")]
     bills: list[_Bill] = []
+    denials = _weighted([((g, r), w) for g, r, w in DENIAL_CARCS])
     with _Rows(Claim, claim_template) as rows:
         for visit in visits:
             if not visit.signed or rng.random() > CLAIMS_PER_NOTE:
@@ -573,7 +577,12 @@ def _grow_claims(
                     rng, visit, visit.therapist in high_59, modifiers
                 )
             ]
-            pk = rows.add(
+            bill = _Bill(0, visit, coverage, status, lines, adjudicated if settled else None)
+            paid = None
+            if settled:
+                bill.result = _adjudicate(rng, bill, rng.choice(denials))
+                paid = sum((p for _, _, p, _ in bill.result), Decimal(0))
+            bill.pk = rows.add(
                 note_id=visit.note_id,
                 patient_id=visit.patient_id,
                 coverage_id=visit.coverage_id,
@@ -588,14 +597,12 @@ def _grow_claims(
                 original_claim_id=None,
                 primary_claim_id=None,
                 first_sent_on=None if status in (ClaimStatus.DRAFT, ClaimStatus.READY) else sent,
-                paid_amount=None,
+                paid_amount=paid,
                 adjudicated_on=adjudicated if settled else None,
                 created_at=dt.datetime.combine(sent, dt.time(18), tzinfo=dt.UTC),
                 created_by_id=users[visit.therapist][0],
             )
-            bills.append(
-                _Bill(pk, visit, coverage, status, lines, adjudicated if settled else None)
-            )
+            bills.append(bill)
     line_count = 0
     with _Rows(ClaimLine, line_template) as rows:
         for bill in bills:
@@ -611,7 +618,7 @@ def _grow_claims(
                     service_date=bill.visit.day,
                     service_index=number - 1,
                     line_control_number=f"{bill.pk}-{number}",
-                    paid_amount=None,
+                    paid_amount=line.paid,
                 )
                 line_count += 1
     files, postings = _grow_remittances(organisation, rng, bills)
@@ -630,6 +637,7 @@ def _adjudicate(
     out = []
     for i, line in enumerate(bill.lines):
         if bill.status == ClaimStatus.DENIED or i == denied_line:
+            line.paid = Decimal(0)
             out.append((line, Decimal(0), Decimal(0), [(denial[0], denial[1], line.charge)]))
             continue
         allowed = min(line.charge, _cents(float(line.charge) * share))
@@ -637,6 +645,7 @@ def _adjudicate(
         adjustments = [("CO", "45", line.charge - allowed)]
         if patient:
             adjustments.append(("PR", "2", patient))
+        line.paid = allowed - patient
         out.append((line, allowed, allowed - patient, adjustments))
     return out
 
@@ -652,15 +661,12 @@ def _grow_remittances(
     posting_template = _template(ClaimPosting, ClaimPosting.objects.all())
     line_posting_template = _template(LinePosting, LinePosting.objects.all())
     adjustment_template = _template(ClaimAdjustment, ClaimAdjustment.objects.all())
-    denials = _weighted([((g, r), w) for g, r, w in DENIAL_CARCS])
     by_file: dict[tuple[str, dt.date], list[_Bill]] = {}
     for bill in settled:
         assert bill.adjudicated_on is not None
         monday = bill.adjudicated_on - dt.timedelta(days=bill.adjudicated_on.weekday())
         by_file.setdefault((bill.coverage.payer_id, monday), []).append(bill)
-    results: dict[int, list[tuple[_Line, Decimal, Decimal, list[tuple[str, str, Decimal]]]]] = {}
-    for bill in settled:
-        results[bill.pk] = _adjudicate(rng, bill, rng.choice(denials))
+    results = {bill.pk: bill.result or [] for bill in settled}
     file_ids: dict[tuple[str, dt.date], int] = {}
     with _Rows(EraFile, era_template) as rows:
         for (payer_id, monday), filed in by_file.items():
@@ -729,7 +735,6 @@ def _grow_remittances(
                             reason=reason,
                             amount=amount,
                         )
-    _store_paid_amounts(settled, results)
     _grow_denials(organisation, rng, [b for b in settled if b.status == ClaimStatus.DENIED])
     return len(file_ids), len(posting_ids)
 
@@ -752,31 +757,6 @@ def _grow_denials(organisation: Organisation, rng: random.Random, denied: list[_
                 corrected_claim_id=None,
                 opened_at=dt.datetime.combine(opened, dt.time(15), tzinfo=dt.UTC),
             )
-
-
-def _store_paid_amounts(
-    settled: list[_Bill],
-    results: dict[int, list[tuple[_Line, Decimal, Decimal, list[tuple[str, str, Decimal]]]]],
-) -> None:
-    """The claims' and lines' paid amounts, as posting sets them: one UPDATE over arrays on
-    PostgreSQL, bulk updates elsewhere."""
-    claim_paid = [(b.pk, sum((p for _, _, p, _ in results[b.pk]), Decimal(0))) for b in settled]
-    line_paid = [(line.pk, paid) for b in settled for line, _, paid, _ in results[b.pk]]
-    for model, pairs in ((Claim, claim_paid), (ClaimLine, line_paid)):
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"UPDATE {table} AS row SET paid_amount = paid.amount "
-                    "FROM unnest(%s::bigint[], %s::numeric[]) AS paid(id, amount) "
-                    "WHERE row.id = paid.id",
-                    [[pk for pk, _ in pairs], [amount for _, amount in pairs]],
-                )
-            else:
-                cursor.executemany(
-                    f"UPDATE {table} SET paid_amount = %s WHERE id = %s",
-                    [(str(amount), pk) for pk, amount in pairs],
-                )
 
 
 def _grow_appointments(
