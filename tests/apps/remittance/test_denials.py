@@ -341,3 +341,71 @@ def test_the_deadline_table_sorts_nearest_first_and_flags(billing, denied, login
     assert page.index(f"Appeal claim {rows[0].claim_id}") < page.index(
         f"Appeal claim {rows[1].claim_id}"
     )
+
+
+# --- the worklist a page at a time (ADR 0838) ---------------------------------------------------
+
+
+def _second_denial(billing, carc: str) -> Claim:
+    other = do_mark_ready(billing.actor, another_claim(billing, 4))
+    do_build_batch(billing.actor, [other.pk])
+    do_import_835(billing.actor, denial_835(other.patient_control_number, carc), file_name="d2.835")
+    other.refresh_from_db()
+    return other
+
+
+def test_the_denials_worklist_pages_by_determination_date_and_keeps_its_filters(
+    billing, denied, login, monkeypatch
+):
+    from cleannote.apps.remittance import views
+
+    # given two denied claims, one page each
+    other = _second_denial(billing, "197")
+    Claim.objects.filter(pk=other.pk).update(adjudicated_on=denied.adjudicated_on + dt.timedelta(1))
+    monkeypatch.setattr(views, "DENIALS_PAGE", 1)
+    client = login(billing.clinic.biller)
+    first = client.get("/remittance/denials/").content.decode()
+    # then the first page holds the older denial, both reasons' counts, and a next-page key
+    assert f"Appeal claim {denied.pk}" in first
+    assert f"Appeal claim {other.pk}" not in first
+    assert 'id="denial-reason-table"' in first
+    assert "CARC 50</a>" in first
+    assert "CARC 197</a>" in first
+    key = f"{denied.adjudicated_on.isoformat()}.{denied.pk}"
+    assert f'href="?after={key}">Next page' in first
+    second = client.get(f"/remittance/denials/?after={key}").content.decode()
+    assert f"Appeal claim {other.pk}" in second
+    assert f"Appeal claim {denied.pk}" not in second
+    assert "Next page" not in second
+    assert "First page" in second
+    # and a reason filter keeps to its claims and stays in the next page's address
+    only = client.get("/remittance/denials/?reason=197").content.decode()
+    assert f"Appeal claim {other.pk}" in only
+    assert f"Appeal claim {denied.pk}" not in only
+    assert "CARC 50</h2>" not in only
+
+
+def test_the_denials_page_reads_in_a_fixed_number_of_queries_whatever_the_denials(
+    billing, denied, login, django_assert_max_num_queries
+):
+    client = login(billing.clinic.biller)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/remittance/denials/")
+    _second_denial(billing, "197")
+    _second_denial(billing, "50")
+    with django_assert_max_num_queries(len(one.captured_queries)) as grown:
+        page = client.get("/remittance/denials/").content.decode()
+    assert page.count("Appeal claim ") == 3
+    # no count of every denied adjustment row by row: the summary is one grouped query
+    assert sum("GROUP BY" in q["sql"] for q in grown.captured_queries) >= 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["reason=%3Cscript%3E", "payer=" + "x" * 200, "after=not-a-key", "after=2026-13-01.5",
+     "after=2026-01-01.99999999999999999999"],
+)  # fmt: skip
+def test_bad_denial_filters_are_ignored_never_a_500(billing, denied, login, query):
+    response = login(billing.clinic.biller).get(f"/remittance/denials/?{query}")
+    assert response.status_code == 200
+    assert f"Appeal claim {denied.pk}" in response.content.decode()

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimStatus
@@ -84,18 +85,11 @@ def _appeal_policies(organisation: Organisation, claims: set[Claim]) -> dict[str
     }
 
 
-def denials_worklist(organisation: Organisation, today: dt.date | None = None) -> list[DenialGroup]:
-    """Adjustments on denied claims and on denied lines of settled or part-paid claims, grouped
-    by CARC. A line is denied when it was paid nothing and nothing of it was left to the
-    patient: a line (or claim) applied to the deductible is settled, not denied (ADR 0250).
-    Each claim carries its appeal deadline on `today` (the clinic's today when not given):
-    the payer's window from the day it decided the claim (ADR 0706).
-
-    Four queries: the adjustments with their claims, the remark codes of the newest posting
-    of each claim, the line remark codes, and the payers' records.
-    """
-    today = today or timezone.localdate()
-    adjustments = list(
+def _denied_adjustments(organisation: Organisation) -> QuerySet[ClaimAdjustment]:
+    """Adjustments on denied claims and on denied lines of settled or part-paid claims. A line
+    is denied when it was paid nothing and nothing of it was left to the patient: a line (or
+    claim) applied to the deductible is settled, not denied (ADR 0250)."""
+    return (
         ClaimAdjustment.objects.filter(claim__organisation=organisation)
         .filter(
             Q(claim__status=ClaimStatus.DENIED)
@@ -106,23 +100,48 @@ def denials_worklist(organisation: Organisation, today: dt.date | None = None) -
         )
         .exclude(group=PATIENT_GROUP)
         .exclude(line__adjustments__group=PATIENT_GROUP)
-        .select_related("claim")
+    )
+
+
+def denials_worklist(
+    organisation: Organisation,
+    today: dt.date | None = None,
+    *,
+    claim_ids: list[int] | None = None,
+    reason: str = "",
+) -> list[DenialGroup]:
+    """Denied adjustments grouped by CARC (all of them, or those of `claim_ids`, one page of
+    the worklist; of one `reason` when given). Each claim carries its appeal deadline on
+    `today` (the clinic's today when not given): the payer's window from the day it decided
+    the claim (ADR 0706).
+
+    Four queries: the adjustments with their claims, the remark codes of the newest posting
+    of each claim, the line remark codes, and the payers' records.
+    """
+    today = today or timezone.localdate()
+    adjustments_read = _denied_adjustments(organisation)
+    if claim_ids is not None:
+        adjustments_read = adjustments_read.filter(claim_id__in=claim_ids)
+    if reason:
+        adjustments_read = adjustments_read.filter(reason=reason)
+    adjustments = list(
+        adjustments_read.select_related("claim")
         # The claim's billed visit (1.6 KB of JSON) is not shown: 84,000 decodes on a grown
         # database (ADR 0831).
         .defer("claim__visit")
         .order_by("reason", "claim__date_of_service", "claim_id", "id")
     )
-    claim_ids = {a.claim_id for a in adjustments}
+    shown = {a.claim_id for a in adjustments}
     remarks: dict[int, list[str]] = {}
     for posting in (
-        ClaimPosting.objects.filter(claim_id__in=claim_ids)
+        ClaimPosting.objects.filter(claim_id__in=shown)
         .order_by("-posted_on", "-id")
         .only("claim_id", "remark_codes")
     ):
         remarks.setdefault(posting.claim_id, list(posting.remark_codes))
     line_remarks: dict[int, set[str]] = defaultdict(set)
     for claim_id, codes in LinePosting.objects.filter(
-        claim_posting__claim_id__in=claim_ids
+        claim_posting__claim_id__in=shown
     ).values_list("claim_posting__claim_id", "remark_codes"):
         line_remarks[claim_id].update(codes)
     policies = _appeal_policies(organisation, {a.claim for a in adjustments})
@@ -165,6 +184,98 @@ def denials_worklist(organisation: Organisation, today: dt.date | None = None) -
             group.claims.append(row)
         row.amount += adjustment.amount
     return sorted(groups.values(), key=lambda g: (-g.total, g.reason))
+
+
+@dataclass(frozen=True)
+class DenialReasonCount:
+    """One CARC's line in the worklist's summary: its claims and amount in all."""
+
+    reason: str
+    group_codes: list[str]
+    meaning: str
+    claims: int
+    total: Decimal
+
+
+def denial_reason_counts(organisation: Organisation, payer_id: str = "") -> list[DenialReasonCount]:
+    """Every CARC of the denials worklist with how many claims and how much it holds, largest
+    amount first: one grouped query, whatever the number of denials (ADR 0838)."""
+    adjustments = _denied_adjustments(organisation)
+    if payer_id:
+        adjustments = adjustments.filter(claim__payer_id=payer_id)
+    rows = (
+        adjustments.order_by()
+        .values("reason", "group")
+        .annotate(claims=Count("claim_id", distinct=True), total=Sum("amount"))
+    )
+    merged: dict[str, DenialReasonCount] = {}
+    for row in rows:
+        had = merged.get(row["reason"])
+        explained = explain_carc(row["reason"])
+        merged[row["reason"]] = DenialReasonCount(
+            reason=row["reason"],
+            group_codes=sorted([*(had.group_codes if had else []), row["group"]]),
+            meaning=explained.meaning if explained else _UNLISTED,
+            # a claim adjusted under two group codes for one reason counts once per group
+            claims=max(row["claims"], had.claims if had else 0),
+            total=row["total"] + (had.total if had else Decimal("0")),
+        )
+    return sorted(merged.values(), key=lambda r: (-r.total, r.reason))
+
+
+@dataclass(frozen=True)
+class DenialPageKey:
+    """Where a page of denied claims starts: after this determination date and claim id."""
+
+    decided: dt.date
+    claim_id: int
+
+    def encode(self) -> str:
+        return f"{self.decided.isoformat()}.{self.claim_id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> DenialPageKey | None:
+        day, _, claim = (raw or "").partition(".")
+        if not (claim.isascii() and claim.isdigit() and len(claim) <= 18):
+            return None
+        try:
+            return cls(dt.date.fromisoformat(day), int(claim))
+        except ValueError:
+            return None
+
+
+_UNDECIDED = dt.date(9999, 12, 31)  # a claim with no determination date sorts last
+
+
+def denied_claim_page(
+    organisation: Organisation,
+    size: int,
+    *,
+    reason: str = "",
+    payer_id: str = "",
+    after: DenialPageKey | None = None,
+) -> tuple[list[int], DenialPageKey | None]:
+    """One page of the denied claims' ids, the oldest determination first (the nearest appeal
+    deadline first within a payer's window), and the key of the next page (None on the last):
+    keyset paging, one query whatever the page's number (ADR 0838)."""
+    denied = _denied_adjustments(organisation).filter(claim=OuterRef("pk"))
+    if reason:
+        denied = denied.filter(reason=reason)
+    claims = (
+        Claim.objects.filter(organisation=organisation)
+        .filter(Exists(denied))
+        .annotate(decided=Coalesce("adjudicated_on", Value(_UNDECIDED)))
+    )
+    if payer_id:
+        claims = claims.filter(payer_id=payer_id)
+    if after is not None:
+        claims = claims.filter(
+            Q(decided__gt=after.decided) | Q(decided=after.decided, pk__gt=after.claim_id)
+        )
+    rows = list(claims.order_by("decided", "pk").values_list("decided", "pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return [pk for _, pk in rows], DenialPageKey(*rows[-1]) if more else None
 
 
 def by_appeal_deadline(groups: list[DenialGroup]) -> list[DeniedClaim]:

@@ -5,6 +5,7 @@ underpayments. Billers and owners only."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cleannote.apps.claims.selectors import payers_billed
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.remittance import selectors
@@ -66,10 +68,32 @@ def import_era(request: HttpRequest) -> HttpResponse:
     return redirect("remittance:list")
 
 
+DENIALS_PAGE = 50
+
+
+def _code(raw: str | None, longest: int) -> str:
+    """A CARC or payer id from the address: letters, digits and dashes, else nothing."""
+    raw = (raw or "").strip()
+    ok = raw.isascii() and len(raw) <= longest and raw.replace("-", "").isalnum()
+    return raw if ok else ""
+
+
 @staff_view(Capability.POST_PAYMENTS)
 def denials(request: HttpRequest) -> HttpResponse:
+    """The denials worklist a page at a time (ADR 0838): every CARC's count and amount from
+    one grouped query, then DENIALS_PAGE claims (the oldest determination first) with their
+    reasons, remarks and appeal deadlines; the reason and payer filters stay in the address."""
     organisation = request.staff.organisation  # type: ignore[attr-defined]
-    groups = selectors.denials_worklist(organisation, timezone.localdate())
+    reason = _code(request.GET.get("reason"), 5)
+    payer = _code(request.GET.get("payer"), 80)
+    after = selectors.DenialPageKey.decode(request.GET.get("after", ""))
+    claim_ids, next_key = selectors.denied_claim_page(
+        organisation, DENIALS_PAGE, reason=reason, payer_id=payer, after=after
+    )
+    groups = selectors.denials_worklist(
+        organisation, timezone.localdate(), claim_ids=claim_ids, reason=reason
+    )
+    filters = {k: v for k, v in (("reason", reason), ("payer", payer)) if v}
     return render(
         request,
         "remittance/denials.html",
@@ -77,6 +101,15 @@ def denials(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "deadlines": selectors.by_appeal_deadline(groups),
             "warning_days": APPEAL_WARNING_DAYS,
+            "reasons": selectors.denial_reason_counts(organisation, payer),
+            "payers": payers_billed(organisation),
+            "reason": reason,
+            "payer": payer,
+            "paged": after is not None,
+            "first_url": "?" + urlencode(filters),
+            "next_url": "?" + urlencode({**filters, "after": next_key.encode()})
+            if next_key
+            else "",
         },
     )
 
