@@ -8,6 +8,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes import selectors, views
 from cleannote.apps.notes.actions import do_sign_note, do_start_note
 from cleannote.apps.notes.views import HOME_ROWS
+from cleannote.apps.patients.models import Case
 from cleannote.rules.note_types import NoteType
 from tests.apps.notes.reports import fill_report
 from tests.personas import TODAY
@@ -148,3 +149,9 @@ def test_progress_reports_due_counts_beyond_its_page(clinic):
 
 def test_unknown_worklist_is_not_found(clinic, login):
     assert login(clinic.therapist).get("/notes/worklist/nothing/").status_code == 404
+
+
+def test_progress_reports_due_of_no_cases_is_empty(clinic):
+    _visits(clinic, [TODAY - dt.timedelta(days=30 + n) for n in range(10)])
+    none = Case.objects.filter(pk__in=[])
+    assert selectors.progress_reports_due(clinic.therapist, cases=none).total == 0

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Count,
@@ -209,7 +210,10 @@ def progress_reports_due(
     scope = _cases_in_scope(staff)
     if cases is not None:
         scope = scope.filter(pk__in=cases.values("pk"))
-    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    try:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # an empty id list in `cases`: no SQL can say it, nothing is due
+        return ProgressDue(cases=[], total=0)
     sql = _PROGRESS_DUE_SQL.format(
         note=Note._meta.db_table,
         case=Case._meta.db_table,
