@@ -58,7 +58,7 @@ def test_filtering_the_audit_log_by_patient_shows_the_lists_that_named_them(clin
     assert "patient_list 1 (1 patient shown, search text kept as a keyed hash)" in page
 
 
-# --- keyset pages of the audit page (ADR 0837) --------------------------------------------------
+# --- keyset pages of the audit page (ADR 0836) --------------------------------------------------
 
 
 def _ids(page: str) -> list[int]:

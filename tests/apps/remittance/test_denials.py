@@ -343,7 +343,7 @@ def test_the_deadline_table_sorts_nearest_first_and_flags(billing, denied, login
     )
 
 
-# --- the worklist a page at a time (ADR 0838) ---------------------------------------------------
+# --- the worklist a page at a time (ADR 0836) ---------------------------------------------------
 
 
 def _second_denial(billing, carc: str) -> Claim:

@@ -71,7 +71,7 @@ def audit_page(
     before: int | None = None,
     after: int | None = None,
 ) -> AuditPage:
-    """A page of the log in insertion order, newest first (ADR 0837): the newest page, the
+    """A page of the log in insertion order, newest first (ADR 0836): the newest page, the
     page of events older than `before`, or the one newer than `after`. One more row than the
     page is read to know whether another page follows; whether one precedes is known from the
     bound the reader came by. A patient's events also include the lists and searches that

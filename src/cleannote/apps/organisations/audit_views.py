@@ -32,7 +32,7 @@ def _event_id(raw: str | None) -> int | None:
 @staff_view(Capability.REVIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Newest written first, PAGE_SIZE at a time: "Older" reads the events before the page's
-    last id, "Newer" those after its first (keyset paging, ADR 0837); no page counts the whole
+    last id, "Newer" those after its first (keyset paging, ADR 0836); no page counts the whole
     log, which grows by millions of rows."""
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     raw_patient = request.GET.get("patient", "").strip()

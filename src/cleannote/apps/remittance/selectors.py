@@ -199,7 +199,7 @@ class DenialReasonCount:
 
 def denial_reason_counts(organisation: Organisation, payer_id: str = "") -> list[DenialReasonCount]:
     """Every CARC of the denials worklist with how many claims and how much it holds, largest
-    amount first: one grouped query, whatever the number of denials (ADR 0838)."""
+    amount first: one grouped query, whatever the number of denials (ADR 0836)."""
     adjustments = _denied_adjustments(organisation)
     if payer_id:
         adjustments = adjustments.filter(claim__payer_id=payer_id)
@@ -257,7 +257,7 @@ def denied_claim_page(
 ) -> tuple[list[int], DenialPageKey | None]:
     """One page of the denied claims' ids, the oldest determination first (the nearest appeal
     deadline first within a payer's window), and the key of the next page (None on the last):
-    keyset paging, one query whatever the page's number (ADR 0838)."""
+    keyset paging, one query whatever the page's number (ADR 0836)."""
     denied = _denied_adjustments(organisation).filter(claim=OuterRef("pk"))
     if reason:
         denied = denied.filter(reason=reason)

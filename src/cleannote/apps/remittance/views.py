@@ -80,7 +80,7 @@ def _code(raw: str | None, longest: int) -> str:
 
 @staff_view(Capability.POST_PAYMENTS)
 def denials(request: HttpRequest) -> HttpResponse:
-    """The denials worklist a page at a time (ADR 0838): every CARC's count and amount from
+    """The denials worklist a page at a time (ADR 0836): every CARC's count and amount from
     one grouped query, then DENIALS_PAGE claims (the oldest determination first) with their
     reasons, remarks and appeal deadlines; the reason and payer filters stay in the address."""
     organisation = request.staff.organisation  # type: ignore[attr-defined]
