@@ -5,11 +5,16 @@ Screenshots at 1280 and 390 px go to test-artifacts/."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from cleannote.apps.inventory.actions import do_dispense, do_receive_stock
 from cleannote.apps.inventory.selectors import on_hand
-from tests.apps.inventory.conftest import Shelf, shelf  # noqa: F401  (the fixture)
+from tests.apps.inventory.conftest import Shelf, make_item, shelf  # noqa: F401  (the fixture)
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.sign_in import sign_in
 from tests.personas import clinic  # noqa: F401  (the fixture)
@@ -76,3 +81,68 @@ def test_the_front_desk_works_the_low_stock_list(browser_page, live_server, shel
     assert on_hand(shelf.tens, shelf.annex) == 10
     page.goto(f"{base}/inventory/low/")
     expect(page.locator("#low-stock tbody tr")).to_have_count(2)
+
+
+def _shoot_narrow(page, name: str) -> None:
+    """Screenshots at 1024 and 390 px; nothing scrolls sideways at 390."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1024, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 390 px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_lots_rentals_and_an_item_edit(browser_page, live_server, shelf: Shelf):  # noqa: F811
+    # given gel in two lots at the main clinic, one expiring in 12 days, and a heat pad rental
+    home = shelf.clinic.location
+    gel = make_item(shelf.desk, "Electrode gel 250 ml", cost=shelf.tape.cost)
+    for number, days, count in (("G-0412", 12, 3), ("G-0788", 300, 6)):
+        do_receive_stock(
+            shelf.desk, gel, home, count, lot_number=number,
+            expires=timezone.localdate() + dt.timedelta(days=days),
+        )  # fmt: skip
+    pad = make_item(
+        shelf.desk, "Electric heat pad", kind="dme", hcpcs="E0210", billable=True,
+        purchase_mode="rental", cost=Decimal("21.00"), charge=Decimal("35.00"), reorder_level=0,
+    )  # fmt: skip
+    do_receive_stock(shelf.desk, pad, home, 2)
+    do_dispense(shelf.therapist, shelf.clinic.draft_note, pad, 1)
+    page, base = browser_page, live_server.url
+    # the therapist dispenses gel: the first lot to expire is taken and named on the note
+    sign_in(page, base, "theo")
+    page.goto(f"{base}/notes/{shelf.clinic.draft_note.pk}/edit/")
+    panel = page.locator("#supplies-panel")
+    page.locator("#supply-item").select_option(label="Electrode gel 250 ml · not billed")
+    page.locator("#supply-quantity").fill("1")
+    page.locator("#supply-quantity").press("Enter")
+    expect(panel.locator("#dispensed")).to_contain_text("lot G-0412")
+    expect(panel.locator("#patient-rentals")).to_contain_text("Electric heat pad")
+    page.wait_for_load_state("networkidle")
+    panel.scroll_into_view_if_needed()
+    _shoot_narrow(page, "inventory-note-lots-rental")
+    panel.screenshot(path=str(ARTIFACTS / "inventory-note-lots-rental-panel.png"))
+    page.context.clear_cookies()
+    # the front desk sees the expiring lot, the unit out on rental, and edits an item
+    sign_in(page, base, "fran")
+    page.goto(f"{base}/inventory/low/")
+    expect(page.locator("#expiring")).to_contain_text("G-0412")
+    _shoot_narrow(page, "inventory-low-and-expiring")
+    page.click("#rentals-link")
+    expect(page.locator("#rentals")).to_contain_text("Electric heat pad")
+    _shoot_narrow(page, "inventory-rentals")
+    page.goto(f"{base}/inventory/items/{gel.pk}/")
+    expect(page.locator("#lots")).to_contain_text("G-0788")
+    _shoot_narrow(page, "inventory-item-lots")
+    page.click("#edit-item")
+    page.fill("#id_reorder_level", "4")
+    page.fill("#id_hcpcs", "A45")
+    page.click("#inventory-form button[type=submit]")
+    expect(page.locator("#id_hcpcs_error")).to_be_visible()
+    _shoot_narrow(page, "inventory-item-edit")
+    page.fill("#id_hcpcs", "")
+    page.click("#inventory-form button[type=submit]")
+    expect(page.locator("dl.facts")).to_contain_text("at 4")

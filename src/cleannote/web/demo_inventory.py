@@ -5,12 +5,17 @@ Everything goes through the actions the front desk and the therapist use. The fr
 the items and receives stock; a therapist gives a patient kinesiology tape (not billed: costed
 to the visit) on a draft note. In demos of `demo_money.MIN_PATIENTS` or more the same note also
 dispenses a bought TENS unit (E0730-NU); it stays a draft, so the claims the small demos pin in
-tests/e2e/test_month.py are the same either way.
+tests/e2e/test_month.py are the same either way. The same draft lends the patient a heat pad
+(a unit out on rental, month 1 on the note; ADR 0823), and the main clinic's electrodes came in
+two lots, one good for 18 more days (the expiring list; ADR 0822).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.inventory.actions import (
@@ -39,6 +44,11 @@ _ITEMS = (
 )
 
 
+# HCPCS code → (lot, good for days from today, quantity) received at the main clinic; the
+# quantities add up to the item's row above.
+_LOTS = {"A4556": (("EL-2411", 18, 20), ("EL-2506", 200, 40))}
+
+
 def load_demo_inventory(
     front_desk: Actor, locations: tuple[Location, Location], patients: int
 ) -> list[Dispense]:
@@ -55,7 +65,14 @@ def load_demo_inventory(
             ),
         )  # fmt: skip
         items[code] = item
-        do_receive_stock(front_desk, item, main, at_main, reference="INV-D1001")
+        if code in _LOTS:  # the main clinic's electrodes come in two lots, one expiring soon
+            for number, days, count in _LOTS[code]:
+                do_receive_stock(
+                    front_desk, item, main, count, reference="INV-D1001", lot_number=number,
+                    expires=timezone.localdate() + dt.timedelta(days=days),
+                )  # fmt: skip
+        else:
+            do_receive_stock(front_desk, item, main, at_main, reference="INV-D1001")
         do_receive_stock(front_desk, item, eastside, at_east, reference="INV-D1002")
     # Eastside ran short of electrodes: ten pairs sent over from the main clinic.
     do_transfer_stock(front_desk, items["A4556"], main, eastside, 10, reason="Eastside ran short")
@@ -74,6 +91,8 @@ def load_demo_inventory(
         return []
     therapist = Actor(user=note.therapist.user, organisation=front_desk.organisation)
     given = [do_dispense(therapist, note, items["A4450"], 1)]
+    # A heat pad lent to the patient: a unit out on rental, month 1 billed (RR) on the draft.
+    given.append(do_dispense(therapist, note, items["E0210"], 1))
     if patients >= MIN_PATIENTS:
         given.append(do_dispense(therapist, note, items["E0730"], 1))
     return given
