@@ -58,6 +58,10 @@ CLAIMS_PER_NOTE = 197 / 295
 VISITS_PER_CLINICIAN_DAY = 12
 SPAN_DAYS = 730
 BOOKED_AHEAD_DAYS = 14
+# A clinician's day: 45-minute slots from 7:00; bookings ahead fill up to 16 (till 19:00), and
+# a day's visits may run later, but never into the next morning's first slot.
+DAY_SLOTS = 16
+LAST_SLOT = 32
 # Appointments that did not become a visit, per visit: cancelled, and not attended.
 CANCELLED_PER_VISIT = 0.09
 NO_SHOW_PER_VISIT = 0.04
@@ -790,14 +794,19 @@ def _grow_appointments(
     ):
         taken.setdefault((staff_id, start.astimezone(tz).date()), []).append((start, end))
 
+    def at(day: dt.date, slot: int) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(day, dt.time(7), tzinfo=tz) + dt.timedelta(minutes=45 * slot)
+        return start, start + dt.timedelta(minutes=45)
+
     def when(staff: int, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The clinician's next free slot that day (the slots hold time: none may overlap)."""
         busy = taken.get((staff, day), ())
         while True:
             slot = slots.get((staff, day), 0)
             slots[(staff, day)] = slot + 1
-            start = dt.datetime.combine(day, dt.time(7), tzinfo=tz)
-            start += dt.timedelta(minutes=45 * slot)
-            end = start + dt.timedelta(minutes=45)
+            if slot >= LAST_SLOT:
+                raise ValueError("more visits in a clinician's day than 45-minute slots in it")
+            start, end = at(day, slot)
             if not any(s < end and start < e for s, e in busy):
                 return start, end
 
@@ -825,7 +834,8 @@ def _grow_appointments(
     ):
         for _ in range(round(len(visits) * share)):
             visit = rng.choice(visits)
-            start, end = when(visit.therapist, visit.day)
+            # A cancelled or missed visit gives its time back: any of the day's slots.
+            start, end = at(visit.day, rng.randrange(DAY_SLOTS))
             cancelled = status == AppointmentStatus.CANCELLED
             plans.append(
                 {
@@ -847,9 +857,11 @@ def _grow_appointments(
     ahead = round(len(visits) / SPAN_DAYS * BOOKED_AHEAD_DAYS)
     for _ in range(ahead):
         day = today + dt.timedelta(days=rng.randrange(1, BOOKED_AHEAD_DAYS + 1))
-        if day.weekday() >= 5:
-            day -= dt.timedelta(days=2)
+        while day.weekday() >= 5:
+            day = today + dt.timedelta(days=rng.randrange(1, BOOKED_AHEAD_DAYS + 1))
         staff = rng.choice(clinicians).pk
+        while slots.get((staff, day), 0) >= DAY_SLOTS:  # a full day: another clinician
+            staff = rng.choice(clinicians).pk
         start, end = when(staff, day)
         plans.append(
             {
