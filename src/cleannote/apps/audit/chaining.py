@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from cleannote.apps.audit.chain import chain_hash, head_anchor
-from cleannote.apps.audit.models import AuditChainHead, AuditEvent
+from cleannote.apps.audit.models import AuditChainHead, AuditEvent, AuditShownPatient
 from cleannote.apps.audit.selectors import ChainCheck, check_chain, unchained_events
 
 CHAIN_BATCH = 5000
@@ -67,10 +67,32 @@ def _write_links(events: list[AuditEvent]) -> None:
         )
 
 
+def _pending_with_shown(organisation_id: int | None, limit: int) -> list[AuditEvent]:
+    """The chain's next pending events, each with its shown patients in order (what its hash
+    covers). On PostgreSQL the ids come in the same statement, as one array per event: a week
+    view's event shows 2,000 patients, which as a prefetch were a second query and 2,000 model
+    rows built in the request (ADR 0674)."""
+    pending = unchained_events(organisation_id)
+    if connection.vendor != "postgresql":
+        return list(pending.prefetch_related("shown_patients")[:limit])
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    shown = (
+        AuditShownPatient.objects.filter(event=OuterRef("pk"))
+        .order_by("position")
+        .values("patient_id")
+    )
+    events: list[AuditEvent] = []
+    for event in pending.annotate(shown_ids=ArraySubquery(shown))[:limit]:
+        event._shown_patient_ids = list(event.shown_ids)  # type: ignore[attr-defined]
+        events.append(event)
+    return events
+
+
 @transaction.atomic
 def _chain_some(organisation_id: int | None, limit: int) -> int:
     head = _locked_head(organisation_id)
-    pending = list(unchained_events(organisation_id).prefetch_related("shown_patients")[:limit])
+    pending = _pending_with_shown(organisation_id, limit)
     if not pending:
         return 0
     sequence, last_hash = head.sequence, head.last_hash

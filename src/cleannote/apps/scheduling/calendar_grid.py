@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +27,7 @@ from cleannote.apps.scheduling.forward_flags import flags_for
 from cleannote.apps.scheduling.models import FREED, Appointment, AppointmentType, WorkingHours
 from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.platform.clock import HourCycle, format_date, format_time
+from cleannote.platform.money import format_money
 from cleannote.platform.plain_rows import rows_as_instances
 
 SLOT_MINUTES = 15
@@ -127,6 +128,90 @@ def draw_cards(cards: Iterable[Card], links: CardLinks) -> None:
 BadgeDrawer = Callable[[Card], str]
 
 
+def _coverage_badge(badge: Any) -> str:
+    """`_appointment_badges.html`'s eligibility answer, the same markup."""
+    title = (
+        "Eligibility answer for this visit"
+        if badge.for_this_visit
+        else "Patient's newest eligibility answer"
+    )
+    if badge.note:
+        title = f"{title}: {escape(badge.note)}"
+    parts = [
+        f'<span class="appt-what appt-coverage"><a class="badge badge-{escape(badge.tone)}" '
+        f'href="{escape(badge.url)}" tabindex="-1" title="{title}">'
+        f"{escape(badge.label)}</a>"
+    ]
+    if badge.visits_left is not None:
+        parts.append(f" {escape(badge.visits_left)} {escape(badge.service)} left")
+    if badge.copay is not None:
+        parts.append(f" · copay {escape(format_money(badge.copay))}")
+    if badge.authorization_required:
+        parts.append(" · <strong>auth</strong>")
+    if badge.medicare_advantage:
+        parts.append(" · <strong>MA plan</strong>")
+    parts.append("</span>")
+    return "".join(parts)
+
+
+_REPLIES = {
+    "confirmed": ("badge-good", "Confirmed from the reminder", "Patient confirmed"),
+    "cancelled": ("badge-bad", "Cancelled from the reminder", "Cancelled by patient"),
+}
+
+
+def _reply_badge(appointment: Appointment, cycle: HourCycle) -> str:
+    """`_patient_reply_badge.html`, the same markup."""
+    if (reply := _REPLIES.get(appointment.patient_reply)) is None:
+        return ""
+    tone, said, label = reply
+    at = appointment.patient_replied_at
+    when = f"{format_date(at)} {format_time(at, cycle)}" if at is not None else " "
+    return f'<span class="badge {tone}" title="{escape(f"{said} {when}")}">{label}</span>'
+
+
+def _flag_badges(flags: Sequence[Any], url: str) -> str:
+    """`_forward_flags.html` inside a grid (`flags_url` set, `in_grid`), the same markup."""
+    return " ".join(
+        f'<a class="badge {"badge-bad" if flag.severity == "error" else "badge-warn"} '
+        f'forward-flag" data-flag="{escape(flag.kind)}" href="{url}#flags" '
+        f'title="{escape(flag.message)}" aria-label="{escape(f"{flag.label}: {flag.message}")}"'
+        f' tabindex="-1">{escape(flag.label)}</a>'
+        for flag in flags
+    )
+
+
+def badge_drawer(links: CardLinks) -> BadgeDrawer:
+    """A grid card's badges, written here as the cards are (ADR 0674): the markup
+    `_appointment_badges.html` gives inside a grid, every value escaped, without the template
+    engine's per-card render (a tenth of the week's time at 2,000 visits). The template stays
+    for the appointment page and the clinician's day; a test holds the two to the same bytes."""
+
+    def draw(card: Card) -> str:
+        extra = card.extra
+        badge = extra.get("coverage")
+        flags = extra.get("flags")
+        a = card.appointment
+        return "".join(
+            (
+                "\n",
+                _coverage_badge(badge) if badge else "",
+                "\n",
+                _reply_badge(a, links.cycle),
+                "\n\n",
+                (
+                    f'<span class="appt-flags">'
+                    f"{_flag_badges(flags, f'{links.appointment_prefix}{a.pk}/')}\n</span>"
+                    if flags
+                    else ""
+                ),
+                "\n",
+            )
+        )
+
+    return draw
+
+
 def draw_cell(cards: Iterable[Card], badges: BadgeDrawer) -> SafeString:
     """One grid cell's cards, each with its badges (only a card whose `extra` holds something
     has any) and closed: what the grid templates did per card, joined here (ADR 0607)."""
@@ -215,14 +300,31 @@ def appointments_between(
 _PATIENT_FIELDS = ("id", "first_name", "last_name", "organisation_id")
 
 
+# Timestamps no card reads, left deferred (read on first use, as with `.only()`); and the
+# end comes as the visit's length. psycopg reads a timestamp through Django's loader in Python
+# (about 5 µs each), an interval in C: 2,000 visits' four timestamps became one (ADR 0674).
+_UNREAD = frozenset({"created_at", "arrived_at", "checked_out_at", "cancelled_at", "end"})
+_OWN = tuple(f.attname for f in Appointment._meta.concrete_fields if f.attname not in _UNREAD)
+_START = _OWN.index("start")
+
+
 def load_appointments(rows: QuerySet[Appointment]) -> list[Appointment]:
     """`rows` with each one's patient (its name only), read as plain rows and made into
     instances without Django's per-row construction (`rows_as_instances`, ADR 0660): the
     same objects `select_related("patient").only(…)` gave, a patient shared by its visits."""
-    own = [f.attname for f in Appointment._meta.concrete_fields]
-    width = len(own)
-    read = list(rows.values_list(*own, *(f"patient__{name}" for name in _PATIENT_FIELDS)))
-    appointments = rows_as_instances(Appointment, own, (r[:width] for r in read), rows.db)
+    width = len(_OWN)
+    read = list(
+        rows.annotate(
+            length=ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+        ).values_list(*_OWN, "length", *(f"patient__{name}" for name in _PATIENT_FIELDS))
+    )
+    appointments = rows_as_instances(
+        Appointment,
+        (*_OWN, "end"),
+        ((*r[:width], r[_START] + r[width]) for r in read),
+        rows.db,
+    )
+    width += 1
     named: dict[int, tuple[Any, ...]] = {}  # each patient's columns, once
     for row in read:
         named.setdefault(row[width], row[width:])
@@ -232,19 +334,32 @@ def load_appointments(rows: QuerySet[Appointment]) -> list[Appointment]:
     return appointments
 
 
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """What a grid read of the clinic besides its visits, which the page's filters and
+    pickers show too (`filter_choices`): read once (ADR 0674). `clinicians` is every active
+    clinician, or None when the grid read only the filtered one."""
+
+    locations: list[Location]
+    rooms: list[Room]
+    clinicians: list[Staff] | None
+
+
 def _attach(
     organisation: Organisation, appointments: list[Appointment], staff: list[Staff]
-) -> None:
+) -> tuple[list[Location], list[Room]]:
     """The few clinicians, locations, rooms and types the appointments name, read once each
-    and set on every appointment, instead of joined into each of thousands of rows."""
+    and set on every appointment, instead of joined into each of thousands of rows; the
+    clinic's locations and rooms in the order the filters list them."""
     people = {s.pk: s for s in staff}
     missing = {a.staff_id for a in appointments} - people.keys()
     if missing:
         people.update(
             {s.pk: s for s in Staff.objects.filter(pk__in=missing).select_related("user")}
         )
-    places = {loc.pk: loc for loc in Location.objects.filter(organisation=organisation)}
-    rooms = {r.pk: r for r in Room.objects.filter(organisation=organisation)}
+    every_place, every_room = _places(organisation)
+    places = {loc.pk: loc for loc in every_place}
+    rooms = {r.pk: r for r in every_room}
     kinds = {k.pk: k for k in AppointmentType.objects.filter(organisation=organisation)}
     # Filled straight into each row's relation cache: the same as reading `a.staff` after a
     # join, without the assignment's checks (a third of the week's time at 2,000 visits).
@@ -256,6 +371,19 @@ def _attach(
         location_field.set_cached_value(a, places[a.location_id])
         room_field.set_cached_value(a, rooms.get(a.room_id or 0))
         kind_field.set_cached_value(a, kinds.get(a.appointment_type_id or 0))
+    return every_place, every_room
+
+
+def _places(organisation: Organisation) -> tuple[list[Location], list[Room]]:
+    """The clinic's locations by name and its rooms (inactive ones too) by location and name."""
+    return (
+        list(Location.objects.filter(organisation=organisation).order_by("name")),
+        list(
+            Room.objects.filter(organisation=organisation)
+            .select_related("location")
+            .order_by("location__name", "name")
+        ),
+    )
 
 
 def _shown_clinicians(
@@ -305,6 +433,7 @@ class DayGrid:
     slots: list[dt.datetime]
     columns: list[Column]
     cards: list[Card]
+    lookups: Lookups
     # The table's rows, markup and all (`draw_day`): a row per 15 minutes times a column per
     # clinician is thousands of cells, too many for the template engine (ADR 0607).
     body: SafeString = field(default_factory=lambda: mark_safe(""))
@@ -401,7 +530,9 @@ def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayG
         appointments_between(organisation, midnight, next_midnight, filters)
     )
     every = clinicians(organisation, Filters(staff=filters.staff))
-    _attach(organisation, appointments, every)
+    lookups = Lookups(
+        *_attach(organisation, appointments, every), every if filters.staff is None else None
+    )
     staff = _shown_clinicians(every, appointments, filters, day)
     zone = timezone.get_current_timezone()
     first = dt.datetime.combine(day, DAY_START, tzinfo=zone)
@@ -441,7 +572,7 @@ def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayG
             current = Block(begin, end, [card])
             starts[begin] = current
         columns.append(Column(person, index, starts))
-    return DayGrid(day, slots, columns, cards)
+    return DayGrid(day, slots, columns, cards, lookups)
 
 
 # -- the week grid ----------------------------------------------------------------------------
@@ -463,6 +594,7 @@ class WeekGrid:
     days: list[dt.date]
     rows: list[WeekRow]
     cards: list[Card]
+    lookups: Lookups
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -476,7 +608,9 @@ def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> Wee
     _, end = day_bounds(monday + dt.timedelta(days=6))
     appointments = load_appointments(appointments_between(organisation, start, end, filters))
     every = clinicians(organisation, Filters(staff=filters.staff))
-    _attach(organisation, appointments, every)
+    lookups = Lookups(
+        *_attach(organisation, appointments, every), every if filters.staff is None else None
+    )
     staff = _shown_clinicians(every, appointments, filters, monday)
     cells: dict[tuple[int, dt.date], list[Card]] = defaultdict(list)
     cards = []
@@ -494,7 +628,7 @@ def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> Wee
         WeekRow(person, index, [(d, cells.get((person.pk, d), [])) for d in days])
         for index, person in enumerate(staff)
     ]
-    return WeekGrid(monday, days, rows, cards)
+    return WeekGrid(monday, days, rows, cards, lookups)
 
 
 _WEEK_CELL = (
@@ -528,12 +662,10 @@ def draw_week(grid: WeekGrid, badges: BadgeDrawer) -> None:
         )
 
 
-def filter_choices(organisation: Organisation) -> tuple[list[Location], list[Room]]:
-    return (
-        list(Location.objects.filter(organisation=organisation).order_by("name")),
-        list(
-            Room.objects.filter(organisation=organisation, active=True)
-            .select_related("location")
-            .order_by("location__name", "name")
-        ),
-    )
+def filter_choices(
+    organisation: Organisation, known: Lookups | None = None
+) -> tuple[list[Location], list[Room]]:
+    """The locations and the active rooms the filters and pickers offer (`known`: as a grid
+    already read them)."""
+    locations, rooms = (known.locations, known.rooms) if known else _places(organisation)
+    return locations, [r for r in rooms if r.active]

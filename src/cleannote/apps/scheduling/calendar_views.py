@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -37,11 +36,12 @@ from cleannote.apps.scheduling.actions import (
     do_reschedule_appointment,
 )
 from cleannote.apps.scheduling.calendar_grid import (
-    BadgeDrawer,
     Card,
     CardLinks,
     Filters,
     KnownExtras,
+    Lookups,
+    badge_drawer,
     card_extras,
     clinicians,
     day_grid,
@@ -96,14 +96,15 @@ def _audit_shown(request: HttpRequest, what: str, key: str, cards: list[Card]) -
     )
 
 
-def _filter_context(request: HttpRequest, filters: Filters) -> dict[str, Any]:
+def _filter_context(request: HttpRequest, filters: Filters, known: Lookups) -> dict[str, Any]:
     organisation = _org(request)
-    locations, rooms = filter_choices(organisation)
+    locations, rooms = filter_choices(organisation, known)
+    every = known.clinicians
     return {
         "filters": filters,
         "locations": locations,
         "rooms": rooms,
-        "all_clinicians": clinicians(organisation, Filters()),
+        "all_clinicians": every if every is not None else clinicians(organisation, Filters()),
         "filter_query": "&".join(
             f"{name}={value}"
             for name, value in (
@@ -127,19 +128,6 @@ def _links(request: HttpRequest) -> CardLinks:
     )
 
 
-def _badges(request: HttpRequest) -> BadgeDrawer:
-    """`_appointment_badges.html` for one card, with what it reads of the page's context (the
-    clinic's hour cycle for `{% moment %}`, and `in_grid`, which keeps a flag's link out of the Tab
-    order where arrows move between cards): for the cards the grids draw in Python."""
-    template = get_template("scheduling/_appointment_badges.html")
-    cycle = request.staff.organisation.hour_cycle  # type: ignore[attr-defined]
-
-    def draw(card: Card) -> str:
-        return template.render({"card": card, "hour_cycle": cycle, "in_grid": True})
-
-    return draw
-
-
 def day_grid_context(
     request: HttpRequest, day: dt.date, known: KnownExtras | None = None
 ) -> dict[str, Any]:
@@ -150,10 +138,14 @@ def day_grid_context(
     links = _links(request)
     draw_cards(grid.cards, links)
     card_extras(_org(request), grid.cards, timezone.localdate(), known)
-    draw_day(grid, links.cycle, _badges(request))
+    draw_day(grid, links.cycle, badge_drawer(links))
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
     start, end = day_bounds(day)
-    return {"grid": grid, "holds": _holds(request, start, end), **_filter_context(request, filters)}
+    return {
+        "grid": grid,
+        "holds": _holds(request, start, end),
+        **_filter_context(request, filters, grid.lookups),
+    }
 
 
 def _holds(request: HttpRequest, start: dt.datetime, end: dt.datetime) -> list[SlotHold]:
@@ -180,9 +172,10 @@ def _week(request: HttpRequest) -> HttpResponse:
     day = param_date(request.GET, "day") or timezone.localdate()
     filters = _filters(request)
     grid = week_grid(_org(request), day, filters)
-    draw_cards(grid.cards, _links(request))
+    links = _links(request)
+    draw_cards(grid.cards, links)
     card_extras(_org(request), grid.cards, timezone.localdate())
-    draw_week(grid, _badges(request))
+    draw_week(grid, badge_drawer(links))
     _audit_shown(request, "schedule_week", grid.monday.isoformat(), grid.cards)
     start, _ = day_bounds(grid.monday)
     _, end = day_bounds(grid.monday + dt.timedelta(days=6))
@@ -196,7 +189,7 @@ def _week(request: HttpRequest) -> HttpResponse:
             "next": grid.monday + dt.timedelta(days=7),
             "this_week": monday_of(timezone.localdate()),
             "holds": _holds(request, start, end),
-            **_filter_context(request, filters),
+            **_filter_context(request, filters, grid.lookups),
         },
     )
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cleannote.apps.organisations.models import Organisation
@@ -211,7 +212,9 @@ def flags_for(
     patient_ids = {c.patient_id for c in cases}
     start, _ = day_bounds(today)
     _, end = day_bounds(last_day)
-    # Plain rows, not model instances: a week view hands in thousands of appointments.
+    # Plain rows, not model instances: a week view hands in thousands of appointments. Each
+    # one's day in the clinic's zone comes from the database as a date: psycopg reads a
+    # timestamp through Django's loader in Python, a date in C (ADR 0674).
     booked = list(
         Appointment.objects.filter(
             organisation=organisation,
@@ -220,8 +223,9 @@ def flags_for(
             start__gte=start,
             start__lt=end,
         )
+        .annotate(local_day=TruncDate("start", tzinfo=zone))
         .order_by("start", "id")
-        .values_list("pk", "patient_id", "start", "staff__credential", *_TYPE_FIELDS)
+        .values_list("pk", "patient_id", "local_day", "staff__credential", *_TYPE_FIELDS)
     )
     coverages: dict[int, list[Coverage]] = defaultdict(list)
     held = Coverage.objects.filter(patient_id__any_of=patient_ids)
@@ -250,8 +254,7 @@ def flags_for(
     for case in cases:
         by_patient[case.patient_id].append(case)
     visits: dict[int, list[BookedVisit]] = defaultdict(list)
-    for pk, patient_id, moment, credential, *kind in booked:
-        day = moment.astimezone(zone).date()
+    for pk, patient_id, day, credential, *kind in booked:
         type_name, type_discipline = kind or ("", "")
         discipline = type_discipline or _credential_discipline(credential)
         mine = _case_for(by_patient[patient_id], discipline, day)
