@@ -409,3 +409,20 @@ def test_bad_denial_filters_are_ignored_never_a_500(billing, denied, login, quer
     response = login(billing.clinic.biller).get(f"/remittance/denials/?{query}")
     assert response.status_code == 200
     assert f"Appeal claim {denied.pk}" in response.content.decode()
+
+
+def test_the_denials_payer_filter_lists_the_payer_directory_and_keeps_to_one_payer(
+    billing, denied, login
+):
+    Payer.objects.update_or_create(
+        organisation=billing.clinic.organisation, claims_payer_id=denied.payer_id,
+        defaults={"name": denied.payer_name, "kind": denied.payer_kind},
+    )  # fmt: skip
+    client = login(billing.clinic.biller)
+    page = client.get("/remittance/denials/").content.decode()
+    assert f'<option value="{denied.payer_id}">' in page
+    mine = client.get(f"/remittance/denials/?payer={denied.payer_id}").content.decode()
+    assert f"Appeal claim {denied.pk}" in mine
+    other = client.get("/remittance/denials/?payer=NOBODY").content.decode()
+    assert f"Appeal claim {denied.pk}" not in other
+    assert "match these filters" in other

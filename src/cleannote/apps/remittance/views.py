@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cleannote.apps.claims.selectors import payers_billed
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.remittance import selectors
@@ -102,7 +101,7 @@ def denials(request: HttpRequest) -> HttpResponse:
             "deadlines": selectors.by_appeal_deadline(groups),
             "warning_days": APPEAL_WARNING_DAYS,
             "reasons": selectors.denial_reason_counts(organisation, payer),
-            "payers": payers_billed(organisation),
+            "payers": selectors.payer_choices(organisation),
             "reason": reason,
             "payer": payer,
             "paged": after is not None,
