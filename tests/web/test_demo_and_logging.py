@@ -32,7 +32,8 @@ def test_demo_loads_once_and_prints_logins():
     assert "demo-owner" in second.getvalue()
     assert "cleannote-demo" in second.getvalue()
     roles = set(Staff.objects.values_list("role", flat=True))
-    assert roles == {"owner", "therapist", "assistant", "front_desk", "biller"}
+    assert roles == {"owner", "therapist", "assistant", "front_desk", "biller", "manager"}
+    assert "demo-manager" in second.getvalue()
     for organisation in Organisation.objects.all():
         assert verify_chain(organisation) is None
     # and a LEFS typed twice, removed with its reason: kept, but off the chart (ADR 0592)

@@ -116,8 +116,12 @@ _OTHER_CLINIC: _ClinicRow = (
     ("9 Pier Street", "Portland", "ME", "04101"),
     (("Harbor", ("9 Pier Street", "Portland", "ME", "04101")),),
 )
+# The location manager of the main location (ADR 0845): made after the rest, so the demo's
+# random draws stay as they were.
+MANAGER_USER = ("demo-manager", "Lena", "Brandt")
 DEMO_USERS = (
     *((s[0], s[1].label) for s in _STAFF),
+    (MANAGER_USER[0], f"{Role.MANAGER.label} (the main location)"),
     (OTHER_ORG_USER[0], "Therapist (second organisation)"),
 )
 
@@ -405,6 +409,11 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         main, today, patients,
     )  # fmt: skip
     load_demo_inventory(actor, (main, eastside), patients)  # supplies, two low (ADR 0820)
+    manager_name, manager_first, manager_last = MANAGER_USER
+    do_create_staff(
+        clinic, username=manager_name, password=DEMO_PASSWORD, first_name=manager_first,
+        last_name=manager_last, role=Role.MANAGER, default_location=main, managed_locations=[main],
+    )  # fmt: skip
 
     other, other_locations = _organisation(rng, _OTHER_CLINIC)
     other_ot = _add_staff(other, OTHER_ORG_USER, rng, other_locations)
@@ -429,7 +438,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     )
     return DemoSummary(
         organisations=2,
-        staff=len(staff) + 1,
+        staff=len(staff) + 2,
         patients=patients + 1 + len(_BLOCKED) + len(RTM_PATIENTS) + (1 if kx_notes else 0),
         notes=notes + 3 * len(_BLOCKED),
     )

@@ -107,6 +107,7 @@ class NewStaff(TypedDict):
     npi: NotRequired[str]
     taxonomy: NotRequired[str]
     default_location: NotRequired[Location | None]
+    managed_locations: NotRequired[list[Location]]
 
 
 @transaction.atomic
@@ -136,7 +137,22 @@ def do_create_staff(
     )
     staff.full_clean()
     staff.save()
+    _set_managed_locations(staff, fields.get("managed_locations", []))
     return staff
+
+
+def _set_managed_locations(staff: Staff, locations: list[Location]) -> bool:
+    """The locations a location manager runs (ADR 0845): at least one of their own
+    organisation's; every other role runs none. Whether they changed."""
+    wanted = {loc.pk for loc in locations} if staff.role == Role.MANAGER else set()
+    if any(loc.organisation_id != staff.organisation_id for loc in locations):
+        raise StaffChangeRefused("A location manager runs locations of their own organisation.")
+    if staff.role == Role.MANAGER and not wanted:
+        raise StaffChangeRefused("A location manager runs at least one location: tick it.")
+    if set(staff.managed_locations.values_list("pk", flat=True)) == wanted:
+        return False
+    staff.managed_locations.set(wanted)
+    return True
 
 
 class StaffChangeRefused(Exception):
@@ -217,7 +233,12 @@ def do_accept_invitation(staff: Staff, password: str) -> None:
 def do_update_staff(actor: Actor, staff: Staff, **changes: Any) -> list[str]:
     """Apply the owner's edit; one audit row per field that changed. Returns those fields."""
     row = _staff_row(staff)
-    unknown = set(changes) - set(EDITABLE_USER_FIELDS) - set(EDITABLE_STAFF_FIELDS)
+    unknown = (
+        set(changes)
+        - set(EDITABLE_USER_FIELDS)
+        - set(EDITABLE_STAFF_FIELDS)
+        - {"managed_locations"}
+    )
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     new_role = changes.get("role", row.role)
@@ -232,6 +253,11 @@ def do_update_staff(actor: Actor, staff: Staff, **changes: Any) -> list[str]:
         if field in changes and getattr(row, field) != changes[field]:
             setattr(row, field, changes[field])
             changed.append(field)
+    locations = list(changes.get("managed_locations") or [])
+    if ("managed_locations" in changes or "role" in changed) and _set_managed_locations(
+        row, locations
+    ):
+        changed.append("managed_locations")
     if not changed:
         return []
     row.full_clean()

@@ -73,6 +73,13 @@ class StaffForm(forms.Form):
         required=False,
         empty_label="None",
     )
+    managed_locations = forms.ModelMultipleChoiceField(
+        label="Locations they manage",
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Location managers only: they see these locations' reports and run their day.",
+    )
 
     def __init__(
         self,
@@ -93,6 +100,9 @@ class StaffForm(forms.Form):
                     "npi": instance.npi,
                     "taxonomy": instance.taxonomy,
                     "default_location": instance.default_location_id,
+                    "managed_locations": list(
+                        instance.managed_locations.values_list("pk", flat=True)
+                    ),
                 },
             )
         super().__init__(data, **kwargs)
@@ -108,6 +118,9 @@ class StaffForm(forms.Form):
         location_field = self.fields["default_location"]
         assert isinstance(location_field, forms.ModelChoiceField)
         location_field.queryset = Location.objects.filter(organisation=organisation)
+        managed_field = self.fields["managed_locations"]
+        assert isinstance(managed_field, forms.ModelMultipleChoiceField)
+        managed_field.queryset = Location.objects.filter(organisation=organisation)
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
@@ -155,10 +168,15 @@ class StaffForm(forms.Form):
                 "A therapist needs a licensed credential (PT, OT, SLP, DC or LMT); "
                 "assistants take the Assistant role.",
             )
-        elif role in (Role.FRONT_DESK, Role.BILLER) and credential:
+        elif role in (Role.FRONT_DESK, Role.BILLER, Role.MANAGER) and credential:
             self.add_error(
                 "credential",
-                "Front desk and biller logins do not document care: leave the credential empty.",
+                "Front desk, biller and location manager logins do not document care: leave "
+                "the credential empty.",
+            )
+        if role == Role.MANAGER and not cleaned.get("managed_locations"):
+            self.add_error(
+                "managed_locations", "A location manager runs at least one location: tick it."
             )
         if role == Role.THERAPIST and "npi" in cleaned and not cleaned["npi"]:
             self.add_error("npi", "A therapist bills under their own NPI: enter it.")

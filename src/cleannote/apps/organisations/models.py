@@ -75,6 +75,9 @@ class Role(models.TextChoices):
     ASSISTANT = "assistant", "Assistant"
     FRONT_DESK = "front_desk", "Front desk"
     BILLER = "biller", "Biller"
+    # Runs one or more locations: their schedule, supplies and reports, not the clinic's
+    # billing or staff (ADR 0845). Which locations: `Staff.managed_locations`.
+    MANAGER = "manager", "Location manager"
 
 
 CREDENTIAL_CHOICES = [(c.value, c.value) for c in Credential]
@@ -101,6 +104,8 @@ class Staff(models.Model):
     default_location = models.ForeignKey(
         Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The locations a location manager runs (ADR 0845); empty for every other role.
+    managed_locations = models.ManyToManyField(Location, blank=True, related_name="managers")
     # Set when the owner gives a temporary password: every page sends the user to choose their
     # own until they do (ADR 0220).
     must_change_password = models.BooleanField(default=False)

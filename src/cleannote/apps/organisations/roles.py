@@ -44,6 +44,8 @@ class Capability(StrEnum):
     # (ADR 0800). Clinicians have SEE_OWN_REPORTS instead: the same pages, their figures only.
     RUN_REPORTS = "run_reports"
     SEE_OWN_REPORTS = "see_own_reports"
+    # The same report pages, limited to the locations a location manager runs (ADR 0845).
+    SEE_LOCATION_REPORTS = "see_location_reports"
     # The clinic's report targets (visits a day, units a visit, days in A/R...) (ADR 0802).
     # Owner only.
     SET_REPORT_TARGETS = "set_report_targets"
@@ -87,6 +89,19 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_SCHEDULE,
             Capability.SET_ANY_HOURS,
             Capability.MANAGE_INVENTORY,
+        }
+    ),
+    # A location manager runs their locations' day: the calendar and clinicians' hours, the
+    # coverage checks, supplies on the shelf and the reports of their locations (ADR 0845).
+    # Not the clinic's billing, payers, statements, staff or clearinghouse.
+    Role.MANAGER: frozenset(
+        {
+            Capability.SEE_PATIENTS,
+            Capability.CHECK_ELIGIBILITY,
+            Capability.MANAGE_SCHEDULE,
+            Capability.SET_ANY_HOURS,
+            Capability.MANAGE_INVENTORY,
+            Capability.SEE_LOCATION_REPORTS,
         }
     ),
     Role.BILLER: frozenset(

@@ -98,6 +98,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
                     npi=data["npi"],
                     taxonomy=data["taxonomy"],
                     default_location=data["default_location"],
+                    managed_locations=list(data["managed_locations"]),
                 )
             except IntegrityError:
                 # Someone took the username between the form's check and the insert.

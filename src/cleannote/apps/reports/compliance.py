@@ -92,8 +92,8 @@ def _open_cases(filters: ReportFilters) -> dict[int, CaseScope]:
     ).annotate(at=_newest_note("location_id"), by=_newest_note("therapist_id"))
     if filters.discipline:
         cases = cases.filter(discipline=filters.discipline)
-    if filters.location_id:
-        cases = cases.filter(at=filters.location_id)
+    if (places := filters.location_scope()) is not None:
+        cases = cases.filter(at__in=places)
     if filters.clinician_id:
         cases = cases.filter(by=filters.clinician_id)
     return {
@@ -219,8 +219,8 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         .select_related("patient")
         .order_by("date_of_service", "id")
     )  # fmt: skip
-    if filters.location_id:
-        drafts = drafts.filter(location_id=filters.location_id)
+    if (places := filters.location_scope()) is not None:
+        drafts = drafts.filter(location_id__in=places)
     if filters.clinician_id:
         drafts = drafts.filter(therapist_id=filters.clinician_id)
     if filters.discipline:

@@ -2,8 +2,10 @@
 
 Staff with `RUN_REPORTS` (the owner, the biller) see the whole organisation; with only
 `SEE_OWN_REPORTS` (therapists, assistants) only their own figures: the clinician filter is
-fixed to them, whatever the address says. The front desk has neither and is refused. There
-is no location-manager role yet (ADR 0800).
+fixed to them, whatever the address says. A location manager (`SEE_LOCATION_REPORTS`) sees
+the figures of the locations they run, every clinician's there: a location filter outside
+them is refused, and without one the page counts all of theirs (ADR 0845). The front desk
+has none of these and is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ class ReportFilters:
     payer_id: str = ""
     discipline: str = ""
     own_only: bool = False  # the clinician filter is the viewer, and cannot be changed
+    # A location manager's locations: every figure is limited to them (empty: no such limit).
+    location_ids: tuple[int, ...] = ()
+
+    def location_scope(self) -> list[int] | None:
+        """The locations the figures count: the one chosen, else the manager's, else all
+        (None)."""
+        if self.location_id:
+            return [self.location_id]
+        return list(self.location_ids) if self.location_ids else None
 
     def query_items(self) -> list[tuple[str, str]]:
         items = [("start", self.start.isoformat()), ("end", self.end.isoformat())]
@@ -65,8 +76,8 @@ class ReportFilters:
                 f"{prefix}date_of_service__lte": self.end,
             }
         )
-        if self.location_id:
-            q &= Q(**{f"{prefix}location_id": self.location_id})
+        if (scope := self.location_scope()) is not None:
+            q &= Q(**{f"{prefix}location_id__in": scope})
         if self.clinician_id:
             q &= Q(**{f"{prefix}therapist_id": self.clinician_id})
         if self.discipline:
@@ -78,8 +89,23 @@ def sees_whole_clinic(staff: Staff) -> bool:
     return has_capability(staff.role, Capability.RUN_REPORTS)
 
 
+def sees_locations(staff: Staff) -> bool:
+    return has_capability(staff.role, Capability.SEE_LOCATION_REPORTS)
+
+
 def may_see_reports(staff: Staff) -> bool:
-    return sees_whole_clinic(staff) or has_capability(staff.role, Capability.SEE_OWN_REPORTS)
+    return (
+        sees_whole_clinic(staff)
+        or sees_locations(staff)
+        or has_capability(staff.role, Capability.SEE_OWN_REPORTS)
+    )
+
+
+def managed_location_ids(staff: Staff) -> tuple[int, ...]:
+    """The locations whose figures a location manager sees; () for everyone else."""
+    if sees_whole_clinic(staff) or not sees_locations(staff):
+        return ()
+    return tuple(sorted(staff.managed_locations.values_list("pk", flat=True)))
 
 
 def read_filters(params: Any, staff: Staff, today: dt.date) -> ReportFilters:
@@ -99,7 +125,13 @@ def read_filters(params: Any, staff: Staff, today: dt.date) -> ReportFilters:
         and not Location.objects.filter(organisation=organisation, pk=location_id).exists()
     ):
         raise BadRequestParameter("location", "is not one of this clinic's locations")
-    own_only = not sees_whole_clinic(staff)
+    location_ids = managed_location_ids(staff)
+    if sees_locations(staff) and not sees_whole_clinic(staff):
+        if not location_ids:
+            raise BadRequestParameter("location", "you manage no location yet: ask the owner")
+        if location_id and location_id not in location_ids:
+            raise BadRequestParameter("location", "is not one of the locations you manage")
+    own_only = not sees_whole_clinic(staff) and not sees_locations(staff)
     clinician_id = staff.pk if own_only else param_id(params, "clinician")
     if (
         clinician_id
@@ -117,4 +149,5 @@ def read_filters(params: Any, staff: Staff, today: dt.date) -> ReportFilters:
         payer_id=param_text(params, "payer", max_length=80),
         discipline=param_choice(params, "discipline", [d.value for d in Discipline]),
         own_only=own_only,
+        location_ids=location_ids,
     )

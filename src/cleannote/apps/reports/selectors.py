@@ -80,6 +80,12 @@ PRODUCTIVITY_FIGURES = (
 )  # fmt: skip
 
 
+def _in_scope(filters: ReportFilters, field: str) -> dict[str, Any]:
+    """`{field}__in` the locations the figures count, or nothing when they count all."""
+    scope = filters.location_scope()
+    return {} if scope is None else {f"{field}__in": scope}
+
+
 def _clinic_notes(filters: ReportFilters) -> Any:
     notes = Note.objects.filter(
         TREATMENT_VISIT, filters.notes_q(), patient__organisation=filters.organisation
@@ -190,8 +196,8 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
         case__closed_on__gte=filters.start,
         case__closed_on__lte=filters.end,
     )
-    if filters.location_id:
-        discharged = discharged.filter(location_id=filters.location_id)
+    if (places := filters.location_scope()) is not None:
+        discharged = discharged.filter(location_id__in=places)
     if filters.clinician_id:
         discharged = discharged.filter(therapist_id=filters.clinician_id)
     if filters.discipline:
@@ -209,8 +215,8 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
         start__date__gte=filters.start,
         start__date__lte=filters.end,
     )
-    if filters.location_id:
-        appointments = appointments.filter(location_id=filters.location_id)
+    if (places := filters.location_scope()) is not None:
+        appointments = appointments.filter(location_id__in=places)
     if filters.clinician_id:
         appointments = appointments.filter(staff_id=filters.clinician_id)
     if filters.discipline:
@@ -319,7 +325,7 @@ def _rest_filters(filters: ReportFilters) -> ReportFilters:
     return ReportFilters(
         organisation=filters.organisation, start=filters.start, end=filters.end,
         today=filters.today, location_id=filters.location_id, payer_id=filters.payer_id,
-        discipline=filters.discipline,
+        discipline=filters.discipline, location_ids=filters.location_ids,
     )  # fmt: skip
 
 
@@ -556,8 +562,8 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
     )
     if filters.payer_id:
         open_claims = open_claims.filter(payer_id=filters.payer_id)
-    if filters.location_id:
-        open_claims = open_claims.filter(location_id=filters.location_id)
+    if (places := filters.location_scope()) is not None:
+        open_claims = open_claims.filter(location_id__in=places)
     if filters.clinician_id:
         open_claims = open_claims.filter(note__therapist_id=filters.clinician_id)
     if filters.discipline:
@@ -640,7 +646,9 @@ def reimbursement_by_code(filters: ReportFilters) -> list[dict[str, Any]]:
     location = (
         Location.objects.filter(organisation=filters.organisation, pk=filters.location_id).first()
         if filters.location_id
-        else Location.objects.filter(organisation=filters.organisation).order_by("pk").first()
+        else Location.objects.filter(organisation=filters.organisation, **_in_scope(filters, "pk"))
+        .order_by("pk")
+        .first()
     )
     schedules: dict[str, Any] = {}
     general = fee_schedule_for(location, "", filters.end) if location is not None else None

@@ -447,7 +447,11 @@ def _filter_choices(organisation: Organisation, filters: ReportFilters) -> dict[
         .distinct()
     )
     return {
-        "locations": list(organisation.locations.all()),
+        "locations": list(
+            organisation.locations.filter(pk__in=filters.location_ids)
+            if filters.location_ids
+            else organisation.locations.all()
+        ),
         "clinicians": [] if filters.own_only else list(clinicians),
         "payers": sorted(set(payers), key=lambda p: p[1]),
     }

@@ -174,7 +174,7 @@ def offers(
     chosen_staff = list(rules.booking_staff.all())
     staff_rows = chosen_staff or list(
         Staff.objects.filter(organisation=organisation, user__is_active=True)
-        .exclude(role__in=(Role.FRONT_DESK, Role.BILLER))
+        .exclude(role__in=(Role.FRONT_DESK, Role.BILLER, Role.MANAGER))
         .select_related("user")
     )
     if patient is not None:
