@@ -90,6 +90,7 @@ def test_a_location_the_manager_does_not_run_is_refused(two_locations, login):
     mine = client.get("/reports/productivity/", {"location": clinic.location.pk})
     assert mine.status_code == 200
     page = client.get("/reports/productivity/").content.decode()
+    assert '"/reports/" aria-current="page">Reports</a>' in page  # the menu's Reports
     assert EASTSIDE not in page  # the location filter offers their locations only
     assert RIVERSIDE in page
 
