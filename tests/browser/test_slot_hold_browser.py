@@ -75,14 +75,24 @@ def test_an_offer_holds_the_slot_until_the_desk_releases_it(
     hold = SlotHold.objects.get()
     expect(page.locator(f'#open-slots [data-hold="{hold.pk}"]')).to_contain_text("held for W. W.")
 
-    # the week shows it held, for the initials only
+    # the week shows it held in its cell (the clinician's Thursday), for the initials only,
+    # with until when; at a tablet's and a phone's width too (ADR 0675)
     page.goto(f"{base}/schedule/week/?day={THURSDAY.isoformat()}")
-    band = page.locator("#held-slots")
-    expect(band).to_contain_text("for W. W.")
-    expect(band).to_contain_text("Room 1")
-    expect(band).not_to_contain_text("Wren")
+    held = page.locator(f"td[data-day='{THURSDAY.isoformat()}'] #hold-{hold.pk}")
+    expect(held).to_contain_text("Held for waitlist offer until")
+    expect(held).to_contain_text("for W. W. · Room 1")
+    expect(held).not_to_contain_text("Wren")
     assert axe_violations(page, "week with a held slot") == []
-    page.screenshot(path=str(ARTIFACTS / "hold-week.png"), full_page=True)
+    for width, height in ((1024, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        held.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"hold-week-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # by keys: the held block is a stop of the grid's arrows, and Enter opens the hold's page
+    held.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/schedule/hold/{hold.pk}/**")
+    page.go_back()
 
     # booking another patient over it is refused, with the way to the hold
     fields = {

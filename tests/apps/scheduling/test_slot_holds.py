@@ -265,15 +265,26 @@ def test_the_desk_sees_the_hold_on_the_calendar_and_releases_it_to_book_over_it(
     waitlist = desk.get(reverse("scheduling:waitlist")).content.decode()
     assert f'data-hold="{hold.pk}"' in waitlist
     assert "held for W. W." in waitlist
-    # then the week and the day show it held, for the initials only
-    for page in ("scheduling:week", "scheduling:day"):
+    # then the week and the day show it held in its cell (the clinician's, at its time), for
+    # the initials only, with until when and the way to the hold's page (ADR 0675)
+    for page, cell in (
+        ("scheduling:week", f'data-staff="{setup.clinic.therapist.pk}" data-day="{THURSDAY}"'),
+        (
+            "scheduling:day",
+            f'data-staff="{setup.clinic.therapist.pk}" data-start="{THURSDAY}T10:00"',
+        ),
+    ):
         html = desk.get(f"{reverse(page)}?day={THURSDAY.isoformat()}").content.decode()
-        band = html[html.index('id="held-slots"') :]
-        band = band[: band.index("</section>")]
-        assert "for W. W." in band
-        assert "Wren" not in band
-        assert "Waiting" not in band
-        assert reverse("scheduling:hold", args=[hold.pk]) in band
+        assert 'id="held-slots"' not in html  # no band above the grid: the cell says it
+        drawn = html[html.index(cell) :]
+        drawn = drawn[: drawn.index("</td>")]
+        block = drawn[drawn.index(f'<div class="held-slot" id="hold-{hold.pk}"') :]
+        assert "10:00 AM–10:45 AM" in block
+        assert "Held for waitlist offer until" in block
+        assert "for W. W. · Room 1" in block
+        assert "Wren" not in block
+        assert "Waiting" not in block
+        assert f'href="{reverse("scheduling:hold", args=[hold.pk])}"' in block
     # booking over it is refused, with the way to the hold
     form = {
         "patient": str(setup.clinic.patient.pk),

@@ -24,7 +24,13 @@ from cleannote.apps.organisations.models import Location, Organisation, Room, St
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.forward_flags import flags_for
-from cleannote.apps.scheduling.models import FREED, Appointment, AppointmentType, WorkingHours
+from cleannote.apps.scheduling.models import (
+    FREED,
+    Appointment,
+    AppointmentType,
+    SlotHold,
+    WorkingHours,
+)
 from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.platform.clock import HourCycle, format_date, format_time
 from cleannote.platform.money import format_money
@@ -62,6 +68,54 @@ class CardLinks:
     may_write: bool
     appointment_prefix: str = "/schedule/appointment/"
     chart_prefix: str = "/patients/"
+    hold_prefix: str = "/schedule/hold/"
+
+
+@dataclass(slots=True)
+class HeldSlot:
+    """A waitlist offer holding a clinician's time (ADR 0670), drawn in its cell among the
+    cards (ADR 0675): no badges, so `extra` stays empty; `html` is open like a card's."""
+
+    hold: SlotHold
+    extra: dict[str, Any] = field(default_factory=dict)
+    html: SafeString = field(default_factory=lambda: mark_safe(""))
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.hold.start
+
+
+_HELD = (
+    '<div class="held-slot" id="hold-{pk}" data-hold="{pk}" data-start="{iso}" '
+    'data-staff="{staff}"><a class="held-open" href="{open}" tabindex="-1">'
+    '<span class="appt-time">{when}</span> <span class="held-what">Held for waitlist offer '
+    'until {until}</span></a><span class="appt-what subtle">for {who}{room}</span>'
+)
+
+
+def draw_held(held: Iterable[HeldSlot], links: CardLinks, today: dt.date) -> None:
+    """Each held slot's markup: its time, until when it is held (the day too when that is
+    not today), the initials it is held for and the room; a link to the hold's page, where
+    the desk answers or releases it. Everything shown is escaped."""
+    zone = timezone.get_current_timezone()
+    for item in held:
+        h = item.hold
+        local, until = h.start.astimezone(zone), h.expires_at.astimezone(zone)
+        until_text = format_time(until, links.cycle)
+        if until.date() != today:
+            until_text = f"{until:%a} {until_text}"
+        item.html = mark_safe(
+            _HELD.format(  # every value escaped, or a number
+                pk=h.pk,
+                iso=local.isoformat(),
+                staff=h.staff_id,
+                open=f"{links.hold_prefix}{h.pk}/",
+                when=escape(f"{format_time(local, links.cycle)}–{format_time(h.end, links.cycle)}"),
+                until=escape(until_text),
+                who=escape(h.initials),
+                room=escape(f" · {h.room.name}") if h.room is not None else "",
+            )
+        )
 
 
 _CARD = (
@@ -212,11 +266,14 @@ def badge_drawer(links: CardLinks) -> BadgeDrawer:
     return draw
 
 
-def draw_cell(cards: Iterable[Card], badges: BadgeDrawer) -> SafeString:
+def draw_cell(cards: Iterable[Card | HeldSlot], badges: BadgeDrawer) -> SafeString:
     """One grid cell's cards, each with its badges (only a card whose `extra` holds something
     has any) and closed: what the grid templates did per card, joined here (ADR 0607)."""
     return mark_safe(  # card.html is escaped (draw_cards); badges come from a template
-        "".join(f"{card.html}{badges(card) if card.extra else ''}</div>" for card in cards)
+        "".join(
+            f"{card.html}{badges(card) if card.extra and isinstance(card, Card) else ''}</div>"
+            for card in cards
+        )
     )
 
 
@@ -387,7 +444,10 @@ def _places(organisation: Organisation) -> tuple[list[Location], list[Room]]:
 
 
 def _shown_clinicians(
-    staff: list[Staff], appointments: Iterable[Appointment], filters: Filters, day_from: dt.date
+    staff: list[Staff],
+    appointments: Iterable[Appointment | SlotHold],
+    filters: Filters,
+    day_from: dt.date,
 ) -> list[Staff]:
     """With a location or room filter, only clinicians who work there or are booked there."""
     if filters.location is None and filters.room is None:
@@ -412,7 +472,7 @@ class Block:
 
     first: int
     last: int
-    cards: list[Card]
+    cards: list[Card | HeldSlot]
 
     @property
     def span(self) -> int:
@@ -434,6 +494,7 @@ class DayGrid:
     columns: list[Column]
     cards: list[Card]
     lookups: Lookups
+    held: list[HeldSlot]
     # The table's rows, markup and all (`draw_day`): a row per 15 minutes times a column per
     # clinician is thousands of cells, too many for the template engine (ADR 0607).
     body: SafeString = field(default_factory=lambda: mark_safe(""))
@@ -524,7 +585,11 @@ def _slot_of(moment: dt.datetime, first: dt.datetime) -> int:
     return int((moment - first).total_seconds() // (SLOT_MINUTES * 60))
 
 
-def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayGrid:
+def day_grid(
+    organisation: Organisation, day: dt.date, filters: Filters, holds: Sequence[SlotHold] = ()
+) -> DayGrid:
+    """A column per clinician, a row per 15 minutes; `holds` (the page's live waitlist
+    holds, ADR 0670) drawn in their clinician's column at their time, like a visit."""
     midnight, next_midnight = day_bounds(day)
     appointments = load_appointments(
         appointments_between(organisation, midnight, next_midnight, filters)
@@ -533,36 +598,45 @@ def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayG
     lookups = Lookups(
         *_attach(organisation, appointments, every), every if filters.staff is None else None
     )
-    staff = _shown_clinicians(every, appointments, filters, day)
+    staff = _shown_clinicians(every, [*appointments, *holds], filters, day)
     zone = timezone.get_current_timezone()
     first = dt.datetime.combine(day, DAY_START, tzinfo=zone)
     last = dt.datetime.combine(day, DAY_END, tzinfo=zone)
-    if appointments:
-        first = min(first, min(a.start for a in appointments).astimezone(zone))
-        last = max(last, max(a.end for a in appointments).astimezone(zone))
+    timed: list[Appointment | SlotHold] = [*appointments, *holds]
+    if timed:
+        first = min(first, min(a.start for a in timed).astimezone(zone))
+        last = max(last, max(a.end for a in timed).astimezone(zone))
     first = first.replace(minute=first.minute - first.minute % SLOT_MINUTES, second=0)
     first = max(first, midnight)
     count = max(
         1, -(-int((min(last, next_midnight) - first).total_seconds()) // (SLOT_MINUTES * 60))
     )
     slots = [first + dt.timedelta(minutes=SLOT_MINUTES * i) for i in range(count)]
-    by_staff: dict[int, list[Appointment]] = defaultdict(list)
+    by_staff: dict[int, list[Appointment | SlotHold]] = defaultdict(list)
     for appointment in appointments:
         by_staff[appointment.staff_id].append(appointment)
+    for hold in holds:  # after the visits, in time order among them (a stable sort)
+        by_staff[hold.staff_id].append(hold)
     cards: list[Card] = []
+    held: list[HeldSlot] = []
     columns = []
     for index, person in enumerate(staff):
         starts: dict[int, Block] = {}
         current: Block | None = None
-        for appointment in by_staff.get(person.pk, []):
-            card = Card(appointment)
-            cards.append(card)
-            begin = max(0, _slot_of(appointment.start, first))
+        for timed_item in sorted(by_staff.get(person.pk, []), key=lambda a: a.start):
+            card: Card | HeldSlot
+            if isinstance(timed_item, SlotHold):
+                card = HeldSlot(timed_item)
+                held.append(card)
+            else:
+                card = Card(timed_item)
+                cards.append(card)
+            begin = max(0, _slot_of(timed_item.start, first))
             end = min(
                 count,
                 max(
                     begin + 1,
-                    -(-int((appointment.end - first).total_seconds()) // (SLOT_MINUTES * 60)),
+                    -(-int((timed_item.end - first).total_seconds()) // (SLOT_MINUTES * 60)),
                 ),
             )
             if current is not None and begin < current.last:
@@ -572,7 +646,7 @@ def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayG
             current = Block(begin, end, [card])
             starts[begin] = current
         columns.append(Column(person, index, starts))
-    return DayGrid(day, slots, columns, cards, lookups)
+    return DayGrid(day, slots, columns, cards, lookups, held)
 
 
 # -- the week grid ----------------------------------------------------------------------------
@@ -582,7 +656,7 @@ def day_grid(organisation: Organisation, day: dt.date, filters: Filters) -> DayG
 class WeekRow:
     staff: Staff
     index: int
-    days: list[tuple[dt.date, list[Card]]]
+    days: list[tuple[dt.date, list[Card | HeldSlot]]]
     # The row's day cells, markup and all (`draw_week`): 300 cells of 2,000 cards drawn by the
     # template engine were most of the week's time (ADR 0607).
     cells: SafeString = field(default_factory=lambda: mark_safe(""))
@@ -595,14 +669,18 @@ class WeekGrid:
     rows: list[WeekRow]
     cards: list[Card]
     lookups: Lookups
+    held: list[HeldSlot]
 
 
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> WeekGrid:
-    """Monday to Sunday of `day`'s week; Saturday and Sunday only when something is booked."""
+def week_grid(
+    organisation: Organisation, day: dt.date, filters: Filters, holds: Sequence[SlotHold] = ()
+) -> WeekGrid:
+    """Monday to Sunday of `day`'s week; Saturday and Sunday only when something is booked
+    or held. `holds` (ADR 0670) are drawn in their clinician's day among the visits."""
     monday = monday_of(day)
     start, _ = day_bounds(monday)
     _, end = day_bounds(monday + dt.timedelta(days=6))
@@ -611,13 +689,20 @@ def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> Wee
     lookups = Lookups(
         *_attach(organisation, appointments, every), every if filters.staff is None else None
     )
-    staff = _shown_clinicians(every, appointments, filters, monday)
-    cells: dict[tuple[int, dt.date], list[Card]] = defaultdict(list)
+    staff = _shown_clinicians(every, [*appointments, *holds], filters, monday)
+    cells: dict[tuple[int, dt.date], list[Card | HeldSlot]] = defaultdict(list)
     cards = []
     for appointment in appointments:
         card = Card(appointment)
         cards.append(card)
         cells[(appointment.staff_id, timezone.localtime(appointment.start).date())].append(card)
+    held = []
+    for hold in holds:
+        item = HeldSlot(hold)
+        held.append(item)
+        cell = cells[(hold.staff_id, timezone.localtime(hold.start).date())]
+        cell.append(item)
+        cell.sort(key=lambda c: c.start if isinstance(c, HeldSlot) else c.appointment.start)
     weekend = {d for (_, d) in cells if d.weekday() >= 5}
     days = [
         monday + dt.timedelta(days=i)
@@ -628,13 +713,13 @@ def week_grid(organisation: Organisation, day: dt.date, filters: Filters) -> Wee
         WeekRow(person, index, [(d, cells.get((person.pk, d), [])) for d in days])
         for index, person in enumerate(staff)
     ]
-    return WeekGrid(monday, days, rows, cards, lookups)
+    return WeekGrid(monday, days, rows, cards, lookups, held)
 
 
 _WEEK_CELL = (
     '<td class="slot week-cell" tabindex="-1" data-col="{col}" data-row="{row}" '
     'data-staff="{staff}" data-day="{day}"><span class="visually-hidden">{who}, {heading}: '
-    "{count} appointment{plural}</span>{cards}</td>"
+    "{count} appointment{plural}{held}</span>{cards}</td>"
 )
 
 
@@ -653,8 +738,13 @@ def draw_week(grid: WeekGrid, badges: BadgeDrawer) -> None:
                     day=day.isoformat(),
                     who=who,
                     heading=headings[day],
-                    count=len(cards),
-                    plural="" if len(cards) == 1 else "s",
+                    count=(count := sum(isinstance(c, Card) for c in cards)),
+                    plural="" if count == 1 else "s",
+                    held=(
+                        f", {len(cards) - count} held for a waitlist offer"
+                        if len(cards) > count
+                        else ""
+                    ),
                     cards=draw_cell(cards, badges),
                 )
                 for col, (day, cards) in enumerate(row.days)

@@ -47,6 +47,7 @@ from cleannote.apps.scheduling.calendar_grid import (
     day_grid,
     draw_cards,
     draw_day,
+    draw_held,
     draw_week,
     filter_choices,
     monday_of,
@@ -125,6 +126,7 @@ def _links(request: HttpRequest) -> CardLinks:
         may_write=has_capability(staff.role, Capability.WRITE_NOTES),
         appointment_prefix=reverse("scheduling:appointment", args=[1]).removesuffix("1/"),
         chart_prefix=reverse("patients:chart", args=[1]).removesuffix("1/"),
+        hold_prefix=reverse("scheduling:hold", args=[1]).removesuffix("1/"),
     )
 
 
@@ -134,16 +136,16 @@ def day_grid_context(
     """What `_day_grid.html` draws; the day list page (views.day_list) includes it, and hands
     in the badges and flags it read for the same day (`known`), so they are read once."""
     filters = _filters(request)
-    grid = day_grid(_org(request), day, filters)
+    start, end = day_bounds(day)
+    grid = day_grid(_org(request), day, filters, _holds(request, start, end))
     links = _links(request)
     draw_cards(grid.cards, links)
+    draw_held(grid.held, links, timezone.localdate())
     card_extras(_org(request), grid.cards, timezone.localdate(), known)
     draw_day(grid, links.cycle, badge_drawer(links))
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
-    start, end = day_bounds(day)
     return {
         "grid": grid,
-        "holds": _holds(request, start, end),
         **_filter_context(request, filters, grid.lookups),
     }
 
@@ -171,14 +173,15 @@ def week(request: HttpRequest) -> HttpResponse:
 def _week(request: HttpRequest) -> HttpResponse:
     day = param_date(request.GET, "day") or timezone.localdate()
     filters = _filters(request)
-    grid = week_grid(_org(request), day, filters)
+    start, _ = day_bounds(monday_of(day))
+    _, end = day_bounds(monday_of(day) + dt.timedelta(days=6))
+    grid = week_grid(_org(request), day, filters, _holds(request, start, end))
     links = _links(request)
     draw_cards(grid.cards, links)
+    draw_held(grid.held, links, timezone.localdate())
     card_extras(_org(request), grid.cards, timezone.localdate())
     draw_week(grid, badge_drawer(links))
     _audit_shown(request, "schedule_week", grid.monday.isoformat(), grid.cards)
-    start, _ = day_bounds(grid.monday)
-    _, end = day_bounds(grid.monday + dt.timedelta(days=6))
     return render(
         request,
         "scheduling/week.html",
@@ -188,7 +191,6 @@ def _week(request: HttpRequest) -> HttpResponse:
             "previous": grid.monday - dt.timedelta(days=7),
             "next": grid.monday + dt.timedelta(days=7),
             "this_week": monday_of(timezone.localdate()),
-            "holds": _holds(request, start, end),
             **_filter_context(request, filters, grid.lookups),
         },
     )

@@ -25,7 +25,7 @@
     grid.querySelectorAll("td.slot").forEach(function (cell) {
       var col = +cell.dataset.col;
       var base = grid.dataset.kind === "week" ? (+cell.dataset.row) * 1000 : +cell.dataset.slot;
-      var cards = cell.querySelectorAll(".appt");
+      var cards = cell.querySelectorAll(".appt, .held-slot");
       if (cards.length === 0) {
         list.push({ el: cell, col: col, pos: base });
       } else {
@@ -75,6 +75,10 @@
   }
 
   function openTarget(grid, el) {
+    if (el.classList.contains("held-slot")) {  // the hold's page: answer or release it
+      window.location.href = el.querySelector(".held-open").href;
+      return;
+    }
     if (el.classList.contains("appt")) {
       window.location.href = el.querySelector(".appt-open").href;
       return;
