@@ -28,9 +28,9 @@ def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
     # given the demo as `make run` loads it
     demo = load_demo(settings, tmp_path, patients=30)
     appointments = Appointment.objects.filter(organisation=demo.organisation)
-    clinicians = Staff.objects.filter(organisation=demo.organisation).exclude(
-        role__in=("front_desk", "biller")
-    )
+    # a clinician is who the calendar gives a column: staff with a credential (not the front
+    # desk, a biller or a location manager)
+    clinicians = Staff.objects.filter(organisation=demo.organisation).exclude(credential="")
     past = appointments.filter(start__date__lt=DEMO_TODAY)
     ahead = appointments.filter(start__date__gt=DEMO_TODAY)
     # then every clinician has visits behind and ahead
