@@ -297,6 +297,23 @@ def _underpaid_cell(paid: Any, contracted: Any) -> Cell:
     return cell
 
 
+def _problems_by(rows: list[compliance.ComplianceRow], field: str, label: str) -> Table:
+    """One summary row per location (or clinician): how many of each problem it has."""
+    counted: dict[str, dict[str, int]] = {}
+    for row in rows:
+        name = getattr(row, field)
+        counted.setdefault(name, dict.fromkeys(compliance.PROBLEMS.values(), 0))
+        counted[name][row.problem] += 1
+    return Table(
+        caption=f"By {label.lower()}",
+        headers=[label, *compliance.PROBLEMS.values()],
+        rows=[
+            [Cell(name, name), *(Cell(str(n), str(n)) for n in problems.values())]
+            for name, problems in sorted(counted.items())
+        ],
+    )
+
+
 def compliance_page(filters: ReportFilters) -> ReportPage:
     rows, counts = compliance.compliance(filters)
     chart = bar_chart(
@@ -304,30 +321,8 @@ def compliance_page(filters: ReportFilters) -> ReportPage:
         list(compliance.PROBLEMS.values()),
         [("Cases or notes", [counts[k] for k in compliance.PROBLEMS])],
     )
-    by_location: dict[str, dict[str, int]] = {}
-    for row in rows:
-        by_location.setdefault(row.location, dict.fromkeys(compliance.PROBLEMS.values(), 0))
-        by_location[row.location][row.problem] += 1
-    summary = Table(
-        caption="By location",
-        headers=["Location", *compliance.PROBLEMS.values()],
-        rows=[
-            [Cell(name, name), *(Cell(str(n), str(n)) for n in problems.values())]
-            for name, problems in sorted(by_location.items())
-        ],
-    )
-    by_clinician: dict[str, dict[str, int]] = {}
-    for row in rows:
-        by_clinician.setdefault(row.clinician, dict.fromkeys(compliance.PROBLEMS.values(), 0))
-        by_clinician[row.clinician][row.problem] += 1
-    clinician_summary = Table(
-        caption="By clinician",
-        headers=["Clinician", *compliance.PROBLEMS.values()],
-        rows=[
-            [Cell(name, name), *(Cell(str(n), str(n)) for n in problems.values())]
-            for name, problems in sorted(by_clinician.items())
-        ],
-    )
+    summary = _problems_by(rows, "location", "Location")
+    clinician_summary = _problems_by(rows, "clinician", "Clinician")
     listed = Table(
         caption="Each problem, with the screen that fixes it",
         headers=["Problem", "Location", "Clinician", "Patient", "Detail", "Fix"],
