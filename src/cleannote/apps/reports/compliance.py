@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,13 +71,6 @@ def _whole_clinic(filters: ReportFilters) -> Staff:
     return Staff(organisation=filters.organisation, role=Role.OWNER)
 
 
-def _newest_note(field: str) -> Subquery:
-    newest = Note.objects.filter(TREATMENT_VISIT, case=OuterRef("pk")).order_by(
-        "-date_of_service", "-id"
-    )
-    return Subquery(newest.values(field)[:1], output_field=IntegerField())
-
-
 @dataclass(frozen=True)
 class CaseScope:
     location_id: int | None  # of the case's newest visit
@@ -86,20 +80,39 @@ class CaseScope:
 
 
 def _open_cases(filters: ReportFilters) -> dict[int, CaseScope]:
-    """Open cases in scope: case id -> where and by whom its newest visit was, its patient."""
-    cases = Case.objects.filter(
-        patient__organisation=filters.organisation, closed_on__isnull=True
-    ).annotate(at=_newest_note("location_id"), by=_newest_note("therapist_id"))
+    """Open cases in scope: case id -> where and by whom its newest visit was, its patient.
+    Two queries: the open cases, and one ranked read of their treatment notes that keeps the
+    newest per case (ADR 0838); the location and clinician filters then apply to that newest
+    visit, as a case with no treatment visit matches neither."""
+    cases = Case.objects.filter(patient__organisation=filters.organisation, closed_on__isnull=True)
     if filters.discipline:
         cases = cases.filter(discipline=filters.discipline)
-    if (places := filters.location_scope()) is not None:
-        cases = cases.filter(at__in=places)
-    if filters.clinician_id:
-        cases = cases.filter(by=filters.clinician_id)
-    return {
-        c["pk"]: CaseScope(c["at"], c["by"], c["patient_id"], c["discipline"])
-        for c in cases.order_by().values("pk", "at", "by", "patient_id", "discipline")
+    newest = {
+        case_id: (at, by)
+        for case_id, at, by in Note.objects.filter(TREATMENT_VISIT, case__in=cases)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("case_id"),
+                order_by=(F("date_of_service").desc(), F("id").desc()),
+            )
+        )
+        .filter(rank=1)
+        .order_by()
+        .values_list("case_id", "location_id", "therapist_id")
     }
+    places = filters.location_scope()
+    scope = {}
+    for pk, patient_id, discipline in cases.order_by().values_list(
+        "pk", "patient_id", "discipline"
+    ):
+        at, by = newest.get(pk, (None, None))
+        if places is not None and at not in places:
+            continue
+        if filters.clinician_id and by != filters.clinician_id:
+            continue
+        scope[pk] = CaseScope(at, by, patient_id, discipline)
+    return scope
 
 
 Add = Callable[[str, int, int, str, str, tuple[str, str]], None]
@@ -194,7 +207,7 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         )  # fmt: skip
 
     # No open case in scope (a clinician with none): an empty id list is no SQL to run.
-    in_scope = Case.objects.filter(pk__in=list(scope))
+    in_scope = Case.objects.filter(pk__any_of=list(scope))
     for case in note_selectors.progress_reports_due(staff, cases=in_scope) if scope else ():
         add(
             "progress", case.pk, case.patient_id, str(case.patient),
@@ -203,7 +216,7 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         )  # fmt: skip
     for plan in (
         note_selectors.recertifications_due(staff, filters.today)
-        .filter(case_id__in=list(scope), certified_through__lt=filters.today)
+        .filter(case_id__any_of=list(scope), certified_through__lt=filters.today)
         .select_related("case__patient")
     ):
         link = screen_link(ChartScreen.PLAN, patient_id=plan.case.patient_id, case_id=plan.case_id)
@@ -251,7 +264,7 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
     newer = Referral.objects.filter(renews=OuterRef("pk"))
     soon, few = filters.today + dt.timedelta(days=AUTH_DAYS), AUTH_VISITS
     ending = (
-        Referral.objects.filter(case_id__in=list(scope))
+        Referral.objects.filter(case_id__any_of=list(scope))
         .exclude(Exists(newer))
         .annotate(visits_used=Subquery(used, output_field=IntegerField()))
         .filter(
@@ -276,7 +289,7 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         )  # fmt: skip
     _thresholds(filters, scope, add)
     for case in (
-        Case.objects.filter(pk__in=list(scope))
+        Case.objects.filter(pk__any_of=list(scope))
         .exclude(Exists(Referral.objects.filter(case=OuterRef("pk"))))
         .select_related("patient")
     ):
