@@ -60,5 +60,8 @@ class Command(BaseCommand):
         )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Fresh planner statistics: pages measured straight after a build would
+                # otherwise be planned on the empty tables' estimates.
+                cursor.execute("ANALYZE")
                 cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
                 self.stdout.write(f"Database size: {cursor.fetchone()[0]}.")
