@@ -25,6 +25,7 @@ from cleannote.apps.claims.models import Claim
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability
+from cleannote.apps.payers.models import Payer
 from cleannote.apps.reports import compliance, selectors
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
@@ -435,12 +436,9 @@ def _filter_choices(organisation: Organisation, filters: ReportFilters) -> dict[
     clinicians = Staff.objects.filter(organisation=organisation, credential__gt="").select_related(
         "user"
     )
-    payers = (
-        Claim.objects.filter(organisation=organisation)
-        .order_by()
-        .values_list("payer_id", "payer_name")
-        .distinct()
-    )
+    # The clinic's payer directory (a few rows), not a DISTINCT over every claim (about
+    # 0.3 s at 100,000 visits, ADR 0838); a claim's payer id is its payer's claims id.
+    payers = Payer.objects.filter(organisation=organisation).values_list("claims_payer_id", "name")
     return {
         "locations": list(
             organisation.locations.filter(pk__in=filters.location_ids)
@@ -448,7 +446,7 @@ def _filter_choices(organisation: Organisation, filters: ReportFilters) -> dict[
             else organisation.locations.all()
         ),
         "clinicians": [] if filters.own_only else list(clinicians),
-        "payers": sorted(set(payers), key=lambda p: p[1]),
+        "payers": sorted(payers, key=lambda p: (p[1], p[0])),
     }
 
 
