@@ -177,7 +177,7 @@ FROM (
         WHERE case_id IN ({scope})
         GROUP BY case_id
     ) r ON r.case_id = n.case_id
-    WHERE n.date_of_service > COALESCE(r.last_report_on, %s)
+    WHERE n.case_id IN ({scope}) AND n.date_of_service > COALESCE(r.last_report_on, %s)
     GROUP BY n.case_id, r.last_report_on
     HAVING COUNT(DISTINCT n.date_of_service) >= %s
 ) due
@@ -203,7 +203,8 @@ def progress_reports_due(
 ) -> ProgressDue:
     """Open cases with 9 or more treatment days since the last progress report (or the start),
     most days first; `cases` narrows the scope (the compliance report's filters), `limit` and
-    `offset` take one page. Two queries whatever the number of notes.
+    `offset` take one page. Two queries whatever the number of notes; both
+    passes over the notes name the scope, so the planner reads only its cases' notes (ADR 0838).
 
     Each case carries `last_report_on` (None before the first report) and `days_since_report`.
     """
@@ -221,7 +222,7 @@ def progress_reports_due(
         types=", ".join(["%s"] * len(PROGRESS_REPORT_TYPES)),
         scope=scope_sql,
     )
-    params: list[Any] = [*PROGRESS_REPORT_TYPES, *scope_params, LONG_AGO]
+    params: list[Any] = [*PROGRESS_REPORT_TYPES, *scope_params, *scope_params, LONG_AGO]
     params.append(PROGRESS_REPORT_EVERY - 1)
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
