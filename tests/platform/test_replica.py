@@ -133,7 +133,8 @@ def test_an_unreachable_replica_is_read_around_and_logged(
 
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/cleannote"
-SQLITE = "sqlite:////tmp/cleannote.sqlite3"
+# A relative SQLite file (no machine path): only its scheme matters to these checks.
+SQLITE = "sqlite:///cleannote.sqlite3"
 
 
 def test_replica_database_url_adds_a_replica_mirrored_in_tests():
