@@ -12,6 +12,7 @@ each read through Django's test client (middleware, session, audit row, queries,
 network). The figure is the median of `BENCH_REPORTS_ROUNDS` reads (default 5) after one warm
 read; a table of the medians closes the run. `BENCH_REPORTS_TIMEOUT_S` (e.g. 60) caps each
 query on PostgreSQL (libpq's PGOPTIONS statement_timeout): a page past it is listed as such.
+`BENCH_REPORTS_PAGES` (e.g. `denials,audit`) reads only the pages it names.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from benchmarks.bench_note_page import Timing, _measure, reference_loop_ms
 ROUNDS = int(os.environ.get("BENCH_REPORTS_ROUNDS", "5"))
 SMALL_VISITS = int(os.environ.get("BENCH_REPORTS_VISITS", "2000"))
 TIMEOUT_S = int(os.environ.get("BENCH_REPORTS_TIMEOUT_S", "0"))
+# e.g. "denials,audit": only these pages (names as in the closing table); empty means all.
+ONLY = {name for name in os.environ.get("BENCH_REPORTS_PAGES", "").split(",") if name}
 
 
 def _setup(data_dir: str) -> tuple[Any, Any, dict[str, tuple[str, str]], str]:
@@ -79,6 +82,11 @@ def _setup(data_dir: str) -> tuple[Any, Any, dict[str, tuple[str, str]], str]:
         "reports_index": ("owner", "/reports/"),
     }
     pages.update({f"report_{slug}": ("owner", f"/reports/{slug}/") for slug in REPORTS})
+    if ONLY:
+        unknown = ONLY - pages.keys()
+        if unknown:
+            raise SystemExit(f"BENCH_REPORTS_PAGES names no page: {', '.join(sorted(unknown))}")
+        pages = {name: page for name, page in pages.items() if name in ONLY}
     where = f"{connection.vendor}, " + (
         f"grown here by {SMALL_VISITS} visits (small case)"
         if grown_here
