@@ -14,7 +14,7 @@ from cleannote.apps.claims.actions import do_create_claim_from_note
 from cleannote.apps.claims.models import FeeScheduleEntry
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.organisations.models import Staff
-from cleannote.apps.reports import selectors
+from cleannote.apps.reports import financial, selectors
 from cleannote.apps.reports.scope import read_filters
 from cleannote.apps.scheduling.actions import (
     do_add_working_hours,
@@ -206,7 +206,7 @@ def test_financial_per_payer_worked_example(billing):  # noqa: F811
     do_build_batch(billing.actor, [waiting.pk])
 
     # when
-    (row,) = selectors.financial(_owner_filters(billing.clinic))
+    (row,) = financial.financial(_owner_filters(billing.clinic))
 
     # then
     figures = row.figures

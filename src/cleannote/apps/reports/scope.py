@@ -151,3 +151,10 @@ def read_filters(params: Any, staff: Staff, today: dt.date) -> ReportFilters:
         own_only=own_only,
         location_ids=location_ids,
     )
+
+
+def primary_claims_q(prefix: str = "") -> Q:
+    """A claim the reports count: billed from a note to the primary payer, not voided."""
+    return Q(
+        **{f"{prefix}origin": "note", f"{prefix}voided": False, f"{prefix}payer_sequence": "P"}
+    )

@@ -26,7 +26,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.payers.models import Payer
-from cleannote.apps.reports import compliance, selectors
+from cleannote.apps.reports import compliance, financial, selectors
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
 from cleannote.apps.reports.targets import report_targets
@@ -238,8 +238,8 @@ def _cell(key: str, value: Any, targets: Targets) -> Cell:
 
 
 def financial_page(filters: ReportFilters) -> ReportPage:
-    payers = selectors.financial(filters)
-    keys = selectors.FINANCIAL_FIGURES
+    payers = financial.financial(filters)
+    keys = financial.FINANCIAL_FIGURES
     targets = _targets(filters)
     chart = bar_chart(
         "Charges and payments by payer ($)",
@@ -262,10 +262,10 @@ def financial_page(filters: ReportFilters) -> ReportPage:
             [Cell(r["claim__payer_name"], r["claim__payer_name"]),
              Cell(f'{r["group"]}-{r["reason"]}', f'{r["group"]}-{r["reason"]}'),
              Cell(str(r["claim_count"]), str(r["claim_count"])), _money_cell("amount", r["total"])]
-            for r in selectors.denials_by_carc(filters)
+            for r in financial.denials_by_carc(filters)
         ],
     )  # fmt: skip
-    codes = selectors.reimbursement_by_code(filters)
+    codes = financial.reimbursement_by_code(filters)
     by_code = Table(
         caption="Paid per unit by payer and code, beside the contract and the clinic's fee",
         headers=["Payer", "Code", "Units", "Paid", "Paid per unit", "Contracted rate",
@@ -505,12 +505,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     with replica_reads():  # ADR 0840
         clinic = selectors.clinic_productivity(filters)
         shares = selectors.clinician_59_shares(filters)
-        money = selectors.clinic_money(filters)
+        money = financial.clinic_money(filters)
         targets = _targets(filters)
         reading = replica_reading()
     productivity = reverse("reports:report", args=["productivity"])
     monitor = reverse("reports:report", args=["modifier-59"])
-    financial = reverse("reports:report", args=["financial"])
+    money_url = reverse("reports:report", args=["financial"])
     headlines = [
         Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity),
         *(
@@ -535,7 +535,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 format_money(money[key])
                 if key in MONEY_FIGURES
                 else reporting.shown(key, money[key]),
-                financial,
+                money_url,
                 missed=targets[key].missed_by(money[key]) if key in targets else False,
             )
             for key in ("payments", "net_collection_rate", "days_in_ar", "ar_over_90")
