@@ -32,6 +32,9 @@ SETTINGS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
             Setting("Report targets", "reports:targets",
                     "What the reports compare each figure with, for the clinic or a location.",
                     Capability.SET_REPORT_TARGETS),
+            Setting("API tokens", "organisations:api_tokens",
+                    "Tokens other systems use for the JSON API and FHIR; scopes, revoking.",
+                    Capability.MANAGE_API_TOKENS),
         ),
     ),
     (

@@ -36,9 +36,14 @@ class Actor:
     user: User | None
     organisation: Organisation
     ip_address: str | None = None
+    # The name a caller without a login of its own acts under, e.g. "api token 3f9a1c2e"
+    # (ADR 0900); the audit row's username.
+    via: str = ""
 
     @property
     def username(self) -> str:
+        if self.via:
+            return self.via
         return self.user.get_username() if self.user is not None else "system"
 
 

@@ -172,3 +172,38 @@ class Room(models.Model):
 def equipment_tags(text: str) -> frozenset[str]:
     """ "Plinth, traction table" -> {"plinth", "traction table"}: lower case, spaces collapsed."""
     return frozenset(" ".join(tag.split()).lower() for tag in text.split(",") if tag.strip())
+
+
+class ApiToken(models.Model):
+    """A key another system uses to call the JSON API and the FHIR facade for one organisation
+    (ADR 0900). The secret is shown once, when the owner makes it; only its SHA-256 is kept, and
+    the token is found by its public `key_id`. A revoked token stays, with when and by whom, so
+    the audit rows that name it keep their meaning."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80, help_text="what uses it, e.g. the patient app")
+    key_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    # Comma-separated `api_tokens.TokenScope` values: read, write, billing.
+    scopes = models.CharField(max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(scope for scope in self.scopes.split(",") if scope)

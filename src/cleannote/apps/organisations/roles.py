@@ -55,6 +55,8 @@ class Capability(StrEnum):
     # Word the dunning steps printed on statements: the message page and the statement
     # settings page ask this one capability (ADR 0846). Owner and biller.
     WORD_DUNNING = "word_dunning"
+    # Make and revoke the organisation's API tokens (ADR 0900). Owner only.
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {

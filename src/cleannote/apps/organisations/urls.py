@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cleannote.apps.organisations import account_views, views
+from cleannote.apps.organisations import account_views, api_token_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -22,6 +22,12 @@ urlpatterns = [
         "staff/<int:staff_id>/two-factor/reset/",
         views.staff_reset_two_factor,
         name="staff_reset_two_factor",
+    ),
+    path("settings/api-tokens/", api_token_views.api_tokens, name="api_tokens"),
+    path(
+        "settings/api-tokens/<int:token_id>/revoke/",
+        api_token_views.api_token_revoke,
+        name="api_token_revoke",
     ),
     path("account/security/", account_views.security, name="security"),
     path("account/password/", account_views.change_password, name="change_password"),
