@@ -4,7 +4,7 @@ clinician whose course (web/demo_reports.py) adds XS to two lines of every visit
 from __future__ import annotations
 
 from cleannote.apps.organisations.models import Staff
-from cleannote.apps.reports import selectors
+from cleannote.apps.reports import modifier59, productivity
 from cleannote.apps.reports.scope import read_filters
 from cleannote.web.demo_money import MIN_PATIENTS
 from tests.e2e.conftest import DEMO_TODAY, load_demo
@@ -14,14 +14,14 @@ def test_the_demo_shows_one_clinician_far_above_the_rest_on_59(db, settings, tmp
     demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
     filters = read_filters({}, owner, DEMO_TODAY)
-    flagged = {r.name for r in selectors.modifier_59(filters) if r.finding}
+    flagged = {r.name for r in modifier59.modifier_59(filters) if r.finding}
     assert flagged == {"Priya Natarajan, PT"}
-    pairs = {(p["column_one"], p["column_two"]) for p in selectors.code_pairs_59(filters)}
+    pairs = {(p["column_one"], p["column_two"]) for p in modifier59.code_pairs_59(filters)}
     assert ("97140", "97530") in pairs
-    assert selectors.notes_to_review(
-        filters, {r.clinician_id for r in selectors.modifier_59(filters) if r.finding}
+    assert modifier59.notes_to_review(
+        filters, {r.clinician_id for r in modifier59.modifier_59(filters) if r.finding}
     )
-    clinic = selectors.clinic_productivity(filters)
+    clinic = productivity.clinic_productivity(filters)
     assert clinic["visits"] > 0
     assert clinic["units_per_visit"] is not None
 
@@ -29,7 +29,7 @@ def test_the_demo_shows_one_clinician_far_above_the_rest_on_59(db, settings, tmp
 def test_a_small_demo_has_no_59_course(db, settings, tmp_path):
     demo = load_demo(settings, tmp_path)
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
-    assert not [r for r in selectors.modifier_59(read_filters({}, owner, DEMO_TODAY)) if r.finding]
+    assert not [r for r in modifier59.modifier_59(read_filters({}, owner, DEMO_TODAY)) if r.finding]
 
 
 def test_the_demo_compliance_report_shows_the_kx_patient(db, settings, tmp_path):

@@ -14,8 +14,9 @@ from cleannote.apps.organisations.models import Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.remittance.models import ClaimPosting, EraFile, LinePosting
 from cleannote.apps.reports.financial import financial
+from cleannote.apps.reports.modifier59 import modifier_59
+from cleannote.apps.reports.productivity import productivity
 from cleannote.apps.reports.scope import ReportFilters
-from cleannote.apps.reports.selectors import modifier_59, productivity
 from cleannote.apps.scheduling.models import FREED, Appointment, AppointmentStatus
 from cleannote.web.scale_database import ADJUDICATED, DENIAL_CARCS, grow
 from tests.apps.claims.conftest import new_claim

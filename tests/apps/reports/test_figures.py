@@ -14,7 +14,7 @@ from cleannote.apps.claims.actions import do_create_claim_from_note
 from cleannote.apps.claims.models import FeeScheduleEntry
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.organisations.models import Staff
-from cleannote.apps.reports import financial, selectors
+from cleannote.apps.reports import financial, modifier59, productivity
 from cleannote.apps.reports.scope import read_filters
 from cleannote.apps.scheduling.actions import (
     do_add_working_hours,
@@ -77,7 +77,7 @@ def test_productivity_per_clinician_worked_example(clinic):
         )
 
     # when
-    rows = selectors.productivity(_owner_filters(clinic), "clinician")
+    rows = productivity.productivity(_owner_filters(clinic), "clinician")
 
     # then
     theo = _row(rows, clinic.therapist.pk).figures
@@ -103,7 +103,7 @@ def test_productivity_units_from_the_primary_claim(billing):  # noqa: F811
     claim = do_create_claim_from_note(billing.actor, billing.note)
     assert sum(line.units for line in claim.lines.all()) == 3
     # when
-    rows = selectors.productivity(_owner_filters(billing.clinic), "location")
+    rows = productivity.productivity(_owner_filters(billing.clinic), "location")
     # then: the location's 2 signed visits (the fixture's and the billed one), 1 billed
     row = _row(rows, billing.clinic.location.pk).figures
     assert row["visits"] == 2
@@ -114,9 +114,9 @@ def test_productivity_units_from_the_primary_claim(billing):  # noqa: F811
 def test_a_payer_filter_keeps_the_visits_billed_to_it(billing):  # noqa: F811
     do_create_claim_from_note(billing.actor, billing.note)
     clinic = billing.clinic
-    rows = selectors.productivity(_owner_filters(clinic, payer="MCR"), "clinician")
+    rows = productivity.productivity(_owner_filters(clinic, payer="MCR"), "clinician")
     assert _row(rows, clinic.therapist.pk).figures["visits"] == 1
-    assert selectors.productivity(_owner_filters(clinic, payer="NOBODY"), "clinician") == []
+    assert productivity.productivity(_owner_filters(clinic, payer="NOBODY"), "clinician") == []
 
 
 def _note_with(clinic, therapist: Staff, day, blocks):
@@ -156,7 +156,7 @@ def test_modifier_59_shares_against_the_rest_of_the_clinic(billing):  # noqa: F8
     assert {"XS", "59"} & set(modifiers["97530"])
 
     # when
-    rows = {r.clinician_id: r for r in selectors.modifier_59(_owner_filters(clinic))}
+    rows = {r.clinician_id: r for r in modifier59.modifier_59(_owner_filters(clinic))}
 
     # then: Theo 1 of 2 claims, 1 of 4 lines; the rest (Olive) 0 of 2 lines
     theo = rows[clinic.therapist.pk].figures
@@ -167,12 +167,12 @@ def test_modifier_59_shares_against_the_rest_of_the_clinic(billing):  # noqa: F8
     assert olive["lines_59_share"] == Decimal("0.0")
     assert olive["rest_lines_59_share"] == Decimal("25.0")  # Theo's 1 of 4
     assert not rows[clinic.therapist.pk].finding  # 4 lines is too few for a finding
-    pairs = selectors.code_pairs_59(_owner_filters(clinic))
+    pairs = modifier59.code_pairs_59(_owner_filters(clinic))
     assert [(p["column_one"], p["column_two"], p["lines"]) for p in pairs] == [
         ("97140", "97530", 1)
     ]
     # a clinician's own view keeps the comparison with the whole clinic
-    own = selectors.modifier_59(read_filters({}, clinic.therapist, TODAY))
+    own = modifier59.modifier_59(read_filters({}, clinic.therapist, TODAY))
     assert {r.clinician_id for r in own} == {clinic.therapist.pk}
     assert own[0].figures["rest_lines_59_share"] == Decimal("0.0")
 

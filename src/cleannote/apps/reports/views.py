@@ -26,7 +26,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.payers.models import Payer
-from cleannote.apps.reports import compliance, financial, selectors
+from cleannote.apps.reports import compliance, financial, modifier59, productivity
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
 from cleannote.apps.reports.targets import report_targets
@@ -97,9 +97,9 @@ def _figure_cell(key: str, value: Any, targets: Targets) -> Cell:
 
 
 def _productivity_table(
-    caption: str, first: str, rows: list[selectors.ProductivityRow], targets: Targets
+    caption: str, first: str, rows: list[productivity.ProductivityRow], targets: Targets
 ) -> Table:
-    keys = selectors.PRODUCTIVITY_FIGURES
+    keys = productivity.PRODUCTIVITY_FIGURES
     return Table(
         caption=caption,
         headers=[first, *(reporting.FIGURES[k].label for k in keys)],
@@ -112,8 +112,8 @@ def _productivity_table(
 
 
 def productivity_page(filters: ReportFilters) -> ReportPage:
-    clinicians = selectors.productivity(filters, "clinician")
-    locations = selectors.productivity(filters, "location")
+    clinicians = productivity.productivity(filters, "clinician")
+    locations = productivity.productivity(filters, "location")
     targets = _targets(filters)
     target = targets["visits_per_day"].value
     chart = bar_chart(
@@ -136,7 +136,7 @@ def productivity_page(filters: ReportFilters) -> ReportPage:
     return ReportPage(
         tables=tables,
         charts=[chart, timeliness],
-        figures=reporting.definitions(*selectors.PRODUCTIVITY_FIGURES),
+        figures=reporting.definitions(*productivity.PRODUCTIVITY_FIGURES),
         notes=[
             "A payer filter keeps the visits billed to that payer; appointments have no payer, "
             "so the cancellation, no-show and arrival figures ignore it.",
@@ -155,8 +155,8 @@ MODIFIER_FIGURES = (
 
 
 def modifier_59_page(filters: ReportFilters) -> ReportPage:
-    rows = selectors.modifier_59(filters)
-    shares = selectors.clinician_59_shares(filters)
+    rows = modifier59.modifier_59(filters)
+    shares = modifier59.clinician_59_shares(filters)
     chart = bar_chart(
         "Share of lines with modifier 59 or X, by clinician (%)",
         [name for name, _, _ in shares],
@@ -180,7 +180,7 @@ def modifier_59_page(filters: ReportFilters) -> ReportPage:
             for r in rows
         ],
     )
-    pairs = selectors.code_pairs_59(filters)
+    pairs = modifier59.code_pairs_59(filters)
     pair_table = Table(
         caption="Code pairs behind the modifiers",
         headers=["Clinician", "Billed with", "Code with 59/X", "Lines"],
@@ -191,7 +191,7 @@ def modifier_59_page(filters: ReportFilters) -> ReportPage:
         ],
     )  # fmt: skip
     flagged = {r.clinician_id for r in rows if r.finding}
-    claims = selectors.notes_to_review(filters, flagged)
+    claims = modifier59.notes_to_review(filters, flagged)
     review = Table(
         caption="Notes to review (clinicians far above the rest)",
         headers=["Date of service", "Clinician", "Payer", "Note", "Claim"],
@@ -503,21 +503,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     staff: Staff = request.staff  # type: ignore[attr-defined]
     filters = read_filters({}, staff, timezone.localdate())
     with replica_reads():  # ADR 0840
-        clinic = selectors.clinic_productivity(filters)
-        shares = selectors.clinician_59_shares(filters)
+        clinic = productivity.clinic_productivity(filters)
+        shares = modifier59.clinician_59_shares(filters)
         money = financial.clinic_money(filters)
         targets = _targets(filters)
         reading = replica_reading()
-    productivity = reverse("reports:report", args=["productivity"])
+    productivity_url = reverse("reports:report", args=["productivity"])
     monitor = reverse("reports:report", args=["modifier-59"])
     money_url = reverse("reports:report", args=["financial"])
     headlines = [
-        Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity),
+        Headline("Visits", reporting.shown("visits", clinic["visits"]), productivity_url),
         *(
             Headline(
                 reporting.FIGURES[key].label,
                 reporting.shown(key, clinic[key]),
-                productivity,
+                productivity_url,
                 missed=targets[key].missed_by(clinic[key]) if key in targets else False,
             )
             for key in (
