@@ -270,6 +270,9 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = _HTTPS
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+# Browsers may ship the host as HTTPS-only (hstspreload.org); CLEANNOTE_HSTS_PRELOAD=0 leaves the
+# directive out, for a host that may someday serve plain HTTP (docs/deploy.md).
+SECURE_HSTS_PRELOAD = _HTTPS and os.environ.get("CLEANNOTE_HSTS_PRELOAD", "1") == "1"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
