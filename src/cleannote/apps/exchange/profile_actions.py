@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.exchange.errors import ExchangeError
+from cleannote.apps.exchange.errors import ExchangeError, require_capability
 from cleannote.apps.exchange.models import ClearinghouseProfile, Transport
-from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.organisations.roles import Capability
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 PROFILE_FIELDS = (
@@ -45,16 +45,6 @@ PROFILE_FIELDS = (
     "receiver_id",
     "receiver_name",
 )
-
-
-def _require_owner(actor: Actor, subject: str) -> None:
-    if actor.user is None:
-        return  # set-up by a command acting for the organisation
-    staff = Staff.objects.filter(user=actor.user).only("role", "organisation_id").first()
-    if staff is None or not has_capability(staff.role, Capability.MANAGE_CLEARINGHOUSE):
-        raise ExchangeError(subject, "only the owner manages clearinghouse profiles")
-    if staff.organisation_id != actor.organisation.pk:
-        raise ExchangeError(subject, "belongs to another organisation")
 
 
 def ensure_default_profile(organisation: Organisation) -> ClearinghouseProfile:
@@ -107,7 +97,10 @@ def do_save_profile(
 ) -> ClearinghouseProfile:
     """Create or update a profile of the actor's organisation; one default at a time."""
     subject = f"clearinghouse profile {values.get('name') or (profile.name if profile else '')}"
-    _require_owner(actor, subject)
+    require_capability(
+        actor, subject, Capability.MANAGE_CLEARINGHOUSE,
+        "only the owner manages clearinghouse profiles",
+    )  # fmt: skip
     if profile is not None and profile.organisation_id != actor.organisation.pk:
         raise ExchangeError(subject, "belongs to another organisation")
     check_profile(values)

@@ -12,10 +12,10 @@ from django.db import transaction
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.exchange.errors import ExchangeError
+from cleannote.apps.exchange.errors import ExchangeError, require_capability
 from cleannote.apps.exchange.models import ClearinghouseProfile, PayerRoute
-from cleannote.apps.organisations.models import Organisation, Staff
-from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.payers.models import Payer
 
 ROUTES_PAGE = "/exchange/routes/"
@@ -48,22 +48,14 @@ def route_for(organisation: Organisation, payer: Payer) -> ClearinghouseProfile 
     return usable(routed or default_profile(organisation), payer.name)
 
 
-def _require_payer_manager(actor: Actor, subject: str) -> None:
-    if actor.user is None:
-        return  # set-up by a command acting for the organisation
-    staff = Staff.objects.filter(user=actor.user).only("role", "organisation_id").first()
-    if staff is None or not has_capability(staff.role, Capability.MANAGE_PAYERS):
-        raise ExchangeError(subject, "only billers and the owner route payers")
-    if staff.organisation_id != actor.organisation.pk:
-        raise ExchangeError(subject, "belongs to another organisation")
-
-
 @transaction.atomic
 def do_set_route(actor: Actor, payer: Payer, profile: ClearinghouseProfile | None) -> None:
     """Route the payer through `profile`; None (or the default profile) removes the route, so
     the payer follows whichever profile is the default. Audited as an update of the payer."""
     subject = f"payer {payer.name}"
-    _require_payer_manager(actor, subject)
+    require_capability(
+        actor, subject, Capability.MANAGE_PAYERS, "only billers and the owner route payers"
+    )
     if payer.organisation_id != actor.organisation.pk:
         raise ExchangeError(subject, "belongs to another organisation")
     if profile is not None and profile.organisation_id != actor.organisation.pk:
