@@ -136,10 +136,46 @@ def test_dme_modifier_table(kind: SupplyKind, mode: DmeMode | None, modifier: st
 
 
 def test_medicare_therapy_line_keeps_gp_and_supply_gets_none() -> None:
-    result = scrub(visit(EXERCISE, supply("E0730", 1, "95.00", "RR")))
+    result = scrub(visit(EXERCISE, supply("E0730", 1, "95.00", "RR", "KH")))
     assert "GP" in line_for(result, 0).modifiers
-    assert line_for(result, 1).modifiers == ("RR",)
+    assert line_for(result, 1).modifiers == ("RR", "KH")
     assert result.clean, result.findings
+
+
+@pytest.mark.parametrize(
+    ("_case", "kind", "code", "mods", "said"),
+    [
+        ("first month, KH", PayerKind.MEDICARE, "E0730", ("RR", "KH"), None),
+        ("second month, KI", PayerKind.MEDICARE, "E0730", ("RR", "KI"), None),
+        ("heat pad third month, KI", PayerKind.MEDICARE, "E0210", ("RR", "KI"), None),
+        ("no month", PayerKind.MEDICARE, "E0730", ("RR",), "it has none"),
+        ("two months", PayerKind.MEDICARE, "E0730", ("RR", "KH", "KI"), "it has KH, KI"),
+        ("KJ on a TENS: two months at most", PayerKind.MEDICARE, "E0730", ("RR", "KJ"),
+         "2 months at most"),
+        ("KJ on an item not capped", PayerKind.MEDICARE, "E0210", ("RR", "KJ"),
+         "not a capped-rental item"),
+        ("bought, no month needed", PayerKind.MEDICARE, "E0730", ("NU",), None),
+        ("commercial takes RR alone", PayerKind.COMMERCIAL, "E0730", ("RR",), None),
+        ("Medicare Advantage takes RR alone", PayerKind.MEDICARE_ADVANTAGE, "E0730", ("RR",),
+         None),
+    ],
+)  # fmt: skip
+def test_medicare_rental_line_names_its_month(
+    _case: str, kind: PayerKind, code: str, mods: tuple[str, ...], said: str | None
+) -> None:
+    # given a rented (or bought) unit billed on a visit to a payer of `kind`
+    result = scrub(visit(EXERCISE, supply(code, 1, "60.00", *mods), payer=payer(kind)))
+    # then Medicare's rental line carries exactly one month modifier its table bills
+    found = findings_of(result, "supply.rental-month")
+    if said is None:
+        assert not found, found
+        return
+    (finding,) = found
+    assert said in finding.message
+    assert code in finding.message
+    assert finding.severity is Severity.ERROR
+    assert finding.line == 1
+    assert "Bill the month from the rental" in finding.fix
 
 
 def test_table_rows_and_lookups() -> None:

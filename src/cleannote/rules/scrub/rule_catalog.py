@@ -813,6 +813,15 @@ _SUPPLY_RULES: tuple[RuleSpec, ...] = (
         "A DME line without its purchase or rental modifier is returned unprocessable; the "
         "modifier on a non-DME line is refused.",
     ),
+    RuleSpec(
+        "supply.rental-month",
+        E,
+        "Medicare rental line without its rental-month modifier",
+        "HCPCS Level II modifiers KH, KI and KJ after RR (the month table in "
+        "rules/data/dme_rentals.json, each row with its source; ADR 0823)",
+        "Medicare wants the month of a rented unit on the line after RR: KH the first, KI "
+        "the second and third, KJ the fourth to fifteenth of a capped rental.",
+    ),
 )
 _RULES = (*_RULES, *_SUPPLY_RULES)
 
