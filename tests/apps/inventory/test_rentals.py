@@ -19,7 +19,7 @@ from cleannote.apps.inventory.actions import (
     do_take_back,
 )
 from cleannote.apps.inventory.errors import InventoryRefused
-from cleannote.apps.inventory.models import Dispense, MovementKind, Rental
+from cleannote.apps.inventory.models import Dispense, Item, MovementKind, Rental
 from cleannote.apps.inventory.selectors import on_hand, rentals_out
 from cleannote.apps.notes.actions import do_add_treatment_block, do_sign_note, do_start_note
 from cleannote.apps.patients.models import Coverage
@@ -64,6 +64,71 @@ def test_a_rental_lends_one_unit_and_bills_month_one_with_kh(shelf: Shelf, tens)
     with pytest.raises(InventoryRefused) as refused:
         do_dispense(shelf.therapist, note, tens, 2)
     assert refused.value.field == "quantity"
+
+
+@pytest.mark.parametrize(
+    ("serial", "field", "said"),
+    [
+        ("", "serial_number", "tracked by serial number"),
+        ("TX4 20931", "serial_number", "as printed on the unit"),
+        ("x" * 41, "serial_number", "at most 40 characters"),
+    ],
+)
+def test_a_serialised_unit_is_lent_only_with_its_serial_number(
+    shelf: Shelf, tens, serial: str, field: str, said: str
+):
+    Item.objects.filter(pk=tens.pk).update(serialised=True)
+    tens.refresh_from_db()
+    note = _draft(shelf, TODAY - dt.timedelta(days=2))
+    with pytest.raises(InventoryRefused) as refused:
+        do_dispense(shelf.therapist, note, tens, 1, serial_number=serial)
+    assert (refused.value.field, said in refused.value.message) == (field, True)
+    assert not Rental.objects.exists()
+    assert on_hand(tens, shelf.clinic.location) == 2  # nothing left the shelf
+
+
+def test_the_serial_number_is_on_the_rental_and_its_page(shelf: Shelf, tens):
+    Item.objects.filter(pk=tens.pk).update(serialised=True)
+    tens.refresh_from_db()
+    do_dispense(
+        shelf.therapist, _draft(shelf, TODAY - dt.timedelta(days=2)), tens, 1,
+        serial_number=" tx4-20931 ",
+    )  # fmt: skip
+    rental = Rental.objects.get()
+    assert rental.serial_number == "TX4-20931"
+    page = client_for(shelf.clinic.front_desk).get(reverse("inventory:rentals")).content.decode()
+    assert "serial TX4-20931" in page
+    # the same unit cannot go out twice while it is out
+    with pytest.raises(InventoryRefused) as refused:
+        do_dispense(
+            shelf.therapist, _draft(shelf, TODAY - dt.timedelta(days=1)), tens, 1,
+            serial_number="TX4-20931",
+        )  # fmt: skip
+    assert "out on rental already" in refused.value.message
+    # from the note's panel, the error is shown beside the serial number field
+    client = client_for(shelf.clinic.therapist)
+    note = _draft(shelf, TODAY)
+    panel = client.post(
+        reverse("inventory:note_supplies", args=[note.pk]),
+        {"item": tens.pk, "quantity": 1, "serial_number": ""},
+        HTTP_HX_REQUEST="1",
+    ).content.decode()
+    assert 'id="supply-serial-error"' in panel
+    assert "tracked by serial number" in panel
+
+
+def test_a_serial_number_belongs_to_a_rental_only(shelf: Shelf, tens):
+    electrodes = make_item(shelf.desk, "Electrodes 2x2 in, pair")
+    do_receive_stock(shelf.desk, electrodes, shelf.clinic.location, 5)
+    note = _draft(shelf, TODAY - dt.timedelta(days=2))
+    with pytest.raises(InventoryRefused) as refused:
+        do_dispense(shelf.therapist, note, electrodes, 1, serial_number="A1")
+    assert refused.value.field == "serial_number"
+    with pytest.raises(InventoryRefused) as refused:
+        make_item(shelf.desk, "Tape roll", serialised=True)
+    assert refused.value.field == "serialised"
+    # an item not tracked by serial number lends without one
+    assert do_dispense(shelf.therapist, note, tens, 1).rental.serial_number == ""
 
 
 def test_later_months_ki_then_medicare_trial_ends(shelf: Shelf, tens):

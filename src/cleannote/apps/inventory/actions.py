@@ -9,6 +9,7 @@ the first to commit and then sees what is left (ADR 0820).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -118,6 +119,37 @@ def _move(
     return movement
 
 
+_SERIAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{0,39}")
+
+
+def _serial_number(item: Item, value: str) -> str:
+    """The serial number of the unit lent: required for an item tracked by serial number, as
+    printed on the unit (letters, digits, '-', '.', '/'; at most 40), and not a unit already
+    out on rental."""
+    number = (value or "").strip().upper()
+    if not number:
+        if item.serialised:
+            raise InventoryRefused(
+                "serial_number",
+                f"{item.name} is tracked by serial number: give the lent unit's serial number, "
+                "as printed on its label.",
+            )
+        return ""
+    if not _SERIAL.fullmatch(number):
+        raise InventoryRefused(
+            "serial_number",
+            "Give the serial number as printed on the unit: letters and digits, with '-', '.' "
+            "or '/', at most 40 characters (e.g. TX4-20931).",
+        )
+    if Rental.objects.filter(item=item, serial_number=number, returned__isnull=True).exists():
+        raise InventoryRefused(
+            "serial_number",
+            f"Unit {number} of {item.name} is out on rental already: record its return first, "
+            "or check the number.",
+        )
+    return number
+
+
 def _lot_number(value: str) -> str:
     number = " ".join((value or "").split())
     if len(number) > 40:
@@ -206,6 +238,7 @@ class ItemInput:
     reorder_level: int
     reorder_quantity: int = 0
     supplier: str = ""
+    serialised: bool = False
 
 
 def _checked_item(data: ItemInput) -> dict[str, object]:
@@ -239,6 +272,10 @@ def _checked_item(data: ItemInput) -> dict[str, object]:
             raise InventoryRefused(field, "Give an amount in dollars and cents, e.g. 12.50.")
     if data.billable and data.charge <= 0:
         raise InventoryRefused("charge", "A billable item needs its charge, e.g. 25.00.")
+    if data.serialised and kind is not ItemKind.DME:
+        raise InventoryRefused(
+            "serialised", "Only durable medical equipment is tracked by serial number."
+        )
     return {
         "name": name,
         "kind": kind,
@@ -250,6 +287,7 @@ def _checked_item(data: ItemInput) -> dict[str, object]:
         "reorder_level": data.reorder_level,
         "reorder_quantity": data.reorder_quantity,
         "supplier": data.supplier.strip(),
+        "serialised": data.serialised,
     }
 
 
@@ -266,7 +304,7 @@ def do_create_item(actor: Actor, data: ItemInput) -> Item:
 
 ITEM_FIELDS = (
     "name", "kind", "hcpcs", "billable", "purchase_mode", "cost", "charge", "reorder_level",
-    "reorder_quantity", "supplier",
+    "reorder_quantity", "supplier", "serialised",
 )  # fmt: skip
 
 
@@ -423,7 +461,13 @@ def line_modifiers(item: Item) -> list[str]:
 
 @transaction.atomic
 def do_dispense(
-    actor: Actor, note: Note, item: Item, quantity: int, *, lot_number: str = ""
+    actor: Actor,
+    note: Note,
+    item: Item,
+    quantity: int,
+    *,
+    lot_number: str = "",
+    serial_number: str = "",
 ) -> Dispense:
     """Give the patient `quantity` of an item at the visit: out of stock at the note's location,
     and onto the visit: a billable item as a line (its HCPCS code, NU/RR, the item's charge per
@@ -436,7 +480,11 @@ def do_dispense(
     location = locked.location
     _locked_bins(item, location)
     if is_rental(item):
-        return _lend(actor, user, locked, item, quantity, lot_number)
+        return _lend(actor, user, locked, item, quantity, lot_number, serial_number)
+    if serial_number.strip():
+        raise InventoryRefused(
+            "serial_number", "A serial number is recorded only when a unit is lent on rental."
+        )
     moved = _take(
         actor, user, item, location, quantity, MovementKind.DISPENSE, lot_number, "dispensed",
         note=locked, unit_cost=item.cost,
@@ -481,12 +529,15 @@ def _month_line(item: Item, note: Note, month: int) -> RentalMonth:
 
 
 def _lend(
-    actor: Actor, user: User, note: Note, item: Item, quantity: int, lot_number: str
-) -> Dispense:
-    """Dispensing a rental item lends one unit: out of stock, a `Rental` from the visit's day,
-    and month 1 billed on this visit (RR, and KH for Medicare)."""
+    actor: Actor, user: User, note: Note, item: Item, quantity: int, lot_number: str,
+    serial_number: str,
+) -> Dispense:  # fmt: skip
+    """Dispensing a rental item lends one unit: out of stock, a `Rental` from the visit's day
+    (with the unit's serial number, required for an item tracked by one), and month 1 billed on
+    this visit (RR, and KH for Medicare)."""
     if quantity != 1:
         raise InventoryRefused("quantity", "Lend one unit at a time; dispense again for another.")
+    serial = _serial_number(item, serial_number)
     line = _month_line(item, note, 1)
     moved = _take(
         actor, user, item, note.location, 1, MovementKind.RENT_OUT, lot_number, "lent",
@@ -494,7 +545,7 @@ def _lend(
     )  # fmt: skip
     rental = Rental.objects.create(
         organisation=actor.organisation, item=item, patient_id=note.patient_id,
-        location=note.location, started=note.date_of_service,
+        location=note.location, started=note.date_of_service, serial_number=serial,
     )  # fmt: skip
     dispense = Dispense.objects.create(
         note=note, item=item, movement=moved[0], quantity=1, billable=True, hcpcs=item.hcpcs,

@@ -59,6 +59,10 @@ class ItemForm(forms.Form):
     reorder_level = _count("Reorder at", "5", 0, "Listed as low stock at or below this.")
     reorder_quantity = _count("Usual order", "20", 0)
     supplier = _text("Supplier", "Medline", 80)
+    serialised = forms.BooleanField(
+        label="Tracked by serial number", required=False,
+        help_text="Durable equipment only: a unit lent on rental records its serial number.",
+    )  # fmt: skip
 
 
 def _lot(help_text: str) -> Any:
@@ -100,6 +104,10 @@ class DispenseForm(_OrganisationForm):
     item = forms.ModelChoiceField(label="Item", queryset=Item.objects.none())
     quantity = _count("Quantity", "1")
     lot = _lot("Leave empty to take the first to expire.")
+    serial_number = _text(
+        "Serial number", "TX4-20931", 40,
+        help_text="A rented unit of an item tracked by serial number: as printed on its label.",
+    )  # fmt: skip
 
     def __init__(self, organisation: Organisation, *args: Any, **kwargs: Any) -> None:
         super().__init__(organisation, *args, **kwargs)

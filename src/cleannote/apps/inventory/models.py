@@ -50,6 +50,8 @@ class Item(models.Model):
     reorder_quantity = models.PositiveIntegerField(default=0)
     supplier = models.CharField(max_length=80, blank=True)
     active = models.BooleanField(default=True)
+    # Each unit carries a serial number, recorded on the rental when one is lent (ADR 0823).
+    serialised = models.BooleanField("tracked by serial number", default=False)
 
     class Meta:
         ordering = ("name", "id")
@@ -175,6 +177,7 @@ class Rental(models.Model):
         "organisations.Location", on_delete=models.PROTECT, related_name="+"
     )
     started = models.DateField()  # month 1 begins; month n begins n - 1 calendar months later
+    serial_number = models.CharField(max_length=40, blank=True)  # the unit lent, when tracked
     returned = models.DateField(null=True, blank=True)
     back = models.OneToOneField(
         StockMovement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

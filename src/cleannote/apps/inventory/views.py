@@ -135,6 +135,7 @@ def _item_input(data: dict[str, Any]) -> ItemInput:
         purchase_mode=data["purchase_mode"] or "", cost=data["cost"],
         charge=data["charge"] or Decimal("0"), reorder_level=data["reorder_level"],
         reorder_quantity=data["reorder_quantity"], supplier=data["supplier"],
+        serialised=data["serialised"],
     )  # fmt: skip
 
 
@@ -375,6 +376,7 @@ def note_supplies(request: HttpRequest, note_id: int) -> HttpResponse:
             given = do_dispense(
                 actor_of(request), note, form.cleaned_data["item"],
                 form.cleaned_data["quantity"], lot_number=form.cleaned_data["lot"],
+                serial_number=form.cleaned_data["serial_number"],
             )  # fmt: skip
         except InventoryRefused as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
