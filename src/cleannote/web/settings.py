@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "cleannote.apps.injury",
     "cleannote.apps.reports",
     "cleannote.apps.inventory",
+    "cleannote.apps.fhir",
 ]
 
 MIDDLEWARE = [

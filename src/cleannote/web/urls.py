@@ -38,6 +38,7 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("settings/", settings_index, name="settings"),
     path("reports/", include("cleannote.apps.reports.urls")),
+    path("fhir/r4/", include("cleannote.apps.fhir.urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]
 if settings.DEBUG:
