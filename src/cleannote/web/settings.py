@@ -289,6 +289,10 @@ USE_TZ = True
 # Claims: filed 837P batches land in the outbox folder; background tasks go to Redis when
 # REDIS_URL is set and run in-process otherwise (ADR 0110).
 CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "outbox"))
+# FHIR bulk exports and patients' whole-record archives: private files (0600), ADR 0911.
+CLEANNOTE_FHIR_EXPORT_DIR = Path(
+    os.environ.get("CLEANNOTE_FHIR_EXPORT_DIR", DATA_DIR / "fhir-exports")
+)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # One cache that every server and worker process shares, so the patient pages' rate limits
