@@ -39,6 +39,7 @@ urlpatterns = [
     path("settings/", settings_index, name="settings"),
     path("reports/", include("cleannote.apps.reports.urls")),
     path("fhir/r4/", include("cleannote.apps.fhir.urls")),
+    path("records/", include("cleannote.apps.fhir.record_urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]
 if settings.DEBUG:

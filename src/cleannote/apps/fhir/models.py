@@ -44,3 +44,29 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"FHIR export {self.key}"
+
+
+class RecordArchive(models.Model):
+    """A patient's whole record made for a right-of-access request (ADR 0912): one zip in the
+    private export folder, downloadable by staff of the organisation who may release it."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="record_archives"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="record_archives"
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField()
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    # What went in: {"notes": 3, "statements": 1, "ledger_lines": 5, "resources": 12}.
+    contents = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("-made_at",)
+
+    def __str__(self) -> str:
+        return f"Whole record {self.key}"
