@@ -12,7 +12,8 @@ the forward flags find real work: `scheduling/forward_flags.flags_for`, ADR 0620
 goes in with bulk inserts (the booking action's checks are measured by the tests, not here);
 the page is read by a front-desk login through Django's
 test client, so the figure is the whole server path (middleware, session, audit row, queries,
-template) without a network.
+template) without a network. The page asks for every clinician at once (`page=all`): a grid
+draws twenty by default (ADR 0676), and the figure is the week of all 2,000 visits.
 
 The database is its own, named from `DATABASE_URL` with `_bench_cal` added
 (postgres://…/cleannote_x gives cleannote_x_bench_cal; without `DATABASE_URL`,
@@ -232,7 +233,7 @@ def _report(size: int, timing: Timing) -> None:
 def run() -> None:
     client = _setup()
     urls = {
-        size: f"/schedule/week/?day={monday:%Y-%m-%d}"
+        size: f"/schedule/week/?day={monday:%Y-%m-%d}&page=all"
         for size, monday in zip(SIZES, (FIRST_WEEK, FIRST_WEEK + dt.timedelta(days=7)), strict=True)
     }
     for url in urls.values():

@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cleannote.apps.inventory.actions import do_receive_stock
 from cleannote.apps.inventory.models import StockMovement
 from cleannote.apps.inventory.selectors import on_hand
-from tests.apps.inventory.conftest import Shelf
+from cleannote.apps.organisations.actions import do_create_location, do_create_staff
+from cleannote.apps.organisations.models import Role
+from tests.apps.inventory.conftest import Shelf, make_item
 from tests.personas import client_for
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +115,42 @@ def test_the_note_panel_dispenses_and_takes_back(shelf: Shelf):
     editor = client.get(reverse("notes:edit", args=[note.pk])).content.decode()
     assert 'id="dispense-form"' in editor
     assert url in editor
+
+
+def test_a_location_manager_opens_the_supplies_of_their_locations(shelf: Shelf):
+    # given Mia, who manages the annex and a north site, and a hot pack low at the main one
+    organisation = shelf.clinic.organisation
+    north = do_create_location(
+        organisation, name="North", address_line1="1 North St", city="Springfield",
+        state="IL", zip="62702",
+    )  # fmt: skip
+    mia = do_create_staff(
+        organisation, username="mia", password=None, first_name="Mia", last_name="Demo",
+        role=Role.MANAGER, managed_locations=[shelf.annex, north],
+    )  # fmt: skip
+    packs = make_item(shelf.desk, "Hot pack", reorder_level=2)
+    do_receive_stock(shelf.desk, packs, shelf.clinic.location, 1, supplier="Medline")
+    main = shelf.clinic.location.name
+    manager = client_for(mia)
+    # when she opens the items, then the columns are her locations'
+    items = manager.get(reverse("inventory:items")).content.decode()
+    assert '<th scope="col">Annex</th>' in items
+    assert '<th scope="col">North</th>' in items
+    assert f'<th scope="col">{main}</th>' not in items
+    assert "All of mine" in items
+    # and the low list is theirs: the annex's empty shelves, not the main site's hot pack
+    low = manager.get(reverse("inventory:low")).content.decode()
+    assert f"location={shelf.annex.pk}&amp;" in low
+    at_main = f"location={shelf.clinic.location.pk}&amp;"
+    assert at_main not in low
+    assert (
+        at_main
+        in client_for(shelf.clinic.front_desk).get(reverse("inventory:low")).content.decode()
+    )
+    # she switches to the other of hers (remembered), and one she does not manage is refused
+    north_only = manager.get(reverse("inventory:low"), {"location": north.pk}).content.decode()
+    assert f"location={shelf.annex.pk}&amp;" not in north_only
+    items = manager.get(reverse("inventory:items")).content.decode()
+    assert '<th scope="col">Annex</th>' not in items
+    refused = manager.get(reverse("inventory:items"), {"location": shelf.clinic.location.pk})
+    assert refused.status_code == 400

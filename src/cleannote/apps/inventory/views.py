@@ -58,6 +58,7 @@ from cleannote.apps.inventory.selectors import (
 )
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.location_choice import location_choice
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.chart_edit import edit_screen
@@ -70,12 +71,26 @@ def _org(request: HttpRequest) -> Organisation:
     return request.staff.organisation  # type: ignore[attr-defined, no-any-return]
 
 
+def _shown_places(request: HttpRequest) -> dict[str, Any]:
+    """The location the list pages show (ADR 0676): the one chosen (remembered), else a
+    location manager's own, else every location."""
+    chosen = location_choice(request, "supplies")
+    every = locations(_org(request))
+    return {
+        "chosen": chosen,
+        "places": [p for p in every if (shown := chosen.places()) is None or p.pk in shown],
+        "location_choices": [p for p in every if not chosen.managed or p.pk in chosen.managed],
+    }
+
+
 @staff_view(MANAGE)
 @require_http_methods(["GET"])
 def item_list(request: HttpRequest) -> HttpResponse:
     organisation = _org(request)
-    places = locations(organisation)
-    rows = stock_rows(organisation)
+    where = _shown_places(request)
+    places = where["places"]
+    shown = {p.pk for p in places}
+    rows = [r for r in stock_rows(organisation) if r.location.pk in shown]
     by_item: dict[int, list[StockRow]] = {}
     for row in rows:
         by_item.setdefault(row.item.pk, []).append(row)
@@ -84,10 +99,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
         request,
         "inventory/items.html",
         {
-            "places": places,
+            **where,
             "table": table,
             "low_count": sum(1 for r in rows if r.low),
-            "expiring_count": len(expiring_lots(organisation, timezone.localdate())),
+            "expiring_count": sum(
+                1
+                for r in expiring_lots(organisation, timezone.localdate())
+                if r.location.pk in shown
+            ),
         },
     )
 
@@ -97,12 +116,15 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def low_stock_list(request: HttpRequest) -> HttpResponse:
     organisation = _org(request)
     today = timezone.localdate()
+    where = _shown_places(request)
+    shown = {p.pk for p in where["places"]}
     return render(
         request,
         "inventory/low.html",
         {
-            "rows": low_stock(organisation),
-            "expiring": expiring_lots(organisation, today),
+            **where,
+            "rows": [r for r in low_stock(organisation) if r.location.pk in shown],
+            "expiring": [r for r in expiring_lots(organisation, today) if r.location.pk in shown],
             "today": today,
             "within": EXPIRING_WITHIN_DAYS,
         },

@@ -57,6 +57,7 @@ from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
     FREED,
+    LONGEST_VISIT,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -137,6 +138,8 @@ def _times(
         raise SchedulingError(
             "appointment", f"ends at {end.isoformat()}, not after its start", Code.ENDS_BEFORE_START
         )
+    if end - start > LONGEST_VISIT:
+        raise SchedulingError("appointment", "lasts more than 480 minutes", Code.TOO_LONG)
     return start, end
 
 

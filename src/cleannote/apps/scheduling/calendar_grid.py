@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.forward_flags import flags_for
 from cleannote.apps.scheduling.models import (
     FREED,
+    LONGEST_VISIT,
     Appointment,
     AppointmentType,
     SlotHold,
@@ -41,13 +42,28 @@ DAY_START = dt.time(7)
 DAY_END = dt.time(19)
 
 
+# Clinicians a grid draws at once (ADR 0676): a day's columns, a week's rows. A group's
+# location has more; `?page=` turns to the next ones, `?page=all` draws every one.
+CLINICIANS_PER_PAGE = 20
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """The page's `?location=`, `?room=` and `?staff=` (ids, or None for all)."""
+    """The page's `?location=`, `?room=` and `?staff=` (ids, or None for all); `managed`, a
+    location manager's locations, which hold the grid when no one location is chosen; `page`,
+    the page of clinicians (1 the first, 0 every clinician at once)."""
 
     location: int | None = None
     room: int | None = None
     staff: int | None = None
+    managed: tuple[int, ...] = ()
+    page: int = 1
+
+    def places(self) -> tuple[int, ...] | None:
+        """The locations drawn: the one chosen, else the manager's, else all (None)."""
+        if self.location is not None:
+            return (self.location,)
+        return self.managed or None
 
 
 @dataclass(slots=True)
@@ -339,17 +355,36 @@ def appointments_between(
     filters: Filters,
     *,
     holding_time_only: bool = True,
+    staff_ids: Collection[int] | None = None,
 ) -> QuerySet[Appointment]:
-    rows = Appointment.objects.filter(organisation=organisation, start__lt=end, end__gt=start)
+    # A visit lasts at most LONGEST_VISIT, so one still running at `start` began less than
+    # that before it: the lower bound makes the (organisation, start) index read the page's
+    # days only, not every earlier visit of the clinic (ADR 0676).
+    rows = Appointment.objects.filter(
+        organisation=organisation,
+        start__gt=start - LONGEST_VISIT,
+        start__lt=end,
+        end__gt=start,
+    )
     if holding_time_only:
         rows = rows.exclude(status__in=FREED)
-    if filters.location is not None:
-        rows = rows.filter(location_id=filters.location)
+    return filtered(rows, filters, staff_ids).order_by("start", "id")
+
+
+def filtered(
+    rows: QuerySet[Appointment], filters: Filters, staff_ids: Collection[int] | None = None
+) -> QuerySet[Appointment]:
+    """`rows` at the filters' locations, room and clinician, and of `staff_ids` (the page's
+    clinicians, `Roster.staff_ids`) when given: the grids' visits and the day's list."""
+    if (places := filters.places()) is not None:
+        rows = rows.filter(location_id__in=places)
     if filters.room is not None:
         rows = rows.filter(room_id=filters.room)
     if filters.staff is not None:
         rows = rows.filter(staff_id=filters.staff)
-    return rows.order_by("start", "id")
+    if staff_ids is not None:
+        rows = rows.filter(staff_id__in=staff_ids)
+    return rows
 
 
 # Of the patient, only what a card shows: a chart row is wide, and 2,000 of them whole cost
@@ -443,24 +478,78 @@ def _places(organisation: Organisation) -> tuple[list[Location], list[Room]]:
     )
 
 
-def _shown_clinicians(
-    staff: list[Staff],
-    appointments: Iterable[Appointment | SlotHold],
+@dataclass(frozen=True, slots=True)
+class ClinicianPage:
+    """Which of the clinicians a grid's filters match it draws: `number` of `pages` (0 when
+    every one is drawn at once), the 1-based positions `first` to `last` of `total`."""
+
+    number: int
+    pages: int
+    first: int
+    last: int
+    total: int
+    size: int = CLINICIANS_PER_PAGE
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if 0 < self.number < self.pages else None
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Every active clinician (the filter's choices), and the page of those the grid draws."""
+
+    every: list[Staff]
+    shown: list[Staff]
+    page: ClinicianPage
+
+    def staff_ids(self) -> list[int] | None:
+        """The drawn clinicians' ids when the page leaves some out, else None (no limit)."""
+        return None if len(self.shown) == self.page.total else [s.pk for s in self.shown]
+
+
+def roster(
+    organisation: Organisation,
+    start: dt.datetime,
+    end: dt.datetime,
     filters: Filters,
-    day_from: dt.date,
-) -> list[Staff]:
-    """With a location or room filter, only clinicians who work there or are booked there."""
-    if filters.location is None and filters.room is None:
-        return staff
-    booked = {a.staff_id for a in appointments}
-    there: set[int] = set()
-    if filters.location is not None:
-        there = set(
-            WorkingHours.objects.filter(
-                staff__in=[s.pk for s in staff], location_id=filters.location
-            ).values_list("staff_id", flat=True)
-        ) | {s.pk for s in staff if s.default_location_id == filters.location}
-    return [s for s in staff if s.pk in booked or (filters.room is None and s.pk in there)]
+    holds: Iterable[SlotHold] = (),
+) -> Roster:
+    """The clinicians a grid of [start, end) draws, before any visit is read (ADR 0676).
+    With a location or room (or a manager's locations), only those who work there or are
+    booked there: one query of the distinct clinicians booked, not the visits themselves.
+    Then the page of `CLINICIANS_PER_PAGE` that `filters.page` names (the last, past it)."""
+    every = clinicians(organisation, Filters(staff=filters.staff))
+    staff = every
+    places = filters.places()
+    if places is not None or filters.room is not None:
+        booked = set(
+            appointments_between(organisation, start, end, filters)
+            .order_by()
+            .values_list("staff_id", flat=True)
+            .distinct()
+        ) | {h.staff_id for h in holds}
+        there: set[int] = set()
+        if places is not None and filters.room is None:
+            there = set(
+                WorkingHours.objects.filter(
+                    staff__in=[s.pk for s in every], location_id__in=places
+                ).values_list("staff_id", flat=True)
+            ) | {s.pk for s in every if s.default_location_id in places}
+        staff = [s for s in every if s.pk in booked or s.pk in there]
+    total, size = len(staff), CLINICIANS_PER_PAGE
+    if filters.page == 0 or total <= size:
+        return Roster(every, staff, ClinicianPage(0 if total else 1, 1, 1, total, total, size))
+    pages = -(-total // size)
+    number = min(filters.page, pages)
+    first = (number - 1) * size
+    shown = staff[first : first + size]
+    page = ClinicianPage(number, pages, first + 1, first + len(shown), total, size)
+    return Roster(every, shown, page)
 
 
 # -- the day grid -----------------------------------------------------------------------------
@@ -495,6 +584,7 @@ class DayGrid:
     cards: list[Card]
     lookups: Lookups
     held: list[HeldSlot]
+    page: ClinicianPage
     # The table's rows, markup and all (`draw_day`): a row per 15 minutes times a column per
     # clinician is thousands of cells, too many for the template engine (ADR 0607).
     body: SafeString = field(default_factory=lambda: mark_safe(""))
@@ -586,19 +676,30 @@ def _slot_of(moment: dt.datetime, first: dt.datetime) -> int:
 
 
 def day_grid(
-    organisation: Organisation, day: dt.date, filters: Filters, holds: Sequence[SlotHold] = ()
+    organisation: Organisation,
+    day: dt.date,
+    filters: Filters,
+    holds: Sequence[SlotHold] = (),
+    people: Roster | None = None,
 ) -> DayGrid:
-    """A column per clinician, a row per 15 minutes; `holds` (the page's live waitlist
-    holds, ADR 0670) drawn in their clinician's column at their time, like a visit."""
+    """A column per clinician of the page (`people`, the `roster` of the day), a row per 15
+    minutes; `holds` (the page's live waitlist holds, ADR 0670) drawn in their clinician's
+    column at their time, like a visit."""
     midnight, next_midnight = day_bounds(day)
+    if people is None:
+        people = roster(organisation, midnight, next_midnight, filters, holds)
     appointments = load_appointments(
-        appointments_between(organisation, midnight, next_midnight, filters)
+        appointments_between(
+            organisation, midnight, next_midnight, filters, staff_ids=people.staff_ids()
+        )
     )
-    every = clinicians(organisation, Filters(staff=filters.staff))
+    every = people.every
     lookups = Lookups(
         *_attach(organisation, appointments, every), every if filters.staff is None else None
     )
-    staff = _shown_clinicians(every, [*appointments, *holds], filters, day)
+    staff = people.shown
+    drawn = {s.pk for s in staff}
+    holds = [h for h in holds if h.staff_id in drawn]
     zone = timezone.get_current_timezone()
     first = dt.datetime.combine(day, DAY_START, tzinfo=zone)
     last = dt.datetime.combine(day, DAY_END, tzinfo=zone)
@@ -646,7 +747,7 @@ def day_grid(
             current = Block(begin, end, [card])
             starts[begin] = current
         columns.append(Column(person, index, starts))
-    return DayGrid(day, slots, columns, cards, lookups, held)
+    return DayGrid(day, slots, columns, cards, lookups, held, people.page)
 
 
 # -- the week grid ----------------------------------------------------------------------------
@@ -670,6 +771,7 @@ class WeekGrid:
     cards: list[Card]
     lookups: Lookups
     held: list[HeldSlot]
+    page: ClinicianPage
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -679,17 +781,23 @@ def monday_of(day: dt.date) -> dt.date:
 def week_grid(
     organisation: Organisation, day: dt.date, filters: Filters, holds: Sequence[SlotHold] = ()
 ) -> WeekGrid:
-    """Monday to Sunday of `day`'s week; Saturday and Sunday only when something is booked
-    or held. `holds` (ADR 0670) are drawn in their clinician's day among the visits."""
+    """Monday to Sunday of `day`'s week, a row per clinician of the page (`roster`);
+    Saturday and Sunday only when something is booked or held. `holds` (ADR 0670) are drawn
+    in their clinician's day among the visits."""
     monday = monday_of(day)
     start, _ = day_bounds(monday)
     _, end = day_bounds(monday + dt.timedelta(days=6))
-    appointments = load_appointments(appointments_between(organisation, start, end, filters))
-    every = clinicians(organisation, Filters(staff=filters.staff))
+    people = roster(organisation, start, end, filters, holds)
+    appointments = load_appointments(
+        appointments_between(organisation, start, end, filters, staff_ids=people.staff_ids())
+    )
+    every = people.every
     lookups = Lookups(
         *_attach(organisation, appointments, every), every if filters.staff is None else None
     )
-    staff = _shown_clinicians(every, [*appointments, *holds], filters, monday)
+    staff = people.shown
+    drawn = {s.pk for s in staff}
+    holds = [h for h in holds if h.staff_id in drawn]
     cells: dict[tuple[int, dt.date], list[Card | HeldSlot]] = defaultdict(list)
     cards = []
     for appointment in appointments:
@@ -713,7 +821,7 @@ def week_grid(
         WeekRow(person, index, [(d, cells.get((person.pk, d), [])) for d in days])
         for index, person in enumerate(staff)
     ]
-    return WeekGrid(monday, days, rows, cards, lookups, held)
+    return WeekGrid(monday, days, rows, cards, lookups, held, people.page)
 
 
 _WEEK_CELL = (

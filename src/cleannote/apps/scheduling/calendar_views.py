@@ -9,6 +9,7 @@ never as a 500. Every page that shows patients writes its audit row.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
+from cleannote.apps.organisations.location_choice import location_choice
 from cleannote.apps.organisations.models import Location, Organisation, Room, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.models import Case, Patient
@@ -38,9 +40,11 @@ from cleannote.apps.scheduling.actions import (
 from cleannote.apps.scheduling.calendar_grid import (
     Card,
     CardLinks,
+    ClinicianPage,
     Filters,
     KnownExtras,
     Lookups,
+    Roster,
     badge_drawer,
     card_extras,
     clinicians,
@@ -51,6 +55,7 @@ from cleannote.apps.scheduling.calendar_grid import (
     draw_week,
     filter_choices,
     monday_of,
+    roster,
     week_grid,
 )
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
@@ -79,11 +84,27 @@ def _org(request: HttpRequest) -> Organisation:
     return request.staff.organisation  # type: ignore[attr-defined, no-any-return]
 
 
+def _page(request: HttpRequest) -> int:
+    """`?page=` of clinicians: a number from 1, or "all" (0); the first when absent."""
+    raw = request.GET.get("page", "").strip()
+    if raw == "all":
+        return 0
+    number = param_id(request.GET, "page")
+    if number == 0:
+        raise BadRequestParameter("page", "must be 1 or more, or all")
+    return number or 1
+
+
 def _filters(request: HttpRequest) -> Filters:
+    """The grid's filters; the location as `location_choice` reads it (the one chosen or
+    remembered, else a manager's own locations, else all; ADR 0676)."""
+    chosen = location_choice(request, "schedule")
     return Filters(
-        location=param_id(request.GET, "location"),
+        location=chosen.location,
         room=param_id(request.GET, "room"),
         staff=param_id(request.GET, "staff"),
+        managed=chosen.managed,
+        page=_page(request),
     )
 
 
@@ -97,24 +118,34 @@ def _audit_shown(request: HttpRequest, what: str, key: str, cards: list[Card]) -
     )
 
 
-def _filter_context(request: HttpRequest, filters: Filters, known: Lookups) -> dict[str, Any]:
+def _filter_context(
+    request: HttpRequest, filters: Filters, known: Lookups, page: ClinicianPage
+) -> dict[str, Any]:
     organisation = _org(request)
     locations, rooms = filter_choices(organisation, known)
+    if filters.managed:  # a manager chooses among their own locations (ADR 0676)
+        locations = [loc for loc in locations if loc.pk in filters.managed]
+        rooms = [r for r in rooms if r.location_id in filters.managed]
     every = known.clinicians
+    kept = [
+        (name, value)
+        for name, value in (
+            ("location", filters.location),
+            ("room", filters.room),
+            ("staff", filters.staff),
+        )
+        if value is not None
+    ]
     return {
         "filters": filters,
         "locations": locations,
         "rooms": rooms,
         "all_clinicians": every if every is not None else clinicians(organisation, Filters()),
-        "filter_query": "&".join(
-            f"{name}={value}"
-            for name, value in (
-                ("location", filters.location),
-                ("room", filters.room),
-                ("staff", filters.staff),
-            )
-            if value is not None
-        ),
+        "filter_query": "&".join(f"{name}={value}" for name, value in kept),
+        "clinician_page": page,
+        # The page links keep the day and the filters; the location as chosen, so a link
+        # opens the same grid whatever the session remembers.
+        "page_query": urlencode([*kept, *(("day", d) for d in [request.GET.get("day", "")] if d)]),
     }
 
 
@@ -130,14 +161,36 @@ def _links(request: HttpRequest) -> CardLinks:
     )
 
 
-def day_grid_context(
-    request: HttpRequest, day: dt.date, known: KnownExtras | None = None
-) -> dict[str, Any]:
-    """What `_day_grid.html` draws; the day list page (views.day_list) includes it, and hands
-    in the badges and flags it read for the same day (`known`), so they are read once."""
+@dataclass(frozen=True, slots=True)
+class DayPeople:
+    """The day page's filters and the clinicians its grid draws, read before its list."""
+
+    filters: Filters
+    holds: list[SlotHold]
+    roster: Roster
+
+
+def day_people(request: HttpRequest, day: dt.date) -> DayPeople:
+    """The day's filters, holds and `roster`: the day list holds to the grid's clinicians."""
     filters = _filters(request)
     start, end = day_bounds(day)
-    grid = day_grid(_org(request), day, filters, _holds(request, start, end))
+    holds = _holds(request, filters, start, end)
+    return DayPeople(filters, holds, roster(_org(request), start, end, filters, holds))
+
+
+def day_grid_context(
+    request: HttpRequest,
+    day: dt.date,
+    known: KnownExtras | None = None,
+    people: DayPeople | None = None,
+) -> dict[str, Any]:
+    """What `_day_grid.html` draws; the day list page (views.day_list) includes it, and hands
+    in the badges and flags it read for the same day (`known`), so they are read once, and
+    the clinicians it drew (`people`)."""
+    if people is None:
+        people = day_people(request, day)
+    filters = people.filters
+    grid = day_grid(_org(request), day, filters, people.holds, people.roster)
     links = _links(request)
     draw_cards(grid.cards, links)
     draw_held(grid.held, links, timezone.localdate())
@@ -146,20 +199,22 @@ def day_grid_context(
     _audit_shown(request, "schedule_day", day.isoformat(), grid.cards)
     return {
         "grid": grid,
-        **_filter_context(request, filters, grid.lookups),
+        **_filter_context(request, filters, grid.lookups, grid.page),
     }
 
 
-def _holds(request: HttpRequest, start: dt.datetime, end: dt.datetime) -> list[SlotHold]:
+def _holds(
+    request: HttpRequest, filters: Filters, start: dt.datetime, end: dt.datetime
+) -> list[SlotHold]:
     """The waitlist offers holding time on the page (ADR 0670), by the page's clinician
     filter; shown with initials only."""
-    filters = _filters(request)
     holds = holds_between(_org(request), start, end, timezone.now())
+    places = filters.places()
     return [
         h
         for h in holds
         if (filters.staff is None or h.staff_id == filters.staff)
-        and (filters.location is None or h.location_id == filters.location)
+        and (places is None or h.location_id in places)
         and (filters.room is None or h.room_id == filters.room)
     ]
 
@@ -175,7 +230,7 @@ def _week(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     start, _ = day_bounds(monday_of(day))
     _, end = day_bounds(monday_of(day) + dt.timedelta(days=6))
-    grid = week_grid(_org(request), day, filters, _holds(request, start, end))
+    grid = week_grid(_org(request), day, filters, _holds(request, filters, start, end))
     links = _links(request)
     draw_cards(grid.cards, links)
     draw_held(grid.held, links, timezone.localdate())
@@ -191,7 +246,7 @@ def _week(request: HttpRequest) -> HttpResponse:
             "previous": grid.monday - dt.timedelta(days=7),
             "next": grid.monday + dt.timedelta(days=7),
             "this_week": monday_of(timezone.localdate()),
-            **_filter_context(request, filters, grid.lookups),
+            **_filter_context(request, filters, grid.lookups, grid.page),
         },
     )
 

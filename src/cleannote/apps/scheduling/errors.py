@@ -17,6 +17,7 @@ class SchedulingErrorCode(StrEnum):
     NAIVE_TIME = "naive_time"
     ENDS_BEFORE_START = "ends_before_start"
     NO_LENGTH = "no_length"
+    TOO_LONG = "too_long"
     DISCIPLINE = "discipline"
     ROOM_NEEDED = "room_needed"
     ROOM_ELSEWHERE = "room_elsewhere"

@@ -9,6 +9,8 @@ clinician or one room: on PostgreSQL two exclusion constraints say so (migration
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +34,10 @@ class AppointmentStatus(models.TextChoices):
 EXPECTED = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 # Appointments that gave their time back: another visit may take the clinician and the room.
 FREED = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+# The longest a visit may last (the booking form's, a series' and a type's limit, and the
+# booking action's): the calendar grids read a day's visits as those starting less than this
+# before it, a range an index reads (ADR 0676).
+LONGEST_VISIT = dt.timedelta(minutes=480)
 
 
 class CancelReason(models.TextChoices):

@@ -15,8 +15,8 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.scheduling.actions import do_change_appointment_type
-from cleannote.apps.scheduling.calendar_grid import KnownExtras
-from cleannote.apps.scheduling.calendar_views import day_grid_context
+from cleannote.apps.scheduling.calendar_grid import KnownExtras, filtered
+from cleannote.apps.scheduling.calendar_views import day_grid_context, day_people
 from cleannote.apps.scheduling.coverage_badges import coverage_badges
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.forward_flags import attention_groups, flags_for, report_types
@@ -40,7 +40,11 @@ def day_list(request: HttpRequest) -> HttpResponse:
 def _day_list(request: HttpRequest) -> HttpResponse:
     organisation = request.staff.organisation  # type: ignore[attr-defined]
     day = _day(request)
-    appointments = list(appointments_on(organisation, day))
+    # The list is the grid's day as rows: the same location, room and page of clinicians
+    # (ADR 0676), its cancelled and missed visits too.
+    people = day_people(request, day)
+    listed = filtered(appointments_on(organisation, day), people.filters, people.roster.staff_ids())
+    appointments = list(listed)
     statuses = coverage_by_patient(organisation.pk, {a.patient_id for a in appointments})
     flags = flags_for(organisation, appointments, timezone.localdate())
     badges = coverage_badges(organisation.pk, [(a.pk, a.patient_id) for a in appointments])
@@ -58,7 +62,10 @@ def _day_list(request: HttpRequest) -> HttpResponse:
             # The grid's cards are this day's visits too: their badges and flags, read
             # above, are not read again (ADR 0660).
             **day_grid_context(
-                request, day, KnownExtras(frozenset(a.pk for a in appointments), badges, flags)
+                request,
+                day,
+                KnownExtras(frozenset(a.pk for a in appointments), badges, flags),
+                people,
             ),
         },
     )
