@@ -34,6 +34,15 @@ def chart(clinic, billing):
         today=TODAY,
         answers=["14.2"],
     )
+    do_record_outcome_measure(
+        actor,
+        case=clinic.case,
+        recorded_by=clinic.therapist,
+        instrument_code="PSFS",
+        measured_on=TODAY - dt.timedelta(days=3),
+        today=TODAY,
+        answers=["4", "6"],
+    )
     Note.objects.filter(pk=clinic.signed_note.pk).update(pain_level=4)
     claim = do_create_claim_from_note(billing.actor, billing.note, as_of=TODAY)
     claim.lines.update(paid_amount=Decimal("40.00"))
@@ -124,7 +133,7 @@ def test_every_resource_type_searched_and_read_validates(call, chart, resource_t
 def test_observations_hold_outcome_scores_and_pain_levels_by_category(call, chart):
     surveys = call("/fhir/r4/Observation?category=survey").json()["entry"]
     exams = call(f"/fhir/r4/Observation?category=exam&patient={chart.patient.pk}").json()
-    assert [e["resource"]["code"]["coding"][0]["code"] for e in surveys] == ["TUG"]
+    assert [e["resource"]["code"]["coding"][0]["code"] for e in surveys] == ["TUG", "PSFS"]
     assert surveys[0]["resource"]["valueQuantity"]["value"] == 14.2
     assert [e["resource"]["valueQuantity"]["value"] for e in exams["entry"]] == [4]
 
@@ -140,9 +149,8 @@ def test_pages_follow_next_links_across_sources_until_done(call, chart):
         nexts = [link["url"] for link in bundle["link"] if link["relation"] == "next"]
         url = nexts[0].removeprefix("http://testserver") if nexts else ""
     # then each is seen once, and the last page has no next link
-    assert len(seen) == len(set(seen)) == 2
-    assert seen[0].startswith("m")
-    assert seen[1].startswith("p")
+    assert len(seen) == len(set(seen)) == 3
+    assert [one[0] for one in seen] == ["m", "m", "p"]
 
 
 def test_search_by_date_identifier_and_patient(call, chart):
@@ -202,3 +210,14 @@ def test_a_page_is_bounded(call, chart):
     bundle = call("/fhir/r4/Patient?_count=100000").json()
     assert "_count=100000" in bundle["link"][0]["url"]
     assert len(bundle["entry"]) == 1
+
+
+def test_questionnaire_responses_only_for_free_questionnaires_with_their_answers(call, chart):
+    # given a timed test (TUG) and a free questionnaire (PSFS) on the chart
+    # when
+    bundle = call("/fhir/r4/QuestionnaireResponse").json()
+    # then only the questionnaire's answers leave, with its score
+    (entry,) = bundle["entry"]
+    items = entry["resource"]["item"]
+    assert [i["linkId"] for i in items] == ["PSFS-1", "PSFS-2", "PSFS-score"]
+    assert items[-1]["answer"] == [{"valueDecimal": 5.0}]

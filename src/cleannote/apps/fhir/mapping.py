@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from cleannote.apps.claims.models import Claim, ClaimStatus
-from cleannote.apps.notes.models import Note, NoteStatus
+from cleannote.apps.notes.models import Note, NoteStatus, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.models import (
     CaseDiagnosis,
@@ -23,6 +23,7 @@ from cleannote.apps.patients.models import (
     GoalStatus,
     OutcomeMeasureResult,
     Patient,
+    PlanOfCare,
 )
 from cleannote.rules.outcome_measures import find_instrument
 
@@ -524,3 +525,71 @@ def explanation_of_benefit_resource(claim: Claim) -> Resource:
             "payment": {"amount": _money(paid), "date": _date(claim.adjudicated_on)},
         }
     )
+
+
+def procedure_resource(block: TreatmentBlock) -> Resource:
+    note = block.note
+    signed = note.status == NoteStatus.SIGNED
+    return _drop_empty(
+        {
+            "resourceType": "Procedure",
+            "id": str(block.pk),
+            "status": "completed" if signed else "in-progress",
+            "code": {"coding": [{"system": CPT_SYSTEM, "code": block.code}]},
+            "subject": ref("Patient", note.patient_id),
+            "encounter": ref("Encounter", note.pk),
+            "performedDateTime": note.date_of_service.isoformat(),
+            "performer": [{"actor": ref("Practitioner", note.therapist_id)}],
+            "bodySite": [{"text": region} for region in block.body_regions],
+            "note": [{"text": f"{block.documented_minutes} minutes"}]
+            if block.documented_minutes
+            else [],
+        }
+    )
+
+
+def care_plan_resource(plan: PlanOfCare) -> Resource:
+    case = plan.case
+    return _drop_empty(
+        {
+            "resourceType": "CarePlan",
+            "id": str(plan.pk),
+            "status": "active" if case.closed_on is None else "completed",
+            "intent": "plan",
+            "category": [{"text": f"{case.discipline} plan of care"}],
+            "title": case.title,
+            "description": plan.frequency_text,
+            "subject": ref("Patient", case.patient_id),
+            "period": _period(plan.start_date, plan.certified_through),
+            "goal": [ref("Goal", goal.pk) for goal in plan.goals.all()],
+            "note": [{"text": plan.interventions}] if plan.interventions else [],
+        }
+    )
+
+
+def questionnaire_response_resource(result: OutcomeMeasureResult) -> Resource:
+    """Only for an instrument free to use whose item answers we hold (ADR 0540): each answer
+    by its position, as recorded, and the score."""
+    instrument = find_instrument(result.instrument)
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": str(result.pk),
+        "status": "completed",
+        "subject": ref("Patient", result.case.patient_id),
+        "authored": result.measured_on.isoformat(),
+        "author": ref("Practitioner", result.recorded_by_id),
+        "item": [
+            {
+                "linkId": f"{result.instrument}-{position}",
+                "answer": [{"valueString": str(answer)}],
+            }
+            for position, answer in enumerate(result.answers, start=1)
+        ]
+        + [
+            {
+                "linkId": f"{result.instrument}-score",
+                "text": f"{instrument.name if instrument else result.instrument} score",
+                "answer": [{"valueDecimal": float(result.score)}],
+            }
+        ],
+    }

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.fhir import mapping
-from cleannote.apps.notes.models import Note
+from cleannote.apps.notes.models import Note, TreatmentBlock
 from cleannote.apps.organisations.models import Location, Organisation, Staff
 from cleannote.apps.patients.models import (
     CaseDiagnosis,
@@ -27,7 +27,9 @@ from cleannote.apps.patients.models import (
     Goal,
     OutcomeMeasureResult,
     Patient,
+    PlanOfCare,
 )
+from cleannote.rules.outcome_measures import Licence, Scoring, all_instruments
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
@@ -439,6 +441,88 @@ _register(
             ),
         ),
         {**_PATIENT, "target-date": "date"},
+    )
+)
+_register(
+    ResourceType(
+        "Procedure",
+        (
+            Source(
+                "",
+                lambda organisation: TreatmentBlock.objects.filter(
+                    note__patient__organisation=organisation
+                ).select_related("note"),
+                mapping.procedure_resource,
+                lambda row: row.note.patient_id,
+                {
+                    "patient": _patient_ref("note__patient_id"),
+                    "date": date_filter("note__date_of_service"),
+                    "code": token_filter("code", mapping.CPT_SYSTEM),
+                },
+            ),
+        ),
+        {**_PATIENT, "date": "date", "code": "token"},
+    )
+)
+_register(
+    ResourceType(
+        "CarePlan",
+        (
+            Source(
+                "",
+                lambda organisation: (
+                    PlanOfCare.objects.filter(case__patient__organisation=organisation)
+                    .select_related("case")
+                    .prefetch_related("goals")
+                ),
+                mapping.care_plan_resource,
+                lambda row: row.case.patient_id,
+                {
+                    "patient": _patient_ref("case__patient_id"),
+                    "date": date_filter("start_date"),
+                },
+            ),
+        ),
+        {**_PATIENT, "date": "date"},
+    )
+)
+
+
+def _answers_we_may_show() -> list[str]:
+    """The instruments whose item answers may leave as a QuestionnaireResponse: a
+    questionnaire scored from its items whose licence lets it be used freely (LEFS, PSFS,
+    Berg, DHI). A licensed form's answers and text are never held (ADR 0540), and a timed test
+    is one measurement, an Observation."""
+    return [
+        one.code
+        for one in all_instruments()
+        if one.licence is not Licence.LICENSED and one.scoring in (Scoring.SUM, Scoring.MEAN)
+    ]
+
+
+_register(
+    ResourceType(
+        "QuestionnaireResponse",
+        (
+            Source(
+                "",
+                lambda organisation: (
+                    OutcomeMeasureResult.objects.filter(
+                        case__patient__organisation=organisation,
+                        instrument__in=_answers_we_may_show(),
+                    )
+                    .exclude(answers=[])
+                    .select_related("case")
+                ),
+                mapping.questionnaire_response_resource,
+                lambda row: row.case.patient_id,
+                {
+                    "patient": _patient_ref("case__patient_id"),
+                    "authored": date_filter("measured_on", "authored"),
+                },
+            ),
+        ),
+        {**_PATIENT, "authored": "date"},
     )
 )
 _register(

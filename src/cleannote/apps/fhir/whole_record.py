@@ -37,8 +37,9 @@ This archive is the whole record {organisation} holds for patient {chart_number}
 made {made} at the patient's request.
 
 fhir/        the record as FHIR R4 resources, one JSON resource a line (NDJSON):
-             the patient, coverages, visits (Encounter), diagnoses (Condition),
-             measurements and outcome scores (Observation), goals, claims and
+             the patient, coverages, visits (Encounter), treatments (Procedure),
+             diagnoses (Condition), measurements and outcome scores (Observation),
+             questionnaire answers, plans of care and goals, claims and
              explanations of benefit
 notes/       every signed visit note as a PDF
 ledger/      ledger.csv: every charge, payment and adjustment on the patient's
