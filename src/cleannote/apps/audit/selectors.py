@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from cleannote.apps.audit.chain import ANCHOR_KIND, anchor_matches, chain_hash, key_fingerprint
 from cleannote.apps.audit.models import (
@@ -63,6 +63,21 @@ def _ids_about_patient(
     return sorted(ids, reverse=newest_first)[:size]
 
 
+def _count_shown(events: list[AuditEvent]) -> None:
+    """Set `shown_count` on each event: how many patients its list or search showed. One
+    grouped query; the page shows the number, never the rows, and a worklist's event names
+    hundreds of patients (a page of such events built 50,000 rows in Python, ADR 0870)."""
+    counts = dict(
+        AuditShownPatient.objects.filter(event_id__in=[e.pk for e in events])
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("id"))
+        .values_list("event_id", "n")
+    )
+    for event in events:
+        event.shown_count = counts.get(event.pk, 0)  # type: ignore[attr-defined]
+
+
 def audit_page(
     organisation: Organisation | None,
     size: int,
@@ -80,11 +95,12 @@ def audit_page(
     bound = Q(pk__gt=after) if after is not None else Q(pk__lt=before) if before else Q()
     if patient_id is None:
         rows = audit_events_of(organisation).filter(bound).order_by("-pk" if newest_first else "pk")
-        events = list(rows.prefetch_related("shown_patients")[: size + 1])
+        events = list(rows[: size + 1])
     else:
         ids = _ids_about_patient(organisation, patient_id, before, after, size + 1)
-        by_id = AuditEvent.objects.prefetch_related("shown_patients").in_bulk(ids)
+        by_id = AuditEvent.objects.in_bulk(ids)
         events = [by_id[i] for i in ids]
+    _count_shown(events)
     more = len(events) > size
     events = events[:size]
     if not newest_first:
