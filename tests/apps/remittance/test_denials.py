@@ -34,7 +34,11 @@ from cleannote.apps.remittance.denial_models import (
 )
 from cleannote.apps.remittance.denial_selectors import ar_aging, bucket_of
 from cleannote.apps.remittance.errors import RemittanceError
-from cleannote.apps.remittance.selectors import by_appeal_deadline, denials_worklist
+from cleannote.apps.remittance.selectors import (
+    by_appeal_deadline,
+    denial_reason_counts,
+    denials_worklist,
+)
 from cleannote.platform.clock import format_time, hour_cycle_of
 from tests.apps.claims.conftest import another_claim
 from tests.apps.remittance.test_posting import denial as denial_835
@@ -398,6 +402,21 @@ def test_the_denials_page_reads_in_a_fixed_number_of_queries_whatever_the_denial
     assert page.count("Appeal claim ") == 3
     # no count of every denied adjustment row by row: the summary is one grouped query
     assert sum("GROUP BY" in q["sql"] for q in grown.captured_queries) >= 1
+
+
+def test_the_reason_counts_add_denied_claims_and_unpaid_lines_of_part_paid_claims(billing, denied):
+    # given a denied claim (CARC 50) and a part-paid claim whose unpaid line was denied (197)
+    other = _second_denial(billing, "197")
+    Claim.objects.filter(pk=other.pk).update(status=ClaimStatus.PARTIALLY_PAID)
+    other.lines.update(paid_amount=0)
+    # when the reasons are counted, one grouped query for each half (ADR 0870)
+    counts = {
+        r.reason: (r.claims, r.total) for r in denial_reason_counts(billing.clinic.organisation)
+    }
+    # then each reason holds its own claim and amount
+    assert set(counts) == {"50", "197"}
+    assert counts["50"] == (1, sum(a.amount for a in denied.adjustments.filter(reason="50")))
+    assert counts["197"] == (1, sum(a.amount for a in other.adjustments.filter(reason="197")))
 
 
 @pytest.mark.parametrize(
