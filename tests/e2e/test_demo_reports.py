@@ -3,6 +3,8 @@ clinician whose course (web/demo_reports.py) adds XS to two lines of every visit
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.reports import modifier59, productivity
 from cleannote.apps.reports.scope import read_filters
@@ -46,3 +48,50 @@ def test_the_demo_compliance_report_shows_the_kx_patient(db, settings, tmp_path)
     assert counts["targeted_review"] == 1
     assert all(r.detail.startswith("Booked visit of") for r in kx)
     assert all("/plan/" in r.fix_url and r.location != "—" for r in kx)
+
+
+def test_the_daily_summaries_give_the_live_figures(db, settings, tmp_path):
+    """The summaries, filled by the nightly command, with the days after them counted live,
+    give exactly the live query's figures (ADR 0850): over four weeks, a year, and filtered."""
+    from django.core.management import call_command
+
+    from cleannote.apps.reports.models import ProductivityDay, ReportSummaryRun
+
+    demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
+    owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
+    therapist = Staff.objects.get(organisation=demo.organisation, user__username="demo-pt2")
+    year = {"start": (DEMO_TODAY - dt.timedelta(days=364)).isoformat()}
+    cases = [
+        read_filters({}, owner, DEMO_TODAY),
+        read_filters(year, owner, DEMO_TODAY),
+        read_filters({**year, "discipline": "PT"}, owner, DEMO_TODAY),
+        read_filters({**year, "payer": "MCR"}, owner, DEMO_TODAY),
+        read_filters(year, therapist, DEMO_TODAY),
+    ]
+
+    def figures():
+        return [
+            (
+                productivity.productivity(f, "clinician"),
+                productivity.productivity(f, "location"),
+                modifier59.modifier_59(f),
+                modifier59.code_pairs_59(f),
+            )
+            for f in cases
+        ]
+
+    live = figures()
+    assert live[1][0]
+    assert live[1][2]
+    # the summaries through ten days ago: the last ten days counted live beside them
+    call_command("cleannote_report_summaries", today=DEMO_TODAY - dt.timedelta(days=10))
+    assert ReportSummaryRun.objects.get(
+        organisation=demo.organisation
+    ).through == DEMO_TODAY - dt.timedelta(days=11)
+    assert figures() == live
+    # the next night's run (twice: a rerun writes the same rows) holds every closed day
+    call_command("cleannote_report_summaries", today=DEMO_TODAY)
+    rows = ProductivityDay.objects.count()
+    call_command("cleannote_report_summaries", today=DEMO_TODAY)
+    assert ProductivityDay.objects.count() == rows > 0
+    assert figures() == live

@@ -27,6 +27,8 @@ class LockScope(IntEnum):
     # An organisation's nightly ledger steps: payment plans' misses, dunning, the statement
     # cycle, and a person's batch run (`ledger.statement_actions`).
     LEDGER_NIGHT = 8442
+    # An organisation's refresh of the reports' daily summaries (`reports.summaries`).
+    REPORT_SUMMARIES = 8501
 
 
 def hold(scope: LockScope, key: int) -> None:

@@ -116,6 +116,8 @@ class Note(models.Model):
             models.Index(fields=["therapist", "status", "date_of_service"]),
             models.Index(fields=["case", "note_type"]),
             models.Index(fields=["case", "date_of_service"]),
+            # The reports' days (ADR 0850): a period's visits and drafts across the clinic.
+            models.Index(fields=["date_of_service", "status"], name="note_day_status"),
         )
 
     def __str__(self) -> str:

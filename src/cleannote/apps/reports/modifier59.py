@@ -3,12 +3,14 @@ lines carrying 59 or XE/XS/XP/XU, counted by the database, against the rest of t
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, Q
+from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Cast
 
 from cleannote.apps.claims.models import Claim, ClaimLine
@@ -61,35 +63,125 @@ def _rest_filters(filters: ReportFilters) -> ReportFilters:
     )  # fmt: skip
 
 
-def modifier_59(filters: ReportFilters) -> list[ModifierRow]:
-    """Per clinician and payer: claims and lines with 59 or X, against the rest of the clinic.
+# The keys a daily summary row is counted under (ADR 0850), from the line's claim's note.
+DAY_KEYS = (
+    "claim__note__date_of_service",
+    "claim__note__location_id",
+    "claim__note__therapist_id",
+    "claim__note__case__discipline",
+    "claim__payer_id",
+)
 
-    The comparison always reads the whole clinic (a clinician sees how they stand against
-    their colleagues' total, never a colleague's own figures)."""
-    counts = (
-        _billed_lines(_rest_filters(filters))
-        .values("claim__note__therapist_id", "claim__payer_id")
+
+def line_counts(filters: ReportFilters, keys: tuple[str, ...], named: bool = False) -> Any:
+    """Claims and lines, and those with 59/X, grouped by `keys` (and the payer's name)."""
+    extra = {"payer_name": Max("claim__payer_name")} if named else {}
+    return (
+        _billed_lines(filters)
+        .values(*keys)
         .annotate(
             claim_count=Count("claim_id", distinct=True),
             claims_59=Count("claim_id", filter=_modifier_q(), distinct=True),
             line_count=Count("id"),
             lines_59=Count("id", filter=_modifier_q()),
+            **extra,
         )
     )
+
+
+def pair_counts(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """Each line with 59/X joined to its claim's other lines, counted per `keys`, other code
+    (`claim__lines__code`) and code."""
+    flagged = _billed_lines(filters).filter(_modifier_q())
+    for r in flagged.values(*keys, "claim__lines__code", "code").annotate(n=Count("id")):
+        if r["claim__lines__code"] != r["code"]:
+            yield r
+
+
+def _summary_run(filters: ReportFilters) -> Any:
+    from cleannote.apps.reports.models import ReportSummaryRun
+
+    run = ReportSummaryRun.objects.filter(organisation=filters.organisation).first()
+    return run if run is not None and run.through >= filters.start else None
+
+
+def _summary_rows(filters: ReportFilters, model: Any, through: dt.date) -> Any:
+    rows = model.objects.filter(
+        organisation=filters.organisation,
+        day__gte=filters.start,
+        day__lte=min(filters.end, through),
+    )
+    if (places := filters.location_scope()) is not None:
+        rows = rows.filter(location_id__in=places)
+    if filters.clinician_id:
+        rows = rows.filter(clinician_id=filters.clinician_id)
+    if filters.discipline:
+        rows = rows.filter(discipline=filters.discipline)
+    if filters.payer_id:
+        rows = rows.filter(payer_id=filters.payer_id)
+    return rows.order_by()
+
+
+def _live_part(filters: ReportFilters, run: Any) -> ReportFilters | None:
+    if run is None:
+        return filters
+    if run.through >= filters.end:
+        return None
+    return dataclasses.replace(filters, start=run.through + dt.timedelta(days=1))
+
+
+def _clinician_payer_counts(filters: ReportFilters) -> list[dict[str, Any]]:
+    """Per (clinician, payer): claims, lines and those with 59/X, from the daily summaries for
+    closed days (ADR 0850) and counted live after them."""
+    from cleannote.apps.reports.models import Modifier59Day
+
+    keys = ("claim__note__therapist_id", "claim__payer_id")
+    totals: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def add(clinician: int, payer: str, r: dict[str, Any]) -> None:
+        target = totals.setdefault(
+            (clinician, payer),
+            {keys[0]: clinician, keys[1]: payer, "payer_name": "", "claim_count": 0,
+             "claims_59": 0, "line_count": 0, "lines_59": 0},
+        )  # fmt: skip
+        for name in ("claim_count", "claims_59", "line_count", "lines_59"):
+            target[name] += r[name]
+        target["payer_name"] = max(target["payer_name"], r["payer_name"] or "")
+
+    run = _summary_run(filters)
+    if run is not None:
+        for r in (
+            _summary_rows(filters, Modifier59Day, run.through)
+            .values("clinician_id", "payer_id")
+            .annotate(
+                claim_count=Sum("claims"),
+                claims_59=Sum("claims_59"),
+                line_count=Sum("lines"),
+                lines_59=Sum("lines_59"),
+                payer_name=Max("payer_name"),
+            )
+        ):
+            add(r["clinician_id"], r["payer_id"], r)
+    live = _live_part(filters, run)
+    if live is not None:
+        for r in line_counts(live, keys, named=True):
+            add(r[keys[0]], r[keys[1]], r)
+    return list(totals.values())
+
+
+def modifier_59(filters: ReportFilters) -> list[ModifierRow]:
+    """Per clinician and payer: claims and lines with 59 or X, against the rest of the clinic.
+
+    The comparison always reads the whole clinic (a clinician sees how they stand against
+    their colleagues' total, never a colleague's own figures)."""
+    table = _clinician_payer_counts(_rest_filters(filters))
     per_clinician: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    table = list(counts)
     for r in table:
         totals = per_clinician[r["claim__note__therapist_id"]]
         totals[0] += r["line_count"]
         totals[1] += r["lines_59"]
     clinic_lines = sum(t[0] for t in per_clinician.values())
     clinic_59 = sum(t[1] for t in per_clinician.values())
-    payer_names = dict(
-        Claim.objects.filter(organisation=filters.organisation)
-        .order_by()
-        .values_list("payer_id", "payer_name")
-        .distinct()
-    )
     names = row_names("clinician", filters, set(per_clinician))
     flagged = {
         clinician
@@ -110,7 +202,7 @@ def modifier_59(filters: ReportFilters) -> list[ModifierRow]:
             clinician_id=clinician,
             name=names.get(clinician, ""),
             payer_id=r["claim__payer_id"],
-            payer_name=payer_names.get(r["claim__payer_id"], r["claim__payer_id"]),
+            payer_name=r["payer_name"] or r["claim__payer_id"],
             claims=r["claim_count"],
             claims_59=r["claims_59"],
             lines=r["line_count"],
@@ -130,9 +222,14 @@ def modifier_59(filters: ReportFilters) -> list[ModifierRow]:
 
 def clinician_59_shares(filters: ReportFilters) -> list[tuple[str, Decimal | None, bool]]:
     """(clinician, share of lines with 59/X, flagged) per clinician, for the chart."""
+    return shares_of(modifier_59(filters))
+
+
+def shares_of(rows: list[ModifierRow]) -> list[tuple[str, Decimal | None, bool]]:
+    """(clinician, share of lines with 59/X, flagged) per clinician of `modifier_59`'s rows."""
     by_clinician: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     flags: dict[str, bool] = {}
-    for row in modifier_59(filters):
+    for row in rows:
         by_clinician[row.name][0] += row.lines
         by_clinician[row.name][1] += row.lines_59
         flags[row.name] = row.finding
@@ -144,14 +241,23 @@ def clinician_59_shares(filters: ReportFilters) -> list[tuple[str, Decimal | Non
 
 def code_pairs_59(filters: ReportFilters, limit: int = 50) -> list[dict[str, Any]]:
     """The code pairs behind the modifiers: each line with 59/X beside the other codes on its
-    claim (the column-one code it was unbundled from), counted per clinician."""
-    flagged = _billed_lines(filters).filter(_modifier_q())
+    claim (the column-one code it was unbundled from), counted per clinician; closed days
+    from the daily summaries (ADR 0850)."""
+    from cleannote.apps.reports.models import Modifier59PairDay
+
     pairs: dict[tuple[int, str, str], int] = defaultdict(int)
-    # Each flagged line joined to its claim's lines: grouped by (clinician, other code, code).
-    for r in flagged.values("claim__note__therapist_id", "claim__lines__code", "code").annotate(
-        n=Count("id")
-    ):
-        if r["claim__lines__code"] != r["code"]:
+    run = _summary_run(filters)
+    if run is not None:
+        for r in (
+            _summary_rows(filters, Modifier59PairDay, run.through)
+            .values("clinician_id", "column_one", "column_two")
+            .annotate(n=Sum("lines"))
+        ):
+            pairs[(r["clinician_id"], r["column_one"], r["column_two"])] += r["n"]
+    live = _live_part(filters, run)
+    if live is not None:
+        # Each flagged line joined to its claim's lines: (clinician, other code, code).
+        for r in pair_counts(live, ("claim__note__therapist_id",)):
             pairs[(r["claim__note__therapist_id"], r["claim__lines__code"], r["code"])] += r["n"]
     names = row_names("clinician", filters, {k[0] for k in pairs})
     ranked = sorted(pairs.items(), key=lambda item: (-item[1], names.get(item[0][0], ""), item[0]))

@@ -5,7 +5,9 @@ What the counts mean and the arithmetic on them live in `cleannote.rules.reporti
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,6 +21,7 @@ from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.reports.scope import ReportFilters, primary_claims_q
 from cleannote.apps.scheduling.models import Appointment, AppointmentStatus, WorkingHours
+from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.rules import reporting
 from cleannote.rules.catalog import all_procedures
 from cleannote.rules.note_types import NoteType
@@ -85,49 +88,209 @@ def row_names(group: str, filters: ReportFilters, keys: set[int]) -> dict[int, s
     return {loc.pk: loc.name for loc in locations}
 
 
-def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
-    """One row per clinician or location with every productivity figure (PRODUCTIVITY_FIGURES)."""
-    note_key, appointment_key = GROUPS[group]
+# The keys a daily summary row is counted under (ADR 0850): the note's, the appointment's.
+NOTE_DAY_KEYS = ("date_of_service", "location_id", "therapist_id", "case__discipline")
+
+
+def signed_counts(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """Signed visits, days, evaluations and documentation time grouped by `keys`."""
+    return (
+        _clinic_notes(filters)
+        .filter(status=NoteStatus.SIGNED)
+        .values(*keys)
+        .annotate(
+            visits=Count("id", distinct=True),
+            days=Count("date_of_service", distinct=True),
+            evaluations=Count("id", filter=Q(note_type__in=EVALUATION_TYPES), distinct=True),
+            # Only notes signed after they were opened: a note entered after the fact (signed
+            # with an earlier time) has no documentation time to count.
+            seconds=Sum(
+                ExpressionWrapper(F("signed_at") - F("created_at"), output_field=DurationField()),
+                filter=Q(signed_at__gte=F("created_at")),
+            ),
+        )
+    )
+
+
+def signature_lags(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """Signed visits per `keys`, day of service and day signed, with the lag in days."""
     zone = timezone.get_current_timezone()
+    for r in (
+        _clinic_notes(filters)
+        .filter(status=NoteStatus.SIGNED)
+        .annotate(signed_day=TruncDate("signed_at", tzinfo=zone))
+        .values(*dict.fromkeys((*keys, "date_of_service", "signed_day")))
+        .annotate(n=Count("id", distinct=True))
+    ):
+        yield {**r, "lag": (r["signed_day"] - r["date_of_service"]).days}
+
+
+def unit_counts(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """Billed visits and units from the visits' primary claims, grouped by the notes' `keys`
+    (as `claim__note__<key>`)."""
+    lines = ClaimLine.objects.filter(
+        primary_claims_q("claim__"),
+        filters.notes_q("claim__note__"),
+        claim__organisation=filters.organisation,
+        claim__note__status=NoteStatus.SIGNED,
+        claim__note__rtm_enrolment__isnull=True,
+    )
+    if filters.payer_id:
+        lines = lines.filter(claim__payer_id=filters.payer_id)
+    return (
+        lines.order_by()
+        .values(*(f"claim__note__{k}" for k in keys))
+        .annotate(
+            billed=Count("claim__note_id", distinct=True),
+            all_units=Sum("units"),
+            timed=Coalesce(Sum("units", filter=Q(code__in=TIMED_CODES)), 0),
+        )
+    )
+
+
+def appointment_counts(filters: ReportFilters, *keys: Any, **named: Any) -> Any:
+    """Appointments booked for the period and how they ended, grouped by `keys`."""
+    # Midnight to midnight in the clinic's zone (the same days as `start__date`, asked so the
+    # (organisation, start) index answers).
+    appointments = Appointment.objects.filter(
+        organisation=filters.organisation,
+        start__gte=day_bounds(filters.start)[0],
+        start__lt=day_bounds(filters.end)[1],
+    )
+    if (places := filters.location_scope()) is not None:
+        appointments = appointments.filter(location_id__in=places)
+    if filters.clinician_id:
+        appointments = appointments.filter(staff_id=filters.clinician_id)
+    if filters.discipline:
+        appointments = appointments.filter(staff__credential__in=filters.credentials())
+    return (
+        appointments.order_by()
+        .values(*keys, **named)
+        .annotate(
+            booked=Count("id"),
+            cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
+            no_show=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+            arrived=Count("id", filter=Q(status__in=ARRIVED)),
+        )
+    )
+
+
+def _summary_through(filters: ReportFilters) -> Any:
+    """The organisation's summary run when the page may read it (no payer filter: the
+    summaries have no payer for productivity), else None."""
+    from cleannote.apps.reports.models import ReportSummaryRun
+
+    if filters.payer_id:
+        return None
+    run = ReportSummaryRun.objects.filter(organisation=filters.organisation).first()
+    return run if run is not None and run.through >= filters.start else None
+
+
+def _summary_rows(filters: ReportFilters, model: Any, through: dt.date) -> Any:
+    """A summary table's rows for the filters' days up to `through`."""
+    rows = model.objects.filter(
+        organisation=filters.organisation,
+        day__gte=filters.start,
+        day__lte=min(filters.end, through),
+    )
+    if (places := filters.location_scope()) is not None:
+        rows = rows.filter(location_id__in=places)
+    if filters.clinician_id:
+        rows = rows.filter(clinician_id=filters.clinician_id)
+    if filters.discipline:
+        rows = rows.filter(discipline=filters.discipline)
+    return rows.order_by()
+
+
+def live_part(filters: ReportFilters, through: dt.date | None) -> ReportFilters | None:
+    """The filters for the days after the summary's last (None when it holds them all)."""
+    if through is None:
+        return filters
+    if through >= filters.end:
+        return None
+    return dataclasses.replace(filters, start=through + dt.timedelta(days=1))
+
+
+def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
+    """One row per clinician or location with every productivity figure (PRODUCTIVITY_FIGURES):
+    closed days from the daily summaries when they hold them (ADR 0850), the days after
+    counted live."""
+    note_key, appointment_key = GROUPS[group]
     rows: dict[int, ProductivityRow] = {}
+    # Documentation time added up exactly (as durations), made seconds at the end.
+    spent: dict[int, dt.timedelta] = defaultdict(dt.timedelta)
 
     def row(key: int) -> ProductivityRow:
         if key not in rows:
             rows[key] = ProductivityRow(key=key, name="")
         return rows[key]
 
+    run = _summary_through(filters)
+    if run is not None:
+        from cleannote.apps.reports.models import ProductivityDay
+
+        summary_key = f"{group}_id"
+        for r in (
+            _summary_rows(filters, ProductivityDay, run.through)
+            .values(summary_key)
+            .annotate(
+                days=Count("day", distinct=True, filter=Q(visits__gt=0)),
+                **{
+                    name: Sum(name)
+                    for name in (
+                        "visits",
+                        "evaluations",
+                        "documentation",
+                        "signed_same_day",
+                        "signed_next_day",
+                        "billed_visits",
+                        "units",
+                        "timed_units",
+                        "booked",
+                        "cancelled",
+                        "no_show",
+                        "arrived",
+                    )
+                },
+            )
+        ):
+            target = row(r[summary_key])
+            target.days_worked += r["days"]
+            for name in ("visits", "evaluations", "signed_same_day", "signed_next_day",
+                         "billed_visits", "units", "timed_units", "booked", "cancelled",
+                         "no_show", "arrived"):  # fmt: skip
+                setattr(target, name, getattr(target, name) + (r[name] or 0))
+            if r["documentation"] is not None:
+                spent[target.key] += r["documentation"]
+    live = live_part(filters, run.through if run is not None else None)
+    if live is not None:
+        for r in signed_counts(live, (note_key,)):
+            target = row(r[note_key])
+            target.visits += r["visits"]
+            target.days_worked += r["days"]
+            target.evaluations += r["evaluations"]
+            if r["seconds"] is not None:
+                spent[target.key] += r["seconds"]
+        # Signature lag: counted per (group, day of service, day signed), bucketed here.
+        for r in signature_lags(live, (note_key,)):
+            if r["lag"] <= 0:
+                row(r[note_key]).signed_same_day += r["n"]
+            elif r["lag"] == 1:
+                row(r[note_key]).signed_next_day += r["n"]
+        for r in unit_counts(live, (note_key,)):
+            target = row(r[f"claim__note__{note_key}"])
+            target.billed_visits += r["billed"]
+            target.units += r["all_units"]
+            target.timed_units += r["timed"]
+        for r in appointment_counts(live, appointment_key):
+            target = row(r[appointment_key])
+            target.booked += r["booked"]
+            target.cancelled += r["cancelled"]
+            target.no_show += r["no_show"]
+            target.arrived += r["arrived"]
+    for key, duration in spent.items():
+        rows[key].documentation_seconds = duration.total_seconds()
     notes = _clinic_notes(filters)
-    signed = notes.filter(status=NoteStatus.SIGNED)
-    for r in signed.values(note_key).annotate(
-        visits=Count("id", distinct=True),
-        days=Count("date_of_service", distinct=True),
-        evaluations=Count("id", filter=Q(note_type__in=EVALUATION_TYPES), distinct=True),
-        # Only notes signed after they were opened: a note entered after the fact (signed
-        # with an earlier time) has no documentation time to count.
-        seconds=Sum(
-            ExpressionWrapper(F("signed_at") - F("created_at"), output_field=DurationField()),
-            filter=Q(signed_at__gte=F("created_at")),
-        ),
-    ):
-        target = row(r[note_key])
-        target.visits, target.days_worked, target.evaluations = (
-            r["visits"],
-            r["days"],
-            r["evaluations"],
-        )
-        seconds = r["seconds"]
-        target.documentation_seconds = seconds.total_seconds() if seconds is not None else 0.0
-    # Signature lag: counted per (group, day of service, day signed), bucketed here.
-    for r in (
-        signed.annotate(signed_day=TruncDate("signed_at", tzinfo=zone))
-        .values(note_key, "date_of_service", "signed_day")
-        .annotate(n=Count("id", distinct=True))
-    ):
-        lag = (r["signed_day"] - r["date_of_service"]).days
-        if lag <= 0:
-            row(r[note_key]).signed_same_day += r["n"]
-        elif lag == 1:
-            row(r[note_key]).signed_next_day += r["n"]
     cutoff_24, cutoff_72 = (
         filters.today - dt.timedelta(days=2),
         filters.today - dt.timedelta(days=4),
@@ -141,28 +304,6 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
         )
     ):
         row(r[note_key]).unsigned_24h, row(r[note_key]).unsigned_72h = r["n24"], r["n72"]
-    # Units from the visits' primary claims.
-    lines = ClaimLine.objects.filter(
-        primary_claims_q("claim__"),
-        filters.notes_q("claim__note__"),
-        claim__organisation=filters.organisation,
-        claim__note__status=NoteStatus.SIGNED,
-        claim__note__rtm_enrolment__isnull=True,
-    )
-    if filters.payer_id:
-        lines = lines.filter(claim__payer_id=filters.payer_id)
-    for r in (
-        lines.order_by()
-        .values(f"claim__note__{note_key}")
-        .annotate(
-            billed=Count("claim__note_id", distinct=True),
-            all_units=Sum("units"),
-            timed=Coalesce(Sum("units", filter=Q(code__in=TIMED_CODES)), 0),
-        )
-    ):
-        target = row(r[f"claim__note__{note_key}"])
-        target.billed_visits, target.units = r["billed"], r["all_units"]
-        target.timed_units = r["timed"]
     # Visits per discharged case: cases discharged in the period, every visit they had.
     discharged = Note.objects.filter(
         TREATMENT_VISIT,
@@ -185,31 +326,6 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
     ):
         target = row(r[note_key])
         target.discharged_cases, target.discharged_case_visits = r["cases"], r["visits"]
-    # Appointments booked for the period.
-    appointments = Appointment.objects.filter(
-        organisation=filters.organisation,
-        start__date__gte=filters.start,
-        start__date__lte=filters.end,
-    )
-    if (places := filters.location_scope()) is not None:
-        appointments = appointments.filter(location_id__in=places)
-    if filters.clinician_id:
-        appointments = appointments.filter(staff_id=filters.clinician_id)
-    if filters.discipline:
-        appointments = appointments.filter(staff__credential__in=filters.credentials())
-    for r in (
-        appointments.order_by()
-        .values(appointment_key)
-        .annotate(
-            booked=Count("id"),
-            cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
-            no_show=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
-            arrived=Count("id", filter=Q(status__in=ARRIVED)),
-        )
-    ):
-        target = row(r[appointment_key])
-        target.booked, target.cancelled = r["booked"], r["cancelled"]
-        target.no_show, target.arrived = r["no_show"], r["arrived"]
     # FTE from the schedule's working hours (a stretch with no location counts at the
     # clinician's default location).
     hours_key = "staff_id" if group == "clinician" else "at_location"

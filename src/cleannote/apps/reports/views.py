@@ -26,7 +26,7 @@ from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.payers.models import Payer
-from cleannote.apps.reports import compliance, financial, modifier59, productivity
+from cleannote.apps.reports import compliance, financial, modifier59, productivity, summaries
 from cleannote.apps.reports.charts import Chart, bar_chart
 from cleannote.apps.reports.scope import ReportFilters, may_see_reports, read_filters
 from cleannote.apps.reports.targets import report_targets
@@ -140,6 +140,7 @@ def productivity_page(filters: ReportFilters) -> ReportPage:
         notes=[
             "A payer filter keeps the visits billed to that payer; appointments have no payer, "
             "so the cancellation, no-show and arrival figures ignore it.",
+            *_as_of(filters, payer_counted_live=True),
         ],
     )
 
@@ -156,7 +157,7 @@ MODIFIER_FIGURES = (
 
 def modifier_59_page(filters: ReportFilters) -> ReportPage:
     rows = modifier59.modifier_59(filters)
-    shares = modifier59.clinician_59_shares(filters)
+    shares = modifier59.shares_of(rows)
     chart = bar_chart(
         "Share of lines with modifier 59 or X, by clinician (%)",
         [name for name, _, _ in shares],
@@ -201,8 +202,17 @@ def modifier_59_page(filters: ReportFilters) -> ReportPage:
         tables=[table, pair_table, review],
         charts=[chart],
         figures=reporting.definitions(*MODIFIER_FIGURES),
+        notes=_as_of(filters, payer_counted_live=False),
         shown_patient_ids=sorted({c.patient_id for c in claims}),
     )
+
+
+def _as_of(filters: ReportFilters, *, payer_counted_live: bool) -> list[str]:
+    """The note saying when the daily summaries the page read were made (ADR 0850)."""
+    if payer_counted_live and filters.payer_id:
+        return []
+    note = summaries.as_of(filters.organisation, filters.start)
+    return [note] if note else []
 
 
 def _review_row(claim: Claim) -> list[Cell]:

@@ -1,0 +1,221 @@
+"""The reports' daily summaries (ADR 0850): for each closed day, what the productivity and
+modifier 59 reports count, per location, clinician and discipline (and payer for the 59/X
+monitor), so a year's page adds up a few thousand rows instead of counting a year of visits.
+
+`refresh_summaries` recounts given days with the live reports' own grouped queries (grouped by
+day as well), so a summary row holds exactly what the live query counts for its day. The
+pages read the summaries up to the run's `through` day and count the days after it live.
+Two runs at once for one organisation take turns (`platform.locks`), and a rerun replaces the
+same rows: the refresh is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.reports import modifier59, productivity
+from cleannote.apps.reports.models import (
+    Modifier59Day,
+    Modifier59PairDay,
+    ProductivityDay,
+    ReportSummaryRun,
+)
+from cleannote.apps.reports.scope import ReportFilters
+from cleannote.apps.scheduling.models import Appointment
+from cleannote.platform.locks import LockScope, hold
+from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential
+
+# Closed days recounted by every run besides those whose notes changed (late claims, lines
+# and appointment outcomes have no change time of their own).
+RECENT_DAYS = 14
+
+COUNTERS = ("visits", "evaluations", "signed_same_day", "signed_next_day", "billed_visits",
+            "units", "timed_units", "booked", "cancelled", "no_show", "arrived")  # fmt: skip
+
+
+def _discipline_of(credential: str) -> str:
+    return DISCIPLINE_OF_CREDENTIAL[Credential(credential)].value if credential else ""
+
+
+def _productivity_days(filters: ReportFilters) -> list[ProductivityDay]:
+    keys = productivity.NOTE_DAY_KEYS
+    rows: dict[tuple[Any, ...], ProductivityDay] = {}
+
+    def row(key: tuple[Any, ...]) -> ProductivityDay:
+        if key not in rows:
+            day, location, clinician, discipline = key
+            rows[key] = ProductivityDay(
+                organisation=filters.organisation, day=day, location_id=location,
+                clinician_id=clinician, discipline=discipline or "",
+                **dict.fromkeys(COUNTERS, 0),
+            )  # fmt: skip
+        return rows[key]
+
+    for r in productivity.signed_counts(filters, keys):
+        target = row(tuple(r[k] for k in keys))
+        target.visits, target.evaluations = r["visits"], r["evaluations"]
+        target.documentation = r["seconds"]
+    for r in productivity.signature_lags(filters, keys):
+        target = row(tuple(r[k] for k in keys))
+        if r["lag"] <= 0:
+            target.signed_same_day += r["n"]
+        elif r["lag"] == 1:
+            target.signed_next_day += r["n"]
+    for r in productivity.unit_counts(filters, keys):
+        target = row(tuple(r[f"claim__note__{k}"] for k in keys))
+        target.billed_visits, target.units, target.timed_units = (
+            r["billed"],
+            r["all_units"],
+            r["timed"],
+        )
+    zone = timezone.get_current_timezone()
+    appointment_rows = productivity.appointment_counts(
+        filters, "location_id", "staff_id", "staff__credential", day=TruncDate("start", tzinfo=zone)
+    )
+    for r in appointment_rows:
+        discipline = _discipline_of(r["staff__credential"])
+        target = row((r["day"], r["location_id"], r["staff_id"], discipline))
+        target.booked, target.cancelled = r["booked"], r["cancelled"]
+        target.no_show, target.arrived = r["no_show"], r["arrived"]
+    return list(rows.values())
+
+
+def _modifier_days(filters: ReportFilters) -> tuple[list[Modifier59Day], list[Modifier59PairDay]]:
+    keys = modifier59.DAY_KEYS
+    counted = [
+        Modifier59Day(
+            organisation=filters.organisation,
+            day=r[keys[0]],
+            location_id=r[keys[1]],
+            clinician_id=r[keys[2]],
+            discipline=r[keys[3]] or "",
+            payer_id=r["claim__payer_id"],
+            payer_name=r["payer_name"] or "",
+            claims=r["claim_count"],
+            claims_59=r["claims_59"],
+            lines=r["line_count"],
+            lines_59=r["lines_59"],
+        )
+        for r in modifier59.line_counts(filters, keys, named=True)
+    ]
+    pairs: dict[tuple[Any, ...], int] = defaultdict(int)
+    for r in modifier59.pair_counts(filters, keys):
+        pairs[(*tuple(r[k] for k in keys), r["claim__lines__code"], r["code"])] += r["n"]
+    paired = [
+        Modifier59PairDay(
+            organisation=filters.organisation,
+            day=key[0],
+            location_id=key[1],
+            clinician_id=key[2],
+            discipline=key[3] or "",
+            payer_id=key[4],
+            column_one=key[5],
+            column_two=key[6],
+            lines=n,
+        )
+        for key, n in pairs.items()
+    ]
+    return counted, paired
+
+
+def refresh_summaries(
+    organisation: Organisation,
+    first: dt.date,
+    last: dt.date,
+    today: dt.date,
+    started: dt.datetime | None = None,
+) -> int:
+    """Recount the summaries of the days `first` to `last` (closed days: `last` before
+    `today`) and note the run as of `started` (a note changed after it is recounted by the
+    next run); returns the rows written."""
+    started = started or timezone.now()
+    last = min(last, today - dt.timedelta(days=1))
+    with transaction.atomic():
+        hold(LockScope.REPORT_SUMMARIES, organisation.pk)
+        written = 0
+        if first <= last:
+            filters = ReportFilters(organisation=organisation, start=first, end=last, today=today)
+            for model in (ProductivityDay, Modifier59Day, Modifier59PairDay):
+                model.objects.filter(
+                    organisation=organisation, day__gte=first, day__lte=last
+                ).delete()
+            days = _productivity_days(filters)
+            counted, paired = _modifier_days(filters)
+            ProductivityDay.objects.bulk_create(days, batch_size=2000)
+            Modifier59Day.objects.bulk_create(counted, batch_size=2000)
+            Modifier59PairDay.objects.bulk_create(paired, batch_size=2000)
+            written = len(days) + len(counted) + len(paired)
+        run = ReportSummaryRun.objects.filter(organisation=organisation).first()
+        through = today - dt.timedelta(days=1)
+        if run is None:
+            ReportSummaryRun.objects.create(
+                organisation=organisation, through=through, refreshed_at=started
+            )
+        else:
+            run.through, run.refreshed_at = max(run.through, through), started
+            run.save(update_fields=["through", "refreshed_at"])
+    return written
+
+
+def _first_day(organisation: Organisation, today: dt.date) -> dt.date:
+    """The clinic's first day with a visit or an appointment."""
+    notes = Note.objects.filter(patient__organisation=organisation).aggregate(
+        first=Min("date_of_service")
+    )["first"]
+    booked = Appointment.objects.filter(organisation=organisation).aggregate(first=Min("start"))[
+        "first"
+    ]
+    days = [d for d in (notes, timezone.localdate(booked) if booked else None) if d is not None]
+    return min(days) if days else today
+
+
+def refresh_organisation(
+    organisation: Organisation, today: dt.date, *, rebuild: bool = False, days: int = RECENT_DAYS
+) -> int:
+    """The nightly refresh: every day on the first run (or `rebuild`); else the last `days`
+    closed days and every day whose notes changed since the last run. Returns rows written."""
+    started = timezone.now()
+    run = ReportSummaryRun.objects.filter(organisation=organisation).first()
+    if run is None or rebuild:
+        first = _first_day(organisation, today)
+        return refresh_summaries(organisation, first, today, today, started)
+    written = refresh_summaries(
+        organisation, today - dt.timedelta(days=days), today, today, started
+    )
+    recent = today - dt.timedelta(days=days)
+    changed = sorted(
+        set(
+            Note.objects.filter(
+                patient__organisation=organisation,
+                updated_at__gte=run.refreshed_at,
+                date_of_service__lt=recent,
+            )
+            .order_by()
+            .values_list("date_of_service", flat=True)
+            .distinct()
+        )
+    )
+    for day in changed:
+        written += refresh_summaries(organisation, day, day, today, started)
+    return written
+
+
+def as_of(organisation: Organisation, start: dt.date) -> str:
+    """What a page says of the summaries it read (empty when it read none)."""
+    run = ReportSummaryRun.objects.filter(organisation=organisation).first()
+    if run is None or run.through < start:
+        return ""
+    at = timezone.localtime(run.refreshed_at).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"Days up to {run.through.isoformat()} are read from the daily summaries as of {at}; "
+        "later days are counted as the page opens."
+    )
