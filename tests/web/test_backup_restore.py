@@ -41,6 +41,7 @@ def _folders(root: Path) -> dict[str, str]:
         "CLEANNOTE_DATA_DIR": str(root),
         "CLEANNOTE_OUTBOX_DIR": str(root / "outbox"),
         "CLEANNOTE_SMS_OUTBOX_DIR": str(root / "sms-outbox"),
+        "CLEANNOTE_FHIR_EXPORT_DIR": str(root / "fhir-exports"),
     }
 
 
@@ -88,6 +89,7 @@ def test_backup_restores_into_a_new_database_with_the_same_patients_and_a_verifi
     settings.DATA_DIR = source
     settings.CLEANNOTE_OUTBOX_DIR = source / "outbox"
     settings.CLEANNOTE_SMS_OUTBOX_DIR = source / "sms-outbox"
+    settings.CLEANNOTE_FHIR_EXPORT_DIR = source / "fhir-exports"
     (source / "outbox" / "batches").mkdir(parents=True)
     (source / "outbox" / "batches" / "837p-1.x12").write_bytes(b"ISA*00*~")
     load_demo_clinic(today=dt.date(2026, 3, 16), patients=3)
