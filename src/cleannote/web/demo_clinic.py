@@ -69,6 +69,7 @@ from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_money import MIN_PATIENTS as MONEY_MIN_PATIENTS
 from cleannote.web.demo_money import load_demo_money
 from cleannote.web.demo_payment_plan import load_demo_payment_plan
+from cleannote.web.demo_registration import register_demo_patient
 from cleannote.web.demo_reports import load_demo_reports
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
 from cleannote.web.demo_schedule import load_demo_schedule
@@ -544,35 +545,25 @@ def _demo_blocked_charts(
         # The uncertified plan's case began earlier: its revision has waited for the signature
         # past the 30 days the physician has (within them it is only a warning, ADR 0392).
         opened = today - dt.timedelta(days=45 if blocked == "uncertified plan" else 14)
-        patient = do_register_patient(
+        case = register_demo_patient(
             front_desk,
-            patient=Patient(
+            Patient(
                 first_name=first,
                 last_name=last,
                 birth_date=dt.date(1952, 4, 9),
                 sex="F",
                 address_line1="12 Elm St",
-                city="Springfield",
-                state="IL",
-                zip="62704",
             ),
-            coverage=Coverage(
-                priority="primary",
-                payer_record=medicare,
-                payer_name=medicare.name,
-                payer_id=medicare.claims_payer_id,
-                kind=medicare.kind,
-                member_id=f"1EG4TE5MK{len(last):02d}",
-                active_from=dt.date(today.year - 1, 1, 1),
-            ),
-            case=Case(
+            medicare,
+            f"1EG4TE5MK{len(last):02d}",
+            Case(
                 discipline=Discipline.PT.value,
                 title="Low back pain",
                 opened_on=opened,
                 onset_date=opened - dt.timedelta(days=30),
                 initial_treatment_date=opened,
             ),
-            referral=Referral(
+            Referral(
                 provider_first_name="Maya",
                 provider_last_name="Chen",
                 provider_npi="1003000126",
@@ -581,8 +572,8 @@ def _demo_blocked_charts(
                 authorized_visits=2 if blocked == "used-up referral" else 12,
                 expires_on=today + dt.timedelta(days=60),
             ),
+            covered_from=dt.date(today.year - 1, 1, 1),
         )
-        case = patient.cases.get()
         plan = do_create_plan_of_care(
             pt,
             case,

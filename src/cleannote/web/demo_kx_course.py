@@ -35,13 +35,14 @@ from cleannote.apps.notes.actions import (
 )
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Location, Staff
-from cleannote.apps.patients.actions import do_create_plan_of_care, do_register_patient
-from cleannote.apps.patients.models import Case, Coverage, Goal, Patient, PlanOfCare, Referral
+from cleannote.apps.patients.actions import do_create_plan_of_care
+from cleannote.apps.patients.models import Case, Goal, Patient, PlanOfCare, Referral
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.note_types import NoteType
 from cleannote.rules.scope_of_practice import CODE_ACTS
 from cleannote.rules.thresholds import find_threshold_row
 from cleannote.web.demo_money import MIN_PATIENTS
+from cleannote.web.demo_registration import register_demo_patient
 
 KX_PATIENT = ("Walter", "Brandt")
 DIAGNOSES = ["Z96.651", "M25.661"]  # right knee replacement; stiffness of the right knee
@@ -92,31 +93,27 @@ def load_demo_kx_course(
         return 0
     medicare = Payer.objects.get(organisation=front_desk.organisation, claims_payer_id="DEMO-MCR")
     opened = days[0]
-    patient = do_register_patient(
+    case = register_demo_patient(
         front_desk,
-        patient=Patient(
+        Patient(
             first_name=KX_PATIENT[0], last_name=KX_PATIENT[1], birth_date=dt.date(1949, 9, 21),
-            sex="M", phone="217-555-0190", address_line1="77 Walnut Street", city="Springfield",
-            state="IL", zip="62704",
+            sex="M", phone="217-555-0190", address_line1="77 Walnut Street",
         ),
-        coverage=Coverage(
-            priority="primary", payer_record=medicare, payer_name=medicare.name,
-            payer_id=medicare.claims_payer_id, kind=medicare.kind, member_id="5KX4TE9MB27",
-            active_from=dt.date(today.year - 1, 1, 1),
-        ),
-        case=Case(
+        medicare,
+        "5KX4TE9MB27",
+        Case(
             discipline="PT", title="Right total knee replacement rehabilitation",
             onset_date=opened - dt.timedelta(days=12), opened_on=opened,
             initial_treatment_date=opened,
             injury_description="Right total knee arthroplasty; referred for PT.",
         ),
-        referral=Referral(
+        Referral(
             provider_first_name="Kenji", provider_last_name="Albright",
             provider_npi="1003000126", qualifier="DN",
             referral_date=opened - dt.timedelta(days=3), diagnoses=list(DIAGNOSES),
         ),
+        covered_from=dt.date(today.year - 1, 1, 1),
     )  # fmt: skip
-    case = patient.cases.get()
     clinical = Actor(user=therapist.user, organisation=front_desk.organisation)
     plan = do_create_plan_of_care(
         clinical,

@@ -29,12 +29,13 @@ from cleannote.apps.notes.actions import (
     do_update_note,
 )
 from cleannote.apps.organisations.models import Location, Staff
-from cleannote.apps.patients.actions import do_create_plan_of_care, do_register_patient
-from cleannote.apps.patients.models import Case, Coverage, Goal, Patient, PlanOfCare, Referral
+from cleannote.apps.patients.actions import do_create_plan_of_care
+from cleannote.apps.patients.models import Case, Goal, Patient, PlanOfCare, Referral
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.note_types import NoteType
 from cleannote.rules.scope_of_practice import CODE_ACTS
 from cleannote.web.demo_money import MIN_PATIENTS
+from cleannote.web.demo_registration import register_demo_patient
 
 PATIENT = ("Rosa", "Delgado-Marsh")
 DIAGNOSES = ["M54.50", "R26.89"]  # low back pain; other abnormalities of gait
@@ -67,31 +68,27 @@ def load_demo_reports(
     days = _weekdays_back(today, VISITS)
     keystone = Payer.objects.get(organisation=front_desk.organisation, claims_payer_id="DEMO-KHP")
     opened = days[0]
-    patient = do_register_patient(
+    case = register_demo_patient(
         front_desk,
-        patient=Patient(
+        Patient(
             first_name=PATIENT[0], last_name=PATIENT[1], birth_date=dt.date(1971, 3, 14),
-            sex="F", phone="217-555-0174", address_line1="5 Orchard Lane", city="Springfield",
-            state="IL", zip="62704",
+            sex="F", phone="217-555-0174", address_line1="5 Orchard Lane",
         ),
-        coverage=Coverage(
-            priority="primary", payer_record=keystone, payer_name=keystone.name,
-            payer_id=keystone.claims_payer_id, kind=keystone.kind, member_id="KHP88104522",
-            active_from=dt.date(today.year - 1, 1, 1),
-        ),
-        case=Case(
+        keystone,
+        "KHP88104522",
+        Case(
             discipline="PT", title="Low back pain with gait deficit",
             onset_date=opened - dt.timedelta(days=20), opened_on=opened,
             initial_treatment_date=opened,
             injury_description="Lifting strain at work; antalgic gait since.",
         ),
-        referral=Referral(
+        Referral(
             provider_first_name="Kenji", provider_last_name="Albright",
             provider_npi="1003000126", qualifier="DN",
             referral_date=opened - dt.timedelta(days=2), diagnoses=list(DIAGNOSES),
         ),
+        covered_from=dt.date(today.year - 1, 1, 1),
     )  # fmt: skip
-    case = patient.cases.get()
     clinical = Actor(user=therapist.user, organisation=front_desk.organisation)
     plan = do_create_plan_of_care(
         clinical,

@@ -21,10 +21,9 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.notes.draft_actions import SignOffRefused, check_sign_note
 from cleannote.apps.notes.rtm_note import do_start_rtm_note
 from cleannote.apps.organisations.models import Location, Staff
-from cleannote.apps.patients.actions import do_create_plan_of_care, do_register_patient
+from cleannote.apps.patients.actions import do_create_plan_of_care
 from cleannote.apps.patients.models import (
     Case,
-    Coverage,
     Goal,
     Patient,
     PlanOfCare,
@@ -42,6 +41,7 @@ from cleannote.apps.patients.rtm_selectors import billing_of
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.rtm import PERIOD_DAYS
 from cleannote.rules.visit import Discipline
+from cleannote.web.demo_registration import register_demo_patient
 
 # (first, last, case title, diagnosis, device, app reference, days enrolled, share of days with
 # data in each period, months without a live contact (0 = the enrolment's first month), data
@@ -77,29 +77,25 @@ def load_demo_rtm(
     for first, last, title, dx, device, app_ref, days, shares, quiet, reviews in RTM_PATIENTS:
         start = today - dt.timedelta(days=days)
         opened = start - dt.timedelta(days=5)
-        patient = do_register_patient(
+        case = register_demo_patient(
             front_desk,
-            patient=Patient(
+            Patient(
                 first_name=first, last_name=last, birth_date=dt.date(1950, 6, 2), sex="F",
-                address_line1="40 Oak Ave", city="Springfield", state="IL", zip="62704",
+                address_line1="40 Oak Ave",
             ),
-            coverage=Coverage(
-                priority="primary", payer_record=medicare, payer_name=medicare.name,
-                payer_id=medicare.claims_payer_id, kind=medicare.kind,
-                member_id=f"2FH7RT{len(last):02d}KM{days}",
-                active_from=dt.date(today.year - 1, 1, 1),
-            ),
-            case=Case(
+            medicare,
+            f"2FH7RT{len(last):02d}KM{days}",
+            Case(
                 discipline=Discipline.PT.value, title=title, opened_on=opened,
                 onset_date=opened - dt.timedelta(days=40), initial_treatment_date=opened,
             ),
-            referral=Referral(
+            Referral(
                 provider_first_name="Maya", provider_last_name="Chen", provider_npi="1003000126",
                 referral_date=opened - dt.timedelta(days=2), diagnoses=[dx],
                 authorized_visits=12, expires_on=today + dt.timedelta(days=60),
             ),
+            covered_from=dt.date(today.year - 1, 1, 1),
         )  # fmt: skip
-        case = patient.cases.get()
         plan = do_create_plan_of_care(
             pt,
             case,
