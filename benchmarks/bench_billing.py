@@ -9,8 +9,11 @@ commercial plan for the rest), each with a plan of care and four visits on diffe
 with different minutes of 97110, and 97140 on every other visit. Setting up is not timed.
 
 The database is `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/cleannote_billing,
-dropped and made afresh); it must be PostgreSQL. `BENCH_BILLING_PROFILE=1` prints a cProfile
-of the create step.
+dropped and made afresh); it must be PostgreSQL. With `BENCH_DATABASE_URL` set instead (e.g.
+a copy of the million-visit database, ADR 0833), that database is used as it stands, migrated
+and never dropped: the bench clinic is added beside the clinics already in it, its logins
+named for the run, so the claims are built among the database's own rows.
+`BENCH_BILLING_PROFILE=1` prints a cProfile of the create step.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import datetime as dt
 import os
 import pstats
 import random
+import secrets
 import time
 from decimal import Decimal
 from typing import Any
@@ -44,14 +48,14 @@ def _mbi(rng: random.Random) -> str:
 
 
 def _setup() -> None:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    existing = os.environ.get("BENCH_DATABASE_URL")
+    url = existing or os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         raise SystemExit("bench_billing measures PostgreSQL: set DATABASE_URL to postgres://…")
-    _fresh_database(url)
+    if not existing:
+        _fresh_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleannote.web.settings")
-    import secrets
-
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("CLEANNOTE_AUDIT_KEY", secrets.token_urlsafe(50))
     import django
@@ -79,6 +83,8 @@ def _clinic(patients: int = PATIENTS) -> tuple[Any, list[int]]:
 
     today = timezone.localdate()
     rng = random.Random(2026)
+    # In a database the run did not make, the logins are the run's own (usernames are unique).
+    run = f"-{secrets.token_hex(3)}" if os.environ.get("BENCH_DATABASE_URL") else ""
     organisation = do_create_organisation(
         name="Bench Billing Clinic", npi="1234567893", tax_id="123456789",
         taxonomy="261QP2000X", address_line1="1 Main St", city="Springfield", state="IL",
@@ -91,16 +97,16 @@ def _clinic(patients: int = PATIENTS) -> tuple[Any, list[int]]:
         zip="62701",
     )  # fmt: skip
     therapist = do_create_staff(
-        organisation, username="bench-pt", password=None, first_name="Theo", last_name="Pt",
+        organisation, username=f"bench-pt{run}", password=None, first_name="Theo", last_name="Pt",
         role=Role.THERAPIST, credential="PT", npi="1679576722", taxonomy="225100000X",
     )  # fmt: skip
     desk = do_create_staff(
-        organisation, username="bench-desk", password=None, first_name="Fran", last_name="Desk",
-        role=Role.FRONT_DESK,
+        organisation, username=f"bench-desk{run}", password=None, first_name="Fran",
+        last_name="Desk", role=Role.FRONT_DESK,
     )  # fmt: skip
     biller = do_create_staff(
-        organisation, username="bench-biller", password=None, first_name="Bill", last_name="B",
-        role=Role.BILLER,
+        organisation, username=f"bench-biller{run}", password=None, first_name="Bill",
+        last_name="B", role=Role.BILLER,
     )  # fmt: skip
     do_create_fee_schedule(
         location, name="Bench standard", source="bench chargemaster",
