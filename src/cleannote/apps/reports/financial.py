@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimRejection
@@ -84,6 +84,7 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
         claims.annotate(rejected=rejected)
         .values("payer_id")
         .annotate(
+            name=Max("payer_name"),
             n=Count("id"),
             charged=Sum("total_charge"),
             paid=Coalesce(Sum("paid_amount"), zero),
@@ -97,7 +98,7 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
         )
     ):
         rows[r["payer_id"]] = PayerMoney(
-            payer_id=r["payer_id"], payer_name="", claims=r["n"], charges=r["charged"],
+            payer_id=r["payer_id"], payer_name=r["name"], claims=r["n"], charges=r["charged"],
             payments=r["paid"], adjudicated=r["adjudicated_n"],
             adjudicated_charges=r["adjudicated_charged"], adjudicated_payments=r["paid"],
             sent=r["sent_n"], sent_clean=r["clean_n"], denied=r["denied_n"],
@@ -133,9 +134,13 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
     disputed = Q(status__in=("denied", "appealed"))
     owed = open_claims.order_by().annotate(owed=F("total_charge") - Coalesce("paid_amount", zero))
     for r in owed.values("payer_id").annotate(
-        balance=Coalesce(Sum("owed"), zero), over=Coalesce(Sum("owed", filter=aged), zero)
+        name=Max("payer_name"),
+        balance=Coalesce(Sum("owed"), zero),
+        over=Coalesce(Sum("owed", filter=aged), zero),
     ):
-        row = rows.setdefault(r["payer_id"], PayerMoney(payer_id=r["payer_id"], payer_name=""))
+        row = rows.setdefault(
+            r["payer_id"], PayerMoney(payer_id=r["payer_id"], payer_name=r["name"])
+        )
         row.ar_balance, row.ar_over_90 = r["balance"], r["over"]
     for r in (
         ClaimAdjustment.objects.filter(claim__in=open_claims.exclude(disputed))
@@ -149,15 +154,8 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
         row = rows[r["claim__payer_id"]]
         row.ar_balance -= r["adjusted"]
         row.ar_over_90 -= r["over"]
-    names = dict(
-        Claim.objects.filter(organisation=filters.organisation, payer_id__in=list(rows))
-        .order_by()
-        .values_list("payer_id", "payer_name")
-        .distinct()
-    )
     days = (filters.end - filters.start).days + 1
     for row in rows.values():
-        row.payer_name = names.get(row.payer_id, row.payer_id)
         row.figures = {
             "claims": row.claims,
             "charges": reporting.cents(row.charges),
