@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, Value
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimRejection
@@ -77,25 +77,23 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
     rows: dict[str, PayerMoney] = {}
     claims = _money_claims(filters)
     zero = Value(Decimal(0))
-    # A rejection is a row of its own (a claim may have several): asked as EXISTS, so the
-    # sums are not repeated per rejection; a denial is one row per claim at most.
-    rejected = Exists(ClaimRejection.objects.filter(claim=OuterRef("pk")))
-    for r in (
-        claims.annotate(rejected=rejected)
-        .values("payer_id")
-        .annotate(
-            name=Max("payer_name"),
-            n=Count("id"),
-            charged=Sum("total_charge"),
-            paid=Coalesce(Sum("paid_amount"), zero),
-            adjudicated_n=Count("id", filter=Q(adjudicated_on__isnull=False)),
-            adjudicated_charged=Coalesce(
-                Sum("total_charge", filter=Q(adjudicated_on__isnull=False)), zero
-            ),
-            sent_n=Count("id", filter=SENT),
-            clean_n=Count("id", filter=SENT & Q(rejected=False, denial__isnull=True)),
-            denied_n=Count("id", filter=Q(denial__isnull=False)),
-        )
+    # A rejection is a row of its own (a claim may have several): asked as IN the rejected
+    # claims (one hashed pass over the rejections, where an EXISTS inside an aggregate's
+    # FILTER runs once per claim, ADR 0855), so the sums are not repeated per rejection; a
+    # denial is one row per claim at most.
+    rejected = Q(pk__in=ClaimRejection.objects.order_by().values("claim_id"))
+    for r in claims.values("payer_id").annotate(
+        name=Max("payer_name"),
+        n=Count("id"),
+        charged=Sum("total_charge"),
+        paid=Coalesce(Sum("paid_amount"), zero),
+        adjudicated_n=Count("id", filter=Q(adjudicated_on__isnull=False)),
+        adjudicated_charged=Coalesce(
+            Sum("total_charge", filter=Q(adjudicated_on__isnull=False)), zero
+        ),
+        sent_n=Count("id", filter=SENT),
+        clean_n=Count("id", filter=SENT & ~rejected & Q(denial__isnull=True)),
+        denied_n=Count("id", filter=Q(denial__isnull=False)),
     ):
         rows[r["payer_id"]] = PayerMoney(
             payer_id=r["payer_id"], payer_name=r["name"], claims=r["n"], charges=r["charged"],
