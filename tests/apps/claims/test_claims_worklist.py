@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.claims.selectors import payers_billed, worklist
+from cleannote.apps.payers.models import Payer
 from tests.apps.claims.conftest import another_claim, new_claim
 from tests.personas import TODAY, client_for
 
@@ -90,13 +91,27 @@ def test_the_payer_filter_reads_one_row_per_payer(billing):
     # when the worklist's payer filter is read
     with CaptureQueriesContext(connection) as read:
         got = payers_billed(billing.clinic.organisation)
-    # then each payer once, from a query that returns no more rows than there are payers:
-    # the claims' default ordering (date of service) is not dragged into the DISTINCT
+    # then each payer once, from a query that returns one row a payer (it hops along the
+    # payer index instead of reading every claim), and the payer directory's query
     assert got == sorted(payers)
-    assert "ORDER BY" not in read.captured_queries[0]["sql"]
+    assert len(read.captured_queries) == 2
     with connection.cursor() as cursor:
         cursor.execute(read.captured_queries[0]["sql"])
         assert len(cursor.fetchall()) == len(payers)
+
+
+def test_the_payer_filter_names_a_payer_as_the_directory_does_now(billing):
+    # given a claim to a payer, and the payer renamed in the directory since
+    claim = _aged(billing, 3)
+    Payer.objects.filter(
+        organisation=billing.clinic.organisation, claims_payer_id=claim.payer_id
+    ).update(name="Renamed Health Plan")
+    # and another organisation's claims, which never show
+    # when the payer filter is read
+    got = payers_billed(billing.clinic.organisation)
+    # then the payer is listed once, by its current name
+    assert (claim.payer_id, "Renamed Health Plan") in got
+    assert [p for p, _ in got].count(claim.payer_id) == 1
 
 
 def test_the_worklist_leaves_the_billed_visit_unread(billing):

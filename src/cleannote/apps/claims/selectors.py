@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,6 +33,7 @@ from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.coverage_order import claim_order
 from cleannote.apps.patients.models import Coverage
+from cleannote.apps.payers.models import Payer
 
 WORKLIST_LIMIT = 200
 # Settled claims leave the default worklist: only a balance a payer still owes keeps a claim open.
@@ -106,12 +108,39 @@ def worklist(
     )
 
 
+# The distinct payer ids of an organisation's claims, found by hopping along the
+# (organisation, payer_id) index: each step asks for the next larger id (`min` over an index
+# range is one probe on PostgreSQL and SQLite), so the cost grows with the number of payers,
+# not of claims. Each id's name is read from one of its claims, again through the index.
+_PAYER_IDS_SQL = """
+WITH RECURSIVE billed(payer_id) AS (
+    SELECT (SELECT min(payer_id) FROM claims_claim WHERE organisation_id = %s)
+    UNION ALL
+    SELECT (SELECT min(c.payer_id) FROM claims_claim c
+            WHERE c.organisation_id = %s AND c.payer_id > billed.payer_id)
+    FROM billed WHERE billed.payer_id IS NOT NULL
+)
+SELECT billed.payer_id,
+       (SELECT c.payer_name FROM claims_claim c
+        WHERE c.organisation_id = %s AND c.payer_id = billed.payer_id LIMIT 1)
+FROM billed WHERE billed.payer_id IS NOT NULL
+"""
+
+
 def payers_billed(organisation: Organisation) -> list[tuple[str, str]]:
-    """(payer id, payer name) pairs for the worklist's payer filter. The claims' default
-    ordering is cleared: inherited into the DISTINCT it made every claim a distinct row
-    (197,046 rows to find 7 payers on a grown database; ADR 0831)."""
-    rows = claims_of(organisation).order_by().values_list("payer_id", "payer_name").distinct()
-    return sorted(set(rows))
+    """(payer id, payer name) for the worklist's payer filter: one option per payer id the
+    clinic has billed, named as the payer directory names it now, else as a claim named it.
+    A DISTINCT over the claims read every claim to find a few payers (1.1 s of the worklist's
+    1.6 s on a million-visit database, ADR 0831); the index hop reads one entry a payer."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PAYER_IDS_SQL, [organisation.pk] * 3)
+        billed = dict(cursor.fetchall())
+    named = dict(
+        Payer.objects.filter(organisation=organisation, claims_payer_id__in=billed).values_list(
+            "claims_payer_id", "name"
+        )
+    )
+    return sorted((payer_id, named.get(payer_id, name)) for payer_id, name in billed.items())
 
 
 def claim_detail(organisation: Organisation, claim_id: int) -> Claim | None:
