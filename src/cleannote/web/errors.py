@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
 
+from cleannote.apps.api.errors import error_response, is_api_path
+
 # First path segment -> (the list's URL name, how the link reads).
 _LISTS: dict[str, tuple[str, str]] = {
     "patients": ("patients:list", "Back to patients"),
@@ -47,14 +49,20 @@ def _page(request: HttpRequest, template: str, status: int, **extra: object) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_path(request.path):
+        return error_response(403, "not_permitted", "not permitted")
     return _page(request, "403.html", 403, exception=str(exception) or "")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_path(request.path):
+        return error_response(404, "not_found", "no such API address")
     return _page(request, "404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_path(request.path):
+        return error_response(500, "server_error", "the server failed; the error is logged")
     # No request: no context processors, no session or staff lookup, no query.
     context = {"back": way_back(request.path), "bare": True}
     return HttpResponseServerError(loader.render_to_string("500.html", context))

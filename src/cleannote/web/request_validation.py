@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
+from cleannote.apps.api.errors import error_response, is_api_path
 from cleannote.platform.request_params import BadRequestParameter, bounded_message
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -76,6 +77,8 @@ class RequestValidationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         problem = control_character_problem(request)
+        if problem is not None and is_api_path(request.path):
+            return error_response(400, "control_character", f"Refused: {problem}.")
         if problem is not None:
             return bad_request(f"Refused: {problem}. Remove it and send again.")
         return self.get_response(request)

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "cleannote.apps.reports",
     "cleannote.apps.inventory",
     "cleannote.apps.fhir",
+    "cleannote.apps.api",
+    # django-ninja: its `export_openapi_schema` command writes docs/openapi.json (ADR 0901).
+    "ninja",
 ]
 
 MIDDLEWARE = [

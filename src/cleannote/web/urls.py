@@ -40,6 +40,7 @@ urlpatterns = [
     path("reports/", include("cleannote.apps.reports.urls")),
     path("fhir/r4/", include("cleannote.apps.fhir.urls")),
     path("records/", include("cleannote.apps.fhir.record_urls")),
+    path("api/", include("cleannote.apps.api.urls")),
     path("", include("cleannote.apps.organisations.urls")),
 ]
 if settings.DEBUG:
