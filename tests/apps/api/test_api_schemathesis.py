@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -42,7 +44,19 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def token(db, settings):
+def _connection_kept():
+    """Django's test client keeps the test's database connection across a request; a request
+    through the WSGI handler closes it when it finishes (on PostgreSQL, the open test
+    transaction with it). Hold it open as the test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, settings, _connection_kept):
     settings.CLEANNOTE_API_RATE = "100000/m"
     settings.ALLOWED_HOSTS = ["*"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
