@@ -134,8 +134,8 @@ def payers_billed(organisation: Organisation) -> list[tuple[str, str]]:
     1.6 s on a million-visit database, ADR 0831); the index hop reads one entry a payer."""
     with connection.cursor() as cursor:
         cursor.execute(_PAYER_IDS_SQL, [organisation.pk] * 3)
-        billed = dict(cursor.fetchall())
-    named = dict(
+        billed = {str(payer_id): str(name or "") for payer_id, name in cursor.fetchall()}
+    named: dict[str, str] = dict(
         Payer.objects.filter(organisation=organisation, claims_payer_id__in=billed).values_list(
             "claims_payer_id", "name"
         )
