@@ -162,3 +162,24 @@ def test_the_compliance_page_reads_in_a_fixed_number_of_queries_whatever_the_row
         second = client.get("/reports/compliance/").content.decode()
     assert second.count("Finish and sign the note") == first.count("Finish and sign the note") + 3
     assert second.count("Growth, ") > first.count("Growth, ")
+
+
+def test_each_problem_lists_its_first_rows_and_counts_them_all(billing, monkeypatch):  # noqa: F811
+    """Past ROW_LIMIT a problem's list stops, its count does not: the list is read with a
+    limit and the count is a window over the whole result (ADR 0860)."""
+    clinic = billing.clinic
+    clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    for name in ("Ada", "Bo"):
+        _, case = _patient(desk, name, "Growth")
+        _note(clinical, case, clinic.therapist, clinic.location,
+              TODAY - dt.timedelta(days=4), sign=False)  # fmt: skip
+    whole = compliance(read_filters({}, clinic.owner, TODAY))
+    monkeypatch.setattr("cleannote.apps.reports.compliance.ROW_LIMIT", 1)
+    rows, counts = compliance(read_filters({}, clinic.owner, TODAY))
+    assert counts == whole[1]
+    assert counts["unsigned"] >= 2
+    for kind, label in PROBLEMS.items():
+        listed = [r for r in rows if r.problem == label]
+        assert len(listed) == min(1, counts[kind]), kind
+        assert listed == [r for r in whole[0] if r.problem == label][:1]

@@ -11,8 +11,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -115,6 +127,7 @@ def _open_cases(filters: ReportFilters) -> dict[int, CaseScope]:
     return scope
 
 
+_Row = TypeVar("_Row", bound=Model)
 Add = Callable[[str, int, int, str, str, tuple[str, str]], None]
 
 
@@ -176,6 +189,14 @@ def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -
             )  # fmt: skip
 
 
+def _first_rows(rows: QuerySet[_Row]) -> tuple[list[_Row], int]:
+    """The first ROW_LIMIT rows in the query's order and how many there are in all, in one
+    query: the count is a window over the whole result (`COUNT(*) OVER ()`), so a problem with
+    thousands of rows loads only the ones listed."""
+    page = list(rows.annotate(whole_count=Window(Count("*")))[:ROW_LIMIT])
+    return page, page[0].whole_count if page else 0  # type: ignore[attr-defined]
+
+
 def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, int]]:
     """Every problem's rows (at most ROW_LIMIT each) and its whole count."""
     scope = _open_cases(filters)
@@ -208,17 +229,24 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
 
     # No open case in scope (a clinician with none): an empty id list is no SQL to run.
     in_scope = Case.objects.filter(pk__any_of=list(scope))
-    for case in note_selectors.progress_reports_due(staff, cases=in_scope) if scope else ():
+    due = (
+        note_selectors.progress_reports_due(staff, cases=in_scope, limit=ROW_LIMIT)
+        if scope
+        else note_selectors.ProgressDue(cases=[], total=0)
+    )
+    for case in due:
         add(
             "progress", case.pk, case.patient_id, str(case.patient),
             f"{case.days_since_report} treatment days since the last report",  # type: ignore[attr-defined]
             (reverse("notes:start", args=[case.pk]), "Start the progress report"),
         )  # fmt: skip
-    for plan in (
+    counts["progress"] = due.total
+    plans, plans_total = _first_rows(
         note_selectors.recertifications_due(staff, filters.today)
         .filter(case_id__any_of=list(scope), certified_through__lt=filters.today)
         .select_related("case__patient")
-    ):
+    )
+    for plan in plans:
         link = screen_link(ChartScreen.PLAN, patient_id=plan.case.patient_id, case_id=plan.case_id)
         add(
             "certification", plan.case_id, plan.case.patient_id, str(plan.case.patient),
@@ -238,10 +266,8 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         drafts = drafts.filter(therapist_id=filters.clinician_id)
     if filters.discipline:
         drafts = drafts.filter(case__discipline=filters.discipline)
-    for note in drafts:
-        counts["unsigned"] += 1
-        if counts["unsigned"] > ROW_LIMIT:
-            continue
+    notes, counts["unsigned"] = _first_rows(drafts)
+    for note in notes:
         rows.append(
             ComplianceRow(
                 problem=PROBLEMS["unsigned"], location=locations.get(note.location_id, "—"),
@@ -273,12 +299,14 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
         )
         .select_related("case__patient")
     )  # fmt: skip
-    for referral in ending:
+    referrals, referrals_total = _first_rows(ending)
+    for referral in referrals:
         link = screen_link(
             ChartScreen.REFERRALS, patient_id=referral.case.patient_id, case_id=referral.case_id
         )
+        taken = referral.visits_used or 0  # type: ignore[attr-defined]  # the annotation
         left = (
-            f"{referral.authorized_visits - (referral.visits_used or 0)} visits left"
+            f"{referral.authorized_visits - taken} visits left"
             if referral.authorized_visits is not None
             else ""
         )
@@ -288,11 +316,12 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
             "; ".join(p for p in (through, left) if p), (link.url, link.text),
         )  # fmt: skip
     _thresholds(filters, scope, add)
-    for case in (
+    missing, missing_total = _first_rows(
         Case.objects.filter(pk__any_of=list(scope))
         .exclude(Exists(Referral.objects.filter(case=OuterRef("pk"))))
         .select_related("patient")
-    ):
+    )
+    for case in missing:
         link = screen_link(ChartScreen.REFERRALS, patient_id=case.patient_id, case_id=case.pk)
         add(
             "referral",
@@ -302,6 +331,8 @@ def compliance(filters: ReportFilters) -> tuple[list[ComplianceRow], dict[str, i
             case.title,
             (link.url, link.text),
         )
+    # The lists were read with their limit: each whole count is its query's window count.
+    counts.update(certification=plans_total, authorization=referrals_total, referral=missing_total)
     order = {label: n for n, label in enumerate(PROBLEMS.values())}
     rows.sort(key=lambda r: order[r.problem])  # stable: each problem's rows keep their order
     return rows, counts
