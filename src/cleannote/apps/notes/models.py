@@ -115,7 +115,11 @@ class Note(models.Model):
         indexes = (
             models.Index(fields=["therapist", "status", "date_of_service"]),
             models.Index(fields=["case", "note_type"]),
-            models.Index(fields=["case", "date_of_service"]),
+            # Progress reports due (notes.selectors): each case's last report and its treatment
+            # days since are read from this index alone, never the wide note rows (ADR 0870).
+            models.Index(
+                fields=["case", "date_of_service", "note_type"], name="note_case_day_type"
+            ),
             # The reports' days (ADR 0850): a period's visits and drafts across the clinic.
             models.Index(fields=["date_of_service", "status"], name="note_day_status"),
         )
