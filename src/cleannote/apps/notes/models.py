@@ -115,10 +115,21 @@ class Note(models.Model):
         indexes = (
             models.Index(fields=["therapist", "status", "date_of_service"]),
             models.Index(fields=["case", "note_type"]),
-            # Progress reports due (notes.selectors): each case's last report and its treatment
-            # days since are read from this index alone, never the wide note rows (ADR 0870).
+            # Each case's notes, newest first, with what is read of them: progress reports due
+            # (each case's last report, the treatment days since) and the compliance report's
+            # newest treatment visit per case come from this index alone, never the wide note
+            # rows (ADR 0870). Key columns rather than INCLUDE, which SQLite lacks.
             models.Index(
-                fields=["case", "date_of_service", "note_type"], name="note_case_day_type"
+                fields=[
+                    "case",
+                    "-date_of_service",
+                    "-id",
+                    "note_type",
+                    "rtm_enrolment",
+                    "location",
+                    "therapist",
+                ],
+                name="note_case_newest",
             ),
             # The reports' days (ADR 0850): a period's visits and drafts across the clinic.
             models.Index(fields=["date_of_service", "status"], name="note_day_status"),

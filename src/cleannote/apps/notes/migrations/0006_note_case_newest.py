@@ -18,7 +18,16 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="note",
             index=models.Index(
-                fields=["case", "date_of_service", "note_type"], name="note_case_day_type"
+                fields=[
+                    "case",
+                    "-date_of_service",
+                    "-id",
+                    "note_type",
+                    "rtm_enrolment",
+                    "location",
+                    "therapist",
+                ],
+                name="note_case_newest",
             ),
         ),
     ]
