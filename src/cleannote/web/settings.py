@@ -106,8 +106,11 @@ INSTALLED_APPS = [
     "cleannote.apps.injury",
     "cleannote.apps.reports",
     "cleannote.apps.inventory",
+    "cleannote.apps.intake",
+    "cleannote.apps.exercises",
     "cleannote.apps.fhir",
     "cleannote.apps.api",
+    "cleannote.apps.portal",
     # django-ninja: its `export_openapi_schema` command writes docs/openapi.json (ADR 0901).
     "ninja",
 ]
