@@ -348,6 +348,11 @@ CLEANNOTE_SMS_SENDER = os.environ.get(
 )
 CLEANNOTE_SMS_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_SMS_OUTBOX_DIR", DATA_DIR / "sms-outbox"))
 
+# The patient portal (ADR 0950): a sign-in link works once, for this many minutes; a portal
+# session ends after this many idle minutes (shorter than staff's), on its own cookie.
+CLEANNOTE_PORTAL_LINK_MINUTES = int(os.environ.get("CLEANNOTE_PORTAL_LINK_MINUTES", "30"))
+CLEANNOTE_PORTAL_IDLE_MINUTES = int(os.environ.get("CLEANNOTE_PORTAL_IDLE_MINUTES", "10"))
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("payers/", include("cleannote.apps.payers.urls")),
     path("outbox/", include("cleannote.apps.messaging.urls")),
     path("p/", include("cleannote.apps.scheduling.patient_link_urls")),
+    path("portal/", include("cleannote.apps.portal.urls")),
+    path("portal-access/", include("cleannote.apps.portal.staff_urls")),
     path("patients/", include("cleannote.apps.patients.urls")),
     path("notes/", include("cleannote.apps.notes.urls")),
     path("audit/", include("cleannote.apps.organisations.audit_urls")),

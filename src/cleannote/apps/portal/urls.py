@@ -1,0 +1,18 @@
+"""The patient portal, under /portal/ (ADR 0950). No route names a patient: whose record a
+page shows is held in the portal session."""
+
+from django.urls import path
+
+from cleannote.apps.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.front, name="home"),
+    path("sign-in/link/", views.request_link, name="request_link"),
+    path("sign-in/password/", views.password_sign_in, name="password_sign_in"),
+    path("link/<str:secret>/", views.open_link, name="link"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("viewing/", views.choose_patient, name="choose_patient"),
+    path("password/", views.password, name="password"),
+]
