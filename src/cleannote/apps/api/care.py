@@ -18,7 +18,7 @@ from ninja import Router, Status
 
 from cleannote.apps.api.auth import READ, WRITE, access_of
 from cleannote.apps.api.errors import COMMON_ERRORS, WRITE_ERRORS, ApiError
-from cleannote.apps.api.reading import audit_list, audit_view, one, page
+from cleannote.apps.api.reading import list_for_patient, one, read_one
 from cleannote.apps.api.schemas import (
     AppointmentOut,
     BookAppointment,
@@ -129,12 +129,15 @@ def list_appointments(
     offset: Offset = 0,
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
-    rows = _appointments(access)
-    if patient_id is not None:
-        rows = rows.filter(patient_id=patient_id)
-    body, shown = page(rows, limit, offset, appointment_out)
-    audit_list(access, "appointment", offset, [row.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access,
+        _appointments(access),
+        "appointment",
+        appointment_out,
+        limit=limit,
+        offset=offset,
+        patient_id=patient_id,
+    )
 
 
 @router.get(
@@ -142,9 +145,7 @@ def list_appointments(
 )
 def read_appointment(request: HttpRequest, appointment_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    row = one(_appointments(access), appointment_id, "appointment")
-    audit_view(access, "appointment", row.pk, row.patient_id)
-    return Status(200, appointment_out(row))
+    return read_one(access, _appointments(access), appointment_id, "appointment", appointment_out)
 
 
 @router.post("/appointments", response={201: AppointmentOut, **WRITE_ERRORS}, auth=WRITE)
@@ -213,19 +214,16 @@ def list_notes(
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
     rows = notes_of(access.organisation).prefetch_related("blocks")
-    if patient_id is not None:
-        rows = rows.filter(patient_id=patient_id)
-    body, shown = page(rows, limit, offset, note_out)
-    audit_list(access, "note", offset, [row.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access, rows, "note", note_out, limit=limit, offset=offset, patient_id=patient_id
+    )
 
 
 @router.get("/notes/{note_id}", response={200: NoteOut, **COMMON_ERRORS}, auth=READ)
 def read_note(request: HttpRequest, note_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    note = one(notes_of(access.organisation).prefetch_related("blocks"), note_id, "note")
-    audit_view(access, "note", note.pk, note.patient_id)
-    return Status(200, note_out(note))
+    rows = notes_of(access.organisation).prefetch_related("blocks")
+    return read_one(access, rows, note_id, "note", note_out)
 
 
 @router.post("/notes", response={201: NoteOut, **WRITE_ERRORS}, auth=WRITE)

@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from cleannote.apps.api.auth import BILLING, access_of
 from cleannote.apps.api.errors import COMMON_ERRORS
-from cleannote.apps.api.reading import audit_list, audit_view, one, page
+from cleannote.apps.api.reading import list_for_patient, read_one
 from cleannote.apps.api.schemas import ClaimOut, Id, Limit, Offset, Page, PaymentOut
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.claims.selectors import claims_of
@@ -56,20 +56,21 @@ def list_claims(
     offset: Offset = 0,
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
-    rows = _claims(access.organisation)
-    if patient_id is not None:
-        rows = rows.filter(patient_id=patient_id)
-    body, shown = page(rows, limit, offset, claim_out)
-    audit_list(access, "claim", offset, [row.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access,
+        _claims(access.organisation),
+        "claim",
+        claim_out,
+        limit=limit,
+        offset=offset,
+        patient_id=patient_id,
+    )
 
 
 @router.get("/claims/{claim_id}", response={200: ClaimOut, **COMMON_ERRORS}, auth=BILLING)
 def read_claim(request: HttpRequest, claim_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    claim = one(_claims(access.organisation), claim_id, "claim")
-    audit_view(access, "claim", claim.pk, claim.patient_id)
-    return Status(200, claim_out(claim))
+    return read_one(access, _claims(access.organisation), claim_id, "claim", claim_out)
 
 
 def _payments(organisation: Any) -> Any:
@@ -84,17 +85,18 @@ def list_payments(
     offset: Offset = 0,
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
-    rows = _payments(access.organisation)
-    if patient_id is not None:
-        rows = rows.filter(patient_id=patient_id)
-    body, shown = page(rows, limit, offset, payment_out)
-    audit_list(access, "payment", offset, [row.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access,
+        _payments(access.organisation),
+        "payment",
+        payment_out,
+        limit=limit,
+        offset=offset,
+        patient_id=patient_id,
+    )
 
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **COMMON_ERRORS}, auth=BILLING)
 def read_payment(request: HttpRequest, payment_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    payment = one(_payments(access.organisation), payment_id, "payment")
-    audit_view(access, "payment", payment.pk, payment.patient_id)
-    return Status(200, payment_out(payment))
+    return read_one(access, _payments(access.organisation), payment_id, "payment", payment_out)

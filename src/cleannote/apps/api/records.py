@@ -16,7 +16,7 @@ from ninja import Router, Status
 
 from cleannote.apps.api.auth import BILLING, READ, WRITE, access_of
 from cleannote.apps.api.errors import COMMON_ERRORS, WRITE_ERRORS, ApiError
-from cleannote.apps.api.reading import audit_list, audit_view, one, page
+from cleannote.apps.api.reading import audit_view, list_for_patient, one, read_one
 from cleannote.apps.api.schemas import (
     Address,
     CaseOut,
@@ -102,22 +102,30 @@ def measure_out(result: OutcomeMeasureResult) -> dict[str, Any]:
     }
 
 
+def _own_id(patient: Patient) -> int:
+    return int(patient.pk)
+
+
+def _case_patient_id(result: OutcomeMeasureResult) -> int:
+    return int(result.case.patient_id)
+
+
 @router.get("/patients", response={200: Page[PatientOut], **COMMON_ERRORS}, auth=READ)
 def list_patients(
     request: HttpRequest, limit: Limit = 50, offset: Offset = 0
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
-    body, rows = page(patients_of(access.organisation), limit, offset, patient_out)
-    audit_list(access, "patient", offset, [row.pk for row in rows])
-    return Status(200, body)
+    rows = patients_of(access.organisation)
+    return list_for_patient(
+        access, rows, "patient", patient_out, limit=limit, offset=offset, patient_of=_own_id
+    )
 
 
 @router.get("/patients/{patient_id}", response={200: PatientOut, **COMMON_ERRORS}, auth=READ)
 def read_patient(request: HttpRequest, patient_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    patient = one(patients_of(access.organisation), patient_id, "patient")
-    audit_view(access, "patient", patient.pk, patient.pk)
-    return Status(200, patient_out(patient))
+    rows = patients_of(access.organisation)
+    return read_one(access, rows, patient_id, "patient", patient_out, patient_of=_own_id)
 
 
 def _coverages(access_org: Any) -> Any:
@@ -132,20 +140,21 @@ def list_coverages(
     offset: Offset = 0,
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
-    rows = _coverages(access.organisation)
-    if patient_id is not None:
-        rows = rows.filter(patient_id=patient_id)
-    body, shown = page(rows, limit, offset, coverage_out)
-    audit_list(access, "coverage", offset, [row.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access,
+        _coverages(access.organisation),
+        "coverage",
+        coverage_out,
+        limit=limit,
+        offset=offset,
+        patient_id=patient_id,
+    )
 
 
 @router.get("/coverages/{coverage_id}", response={200: CoverageOut, **COMMON_ERRORS}, auth=BILLING)
 def read_coverage(request: HttpRequest, coverage_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    coverage = one(_coverages(access.organisation), coverage_id, "coverage")
-    audit_view(access, "coverage", coverage.pk, coverage.patient_id)
-    return Status(200, coverage_out(coverage))
+    return read_one(access, _coverages(access.organisation), coverage_id, "coverage", coverage_out)
 
 
 @router.get("/cases", response={200: Page[CaseOut], **COMMON_ERRORS}, auth=READ)
@@ -156,20 +165,21 @@ def list_cases(
     offset: Offset = 0,
 ) -> Status[dict[str, Any]]:
     access = access_of(request)
-    rows = cases_of(access.organisation)
-    if patient_id is not None:
-        rows = rows.filter(patient_id=patient_id)
-    body, shown = page(rows, limit, offset, case_out)
-    audit_list(access, "case", offset, [row.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access,
+        cases_of(access.organisation),
+        "case",
+        case_out,
+        limit=limit,
+        offset=offset,
+        patient_id=patient_id,
+    )
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **COMMON_ERRORS}, auth=READ)
 def read_case(request: HttpRequest, case_id: Id) -> Status[dict[str, Any]]:
     access = access_of(request)
-    case = one(cases_of(access.organisation), case_id, "case")
-    audit_view(access, "case", case.pk, case.patient_id)
-    return Status(200, case_out(case))
+    return read_one(access, cases_of(access.organisation), case_id, "case", case_out)
 
 
 @router.get("/outcome-measures", response={200: Page[MeasureOut], **COMMON_ERRORS}, auth=READ)
@@ -184,11 +194,16 @@ def list_measures(
     rows = OutcomeMeasureResult.objects.filter(
         case__in=cases_of(access.organisation)
     ).select_related("case")
-    if case_id is not None:
-        rows = rows.filter(case_id=case_id)
-    body, shown = page(rows, limit, offset, measure_out)
-    audit_list(access, "outcome_measure", offset, [row.case.patient_id for row in shown])
-    return Status(200, body)
+    return list_for_patient(
+        access,
+        rows,
+        "outcome_measure",
+        measure_out,
+        limit=limit,
+        offset=offset,
+        patient_of=_case_patient_id,
+        case_id=case_id,
+    )
 
 
 def _enrolment(access_org: Any, enrolment_id: int) -> RtmEnrolment:

@@ -49,21 +49,39 @@ Filter = Callable[[QuerySet[Any], Sequence[str]], QuerySet[Any]]
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A search parameter a source understands: its FHIR type (as the CapabilityStatement
+    lists it), how it narrows the rows, and the column it reads (a date parameter's column is
+    also what `_sort` orders by)."""
+
+    kind: str
+    apply: Filter
+    column: str = ""
+
+
+@dataclass(frozen=True)
 class Source:
     prefix: str
     rows: Callable[[Organisation], QuerySet[Any]]
     to_resource: Callable[[Any], mapping.Resource]
     patient_of: Callable[[Any], int | None]
-    filters: Mapping[str, Filter] = field(default_factory=dict)
+    filters: Mapping[str, Parameter] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ResourceType:
     name: str
     sources: tuple[Source, ...]
-    # The parameters it is searched by (as the CapabilityStatement lists them), with their type.
-    parameters: Mapping[str, str]
     patient_data: bool = True
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """The parameters it is searched by, with their type: what its sources understand."""
+        return {
+            name: parameter.kind
+            for source in self.sources
+            for name, parameter in source.filters.items()
+        }
 
 
 # --- parameter readers ---------------------------------------------------------------------
@@ -91,7 +109,7 @@ def date_range(value: str) -> tuple[str, dt.date, dt.date]:
     return prefix or "eq", first, last
 
 
-def date_filter(column: str, parameter: str = "date") -> Filter:
+def date_filter(column: str, parameter: str = "date") -> Parameter:
     def apply(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
         for value in values:
             try:
@@ -112,7 +130,12 @@ def date_filter(column: str, parameter: str = "date") -> Filter:
                 rows = rows.filter(**{f"{column}__lte": last})
         return rows
 
-    return apply
+    return Parameter("date", apply, column)
+
+
+def by_date(column: str, parameter: str = "date") -> dict[str, Parameter]:
+    """The date parameter (`date` unless the resource names it otherwise) on `column`."""
+    return {parameter: date_filter(column, parameter)}
 
 
 def reference_id(parameter: str, value: str, kind: str) -> int:
@@ -125,17 +148,17 @@ def reference_id(parameter: str, value: str, kind: str) -> int:
     return int(text)
 
 
-def reference_filter(column: str, kind: str, parameter: str) -> Filter:
+def reference_filter(column: str, kind: str, parameter: str) -> Parameter:
     def apply(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
         for value in values:
             ids = [reference_id(parameter, one, kind) for one in value.split(",")]
             rows = rows.filter(**{f"{column}__in": ids})
         return rows
 
-    return apply
+    return Parameter("reference", apply, column)
 
 
-def token_filter(column: str, system: str | None = None) -> Filter:
+def token_filter(column: str, system: str | None = None) -> Parameter:
     """`value` or `system|value` (a system other than ours matches nothing)."""
 
     def apply(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
@@ -150,10 +173,10 @@ def token_filter(column: str, system: str | None = None) -> Filter:
             rows = rows.filter(wanted)
         return rows
 
-    return apply
+    return Parameter("token", apply, column)
 
 
-def text_filter(*columns: str) -> Filter:
+def text_filter(*columns: str) -> Parameter:
     def apply(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
         for value in values:
             wanted = Q()
@@ -162,10 +185,10 @@ def text_filter(*columns: str) -> Filter:
             rows = rows.filter(wanted)
         return rows
 
-    return apply
+    return Parameter("string", apply)
 
 
-def only_codes(accepted: Sequence[str], parameter: str = "category") -> Filter:
+def only_codes(accepted: Sequence[str], parameter: str = "category") -> Parameter:
     """A token parameter a source answers with all its rows or none (an Observation source is
     one category)."""
 
@@ -176,17 +199,20 @@ def only_codes(accepted: Sequence[str], parameter: str = "category") -> Filter:
                 rows = rows.none()
         return rows
 
-    return apply
+    return Parameter("token", apply)
 
 
 _GENDER_CODE = {fhir: ours for ours, fhir in mapping.GENDER.items()}
 
 
-def gender_filter(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
+def _gender(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
     for value in values:
         codes = [_GENDER_CODE.get(one.strip(), "") for one in value.split(",")]
         rows = rows.filter(sex__in=codes)
     return rows
+
+
+gender_filter = Parameter("token", _gender, "sex")
 
 
 # --- the resource types --------------------------------------------------------------------
@@ -208,11 +234,10 @@ def _claims(organisation: Organisation) -> QuerySet[Any]:
     return Claim.objects.filter(organisation=organisation).prefetch_related("diagnoses", "lines")
 
 
-def _patient_ref(column: str) -> Filter:
-    return reference_filter(column, "Patient", "patient")
+def by_patient(column: str) -> dict[str, Parameter]:
+    """The `patient` parameter on the column holding the row's patient."""
+    return {"patient": reference_filter(column, "Patient", "patient")}
 
-
-_PATIENT = {"patient": "reference"}
 
 RESOURCE_TYPES: dict[str, ResourceType] = {}
 
@@ -235,19 +260,11 @@ _register(
                     "name": text_filter("first_name", "last_name", "preferred_name"),
                     "family": text_filter("last_name"),
                     "given": text_filter("first_name"),
-                    "birthdate": date_filter("birth_date", "birthdate"),
+                    **by_date("birth_date", "birthdate"),
                     "gender": gender_filter,
                 },
             ),
         ),
-        {
-            "identifier": "token",
-            "name": "string",
-            "family": "string",
-            "given": "string",
-            "birthdate": "date",
-            "gender": "token",
-        },
     )
 )
 _register(
@@ -265,7 +282,6 @@ _register(
                 },
             ),
         ),
-        {"identifier": "token", "name": "string"},
         patient_data=False,
     )
 )
@@ -281,7 +297,6 @@ _register(
                 {"practitioner": reference_filter("pk", "Practitioner", "practitioner")},
             ),
         ),
-        {"practitioner": "reference"},
         patient_data=False,
     )
 )
@@ -300,7 +315,6 @@ _register(
                 },
             ),
         ),
-        {"identifier": "token", "name": "string"},
         patient_data=False,
     )
 )
@@ -319,7 +333,6 @@ _register(
                 },
             ),
         ),
-        {"identifier": "token", "name": "string"},
         patient_data=False,
     )
 )
@@ -333,13 +346,12 @@ _register(
                 mapping.coverage_resource,
                 lambda row: row.patient_id,
                 {
-                    "patient": _patient_ref("patient_id"),
+                    **by_patient("patient_id"),
                     "beneficiary": reference_filter("patient_id", "Patient", "beneficiary"),
                     "identifier": token_filter("member_id"),
                 },
             ),
         ),
-        {"patient": "reference", "beneficiary": "reference", "identifier": "token"},
     )
 )
 _register(
@@ -354,15 +366,14 @@ _register(
                 mapping.encounter_resource,
                 lambda row: row.patient_id,
                 {
-                    "patient": _patient_ref("patient_id"),
-                    "date": date_filter("date_of_service"),
+                    **by_patient("patient_id"),
+                    **by_date("date_of_service"),
                     "practitioner": reference_filter(
                         "therapist_id", "Practitioner", "practitioner"
                     ),
                 },
             ),
         ),
-        {**_PATIENT, "date": "date", "practitioner": "reference"},
     )
 )
 _register(
@@ -377,14 +388,13 @@ _register(
                 mapping.condition_resource,
                 lambda row: row.case.patient_id,
                 {
-                    "patient": _patient_ref("case__patient_id"),
+                    **by_patient("case__patient_id"),
                     "category": only_codes(("problem-list-item",)),
                     "code": token_filter("code", mapping.ICD10_SYSTEM),
-                    "onset-date": date_filter("onset_date", "onset-date"),
+                    **by_date("onset_date", "onset-date"),
                 },
             ),
         ),
-        {**_PATIENT, "category": "token", "code": "token", "onset-date": "date"},
     )
 )
 _register(
@@ -399,10 +409,10 @@ _register(
                 mapping.outcome_observation,
                 lambda row: row.case.patient_id,
                 {
-                    "patient": _patient_ref("case__patient_id"),
+                    **by_patient("case__patient_id"),
                     "category": only_codes(("survey",)),
                     "code": token_filter("instrument", mapping.INSTRUMENT_SYSTEM),
-                    "date": date_filter("measured_on"),
+                    **by_date("measured_on"),
                 },
             ),
             Source(
@@ -413,14 +423,13 @@ _register(
                 mapping.pain_observation,
                 lambda row: row.patient_id,
                 {
-                    "patient": _patient_ref("patient_id"),
+                    **by_patient("patient_id"),
                     "category": only_codes(("exam",)),
                     "code": only_codes((mapping.PAIN_LOINC,), "code"),
-                    "date": date_filter("date_of_service"),
+                    **by_date("date_of_service"),
                 },
             ),
         ),
-        {**_PATIENT, "category": "token", "code": "token", "date": "date"},
     )
 )
 _register(
@@ -435,12 +444,11 @@ _register(
                 mapping.goal_resource,
                 lambda row: row.plan.case.patient_id,
                 {
-                    "patient": _patient_ref("plan__case__patient_id"),
-                    "target-date": date_filter("due_date", "target-date"),
+                    **by_patient("plan__case__patient_id"),
+                    **by_date("due_date", "target-date"),
                 },
             ),
         ),
-        {**_PATIENT, "target-date": "date"},
     )
 )
 _register(
@@ -455,13 +463,12 @@ _register(
                 mapping.procedure_resource,
                 lambda row: row.note.patient_id,
                 {
-                    "patient": _patient_ref("note__patient_id"),
-                    "date": date_filter("note__date_of_service"),
+                    **by_patient("note__patient_id"),
+                    **by_date("note__date_of_service"),
                     "code": token_filter("code", mapping.CPT_SYSTEM),
                 },
             ),
         ),
-        {**_PATIENT, "date": "date", "code": "token"},
     )
 )
 _register(
@@ -478,12 +485,11 @@ _register(
                 mapping.care_plan_resource,
                 lambda row: row.case.patient_id,
                 {
-                    "patient": _patient_ref("case__patient_id"),
-                    "date": date_filter("start_date"),
+                    **by_patient("case__patient_id"),
+                    **by_date("start_date"),
                 },
             ),
         ),
-        {**_PATIENT, "date": "date"},
     )
 )
 
@@ -517,12 +523,11 @@ _register(
                 mapping.questionnaire_response_resource,
                 lambda row: row.case.patient_id,
                 {
-                    "patient": _patient_ref("case__patient_id"),
-                    "authored": date_filter("measured_on", "authored"),
+                    **by_patient("case__patient_id"),
+                    **by_date("measured_on", "authored"),
                 },
             ),
         ),
-        {**_PATIENT, "authored": "date"},
     )
 )
 _register(
@@ -535,13 +540,12 @@ _register(
                 mapping.claim_resource,
                 lambda row: row.patient_id,
                 {
-                    "patient": _patient_ref("patient_id"),
+                    **by_patient("patient_id"),
                     "identifier": token_filter("patient_control_number", mapping.CLAIM_SYSTEM),
-                    "created": date_filter("created_at__date", "created"),
+                    **by_date("created_at__date", "created"),
                 },
             ),
         ),
-        {**_PATIENT, "identifier": "token", "created": "date"},
     )
 )
 _register(
@@ -554,13 +558,12 @@ _register(
                 mapping.explanation_of_benefit_resource,
                 lambda row: row.patient_id,
                 {
-                    "patient": _patient_ref("patient_id"),
+                    **by_patient("patient_id"),
                     "identifier": token_filter("patient_control_number", mapping.CLAIM_SYSTEM),
-                    "service-date": date_filter("date_of_service", "service-date"),
+                    **by_date("date_of_service", "service-date"),
                 },
             ),
         ),
-        {**_PATIENT, "identifier": "token", "service-date": "date"},
     )
 )
 
@@ -667,9 +670,9 @@ def _filtered(
                     wanted.append(int(rest[len(source.prefix) :]))
         rows = rows.filter(pk__in=wanted)
     for name, values in parameters.items():
-        apply = source.filters.get(name)
-        if apply is not None:
-            rows = apply(rows, values)
+        parameter = source.filters.get(name)
+        if parameter is not None:
+            rows = parameter.apply(rows, values)
     return rows
 
 
