@@ -30,7 +30,7 @@ CASES = [
 
 @pytest.mark.parametrize(("argv", "says"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_one_short_line_and_exit_2(tmp_path, monkeypatch, capsys, argv, says):
-    monkeypatch.setenv("CLEANNOTE_DATA_DIR", str(tmp_path / "refdata"))
+    monkeypatch.setenv("CLEANNOTE_DATA_DIR", str(tmp_path))
     status = main([a.replace("{tmp}", str(tmp_path)) for a in argv])
     err = capsys.readouterr().err
     assert status == 2

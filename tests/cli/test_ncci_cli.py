@@ -14,9 +14,8 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "ncci"
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    directory = tmp_path / "refdata"
-    monkeypatch.setenv("CLEANNOTE_DATA_DIR", str(directory))
-    return directory
+    monkeypatch.setenv("CLEANNOTE_DATA_DIR", str(tmp_path))
+    return tmp_path / "refdata"
 
 
 def test_ncci_prints_edit_in_force(data_dir, capsys):

@@ -4,6 +4,7 @@ files, and their quarters (issue 9, ADR 0320)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,8 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "ncci"
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    directory = tmp_path / "refdata"
-    monkeypatch.setenv("CLEANNOTE_DATA_DIR", str(directory))
-    return directory
+    monkeypatch.setenv("CLEANNOTE_DATA_DIR", str(tmp_path))
+    return tmp_path / "refdata"
 
 
 def test_show_names_the_bundled_tables_as_defaults_with_their_confidence(data_dir, capsys):
@@ -89,3 +89,24 @@ def test_a_bad_quarter_is_one_line_and_exit_2(data_dir, capsys):
     [line] = capsys.readouterr().err.splitlines()
     assert "is not a quarter written YYYYQn" in line
     assert not (data_dir / "mue").exists()
+
+
+def test_the_command_line_imports_where_the_web_app_reads(data_dir, settings, capsys):
+    """One data folder: `CLEANNOTE_DATA_DIR` is the folder the web app calls DATA_DIR, and both
+    keep reference data in its `refdata` folder."""
+    # given the web app and the command line on the same data folder
+    from cleannote.platform.reference_tables import scrub_tables
+
+    settings.DATA_DIR = data_dir.parent
+    # when the command line imports a CMS PTP file
+    assert main(["refdata", "import", "ncci", str(FIXTURES / "ptp_cms_layout.txt")]) == 0
+    # then it sits in DATA_DIR/refdata and the web app's scrubs read it
+    assert (data_dir.parent / "refdata" / "ncci" / "manifest.json").is_file()
+    scrub_tables.cache_clear()
+    try:
+        ptp, _ = scrub_tables()
+    finally:
+        scrub_tables.cache_clear()
+    edit = ptp.edit_for("97530", "97140", date(2026, 5, 1))
+    assert edit is not None
+    assert edit.source == "CMS NCCI practitioner PTP file ptp_cms_layout.txt"

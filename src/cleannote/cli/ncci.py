@@ -1,7 +1,7 @@
 """`cleannote ncci CODE CODE` and `cleannote ncci mue CODE`: the edit in force on a date.
 
-Reads the active tables: the last `cleannote refdata import` under $CLEANNOTE_DATA_DIR, else
-the therapy subset bundled with Cleannote. Finding no edit is an answer, not an error (exit 0);
+Reads the active tables: the last `cleannote refdata import` under $CLEANNOTE_DATA_DIR/refdata,
+else the therapy subset bundled with Cleannote. Finding no edit is an answer, not an error (exit 0);
 a code neither the therapy catalog nor those tables know is bad input (exit 2).
 """
 

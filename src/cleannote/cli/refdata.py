@@ -43,12 +43,15 @@ from cleannote.rules.refdata_manifest import (
 )
 
 DATA_DIR_ENV = "CLEANNOTE_DATA_DIR"
-DEFAULT_DATA_DIR = Path("var/refdata")
+DEFAULT_DATA_DIR = Path("var")
+REFDATA_FOLDER = "refdata"
 
 
 def data_dir_from_env() -> Path:
-    """Where imported reference data lives: $CLEANNOTE_DATA_DIR, else var/refdata under cwd."""
-    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+    """Where imported reference data lives: `refdata` in the data folder ($CLEANNOTE_DATA_DIR,
+    else var under cwd), the folder the web app's scrubs read (`DATA_DIR/refdata`), so a table
+    the command line imports is the one the note page uses."""
+    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR) / REFDATA_FOLDER
 
 
 def iso_date_argument(text: str) -> date:
