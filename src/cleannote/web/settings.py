@@ -299,6 +299,8 @@ CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "o
 CLEANNOTE_FHIR_EXPORT_DIR = Path(
     os.environ.get("CLEANNOTE_FHIR_EXPORT_DIR", DATA_DIR / "fhir-exports")
 )
+# Hours a finished bulk export's files are kept before the nightly sweep removes them (ADR 0913).
+CLEANNOTE_FHIR_EXPORT_TTL_HOURS = int(os.environ.get("CLEANNOTE_FHIR_EXPORT_TTL_HOURS", "24"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # One cache that every server and worker process shares, so the patient pages' rate limits

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 
 import pytest
 
 from cleannote.apps.audit.models import AuditEvent
-from cleannote.apps.fhir.bulk_export import PATIENT_TYPES, run_export
+from cleannote.apps.fhir.bulk_export import PATIENT_TYPES, do_remove_expired_exports, run_export
 from cleannote.apps.fhir.models import ExportJob, ExportStatus
 from tests.apps.fhir.conftest import bearer, validate
 
@@ -137,3 +138,76 @@ def test_a_kick_off_it_cannot_run_is_a_400_naming_the_parameter(client, exports,
 
 def test_a_kick_off_without_a_token_is_401(client, exports):
     assert client.get("/fhir/r4/$export").status_code == 401
+
+
+def test_a_delete_cancels_a_running_export_and_the_task_then_writes_nothing(
+    client, exports, clinic, monkeypatch
+):
+    # given an export a worker has not run yet
+    monkeypatch.setattr("cleannote.apps.fhir.bulk_export.enqueue", lambda *args: None)
+    status_url = _strip(
+        _kick_off(client, "/fhir/r4/$export", exports["riverside-read"])["Content-Location"]
+    )
+    # when the client cancels it, and the worker picks it up after
+    response = client.delete(status_url, **bearer(exports["riverside-read"]))
+    job = ExportJob.objects.get()
+    run_export(job.pk)
+    # then it is cancelled, left no files, its status URL is gone, and the cancel is audited
+    assert response.status_code == 202
+    job.refresh_from_db()
+    assert job.status == ExportStatus.CANCELLED
+    assert not exports_folder(job).exists()
+    assert client.get(status_url, **bearer(exports["riverside-read"])).status_code == 404
+    ended = AuditEvent.objects.get(object_type="fhir.$export", action="delete")
+    assert ended.reason == "export cancelled"
+
+
+def test_a_delete_on_a_finished_export_removes_its_files_for_its_organisation_only(
+    client, exports, clinic
+):
+    status_url = _strip(
+        _kick_off(client, "/fhir/r4/$export?_type=Patient", exports["riverside-read"])[
+            "Content-Location"
+        ]
+    )
+    job = ExportJob.objects.get()
+    assert (exports_folder(job) / "Patient.ndjson").is_file()
+    # another organisation cannot end it
+    assert client.delete(status_url, **bearer(exports["harbor-read"])).status_code == 404
+    # when its own client deletes it
+    assert client.delete(status_url, **bearer(exports["riverside-read"])).status_code == 202
+    # then the files are gone and so is the status URL
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DELETED
+    assert not exports_folder(job).exists()
+    assert client.get(status_url, **bearer(exports["riverside-read"])).status_code == 404
+
+
+def test_files_expire_after_the_setting_and_the_nightly_sweep_removes_them(
+    client, exports, clinic, settings
+):
+    # given exports kept 24 hours, one finished now
+    settings.CLEANNOTE_FHIR_EXPORT_TTL_HOURS = 24
+    status_url = _strip(
+        _kick_off(client, "/fhir/r4/$export?_type=Patient", exports["riverside-read"])[
+            "Content-Location"
+        ]
+    )
+    job = ExportJob.objects.get()
+    # the status says when the files go
+    status = client.get(status_url, **bearer(exports["riverside-read"]))
+    assert job.expires_at == job.finished_at + dt.timedelta(hours=24)
+    assert status.json()["extension"]["expires"] == job.expires_at.isoformat()
+    assert status["Expires"]
+    # when the sweep runs before and after the expiry (twice after: it removes nothing twice)
+    assert do_remove_expired_exports(job.expires_at - dt.timedelta(minutes=1)) == 0
+    assert exports_folder(job).exists()
+    assert do_remove_expired_exports(job.expires_at) == 1
+    assert do_remove_expired_exports(job.expires_at) == 0
+    # then the files are gone, the job says so, and the removal is audited
+    job.refresh_from_db()
+    assert job.status == ExportStatus.EXPIRED
+    assert not exports_folder(job).exists()
+    assert client.get(status_url, **bearer(exports["riverside-read"])).status_code == 404
+    swept = AuditEvent.objects.get(object_type="fhir.$export", action="delete")
+    assert (swept.actor_username, swept.reason) == ("system", "export files expired")

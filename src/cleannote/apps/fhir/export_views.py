@@ -2,20 +2,26 @@
 
 Kick-off (`GET /fhir/r4/$export`, `GET /fhir/r4/Patient/<id>/$export`) answers 202 with
 `Content-Location` naming the status URL; the status URL answers 202 while the task runs and
-200 with the manifest when it is done; each file is served only to a token of the organisation
-that asked, and each download is an audit row.
+200 with the manifest when it is done (with `Expires`: when its files are removed); each file
+is served only to a token of the organisation that asked, and each download is an audit row.
+`DELETE` on the status URL cancels a running export or deletes a finished one's files (202);
+the status URL is then 404 (ADR 0913).
 """
 
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.fhir.bulk_export import (
     ExportRequestError,
+    do_end_export,
     do_start_export,
     file_path,
     requested_types,
@@ -80,15 +86,31 @@ def _job_for(request: HttpRequest, key: str) -> tuple[TokenAccess, ExportJob] | 
     job = ExportJob.objects.filter(key=key, organisation=grant.organisation).first()
     if job is None:
         return outcome(404, "not-found", "no such export for this organisation")
+    if job.status in _ENDED or _expired(job):
+        return outcome(404, "not-found", "this export was cancelled, deleted or has expired")
     return grant, job
 
 
-@require_GET
+# An export the client ended or whose files expired: its status URL is gone.
+_ENDED = (ExportStatus.CANCELLED, ExportStatus.DELETED, ExportStatus.EXPIRED)
+
+
+def _expired(job: ExportJob) -> bool:
+    """Past its expiry, even before the nightly sweep removed the files."""
+    return job.expires_at is not None and job.expires_at <= timezone.now()
+
+
+# A token-authenticated call carries no cookie, so the CSRF check (a browser's) does not apply.
+@csrf_exempt
+@require_http_methods(["GET", "DELETE"])
 def export_status(request: HttpRequest, key: str) -> HttpResponse:
     found = _job_for(request, key)
     if isinstance(found, HttpResponse):
         return found
-    job = found[1]
+    grant, job = found
+    if request.method == "DELETE":
+        do_end_export(grant.actor, job)
+        return HttpResponse(status=202)
     if job.status == ExportStatus.IN_PROGRESS:
         response = HttpResponse(status=202)
         response["X-Progress"] = "in progress"
@@ -112,8 +134,12 @@ def export_status(request: HttpRequest, key: str) -> HttpResponse:
         ],
         "error": [],
     }
+    if job.expires_at is not None:
+        manifest["extension"] = {"expires": job.expires_at.isoformat()}
     response = fhir_response(manifest)
     response["Content-Type"] = "application/json"
+    if job.expires_at is not None:
+        response["Expires"] = http_date(job.expires_at.timestamp())
     return response
 
 

@@ -14,6 +14,11 @@ class ExportStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETE = "complete", "Complete"
     FAILED = "failed", "Failed"
+    # Ended by the client's DELETE on the status URL: a running one is cancelled, a finished
+    # one's files deleted; past its `expires_at` the nightly sweep deletes the files (ADR 0913).
+    CANCELLED = "cancelled", "Cancelled"
+    DELETED = "deleted", "Deleted"
+    EXPIRED = "expired", "Expired"
 
 
 class ExportJob(models.Model):
@@ -38,6 +43,9 @@ class ExportJob(models.Model):
     # One entry per file written: {"type": "Patient", "count": 12}; its name is <type>.ndjson.
     output = models.JSONField(default=list, blank=True)
     error = models.CharField(max_length=200, blank=True)
+    # When a complete export's files are removed: `CLEANNOTE_FHIR_EXPORT_TTL_HOURS` after it
+    # finished (ADR 0913).
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-requested_at",)
