@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleannote.apps.fhir.search import COMMON, RESOURCE_TYPES
+from cleannote.apps.fhir.search import COMMON, RESOURCE_TYPES, includable
 
 SOFTWARE = "Cleannote"
 # The day this statement's content last changed; a statement is dated by what it says.
@@ -14,19 +14,33 @@ PUBLISHED = "2026-12-07"
 def capability_statement(base_url: str) -> dict[str, Any]:
     resources = []
     for resource in RESOURCE_TYPES.values():
-        parameters = [{"name": "_id", "type": "token"}, {"name": "_count", "type": "number"}]
+        parameters = [
+            {"name": "_id", "type": "token"},
+            {"name": "_count", "type": "number"},
+            {"name": "_total", "type": "token", "documentation": "accurate, estimate or none"},
+        ]
         parameters += [
             {"name": name, "type": kind}
             for name, kind in resource.parameters.items()
             if name not in COMMON
         ]
-        resources.append(
+        entry: dict[str, Any] = {
+            "type": resource.name,
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": parameters,
+        }
+        dates = [name for name, kind in resource.parameters.items() if kind == "date"]
+        entry["searchParam"].append(
             {
-                "type": resource.name,
-                "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": parameters,
+                "name": "_sort",
+                "type": "special",
+                "documentation": "one of " + ", ".join(["_id", *dates]) + "; - for descending",
             }
         )
+        includes = includable(resource)
+        if includes:
+            entry["searchInclude"] = includes
+        resources.append(entry)
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

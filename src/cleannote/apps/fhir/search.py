@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.fhir import mapping
@@ -33,8 +34,10 @@ from cleannote.rules.outcome_measures import Licence, Scoring, all_instruments
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
-# Parameters every search takes besides its own.
-COMMON = ("_id", "_count", "_after", "_format")
+# Parameters every search takes besides its own (ADR 0914 for _sort, _total, _include).
+COMMON = ("_id", "_count", "_after", "_format", "_sort", "_total", "_include")
+# `_total` values: a count of every match, or none (the default: a count costs a query).
+TOTALS = {"accurate": True, "estimate": True, "none": False}
 
 
 class SearchError(ValueError):
@@ -57,6 +60,10 @@ class Parameter:
     kind: str
     apply: Filter
     column: str = ""
+    # A reference parameter `_include` may follow: the resource's element holding the
+    # reference (e.g. "subject") and the type it points at (e.g. "Patient").
+    element: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,14 +155,14 @@ def reference_id(parameter: str, value: str, kind: str) -> int:
     return int(text)
 
 
-def reference_filter(column: str, kind: str, parameter: str) -> Parameter:
+def reference_filter(column: str, kind: str, parameter: str, element: str = "") -> Parameter:
     def apply(rows: QuerySet[Any], values: Sequence[str]) -> QuerySet[Any]:
         for value in values:
             ids = [reference_id(parameter, one, kind) for one in value.split(",")]
             rows = rows.filter(**{f"{column}__in": ids})
         return rows
 
-    return Parameter("reference", apply, column)
+    return Parameter("reference", apply, column, element, kind if element else "")
 
 
 def token_filter(column: str, system: str | None = None) -> Parameter:
@@ -234,9 +241,10 @@ def _claims(organisation: Organisation) -> QuerySet[Any]:
     return Claim.objects.filter(organisation=organisation).prefetch_related("diagnoses", "lines")
 
 
-def by_patient(column: str) -> dict[str, Parameter]:
-    """The `patient` parameter on the column holding the row's patient."""
-    return {"patient": reference_filter(column, "Patient", "patient")}
+def by_patient(column: str, element: str = "subject") -> dict[str, Parameter]:
+    """The `patient` parameter on the column holding the row's patient; the resource names
+    the patient in `element` (what `_include=<Type>:patient` follows)."""
+    return {"patient": reference_filter(column, "Patient", "patient", element)}
 
 
 RESOURCE_TYPES: dict[str, ResourceType] = {}
@@ -346,8 +354,10 @@ _register(
                 mapping.coverage_resource,
                 lambda row: row.patient_id,
                 {
-                    **by_patient("patient_id"),
-                    "beneficiary": reference_filter("patient_id", "Patient", "beneficiary"),
+                    **by_patient("patient_id", "beneficiary"),
+                    "beneficiary": reference_filter(
+                        "patient_id", "Patient", "beneficiary", "beneficiary"
+                    ),
                     "identifier": token_filter("member_id"),
                 },
             ),
@@ -540,7 +550,7 @@ _register(
                 mapping.claim_resource,
                 lambda row: row.patient_id,
                 {
-                    **by_patient("patient_id"),
+                    **by_patient("patient_id", "patient"),
                     "identifier": token_filter("patient_control_number", mapping.CLAIM_SYSTEM),
                     **by_date("created_at__date", "created"),
                 },
@@ -558,7 +568,9 @@ _register(
                 mapping.explanation_of_benefit_resource,
                 lambda row: row.patient_id,
                 {
-                    **by_patient("patient_id"),
+                    **by_patient("patient_id", "patient"),
+                    # An explanation of benefit is its claim's adjudication: the same row.
+                    "claim": reference_filter("pk", "Claim", "claim", "claim"),
                     "identifier": token_filter("patient_control_number", mapping.CLAIM_SYSTEM),
                     **by_date("date_of_service", "service-date"),
                 },
@@ -582,6 +594,17 @@ class Page:
     found: list[Found]
     count: int
     next_after: str | None
+    # Every match across the pages, when `_total=accurate` asked for it.
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class Sort:
+    """`_sort`: `_id` (the default) or one of the resource's date parameters, `-` for newest
+    first."""
+
+    parameter: str = "_id"
+    descending: bool = False
 
 
 def split_id(resource: ResourceType, resource_id: str) -> tuple[Source, int] | None:
@@ -614,6 +637,59 @@ def page_size(values: Sequence[str]) -> int:
     return max(1, min(int(text), MAX_COUNT))
 
 
+def sort_of(resource: ResourceType, values: Sequence[str]) -> Sort:
+    if not values:
+        return Sort()
+    text = values[-1].strip()
+    name = text.removeprefix("-")
+    dates = [key for key, kind in resource.parameters.items() if kind == "date"]
+    if name != "_id" and name not in dates:
+        keys = ", ".join(["_id", *dates])
+        raise SearchError(
+            "_sort", f"{resource.name} is sorted by {keys} (e.g. -{dates[0] if dates else '_id'})"
+        )
+    return Sort(name, text.startswith("-"))
+
+
+def wants_total(values: Sequence[str]) -> bool:
+    if not values:
+        return False
+    text = values[-1].strip()
+    if text not in TOTALS:
+        raise SearchError("_total", f"{text!r} is not accurate, estimate or none")
+    return TOTALS[text]
+
+
+def _followed(resource: ResourceType) -> dict[str, Parameter]:
+    return {
+        name: parameter
+        for source in resource.sources
+        for name, parameter in source.filters.items()
+        if parameter.element
+    }
+
+
+def includable(resource: ResourceType) -> list[str]:
+    """What `_include` follows from this type, as the CapabilityStatement lists it."""
+    return [f"{resource.name}:{name}" for name in _followed(resource)]
+
+
+def includes_of(resource: ResourceType, values: Sequence[str]) -> list[Parameter]:
+    """`_include=<Type>:<parameter>[:<Target>]`: the reference parameters to follow."""
+    followed = _followed(resource)
+    wanted: list[Parameter] = []
+    for value in values:
+        kind, _, rest = value.strip().partition(":")
+        name, _, target = rest.partition(":")
+        parameter = followed.get(name) if kind == resource.name else None
+        if parameter is None or target not in ("", parameter.target):
+            known = ", ".join(f"{resource.name}:{one}" for one in followed) or "none"
+            raise SearchError("_include", f"{value!r} is not followed here (it is: {known})")
+        if parameter not in wanted:
+            wanted.append(parameter)
+    return wanted
+
+
 def check_parameters(resource: ResourceType, parameters: Mapping[str, Sequence[str]]) -> None:
     for name in parameters:
         if name not in resource.parameters and name not in COMMON:
@@ -626,34 +702,109 @@ def check_parameters(resource: ResourceType, parameters: Mapping[str, Sequence[s
 def search(
     resource: ResourceType, organisation: Organisation, parameters: Mapping[str, Sequence[str]]
 ) -> Page:
-    """One page of matches in id order after `_after`, at most `_count` (bounded) of them."""
+    """One page of matches in `_sort` order (id order by default) after `_after`, at most
+    `_count` (bounded) of them.
+
+    Paging is by keyset over (sort value, source, id): `_after` names the last resource shown,
+    whose sort value is looked up, so a deep page costs what the first does and a row added
+    meanwhile never shifts one onto two pages. A missing date sorts as the earliest."""
     check_parameters(resource, parameters)
+    includes_of(resource, parameters.get("_include", ()))
     count = page_size(parameters.get("_count", ()))
-    after = (parameters.get("_after") or [""])[-1]
-    start = 0
-    after_pk = 0
-    if after:
-        located = split_id(resource, after)
-        if located is None:
-            raise SearchError("_after", f"{after!r} is not a position of this search")
-        start = resource.sources.index(located[0])
-        after_pk = located[1]
-    found: list[Found] = []
-    next_after: str | None = None
-    for index in range(start, len(resource.sources)):
-        source = resource.sources[index]
+    order = sort_of(resource, parameters.get("_sort", ()))
+    total = wants_total(parameters.get("_total", ()))
+    cursor = _cursor(resource, organisation, order, (parameters.get("_after") or [""])[-1])
+    candidates: list[tuple[tuple[Any, int, int], Source, Any]] = []
+    matches = 0
+    for index, source in enumerate(resource.sources):
         rows = _filtered(source, organisation, parameters)
-        if index == start and after_pk:
-            rows = rows.filter(pk__gt=after_pk)
-        wanted = count - len(found)
-        batch = list(rows.order_by("pk")[: wanted + 1])
-        for row in batch[:wanted]:
-            found.append(Found(source.to_resource(row), source.patient_of(row)))
-        if len(batch) > wanted:
-            # More remain: the next page starts after the last one shown.
-            next_after = str(found[-1].resource["id"])
-            break
-    return Page(found, count, next_after)
+        if total:
+            matches += rows.count()
+        rows = _sorted(rows, source, order)
+        if cursor is not None:
+            rows = rows.filter(_after_cursor(index, cursor, order))
+        for row in rows[: count + 1]:
+            candidates.append(((_key(row, order), index, row.pk), source, row))
+    candidates.sort(key=lambda one: one[0], reverse=order.descending)
+    shown = candidates[:count]
+    found = [Found(source.to_resource(row), source.patient_of(row)) for _, source, row in shown]
+    next_after = str(found[-1].resource["id"]) if len(candidates) > count else None
+    return Page(found, count, next_after, matches if total else None)
+
+
+def _sort_column(source: Source, order: Sort) -> str | None:
+    return None if order.parameter == "_id" else source.filters[order.parameter].column
+
+
+def _sorted(rows: QuerySet[Any], source: Source, order: Sort) -> QuerySet[Any]:
+    column = _sort_column(source, order)
+    sign = "-" if order.descending else ""
+    if column is None:
+        return rows.order_by(f"{sign}pk")
+    rows = rows.annotate(sort_value=Coalesce(F(column), Value(dt.date.min)))
+    return rows.order_by(f"{sign}sort_value", f"{sign}pk")
+
+
+def _key(row: Any, order: Sort) -> Any:
+    return 0 if order.parameter == "_id" else row.sort_value
+
+
+def _cursor(
+    resource: ResourceType, organisation: Organisation, order: Sort, after: str
+) -> tuple[Any, int, int] | None:
+    """The (sort value, source, id) of the resource `_after` names, or None on the first page."""
+    if not after:
+        return None
+    located = split_id(resource, after)
+    if located is None:
+        raise SearchError("_after", f"{after!r} is not a position of this search")
+    source, pk = located
+    row = _sorted(source.rows(organisation).filter(pk=pk), source, order).first()
+    if row is None:
+        raise SearchError("_after", f"{after!r} is not a position of this search")
+    return _key(row, order), resource.sources.index(source), pk
+
+
+def _after_cursor(index: int, cursor: tuple[Any, int, int], order: Sort) -> Q:
+    """Rows of source `index` past the cursor in the sort order (ties broken by source, id)."""
+    value, cursor_index, cursor_pk = cursor
+    later = "lt" if order.descending else "gt"
+    if index == cursor_index:
+        same_value = Q(**{f"pk__{later}": cursor_pk})
+    elif (index > cursor_index) != order.descending:
+        same_value = Q()
+    else:
+        same_value = Q(pk__in=[])
+    if order.parameter == "_id":
+        return same_value
+    return Q(**{f"sort_value__{later}": value}) | (Q(sort_value=value) & same_value)
+
+
+def included(
+    resource: ResourceType,
+    organisation: Organisation,
+    page: Page,
+    parameters: Mapping[str, Sequence[str]],
+) -> list[Found]:
+    """The resources `_include` asks for that the page's matches point at, each once, read
+    from this organisation only."""
+    found: list[Found] = []
+    seen: set[str] = set()
+    for parameter in includes_of(resource, parameters.get("_include", ())):
+        target = RESOURCE_TYPES[parameter.target]
+        wanted: dict[int, list[int]] = {}
+        for match in page.found:
+            reference = match.resource.get(parameter.element, {}).get("reference", "")
+            kind, _, target_id = str(reference).partition("/")
+            located = split_id(target, target_id) if kind == target.name else None
+            if located is not None and reference not in seen:
+                seen.add(reference)
+                wanted.setdefault(target.sources.index(located[0]), []).append(located[1])
+        for index, pks in wanted.items():
+            source = target.sources[index]
+            for row in source.rows(organisation).filter(pk__in=pks).order_by("pk"):
+                found.append(Found(source.to_resource(row), source.patient_of(row)))
+    return found
 
 
 def _filtered(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.fhir import capability
-from cleannote.apps.fhir.search import RESOURCE_TYPES, SearchError, read, search
+from cleannote.apps.fhir.search import RESOURCE_TYPES, SearchError, included, read, search
 from cleannote.apps.organisations.api_tokens import (
     ApiRefused,
     TokenAccess,
@@ -83,15 +83,17 @@ def search_view(request: HttpRequest, resource_type: str) -> HttpResponse:
     parameters = {name: request.GET.getlist(name) for name in request.GET}
     try:
         page = search(resource, grant.organisation, parameters)
+        extra = included(resource, grant.organisation, page, parameters)
     except SearchError as error:
         return outcome(400, "invalid", str(error), error.parameter)
-    if resource.patient_data:
+    shown = sorted({f.patient_id for f in [*page.found, *extra] if f.patient_id})
+    if resource.patient_data or shown:
         do_record_audit_event(
             grant.actor,
             AuditAction.SEARCH,
             f"fhir.{resource.name}",
             "",
-            shown_patient_ids=sorted({f.patient_id for f in page.found if f.patient_id}),
+            shown_patient_ids=shown,
             search_text=" ".join(parameters.get("name", [])) or None,
         )
     base = request.build_absolute_uri(request.path)
@@ -99,21 +101,24 @@ def search_view(request: HttpRequest, resource_type: str) -> HttpResponse:
     links = [{"relation": "self", "url": _url(base, kept, request.GET.getlist("_after"))}]
     if page.next_after is not None:
         links.append({"relation": "next", "url": _url(base, kept, [page.next_after])})
-    bundle = {
+    root = request.build_absolute_uri("/fhir/r4/")
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "searchset",
         "timestamp": timezone.now().isoformat(),
-        "link": links,
-        "entry": [
-            {
-                "fullUrl": f"{request.build_absolute_uri('/fhir/r4/')}{resource.name}/"
-                f"{found.resource['id']}",
-                "resource": found.resource,
-                "search": {"mode": "match"},
-            }
-            for found in page.found
-        ],
     }
+    if page.total is not None:
+        bundle["total"] = page.total
+    bundle["link"] = links
+    bundle["entry"] = [
+        {
+            "fullUrl": f"{root}{found.resource['resourceType']}/{found.resource['id']}",
+            "resource": found.resource,
+            "search": {"mode": mode},
+        }
+        for mode, rows in (("match", page.found), ("include", extra))
+        for found in rows
+    ]
     return fhir_response(bundle)
 
 
