@@ -1,4 +1,5 @@
-"""Locust users of a clinic day (ADR 0921): therapists, the front desk, billers.
+"""Locust users of a clinic day (ADR 0921): therapists, the front desk, billers, and the
+systems connected through the API.
 
 Run by `loadtests/run.py`, which writes the facts file this reads (LOAD_FACTS: the logins,
 the cases, patients, clinicians and location to book with, a run id) and reads back what the
@@ -10,7 +11,10 @@ users wrote (LOAD_WRITES), to count it against the database:
 - the front desk (weight 6) looks at the week, opens the booking form and books a visit at a
   time no other booking of the run uses, its note carrying the run id; each booking answered
   with the redirect to the week is recorded;
-- billers (weight 4) work the claims worklist and the unbilled charges.
+- billers (weight 4) work the claims worklist and the unbilled charges;
+- API clients (weight 3), each with a read token of its own (a patient app, a warehouse),
+  search FHIR Patients, search one patient's Encounters newest first, and read the patient
+  and their appointments through the JSON API.
 
 Each user takes a session the runner signed in (no password hashing in the run). Requests are
 named by type, not by URL, so the figures are per kind of request.
@@ -226,6 +230,40 @@ class Biller(ClinicUser):
     @task(1)
     def unbilled(self) -> None:
         self.client.get("/claims/unbilled/", name="billing: unbilled charges")
+
+
+class ApiClient(HttpUser):
+    """A connected system: a bearer token, no session, reads only."""
+
+    weight = 3
+    wait_time = between(1, 3)
+    tokens: ClassVar[list[str]] = FACTS["api_tokens"]
+
+    def on_start(self) -> None:
+        token = self.tokens.pop() if self.tokens else ""
+        self.client.headers["Authorization"] = f"Bearer {token}"
+        self.patients = itertools.cycle(FACTS["patients"])
+
+    @task(2)
+    def search_patients(self) -> None:
+        self.client.get("/fhir/r4/Patient?_count=20", name="fhir: Patient search")
+
+    @task(3)
+    def search_a_patients_encounters(self) -> None:
+        patient = next(self.patients)
+        self.client.get(
+            f"/fhir/r4/Encounter?patient={patient}&_sort=-date&_count=20",
+            name="fhir: Encounter search for a patient",
+        )
+
+    @task(2)
+    def read_a_patient_through_the_api(self) -> None:
+        patient = next(self.patients)
+        self.client.get(f"/api/v1/patients/{patient}", name="api: patient")
+        self.client.get(
+            f"/api/v1/appointments?patient_id={patient}&limit=20",
+            name="api: a patient's appointments",
+        )
 
 
 @events.test_stop.add_listener

@@ -129,6 +129,8 @@ def _facts(run: str, users: int) -> dict[str, Any]:
     from django.conf import settings
     from django.utils import timezone
 
+    from cleannote.apps.audit.actions import Actor
+    from cleannote.apps.organisations.api_tokens import do_create_api_token
     from cleannote.apps.organisations.models import Location, Organisation, Staff
     from cleannote.apps.patients.models import Case, Patient
     from cleannote.web.demo_clinic import DEMO_PASSWORD
@@ -148,6 +150,8 @@ def _facts(run: str, users: int) -> dict[str, Any]:
     )
     by_login = {s.user.username: s for s in staff}
     pairs = [[login, case] for case in cases for login in therapists]
+    owner = next(s for s in staff if s.role == "owner")
+    as_owner = Actor(user=owner.user, organisation=clinic)
     return {
         "run": run,
         "password": DEMO_PASSWORD,
@@ -159,6 +163,12 @@ def _facts(run: str, users: int) -> dict[str, Any]:
         "therapist_sessions": [_session(by_login[therapists[0]].user) for _ in range(users)],
         "front_desk_sessions": [_session(by_login["demo-frontdesk"].user) for _ in range(users)],
         "biller_sessions": [_session(by_login["demo-biller"].user) for _ in range(users)],
+        # One read token per API client, made by the owner as on the tokens page: each keeps
+        # under its own rate limit, as separate connected systems would.
+        "api_tokens": [
+            do_create_api_token(as_owner, name=f"load {run} client {n}", scopes=["read"])[1]
+            for n in range(users)
+        ],
         "front_desk": "demo-frontdesk",
         "biller": "demo-biller",
         "patients": list(
