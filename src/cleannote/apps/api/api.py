@@ -12,7 +12,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from cleannote.apps.api import care, money, records
+from cleannote.apps.api import (
+    care,
+    money,
+    record_writes,  # noqa: F401  (adds the chart's writes to records.router)
+    records,
+)
 from cleannote.apps.api.errors import ApiError, error_response
 from cleannote.apps.organisations.api_tokens import ApiRefused
 

@@ -183,3 +183,83 @@ class RtmImport(Schema):
 class RtmImported(Schema):
     enrolment_id: int
     added: int
+
+
+# --- writes of the chart (ADR 0915) ----------------------------------------------------------
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=NO_CONTROL)]
+SexCode = Literal["F", "M", "U"]
+Reason = Annotated[
+    str,
+    Field(description="why the change is made, in a person's words (kept on the audit row)"),
+    StringConstraints(min_length=1, max_length=200, pattern=NO_CONTROL),
+]
+
+
+class AddressIn(Schema):
+    line1: ShortText = ""
+    line2: ShortText = ""
+    city: ShortText = ""
+    state: ShortText = Field("", description="two letters, e.g. TX")
+    zip: ShortText = ""
+
+
+class AddressChange(Schema):
+    line1: ShortText | None = None
+    line2: ShortText | None = None
+    city: ShortText | None = None
+    state: ShortText | None = None
+    zip: ShortText | None = None
+
+
+class NewPatient(Schema):
+    first_name: Name
+    last_name: Name
+    birth_date: dt.date
+    sex: SexCode
+    preferred_name: ShortText = ""
+    phone: ShortText = ""
+    email: ShortText = ""
+    address: AddressIn | None = None
+
+
+class PatientChange(Schema):
+    """The demographics to change; fields left out stay as they are."""
+
+    reason: Reason
+    first_name: Name | None = None
+    last_name: Name | None = None
+    birth_date: dt.date | None = None
+    sex: SexCode | None = None
+    preferred_name: ShortText | None = None
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    address: AddressChange | None = None
+
+
+class NewCoverage(Schema):
+    patient_id: Id
+    priority: Literal["primary", "secondary", "tertiary"]
+    payer_name: Name
+    payer_id: ShortText = Field(description="the payer's claims id, e.g. 87726")
+    kind: Literal[
+        "medicare",
+        "medicare_advantage",
+        "medicaid",
+        "commercial",
+        "auto_pip",
+        "auto_medpay",
+        "auto_liability",
+        "workers_comp",
+        "self_pay",
+    ]
+    member_id: ShortText
+    group_number: ShortText = ""
+    active_from: dt.date
+    active_through: dt.date | None = None
+    reason: Reason
+
+
+class EndCoverage(Schema):
+    ended_on: dt.date = Field(description="its last day in force")
+    reason: Reason
