@@ -43,6 +43,7 @@ from django.utils import timezone
 from cleannote.apps.audit.chain import chain_hash, head_anchor
 from cleannote.apps.audit.chaining import chain_pending_events
 from cleannote.apps.audit.models import AuditAction, AuditChainHead, AuditEvent
+from cleannote.apps.claims.denied import rebuild_denied_reasons
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimLine, ClaimStatus
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation, Staff
@@ -345,6 +346,9 @@ def grow(
             organisation, rng, claim_template, visit_rows, coverages, clinicians, users
         )
         progress(f"claims, lines, remittances, postings: {time.monotonic() - started:.0f} s")
+        # Written beside the actions, so the denials worklist's rows are counted here (ADR 0871).
+        rebuild_denied_reasons(organisation)
+        progress(f"denied reasons: {time.monotonic() - started:.0f} s")
         appointments = _grow_appointments(organisation, rng, today, visit_rows, clinicians)
         progress(f"appointments: {time.monotonic() - started:.0f} s")
         events = _grow_audit(organisation, rng, visit_rows, users, chain)

@@ -18,6 +18,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.claims.acknowledgments import do_resubmit_rejected_claim
 from cleannote.apps.claims.actions import do_build_batch, do_change_claim_status, do_mark_ready
+from cleannote.apps.claims.denied import refresh_denied_reasons
 from cleannote.apps.claims.models import Claim, ClaimStatus, Frequency
 from cleannote.apps.eligibility.models import EligibilityCheck, EligibilityFile
 from cleannote.apps.notes.models import TreatmentBlock
@@ -366,6 +367,7 @@ def test_the_denials_worklist_pages_by_determination_date_and_keeps_its_filters(
     # given two denied claims, one page each
     other = _second_denial(billing, "197")
     Claim.objects.filter(pk=other.pk).update(adjudicated_on=denied.adjudicated_on + dt.timedelta(1))
+    refresh_denied_reasons([other.pk])  # written beside the actions (ADR 0871)
     monkeypatch.setattr(views, "DENIALS_PAGE", 1)
     client = login(billing.clinic.biller)
     first = client.get("/remittance/denials/").content.decode()
@@ -409,7 +411,8 @@ def test_the_reason_counts_add_denied_claims_and_unpaid_lines_of_part_paid_claim
     other = _second_denial(billing, "197")
     Claim.objects.filter(pk=other.pk).update(status=ClaimStatus.PARTIALLY_PAID)
     other.lines.update(paid_amount=0)
-    # when the reasons are counted, one grouped query for each half (ADR 0870)
+    refresh_denied_reasons([other.pk])  # written beside the actions (ADR 0871)
+    # when the reasons are counted
     counts = {
         r.reason: (r.claims, r.total) for r in denial_reason_counts(billing.clinic.organisation)
     }

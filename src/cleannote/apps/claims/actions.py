@@ -23,6 +23,7 @@ from msgspec.structs import replace
 from cleannote.apps.audit.actions import Actor, do_record_audit_event, do_record_audit_events
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.claims.claim_export import claim_to_send
+from cleannote.apps.claims.denied import DENIAL_STATUSES, refresh_denied_reasons
 from cleannote.apps.claims.errors import ClaimError, ClaimRefusedError
 from cleannote.apps.claims.fees import FeeBook, price_lines
 from cleannote.apps.claims.models import (
@@ -105,6 +106,7 @@ def _set_status(
 ) -> None:
     if not can_move(claim.status, status):
         raise ClaimError(f"claim {claim.pk}", f"cannot go from {claim.status} to {status.value}")
+    previous = claim.status
     ClaimStatusEvent.objects.create(
         claim=claim,
         previous_status=claim.status,
@@ -120,6 +122,8 @@ def _set_status(
         fields.append("voided")
     claim.status = status
     claim.save(update_fields=fields)
+    if previous in DENIAL_STATUSES or status in DENIAL_STATUSES:
+        refresh_denied_reasons([claim.pk])  # in or out of the denials worklist (ADR 0871)
 
 
 def _set_statuses(
@@ -141,9 +145,11 @@ def _set_statuses(
         )
         for claim in claims
     )  # fmt: skip
+    touched = [c.pk for c in claims if status in DENIAL_STATUSES or c.status in DENIAL_STATUSES]
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(status=status)
     for claim in claims:
         claim.status = status
+    refresh_denied_reasons(touched)  # ADR 0871
 
 
 def _mark_first_sent(claims: Sequence[Claim], at: dt.datetime) -> None:
@@ -506,6 +512,8 @@ def do_record_adjudication(
     status = settlement_status(settlement_of(locked), payer_denied=payer_denied)
     if status != locked.status:
         _set_status(actor, locked, status, f"adjudicated {adjudicated_on.isoformat()}", at=None)
+    else:
+        refresh_denied_reasons([locked.pk])  # new adjustments, same status (ADR 0871)
     _audit(actor, AuditAction.UPDATE, locked)
     note_limit_reached(actor, locked)
     return locked

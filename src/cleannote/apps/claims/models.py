@@ -474,3 +474,6 @@ class ChargeRefusal(models.Model):
     @property
     def errors(self) -> list[dict[str, str]]:
         return [f for f in self.findings if f.get("severity") == "error"]
+
+
+from cleannote.apps.claims.denied_models import DeniedReason  # noqa: E402,F401  (ADR 0871)

@@ -39,6 +39,7 @@ from cleannote.apps.claims.actions import (
     next_coverage,
     require_biller,
 )
+from cleannote.apps.claims.denied import refresh_denied_reasons
 from cleannote.apps.claims.errors import ClaimError
 from cleannote.apps.claims.fees import contracted_rate, contracted_rates, fee_schedule_for
 from cleannote.apps.claims.models import (
@@ -667,6 +668,7 @@ class _Pending:
             self.claims.values(),
         )
         ClaimStatusEvent.objects.bulk_create(self.events, batch_size=1000)
+        refresh_denied_reasons(self.claims)  # ADR 0871
         do_record_audit_events(actor, AuditAction.UPDATE, "claim", self.audited)
         ClaimPosting.objects.bulk_create([posting for posting, _ in self.postings], batch_size=1000)
         rows = []

@@ -8,11 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimStatus
+from cleannote.apps.claims.denied import denied_adjustments
+from cleannote.apps.claims.denied_models import DeniedReason
+from cleannote.apps.claims.models import Claim, ClaimAdjustment
 from cleannote.apps.claims.selectors import to_cents
 from cleannote.apps.claims.status import PATIENT_GROUP
 from cleannote.apps.organisations.models import Organisation
@@ -86,42 +87,8 @@ def _appeal_policies(organisation: Organisation, claims: set[Claim]) -> dict[str
 
 
 def _denied_adjustments(organisation: Organisation) -> QuerySet[ClaimAdjustment]:
-    """Adjustments on denied claims and on denied lines of settled or part-paid claims. A line
-    is denied when it was paid nothing and nothing of it was left to the patient: a line (or
-    claim) applied to the deductible is settled, not denied (ADR 0250)."""
-    return (
-        ClaimAdjustment.objects.filter(claim__organisation=organisation)
-        .filter(
-            Q(claim__status=ClaimStatus.DENIED)
-            | Q(
-                claim__status__in=(ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID),
-                line__paid_amount=0,
-            )
-        )
-        .exclude(group=PATIENT_GROUP)
-        .exclude(line__adjustments__group=PATIENT_GROUP)
-    )
-
-
-def _denied_adjustment_parts(
-    organisation: Organisation,
-) -> tuple[QuerySet[ClaimAdjustment], QuerySet[ClaimAdjustment]]:
-    """`_denied_adjustments` as its two halves, which no claim is in both of (a claim's status
-    is one or the other): those of denied claims, and those of unpaid lines on paid or
-    part-paid claims. Each half reads from an index (the claims by status, the unpaid lines),
-    where their OR joined every claim, line and adjustment of the clinic (ADR 0870)."""
-    adjustments = (
-        ClaimAdjustment.objects.filter(claim__organisation=organisation)
-        .exclude(group=PATIENT_GROUP)
-        .exclude(line__adjustments__group=PATIENT_GROUP)
-    )
-    return (
-        adjustments.filter(claim__status=ClaimStatus.DENIED),
-        adjustments.filter(
-            claim__status__in=(ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID),
-            line__paid_amount=0,
-        ),
-    )
+    """The clinic's denied adjustments, read live (`claims.denied.denied_adjustments`)."""
+    return denied_adjustments().filter(claim__organisation=organisation)
 
 
 def denials_worklist(
@@ -220,38 +187,27 @@ class DenialReasonCount:
 
 def denial_reason_counts(organisation: Organisation, payer_id: str = "") -> list[DenialReasonCount]:
     """Every CARC of the denials worklist with how many claims and how much it holds, largest
-    amount first: one grouped query for each half of the denied adjustments, each read from
-    an index (ADR 0836, 0870). A claim is in one half only, so the halves' counts add up."""
+    amount first, from the kept `DeniedReason` rows (one per claim and CARC, ADR 0871): one
+    grouped query over a table as small as the denials, where counting the adjustments live
+    read every denied adjustment with its claim and line (ADR 0870)."""
+    rows = DeniedReason.objects.filter(organisation=organisation)
+    if payer_id:
+        rows = rows.filter(payer_id=payer_id)
     merged: dict[str, DenialReasonCount] = {}
-    for part in _denied_adjustment_parts(organisation):
-        if payer_id:
-            part = part.filter(claim__payer_id=payer_id)
-        rows = (
-            part.order_by()
-            .values("reason", "group")
-            .annotate(claims=Count("claim_id", distinct=True), total=Sum("amount"))
+    for row in (
+        rows.order_by()
+        .values("reason", "group_codes")
+        .annotate(claims=Count("id"), total=Sum("amount"))
+    ):
+        had = merged.get(row["reason"])
+        explained = explain_carc(row["reason"])
+        merged[row["reason"]] = DenialReasonCount(
+            reason=row["reason"],
+            group_codes=sorted({*(had.group_codes if had else []), *row["group_codes"].split()}),
+            meaning=explained.meaning if explained else _UNLISTED,
+            claims=row["claims"] + (had.claims if had else 0),
+            total=row["total"] + (had.total if had else Decimal("0")),
         )
-        by_reason: dict[str, DenialReasonCount] = {}
-        for row in rows:
-            had = by_reason.get(row["reason"])
-            by_reason[row["reason"]] = DenialReasonCount(
-                reason=row["reason"],
-                group_codes=sorted([*(had.group_codes if had else []), row["group"]]),
-                meaning="",
-                # a claim adjusted under two group codes for one reason counts once per group
-                claims=max(row["claims"], had.claims if had else 0),
-                total=row["total"] + (had.total if had else Decimal("0")),
-            )
-        for reason, count in by_reason.items():
-            had = merged.get(reason)
-            explained = explain_carc(reason)
-            merged[reason] = DenialReasonCount(
-                reason=reason,
-                group_codes=sorted({*(had.group_codes if had else []), *count.group_codes}),
-                meaning=explained.meaning if explained else _UNLISTED,
-                claims=count.claims + (had.claims if had else 0),
-                total=count.total + (had.total if had else Decimal("0")),
-            )
     return sorted(merged.values(), key=lambda r: (-r.total, r.reason))
 
 
@@ -285,9 +241,6 @@ class DenialPageKey:
             return None
 
 
-_UNDECIDED = dt.date(9999, 12, 31)  # a claim with no determination date sorts last
-
-
 def denied_claim_page(
     organisation: Organisation,
     size: int,
@@ -298,22 +251,22 @@ def denied_claim_page(
 ) -> tuple[list[int], DenialPageKey | None]:
     """One page of the denied claims' ids, the oldest determination first (the nearest appeal
     deadline first within a payer's window), and the key of the next page (None on the last):
-    keyset paging, one query whatever the page's number (ADR 0836)."""
-    denied = _denied_adjustments(organisation).filter(claim=OuterRef("pk"))
+    keyset paging over the kept `DeniedReason` rows' (organisation, [CARC or payer,] day,
+    claim) indexes, one query whatever the page's number (ADR 0836, 0871)."""
+    rows_read = DeniedReason.objects.filter(organisation=organisation)
     if reason:
-        denied = denied.filter(reason=reason)
-    claims = (
-        Claim.objects.filter(organisation=organisation)
-        .filter(Exists(denied))
-        .annotate(decided=Coalesce("adjudicated_on", Value(_UNDECIDED)))
-    )
+        rows_read = rows_read.filter(reason=reason)
     if payer_id:
-        claims = claims.filter(payer_id=payer_id)
+        rows_read = rows_read.filter(payer_id=payer_id)
     if after is not None:
-        claims = claims.filter(
-            Q(decided__gt=after.decided) | Q(decided=after.decided, pk__gt=after.claim_id)
+        rows_read = rows_read.filter(
+            Q(decided__gt=after.decided) | Q(decided=after.decided, claim_id__gt=after.claim_id)
         )
-    rows = list(claims.order_by("decided", "pk").values_list("decided", "pk")[: size + 1])
+    rows = list(
+        rows_read.order_by("decided", "claim_id")
+        .values_list("decided", "claim_id")
+        .distinct()[: size + 1]
+    )
     more = len(rows) > size
     rows = rows[:size]
     return [pk for _, pk in rows], DenialPageKey(*rows[-1]) if more else None
