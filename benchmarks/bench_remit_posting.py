@@ -9,9 +9,13 @@ claim, as a clearinghouse's daily file. Only `do_import_835` is timed; setting u
 
 `BENCH_REMIT_CLAIMS` sets the number of claims (default 5,000; a multiple of four). The
 database is `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/cleannote_remit_bench,
-dropped and made afresh), or `BENCH_DATABASE_URL` used as it stands (`bench_billing`'s rule:
-the bench clinic is added beside the database's clinics). `BENCH_REMIT_PROFILE=1` prints a
-cProfile of the posting.
+dropped and made afresh), or `BENCH_DATABASE_URL` used as it stands. There (e.g. a copy of
+the million-visit database, ADR 0833) the 835 answers claims the database already holds: the
+largest clinic's oldest Medicare and commercial claims still waiting for their payer
+(accepted), the payers of the clinic made here, posted by its biller, so each run posts the
+next ones. Making them through a new clinic's clinical actions took over
+240 s for 1,000 claims (some 65 queries a visit), and its audit chain and rows were not the
+grown clinic's (ADR 0872). `BENCH_REMIT_PROFILE=1` prints a cProfile of the posting.
 """
 
 from __future__ import annotations
@@ -45,12 +49,16 @@ def run() -> None:
     from cleannote.apps.remittance.models import ClaimPosting, UnmatchedPayment
 
     started = time.perf_counter()
-    actor, note_ids = bench_billing._clinic(patients=claims_wanted // bench_billing.VISITS)
-    created = []
-    for start in range(0, len(note_ids), BULK_LIMIT):
-        created += do_create_claims_from_notes(actor, note_ids[start : start + BULK_LIMIT]).created
-    ready = [do_mark_ready(actor, claim).pk for claim in created]
-    do_build_batches(actor, ready)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        actor, ready = _waiting_claims(claims_wanted)
+    else:
+        actor, note_ids = bench_billing._clinic(patients=claims_wanted // bench_billing.VISITS)
+        created = []
+        for start in range(0, len(note_ids), BULK_LIMIT):
+            batch = note_ids[start : start + BULK_LIMIT]
+            created += do_create_claims_from_notes(actor, batch).created
+        ready = [do_mark_ready(actor, claim).pk for claim in created]
+        do_build_batches(actor, ready)
     claims = Claim.objects.filter(pk__in=ready).select_related("primary_claim").order_by("pk")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.835"
@@ -81,3 +89,39 @@ def run() -> None:
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if profile:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+
+
+def _waiting_claims(wanted: int) -> tuple[Any, list[int]]:
+    """The largest clinic's biller and its `wanted` oldest Medicare and commercial claims the
+    payer accepted and has not answered yet (one query each; no clinic is made). Not its PIP
+    carriers' claims: those post one by one against the carrier's limit (ADR 0781), and
+    arrive in the carrier's own 835."""
+    from django.db.models import CharField, Count, Value
+    from django.db.models.functions import Cast, Concat
+
+    from cleannote.apps.audit.actions import Actor
+    from cleannote.apps.claims.models import Claim, ClaimStatus
+    from cleannote.apps.organisations.models import Organisation, Role, Staff
+    from cleannote.rules.visit import PayerKind
+
+    organisation = Organisation.objects.annotate(n=Count("claims")).order_by("-n", "pk").first()
+    biller = Staff.objects.filter(organisation=organisation, role=Role.BILLER).first()
+    if organisation is None or biller is None:
+        raise SystemExit("BENCH_DATABASE_URL: no clinic with claims and a biller to post them")
+    ready = list(
+        Claim.objects.filter(
+            organisation=organisation,
+            status=ClaimStatus.ACCEPTED,
+            payer_kind__in=(PayerKind.MEDICARE, PayerKind.COMMERCIAL),
+        )
+        .order_by("date_of_service", "pk")
+        .values_list("pk", flat=True)[:wanted]
+    )
+    if len(ready) < wanted:
+        raise SystemExit(f"BENCH_DATABASE_URL: only {len(ready)} accepted claims to answer")
+    # A database grown before ADR 0872 left the claims' control number (CLP01) empty; the
+    # claim action names a claim CN and its id.
+    Claim.objects.filter(pk__in=ready, patient_control_number__isnull=True).update(
+        patient_control_number=Concat(Value("CN"), Cast("pk", CharField()))
+    )
+    return Actor(user=biller.user, organisation=organisation), ready

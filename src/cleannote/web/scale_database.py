@@ -601,7 +601,8 @@ def _grow_claims(
                 payer_kind=coverage.kind,
                 status=status,
                 total_charge=sum((line.charge for line in lines), Decimal(0)),
-                patient_control_number=None,
+                # the id this row takes, as the claim action names it (ADR 0872)
+                patient_control_number=f"CN{rows.next_id}",
                 original_claim_id=None,
                 primary_claim_id=None,
                 first_sent_on=None if status in (ClaimStatus.DRAFT, ClaimStatus.READY) else sent,
