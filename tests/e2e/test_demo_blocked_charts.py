@@ -10,7 +10,7 @@ from cleannote.apps.notes.live_scrub import blocks_sign_off, scrub_loaded_note
 from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.notes.visit_builder import load_note_for_visit
 from cleannote.apps.organisations.models import Staff
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 from tests.personas import client_for
 
 BLOCKED = [
@@ -21,10 +21,8 @@ BLOCKED = [
 
 
 @pytest.mark.parametrize(("last_name", "rule", "screen", "on_chart"), BLOCKED)
-def test_each_blocked_demo_chart_shows_its_block(db, settings, tmp_path, last_name, rule, screen,
-                                                 on_chart):  # fmt: skip
+def test_each_blocked_demo_chart_shows_its_block(demo: Demo, last_name, rule, screen, on_chart):
     # given the demo
-    demo = load_demo(settings, tmp_path, patients=2)
     draft = Note.objects.get(
         patient__last_name=last_name, status=NoteStatus.DRAFT, date_of_service=DEMO_TODAY
     )

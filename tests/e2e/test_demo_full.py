@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.patients.models import PlanOfCare
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 
 
-def test_the_default_demo_loads_every_discipline_within_scope(db, settings, tmp_path):
+def test_the_default_demo_loads_every_discipline_within_scope(standard_demo: Demo):
     # given the demo as `make run` loads it (the loader's default patient count)
-    demo = load_demo(settings, tmp_path, patients=30)
+    demo = standard_demo
     # then every treating credential has signed notes, and no plan of care was established
     # by a credential the scope table refuses it to
     notes = Note.objects.filter(patient__organisation=demo.organisation, signed_at__isnull=False)

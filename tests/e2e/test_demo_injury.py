@@ -17,12 +17,12 @@ from cleannote.apps.patients.benefit_limits import pip_use
 from cleannote.apps.patients.models import Case
 from cleannote.apps.scheduling.forward_flags import flags_for
 from cleannote.apps.scheduling.models import Appointment
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 from tests.personas import client_for
 
 
-def test_the_demo_shows_a_pip_limit_nearly_used_and_a_settled_lien(db, settings, tmp_path):
-    demo = load_demo(settings, tmp_path, patients=30)
+def test_the_demo_shows_a_pip_limit_nearly_used_and_a_settled_lien(standard_demo: Demo):
+    demo = standard_demo
     # the PIP case: payments posted, a little left, the booked visit that passes it flagged
     case = Case.objects.get(patient__organisation=demo.organisation, pip_medpay_limit__isnull=False)
     use = pip_use(case)

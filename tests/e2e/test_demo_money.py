@@ -16,11 +16,11 @@ from cleannote.apps.remittance.models import (
     MatchedBy,
     PatientLedgerEntry,
 )
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 
 
-def test_the_standard_demo_posts_a_paper_check_and_moves_balances(db, settings, tmp_path, client):
-    demo = load_demo(settings, tmp_path, patients=30)
+def test_the_standard_demo_posts_a_paper_check_and_moves_balances(standard_demo: Demo, client):
+    demo = standard_demo
     check = EraFile.objects.get(organisation=demo.organisation, entered_manually=True)
     postings = list(check.postings.select_related("claim"))
     assert len(postings) == 2
@@ -46,12 +46,12 @@ def test_the_standard_demo_posts_a_paper_check_and_moves_balances(db, settings, 
 
 
 def test_the_standard_demo_has_a_payment_plan_with_one_missed_installment(
-    db, settings, tmp_path, client
+    standard_demo: Demo, client
 ):
     from cleannote.apps.ledger.statement_models import MissStatus, PlanMiss
     from cleannote.apps.ledger.statement_selectors import plan_installments
 
-    demo = load_demo(settings, tmp_path, patients=30)
+    demo = standard_demo
     (miss,) = PlanMiss.objects.filter(organisation=demo.organisation)
     assert (miss.number, miss.status) == (2, MissStatus.OPEN)
     states = [i.state for i in plan_installments(miss.plan, DEMO_TODAY)]

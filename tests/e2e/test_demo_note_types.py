@@ -4,17 +4,12 @@ summary whose case is discharged."""
 
 from __future__ import annotations
 
-import pytest
-
 from cleannote.apps.notes.models import Note
 from cleannote.rules.note_types import NoteType
-from tests.e2e.conftest import load_demo
-
-pytestmark = pytest.mark.django_db
+from tests.e2e.conftest import Demo
 
 
-def test_the_demo_has_a_note_of_every_type(settings, tmp_path):
-    demo = load_demo(settings, tmp_path)
+def test_the_demo_has_a_note_of_every_type(demo: Demo):
     notes = Note.objects.filter(patient__organisation=demo.organisation)
     kinds = set(notes.values_list("note_type", flat=True))
     assert kinds == {t.value for t in NoteType}

@@ -6,15 +6,12 @@ from __future__ import annotations
 from cleannote.apps.notes.models import Note
 from cleannote.apps.patients.models import OutcomeMeasureResult
 from cleannote.rules.note_types import NoteType
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 from tests.personas import client_for
 
 
-def test_the_demo_has_three_lefs_measurements_and_a_progress_report_showing_them(
-    db, settings, tmp_path
-):
+def test_the_demo_has_three_lefs_measurements_and_a_progress_report_showing_them(demo: Demo):
     # given the demo as the browser tests load it
-    load_demo(settings, tmp_path)
     # then one case has three LEFS measurements, 31 then 39 then 48 of 80
     results = list(OutcomeMeasureResult.objects.order_by("measured_on"))
     assert [(r.instrument, int(r.score)) for r in results] == [

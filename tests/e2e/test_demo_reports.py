@@ -8,12 +8,11 @@ import datetime as dt
 from cleannote.apps.organisations.models import Staff
 from cleannote.apps.reports import modifier59, productivity
 from cleannote.apps.reports.scope import read_filters
-from cleannote.web.demo_money import MIN_PATIENTS
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 
 
-def test_the_demo_shows_one_clinician_far_above_the_rest_on_59(db, settings, tmp_path):
-    demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
+def test_the_demo_shows_one_clinician_far_above_the_rest_on_59(money_demo: Demo):
+    demo = money_demo
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
     filters = read_filters({}, owner, DEMO_TODAY)
     flagged = {r.name for r in modifier59.modifier_59(filters) if r.finding}
@@ -28,18 +27,17 @@ def test_the_demo_shows_one_clinician_far_above_the_rest_on_59(db, settings, tmp
     assert clinic["units_per_visit"] is not None
 
 
-def test_a_small_demo_has_no_59_course(db, settings, tmp_path):
-    demo = load_demo(settings, tmp_path)
+def test_a_small_demo_has_no_59_course(demo: Demo):
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
     assert not [r for r in modifier59.modifier_59(read_filters({}, owner, DEMO_TODAY)) if r.finding]
 
 
-def test_the_demo_compliance_report_shows_the_kx_patient(db, settings, tmp_path):
+def test_the_demo_compliance_report_shows_the_kx_patient(money_demo: Demo):
     """Walter Brandt's Medicare course is billed up to the KX amount and his series is booked
     from tomorrow (demo_kx_course.py): his booked visits pass KX and then $3,000 (ADR 0802)."""
     from cleannote.apps.reports.compliance import PROBLEMS, compliance
 
-    demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
+    demo = money_demo
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
     rows, counts = compliance(read_filters({}, owner, DEMO_TODAY))
     kx = [r for r in rows if r.problem in (PROBLEMS["kx"], PROBLEMS["targeted_review"])]
@@ -50,14 +48,14 @@ def test_the_demo_compliance_report_shows_the_kx_patient(db, settings, tmp_path)
     assert all("/plan/" in r.fix_url and r.location != "—" for r in kx)
 
 
-def test_the_daily_summaries_give_the_live_figures(db, settings, tmp_path):
+def test_the_daily_summaries_give_the_live_figures(money_demo: Demo):
     """The summaries, filled by the nightly command, with the days after them counted live,
     give exactly the live query's figures (ADR 0850): over four weeks, a year, and filtered."""
     from django.core.management import call_command
 
     from cleannote.apps.reports.models import ProductivityDay, ReportSummaryRun
 
-    demo = load_demo(settings, tmp_path, patients=MIN_PATIENTS)
+    demo = money_demo
     owner = Staff.objects.get(organisation=demo.organisation, user__username="demo-owner")
     therapist = Staff.objects.get(organisation=demo.organisation, user__username="demo-pt2")
     year = {"start": (DEMO_TODAY - dt.timedelta(days=364)).isoformat()}

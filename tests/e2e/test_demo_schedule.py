@@ -20,13 +20,13 @@ from cleannote.apps.scheduling.models import (
     WaitlistEntry,
 )
 from cleannote.rules.forward_view import FlagKind
-from tests.e2e.conftest import DEMO_TODAY, Demo, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 from tests.personas import client_for
 
 
-def test_the_demo_calendar_fills_every_clinicians_weeks(db, settings, tmp_path):
+def test_the_demo_calendar_fills_every_clinicians_weeks(standard_demo: Demo):
     # given the demo as `make run` loads it
-    demo = load_demo(settings, tmp_path, patients=30)
+    demo = standard_demo
     appointments = Appointment.objects.filter(organisation=demo.organisation)
     # a clinician is who the calendar gives a column: staff with a credential (not the front
     # desk, a biller or a location manager)
