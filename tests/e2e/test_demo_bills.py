@@ -4,12 +4,11 @@ the scrubber requires of a workers' comp claim (payer.accident-details)."""
 from __future__ import annotations
 
 from cleannote.apps.patients.models import Case
-from tests.e2e.conftest import claims_from_signed_notes, load_demo
+from tests.e2e.conftest import Demo, claims_from_signed_notes
 
 
-def test_workers_comp_demo_notes_become_claims(db, settings, tmp_path):
-    # given the demo with three patients, the third billed to workers' comp
-    demo = load_demo(settings, tmp_path, patients=3)
+def test_workers_comp_demo_notes_become_claims(demo: Demo):
+    # given the demo (five patients), the third billed to workers' comp
     # when the biller bills every signed note
     claims, refusals = claims_from_signed_notes(demo)
     # then no note is refused for a missing accident, and workers' comp is billed

@@ -25,7 +25,7 @@ from cleannote.apps.notes.visit_builder import (
 )
 from cleannote.apps.patients.clinical_actions import do_record_referral
 from cleannote.apps.patients.models import AuthorizedCodeGroup, Referral
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 from tests.personas import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,8 @@ def _built(note):
         return ("refused", exc.problem)
 
 
-def test_bulk_and_single_loads_build_the_same_visits_for_the_demo(settings, tmp_path):
+def test_bulk_and_single_loads_build_the_same_visits_for_the_demo(demo: Demo):
     # given the demo clinic's notes
-    demo = load_demo(settings, tmp_path)
     ids = list(
         Note.objects.filter(patient__organisation=demo.organisation).values_list("pk", flat=True)
     )
@@ -56,8 +55,7 @@ def test_bulk_and_single_loads_build_the_same_visits_for_the_demo(settings, tmp_
     assert any(v.history for v in single.values() if not isinstance(v, tuple))
 
 
-def test_bulk_load_reads_a_fixed_number_of_queries(settings, tmp_path, django_assert_num_queries):
-    demo = load_demo(settings, tmp_path)
+def test_bulk_load_reads_a_fixed_number_of_queries(demo: Demo, django_assert_num_queries):
     notes = Note.objects.filter(patient__organisation=demo.organisation).order_by("pk")
     few = list(notes.values_list("pk", flat=True)[:3])
     many = list(notes.values_list("pk", flat=True))

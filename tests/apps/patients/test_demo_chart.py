@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.patients.models import Case, Coverage
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 
 
-def test_demo_has_a_secondary_coverage_and_a_discharged_case(db, settings, tmp_path):
-    demo = load_demo(settings, tmp_path, patients=4)
+def test_demo_has_a_secondary_coverage_and_a_discharged_case(demo: Demo):
     # the first second card; the secondary-claim demo may add a spouse's plan later (ADR 0740)
     secondary = (
         Coverage.objects.filter(patient__organisation=demo.organisation, priority="secondary")

@@ -9,11 +9,10 @@ from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.patients.models import RtmEnrolment
 from cleannote.apps.patients.rtm_selectors import billing_of
 from cleannote.rules.rtm import Standing
-from tests.e2e.conftest import DEMO_TODAY, load_demo
+from tests.e2e.conftest import DEMO_TODAY, Demo
 
 
-def test_demo_has_two_patients_in_remote_monitoring(db, settings, tmp_path):
-    demo = load_demo(settings, tmp_path, patients=3)
+def test_demo_has_two_patients_in_remote_monitoring(demo: Demo):
     lena, victor = (
         RtmEnrolment.objects.filter(case__patient__organisation=demo.organisation)
         .order_by("start_date")

@@ -6,11 +6,10 @@ from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.patients.models import Coverage
 from cleannote.apps.payers.models import Payer
 from cleannote.rules.visit import UnitMethod
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 
 
-def test_demo_payers_are_in_the_directory_with_an_override(db, settings, tmp_path):
-    demo = load_demo(settings, tmp_path, patients=3)
+def test_demo_payers_are_in_the_directory_with_an_override(demo: Demo):
     directory = Payer.objects.filter(organisation=demo.organisation)
     assert directory.count() == 7
     lakeshore = directory.get(claims_payer_id="DEMO-LSM")
