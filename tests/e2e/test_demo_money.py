@@ -59,3 +59,22 @@ def test_the_standard_demo_has_a_payment_plan_with_one_missed_installment(
     client.force_login(demo.biller.user)
     page = client.get("/ledger/payment-plans/missed/").content.decode()
     assert f"/ledger/patients/{miss.plan.patient_id}/#payment-plan" in page
+    # The same demo's portal account (ADR 0951): the patient of the newest statement with a
+    # balance signs in with the demo email and password and sees that statement.
+    from django.test import Client
+
+    from cleannote.apps.ledger.models import Statement
+    from cleannote.apps.portal.models import PortalAccess
+    from cleannote.web.demo_clinic import DEMO_PASSWORD
+    from cleannote.web.demo_portal import PORTAL_EMAIL
+
+    access = PortalAccess.objects.select_related("patient").get(account__contact=PORTAL_EMAIL)
+    statement = Statement.objects.filter(patient=access.patient).first()
+    assert statement is not None
+    assert statement.amount_due > 0
+    patient = Client(REMOTE_ADDR="10.7.7.7")
+    signed_in = patient.post(
+        "/portal/sign-in/password/", {"address": PORTAL_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    assert f"Statement {statement.number}" in patient.get("/portal/bills/").content.decode()

@@ -69,6 +69,7 @@ from cleannote.web.demo_messaging import load_demo_messaging
 from cleannote.web.demo_money import MIN_PATIENTS as MONEY_MIN_PATIENTS
 from cleannote.web.demo_money import load_demo_money
 from cleannote.web.demo_payment_plan import load_demo_payment_plan
+from cleannote.web.demo_portal import load_demo_portal
 from cleannote.web.demo_registration import register_demo_patient
 from cleannote.web.demo_reports import load_demo_reports
 from cleannote.web.demo_rtm import RTM_PATIENTS, load_demo_rtm
@@ -404,6 +405,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     load_demo_secondary(clinic, today)  # a secondary claim and a crossover from 835s (ADR 0740)
     load_demo_money(clinic, today, patients)  # a paper check, refund, transfer, write-off
     load_demo_payment_plan(clinic, today, patients)  # one missed installment (ADR 0764)
+    load_demo_portal(clinic, today, patients, DEMO_PASSWORD)  # a patient's portal (ADR 0951)
     # A clinician far above the rest on modifier 59/X, for the reports' monitor (ADR 0801).
     notes += load_demo_reports(
         actor, staff["demo-pt2"], Actor(user=staff["demo-biller"].user, organisation=clinic),

@@ -354,6 +354,10 @@ CLEANNOTE_SMS_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_SMS_OUTBOX_DIR", DATA_
 # session ends after this many idle minutes (shorter than staff's), on its own cookie.
 CLEANNOTE_PORTAL_LINK_MINUTES = int(os.environ.get("CLEANNOTE_PORTAL_LINK_MINUTES", "30"))
 CLEANNOTE_PORTAL_IDLE_MINUTES = int(os.environ.get("CLEANNOTE_PORTAL_IDLE_MINUTES", "10"))
+# The class that takes a portal payment (ADR 0951); the default records the patient's reference.
+CLEANNOTE_PORTAL_PAYMENT_ADAPTER = os.environ.get(
+    "CLEANNOTE_PORTAL_PAYMENT_ADAPTER", "cleannote.apps.portal.payments.ReferenceOnlyAdapter"
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

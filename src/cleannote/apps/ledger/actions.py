@@ -13,8 +13,8 @@ from django.utils import timezone
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.ledger.errors import LedgerRefused
-from cleannote.apps.ledger.models import CheckIn, PatientPayment
-from cleannote.apps.ledger.payment_checks import checked_payment
+from cleannote.apps.ledger.models import CheckIn, PatientPayment, PaymentMethod
+from cleannote.apps.ledger.payment_checks import PaymentInput, checked_payment
 from cleannote.apps.ledger.statement_actions import do_stop_dunning_if_paid
 from cleannote.apps.organisations.models import Organisation, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
@@ -65,14 +65,46 @@ def do_record_patient_payment(
     that lowers the balance. Refused (`LedgerRefused`, naming the field) before anything is
     written."""
     user = _person(actor, Capability.CHECK_IN, Capability.POST_PAYMENTS)
-    if patient.organisation_id != actor.organisation.pk:
-        raise LedgerRefused("patient", "belongs to another organisation")
     if appointment is not None and appointment.patient_id != patient.pk:
         raise LedgerRefused("appointment", "is another patient's")
+    what = "Copay at check-in" if appointment is not None else "Payment at the desk"
     payment = checked_payment(amount, method, reference)
+    return _post_payment(actor, patient, payment, user, what, appointment=appointment, at=at)
+
+
+@transaction.atomic
+def do_record_online_payment(
+    actor: Actor,
+    patient: Patient,
+    *,
+    amount: Decimal | str | None,
+    reference: str,
+    at: dt.datetime | None = None,
+) -> PatientPayment:
+    """A card payment the patient made online, recorded by the processor's reference: the
+    same payment row, receipt number and ledger line as a desk payment, with nobody as the
+    receiver (ADR 0951). The caller (the patient portal) has checked the patient is the
+    signed-in account's to pay for; the actor is that account."""
+    if actor.user is not None:
+        raise LedgerRefused("actor", "staff record a card payment at the desk")
+    payment = checked_payment(amount, PaymentMethod.CARD, reference)
+    return _post_payment(actor, patient, payment, None, "Online payment", appointment=None, at=at)
+
+
+def _post_payment(
+    actor: Actor,
+    patient: Patient,
+    payment: PaymentInput,
+    user: User | None,
+    what: str,
+    *,
+    appointment: Appointment | None,
+    at: dt.datetime | None,
+) -> PatientPayment:
+    if patient.organisation_id != actor.organisation.pk:
+        raise LedgerRefused("patient", "belongs to another organisation")
     received_at = at or timezone.now()
     receipt = _next_receipt_number(actor.organisation, timezone.localtime(received_at).year)
-    what = "Copay at check-in" if appointment is not None else "Payment at the desk"
     entry = PatientLedgerEntry.objects.create(
         organisation=actor.organisation,
         patient=patient,

@@ -34,8 +34,9 @@ class PatientPayment(models.Model):
     # A check's number; for a card only its last 4 digits or the processor's reference.
     reference = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField()
+    # Empty for a payment the patient recorded online, in the patient portal (ADR 0951).
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     receipt_number = models.CharField(max_length=20)
     ledger_entry = models.OneToOneField(

@@ -35,7 +35,10 @@ def receipt_rows(payment: PatientPayment) -> list[list[object]]:
             ]
         )
     who = payment.received_by
-    rows.append(["Taken by", f"{who.first_name} {who.last_name}".strip() or who.username])
+    if who is None:
+        rows.append(["Recorded", "online, in the patient portal"])
+    else:
+        rows.append(["Taken by", f"{who.first_name} {who.last_name}".strip() or who.username])
     return rows
 
 

@@ -15,5 +15,6 @@ class NavEntry:
 
 NAV: tuple[NavEntry, ...] = (
     NavEntry("Home", "portal:home"),
+    NavEntry("Bills and payments", "portal:bills"),
     NavEntry("Sign-in and password", "portal:password"),
 )

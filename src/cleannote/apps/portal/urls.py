@@ -3,7 +3,7 @@ page shows is held in the portal session."""
 
 from django.urls import path
 
-from cleannote.apps.portal import views
+from cleannote.apps.portal import bills_views, views
 
 app_name = "portal"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("viewing/", views.choose_patient, name="choose_patient"),
     path("password/", views.password, name="password"),
+    path("bills/", bills_views.bills, name="bills"),
+    path("bills/statements/<int:statement_id>/", bills_views.statement, name="statement"),
+    path("bills/pay/", bills_views.record_payment, name="pay"),
+    path("bills/receipts/<int:payment_id>/", bills_views.receipt, name="receipt"),
+    path("bills/receipts/<int:payment_id>/pdf/", bills_views.receipt_pdf, name="receipt_pdf"),
 ]
