@@ -156,3 +156,18 @@ def test_the_capability_statement_says_what_sort_total_and_include_do(client, db
     encounter = {p["name"]: p for p in by_type["Encounter"]["searchParam"]}
     assert "_id, date" in encounter["_sort"]["documentation"]
     assert encounter["_total"]["type"] == "token"
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("_after=999999", 200), ("_sort=birthdate&_after=999999", 400)],
+)
+def test_an_id_position_stands_without_its_row_a_date_position_needs_it(
+    call, clinic, query, status
+):
+    """In id order the id is the whole position (a row removed since the last page still
+    marks it); in date order the row's date is looked up, so a missing row is a 400."""
+    response = call(f"/fhir/r4/Patient?{query}")
+    assert response.status_code == status
+    if status == 200:
+        assert response.json().get("entry", []) == []

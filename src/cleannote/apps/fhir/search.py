@@ -759,10 +759,14 @@ def _cursor(
     if located is None:
         raise SearchError("_after", f"{after!r} is not a position of this search")
     source, pk = located
+    index = resource.sources.index(source)
+    if order.parameter == "_id":
+        # The id is the whole position: a row removed since the last page still marks it.
+        return 0, index, pk
     row = _sorted(source.rows(organisation).filter(pk=pk), source, order).first()
     if row is None:
         raise SearchError("_after", f"{after!r} is not a position of this search")
-    return _key(row, order), resource.sources.index(source), pk
+    return _key(row, order), index, pk
 
 
 def _after_cursor(index: int, cursor: tuple[Any, int, int], order: Sort) -> Q:
