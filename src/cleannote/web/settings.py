@@ -295,6 +295,9 @@ USE_TZ = True
 # Claims: filed 837P batches land in the outbox folder; background tasks go to Redis when
 # REDIS_URL is set and run in-process otherwise (ADR 0110).
 CLEANNOTE_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_OUTBOX_DIR", DATA_DIR / "outbox"))
+# The clinic's own exercise pictures and videos (ADR 0970): served by a view that checks who
+# asks, never as public static files.
+CLEANNOTE_MEDIA_DIR = Path(os.environ.get("CLEANNOTE_MEDIA_DIR", DATA_DIR / "media"))
 # FHIR bulk exports and patients' whole-record archives: private files (0600), ADR 0911.
 CLEANNOTE_FHIR_EXPORT_DIR = Path(
     os.environ.get("CLEANNOTE_FHIR_EXPORT_DIR", DATA_DIR / "fhir-exports")

@@ -36,6 +36,7 @@ urlpatterns = [
     path("ledger/", include("cleannote.apps.ledger.urls")),
     path("injury/", include("cleannote.apps.injury.urls")),
     path("inventory/", include("cleannote.apps.inventory.urls")),
+    path("exercises/", include("cleannote.apps.exercises.urls")),
     path("exchange/", include("cleannote.apps.exchange.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("settings/", settings_index, name="settings"),

@@ -57,6 +57,9 @@ class Capability(StrEnum):
     WORD_DUNNING = "word_dunning"
     # Make and revoke the organisation's API tokens (ADR 0900). Owner only.
     MANAGE_API_TOKENS = "manage_api_tokens"
+    # The clinic's exercise library for home programs: add, edit, attach media, retire
+    # (ADR 0970). Clinicians and location managers; prescribing from a note is WRITE_NOTES.
+    MANAGE_EXERCISES = "manage_exercises"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -69,6 +72,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_CHART,
             Capability.MANAGE_SCHEDULE,
             Capability.SEE_OWN_REPORTS,
+            Capability.MANAGE_EXERCISES,
         }
     ),
     Role.ASSISTANT: frozenset(
@@ -78,6 +82,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.WRITE_NOTES,
             Capability.MANAGE_SCHEDULE,
             Capability.SEE_OWN_REPORTS,
+            Capability.MANAGE_EXERCISES,
         }
     ),
     Role.FRONT_DESK: frozenset(
@@ -104,6 +109,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SET_ANY_HOURS,
             Capability.MANAGE_INVENTORY,
             Capability.SEE_LOCATION_REPORTS,
+            Capability.MANAGE_EXERCISES,
         }
     ),
     Role.BILLER: frozenset(

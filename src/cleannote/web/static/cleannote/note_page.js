@@ -73,6 +73,22 @@
       stamp(button.getAttribute("data-stamp"));
       return;
     }
+    // A suggestion another panel offers (the home exercise log, ADR 0970) goes into the note
+    // only when the therapist presses its button: appended to the field, then saved as typed.
+    var offer = event.target.closest ? event.target.closest("[data-insert-into]") : null;
+    if (offer) {
+      var field = document.getElementById(offer.getAttribute("data-insert-into"));
+      if (field) {
+        event.preventDefault();
+        var text = offer.getAttribute("data-text") || "";
+        if (field.value.indexOf(text) === -1) {
+          field.value = field.value ? field.value.replace(/\s*$/, "") + " " + text : text;
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+        field.focus();
+      }
+      return;
+    }
     var link = event.target.closest ? event.target.closest("[data-focus]") : null;
     if (link) {
       var target = document.getElementById(link.getAttribute("data-focus"));
