@@ -61,6 +61,7 @@ from cleannote.rules.scope_of_practice import CODE_ACTS, Act, act_refusal
 from cleannote.rules.visit import AccidentKind, Credential, Discipline, PayerKind, Relationship
 from cleannote.web.demo_contracts import load_demo_contracts
 from cleannote.web.demo_denials import load_demo_denial
+from cleannote.web.demo_exercises import load_demo_exercises
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
 from cleannote.web.demo_inventory import load_demo_inventory
@@ -412,6 +413,9 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
         main, today, patients,
     )  # fmt: skip
     load_demo_inventory(actor, (main, eastside), patients)  # supplies, two low (ADR 0820)
+    # After the supplies, whose dispenses go on the first draft: a home program (ADR 0970).
+    _, program_case = load_demo_exercises(clinic, today, patients)
+    notes += 2 if program_case is not None else 0  # its two draft notes
     manager_name, manager_first, manager_last = MANAGER_USER
     do_create_staff(
         clinic, username=manager_name, password=DEMO_PASSWORD, first_name=manager_first,

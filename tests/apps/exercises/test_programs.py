@@ -157,3 +157,15 @@ def test_another_clinic_sees_nothing(prescribed: Library, other_clinic):
     assert client.get(reverse("exercises:program_pdf", args=[case.pk])).status_code == 404
     note = prescribed.clinic.draft_note
     assert client.get(reverse("exercises:note_program", args=[note.pk])).status_code == 404
+
+
+def test_an_older_note_cannot_change_a_newer_program(prescribed: Library):
+    lib = prescribed
+    newer = next_note(lib)
+    do_prescribe(lib.therapist, newer, lib.cat, DoseInput(1, 10))
+    older = next_note(lib, TODAY - dt.timedelta(days=3))
+    with pytest.raises(ExerciseRefused, match="A later note changed the program"):
+        do_prescribe(lib.therapist, older, lib.cat, DoseInput(2, 10))
+    panel = client_for(lib.clinic.therapist).get(reverse("exercises:note_program", args=[older.pk]))
+    assert 'id="program-superseded"' in panel.content.decode()
+    assert 'id="prescribe"' not in panel.content.decode()

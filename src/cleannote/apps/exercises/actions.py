@@ -212,9 +212,6 @@ def plan_on(note: Note) -> PlanOfCare | None:
 
 def _revision_of(actor: Actor, note: Note, staff: Staff) -> ProgramRevision:
     """The note's own revision, made on the first change by copying the program in force."""
-    mine = ProgramRevision.objects.select_for_update().filter(note=note).first()
-    if mine is not None:
-        return mine
     # Lock the case's revisions so two notes cannot take the same number.
     current = (
         ProgramRevision.objects.select_for_update()
@@ -222,6 +219,15 @@ def _revision_of(actor: Actor, note: Note, staff: Staff) -> ProgramRevision:
         .order_by("-number")
         .first()
     )
+    if current is not None and current.note_id == note.pk:
+        return current
+    if current is not None and (
+        current.starts_on > note.date_of_service
+        or ProgramRevision.objects.filter(note=note).exists()
+    ):
+        raise ExerciseRefused(
+            "note", "A later note changed the program already: change it on the newest note."
+        )
     number = (current.number if current else 0) + 1
     revision = ProgramRevision.objects.create(
         case_id=note.case_id, note=note, plan=plan_on(note), number=number,
@@ -302,15 +308,17 @@ def do_log_session(
     pain: int | None,
     difficulty: str,
     by_patient: bool = True,
+    today: dt.date | None = None,
 ) -> ExerciseSession:
     """One sitting the patient did: the day, each exercise done or not with the sets and reps,
     the pain felt (0-10) and how hard it was. The actor is the patient signed in to the portal
-    (by_patient) or a staff member writing down what the patient says."""
+    (by_patient) or a staff member writing down what the patient says. `today` is the
+    clinic's date (default the clock's): a log is of the last 28 days, never of a day ahead."""
     if revision.case.patient_id != patient.pk or patient.organisation_id != actor.organisation.pk:
         raise ExerciseRefused("program", "This program is not the patient's.")
     if not by_patient:
         _staff(actor, Capability.WRITE_NOTES)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if done_on > today:
         raise ExerciseRefused("done_on", "A session cannot be logged for a day still to come.")
     if done_on < today - dt.timedelta(days=28):

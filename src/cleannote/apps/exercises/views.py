@@ -183,6 +183,12 @@ def _panel(
     staff = request.staff  # type: ignore[attr-defined]
     program = program_of(note.case)
     mine = next((r for r in program.revisions if r.note_id == note.pk), None)
+    current = program.current
+    # A note older than the program in force, or whose revision a later note replaced, shows
+    # the program read-only: the change belongs on the newest note.
+    superseded = current is not None and (
+        (mine is not None and mine != current) or current.starts_on > note.date_of_service
+    )
     return render(
         request,
         "exercises/_note_program.html",
@@ -193,7 +199,8 @@ def _panel(
             "changes": program.changes_of(mine) if mine else [],
             "form": form,
             "error": error,
-            "editable": not note.is_signed and note.therapist_id == staff.pk,
+            "editable": not note.is_signed and note.therapist_id == staff.pk and not superseded,
+            "superseded": superseded,
         },
         status=status,
     )
@@ -240,7 +247,7 @@ def note_program(request: HttpRequest, note_id: int) -> HttpResponse:
         if refusal.field in form.fields:
             form.add_error(refusal.field, refusal.message)
             return _panel(request, note, form)
-        if refusal.field in ("actor", "note"):
+        if refusal.field == "actor":
             raise PermissionDenied(refusal.message) from refusal
         return _panel(request, note, form, error=refusal.message)
     return _back(request, note, _panel(request, note, DoseForm(_org(request))))
@@ -253,7 +260,7 @@ def stop_exercise(request: HttpRequest, note_id: int, exercise_id: int) -> HttpR
     try:
         do_stop_exercise(actor_of(request), note, exercise_id)
     except ExerciseRefused as refusal:
-        if refusal.field in ("actor", "note"):
+        if refusal.field == "actor":
             raise PermissionDenied(refusal.message) from refusal
         return _panel(request, note, DoseForm(_org(request)), error=refusal.message)
     return _back(request, note, _panel(request, note, DoseForm(_org(request))))
