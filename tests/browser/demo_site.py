@@ -169,6 +169,8 @@ def _pages(organisation: Organisation) -> dict[str, str]:
         ),
         "note editor": f"/notes/{draft.pk}/edit/",
         "note page": f"/notes/{signed_note.pk}/",
+        "exercise library": "/exercises/",
+        "new exercise": "/exercises/new/",
         "claims list": "/claims/",
         "claim page": f"/claims/{claim.pk}/",
         "batches": "/claims/batches/",

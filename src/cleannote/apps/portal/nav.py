@@ -16,5 +16,6 @@ class NavEntry:
 NAV: tuple[NavEntry, ...] = (
     NavEntry("Home", "portal:home"),
     NavEntry("Bills and payments", "portal:bills"),
+    NavEntry("Home exercises", "portal:exercises"),
     NavEntry("Sign-in and password", "portal:password"),
 )

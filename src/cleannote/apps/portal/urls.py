@@ -3,7 +3,7 @@ page shows is held in the portal session."""
 
 from django.urls import path
 
-from cleannote.apps.portal import bills_views, views
+from cleannote.apps.portal import bills_views, exercise_views, views
 
 app_name = "portal"
 
@@ -20,4 +20,11 @@ urlpatterns = [
     path("bills/pay/", bills_views.record_payment, name="pay"),
     path("bills/receipts/<int:payment_id>/", bills_views.receipt, name="receipt"),
     path("bills/receipts/<int:payment_id>/pdf/", bills_views.receipt_pdf, name="receipt_pdf"),
+    path("exercises/", exercise_views.exercises, name="exercises"),
+    path("exercises/<int:case_id>/log/", exercise_views.log_session, name="log_exercises"),
+    path("exercises/<int:case_id>/changes/", exercise_views.changes, name="exercise_changes"),
+    path("exercises/<int:case_id>/program.pdf", exercise_views.program_pdf, name="exercise_pdf"),
+    path(
+        "exercises/media/<int:exercise_id>/", exercise_views.exercise_media, name="exercise_media"
+    ),
 ]
