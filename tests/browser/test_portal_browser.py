@@ -61,6 +61,7 @@ def test_a_patient_signs_in_by_link_sees_a_statement_and_records_a_payment(
     page.click("#portal-access")
     page.click("#send-invite")
     expect(page.locator("#invite-sent")).to_contain_text("text message")
+    assert axe_violations(page, "chart portal access page") == []
     page.goto(f"{base}/portal/")
     expect(page.locator("#send-link")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("Hello")

@@ -63,7 +63,7 @@ def test_the_standard_demo_has_a_payment_plan_with_one_missed_installment(
     # balance signs in with the demo email and password and sees that statement.
     from django.test import Client
 
-    from cleannote.apps.ledger.models import Statement
+    from cleannote.apps.ledger.statement_models import Statement
     from cleannote.apps.portal.models import PortalAccess
     from cleannote.web.demo_clinic import DEMO_PASSWORD
     from cleannote.web.demo_portal import PORTAL_EMAIL
