@@ -7,14 +7,14 @@ from __future__ import annotations
 from cleannote.apps.claims.actions import do_build_batch
 from cleannote.apps.claims.models import Claim, ClaimStatus, Origin, PayerSequence
 from cleannote.apps.remittance.models import ClaimPosting
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 from tests.edi.pyx12_check import pyx12_errors
 from tests.personas import client_for
 
 
-def test_demo_has_a_secondary_claim_from_an_835_and_a_medicare_crossover(db, settings, tmp_path):
+def test_demo_has_a_secondary_claim_from_an_835_and_a_medicare_crossover(money_demo: Demo):
     # given the demo clinic
-    demo = load_demo(settings, tmp_path, patients=8)
+    demo = money_demo
     organisation = demo.organisation
     # then one secondary claim was made by the posting of its primary's 835
     secondary = Claim.objects.get(organisation=organisation, origin=Origin.SECONDARY)

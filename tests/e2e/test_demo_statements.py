@@ -11,13 +11,13 @@ from pypdf import PdfReader
 
 from cleannote.apps.ledger.models import Statement, StatementRun
 from cleannote.apps.ledger.statement_models import DunningStatus
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 from tests.personas import client_for
 
 
-def test_demo_has_coinsurance_statements_and_a_reminder(db, settings, tmp_path):
+def test_demo_has_coinsurance_statements_and_a_reminder(money_demo: Demo):
     # given the demo with enough patients for its statements
-    demo = load_demo(settings, tmp_path, patients=10)
+    demo = money_demo
     statements = Statement.objects.filter(organisation=demo.organisation)
     # then four statements for three patients, each owing coinsurance
     assert statements.count() == 4

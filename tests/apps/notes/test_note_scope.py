@@ -39,7 +39,7 @@ from cleannote.edi.x12_837p import write_837p
 from cleannote.forms.cms1500 import FormMode, render_cms1500
 from cleannote.rules.note_types import NoteType
 from tests.apps.notes.test_note_page import COMPLETE_97110
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import Demo
 from tests.forms.test_cms1500 import boxes_by_page
 from tests.personas import PASSWORD, TODAY, client_for
 
@@ -92,9 +92,8 @@ def _editor_writes(note: Note) -> list[tuple[str, str, dict[str, str]]]:
 # --- the "done when", against the demo clinic ---------------------------------------
 
 
-def test_no_other_clinician_may_open_edit_or_sign_a_pts_draft_in_the_demo(db, settings, tmp_path):
+def test_no_other_clinician_may_open_edit_or_sign_a_pts_draft_in_the_demo(money_demo: Demo):
     # given the demo clinic and a physical therapist's draft with a treatment block
-    load_demo(settings, tmp_path, patients=8)
     draft = (
         Note.objects.filter(
             status=NoteStatus.DRAFT, therapist__credential="PT", therapist__role=Role.THERAPIST
