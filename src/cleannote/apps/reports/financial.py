@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimRejection
 from cleannote.apps.organisations.models import Location
 from cleannote.apps.reports.scope import ReportFilters, primary_claims_q
+from cleannote.apps.reports.summary_reads import live_part, narrowed, summary_rows, summary_run
 from cleannote.rules import reporting
 
 
@@ -68,54 +69,68 @@ def _money_claims(filters: ReportFilters) -> Any:
     return claims.order_by()
 
 
-def financial(filters: ReportFilters) -> list[PayerMoney]:
-    """Per payer, for primary claims with a date of service in the period: what was charged,
-    paid and adjusted, the net collection rate, first-pass acceptance and denials; and the
-    payer's insurance A/R today (every open claim, whatever its date)."""
-    from cleannote.apps.remittance.denial_selectors import OPEN_STATUSES
+# The keys a daily summary row is counted under (ADR 0856): the visit's day, location,
+# clinician and discipline, asked from a claim.
+CLAIM_DAY_KEYS = (
+    "note__date_of_service", "note__location_id", "note__therapist_id", "note__case__discipline",
+)  # fmt: skip
+# An open claim's A/R keys besides the day its age counts from (`aged_from`): the claim's
+# location (the A/R's location filter), the visit's clinician and discipline.
+RECEIVABLE_KEYS = ("location_id", "note__therapist_id", "note__case__discipline")
 
-    rows: dict[str, PayerMoney] = {}
-    claims = _money_claims(filters)
-    zero = Value(Decimal(0))
+ZERO = Value(Decimal(0))
+
+
+def _on_claim(keys: tuple[str, ...], prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}{k}" for k in keys)
+
+
+def period_counts(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """The period's primary claims per payer and `keys`: how many, charged, paid, answered,
+    sent, sent clean and denied."""
     # A rejection is a row of its own (a claim may have several): asked as IN the rejected
     # claims (one hashed pass over the rejections, where an EXISTS inside an aggregate's
     # FILTER runs once per claim, ADR 0855), so the sums are not repeated per rejection; a
     # denial is one row per claim at most.
     rejected = Q(pk__in=ClaimRejection.objects.order_by().values("claim_id"))
-    for r in claims.values("payer_id").annotate(
-        name=Max("payer_name"),
-        n=Count("id"),
-        charged=Sum("total_charge"),
-        paid=Coalesce(Sum("paid_amount"), zero),
-        adjudicated_n=Count("id", filter=Q(adjudicated_on__isnull=False)),
-        adjudicated_charged=Coalesce(
-            Sum("total_charge", filter=Q(adjudicated_on__isnull=False)), zero
-        ),
-        sent_n=Count("id", filter=SENT),
-        clean_n=Count("id", filter=SENT & ~rejected & Q(denial__isnull=True)),
-        denied_n=Count("id", filter=Q(denial__isnull=False)),
-    ):
-        rows[r["payer_id"]] = PayerMoney(
-            payer_id=r["payer_id"], payer_name=r["name"], claims=r["n"], charges=r["charged"],
-            payments=r["paid"], adjudicated=r["adjudicated_n"],
-            adjudicated_charges=r["adjudicated_charged"], adjudicated_payments=r["paid"],
-            sent=r["sent_n"], sent_clean=r["clean_n"], denied=r["denied_n"],
-        )  # fmt: skip
-    for r in (
-        ClaimAdjustment.objects.filter(claim__in=claims)
-        .order_by()
-        .values("claim__payer_id")
+    return (
+        _money_claims(filters)
+        .values(*keys, "payer_id")
         .annotate(
-            contractual=Coalesce(Sum("amount", filter=Q(group="CO")), zero),
-            other=Coalesce(Sum("amount", filter=~Q(group="CO")), zero),
+            name=Max("payer_name"),
+            n=Count("id"),
+            charged=Sum("total_charge"),
+            paid=Coalesce(Sum("paid_amount"), ZERO),
+            adjudicated_n=Count("id", filter=Q(adjudicated_on__isnull=False)),
+            adjudicated_charged=Coalesce(
+                Sum("total_charge", filter=Q(adjudicated_on__isnull=False)), ZERO
+            ),
+            sent_n=Count("id", filter=SENT),
+            clean_n=Count("id", filter=SENT & ~rejected & Q(denial__isnull=True)),
+            denied_n=Count("id", filter=Q(denial__isnull=False)),
         )
-    ):
-        if r["claim__payer_id"] in rows:
-            row = rows[r["claim__payer_id"]]
-            row.contractual, row.other_adjustments = r["contractual"], r["other"]
-            row.adjudicated_contractual = r["contractual"]
-    # Insurance A/R today: open claims' charges less what was paid and, except on a claim
-    # whose denial is being worked, what was adjusted (the A/R aging's rule, ADR 0732).
+    )
+
+
+def period_adjustments(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """The period's claims' adjustments per payer and `keys` (as `claim__<key>`): contractual
+    (CO) and the rest."""
+    return (
+        ClaimAdjustment.objects.filter(claim__in=_money_claims(filters))
+        .order_by()
+        .values(*_on_claim(keys, "claim__"), "claim__payer_id")
+        .annotate(
+            contractual=Coalesce(Sum("amount", filter=Q(group="CO")), ZERO),
+            other=Coalesce(Sum("amount", filter=~Q(group="CO")), ZERO),
+        )
+    )
+
+
+def _open_claims(filters: ReportFilters) -> Any:
+    """Open primary claims whatever their date (the insurance A/R today), with the day their
+    age counts from: sent, else the day of service."""
+    from cleannote.apps.remittance.denial_selectors import OPEN_STATUSES
+
     open_claims = Claim.objects.filter(
         primary_claims_q(), organisation=filters.organisation, status__in=OPEN_STATUSES
     )
@@ -127,31 +142,155 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
         open_claims = open_claims.filter(note__therapist_id=filters.clinician_id)
     if filters.discipline:
         open_claims = open_claims.filter(note__case__discipline=filters.discipline)
-    old = filters.today - dt.timedelta(days=reporting.AR_OVER_DAYS)
-    aged = Q(first_sent_on__lte=old) | Q(first_sent_on__isnull=True, date_of_service__lte=old)
+    return open_claims.order_by()
+
+
+def receivables(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """Open claims' charges less what was paid, per payer, `keys` and `aged_from`."""
+    owed = _open_claims(filters).annotate(
+        aged_from=Coalesce("first_sent_on", "date_of_service"),
+        owed=F("total_charge") - Coalesce("paid_amount", ZERO),
+    )
+    return owed.values(*keys, "aged_from", "payer_id").annotate(
+        name=Max("payer_name"), balance=Coalesce(Sum("owed"), ZERO)
+    )
+
+
+def receivable_adjustments(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """What was adjusted on open claims, except on a claim whose denial is being worked (the
+    A/R aging's rule, ADR 0732), per payer, `keys` (as `claim__<key>`) and `aged_from`."""
     disputed = Q(status__in=("denied", "appealed"))
-    owed = open_claims.order_by().annotate(owed=F("total_charge") - Coalesce("paid_amount", zero))
-    for r in owed.values("payer_id").annotate(
-        name=Max("payer_name"),
-        balance=Coalesce(Sum("owed"), zero),
-        over=Coalesce(Sum("owed", filter=aged), zero),
-    ):
-        row = rows.setdefault(
-            r["payer_id"], PayerMoney(payer_id=r["payer_id"], payer_name=r["name"])
-        )
-        row.ar_balance, row.ar_over_90 = r["balance"], r["over"]
-    for r in (
-        ClaimAdjustment.objects.filter(claim__in=open_claims.exclude(disputed))
+    return (
+        ClaimAdjustment.objects.filter(claim__in=_open_claims(filters).exclude(disputed))
         .order_by()
-        .values("claim__payer_id")
-        .annotate(adjusted=Sum("amount"), over=Coalesce(Sum("amount", filter=Q(
-            Q(claim__first_sent_on__lte=old)
-            | Q(claim__first_sent_on__isnull=True, claim__date_of_service__lte=old)
-        )), zero))
-    ):  # fmt: skip
-        row = rows[r["claim__payer_id"]]
-        row.ar_balance -= r["adjusted"]
-        row.ar_over_90 -= r["over"]
+        .annotate(aged_from=Coalesce("claim__first_sent_on", "claim__date_of_service"))
+        .values(*_on_claim(keys, "claim__"), "aged_from", "claim__payer_id")
+        .annotate(adjusted=Sum("amount"))
+    )
+
+
+def denial_counts(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """Denied claims' adjustments per payer, group, reason and `keys` (as `claim__<key>`),
+    the patient's share (PR) left out: how many claims and how much."""
+    claims = _money_claims(filters).filter(denial__isnull=False)
+    return (
+        ClaimAdjustment.objects.filter(claim__in=claims)
+        .exclude(group="PR")
+        .order_by()
+        .values(*_on_claim(keys, "claim__"), "claim__payer_id", "claim__payer_name", "group",
+                "reason")
+        .annotate(claim_count=Count("claim_id", distinct=True), total=Sum("amount"))
+    )  # fmt: skip
+
+
+def code_postings(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
+    """What payers paid on posted lines per payer, code and `keys` (as
+    `claim_line__claim__<key>`), and for how many units."""
+    from cleannote.apps.remittance.models import LinePosting
+
+    postings = LinePosting.objects.filter(claim_line__claim__in=_money_claims(filters)).order_by()
+    return postings.values(
+        *_on_claim(keys, "claim_line__claim__"),
+        "claim_line__claim__payer_id",
+        "claim_line__claim__payer_name",
+        "claim_line__code",
+    ).annotate(paid=Sum("paid"), posted_units=Sum("units"))
+
+
+def _money_row(rows: dict[str, PayerMoney], payer_id: str, name: str) -> PayerMoney:
+    if payer_id not in rows:
+        rows[payer_id] = PayerMoney(payer_id=payer_id, payer_name=name)
+    row = rows[payer_id]
+    row.payer_name = max(row.payer_name, name)
+    return row
+
+
+def _add_period(rows: dict[str, PayerMoney], r: dict[str, Any]) -> None:
+    row = _money_row(rows, r["payer_id"], r["name"])
+    row.claims += r["n"]
+    row.charges += r["charged"]
+    row.payments += r["paid"]
+    row.adjudicated += r["adjudicated_n"]
+    row.adjudicated_charges += r["adjudicated_charged"]
+    row.adjudicated_payments += r["paid"]
+    row.sent += r["sent_n"]
+    row.sent_clean += r["clean_n"]
+    row.denied += r["denied_n"]
+    row.contractual += r["contractual"]
+    row.adjudicated_contractual += r["contractual"]
+    row.other_adjustments += r["other"]
+
+
+def _period_money(filters: ReportFilters) -> dict[str, PayerMoney]:
+    """Per payer, the period's counts: closed days from the daily summaries (ADR 0856), the
+    days after them counted live."""
+    from cleannote.apps.reports.models import FinancialDay
+
+    rows: dict[str, PayerMoney] = {}
+    run = summary_run(filters)
+    if run is not None:
+        for r in (
+            summary_rows(filters, FinancialDay, run.through)
+            .values("payer_id")
+            .annotate(
+                name=Max("payer_name"), n=Sum("claims"), charged=Sum("charges"),
+                paid=Sum("payments"), adjudicated_n=Sum("adjudicated"),
+                adjudicated_charged=Sum("adjudicated_charges"), sent_n=Sum("sent"),
+                clean_n=Sum("sent_clean"), denied_n=Sum("denied"),
+                contractual=Sum("contractual"), other=Sum("other_adjustments"),
+            )
+        ):  # fmt: skip
+            _add_period(rows, r)
+    live = live_part(filters, run.through if run is not None else None)
+    if live is not None:
+        adjusted = {r["claim__payer_id"]: r for r in period_adjustments(live, ())}
+        for r in period_counts(live, ()):
+            money = adjusted.get(r["payer_id"], {"contractual": 0, "other": 0})
+            _add_period(rows, {**r, "contractual": money["contractual"], "other": money["other"]})
+    return rows
+
+
+def _add_receivables(filters: ReportFilters, rows: dict[str, PayerMoney]) -> None:
+    """The insurance A/R per payer: from the summaries' snapshot when the organisation has
+    one (as of its run, ADR 0856), else counted now. Over 90 days: its age counts from 90 days
+    before the page's today or earlier."""
+    from cleannote.apps.reports.models import ReceivableDay, ReportSummaryRun
+
+    old = filters.today - dt.timedelta(days=reporting.AR_OVER_DAYS)
+    # payer -> [name, balance, over 90]
+    owed: dict[str, list[Any]] = {}
+
+    def add(payer_id: str, name: str, aged_from: dt.date, amount: Decimal) -> None:
+        target = owed.setdefault(payer_id, [name, Decimal(0), Decimal(0)])
+        target[0] = max(target[0], name)
+        target[1] += amount
+        if aged_from <= old:
+            target[2] += amount
+
+    if ReportSummaryRun.objects.filter(organisation=filters.organisation).exists():
+        snapshot = narrowed(
+            filters, ReceivableDay.objects.filter(organisation=filters.organisation)
+        )
+        for r in snapshot.values("payer_id", "day").annotate(
+            name=Max("payer_name"), owed=Sum("owed"), adjusted=Sum("adjusted")
+        ):
+            add(r["payer_id"], r["name"], r["day"], r["owed"] - r["adjusted"])
+    else:
+        for r in receivables(filters, ()):
+            add(r["payer_id"], r["name"], r["aged_from"], r["balance"])
+        for r in receivable_adjustments(filters, ()):
+            add(r["claim__payer_id"], "", r["aged_from"], -r["adjusted"])
+    for payer_id, (name, balance, over) in owed.items():
+        row = rows.setdefault(payer_id, PayerMoney(payer_id=payer_id, payer_name=name))
+        row.ar_balance, row.ar_over_90 = balance, over
+
+
+def financial(filters: ReportFilters) -> list[PayerMoney]:
+    """Per payer, for primary claims with a date of service in the period: what was charged,
+    paid and adjusted, the net collection rate, first-pass acceptance and denials; and the
+    payer's insurance A/R today (every open claim, whatever its date)."""
+    rows = _period_money(filters)
+    _add_receivables(filters, rows)
     days = (filters.end - filters.start).days + 1
     for row in rows.values():
         row.figures = {
@@ -175,17 +314,67 @@ def financial(filters: ReportFilters) -> list[PayerMoney]:
 
 def denials_by_carc(filters: ReportFilters) -> list[dict[str, Any]]:
     """Denied claims' adjustments by payer and CARC (group and reason), the patient's share
-    (PR) left out: how many claims and how much."""
-    claims = _money_claims(filters).filter(denial__isnull=False)
-    rows = (
-        ClaimAdjustment.objects.filter(claim__in=claims)
-        .exclude(group="PR")
-        .order_by()
-        .values("claim__payer_name", "group", "reason")
-        .annotate(claim_count=Count("claim_id", distinct=True), total=Sum("amount"))
-        .order_by("claim__payer_name", "-claim_count", "group", "reason")
+    (PR) left out: how many claims and how much; closed days from the daily summaries."""
+    from cleannote.apps.reports.models import DenialReasonDay
+
+    totals: dict[tuple[str, str, str], list[Any]] = {}
+
+    def add(key: tuple[str, str, str], claims: int, amount: Decimal) -> None:
+        target = totals.setdefault(key, [0, Decimal(0)])
+        target[0] += claims
+        target[1] += amount
+
+    run = summary_run(filters)
+    if run is not None:
+        for r in (
+            summary_rows(filters, DenialReasonDay, run.through)
+            .values("payer_name", "group", "reason")
+            .annotate(n=Sum("claims"), total=Sum("amount"))
+        ):
+            add((r["payer_name"], r["group"], r["reason"]), r["n"], r["total"])
+    live = live_part(filters, run.through if run is not None else None)
+    if live is not None:
+        for r in denial_counts(live, ()):
+            add((r["claim__payer_name"], r["group"], r["reason"]), r["claim_count"], r["total"])
+    rows = [
+        {"claim__payer_name": payer, "group": group, "reason": reason, "claim_count": n,
+         "total": reporting.cents(total)}
+        for (payer, group, reason), (n, total) in totals.items()
+    ]  # fmt: skip
+    return sorted(
+        rows, key=lambda r: (r["claim__payer_name"], -r["claim_count"], r["group"], r["reason"])
     )
-    return [{**r, "total": reporting.cents(r["total"])} for r in rows]
+
+
+def _paid_by_code(filters: ReportFilters) -> dict[tuple[str, str, str], list[Decimal]]:
+    """(payer id, payer name, code) -> [paid, units]: closed days from the daily summaries."""
+    from cleannote.apps.reports.models import PaidCodeDay
+
+    totals: dict[tuple[str, str, str], list[Decimal]] = {}
+
+    def add(key: tuple[str, str, str], paid: Decimal, units: Decimal) -> None:
+        target = totals.setdefault(key, [Decimal(0), Decimal(0)])
+        target[0] += paid
+        target[1] += units
+
+    run = summary_run(filters)
+    if run is not None:
+        for r in (
+            summary_rows(filters, PaidCodeDay, run.through)
+            .values("payer_id", "payer_name", "code")
+            .annotate(paid=Sum("paid"), posted_units=Sum("units"))
+        ):
+            add((r["payer_id"], r["payer_name"], r["code"]), r["paid"], r["posted_units"])
+    live = live_part(filters, run.through if run is not None else None)
+    if live is not None:
+        for r in code_postings(live, ()):
+            key = (
+                r["claim_line__claim__payer_id"],
+                r["claim_line__claim__payer_name"],
+                r["claim_line__code"],
+            )
+            add(key, r["paid"], r["posted_units"])
+    return totals
 
 
 def reimbursement_by_code(filters: ReportFilters) -> list[dict[str, Any]]:
@@ -193,12 +382,7 @@ def reimbursement_by_code(filters: ReportFilters) -> list[dict[str, Any]]:
     contracted rate and the clinic's charge in force at the end of the period (the fee
     schedules the clinic loaded, ADR 0720)."""
     from cleannote.apps.claims.fees import contracted_rates, fee_schedule_for
-    from cleannote.apps.remittance.models import LinePosting
 
-    postings = LinePosting.objects.filter(claim_line__claim__in=_money_claims(filters)).order_by()
-    grouped = postings.values(
-        "claim_line__claim__payer_id", "claim_line__claim__payer_name", "claim_line__code"
-    ).annotate(paid=Sum("paid"), posted_units=Sum("units"))
     location = (
         Location.objects.filter(organisation=filters.organisation, pk=filters.location_id).first()
         if filters.location_id
@@ -210,19 +394,17 @@ def reimbursement_by_code(filters: ReportFilters) -> list[dict[str, Any]]:
     general = fee_schedule_for(location, "", filters.end) if location is not None else None
     charges = contracted_charge_master(general)
     result = []
-    for r in grouped:
-        payer_id = r["claim_line__claim__payer_id"]
+    for (payer_id, payer_name, code), (paid, units) in _paid_by_code(filters).items():
         if payer_id not in schedules:
             schedule = fee_schedule_for(location, payer_id, filters.end) if location else None
             schedules[payer_id] = contracted_rates(schedule) if schedule is not None else {}
-        code = r["claim_line__code"]
         result.append(
             {
-                "payer": r["claim_line__claim__payer_name"],
+                "payer": payer_name,
                 "code": code,
-                "units": r["posted_units"].normalize(),
-                "paid": reporting.cents(r["paid"]),
-                "paid_per_unit": reporting.money_ratio(r["paid"], r["posted_units"]),
+                "units": units.normalize(),
+                "paid": reporting.cents(paid),
+                "paid_per_unit": reporting.money_ratio(paid, units),
                 "contracted": schedules[payer_id].get((code, "")),
                 "charge": charges.get(code),
             }

@@ -60,21 +60,42 @@ class ReportSummaryRun(models.Model):
     )
     through = models.DateField()
     refreshed_at = models.DateTimeField()
+    # The organisation's last audit event when the run started: a claim with an event after
+    # it changed, and the next run recounts its day (ADR 0856).
+    audit_mark = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"summaries through {self.through}"
 
 
-class ProductivityDay(models.Model):
+class SummaryDay(models.Model):
+    """The key every daily summary row is counted under: organisation, day, location,
+    clinician and discipline (the tables add a payer or a code beside it)."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, null=True, related_name="+", db_index=False
+        Location, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     clinician = models.ForeignKey(
         "organisations.Staff", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     discipline = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ()
+        indexes = (models.Index(fields=["organisation", "day"]),)
+
+    def __str__(self) -> str:
+        return f"{self.day} clinician {self.clinician_id}"
+
+
+class ProductivityDay(SummaryDay):
+    # A note's location may be empty: counted under no location.
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, related_name="+", db_index=False
+    )
     visits = models.PositiveIntegerField(default=0)
     evaluations = models.PositiveIntegerField(default=0)
     documentation = models.DurationField(null=True)
@@ -88,24 +109,8 @@ class ProductivityDay(models.Model):
     no_show = models.PositiveIntegerField(default=0)
     arrived = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ()
-        indexes = (models.Index(fields=["organisation", "day"]),)
 
-    def __str__(self) -> str:
-        return f"{self.day} clinician {self.clinician_id}"
-
-
-class Modifier59Day(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    clinician = models.ForeignKey(
-        "organisations.Staff", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    discipline = models.CharField(max_length=8, blank=True)
+class Modifier59Day(SummaryDay):
     payer_id = models.CharField(max_length=80)
     payer_name = models.CharField(max_length=60)
     claims = models.PositiveIntegerField(default=0)
@@ -113,34 +118,75 @@ class Modifier59Day(models.Model):
     lines = models.PositiveIntegerField(default=0)
     lines_59 = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ()
-        indexes = (models.Index(fields=["organisation", "day"]),)
-
     def __str__(self) -> str:
         return f"{self.day} clinician {self.clinician_id} {self.payer_id}"
 
 
-class Modifier59PairDay(models.Model):
+class Modifier59PairDay(SummaryDay):
     """Lines with 59/X beside another code on their claim (column one), per day."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    clinician = models.ForeignKey(
-        "organisations.Staff", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    discipline = models.CharField(max_length=8, blank=True)
     payer_id = models.CharField(max_length=80)
     column_one = models.CharField(max_length=5)
     column_two = models.CharField(max_length=5)
     lines = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ()
-        indexes = (models.Index(fields=["organisation", "day"]),)
-
     def __str__(self) -> str:
         return f"{self.day} {self.column_one}/{self.column_two}"
+
+
+# --- The financial report's summaries (ADR 0856) ------------------------------------------------
+# A day is the visit's day of service, the location and clinician the visit's; rows of a day
+# change while its claims are answered, and a claim's change (an audit event) has its day
+# recounted by the next run.
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "default": 0}
+
+
+class FinancialDay(SummaryDay):
+    """A day's primary claims per payer: what was charged, paid and adjusted, and how they
+    fared (sent, sent clean, answered, denied)."""
+
+    payer_id = models.CharField(max_length=80)
+    payer_name = models.CharField(max_length=60)
+    claims = models.PositiveIntegerField(default=0)
+    charges = models.DecimalField(**MONEY)
+    payments = models.DecimalField(**MONEY)
+    adjudicated = models.PositiveIntegerField(default=0)
+    adjudicated_charges = models.DecimalField(**MONEY)
+    sent = models.PositiveIntegerField(default=0)
+    sent_clean = models.PositiveIntegerField(default=0)
+    denied = models.PositiveIntegerField(default=0)
+    contractual = models.DecimalField(**MONEY)
+    other_adjustments = models.DecimalField(**MONEY)
+
+
+class DenialReasonDay(SummaryDay):
+    """A day's denied claims per payer and adjustment reason (group and CARC)."""
+
+    payer_id = models.CharField(max_length=80)
+    payer_name = models.CharField(max_length=60)
+    group = models.CharField(max_length=2)
+    reason = models.CharField(max_length=5)
+    claims = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(**MONEY)
+
+
+class PaidCodeDay(SummaryDay):
+    """What a payer paid on a day's posted lines of one code, and for how many units."""
+
+    payer_id = models.CharField(max_length=80)
+    payer_name = models.CharField(max_length=60)
+    code = models.CharField(max_length=5)
+    paid = models.DecimalField(**MONEY)
+    units = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+
+class ReceivableDay(SummaryDay):
+    """The insurance A/R of open primary claims as of the run, per day their age counts from
+    (sent, else the day of service) and the claim's location: every run replaces all of an
+    organisation's rows, and the page splits them at 90 days before its today."""
+
+    payer_id = models.CharField(max_length=80)
+    payer_name = models.CharField(max_length=60)
+    owed = models.DecimalField(**MONEY)  # charges less payments
+    adjusted = models.DecimalField(**MONEY)  # adjustments, except on disputed claims

@@ -3,8 +3,6 @@ lines carrying 59 or XE/XS/XP/XU, counted by the database, against the rest of t
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +14,7 @@ from django.db.models.functions import Cast
 from cleannote.apps.claims.models import Claim, ClaimLine
 from cleannote.apps.reports.productivity import row_names
 from cleannote.apps.reports.scope import ReportFilters, primary_claims_q
+from cleannote.apps.reports.summary_reads import live_part, summary_rows, summary_run
 from cleannote.rules import reporting
 from cleannote.rules.reporting import DISTINCT_SERVICE_MODIFIERS
 
@@ -98,38 +97,6 @@ def pair_counts(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
             yield r
 
 
-def _summary_run(filters: ReportFilters) -> Any:
-    from cleannote.apps.reports.models import ReportSummaryRun
-
-    run = ReportSummaryRun.objects.filter(organisation=filters.organisation).first()
-    return run if run is not None and run.through >= filters.start else None
-
-
-def _summary_rows(filters: ReportFilters, model: Any, through: dt.date) -> Any:
-    rows = model.objects.filter(
-        organisation=filters.organisation,
-        day__gte=filters.start,
-        day__lte=min(filters.end, through),
-    )
-    if (places := filters.location_scope()) is not None:
-        rows = rows.filter(location_id__in=places)
-    if filters.clinician_id:
-        rows = rows.filter(clinician_id=filters.clinician_id)
-    if filters.discipline:
-        rows = rows.filter(discipline=filters.discipline)
-    if filters.payer_id:
-        rows = rows.filter(payer_id=filters.payer_id)
-    return rows.order_by()
-
-
-def _live_part(filters: ReportFilters, run: Any) -> ReportFilters | None:
-    if run is None:
-        return filters
-    if run.through >= filters.end:
-        return None
-    return dataclasses.replace(filters, start=run.through + dt.timedelta(days=1))
-
-
 def _clinician_payer_counts(filters: ReportFilters) -> list[dict[str, Any]]:
     """Per (clinician, payer): claims, lines and those with 59/X, from the daily summaries for
     closed days (ADR 0850) and counted live after them."""
@@ -148,10 +115,10 @@ def _clinician_payer_counts(filters: ReportFilters) -> list[dict[str, Any]]:
             target[name] += r[name]
         target["payer_name"] = max(target["payer_name"], r["payer_name"] or "")
 
-    run = _summary_run(filters)
+    run = summary_run(filters)
     if run is not None:
         for r in (
-            _summary_rows(filters, Modifier59Day, run.through)
+            summary_rows(filters, Modifier59Day, run.through)
             .values("clinician_id", "payer_id")
             .annotate(
                 claim_count=Sum("claims"),
@@ -162,7 +129,7 @@ def _clinician_payer_counts(filters: ReportFilters) -> list[dict[str, Any]]:
             )
         ):
             add(r["clinician_id"], r["payer_id"], r)
-    live = _live_part(filters, run)
+    live = live_part(filters, run.through if run is not None else None)
     if live is not None:
         for r in line_counts(live, keys, named=True):
             add(r[keys[0]], r[keys[1]], r)
@@ -246,15 +213,15 @@ def code_pairs_59(filters: ReportFilters, limit: int = 50) -> list[dict[str, Any
     from cleannote.apps.reports.models import Modifier59PairDay
 
     pairs: dict[tuple[int, str, str], int] = defaultdict(int)
-    run = _summary_run(filters)
+    run = summary_run(filters)
     if run is not None:
         for r in (
-            _summary_rows(filters, Modifier59PairDay, run.through)
+            summary_rows(filters, Modifier59PairDay, run.through)
             .values("clinician_id", "column_one", "column_two")
             .annotate(n=Sum("lines"))
         ):
             pairs[(r["clinician_id"], r["column_one"], r["column_two"])] += r["n"]
-    live = _live_part(filters, run)
+    live = live_part(filters, run.through if run is not None else None)
     if live is not None:
         # Each flagged line joined to its claim's lines: (clinician, other code, code).
         for r in pair_counts(live, ("claim__note__therapist_id",)):

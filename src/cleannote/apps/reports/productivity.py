@@ -5,7 +5,6 @@ What the counts mean and the arithmetic on them live in `cleannote.rules.reporti
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from cleannote.apps.claims.models import ClaimLine
 from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.organisations.models import Location, Staff
 from cleannote.apps.reports.scope import ReportFilters, primary_claims_q
+from cleannote.apps.reports.summary_reads import live_part, summary_rows, summary_run
 from cleannote.apps.scheduling.models import Appointment, AppointmentStatus, WorkingHours
 from cleannote.apps.scheduling.selectors import day_bounds
 from cleannote.rules import reporting
@@ -175,42 +175,6 @@ def appointment_counts(filters: ReportFilters, *keys: Any, **named: Any) -> Any:
     )
 
 
-def _summary_through(filters: ReportFilters) -> Any:
-    """The organisation's summary run when the page may read it (no payer filter: the
-    summaries have no payer for productivity), else None."""
-    from cleannote.apps.reports.models import ReportSummaryRun
-
-    if filters.payer_id:
-        return None
-    run = ReportSummaryRun.objects.filter(organisation=filters.organisation).first()
-    return run if run is not None and run.through >= filters.start else None
-
-
-def _summary_rows(filters: ReportFilters, model: Any, through: dt.date) -> Any:
-    """A summary table's rows for the filters' days up to `through`."""
-    rows = model.objects.filter(
-        organisation=filters.organisation,
-        day__gte=filters.start,
-        day__lte=min(filters.end, through),
-    )
-    if (places := filters.location_scope()) is not None:
-        rows = rows.filter(location_id__in=places)
-    if filters.clinician_id:
-        rows = rows.filter(clinician_id=filters.clinician_id)
-    if filters.discipline:
-        rows = rows.filter(discipline=filters.discipline)
-    return rows.order_by()
-
-
-def live_part(filters: ReportFilters, through: dt.date | None) -> ReportFilters | None:
-    """The filters for the days after the summary's last (None when it holds them all)."""
-    if through is None:
-        return filters
-    if through >= filters.end:
-        return None
-    return dataclasses.replace(filters, start=through + dt.timedelta(days=1))
-
-
 def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
     """One row per clinician or location with every productivity figure (PRODUCTIVITY_FIGURES):
     closed days from the daily summaries when they hold them (ADR 0850), the days after
@@ -225,13 +189,14 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
             rows[key] = ProductivityRow(key=key, name="")
         return rows[key]
 
-    run = _summary_through(filters)
+    # No payer filter on the summaries: the productivity rows have no payer.
+    run = None if filters.payer_id else summary_run(filters)
     if run is not None:
         from cleannote.apps.reports.models import ProductivityDay
 
         summary_key = f"{group}_id"
         for r in (
-            _summary_rows(filters, ProductivityDay, run.through)
+            summary_rows(filters, ProductivityDay, run.through)
             .values(summary_key)
             .annotate(
                 days=Count("day", distinct=True, filter=Q(visits__gt=0)),

@@ -16,17 +16,24 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from cleannote.apps.audit.models import AuditEvent
+from cleannote.apps.claims.models import Claim
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Organisation
-from cleannote.apps.reports import modifier59, productivity
+from cleannote.apps.remittance.denial_models import Denial
+from cleannote.apps.reports import financial, modifier59, productivity
 from cleannote.apps.reports.models import (
+    DenialReasonDay,
+    FinancialDay,
     Modifier59Day,
     Modifier59PairDay,
+    PaidCodeDay,
     ProductivityDay,
+    ReceivableDay,
     ReportSummaryRun,
 )
 from cleannote.apps.reports.scope import ReportFilters
@@ -37,6 +44,10 @@ from cleannote.rules.visit import DISCIPLINE_OF_CREDENTIAL, Credential
 # Closed days recounted by every run besides those whose notes changed (late claims, lines
 # and appointment outcomes have no change time of their own).
 RECENT_DAYS = 14
+
+# The tables counted per day of service, recounted together.
+DAY_TABLES = (ProductivityDay, Modifier59Day, Modifier59PairDay, FinancialDay, DenialReasonDay,
+              PaidCodeDay)  # fmt: skip
 
 COUNTERS = ("visits", "evaluations", "signed_same_day", "signed_next_day", "billed_visits",
             "units", "timed_units", "booked", "cancelled", "no_show", "arrived")  # fmt: skip
@@ -127,6 +138,99 @@ def _modifier_days(filters: ReportFilters) -> tuple[list[Modifier59Day], list[Mo
     return counted, paired
 
 
+def _financial_days(filters: ReportFilters) -> list[Any]:
+    """The financial report's rows of the filters' days (ADR 0856), counted by its own
+    grouped queries."""
+    keys = financial.CLAIM_DAY_KEYS
+    organisation = filters.organisation
+
+    def keyed(r: dict[str, Any], prefix: str) -> dict[str, Any]:
+        day, location, clinician, discipline = (r[f"{prefix}{k}"] for k in keys)
+        return {"organisation": organisation, "day": day, "location_id": location,
+                "clinician_id": clinician, "discipline": discipline or ""}  # fmt: skip
+
+    adjusted = {
+        (*(r[f"claim__{k}"] for k in keys), r["claim__payer_id"]): r
+        for r in financial.period_adjustments(filters, keys)
+    }
+    rows: list[Any] = []
+    for r in financial.period_counts(filters, keys):
+        money = adjusted.get((*(r[k] for k in keys), r["payer_id"]), {})
+        rows.append(
+            FinancialDay(
+                **keyed(r, ""), payer_id=r["payer_id"], payer_name=r["name"] or "",
+                claims=r["n"], charges=r["charged"], payments=r["paid"],
+                adjudicated=r["adjudicated_n"], adjudicated_charges=r["adjudicated_charged"],
+                sent=r["sent_n"], sent_clean=r["clean_n"], denied=r["denied_n"],
+                contractual=money.get("contractual", 0), other_adjustments=money.get("other", 0),
+            )
+        )  # fmt: skip
+    rows.extend(
+        DenialReasonDay(
+            **keyed(r, "claim__"),
+            payer_id=r["claim__payer_id"],
+            payer_name=r["claim__payer_name"],
+            group=r["group"],
+            reason=r["reason"],
+            claims=r["claim_count"],
+            amount=r["total"],
+        )
+        for r in financial.denial_counts(filters, keys)
+    )
+    rows.extend(
+        PaidCodeDay(
+            **keyed(r, "claim_line__claim__"),
+            payer_id=r["claim_line__claim__payer_id"],
+            payer_name=r["claim_line__claim__payer_name"],
+            code=r["claim_line__code"],
+            paid=r["paid"],
+            units=r["posted_units"],
+        )
+        for r in financial.code_postings(filters, keys)
+    )
+    return rows
+
+
+def _receivable_days(organisation: Organisation, today: dt.date) -> list[ReceivableDay]:
+    """The insurance A/R of the organisation's open claims now, per day their age counts
+    from, claim location, clinician, discipline and payer."""
+    filters = ReportFilters(organisation=organisation, start=today, end=today, today=today)
+    keys = financial.RECEIVABLE_KEYS
+    rows: dict[tuple[Any, ...], ReceivableDay] = {}
+
+    def row(aged_from: dt.date, values: tuple[Any, ...], payer_id: str) -> ReceivableDay:
+        key = (aged_from, *values, payer_id)
+        if key not in rows:
+            location, clinician, discipline = values
+            rows[key] = ReceivableDay(
+                organisation=organisation, day=aged_from, location_id=location,
+                clinician_id=clinician, discipline=discipline or "", payer_id=payer_id,
+                payer_name="", owed=0, adjusted=0,
+            )  # fmt: skip
+        return rows[key]
+
+    for r in financial.receivables(filters, keys):
+        target = row(r["aged_from"], tuple(r[k] for k in keys), r["payer_id"])
+        target.owed, target.payer_name = r["balance"], r["name"] or ""
+    for r in financial.receivable_adjustments(filters, keys):
+        values = tuple(r[f"claim__{k}"] for k in keys)
+        row(r["aged_from"], values, r["claim__payer_id"]).adjusted = r["adjusted"]
+    return list(rows.values())
+
+
+def refresh_receivables(organisation: Organisation, today: dt.date, audit_mark: int) -> int:
+    """Replace the organisation's A/R snapshot with its open claims as they stand, and note
+    the audit event the run started after (`audit_mark`); returns the rows written."""
+    with transaction.atomic():
+        hold(LockScope.REPORT_SUMMARIES, organisation.pk)
+        ReceivableDay.objects.filter(organisation=organisation).delete()
+        rows = ReceivableDay.objects.bulk_create(
+            _receivable_days(organisation, today), batch_size=2000
+        )
+        ReportSummaryRun.objects.filter(organisation=organisation).update(audit_mark=audit_mark)
+    return len(rows)
+
+
 def refresh_summaries(
     organisation: Organisation,
     first: dt.date,
@@ -144,7 +248,7 @@ def refresh_summaries(
         written = 0
         if first <= last:
             filters = ReportFilters(organisation=organisation, start=first, end=last, today=today)
-            for model in (ProductivityDay, Modifier59Day, Modifier59PairDay):
+            for model in DAY_TABLES:
                 model.objects.filter(
                     organisation=organisation, day__gte=first, day__lte=last
                 ).delete()
@@ -153,7 +257,10 @@ def refresh_summaries(
             ProductivityDay.objects.bulk_create(days, batch_size=2000)
             Modifier59Day.objects.bulk_create(counted, batch_size=2000)
             Modifier59PairDay.objects.bulk_create(paired, batch_size=2000)
-            written = len(days) + len(counted) + len(paired)
+            money = _financial_days(filters)
+            for model in (FinancialDay, DenialReasonDay, PaidCodeDay):
+                model.objects.bulk_create([r for r in money if type(r) is model], batch_size=2000)
+            written = len(days) + len(counted) + len(paired) + len(money)
         run = ReportSummaryRun.objects.filter(organisation=organisation).first()
         through = today - dt.timedelta(days=1)
         if run is None:
@@ -178,35 +285,82 @@ def _first_day(organisation: Organisation, today: dt.date) -> dt.date:
     return min(days) if days else today
 
 
+def _changed_days(
+    organisation: Organisation, run: ReportSummaryRun, before: dt.date
+) -> set[dt.date]:
+    """Days of service before `before` whose notes changed since the run, or whose claims
+    did (a claim's every change writes an audit event: posted payments, denials,
+    rejections, batches)."""
+    days = set(
+        Note.objects.filter(
+            patient__organisation=organisation,
+            updated_at__gte=run.refreshed_at,
+            date_of_service__lt=before,
+        )
+        .order_by()
+        .values_list("date_of_service", flat=True)
+        .distinct()
+    )
+    # A claim's every change writes an audit event on the claim (posted payments, batches,
+    # rejections, voids), the denial worked on it one on the denial.
+    changed: dict[str, set[int]] = {"claim": set(), "denial": set()}
+    for kind, object_id in (
+        AuditEvent.objects.filter(
+            organisation=organisation, pk__gt=run.audit_mark, object_type__in=tuple(changed)
+        )
+        .order_by()
+        .values_list("object_type", "object_id")
+    ):
+        if object_id.isdigit():
+            changed[kind].add(int(object_id))
+    for model, ids, day in (
+        (Claim, sorted(changed["claim"]), "note__date_of_service"),
+        (Denial, sorted(changed["denial"]), "claim__note__date_of_service"),
+    ):
+        for chunk in range(0, len(ids), 5000):
+            days.update(
+                model.objects.filter(
+                    organisation=organisation,
+                    pk__in=ids[chunk : chunk + 5000],
+                    **{f"{day}__lt": before},
+                )
+                .order_by()
+                .values_list(day, flat=True)
+                .distinct()
+            )
+    return days
+
+
+def _spans(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The days as runs of consecutive days (first, last), each recounted at once."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if spans and spans[-1][1] + dt.timedelta(days=1) == day:
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return spans
+
+
 def refresh_organisation(
     organisation: Organisation, today: dt.date, *, rebuild: bool = False, days: int = RECENT_DAYS
 ) -> int:
-    """The nightly refresh: every day on the first run (or `rebuild`); else the last `days`
-    closed days and every day whose notes changed since the last run. Returns rows written."""
+    """The nightly refresh: every day on the first run (or `rebuild`, or a run from before
+    the financial summaries: no audit mark); else the last `days` closed days and every day
+    whose notes or claims changed since the last run; then the A/R snapshot. Returns rows
+    written."""
     started = timezone.now()
+    mark = AuditEvent.objects.filter(organisation=organisation).aggregate(last=Max("pk"))["last"]
     run = ReportSummaryRun.objects.filter(organisation=organisation).first()
-    if run is None or rebuild:
+    if run is None or rebuild or not run.audit_mark:
         first = _first_day(organisation, today)
-        return refresh_summaries(organisation, first, today, today, started)
-    written = refresh_summaries(
-        organisation, today - dt.timedelta(days=days), today, today, started
-    )
-    recent = today - dt.timedelta(days=days)
-    changed = sorted(
-        set(
-            Note.objects.filter(
-                patient__organisation=organisation,
-                updated_at__gte=run.refreshed_at,
-                date_of_service__lt=recent,
-            )
-            .order_by()
-            .values_list("date_of_service", flat=True)
-            .distinct()
-        )
-    )
-    for day in changed:
-        written += refresh_summaries(organisation, day, day, today, started)
-    return written
+        written = refresh_summaries(organisation, first, today, today, started)
+    else:
+        recent = today - dt.timedelta(days=days)
+        written = refresh_summaries(organisation, recent, today, today, started)
+        for first, last in _spans(_changed_days(organisation, run, recent)):
+            written += refresh_summaries(organisation, first, last, today, started)
+    return written + refresh_receivables(organisation, today, mark or 0)
 
 
 def as_of(organisation: Organisation, start: dt.date) -> str:
