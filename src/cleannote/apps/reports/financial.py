@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, Sum, Value
+from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from cleannote.apps.claims.models import Claim, ClaimAdjustment, ClaimRejection
@@ -77,6 +77,9 @@ CLAIM_DAY_KEYS = (
 # An open claim's A/R keys besides the day its age counts from (`aged_from`): the claim's
 # location (the A/R's location filter), the visit's clinician and discipline.
 RECEIVABLE_KEYS = ("location_id", "note__therapist_id", "note__case__discipline")
+# The same without the clinician: the rows of every clinician at once.
+CLINIC_DAY_KEYS = tuple(k for k in CLAIM_DAY_KEYS if k != "note__therapist_id")
+CLINIC_RECEIVABLE_KEYS = tuple(k for k in RECEIVABLE_KEYS if k != "note__therapist_id")
 
 ZERO = Value(Decimal(0))
 
@@ -197,6 +200,12 @@ def code_postings(filters: ReportFilters, keys: tuple[str, ...]) -> Any:
     ).annotate(paid=Sum("paid"), posted_units=Sum("units"))
 
 
+def _money_rows(filters: ReportFilters, rows: Any) -> Any:
+    """Financial summary rows of the filters: one clinician's, else the rows of every
+    clinician at once (no clinician, ADR 0856)."""
+    return rows if filters.clinician_id else rows.filter(clinician__isnull=True)
+
+
 def _money_row(rows: dict[str, PayerMoney], payer_id: str, name: str) -> PayerMoney:
     if payer_id not in rows:
         rows[payer_id] = PayerMoney(payer_id=payer_id, payer_name=name)
@@ -230,7 +239,7 @@ def _period_money(filters: ReportFilters) -> dict[str, PayerMoney]:
     run = summary_run(filters)
     if run is not None:
         for r in (
-            summary_rows(filters, FinancialDay, run.through)
+            _money_rows(filters, summary_rows(filters, FinancialDay, run.through))
             .values("payer_id")
             .annotate(
                 name=Max("payer_name"), n=Sum("claims"), charged=Sum("charges"),
@@ -268,13 +277,18 @@ def _add_receivables(filters: ReportFilters, rows: dict[str, PayerMoney]) -> Non
             target[2] += amount
 
     if ReportSummaryRun.objects.filter(organisation=filters.organisation).exists():
-        snapshot = narrowed(
-            filters, ReceivableDay.objects.filter(organisation=filters.organisation)
+        snapshot = _money_rows(
+            filters,
+            narrowed(filters, ReceivableDay.objects.filter(organisation=filters.organisation)),
         )
-        for r in snapshot.values("payer_id", "day").annotate(
-            name=Max("payer_name"), owed=Sum("owed"), adjusted=Sum("adjusted")
+        # Split by age in the query: two rows a payer at most, whatever the days.
+        aged = Case(When(day__lte=old, then=Value(True)), default=Value(False))
+        for r in (
+            snapshot.annotate(aged=aged)
+            .values("payer_id", "aged")
+            .annotate(name=Max("payer_name"), balance=Sum(F("owed") - F("adjusted")))
         ):
-            add(r["payer_id"], r["name"], r["day"], r["owed"] - r["adjusted"])
+            add(r["payer_id"], r["name"], old if r["aged"] else filters.today, r["balance"])
     else:
         for r in receivables(filters, ()):
             add(r["payer_id"], r["name"], r["aged_from"], r["balance"])
@@ -327,7 +341,7 @@ def denials_by_carc(filters: ReportFilters) -> list[dict[str, Any]]:
     run = summary_run(filters)
     if run is not None:
         for r in (
-            summary_rows(filters, DenialReasonDay, run.through)
+            _money_rows(filters, summary_rows(filters, DenialReasonDay, run.through))
             .values("payer_name", "group", "reason")
             .annotate(n=Sum("claims"), total=Sum("amount"))
         ):
@@ -360,7 +374,7 @@ def _paid_by_code(filters: ReportFilters) -> dict[tuple[str, str, str], list[Dec
     run = summary_run(filters)
     if run is not None:
         for r in (
-            summary_rows(filters, PaidCodeDay, run.through)
+            _money_rows(filters, summary_rows(filters, PaidCodeDay, run.through))
             .values("payer_id", "payer_name", "code")
             .annotate(paid=Sum("paid"), posted_units=Sum("units"))
         ):

@@ -142,12 +142,30 @@ class Modifier59PairDay(SummaryDay):
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": 0}
 
 
-class FinancialDay(SummaryDay):
+class MoneySummaryDay(SummaryDay):
+    """A financial summary row: per payer, and counted twice, per clinician and for every
+    clinician at once (no clinician), so the whole clinic's page reads a few rows a day
+    whatever the number of clinicians."""
+
+    clinician = models.ForeignKey(
+        "organisations.Staff", on_delete=models.CASCADE, null=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    payer_id = models.CharField(max_length=80)
+    payer_name = models.CharField(max_length=60)
+
+    class Meta(SummaryDay.Meta):
+        abstract = True
+        indexes = (
+            models.Index(fields=["organisation", "day"]),
+            models.Index(fields=["organisation", "clinician", "day"]),
+        )
+
+
+class FinancialDay(MoneySummaryDay):
     """A day's primary claims per payer: what was charged, paid and adjusted, and how they
     fared (sent, sent clean, answered, denied)."""
 
-    payer_id = models.CharField(max_length=80)
-    payer_name = models.CharField(max_length=60)
     claims = models.PositiveIntegerField(default=0)
     charges = models.DecimalField(**MONEY)
     payments = models.DecimalField(**MONEY)
@@ -160,33 +178,27 @@ class FinancialDay(SummaryDay):
     other_adjustments = models.DecimalField(**MONEY)
 
 
-class DenialReasonDay(SummaryDay):
+class DenialReasonDay(MoneySummaryDay):
     """A day's denied claims per payer and adjustment reason (group and CARC)."""
 
-    payer_id = models.CharField(max_length=80)
-    payer_name = models.CharField(max_length=60)
     group = models.CharField(max_length=2)
     reason = models.CharField(max_length=5)
     claims = models.PositiveIntegerField(default=0)
     amount = models.DecimalField(**MONEY)
 
 
-class PaidCodeDay(SummaryDay):
+class PaidCodeDay(MoneySummaryDay):
     """What a payer paid on a day's posted lines of one code, and for how many units."""
 
-    payer_id = models.CharField(max_length=80)
-    payer_name = models.CharField(max_length=60)
     code = models.CharField(max_length=5)
     paid = models.DecimalField(**MONEY)
     units = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
 
-class ReceivableDay(SummaryDay):
+class ReceivableDay(MoneySummaryDay):
     """The insurance A/R of open primary claims as of the run, per day their age counts from
     (sent, else the day of service) and the claim's location: every run replaces all of an
     organisation's rows, and the page splits them at 90 days before its today."""
 
-    payer_id = models.CharField(max_length=80)
-    payer_name = models.CharField(max_length=60)
     owed = models.DecimalField(**MONEY)  # charges less payments
     adjusted = models.DecimalField(**MONEY)  # adjustments, except on disputed claims

@@ -138,83 +138,84 @@ def _modifier_days(filters: ReportFilters) -> tuple[list[Modifier59Day], list[Mo
     return counted, paired
 
 
+def _keyed(organisation: Organisation, r: dict[str, Any], prefix: str, day: str) -> Any:
+    """A financial summary row's key columns from a grouped row (no clinician: the row of
+    every clinician)."""
+    return {
+        "organisation": organisation,
+        "day": r[day],
+        "location_id": r[f"{prefix}location_id" if day == "aged_from" else
+                         f"{prefix}note__location_id"],
+        "clinician_id": r.get(f"{prefix}note__therapist_id"),
+        "discipline": r[f"{prefix}note__case__discipline"] or "",
+    }  # fmt: skip
+
+
 def _financial_days(filters: ReportFilters) -> list[Any]:
     """The financial report's rows of the filters' days (ADR 0856), counted by its own
-    grouped queries."""
-    keys = financial.CLAIM_DAY_KEYS
+    grouped queries: per clinician, and for every clinician at once."""
     organisation = filters.organisation
-
-    def keyed(r: dict[str, Any], prefix: str) -> dict[str, Any]:
-        day, location, clinician, discipline = (r[f"{prefix}{k}"] for k in keys)
-        return {"organisation": organisation, "day": day, "location_id": location,
-                "clinician_id": clinician, "discipline": discipline or ""}  # fmt: skip
-
-    adjusted = {
-        (*(r[f"claim__{k}"] for k in keys), r["claim__payer_id"]): r
-        for r in financial.period_adjustments(filters, keys)
-    }
     rows: list[Any] = []
-    for r in financial.period_counts(filters, keys):
-        money = adjusted.get((*(r[k] for k in keys), r["payer_id"]), {})
-        rows.append(
-            FinancialDay(
-                **keyed(r, ""), payer_id=r["payer_id"], payer_name=r["name"] or "",
-                claims=r["n"], charges=r["charged"], payments=r["paid"],
-                adjudicated=r["adjudicated_n"], adjudicated_charges=r["adjudicated_charged"],
-                sent=r["sent_n"], sent_clean=r["clean_n"], denied=r["denied_n"],
-                contractual=money.get("contractual", 0), other_adjustments=money.get("other", 0),
+    for keys in (financial.CLAIM_DAY_KEYS, financial.CLINIC_DAY_KEYS):
+        adjusted = {
+            (*(r[f"claim__{k}"] for k in keys), r["claim__payer_id"]): r
+            for r in financial.period_adjustments(filters, keys)
+        }
+        for r in financial.period_counts(filters, keys):
+            money = adjusted.get((*(r[k] for k in keys), r["payer_id"]), {})
+            rows.append(
+                FinancialDay(
+                    **_keyed(organisation, r, "", "note__date_of_service"),
+                    payer_id=r["payer_id"], payer_name=r["name"] or "", claims=r["n"],
+                    charges=r["charged"], payments=r["paid"], adjudicated=r["adjudicated_n"],
+                    adjudicated_charges=r["adjudicated_charged"], sent=r["sent_n"],
+                    sent_clean=r["clean_n"], denied=r["denied_n"],
+                    contractual=money.get("contractual", 0),
+                    other_adjustments=money.get("other", 0),
+                )
+            )  # fmt: skip
+        rows.extend(
+            DenialReasonDay(
+                **_keyed(organisation, r, "claim__", "claim__note__date_of_service"),
+                payer_id=r["claim__payer_id"], payer_name=r["claim__payer_name"],
+                group=r["group"], reason=r["reason"], claims=r["claim_count"],
+                amount=r["total"],
             )
+            for r in financial.denial_counts(filters, keys)
         )  # fmt: skip
-    rows.extend(
-        DenialReasonDay(
-            **keyed(r, "claim__"),
-            payer_id=r["claim__payer_id"],
-            payer_name=r["claim__payer_name"],
-            group=r["group"],
-            reason=r["reason"],
-            claims=r["claim_count"],
-            amount=r["total"],
-        )
-        for r in financial.denial_counts(filters, keys)
-    )
-    rows.extend(
-        PaidCodeDay(
-            **keyed(r, "claim_line__claim__"),
-            payer_id=r["claim_line__claim__payer_id"],
-            payer_name=r["claim_line__claim__payer_name"],
-            code=r["claim_line__code"],
-            paid=r["paid"],
-            units=r["posted_units"],
-        )
-        for r in financial.code_postings(filters, keys)
-    )
+        line = "claim_line__claim__"
+        rows.extend(
+            PaidCodeDay(
+                **_keyed(organisation, r, line, f"{line}note__date_of_service"),
+                payer_id=r[f"{line}payer_id"], payer_name=r[f"{line}payer_name"],
+                code=r["claim_line__code"], paid=r["paid"], units=r["posted_units"],
+            )
+            for r in financial.code_postings(filters, keys)
+        )  # fmt: skip
     return rows
 
 
 def _receivable_days(organisation: Organisation, today: dt.date) -> list[ReceivableDay]:
     """The insurance A/R of the organisation's open claims now, per day their age counts
-    from, claim location, clinician, discipline and payer."""
+    from, claim location, discipline and payer: per clinician, and for every clinician."""
     filters = ReportFilters(organisation=organisation, start=today, end=today, today=today)
-    keys = financial.RECEIVABLE_KEYS
     rows: dict[tuple[Any, ...], ReceivableDay] = {}
 
-    def row(aged_from: dt.date, values: tuple[Any, ...], payer_id: str) -> ReceivableDay:
-        key = (aged_from, *values, payer_id)
+    def row(columns: dict[str, Any], payer_id: str) -> ReceivableDay:
+        key = (*columns.values(), payer_id)
         if key not in rows:
-            location, clinician, discipline = values
             rows[key] = ReceivableDay(
-                organisation=organisation, day=aged_from, location_id=location,
-                clinician_id=clinician, discipline=discipline or "", payer_id=payer_id,
-                payer_name="", owed=0, adjusted=0,
-            )  # fmt: skip
+                **columns, payer_id=payer_id, payer_name="", owed=0, adjusted=0
+            )
         return rows[key]
 
-    for r in financial.receivables(filters, keys):
-        target = row(r["aged_from"], tuple(r[k] for k in keys), r["payer_id"])
-        target.owed, target.payer_name = r["balance"], r["name"] or ""
-    for r in financial.receivable_adjustments(filters, keys):
-        values = tuple(r[f"claim__{k}"] for k in keys)
-        row(r["aged_from"], values, r["claim__payer_id"]).adjusted = r["adjusted"]
+    for keys in (financial.RECEIVABLE_KEYS, financial.CLINIC_RECEIVABLE_KEYS):
+        for r in financial.receivables(filters, keys):
+            target = row(_keyed(organisation, r, "", "aged_from"), r["payer_id"])
+            target.owed, target.payer_name = r["balance"], r["name"] or ""
+        for r in financial.receivable_adjustments(filters, keys):
+            columns = _keyed(organisation, r, "claim__", "aged_from")
+            row(columns, r["claim__payer_id"]).adjusted = r["adjusted"]
     return list(rows.values())
 
 
