@@ -175,10 +175,28 @@ def appointment_counts(filters: ReportFilters, *keys: Any, **named: Any) -> Any:
     )
 
 
+def _summaries_of(filters: ReportFilters) -> Any:
+    """The summary run the page reads (none with a payer filter: the productivity rows have no
+    payer)."""
+    return None if filters.payer_id else summary_run(filters)
+
+
 def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
     """One row per clinician or location with every productivity figure (PRODUCTIVITY_FIGURES):
     closed days from the daily summaries when they hold them (ADR 0850), the days after
     counted live."""
+    return _productivity(filters, group, _summaries_of(filters))
+
+
+def by_clinician_and_location(
+    filters: ReportFilters,
+) -> tuple[list[ProductivityRow], list[ProductivityRow]]:
+    """The page's two tables, the summary run looked up once for both."""
+    run = _summaries_of(filters)
+    return _productivity(filters, "clinician", run), _productivity(filters, "location", run)
+
+
+def _productivity(filters: ReportFilters, group: str, run: Any) -> list[ProductivityRow]:
     note_key, appointment_key = GROUPS[group]
     rows: dict[int, ProductivityRow] = {}
     # Documentation time added up exactly (as durations), made seconds at the end.
@@ -189,8 +207,6 @@ def productivity(filters: ReportFilters, group: str) -> list[ProductivityRow]:
             rows[key] = ProductivityRow(key=key, name="")
         return rows[key]
 
-    # No payer filter on the summaries: the productivity rows have no payer.
-    run = None if filters.payer_id else summary_run(filters)
     if run is not None:
         from cleannote.apps.reports.models import ProductivityDay
 

@@ -112,8 +112,7 @@ def _productivity_table(
 
 
 def productivity_page(filters: ReportFilters) -> ReportPage:
-    clinicians = productivity.productivity(filters, "clinician")
-    locations = productivity.productivity(filters, "location")
+    clinicians, locations = productivity.by_clinician_and_location(filters)
     targets = _targets(filters)
     target = targets["visits_per_day"].value
     chart = bar_chart(
