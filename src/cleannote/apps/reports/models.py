@@ -4,6 +4,8 @@ organisation (no location) or for one location. A figure with no row keeps the d
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from cleannote.apps.organisations.models import Location, Organisation
@@ -92,8 +94,8 @@ class SummaryDay(models.Model):
 
 
 class ProductivityDay(SummaryDay):
-    # A note's location may be empty: counted under no location.
-    location = models.ForeignKey(
+    # Nullable, as ADR 0850 made it.
+    location = models.ForeignKey(  # type: ignore[assignment]  # the base's, nullable
         Location, on_delete=models.CASCADE, null=True, related_name="+", db_index=False
     )
     visits = models.PositiveIntegerField(default=0)
@@ -139,7 +141,10 @@ class Modifier59PairDay(SummaryDay):
 # change while its claims are answered, and a claim's change (an audit event) has its day
 # recounted by the next run.
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "default": 0}
+
+def _money() -> Any:
+    """A summed amount: up to a trillion, to the cent."""
+    return models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
 
 class MoneySummaryDay(SummaryDay):
@@ -147,7 +152,7 @@ class MoneySummaryDay(SummaryDay):
     clinician at once (no clinician), so the whole clinic's page reads a few rows a day
     whatever the number of clinicians."""
 
-    clinician = models.ForeignKey(
+    clinician = models.ForeignKey(  # type: ignore[assignment]  # the base's, nullable
         "organisations.Staff", on_delete=models.CASCADE, null=True, related_name="+",
         db_index=False,
     )  # fmt: skip
@@ -156,7 +161,7 @@ class MoneySummaryDay(SummaryDay):
 
     class Meta(SummaryDay.Meta):
         abstract = True
-        indexes = (
+        indexes = (  # type: ignore[assignment]  # the base's, and one more
             models.Index(fields=["organisation", "day"]),
             models.Index(fields=["organisation", "clinician", "day"]),
         )
@@ -167,15 +172,15 @@ class FinancialDay(MoneySummaryDay):
     fared (sent, sent clean, answered, denied)."""
 
     claims = models.PositiveIntegerField(default=0)
-    charges = models.DecimalField(**MONEY)
-    payments = models.DecimalField(**MONEY)
+    charges = _money()
+    payments = _money()
     adjudicated = models.PositiveIntegerField(default=0)
-    adjudicated_charges = models.DecimalField(**MONEY)
+    adjudicated_charges = _money()
     sent = models.PositiveIntegerField(default=0)
     sent_clean = models.PositiveIntegerField(default=0)
     denied = models.PositiveIntegerField(default=0)
-    contractual = models.DecimalField(**MONEY)
-    other_adjustments = models.DecimalField(**MONEY)
+    contractual = _money()
+    other_adjustments = _money()
 
 
 class DenialReasonDay(MoneySummaryDay):
@@ -184,14 +189,14 @@ class DenialReasonDay(MoneySummaryDay):
     group = models.CharField(max_length=2)
     reason = models.CharField(max_length=5)
     claims = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(**MONEY)
+    amount = _money()
 
 
 class PaidCodeDay(MoneySummaryDay):
     """What a payer paid on a day's posted lines of one code, and for how many units."""
 
     code = models.CharField(max_length=5)
-    paid = models.DecimalField(**MONEY)
+    paid = _money()
     units = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
 
@@ -200,5 +205,5 @@ class ReceivableDay(MoneySummaryDay):
     (sent, else the day of service) and the claim's location: every run replaces all of an
     organisation's rows, and the page splits them at 90 days before its today."""
 
-    owed = models.DecimalField(**MONEY)  # charges less payments
-    adjusted = models.DecimalField(**MONEY)  # adjustments, except on disputed claims
+    owed = _money()  # charges less payments
+    adjusted = _money()  # adjustments, except on disputed claims

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -151,11 +152,21 @@ def _keyed(organisation: Organisation, r: dict[str, Any], prefix: str, day: str)
     }  # fmt: skip
 
 
-def _financial_days(filters: ReportFilters) -> list[Any]:
+@dataclass
+class MoneyDays:
+    days: list[FinancialDay] = field(default_factory=list)
+    reasons: list[DenialReasonDay] = field(default_factory=list)
+    codes: list[PaidCodeDay] = field(default_factory=list)
+
+    def count(self) -> int:
+        return len(self.days) + len(self.reasons) + len(self.codes)
+
+
+def _financial_days(filters: ReportFilters) -> MoneyDays:
     """The financial report's rows of the filters' days (ADR 0856), counted by its own
     grouped queries: per clinician, and for every clinician at once."""
     organisation = filters.organisation
-    rows: list[Any] = []
+    rows = MoneyDays()
     for keys in (financial.CLAIM_DAY_KEYS, financial.CLINIC_DAY_KEYS):
         adjusted = {
             (*(r[f"claim__{k}"] for k in keys), r["claim__payer_id"]): r
@@ -163,7 +174,7 @@ def _financial_days(filters: ReportFilters) -> list[Any]:
         }
         for r in financial.period_counts(filters, keys):
             money = adjusted.get((*(r[k] for k in keys), r["payer_id"]), {})
-            rows.append(
+            rows.days.append(
                 FinancialDay(
                     **_keyed(organisation, r, "", "note__date_of_service"),
                     payer_id=r["payer_id"], payer_name=r["name"] or "", claims=r["n"],
@@ -174,7 +185,7 @@ def _financial_days(filters: ReportFilters) -> list[Any]:
                     other_adjustments=money.get("other", 0),
                 )
             )  # fmt: skip
-        rows.extend(
+        rows.reasons.extend(
             DenialReasonDay(
                 **_keyed(organisation, r, "claim__", "claim__note__date_of_service"),
                 payer_id=r["claim__payer_id"], payer_name=r["claim__payer_name"],
@@ -184,7 +195,7 @@ def _financial_days(filters: ReportFilters) -> list[Any]:
             for r in financial.denial_counts(filters, keys)
         )  # fmt: skip
         line = "claim_line__claim__"
-        rows.extend(
+        rows.codes.extend(
             PaidCodeDay(
                 **_keyed(organisation, r, line, f"{line}note__date_of_service"),
                 payer_id=r[f"{line}payer_id"], payer_name=r[f"{line}payer_name"],
@@ -259,9 +270,10 @@ def refresh_summaries(
             Modifier59Day.objects.bulk_create(counted, batch_size=2000)
             Modifier59PairDay.objects.bulk_create(paired, batch_size=2000)
             money = _financial_days(filters)
-            for model in (FinancialDay, DenialReasonDay, PaidCodeDay):
-                model.objects.bulk_create([r for r in money if type(r) is model], batch_size=2000)
-            written = len(days) + len(counted) + len(paired) + len(money)
+            FinancialDay.objects.bulk_create(money.days, batch_size=2000)
+            DenialReasonDay.objects.bulk_create(money.reasons, batch_size=2000)
+            PaidCodeDay.objects.bulk_create(money.codes, batch_size=2000)
+            written = len(days) + len(counted) + len(paired) + money.count()
         run = ReportSummaryRun.objects.filter(organisation=organisation).first()
         through = today - dt.timedelta(days=1)
         if run is None:
