@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cleannote.apps.organisations.models import Staff
-from cleannote.apps.reports import modifier59, productivity
+from cleannote.apps.reports import financial, modifier59, productivity
 from cleannote.apps.reports.scope import read_filters
 from tests.e2e.conftest import DEMO_TODAY, Demo
 
@@ -50,7 +50,8 @@ def test_the_demo_compliance_report_shows_the_kx_patient(money_demo: Demo):
 
 def test_the_daily_summaries_give_the_live_figures(money_demo: Demo):
     """The summaries, filled by the nightly command, with the days after them counted live,
-    give exactly the live query's figures (ADR 0850): over four weeks, a year, and filtered."""
+    give exactly the live query's figures (ADR 0850, 0856): productivity, 59/X and money, over
+    four weeks, a year, and filtered."""
     from django.core.management import call_command
 
     from cleannote.apps.reports.models import ProductivityDay, ReportSummaryRun
@@ -74,6 +75,9 @@ def test_the_daily_summaries_give_the_live_figures(money_demo: Demo):
                 productivity.productivity(f, "location"),
                 modifier59.modifier_59(f),
                 modifier59.code_pairs_59(f),
+                financial.financial(f),
+                financial.denials_by_carc(f),
+                financial.reimbursement_by_code(f),
             )
             for f in cases
         ]
