@@ -27,6 +27,7 @@ from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Case
 from cleannote.web.demo_money import MIN_PATIENTS
+from cleannote.web.demo_portal import PORTAL_EMAIL
 
 # name, region, category, the clinic's own instructions
 LIBRARY = (
@@ -113,7 +114,7 @@ def load_demo_exercises(
     the library and the case of the program (None when the demo is small or has no case)."""
     if patients < MIN_PATIENTS:
         return [], None
-    note_to_copy = (
+    candidates = (
         Note.objects.filter(
             patient__organisation=clinic,
             case__closed_on__isnull=True,
@@ -124,8 +125,9 @@ def load_demo_exercises(
         )
         .select_related("therapist__user", "case__patient", "location")
         .order_by("patient__chart_number", "id")
-        .first()
     )
+    # The demo's portal patient when their case fits, so the portal shows the program too.
+    note_to_copy = candidates.filter(patient__email=PORTAL_EMAIL).first() or candidates.first()
     if note_to_copy is None:
         return [], None
     therapist = note_to_copy.therapist
