@@ -40,3 +40,13 @@ def _singular(word: str) -> str:
 
 def any_sided(regions: tuple[str, ...]) -> bool:
     return any(is_sided_region(region) for region in regions)
+
+
+# The regions a patient can mark on an intake form's body diagram, in the words the notes use
+# for a block's regions (so a sided one is sided here too): front-to-back, head to foot.
+BODY_DIAGRAM_REGIONS: tuple[str, ...] = (
+    "head", "jaw", "neck", "left shoulder", "right shoulder", "upper back", "left elbow",
+    "right elbow", "left wrist", "right wrist", "left hand", "right hand", "chest", "low back",
+    "left hip", "right hip", "left thigh", "right thigh", "left knee", "right knee",
+    "left lower leg", "right lower leg", "left ankle", "right ankle", "left foot", "right foot",
+)  # fmt: skip

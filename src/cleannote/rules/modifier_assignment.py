@@ -4,7 +4,8 @@ A pure function of the documented visit, the units the documentation supports, t
 policy and the NCCI table. It returns the modifiers per line together with one reason per
 decision, so the scrubber and the biller can see where every modifier came from. The order on a
 line is fixed (docs/decisions/0091-modifier-order.md): discipline, assistant, NCCI bypass, KX,
-AT, then modifiers the clinician asked for; a line carries at most four.
+AT, the liability modifier the ABN table decides (GA, GZ, GY; ADR 0960), then modifiers the
+clinician asked for; a line carries at most four.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from importlib import resources
 
 import msgspec
 
+from cleannote.rules.beneficiary_notices import (
+    Liability,
+    LineLiability,
+    liability_reason,
+    line_liabilities,
+)
 from cleannote.rules.catalog import Procedure, TherapyDesignation, find_procedure
 from cleannote.rules.errors import RulesError
 from cleannote.rules.modifiers import (
@@ -31,6 +38,7 @@ from cleannote.rules.modifiers import (
 )
 from cleannote.rules.ncci import PtpEdit, PtpTable
 from cleannote.rules.payer_policy import PayerPolicy
+from cleannote.rules.progression import unprogressed_services
 from cleannote.rules.thresholds import TherapyBucket, bucket_for, find_threshold_row, kx_threshold
 from cleannote.rules.units import assistant_modifier_needed
 from cleannote.rules.visit import (
@@ -71,8 +79,10 @@ _ALWAYS, _NEVER = TherapyDesignation.ALWAYS, TherapyDesignation.NEVER
 _FIFTY_NINE = ModifierStyle.FIFTY_NINE
 _BILATERAL = Laterality.BILATERAL
 _THRESHOLD_KIND = ModifierKind.THRESHOLD
+_LIABILITY_KIND = ModifierKind.LIABILITY
 _NOT_BILLED = ("no modifiers: the line is not billed",)
 _AT_REASON = "AT: Medicare spinal manipulation billed as active treatment"
+_NOT_NECESSARY = frozenset({Liability.ABOVE_THRESHOLD, Liability.MAINTENANCE})
 
 
 class BypassDataError(RulesError):
@@ -106,6 +116,8 @@ class LineModifiers(msgspec.Struct, frozen=True, gc=False):
     service_index: int
     modifiers: tuple[str, ...]
     reasons: tuple[str, ...]
+    liability: LineLiability | None = None
+    """The ABN table's decision for the line (`rules.beneficiary_notices`), when judged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +361,22 @@ def assign_modifiers(
     kx_lines = (
         _kx_lines(visit, services, therapy, skip_kx_without_threshold) if policy.kx_applies else {}
     )
+    liabilities: dict[int, LineLiability] = {}
+    if visit.notices is not None and policy.kind is PayerKind.MEDICARE:
+        if procedures is None:
+            procedures = [find_procedure(s.code) for s in services]
+        liabilities = line_liabilities(
+            visit,
+            codes,
+            units,
+            procedures,
+            threshold_lines=kx_lines,
+            unprogressed=unprogressed_services(visit),
+        )
+        # KX attests medical necessity: not on a line expected to be denied for the want of it.
+        for index, line in liabilities.items():
+            if line.liability in _NOT_NECESSARY:
+                kx_lines.pop(index, None)
     at = _active_treatment()
     at_applies = policy.kind in at.payer_kinds
     at_codes = at.codes
@@ -395,8 +423,21 @@ def assign_modifiers(
         if at_applies and codes[index] in at_codes:
             mods.append("AT")
             reasons.append(_AT_REASON)
+        line_liability = liabilities.get(index)
+        if line_liability is not None:
+            if line_liability.modifier is not None:
+                mods.append(line_liability.modifier)
+            reasons.append(liability_reason(line_liability))
         if service.modifiers:
-            _add_requested(service, mods, reasons, line_therapy is not None and kx_allowed)
+            _add_requested(
+                service,
+                mods,
+                reasons,
+                line_therapy is not None
+                and kx_allowed
+                and (line_liability is None or line_liability.liability not in _NOT_NECESSARY),
+                liability_judged=line_liability is not None,
+            )
         if len(mods) > MAX_MODIFIERS_PER_LINE:
             dropped = mods[MAX_MODIFIERS_PER_LINE:]
             del mods[MAX_MODIFIERS_PER_LINE:]
@@ -404,7 +445,7 @@ def assign_modifiers(
                 f"dropped {', '.join(dropped)}: a line carries at most "
                 f"{MAX_MODIFIERS_PER_LINE} modifiers"
             )
-        result.append(LineModifiers(index, tuple(mods), tuple(reasons)))
+        result.append(LineModifiers(index, tuple(mods), tuple(reasons), line_liability))
     return tuple(result)
 
 
@@ -486,8 +527,16 @@ def _running_start(ytd: TherapyYearToDate | None, bucket: TherapyBucket) -> Deci
     return ytd.ot if bucket is TherapyBucket.OT else ytd.pt_slp
 
 
-def _add_requested(service: Service, mods: list[str], reasons: list[str], kx_allowed: bool) -> None:
-    """Keep the clinician's modifiers the catalog knows, except those the engine decides."""
+def _add_requested(
+    service: Service,
+    mods: list[str],
+    reasons: list[str],
+    kx_allowed: bool,
+    *,
+    liability_judged: bool = False,
+) -> None:
+    """Keep the clinician's modifiers the catalog knows, except those the engine decides (the
+    liability modifier too, when the ABN table judged the line)."""
     for raw in service.modifiers:
         code = raw.strip().upper()
         if code in mods:
@@ -502,6 +551,9 @@ def _add_requested(service: Service, mods: list[str], reasons: list[str], kx_all
             reasons.append(
                 f"dropped requested {code}: {what} modifiers follow from the documentation"
             )
+            continue
+        if kind is _LIABILITY_KIND and liability_judged:
+            reasons.append(f"dropped requested {code}: the signed notices on file decide it")
             continue
         if kind is _THRESHOLD_KIND and not kx_allowed:
             reasons.append(f"dropped requested {code}: KX does not apply to this line or payer")

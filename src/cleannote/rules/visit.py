@@ -504,6 +504,23 @@ class HistoryVisit(_Value, frozen=True):
     services: Array[HistoryService] = ()
 
 
+NoticeOptionCode = Annotated[
+    int, msgspec.Meta(ge=1, le=3, description="1, 2 or 3 (the option the patient chose)")
+]
+
+
+class BeneficiaryNotice(_Value, frozen=True):
+    """A signed Advance Beneficiary Notice (CMS-R-131) on file for the patient: the services it
+    names, the day it was signed, the option the patient chose (1: bill Medicare and me; 2: do
+    not bill Medicare; 3: I do not want the service) and, for a course of treatment, the last
+    day it covers (`rules.beneficiary_notices` reads it; ADR 0960)."""
+
+    signed_on: Day
+    option: NoticeOptionCode
+    codes: NonEmptyArray[Text]
+    through: Opt[Day] = None
+
+
 class Visit(_Value, frozen=True, tag_field="schema", tag=SCHEMA_ID):
     id: VisitId
     date_of_service: Day
@@ -533,3 +550,6 @@ class Visit(_Value, frozen=True, tag_field="schema", tag=SCHEMA_ID):
     rendering provider furnished the visit."""
     diagnosis_onsets: Array[DiagnosisOnset] = ()
     authorization: Opt[Authorization] = None
+    notices: Opt[Array[BeneficiaryNotice]] = None
+    """The signed ABNs on file (ADR 0960): None when the source does not say (the liability
+    modifiers GA, GZ and GY are then left to the biller); empty when it knows of none."""

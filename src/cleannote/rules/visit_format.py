@@ -43,6 +43,7 @@ from cleannote.rules.visit import (
     Address,
     AmountType,
     Authorization,
+    BeneficiaryNotice,
     Certification,
     ClockTimeType,
     Credential,
@@ -768,6 +769,8 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
         ]
     if v.authorization is not None:
         out["authorization"] = _authorization_dict(v.authorization)
+    if v.notices is not None:
+        out["notices"] = [_notice_dict(n) for n in v.notices]
     out["services"] = [_service_dict(s) for s in v.services]
     if v.other_providers_same_day:
         out["other_providers_same_day"] = [
@@ -781,6 +784,16 @@ def visit_to_dict(visit: Visit) -> dict[str, object]:
             }
             for h in v.history
         ]
+    return out
+
+
+def _notice_dict(n: BeneficiaryNotice) -> dict[str, object]:
+    out: dict[str, object] = {
+        "signed_on": n.signed_on.isoformat(),
+        "option": n.option,
+        "codes": list(n.codes),
+    }
+    _dated(out, "through", n.through)
     return out
 
 

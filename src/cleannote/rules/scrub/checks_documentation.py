@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, partial
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from cleannote.rules.catalog import DocElement, Procedure, all_procedures
+from cleannote.rules.progression import unprogressed_services
 from cleannote.rules.scrub.context import ScrubContext
 from cleannote.rules.visit import Service
 
@@ -23,7 +24,6 @@ _FIELD_ELEMENTS: dict[str, Callable[[Service], bool]] = {
     "parameters": lambda s: any(map(s.parameters.get, _PARAMETER_KEYS)),
     "management_minutes": lambda s: bool(s.documented_minutes),
 }
-_NO_PROGRESSION_RUN = 3
 _EMPTY: tuple[object, ...] = ("", [], {})
 
 
@@ -187,67 +187,17 @@ def _add_97110_outcomes(ctx: ScrubContext, count: int, index: int) -> None:
 
 
 def check_progression(ctx: ScrubContext) -> None:
-    """Same code with identical parameters on this visit and the two before it.
-
-    Earlier visits where the code was not done are passed over: the run is about the code's
-    own sessions.
-    """
-    visit = ctx.visit
-    history = visit.history
-    if len(history) < _NO_PROGRESSION_RUN - 1:
-        return
-    # A run needs parameters on both sides: most history carries none, so look first.
-    for past in history:
-        for done in past.services:
-            if done.parameters:
-                break
-        else:
-            continue
-        break
-    else:
-        return
-    on = visit.date_of_service
-    # Each code's parameter sets per earlier visit, newest visit first.
-    sessions: dict[str, list[list[dict[str, object]]]] = {}
-    for past in sorted(history, key=_history_date, reverse=True):
-        if past.date_of_service >= on:
-            continue
-        seen: dict[str, list[dict[str, object]]] = {}
-        for done in past.services:
-            parameter_sets = seen.get(done.code)
-            if parameter_sets is None:
-                seen[done.code] = [done.parameters]
-            else:
-                parameter_sets.append(done.parameters)
-        for code, parameter_sets in seen.items():
-            per_visit = sessions.get(code)
-            if per_visit is None:
-                sessions[code] = [parameter_sets]
-            else:
-                per_visit.append(parameter_sets)
-    services = visit.services
-    for index in range(len(services)):
-        service = services[index]
-        parameters = service.parameters
-        if not parameters:
-            continue
-        past_sessions = sessions.get(service.code)
-        if past_sessions is None:
-            continue
-        recent = past_sessions[: _NO_PROGRESSION_RUN - 1]
-        if len(recent) == _NO_PROGRESSION_RUN - 1 and all(
-            parameters in parameter_sets for parameter_sets in recent
-        ):
-            ctx.add(
-                "doc.no-progression",
-                f"{service.code} has the same parameters as on the last two visits.",
-                "Progress the exercise (load, sets, complexity) or document why it is held, "
-                "and what skilled care this visit added.",
-                index,
-            )
-
-
-_history_date = attrgetter("date_of_service")
+    """Same code with identical parameters on this visit and the two before it
+    (`rules.progression`, which the ABN expectation reads too)."""
+    services = ctx.visit.services
+    for index in unprogressed_services(ctx.visit):
+        ctx.add(
+            "doc.no-progression",
+            f"{services[index].code} has the same parameters as on the last two visits.",
+            "Progress the exercise (load, sets, complexity) or document why it is held, "
+            "and what skilled care this visit added.",
+            index,
+        )
 
 
 CHECKS = (check_blocks, check_progression)

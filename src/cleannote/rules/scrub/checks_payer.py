@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from cleannote.rules.beneficiary_notices import LIABILITY_TABLE, NoticeOption
 from cleannote.rules.memo import memo
 from cleannote.rules.modifier_assignment import kx_threshold_known
 from cleannote.rules.modifiers import DISCIPLINE_MODIFIER, NCCI_BYPASS_MODIFIERS
@@ -23,6 +24,8 @@ _HEALTH_PLANS = frozenset(
 _MEDICARE_KINDS = frozenset({PayerKind.MEDICARE, PayerKind.MEDICARE_ADVANTAGE})
 _MASSAGE_CODES = frozenset({"97124"})
 _STATUS_CODES = frozenset({"97010", "97014", "98943"})
+# A line the patient may be billed for knowingly: excluded by statute, or under a signed ABN.
+_LIABILITY_MARKED = frozenset({"GY", "GA"})
 _ADDED_RULES = (
     ("CQ", "payer.assistant-modifier"),
     ("CO", "payer.assistant-modifier"),
@@ -182,7 +185,8 @@ def check_medicare_status(ctx: ScrubContext) -> None:
         elif (
             code == "98943"
             and not policy.covers_98943
-            and not {"GY", "GA"}.intersection(service.modifiers)
+            and not _LIABILITY_MARKED.intersection(service.modifiers)
+            and not _LIABILITY_MARKED.intersection(ctx.modifiers[index].modifiers)
         ):
             ctx.add(
                 "medicare.98943-noncovered",
@@ -262,6 +266,51 @@ def _explained(
     return tuple(out)
 
 
+def check_beneficiary_notices(ctx: ScrubContext) -> None:
+    """Say what the ABN table decided for each Medicare line judged against the notices on file
+    (`rules.beneficiary_notices`, ADR 0960): GA and GY are information, GZ a warning (the clinic
+    carries the loss), and a notice choosing option 2 or 3 an error while the line is billed."""
+    services = ctx.visit.services
+    for line in ctx.modifiers:
+        judged = line.liability
+        if judged is None:
+            continue
+        index = line.service_index
+        code = services[index].code
+        if judged.modifier == "GZ":
+            row = LIABILITY_TABLE[judged.liability] if judged.liability else None
+            ctx.add(
+                "medicare.abn-missing",
+                f"{code} is expected to be denied ({row.words if row else 'not covered'}) and no "
+                "signed ABN covers it: billed with GZ, the patient cannot be charged.",
+                "Offer the patient the ABN (CMS-R-131) from the chart before the next such "
+                "visit, or document the medical necessity the service rests on.",
+                index,
+            )
+        elif judged.modifier is None and judged.option == NoticeOption.DO_NOT_BILL:
+            ctx.add(
+                "medicare.abn-do-not-bill",
+                f"The patient's signed ABN asks not to bill Medicare for {code} (option 2).",
+                "Take the line off the Medicare claim and bill the patient for it.",
+                index,
+            )
+        elif judged.modifier is None:
+            ctx.add(
+                "medicare.abn-declined",
+                f"The patient declined {code} on the signed ABN (option 3), yet it is billed.",
+                "Remove the line; if the service was given after all, the patient signs a new "
+                "ABN choosing option 1 or 2 first.",
+                index,
+            )
+        elif judged.modifier == "GA":
+            ctx.add(
+                "medicare.abn-on-file",
+                f"{code}: GA added: the patient signed an ABN (option 1) naming it.",
+                "Nothing to do: Medicare decides, and the patient owes it if Medicare denies.",
+                index,
+            )
+
+
 def check_targeted_review(ctx: ScrubContext) -> None:
     visit, episode = ctx.visit, ctx.visit.episode
     if not ctx.policy.kx_applies or episode is None or episode.therapy_ytd is None:
@@ -338,4 +387,5 @@ CHECKS = (
     check_added_modifiers,
     check_kx_threshold_known,
     check_targeted_review,
+    check_beneficiary_notices,
 )

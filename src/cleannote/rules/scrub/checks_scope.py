@@ -106,6 +106,10 @@ def check_supervisor_credential(ctx: ScrubContext) -> None:
         _add(ctx, refusal, None)
 
 
+# Billed knowing: excluded by statute (GY), or under a signed ABN (GA, ADR 0960).
+_LIABILITY_MARKED = frozenset({"GY", "GA"})
+
+
 def check_paid_for_credential(ctx: ScrubContext) -> None:
     """Each billed code is one the payer pays the rendering credential for (Medicare pays a
     chiropractor for spinal manipulation only); a line marked GY or GA is billed knowing."""
@@ -114,7 +118,11 @@ def check_paid_for_credential(ctx: ScrubContext) -> None:
         return
     services, units = ctx.visit.services, ctx.units
     for index, code in enumerate(ctx.billed_codes):
-        if units[index] == 0 or not {"GY", "GA"}.isdisjoint(services[index].modifiers):
+        if (
+            units[index] == 0
+            or not _LIABILITY_MARKED.isdisjoint(services[index].modifiers)
+            or not _LIABILITY_MARKED.isdisjoint(ctx.modifiers[index].modifiers)
+        ):
             continue
         refusal = payer_code_refusal(credential, code, ctx.policy)
         if refusal is not None:

@@ -522,6 +522,35 @@ _RULES: tuple[RuleSpec, ...] = (
         "Extraspinal manipulation is statutorily non-covered; bill GY or the patient.",
     ),
     RuleSpec(
+        "medicare.abn-missing",
+        W,
+        "Medicare service expected to be denied, with no signed ABN: billed with GZ",
+        "CMS 100-04 Ch.30 §50 (ABN, CMS-R-131; GZ); rules/beneficiary_notices.py table",
+        "Without a notice signed before the service the patient cannot be billed if Medicare "
+        "denies it: the clinic carries the loss.",
+    ),
+    RuleSpec(
+        "medicare.abn-do-not-bill",
+        E,
+        "Line billed to Medicare although the patient's ABN chose option 2 (do not bill)",
+        "CMS-R-131 section G option 2; CMS 100-04 Ch.30 §50",
+        "The patient asked, in writing, that Medicare not be billed for the service.",
+    ),
+    RuleSpec(
+        "medicare.abn-declined",
+        E,
+        "Line billed for a service the patient declined on the ABN (option 3)",
+        "CMS-R-131 section G option 3; CMS 100-04 Ch.30 §50",
+        "The patient refused the service; billing it contradicts the signed notice.",
+    ),
+    RuleSpec(
+        "medicare.abn-on-file",
+        N,
+        "GA added: a signed ABN (option 1) covers the service",
+        "CMS 100-04 Ch.30 §50 (GA: waiver of liability statement on file)",
+        "The patient may be billed if Medicare denies the service.",
+    ),
+    RuleSpec(
         "medicare.chiro-non-cmt",
         E,
         "Chiropractor billing Medicare for a service other than spinal manipulation",
