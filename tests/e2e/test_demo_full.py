@@ -22,6 +22,6 @@ def test_the_default_demo_loads_every_discipline_within_scope(standard_demo: Dem
     # one plan per patient, the blocked charts' revised plan (ADR 0521), and the plan each of
     # the two remote-monitoring patients is enrolled under (web/demo_rtm.py, ADR 0570), and the
     # KX course's (web/demo_kx_course.py, ADR 0653), and the high modifier-59 course's
-    # (web/demo_reports.py, ADR 0801)
+    # (web/demo_reports.py, ADR 0801), and the ABN patient's (web/demo_intake.py, ADR 0960)
     plans = PlanOfCare.objects.filter(case__patient__organisation=demo.organisation)
-    assert plans.count() == 30 + 3 + 1 + 2 + 1 + 1
+    assert plans.count() == 30 + 3 + 1 + 2 + 1 + 1 + 1

@@ -64,6 +64,7 @@ from cleannote.web.demo_denials import load_demo_denial
 from cleannote.web.demo_exercises import load_demo_exercises
 from cleannote.web.demo_flags import load_demo_flags
 from cleannote.web.demo_injury import load_demo_lop
+from cleannote.web.demo_intake import load_demo_intake
 from cleannote.web.demo_inventory import load_demo_inventory
 from cleannote.web.demo_kx_course import load_demo_kx_course
 from cleannote.web.demo_messaging import load_demo_messaging
@@ -416,6 +417,7 @@ def load_demo_clinic(*, today: dt.date, seed: int = 2026, patients: int = 30) ->
     # After the supplies, whose dispenses go on the first draft: a home program (ADR 0970).
     _, program_case = load_demo_exercises(clinic, today, patients)
     notes += 2 if program_case is not None else 0  # its two draft notes
+    load_demo_intake(clinic, main, today, patients)  # a form, consents, a signed ABN (ADR 0960)
     manager_name, manager_first, manager_last = MANAGER_USER
     do_create_staff(
         clinic, username=manager_name, password=DEMO_PASSWORD, first_name=manager_first,

@@ -48,6 +48,9 @@ SETTINGS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
             Setting("Reminders and self-booking", "front_desk:settings",
                     "Appointment reminders and the patients' booking link.",
                     Capability.MANAGE_STAFF),
+            Setting("Intake forms and consents", "intake:forms",
+                    "The forms patients fill before a visit, and the consents they sign.",
+                    Capability.MANAGE_INTAKE_FORMS),
         ),
     ),
     (

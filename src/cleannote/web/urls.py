@@ -37,6 +37,7 @@ urlpatterns = [
     path("injury/", include("cleannote.apps.injury.urls")),
     path("inventory/", include("cleannote.apps.inventory.urls")),
     path("exercises/", include("cleannote.apps.exercises.urls")),
+    path("intake/", include("cleannote.apps.intake.urls")),
     path("exchange/", include("cleannote.apps.exchange.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("settings/", settings_index, name="settings"),

@@ -56,7 +56,7 @@ def test_check_in_screen_shows_coverage_copay_and_links_to_the_chart(clinic, log
     assert "recorded on the coverage" in page
     assert f"/patients/{clinic.patient.pk}/details/" in page
     assert "never checked" in page
-    assert "issue 16" in page
+    assert "Every form answered and every consent signed." in page
     assert AuditEvent.objects.filter(
         object_type="appointment", action="view", patient_id=clinic.patient.pk
     ).exists()

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 # +1 since ADR 0500: the patient's coverages, for the coordination-of-benefits order.
 # +2 since ADR 0521: the case's diagnoses and the referral's authorized code groups.
 # +1 since ADR 0821: the supplies the note dispensed (the inventory app's answer).
-BUILD_QUERIES = 12
+# +1 since ADR 0960: a Medicare patient's signed ABNs (the intake app's answer).
+BUILD_QUERIES = 13
 
 
 def _actor(clinic):

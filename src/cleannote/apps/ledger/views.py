@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
+from cleannote.apps.intake.selectors import missing_for
 from cleannote.apps.ledger.account import AGE_BUCKETS, account_of
 from cleannote.apps.ledger.actions import do_check_in, do_record_patient_payment
 from cleannote.apps.ledger.balance_views import FORMS, move_forms, run_move
@@ -117,7 +118,13 @@ def check_in(request: HttpRequest, appointment_id: int) -> HttpResponse:
         return render(
             request,
             "ledger/check_in.html",
-            {"desk": desk, "appointment": appointment, "form": form, "action": here},
+            {
+                "desk": desk,
+                "appointment": appointment,
+                "form": form,
+                "action": here,
+                "intake_missing": missing_for(appointment.patient),
+            },
             status=400 if form.is_bound else 200,
         )
 

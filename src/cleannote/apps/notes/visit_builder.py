@@ -19,6 +19,11 @@ from typing import TypeVar
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from cleannote.apps.notes.advance_notices import (
+    BENEFICIARY_NOTICES,
+    notices_of_patients,
+    notices_on_file,
+)
 from cleannote.apps.notes.authorization_usage import UsageBlock, chart_authorization
 from cleannote.apps.notes.models import (
     PROGRESS_REPORT_TYPES,
@@ -47,6 +52,7 @@ from cleannote.rules.scope_of_practice import bills_under_supervisor
 from cleannote.rules.visit import (
     Accident,
     AccidentKind,
+    BeneficiaryNotice,
     BillingProvider,
     Credential,
     DiagnosisOnset,
@@ -177,11 +183,40 @@ def load_notes_for_visits(
         )
         visits = _case_visits({n.case_id for n in chunk})
         supplies = DISPENSED_SUPPLIES([n.pk for n in chunk])
+        notices = _medicare_notices(chunk)
         for note in chunk:
+            if note.patient_id in notices:
+                note.beneficiary_notices = notices[note.patient_id]  # type: ignore[attr-defined]
             note.case_visits = visits[note.case_id]  # type: ignore[attr-defined]
             note.dispensed_supplies = supplies.get(note.pk, [])  # type: ignore[attr-defined]
             found[note.pk] = note
     return found
+
+
+def _medicare_notices(chunk: list[Note]) -> dict[int, tuple[BeneficiaryNotice, ...]]:
+    """The signed ABNs of the chunk's patients with a Medicare coverage (already prefetched),
+    in one question; none asked for a chunk without Medicare patients (ADR 0960)."""
+    if not BENEFICIARY_NOTICES.registered:
+        return {}
+    ids = {
+        n.patient_id
+        for n in chunk
+        if any(c.kind == PayerKind.MEDICARE for c in n.patient.coverages.all())
+    }
+    return notices_of_patients(ids) if ids else {}
+
+
+def visit_notices(note: Note, payer: Payer) -> tuple[BeneficiaryNotice, ...] | None:
+    """The notices a visit billed to `payer` carries: only Medicare's are judged; loaded with
+    the note, or asked now for one loaded without."""
+    if payer.kind is not PayerKind.MEDICARE:
+        return None
+    loaded: tuple[BeneficiaryNotice, ...] | None = getattr(note, "beneficiary_notices", None)
+    if loaded is None:
+        loaded = notices_on_file(note.patient_id)
+        if loaded is not None:
+            note.beneficiary_notices = loaded  # type: ignore[attr-defined]
+    return loaded
 
 
 def _case_visits(case_ids: set[int]) -> dict[int, CaseVisits]:
@@ -318,6 +353,7 @@ def build_visit(
             DiagnosisOnset(d.code, d.onset_date) for d in case_dx if d.onset_date is not None
         ),
         authorization=authorization,
+        notices=visit_notices(note, payer),
     )
 
 

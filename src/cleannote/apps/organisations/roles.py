@@ -60,6 +60,8 @@ class Capability(StrEnum):
     # The clinic's exercise library for home programs: add, edit, attach media, retire
     # (ADR 0970). Clinicians and location managers; prescribing from a note is WRITE_NOTES.
     MANAGE_EXERCISES = "manage_exercises"
+    # Build intake forms and write consent texts (ADR 0960). Owner and location manager.
+    MANAGE_INTAKE_FORMS = "manage_intake_forms"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -110,6 +112,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_INVENTORY,
             Capability.SEE_LOCATION_REPORTS,
             Capability.MANAGE_EXERCISES,
+            Capability.MANAGE_INTAKE_FORMS,
         }
     ),
     Role.BILLER: frozenset(

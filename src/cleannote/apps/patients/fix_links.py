@@ -24,6 +24,7 @@ class ChartScreen(StrEnum):
     REFERRALS = "referrals"  # the case's referrals and authorizations: renew, correct (ADR 0521)
     DIAGNOSES = "diagnoses"  # the case's diagnoses: correct, reorder, onset dates
     PLAN = "plan"  # the plan of care: write, revise, send, record certification
+    NOTICES = "notices"  # the intake app's ABNs: offer one, see what the patient chose
 
 
 # rule id (or family prefix ending in ".") -> the screen that fixes it
@@ -71,6 +72,10 @@ CHART_SCREEN_OF_RULE: dict[str, ChartScreen] = {
     "poc.delayed-incomplete": ChartScreen.PLAN,
     "poc.signed-order-unmet": ChartScreen.PLAN,
     "poc.recertification-due": ChartScreen.PLAN,
+    # Advance Beneficiary Notices (checks_payer.py, ADR 0960): offered from the intake panel.
+    "medicare.abn-missing": ChartScreen.NOTICES,
+    "medicare.abn-do-not-bill": ChartScreen.NOTICES,
+    "medicare.abn-declined": ChartScreen.NOTICES,
 }
 # A 999/277CA rejection (not a scrub rule), by the part of the record its status and entity
 # codes point at (`claims.ClaimRejection.rule`, ADR 0702): the member id and the subscriber are
@@ -95,6 +100,7 @@ LINK_TEXT = {
     ChartScreen.REFERRALS: "Renew or correct the referral",
     ChartScreen.DIAGNOSES: "Correct the diagnoses",
     ChartScreen.PLAN: "Open the plan of care",
+    ChartScreen.NOTICES: "Offer or review the patient's ABN",
 }
 
 
@@ -142,6 +148,9 @@ def screen_link(
         url = reverse("patients:edit_case", args=[patient_id, case_id])
     elif screen is ChartScreen.COVERAGES:
         url = reverse("patients:add_coverage", args=[patient_id])
+    elif screen is ChartScreen.NOTICES:
+        # The intake app's page (above patients): named by its URL, never imported.
+        url = reverse("intake:panel", args=[patient_id])
     elif screen in _CASE_SCREENS and case_id is not None:
         url = reverse(_CASE_SCREENS[screen], args=[patient_id, case_id])
     else:

@@ -54,6 +54,7 @@ from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.models import DISCIPLINE_NAMES, Location, Room, Staff
 from cleannote.apps.patients.models import Patient
+from cleannote.apps.scheduling.booking_hooks import appointment_booked
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
     FREED,
@@ -451,6 +452,7 @@ def do_book_appointment(
         patient_id=patient.pk,
         reason=reason,
     )
+    appointment_booked(actor, appointment)
     return appointment
 
 

@@ -27,6 +27,7 @@ from cleannote.apps.messaging.actions import do_queue_message, enqueue_sends
 from cleannote.apps.messaging.models import Channel, MessageStatus, OutboundMessage
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.scheduling.actions import do_cancel_appointment
+from cleannote.apps.scheduling.booking_hooks import patient_tasks
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.models import (
     Appointment,
@@ -73,6 +74,9 @@ def reminder_messages(appointment: Appointment) -> list[Reminder]:
         f"Hi {patient.first_name}, a reminder of your appointment at {organisation.name} "
         f"on {when}. Confirm or cancel: {link}"
     )
+    tasks = patient_tasks(appointment)
+    if tasks:
+        text = f"{text}\n{tasks}"
     found = []
     if patient.email_consent and patient.email:
         found.append(

@@ -1,0 +1,175 @@
+"""Reads of intake forms, consents and ABNs: what a patient still has to do, and what they signed.
+
+The chart's panel, the check-in page, the portal and the hooks (the visit builder's notices,
+the booking message's line) all read these, so they agree on what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cleannote.apps.intake.form_fields import FieldSpec, read_fields, shown_answer
+from cleannote.apps.intake.models import (
+    AdvanceNotice,
+    ChartSuggestion,
+    ConsentKind,
+    ConsentSignature,
+    ConsentText,
+    IntakeForm,
+    IntakeResponse,
+    NoticeStatus,
+    ResponseStatus,
+    SuggestionStatus,
+)
+from cleannote.apps.organisations.models import Organisation
+from cleannote.apps.patients.models import Patient
+from cleannote.rules.visit import BeneficiaryNotice
+
+
+def forms_of(organisation: Organisation) -> list[IntakeForm]:
+    return list(IntakeForm.objects.filter(organisation=organisation).prefetch_related("versions"))
+
+
+def current_consents(organisation_id: int) -> dict[str, ConsentText]:
+    """The version of each consent kind in force now (the newest), by kind."""
+    found: dict[str, ConsentText] = {}
+    for row in ConsentText.objects.filter(organisation_id=organisation_id).order_by(
+        "kind", "-version"
+    ):
+        found.setdefault(row.kind, row)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentState:
+    kind: str
+    words: str
+    current: ConsentText
+    signed: ConsentSignature | None  # the signature of the current version, if any
+    older: ConsentSignature | None  # the newest signature of an older version, if any
+
+    @property
+    def missing(self) -> bool:
+        return self.signed is None and self.current.required
+
+
+def consent_states(patient: Patient) -> list[ConsentState]:
+    """Each consent the clinic has written, with the patient's signature of its current text."""
+    current = current_consents(patient.organisation_id)
+    signatures = list(
+        ConsentSignature.objects.filter(patient=patient)
+        .select_related("text")
+        .order_by("-signed_at", "-id")
+    )
+    states = []
+    for kind in ConsentKind:
+        text = current.get(kind.value)
+        if text is None:
+            continue
+        signed = next((s for s in signatures if s.text_id == text.pk), None)
+        older = next((s for s in signatures if s.text.kind == kind.value), None)
+        states.append(
+            ConsentState(kind.value, kind.label, text, signed, older if not signed else None)
+        )
+    return states
+
+
+def open_responses(patient: Patient) -> list[IntakeResponse]:
+    return list(
+        IntakeResponse.objects.filter(patient=patient, status=ResponseStatus.SENT)
+        .select_related("version__form")
+        .order_by("sent_at", "id")
+    )
+
+
+def signed_responses(patient: Patient) -> list[IntakeResponse]:
+    return list(
+        IntakeResponse.objects.filter(patient=patient, status=ResponseStatus.SIGNED)
+        .select_related("version__form")
+        .order_by("-signed_at", "-id")
+    )
+
+
+def response_of(organisation: Organisation, response_id: int) -> IntakeResponse | None:
+    return (
+        IntakeResponse.objects.filter(organisation=organisation, pk=response_id)
+        .select_related("version__form", "patient")
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    label: str
+    answer: str
+
+
+def answer_rows(response: IntakeResponse) -> list[AnswerRow]:
+    """The signed document as read: each question with the patient's answer, in form order."""
+    fields: tuple[FieldSpec, ...] = read_fields(response.version.fields)
+    answers = response.answers or {}
+    return [
+        AnswerRow(spec.label, shown_answer(spec, answers[spec.key]) if spec.key in answers else "")
+        for spec in fields
+    ]
+
+
+def pending_suggestions(patient: Patient) -> list[ChartSuggestion]:
+    return list(
+        ChartSuggestion.objects.filter(patient=patient, status=SuggestionStatus.PENDING)
+        .select_related("response__version__form")
+        .order_by("id")
+    )
+
+
+def notices_of(patient: Patient) -> list[AdvanceNotice]:
+    return list(AdvanceNotice.objects.filter(patient=patient).order_by("-offered_at", "-id"))
+
+
+def offered_notices(patient: Patient) -> list[AdvanceNotice]:
+    return [n for n in notices_of(patient) if n.status == NoticeStatus.OFFERED]
+
+
+def signed_notices_for(patient_ids: Iterable[int]) -> dict[int, tuple[BeneficiaryNotice, ...]]:
+    """The notes hook's answer (`notes.advance_notices.BENEFICIARY_NOTICES`): each patient's
+    signed ABNs as the rules core reads them, in one query."""
+    found: dict[int, list[BeneficiaryNotice]] = {}
+    rows = AdvanceNotice.objects.filter(
+        patient_id__in=list(patient_ids), status=NoticeStatus.SIGNED
+    ).values_list("patient_id", "signed_on", "option", "codes", "through")
+    for patient_id, signed_on, option, codes, through in rows:
+        if signed_on is None or option is None or not codes:
+            continue
+        found.setdefault(patient_id, []).append(
+            BeneficiaryNotice(signed_on, option, tuple(codes), through)
+        )
+    return {pk: tuple(v) for pk, v in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """Something the patient still has to complete or sign, as the desk reads it."""
+
+    what: str
+    kind: str  # "consent", "form" or "notice"
+
+
+def missing_for(patient: Patient) -> list[Missing]:
+    """What the patient has not signed: required consents (current version), forms sent and
+    not answered, ABNs offered and not signed. The check-in page and the chart list it."""
+    found = [
+        Missing(f"{state.words}" + (" (new version)" if state.older else ""), "consent")
+        for state in consent_states(patient)
+        if state.missing
+    ]
+    found += [Missing(r.version.form.name, "form") for r in open_responses(patient)]
+    found += [Missing(f"ABN for {', '.join(n.codes)}", "notice") for n in offered_notices(patient)]
+    return found
+
+
+def patient_task_line(patient: Patient, link: str) -> str:
+    """The booking message's line when something is open, else ""."""
+    if not missing_for(patient):
+        return ""
+    return f"Before your visit, please complete your forms: {link}"
