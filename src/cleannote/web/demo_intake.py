@@ -37,7 +37,7 @@ from cleannote.web.demo_money import MIN_PATIENTS
 from cleannote.web.demo_registration import register_demo_patient
 
 ABN_PATIENT = ("Ruth", "Adeyemi")
-INTAKE_FIELDS = [
+INTAKE_FIELDS: list[dict[str, object]] = [
     {"key": "street", "label": "Street address", "type": "text", "maps_to": "address_line1"},
     {"key": "phone", "label": "Mobile phone", "type": "text", "maps_to": "phone"},
     {"key": "member_id", "label": "Member ID on your insurance card", "type": "text",

@@ -17,5 +17,6 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("Home", "portal:home"),
     NavEntry("Bills and payments", "portal:bills"),
     NavEntry("Home exercises", "portal:exercises"),
+    NavEntry("Forms and consents", "portal:paperwork"),
     NavEntry("Sign-in and password", "portal:password"),
 )

@@ -1,9 +1,9 @@
 """The patient portal, under /portal/ (ADR 0950). No route names a patient: whose record a
 page shows is held in the portal session."""
 
-from django.urls import path
+from django.urls import include, path
 
-from cleannote.apps.portal import bills_views, exercise_views, views
+from cleannote.apps.portal import bills_views, exercise_views, intake_urls, views
 
 app_name = "portal"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path(
         "exercises/media/<int:exercise_id>/", exercise_views.exercise_media, name="exercise_media"
     ),
+    path("paperwork/", include(intake_urls.urlpatterns)),
 ]
