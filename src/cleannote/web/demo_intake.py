@@ -98,7 +98,8 @@ def load_demo_intake(
     case = register_demo_patient(
         as_desk,
         Patient(first_name=ABN_PATIENT[0], last_name=ABN_PATIENT[1],
-                birth_date=dt.date(1946, 2, 14), sex="F", email="ruth.adeyemi@example.org",
+                birth_date=dt.date(1946, 2, 14), sex="F", address_line1="18 Sycamore Lane",
+                email="ruth.adeyemi@example.org",
                 email_consent=True, email_consent_on=opened),
         medicare,
         "7QA2TE4MK51",
@@ -112,13 +113,13 @@ def load_demo_intake(
     )  # fmt: skip
     patient = case.patient
     as_patient = Actor(user=None, organisation=organisation, via=f"patient {patient.pk}")
-    # She answered the intake form in the portal: her address and phone wait for the desk.
+    # She answered the intake form in the portal: her new flat and her phone wait for the desk.
     sent = do_send_form(as_desk, patient, form, now=_at(opened - dt.timedelta(days=2), 10))
     do_submit_response(
         as_patient,
         sent,
         {
-            "street": ["18 Sycamore Lane"], "phone": ["217-555-0144"],
+            "street": ["18 Sycamore Lane, Apt 2"], "phone": ["217-555-0144"],
             "member_id": ["7QA2TE4MK51"], "medications": ["Lisinopril 10 mg; ibuprofen as needed"],
             "pain": ["5"], "where": ["low back", "left hip"], "goal": ["Garden"],
             "signature": ["Ruth Adeyemi"],
