@@ -34,6 +34,10 @@ def checked_amount(amount: Decimal | str | None) -> Decimal:
         value = None
     if value is None or not value.is_finite():
         raise LedgerRefused("amount", "enter the amount in dollars and cents, e.g. 25.00")
+    if value.adjusted() >= 6:  # a million or more: past the limit, and past what quantize takes
+        raise LedgerRefused(
+            "amount", "must be more than 0.00" if value < 0 else f"must be at most {MAX_AMOUNT:,}"
+        )
     if value != value.quantize(_CENT):
         raise LedgerRefused("amount", "give the amount to the cent (at most 2 decimals)")
     if value <= 0:

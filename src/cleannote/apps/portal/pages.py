@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_ratelimit.core import is_ratelimited
 
@@ -36,6 +36,8 @@ from cleannote.apps.portal.session import (
 
 View = Callable[..., HttpResponse]
 PAGE = "portal_page"
+# The largest id a row can have (a signed 64-bit key, on SQLite and PostgreSQL alike).
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ def portal_page(view: View) -> View:
         portal = portal_of(request)
         if portal is None:
             return save_portal_session(request, redirect("portal:home"))
+        if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in kwargs.values()):
+            raise Http404("no such record")  # beyond any row id: never handed to the database
         request.portal = portal  # type: ignore[attr-defined]
         if request.method == "GET":
             match = request.resolver_match
