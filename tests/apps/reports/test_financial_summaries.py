@@ -19,6 +19,7 @@ from cleannote.apps.remittance.denial_actions import do_assign_denial
 from cleannote.apps.reports import financial
 from cleannote.apps.reports.models import FinancialDay, ReceivableDay, ReportSummaryRun
 from cleannote.apps.reports.scope import read_filters
+from cleannote.apps.reports.views import financial_page
 from tests.apps.claims.conftest import another_claim, billing  # noqa: F401  (the fixture)
 from tests.apps.remittance.test_posting import coinsurance_payment, denial, full_payment
 from tests.personas import TODAY
@@ -90,6 +91,9 @@ def test_the_financial_summaries_give_the_live_figures(billing):  # noqa: F811
     call_command("cleannote_report_summaries", today=TODAY)
     assert ReportSummaryRun.objects.get().through == TODAY - dt.timedelta(days=1)
     assert figures() == live
+    notes = " ".join(financial_page(cases[0]).notes)
+    assert "read from the daily summaries" in notes
+    assert "The A/R is as the daily summaries found it" in notes
 
     # when: the waiting claim of 12 days ago is paid, and a run recounts only the last day:
     # the claim's audit event has its day recounted, and the A/R snapshot is retaken

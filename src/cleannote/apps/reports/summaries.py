@@ -386,3 +386,12 @@ def as_of(organisation: Organisation, start: dt.date) -> str:
         f"Days up to {run.through.isoformat()} are read from the daily summaries as of {at}; "
         "later days are counted as the page opens."
     )
+
+
+def receivables_as_of(organisation: Organisation) -> str:
+    """What the financial page says of its A/R when read from the run's snapshot (ADR 0856)."""
+    run = ReportSummaryRun.objects.filter(organisation=organisation).first()
+    if run is None:
+        return ""
+    at = timezone.localtime(run.refreshed_at).strftime("%Y-%m-%d %H:%M")
+    return f"The A/R is as the daily summaries found it at {at}."

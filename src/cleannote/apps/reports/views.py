@@ -295,6 +295,8 @@ def financial_page(filters: ReportFilters) -> ReportPage:
             "Load a payer's contracted rates, or a reference fee table such as a published "
             "fee schedule, as a fee schedule under Claims, Fees: the paid-per-unit column is "
             "compared with it.",
+            *_as_of(filters, payer_counted_live=False),
+            *filter(None, [summaries.receivables_as_of(filters.organisation)]),
         ],
     )
 
