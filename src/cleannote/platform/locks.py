@@ -29,6 +29,8 @@ class LockScope(IntEnum):
     LEDGER_NIGHT = 8442
     # An organisation's refresh of the reports' daily summaries (`reports.summaries`).
     REPORT_SUMMARIES = 8501
+    # An organisation's count of the year's Medicare therapy charges (`claims.therapy_ytd`).
+    MEDICARE_THERAPY_COUNT = 8502
 
 
 def hold(scope: LockScope, key: int) -> None:

@@ -20,7 +20,7 @@ from django.db import models
 
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Location, Organisation
-from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.apps.patients.models import Case, Coverage, Patient
 from cleannote.platform.model_constraints import dates_in_order
 from cleannote.rules.findings import ClaimLine as CoreLine
 from cleannote.rules.visit import PayerKind, Visit
@@ -214,6 +214,12 @@ class Claim(models.Model):
             models.Index(fields=["organisation", "payer_id"]),
             # The worklist's default order within an organisation (ADR 0831).
             models.Index(fields=["organisation", "date_of_service", "id"]),
+            # The few voided claims: what the Medicare therapy count takes back (ADR 0861).
+            models.Index(
+                fields=["organisation", "date_of_service"],
+                condition=models.Q(voided=True),
+                name="claim_voided_by_day",
+            ),
         )
         constraints = (
             models.UniqueConstraint(
@@ -474,6 +480,45 @@ class ChargeRefusal(models.Model):
     @property
     def errors(self) -> list[dict[str, str]]:
         return [f for f in self.findings if f.get("severity") == "error"]
+
+
+# --- Medicare therapy charges counted ahead (ADR 0861) ------------------------------------------
+# Written only by `claims.therapy_ytd.count_medicare_therapy` (the nightly report summaries
+# task); read by `therapy_ytd.medicare_therapy_ytd`, which adds what changed since.
+
+
+class MedicareTherapyCount(models.Model):
+    """An organisation's count of the year's Medicare therapy charges: every claim with an id
+    up to `through_claim` is in its `charges` rows, voided or not."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    through_claim = models.BigIntegerField()
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="medicare_therapy_count_once_a_year"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.year} through claim {self.through_claim}"
+
+
+class MedicareTherapyCharges(models.Model):
+    """One case's original Medicare claims of the count's year, voided ones included (the
+    reader takes those back), as counted: their charges and how many."""
+
+    count = models.ForeignKey(MedicareTherapyCount, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)
+    charges = models.DecimalField(max_digits=12, decimal_places=2)
+    claims = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: {self.charges}"
 
 
 from cleannote.apps.claims.denied_models import DeniedReason  # noqa: E402,F401  (ADR 0871)

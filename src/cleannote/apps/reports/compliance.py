@@ -2,8 +2,9 @@
 screen (or note) that fixes it (ADR 0800). The progress-report and certification rules are the
 therapist home's own selectors (`notes.selectors`), read for the whole clinic. KX and targeted
 review (ADR 0802) are the forward flags' own: the same year-to-date Medicare therapy charges
-(`claims.forward_facts.medicare_therapy_ytd`), the same comparison and words
-(`rules.forward_view.thresholds_passed`), and for booked visits `flags_for` itself."""
+(`claims.therapy_ytd.medicare_therapy_ytd`: the nightly count and what changed since, ADR
+0861), the same comparison and words (`rules.forward_view.thresholds_passed`), and for booked
+visits `flags_for` itself."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from cleannote.apps.claims.forward_facts import medicare_therapy_ytd
+from cleannote.apps.claims.therapy_ytd import medicare_therapy_ytd
 from cleannote.apps.notes import selectors as note_selectors
 from cleannote.apps.notes.models import TREATMENT_VISIT, Note, NoteStatus
 from cleannote.apps.organisations.models import Location, Role, Staff
@@ -145,7 +146,9 @@ def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -
             newest[key] = max(newest.get(key, 0), case_id)
     if not newest:
         return
-    ytd = medicare_therapy_ytd({patient_id for patient_id, _ in newest}, year)
+    ytd = medicare_therapy_ytd(
+        filters.organisation.pk, {patient_id for patient_id, _ in newest}, year
+    )
     billed = sorted(ytd)
     names = {
         p.pk: str(p)

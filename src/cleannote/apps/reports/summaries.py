@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.claims.models import Claim
+from cleannote.apps.claims.therapy_ytd import count_medicare_therapy
 from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.remittance.denial_models import Denial
@@ -364,6 +365,8 @@ def refresh_organisation(
     written."""
     started = timezone.now()
     mark = AuditEvent.objects.filter(organisation=organisation).aggregate(last=Max("pk"))["last"]
+    # The compliance report's year of Medicare therapy charges (ADR 0861): counted whole.
+    count_medicare_therapy(organisation, today.year, started)
     run = ReportSummaryRun.objects.filter(organisation=organisation).first()
     if run is None or rebuild or not run.audit_mark:
         first = _first_day(organisation, today)

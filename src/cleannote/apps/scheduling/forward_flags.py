@@ -91,9 +91,9 @@ class TherapyBilling:
 case_treatment_days: Hook[[Collection[int]], Mapping[int, CaseDays]] = Hook(
     "scheduling.case_treatment_days", no_answer
 )
-# TherapyBilling for (patient ids, case ids, year) (the claims app's answer).
-therapy_billing: Hook[[Collection[int], Collection[int], int], TherapyBilling] = Hook(
-    "scheduling.therapy_billing", lambda patients, cases, year: TherapyBilling()
+# TherapyBilling for (organisation id, patient ids, case ids, year) (the claims app's answer).
+therapy_billing: Hook[[int, Collection[int], Collection[int], int], TherapyBilling] = Hook(
+    "scheduling.therapy_billing", lambda organisation, patients, cases, year: TherapyBilling()
 )
 # {referral id: its unit limits} for {referral id: the payer's unit method} (the notes' answer,
 # `notes.forward_facts.referral_units`, registered by claims above both).
@@ -240,7 +240,7 @@ def flags_for(
         coverage._state.fields_cache["payer_record"] = payers.get(coverage.payer_record_id or 0)
         coverages[coverage.patient_id].append(coverage)
     days = case_treatment_days(case_ids)
-    billing = therapy_billing(patient_ids, case_ids, today.year)
+    billing = therapy_billing(organisation.pk, patient_ids, case_ids, today.year)
     policies = {c.pk: _case_policy(c, coverages[c.patient_id], today) for c in cases}
     units = authorization_units(
         {

@@ -1,8 +1,9 @@
 """`manage.py cleannote_report_summaries`: refresh the reports' daily summaries (ADR 0850) of
 every organisation. Run it nightly (cron, a systemd timer, an RQ worker); each run recounts
 the last closed days (`--days`, default 14) and every older day whose notes changed since the
-last run; the first run, or `--all`, recounts every day. Two runs at once take turns per
-organisation, and a rerun writes the same rows. Prints counts only.
+last run; the first run, or `--all`, recounts every day. Each run also recounts the year's
+Medicare therapy charges per case (ADR 0861). Two runs at once take turns per organisation,
+and a rerun writes the same rows. Prints counts only.
 """
 
 from __future__ import annotations
