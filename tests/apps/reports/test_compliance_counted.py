@@ -13,6 +13,7 @@ expected at the case's average claim, $1,300):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -26,6 +27,9 @@ from cleannote.apps.claims.models import ClaimStatus, MedicareTherapyCount
 from cleannote.apps.claims.therapy_ytd import count_medicare_therapy, medicare_therapy_ytd
 from cleannote.apps.reports.compliance import PROBLEMS, compliance
 from cleannote.apps.reports.scope import read_filters
+from cleannote.apps.scheduling.forward_flags import THRESHOLD_FLAGS, flags_for
+from cleannote.apps.scheduling.models import Appointment
+from cleannote.rules.forward_view import FlagKind
 from cleannote.rules.thresholds import TherapyBucket
 from tests.apps.claims.conftest import billing, signed_note  # noqa: F401  (the fixture)
 from tests.apps.reports.test_compliance_report import _book
@@ -68,3 +72,28 @@ def test_the_counted_rows_are_the_live_rows(billing, count_at):  # noqa: F811
         assert "is billed $2,600.00" in found[0][1]
         assert found[1][1].startswith("Booked visit of")
         assert "reaches about $3,900.00" in found[1][1]
+
+
+def test_the_threshold_flags_alone_are_those_of_all_the_flags(billing):  # noqa: F811
+    """The report asks the forward flags for KX and targeted review alone (ADR 0863): the
+    same flags as when every flag is counted, without reading plans, referrals or notes."""
+    clinic = billing.clinic
+    do_create_fee_schedule(
+        clinic.location, name="Medicare", source="test", effective_from=dt.date(2024, 1, 1),
+        fees={"97110": Decimal("500.00"), "97140": Decimal("300.00")}, payer_id="MCR",
+    )  # fmt: skip
+    do_create_claim_from_note(billing.actor, billing.note)
+    do_create_claim_from_note(billing.actor, signed_note(clinic, TODAY))
+    for days in (1, 3, 9):  # the plan is certified through day 7: day 9 is flagged too
+        _book(billing, days)
+    booked = list(Appointment.objects.filter(patient=clinic.patient))
+    every = flags_for(clinic.organisation, booked, TODAY)
+    alone = flags_for(clinic.organisation, booked, TODAY, thresholds_only=True)
+    expected = {
+        pk: kept
+        for pk, flags in every.items()
+        if (kept := tuple(f for f in flags if f.kind in THRESHOLD_FLAGS))
+    }
+    assert alone == expected
+    assert any(f.kind is FlagKind.TARGETED_REVIEW for f in itertools.chain(*alone.values()))
+    assert any(f.kind not in THRESHOLD_FLAGS for f in itertools.chain(*every.values()))

@@ -23,9 +23,14 @@ def _originals() -> QuerySet[Claim]:
 
 
 def therapy_billing(
-    organisation_id: int, patient_ids: Collection[int], case_ids: Collection[int], year: int
+    organisation_id: int,
+    patient_ids: Collection[int],
+    case_ids: Collection[int],
+    year: int,
+    with_pip: bool = True,
 ) -> TherapyBilling:
-    """A fixed number of queries, however many patients and cases."""
+    """A fixed number of queries, however many patients and cases; what PIP/MedPay carriers
+    drew only `with_pip` (the KX and targeted review flags alone do not read it)."""
     billed = {
         case_id: (total, count)
         for case_id, total, count in _originals()
@@ -36,5 +41,5 @@ def therapy_billing(
     return TherapyBilling(
         ytd=medicare_therapy_ytd(organisation_id, patient_ids, year),
         billed=billed,
-        pip_drawn=pip_drawn(case_ids),
+        pip_drawn=pip_drawn(case_ids) if with_pip else {},
     )

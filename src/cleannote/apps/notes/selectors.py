@@ -162,20 +162,20 @@ class ProgressDueSequence:
         return progress_reports_due(self.staff, limit=stop - start, offset=start).cases
 
 
-# One grouped pass over the scoped cases' notes finds each case's last progress report; a
-# second counts the treatment days after it. Neither is correlated, so PostgreSQL plans two
-# hash aggregates instead of a subquery run for every note row (ADR 0836).
+# Each scoped case's last progress report is one probe of its notes newest first (a subquery
+# per case, not per note row: ADR 0836), stopping at the first report instead of reading every
+# note of every case (ADR 0864); one grouped pass then counts the treatment days after it.
 _PROGRESS_DUE_SQL = """
 SELECT due.case_id, due.last_report_on, due.days, COUNT(*) OVER () AS total
 FROM (
     SELECT n.case_id, r.last_report_on, COUNT(DISTINCT n.date_of_service) AS days
     FROM {note} n
     JOIN (
-        SELECT case_id,
-               MAX(CASE WHEN note_type IN ({types}) THEN date_of_service END) AS last_report_on
-        FROM {note}
-        WHERE case_id IN ({scope})
-        GROUP BY case_id
+        SELECT s.id AS case_id,
+               (SELECT MAX(date_of_service) FROM {note}
+                WHERE case_id = s.id AND note_type IN ({types})) AS last_report_on
+        FROM {case} s
+        WHERE s.id IN ({scope})
     ) r ON r.case_id = n.case_id
     WHERE n.case_id IN ({scope}) AND n.date_of_service > COALESCE(r.last_report_on, %s)
     GROUP BY n.case_id, r.last_report_on

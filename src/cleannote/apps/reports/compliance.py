@@ -26,7 +26,6 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,32 +93,26 @@ class CaseScope:
 
 def _open_cases(filters: ReportFilters) -> dict[int, CaseScope]:
     """Open cases in scope: case id -> where and by whom its newest visit was, its patient.
-    Two queries: the open cases, and one ranked read of their treatment notes that keeps the
-    newest per case (ADR 0838); the location and clinician filters then apply to that newest
-    visit, as a case with no treatment visit matches neither."""
+    One query: each open case with the location and clinician of its newest treatment note,
+    each read by one probe of the notes' newest-first index per case (ADR 0862), not a ranking
+    of every note of every open case (ADR 0838); the location and clinician filters then apply
+    to that newest visit, as a case with no treatment visit matches neither."""
     cases = Case.objects.filter(patient__organisation=filters.organisation, closed_on__isnull=True)
     if filters.discipline:
         cases = cases.filter(discipline=filters.discipline)
-    newest = {
-        case_id: (at, by)
-        for case_id, at, by in Note.objects.filter(TREATMENT_VISIT, case__in=cases)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("case_id"),
-                order_by=(F("date_of_service").desc(), F("id").desc()),
-            )
-        )
-        .filter(rank=1)
-        .order_by()
-        .values_list("case_id", "location_id", "therapist_id")
-    }
+    newest = Note.objects.filter(TREATMENT_VISIT, case=OuterRef("pk")).order_by(
+        "-date_of_service", "-id"
+    )
     places = filters.location_scope()
     scope = {}
-    for pk, patient_id, discipline in cases.order_by().values_list(
-        "pk", "patient_id", "discipline"
+    for pk, patient_id, discipline, at, by in (
+        cases.order_by()
+        .annotate(
+            at=Subquery(newest.values("location_id")[:1]),
+            by=Subquery(newest.values("therapist_id")[:1]),
+        )
+        .values_list("pk", "patient_id", "discipline", "at", "by")
     ):
-        at, by = newest.get(pk, (None, None))
         if places is not None and at not in places:
             continue
         if filters.clinician_id and by != filters.clinician_id:
@@ -135,8 +128,9 @@ Add = Callable[[str, int, int, str, str, tuple[str, str]], None]
 def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -> None:
     """KX and targeted review, per patient and bucket (PT and SLP together, OT apart): passed
     by this year's Medicare therapy charges, or passed at a visit booked in the next
-    BOOKED_DAYS (the forward flags). Four queries for the charges and names, and `flags_for`'s
-    fixed number, however many patients."""
+    BOOKED_DAYS (the forward flags, asked for these two alone: ADR 0863). A fixed number of
+    queries for the charges, names and booked visits, and `flags_for`'s, however many
+    patients."""
     year = filters.today.year
     newest: dict[tuple[int, TherapyBucket], int] = {}  # the newest open case of the bucket
     for case_id, case in scope.items():
@@ -176,7 +170,7 @@ def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -
             start__gte=start, start__lt=until,
         ).only("pk", "patient_id", "start")
     )  # fmt: skip
-    flags = flags_for(filters.organisation, booked, filters.today)
+    flags = flags_for(filters.organisation, booked, filters.today, thresholds_only=True)
     zone = timezone.get_current_timezone()
     for appointment in sorted(booked, key=lambda a: (a.start, a.pk)):
         for flag in flags.get(appointment.pk, ()):

@@ -47,6 +47,7 @@ from cleannote.platform.hooks import Hook, no_answer
 from cleannote.platform.plain_rows import rows_as_instances
 from cleannote.rules.forward_view import (
     KIND_LABELS,
+    THRESHOLD_KINDS,
     BookedVisit,
     CaseFacts,
     Flag,
@@ -91,9 +92,11 @@ class TherapyBilling:
 case_treatment_days: Hook[[Collection[int]], Mapping[int, CaseDays]] = Hook(
     "scheduling.case_treatment_days", no_answer
 )
-# TherapyBilling for (organisation id, patient ids, case ids, year) (the claims app's answer).
-therapy_billing: Hook[[int, Collection[int], Collection[int], int], TherapyBilling] = Hook(
-    "scheduling.therapy_billing", lambda organisation, patients, cases, year: TherapyBilling()
+# TherapyBilling for (organisation id, patient ids, case ids, year, with what PIP/MedPay drew)
+# (the claims app's answer).
+therapy_billing: Hook[[int, Collection[int], Collection[int], int, bool], TherapyBilling] = Hook(
+    "scheduling.therapy_billing",
+    lambda organisation, patients, cases, year, pip: TherapyBilling(),
 )
 # {referral id: its unit limits} for {referral id: the payer's unit method} (the notes' answer,
 # `notes.forward_facts.referral_units`, registered by claims above both).
@@ -173,11 +176,20 @@ def _case_facts(
 
 
 def flags_for(
-    organisation: Organisation, appointments: Iterable[Appointment], today: dt.date
+    organisation: Organisation,
+    appointments: Iterable[Appointment],
+    today: dt.date,
+    *,
+    thresholds_only: bool = False,
 ) -> dict[int, tuple[Flag, ...]]:
     """{appointment id: its flags} for `appointments` of `organisation` on or after `today`
     (earlier ones are history: left out). Counts run over every booked visit of the same
-    patients from `today` on, not only the ones given."""
+    patients from `today` on, not only the ones given.
+
+    `thresholds_only` (the compliance report, ADR 0863): the KX and targeted review flags
+    alone. They read the cases, coverages, booked visits and billing only, so the plans,
+    referrals, treatment days, authorization units and PIP/MedPay draws are not read; each
+    case's other flags, counted from nothing, are dropped."""
     zone = timezone.get_current_timezone()
     wanted = [a for a in appointments if a.start.astimezone(zone).date() >= today]
     if not wanted:
@@ -200,15 +212,16 @@ def flags_for(
     case_ids = [c.pk for c in cases]
     # The plans' two dates as plain rows, not 2,000 model rows (ADR 0607).
     plans: dict[int, list[PlanWindow]] = defaultdict(list)
-    for case_id, first, through in (
-        PlanOfCare.objects.filter(case_id__any_of=case_ids)
-        .order_by("case_id", "start_date", "pk")
-        .values_list("case_id", "start_date", "certified_through")
-    ):
-        plans[case_id].append(PlanWindow(first, through))
     referrals: dict[int, list[Referral]] = defaultdict(list)
-    for referral in with_visits_used(Referral.objects.filter(case_id__any_of=case_ids)):
-        referrals[referral.case_id].append(referral)
+    if not thresholds_only:
+        for case_id, first, through in (
+            PlanOfCare.objects.filter(case_id__any_of=case_ids)
+            .order_by("case_id", "start_date", "pk")
+            .values_list("case_id", "start_date", "certified_through")
+        ):
+            plans[case_id].append(PlanWindow(first, through))
+        for referral in with_visits_used(Referral.objects.filter(case_id__any_of=case_ids)):
+            referrals[referral.case_id].append(referral)
     patient_ids = {c.patient_id for c in cases}
     start, _ = day_bounds(today)
     _, end = day_bounds(last_day)
@@ -239,8 +252,10 @@ def flags_for(
     ):
         coverage._state.fields_cache["payer_record"] = payers.get(coverage.payer_record_id or 0)
         coverages[coverage.patient_id].append(coverage)
-    days = case_treatment_days(case_ids)
-    billing = therapy_billing(organisation.pk, patient_ids, case_ids, today.year)
+    days = {} if thresholds_only else case_treatment_days(case_ids)
+    billing = therapy_billing(
+        organisation.pk, patient_ids, case_ids, today.year, not thresholds_only
+    )
     policies = {c.pk: _case_policy(c, coverages[c.patient_id], today) for c in cases}
     units = authorization_units(
         {
@@ -286,10 +301,15 @@ def flags_for(
             ytd=billing.ytd.get(patient_id, {}),
         )
         for key, flags in forward_flags(facts, patient_visits).items():
-            if key in wanted_ids:
+            if thresholds_only:
+                flags = tuple(f for f in flags if f.kind in THRESHOLD_FLAGS)
+            if key in wanted_ids and flags:
                 found[int(key)] = flags
     return found
 
+
+# The flags `thresholds_only` keeps (rules.forward_view.THRESHOLD_KINDS).
+THRESHOLD_FLAGS = frozenset(kind for kind, _ in THRESHOLD_KINDS)
 
 _CASE_FIELDS = (
     "id",
