@@ -10,7 +10,12 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from cleannote.apps.exercises.selectors import adherence_of, plan_adherence, program_of
+from cleannote.apps.exercises.selectors import (
+    ProgramView,
+    adherence_of,
+    plan_adherence,
+    revisions_by_case,
+)
 from cleannote.apps.organisations.roles import Capability
 from cleannote.apps.patients.models import Case, PlanOfCare
 
@@ -26,7 +31,12 @@ def _reads_notes(context: template.Context) -> bool:
 def case_program(context: template.Context, case: Case) -> dict[str, Any]:
     if not _reads_notes(context):
         return {"shown": False}
-    program = program_of(case)
+    # One read of the patient's programs serves every case the chart shows.
+    by_case = context.render_context.get("home_programs")
+    if by_case is None or by_case[0] != case.patient_id:
+        by_case = (case.patient_id, revisions_by_case(case.patient_id))
+        context.render_context["home_programs"] = by_case
+    program = ProgramView(case, by_case[1].get(case.pk, []))
     if program.current is None:
         return {"shown": False}
     return {
