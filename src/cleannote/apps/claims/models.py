@@ -220,6 +220,16 @@ class Claim(models.Model):
                 condition=models.Q(voided=True),
                 name="claim_voided_by_day",
             ),
+            # Each case's billed charges (the forward flags' expected charge of a visit, ADR
+            # 0866): its original claims read from the index alone, not the wide claim rows.
+            models.Index(
+                fields=["note"],
+                include=["id", "total_charge"],
+                condition=models.Q(
+                    frequency=Frequency.ORIGINAL, voided=False, primary_claim__isnull=True
+                ),
+                name="claim_original_by_note",
+            ),
         )
         constraints = (
             models.UniqueConstraint(
