@@ -48,7 +48,10 @@ from cleannote.rules.forward_view import (
 from cleannote.rules.thresholds import TherapyBucket, bucket_for
 from cleannote.rules.visit import Discipline
 
-ROW_LIMIT = 200  # per problem: the count is whole, the list its oldest ROW_LIMIT
+# Per problem: the count is whole, the list its oldest ROW_LIMIT. A hundred is more than a
+# day of work on one problem, and a location or clinician filter narrows it; two hundred made
+# the page 250 KB of rows at a million visits (ADR 0865).
+ROW_LIMIT = 100
 AUTH_DAYS = 7
 AUTH_VISITS = 3
 BOOKED_DAYS = 14  # booked visits that will pass a threshold: the next two weeks, as the
@@ -145,10 +148,9 @@ def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -
         filters.organisation.pk, {patient_id for patient_id, _ in newest}, year
     )
     billed = sorted(ytd)
-    names = {
-        p.pk: str(p)
-        for p in Patient.objects.filter(pk__any_of=billed).only("first_name", "last_name")
-    }
+    # Rows wait for their patients' names, read once for the few hundred listed rather than
+    # for every patient billed this year (ADR 0865).
+    found: list[tuple[str, int, int, str, tuple[str, str]]] = []
     fix = Remedy.CONFIRM_MEDICAL_NECESSITY
     # Only a patient with charges this year can have passed an amount: the few thousand
     # billed, not the 20,000 open cases' patients (ADR 0865).
@@ -160,10 +162,7 @@ def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -
             text = threshold_message(
                 kind, bucket, year, amount or Decimal("0"), row, expected=False
             )
-            add(
-                _PROBLEM_OF_FLAG[kind], case_id, patient_id, names[patient_id], text,
-                (link.url, link.text),
-            )  # fmt: skip
+            found.append((_PROBLEM_OF_FLAG[kind], case_id, patient_id, text, (link.url, link.text)))
     # Booked visits that will pass one: only a patient billed to Medicare this year has the
     # charges the forward flags count from.
     start, _ = day_bounds(filters.today)
@@ -184,10 +183,17 @@ def _thresholds(filters: ReportFilters, scope: dict[int, CaseScope], add: Add) -
                 continue
             day = appointment.start.astimezone(zone).date().isoformat()
             link = remedy_link(flag.remedy, patient_id=appointment.patient_id, case_id=case_id)
-            add(
-                problem, case_id, appointment.patient_id, names[appointment.patient_id],
+            found.append((
+                problem, case_id, appointment.patient_id,
                 f"Booked visit of {day}: {flag.message}", (link.url, link.text),
-            )  # fmt: skip
+            ))  # fmt: skip
+    listed = sorted({patient_id for _, _, patient_id, _, _ in found})
+    names = {
+        p.pk: str(p)
+        for p in Patient.objects.filter(pk__any_of=listed).only("first_name", "last_name")
+    }
+    for problem, case_id, patient_id, text, link_of in found:
+        add(problem, case_id, patient_id, names[patient_id], text, link_of)
 
 
 def _first_rows(rows: QuerySet[_Row]) -> tuple[list[_Row], int]:
