@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test.testcases import LiveServerThread
+
+from tests.browser.serial_server import SerialApplicationServer, wait_until_idle
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +35,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# The application answers one request at a time: on SQLite in memory, parallel requests fail
+# on the shared cache's table locks (tests/browser/serial_server.py). pytest-django builds its
+# live server, and demo_site.py its own, from this class.
+LiveServerThread.server_class = SerialApplicationServer
 
 
 def _need_chromium() -> None:
@@ -117,6 +125,7 @@ def browser_page(live_server, transactional_db):
             yield page
         finally:
             context.close()
+            wait_until_idle()
 
 
 @pytest.fixture(autouse=True)
