@@ -27,6 +27,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cleannote.apps.audit.models import AuditChainHead
+from cleannote.apps.exercises import media as exercise_media
 from cleannote.apps.patients.models import Patient
 from cleannote.web.backup import read_manifest
 from cleannote.web.demo_clinic import load_demo_clinic
@@ -42,6 +43,7 @@ def _folders(root: Path) -> dict[str, str]:
         "CLEANNOTE_OUTBOX_DIR": str(root / "outbox"),
         "CLEANNOTE_SMS_OUTBOX_DIR": str(root / "sms-outbox"),
         "CLEANNOTE_FHIR_EXPORT_DIR": str(root / "fhir-exports"),
+        "CLEANNOTE_MEDIA_DIR": str(root / "media"),
     }
 
 
@@ -84,17 +86,23 @@ def _drop_new_database() -> None:
 def test_backup_restores_into_a_new_database_with_the_same_patients_and_a_verified_chain(
     settings, tmp_path
 ):
-    # given the demo clinic (small) and a file in the outbox and in the reference data folder
+    # given the demo clinic (small), a file in the outbox and in the reference data folder,
+    # and a clinic's exercise video in the media folder, stored as the exercises app stores it
     source = tmp_path / "source"
     settings.DATA_DIR = source
     settings.CLEANNOTE_OUTBOX_DIR = source / "outbox"
     settings.CLEANNOTE_SMS_OUTBOX_DIR = source / "sms-outbox"
     settings.CLEANNOTE_FHIR_EXPORT_DIR = source / "fhir-exports"
+    settings.CLEANNOTE_MEDIA_DIR = source / "media"
     (source / "outbox" / "batches").mkdir(parents=True)
     (source / "outbox" / "batches" / "837p-1.x12").write_bytes(b"ISA*00*~")
     load_demo_clinic(today=dt.date(2026, 3, 16), patients=3)
     (source / "refdata" / "ncci").mkdir(parents=True)
     (source / "refdata" / "ncci" / "manifest.json").write_text("{}")
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
+    kind, problem = exercise_media.check(video)
+    assert kind is not None, problem
+    media_path = exercise_media.store(7, video, kind)
     patients = [
         tuple(map(str, row))
         for row in Patient.objects.order_by("id").values_list(
@@ -112,6 +120,7 @@ def test_backup_restores_into_a_new_database_with_the_same_patients_and_a_verifi
     assert {(f["folder"], f["path"]) for f in manifest["files"]} == {
         ("outbox", "batches/837p-1.x12"),
         ("refdata", "ncci/manifest.json"),
+        ("media", media_path),
     }
     assert [c["sequence"] > 0 for c in manifest["audit_chains"]].count(True) == 2
     # then the backed-up database itself checks out against the manifest
@@ -154,6 +163,11 @@ def test_backup_restores_into_a_new_database_with_the_same_patients_and_a_verifi
         assert read_patients() == patients
         assert (target / "outbox" / "batches" / "837p-1.x12").read_bytes() == b"ISA*00*~"
         assert (target / "refdata" / "ncci" / "manifest.json").read_text() == "{}"
+        # and the exercise video is back byte for byte, owner-only as the app wrote it
+        restored = target / "media" / media_path
+        assert restored.read_bytes() == video
+        assert oct(restored.stat().st_mode & 0o777) == "0o600"
+        assert oct(restored.parent.stat().st_mode & 0o777) == "0o700"
     finally:
         _drop_new_database()
 

@@ -3,7 +3,8 @@
 `make_backup` writes one dated tar archive: the database (PostgreSQL through `pg_dump` in its
 custom format, from an exported snapshot; SQLite through its online backup API), the folders
 the settings name for files Cleannote writes (imported reference data, the clearinghouse
-outbox, the text and email outboxes, the FHIR exports and whole-record archives), and
+outbox, the text and email outboxes, the FHIR exports and whole-record archives, the clinic's
+own exercise pictures and videos), and
 `manifest.json`: what is inside, when it was made,
 the row count of every table and each audit chain's head, all read from the same snapshot as
 the dump, so they agree with it exactly however busy the clinic is.
@@ -73,6 +74,8 @@ def data_folders() -> list[DataFolder]:
         DataFolder("sms-outbox", Path(settings.CLEANNOTE_SMS_OUTBOX_DIR)),
         # FHIR bulk exports and patients' whole-record archives (ADRs 0911, 0912).
         DataFolder("fhir-exports", Path(settings.CLEANNOTE_FHIR_EXPORT_DIR)),
+        # The clinic's own exercise pictures and videos (ADR 0970), owner-only files.
+        DataFolder("media", Path(settings.CLEANNOTE_MEDIA_DIR)),
     ]
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
         folders.append(DataFolder("email-outbox", Path(settings.EMAIL_FILE_PATH)))
