@@ -31,6 +31,9 @@ class LockScope(IntEnum):
     REPORT_SUMMARIES = 8501
     # An organisation's count of the year's Medicare therapy charges (`claims.therapy_ytd`).
     MEDICARE_THERAPY_COUNT = 8502
+    # An organisation's nightly sweep of spent portal sign-in links and sessions (0 for the
+    # sessions of no organisation: `portal.cleanup`).
+    PORTAL_CLEANUP = 9221
 
 
 def hold(scope: LockScope, key: int) -> None:

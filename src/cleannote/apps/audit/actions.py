@@ -197,14 +197,20 @@ def do_record_access_event(
     action: AuditAction,
     object_type: str,
     object_id: object,
+    reason: str = "",
 ) -> AuditEvent:
     """Sign-in, sign-out, lockout and refused requests: the organisation's chain, or the site's.
 
     A username that belongs to nobody, or a login without a staff profile, has no
-    organisation; its events go to the site chain.
+    organisation; its events go to the site chain. `reason` as for `do_record_audit_event`
+    (a nightly sweep's counts, ADR 0922).
     """
     event = _append(
-        _Writer(organisation, user, username, ip_address), action, object_type, object_id
+        _Writer(organisation, user, username, ip_address),
+        action,
+        object_type,
+        object_id,
+        reason=reason,
     )
     _chain_soon(organisation)
     return event

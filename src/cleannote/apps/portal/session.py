@@ -25,6 +25,8 @@ ACCOUNT_KEY = "portal_account"
 VIEWING_KEY = "portal_viewing"
 SEEN_KEY = "portal_last_seen"
 NOTICE_KEY = "portal_notice"
+# What makes a row of the session table the portal's (the nightly sweep's test, ADR 0922).
+PORTAL_KEYS = frozenset({ACCOUNT_KEY, VIEWING_KEY, SEEN_KEY, NOTICE_KEY})
 # The last-seen mark is rewritten at most this often: the idle check may end a session up to
 # this much early, never late.
 SEEN_STEP = dt.timedelta(seconds=30)
