@@ -4,6 +4,7 @@ by reference through the default adapter and the ledger's payment action, with i
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,10 @@ from cleannote.apps.audit.models import AuditEvent
 from cleannote.apps.claims.models import Claim, FeeScheduleEntry
 from cleannote.apps.ledger.models import PatientPayment
 from cleannote.apps.ledger.statement_actions import do_create_statement
+from cleannote.apps.ledger.statement_pdf import render_statement_pdf
 from cleannote.apps.ledger.statement_selectors import balance_on
 from cleannote.apps.portal.actions import do_invite_to_portal
+from cleannote.apps.portal.models import PortalAccess
 from cleannote.apps.portal.payments import PaymentDeclined
 from cleannote.apps.remittance.actions import do_import_835
 from tests.apps.claims.conftest import Billing, billing, sent_claim  # noqa: F401
@@ -95,6 +98,7 @@ def test_another_patients_statement_or_receipt_is_not_found(stated):
     theirs = do_create_statement(desk.actor, sibling, day=timezone.localdate())
 
     assert browser.get(f"/portal/bills/statements/{theirs.pk}/").status_code == 404
+    assert browser.get(f"/portal/bills/statements/{theirs.pk}/pdf/").status_code == 404
     assert browser.get("/portal/bills/receipts/999999/").status_code == 404
     assert "Sib" not in browser.get("/portal/bills/").content.decode()
 
@@ -113,3 +117,50 @@ def test_the_adapter_named_in_settings_takes_the_payment(stated, settings):
     assert refused.status_code == 400
     assert "The card was declined." in refused.content.decode()
     assert not PatientPayment.objects.exists()
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_patient_downloads_the_statement_the_clinic_sent_as_pdf(stated):
+    _billing, statement, account, browser = stated
+
+    page = browser.get(f"/portal/bills/statements/{statement.pk}/").content.decode()
+    pdf = browser.get(f"/portal/bills/statements/{statement.pk}/pdf/")
+
+    assert f'href="/portal/bills/statements/{statement.pk}/pdf/"' in page
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == f'attachment; filename="statement-{statement.number}.pdf"'
+    # the same statement as the staff side's PDF, read back from the page text
+    assert _pdf_text(pdf.content) == _pdf_text(render_statement_pdf(statement))
+    assert "$24.00" in _pdf_text(pdf.content)
+    assert AuditEvent.objects.filter(
+        object_type="statement",
+        action="export",
+        object_id=str(statement.pk),
+        actor_username=f"portal account {account.pk}",
+        patient_id=statement.patient_id,
+    ).exists()
+
+
+def test_a_guardian_downloads_the_dependants_statement_only_while_viewing_them(stated):
+    desk, own, account, browser = stated
+    patient = desk.clinic.patient
+    child = register(desk.actor, "Kid", email=patient.email)
+    same, _secret = do_invite_to_portal(desk.actor, child, channel="email", relationship="parent")
+    assert same == account
+    childs = do_create_statement(desk.actor, child, day=timezone.localdate())
+
+    # viewing their own record, the child's statement is not found
+    assert browser.get(f"/portal/bills/statements/{childs.pk}/pdf/").status_code == 404
+    browser.post("/portal/viewing/", {"access": PortalAccess.objects.get(patient=child).pk})
+    # viewing the child, the child's is there and their own is not
+    assert browser.get(f"/portal/bills/statements/{childs.pk}/pdf/").status_code == 200
+    assert browser.get(f"/portal/bills/statements/{own.pk}/pdf/").status_code == 404
+    assert AuditEvent.objects.filter(
+        object_type="statement", action="export", patient_id=child.pk
+    ).exists()

@@ -85,10 +85,14 @@ def statements_of(patient: Patient) -> list[Statement]:
 
 
 def statement_for(patient: Patient, statement_id: int) -> Statement | None:
-    """The statement, only when it is this patient's."""
-    return Statement.objects.filter(
-        organisation_id=patient.organisation_id, patient=patient, pk=statement_id
-    ).first()
+    """The statement, only when it is this patient's (with its clinic, for the PDF)."""
+    return (
+        Statement.objects.filter(
+            organisation_id=patient.organisation_id, patient=patient, pk=statement_id
+        )
+        .select_related("organisation")
+        .first()
+    )
 
 
 def payments_of(patient: Patient) -> list[PatientPayment]:

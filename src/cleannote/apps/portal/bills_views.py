@@ -1,6 +1,7 @@
-"""The patient's bills in the portal (ADR 0951): statements with each visit, a payment by
-reference through the payment adapter, receipts on the page and as PDF. A statement or
-receipt is found only among the viewed patient's own; any other id is a 404."""
+"""The patient's bills in the portal (ADR 0951): statements with each visit and as the PDF the
+clinic sent (the ledger's own rendering, ADR 0923), a payment by reference through the payment
+adapter, receipts on the page and as PDF. A statement or receipt is found only among the viewed
+patient's own; any other id is a 404."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.ledger.receipt_pdf import receipt_rows, render_receipt_pdf
+from cleannote.apps.ledger.statement_pdf import render_statement_pdf
 from cleannote.apps.portal.bills import (
     balance_of,
     pay,
@@ -54,6 +56,22 @@ def statement(request: HttpRequest, statement_id: int) -> HttpResponse:
     return portal_render(
         request, "portal/statement.html", {"statement": found, "visits": visits_of(found)}
     )
+
+
+@require_GET
+@portal_page
+def statement_pdf(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """The statement as the clinic printed and sent it: the staff side's PDF of the same row."""
+    portal: Portal = request.portal  # type: ignore[attr-defined]
+    found = statement_for(portal.patient, statement_id)
+    if found is None:
+        raise Http404("no such statement")
+    do_record_audit_event(
+        portal.actor, AuditAction.EXPORT, "statement", found.pk, patient_id=found.patient_id
+    )
+    response = HttpResponse(render_statement_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statement-{found.number}.pdf"'
+    return response
 
 
 @require_http_methods(["POST"])

@@ -17,6 +17,11 @@ urlpatterns = [
     path("password/", views.password, name="password"),
     path("bills/", bills_views.bills, name="bills"),
     path("bills/statements/<int:statement_id>/", bills_views.statement, name="statement"),
+    path(
+        "bills/statements/<int:statement_id>/pdf/",
+        bills_views.statement_pdf,
+        name="statement_pdf",
+    ),
     path("bills/pay/", bills_views.record_payment, name="pay"),
     path("bills/receipts/<int:payment_id>/", bills_views.receipt, name="receipt"),
     path("bills/receipts/<int:payment_id>/pdf/", bills_views.receipt_pdf, name="receipt_pdf"),
