@@ -1,7 +1,9 @@
 """The demo's patient paperwork (ADR 0960): an intake form the owner built, the five consents,
 and a Medicare patient who answered the form, signed three of the four consents every patient
 signs (the financial policy is still missing, so her chart and her check-in list it), and
-signed an Advance Beneficiary Notice before a maintenance visit, whose claim carries GA.
+signed an Advance Beneficiary Notice before a maintenance visit, whose claim carries GA. Her
+answers suggest her address, phone and medications; the desk accepted the medications onto the
+chart's list (ADR 0964).
 
 Everything goes through the actions people use: the owner publishes the form and the consent
 texts, the patient answers and signs as she would in the portal, the desk offers the notice,
@@ -20,6 +22,7 @@ from cleannote.apps.audit.actions import Actor
 from cleannote.apps.claims.actions import do_create_claim_from_note
 from cleannote.apps.claims.models import Claim
 from cleannote.apps.intake.actions import (
+    do_decide_suggestion,
     do_offer_notice,
     do_publish_consent,
     do_publish_form,
@@ -42,9 +45,10 @@ INTAKE_FIELDS: list[dict[str, object]] = [
     {"key": "phone", "label": "Mobile phone", "type": "text", "maps_to": "phone"},
     {"key": "member_id", "label": "Member ID on your insurance card", "type": "text",
      "maps_to": "coverage.member_id"},
-    {"key": "medications", "label": "Medications you take", "type": "text"},
+    {"key": "medications", "label": "Medications you take, one a line", "type": "text",
+     "maps_to": "medications"},
     {"key": "pain", "label": "Pain right now (0 none, 10 worst)", "type": "scale", "low": 0,
-     "high": 10, "required": True},
+     "high": 10, "required": True, "maps_to": "pain_now"},
     {"key": "where", "label": "Where it hurts", "type": "body_regions"},
     {"key": "goal", "label": "What would you like to do again?", "type": "choice",
      "choices": ["Walk further", "Climb stairs", "Garden", "Return to work", "Other"]},
@@ -120,12 +124,18 @@ def load_demo_intake(
         sent,
         {
             "street": ["18 Sycamore Lane, Apt 2"], "phone": ["217-555-0144"],
-            "member_id": ["7QA2TE4MK51"], "medications": ["Lisinopril 10 mg; ibuprofen as needed"],
+            "member_id": ["7QA2TE4MK51"],
+            "medications": ["Lisinopril 10 mg once a day\nIbuprofen 200 mg as needed for pain"],
             "pain": ["5"], "where": ["low back", "left hip"], "goal": ["Garden"],
             "signature": ["Ruth Adeyemi"],
         },
         signed_name="Ruth Adeyemi",
         now=_at(opened - dt.timedelta(days=1), 19),
+    )  # fmt: skip
+    # The desk accepted her medication list onto the chart (ADR 0964); the rest still waits.
+    do_decide_suggestion(
+        as_desk, desk, sent.suggestions.get(target="medications"), accept=True,
+        today=opened - dt.timedelta(days=1), now=_at(opened, 9),
     )  # fmt: skip
     for kind in ("treatment", "privacy", "communication"):  # the financial policy is missing
         do_sign_consent(

@@ -48,10 +48,13 @@ from cleannote.apps.patients.chart_actions import (
     do_update_coverage,
     do_update_patient,
 )
+from cleannote.apps.patients.clinical_access import ChartAccessRefused
 from cleannote.apps.patients.measure_actions import MeasureRecordError, do_record_outcome_measure
+from cleannote.apps.patients.medication_actions import do_add_reported_medications
 from cleannote.apps.patients.models import Case, Coverage, Patient
 from cleannote.rules.beneficiary_notices import NoticeOption
 from cleannote.rules.catalog import find_procedure
+from cleannote.rules.medication_lines import MedicationLineError, parse_lines
 from cleannote.rules.visit import PayerKind
 
 MAX_NOTICE_CODES = 12
@@ -259,11 +262,11 @@ def do_decide_suggestion(
     if row.status != SuggestionStatus.PENDING:
         raise IntakeRefused("suggestion", "This suggestion was decided already.")
     if accept:
-        _accept(actor, staff, row, today)
+        row.decision_note = _accept(actor, staff, row, today, now)
     row.status = SuggestionStatus.ACCEPTED if accept else SuggestionStatus.REJECTED
     row.decided_by = staff
     row.decided_at = now or timezone.now()
-    row.save(update_fields=["status", "decided_by", "decided_at"])
+    row.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     do_record_audit_event(
         actor,
         AuditAction.UPDATE,
@@ -275,10 +278,17 @@ def do_decide_suggestion(
     return row
 
 
-def _accept(actor: Actor, staff: Staff, row: ChartSuggestion, today: dt.date) -> None:
+def _accept(
+    actor: Actor, staff: Staff, row: ChartSuggestion, today: dt.date, now: dt.datetime | None
+) -> str:
+    """Put the answer on the chart; what the decision adds to its record ("" mostly)."""
     patient = Patient.objects.get(pk=row.patient_id)
     reason = f"accepted from intake form answer {row.response_id}"
     try:
+        if row.target == ChartTarget.MEDICATIONS:
+            return _accept_medications(actor, patient, row, today, now)
+        if row.target == ChartTarget.PAIN_NOW:
+            raise IntakeRefused("suggestion", "The pain now is offered on the therapist's note.")
         if row.target.startswith(MEASURE_PREFIX):
             case = _open_case(patient)
             if case is None:
@@ -305,10 +315,28 @@ def _accept(actor: Actor, staff: Staff, row: ChartSuggestion, today: dt.date) ->
         raise IntakeRefused("suggestion", str(exc)) from exc
     except IntakeRefused:
         raise
+    except ChartAccessRefused as exc:
+        raise IntakeRefused("suggestion", str(exc)) from exc
     except ChartChangeRefused as exc:
         raise IntakeRefused("suggestion", exc.message) from exc
     except ValueError as exc:
         raise IntakeRefused("suggestion", f"the chart would not take it: {exc}") from exc
+    return ""
+
+
+def _accept_medications(
+    actor: Actor, patient: Patient, row: ChartSuggestion, today: dt.date, now: dt.datetime | None
+) -> str:
+    """Each listed medication not on the chart's current list (by name, any case) is added,
+    its source the answer; the decision records how many were added and how many were there."""
+    try:
+        lines = parse_lines(row.value)
+    except MedicationLineError as exc:
+        raise IntakeRefused("suggestion", f"the list cannot be read: {exc}") from exc
+    added, there = do_add_reported_medications(
+        actor, patient, lines, answer_id=row.response_id, today=today, now=now
+    )
+    return f"added {len(added)}, on the list already {len(there)}"
 
 
 # --- consents ---------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Pure functions over plain data (no Django): the builder page stores a version's 
 JSON `FieldSpec.as_json` writes, and both the builder and the patient's page read them back
 through `read_fields`, so a form can only hold fields this module can check. Each field may
 name a chart field it fills (`ChartTarget`): its answer becomes a suggestion for the front desk,
-never a change by itself (ADR 0960).
+never a change by itself (ADR 0960). A medication list is one medication a line, read by
+`rules.medication_lines`; the pain now is offered to the therapist's next note (ADR 0964).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cleannote.rules.body_regions import BODY_DIAGRAM_REGIONS
+from cleannote.rules.medication_lines import MedicationLineError, parse_lines, split_lines
 from cleannote.rules.outcome_measures import MeasureInputError, check_value, find_instrument
 
 MAX_FIELDS = 60
@@ -45,8 +47,9 @@ FIELD_TYPE_WORDS = {
 class ChartTarget(StrEnum):
     """Chart fields an answer may fill, each accepted through the patients app's own action.
 
-    The chart keeps no medication list or pain score of its own yet: those answers stay on the
-    signed document, which the evaluation reads (ADR 0960)."""
+    A medication list (a text answer, one medication a line) is accepted onto the chart's
+    medication list; the pain now (a 0-10 scale) is never the desk's: the therapist's next
+    draft note offers it for its subjective pain (ADR 0964)."""
 
     ADDRESS_LINE1 = "address_line1"
     ADDRESS_LINE2 = "address_line2"
@@ -57,6 +60,8 @@ class ChartTarget(StrEnum):
     EMAIL = "email"
     MEMBER_ID = "coverage.member_id"
     GROUP_NUMBER = "coverage.group_number"
+    MEDICATIONS = "medications"
+    PAIN_NOW = "pain_now"
 
 
 TARGET_WORDS = {
@@ -69,7 +74,12 @@ TARGET_WORDS = {
     ChartTarget.EMAIL: "Email",
     ChartTarget.MEMBER_ID: "Coverage card: member ID",
     ChartTarget.GROUP_NUMBER: "Coverage card: group number",
+    ChartTarget.MEDICATIONS: "Medication list (one a line)",
+    ChartTarget.PAIN_NOW: "Pain now (0-10), for the next note",
 }
+# The targets whose answer waits for the therapist's note rather than the front desk.
+NOTE_TARGETS = frozenset({ChartTarget.PAIN_NOW})
+MEDICATIONS_MAX = 500
 # An outcome measure the chart knows is a target too: "measure:LEFS" and so on.
 MEASURE_PREFIX = "measure:"
 
@@ -133,6 +143,11 @@ class FieldSpec:
         return self.choices
 
     @property
+    def multiline(self) -> bool:
+        """A text answer of several lines: the medication list, one medication a line."""
+        return self.type is FieldType.TEXT and self.maps_to == ChartTarget.MEDICATIONS
+
+    @property
     def scale_points(self) -> range:
         return range(self.low, self.high + 1)
 
@@ -172,6 +187,10 @@ def read_field(raw: Mapping[str, object], where: str) -> FieldSpec:
         raise FormDefinitionError(where, f"the chart field {maps_to[:40]!r} is not one we know")
     if maps_to and kind in (FieldType.SIGNATURE, FieldType.BODY_REGIONS):
         raise FormDefinitionError(where, f"a {kind.value} field does not fill a chart field")
+    if maps_to == ChartTarget.MEDICATIONS and kind is not FieldType.TEXT:
+        raise FormDefinitionError(where, "a medication list is a text field (one a line)")
+    if maps_to == ChartTarget.PAIN_NOW and (kind is not FieldType.SCALE or (low, high) != (0, 10)):
+        raise FormDefinitionError(where, "the pain now is a scale field from 0 to 10")
     return FieldSpec(key, label, kind, bool(raw.get("required")), choices, low, high, maps_to)
 
 
@@ -204,6 +223,9 @@ def check_answers(
     answers: dict[str, object] = {}
     problems: dict[str, str] = {}
     for spec in fields:
+        if spec.multiline:
+            _check_list(spec, given.get(spec.key, ()), answers, problems)
+            continue
         values = [" ".join(v.split()) for v in given.get(spec.key, ()) if v and v.strip()]
         if not values:
             if spec.required:
@@ -223,6 +245,27 @@ def check_answers(
         else:
             answers[spec.key] = value
     return answers, problems
+
+
+def _check_list(
+    spec: FieldSpec, values: Sequence[str], answers: dict[str, object], problems: dict[str, str]
+) -> None:
+    """A medication list: its lines kept (one a line, spaces tidied), each one readable."""
+    lines = split_lines("\n".join(v for v in values if v))
+    if not lines:
+        if spec.required:
+            problems[spec.key] = "Please answer this."
+        return
+    text = "\n".join(lines)
+    if len(text) > MEDICATIONS_MAX:
+        problems[spec.key] = f"Keep the list under {MEDICATIONS_MAX} characters."
+        return
+    try:
+        parse_lines(text)
+    except MedicationLineError as exc:
+        problems[spec.key] = f"Line {exc.line}: {exc.problem}." if exc.line else f"{exc}."
+        return
+    answers[spec.key] = text
 
 
 def _problem(spec: FieldSpec, value: str) -> str:
@@ -252,12 +295,21 @@ def _problem(spec: FieldSpec, value: str) -> str:
 def suggestions_of(
     fields: Sequence[FieldSpec], answers: Mapping[str, object]
 ) -> list[tuple[str, str]]:
-    """(chart target, value) for every answered field that maps to the chart, in form order."""
+    """(chart target, value) for every answered field the front desk decides, in form order:
+    those that map to the chart, except the ones a note offers (`NOTE_TARGETS`)."""
     return [
         (spec.maps_to, str(answers[spec.key]))
         for spec in fields
-        if spec.maps_to and spec.key in answers
+        if spec.maps_to and spec.maps_to not in NOTE_TARGETS and spec.key in answers
     ]
+
+
+def pain_now_of(fields: Sequence[FieldSpec], answers: Mapping[str, object]) -> int | None:
+    """The patient's pain now (0-10) when the form asked it and they answered."""
+    for spec in fields:
+        if spec.maps_to == ChartTarget.PAIN_NOW and spec.key in answers:
+            return int(str(answers[spec.key]))
+    return None
 
 
 def shown_answer(spec: FieldSpec, value: object) -> str:

@@ -6,10 +6,13 @@ the booking message's line) all read these, so they agree on what is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cleannote.apps.intake.form_fields import FieldSpec, read_fields, shown_answer
+from django.utils import timezone
+
+from cleannote.apps.intake.form_fields import FieldSpec, pain_now_of, read_fields, shown_answer
 from cleannote.apps.intake.models import (
     AdvanceNotice,
     ChartSuggestion,
@@ -22,6 +25,7 @@ from cleannote.apps.intake.models import (
     ResponseStatus,
     SuggestionStatus,
 )
+from cleannote.apps.notes.models import Note, NoteStatus
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.patients.models import Patient
 from cleannote.rules.visit import BeneficiaryNotice
@@ -173,3 +177,54 @@ def patient_task_line(patient: Patient, link: str) -> str:
     if not missing_for(patient):
         return ""
     return f"Before your visit, please complete your forms: {link}"
+
+
+# How long a patient's pain now stays worth offering to a note that has not yet been written.
+PAIN_OFFER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PainAnswer:
+    level: int
+    answered_on: dt.date
+    form_name: str
+    response_id: int
+
+
+def pain_for_note(note: Note) -> PainAnswer | None:
+    """The pain now (0-10) the patient gave on their newest intake answer that asked it, for
+    the note's subjective pain: offered to the patient's next note only, i.e. a note dated on
+    or after the answer (within `PAIN_OFFER_DAYS`) when no other signed note of theirs is
+    dated since the answer. Never written into the note: the therapist puts it there (ADR
+    0964)."""
+    responses = (
+        IntakeResponse.objects.filter(
+            patient_id=note.patient_id, status=ResponseStatus.SIGNED, signed_at__isnull=False
+        )
+        .select_related("version__form")
+        .order_by("-signed_at", "-id")
+    )
+    for response in responses:
+        if response.signed_at is None:
+            continue
+        answered_on = timezone.localdate(response.signed_at)
+        if answered_on > note.date_of_service:
+            continue
+        level = pain_now_of(read_fields(response.version.fields), response.answers)
+        if level is None:
+            continue
+        if (note.date_of_service - answered_on).days > PAIN_OFFER_DAYS:
+            return None
+        taken = (
+            Note.objects.filter(
+                patient_id=note.patient_id,
+                status=NoteStatus.SIGNED,
+                date_of_service__gte=answered_on,
+            )
+            .exclude(pk=note.pk)
+            .exists()
+        )
+        if taken:
+            return None
+        return PainAnswer(level, answered_on, response.version.form.name, response.pk)
+    return None

@@ -20,6 +20,8 @@ urlpatterns = [
         views.decide_suggestion,
         name="decide",
     ),
+    # The pain now a patient answered, offered to their next draft note (ADR 0964).
+    path("notes/<int:note_id>/pain/", views.note_pain, name="note_pain"),
     path("patients/<int:patient_id>/notices/new/", views.offer_notice, name="offer_notice"),
     path(
         "patients/<int:patient_id>/notices/<int:notice_id>/withdraw/",

@@ -50,10 +50,12 @@ from cleannote.apps.intake.selectors import (
     missing_for,
     notices_of,
     open_responses,
+    pain_for_note,
     pending_suggestions,
     response_of,
     signed_responses,
 )
+from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.roles import Capability, has_capability
@@ -305,7 +307,7 @@ def decide_suggestion(request: HttpRequest, patient_id: int, suggestion_id: int)
         raise Http404("no such suggestion")
     accept = request.POST.get("decision") == "accept"
     try:
-        do_decide_suggestion(
+        decided = do_decide_suggestion(
             actor_of(request),
             request.staff,  # type: ignore[attr-defined]
             suggestion,
@@ -316,6 +318,8 @@ def decide_suggestion(request: HttpRequest, patient_id: int, suggestion_id: int)
         messages.error(request, f"{target_words(suggestion.target)}: {exc.message}")
     else:
         done = "accepted onto the chart" if accept else "rejected"
+        if decided.decision_note:
+            done = f"{done} ({decided.decision_note})"
         messages.success(request, f"{target_words(suggestion.target)}: {done}.")
     return _back(patient)
 
@@ -379,3 +383,30 @@ def withdraw_notice(request: HttpRequest, patient_id: int, notice_id: int) -> Ht
     except IntakeRefused as exc:
         messages.error(request, exc.message)
     return _back(patient)
+
+
+# --- the note's offer -------------------------------------------------------------------------
+
+
+@staff_view(Capability.READ_NOTES)
+@require_http_methods(["GET"])
+def note_pain(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The pain now the patient answered on an intake form, which the therapist may put into
+    the note's subjective pain (ADR 0964); nothing when there is none to offer."""
+    note = Note.objects.filter(pk=note_id, patient__organisation=_org(request)).first()
+    if note is None:
+        raise Http404("no such note")
+    pain = pain_for_note(note) if not note.is_signed else None
+    if pain is not None:
+        do_record_audit_event(
+            actor_of(request),
+            AuditAction.VIEW,
+            "intake_response",
+            pain.response_id,
+            patient_id=note.patient_id,
+        )
+    return render(
+        request,
+        "intake/_note_pain.html",
+        {"note": note, "pain": pain, "editable": not note.is_signed},
+    )

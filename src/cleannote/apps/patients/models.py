@@ -790,3 +790,50 @@ class RtmTimeEntry(models.Model):
     @property
     def interactive(self) -> bool:
         return self.contact != RtmContact.REVIEW
+
+
+# --- the medication list (ADR 0964) -------------------------------------------------------------
+
+
+class MedicationSource(models.TextChoices):
+    STAFF = "staff", "Entered by staff"
+    INTAKE = "intake", "Accepted from an intake answer"
+
+
+class Medication(models.Model):
+    """One medication the patient takes or took, as the chart lists it: what it is, how much,
+    how often, by which route, from when to when (no `stopped_on`: still taking). Written only
+    by `patients.medication_actions`; a stop keeps the row, so the list is also its history.
+    `source_answer_id` is the intake answer it was accepted from (the intake app's row, a plain
+    id: this app sits below it)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="medications")
+    name = models.CharField(max_length=120)
+    dose = models.CharField(max_length=60, blank=True)
+    frequency = models.CharField("how often", max_length=80, blank=True)
+    route = models.CharField(max_length=40, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(null=True, blank=True)
+    source = models.CharField(
+        max_length=6, choices=MedicationSource.choices, default=MedicationSource.STAFF
+    )
+    source_answer_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "organisations.Staff", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("patient_id", "name", "id")
+        indexes = (models.Index(fields=["patient", "stopped_on"]),)
+        constraints = (
+            dates_in_order("started_on", "stopped_on", name="medication_stopped_after_started"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.stopped_on is None

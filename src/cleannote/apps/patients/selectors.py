@@ -21,12 +21,14 @@ from cleannote.apps.patients.models import (
     CaseDiagnosis,
     Coverage,
     Goal,
+    Medication,
     OutcomeMeasureResult,
     Patient,
     PlanOfCare,
     Referral,
 )
 from cleannote.platform.hooks import Hook
+from cleannote.rules.medication_lines import name_key
 from cleannote.rules.visit import Address, Person, Sex
 
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -139,3 +141,15 @@ def consented_address(patient_id: int, channel: str) -> str:
     if channel == "sms":
         return str(row["phone"]) if row["sms_consent"] else ""
     return str(row["email"]) if row["email_consent"] else ""
+
+
+def medications_of(patient: Patient) -> list[Medication]:
+    """The patient's medication list: the ones taken now first, by name, then the stopped ones,
+    the latest stop first (ADR 0964)."""
+    rows = list(Medication.objects.filter(patient=patient).select_related("recorded_by__user"))
+    rows.sort(key=lambda m: (m.stopped_on is not None, name_key(m.name)))
+    now = [m for m in rows if m.is_current]
+    stopped = sorted(
+        (m for m in rows if not m.is_current), key=lambda m: (m.stopped_on, m.pk), reverse=True
+    )
+    return [*now, *stopped]

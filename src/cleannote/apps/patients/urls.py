@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cleannote.apps.patients import chart_views, clinical_views, measure_views, rtm_views, views
+from cleannote.apps.patients import (
+    chart_views,
+    clinical_views,
+    measure_views,
+    medication_views,
+    rtm_views,
+    views,
+)
 
 app_name = "patients"
 urlpatterns = [
@@ -24,6 +31,23 @@ urlpatterns = [
         "<int:patient_id>/coverages/<int:coverage_id>/end/",
         chart_views.end_coverage,
         name="end_coverage",
+    ),
+    # The medication list (medication_views, ADR 0964).
+    path("<int:patient_id>/medications/", medication_views.medications, name="medications"),
+    path(
+        "<int:patient_id>/medications/add/",
+        medication_views.add_medication,
+        name="add_medication",
+    ),
+    path(
+        "<int:patient_id>/medications/<int:medication_id>/",
+        medication_views.change_medication,
+        name="change_medication",
+    ),
+    path(
+        "<int:patient_id>/medications/<int:medication_id>/stop/",
+        medication_views.stop_medication,
+        name="stop_medication",
     ),
     path("<int:patient_id>/cases/new/", chart_views.open_case, name="open_case"),
     path("<int:patient_id>/cases/<int:case_id>/edit/", chart_views.edit_case, name="edit_case"),

@@ -81,7 +81,13 @@
       if (field) {
         event.preventDefault();
         var text = offer.getAttribute("data-text") || "";
-        if (field.value.indexOf(text) === -1) {
+        // A number (the intake form's pain now, ADR 0964) replaces what the field holds.
+        if (offer.getAttribute("data-insert-mode") === "replace") {
+          if (field.value !== text) {
+            field.value = text;
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        } else if (field.value.indexOf(text) === -1) {
           field.value = field.value ? field.value.replace(/\s*$/, "") + " " + text : text;
           field.dispatchEvent(new Event("input", { bubbles: true }));
         }
