@@ -1,7 +1,8 @@
 """A patient's paperwork in the portal at 390 px (issue 16, ADR 0960): signed in by their link,
 they answer the clinic's intake form (the front desk accepts the address it suggests onto the
-chart), sign two consents and an Advance Beneficiary Notice choosing option 1; the claim of
-the visit that follows carries GA. axe-core is run on the form and the notice."""
+chart, and the medications it lists, which the chart's list then shows: ADR 0964), sign two
+consents and an Advance Beneficiary Notice choosing option 1; the claim of the visit that
+follows carries GA. axe-core is run on the form, the notice and the chart's medication list."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIELDS = [
     {"key": "street", "label": "Street address", "type": "text", "maps_to": "address_line1"},
     {"key": "pain", "label": "Pain right now", "type": "scale", "required": True},
+    {"key": "meds", "label": "Medications you take", "type": "text", "maps_to": "medications"},
     {"key": "where", "label": "Where it hurts", "type": "body_regions"},
     {"key": "signature", "label": "Signature", "type": "signature", "required": True},
 ]
@@ -82,6 +84,7 @@ def test_a_patient_completes_their_paperwork_and_the_claim_carries_ga(
     # the intake form: a wrong answer is named, then the form is signed
     page.click("text=New patient intake")
     page.fill("#q-street", "40 Oak Avenue")
+    page.fill("#q-meds", "ibuprofen 200 mg twice a day\nLisinopril 10 mg daily")
     page.check("input[name=where][value='low back']")
     page.fill("#q-signature", "Pat Example")
     page.fill("#signed-name", "Pat Example")
@@ -121,6 +124,15 @@ def test_a_patient_completes_their_paperwork_and_the_claim_carries_ga(
     page.locator("#suggestions button:has-text('Accept')").first.click()
     expect(page.locator("#intake-missing")).to_contain_text("Nothing missing")
     assert Patient.objects.get(pk=clinic.patient.pk).address_line1 == "40 Oak Avenue"
+    # and the medications the form lists, which the chart's list then shows
+    page.locator("#suggestions tr:has-text('Medication list') button:has-text('Accept')").click()
+    expect(page.locator(".messages, [role=status], body").first).to_contain_text("added 2")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/patients/{clinic.patient.pk}/")
+    expect(page.locator("#medication-list")).to_contain_text("Lisinopril")
+    expect(page.locator("#medication-list")).to_contain_text("from intake answer")
+    assert axe_violations(page, "chart medications") == []
+    _no_sideways_scroll(page, "chart-medications")
 
     # the visit that follows: its claim carries GA on the exercise
     clinical = Actor(user=clinic.therapist.user, organisation=clinic.organisation)
