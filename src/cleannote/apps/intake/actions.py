@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -39,9 +40,11 @@ from cleannote.apps.intake.models import (
     IntakeResponse,
     NoticeStatus,
     ResponseStatus,
+    SignedVia,
     SuggestionStatus,
 )
-from cleannote.apps.organisations.models import Staff
+from cleannote.apps.notes.models import Note
+from cleannote.apps.organisations.models import Role, Staff
 from cleannote.apps.organisations.roles import Capability, has_capability
 from cleannote.apps.patients.chart_actions import (
     ChartChangeRefused,
@@ -52,6 +55,7 @@ from cleannote.apps.patients.clinical_access import ChartAccessRefused
 from cleannote.apps.patients.measure_actions import MeasureRecordError, do_record_outcome_measure
 from cleannote.apps.patients.medication_actions import do_add_reported_medications
 from cleannote.apps.patients.models import Case, Coverage, Patient
+from cleannote.apps.scheduling.models import Appointment
 from cleannote.rules.beneficiary_notices import NoticeOption
 from cleannote.rules.catalog import find_procedure
 from cleannote.rules.medication_lines import MedicationLineError, parse_lines
@@ -59,6 +63,9 @@ from cleannote.rules.visit import PayerKind
 
 MAX_NOTICE_CODES = 12
 SIGNED_NAME_MAX = 120
+RELATIONSHIP_MAX = 60
+# The roles that witness only for a patient they treat (an appointment or a note of theirs).
+CLINICIAN_ROLES = frozenset({Role.THERAPIST, Role.ASSISTANT})
 
 
 def _same_organisation(actor: Actor, organisation_id: int, what: str) -> None:
@@ -78,6 +85,74 @@ def _staff_may(staff: Staff, capability: Capability, actor: Actor) -> None:
         raise IntakeRefused("staff", "that staff member is not in this clinic")
     if not has_capability(staff.role, capability):
         raise IntakeRefused("staff", f"role {staff.role} may not do this")
+
+
+@dataclass(frozen=True, slots=True)
+class Signing:
+    """How a consent or an ABN is signed (ADR 0961): in the portal by the patient, or at the
+    desk with `witness` (the signed-in staff member) watching; `relationship` names the
+    representative who signs for the patient (empty: the patient signs), and `attested` is the
+    ticked attestation the desk screen asks for."""
+
+    via: str = SignedVia.PORTAL
+    witness: Staff | None = None
+    relationship: str = ""
+    attested: bool = False
+
+
+
+def treats(staff: Staff, patient: Patient) -> bool:
+    """Whether a clinician treats the patient: an appointment with them, or a note of theirs."""
+    return (
+        Appointment.objects.filter(staff=staff, patient=patient).exists()
+        or Note.objects.filter(therapist=staff, patient=patient).exists()
+    )
+
+
+def may_witness(staff: Staff, patient: Patient) -> bool:
+    """The owner and the front desk witness for any patient of the clinic; a clinician for a
+    patient they treat; a biller or a location manager never."""
+    if staff.organisation_id != patient.organisation_id or not staff.user.is_active:
+        return False
+    if not has_capability(staff.role, Capability.WITNESS_SIGNATURES):
+        return False
+    return staff.role not in CLINICIAN_ROLES or treats(staff, patient)
+
+
+def _checked_signing(actor: Actor, patient: Patient, signing: Signing) -> tuple[str, str]:
+    """The signing's where and relationship, checked; refuses a desk signature without a
+    witness who may witness for this patient, or without the attestation ticked."""
+    if signing.via == SignedVia.PORTAL:
+        if signing.witness is not None or signing.relationship:
+            raise IntakeRefused("via", "a portal signature has no witness")
+        return SignedVia.PORTAL, ""
+    if signing.via != SignedVia.DESK:
+        raise IntakeRefused("via", "sign in the portal or at the desk")
+    witness = signing.witness
+    if witness is None:
+        raise IntakeRefused("witness", "a signature at the desk needs a staff witness")
+    if actor.user is not None and witness.user_id != actor.user.pk:
+        raise IntakeRefused("witness", "the witness is the staff member signed in")
+    if not may_witness(witness, patient):
+        raise IntakeRefused(
+            "witness",
+            f"role {witness.get_role_display().lower()} may not witness this patient's signature",
+        )
+    relationship = " ".join((signing.relationship or "").split())
+    if len(relationship) > RELATIONSHIP_MAX:
+        raise IntakeRefused(
+            "relationship", f"Say the relationship in up to {RELATIONSHIP_MAX} characters."
+        )
+    if not signing.attested:
+        raise IntakeRefused("attested", "Tick the box to confirm before signing.")
+    return SignedVia.DESK, relationship
+
+
+def _how(signing: Signing, via: str, relationship: str) -> str:
+    """The audit row's reason: where, who witnessed (by staff id), and whether a representative
+    signed (no name: names are PHI)."""
+    said = via if signing.witness is None else f"{via}, witness staff {signing.witness.pk}"
+    return f"{said}, by a representative" if relationship else said
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -382,12 +457,20 @@ def do_sign_consent(
     text: ConsentText,
     *,
     signed_name: str,
-    via: str,
+    via: str = SignedVia.PORTAL,
+    witness: Staff | None = None,
+    relationship: str = "",
+    attested: bool = False,
     now: dt.datetime | None = None,
 ) -> ConsentSignature:
-    """The patient signs the current version of a consent; the row keeps the version signed."""
+    """The patient (or their representative) signs the current version of a consent, in the
+    portal or at the desk with a witness (`Signing`); the row keeps the version signed, where,
+    and the witness. One signature a version: a version signed already is refused, and a newer
+    version asks again."""
     _same_organisation(actor, patient.organisation_id, "patient")
     _same_organisation(actor, text.organisation_id, "consent")
+    # One signer at a time per patient: two tablets cannot both sign the same version.
+    Patient.objects.select_for_update().only("pk").get(pk=patient.pk)
     newest = (
         ConsentText.objects.filter(organisation_id=text.organisation_id, kind=text.kind)
         .order_by("-version")
@@ -396,12 +479,20 @@ def do_sign_consent(
     )
     if newest != text.pk:
         raise IntakeRefused("consent", "A newer version of this consent is in force: sign that.")
+    if ConsentSignature.objects.filter(patient=patient, text=text).exists():
+        raise IntakeRefused("consent", "This version is signed already.")
+    name = _signed_name(signed_name)
+    signing = Signing(via, witness, relationship, attested)
+    via, relationship = _checked_signing(actor, patient, signing)
     row = ConsentSignature.objects.create(
         patient=patient,
         text=text,
-        signed_name=_signed_name(signed_name),
+        signed_name=name,
         signed_at=now or timezone.now(),
-        signed_via=via[:150],
+        signed_via=via,
+        witness=signing.witness if via == SignedVia.DESK else None,
+        representative_name=name if relationship else "",
+        representative_relationship=relationship,
     )
     do_record_audit_event(
         actor,
@@ -409,7 +500,7 @@ def do_sign_consent(
         "consent_signature",
         row.pk,
         patient_id=patient.pk,
-        reason=text.kind,
+        reason=f"{text.kind} v{text.version}, {_how(signing, via, relationship)}",
     )
     return row
 
@@ -498,11 +589,16 @@ def do_sign_notice(
     *,
     option: int,
     signed_name: str,
+    via: str = SignedVia.PORTAL,
+    witness: Staff | None = None,
+    relationship: str = "",
+    attested: bool = False,
     now: dt.datetime | None = None,
 ) -> AdvanceNotice:
-    """The patient chooses an option and signs; from then the notice is a fact the scrubber
-    reads for the services it names (`rules.beneficiary_notices`)."""
-    row = AdvanceNotice.objects.select_for_update().get(pk=notice.pk)
+    """The patient (or their representative) chooses an option and signs, in the portal or at
+    the desk with a witness (`Signing`); from then the notice is a fact the scrubber reads for
+    the services it names (`rules.beneficiary_notices`), wherever it was signed."""
+    row = AdvanceNotice.objects.select_for_update().select_related("patient").get(pk=notice.pk)
     _same_organisation(actor, row.organisation_id, "notice")
     if row.status != NoticeStatus.OFFERED:
         raise IntakeRefused("notice", f"This notice is {row.get_status_display().lower()}.")
@@ -510,20 +606,39 @@ def do_sign_notice(
         chosen = NoticeOption(int(option))
     except (TypeError, ValueError):
         raise IntakeRefused("option", "Choose option 1, 2 or 3.") from None
+    name = _signed_name(signed_name)
+    signing = Signing(via, witness, relationship, attested)
+    via, relationship = _checked_signing(actor, row.patient, signing)
     moment = now or timezone.now()
     row.option = int(chosen)
-    row.signed_name = _signed_name(signed_name)
+    row.signed_name = name
     row.signed_at = moment
     row.signed_on = timezone.localdate(moment)
     row.status = NoticeStatus.SIGNED
-    row.save(update_fields=["option", "signed_name", "signed_at", "signed_on", "status"])
+    row.signed_via = via
+    row.witness = signing.witness if via == SignedVia.DESK else None
+    row.representative_name = name if relationship else ""
+    row.representative_relationship = relationship
+    row.save(
+        update_fields=[
+            "option",
+            "signed_name",
+            "signed_at",
+            "signed_on",
+            "status",
+            "signed_via",
+            "witness",
+            "representative_name",
+            "representative_relationship",
+        ]
+    )
     do_record_audit_event(
         actor,
         AuditAction.SIGN,
         "advance_notice",
         row.pk,
         patient_id=row.patient_id,
-        reason=f"option {int(chosen)}",
+        reason=f"option {int(chosen)}, {_how(signing, via, relationship)}",
     )
     return row
 

@@ -6,7 +6,8 @@
 - Answers that map to a chart field become `ChartSuggestion`s the front desk accepts (through
   the patients app's own actions) or rejects; nothing on the chart changes by itself.
 - A consent (`ConsentKind`) has versioned text (`ConsentText`); a `ConsentSignature` records
-  who signed which version, and when.
+  who signed which version, and when: in the portal, or at the desk with a staff member as
+  witness, by the patient or their representative (`DeskSignature`, ADR 0961).
 - An Advance Beneficiary Notice (`AdvanceNotice`, CMS-R-131) is offered by staff for named
   services with their estimated cost, and signed by the patient with one of its three options;
   the signed ones are the facts the scrubber reads (`rules.beneficiary_notices`).
@@ -148,13 +149,35 @@ class ConsentText(models.Model):
         )
 
 
-class ConsentSignature(models.Model):
+class SignedVia(models.TextChoices):
+    """Where a consent or an ABN was signed (ADR 0961)."""
+
+    PORTAL = "portal", "In the portal"
+    DESK = "desk", "At the desk, witnessed"
+
+
+class DeskSignature(models.Model):
+    """How a signature was given: in the portal by the patient, or at the desk on the clinic's
+    tablet with a staff member witnessing; by the patient or by their representative (ADR 0961).
+    """
+
+    signed_via = models.CharField(max_length=150, choices=SignedVia.choices, blank=True)
+    witness = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Empty when the patient signed; else the representative's name (as typed) and relationship.
+    representative_name = models.CharField(max_length=120, blank=True)
+    representative_relationship = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConsentSignature(DeskSignature):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="signatures")
     signed_name = models.CharField(max_length=120)
     signed_at = models.DateTimeField()
-    # "portal" when the patient signed it themselves, else the staff member's username.
-    signed_via = models.CharField(max_length=150)
 
     class Meta:
         ordering = ("-signed_at", "-id")
@@ -169,7 +192,7 @@ class NoticeStatus(models.TextChoices):
 NOTICE_OPTION_CHOICES = [(int(o), words) for o, words in NOTICE_OPTION_WORDS.items()]
 
 
-class AdvanceNotice(models.Model):
+class AdvanceNotice(DeskSignature):
     """An Advance Beneficiary Notice of Non-coverage (CMS-R-131) for one Medicare patient."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -62,6 +62,9 @@ class Capability(StrEnum):
     MANAGE_EXERCISES = "manage_exercises"
     # Build intake forms and write consent texts (ADR 0960). Owner and location manager.
     MANAGE_INTAKE_FORMS = "manage_intake_forms"
+    # Witness a consent or an ABN the patient signs at the desk (ADR 0961). Owner, front desk,
+    # and the clinicians, who may witness only for a patient they treat (intake's actions).
+    WITNESS_SIGNATURES = "witness_signatures"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -75,6 +78,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_SCHEDULE,
             Capability.SEE_OWN_REPORTS,
             Capability.MANAGE_EXERCISES,
+            Capability.WITNESS_SIGNATURES,
         }
     ),
     Role.ASSISTANT: frozenset(
@@ -85,6 +89,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_SCHEDULE,
             Capability.SEE_OWN_REPORTS,
             Capability.MANAGE_EXERCISES,
+            Capability.WITNESS_SIGNATURES,
         }
     ),
     Role.FRONT_DESK: frozenset(
@@ -98,6 +103,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_SCHEDULE,
             Capability.SET_ANY_HOURS,
             Capability.MANAGE_INVENTORY,
+            Capability.WITNESS_SIGNATURES,
         }
     ),
     # A location manager runs their locations' day: the calendar and clinicians' hours, the
