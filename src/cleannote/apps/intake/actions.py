@@ -100,7 +100,6 @@ class Signing:
     attested: bool = False
 
 
-
 def treats(staff: Staff, patient: Patient) -> bool:
     """Whether a clinician treats the patient: an appointment with them, or a note of theirs."""
     return (

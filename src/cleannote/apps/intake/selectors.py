@@ -63,7 +63,7 @@ def consent_states(patient: Patient) -> list[ConsentState]:
     current = current_consents(patient.organisation_id)
     signatures = list(
         ConsentSignature.objects.filter(patient=patient)
-        .select_related("text")
+        .select_related("text", "witness__user")
         .order_by("-signed_at", "-id")
     )
     states = []
@@ -128,7 +128,18 @@ def pending_suggestions(patient: Patient) -> list[ChartSuggestion]:
 
 
 def notices_of(patient: Patient) -> list[AdvanceNotice]:
-    return list(AdvanceNotice.objects.filter(patient=patient).order_by("-offered_at", "-id"))
+    return list(
+        AdvanceNotice.objects.filter(patient=patient)
+        .select_related("witness__user")
+        .order_by("-offered_at", "-id")
+    )
+
+
+def offered_notice(patient: Patient, notice_id: int) -> AdvanceNotice | None:
+    """One ABN of the patient's still waiting for a signature, or None."""
+    return AdvanceNotice.objects.filter(
+        pk=notice_id, patient=patient, status=NoticeStatus.OFFERED
+    ).first()
 
 
 def offered_notices(patient: Patient) -> list[AdvanceNotice]:
@@ -157,18 +168,24 @@ class Missing:
 
     what: str
     kind: str  # "consent", "form" or "notice"
+    # What the desk opens to sign it (ADR 0961): the consent's kind or the notice's id; empty
+    # for a form (the patient answers forms in the portal).
+    key: str = ""
 
 
 def missing_for(patient: Patient) -> list[Missing]:
     """What the patient has not signed: required consents (current version), forms sent and
     not answered, ABNs offered and not signed. The check-in page and the chart list it."""
     found = [
-        Missing(f"{state.words}" + (" (new version)" if state.older else ""), "consent")
+        Missing(f"{state.words}" + (" (new version)" if state.older else ""), "consent", state.kind)
         for state in consent_states(patient)
         if state.missing
     ]
     found += [Missing(r.version.form.name, "form") for r in open_responses(patient)]
-    found += [Missing(f"ABN for {', '.join(n.codes)}", "notice") for n in offered_notices(patient)]
+    found += [
+        Missing(f"ABN for {', '.join(n.codes)}", "notice", str(n.pk))
+        for n in offered_notices(patient)
+    ]
     return found
 
 

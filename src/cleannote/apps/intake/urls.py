@@ -24,6 +24,16 @@ urlpatterns = [
     path("notes/<int:note_id>/pain/", views.note_pain, name="note_pain"),
     path("patients/<int:patient_id>/notices/new/", views.offer_notice, name="offer_notice"),
     path(
+        "patients/<int:patient_id>/consents/<str:kind>/sign/",
+        views.desk_consent,
+        name="desk_consent",
+    ),
+    path(
+        "patients/<int:patient_id>/notices/<int:notice_id>/sign/",
+        views.desk_notice,
+        name="desk_notice",
+    ),
+    path(
         "patients/<int:patient_id>/notices/<int:notice_id>/withdraw/",
         views.withdraw_notice,
         name="withdraw_notice",

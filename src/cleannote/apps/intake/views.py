@@ -1,6 +1,8 @@
 """Staff pages of the intake app (ADR 0960): the form builder and consent texts (owner and
 location manager), and the chart's intake panel: what is missing, the signed documents, the
-answers waiting to be accepted onto the chart, and the ABNs offered and signed."""
+answers waiting to be accepted onto the chart, and the ABNs offered and signed; and the desk's
+signing screens, where the patient signs a consent or an ABN on the clinic's tablet with a
+staff member as witness (ADR 0961)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cleannote.apps.audit.actions import do_record_audit_event
@@ -23,9 +26,13 @@ from cleannote.apps.intake.actions import (
     do_publish_consent,
     do_publish_form,
     do_send_form,
+    do_sign_consent,
+    do_sign_notice,
     do_withdraw_notice,
+    may_witness,
 )
 from cleannote.apps.intake.builder_rows import MAX_ROWS, rows_for_page, rows_from_post
+from cleannote.apps.intake.desk_forms import DeskConsentForm, DeskNoticeForm, DeskSignatureForm
 from cleannote.apps.intake.errors import IntakeRefused
 from cleannote.apps.intake.form_fields import (
     FIELD_TYPE_WORDS,
@@ -41,6 +48,7 @@ from cleannote.apps.intake.models import (
     ConsentKind,
     IntakeForm,
     NoticeStatus,
+    SignedVia,
 )
 from cleannote.apps.intake.selectors import (
     answer_rows,
@@ -49,6 +57,7 @@ from cleannote.apps.intake.selectors import (
     forms_of,
     missing_for,
     notices_of,
+    offered_notice,
     open_responses,
     pain_for_note,
     pending_suggestions,
@@ -59,10 +68,13 @@ from cleannote.apps.notes.models import Note
 from cleannote.apps.organisations.access import actor_of, staff_view
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.organisations.roles import Capability, has_capability
+from cleannote.apps.patients.chart_edit import edit_screen, posted
 from cleannote.apps.patients.models import Patient
+from cleannote.rules.beneficiary_notices import NOTICE_OPTION_WORDS
 from cleannote.rules.outcome_measures import all_instruments
 
 BUILD = Capability.MANAGE_INTAKE_FORMS
+WITNESS = Capability.WITNESS_SIGNATURES
 
 
 def _org(request: HttpRequest) -> Organisation:
@@ -246,6 +258,7 @@ def _panel_context(request: HttpRequest, patient: Patient) -> dict[str, Any]:
         "notices": notices_of(patient),
         "forms": [f for f in forms_of(_org(request)) if f.is_active],
         "may_edit": has_capability(staff.role, Capability.EDIT_CHART),
+        "may_witness": may_witness(staff, patient),
     }
 
 
@@ -409,4 +422,157 @@ def note_pain(request: HttpRequest, note_id: int) -> HttpResponse:
         request,
         "intake/_note_pain.html",
         {"note": note, "pain": pain, "editable": not note.is_signed},
+    )
+
+
+# --- signing at the desk (ADR 0961) -----------------------------------------------------------
+
+
+def _desk_back(request: HttpRequest, patient: Patient) -> str:
+    """Where the desk goes after signing: `next` when it is a page of this site (the check-in
+    the screen was opened from), else the chart's intake panel."""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(reverse("intake:panel", args=[patient.pk]))
+
+
+def _desk_page(
+    request: HttpRequest,
+    patient: Patient,
+    template: str,
+    form: DeskSignatureForm,
+    context: dict[str, Any],
+) -> HttpResponse:
+    staff = request.staff  # type: ignore[attr-defined]
+    allowed = may_witness(staff, patient)
+    status = 200 if allowed else 403
+    if allowed and form.is_bound:
+        status = 400
+    return render(
+        request,
+        template,
+        {
+            "patient": patient,
+            "form": form,
+            "allowed": allowed,
+            "witness": staff,
+            "back": _desk_back(request, patient),
+            **context,
+        },
+        status=status,
+    )
+
+
+@staff_view(WITNESS)
+@require_http_methods(["GET", "POST"])
+def desk_consent(request: HttpRequest, patient_id: int, kind: str) -> HttpResponse:
+    """The patient (or their representative) reads the consent's current version and signs it
+    by typing their name and ticking the attestation; the signed-in staff member witnesses."""
+    if kind not in ConsentKind.values:
+        raise Http404("no such consent")
+    patient = _patient(request, patient_id)
+    state = next((s for s in consent_states(patient) if s.kind == kind), None)
+    if state is None:
+        raise Http404("no such consent")
+    staff = request.staff  # type: ignore[attr-defined]
+    actor = actor_of(request)
+    form = DeskConsentForm(posted(request), initial={"version": state.current.pk})
+
+    def change() -> object:
+        data = form.cleaned_data
+        if data["version"] != state.current.pk:
+            raise IntakeRefused(
+                "consent",
+                "A newer version of this consent was published: read it, then sign again.",
+            )
+        return do_sign_consent(
+            actor,
+            patient,
+            state.current,
+            signed_name=data["signed_name"],
+            via=SignedVia.DESK,
+            witness=staff,
+            relationship=data["relationship"],
+            attested=data["attested"],
+        )
+
+    def page() -> HttpResponse:
+        do_record_audit_event(
+            actor, AuditAction.VIEW, "consent_text", state.current.pk, patient_id=patient.pk
+        )
+        if form.is_bound and form.data.get("version") != str(state.current.pk):
+            # A newer version was published meanwhile: it is the one shown, to be read anew.
+            fresh = request.POST.copy()
+            fresh["version"] = str(state.current.pk)
+            fresh.pop("attested", None)
+            form.data = fresh
+        return _desk_page(request, patient, "intake/desk_consent.html", form, {"state": state})
+
+    if request.method == "POST" and not may_witness(staff, patient):
+        return page()
+    return edit_screen(
+        request,
+        form,
+        change,
+        said=f"{state.words} (v{state.current.version}) is signed at the desk.",
+        then=redirect(_desk_back(request, patient)),
+        page=page,
+        catching=(IntakeRefused,),
+    )
+
+
+@staff_view(WITNESS)
+@require_http_methods(["GET", "POST"])
+def desk_notice(request: HttpRequest, patient_id: int, notice_id: int) -> HttpResponse:
+    """The patient (or their representative) reads an offered ABN, its services, estimated cost
+    and three options, chooses one and signs; the signed-in staff member witnesses."""
+    patient = _patient(request, patient_id)
+    notice = offered_notice(patient, notice_id)
+    if notice is None:
+        raise Http404("no such notice waiting for a signature")
+    staff = request.staff  # type: ignore[attr-defined]
+    actor = actor_of(request)
+    form = DeskNoticeForm(posted(request))
+
+    def change() -> AdvanceNotice:
+        data = form.cleaned_data
+        return do_sign_notice(
+            actor,
+            notice,
+            option=data["option"],
+            signed_name=data["signed_name"],
+            via=SignedVia.DESK,
+            witness=staff,
+            relationship=data["relationship"],
+            attested=data["attested"],
+        )
+
+    def page() -> HttpResponse:
+        do_record_audit_event(
+            actor, AuditAction.VIEW, "advance_notice", notice.pk, patient_id=patient.pk
+        )
+        return _desk_page(
+            request,
+            patient,
+            "intake/desk_notice.html",
+            form,
+            {
+                "notice": notice,
+                "options": [(int(o), words) for o, words in NOTICE_OPTION_WORDS.items()],
+            },
+        )
+
+    if request.method == "POST" and not may_witness(staff, patient):
+        return page()
+    return edit_screen(
+        request,
+        form,
+        change,
+        said=lambda row: f"The ABN is signed at the desk with option {row.option}.",
+        then=redirect(_desk_back(request, patient)),
+        page=page,
+        catching=(IntakeRefused,),
     )
