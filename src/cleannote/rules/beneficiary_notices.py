@@ -52,7 +52,8 @@ class Liability(StrEnum):
 @dataclass(frozen=True, slots=True)
 class LiabilityRow:
     """One case of the table: the modifier with a signed option-1 notice and without one,
-    whether the case needs a notice at all, the words a biller reads, and the source."""
+    whether the case needs a notice at all, the words a biller reads, the source, and the reason
+    the patient reads on the notice (CMS-R-131 box E) when one is offered for it (ADR 0961)."""
 
     liability: Liability
     with_notice: str
@@ -60,6 +61,7 @@ class LiabilityRow:
     notice_needed: bool
     words: str
     source: str
+    patient_reason: str
 
 
 LIABILITY_TABLE: dict[Liability, LiabilityRow] = {
@@ -73,6 +75,7 @@ LIABILITY_TABLE: dict[Liability, LiabilityRow] = {
             "not a Medicare benefit (excluded by statute)",
             "CMS 100-04 Ch.30 §50.7 and §90 (GY: statutorily excluded); 100-02 Ch.15 §240 "
             "(98943 non-covered)",
+            "Medicare never pays for this service: the law excludes it from Medicare's benefits.",
         ),
         LiabilityRow(
             Liability.ABOVE_THRESHOLD,
@@ -81,6 +84,8 @@ LIABILITY_TABLE: dict[Liability, LiabilityRow] = {
             True,
             "therapy above the KX threshold without documented medical necessity",
             "SSA §1833(g)(7); CMS 100-04 Ch.5 §10.3 (KX attests necessity) and Ch.30 §50 (ABN)",
+            "Medicare pays for therapy above this year's threshold only when it is medically "
+            "necessary; it may not pay for this service.",
         ),
         LiabilityRow(
             Liability.MAINTENANCE,
@@ -89,6 +94,8 @@ LIABILITY_TABLE: dict[Liability, LiabilityRow] = {
             True,
             "maintenance care (the same parameters as on the last two visits)",
             "CMS 100-02 Ch.15 §220.2 (maintenance vs skilled); 100-04 Ch.30 §50 (ABN)",
+            "Medicare may not pay for exercise that maintains function without skilled "
+            "progression.",
         ),
     )
 }
@@ -169,6 +176,36 @@ def line_liabilities(
         else:
             found[index] = LineLiability(case, option, None)
     return found
+
+
+def missing_notice_message(code: str, liability: Liability | None) -> str:
+    """The scrubber's words for a line billed with GZ (`medicare.abn-missing`); the chart's
+    offer of a notice reads the code and the case back with `notice_offer_of`."""
+    words = LIABILITY_TABLE[liability].words if liability else "not covered"
+    return (
+        f"{code} is expected to be denied ({words}) and no signed ABN covers it: billed with "
+        "GZ, the patient cannot be charged."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeOffer:
+    """What an ABN offered from a `medicare.abn-missing` finding starts with (ADR 0961)."""
+
+    code: str
+    reason: str
+
+
+def notice_offer_of(message: str) -> NoticeOffer | None:
+    """The code and the patient's reason of a `missing_notice_message`, or None when the text
+    is not one (a finding stored before the words changed reads as no prefill)."""
+    code, _, rest = (message or "").partition(" is expected to be denied (")
+    if not code or not rest or not code.isalnum() or len(code) != 5:
+        return None
+    for row in LIABILITY_TABLE.values():
+        if rest.startswith(f"{row.words})"):
+            return NoticeOffer(code.upper(), row.patient_reason)
+    return None
 
 
 def liability_reason(line: LineLiability) -> str:

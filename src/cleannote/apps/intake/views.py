@@ -373,7 +373,10 @@ def offer_notice(request: HttpRequest, patient_id: int) -> HttpResponse:
             except IntakeRefused as exc:
                 problem, field = exc.message, exc.field
             else:
-                messages.success(request, "The ABN is offered: the patient signs it in the portal.")
+                messages.success(
+                    request,
+                    "The ABN is offered: the patient signs it in the portal or at the desk.",
+                )
                 return _back(patient)
     return render(
         request,

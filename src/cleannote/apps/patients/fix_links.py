@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.urls import reverse
+from django.utils.http import urlencode
+
+from cleannote.rules.beneficiary_notices import notice_offer_of
 
 
 class ChartScreen(StrEnum):
@@ -120,13 +123,26 @@ def chart_screen(rule: str) -> ChartScreen | None:
 
 
 def chart_fix_link(
-    rule: str, *, patient_id: int, case_id: int | None = None, coverage_id: int | None = None
+    rule: str,
+    *,
+    patient_id: int,
+    case_id: int | None = None,
+    coverage_id: int | None = None,
+    message: str = "",
 ) -> FixLink | None:
     """The chart screen that fixes a finding of `rule` for this patient (and the case and
-    coverage the visit or claim used); None when the fix is not on the chart."""
+    coverage the visit or claim used); None when the fix is not on the chart. A
+    `medicare.abn-missing` finding's `message` names the service and the case: its link opens
+    the ABN's offer with the code and the patient's reason filled in (ADR 0961)."""
     screen = chart_screen(rule)
     if screen is None:
         return None
+    offer = notice_offer_of(message) if rule == "medicare.abn-missing" else None
+    if offer is not None:
+        # The intake app's page (above patients): named by its URL, never imported.
+        url = reverse("intake:offer_notice", args=[patient_id])
+        query = urlencode({"codes": offer.code, "reason": offer.reason})
+        return FixLink(f"{url}?{query}", f"Offer the patient an ABN for {offer.code}")
     return screen_link(screen, patient_id=patient_id, case_id=case_id, coverage_id=coverage_id)
 
 

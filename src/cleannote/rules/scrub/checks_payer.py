@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from cleannote.rules.beneficiary_notices import LIABILITY_TABLE, NoticeOption
+from cleannote.rules.beneficiary_notices import NoticeOption, missing_notice_message
 from cleannote.rules.memo import memo
 from cleannote.rules.modifier_assignment import kx_threshold_known
 from cleannote.rules.modifiers import DISCIPLINE_MODIFIER, NCCI_BYPASS_MODIFIERS
@@ -278,11 +278,9 @@ def check_beneficiary_notices(ctx: ScrubContext) -> None:
         index = line.service_index
         code = services[index].code
         if judged.modifier == "GZ":
-            row = LIABILITY_TABLE[judged.liability] if judged.liability else None
             ctx.add(
                 "medicare.abn-missing",
-                f"{code} is expected to be denied ({row.words if row else 'not covered'}) and no "
-                "signed ABN covers it: billed with GZ, the patient cannot be charged.",
+                missing_notice_message(code, judged.liability),
                 "Offer the patient the ABN (CMS-R-131) from the chart before the next such "
                 "visit, or document the medical necessity the service rests on.",
                 index,

@@ -32,25 +32,33 @@ def visit_payers(note: Any) -> list[Coverage]:
 
 
 @register.simple_tag
-def visit_chart_fix(rule: str, note: Any) -> FixLink | None:
-    """`{% visit_chart_fix finding.rule note as fix %}` on the note page: the chart screen for
-    the note's patient, case and the coverage its claim would bill (duck-typed: the notes app
-    sits above this one)."""
+def visit_chart_fix(rule: str, note: Any, message: str = "") -> FixLink | None:
+    """`{% visit_chart_fix finding.rule note message=finding.message as fix %}` on the note
+    page: the chart screen for the note's patient, case and the coverage its claim would bill
+    (duck-typed: the notes app sits above this one)."""
     order = claim_order(note.case, note.patient.coverages.all(), note.date_of_service)
     return chart_fix_link(
         rule,
         patient_id=note.patient_id,
         case_id=note.case_id,
         coverage_id=order[0].pk if order else None,
+        message=message,
     )
 
 
 @register.simple_tag
 def chart_fix(
-    rule: str, patient_id: int, case_id: int | None = None, coverage_id: int | None = None
+    rule: str,
+    patient_id: int,
+    case_id: int | None = None,
+    coverage_id: int | None = None,
+    message: str = "",
 ) -> FixLink | None:
-    """`{% chart_fix finding.rule patient.pk case.pk coverage.pk as fix %}`."""
-    return chart_fix_link(rule, patient_id=patient_id, case_id=case_id, coverage_id=coverage_id)
+    """`{% chart_fix finding.rule patient.pk case.pk coverage.pk message=finding.message as fix %}`
+    (the message lets an ABN's offer start from the finding's code and reason)."""
+    return chart_fix_link(
+        rule, patient_id=patient_id, case_id=case_id, coverage_id=coverage_id, message=message
+    )
 
 
 @register.simple_tag
