@@ -25,7 +25,7 @@ class DeskSignatureForm(forms.Form):
     relationship = forms.CharField(
         required=False,
         max_length=RELATIONSHIP_MAX,
-        label="The representative's relationship to the patient",
+        label="Relationship to the patient (when a representative signs)",
         help_text="For example parent, legal guardian, health care agent.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
