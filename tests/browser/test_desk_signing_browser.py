@@ -43,7 +43,7 @@ def test_the_desk_has_the_policy_and_an_abn_signed_and_the_claim_carries_ga(
     billing: Billing,  # noqa: F811
 ):
     page, base = browser_page, live_server.url
-    clinic = billing.clinic
+    clinic = billing.clinic  # noqa: F811
     owner = Actor(user=clinic.owner.user, organisation=clinic.organisation)
     desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
     # given the clinic's financial policy, an ABN offered for exercise, and today's booking
