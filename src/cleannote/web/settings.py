@@ -357,6 +357,12 @@ CLEANNOTE_SMS_OUTBOX_DIR = Path(os.environ.get("CLEANNOTE_SMS_OUTBOX_DIR", DATA_
 # session ends after this many idle minutes (shorter than staff's), on its own cookie.
 CLEANNOTE_PORTAL_LINK_MINUTES = int(os.environ.get("CLEANNOTE_PORTAL_LINK_MINUTES", "30"))
 CLEANNOTE_PORTAL_IDLE_MINUTES = int(os.environ.get("CLEANNOTE_PORTAL_IDLE_MINUTES", "10"))
+# Passkeys in the portal (ADR 0952): the origin patients open the portal at (scheme and host);
+# its host name is the WebAuthn relying party id, which every passkey is bound to for good.
+# Empty (the demo and the tests): the request's own scheme and host.
+CLEANNOTE_PORTAL_PASSKEY_ORIGIN = os.environ.get(
+    "CLEANNOTE_PORTAL_PASSKEY_ORIGIN", "" if DEBUG or TEST_RUN else CLEANNOTE_PUBLIC_URL
+)
 # The class that takes a portal payment (ADR 0951); the default records the patient's reference.
 CLEANNOTE_PORTAL_PAYMENT_ADAPTER = os.environ.get(
     "CLEANNOTE_PORTAL_PAYMENT_ADAPTER", "cleannote.apps.portal.payments.ReferenceOnlyAdapter"

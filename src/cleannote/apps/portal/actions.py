@@ -213,7 +213,10 @@ class LinkProblem:
     CLOSED = "This portal account is closed. Please call the clinic."
 
 
-def _signed_in(account: PortalAccount, ip_address: str | None, how: str) -> PortalAccount:
+def finish_sign_in(account: PortalAccount, ip_address: str | None, how: str) -> PortalAccount:
+    """Mark and audit the sign-in of an account whose link, password or passkey checked out;
+    refused when the account is closed or reaches no chart. Called inside the caller's
+    transaction."""
     if account.disabled_at is not None or not live_accesses(account):
         raise PortalRefused("account", LinkProblem.CLOSED)
     account.last_sign_in_at = timezone.now()
@@ -240,7 +243,7 @@ def do_sign_in_by_link(secret: str, ip_address: str | None) -> PortalAccount:
             raise PortalRefused("link", LinkProblem.UNKNOWN)
         raise PortalRefused("link", LinkProblem.USED if found.used_at else LinkProblem.EXPIRED)
     assert found is not None
-    return _signed_in(found.account, ip_address, "by a one-time link")
+    return finish_sign_in(found.account, ip_address, "by a one-time link")
 
 
 # Checked when no account matches, so a wrong address costs the same time as a wrong password.
@@ -267,7 +270,7 @@ def check_portal_password(address: str, password: str, ip_address: str | None) -
     for account in accounts:
         if check_password(password, account.password):
             with transaction.atomic():
-                return _signed_in(account, ip_address, "by password")
+                return finish_sign_in(account, ip_address, "by password")
     for account in accounts:
         do_record_audit_event(
             portal_actor(account, ip_address), AuditAction.SIGN_IN_FAILED, ACCOUNT, account.pk

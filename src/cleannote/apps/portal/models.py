@@ -1,5 +1,5 @@
 """Portal accounts: who signs in to the patient portal, whose records they may see, and the
-one-time sign-in links sent to them (ADR 0950).
+one-time sign-in links sent to them (ADR 0950), and the passkeys they add (ADR 0952).
 
 An account is an address (an email or a mobile number) the clinic invited from a chart, not a
 staff login: it has no Django user, so no staff page lets it in. It reaches patients through
@@ -39,6 +39,9 @@ class PortalAccount(models.Model):
     contact = models.CharField(max_length=254)
     # Django's password hash; empty until the holder chooses a password (sign-in by link only).
     password = models.CharField(max_length=128, blank=True)
+    # The WebAuthn user handle every passkey of this account carries (base64url of 32 random
+    # bytes, never an address); empty until the first passkey (ADR 0952).
+    passkey_user_handle = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     last_sign_in_at = models.DateTimeField(null=True, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
@@ -92,3 +95,29 @@ class PortalSignInLink(models.Model):
 
     def __str__(self) -> str:
         return f"PortalSignInLink {self.pk}"
+
+
+class PortalPasskey(models.Model):
+    """A passkey (a WebAuthn credential) the account's holder added, to sign in without a link
+    or a password (ADR 0952). The public key is what the authenticator gave at registration;
+    the private key never leaves the holder's device."""
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.PROTECT, related_name="passkeys")
+    # The credential's id as base64url (unpadded), as the browser names it at sign-in.
+    credential_id = models.CharField(max_length=1366, unique=True)
+    # The COSE public key from the attestation, as the library verifies with it.
+    public_key = models.BinaryField()
+    # The authenticator's signature counter (0 for most synced passkeys, which do not count).
+    sign_count = models.PositiveBigIntegerField(default=0)
+    # How the browser reached the authenticator ("internal", "hybrid", "usb"...), a hint for
+    # the next ceremony.
+    transports = models.JSONField(default=list)
+    name = models.CharField(max_length=60)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("account_id", "id")
+
+    def __str__(self) -> str:
+        return f"PortalPasskey {self.pk}"

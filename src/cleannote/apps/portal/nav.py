@@ -18,5 +18,5 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("Bills and payments", "portal:bills"),
     NavEntry("Home exercises", "portal:exercises"),
     NavEntry("Forms and consents", "portal:paperwork"),
-    NavEntry("Sign-in and password", "portal:password"),
+    NavEntry("Password and passkeys", "portal:password"),
 )

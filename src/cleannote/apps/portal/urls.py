@@ -3,7 +3,7 @@ page shows is held in the portal session."""
 
 from django.urls import include, path
 
-from cleannote.apps.portal import bills_views, exercise_views, intake_urls, views
+from cleannote.apps.portal import bills_views, exercise_views, intake_urls, passkey_views, views
 
 app_name = "portal"
 
@@ -11,10 +11,15 @@ urlpatterns = [
     path("", views.front, name="home"),
     path("sign-in/link/", views.request_link, name="request_link"),
     path("sign-in/password/", views.password_sign_in, name="password_sign_in"),
+    path("sign-in/passkey/options/", passkey_views.sign_in_options, name="passkey_sign_in_options"),
+    path("sign-in/passkey/", passkey_views.sign_in, name="passkey_sign_in"),
     path("link/<str:secret>/", views.open_link, name="link"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("viewing/", views.choose_patient, name="choose_patient"),
     path("password/", views.password, name="password"),
+    path("passkeys/options/", passkey_views.add_options, name="passkey_add_options"),
+    path("passkeys/add/", passkey_views.add, name="passkey_add"),
+    path("passkeys/<int:passkey_id>/remove/", passkey_views.remove, name="passkey_remove"),
     path("bills/", bills_views.bills, name="bills"),
     path("bills/statements/<int:statement_id>/", bills_views.statement, name="statement"),
     path(

@@ -1,5 +1,6 @@
 """The portal's own pages: sign-in (by link or password), the home page, choosing whose
-record to view, setting a password, signing out (ADR 0950).
+record to view, setting a password and seeing one's passkeys, signing out (ADR 0950; the
+passkey ceremonies are in passkey_views.py, ADR 0952).
 
 `GET /portal/` is the sign-in form for anyone not signed in to the portal, whatever their
 staff session; signed in, it is the home page. Answers to the sign-in forms never say whether
@@ -174,6 +175,10 @@ def password(request: HttpRequest) -> HttpResponse:
             else:
                 put_notice(request, "Your password is set. You can sign in with it next time.")
                 return redirect("portal:home")
+    passkeys = list(portal.account.passkeys.order_by("id"))
     return portal_render(
-        request, "portal/password.html", {"problem": problem}, status=400 if problem else 200
+        request,
+        "portal/password.html",
+        {"problem": problem, "passkeys": passkeys},
+        status=400 if problem else 200,
     )
