@@ -119,7 +119,7 @@
     if (error instanceof Problem) { return error.message; }
     var name = error && error.name;
     if (name === "NotAllowedError" || name === "AbortError") {
-      return "The passkey request was cancelled or timed out. Nothing was changed; try again when you are ready.";
+      return "The passkey request was cancelled or timed out. Try again when you are ready.";
     }
     if (name === "InvalidStateError") {
       return "This device already holds a passkey for your account: there is no need to add another.";
