@@ -86,9 +86,7 @@ def test_a_patient_adds_a_passkey_and_signs_in_with_it(
     _check(page, "portal-sign-in-passkey-refused")
 
     # the device verifies them: signed in with the passkey, on the portal home
-    cdp.send(
-        "WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": True}
-    )
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": True})
     page.click("#passkey-sign-in")
     expect(page.locator("h1")).to_have_text("Hello, Pat")
     _check(page, "portal-home-by-passkey")
