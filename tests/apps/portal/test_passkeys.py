@@ -10,11 +10,13 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from cleannote.apps.audit.models import AuditAction, AuditEvent
 from cleannote.apps.portal.actions import do_invite_to_portal, portal_actor
+from cleannote.apps.portal.cleanup import do_remove_spent_sign_ins
 from cleannote.apps.portal.errors import PortalRefused
 from cleannote.apps.portal.models import PortalAccount, PortalPasskey
 from cleannote.apps.portal.passkey_actions import (
@@ -405,3 +407,15 @@ def test_the_relying_party_is_the_setting_or_the_request_host(settings, rf):
     assert relying_party(request) == RelyingParty(
         "clinic.example.org", "https://clinic.example.org"
     )
+
+
+def test_a_passkey_sign_in_never_finished_is_swept_with_the_expired_sessions(family):
+    anonymous = Client(REMOTE_ADDR="10.9.8.7")
+    sign_in_options(anonymous)
+    (session,) = Session.objects.all()
+    assert session.expire_date - timezone.now() <= dt.timedelta(minutes=5)
+
+    removed = do_remove_spent_sign_ins(timezone.now() + dt.timedelta(minutes=6))
+
+    assert removed.sessions == 1
+    assert not Session.objects.exists()

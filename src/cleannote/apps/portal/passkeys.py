@@ -36,9 +36,9 @@ from webauthn.helpers.structs import (
 )
 
 from cleannote.apps.portal.models import PortalAccount, PortalPasskey
-from cleannote.apps.portal.session import portal_session
+from cleannote.apps.portal.session import ACCOUNT_KEY, PASSKEY_CHALLENGE_KEY, portal_session
 
-CHALLENGE_KEY = "portal_passkey_challenge"
+CHALLENGE_KEY = PASSKEY_CHALLENGE_KEY
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
 # How long the browser waits for the patient (a hint to it), within the challenge's lifetime.
 CEREMONY_MS = 180_000
@@ -64,8 +64,13 @@ def relying_party(request: HttpRequest) -> RelyingParty:
 
 
 def keep_challenge(request: HttpRequest, purpose: str, challenge: bytes, **extra: str) -> None:
-    """Hold the challenge of a ceremony just begun (replacing any earlier one)."""
-    portal_session(request)[CHALLENGE_KEY] = {
+    """Hold the challenge of a ceremony just begun (replacing any earlier one). A session
+    that signs nobody in lives no longer than the challenge; the nightly sweep then removes
+    it (ADR 0922)."""
+    session = portal_session(request)
+    if ACCOUNT_KEY not in session:
+        session.set_expiry(int(CHALLENGE_LIFETIME.total_seconds()))
+    session[CHALLENGE_KEY] = {
         "purpose": purpose,
         "challenge": bytes_to_base64url(challenge),
         "at": timezone.now().isoformat(),

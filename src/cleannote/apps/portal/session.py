@@ -25,8 +25,10 @@ ACCOUNT_KEY = "portal_account"
 VIEWING_KEY = "portal_viewing"
 SEEN_KEY = "portal_last_seen"
 NOTICE_KEY = "portal_notice"
+# A passkey ceremony's challenge, held until its answer (passkeys.py, ADR 0952).
+PASSKEY_CHALLENGE_KEY = "portal_passkey_challenge"
 # What makes a row of the session table the portal's (the nightly sweep's test, ADR 0922).
-PORTAL_KEYS = frozenset({ACCOUNT_KEY, VIEWING_KEY, SEEN_KEY, NOTICE_KEY})
+PORTAL_KEYS = frozenset({ACCOUNT_KEY, VIEWING_KEY, SEEN_KEY, NOTICE_KEY, PASSKEY_CHALLENGE_KEY})
 # The last-seen mark is rewritten at most this often: the idle check may end a session up to
 # this much early, never late.
 SEEN_STEP = dt.timedelta(seconds=30)
