@@ -39,6 +39,15 @@ class Scoring(StrEnum):
     TOTAL = "total"  # the total from a licensed form, recorded as obtained
 
 
+class CompletedBy(StrEnum):
+    """Who gives the answers: the patient fills in a questionnaire; the clinician performs and
+    scores a test. Only a patient's own answers may be copied onto the chart from a form the
+    patient signed (the intake forms, ADR 0960)."""
+
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+
+
 class Direction(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
@@ -80,6 +89,7 @@ class Instrument:
     code: str
     name: str
     scoring: Scoring
+    completed_by: CompletedBy
     min_items: int
     max_items: int
     answers: tuple[str, ...]  # the allowed item answers; empty for one value or total
@@ -101,6 +111,10 @@ class Instrument:
     def scored_in_full(self) -> bool:
         """True when Cleannote scores it from its items or result; False for a licensed form."""
         return self.scoring is not Scoring.TOTAL
+
+    @property
+    def patient_reported(self) -> bool:
+        return self.completed_by is CompletedBy.PATIENT
 
     @property
     def higher_is_better(self) -> bool:
@@ -222,6 +236,7 @@ def _instrument(row: dict[str, object]) -> Instrument:
         code=str(row["code"]),
         name=str(row["name"]),
         scoring=Scoring(str(row["scoring"])),
+        completed_by=CompletedBy(str(row["completed_by"])),
         min_items=int(items[0]),
         max_items=int(items[1]),
         answers=tuple(str(a) for a in row["answers"]),  # type: ignore[attr-defined]

@@ -24,7 +24,8 @@ from cleannote.apps.intake.actions import (
 from cleannote.apps.intake.errors import IntakeRefused
 from cleannote.apps.intake.models import ChartSuggestion, IntakeResponse, SuggestionStatus
 from cleannote.apps.intake.selectors import missing_for
-from cleannote.apps.patients.models import Coverage, Patient
+from cleannote.apps.patients.measure_actions import MeasureRecordError, do_record_outcome_measure
+from cleannote.apps.patients.models import Case, Coverage, OutcomeMeasureResult, Patient
 from cleannote.apps.scheduling.actions import do_book_appointment
 from cleannote.apps.scheduling.reminders import reminder_messages
 from tests.apps.claims.conftest import Billing, billing  # noqa: F401  (the fixture)
@@ -167,3 +168,47 @@ def test_abn_is_only_for_medicare_and_option_1_puts_ga_on_the_claim(billing: Bil
             estimated_cost=Decimal("45"), today=TODAY,
         )  # fmt: skip
     assert refused.value.field == "patient"
+
+
+def test_the_desk_copies_a_questionnaire_total_the_patient_signed_onto_the_case(clinic: Clinic):
+    # given a form whose LEFS total goes to the chart, answered and signed by the patient
+    owner, patient_actor = _actors(clinic)
+    fields = [
+        {"key": "lefs", "label": "LEFS total", "type": "text", "maps_to": "measure:LEFS"},
+        {"key": "sign", "label": "Signature", "type": "signature", "required": True},
+    ]
+    version = do_publish_form(owner, clinic.owner, name="Knee intake", fields=fields)
+    sent = do_send_form(owner, clinic.patient, version.form)
+    signed = do_submit_response(
+        patient_actor, sent, {"lefs": ["52"], "sign": ["Pat E"]}, signed_name="Pat Example"
+    )
+    suggestion = ChartSuggestion.objects.get(response=signed, target="measure:LEFS")
+    # when the front desk, who writes no notes, accepts it
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    do_decide_suggestion(desk, clinic.front_desk, suggestion, accept=True, today=TODAY)
+    # then the case holds the patient's total, recorded by the desk
+    measure = OutcomeMeasureResult.objects.get(case__patient=clinic.patient, instrument="LEFS")
+    assert (measure.score, measure.recorded_by_id) == (Decimal("52"), clinic.front_desk.pk)
+
+
+def test_a_test_the_clinician_performs_is_never_taken_from_a_patients_form(clinic: Clinic):
+    owner, _ = _actors(clinic)
+    # the form builder refuses to map a field to the Berg Balance Scale
+    berg = [{"key": "berg", "label": "Balance", "type": "text", "maps_to": "measure:BBS"}]
+    with pytest.raises(IntakeRefused, match="BBS is a test the clinician performs"):
+        do_publish_form(owner, clinic.owner, name="Balance", fields=berg)
+    # and the measure action refuses a timed test copied from a form, even for the owner
+    case = Case.objects.filter(patient=clinic.patient).first()
+    assert case is not None
+    with pytest.raises(MeasureRecordError, match="TUG is a test the clinician performs"):
+        do_record_outcome_measure(
+            owner, case=case, recorded_by=clinic.owner, instrument_code="TUG",
+            measured_on=TODAY, today=TODAY, total="9.8", from_patient_form=True,
+        )  # fmt: skip
+    # while the desk still records no measure of its own
+    desk = Actor(user=clinic.front_desk.user, organisation=clinic.organisation)
+    with pytest.raises(MeasureRecordError, match="may not record measures"):
+        do_record_outcome_measure(
+            desk, case=case, recorded_by=clinic.front_desk, instrument_code="LEFS",
+            measured_on=TODAY, today=TODAY, total="52",
+        )  # fmt: skip

@@ -376,6 +376,7 @@ def _accept(
                 measured_on=max(timezone.localdate(signed), case.opened_on),
                 today=today,
                 total=row.value,
+                from_patient_form=True,
             )
         elif row.target in (ChartTarget.MEMBER_ID, ChartTarget.GROUP_NUMBER):
             coverage = _primary_coverage(patient, today)

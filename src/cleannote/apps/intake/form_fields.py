@@ -185,6 +185,12 @@ def read_field(raw: Mapping[str, object], where: str) -> FieldSpec:
     maps_to = str(raw.get("maps_to", "") or "").strip()
     if maps_to and not known_target(maps_to):
         raise FormDefinitionError(where, f"the chart field {maps_to[:40]!r} is not one we know")
+    if maps_to.startswith(MEASURE_PREFIX):
+        measured = find_instrument(maps_to.removeprefix(MEASURE_PREFIX))
+        if measured is not None and not measured.patient_reported:
+            raise FormDefinitionError(
+                where, f"{measured.code} is a test the clinician performs, not a patient's answer"
+            )
     if maps_to and kind in (FieldType.SIGNATURE, FieldType.BODY_REGIONS):
         raise FormDefinitionError(where, f"a {kind.value} field does not fill a chart field")
     if maps_to == ChartTarget.MEDICATIONS and kind is not FieldType.TEXT:

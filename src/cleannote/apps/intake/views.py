@@ -83,7 +83,9 @@ def _org(request: HttpRequest) -> Organisation:
 
 def _targets() -> list[tuple[str, str]]:
     return [(t.value, words) for t, words in TARGET_WORDS.items()] + [
-        (f"measure:{i.code}", f"Outcome measure: {i.name}") for i in all_instruments()
+        (f"measure:{i.code}", f"Outcome measure: {i.name}")
+        for i in all_instruments()
+        if i.patient_reported
     ]
 
 

@@ -53,10 +53,25 @@ def do_record_outcome_measure(
     today: dt.date,
     answers: Sequence[str] = (),
     total: str = "",
+    from_patient_form: bool = False,
 ) -> OutcomeMeasureResult:
     """Score `answers` (every item, or the one result) or check a `total` scored on paper, and
-    record it on the case as measured on `measured_on`."""
-    if not has_capability(recorded_by.role, Capability.WRITE_NOTES):
+    record it on the case as measured on `measured_on`.
+
+    A clinician records a measure. `from_patient_form` is the one exception: the total of a
+    questionnaire the patient filled in on a form they signed (an intake answer), which whoever
+    keeps the chart may copy on, as the front desk copies the address from the same form. A
+    test the clinician performs is never taken from a patient's form."""
+    found = find_instrument(instrument_code)
+    if from_patient_form:
+        if found is not None and not found.patient_reported:
+            raise MeasureRecordError(
+                "instrument", f"{found.code} is a test the clinician performs and records"
+            )
+        needed = Capability.EDIT_CHART
+    else:
+        needed = Capability.WRITE_NOTES
+    if not has_capability(recorded_by.role, needed):
         raise MeasureRecordError("instrument", f"role {recorded_by.role} may not record measures")
     organisation_id = (
         Patient.objects.filter(pk=case.patient_id).values_list("organisation_id", flat=True).first()
@@ -69,7 +84,6 @@ def do_record_outcome_measure(
         raise MeasureRecordError(
             "measured_on", f"the case opened on {case.opened_on:%Y-%m-%d}; measure on or after it"
         )
-    found = find_instrument(instrument_code)
     if found is None:
         raise MeasureRecordError("instrument", f"unknown instrument {instrument_code[:12]!r}")
     value, kept = _scored(found, answers, total)
