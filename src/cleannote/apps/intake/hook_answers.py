@@ -7,8 +7,8 @@ from __future__ import annotations
 from cleannote.apps.audit.actions import Actor
 from cleannote.apps.intake.actions import send_booking_forms
 from cleannote.apps.intake.selectors import patient_task_line
+from cleannote.apps.scheduling.contact_routes import public_url
 from cleannote.apps.scheduling.models import Appointment
-from cleannote.apps.scheduling.reminders import public_url
 
 PORTAL_PATH = "/portal/"
 

@@ -37,7 +37,7 @@ from cleannote.apps.portal.models import (
     Relationship,
 )
 from cleannote.apps.portal.sign_in_links import digest_of, new_secret, normalised_contact
-from cleannote.apps.scheduling.reminders import public_url
+from cleannote.apps.scheduling.contact_routes import public_url
 
 PURPOSE = "portal sign-in link"
 ACCOUNT = "portal_account"

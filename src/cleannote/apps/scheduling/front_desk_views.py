@@ -21,9 +21,9 @@ from cleannote.apps.scheduling.calendar_feeds import (
     do_issue_calendar_feed,
     do_revoke_calendar_feed,
 )
+from cleannote.apps.scheduling.contact_routes import front_desk_settings, public_url
 from cleannote.apps.scheduling.front_desk_forms import FrontDeskSettingsForm
 from cleannote.apps.scheduling.models import CalendarFeed, FrontDeskSettings, SelfBookingLink
-from cleannote.apps.scheduling.reminders import front_desk_settings, public_url
 from cleannote.apps.scheduling.self_booking import (
     do_issue_self_booking_link,
     do_revoke_self_booking_link,

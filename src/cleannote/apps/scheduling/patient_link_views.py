@@ -18,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.scheduling.calendar_feeds import feed_for, feed_of
+from cleannote.apps.scheduling.contact_routes import front_desk_settings
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.models import Appointment, AppointmentStatus, PatientReply
 from cleannote.apps.scheduling.patient_links import (
@@ -25,7 +26,7 @@ from cleannote.apps.scheduling.patient_links import (
     appointment_of_reminder,
     link_of_booking,
 )
-from cleannote.apps.scheduling.reminders import do_record_patient_reply, front_desk_settings
+from cleannote.apps.scheduling.reminders import do_record_patient_reply
 from cleannote.apps.scheduling.self_booking import BookingRefused, Offer, do_self_book, offers
 
 # Per client address, per page kind: generous for a person, tight for a script.

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,11 @@ from cleannote.apps.messaging.models import Channel, MessageStatus, OutboundMess
 from cleannote.apps.organisations.models import Organisation
 from cleannote.apps.scheduling.actions import do_cancel_appointment
 from cleannote.apps.scheduling.booking_hooks import patient_tasks
+from cleannote.apps.scheduling.contact_routes import (
+    consented_routes,
+    front_desk_settings,
+    public_url,
+)
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.models import (
     Appointment,
@@ -41,16 +45,6 @@ from cleannote.platform.clock import format_moment, hour_cycle_of
 from cleannote.rules.patient_messages import is_late_cancel
 
 PURPOSE = "appointment reminder"
-
-
-def front_desk_settings(organisation: Organisation) -> FrontDeskSettings:
-    """The clinic's row, or the defaults (unsaved) when it has none."""
-    found = FrontDeskSettings.objects.filter(organisation=organisation).first()
-    return found or FrontDeskSettings(organisation=organisation)
-
-
-def public_url(path: str) -> str:
-    return settings.CLEANNOTE_PUBLIC_URL.rstrip("/") + path
 
 
 def reminder_link(appointment: Appointment) -> str:
@@ -78,18 +72,19 @@ def reminder_messages(appointment: Appointment) -> list[Reminder]:
     if tasks:
         text = f"{text}\n{tasks}"
     found = []
-    if patient.email_consent and patient.email:
-        found.append(
-            Reminder(
-                Channel.EMAIL,
-                patient.email,
-                f"Your appointment at {organisation.name} on {when}",
-                f"{text}\n\nIf you cannot come, please cancel so another patient can have the time."
-                f"\n\n{organisation.name}\n",
+    for route in consented_routes(patient):
+        if route.channel == Channel.EMAIL:
+            found.append(
+                Reminder(
+                    route.channel,
+                    route.to,
+                    f"Your appointment at {organisation.name} on {when}",
+                    f"{text}\n\nIf you cannot come, please cancel so another patient can have "
+                    f"the time.\n\n{organisation.name}\n",
+                )
             )
-        )
-    if patient.sms_consent and patient.phone:
-        found.append(Reminder(Channel.SMS, patient.phone, "", text))
+        else:
+            found.append(Reminder(route.channel, route.to, "", text))
     return found
 
 

@@ -25,6 +25,11 @@ from cleannote.apps.messaging.models import Channel
 from cleannote.apps.organisations.models import Location, Role, Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.actions import do_book_appointment
+from cleannote.apps.scheduling.contact_routes import (
+    consented_routes,
+    front_desk_settings,
+    public_url,
+)
 from cleannote.apps.scheduling.errors import SchedulingError
 from cleannote.apps.scheduling.models import (
     FREED,
@@ -38,7 +43,6 @@ from cleannote.apps.scheduling.models import (
     WorkingHours,
 )
 from cleannote.apps.scheduling.patient_links import booking_token
-from cleannote.apps.scheduling.reminders import front_desk_settings, public_url
 from cleannote.rules.patient_messages import Interval, WeeklySpan, booking_refusal, open_slots
 
 DAYS_SHOWN = 14
@@ -97,11 +101,7 @@ def send_self_booking_link(actor: Actor, patient: Patient) -> list[str]:
         f"Hi {patient.first_name}, you can book your next visit at {organisation.name} online: "
         f"{address}"
     )
-    routes = []
-    if patient.email_consent and patient.email:
-        routes.append((Channel.EMAIL, patient.email))
-    if patient.sms_consent and patient.phone:
-        routes.append((Channel.SMS, patient.phone))
+    routes = [(route.channel, route.to) for route in consented_routes(patient)]
     queued = [
         do_queue_message(
             actor,
