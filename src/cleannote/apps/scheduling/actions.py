@@ -13,12 +13,16 @@ Appointments
   the clinician's or the room's appointments that hold their time (never overridable, and
   enforced by PostgreSQL's exclusion constraints too, ADR 0600); outside the clinician's
   working hours, in a break or in time off unless `override_hours=True`, which is recorded
-  on the appointment (`outside_hours`) and in the audit row (ADR 0601).
+  on the appointment (`outside_hours`) and in the audit row (ADR 0601). The patient is sent
+  a booking confirmation (`confirmations`, ADR 0940) unless `confirm=False` (a series sends
+  one for all its visits).
 - `do_reschedule_appointment(actor, *, appointment, start, end=None, staff=None, room=KEEP,
   location=None, override_hours=False) -> Appointment`: move a booked appointment in time
   (the length kept when `end` is None), to another clinician (`staff`), room (`room=None`
-  frees it) or location, with the booking's checks.
-- `do_cancel_appointment(actor, *, appointment, reason: CancelReason, note="", at=None)`
+  frees it) or location, with the booking's checks; a change of time, clinician or place
+  sends a change notice unless `confirm=False`.
+- `do_cancel_appointment(actor, *, appointment, reason: CancelReason, note="", at=None,
+  confirm=True)`: sends a cancellation notice unless `confirm=False`.
 - `do_mark_no_show(actor, *, appointment, at=None)`: not before the appointment's start.
 - `do_mark_arrived(actor, appointment, *, at=None)` (the appointment by position or keyword)
 - `do_change_appointment_type(actor, *, appointment, appointment_type)`: a booked visit's type,
@@ -55,6 +59,7 @@ from cleannote.apps.audit.models import AuditAction
 from cleannote.apps.organisations.models import DISCIPLINE_NAMES, Location, Room, Staff
 from cleannote.apps.patients.models import Patient
 from cleannote.apps.scheduling.booking_hooks import appointment_booked
+from cleannote.apps.scheduling.confirmations import queue_confirmation
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
     FREED,
@@ -63,6 +68,7 @@ from cleannote.apps.scheduling.models import (
     AppointmentStatus,
     AppointmentType,
     CancelReason,
+    ConfirmationKind,
     StaffBreak,
     TimeOff,
     Weekday,
@@ -416,6 +422,7 @@ def do_book_appointment(
     room: Room | None = None,
     note: str = "",
     override_hours: bool = False,
+    confirm: bool = True,
 ) -> Appointment:
     _same_organisation(
         actor,
@@ -453,6 +460,8 @@ def do_book_appointment(
         reason=reason,
     )
     appointment_booked(actor, appointment)
+    if confirm:
+        queue_confirmation(actor, ConfirmationKind.BOOKED, [appointment])
     return appointment
 
 
@@ -484,6 +493,7 @@ def do_reschedule_appointment(
     room: Room | Keep | None = KEEP,
     location: Location | None = None,
     override_hours: bool = False,
+    confirm: bool = True,
 ) -> Appointment:
     row = _locked(actor, appointment, "reschedule")
     new_staff = staff if staff is not None else row.staff
@@ -523,6 +533,8 @@ def do_reschedule_appointment(
         patient_id=row.patient_id,
         reason=reason,
     )
+    if confirm and was != (row.staff_id, row.location_id, row.start, row.end):
+        queue_confirmation(actor, ConfirmationKind.CHANGED, [row])
     return row
 
 
@@ -572,6 +584,7 @@ def do_cancel_appointment(
     reason: CancelReason | str,
     note: str = "",
     at: dt.datetime | None = None,
+    confirm: bool = True,
 ) -> Appointment:
     try:
         why = CancelReason(reason)
@@ -598,6 +611,8 @@ def do_cancel_appointment(
         start=row.start,
         end=row.end,
     )
+    if confirm:
+        queue_confirmation(actor, ConfirmationKind.CANCELLED, [row], now=row.cancelled_at)
     return row
 
 

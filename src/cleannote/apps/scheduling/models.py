@@ -239,9 +239,18 @@ class ReminderHours(models.IntegerChoices):
     TWO_DAYS = 48, "2 days ahead"
 
 
+class ConfirmationOrder(models.TextChoices):
+    """Which channel a booking confirmation tries first (ADR 0940): one message, by the first
+    the patient's communication consent allows."""
+
+    EMAIL_FIRST = "email_first", "Email, else a text"
+    SMS_FIRST = "sms_first", "Text, else an email"
+
+
 class FrontDeskSettings(models.Model):
-    """A clinic's reminder and online self-booking rules (ADRs 0641, 0643); a clinic with no
-    row has the defaults: no reminders, no self-booking."""
+    """A clinic's reminder, booking confirmation and online self-booking rules (ADRs 0641,
+    0643, 0940); a clinic with no row has the defaults: no reminders, confirmations by email
+    first, no self-booking."""
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="front_desk_settings"
@@ -249,6 +258,13 @@ class FrontDeskSettings(models.Model):
     reminders_on = models.BooleanField("send appointment reminders", default=False)
     reminder_hours = models.PositiveSmallIntegerField(
         "send them", choices=ReminderHours.choices, default=ReminderHours.DAY
+    )
+    confirmations_on = models.BooleanField("send booking confirmations", default=True)
+    confirmation_order = models.CharField(
+        "send them by",
+        max_length=11,
+        choices=ConfirmationOrder.choices,
+        default=ConfirmationOrder.EMAIL_FIRST,
     )
     # A patient's cancel this close to the start is a late cancel.
     late_cancel_hours = models.PositiveSmallIntegerField("late cancel inside (hours)", default=24)
@@ -492,3 +508,43 @@ class SlotHold(models.Model):
         return " ".join(
             f"{n[:1].upper()}." for n in (self.patient.first_name, self.patient.last_name) if n
         )
+
+
+class ConfirmationKind(models.TextChoices):
+    BOOKED = "booked", "Booking confirmation"
+    CHANGED = "changed", "Booking changed"
+    CANCELLED = "cancelled", "Booking cancelled"
+
+
+class BookingConfirmation(models.Model):
+    """What the patient was told about a booking, a move or a cancellation of this visit
+    (ADR 0940): the outbox message (one for a whole series: each of its visits has a row
+    naming the same message), or, when none was sent, why (`not_sent`, in the desk's words,
+    never an address)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="confirmations"
+    )
+    kind = models.CharField(max_length=9, choices=ConfirmationKind.choices)
+    message = models.ForeignKey(
+        "messaging.OutboundMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    not_sent = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(message__isnull=False) | ~models.Q(not_sent=""),
+                name="booking_confirmation_sent_or_why_not",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"BookingConfirmation {self.pk} ({self.kind}, appointment {self.appointment_id})"

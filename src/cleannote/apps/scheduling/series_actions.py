@@ -4,15 +4,17 @@ booked, moved and cancelled through `scheduling.actions`, so every check of a si
 
 - `do_book_series(actor, *, patient, staff, location, pattern, limits, plan=None,
   appointment_type=None, room=None, skip_conflicts=False, override_hours=False)`: books every
-  occurrence in one transaction. An occurrence that collides (the calendar's busy times, or a
-  refusal of the booking action) refuses the whole series with the list of its dates
-  (`SeriesConflict.dates`), unless `skip_conflicts`, when it is left out and listed.
+  occurrence in one transaction, with one booking confirmation listing them (ADR 0940). An
+  occurrence that collides (the calendar's busy times, or a refusal of the booking action)
+  refuses the whole series with the list of its dates (`SeriesConflict.dates`), unless
+  `skip_conflicts`, when it is left out and listed.
 - `do_move_following(actor, *, appointment, at=None, staff=None, weekdays=None)`: this
   occurrence and the series' later booked ones move to the new time, clinician or weekdays;
-  the series is split at this occurrence (the rest gets its own rule, `continues` the first).
+  the series is split at this occurrence (the rest gets its own rule, `continues` the first);
+  one change notice lists the visits as they now are.
 - `do_cancel_following(actor, *, appointment, reason, note="")`: cancels this occurrence and
-  the series' later booked ones. Cancelling one occurrence is `do_cancel_appointment`: the
-  others are never touched.
+  the series' later booked ones, with one cancellation notice. Cancelling one occurrence is
+  `do_cancel_appointment`: the others are never touched.
 - `book_series_from_plan(actor, plan, *, staff, location, first_day, at, ...)`: the plan's
   own series in one call (weekdays spread by its frequency, skipping collisions), for the
   demo clinic and scripts.
@@ -39,6 +41,7 @@ from cleannote.apps.scheduling.actions import (
     do_reschedule_appointment,
     overlap_refusal,
 )
+from cleannote.apps.scheduling.confirmations import queue_confirmation
 from cleannote.apps.scheduling.errors import SchedulingError, SchedulingErrorCode
 from cleannote.apps.scheduling.models import (
     Appointment,
@@ -46,6 +49,7 @@ from cleannote.apps.scheduling.models import (
     AppointmentStatus,
     AppointmentType,
     CancelReason,
+    ConfirmationKind,
 )
 from cleannote.apps.scheduling.series import (
     Busy,
@@ -235,6 +239,7 @@ def do_book_series(
                     appointment_type=appointment_type,
                     room=room,
                     override_hours=override_hours,
+                    confirm=False,
                 )
         except SchedulingError as refusal:
             refused.append((occurrence.start, refusal.problem))
@@ -255,6 +260,8 @@ def do_book_series(
         patient_id=patient.pk,
         reason=f"{len(booked)} booked, {len(refused)} skipped; ends: {series.ends_because}",
     )
+    # one confirmation listing the series' visits, not one per visit (ADR 0940)
+    queue_confirmation(actor, ConfirmationKind.BOOKED, booked)
     return BookedSeries(series, booked, refused)
 
 
@@ -341,6 +348,7 @@ def do_move_following(
     for row in kept:
         row.series = rest
         row.save(update_fields=["series"])
+    moved_rows = []
     for row, occurrence in zip(to_move, free, strict=False):
         row = do_reschedule_appointment(
             actor,
@@ -349,13 +357,21 @@ def do_move_following(
             end=occurrence.end,
             staff=new_staff,
             override_hours=override_hours,
+            confirm=False,
         )
         row.series = rest
         row.save(update_fields=["series"])
-    for row in to_move[len(free) :]:
+        moved_rows.append(row)
+    dropped = [
         do_cancel_appointment(
-            actor, appointment=row, reason=CancelReason.CLINIC, note="series changed"
+            actor,
+            appointment=row,
+            reason=CancelReason.CLINIC,
+            note="series changed",
+            confirm=False,
         )
+        for row in to_move[len(free) :]
+    ]
     do_record_audit_event(
         actor,
         AuditAction.UPDATE,
@@ -365,6 +381,11 @@ def do_move_following(
         reason=f"{len(moved.occurrences)} from appointment {appointment.pk} on moved to "
         f"series {rest.pk}",
     )
+    # one change notice listing the series' visits as they now are, and one cancellation
+    # notice for any left over (ADR 0940)
+    if moved_rows:
+        queue_confirmation(actor, ConfirmationKind.CHANGED, [*kept, *moved_rows])
+    queue_confirmation(actor, ConfirmationKind.CANCELLED, dropped)
     return rest
 
 
@@ -379,7 +400,8 @@ def do_cancel_following(
     if rows[0].organisation_id != actor.organisation.pk:
         raise SchedulingError(f"appointment {appointment.pk}", "belongs to another organisation")
     cancelled = [
-        do_cancel_appointment(actor, appointment=row, reason=reason, note=note) for row in rows
+        do_cancel_appointment(actor, appointment=row, reason=reason, note=note, confirm=False)
+        for row in rows
     ]
     do_record_audit_event(
         actor,
@@ -389,6 +411,7 @@ def do_cancel_following(
         patient_id=appointment.patient_id,
         reason=f"cancelled {len(cancelled)} from appointment {appointment.pk} on",
     )
+    queue_confirmation(actor, ConfirmationKind.CANCELLED, cancelled)
     return cancelled
 
 
