@@ -299,6 +299,8 @@ def _detail(
             "form": form,
             "all_clinicians": clinicians(organisation, Filters()),
             "rooms": filter_choices(organisation)[1],
+            # what the patient was told of the booking, a move, a cancel, or why not (ADR 0940)
+            "confirmations": appointment.confirmations.select_related("message"),
         },
         status=400 if error is not None else 200,
     )

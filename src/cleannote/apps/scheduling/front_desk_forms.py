@@ -1,4 +1,5 @@
-"""The clinic's reminder and self-booking rules as a form (ADRs 0641, 0643)."""
+"""The clinic's reminder, booking confirmation and self-booking rules as a form (ADRs 0641,
+0643, 0940)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from typing import Any, ClassVar
 from django import forms
 
 from cleannote.apps.organisations.models import Location, Organisation, Role, Staff
-from cleannote.apps.scheduling.models import AppointmentType, FrontDeskSettings
+from cleannote.apps.scheduling.models import (
+    AppointmentType,
+    ConfirmationOrder,
+    FrontDeskSettings,
+)
 
 
 class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -17,6 +22,8 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "reminders_on",
             "reminder_hours",
             "late_cancel_hours",
+            "confirmations_on",
+            "confirmation_order",
             "self_booking_on",
             "min_notice_hours",
             "max_open_bookings",
@@ -27,12 +34,17 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         widgets: ClassVar[dict[str, Any]] = {
             "reminder_hours": forms.RadioSelect,
+            "confirmation_order": forms.RadioSelect,
             "booking_types": forms.CheckboxSelectMultiple,
             "booking_staff": forms.CheckboxSelectMultiple,
             "booking_locations": forms.CheckboxSelectMultiple,
         }
         help_texts: ClassVar[dict[str, str]] = {
             "reminders_on": "Email and text, each only when the patient consented in the chart.",
+            "confirmations_on": "One message when a visit (or a series) is booked, moved or "
+            "cancelled, with the link to the intake forms the booking sent.",
+            "confirmation_order": "One channel only: the first the patient consented to in the "
+            "chart and has an address for.",
             "late_cancel_hours": "A patient's cancel from a reminder this close to the start "
             "is recorded as a late cancel.",
             "self_booking_on": "Patients with a personal link from their chart may book a "
@@ -62,6 +74,8 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         # Blank keeps what the clinic has (4 hours when it never chose).
         self.fields["offer_hold_hours"].required = False
         self.fields["offer_hold_hours"].widget.attrs.update(min=1, max=72)
+        # Blank keeps what the clinic has (email first when it never chose).
+        self.fields["confirmation_order"].required = False
         # A patient cannot choose a room, so only types that need none can be booked online.
         self.fields["booking_types"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation, active=True, needs_room=False, needs_equipment=""
@@ -81,6 +95,10 @@ class FrontDeskSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         if not 1 <= value <= 72:
             raise forms.ValidationError("between 1 and 72 hours")
         return value
+
+    def clean_confirmation_order(self) -> str:
+        given = self.cleaned_data.get("confirmation_order")
+        return str(given or self.instance.confirmation_order or ConfirmationOrder.EMAIL_FIRST)
 
     def clean_late_cancel_hours(self) -> int:
         value = int(self.cleaned_data["late_cancel_hours"])
