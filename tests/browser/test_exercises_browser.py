@@ -1,6 +1,7 @@
 """Home exercises in a real browser (issue 16, ADR 0970): the patient signs in to the portal by
 the emailed link on a 390 px phone, reads the program, logs two sessions; the therapist then
-sees the adherence on the chart. axe-core runs on the patient's pages; screenshots go to
+sees the adherence on the chart and logs one the patient reports at the visit (ADR 0924).
+axe-core runs on the patient's pages and the staff log form; screenshots go to
 test-artifacts/."""
 
 from __future__ import annotations
@@ -92,3 +93,14 @@ def test_the_patient_logs_two_sessions_and_the_therapist_sees_them(
     expect(chart.locator(".hep-week")).to_have_text("2 of 2 (100%)")
     chart.get_by_role("link", name="Program, changes and log").click()
     expect(page.locator("#session-log tbody tr")).to_have_count(2)
+    # a session the patient reports at the visit, logged by the therapist from the chart's panel
+    page.goto(f"{base}/patients/{c.patient.pk}/")
+    chart.get_by_role("link", name="Log a session the patient reports").click()
+    page.set_viewport_size(PHONE)
+    _check(page, "staff-exercises-log")
+    page.fill("#done_on", TODAY.isoformat())
+    page.select_option("#pain", "4")
+    page.check("#difficulty-easy")
+    page.click("#save-staff-session")
+    expect(page.locator("#session-log tbody tr")).to_have_count(3)
+    expect(page.locator("#session-log tbody tr").first).to_contain_text("staff (")

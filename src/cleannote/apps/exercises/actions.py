@@ -312,12 +312,12 @@ def do_log_session(
 ) -> ExerciseSession:
     """One sitting the patient did: the day, each exercise done or not with the sets and reps,
     the pain felt (0-10) and how hard it was. The actor is the patient signed in to the portal
-    (by_patient) or a staff member writing down what the patient says. `today` is the
+    (by_patient) or a clinician writing down what the patient reports by phone or at a visit,
+    kept as `logged_by` (ADR 0924). `today` is the
     clinic's date (default the clock's): a log is of the last 28 days, never of a day ahead."""
     if revision.case.patient_id != patient.pk or patient.organisation_id != actor.organisation.pk:
         raise ExerciseRefused("program", "This program is not the patient's.")
-    if not by_patient:
-        _staff(actor, Capability.WRITE_NOTES)
+    logged_by = None if by_patient else _staff(actor, Capability.WRITE_NOTES)
     today = today or timezone.localdate()
     if done_on > today:
         raise ExerciseRefused("done_on", "A session cannot be logged for a day still to come.")
@@ -338,7 +338,7 @@ def do_log_session(
         raise ExerciseRefused("entries", "Tick at least one exercise you did.")
     session = ExerciseSession.objects.create(
         patient=patient, revision=revision, done_on=done_on, pain=pain, difficulty=difficulty,
-        logged_at=timezone.now(), by_patient=by_patient,
+        logged_at=timezone.now(), by_patient=by_patient, logged_by=logged_by,
     )  # fmt: skip
     SessionEntry.objects.bulk_create(
         SessionEntry(

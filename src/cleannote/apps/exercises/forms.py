@@ -3,13 +3,14 @@ was typed; the actions decide (ADR 0970)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
 
-from cleannote.apps.exercises.actions import INSTRUCTIONS_LIMIT
+from cleannote.apps.exercises.actions import INSTRUCTIONS_LIMIT, EntryInput
 from cleannote.apps.exercises.media import MAX_VIDEO_BYTES
-from cleannote.apps.exercises.models import Category, Difficulty, Exercise, Region
+from cleannote.apps.exercises.models import Category, Difficulty, Exercise, Prescription, Region
 from cleannote.apps.organisations.models import Organisation
 from cleannote.rules.home_program import Per
 
@@ -73,3 +74,22 @@ class SessionForm(forms.Form):
     difficulty = forms.ChoiceField(
         choices=[("", "Choose"), *Difficulty.choices], required=False, label="How hard was it"
     )
+
+
+def session_entries(
+    posted: Mapping[str, str], lines: Sequence[Prescription]
+) -> tuple[list[EntryInput], str]:
+    """Each line's tick (`done-<line>`) and counts (`sets-<line>`, `reps-<line>`) as typed in
+    the log form, the portal's and the staff's alike; or the sentence naming a count that is
+    not a whole number."""
+    entries: list[EntryInput] = []
+    for line in lines:
+        done = posted.get(f"done-{line.pk}") == "1"
+        counts: dict[str, int | None] = {}
+        for name in ("sets", "reps"):
+            raw = (posted.get(f"{name}-{line.pk}") or "").strip()
+            if raw and not raw.isdigit():
+                return [], f"Give the {name} of {line.exercise.name} as a whole number."
+            counts[name] = int(raw) if raw else None
+        entries.append(EntryInput(line.pk, done, counts["sets"], counts["reps"]))
+    return entries, ""

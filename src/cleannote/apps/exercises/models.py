@@ -143,6 +143,10 @@ class ExerciseSession(models.Model):
     difficulty = models.CharField(max_length=5, choices=Difficulty.choices, blank=True)
     logged_at = models.DateTimeField()
     by_patient = models.BooleanField(default=True)
+    # Who wrote down a session the patient reported by phone or at a visit (ADR 0924).
+    logged_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("-done_on", "-id")

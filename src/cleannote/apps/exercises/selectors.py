@@ -119,6 +119,7 @@ def session_days(case_id: int, first: dt.date, last: dt.date) -> list[dt.date]:
 def sessions_of(case_id: int, limit: int = 20) -> list[ExerciseSession]:
     return list(
         ExerciseSession.objects.filter(revision__case_id=case_id)
+        .select_related("logged_by")
         .prefetch_related("entries__prescription__exercise")
         .order_by("-done_on", "-id")[:limit]
     )

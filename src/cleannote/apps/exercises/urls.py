@@ -17,4 +17,5 @@ urlpatterns = [
     path("notes/<int:note_id>/suggestion/", views.note_suggestion, name="note_suggestion"),
     path("cases/<int:case_id>/", views.case_program, name="case_program"),
     path("cases/<int:case_id>/program.pdf", views.program_pdf, name="program_pdf"),
+    path("cases/<int:case_id>/log/", views.log_session, name="log_session"),
 ]

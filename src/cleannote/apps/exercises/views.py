@@ -1,6 +1,7 @@
 """The staff pages of home exercise programs (ADR 0970): the library (list, search, add, edit,
 its media), the program panel of the note editor, the suggestion sentence of the note's
-subjective section, a case's program page and its PDF."""
+subjective section, a case's program page and its PDF, and the form on which a clinician logs
+a session the patient reports (ADR 0924)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
 from cleannote.apps.audit.actions import do_record_audit_event
@@ -22,11 +23,12 @@ from cleannote.apps.exercises.actions import (
     ExerciseInput,
     ExerciseRefused,
     do_create_exercise,
+    do_log_session,
     do_prescribe,
     do_stop_exercise,
     do_update_exercise,
 )
-from cleannote.apps.exercises.forms import DoseForm, ExerciseForm
+from cleannote.apps.exercises.forms import DoseForm, ExerciseForm, SessionForm, session_entries
 from cleannote.apps.exercises.models import Exercise, Region
 from cleannote.apps.exercises.program_pdf import render_program_pdf
 from cleannote.apps.exercises.selectors import (
@@ -316,6 +318,69 @@ def case_program(request: HttpRequest, case_id: int) -> HttpResponse:
             "seen": adherence_of(program, timezone.localdate()),
             "sessions": sessions_of(case.pk),
         },
+    )
+
+
+@staff_view(Capability.WRITE_NOTES)
+@require_http_methods(["GET", "POST"])
+def log_session(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A session the patient reports by phone or at a visit, written down by a clinician: the
+    day, what was done, pain and difficulty, against the program in force; marked as entered
+    by staff (`by_patient=False`, `logged_by`), counted by adherence like the patient's own."""
+    case = _case(request, case_id)
+    program = program_of(case)
+    revision = program.current
+    if revision is None:
+        messages.info(request, "No home program yet: prescribe one from a note.")
+        return redirect("exercises:case_program", case.pk)
+    today = timezone.localdate()
+    form = SessionForm(request.POST or None, initial={"done_on": today})
+    problem = ""
+    if request.method == "GET":
+        do_record_audit_event(
+            actor_of(request), AuditAction.VIEW, "home_program", case.pk,
+            patient_id=case.patient_id,
+        )  # fmt: skip
+    elif form.is_valid():
+        entries, problem = session_entries(request.POST, program.lines)
+        if not problem:
+            data = form.cleaned_data
+            try:
+                session = do_log_session(
+                    actor_of(request), case.patient, revision, done_on=data["done_on"],
+                    entries=entries, pain=data["pain"], difficulty=data["difficulty"],
+                    by_patient=False, today=today,
+                )  # fmt: skip
+            except ExerciseRefused as refusal:
+                if refusal.field == "actor":
+                    raise PermissionDenied(refusal.message) from refusal
+                if refusal.field in form.fields:
+                    form.add_error(refusal.field, refusal.message)
+                else:
+                    problem = refusal.message
+            else:
+                day = dateformat.format(session.done_on, "D j M")
+                messages.success(request, f"Session of {day} logged for the patient.")
+                return redirect(f"{reverse('exercises:case_program', args=[case.pk])}#h-log")
+    checked = {
+        line.pk
+        for line in program.lines
+        if request.method != "POST" or request.POST.get(f"done-{line.pk}") == "1"
+    }
+    return render(
+        request,
+        "exercises/log_session.html",
+        {
+            "case": case,
+            "patient": case.patient,
+            "program": program,
+            "form": form,
+            "problem": problem,
+            "checked": checked,
+            "pain_scale": range(11),
+            "today": today,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from cleannote.apps.audit.actions import do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.exercises.actions import EntryInput, ExerciseRefused, do_log_session
-from cleannote.apps.exercises.forms import SessionForm
+from cleannote.apps.exercises.actions import ExerciseRefused, do_log_session
+from cleannote.apps.exercises.forms import SessionForm, session_entries
 from cleannote.apps.exercises.models import Exercise, Prescription
 from cleannote.apps.exercises.selectors import ProgramView, adherence_of, program_of
 from cleannote.apps.exercises.views import media_response, pdf_response
@@ -93,20 +93,6 @@ def exercise_media(request: HttpRequest, exercise_id: int) -> HttpResponse:
     return media_response(exercise)
 
 
-def _entries(request: HttpRequest, lines: list[Prescription]) -> tuple[list[EntryInput], str]:
-    entries: list[EntryInput] = []
-    for line in lines:
-        done = request.POST.get(f"done-{line.pk}") == "1"
-        counts: dict[str, int | None] = {}
-        for name in ("sets", "reps"):
-            raw = request.POST.get(f"{name}-{line.pk}", "").strip()
-            if raw and not raw.isdigit():
-                return [], f"Give the {name} of {line.exercise.name} as a whole number."
-            counts[name] = int(raw) if raw else None
-        entries.append(EntryInput(line.pk, done, counts["sets"], counts["reps"]))
-    return entries, ""
-
-
 @require_http_methods(["GET", "POST"])
 @portal_page
 def log_session(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -119,7 +105,7 @@ def log_session(request: HttpRequest, case_id: int) -> HttpResponse:
     form = SessionForm(request.POST or None, initial={"done_on": today})
     problem = ""
     if request.method == "POST" and form.is_valid():
-        entries, problem = _entries(request, lines)
+        entries, problem = session_entries(request.POST, lines)
         if not problem:
             try:
                 do_log_session(

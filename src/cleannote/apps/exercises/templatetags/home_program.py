@@ -44,6 +44,7 @@ def case_program(context: template.Context, case: Case) -> dict[str, Any]:
         "case": case,
         "program": program,
         "seen": adherence_of(program, timezone.localdate()),
+        "writes": bool((context.get("can") or {}).get(Capability.WRITE_NOTES.value)),
     }
 
 
