@@ -117,7 +117,9 @@ def test_backup_restores_into_a_new_database_with_the_same_patients_and_a_verifi
     manifest = read_manifest(archive)
     assert manifest["engine"] == connection.vendor
     assert manifest["tables"]["patients_patient"] == len(patients)
-    assert {(f["folder"], f["path"]) for f in manifest["files"]} == {
+    # (the demo's booking confirmations are texts in the sms outbox, ADR 0940)
+    held = {(f["folder"], f["path"]) for f in manifest["files"]}
+    assert {f for f in held if f[0] != "sms-outbox"} == {
         ("outbox", "batches/837p-1.x12"),
         ("refdata", "ncci/manifest.json"),
         ("media", media_path),
