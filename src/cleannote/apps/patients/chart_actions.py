@@ -123,7 +123,9 @@ def _apply(row: Any, allowed: Sequence[str], changes: dict[str, Any]) -> list[st
     return changed
 
 
-def _in_organisation(actor: Actor, patient_id: int) -> Patient:
+def locked_patient(actor: Actor, patient_id: int) -> Patient:
+    """The patient's row, locked for this transaction, if it is in the actor's organisation: the
+    first lock every chart write takes, so two writes to one chart queue instead of racing."""
     patient = (
         Patient.objects.select_for_update()
         .filter(pk=patient_id, organisation=actor.organisation)
@@ -138,7 +140,7 @@ def _locked(actor: Actor, model: type[R], row: R) -> tuple[Patient, R]:
     """The patient's row, then this coverage or case of it, locked in that order: every chart
     action locks the patient first, so two edits of one chart wait for each other instead of
     deadlocking; a row of another organisation's patient is refused."""
-    patient = _in_organisation(actor, row.patient_id)
+    patient = locked_patient(actor, row.patient_id)
     return patient, model.objects.select_for_update().get(pk=row.pk, patient=patient)
 
 
@@ -149,7 +151,7 @@ def _locked(actor: Actor, model: type[R], row: R) -> tuple[Patient, R]:
 def do_update_patient(actor: Actor, patient: Patient, *, reason: str, **changes: Any) -> list[str]:
     """Apply a demographics or contact edit; returns the fields that changed."""
     why = checked_reason(reason)
-    row = _in_organisation(actor, patient.pk)
+    row = locked_patient(actor, patient.pk)
     changed = _apply(row, PATIENT_FIELDS, changes)
     if not changed:
         return []
@@ -204,7 +206,7 @@ def do_add_coverage_to_chart(
     """A coverage added after registration (a second insurance, a new plan): a payer from the
     directory, in a place of the order no other coverage holds on its dates."""
     why = checked_reason(reason)
-    row = _in_organisation(actor, patient.pk)
+    row = locked_patient(actor, patient.pk)
     if coverage.payer_record is not None:
         _copy_payer(coverage, actor)
     coverage.patient = row
@@ -269,7 +271,7 @@ def do_reorder_coverages(
     Medicare moved behind another payer needs why (its secondary payer type, by coverage id);
     Medicare moved to primary drops it."""
     why = checked_reason(reason)
-    row = _in_organisation(actor, patient.pk)
+    row = locked_patient(actor, patient.pk)
     today = timezone.localdate()
     current = [
         c for c in row.coverages.all() if c.active_through is None or c.active_through >= today
@@ -323,7 +325,7 @@ def _check_case_coverage(case: Case, patient: Patient) -> None:
 def do_open_case_on_chart(actor: Actor, patient: Patient, case: Case, *, reason: str) -> Case:
     """A new episode of care for an existing patient."""
     why = checked_reason(reason)
-    row = _in_organisation(actor, patient.pk)
+    row = locked_patient(actor, patient.pk)
     case.patient = row
     _check_case_coverage(case, row)
     return do_open_case(actor, row, case, reason=why)

@@ -19,7 +19,11 @@ from django.utils import timezone
 
 from cleannote.apps.audit.actions import Actor, do_record_audit_event
 from cleannote.apps.audit.models import AuditAction
-from cleannote.apps.patients.chart_actions import ChartChangeRefused, checked_reason
+from cleannote.apps.patients.chart_actions import (
+    ChartChangeRefused,
+    checked_reason,
+    locked_patient,
+)
 from cleannote.apps.patients.clinical_access import require_medication_writer
 from cleannote.apps.patients.models import Medication, MedicationSource, Patient
 from cleannote.rules.medication_lines import (
@@ -41,17 +45,6 @@ TEXT_FIELDS = {
 }
 CHANGEABLE = (*TEXT_FIELDS, "started_on")
 FIELD_WORDS = {"frequency": "how often", "started_on": "the start"}
-
-
-def _locked_patient(actor: Actor, patient_id: int) -> Patient:
-    patient = (
-        Patient.objects.select_for_update()
-        .filter(pk=patient_id, organisation=actor.organisation)
-        .first()
-    )
-    if patient is None:
-        raise ChartChangeRefused("patient", f"patient {patient_id} is not in this organisation")
-    return patient
 
 
 def _cleaned(changes: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -99,7 +92,7 @@ def do_add_medication(
 ) -> Medication:
     """A medication the patient takes now, entered by staff; refused when one of that name is
     on the current list already (change that one instead)."""
-    locked = _locked_patient(actor, patient.pk)
+    locked = locked_patient(actor, patient.pk)
     staff = require_medication_writer(actor, locked)
     values = _cleaned(
         {
@@ -138,7 +131,7 @@ def do_add_reported_medications(
     """The medications a patient listed in an intake answer, accepted by the desk: each one not
     on the current list already (its name, any case) is added with the answer as its source.
     Returns what was added and what was on the list."""
-    locked = _locked_patient(actor, patient.pk)
+    locked = locked_patient(actor, patient.pk)
     staff = require_medication_writer(actor, locked)
     taken = _current_names(locked)
     added: list[Medication] = []
@@ -180,7 +173,7 @@ def do_add_reported_medications(
 
 
 def _locked_medication(actor: Actor, medication: Medication) -> tuple[Patient, Medication]:
-    locked = _locked_patient(actor, medication.patient_id)
+    locked = locked_patient(actor, medication.patient_id)
     row = Medication.objects.select_for_update().get(pk=medication.pk)
     return locked, row
 

@@ -122,6 +122,8 @@ def change_medication(request: HttpRequest, patient_id: int, medication_id: int)
     patient = _patient(request, patient_id)
     require_medication_writer(actor_of(request), patient)
     row = _medication(patient, medication_id)
+    # The form gets its own copy: validating writes the posted values onto its instance, and
+    # the action compares them with the row as stored to know what changed.
     form = ChangeMedicationForm(request.POST or None, instance=_medication(patient, medication_id))
     return edit_screen(
         request,
